@@ -1,0 +1,225 @@
+/* check.c: the cmocka-facing harness (see check.h). */
+#include <errno.h>
+#include <fenv.h>
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "dlv_status.h"
+#include "ulp.h"
+
+#define DLV_DEFAULT_SEED 20261128UL
+
+static struct {
+  char claim[16];
+  unsigned long seed;
+  gsl_rng *rng;
+  dlv_rows rows;
+  int verbose;
+} g;
+
+const char *dlv_claim(void) { return g.claim; }
+unsigned long dlv_seed(void) { return g.seed; }
+const dlv_rows *dlv_recorded(void) { return &g.rows; }
+
+/* DLV_SEED as a decimal unsigned long, or the default; a malformed value is
+ * a usage error (exit 2), never silently replaced. */
+static unsigned long seed_from_env(void)
+{
+  const char *s = getenv("DLV_SEED");
+  if (s == NULL || *s == '\0')
+    return DLV_DEFAULT_SEED;
+  char *end;
+  errno = 0;
+  unsigned long v = strtoul(s, &end, 10);
+  if (*end != '\0' || errno != 0 || *s == '-') {
+    fprintf(stderr, "DLV_SEED=%s: not a decimal unsigned integer\n", s);
+    exit(2);
+  }
+  return v;
+}
+
+int dlv_check_begin(const char *claim)
+{
+  dlv_copy_text(g.claim, sizeof g.claim, claim);
+  g.seed = seed_from_env();
+  g.rng = gsl_rng_alloc(gsl_rng_mt19937);
+  g.verbose = getenv("DLV_VERBOSE") != NULL;
+  if (g.rng == NULL)
+    return -1;
+  printf("%s: DLV_SEED=%lu (include this in bug reports)\n", claim, g.seed);
+  fflush(stdout);
+  return fegetround() == FE_TONEAREST ? 0 : -1;
+}
+
+gsl_rng *dlv_rng(const char *test)
+{
+  unsigned long h = 1469598103934665603UL; /* FNV-1a of the test name */
+  for (const char *p = test; *p; p++)
+    h = (h ^ (unsigned char)*p) * 1099511628211UL;
+  gsl_rng_set(g.rng, g.seed * 0x9E3779B97F4A7C15UL ^ h);
+  return g.rng;
+}
+
+/* Writes the rows to dir/<claim>.csv via a temporary name and a rename, so
+ * a reader never sees a half-written file. */
+static int write_evidence(const char *dir)
+{
+  char path[4096], tmp[4200];
+  if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+    fprintf(stderr, "%s: cannot create evidence directory: %s\n", dir,
+            strerror(errno));
+    return -1;
+  }
+  snprintf(path, sizeof path, "%s/%s.csv", dir, g.claim);
+  snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+  FILE *f = fopen(tmp, "wb");
+  if (f == NULL) {
+    fprintf(stderr, "%s: %s\n", tmp, strerror(errno));
+    return -1;
+  }
+  dlv_csv_header(f);
+  for (size_t i = 0; i < g.rows.n; i++)
+    dlv_csv_row(f, &g.rows.rows[i]);
+  if (fclose(f) != 0 || rename(tmp, path) != 0) {
+    fprintf(stderr, "%s: %s\n", path, strerror(errno));
+    remove(tmp);
+    return -1;
+  }
+  return 0;
+}
+
+int dlv_check_end(void)
+{
+  const char *dir = getenv("DLV_EVIDENCE_DIR");
+  int status = dir != NULL && *dir != '\0' ? write_evidence(dir) : 0;
+  if (fegetround() != FE_TONEAREST) {
+    fprintf(stderr, "%s: rounding mode was not restored\n", g.claim);
+    status = -1;
+  }
+  dlv_rows_free(&g.rows);
+  gsl_rng_free(g.rng);
+  g.rng = NULL;
+  return status;
+}
+
+static void print_row(FILE *f, const dlv_row *r)
+{
+  fprintf(f,
+          "%s %s %s %s [%s]: value=%.17g (%a) reference=%.17g (%a) "
+          "err=%.3g bound=%.3g (%s) ratio=%.3g ulps=%.3g holds=%d seed=%lu\n",
+          r->claim, r->check, r->dtype, r->shape, r->quantity, r->value,
+          r->value, r->reference, r->reference, r->err, r->bound,
+          r->bound_name, r->ratio, r->ulps, r->holds, r->seed);
+}
+
+void dlv_expect_row(const char *file, int line, const char *test,
+                    const struct dlv_meas *m, double value, double reference,
+                    double err, double bound, double ulps)
+{
+  dlv_row r;
+  memset(&r, 0, sizeof r);
+  dlv_copy_text(r.claim, sizeof r.claim, g.claim);
+  dlv_copy_text(r.check, sizeof r.check, test);
+  dlv_copy_text(r.dtype, sizeof r.dtype, m->dtype ? m->dtype : "-");
+  dlv_copy_text(r.shape, sizeof r.shape, m->shape ? m->shape : "-");
+  dlv_copy_text(r.quantity, sizeof r.quantity, m->quantity);
+  dlv_copy_text(r.bound_name, sizeof r.bound_name, m->bound_name);
+  r.seed = g.seed;
+  r.value = value;
+  r.reference = reference;
+  r.err = err;
+  r.bound = bound;
+  r.ratio = err == 0.0 ? 0.0 : err / bound;
+  r.ulps = ulps;
+  r.role = m->role;
+  r.holds = err <= bound; /* false for a NaN err or bound */
+  r.ok = r.holds != (m->expect_fail != 0);
+  if (dlv_rows_push(&g.rows, &r) != 0) {
+    print_error("ERROR: out of memory recording evidence\n");
+    _fail(file, line);
+  }
+  if (g.verbose)
+    print_row(stdout, &r);
+  if (!r.ok) {
+    print_error("ERROR: %s expected %s; repro: DLV_SEED=%lu\n",
+                r.holds ? "the statement held but was" : "err > bound;",
+                r.holds ? "to fail" : "must hold", g.seed);
+    print_row(stderr, &r);
+    _fail(file, line);
+  }
+}
+
+/* True when value is the infinity that exact rounds to within the bound:
+ * |exact| + bound reaches the format's overflow threshold for round to
+ * nearest, 2^emax (1 - 2^-(digits + 1)). */
+static int acceptable_overflow(double value, mpfr_srcptr exact, double bound,
+                               int digits)
+{
+  if (!isinf(value) || !mpfr_number_p(exact) ||
+      (value > 0) != (mpfr_sgn(exact) > 0))
+    return 0;
+  int emax = digits == FLT_MANT_DIG ? FLT_MAX_EXP : DBL_MAX_EXP;
+  mpfr_t t, thr;
+  mpfr_inits2(mpfr_get_prec(exact) + 64, t, thr, (mpfr_ptr)0);
+  mpfr_set_ui_2exp(thr, 1, emax, MPFR_RNDN);
+  mpfr_sub_d(thr, thr, ldexp(1.0, emax - digits - 1), MPFR_RNDN);
+  mpfr_abs(t, exact, MPFR_RNDN);
+  mpfr_add_d(t, t, bound, MPFR_RNDU);
+  int reaches = mpfr_cmp(t, thr) >= 0;
+  mpfr_clears(t, thr, (mpfr_ptr)0);
+  return reaches;
+}
+
+void dlv_expect_mp(const char *file, int line, const char *test,
+                   const struct dlv_meas *m, double value, mpfr_srcptr exact,
+                   dlv_bound b, int digits)
+{
+  double reference = digits == FLT_MANT_DIG ? mpfr_get_flt(exact, MPFR_RNDN)
+                                            : mpfr_get_d(exact, MPFR_RNDN);
+  /* The bound is evaluated at |exact| rounded toward zero, so an exact
+   * value beyond the format's range never makes the bound infinite. */
+  double bound = mpfr_number_p(exact)
+                     ? dlv_bound_at(b, fabs(mpfr_get_d(exact, MPFR_RNDZ)))
+                     : 0.0;
+  double err = acceptable_overflow(value, exact, bound, digits)
+                   ? 0.0
+                   : dlv_abs_error(value, exact);
+  dlv_expect_row(file, line, test, m, value, reference, err, bound,
+                 err == 0.0 ? 0.0 : dlv_ulp_error(value, exact, digits));
+}
+
+void dlv_expect_same(const char *file, int line, const char *test,
+                     const struct dlv_meas *m, double value, double expected)
+{
+  int same = isnan(value) ? isnan(expected)
+                          : memcmp(&value, &expected, sizeof value) == 0;
+  dlv_expect_row(file, line, test, m, value, expected, same ? 0 : INFINITY,
+                 0.0, same ? 0.0 : (double)dlv_ulps_between_d(value, expected));
+}
+
+void dlv_expect_verdict(const char *file, int line, const char *expected)
+{
+  const char *got = dlv_verdict(&g.rows, g.claim);
+  printf("%s: verdict %s computed from %zu rows\n", g.claim, got, g.rows.n);
+  if (strcmp(got, expected) != 0) {
+    print_error("ERROR: %s verdict %s, expected %s; repro: DLV_SEED=%lu\n",
+                g.claim, got, expected, g.seed);
+    _fail(file, line);
+  }
+}
+
+void dlv_expect_status(const char *file, int line, const char *test,
+                       const struct dlv_meas *m, int status, int expected)
+{
+  if (status != expected)
+    print_error("ERROR: returned %d (%s), expected %d (%s)\n", status,
+                dlv_strerror(status), expected, dlv_strerror(expected));
+  dlv_expect_row(file, line, test, m, status, expected,
+                 status == expected ? 0.0 : INFINITY, 0.0, 0.0);
+}

@@ -1,0 +1,247 @@
+/* evidence.c: evidence rows, CSV in and out, verdicts (see evidence.h). */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evidence.h"
+
+enum { NFIELDS = 16, FIELD_MAX = 256 };
+
+static const char *const role_names[] = {"accuracy", "claim", "nearby",
+                                         "erratum"};
+
+const char *dlv_role_name(enum dlv_role role)
+{
+  return (unsigned)role < 4 ? role_names[role] : "unknown";
+}
+
+int dlv_rows_push(dlv_rows *rows, const dlv_row *row)
+{
+  if (rows->n == rows->cap) {
+    size_t cap = rows->cap ? 2 * rows->cap : 64;
+    dlv_row *p = realloc(rows->rows, cap * sizeof *p);
+    if (p == NULL)
+      return -1;
+    rows->rows = p;
+    rows->cap = cap;
+  }
+  rows->rows[rows->n++] = *row;
+  return 0;
+}
+
+void dlv_rows_free(dlv_rows *rows)
+{
+  free(rows->rows);
+  *rows = (dlv_rows){NULL, 0, 0};
+}
+
+void dlv_csv_header(FILE *f)
+{
+  fputs("claim,check,dtype,shape,seed,quantity,value,reference,err,"
+        "bound_name,bound,ratio,ulps,role,holds,ok\r\n",
+        f);
+}
+
+void dlv_csv_field(FILE *f, const char *s)
+{
+  if (strpbrk(s, ",\"\r\n") == NULL) {
+    fputs(s, f);
+    return;
+  }
+  fputc('"', f);
+  for (; *s; s++) {
+    if (*s == '"')
+      fputc('"', f);
+    fputc(*s, f);
+  }
+  fputc('"', f);
+}
+
+static void csv_number(FILE *f, double v)
+{
+  fputc(',', f);
+  fprintf(f, "%.17g", v);
+}
+
+static void csv_text(FILE *f, const char *s)
+{
+  fputc(',', f);
+  dlv_csv_field(f, s);
+}
+
+void dlv_csv_row(FILE *f, const dlv_row *r)
+{
+  dlv_csv_field(f, r->claim);
+  csv_text(f, r->check);
+  csv_text(f, r->dtype);
+  csv_text(f, r->shape);
+  fprintf(f, ",%lu", r->seed);
+  csv_text(f, r->quantity);
+  csv_number(f, r->value);
+  csv_number(f, r->reference);
+  csv_number(f, r->err);
+  csv_text(f, r->bound_name);
+  csv_number(f, r->bound);
+  csv_number(f, r->ratio);
+  csv_number(f, r->ulps);
+  csv_text(f, dlv_role_name(r->role));
+  fprintf(f, ",%d,%d\r\n", r->holds, r->ok);
+}
+
+/* Reads one RFC 4180 record into fields; returns the number of fields,
+ * 0 at end of file, -1 when a field is too long or a quote is unclosed. */
+static int read_record(FILE *f, char fields[NFIELDS][FIELD_MAX])
+{
+  int nf = 0, c = fgetc(f);
+  if (c == EOF)
+    return 0;
+  for (;;) {
+    size_t len = 0;
+    int quoted = c == '"';
+    if (quoted)
+      c = fgetc(f);
+    for (;; c = fgetc(f)) {
+      if (c == EOF && quoted)
+        return -1;
+      if (quoted && c == '"') {
+        c = fgetc(f);
+        if (c != '"') {
+          quoted = 0;
+          if (c == ',' || c == '\r' || c == '\n' || c == EOF)
+            break;
+          return -1;
+        }
+      } else if (!quoted && (c == ',' || c == '\r' || c == '\n' || c == EOF))
+        break;
+      if (nf < NFIELDS && len + 1 < FIELD_MAX)
+        fields[nf][len++] = (char)c;
+      else if (nf < NFIELDS)
+        return -1;
+    }
+    if (nf < NFIELDS)
+      fields[nf][len] = '\0';
+    nf++;
+    if (c != ',') {
+      if (c == '\r' && (c = fgetc(f)) != '\n' && c != EOF)
+        ungetc(c, f);
+      return nf;
+    }
+    c = fgetc(f);
+  }
+}
+
+static int parse_double(const char *s, double *v)
+{
+  char *end;
+  errno = 0;
+  *v = strtod(s, &end);
+  return *s != '\0' && *end == '\0' ? 0 : -1;
+}
+
+static int parse_role(const char *s, enum dlv_role *role)
+{
+  for (unsigned i = 0; i < 4; i++)
+    if (strcmp(s, role_names[i]) == 0) {
+      *role = (enum dlv_role)i;
+      return 0;
+    }
+  return -1;
+}
+
+void dlv_copy_text(char *dst, size_t size, const char *src)
+{
+  size_t n = strlen(src);
+  if (n >= size)
+    n = size - 1;
+  memcpy(dst, src, n);
+  dst[n] = '\0';
+}
+
+/* Fills *r from the 16 fields of a record; -1 on a malformed field. */
+static int row_from_fields(char fld[NFIELDS][FIELD_MAX], dlv_row *r)
+{
+  char *end;
+  dlv_copy_text(r->claim, sizeof r->claim, fld[0]);
+  dlv_copy_text(r->check, sizeof r->check, fld[1]);
+  dlv_copy_text(r->dtype, sizeof r->dtype, fld[2]);
+  dlv_copy_text(r->shape, sizeof r->shape, fld[3]);
+  r->seed = strtoul(fld[4], &end, 10);
+  if (*fld[4] == '\0' || *end != '\0')
+    return -1;
+  dlv_copy_text(r->quantity, sizeof r->quantity, fld[5]);
+  dlv_copy_text(r->bound_name, sizeof r->bound_name, fld[9]);
+  if (parse_double(fld[6], &r->value) || parse_double(fld[7], &r->reference) ||
+      parse_double(fld[8], &r->err) || parse_double(fld[10], &r->bound) ||
+      parse_double(fld[11], &r->ratio) || parse_double(fld[12], &r->ulps) ||
+      parse_role(fld[13], &r->role))
+    return -1;
+  r->holds = strcmp(fld[14], "1") == 0;
+  r->ok = strcmp(fld[15], "1") == 0;
+  return (r->holds || strcmp(fld[14], "0") == 0) &&
+                 (r->ok || strcmp(fld[15], "0") == 0)
+             ? 0
+             : -1;
+}
+
+int dlv_csv_read(FILE *f, dlv_rows *rows, char *err, size_t errlen)
+{
+  static char fields[NFIELDS][FIELD_MAX];
+  int nf = read_record(f, fields);
+  if (nf != NFIELDS || strcmp(fields[0], "claim") != 0) {
+    snprintf(err, errlen, "line 1: not an evidence header");
+    return -1;
+  }
+  for (size_t line = 2;; line++) {
+    nf = read_record(f, fields);
+    if (nf == 0)
+      return 0;
+    dlv_row r;
+    if (nf != NFIELDS || row_from_fields(fields, &r) != 0) {
+      snprintf(err, errlen, "record %zu: malformed evidence row", line);
+      return -1;
+    }
+    if (dlv_rows_push(rows, &r) != 0) {
+      snprintf(err, errlen, "out of memory");
+      return -1;
+    }
+  }
+}
+
+const char *dlv_verdict(const dlv_rows *rows, const char *claim)
+{
+  int n_claim = 0, bad[4] = {0, 0, 0, 0};
+  for (size_t i = 0; i < rows->n; i++) {
+    const dlv_row *r = &rows->rows[i];
+    if (strcmp(r->claim, claim) != 0)
+      continue;
+    n_claim += r->role == DLV_ROLE_CLAIM;
+    bad[r->role] += !r->holds;
+  }
+  if (n_claim == 0 || bad[DLV_ROLE_ACCURACY])
+    return DLV_VERDICT_INCONCLUSIVE;
+  if (bad[DLV_ROLE_CLAIM])
+    return DLV_VERDICT_REFUTED;
+  if (bad[DLV_ROLE_NEARBY])
+    return DLV_VERDICT_QUALIFIED;
+  if (bad[DLV_ROLE_ERRATUM])
+    return DLV_VERDICT_ERRATUM;
+  return DLV_VERDICT_CONFIRMED;
+}
+
+void dlv_summarize(const dlv_rows *rows, const char *claim, size_t *checks,
+                   size_t *failed, double *max_ratio)
+{
+  *checks = *failed = 0;
+  *max_ratio = 0.0;
+  for (size_t i = 0; i < rows->n; i++) {
+    const dlv_row *r = &rows->rows[i];
+    if (strcmp(r->claim, claim) != 0)
+      continue;
+    ++*checks;
+    *failed += !r->ok;
+    int must_hold = r->role == DLV_ROLE_ACCURACY || r->role == DLV_ROLE_CLAIM;
+    if (must_hold && !isnan(*max_ratio) && !(r->ratio <= *max_ratio))
+      *max_ratio = r->ratio; /* NaN propagates: a NaN ratio is a finding */
+  }
+}

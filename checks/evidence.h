@@ -1,0 +1,86 @@
+/* evidence.h: evidence rows, their CSV form, and verdicts computed from them.
+ *
+ * One row per measurement.  CSV columns (RFC 4180, one header line, numbers
+ * in %.17g), stable and documented in README.md:
+ *   claim,check,dtype,shape,seed,quantity,value,reference,err,bound_name,
+ *   bound,ratio,ulps,role,holds,ok
+ * role says what the row is evidence for:
+ *   accuracy  a kernel or solver against its reference; must hold;
+ *   claim     the exam's answer in the sense it states;
+ *   nearby    a sense a reader could assume instead (may fail: QUALIFIED);
+ *   erratum   the printed derivation, indices or code, measured against the
+ *             truth (fails when the printed text is wrong).
+ * holds = (err <= bound); ok = the check's expectation was met (holds for
+ * accuracy and claim rows; for nearby and erratum rows the check states
+ * which outcome it expects).  This library does not use cmocka, so the
+ * report program links it too. */
+#ifndef DLV_EVIDENCE_H
+#define DLV_EVIDENCE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+enum dlv_role { DLV_ROLE_ACCURACY, DLV_ROLE_CLAIM, DLV_ROLE_NEARBY,
+                DLV_ROLE_ERRATUM };
+
+typedef struct {
+  char claim[16];
+  char check[64];
+  char dtype[16];
+  char shape[64];
+  unsigned long seed;
+  char quantity[128];
+  double value, reference, err;
+  char bound_name[64];
+  double bound, ratio, ulps;
+  enum dlv_role role;
+  int holds, ok;
+} dlv_row;
+
+typedef struct {
+  dlv_row *rows;
+  size_t n, cap;
+} dlv_rows;
+
+/* Appends a copy of *row; returns 0, or -1 when memory runs out. */
+int dlv_rows_push(dlv_rows *rows, const dlv_row *row);
+void dlv_rows_free(dlv_rows *rows);
+
+const char *dlv_role_name(enum dlv_role role);
+
+/* Writes the header line / one row, RFC 4180 quoted. */
+void dlv_csv_header(FILE *f);
+void dlv_csv_row(FILE *f, const dlv_row *row);
+/* Writes one field, quoted when it holds a comma, quote or line break. */
+void dlv_csv_field(FILE *f, const char *s);
+
+/* Copies src into dst[size], truncating; dst is always terminated. */
+void dlv_copy_text(char *dst, size_t size, const char *src);
+
+/* Reads rows written by dlv_csv_row (after the header) and appends them.
+ * Returns 0, or -1 with a message in err (size errlen) on a malformed file. */
+int dlv_csv_read(FILE *f, dlv_rows *rows, char *err, size_t errlen);
+
+/* Verdict words, in the order of precedence of dlv_verdict. */
+#define DLV_VERDICT_INCONCLUSIVE "INCONCLUSIVE"
+#define DLV_VERDICT_REFUTED "REFUTED"
+#define DLV_VERDICT_QUALIFIED "QUALIFIED"
+#define DLV_VERDICT_ERRATUM "CONFIRMED-WITH-ERRATUM"
+#define DLV_VERDICT_CONFIRMED "CONFIRMED"
+
+/* The verdict on `claim` computed from the rows of that claim:
+ *   INCONCLUSIVE when there is no claim row or an accuracy row does not
+ *     hold (a kernel, reference or solver failed: nothing can be judged);
+ *   REFUTED when a claim row does not hold;
+ *   QUALIFIED when every claim row holds and a nearby row does not;
+ *   CONFIRMED-WITH-ERRATUM when claim and nearby rows hold and an erratum
+ *     row does not (the printed text is shown wrong);
+ *   CONFIRMED otherwise. */
+const char *dlv_verdict(const dlv_rows *rows, const char *claim);
+
+/* Summary counts over the rows of `claim`: rows, rows not ok, and the
+ * largest err/bound over accuracy and claim rows (the rows that must hold). */
+void dlv_summarize(const dlv_rows *rows, const char *claim, size_t *checks,
+                   size_t *failed, double *max_ratio);
+
+#endif

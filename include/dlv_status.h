@@ -1,0 +1,22 @@
+/* dlv_status.h: the status codes dlverify kernels and references return.
+ * Shared vocabulary (include/), so reference/ need not include kernels/.
+ *
+ * Convention (after GSL's gsl_errno.h and libuv): a public kernel returns one
+ * of these codes and never aborts.  On any code other than DLV_OK the kernel
+ * has written nothing to its outputs, unless its header says otherwise. */
+#ifndef DLV_STATUS_H
+#define DLV_STATUS_H
+
+enum dlv_status {
+  DLV_OK = 0,      /* success */
+  DLV_EINVAL = 1,  /* bad argument: NULL pointer, zero stride, bad flag */
+  DLV_EBADLEN = 2, /* sizes do not conform, or an element count overflows */
+  DLV_EDOM = 3,    /* outside the domain: norm gradient at 0, g.Hg <= 0 */
+  DLV_ENAN = 4,    /* NaN in an input where the result would be undefined */
+  DLV_ENOMEM = 5   /* allocation failed */
+};
+
+/* A static English sentence describing `status`; never NULL. */
+const char *dlv_strerror(int status);
+
+#endif

@@ -1,0 +1,214 @@
+/* nrm2.c: one-pass, overflow- and underflow-safe Euclidean norm and its
+ * gradient, for double and float.
+ *
+ * Double algorithm.  x is cut into blocks of DLV_NRM2_BLOCK entries, small
+ * enough to stay in L1 while each block is read twice (once for its largest
+ * magnitude, once to square), so memory is streamed once.  A block whose
+ * largest magnitude is amax = m 2^p (1 <= m < 2) is multiplied by the exact
+ * power of two 2^k, k = min(-p, 1023), so its scaled entries lie below 2 and
+ * its scaled amax lies in [2^-51, 2): squares cannot overflow, and every
+ * square that underflows is below 2^-1022 while the block sum is at least
+ * 2^-102.  Block sums are kept as pairs (e, s) meaning 2^(2e) s and merged
+ * onto the larger exponent with exact power-of-two rescaling.
+ *
+ * Error model: every square passes through one multiplication and at most
+ * n - 1 additions along its path of the summation tree, so the computed sum
+ * is S (1 + theta), |theta| <= gamma_n, plus an absolute n 2^-1074 from
+ * underflowed squares (relative at most n 2^-972); sqrt adds one rounding and
+ * the final exact scaling one more only if the norm is subnormal. */
+#include <float.h>
+#include <math.h>
+
+#include "nrm2.h"
+#include "strided.h"
+
+enum { DLV_NRM2_BLOCK = 512 };
+
+/* 2^(2 e) s: a sum of squares held with an exact power-of-two scale. */
+typedef struct {
+  int e;
+  double s;
+} scaled_ssq;
+
+/* The largest |x_i| of a block; sets *nan when the block holds a NaN. */
+static inline double block_amax_d(const double *x, ptrdiff_t inc, size_t m,
+                                  int *nan)
+{
+  double amax = 0.0;
+  int seen = 0;
+  for (size_t i = 0; i < m; i++) {
+    double a = fabs(x[(ptrdiff_t)i * inc]);
+    amax = a > amax ? a : amax;
+    seen |= a != a;
+  }
+  *nan |= seen;
+  return amax;
+}
+
+/* sum_i (x_i scale)^2 with eight independent partial sums. */
+static inline double block_sumsq_d(const double *x, ptrdiff_t inc, size_t m,
+                                   double scale)
+{
+  double acc[8] = {0.0};
+  size_t i = 0;
+  for (; i + 8 <= m; i += 8)
+    for (size_t j = 0; j < 8; j++) {
+      double t = x[(ptrdiff_t)(i + j) * inc] * scale;
+      acc[j] += t * t;
+    }
+  for (size_t j = 0; i < m; i++, j++) {
+    double t = x[(ptrdiff_t)i * inc] * scale;
+    acc[j] += t * t;
+  }
+  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) +
+         ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
+/* acc += 2^(2 e) s, rescaling onto the larger exponent (exact unless the
+ * smaller term underflows, which the error model allows for). */
+static void ssq_merge(scaled_ssq *acc, int e, double s)
+{
+  if (s == 0.0)
+    return;
+  if (acc->s == 0.0) {
+    acc->e = e;
+    acc->s = s;
+  } else if (e > acc->e) {
+    acc->s = ldexp(acc->s, 2 * (acc->e - e)) + s;
+    acc->e = e;
+  } else {
+    acc->s += ldexp(s, 2 * (e - acc->e));
+  }
+}
+
+/* Sum of squares of x as 2^(2e) s.  Reports Inf and NaN seen in x; the sum
+ * is meaningful only when neither was seen. */
+static scaled_ssq scaled_sumsq_d(size_t n, const double *x, ptrdiff_t inc,
+                                 int *inf, int *nan)
+{
+  scaled_ssq acc = {0, 0.0};
+  *inf = *nan = 0;
+  for (size_t i0 = 0; i0 < n; i0 += DLV_NRM2_BLOCK) {
+    size_t m = n - i0 < DLV_NRM2_BLOCK ? n - i0 : DLV_NRM2_BLOCK;
+    const double *xb = x + (ptrdiff_t)i0 * inc;
+    double amax = inc == 1 ? block_amax_d(xb, 1, m, nan)
+                           : block_amax_d(xb, inc, m, nan);
+    if (isinf(amax))
+      *inf = 1;
+    if (amax == 0.0 || *inf || *nan)
+      continue;
+    int k = -ilogb(amax);
+    if (k > DBL_MAX_EXP - 1)
+      k = DBL_MAX_EXP - 1; /* amax subnormal: 2^k must stay finite */
+    double scale = ldexp(1.0, k);
+    double s = inc == 1 ? block_sumsq_d(xb, 1, m, scale)
+                        : block_sumsq_d(xb, inc, m, scale);
+    ssq_merge(&acc, -k, s);
+  }
+  return acc;
+}
+
+int dlv_nrm2_d(size_t n, const double *x, ptrdiff_t incx, double *result)
+{
+  int status = dlv__check_vector(n, x, incx);
+  if (status != DLV_OK)
+    return status;
+  if (result == NULL)
+    return DLV_EINVAL;
+  int inf, nan;
+  scaled_ssq acc = scaled_sumsq_d(n, x, incx, &inf, &nan);
+  if (inf) {
+    *result = INFINITY;
+    return DLV_OK;
+  }
+  if (nan)
+    return DLV_ENAN;
+  *result = ldexp(sqrt(acc.s), acc.e); /* overflows to +Inf only if ||x|| does */
+  return DLV_OK;
+}
+
+int dlv_nrm2_grad_d(size_t n, const double *x, ptrdiff_t incx, double *g,
+                    ptrdiff_t incg)
+{
+  int status = dlv__check_vector(n, x, incx);
+  if (status == DLV_OK)
+    status = dlv__check_vector(n, g, incg);
+  if (status != DLV_OK)
+    return status;
+  int inf, nan;
+  scaled_ssq acc = scaled_sumsq_d(n, x, incx, &inf, &nan);
+  if (nan)
+    return DLV_ENAN;
+  if (inf || acc.s == 0.0)
+    return DLV_EDOM;
+  /* ||x|| = 2^e sqrt(s), so g_i = (x_i 2^-e) / sqrt(s): the first product
+   * is exact unless it underflows, and sqrt(s) >= 2^-51 cannot overflow
+   * 1/sqrt(s). */
+  double down = ldexp(1.0, -acc.e);
+  double inv = 1.0 / sqrt(acc.s);
+  for (size_t i = 0; i < n; i++)
+    g[(ptrdiff_t)i * incg] = x[(ptrdiff_t)i * incx] * down * inv;
+  return DLV_OK;
+}
+
+/* Float: squares of floats are exact in double and cannot overflow or
+ * underflow there, so no scaling is needed.  Returns the double sum. */
+static double sumsq_s(size_t n, const float *x, ptrdiff_t inc)
+{
+  double acc[8] = {0.0};
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (size_t j = 0; j < 8; j++) {
+      double t = x[(ptrdiff_t)(i + j) * inc];
+      acc[j] += t * t;
+    }
+  for (size_t j = 0; i < n; i++, j++) {
+    double t = x[(ptrdiff_t)i * inc];
+    acc[j] += t * t;
+  }
+  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) +
+         ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
+/* True when x holds an infinity (checked only on the rare NaN path, so that
+ * Inf dominates NaN as in hypot). */
+static int has_inf_s(size_t n, const float *x, ptrdiff_t inc)
+{
+  for (size_t i = 0; i < n; i++)
+    if (isinf(x[(ptrdiff_t)i * inc]))
+      return 1;
+  return 0;
+}
+
+int dlv_nrm2_s(size_t n, const float *x, ptrdiff_t incx, float *result)
+{
+  int status = dlv__check_vector(n, x, incx);
+  if (status != DLV_OK)
+    return status;
+  if (result == NULL)
+    return DLV_EINVAL;
+  double s = sumsq_s(n, x, incx);
+  if (isnan(s) && !has_inf_s(n, x, incx))
+    return DLV_ENAN;
+  *result = isnan(s) ? INFINITY : (float)sqrt(s);
+  return DLV_OK;
+}
+
+int dlv_nrm2_grad_s(size_t n, const float *x, ptrdiff_t incx, float *g,
+                    ptrdiff_t incg)
+{
+  int status = dlv__check_vector(n, x, incx);
+  if (status == DLV_OK)
+    status = dlv__check_vector(n, g, incg);
+  if (status != DLV_OK)
+    return status;
+  double s = sumsq_s(n, x, incx);
+  if (isnan(s))
+    return has_inf_s(n, x, incx) ? DLV_EDOM : DLV_ENAN;
+  if (isinf(s) || s == 0.0)
+    return DLV_EDOM;
+  double inv = 1.0 / sqrt(s);
+  for (size_t i = 0; i < n; i++)
+    g[(ptrdiff_t)i * incg] = (float)(x[(ptrdiff_t)i * incx] * inv);
+  return DLV_OK;
+}

@@ -1,0 +1,32 @@
+/* nrm2.h: the Euclidean norm ||x|| and its gradient x/||x|| (claim P4a).
+ *
+ * Conventions shared by every function here:
+ * - element i of x is x[i * incx] (incx may be negative, never 0);
+ * - the norm is computed in one pass over memory, safe from overflow and
+ *   underflow for every finite input: each block of entries is scaled by an
+ *   exact power of two before it is squared (see nrm2.c);
+ * - +Inf in x gives ||x|| = +Inf even when a NaN is present (as C's hypot);
+ *   a NaN without an Inf gives DLV_ENAN and leaves *result untouched;
+ * - the float versions accumulate in double and round once at the end.
+ *
+ * Error bounds (derived in checks/bounds.h, names dlv_bound_nrm2 and
+ * dlv_bound_nrm2_grad): relative error about (n/2 + 1) u for the norm and
+ * (n/2 + 3) u for each gradient entry, plus one half subnormal ulp. */
+#ifndef DLV_NRM2_H
+#define DLV_NRM2_H
+
+#include <stddef.h>
+
+int dlv_nrm2_d(size_t n, const double *x, ptrdiff_t incx, double *result);
+int dlv_nrm2_s(size_t n, const float *x, ptrdiff_t incx, float *result);
+
+/* g_i = x_i / ||x||, written to g[i * incg].  Returns DLV_EDOM when
+ * ||x|| = 0 (the norm is not differentiable there) or when x holds an
+ * infinity, DLV_ENAN when x holds a NaN; g is untouched on error.  x and g
+ * may be the same array with the same stride (in-place normalisation). */
+int dlv_nrm2_grad_d(size_t n, const double *x, ptrdiff_t incx,
+                    double *g, ptrdiff_t incg);
+int dlv_nrm2_grad_s(size_t n, const float *x, ptrdiff_t incx,
+                    float *g, ptrdiff_t incg);
+
+#endif

@@ -1,0 +1,52 @@
+/* ref_nrm2.c: the Euclidean norm and its gradient in MPFR (see ref_nrm2.h). */
+#include <math.h>
+
+#include "dlv_status.h"
+#include "mp.h"
+#include "ref_nrm2.h"
+
+/* DLV_OK, or the special-value outcome: +Inf sets *inf. */
+static int classify(size_t n, const double *x, ptrdiff_t incx, int *inf)
+{
+  int nan = 0;
+  *inf = 0;
+  for (size_t i = 0; i < n; i++) {
+    double v = x[(ptrdiff_t)i * incx];
+    *inf |= isinf(v) != 0;
+    nan |= isnan(v) != 0;
+  }
+  return nan && !*inf ? DLV_ENAN : DLV_OK;
+}
+
+int dlv_ref_nrm2(size_t n, const double *x, ptrdiff_t incx, mpfr_ptr result)
+{
+  int inf, status = classify(n, x, incx, &inf);
+  if (status != DLV_OK)
+    return status;
+  if (inf) {
+    mpfr_set_inf(result, 1);
+    return DLV_OK;
+  }
+  status = dlv_mp_dot(result, n, x, incx, x, incx);
+  if (status == DLV_OK)
+    mpfr_sqrt(result, result, MPFR_RNDN);
+  return status;
+}
+
+int dlv_ref_nrm2_grad(size_t n, const double *x, ptrdiff_t incx, mpfr_t *g)
+{
+  int inf, status = classify(n, x, incx, &inf);
+  if (status != DLV_OK)
+    return status;
+  if (inf)
+    return DLV_EDOM;
+  mpfr_t norm;
+  mpfr_init2(norm, n ? mpfr_get_prec(g[0]) + 64 : DLV_MP_PREC_MIN);
+  status = dlv_ref_nrm2(n, x, incx, norm);
+  if (status == DLV_OK && mpfr_zero_p(norm))
+    status = DLV_EDOM;
+  for (size_t i = 0; status == DLV_OK && i < n; i++)
+    mpfr_d_div(g[i], x[(ptrdiff_t)i * incx], norm, MPFR_RNDN);
+  mpfr_clear(norm);
+  return status;
+}
