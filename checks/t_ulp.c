@@ -1,0 +1,151 @@
+/* t_ulp.c: tests of the yardsticks themselves (as glibc's check_ulp tests
+ * its ulp()): ulp, ulp distance, errors against MPFR, the CSV round trip and
+ * the verdict rules.  Exact expectations only. */
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "ulp.h"
+
+static void ulp_of_known_values(void **state)
+{
+  (void)state;
+  assert_true(dlv_ulp_d(1.0) == 0x1p-52);
+  assert_true(dlv_ulp_d(-1.0) == 0x1p-52);
+  assert_true(dlv_ulp_d(nextafter(2.0, 0.0)) == 0x1p-52);
+  assert_true(dlv_ulp_d(2.0) == 0x1p-51);
+  assert_true(dlv_ulp_d(0.0) == 0x1p-1074);
+  assert_true(dlv_ulp_d(0x1p-1074) == 0x1p-1074);
+  assert_true(dlv_ulp_d(DBL_MIN) == 0x1p-1074);
+  assert_true(dlv_ulp_d(DBL_MAX) == 0x1p971);
+  assert_true(isnan(dlv_ulp_d(INFINITY)) && isnan(dlv_ulp_d(NAN)));
+  assert_true(dlv_ulp_s(1.0f) == 0x1p-23);
+  assert_true(dlv_ulp_s(0.0f) == 0x1p-149);
+  assert_true(dlv_ulp_s(FLT_MAX) == 0x1p104);
+}
+
+static void ulps_between_counts_representables(void **state)
+{
+  (void)state;
+  assert_true(dlv_ulps_between_d(1.0, nextafter(1.0, 2.0)) == 1);
+  assert_true(dlv_ulps_between_d(nextafter(1.0, 2.0), 1.0) == 1);
+  assert_true(dlv_ulps_between_d(-0.0, 0.0) == 0);
+  assert_true(dlv_ulps_between_d(-0x1p-1074, 0x1p-1074) == 2);
+  assert_true(dlv_ulps_between_d(1.0, 2.0) == 1ULL << 52);
+  assert_true(dlv_ulps_between_d(DBL_MAX, INFINITY) == 1);
+  assert_true(dlv_ulps_between_d(1.0, NAN) == UINT64_MAX);
+  assert_true(dlv_ulps_between_s(1.0f, nextafterf(1.0f, 0.0f)) == 1);
+  assert_true(dlv_ulps_between_s(-0x1p-149f, 0x1p-149f) == 2);
+}
+
+static void errors_against_mpfr(void **state)
+{
+  (void)state;
+  mpfr_t x;
+  mpfr_init2(x, 256);
+  mpfr_set_d(x, 1.0, MPFR_RNDN);
+  mpfr_add_d(x, x, 0x1p-54, MPFR_RNDN); /* 1 + ulp/4 */
+  assert_true(dlv_abs_error(1.0, x) == 0x1p-54);
+  assert_true(dlv_ulp_error(1.0, x, DBL_MANT_DIG) == 0.25);
+  assert_true(dlv_ulp_error(nextafter(1.0, 2.0), x, DBL_MANT_DIG) == 0.75);
+  assert_true(dlv_ulp_error(1.0, x, FLT_MANT_DIG) == 0x1p-31);
+  mpfr_set_inf(x, 1);
+  assert_true(dlv_abs_error(INFINITY, x) == 0.0);
+  assert_true(isinf(dlv_abs_error(-INFINITY, x)));
+  assert_true(isinf(dlv_abs_error(DBL_MAX, x)));
+  mpfr_set_nan(x);
+  assert_true(dlv_abs_error(NAN, x) == 0.0);
+  assert_true(isinf(dlv_abs_error(0.0, x)));
+  mpfr_clear(x);
+}
+
+static dlv_row make_row(const char *claim, enum dlv_role role, int holds)
+{
+  dlv_row r;
+  memset(&r, 0, sizeof r);
+  dlv_copy_text(r.claim, sizeof r.claim, claim);
+  dlv_copy_text(r.check, sizeof r.check, "t");
+  dlv_copy_text(r.quantity, sizeof r.quantity, "a \"quoted\", field\r\nx");
+  r.err = holds ? 1.0 : 3.0;
+  r.bound = 2.0;
+  r.ratio = r.err / r.bound;
+  r.value = 0.1;
+  r.role = role;
+  r.holds = holds;
+  r.ok = 1;
+  return r;
+}
+
+/* The verdict rules of evidence.h, one precedence level at a time. */
+static void verdict_rules(void **state)
+{
+  (void)state;
+  dlv_rows rows = {0};
+  assert_string_equal(dlv_verdict(&rows, "X"), DLV_VERDICT_INCONCLUSIVE);
+  dlv_row r = make_row("X", DLV_ROLE_CLAIM, 1);
+  dlv_rows_push(&rows, &r);
+  assert_string_equal(dlv_verdict(&rows, "X"), DLV_VERDICT_CONFIRMED);
+  r = make_row("X", DLV_ROLE_ERRATUM, 0);
+  dlv_rows_push(&rows, &r);
+  assert_string_equal(dlv_verdict(&rows, "X"), DLV_VERDICT_ERRATUM);
+  r = make_row("X", DLV_ROLE_NEARBY, 0);
+  dlv_rows_push(&rows, &r);
+  assert_string_equal(dlv_verdict(&rows, "X"), DLV_VERDICT_QUALIFIED);
+  r = make_row("X", DLV_ROLE_CLAIM, 0);
+  dlv_rows_push(&rows, &r);
+  assert_string_equal(dlv_verdict(&rows, "X"), DLV_VERDICT_REFUTED);
+  r = make_row("X", DLV_ROLE_ACCURACY, 0);
+  dlv_rows_push(&rows, &r);
+  assert_string_equal(dlv_verdict(&rows, "X"), DLV_VERDICT_INCONCLUSIVE);
+  assert_string_equal(dlv_verdict(&rows, "Y"), DLV_VERDICT_INCONCLUSIVE);
+  size_t checks, failed;
+  double max_ratio;
+  dlv_summarize(&rows, "X", &checks, &failed, &max_ratio);
+  assert_int_equal(checks, 5);
+  assert_int_equal(failed, 0);
+  assert_true(max_ratio == 1.5);
+  dlv_rows_free(&rows);
+}
+
+/* Rows survive a write and a read bit for bit, quoting included. */
+static void csv_round_trip(void **state)
+{
+  (void)state;
+  FILE *f = tmpfile();
+  assert_non_null(f);
+  dlv_row w = make_row("P9", DLV_ROLE_NEARBY, 0);
+  w.value = 0x1.999999999999ap-4;
+  w.ulps = NAN;
+  dlv_csv_header(f);
+  dlv_csv_row(f, &w);
+  rewind(f);
+  dlv_rows rows = {0};
+  char err[128];
+  assert_int_equal(dlv_csv_read(f, &rows, err, sizeof err), 0);
+  assert_int_equal(rows.n, 1);
+  const dlv_row *r = &rows.rows[0];
+  assert_string_equal(r->quantity, w.quantity);
+  assert_true(r->value == w.value && isnan(r->ulps));
+  assert_int_equal(r->role, DLV_ROLE_NEARBY);
+  dlv_rows_free(&rows);
+  fclose(f);
+  f = tmpfile();
+  fputs("claim,check\r\nP1,\"unclosed\r\n", f);
+  rewind(f);
+  assert_int_equal(dlv_csv_read(f, &rows, err, sizeof err), -1);
+  fclose(f);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(ulp_of_known_values),
+      cmocka_unit_test(ulps_between_counts_representables),
+      cmocka_unit_test(errors_against_mpfr),
+      cmocka_unit_test(verdict_rules),
+      cmocka_unit_test(csv_round_trip),
+  };
+  return cmocka_run_group_tests_name("harness", tests, NULL, NULL);
+}
