@@ -18,6 +18,8 @@
  * the final exact scaling one more only if the norm is subnormal. */
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "nrm2.h"
 #include "strided.h"
@@ -30,18 +32,30 @@ typedef struct {
   double s;
 } scaled_ssq;
 
-/* The largest |x_i| of a block; sets *nan when the block holds a NaN. */
+/* The largest |x_i| of a block; sets *nan when the block holds a NaN and
+ * then *inf when it also holds an infinity (which a NaN hides from the
+ * max).  Works on bit patterns: for non-negative doubles the integer order of the
+ * bits is the numeric order, and every NaN lies above +Inf, so one integer
+ * max (which vectorizes, unlike a NaN-aware float max) finds both. */
 static inline double block_amax_d(const double *x, ptrdiff_t inc, size_t m,
-                                  int *nan)
+                                  int *inf, int *nan)
 {
-  double amax = 0.0;
-  int seen = 0;
+  const uint64_t abs_mask = UINT64_MAX >> 1, inf_bits = 0x7ff0000000000000;
+  uint64_t top = 0;
   for (size_t i = 0; i < m; i++) {
-    double a = fabs(x[(ptrdiff_t)i * inc]);
-    amax = a > amax ? a : amax;
-    seen |= a != a;
+    uint64_t b;
+    memcpy(&b, &x[(ptrdiff_t)i * inc], sizeof b);
+    b &= abs_mask;
+    top = b > top ? b : top;
   }
-  *nan |= seen;
+  if (top > inf_bits) { /* rare path: a NaN; look for an Inf behind it */
+    *nan = 1;
+    for (size_t i = 0; i < m; i++)
+      *inf |= isinf(x[(ptrdiff_t)i * inc]) != 0;
+    return NAN;
+  }
+  double amax;
+  memcpy(&amax, &top, sizeof amax);
   return amax;
 }
 
@@ -91,10 +105,10 @@ static scaled_ssq scaled_sumsq_d(size_t n, const double *x, ptrdiff_t inc,
   for (size_t i0 = 0; i0 < n; i0 += DLV_NRM2_BLOCK) {
     size_t m = n - i0 < DLV_NRM2_BLOCK ? n - i0 : DLV_NRM2_BLOCK;
     const double *xb = x + (ptrdiff_t)i0 * inc;
-    double amax = inc == 1 ? block_amax_d(xb, 1, m, nan)
-                           : block_amax_d(xb, inc, m, nan);
+    double amax = inc == 1 ? block_amax_d(xb, 1, m, inf, nan)
+                           : block_amax_d(xb, inc, m, inf, nan);
     if (isinf(amax))
-      *inf = 1;
+      *inf = 1; /* a NaN in a later block is then ignored: Inf dominates */
     if (amax == 0.0 || *inf || *nan)
       continue;
     int k = -ilogb(amax);
