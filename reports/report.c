@@ -100,8 +100,26 @@ static const char *const css =
     "@media print{.confirmed,.erratum,.qualified,.refuted,.fail"
     "{background:none}}";
 
+/* The source tree's commit now (the tree may have moved since configure),
+ * else the one recorded at configure time. */
+static void git_commit(char *buf, size_t size)
+{
+  snprintf(buf, size, "%s", DLV_GIT_COMMIT);
+  FILE *p = popen("git -C '" DLV_SOURCE_DIR "' rev-parse --short HEAD "
+                  "2>/dev/null", "r");
+  char line[64];
+  if (p != NULL && fgets(line, sizeof line, p) != NULL) {
+    line[strcspn(line, "\n")] = '\0';
+    snprintf(buf, size, "%s", line);
+  }
+  if (p != NULL)
+    pclose(p);
+}
+
 static void html_header(FILE *f, const struct report *r)
 {
+  char commit[80];
+  git_commit(commit, sizeof commit);
   char cpu[256] = "unknown", line[512];
   FILE *ci = fopen("/proc/cpuinfo", "r");
   while (ci != NULL && fgets(line, sizeof line, ci) != NULL)
@@ -120,7 +138,7 @@ static void html_header(FILE *f, const struct report *r)
           css);
   const char *keys[] = {"dlverify", "git commit", "date", "compiler",
                         "C flags", "CPU", "GSL", "MPFR", "OpenBLAS"};
-  const char *vals[] = {DLV_VERSION, DLV_GIT_COMMIT, r->run->date,
+  const char *vals[] = {DLV_VERSION, commit, r->run->date,
                         "gcc " __VERSION__, DLV_C_FLAGS, cpu,
                         GSL_VERSION, mpfr_get_version(), openblas_get_config()};
   for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
@@ -217,10 +235,9 @@ static void html_group_row(FILE *f, const struct group *g)
           g->not_ok ? "FAILED" : "ok");
 }
 
-/* The evidence of one claim, grouped; failed rows listed first in full. */
-static void html_evidence(FILE *f, const struct report *r, const char *id)
+/* The failed rows of one claim, in full. */
+static void html_failed_rows(FILE *f, const dlv_rows *rows, const char *id)
 {
-  const dlv_rows *rows = r->rows;
   for (size_t i = 0; i < rows->n; i++) {
     const dlv_row *x = &rows->rows[i];
     if (strcmp(x->claim, id) != 0 || x->ok)
@@ -236,26 +253,35 @@ static void html_evidence(FILE *f, const struct report *r, const char *id)
     html_text(f, x->bound_name);
     fprintf(f, "), ratio %.3g</p>\n", x->ratio);
   }
+}
+
+/* The evidence of one claim: failed rows first in full, then one line per
+ * (check, quantity, dtype, bound, role) in order of first appearance. */
+static void html_evidence(FILE *f, const struct report *r, const char *id)
+{
+  const dlv_rows *rows = r->rows;
+  html_failed_rows(f, rows, id);
+  struct group *groups = calloc(rows->n ? rows->n : 1, sizeof *groups);
+  size_t ng = 0;
+  for (size_t i = 0; groups != NULL && i < rows->n; i++) {
+    const dlv_row *x = &rows->rows[i];
+    if (strcmp(x->claim, id) != 0)
+      continue;
+    size_t k = 0;
+    while (k < ng && !same_group(groups[k].first, x))
+      k++;
+    if (k == ng)
+      groups[ng++].first = x;
+    group_add(&groups[k], x);
+  }
   fputs("<table>\n<tr><th>check</th><th>quantity</th><th>dtype</th>"
         "<th>role</th><th>bound</th><th>rows</th><th>holding</th>"
         "<th>worst err/bound</th><th>worst ulps</th><th>ok</th></tr>\n",
         f);
-  struct group g = {0};
-  for (size_t i = 0; i < rows->n; i++) {
-    const dlv_row *x = &rows->rows[i];
-    if (strcmp(x->claim, id) != 0)
-      continue;
-    if (g.first && !same_group(g.first, x)) {
-      html_group_row(f, &g);
-      g = (struct group){0};
-    }
-    if (!g.first)
-      g.first = x;
-    group_add(&g, x);
-  }
-  if (g.first)
-    html_group_row(f, &g);
+  for (size_t k = 0; k < ng; k++)
+    html_group_row(f, &groups[k]);
   fputs("</table>\n", f);
+  free(groups);
 }
 
 /* The verdict explained from the row counts per role. */
