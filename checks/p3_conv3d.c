@@ -943,6 +943,328 @@ static void p3_erratum_l1_shape(void **state)
   }
 }
 
+/* The exam's numpy code (problems 3b and 3c), as printed, one string per
+ * line; indentation dropped.  C' is the exam's notation for a size. */
+static const char *const numpy_fwd[] = {
+    "for x in range(H)",
+    "for y in range(W)",
+    "for t in Range(T)",
+    "L1Slice = Li.value[:,x:x+U,y:y+V,t:t+Z,:]",
+    "L1Reshaped = LiSlice.reshape((B,-1))",
+    "FReshaped = F.value.reshape((-1,C))",
+    "L2[:,x,y,t,:] += np.matmul(L1Reshaped,FReshaped)",
+};
+static const char *const numpy_bwd[] = {
+    "for x in range(H)",
+    "for y in range(W)",
+    "for t in Range(T)",
+    "L2gradSlice = L2.grad[:,x,y,t,:].reshape(B,1,1,1,1,C)",
+    "L1slice = L1.value[:,x:x_U,y:y+V,t:t+Z,:]",
+    "L1gradslice = L1.grad[:,x:x_U,y:y+V,t:t+Z,:]",
+    "F.grad += (L2gradSlice * L1Slice.reshape((B,U,V,Z,C',1))).sum(axis=0)",
+    "L1gradslice += (L2.gradSlice*F.value).sum(axis=5)",
+};
+
+/* Names a numpy snippet may use before defining any: the sizes, the nodes,
+ * numpy, range and the keyword argument axis; and the attributes it may
+ * use (node fields and numpy array methods). */
+static const char *const known_names[] = {"np", "range", "axis", "B", "H",
+                                          "W", "T", "U", "V", "Z",
+                                          "C", "C'", "F", "L1", "L2"};
+static const char *const known_attrs[] = {"value", "grad", "reshape", "sum",
+                                          "matmul"};
+
+struct names {
+  char list[32][32];
+  size_t n;
+};
+
+static int in_list(const char *const *list, size_t n, const char *id)
+{
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(list[i], id) == 0)
+      return 1;
+  return 0;
+}
+
+static int defined(const struct names *d, const char *id)
+{
+  for (size_t i = 0; i < d->n; i++)
+    if (strcmp(d->list[i], id) == 0)
+      return 1;
+  return in_list(known_names, COUNT(known_names), id);
+}
+
+static void define(struct names *d, const char *id)
+{
+  assert_true(d->n < COUNT(d->list));
+  dlv_copy_text(d->list[d->n++], sizeof d->list[0], id);
+}
+
+/* Reads the identifier at *q (letters, digits, _, and a trailing ' as in
+ * C') into id; advances *q past it. */
+static void read_ident(const char **q, char *id, size_t len)
+{
+  size_t n = 0;
+  while (isalnum((unsigned char)**q) || **q == '_' || **q == '\'') {
+    if (n + 1 < len)
+      id[n++] = **q;
+    ++*q;
+  }
+  id[n] = '\0';
+}
+
+/* Records one erratum row per use of a name that is neither defined
+ * earlier in the snippet nor known, and per unknown attribute; returns how
+ * many.  "for NAME in" and "NAME = ..." define NAME (after the right-hand
+ * side is read). */
+static size_t check_names(const char *test, const char *const *lines,
+                          size_t n_lines, const char *part)
+{
+  struct names d = {.n = 0};
+  size_t slips = 0;
+  for (size_t l = 0; l < n_lines; l++) {
+    char target[32] = "";
+    const char *q = lines[l];
+    if (strncmp(q, "for ", 4) == 0) {
+      q += 4;
+      read_ident(&q, target, sizeof target);
+      define(&d, target); /* the loop variable */
+      target[0] = '\0';
+    } else {
+      const char *eq = strstr(q, " = ");
+      if (eq) { /* an assignment: NAME = rhs */
+        read_ident(&q, target, sizeof target);
+        q = eq + 3;
+      }
+    }
+    for (; *q; q++) {
+      if (!isalpha((unsigned char)*q) && *q != '_')
+        continue;
+      int attr = q > lines[l] && q[-1] == '.';
+      char id[32];
+      read_ident(&q, id, sizeof id);
+      q--;
+      int ok = attr ? in_list(known_attrs, COUNT(known_attrs), id)
+                    : defined(&d, id) || strcmp(id, "in") == 0;
+      if (ok)
+        continue;
+      slips++;
+      char quantity[128];
+      snprintf(quantity, sizeof quantity, "numpy %s line %zu: %s`%s` %s",
+               part, l + 1, attr ? "attribute ." : "name ", id,
+               attr ? "not a field of the node" : "undefined at its use");
+      struct dlv_meas m = {"-", lines[l], quantity,
+                           "exact (name defined)", DLV_ROLE_ERRATUM, 1};
+      dlv_expect_row(__FILE__, __LINE__, test, &m, 1.0, 0.0, 1.0, 0.0, NAN);
+    }
+    if (target[0])
+      define(&d, target);
+  }
+  return slips;
+}
+
+/* The numpy code's name slips, found by reading the printed code: Range,
+ * Li, LiSlice (forward); Range, x_U twice, L1Slice (defined as L1slice),
+ * L2.gradSlice (backward).  The count is checked against this reading. */
+static void p3_erratum_numpy_names(void **state)
+{
+  (void)state;
+  size_t n = check_names(__func__, numpy_fwd, COUNT(numpy_fwd), "forward") +
+             check_names(__func__, numpy_bwd, COUNT(numpy_bwd), "backward");
+  struct dlv_meas m = {"-", "problem 3b, 3c",
+                       "name slips found vs 8 found by reading",
+                       "exact (count)"};
+  DLV_EXPECT_ROW(&m, (double)n, 8.0, fabs((double)n - 8.0), 0.0, NAN);
+}
+
+/* ---- determinism ---------------------------------------------------------- */
+
+/* The number of elements of x and y (n each) that differ bitwise. */
+static size_t bitwise_differ(const double *x, const double *y, size_t n)
+{
+  size_t d = 0;
+  for (size_t i = 0; i < n; i++)
+    d += memcmp(&x[i], &y[i], sizeof x[i]) != 0;
+  return d;
+}
+
+/* Runs p's pass with OpenBLAS limited to `threads`, then restores the
+ * thread count. */
+static size_t run_threads(const struct prob *p, int dtype, int variant,
+                          int pass, double *out, int threads)
+{
+  int saved = openblas_get_num_threads();
+  openblas_set_num_threads(threads);
+  size_t damage = run(p, dtype, variant, pass, out);
+  openblas_set_num_threads(saved);
+  return damage;
+}
+
+/* 1 vs 2 OpenBLAS threads for a GEMM variant: OpenBLAS 0.3.21 may change
+ * its summation order with the thread count, so the two results are only
+ * both within gamma_K S of the exact one: the worst element of |x - y|
+ * against 2 gamma_K S (dlv_bound_conv3d_dot twice).  The number of
+ * elements that differ bitwise goes into the quantity. */
+static void check_across_threads(const char *test, const struct prob *p,
+                                 int dtype, int variant, int pass,
+                                 const double *sums, const double *x,
+                                 const double *y)
+{
+  double u = dtype == DT_DOUBLE ? DLV_U_DOUBLE : DLV_U_FLOAT;
+  double eta = dtype == DT_DOUBLE ? DLV_ETA_DOUBLE : DLV_ETA_FLOAT;
+  size_t n = pass_n(p, pass), worst = 0;
+  double worst_ratio = -1.0, worst_bound = 0.0;
+  for (size_t e = 0; e < n; e++) {
+    double bound =
+        2.0 * dlv_bound_conv3d_dot(k_of(&p->s, pass, e), u, eta, sums[e]);
+    double ratio = fabs(x[e] - y[e]) / bound;
+    if (!(ratio <= worst_ratio)) {
+      worst_ratio = ratio;
+      worst = e;
+      worst_bound = bound;
+    }
+  }
+  char shape[96], quantity[128];
+  shape_text(&p->s, shape, sizeof shape);
+  snprintf(quantity, sizeof quantity,
+           "%s %s: 1 vs 2 threads, worst element (%zu of %zu differ "
+           "bitwise)",
+           dlv_conv3d_variant_name(variant), dlv_conv3d_pass_name(pass),
+           bitwise_differ(x, y, n), n);
+  struct dlv_meas m = {dtype_name[dtype], shape, quantity,
+                       "2 x conv3d_dot gamma_K sum|a||b|"};
+  dlv_expect_row(__FILE__, __LINE__, test, &m, x[worst], y[worst],
+                 fabs(x[worst] - y[worst]), worst_bound, NAN);
+}
+
+/* Every variant x pass x dtype on a shape large enough for OpenBLAS to
+ * thread (the im2col GEMMs are 432 x 108 x 8 and the like): run twice with
+ * the default thread count, bitwise (one row: the number of elements that
+ * differ, and guard damage); then with 1 and 2 threads: bitwise for DIRECT
+ * (no BLAS), within the bound for the GEMM variants. */
+static void p3_determinism(void **state)
+{
+  (void)state;
+  gsl_rng *r = dlv_rng(__func__);
+  const dlv_conv3d_shape s = {2, 6, 6, 6, 8, 4, 3, 3, 3};
+  char shape[96], quantity[128];
+  shape_text(&s, shape, sizeof shape);
+  for (int dt = DT_DOUBLE; dt <= DT_FLOAT; dt++) {
+    struct prob p;
+    prob_alloc(&p, s);
+    prob_fill(&p, r, dt, fill_away);
+    for (int pass = 0; pass < DLV_CONV3D_NPASSES; pass++) {
+      size_t n = pass_n(&p, pass);
+      double *x = xcalloc(n, sizeof *x), *y = xcalloc(n, sizeof *y);
+      double *sums = xcalloc(n, sizeof *sums);
+      abs_sums(&p, pass, pass_a(&p, pass), pass_b(&p, pass), sums);
+      for (int v = 0; v < DLV_CONV3D_NVARIANTS; v++) {
+        size_t bad = run(&p, dt, v, pass, x) + run(&p, dt, v, pass, y);
+        bad += bitwise_differ(x, y, n);
+        snprintf(quantity, sizeof quantity,
+                 "%s %s: run twice, elements differing bitwise",
+                 dlv_conv3d_variant_name(v), dlv_conv3d_pass_name(pass));
+        struct dlv_meas m = {dtype_name[dt], shape, quantity,
+                             "exact (bitwise)"};
+        DLV_EXPECT_ROW(&m, (double)bad, 0.0, (double)bad, 0.0, NAN);
+        bad = run_threads(&p, dt, v, pass, x, 1) +
+              run_threads(&p, dt, v, pass, y, 2);
+        if (v == DLV_CONV3D_DIRECT) {
+          bad += bitwise_differ(x, y, n);
+          snprintf(quantity, sizeof quantity,
+                   "%s %s: 1 vs 2 threads, elements differing bitwise",
+                   dlv_conv3d_variant_name(v), dlv_conv3d_pass_name(pass));
+          m.quantity = quantity;
+          DLV_EXPECT_ROW(&m, (double)bad, 0.0, (double)bad, 0.0, NAN);
+        } else {
+          assert_int_equal(bad, 0); /* guards: checked above as rows */
+          check_across_threads(__func__, &p, dt, v, pass, sums, x, y);
+        }
+      }
+      free(sums);
+      free(y);
+      free(x);
+    }
+    prob_free(&p);
+  }
+}
+
+/* ---- argument errors ------------------------------------------------------ */
+
+/* Defined errors, each leaving the output untouched: NULL pointers, an
+ * unknown variant, extents 0, counts above INT_MAX, a short workspace. */
+static void p3_bad_arguments(void **state)
+{
+  (void)state;
+  const dlv_conv3d_shape ok = {1, 2, 2, 2, 2, 2, 2, 2, 2};
+  dlv_conv3d_shape zero = ok, huge = ok, overflow = ok;
+  zero.t = 0;
+  huge.h = (size_t)1 << 40;
+  overflow.b = overflow.h = overflow.w = 2000; /* 8e9 > INT_MAX elements */
+  double in[512], out[512], work[512];
+  float fin[512], fout[512], fwork[512];
+  for (size_t i = 0; i < 512; i++)
+    in[i] = fin[i] = 1.0f;
+  size_t need;
+  assert_int_equal(dlv_conv3d_work_size(&ok, DLV_CONV3D_IM2COL,
+                                        DLV_CONV3D_FWD, &need),
+                   DLV_OK);
+  struct {
+    const char *what;
+    const dlv_conv3d_shape *s;
+    int variant, null_in, null_work;
+    size_t work_len;
+    int expected;
+  } cases[] = {
+      {"NULL shape", NULL, 0, 0, 0, 0, DLV_EINVAL},
+      {"NULL input", &ok, 0, 1, 0, 0, DLV_EINVAL},
+      {"unknown variant", &ok, 7, 0, 0, 512, DLV_EINVAL},
+      {"negative variant", &ok, -1, 0, 0, 512, DLV_EINVAL},
+      {"extent T = 0", &zero, 0, 0, 0, 512, DLV_EBADLEN},
+      {"extent H = 2^40", &huge, 0, 0, 0, 512, DLV_EBADLEN},
+      {"B H W = 8e9 elements", &overflow, 0, 0, 0, 512, DLV_EBADLEN},
+      {"im2col workspace one short", &ok, DLV_CONV3D_IM2COL, 0, 0, need - 1,
+       DLV_EBADLEN},
+      {"im2col workspace NULL", &ok, DLV_CONV3D_IM2COL, 0, 1, need,
+       DLV_EINVAL},
+  };
+  for (size_t i = 0; i < COUNT(cases); i++)
+    for (int pass = 0; pass < DLV_CONV3D_NPASSES; pass++) {
+      for (size_t k = 0; k < 512; k++)
+        out[k] = fout[k] = -7.0f;
+      const double *a = cases[i].null_in ? NULL : in;
+      const float *fa = cases[i].null_in ? NULL : fin;
+      int sd = kernels_d[pass](cases[i].s, cases[i].variant, a, in, out,
+                               cases[i].null_work ? NULL : work,
+                               cases[i].work_len);
+      int ss = kernels_s[pass](cases[i].s, cases[i].variant, fa, fin, fout,
+                               cases[i].null_work ? NULL : fwork,
+                               cases[i].work_len);
+      char quantity[128];
+      snprintf(quantity, sizeof quantity, "%s: %s", dlv_conv3d_pass_name(pass),
+               cases[i].what);
+      struct dlv_meas m = {"double", "B=1 H=W=T=C=C'=U=V=Z=2", quantity,
+                           "exact status"};
+      DLV_EXPECT_STATUS(&m, sd, cases[i].expected);
+      m.dtype = "float";
+      DLV_EXPECT_STATUS(&m, ss, cases[i].expected);
+      size_t touched = 0;
+      for (size_t k = 0; k < 512; k++)
+        touched += (out[k] != -7.0) + (fout[k] != -7.0f);
+      snprintf(quantity, sizeof quantity, "%s: %s: output elements written",
+               dlv_conv3d_pass_name(pass), cases[i].what);
+      m.dtype = "-";
+      m.bound_name = "exact (untouched on error)";
+      DLV_EXPECT_ROW(&m, (double)touched, 0.0, (double)touched, 0.0, NAN);
+    }
+  struct dlv_meas m = {"-", "B=1 H=W=T=C=C'=U=V=Z=2",
+                       "work_size with NULL result", "exact status"};
+  DLV_EXPECT_STATUS(&m, dlv_conv3d_work_size(&ok, 0, 0, NULL), DLV_EINVAL);
+  m.quantity = "work_size of an unknown pass";
+  DLV_EXPECT_STATUS(&m, dlv_conv3d_work_size(&ok, 0, 3, &need), DLV_EINVAL);
+}
+
 /* ---- verdict ------------------------------------------------------------ */
 
 static void p3_verdict(void **state)
@@ -974,6 +1296,9 @@ int main(void)
       cmocka_unit_test(p3_erratum_l1grad_index),
       cmocka_unit_test(p3_erratum_printed_indices),
       cmocka_unit_test(p3_erratum_l1_shape),
+      cmocka_unit_test(p3_erratum_numpy_names),
+      cmocka_unit_test(p3_determinism),
+      cmocka_unit_test(p3_bad_arguments),
       cmocka_unit_test(p3_verdict),
   };
   return cmocka_run_group_tests_name("P3", tests, setup, teardown);
