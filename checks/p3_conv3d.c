@@ -776,9 +776,9 @@ static void p3_gradients(void **state)
   gsl_rng *r = dlv_rng(__func__);
   const int n_random = 3, n_dirs = 5;
   for (int rep = 0; rep < 4; rep++) {
-    dlv_conv3d_shape s = rep == 0 ? degenerate[2] : random_shape(r);
-    if (rep == 1)
-      s = degenerate[1];
+    /* C = C' = 1 with a non-cubic filter; the filter as large as the
+     * input; then random shapes. */
+    dlv_conv3d_shape s = rep < 2 ? degenerate[2 - rep] : random_shape(r);
     struct prob p;
     prob_alloc(&p, s);
     prob_fill(&p, r, DT_FLOAT, fill_away); /* float data serve both dtypes */
@@ -810,7 +810,7 @@ static void p3_erratum_l1grad_index(void **state)
   (void)state;
   struct prob p;
   prob_alloc(&p, (dlv_conv3d_shape){1, 1, 1, 1, 1, 1, 2, 1, 1});
-  p.l1[0] = 1, p.l1[1] = 2, p.f[0] = 3, p.f[1] = 5, p.g[0] = 1;
+  p.l1[0] = 1, p.l1[1] = 2, p.f[0] = 3, p.f[1] = 5;
   double e1[2] = {0.0, 1.0};
   double cs = cstep_derivative(&p, e1, NULL), fd_err;
   double fd = fd_derivative(&p, e1, NULL, &fd_err);
