@@ -1,0 +1,190 @@
+/* conv3d.c: 3D convolution, forward and both backward passes, four variants
+ * (see conv3d.h for the convention).  The type-independent part (extents,
+ * indexing, argument checks) is here; the loops and GEMM calls are in
+ * conv3d_tmpl.h, instantiated for double and float below.
+ *
+ * Error model (bounds derived in checks/bounds.h, P3): each output element
+ * is a sum of K products, formed by one multiplication and at most K - 1
+ * additions along any path of the summation tree (the direct loops, a GEMM
+ * dot product, or a GEMM dot product of C terms then up to taps - 1 col2im
+ * additions), so |computed - exact| <= gamma_K sum |a||b|, with K = U V Z C'
+ * (forward), B H W T (filter gradient), taps C (input gradient, taps = the
+ * number of filter positions covering the element). */
+#include <limits.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cblas.h>
+
+#include "conv3d.h"
+#include "dlv_status.h"
+
+/* Checked extents and the derived counts every loop uses. */
+struct dims {
+  size_t b, h, w, t, c, cp, u, v, z; /* as dlv_conv3d_shape */
+  size_t h1, w1, t1;                 /* input extents */
+  size_t k;                          /* U V Z C': one patch, one GEMM depth */
+  size_t n;                          /* B H W T: output positions */
+  size_t n_l1, n_f, n_l2;            /* element counts */
+};
+
+/* a * b into *out unless the product exceeds INT_MAX (then 0). */
+static int mul_le_int(size_t a, size_t b, size_t *out)
+{
+  if (a != 0 && b > (size_t)INT_MAX / a)
+    return 0;
+  *out = a * b;
+  return 1;
+}
+
+/* The product of n extents, at most INT_MAX; 0 on overflow. */
+static int count(const size_t *e, int n, size_t *out)
+{
+  size_t p = 1;
+  for (int i = 0; i < n; i++)
+    if (!mul_le_int(p, e[i], &p))
+      return 0;
+  *out = p;
+  return 1;
+}
+
+/* Fills d from s: DLV_EBADLEN when an extent is 0 or a count (operands,
+ * the im2col matrix) exceeds INT_MAX. */
+static int make_dims(const dlv_conv3d_shape *s, struct dims *d)
+{
+  if (s == NULL)
+    return DLV_EINVAL;
+  const size_t all[9] = {s->b, s->h, s->w, s->t, s->c,
+                         s->cp, s->u, s->v, s->z};
+  for (int i = 0; i < 9; i++)
+    if (all[i] == 0 || all[i] > (size_t)INT_MAX / 2)
+      return DLV_EBADLEN;
+  *d = (struct dims){s->b, s->h, s->w, s->t, s->c, s->cp, s->u, s->v, s->z,
+                     s->h + s->u - 1, s->w + s->v - 1, s->t + s->z - 1};
+  const size_t l1[5] = {d->b, d->h1, d->w1, d->t1, d->cp};
+  const size_t f[5] = {d->u, d->v, d->z, d->cp, d->c};
+  const size_t l2[5] = {d->b, d->h, d->w, d->t, d->c};
+  const size_t k[4] = {d->u, d->v, d->z, d->cp};
+  const size_t n[4] = {d->b, d->h, d->w, d->t};
+  size_t nk;
+  if (!count(l1, 5, &d->n_l1) || !count(f, 5, &d->n_f) ||
+      !count(l2, 5, &d->n_l2) || !count(k, 4, &d->k) || !count(n, 4, &d->n) ||
+      !mul_le_int(d->n, d->k, &nk))
+    return DLV_EBADLEN;
+  return DLV_OK;
+}
+
+static inline size_t l1_at(const struct dims *d, size_t b, size_t x,
+                           size_t y, size_t t, size_t cp)
+{
+  return (((b * d->h1 + x) * d->w1 + y) * d->t1 + t) * d->cp + cp;
+}
+
+static inline size_t f_at(const struct dims *d, size_t u, size_t v, size_t z,
+                          size_t cp, size_t c)
+{
+  return (((u * d->v + v) * d->z + z) * d->cp + cp) * d->c + c;
+}
+
+static inline size_t l2_at(const struct dims *d, size_t b, size_t x,
+                           size_t y, size_t t, size_t c)
+{
+  return (((b * d->h + x) * d->w + y) * d->t + t) * d->c + c;
+}
+
+static size_t work_elems(const struct dims *d, int variant)
+{
+  switch (variant) {
+  case DLV_CONV3D_PER_POSITION:
+    return d->b * d->k;
+  case DLV_CONV3D_IM2COL:
+  case DLV_CONV3D_FAST:
+    return d->n * d->k;
+  default:
+    return 0;
+  }
+}
+
+int dlv_conv3d_sizes(const dlv_conv3d_shape *s, size_t *n_l1, size_t *n_f,
+                     size_t *n_l2)
+{
+  struct dims d;
+  int status = make_dims(s, &d);
+  if (status != DLV_OK)
+    return status;
+  if (n_l1)
+    *n_l1 = d.n_l1;
+  if (n_f)
+    *n_f = d.n_f;
+  if (n_l2)
+    *n_l2 = d.n_l2;
+  return DLV_OK;
+}
+
+static int valid_variant(int variant)
+{
+  return variant >= 0 && variant < DLV_CONV3D_NVARIANTS;
+}
+
+int dlv_conv3d_work_size(const dlv_conv3d_shape *s, int variant, int pass,
+                         size_t *n)
+{
+  struct dims d;
+  if (n == NULL || !valid_variant(variant) || pass < 0 ||
+      pass >= DLV_CONV3D_NPASSES)
+    return DLV_EINVAL;
+  int status = make_dims(s, &d);
+  if (status == DLV_OK)
+    *n = work_elems(&d, variant);
+  return status;
+}
+
+/* The one argument check of every public entry: inputs a, b and output out
+ * non-NULL, a known variant, a valid shape, a long enough workspace. */
+static int check_call(const dlv_conv3d_shape *s, int variant, int pass,
+                      const void *a, const void *b, const void *out,
+                      const void *work, size_t work_len, struct dims *d)
+{
+  (void)pass; /* every pass needs the same workspace */
+  if (a == NULL || b == NULL || out == NULL || !valid_variant(variant))
+    return DLV_EINVAL;
+  int status = make_dims(s, d);
+  if (status != DLV_OK)
+    return status;
+  size_t need = work_elems(d, variant);
+  if (need > 0 && work == NULL)
+    return DLV_EINVAL;
+  return work_len < need ? DLV_EBADLEN : DLV_OK;
+}
+
+const char *dlv_conv3d_variant_name(int variant)
+{
+  static const char *names[] = {"direct", "per_position", "im2col", "fast"};
+  return valid_variant(variant) ? names[variant] : "unknown";
+}
+
+const char *dlv_conv3d_pass_name(int pass)
+{
+  static const char *names[] = {"fwd", "bwd_filter", "bwd_input"};
+  return pass >= 0 && pass < DLV_CONV3D_NPASSES ? names[pass] : "unknown";
+}
+
+#define REAL double
+#define ACC double
+#define SUF d
+#define GEMM cblas_dgemm
+#include "conv3d_tmpl.h"
+#undef REAL
+#undef ACC
+#undef SUF
+#undef GEMM
+
+#define REAL float
+#define ACC float
+#define SUF s
+#define GEMM cblas_sgemm
+#include "conv3d_tmpl.h"
+#undef REAL
+#undef ACC
+#undef SUF
+#undef GEMM
