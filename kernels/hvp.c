@@ -1,0 +1,169 @@
+/* hvp.c: complex-step and central-difference Hessian-vector products and
+ * the exact line search step (see hvp.h). */
+#include <complex.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "dlv_status.h"
+#include "hvp.h"
+#include "nrm2.h"
+
+/* gamma_n = n u / (1 - n u), u = 2^-53 (checks/bounds.h, dlv_gamma). */
+static double gamma_d(size_t n)
+{
+  double nu = (double)n * 0x1p-53;
+  return nu / (1.0 - nu);
+}
+
+static int any_nan(size_t n, const double *x)
+{
+  for (size_t i = 0; i < n; i++)
+    if (isnan(x[i]))
+      return 1;
+  return 0;
+}
+
+int dlv_hvp_step(size_t n, const double *theta, const double *v, double h,
+                 double *t)
+{
+  if (theta == NULL || v == NULL || t == NULL || !(h > 0.0 && h <= 1.0))
+    return DLV_EINVAL;
+  double nt, nv;
+  int status = dlv_nrm2_d(n, theta, 1, &nt);
+  if (status == DLV_OK)
+    status = dlv_nrm2_d(n, v, 1, &nv);
+  if (status != DLV_OK)
+    return status;
+  if (!isfinite(nt) || !isfinite(nv) || nv == 0.0)
+    return DLV_EDOM;
+  int e = ilogb(h) + (nt > 0.0 ? ilogb(nt) : 0) - ilogb(nv);
+  if (e < -1074 || e > 1023)
+    return DLV_EDOM;
+  *t = ldexp(1.0, e);
+  return DLV_OK;
+}
+
+/* The checks both HVP kernels share; sets *zero when v = 0. */
+static int check_hvp_args(const dlv_closs *loss, const double *theta,
+                          const double *v, double h, const double *hv,
+                          int *zero)
+{
+  if (loss == NULL || loss->eval_d == NULL || loss->eval_z == NULL ||
+      theta == NULL || v == NULL || hv == NULL || !(h > 0.0 && h <= 1.0))
+    return DLV_EINVAL;
+  if (loss->n == 0)
+    return DLV_EBADLEN;
+  if (any_nan(loss->n, theta) || any_nan(loss->n, v))
+    return DLV_ENAN;
+  *zero = 1;
+  for (size_t i = 0; i < loss->n; i++)
+    *zero &= v[i] == 0.0;
+  return DLV_OK;
+}
+
+/* Copies the n results to hv unless one is NaN. */
+static int publish(size_t n, const double *r, double *hv)
+{
+  if (any_nan(n, r))
+    return DLV_ENAN;
+  for (size_t i = 0; i < n; i++)
+    hv[i] = r[i];
+  return DLV_OK;
+}
+
+int dlv_hvp_cstep(const dlv_closs *loss, const double *theta, const double *v,
+                  double h, double *hv)
+{
+  int zero, status = check_hvp_args(loss, theta, v, h, hv, &zero);
+  if (status != DLV_OK || zero) {
+    for (size_t i = 0; status == DLV_OK && i < loss->n; i++)
+      hv[i] = 0.0;
+    return status;
+  }
+  const size_t n = loss->n;
+  double t;
+  if ((status = dlv_hvp_step(n, theta, v, h, &t)) != DLV_OK)
+    return status;
+  double complex *z = malloc(2 * n * sizeof *z);
+  double *r = malloc(n * sizeof *r);
+  if (z == NULL || r == NULL) {
+    free(z);
+    free(r);
+    return DLV_ENOMEM;
+  }
+  double complex *gz = z + n;
+  /* Theta + i t v: t is a power of two, so t v_j is exact unless it
+   * underflows. */
+  for (size_t j = 0; j < n; j++)
+    z[j] = CMPLX(theta[j], t * v[j]);
+  status = loss->eval_z(loss->params, n, z, NULL, gz);
+  if (status == DLV_OK) {
+    for (size_t j = 0; j < n; j++)
+      r[j] = cimag(gz[j]) / t; /* exact: t is a power of two */
+    status = publish(n, r, hv);
+  }
+  free(r);
+  free(z);
+  return status;
+}
+
+int dlv_hvp_central(const dlv_closs *loss, const double *theta,
+                    const double *v, double h, double *hv)
+{
+  int zero, status = check_hvp_args(loss, theta, v, h, hv, &zero);
+  if (status != DLV_OK || zero) {
+    for (size_t i = 0; status == DLV_OK && i < loss->n; i++)
+      hv[i] = 0.0;
+    return status;
+  }
+  const size_t n = loss->n;
+  double t;
+  if ((status = dlv_hvp_step(n, theta, v, h, &t)) != DLV_OK)
+    return status;
+  double *w = malloc(4 * n * sizeof *w);
+  if (w == NULL)
+    return DLV_ENOMEM;
+  double *gp = w + n, *gm = w + 2 * n, *r = w + 3 * n;
+  for (size_t j = 0; j < n; j++)
+    w[j] = theta[j] + t * v[j];
+  status = loss->eval_d(loss->params, n, w, NULL, gp);
+  for (size_t j = 0; j < n; j++)
+    w[j] = theta[j] - t * v[j];
+  if (status == DLV_OK)
+    status = loss->eval_d(loss->params, n, w, NULL, gm);
+  if (status == DLV_OK) {
+    for (size_t j = 0; j < n; j++)
+      r[j] = (gp[j] - gm[j]) / (2.0 * t); /* exact division by 2t */
+    status = publish(n, r, hv);
+  }
+  free(w);
+  return status;
+}
+
+int dlv_linesearch_step(size_t n, const double *g, const double *hg,
+                        double hg_err, double *lambda)
+{
+  if (g == NULL || hg == NULL || lambda == NULL || !(hg_err >= 0.0))
+    return DLV_EINVAL;
+  if (n == 0)
+    return DLV_EBADLEN;
+  if (any_nan(n, g) || any_nan(n, hg))
+    return DLV_ENAN;
+  double gg = 0.0, ghg = 0.0, mag = 0.0;
+  for (size_t i = 0; i < n; i++) {
+    gg += g[i] * g[i];
+    ghg += g[i] * hg[i];
+    mag += fabs(g[i] * hg[i]);
+  }
+  /* The bound on |computed g.Hg - g.Hg|; the factor 1 + 8u covers the
+   * roundings of this expression itself (a handful, each relative u). */
+  double err = (gamma_d(n) * mag + sqrt(gg) * hg_err * (1.0 + gamma_d(n))) *
+               (1.0 + 0x1p-50);
+  if (!isfinite(gg) || !(ghg > err))
+    return DLV_EDOM;
+  double step = gg / ghg;
+  if (!isfinite(step))
+    return DLV_EDOM;
+  *lambda = step;
+  return DLV_OK;
+}
