@@ -220,20 +220,22 @@ static inline double dlv_p2_var_rounding(double s2, double delta,
          dlv_gamma(count + 2.0, DLV_U_DOUBLE) * s2;
 }
 
-/* p2_ratio_rounding: c = sum a_i m_i / sum a_i^2 over m outputs, a_i the
- * double nearest to exact values, m_i means within r_i of their exact
- * values.  The numerator moves by <= sum |a_i| r_i + gamma_{m+2}
- * sum |a_i m_i| (the rounding of a_i, m products and additions), the
- * denominator D by gamma_{m+2} D, the quotient by one more rounding, which
- * gamma_{m+3} covers to first order; the second-order term is the
- * 1/(1 - gamma_{m+2}). */
-static inline double dlv_p2_ratio_rounding(double sum_abs_a_r,
+/* p2_ratio_rounding: c = sum a_i m_i / sum a_i^2 over m outputs, where
+ * a_i are the test-time layer's outputs (within da_i of exact, p2_dot) and
+ * m_i Monte Carlo means (within r_i of the exact samples' means,
+ * p2_mc_rounding).  Perturbing the data moves the numerator by at most
+ * num_err = sum (|a_i| r_i + (|m_i| + r_i) da_i) and the denominator D by
+ * den_err = sum (2 |a_i| + da_i) da_i (the check forms both sums); forming
+ * the sums adds gamma_m sum |a_i m_i| and gamma_m D; so
+ * |c - c_exact| <= (N_e + |c| D_e) / (D - D_e) + u |c|, with N_e and D_e
+ * the two totals. */
+static inline double dlv_p2_ratio_rounding(double num_err, double den_err,
                                            double sum_abs_am, double c,
                                            double d, size_t m)
 {
-  double g = dlv_gamma((double)m + 3.0, DLV_U_DOUBLE);
-  return (sum_abs_a_r + g * (sum_abs_am + fabs(c) * d)) /
-         (d * (1.0 - dlv_gamma((double)m + 2.0, DLV_U_DOUBLE)));
+  double g = dlv_gamma((double)m, DLV_U_DOUBLE);
+  double ne = num_err + g * sum_abs_am, de = den_err + g * d;
+  return (ne + fabs(c) * de) / (d - de) + DLV_U_DOUBLE * fabs(c);
 }
 
 /* ---- P3 ------------------------------------------------------------- */

@@ -555,6 +555,7 @@ static void p2_closed_form_vs_quadrature(void **state)
 struct mc_layer {
   double w[P2_M * P2_N], x[P2_N];
   double ad[P2_M]; /* a_i rounded to nearest */
+  double at[P2_M], dat[P2_M]; /* test-time layer's a_i and its p2_dot bound */
   mpfr_t a[P2_M], s, s2;
 };
 
@@ -581,6 +582,12 @@ static void mc_layer_init(gsl_rng *r, struct mc_layer *L)
   mpfr_sqr(L->s2, L->s, MPFR_RNDN);
   for (size_t i = 0; i < P2_M; i++)
     L->ad[i] = mpfr_get_d(L->a[i], MPFR_RNDN);
+  assert_int_equal(dlv_linear_d(P2_M, P2_N, L->w, L->x, L->at, NULL), DLV_OK);
+  double g[P2_M];
+  gauge(P2_M, P2_N, L->w, NULL, NULL, L->x, g);
+  dlv_bound b = dlv_bound_p2_dot(P2_N, 0, DLV_U_DOUBLE, DLV_ETA_DOUBLE);
+  for (size_t i = 0; i < P2_M; i++)
+    L->dat[i] = b.rel * g[i] + b.abs;
 }
 
 static void mc_layer_clear(struct mc_layer *L)
@@ -601,24 +608,28 @@ static double dist_down(double v, mpfr_srcptr x)
   return r;
 }
 
-/* The scale-factor estimate c = sum a_i mean_i / sum a_i^2 with the
- * numbers its rounding bound needs (r_i: rounding of mean_i). */
+/* The scale-factor estimate c = sum a_i mean_i / sum a_i^2 against the
+ * test-time layer's outputs a (errors da) and the means (rounding r), with
+ * its rounding bound (p2_ratio_rounding). */
 struct ratio {
-  double c, d, sum_abs_a_r, sum_abs_am;
+  double c, d, rounding;
 };
 
-static struct ratio ratio_estimate(const double *a, const double *mean,
-                                   const double *r)
+static struct ratio ratio_estimate(const double *a, const double *da,
+                                   const double *mean, const double *r)
 {
-  struct ratio q = {0.0, 0.0, 0.0, 0.0};
-  double num = 0.0;
+  struct ratio q = {0.0, 0.0, 0.0};
+  double num = 0.0, num_err = 0.0, den_err = 0.0, sum_abs_am = 0.0;
   for (size_t i = 0; i < P2_M; i++) {
     num += a[i] * mean[i];
     q.d += a[i] * a[i];
-    q.sum_abs_a_r += fabs(a[i]) * r[i];
-    q.sum_abs_am += fabs(a[i] * mean[i]);
+    num_err += fabs(a[i]) * r[i] + (fabs(mean[i]) + r[i]) * da[i];
+    den_err += (2.0 * fabs(a[i]) + da[i]) * da[i];
+    sum_abs_am += fabs(a[i] * mean[i]);
   }
   q.c = num / q.d;
+  q.rounding = dlv_p2_ratio_rounding(num_err, den_err, sum_abs_am, q.c, q.d,
+                                     P2_M);
   return q;
 }
 
@@ -730,11 +741,9 @@ static void p2_mc_noise(void **state)
                    "ReLU(W x) outside the output mean's interval", st.ybar[i],
                    hw, relu);
   }
-  struct ratio q = ratio_estimate(L.ad, st.mean, rnd);
+  struct ratio q = ratio_estimate(L.at, L.dat, st.mean, rnd);
   double tq = gsl_cdf_tdist_Qinv(alpha_each() / 2, P2_M * nu);
-  double hw = dlv_p2_t_halfwidth(tq, sqrt(pooled), nn * q.d) +
-              dlv_p2_ratio_rounding(q.sum_abs_a_r, q.sum_abs_am, q.c, q.d,
-                                    P2_M);
+  double hw = dlv_p2_t_halfwidth(tq, sqrt(pooled), nn * q.d) + q.rounding;
   snprintf(shape, sizeof shape, "m=%d n=%d N=%d", P2_M, P2_N, P2_DRAWS);
   struct dlv_meas mc = {"double", shape,
                         "test-time scale factor sum a zbar / sum a^2 vs 1",
@@ -771,18 +780,16 @@ static void p2_mc_dropout(void **state)
     mean[i] = zsum[i] / P2_DRAWS;
     rnd[i] = dlv_p2_mean_rounding(P2_N, P2_DRAWS, gi[i]);
   }
-  struct ratio q = ratio_estimate(L.ad, mean, rnd);
+  struct ratio q = ratio_estimate(L.at, L.dat, mean, rnd);
   double c2 = 0.0;
   for (size_t j = 0; j < P2_N; j++) {
     double v = 0.0;
     for (size_t i = 0; i < P2_M; i++)
-      v += L.w[i * P2_N + j] * L.ad[i];
+      v += L.w[i * P2_N + j] * L.at[i];
     c2 += (L.x[j] * v) * (L.x[j] * v);
   }
   c2 /= (double)P2_DRAWS * q.d * q.d;
-  double hw = dlv_p2_hoeffding_halfwidth(c2, alpha_each()) +
-              dlv_p2_ratio_rounding(q.sum_abs_a_r, q.sum_abs_am, q.c, q.d,
-                                    P2_M);
+  double hw = dlv_p2_hoeffding_halfwidth(c2, alpha_each()) + q.rounding;
   char shape[64];
   snprintf(shape, sizeof shape, "m=%d n=%d N=%d p=%g", P2_M, P2_N, P2_DRAWS,
            P2_KEEP);
