@@ -438,9 +438,8 @@ static void check_gaussian_law(const char *test, const char *dtype,
   double d = ks_distance(v, n);
   m.quantity = "generator Kolmogorov-Smirnov distance to Phi";
   m.bound_name = "p2_hoeffding (DKW-Massart)";
-  dlv_expect_row(__FILE__, __LINE__, test, &m, d, 0.0, d, dlv_p2_hoeffding_halfwidth(1.0 / nn,
-                                                           alpha_each()),
-                 NAN);
+  double bound = dlv_p2_hoeffding_halfwidth(1.0 / nn, alpha_each());
+  dlv_expect_row(__FILE__, __LINE__, test, &m, d, 0.0, d, bound, NAN);
 }
 
 static void p2_generator_d(void **state)
@@ -551,7 +550,8 @@ static void p2_closed_form_vs_quadrature(void **state)
 /* The layer of the Monte Carlo tests: x uniform in (0, 1) (inputs after a
  * ReLU are non-negative), W uniform in (-1, 1) then steered so that
  * a_i = (W x)_i is about steer[i] ||x||; a (exact W x), s = ||x|| and
- * s2 = ||x||^2 in MPFR. */
+ * s2 = ||x||^2 in MPFR, and at, the test-time layer's output, which the
+ * scale factors are measured against. */
 struct mc_layer {
   double w[P2_M * P2_N], x[P2_N];
   double ad[P2_M]; /* a_i rounded to nearest */
@@ -579,7 +579,7 @@ static void mc_layer_init(gsl_rng *r, struct mc_layer *L)
   mpfr_inits2(dlv_mp_prec(), L->s, L->s2, (mpfr_ptr)0);
   assert_int_equal(dlv_ref_linear(P2_M, P2_N, L->w, L->x, L->a), DLV_OK);
   assert_int_equal(dlv_ref_nrm2(P2_N, L->x, 1, L->s), DLV_OK);
-  mpfr_sqr(L->s2, L->s, MPFR_RNDN);
+  assert_int_equal(dlv_mp_dot(L->s2, P2_N, L->x, 1, L->x, 1), DLV_OK);
   for (size_t i = 0; i < P2_M; i++)
     L->ad[i] = mpfr_get_d(L->a[i], MPFR_RNDN);
   assert_int_equal(dlv_linear_d(P2_M, P2_N, L->w, L->x, L->at, NULL), DLV_OK);
@@ -642,8 +642,8 @@ static void separation_row(const char *test, const char *shape,
   struct dlv_meas m = {"double", shape, quantity,
                        "separation: |estimate - excluded| (measured)"};
   dlv_expect_row(__FILE__, __LINE__, test, &m, value,
-                 mpfr_get_d(excluded, MPFR_RNDN), hw, dist_down(value, excluded),
-                 NAN);
+                 mpfr_get_d(excluded, MPFR_RNDN), hw,
+                 dist_down(value, excluded), NAN);
 }
 
 /* Statistics of P2_DRAWS draws of the noisy layer, per output i. */
@@ -718,7 +718,8 @@ static void p2_mc_noise(void **state)
     DLV_EXPECT_ROW(&m, st.mean[i], L.ad[i], dlv_abs_error(st.mean[i], L.a[i]),
                    dlv_p2_t_halfwidth(q, sqrt(st.var[i]), nn) + rnd[i], NAN);
     double a = alpha_each();
-    double lo = gsl_cdf_chisq_Pinv(a / 2, nu), hi = gsl_cdf_chisq_Qinv(a / 2, nu);
+    double lo = gsl_cdf_chisq_Pinv(a / 2, nu);
+    double hi = gsl_cdf_chisq_Qinv(a / 2, nu);
     double delta = dot.rel * st.gmax[i] + dot.abs;
     struct dlv_meas mv = {"double", shape,
                           "sample variance of the ReLU input vs ||x||^2",
