@@ -119,6 +119,125 @@ static inline dlv_bound dlv_bound_cstep_nrm2(size_t n)
 
 /* ---- P1 ------------------------------------------------------------- */
 /* ---- P2 ------------------------------------------------------------- */
+/* Claim P2 (kernels/noisy_linear.c, checks/p2_weight_noise.c). */
+
+/* p2_dot: one ReLU input z_i = sum_j (w_ij + e_ij) x_j in precision u.
+ * Each term passes through the addition w + e (noisy layer only), one
+ * product and at most n - 1 additions of the eight-way sum, so (Higham
+ * (3.5)) |z - exact| <= gamma_k G, k = n + 1 (noisy) or n (plain, dropout),
+ * with the gauge G = sum_j |w_ij + e_ij| |x_j| (dropped terms count 0).
+ * A product that underflows adds at most eta, a sum of two floating-point
+ * numbers that underflows is exact (Hauser), and an error eta carried
+ * through later additions grows by at most 1 + gamma_n <= 2: abs = 2 n eta.
+ * ReLU is exact and 1-Lipschitz, so y = ReLU(z) has the same bound.  NB:
+ * rel multiplies the gauge G, not |z| (the check evaluates rel G + abs). */
+static inline dlv_bound dlv_bound_p2_dot(size_t n, int noisy, double u,
+                                         double eta)
+{
+  return (dlv_bound){dlv_gamma((double)n + (noisy ? 1.0 : 0.0), u),
+                     2.0 * (double)n * eta};
+}
+
+/* Monte Carlo.  One run's family-wise false-failure probability is
+ * alpha = P(|Z| > DLV_MC_Z) = erfc(5/sqrt 2) = 5.7e-7, split evenly
+ * (Bonferroni) over the run's k statistical comparisons: alpha/k each, so a
+ * sweep over 200 seeds fails spuriously with probability <= 1.2e-4. */
+/* (A macro: DLV_MC_Z is defined at the end of this file.) */
+#define DLV_P2_ALPHA_EACH(k) (erfc(DLV_MC_Z / sqrt(2.0)) / (double)(k))
+
+/* p2_t_ci: the mean of N i.i.d. Gaussian samples with sample standard
+ * deviation sd; (mean - mu) sqrt(N)/sd is Student t with N - 1 degrees of
+ * freedom (exactly), so |mean - mu| <= q sd/sqrt(N) fails with probability
+ * alpha_each when q is the t quantile at 1 - alpha_each/2 (GSL, in the
+ * check).  The ratio estimator c = sum a_i m_i / sum a_i^2 of m such means
+ * with a common variance has sd/sqrt(N sum a_i^2), pooled sd, t with
+ * m (N - 1) degrees of freedom. */
+static inline double dlv_p2_t_halfwidth(double q, double sd, double count)
+{
+  return q * sd / sqrt(count);
+}
+
+/* p2_chi2_ci: N Gaussian samples with variance sigma2 have sample variance
+ * S2 with nu S2/sigma2 ~ chi-square(nu), nu = N - 1 (or N when the mean is
+ * known).  With q_lo, q_hi its quantiles at alpha_each/2 and
+ * 1 - alpha_each/2, the row err = |S2 - sigma2| is bounded by the distance
+ * from sigma2 to the end of the acceptance interval on S2's side, so the row
+ * holds iff q_lo <= nu S2/sigma2 <= q_hi. */
+static inline double dlv_p2_chi2_bound(double s2, double sigma2, double nu,
+                                       double q_lo, double q_hi)
+{
+  return s2 >= sigma2 ? sigma2 * (q_hi / nu - 1.0)
+                      : sigma2 * (1.0 - q_lo / nu);
+}
+
+/* p2_gauss_conc: Gaussian concentration (Tsirelson-Ibragimov-Sudakov): an
+ * L-Lipschitz function f of a standard Gaussian vector has
+ * P(|f - E f| >= r) <= 2 exp(-r^2 / (2 L^2)).  The mean over N draws of
+ * ReLU(a + e_k . x) is (||x||/sqrt N)-Lipschitz in (e_1, ..., e_N), so
+ * r = L sqrt(2 log(2/alpha_each)) with L = ||x||/sqrt(N); no normal
+ * approximation is involved. */
+static inline double dlv_p2_gauss_conc_halfwidth(double lip, double alpha)
+{
+  return lip * sqrt(2.0 * log(2.0 / alpha));
+}
+
+/* p2_hoeffding: McDiarmid's bounded-difference inequality: when changing
+ * the k-th independent input moves f by at most c_k,
+ * P(|f - E f| >= r) <= 2 exp(-2 r^2 / sum c_k^2), so
+ * r = sqrt(sum c_k^2 log(2/alpha_each) / 2).  With f the fraction of ones
+ * among n Bernoulli draws (c_k = 1/n), or the Dvoretzky-Kiefer-Wolfowitz
+ * inequality with Massart's constant for the Kolmogorov-Smirnov distance
+ * sup |F_n - F| (sum c_k^2 = 1/n again), this is exact for every n. */
+static inline double dlv_p2_hoeffding_halfwidth(double sum_c2, double alpha)
+{
+  return sqrt(sum_c2 * log(2.0 / alpha) / 2.0);
+}
+
+/* p2_mc_rounding: the Monte Carlo statistics are formed from computed
+ * samples in double.  A computed sample z_k is within gamma_{n+1} G_k of
+ * the exact one (p2_dot) and |z_k| <= G_k; their mean (N - 1 additions, one
+ * division) is then within (gamma_{n+1} + gamma_N (1 + gamma_{n+1})) Gbar
+ * <= gamma_{n+N+1} Gbar of the exact samples' mean (Lemma 3.3).  Gbar is
+ * itself computed in double (relative error gamma_{n+N+1}), which doubles
+ * the chain: gamma_{2(n+N+1)} Gbar.  The same holds for ReLU outputs. */
+static inline double dlv_p2_mean_rounding(size_t n, double count,
+                                          double gauge_mean)
+{
+  return dlv_gamma(2.0 * ((double)n + count + 1.0), DLV_U_DOUBLE) *
+         gauge_mean;
+}
+
+/* p2_var_rounding: the two-pass sample variance S2 of N samples each within
+ * delta of the exact ones: deviations move by <= 2 delta, so nu S2 moves by
+ * <= 4 delta sum |d_k| + 4 N delta^2 <= 4 delta sqrt(N nu S2) + 4 N delta^2
+ * (Cauchy-Schwarz); forming S2 (a subtraction, a square, N - 1 additions,
+ * one division) adds gamma_{N+2} S2. */
+static inline double dlv_p2_var_rounding(double s2, double delta,
+                                         double count, double nu)
+{
+  return 4.0 * delta * sqrt(count * s2 / nu) +
+         4.0 * count * delta * delta / nu +
+         dlv_gamma(count + 2.0, DLV_U_DOUBLE) * s2;
+}
+
+/* p2_ratio_rounding: c = sum a_i m_i / sum a_i^2 over m outputs, where
+ * a_i are the test-time layer's outputs (within da_i of exact, p2_dot) and
+ * m_i Monte Carlo means (within r_i of the exact samples' means,
+ * p2_mc_rounding).  Perturbing the data moves the numerator by at most
+ * num_err = sum (|a_i| r_i + (|m_i| + r_i) da_i) and the denominator D by
+ * den_err = sum (2 |a_i| + da_i) da_i (the check forms both sums); forming
+ * the sums adds gamma_m sum |a_i m_i| and gamma_m D; so
+ * |c - c_exact| <= (N_e + |c| D_e) / (D - D_e) + u |c|, with N_e and D_e
+ * the two totals. */
+static inline double dlv_p2_ratio_rounding(double num_err, double den_err,
+                                           double sum_abs_am, double c,
+                                           double d, size_t m)
+{
+  double g = dlv_gamma((double)m, DLV_U_DOUBLE);
+  double ne = num_err + g * sum_abs_am, de = den_err + g * d;
+  return (ne + fabs(c) * de) / (d - de) + DLV_U_DOUBLE * fabs(c);
+}
+
 /* ---- P3 ------------------------------------------------------------- */
 /* P3 (kernels/conv3d.c).  Every element of every pass is a dot product of K
  * terms a_i b_i: forward K = U V Z C', filter gradient K = B H W T, input

@@ -1,0 +1,80 @@
+/* ref_noisy_linear.c: the layers of claim P2 in MPFR (see
+ * ref_noisy_linear.h). */
+#include "dlv_status.h"
+#include "mp.h"
+#include "ref_noisy_linear.h"
+
+/* z_i = sum_j [keep_j] (w_ij + e_ij) x_j from exact products, one rounding;
+ * e and mask may be NULL (no noise, keep all). */
+static int layer(size_t m, size_t n, const double *w, const double *e,
+                 const unsigned char *mask, const double *x, mpfr_t *z)
+{
+  mpfr_t *t = dlv_mp_vec_alloc(2 * n, DLV_MP_PREC_PRODUCT);
+  if (t == NULL)
+    return DLV_ENOMEM;
+  int status = DLV_OK;
+  for (size_t i = 0; status == DLV_OK && i < m; i++) {
+    for (size_t j = 0; j < n; j++) {
+      int keep = mask == NULL || mask[j];
+      mpfr_set_d(t[j], keep ? w[i * n + j] : 0.0, MPFR_RNDN);
+      mpfr_mul_d(t[j], t[j], x[j], MPFR_RNDN); /* exact */
+      mpfr_set_d(t[n + j], e ? e[i * n + j] : 0.0, MPFR_RNDN);
+      mpfr_mul_d(t[n + j], t[n + j], x[j], MPFR_RNDN);
+    }
+    status = dlv_mp_sum(z[i], t, 2 * n);
+  }
+  dlv_mp_vec_free(t, 2 * n);
+  return status;
+}
+
+int dlv_ref_noisy_linear(size_t m, size_t n, const double *w,
+                         const double *e, const double *x, mpfr_t *z)
+{
+  return layer(m, n, w, e, NULL, x, z);
+}
+
+int dlv_ref_linear(size_t m, size_t n, const double *w, const double *x,
+                   mpfr_t *z)
+{
+  return layer(m, n, w, NULL, NULL, x, z);
+}
+
+int dlv_ref_dropout_linear(size_t m, size_t n, const double *w,
+                           const unsigned char *mask, const double *x,
+                           mpfr_t *z)
+{
+  return layer(m, n, w, NULL, mask, x, z);
+}
+
+int dlv_ref_relu_gauss_mean(mpfr_ptr out, mpfr_srcptr a, mpfr_srcptr s)
+{
+  if (mpfr_nan_p(a) || mpfr_nan_p(s))
+    return DLV_ENAN;
+  if (mpfr_sgn(s) < 0)
+    return DLV_EDOM;
+  if (mpfr_zero_p(s)) {
+    mpfr_max(out, a, s, MPFR_RNDN); /* max(a, 0) */
+    return DLV_OK;
+  }
+  mpfr_t t, cdf, pdf, c;
+  mpfr_inits2(mpfr_get_prec(out) + 64, t, cdf, pdf, c, (mpfr_ptr)0);
+  mpfr_div(t, a, s, MPFR_RNDN);            /* t = a/s */
+  mpfr_sqrt_ui(c, 2, MPFR_RNDN);
+  mpfr_div(cdf, t, c, MPFR_RNDN);
+  mpfr_neg(cdf, cdf, MPFR_RNDN);
+  mpfr_erfc(cdf, cdf, MPFR_RNDN);
+  mpfr_div_2ui(cdf, cdf, 1, MPFR_RNDN);    /* Phi(t) = erfc(-t/sqrt 2)/2 */
+  mpfr_sqr(pdf, t, MPFR_RNDN);
+  mpfr_div_2ui(pdf, pdf, 1, MPFR_RNDN);
+  mpfr_neg(pdf, pdf, MPFR_RNDN);
+  mpfr_exp(pdf, pdf, MPFR_RNDN);
+  mpfr_const_pi(c, MPFR_RNDN);
+  mpfr_mul_2ui(c, c, 1, MPFR_RNDN);
+  mpfr_sqrt(c, c, MPFR_RNDN);
+  mpfr_div(pdf, pdf, c, MPFR_RNDN);        /* phi(t) */
+  mpfr_mul(cdf, cdf, a, MPFR_RNDN);
+  mpfr_mul(pdf, pdf, s, MPFR_RNDN);
+  mpfr_add(out, cdf, pdf, MPFR_RNDN);      /* a Phi(t) + s phi(t) */
+  mpfr_clears(t, cdf, pdf, c, (mpfr_ptr)0);
+  return DLV_OK;
+}
