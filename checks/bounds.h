@@ -175,38 +175,67 @@ static inline double dlv_bound_prox_at(dlv_bound_prox b, double v_abs,
   return b.v * v_abs + b.rel * exact_abs + b.abs;
 }
 
-/* Proximal-gradient solver (kernels/prox_group.c), judged like any
- * independent solver: its stopping rule is ||G_t|| <= tol (||grad l|| +
- * lambda) with the gradient mapping G_t(theta) = (theta - theta+)/t, and
- * the checks ask for tol = 2^-40.  In exact arithmetic the returned theta+
- * then has ||grad l(theta+) + lambda theta+/||theta+|| || <= (1 + t L)
- * ||G_t|| <= 2^-39 scale (t <= 1/L).  Rounding adds, relative to the scale,
- * about (2n + 8) u (1 + t L ||theta||/(t ||grad l|| ...)): well below 2^-40
- * for the n <= 8, condition <= 10^3 problems the checks build.  The exact
- * (MPFR) residual at theta+ is accepted at 2^-36: a solver that stops
- * early, diverges or mis-steps exceeds it by orders of magnitude. */
+/* Proximal-gradient solver (kernels/prox_group.c).  Like
+ * DLV_SOLVER_STATIONARITY this is an acceptance level for a solver, not a
+ * bound on a claim.  The stopping rule is ||G_t|| <= tol (||grad l|| +
+ * lambda), G_t(theta) = (theta - theta+)/t, and the checks ask for tol =
+ * 2^-40.  In exact arithmetic the returned theta+ then has ||grad l(theta+)
+ * + lambda theta+ / ||theta+|| || <= (1 + t L) ||G_t|| <= 2^-39 scale
+ * (t <= 1/L).  Rounding makes the step land Delta away from the exact prox
+ * of the computed point, ||Delta|| <= about (n/2 + 4) u ||theta||, which
+ * moves grad F by at most (L + 2 lambda/||theta+||) ||Delta||: relative to
+ * scale = ||grad l|| + lambda, about (n + 8) u (L ||theta|| / scale + 2),
+ * below 2^-44 for the problems the checks build (n <= 8, L ||theta|| /
+ * scale <= 100).  The exact (MPFR) residual at theta+ is accepted at
+ * 2^-36, 8 times the exact-arithmetic guarantee plus the rounding: a
+ * solver that stops early or mis-steps exceeds it by orders of
+ * magnitude. */
 #define DLV_PG_TOL 0x1p-40
 #define DLV_PG_STATIONARITY 0x1p-36
 
-/* L2-stationarity residual r = grad l + c theta in double
- * (dlv_loss_quadratic_d then dlv_l2reg_grad_d), c = k lambda / N^ with
- * N^ = dlv_nrm2_d(theta), k = 1 or 2 exact.  Entry j: the quadratic's
- * gradient passes n products and n additions (n + 1 roundings on
- * S_j = sum_k |a_jk theta_k| + |b_j|), then one product and one addition
- * (gamma_{n+2} on S_j + |c theta_j|); c^ = fl(k lambda / N^) has relative
- * error e_c = (1 + u)/(1 - beta) - 1.  So
- *   |r^_j - r_j| <= gamma_{n+2} (S_j + |c theta_j|) + e_c (1 + gamma_2)
- *                   |c theta_j|,
- * where r uses the exact c = k lambda/||theta||.  The check compares
- * ||r^|| (nrm2, relative beta) with ||r|| (MPFR) + ||entry bounds||; the
- * bound's own evaluation in double is covered by a factor 1 + gamma_{n+4}. */
-static inline double dlv_bound_l2_resid_entry(size_t n, double s_j,
-                                              double ctheta_j)
+/* L2-stationarity residual r = grad l + c theta in double: g^ from a loss
+ * kernel with its own entrywise bound |g^_j - g_j| <= gerr_j, then
+ * dlv_l2reg_grad_d, r^_j = fl(g^_j + fl(c^ theta_j)), with c = w lambda /
+ * (k N) for exact powers of two w, k and N^ = dlv_nrm2_d(theta):
+ * c^ = fl(w lambda / (k N^)) has relative error e_c = (1 + u)/(1 - beta)
+ * - 1.  Writing r^ - r = (g^ - g)(1 + d2) + (c^ (1 + d1) - c) theta
+ * (1 + d2) + d2 r and |r_j| <= |g_j| + |c theta_j|, |g_j| <= gabs_j +
+ * gerr_j (gabs_j = |g^_j| or any upper bound of |g_j|):
+ *   |r^_j - r_j| <= (1 + u) gerr_j + u (gabs_j + gerr_j)
+ *                   + ((1 + e_c)(1 + u)^2 - 1 + u) |c theta_j|,
+ * where r uses the exact c.  The check compares ||r^|| (nrm2, relative
+ * beta) with ||r|| (MPFR) + ||entry bounds||; the bound's own evaluation in
+ * double is covered by a factor 1 + gamma_{n+4}.
+ * Quadratic gradient (dlv_loss_quadratic_d): n products and n additions,
+ * gerr_j = gamma_{n+1} S_j with S_j = sum_k |a_jk theta_k| + |b_j| >=
+ * |g_j|, so gabs_j = S_j may be passed. */
+static inline double dlv_bound_l2_resid_entry(size_t n, double gerr,
+                                              double gabs, double ctheta)
 {
+  const double u = DLV_U_DOUBLE;
   double beta = dlv_bound_nrm2_d(n).rel;
-  double ec = (1.0 + DLV_U_DOUBLE) / (1.0 - beta) - 1.0;
-  return dlv_gamma((double)n + 2.0, DLV_U_DOUBLE) * (s_j + fabs(ctheta_j)) +
-         ec * (1.0 + dlv_gamma(2.0, DLV_U_DOUBLE)) * fabs(ctheta_j);
+  double ec = (1.0 + u) / (1.0 - beta) - 1.0;
+  return (1.0 + u) * gerr + u * (gabs + gerr) +
+         ((1.0 + ec) * (1.0 + u) * (1.0 + u) - 1.0 + u) * fabs(ctheta);
+}
+
+/* Logistic gradient (dlv_loss_logistic_d), entry j, m samples, n features:
+ * the margin z_i = sum_k x_ik theta_k has |z^_i - z_i| <= gamma_n S_i,
+ * S_i = sum_k |x_ik theta_k|, moving sigma by at most gamma_n S_i / 4
+ * (|sigma'| <= 1/4); sigma at the computed margin costs exp (glibc: < 1
+ * ulp, relative 2u; margins |z| < 700 so no underflow), one addition and
+ * one division, at most 6u (e / (1 + e) branch), and w_i = -y_i sigma/m one
+ * more: gamma_7; the sum over i of w_i x_ij passes m + 1 roundings.  With
+ * sigma <= 1:
+ *   gerr_j <= (1 + gamma_{m+8}) (gamma_n T1_j / 4 + gamma_{m+8} T2_j) / m,
+ * T1_j = sum_i |x_ij| S_i, T2_j = sum_i |x_ij|. */
+static inline double dlv_bound_logistic_grad_entry(size_t m, size_t n,
+                                                   double t1, double t2)
+{
+  double gm = dlv_gamma((double)m + 8.0, DLV_U_DOUBLE);
+  return (1.0 + gm) *
+         (0.25 * dlv_gamma((double)n, DLV_U_DOUBLE) * t1 + gm * t2) /
+         (double)m;
 }
 
 /* One-sided directional derivative of F = l + lambda ||theta|| at 0 for a
@@ -254,8 +283,19 @@ static inline double dlv_bound_l2_from_scratch(double rho_norm, double mu,
                                                double lambda_p,
                                                double x_norm)
 {
-  return rho_norm / (mu + lambda_p) + 0x1p-200 * x_norm;
+  /* lambda_p is passed rounded down; (1 + gamma_3) covers this
+   * expression's own roundings (sum, division, product). */
+  return rho_norm / (mu + lambda_p) *
+             (1.0 + dlv_gamma(3.0, DLV_U_DOUBLE)) +
+         0x1p-200 * x_norm;
 }
+
+/* The same from scratch for a convex loss without closed form (logistic):
+ * x from an independent solver (GSL BFGS) for G = l + (lambda'/2)||.||^2,
+ * which is lambda'-strongly convex, so ||x - theta*|| <= ||grad G(x) -
+ * grad G(theta*)|| / lambda' <= (rho_x + rho) / lambda', with rho =
+ * ||grad G(theta*)|| = ||grad F(theta*)|| and rho_x = ||grad G(x)||, both
+ * exact (MPFR) and rounded up; mu = 0 in dlv_bound_l2_from_scratch. */
 /* ---- P5 ------------------------------------------------------------- */
 
 /* ---- Monte Carlo ---------------------------------------------------- */
