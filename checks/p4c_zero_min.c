@@ -5,8 +5,9 @@
  * - accuracy: the block soft-thresholding kernel (float, double) against
  *   its MPFR twin, with inputs on the threshold and one ulp either side of
  *   it (Pythagorean tuples, whose norm is exact), and its defined errors;
- * - claim, convex quadratics: a sweep of r over (0.5, 1.5), 40 points per
- *   problem, none at 1: the proximal-gradient solver, started away from 0,
+ * - claim, convex losses (quadratics n = 3, 5, 8 and logistic regression
+ *   m = 40, n = 4): a sweep of r over (0.5, 1.5), 40 points per problem,
+ *   none at 1: the proximal-gradient solver, started away from 0,
  *   returns exactly 0 iff r <= 1, and the prox applied at 0 agrees (it
  *   returns exactly 0 iff r <= 1); for r > 1 the solver's point is a
  *   minimizer (exact MPFR residual) with F(Theta*) < F(0);
@@ -35,6 +36,7 @@
 #include "mp.h"
 #include "nrm2.h"
 #include "prox_group.h"
+#include "ref_logistic.h"
 #include "ref_nrm2.h"
 #include "ref_prox_group.h"
 #include "ref_quadratic.h"
@@ -356,54 +358,118 @@ static double step_for(const struct quad *q)
   return ldexp(1.0, -(ilogb(inf) + 1));
 }
 
+/* A smooth convex loss for the sweep: the kernel and its MPFR twin. */
+struct smooth {
+  size_t n;
+  dlv_loss_fn_d loss;
+  const void *ctx;
+  double lambda, step; /* step t = 2^-k <= 1/L */
+  /* l(theta) (value may be NULL) and grad l(theta) in MPFR */
+  void (*exact)(const void *ctx, const double *theta, mpfr_ptr value,
+                mpfr_t *g);
+};
+
+static void quad_exact(const void *ctx, const double *theta, mpfr_ptr value,
+                       mpfr_t *g)
+{
+  const struct quad *q = ctx;
+  assert_int_equal(dlv_ref_loss_quadratic(q->n, q->a, q->b, theta, value, g),
+                   DLV_OK);
+}
+
+/* Logistic regression on LM samples of LN features. */
+enum { LM = 40, LN = 4 };
+struct logi {
+  double x[LM * LN], y[LM];
+};
+
+static int logi_loss(const double *theta, double *value, double *grad,
+                     void *ctx)
+{
+  const struct logi *p = ctx;
+  dlv_logistic d = {LM, LN, p->x, p->y};
+  return dlv_loss_logistic_d(&d, theta, value, grad);
+}
+
+static void logi_exact(const void *ctx, const double *theta, mpfr_ptr value,
+                       mpfr_t *g)
+{
+  const struct logi *p = ctx;
+  assert_int_equal(
+      dlv_ref_loss_logistic(LM, LN, p->x, p->y, theta, value, g), DLV_OK);
+}
+
+/* Gaussian features, labels from a noisy linear model (not separable);
+ * t = 2^-k <= 4 m / ||X||_F^2 <= 1/L (the Hessian is below X'X/(4m)).
+ * (Same data as checks/p4b_l2_stationary.c.) */
+static void logi_data(gsl_rng *r, struct logi *p, double *step)
+{
+  double w[LN], fro = 0.0;
+  for (size_t j = 0; j < LN; j++)
+    w[j] = gsl_ran_gaussian(r, 1.0);
+  for (size_t i = 0; i < LM; i++) {
+    double s = gsl_ran_gaussian(r, 1.0);
+    for (size_t j = 0; j < LN; j++) {
+      double v = gsl_ran_gaussian(r, 1.0);
+      p->x[i * LN + j] = v;
+      fro += v * v;
+      s += v * w[j];
+    }
+    p->y[i] = s >= 0.0 ? 1.0 : -1.0;
+  }
+  *step = ldexp(1.0, ilogb(4.0 * LM / fro) - 1);
+}
+
 /* ||grad F(theta)|| / (||grad l|| + lambda) at theta != 0, exactly (MPFR):
  * the solver's stationarity. */
-static double exact_stationarity(const struct quad *q, const double *theta)
+static double exact_stationarity(const struct smooth *p, const double *theta)
 {
-  mpfr_prec_t p = dlv_mp_prec();
-  mpfr_t *g = dlv_mp_vec_alloc(q->n, p);
-  mpfr_t *u = dlv_mp_vec_alloc(q->n, p);
+  mpfr_prec_t prec = dlv_mp_prec();
+  mpfr_t *g = dlv_mp_vec_alloc(p->n, prec);
+  mpfr_t *u = dlv_mp_vec_alloc(p->n, prec);
   assert_true(g != NULL && u != NULL);
-  assert_int_equal(dlv_ref_loss_quadratic(q->n, q->a, q->b, theta, NULL, g),
-                   DLV_OK);
-  assert_int_equal(dlv_ref_nrm2_grad(q->n, theta, 1, u), DLV_OK);
+  p->exact(p->ctx, theta, NULL, g);
+  assert_int_equal(dlv_ref_nrm2_grad(p->n, theta, 1, u), DLV_OK);
   mpfr_t s, gs;
-  mpfr_inits2(p, s, gs, (mpfr_ptr)0);
+  mpfr_inits2(prec, s, gs, (mpfr_ptr)0);
   mpfr_set_zero(s, 1);
   mpfr_set_zero(gs, 1);
-  for (size_t i = 0; i < q->n; i++) {
+  for (size_t i = 0; i < p->n; i++) {
     mpfr_fma(gs, g[i], g[i], gs, MPFR_RNDN);
-    mpfr_mul_d(u[i], u[i], q->lambda, MPFR_RNDN);
+    mpfr_mul_d(u[i], u[i], p->lambda, MPFR_RNDN);
     mpfr_add(u[i], u[i], g[i], MPFR_RNDN);
     mpfr_fma(s, u[i], u[i], s, MPFR_RNDN);
   }
   mpfr_sqrt(s, s, MPFR_RNDN);
   mpfr_sqrt(gs, gs, MPFR_RNDN);
-  mpfr_add_d(gs, gs, q->lambda, MPFR_RNDN);
+  mpfr_add_d(gs, gs, p->lambda, MPFR_RNDN);
   mpfr_div(s, s, gs, MPFR_RNDN);
   double out = mpfr_get_d(s, MPFR_RNDU);
   mpfr_clears(s, gs, (mpfr_ptr)0);
-  dlv_mp_vec_free(u, q->n);
-  dlv_mp_vec_free(g, q->n);
+  dlv_mp_vec_free(u, p->n);
+  dlv_mp_vec_free(g, p->n);
   return out;
 }
 
-/* F(theta) exactly (MPFR), rounded to double. */
-static double exact_objective(const struct quad *q, const double *theta)
+/* F(theta) - F(0) exactly (MPFR), rounded to double. */
+static double exact_objective_gain(const struct smooth *p,
+                                   const double *theta)
 {
-  mpfr_prec_t p = dlv_mp_prec();
-  mpfr_t *g = dlv_mp_vec_alloc(q->n, p);
+  mpfr_prec_t prec = dlv_mp_prec();
+  mpfr_t *g = dlv_mp_vec_alloc(p->n, prec);
+  double zero[MAXN] = {0};
   assert_non_null(g);
-  mpfr_t l, nrm;
-  mpfr_inits2(p, l, nrm, (mpfr_ptr)0);
-  assert_int_equal(dlv_ref_loss_quadratic(q->n, q->a, q->b, theta, l, g),
-                   DLV_OK);
-  assert_int_equal(dlv_ref_nrm2(q->n, theta, 1, nrm), DLV_OK);
-  mpfr_mul_d(nrm, nrm, q->lambda, MPFR_RNDN);
+  mpfr_t l, l0, nrm;
+  mpfr_inits2(prec, l, l0, nrm, (mpfr_ptr)0);
+  p->exact(p->ctx, theta, l, g);
+  p->exact(p->ctx, zero, l0, g);
+  assert_int_equal(dlv_ref_nrm2(p->n, theta, 1, nrm), DLV_OK);
+  mpfr_mul_d(nrm, nrm, p->lambda, MPFR_RNDN);
   mpfr_add(l, l, nrm, MPFR_RNDN);
+  mpfr_sub(l, l, l0, MPFR_RNDN);
   double out = mpfr_get_d(l, MPFR_RNDN);
-  mpfr_clears(l, nrm, (mpfr_ptr)0);
-  dlv_mp_vec_free(g, q->n);
+  mpfr_clears(l, l0, nrm, (mpfr_ptr)0);
+  dlv_mp_vec_free(g, p->n);
   return out;
 }
 
@@ -427,48 +493,50 @@ static void expect_true(const char *test, const struct dlv_meas *m,
 }
 
 /* One convex sweep point: solve from theta0 and judge. */
-static void convex_point(const char *test, struct quad *q, double r,
+static void convex_point(const char *test, const struct smooth *p, double r,
                          const double *theta0, const char *what)
 {
-  double theta[MAXN], work[3 * MAXN], v[MAXN];
-  memcpy(theta, theta0, q->n * sizeof *theta);
-  dlv_pg_opts o = {step_for(q), DLV_PG_TOL, 200000};
+  double theta[MAXN], work[3 * MAXN], v[MAXN], zero[MAXN] = {0};
+  memcpy(theta, theta0, p->n * sizeof *theta);
+  dlv_pg_opts o = {p->step, DLV_PG_TOL, 200000};
   dlv_pg_info info;
   struct dlv_meas m = {"double", what, "proximal-gradient status",
                        "exact status"};
   dlv_expect_status(__FILE__, __LINE__, test, &m,
-                    dlv_prox_grad_d(q->n, quad_loss, q, q->lambda, &o, theta,
-                                    work, &info),
+                    dlv_prox_grad_d(p->n, p->loss, (void *)p->ctx, p->lambda,
+                                    &o, theta, work, &info),
                     DLV_OK);
   m.quantity = "solver met its stopping rule (1 = yes)";
   m.bound_name = "converged within max_iter";
   expect_true(test, &m, info.converged, 1.0, info.converged);
   double nrm;
-  assert_int_equal(dlv_nrm2_d(q->n, theta, 1, &nrm), DLV_OK);
-  int zero = is_exact_zero(theta, q->n);
+  assert_int_equal(dlv_nrm2_d(p->n, theta, 1, &nrm), DLV_OK);
+  int zero_min = is_exact_zero(theta, p->n);
   m = (struct dlv_meas){"double", what,
                         "solver minimizer exactly 0 iff r <= 1 "
                         "(value ||Theta*||, reference r)",
                         "exact zero iff r <= 1", DLV_ROLE_CLAIM, 0};
-  expect_true(test, &m, nrm, r, zero == (r <= 1.0));
-  /* The prox step at 0: prox_{t lambda}(-t b) is exactly 0 iff r <= 1. */
-  for (size_t i = 0; i < q->n; i++)
-    v[i] = -o.step * q->b[i]; /* exact: t is a power of two */
-  assert_int_equal(dlv_prox_group_d(q->n, v, 1, o.step * q->lambda, v, 1),
+  expect_true(test, &m, nrm, r, zero_min == (r <= 1.0));
+  /* The prox step at 0: prox_{t lambda}(-t grad l(0)) is exactly 0 iff
+   * r <= 1 (0 is then a fixed point of the iteration). */
+  assert_int_equal(p->loss(zero, NULL, v, (void *)p->ctx), DLV_OK);
+  for (size_t i = 0; i < p->n; i++)
+    v[i] = -o.step * v[i]; /* exact: t is a power of two */
+  assert_int_equal(dlv_prox_group_d(p->n, v, 1, o.step * p->lambda, v, 1),
                    DLV_OK);
   m.quantity = "prox step at 0 exactly 0 iff r <= 1 (0 is a fixed point)";
-  expect_true(test, &m, r, r, is_exact_zero(v, q->n) == (r <= 1.0));
-  if (zero)
+  expect_true(test, &m, r, r, is_exact_zero(v, p->n) == (r <= 1.0));
+  if (zero_min)
     return;
-  double st = exact_stationarity(q, theta);
+  double st = exact_stationarity(p, theta);
   m = (struct dlv_meas){"double", what,
                         "solver: exact ||grad F(Theta*)|| / scale (MPFR)",
                         "pg_stationarity 2^-36"};
   dlv_expect_row(__FILE__, __LINE__, test, &m, st, 0.0, st,
                  DLV_PG_STATIONARITY, NAN);
-  double f = exact_objective(q, theta);
+  double f = exact_objective_gain(p, theta);
   m = (struct dlv_meas){"double", what,
-                        "F(Theta*) < F(0) = 0 (r > 1: 0 is not the min)",
+                        "F(Theta*) - F(0) < 0 (r > 1: 0 is not the min)",
                         "strictly negative (MPFR)", DLV_ROLE_CLAIM, 0};
   expect_true(test, &m, f, 0.0, f < 0.0);
 }
@@ -478,21 +546,46 @@ static void p4c_sweep_convex(void **state)
   (void)state;
   static const size_t ns[] = {3, 5, 8};
   gsl_rng *rng = dlv_rng(__func__);
-  for (size_t p = 0; p < COUNT(ns); p++) {
-    struct quad q = {ns[p], {0}, {0}, 0.0};
+  for (size_t k = 0; k < COUNT(ns); k++) {
+    struct quad q = {ns[k], {0}, {0}, 0.0};
     gram(rng, q.n, 0.5, q.a);
     for (size_t i = 0; i < q.n; i++)
       q.b[i] = gsl_ran_gaussian(rng, 1.0);
     double nb;
     assert_int_equal(dlv_nrm2_d(q.n, q.b, 1, &nb), DLV_OK);
-    for (int k = 0; k < SWEEP; k++) {
-      double r = sweep_r(k), theta0[MAXN];
-      q.lambda = nb / r;
+    struct smooth p = {q.n, quad_loss, &q, 0.0, step_for(&q), quad_exact};
+    for (int j = 0; j < SWEEP; j++) {
+      double r = sweep_r(j), theta0[MAXN];
+      p.lambda = nb / r;
       for (size_t i = 0; i < q.n; i++)
         theta0[i] = gsl_ran_gaussian(rng, 1.0);
       char what[48];
-      snprintf(what, sizeof what, "convex n=%zu r=%.4f", q.n, r);
-      convex_point(__func__, &q, r, theta0, what);
+      snprintf(what, sizeof what, "convex quadratic n=%zu r=%.4f", q.n, r);
+      convex_point(__func__, &p, r, theta0, what);
+    }
+  }
+}
+
+/* Logistic regression, lambda = ||grad l(0)|| / r. */
+static void p4c_sweep_logistic(void **state)
+{
+  (void)state;
+  gsl_rng *rng = dlv_rng(__func__);
+  for (int k = 0; k < 2; k++) {
+    struct logi d;
+    double zero[LN] = {0}, g0[LN], ng, theta0[LN];
+    struct smooth p = {LN, logi_loss, &d, 0.0, 0.0, logi_exact};
+    logi_data(rng, &d, &p.step);
+    assert_int_equal(logi_loss(zero, NULL, g0, &d), DLV_OK);
+    assert_int_equal(dlv_nrm2_d(LN, g0, 1, &ng), DLV_OK);
+    for (int j = 0; j < SWEEP; j++) {
+      double r = sweep_r(j);
+      p.lambda = ng / r;
+      for (size_t i = 0; i < LN; i++)
+        theta0[i] = gsl_ran_gaussian(rng, 0.5);
+      char what[48];
+      snprintf(what, sizeof what, "logistic m=%d n=%d r=%.4f", LM, LN, r);
+      convex_point(__func__, &p, r, theta0, what);
     }
   }
 }
@@ -773,6 +866,7 @@ int main(void)
       cmocka_unit_test(p4c_prox_threshold),
       cmocka_unit_test(p4c_prox_defined_errors),
       cmocka_unit_test(p4c_sweep_convex),
+      cmocka_unit_test(p4c_sweep_logistic),
       cmocka_unit_test(p4c_sweep_nonconvex),
       cmocka_unit_test(p4c_boundary_r1),
       cmocka_unit_test(p4c_verdict),
