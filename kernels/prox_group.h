@@ -9,7 +9,7 @@
  * nonzero branch computes s = (||v|| - tau)/||v||, out_i = s v_i (float: s
  * and the product in double, one rounding to float).  Error bound
  * (checks/bounds.h, dlv_bound_prox_group): |out_i - exact_i| <= about
- * (n/2 + 2) u |v_i| + 3 u |exact_i| (the prox is 1-Lipschitz; near the
+ * (n/2 + 1) u |v_i| + 3 u |exact_i| (the prox is 1-Lipschitz; near the
  * threshold the relative error of the output is unbounded, the absolute
  * error is not).
  *
