@@ -1,0 +1,524 @@
+/* p4b_l2_stationary.c: claim P4b, every stationary point Theta* != 0 of
+ * l + lambda ||Theta|| is a stationary point of L2 regularization with
+ * lambda' = lambda / ||Theta*||.
+ *
+ * Convention.  The exam's L2 condition grad l = -lambda' Theta is the
+ * stationarity condition of l + (lambda'/2) ||Theta||^2 (convention A);
+ * with l + lambda'' ||Theta||^2 (convention B) it reads grad l =
+ * -2 lambda'' Theta and the constant is lambda'' = lambda/(2 ||Theta*||).
+ * The claim rows measure convention A, which is the exam's; convention B
+ * is measured as accuracy rows: with lambda/(2 ||Theta*||) its residual
+ * obeys the same bound, and with lambda/||Theta*|| its residual equals
+ * lambda (the whole regularizer gradient), i.e. that constant is twice too
+ * large for B.  Those rows hold when the convention algebra is right; they
+ * are accuracy rather than nearby rows because the exam states its
+ * condition explicitly, so no reader's sense of the claim fails.
+ *
+ * Senses measured, on convex quadratics l = 1/2 Theta'A Theta + b'Theta
+ * (A = M'M/8 + I/2, M integer: exact, lambda_min(A) >= 1/2), n = 2..8,
+ * and on logistic regression (m = 40 samples, n = 4 features):
+ * - accuracy: the proximal-gradient solver (kernels/prox_group.h) reaches
+ *   Theta* with an exact (MPFR) residual ||grad F(Theta*)|| below its
+ *   acceptance level;
+ * - claim: the L2 residual grad l(Theta*) + lambda' Theta* computed in
+ *   double with lambda' = lambda/||Theta*|| is below the exact residual
+ *   plus its rounding bound (relative to ||grad l|| + lambda);
+ * - claim: the L2 problem solved from scratch returns Theta*: for the
+ *   quadratic (A + lambda' I) x = -b in MPFR, ||x - Theta*|| <=
+ *   ||grad F(Theta*)|| / (1/2 + lambda'); for the logistic loss x from
+ *   GSL's BFGS (an independent solver), ||x - Theta*|| <= (||grad
+ *   F(Theta*)|| + ||grad G(x)||) / lambda' (G the L2 objective), every
+ *   residual exact in MPFR. */
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <gsl/gsl_multimin.h>
+#include <gsl/gsl_randist.h>
+
+#include "check.h"
+#include "dlv_status.h"
+#include "loss.h"
+#include "mp.h"
+#include "nrm2.h"
+#include "prox_group.h"
+#include "ref_logistic.h"
+#include "ref_nrm2.h"
+#include "ref_quadratic.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+enum { MAXN = 8, LM = 40, LN = 4 };
+
+/* ---- losses ------------------------------------------------------------ */
+
+/* l = 1/2 Theta'A Theta + b'Theta; mu <= lambda_min(A). */
+struct quad {
+  size_t n;
+  double a[MAXN * MAXN], b[MAXN];
+  double mu;
+};
+
+/* l = logistic regression on LM samples of LN features. */
+struct logi {
+  double x[LM * LN], y[LM];
+};
+
+/* A smooth convex loss with what the check needs of it. */
+struct problem {
+  size_t n;
+  dlv_loss_fn_d loss; /* the kernel, in double */
+  const void *ctx;
+  double lambda, step; /* step t = 2^-k <= 1/L */
+  /* grad l(theta) in MPFR (the reference) */
+  void (*exact_grad)(const void *ctx, const double *theta, mpfr_t *g);
+  /* entrywise bound gerr_j of the kernel's gradient g^ and a bound gabs_j
+   * of |g_j| (see dlv_bound_l2_resid_entry) */
+  void (*grad_err)(const void *ctx, const double *theta, const double *g,
+                   double *gerr, double *gabs);
+};
+
+/* A = M'M/8 + I/2 with M integer in [-3, 3]: exact in double, SPD with
+ * lambda_min >= 1/2.  (Same construction as checks/p4c_zero_min.c.) */
+static void gram_spd(gsl_rng *r, struct quad *q)
+{
+  double m[MAXN * MAXN];
+  size_t n = q->n;
+  for (size_t i = 0; i < n * n; i++)
+    m[i] = (double)gsl_rng_uniform_int(r, 7) - 3.0;
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < n; j++) {
+      double s = 0.0;
+      for (size_t k = 0; k < n; k++)
+        s += m[k * n + i] * m[k * n + j];
+      q->a[i * n + j] = s / 8.0 + (i == j ? 0.5 : 0.0);
+    }
+  q->mu = 0.5;
+}
+
+static int quad_loss(const double *theta, double *value, double *grad,
+                     void *ctx)
+{
+  const struct quad *q = ctx;
+  dlv_quadratic d = {q->n, q->a, q->b};
+  return dlv_loss_quadratic_d(&d, theta, value, grad);
+}
+
+static void quad_exact_grad(const void *ctx, const double *theta, mpfr_t *g)
+{
+  const struct quad *q = ctx;
+  assert_int_equal(dlv_ref_loss_quadratic(q->n, q->a, q->b, theta, NULL, g),
+                   DLV_OK);
+}
+
+/* gerr_j = gamma_{n+1} S_j, gabs_j = S_j (dlv_bound_l2_resid_entry). */
+static void quad_grad_err(const void *ctx, const double *theta,
+                          const double *g, double *gerr, double *gabs)
+{
+  const struct quad *q = ctx;
+  (void)g;
+  for (size_t j = 0; j < q->n; j++) {
+    double s = fabs(q->b[j]);
+    for (size_t i = 0; i < q->n; i++)
+      s += fabs(q->a[j * q->n + i] * theta[i]);
+    gabs[j] = s;
+    gerr[j] = dlv_gamma((double)q->n + 1.0, DLV_U_DOUBLE) * s;
+  }
+}
+
+/* t = 2^-k <= 1/||A||_inf <= 1/L (symmetric A). */
+static double quad_step(const struct quad *q)
+{
+  double inf = 0.0;
+  for (size_t i = 0; i < q->n; i++) {
+    double s = 0.0;
+    for (size_t j = 0; j < q->n; j++)
+      s += fabs(q->a[i * q->n + j]);
+    inf = fmax(inf, s);
+  }
+  return ldexp(1.0, -(ilogb(inf) + 1));
+}
+
+static int logi_loss(const double *theta, double *value, double *grad,
+                     void *ctx)
+{
+  const struct logi *p = ctx;
+  dlv_logistic d = {LM, LN, p->x, p->y};
+  return dlv_loss_logistic_d(&d, theta, value, grad);
+}
+
+static void logi_exact_grad(const void *ctx, const double *theta, mpfr_t *g)
+{
+  const struct logi *p = ctx;
+  assert_int_equal(
+      dlv_ref_loss_logistic(LM, LN, p->x, p->y, theta, NULL, g), DLV_OK);
+}
+
+/* dlv_bound_logistic_grad_entry with T1, T2 summed in double; a relative
+ * (n + m + 2) u understatement of them is covered by 1 + gamma_{n+m+2}. */
+static void logi_grad_err(const void *ctx, const double *theta,
+                          const double *g, double *gerr, double *gabs)
+{
+  const struct logi *p = ctx;
+  double up = 1.0 + dlv_gamma((double)(LN + LM) + 2.0, DLV_U_DOUBLE);
+  for (size_t j = 0; j < LN; j++) {
+    double t1 = 0.0, t2 = 0.0;
+    for (size_t i = 0; i < LM; i++) {
+      double s = 0.0;
+      for (size_t k = 0; k < LN; k++)
+        s += fabs(p->x[i * LN + k] * theta[k]);
+      t1 += fabs(p->x[i * LN + j]) * s;
+      t2 += fabs(p->x[i * LN + j]);
+    }
+    gerr[j] = dlv_bound_logistic_grad_entry(LM, LN, t1 * up, t2 * up);
+    gabs[j] = fabs(g[j]);
+  }
+}
+
+/* Gaussian features, labels from a noisy linear model (not separable);
+ * t = 2^-k <= 4 m / ||X||_F^2 <= 1/L (the Hessian is below X'X/(4m)). */
+static void logi_data(gsl_rng *r, struct logi *p, double *step)
+{
+  double w[LN], fro = 0.0;
+  for (size_t j = 0; j < LN; j++)
+    w[j] = gsl_ran_gaussian(r, 1.0);
+  for (size_t i = 0; i < LM; i++) {
+    double s = gsl_ran_gaussian(r, 1.0);
+    for (size_t j = 0; j < LN; j++) {
+      double v = gsl_ran_gaussian(r, 1.0);
+      p->x[i * LN + j] = v;
+      fro += v * v;
+      s += v * w[j];
+    }
+    p->y[i] = s >= 0.0 ? 1.0 : -1.0;
+  }
+  *step = ldexp(1.0, ilogb(4.0 * LM / fro) - 1);
+}
+
+/* ---- exact quantities at Theta* (MPFR) ----------------------------------- */
+
+static void mp_norm(mpfr_ptr out, mpfr_t *v, size_t n)
+{
+  mpfr_set_zero(out, 1);
+  for (size_t i = 0; i < n; i++)
+    mpfr_fma(out, v[i], v[i], out, MPFR_RNDN);
+  mpfr_sqrt(out, out, MPFR_RNDN);
+}
+
+/* ||grad l(x) + c x|| exactly (MPFR), rounded up. */
+static double exact_resid(const struct problem *p, const double *x,
+                          mpfr_srcptr c)
+{
+  mpfr_prec_t prec = dlv_mp_prec();
+  mpfr_t *g = dlv_mp_vec_alloc(p->n, prec);
+  assert_non_null(g);
+  p->exact_grad(p->ctx, x, g);
+  mpfr_t t;
+  mpfr_init2(t, prec);
+  for (size_t i = 0; i < p->n; i++) { /* g += c x */
+    mpfr_mul_d(t, c, x[i], MPFR_RNDN);
+    mpfr_add(g[i], g[i], t, MPFR_RNDN);
+  }
+  mp_norm(t, g, p->n);
+  double out = mpfr_get_d(t, MPFR_RNDU);
+  mpfr_clear(t);
+  dlv_mp_vec_free(g, p->n);
+  return out;
+}
+
+/* lambda' = lambda/||theta|| in MPFR. */
+static void exact_lambda_p(const struct problem *p, const double *theta,
+                           mpfr_ptr lp)
+{
+  assert_int_equal(dlv_ref_nrm2(p->n, theta, 1, lp), DLV_OK);
+  mpfr_d_div(lp, p->lambda, lp, MPFR_RNDN);
+}
+
+/* ---- the L2 problem from scratch ----------------------------------------- */
+
+/* ||x - theta|| in MPFR, rounded to nearest. */
+static double exact_dist(mpfr_t *x, const double *theta, size_t n)
+{
+  mpfr_t s;
+  mpfr_init2(s, mpfr_get_prec(x[0]));
+  for (size_t i = 0; i < n; i++)
+    mpfr_sub_d(x[i], x[i], theta[i], MPFR_RNDN);
+  mp_norm(s, x, n);
+  double d = mpfr_get_d(s, MPFR_RNDN);
+  mpfr_clear(s);
+  return d;
+}
+
+/* Quadratic: x = -(A + lambda' I)^-1 b in MPFR; writes ||x - theta*|| and
+ * its bound (dlv_bound_l2_from_scratch). */
+static void scratch_quadratic(const struct problem *p, const double *theta,
+                              mpfr_srcptr lp, double rho, double *dist,
+                              double *bound)
+{
+  const struct quad *q = p->ctx;
+  mpfr_t *x = dlv_mp_vec_alloc(p->n, dlv_mp_prec());
+  mpfr_t s;
+  mpfr_init2(s, dlv_mp_prec());
+  assert_non_null(x);
+  assert_int_equal(dlv_ref_quadratic_l2_min(p->n, q->a, q->b, lp, x),
+                   DLV_OK);
+  mp_norm(s, x, p->n);
+  *bound = dlv_bound_l2_from_scratch(rho, q->mu, mpfr_get_d(lp, MPFR_RNDD),
+                                     mpfr_get_d(s, MPFR_RNDU));
+  *dist = exact_dist(x, theta, p->n);
+  mpfr_clear(s);
+  dlv_mp_vec_free(x, p->n);
+}
+
+/* G(x) = l(x) + (lambda'/2)||x||^2 for GSL, with its gradient written
+ * here (not with the kernel under test). */
+struct l2obj {
+  const struct problem *p;
+  double lp;
+};
+
+static double l2_f(const gsl_vector *v, void *q)
+{
+  const struct l2obj *o = q;
+  double l, s = 0.0;
+  assert_int_equal(o->p->loss(v->data, &l, NULL, (void *)o->p->ctx), DLV_OK);
+  for (size_t i = 0; i < o->p->n; i++)
+    s += v->data[i] * v->data[i];
+  return l + 0.5 * o->lp * s;
+}
+
+static void l2_df(const gsl_vector *v, void *q, gsl_vector *g)
+{
+  const struct l2obj *o = q;
+  assert_int_equal(o->p->loss(v->data, NULL, g->data, (void *)o->p->ctx),
+                   DLV_OK);
+  for (size_t i = 0; i < o->p->n; i++)
+    g->data[i] += o->lp * v->data[i];
+}
+
+static void l2_fdf(const gsl_vector *v, void *q, double *f, gsl_vector *g)
+{
+  *f = l2_f(v, q);
+  l2_df(v, q, g);
+}
+
+/* Any convex loss: x from GSL's BFGS started at 0; writes ||x - theta*||
+ * and its bound (rho + rho_x)/lambda' (dlv_bound_l2_from_scratch, mu = 0). */
+static void scratch_bfgs(const struct problem *p, const double *theta,
+                         mpfr_srcptr lp, double rho, double *dist,
+                         double *bound)
+{
+  struct l2obj o = {p, mpfr_get_d(lp, MPFR_RNDN)};
+  gsl_multimin_function_fdf fn = {l2_f, l2_df, l2_fdf, p->n, &o};
+  gsl_vector *x0 = gsl_vector_calloc(p->n);
+  gsl_multimin_fdfminimizer *s = gsl_multimin_fdfminimizer_alloc(
+      gsl_multimin_fdfminimizer_vector_bfgs2, p->n);
+  assert_true(x0 != NULL && s != NULL);
+  gsl_multimin_fdfminimizer_set(s, &fn, x0, 0.1, 0.1);
+  for (int it = 0; it < 1000; it++)
+    if (gsl_multimin_fdfminimizer_iterate(s) != GSL_SUCCESS ||
+        gsl_multimin_test_gradient(s->gradient, p->lambda * 0x1p-46) ==
+            GSL_SUCCESS)
+      break;
+  double rho_x = exact_resid(p, s->x->data, lp);
+  mpfr_t *x = dlv_mp_vec_alloc(p->n, dlv_mp_prec());
+  assert_non_null(x);
+  for (size_t i = 0; i < p->n; i++)
+    mpfr_set_d(x[i], s->x->data[i], MPFR_RNDN);
+  *dist = exact_dist(x, theta, p->n);
+  *bound = dlv_bound_l2_from_scratch(rho + rho_x, 0.0,
+                                     mpfr_get_d(lp, MPFR_RNDD), 0.0);
+  dlv_mp_vec_free(x, p->n);
+  gsl_multimin_fdfminimizer_free(s);
+  gsl_vector_free(x0);
+}
+
+/* ---- the rows ------------------------------------------------------------ */
+
+/* The L2 residual r = grad l + c Theta in double (kernels) for the
+ * objective l + (w/2) lambda_L2 ||Theta||^2 with lambda_L2 = lambda/(k N^):
+ * c = w lambda_L2.  Convention A (the exam's): w = 1, k = 1.  Convention
+ * B: w = 2, and k = 2 is its right constant, k = 1 the A constant.  The
+ * factors are exact powers of two, so c has one rounding (from the
+ * division) beyond N^'s.  Writes ||r^|| and the norm of the entrywise
+ * rounding bounds (dlv_bound_l2_resid_entry). */
+static void l2_residual(const struct problem *p, const double *theta,
+                        double w, double k, double *r_norm, double *e_norm)
+{
+  size_t n = p->n;
+  double g[MAXN], r[MAXN], e[MAXN], gerr[MAXN], gabs[MAXN], nrm;
+  assert_int_equal(p->loss(theta, NULL, g, (void *)p->ctx), DLV_OK);
+  assert_int_equal(dlv_nrm2_d(n, theta, 1, &nrm), DLV_OK);
+  double c = w * (p->lambda / (k * nrm));
+  assert_int_equal(dlv_l2reg_grad_d(n, g, theta, c, r), DLV_OK);
+  p->grad_err(p->ctx, theta, g, gerr, gabs);
+  for (size_t j = 0; j < n; j++)
+    e[j] = dlv_bound_l2_resid_entry(n, gerr[j], gabs[j], c * theta[j]);
+  assert_int_equal(dlv_nrm2_d(n, r, 1, r_norm), DLV_OK);
+  assert_int_equal(dlv_nrm2_d(n, e, 1, e_norm), DLV_OK);
+}
+
+/* Solves F = l + lambda ||Theta|| and records every row for one problem. */
+static void check_problem(const char *test, const struct problem *p,
+                          const double *theta0, const char *what)
+{
+  size_t n = p->n;
+  double theta[MAXN], work[3 * MAXN], g[MAXN], gn, tn;
+  memcpy(theta, theta0, n * sizeof *theta);
+  dlv_pg_opts o = {p->step, DLV_PG_TOL, 200000};
+  dlv_pg_info info;
+  struct dlv_meas m = {"double", what, "proximal-gradient status",
+                       "exact status"};
+  dlv_expect_status(__FILE__, __LINE__, test, &m,
+                    dlv_prox_grad_d(n, p->loss, (void *)p->ctx, p->lambda,
+                                    &o, theta, work, &info),
+                    DLV_OK);
+  m.quantity = "solver met its stopping rule (1 = yes)";
+  m.bound_name = "converged within max_iter";
+  dlv_expect_row(__FILE__, __LINE__, test, &m, info.converged, 1.0,
+                 info.converged ? 0.0 : INFINITY, 0.0, NAN);
+  assert_int_equal(p->loss(theta, NULL, g, (void *)p->ctx), DLV_OK);
+  assert_int_equal(dlv_nrm2_d(n, g, 1, &gn), DLV_OK);
+  assert_int_equal(dlv_nrm2_d(n, theta, 1, &tn), DLV_OK);
+  double scale = gn + p->lambda;
+  mpfr_t lp;
+  mpfr_init2(lp, dlv_mp_prec());
+  exact_lambda_p(p, theta, lp);
+  double rho = exact_resid(p, theta, lp); /* = ||grad F(Theta*)|| */
+
+  /* The solver, judged by its exact residual. */
+  m = (struct dlv_meas){"double", what,
+                        "solver: exact ||grad F(Theta*)|| / scale (MPFR)",
+                        "pg_stationarity 2^-36"};
+  dlv_expect_row(__FILE__, __LINE__, test, &m, rho / scale, 0.0,
+                 rho / scale, DLV_PG_STATIONARITY, NAN);
+
+  /* Bound of ||r^|| for a residual whose exact value has norm rho_c:
+   * (rho_c + ||e||)(1 + beta), times 1 + gamma_{n+4} for the bound's own
+   * evaluation (see dlv_bound_l2_resid_entry). */
+  double beta = dlv_bound_nrm2_d(n).rel;
+  double slack = (1.0 + beta) *
+                 (1.0 + dlv_gamma((double)n + 4.0, DLV_U_DOUBLE));
+  double rn, en;
+  l2_residual(p, theta, 1.0, 1.0, &rn, &en);
+  m = (struct dlv_meas){"double", what,
+                        "A: ||grad l + lambda' Theta*|| / scale, lambda' = "
+                        "lambda/||Theta*|| (exam's condition)",
+                        "exact residual + l2_resid rounding",
+                        DLV_ROLE_CLAIM, 0};
+  dlv_expect_row(__FILE__, __LINE__, test, &m, rn / scale, rho / scale,
+                 rn / scale, (rho + en) * slack / scale, NAN);
+
+  double dist, bound;
+  if (p->exact_grad == quad_exact_grad)
+    scratch_quadratic(p, theta, lp, rho, &dist, &bound);
+  else
+    scratch_bfgs(p, theta, lp, rho, &dist, &bound);
+  m = (struct dlv_meas){"double", what,
+                        "A: argmin l + (lambda'/2)||Theta||^2 from scratch "
+                        "vs Theta*: ||x - Theta*|| / ||Theta*||",
+                        p->exact_grad == quad_exact_grad
+                            ? "l2_from_scratch rho/(mu + lambda') (MPFR)"
+                            : "l2_from_scratch (rho + rho_x)/lambda' (BFGS)",
+                        DLV_ROLE_CLAIM, 0};
+  dlv_expect_row(__FILE__, __LINE__, test, &m, dist / tn, 0.0, dist / tn,
+                 bound / tn, NAN);
+
+  /* Convention B with its own constant lambda/(2||Theta*||): the same
+   * bound holds (c has the same rounding). */
+  l2_residual(p, theta, 2.0, 2.0, &rn, &en);
+  m = (struct dlv_meas){"double", what,
+                        "B: ||grad l + 2 lambda'' Theta*|| / scale, lambda'' "
+                        "= lambda/(2||Theta*||): stationary",
+                        "exact residual + l2_resid rounding"};
+  dlv_expect_row(__FILE__, __LINE__, test, &m, rn / scale, rho / scale,
+                 rn / scale, (rho + en) * slack / scale, NAN);
+
+  /* Convention B with the A constant lambda/||Theta*||: the residual is
+   * rho + lambda Theta* / ||Theta*||, of norm lambda +- rho. */
+  l2_residual(p, theta, 2.0, 1.0, &rn, &en);
+  m = (struct dlv_meas){"double", what,
+                        "B with lambda'' = lambda/||Theta*|| (A's constant): "
+                        "residual = lambda, not 0: constant 2x too large",
+                        "| ||r|| - lambda | <= rho + l2_resid rounding"};
+  dlv_expect_row(__FILE__, __LINE__, test, &m, rn, p->lambda,
+                 fabs(rn - p->lambda), (rho + en) * slack + beta * rn, NAN);
+  mpfr_clear(lp);
+}
+
+/* Convex quadratics, r = ||b||/lambda in [1.5, 4] so Theta* is well away
+ * from 0; random starts. */
+static void p4b_quadratic(void **state)
+{
+  (void)state;
+  static const size_t ns[] = {2, 3, 5, 8};
+  gsl_rng *rng = dlv_rng(__func__);
+  for (size_t k = 0; k < COUNT(ns); k++)
+    for (int rep = 0; rep < 4; rep++) {
+      struct quad q = {ns[k], {0}, {0}, 0.0};
+      double theta0[MAXN], nb;
+      gram_spd(rng, &q);
+      for (size_t i = 0; i < q.n; i++) {
+        q.b[i] = gsl_ran_gaussian(rng, 1.0);
+        theta0[i] = gsl_ran_gaussian(rng, 1.0);
+      }
+      assert_int_equal(dlv_nrm2_d(q.n, q.b, 1, &nb), DLV_OK);
+      double r = 1.5 + 2.5 * gsl_rng_uniform(rng);
+      struct problem p = {q.n,          quad_loss,       &q,
+                          nb / r,       quad_step(&q),   quad_exact_grad,
+                          quad_grad_err};
+      char what[48];
+      snprintf(what, sizeof what, "quadratic n=%zu r=%.3f", q.n, r);
+      check_problem(__func__, &p, theta0, what);
+    }
+}
+
+/* Logistic regression, r = ||grad l(0)||/lambda in [1.5, 4]. */
+static void p4b_logistic(void **state)
+{
+  (void)state;
+  gsl_rng *rng = dlv_rng(__func__);
+  for (int rep = 0; rep < 6; rep++) {
+    struct logi d;
+    double step, g0[LN], zero[LN] = {0}, theta0[LN], ng;
+    logi_data(rng, &d, &step);
+    assert_int_equal(logi_loss(zero, NULL, g0, &d), DLV_OK);
+    assert_int_equal(dlv_nrm2_d(LN, g0, 1, &ng), DLV_OK);
+    for (size_t i = 0; i < LN; i++)
+      theta0[i] = gsl_ran_gaussian(rng, 0.5);
+    double r = 1.5 + 2.5 * gsl_rng_uniform(rng);
+    struct problem p = {LN,     logi_loss, &d,           ng / r,
+                        step,   logi_exact_grad, logi_grad_err};
+    char what[48];
+    snprintf(what, sizeof what, "logistic m=%d n=%d r=%.3f", LM, LN, r);
+    check_problem(__func__, &p, theta0, what);
+  }
+}
+/* The verdict, computed from every row above. */
+static void p4b_verdict(void **state)
+{
+  (void)state;
+  DLV_EXPECT_VERDICT(DLV_VERDICT_CONFIRMED);
+}
+
+static int setup(void **state)
+{
+  (void)state;
+  return dlv_check_begin("P4b");
+}
+
+static int teardown(void **state)
+{
+  (void)state;
+  return dlv_check_end();
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(p4b_quadratic),
+      cmocka_unit_test(p4b_logistic),
+      cmocka_unit_test(p4b_verdict),
+  };
+  return cmocka_run_group_tests_name("P4b", tests, setup, teardown);
+}
