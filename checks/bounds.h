@@ -49,6 +49,11 @@ static inline double dlv_sqrt_of_perturbed_rel(double g, double u)
   return up > down ? up : down;
 }
 
+/* ---- Monte Carlo ---------------------------------------------------- */
+/* Two-sided z for confidence intervals: P(|Z| > 5) = 5.7e-7 per comparison
+ * under the null; checks correct it for their number of comparisons. */
+#define DLV_MC_Z 5.0
+
 /* ---- P4a: Euclidean norm and its gradient (kernels/nrm2.c) ---------- */
 
 /* nrm2_d: the sum of n squares passes each term through at most n
@@ -142,7 +147,6 @@ static inline dlv_bound dlv_bound_p2_dot(size_t n, int noisy, double u,
  * alpha = P(|Z| > DLV_MC_Z) = erfc(5/sqrt 2) = 5.7e-7, split evenly
  * (Bonferroni) over the run's k statistical comparisons: alpha/k each, so a
  * sweep over 200 seeds fails spuriously with probability <= 1.2e-4. */
-/* (A macro: DLV_MC_Z is defined at the end of this file.) */
 #define DLV_P2_ALPHA_EACH(k) (erfc(DLV_MC_Z / sqrt(2.0)) / (double)(k))
 
 /* p2_t_ci: the mean of N i.i.d. Gaussian samples with sample standard
@@ -642,9 +646,5 @@ static inline double dlv_bound_hvp_symmetry(size_t n, double ub, double vb,
 
 
 
-/* ---- Monte Carlo ---------------------------------------------------- */
-/* Two-sided z for confidence intervals: P(|Z| > 5) = 5.7e-7 per comparison
- * under the null; checks correct it for their number of comparisons. */
-#define DLV_MC_Z 5.0
 
 #endif

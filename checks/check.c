@@ -203,6 +203,14 @@ void dlv_expect_same(const char *file, int line, const char *test,
                  0.0, same ? 0.0 : (double)dlv_ulps_between_d(value, expected));
 }
 
+void dlv_expect_true(const char *file, int line, const char *test,
+                     const struct dlv_meas *m, double value, double reference,
+                     int condition)
+{
+  dlv_expect_row(file, line, test, m, value, reference,
+                 condition ? 0.0 : INFINITY, 0.0, NAN);
+}
+
 void dlv_expect_verdict(const char *file, int line, const char *expected)
 {
   const char *got = dlv_verdict(&g.rows, g.claim);
@@ -220,6 +228,5 @@ void dlv_expect_status(const char *file, int line, const char *test,
   if (status != expected)
     print_error("ERROR: returned %d (%s), expected %d (%s)\n", status,
                 dlv_strerror(status), expected, dlv_strerror(expected));
-  dlv_expect_row(file, line, test, m, status, expected,
-                 status == expected ? 0.0 : INFINITY, 0.0, 0.0);
+  dlv_expect_true(file, line, test, m, status, expected, status == expected);
 }

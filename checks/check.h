@@ -59,6 +59,11 @@ void dlv_expect_mp(const char *file, int line, const char *test,
 void dlv_expect_same(const char *file, int line, const char *test,
                      const struct dlv_meas *m, double value,
                      double expected);
+/* A statement that is true or false: a row with err 0 (true) or +Inf
+ * (false) against bound 0; value and reference are recorded as given. */
+void dlv_expect_true(const char *file, int line, const char *test,
+                     const struct dlv_meas *m, double value,
+                     double reference, int condition);
 /* The verdict dlv_verdict computes from this group's rows equals expected. */
 void dlv_expect_verdict(const char *file, int line, const char *expected);
 /* A status code equals the expected one (prints both names); recorded as
@@ -74,6 +79,9 @@ void dlv_expect_status(const char *file, int line, const char *test,
                 (digits))
 #define DLV_EXPECT_SAME(m, value, expected)                                  \
   dlv_expect_same(__FILE__, __LINE__, __func__, (m), (value), (expected))
+#define DLV_EXPECT_TRUE(m, value, ref, condition)                            \
+  dlv_expect_true(__FILE__, __LINE__, __func__, (m), (value), (ref),         \
+                  (condition))
 #define DLV_EXPECT_VERDICT(expected)                                         \
   dlv_expect_verdict(__FILE__, __LINE__, (expected))
 #define DLV_EXPECT_STATUS(m, status, expected)                               \

@@ -484,14 +484,6 @@ static int is_exact_zero(const double *x, size_t n)
   return 1;
 }
 
-/* A row that holds iff `ok`: err 0 or +Inf against bound 0. */
-static void expect_true(const char *test, const struct dlv_meas *m,
-                        double value, double reference, int ok)
-{
-  dlv_expect_row(__FILE__, __LINE__, test, m, value, reference,
-                 ok ? 0.0 : INFINITY, 0.0, NAN);
-}
-
 /* One convex sweep point: solve from theta0 and judge. */
 static void convex_point(const char *test, const struct smooth *p, double r,
                          const double *theta0, const char *what)
@@ -508,7 +500,8 @@ static void convex_point(const char *test, const struct smooth *p, double r,
                     DLV_OK);
   m.quantity = "solver met its stopping rule (1 = yes)";
   m.bound_name = "converged within max_iter";
-  expect_true(test, &m, info.converged, 1.0, info.converged);
+  dlv_expect_true(__FILE__, __LINE__, test, &m,
+                  info.converged, 1.0, info.converged);
   double nrm;
   assert_int_equal(dlv_nrm2_d(p->n, theta, 1, &nrm), DLV_OK);
   int zero_min = is_exact_zero(theta, p->n);
@@ -516,7 +509,8 @@ static void convex_point(const char *test, const struct smooth *p, double r,
                         "solver minimizer exactly 0 iff r <= 1 "
                         "(value ||Theta*||, reference r)",
                         "exact zero iff r <= 1", DLV_ROLE_CLAIM, 0};
-  expect_true(test, &m, nrm, r, zero_min == (r <= 1.0));
+  dlv_expect_true(__FILE__, __LINE__, test, &m, nrm, r,
+                  zero_min == (r <= 1.0));
   /* The prox step at 0: prox_{t lambda}(-t grad l(0)) is exactly 0 iff
    * r <= 1 (0 is then a fixed point of the iteration). */
   assert_int_equal(p->loss(zero, NULL, v, (void *)p->ctx), DLV_OK);
@@ -525,7 +519,8 @@ static void convex_point(const char *test, const struct smooth *p, double r,
   assert_int_equal(dlv_prox_group_d(p->n, v, 1, o.step * p->lambda, v, 1),
                    DLV_OK);
   m.quantity = "prox step at 0 exactly 0 iff r <= 1 (0 is a fixed point)";
-  expect_true(test, &m, r, r, is_exact_zero(v, p->n) == (r <= 1.0));
+  dlv_expect_true(__FILE__, __LINE__, test, &m,
+                  r, r, is_exact_zero(v, p->n) == (r <= 1.0));
   if (zero_min)
     return;
   double st = exact_stationarity(p, theta);
@@ -538,7 +533,7 @@ static void convex_point(const char *test, const struct smooth *p, double r,
   m = (struct dlv_meas){"double", what,
                         "F(Theta*) - F(0) < 0 (r > 1: 0 is not the min)",
                         "strictly negative (MPFR)", DLV_ROLE_CLAIM, 0};
-  expect_true(test, &m, f, 0.0, f < 0.0);
+  dlv_expect_true(__FILE__, __LINE__, test, &m, f, 0.0, f < 0.0);
 }
 
 static void p4c_sweep_convex(void **state)
@@ -825,7 +820,8 @@ static void boundary_problem(const char *test, gsl_rng *rng,
                          "r = 1, convex: prox step at 0 returns exactly 0 "
                          "(0 is the minimizer)",
                          "exact zero"};
-    expect_true(test, &m, v[0], 0.0, is_exact_zero(v, q.n));
+    dlv_expect_true(__FILE__, __LINE__, test, &m,
+                    v[0], 0.0, is_exact_zero(v, q.n));
   }
   mpfr_clear(ex);
 }
