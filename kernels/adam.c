@@ -51,9 +51,10 @@ int dlv_adam_bias_correction(double b, unsigned long t, double *bc)
 {
   if (bc == NULL || !beta_ok(b) || t < 1)
     return DLV_EINVAL;
-  /* t log1p(-b) < 0 for b > 0, and -expm1 of it has relative condition
-   * number |y| / (e^|y| - 1) <= 1: no cancellation at small t. */
-  *bc = b == 0.0 ? 1.0 : -expm1((double)t * log1p(-b));
+  /* 1 - b^t = -expm1(y), y = t log(b) < 0 for b > 0; -expm1 has relative
+   * condition number |y| / (e^|y| - 1) <= 1: no cancellation at small t,
+   * unlike 1 - pow(b, t). */
+  *bc = b == 0.0 ? 1.0 : -expm1((double)t * log(b));
   return DLV_OK;
 }
 

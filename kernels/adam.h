@@ -35,8 +35,9 @@ enum dlv_adam_form { DLV_ADAM_EXAM = 0, DLV_ADAM_BIAS_CORRECTED = 1 };
 #define DLV_ADAM_GMAX_D 0x1p511
 #define DLV_ADAM_GMAX_S 0x1p63f
 
-/* *bc = 1 - b^t as -expm1(t log1p(-b)) (exactly 1 when b = 0); b in
- * [0, 1), t >= 1. */
+/* *bc = 1 - b^t as -expm1(t log(b)) (exactly 1 when b = 0); b in [0, 1),
+ * t >= 1.  (The issue's "-expm1(t log1p(-b))" would give 1 - (1-b)^t: with
+ * log1p the argument must be b - 1, which is what log(b) equals.) */
 int dlv_adam_bias_correction(double b, unsigned long t, double *bc);
 
 int dlv_adam_step_d(size_t n, double *theta, double *m, double *v,
