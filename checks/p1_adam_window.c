@@ -1085,6 +1085,7 @@ static void p1_window_drift(void **state)
   (void)state;
   check_drift(__func__, 0, 1000, 1000000, gen_random, "random");
   check_drift(__func__, 0, 10, 100000, gen_adversarial, "2^50 blocks");
+  check_drift(__func__, 0, 3, 300000, gen_adversarial, "2^50 blocks");
   check_drift(__func__, 1, 10, 100000, gen_random, "random");
   check_drift(__func__, 0, 1, 1000, gen_random, "random");
 }
