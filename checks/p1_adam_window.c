@@ -191,9 +191,11 @@ static void check_step(const char *test, int is_float, size_t n,
                        const double *g, const hyper *h, const char *what)
 {
   double *out = xmalloc(3 * n * sizeof *out + 1);
-  memcpy(out, theta, n * sizeof *out);
-  memcpy(out + n, m, n * sizeof *out);
-  memcpy(out + 2 * n, v, n * sizeof *out);
+  for (size_t i = 0; i < n; i++) {
+    out[i] = theta[i];
+    out[n + i] = m[i];
+    out[2 * n + i] = v[i];
+  }
   char shape[128];
   snprintf(shape, sizeof shape, "n=%zu %s t=%lu lr=%g b1=%.6g b2=%.6g "
            "eps=%g %s", n, h->form ? "corrected" : "exam", h->t, h->lr,
@@ -825,34 +827,40 @@ static double chi2_halfwidth(double tau2, size_t N, double est)
 }
 
 /* N chains of the EMA kernel (vector of N) over t steps of input
- * x_s = slope s + N(0, 1), s = 0 .. t-1; returns the chains' averages. */
-static void ema_chains(gsl_rng *r, double b, size_t N, size_t t,
-                       double slope, double *avg, double *x)
+ * x_s = slope s + N(0, 1), s = 0 .. t-1 (slope s exact); writes the
+ * chains' averages and returns max |x| over the run (which also bounds
+ * every |avg|). */
+static double ema_chains(gsl_rng *r, double b, size_t N, size_t t,
+                         double slope, double *avg, double *x)
 {
+  double xmax = 0.0;
   memset(avg, 0, N * sizeof *avg);
   for (size_t s = 0; s < t; s++) {
-    for (size_t j = 0; j < N; j++)
+    for (size_t j = 0; j < N; j++) {
       x[j] = slope * (double)s + gsl_ran_gaussian_ziggurat(r, 1.0);
+      xmax = fmax(xmax, fabs(x[j]));
+    }
     assert_int_equal(dlv_ema_d(N, avg, x, b), DLV_OK);
   }
+  return xmax;
 }
 
 /* The same for the window kernel, t = k pushes per chain. */
-static void window_chains(gsl_rng *r, size_t k, size_t N, double slope,
-                          double *avg)
+static double window_chains(gsl_rng *r, size_t k, size_t N, double slope,
+                            double *avg)
 {
-  double *buf = xmalloc(k * sizeof *buf);
+  double *buf = xmalloc(k * sizeof *buf), xmax = 0.0;
   for (size_t j = 0; j < N; j++) {
     dlv_window_d w;
     assert_int_equal(dlv_window_init_d(&w, k, buf), DLV_OK);
-    for (size_t s = 0; s < k; s++)
-      assert_int_equal(dlv_window_push_d(&w,
-                                         slope * (double)s +
-                                             gsl_ran_gaussian_ziggurat(r, 1.0),
-                                         &avg[j]),
-                       DLV_OK);
+    for (size_t s = 0; s < k; s++) {
+      double x = slope * (double)s + gsl_ran_gaussian_ziggurat(r, 1.0);
+      xmax = fmax(xmax, fabs(x));
+      assert_int_equal(dlv_window_push_d(&w, x, &avg[j]), DLV_OK);
+    }
   }
   free(buf);
+  return xmax;
 }
 
 static double mean_sq(const double *x, size_t N)
@@ -886,9 +894,16 @@ enum { MC_CHAINS = 2000 };
 
 /* Variance of the average under i.i.d. N(0, 1) noise: EMA after t = 3k
  * steps (exact (1-b)(1-b^(2t))/(1+b)) and window after k pushes (1/k),
- * 2000 chains each, chi-square acceptance regions.  The kernels' rounding
- * (ema_path, at most |x| <= 7 for these draws... bounded by the run's
- * max) shifts the second moment by at most 2 max|avg| e + e^2, added. */
+ * 2000 chains each, chi-square acceptance regions.  Rounding is added to
+ * the half-width: a kernel error e per average (ema_path or window_mean_d
+ * at the run's max |x|) moves the second moment by at most
+ * 2 xmax e + e^2, and the mean of N squares carries gamma_N est. */
+static double moment_allowance(double est, double xmax, double e)
+{
+  return 2.0 * xmax * e + e * e +
+         dlv_gamma((double)MC_CHAINS, DLV_U_DOUBLE) * est;
+}
+
 static void p1_nearby_variance(void **state)
 {
   (void)state;
@@ -909,24 +924,24 @@ static void p1_nearby_variance(void **state)
     dlv_ref_window_variance(k, vw);
     double tau_e = mpfr_get_d(ve, MPFR_RNDN), tau_w = mpfr_get_d(vw,
                                                                  MPFR_RNDN);
-    ema_chains(r, b, MC_CHAINS, t, 0.0, avg, x);
+    double xmax = ema_chains(r, b, MC_CHAINS, t, 0.0, avg, x);
     double est = mean_sq(avg, MC_CHAINS);
-    double e = dlv_bound_ema_path((double)t, DLV_U_DOUBLE, DLV_ETA_DOUBLE,
-                                  8.0);
-    double allow = 2.0 * 8.0 * e + e * e;
+    double allow = moment_allowance(
+        est, xmax,
+        dlv_bound_ema_path((double)t, DLV_U_DOUBLE, DLV_ETA_DOUBLE, xmax));
     mc_row(__func__, shape, "EMA variance (simulated) vs closed form",
            "chi2 CI (z corrected) + ema_path", DLV_ROLE_ACCURACY, 0, est,
            tau_e, chi2_halfwidth(tau_e, MC_CHAINS, est) + allow);
     mc_row(__func__, shape, "EMA variance (simulated) vs window's 1/k",
            "chi2 CI (z corrected) + ema_path", DLV_ROLE_NEARBY, 1, est,
            tau_w, chi2_halfwidth(tau_w, MC_CHAINS, est) + allow);
-    window_chains(r, k, MC_CHAINS, 0.0, avg);
+    xmax = window_chains(r, k, MC_CHAINS, 0.0, avg);
     est = mean_sq(avg, MC_CHAINS);
+    allow = moment_allowance(
+        est, xmax, dlv_bound_window_mean(0, k, 3 * k, xmax, xmax));
     mc_row(__func__, shape, "window variance (simulated) vs 1/k",
            "chi2 CI (z corrected) + window_mean_d", DLV_ROLE_ACCURACY, 0, est,
-           tau_w, chi2_halfwidth(tau_w, MC_CHAINS, est) +
-                      2.0 * 8.0 *
-                          dlv_bound_window_mean(0, k, 3 * k, 8.0, 8.0));
+           tau_w, chi2_halfwidth(tau_w, MC_CHAINS, est) + allow);
     closed_form_row(__func__, shape,
                     "closed form: EMA variance (1-b1)/(1+b1) = 1/(2k-1) vs "
                     "1/k", DLV_ROLE_NEARBY, 1, vinf, vw);
@@ -959,14 +974,13 @@ static void p1_nearby_lag(void **state)
     dlv_ref_ema_lag(b, t, le);
     dlv_ref_window_mean_age(k, lw); /* the window's lag is its mean age */
     dlv_ref_ema_variance(b, t, var);
-    ema_chains(r, b, MC_CHAINS, t, 1.0, avg, x);
+    double xmax = ema_chains(r, b, MC_CHAINS, t, 1.0, avg, x);
     for (size_t j = 0; j < MC_CHAINS; j++)
-      avg[j] = (double)t - avg[j]; /* exact: Sterbenz or small integers */
+      avg[j] = (double)t - avg[j]; /* rounding: within gamma_N xmax below */
     double est = mean_of(avg, MC_CHAINS);
-    double xmax = (double)t + 8.0;
     double rnd = dlv_bound_ema_path((double)t, DLV_U_DOUBLE, DLV_ETA_DOUBLE,
                                     xmax) +
-                 dlv_gamma((double)MC_CHAINS, DLV_U_DOUBLE) * xmax;
+                 dlv_gamma(MC_CHAINS + 1.0, DLV_U_DOUBLE) * 2.0 * xmax;
     double hw = z * sqrt(mpfr_get_d(var, MPFR_RNDU) / MC_CHAINS) + rnd;
     mc_row(__func__, shape, "EMA lag (simulated) vs closed form",
            "normal CI (z corrected) + ema_path", DLV_ROLE_ACCURACY, 0, est,
@@ -974,14 +988,13 @@ static void p1_nearby_lag(void **state)
     mc_row(__func__, shape, "EMA lag (simulated) vs window's (k+1)/2",
            "normal CI (z corrected) + ema_path", DLV_ROLE_NEARBY, 1, est,
            mpfr_get_d(lw, MPFR_RNDN), hw);
-    window_chains(r, k, MC_CHAINS, 1.0, avg);
+    xmax = window_chains(r, k, MC_CHAINS, 1.0, avg);
     for (size_t j = 0; j < MC_CHAINS; j++)
       avg[j] = (double)k - avg[j];
     est = mean_of(avg, MC_CHAINS);
-    xmax = (double)k + 8.0;
     hw = z * sqrt(1.0 / (double)k / MC_CHAINS) +
          dlv_bound_window_mean(0, k, 3 * k, xmax, xmax) +
-         dlv_gamma((double)MC_CHAINS, DLV_U_DOUBLE) * xmax;
+         dlv_gamma(MC_CHAINS + 1.0, DLV_U_DOUBLE) * 2.0 * xmax;
     mc_row(__func__, shape, "window lag (simulated) vs (k+1)/2",
            "normal CI (z corrected) + window_mean_d", DLV_ROLE_ACCURACY, 0,
            est, mpfr_get_d(lw, MPFR_RNDN), hw);
@@ -1071,9 +1084,19 @@ static void check_drift(const char *test, int is_float, size_t k, size_t len,
   dlv_expect_row(__FILE__, __LINE__, test, &m, wgot,
                  mpfr_get_d(wmean, MPFR_RNDN), dlv_abs_error(wgot, wmean),
                  w.bound, NAN);
-  printf("P1 drift %s k=%zu pushes=%zu %s: worst err/bound %.3g; naive "
-         "running sum max err %.3g (xmax %.3g)\n",
-         dtype_name(is_float), k, len, what, w.ratio, naive_err, xmax);
+  snprintf(shape, sizeof shape, "k=%zu after %zu pushes %s", k, len, what);
+  m.quantity = "window mean vs exact at the last push";
+  double last_err = dlv_abs_error(got, mean);
+  dlv_expect_row(__FILE__, __LINE__, test, &m, got,
+                 mpfr_get_d(mean, MPFR_RNDN), last_err,
+                 dlv_bound_window_mean(is_float, len < k ? len : k, 3 * k,
+                                       fabs(mpfr_get_d(mean, MPFR_RNDU)),
+                                       xmax),
+                 NAN);
+  printf("P1 drift %s k=%zu pushes=%zu %s: worst err/bound %.3g, last err "
+         "%.3g; naive running sum max err %.3g (xmax %.3g)\n",
+         dtype_name(is_float), k, len, what, w.ratio, last_err, naive_err,
+         xmax);
   mpfr_clears(S, mean, wmean, (mpfr_ptr)0);
   free(buff);
   free(ring);
