@@ -537,6 +537,25 @@ static void check_trajectory(const char *test, int is_float, int form)
       mk++;
     }
   }
+  /* The same run by the reference's own trajectory driver from the start:
+   * the kernel's final theta against it, same propagated bound. */
+  double zero[N] = {0};
+  mp_state f = mp_state_alloc(N);
+  mp_state_set(&f, zero, zero, zero, zero);
+  assert_int_equal(dlv_ref_adam_trajectory(N, a, c, 1, T, f.theta, f.m, f.v,
+                                           h.lr, h.b1, h.b2, h.eps, form),
+                   DLV_OK);
+  worst w = {0, -1.0, 0.0};
+  for (size_t i = 0; i < N; i++)
+    worst_update(&w, i, dlv_abs_error(th[i], f.theta[i]), e[i].theta);
+  char shape[96];
+  snprintf(shape, sizeof shape, "n=%d quadratic %s T=%d", N,
+           form ? "corrected" : "exam", T);
+  record_worst(test, is_float, shape,
+               "theta_T vs dlv_ref_adam_trajectory",
+               is_float ? "adam_s propagated" : "adam_d propagated", th,
+               f.theta, w);
+  mp_state_free(&f);
   mp_state_free(&s);
 }
 
@@ -630,9 +649,12 @@ static void p1_claim_newest_weight(void **state)
       window_impulse(is_float, k, k + 2, ww);
       worst wwo = {0, -1.0, 0.0};
       mpfr_t *wex = dlv_mp_vec_alloc(k + 2, dlv_mp_prec());
+      double *unit = xmalloc(k * sizeof *unit); /* a window holding the 1 */
+      memset(unit, 0, k * sizeof *unit);
+      unit[0] = 1.0;
       for (size_t i = 0; i < k + 2; i++) {
         if (i < k)
-          dlv_ref_window_variance(k, wex[i]); /* 1/k */
+          assert_int_equal(dlv_ref_window_mean(k, unit, wex[i]), DLV_OK);
         double bound = dlv_bound_window_mean(is_float, k, 3 * k,
                                              i < k ? 1.0 / (double)k : 0.0,
                                              1.0);
@@ -652,6 +674,7 @@ static void p1_claim_newest_weight(void **state)
                      dlv_bound_window_mean(is_float, k, 3 * k,
                                            1.0 / (double)k, 1.0);
       DLV_EXPECT_ROW(&mc, w[0], ww[0], fabs(w[0] - ww[0]), bound, NAN);
+      free(unit);
       dlv_mp_vec_free(wex, k + 2);
       dlv_mp_vec_free(exact, len);
       free(ww);
@@ -1085,11 +1108,13 @@ static void check_drift(const char *test, int is_float, size_t k, size_t len,
                  mpfr_get_d(wmean, MPFR_RNDN), dlv_abs_error(wgot, wmean),
                  w.bound, NAN);
   snprintf(shape, sizeof shape, "k=%zu after %zu pushes %s", k, len, what);
-  m.quantity = "window mean vs exact at the last push";
+  m.quantity = "window mean vs dlv_ref_window_mean at the last push";
+  size_t last_cnt = len < k ? len : k;
+  assert_int_equal(dlv_ref_window_mean(last_cnt, ring, mean), DLV_OK);
   double last_err = dlv_abs_error(got, mean);
   dlv_expect_row(__FILE__, __LINE__, test, &m, got,
                  mpfr_get_d(mean, MPFR_RNDN), last_err,
-                 dlv_bound_window_mean(is_float, len < k ? len : k, 3 * k,
+                 dlv_bound_window_mean(is_float, last_cnt, 3 * k,
                                        fabs(mpfr_get_d(mean, MPFR_RNDU)),
                                        xmax),
                  NAN);
