@@ -339,8 +339,10 @@ static inline double dlv_bound_mean_age_repr(double k, double u)
  * closed forms are "equal" when they agree to 2^-200 relative. */
 #define DLV_P1_MP_REL 0x1p-200
 
-/* Monte Carlo comparisons of the check (variance and lag, for the EMA and
- * the window, several k): the per-comparison false-failure probability is
+/* Monte Carlo comparisons of the check (variance and lag, EMA and window,
+ * each against its own closed form and the EMA against the window's: 6 per
+ * k, 4 values of k, 24 in all, budgeted as 32): the per-comparison
+ * false-failure probability is
  * P(|Z| > DLV_MC_Z) / DLV_P1_MC_COMPARISONS (Bonferroni), so the whole
  * check fails falsely with probability at most P(|Z| > DLV_MC_Z). */
 #define DLV_P1_MC_COMPARISONS 32
