@@ -1,0 +1,1180 @@
+/* p1_adam_window.c: claim P1, beta1 = 1 - 1/k gives the EMA of Adam the
+ * backward window's weight 1/k on each new point.
+ *
+ * Senses measured (CLAIMS.md, P1):
+ * - accuracy: the fused Adam step (exam form and bias-corrected form, float
+ *   and double) against MPFR elementwise within dlv_bound_adam_elem, for
+ *   random and adversarial inputs and along a trajectory of 500 steps on a
+ *   quadratic (error propagated step by step); the bias-correction factors
+ *   1 - b^t; the EMA and window impulse responses; the window's running
+ *   sum over 10^6 pushes (drift); the defined errors;
+ * - claim: the EMA kernel's weight on the newest point equals the window
+ *   kernel's (1/k), for k = 2 .. 1000;
+ * - nearby (expected to differ, expect_fail): mean age (window (k+1)/2,
+ *   EMA k), variance under i.i.d. noise (sigma^2/k against about
+ *   sigma^2/(2k-1)), lag behind a linear drift, start-up bias 1 - b1^t;
+ *   each in closed form (MPFR) and measured on the kernels, by simulation
+ *   with confidence intervals where noise is involved;
+ * - the alternative b1 = (k-1)/(k+1), whose mean age matches the window's.
+ *
+ * Conventions: the EMA's weight on the point i steps back is
+ * w_i = (1 - b) b^(i-1) (exam: g^{t+1} = b g^t + (1-b) grad l^t); the
+ * window's mean at time t is (1/k) sum_{i=1..k} x_{t-i}. */
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+
+#include "adam.h"
+#include "check.h"
+#include "dlv_status.h"
+#include "mp.h"
+#include "ref_adam.h"
+#include "ulp.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static void *xmalloc(size_t bytes)
+{
+  void *p = malloc(bytes ? bytes : 1);
+  assert_non_null(p);
+  return p;
+}
+
+static const char *dtype_name(int is_float)
+{
+  return is_float ? "float" : "double";
+}
+
+/* The value x rounded to the kernel's type (exact afterwards). */
+static double to_type(int is_float, double x)
+{
+  return is_float ? (double)(float)x : x;
+}
+
+/* ---- one Adam step against MPFR ---------------------------------------- */
+
+typedef struct {
+  double lr, b1, b2, eps;
+  unsigned long t;
+  int form;
+} hyper;
+
+/* Runs the double or float kernel on copies of (theta, m, v, g); the
+ * outputs are written back as doubles.  Returns the kernel's status. */
+static int run_kernel(int is_float, size_t n, double *theta, double *m,
+                      double *v, const double *g, const hyper *h)
+{
+  if (!is_float)
+    return dlv_adam_step_d(n, theta, m, v, g, h->lr, h->b1, h->b2, h->eps,
+                           h->t, h->form);
+  float *f = xmalloc(4 * n * sizeof *f + 1);
+  for (size_t i = 0; i < n; i++) {
+    f[i] = (float)theta[i];
+    f[n + i] = (float)m[i];
+    f[2 * n + i] = (float)v[i];
+    f[3 * n + i] = (float)g[i];
+  }
+  int status = dlv_adam_step_s(n, f, f + n, f + 2 * n, f + 3 * n,
+                               (float)h->lr, (float)h->b1, (float)h->b2,
+                               (float)h->eps, h->t, h->form);
+  for (size_t i = 0; i < n; i++) {
+    theta[i] = f[i];
+    m[i] = f[n + i];
+    v[i] = f[2 * n + i];
+  }
+  free(f);
+  return status;
+}
+
+/* MPFR state of n elements: theta, m, v, g. */
+typedef struct {
+  size_t n;
+  mpfr_t *theta, *m, *v, *g;
+} mp_state;
+
+static mp_state mp_state_alloc(size_t n)
+{
+  mp_state s = {n, dlv_mp_vec_alloc(n, dlv_mp_prec()),
+                dlv_mp_vec_alloc(n, dlv_mp_prec()),
+                dlv_mp_vec_alloc(n, dlv_mp_prec()),
+                dlv_mp_vec_alloc(n, dlv_mp_prec())};
+  assert_true(s.theta && s.m && s.v && s.g);
+  return s;
+}
+
+static void mp_state_free(mp_state *s)
+{
+  dlv_mp_vec_free(s->theta, s->n);
+  dlv_mp_vec_free(s->m, s->n);
+  dlv_mp_vec_free(s->v, s->n);
+  dlv_mp_vec_free(s->g, s->n);
+}
+
+static void mp_state_set(mp_state *s, const double *theta, const double *m,
+                         const double *v, const double *g)
+{
+  for (size_t i = 0; i < s->n; i++) {
+    mpfr_set_d(s->theta[i], theta[i], MPFR_RNDN);
+    mpfr_set_d(s->m[i], m[i], MPFR_RNDN);
+    mpfr_set_d(s->v[i], v[i], MPFR_RNDN);
+    mpfr_set_d(s->g[i], g[i], MPFR_RNDN);
+  }
+}
+
+/* The worst element (largest err/bound, NaN worst) of one output. */
+typedef struct {
+  size_t i;
+  double ratio, bound;
+} worst;
+
+static void worst_update(worst *w, size_t i, double err, double bound)
+{
+  double r = err == 0.0 ? 0.0 : err / bound;
+  if (!(r <= w->ratio) && !isnan(w->ratio)) {
+    w->ratio = r;
+    w->i = i;
+    w->bound = bound;
+  }
+}
+
+/* Records the worst element of `value` against `exact` as one row. */
+static void record_worst(const char *test, int is_float, const char *shape,
+                         const char *quantity, const char *bound_name,
+                         const double *value, mpfr_t *exact, worst w)
+{
+  struct dlv_meas m = {dtype_name(is_float), shape, quantity, bound_name};
+  int digits = is_float ? FLT_MANT_DIG : DBL_MANT_DIG;
+  double v = value[w.i];
+  double err = dlv_abs_error(v, exact[w.i]);
+  dlv_expect_row(__FILE__, __LINE__, test, &m, v,
+                 mpfr_get_d(exact[w.i], MPFR_RNDN), err, w.bound,
+                 err == 0.0 ? 0.0 : dlv_ulp_error(v, exact[w.i], digits));
+}
+
+/* Per-element bounds of one step from exact old state `old` to exact new
+ * state `s`, given input errors e (updated in place); tracks the worst
+ * element of each output. */
+static void step_bounds(const dlv_adam_ctx *c, const double *m0,
+                        const double *v0, const mp_state *s,
+                        const double *theta, const double *m,
+                        const double *v, dlv_adam_err *e, worst w[3])
+{
+  for (size_t i = 0; i < s->n; i++) {
+    dlv_adam_exact x = {m0[i],
+                        v0[i],
+                        mpfr_get_d(s->g[i], MPFR_RNDN),
+                        mpfr_get_d(s->m[i], MPFR_RNDN),
+                        mpfr_get_d(s->v[i], MPFR_RNDN),
+                        mpfr_get_d(s->theta[i], MPFR_RNDN)};
+    e[i] = dlv_bound_adam_elem(c, &x, e[i]);
+    worst_update(&w[0], i, dlv_abs_error(theta[i], s->theta[i]), e[i].theta);
+    worst_update(&w[1], i, dlv_abs_error(m[i], s->m[i]), e[i].m);
+    worst_update(&w[2], i, dlv_abs_error(v[i], s->v[i]), e[i].v);
+  }
+}
+
+static dlv_adam_ctx ctx_of(int is_float, const hyper *h)
+{
+  return dlv_adam_ctx_make(is_float, h->lr, h->b1, h->b2, h->eps, h->t,
+                           h->form == DLV_ADAM_BIAS_CORRECTED);
+}
+
+/* One step of the kernel on (theta, m, v, g) (values of the kernel's
+ * type) against MPFR, elementwise: three rows (theta', m', v'). */
+static void check_step(const char *test, int is_float, size_t n,
+                       const double *theta, const double *m, const double *v,
+                       const double *g, const hyper *h, const char *what)
+{
+  double *out = xmalloc(3 * n * sizeof *out + 1);
+  for (size_t i = 0; i < n; i++) {
+    out[i] = theta[i];
+    out[n + i] = m[i];
+    out[2 * n + i] = v[i];
+  }
+  char shape[128];
+  snprintf(shape, sizeof shape, "n=%zu %s t=%lu lr=%g b1=%.6g b2=%.6g "
+           "eps=%g %s", n, h->form ? "corrected" : "exam", h->t, h->lr,
+           h->b1, h->b2, h->eps, what);
+  struct dlv_meas ms = {dtype_name(is_float), shape, "adam step status",
+                        "exact status"};
+  dlv_expect_status(__FILE__, __LINE__, test, &ms,
+                    run_kernel(is_float, n, out, out + n, out + 2 * n, g, h),
+                    DLV_OK);
+  mp_state s = mp_state_alloc(n);
+  mp_state_set(&s, theta, m, v, g);
+  assert_int_equal(dlv_ref_adam_step(n, s.theta, s.m, s.v, s.g, h->lr, h->b1,
+                                     h->b2, h->eps, h->t, h->form),
+                   DLV_OK);
+  dlv_adam_ctx c = ctx_of(is_float, h);
+  dlv_adam_err *e = xmalloc(n * sizeof *e + 1);
+  memset(e, 0, n * sizeof *e);
+  worst w[3] = {{0, -1.0, 0.0}, {0, -1.0, 0.0}, {0, -1.0, 0.0}};
+  step_bounds(&c, m, v, &s, out, out + n, out + 2 * n, e, w);
+  const char *bn = is_float ? "adam_s" : "adam_d";
+  if (n > 0) {
+    record_worst(test, is_float, shape, "worst theta' vs MPFR", bn, out,
+                 s.theta, w[0]);
+    record_worst(test, is_float, shape, "worst m' vs MPFR", bn, out + n, s.m,
+                 w[1]);
+    record_worst(test, is_float, shape, "worst v' vs MPFR", bn, out + 2 * n,
+                 s.v, w[2]);
+  }
+  free(e);
+  mp_state_free(&s);
+  free(out);
+}
+
+/* Random state at gradient scale gs: theta uniform in (-1, 1), m about
+ * (1 - b1^t) g, v about (1 - b2^t) g^2 (the magnitudes a run reaches),
+ * g Gaussian times gs; all rounded to the kernel's type. */
+static void fill_state(gsl_rng *r, int is_float, size_t n, double *theta,
+                       double *m, double *v, double *g, double gs)
+{
+  for (size_t i = 0; i < n; i++) {
+    theta[i] = to_type(is_float, 2.0 * gsl_rng_uniform(r) - 1.0);
+    g[i] = to_type(is_float, gsl_ran_gaussian_ziggurat(r, 1.0) * gs);
+    m[i] = to_type(is_float, gsl_ran_gaussian_ziggurat(r, 0.5) * gs);
+    double s = gsl_ran_gaussian_ziggurat(r, 1.0) * gs;
+    v[i] = to_type(is_float, s * s);
+  }
+}
+
+static hyper round_hyper(int is_float, hyper h)
+{
+  h.lr = to_type(is_float, h.lr);
+  h.b1 = to_type(is_float, h.b1);
+  h.b2 = to_type(is_float, h.b2);
+  h.eps = to_type(is_float, h.eps);
+  return h;
+}
+
+/* Hyperparameters: PyTorch's defaults, b1 = 1 - 1/k (k = 1, 2, 3, 1000),
+ * b2 below 1/2 (fl(1 - b2) inexact), and both forms at several t. */
+static const hyper hypers[] = {
+    {1e-3, 0.9, 0.999, 1e-8, 1, 0},     {1e-3, 0.9, 0.999, 1e-8, 1, 1},
+    {1e-3, 0.9, 0.999, 1e-8, 2, 1},     {1e-3, 0.9, 0.999, 1e-8, 10, 1},
+    {1e-3, 0.9, 0.999, 1e-8, 1000, 1},  {1e-3, 0.9, 0.999, 1e-8, 1000000, 1},
+    {1e-2, 0.0, 0.999, 1e-8, 3, 1},     {1e-2, 0.5, 0.3, 1e-6, 5, 1},
+    {0.1, 2.0 / 3.0, 0.25, 1e-8, 1, 0}, {0.1, 0.999, 0.999, 1e-3, 7, 1},
+    {1.0, 0.9, 0.0, 1e-8, 2, 1},        {3e-4, 0.95, 0.9999, 1e-12, 4, 1},
+};
+
+static void check_random(const char *test, int is_float)
+{
+  static const double gs_d[] = {1e-150, 1e-30, 1e-8, 1.0, 1e8, 1e150};
+  static const double gs_s[] = {1e-30, 1e-12, 1e-4, 1.0, 1e4, 1e15};
+  static const size_t sizes[] = {1, 7, 1000};
+  gsl_rng *r = dlv_rng(test);
+  size_t nmax = 1000;
+  double *a = xmalloc(4 * nmax * sizeof *a);
+  for (size_t hi = 0; hi < COUNT(hypers); hi++)
+    for (size_t si = 0; si < COUNT(gs_d); si++)
+      for (size_t ni = 0; ni < COUNT(sizes); ni++) {
+        if (sizes[ni] != 1000 && si % 2 != 0)
+          continue;
+        hyper h = round_hyper(is_float, hypers[hi]);
+        double gs = is_float ? gs_s[si] : gs_d[si];
+        size_t n = sizes[ni];
+        fill_state(r, is_float, n, a, a + n, a + 2 * n, a + 3 * n, gs);
+        char what[40];
+        snprintf(what, sizeof what, "g~N(0,%g)", gs);
+        check_step(test, is_float, n, a, a + n, a + 2 * n, a + 3 * n, &h,
+                   what);
+      }
+  free(a);
+}
+
+static void p1_adam_step_random_d(void **state)
+{
+  (void)state;
+  check_random(__func__, 0);
+}
+
+static void p1_adam_step_random_s(void **state)
+{
+  (void)state;
+  check_random(__func__, 1);
+}
+
+/* Adversarial inputs, each as a 1-element step (exact and corrected forms):
+ * g = 0 with v = 0 (the step is 0, or b1 m / eps), huge g near the domain
+ * limit, subnormal g and v, m and g of opposite signs (cancellation in m'),
+ * theta that the step nearly cancels. */
+static void check_adversarial(const char *test, int is_float)
+{
+  double big = is_float ? 0x1p62 : 0x1p510;
+  double tiny = is_float ? 0x1p-149 : 0x1p-1074;
+  const struct {
+    double theta, m, v, g;
+    const char *what;
+  } cases[] = {
+      {0.5, 0.0, 0.0, 0.0, "g = m = v = 0"},
+      {0.5, 1e-3, 0.0, 0.0, "g = v = 0, m != 0"},
+      {-0.0, 0.0, 0.0, 0.0, "theta = -0, g = 0"},
+      {1.0, 0.0, 0.0, big, "huge g"},
+      {1.0, -big, big * big, big, "huge g, m of opposite sign"},
+      {1.0, 0.0, 0.0, tiny, "subnormal g"},
+      {1.0, tiny, tiny, -tiny, "subnormal m, v, g"},
+      {1.0, 0.9, 0.01, -8.1, "b1 m cancels (1 - b1) g"},
+      {1e-3, 0.1, 0.01, 0.1, "theta nearly cancelled by the step"},
+      {1e30, 1.0, 1.0, 1.0, "step far below ulp(theta)"},
+  };
+  static const hyper hs[] = {{1e-3, 0.9, 0.999, 1e-8, 1, 0},
+                             {1e-3, 0.9, 0.999, 1e-8, 1, 1},
+                             {0.1, 0.9, 0.999, 1e-8, 3, 1}};
+  for (size_t i = 0; i < COUNT(cases); i++)
+    for (size_t j = 0; j < COUNT(hs); j++) {
+      hyper h = round_hyper(is_float, hs[j]);
+      double th = to_type(is_float, cases[i].theta);
+      double m = to_type(is_float, cases[i].m);
+      double v = to_type(is_float, cases[i].v);
+      double g = to_type(is_float, cases[i].g);
+      check_step(test, is_float, 1, &th, &m, &v, &g, &h, cases[i].what);
+    }
+  /* n = 0 is a no-op that succeeds. */
+  hyper h = hs[0];
+  check_step(test, is_float, 0, NULL, NULL, NULL, NULL, &h, "empty");
+}
+
+static void p1_adam_step_adversarial(void **state)
+{
+  (void)state;
+  check_adversarial(__func__, 0);
+  check_adversarial(__func__, 1);
+}
+
+/* g = 0, theta unchanged bitwise (the step is exactly 0). */
+static void p1_adam_zero_gradient_exact(void **state)
+{
+  (void)state;
+  double th[2] = {0.25, -3.0}, m[2] = {0, 0}, v[2] = {0, 0}, g[2] = {0, 0};
+  assert_int_equal(dlv_adam_step_d(2, th, m, v, g, 1e-3, 0.9, 0.999, 1e-8, 1,
+                                   DLV_ADAM_BIAS_CORRECTED),
+                   DLV_OK);
+  struct dlv_meas me = {"double", "n=2", "theta' at g = m = v = 0",
+                        "exact (bitwise)"};
+  DLV_EXPECT_SAME(&me, th[0], 0.25);
+  DLV_EXPECT_SAME(&me, th[1], -3.0);
+}
+
+/* The number of entries of theta, m, v (n each) that differ from s. */
+static double changed(const double *theta, const double *m, const double *v,
+                      size_t n, double s)
+{
+  size_t c = 0;
+  for (size_t i = 0; i < n; i++)
+    c += (theta[i] != s) + (m[i] != s) + (v[i] != s);
+  return (double)c;
+}
+
+/* Defined errors: every rejected call leaves all arrays untouched. */
+static void p1_adam_defined_errors(void **state)
+{
+  (void)state;
+  const double S = -1234.5678;
+  const struct {
+    double g, lr, b1, b2, eps;
+    unsigned long t;
+    int form, expected;
+    const char *what;
+  } cases[] = {
+      {1.0, 1e-3, 0.9, 0.999, 0.0, 1, 0, DLV_EINVAL, "eps = 0 rejected"},
+      {1.0, 1e-3, 0.9, 0.999, -1e-8, 1, 0, DLV_EINVAL, "eps < 0"},
+      {1.0, 1e-3, 0.9, 0.999, NAN, 1, 0, DLV_EINVAL, "eps NaN"},
+      {1.0, 1e-3, 1.0, 0.999, 1e-8, 1, 0, DLV_EINVAL, "b1 = 1"},
+      {1.0, 1e-3, 0.9, -0.1, 1e-8, 1, 0, DLV_EINVAL, "b2 < 0"},
+      {1.0, INFINITY, 0.9, 0.999, 1e-8, 1, 0, DLV_EINVAL, "lr infinite"},
+      {1.0, 1e-3, 0.9, 0.999, 1e-8, 0, 1, DLV_EINVAL, "t = 0, corrected"},
+      {1.0, 1e-3, 0.9, 0.999, 1e-8, 1, 2, DLV_EINVAL, "form 2"},
+      {NAN, 1e-3, 0.9, 0.999, 1e-8, 1, 1, DLV_ENAN, "g NaN"},
+      {INFINITY, 1e-3, 0.9, 0.999, 1e-8, 1, 1, DLV_EDOM, "g infinite"},
+      {0x1p600, 1e-3, 0.9, 0.999, 1e-8, 1, 1, DLV_EDOM, "g^2 would overflow"},
+  };
+  for (size_t i = 0; i < COUNT(cases); i++) {
+    double th[2] = {S, S}, m[2] = {S, S}, v[2] = {S, S};
+    double g[2] = {0.5, cases[i].g};
+    struct dlv_meas me = {"double", "n=2", cases[i].what, "exact status"};
+    DLV_EXPECT_STATUS(&me,
+                      dlv_adam_step_d(2, th, m, v, g, cases[i].lr, cases[i].b1,
+                                      cases[i].b2, cases[i].eps, cases[i].t,
+                                      cases[i].form),
+                      cases[i].expected);
+    me.quantity = "entries changed after the error";
+    DLV_EXPECT_SAME(&me, changed(th, m, v, 2, S), 0.0);
+    float ths[2] = {(float)S, (float)S}, ms[2] = {0, 0}, vs[2] = {0, 0};
+    float gsf[2] = {0.5f, (float)(cases[i].g == 0x1p600 ? 0x1p64
+                                                        : cases[i].g)};
+    me.dtype = "float";
+    me.quantity = cases[i].what;
+    DLV_EXPECT_STATUS(&me,
+                      dlv_adam_step_s(2, ths, ms, vs, gsf, (float)cases[i].lr,
+                                      (float)cases[i].b1, (float)cases[i].b2,
+                                      (float)cases[i].eps, cases[i].t,
+                                      cases[i].form),
+                      cases[i].expected);
+    me.quantity = "entries changed after the error";
+    DLV_EXPECT_SAME(&me, (double)((ths[0] != (float)S) + (ths[1] != (float)S) +
+                                  (ms[0] != 0) + (vs[1] != 0)), 0.0);
+  }
+  double x = 1.0, mean;
+  struct dlv_meas me = {"double", "n=1", "adam with NULL theta",
+                        "exact status"};
+  DLV_EXPECT_STATUS(&me, dlv_adam_step_d(1, NULL, &x, &x, &x, 1e-3, 0.9,
+                                         0.999, 1e-8, 1, 0),
+                    DLV_EINVAL);
+  dlv_window_d w;
+  me.quantity = "window k = 0";
+  DLV_EXPECT_STATUS(&me, dlv_window_init_d(&w, 0, &x), DLV_EINVAL);
+  assert_int_equal(dlv_window_init_d(&w, 1, &x), DLV_OK);
+  me.quantity = "window push NaN";
+  DLV_EXPECT_STATUS(&me, dlv_window_push_d(&w, NAN, &mean), DLV_ENAN);
+  me.quantity = "window push 2^1001";
+  DLV_EXPECT_STATUS(&me, dlv_window_push_d(&w, 0x1p1001, &mean), DLV_EDOM);
+  me.quantity = "window count unchanged after the errors";
+  DLV_EXPECT_SAME(&me, (double)w.w.count, 0.0);
+  me.quantity = "ema with beta = 1";
+  DLV_EXPECT_STATUS(&me, dlv_ema_d(1, &x, &x, 1.0), DLV_EINVAL);
+  me.quantity = "ema with an infinite input";
+  double inf = INFINITY;
+  DLV_EXPECT_STATUS(&me, dlv_ema_d(1, &x, &inf, 0.5), DLV_EDOM);
+}
+
+/* 1 - b^t from -expm1(t log1p(-b)) against MPFR, relative bound adam_bc
+ * (worst over t per b). */
+static void p1_bias_correction(void **state)
+{
+  (void)state;
+  static const double bs[] = {0.0, 1e-3, 0.25, 0.5, 0.9, 0.99, 0.999,
+                              0.9999, 1.0 - 1.0 / 1000.0};
+  static const unsigned long ts[] = {1, 2, 3, 10, 100, 10000, 1000000,
+                                     1000000000UL};
+  mpfr_t ref;
+  mpfr_init2(ref, dlv_mp_prec());
+  for (size_t i = 0; i < COUNT(bs); i++) {
+    double worst_ratio = -1.0, wv = 0.0, wb = 0.0, we = 0.0;
+    unsigned long wt = 0;
+    mpfr_t wref;
+    mpfr_init2(wref, dlv_mp_prec());
+    for (size_t j = 0; j < COUNT(ts); j++) {
+      double bc = NAN;
+      assert_int_equal(dlv_adam_bias_correction(bs[i], ts[j], &bc), DLV_OK);
+      dlv_ref_adam_bias_correction(bs[i], ts[j], ref);
+      double bound = dlv_bound_adam_bc_rel(bs[i], ts[j]) *
+                     fabs(mpfr_get_d(ref, MPFR_RNDZ));
+      double err = dlv_abs_error(bc, ref);
+      double ratio = err == 0.0 ? 0.0 : err / bound;
+      if (!(ratio <= worst_ratio)) {
+        worst_ratio = ratio;
+        wv = bc, wb = bound, we = err, wt = ts[j];
+        mpfr_set(wref, ref, MPFR_RNDN);
+      }
+    }
+    char shape[64];
+    snprintf(shape, sizeof shape, "b=%.6g worst t=%lu of 1..1e9", bs[i], wt);
+    struct dlv_meas me = {"double", shape, "1 - b^t vs MPFR", "adam_bc"};
+    DLV_EXPECT_ROW(&me, wv, mpfr_get_d(wref, MPFR_RNDN), we, wb,
+                   we == 0.0 ? 0.0 : dlv_ulp_error(wv, wref, DBL_MANT_DIG));
+    mpfr_clear(wref);
+  }
+  mpfr_clear(ref);
+}
+
+/* ---- trajectory -------------------------------------------------------- */
+
+/* T steps on sum_i a_i (theta_i - c_i)^2 / 2 from theta = m = v = 0: the
+ * kernel (gradient in the kernel's type) against MPFR (exact gradients),
+ * the error bound propagated step by step (dlv_bound_adam_elem with input
+ * errors, dlv_bound_quadratic_grad); a row at each checkpoint. */
+static void check_trajectory(const char *test, int is_float, int form)
+{
+  enum { N = 32, T = 500 };
+  static const unsigned long marks[] = {1, 10, 100, 300, 500};
+  gsl_rng *r = dlv_rng(test);
+  double a[N], c[N], th[N], m[N], v[N], g[N], m0[N], v0[N];
+  for (size_t i = 0; i < N; i++) {
+    a[i] = to_type(is_float, pow(10.0, 2.0 * gsl_rng_uniform(r) - 1.0));
+    c[i] = to_type(is_float, (gsl_rng_uniform(r) < 0.5 ? -1 : 1) *
+                                 (1.0 + gsl_rng_uniform(r)));
+    th[i] = m[i] = v[i] = 0.0;
+  }
+  hyper h = round_hyper(is_float, (hyper){1e-3, 0.9, 0.999, 1e-8, 1, form});
+  double u = is_float ? DLV_U_FLOAT : DLV_U_DOUBLE;
+  double eta = is_float ? DLV_ETA_FLOAT : DLV_ETA_DOUBLE;
+  mp_state s = mp_state_alloc(N);
+  mp_state_set(&s, th, m, v, th);
+  dlv_adam_err e[N];
+  memset(e, 0, sizeof e);
+  size_t mk = 0;
+  for (unsigned long t = 1; t <= T; t++) {
+    h.t = t;
+    for (size_t i = 0; i < N; i++) {
+      g[i] = is_float ? (double)((float)a[i] * ((float)th[i] - (float)c[i]))
+                      : a[i] * (th[i] - c[i]);
+      m0[i] = mpfr_get_d(s.m[i], MPFR_RNDN);
+      v0[i] = mpfr_get_d(s.v[i], MPFR_RNDN);
+      e[i].g = dlv_bound_quadratic_grad(
+          u, eta, a[i], mpfr_get_d(s.theta[i], MPFR_RNDN) - c[i], e[i].theta);
+    }
+    dlv_ref_quadratic_grad(N, a, c, s.theta, s.g);
+    assert_int_equal(run_kernel(is_float, N, th, m, v, g, &h), DLV_OK);
+    dlv_ref_adam_step(N, s.theta, s.m, s.v, s.g, h.lr, h.b1, h.b2, h.eps, t,
+                      form);
+    dlv_adam_ctx ctx = ctx_of(is_float, &h);
+    worst w[3] = {{0, -1.0, 0.0}, {0, -1.0, 0.0}, {0, -1.0, 0.0}};
+    step_bounds(&ctx, m0, v0, &s, th, m, v, e, w);
+    if (mk < COUNT(marks) && t == marks[mk]) {
+      char shape[96];
+      snprintf(shape, sizeof shape, "n=%d quadratic %s t=%lu of %d", N,
+               form ? "corrected" : "exam", t, T);
+      record_worst(test, is_float, shape, "trajectory theta_t vs MPFR",
+                   is_float ? "adam_s propagated" : "adam_d propagated", th,
+                   s.theta, w[0]);
+      printf("P1 trajectory %s %s t=%lu: worst theta err %.3g, bound %.3g\n",
+             dtype_name(is_float), form ? "corrected" : "exam", t,
+             dlv_abs_error(th[w[0].i], s.theta[w[0].i]), w[0].bound);
+      mk++;
+    }
+  }
+  /* The same run by the reference's own trajectory driver from the start:
+   * the kernel's final theta against it, same propagated bound. */
+  double zero[N] = {0};
+  mp_state f = mp_state_alloc(N);
+  mp_state_set(&f, zero, zero, zero, zero);
+  assert_int_equal(dlv_ref_adam_trajectory(N, a, c, 1, T, f.theta, f.m, f.v,
+                                           h.lr, h.b1, h.b2, h.eps, form),
+                   DLV_OK);
+  worst w = {0, -1.0, 0.0};
+  for (size_t i = 0; i < N; i++)
+    worst_update(&w, i, dlv_abs_error(th[i], f.theta[i]), e[i].theta);
+  char shape[96];
+  snprintf(shape, sizeof shape, "n=%d quadratic %s T=%d", N,
+           form ? "corrected" : "exam", T);
+  record_worst(test, is_float, shape,
+               "theta_T vs dlv_ref_adam_trajectory",
+               is_float ? "adam_s propagated" : "adam_d propagated", th,
+               f.theta, w);
+  mp_state_free(&f);
+  mp_state_free(&s);
+}
+
+static void p1_adam_trajectory(void **state)
+{
+  (void)state;
+  for (int is_float = 0; is_float < 2; is_float++)
+    for (int form = 0; form < 2; form++)
+      check_trajectory(__func__, is_float, form);
+}
+
+/* ---- EMA and window impulse responses; the claim ----------------------- */
+
+static const size_t ks[] = {2, 3, 10, 100, 1000};
+
+/* The EMA kernel's response to an impulse at step 1: w[i-1] is the weight
+ * on the point i steps back, i = 1 .. len; e[i-1] its error bound. */
+static void ema_impulse(int is_float, double b, size_t len, double *w,
+                        double *e)
+{
+  double u = is_float ? DLV_U_FLOAT : DLV_U_DOUBLE;
+  double eta = is_float ? DLV_ETA_FLOAT : DLV_ETA_DOUBLE;
+  double avg = 0.0, ea = 0.0, exact = 0.0;
+  float avgf = 0.0f;
+  for (size_t i = 0; i < len; i++) {
+    double x = i == 0 ? 1.0 : 0.0;
+    float xf = (float)x;
+    if (is_float)
+      assert_int_equal(dlv_ema_s(1, &avgf, &xf, (float)b), DLV_OK);
+    else
+      assert_int_equal(dlv_ema_d(1, &avg, &x, b), DLV_OK);
+    ea = dlv_bound_ema_elem(u, eta, b, dlv_p1_c_rel(b, u), exact, x, ea, 0);
+    exact = i == 0 ? 1.0 - b : exact * b; /* magnitude for the next bound */
+    w[i] = is_float ? avgf : avg;
+    e[i] = ea;
+  }
+}
+
+/* The window kernel's weights: k zeros, then 1, then zeros; w[i-1] is the
+ * mean i - 1 pushes after the 1 (the weight of the point i steps back). */
+static void window_impulse(int is_float, size_t k, size_t len, double *w)
+{
+  double *buf = xmalloc(k * sizeof *buf);
+  float *buff = xmalloc(k * sizeof *buff);
+  dlv_window_d wd;
+  dlv_window_s ws;
+  assert_int_equal(dlv_window_init_d(&wd, k, buf), DLV_OK);
+  assert_int_equal(dlv_window_init_s(&ws, k, buff), DLV_OK);
+  double md;
+  float mf;
+  for (size_t i = 0; i < k + len; i++) {
+    double x = i == k ? 1.0 : 0.0;
+    if (is_float)
+      assert_int_equal(dlv_window_push_s(&ws, (float)x, &mf), DLV_OK);
+    else
+      assert_int_equal(dlv_window_push_d(&wd, x, &md), DLV_OK);
+    if (i >= k)
+      w[i - k] = is_float ? mf : md;
+  }
+  free(buff);
+  free(buf);
+}
+
+/* Impulse responses against MPFR: EMA (1 - b) b^(i-1) for i up to 20k
+ * (bound: EMA error propagated), window 1/k then 0 (window_mean); and the
+ * claim: the weight on the newest point, EMA kernel against window kernel. */
+static void p1_claim_newest_weight(void **state)
+{
+  (void)state;
+  for (int is_float = 0; is_float < 2; is_float++)
+    for (size_t ki = 0; ki < COUNT(ks); ki++) {
+      size_t k = ks[ki], len = 20 * k;
+      double b = to_type(is_float, 1.0 - 1.0 / (double)k);
+      double *w = xmalloc(len * sizeof *w), *e = xmalloc(len * sizeof *e);
+      double *ww = xmalloc((k + 2) * sizeof *ww);
+      ema_impulse(is_float, b, len, w, e);
+      worst wo = {0, -1.0, 0.0};
+      mpfr_t *exact = dlv_mp_vec_alloc(len, dlv_mp_prec());
+      for (size_t i = 0; i < len; i++) {
+        dlv_ref_ema_weight(b, i + 1, exact[i]);
+        worst_update(&wo, i, dlv_abs_error(w[i], exact[i]), e[i]);
+      }
+      char shape[64];
+      snprintf(shape, sizeof shape, "k=%zu b1=1-1/k i=1..%zu", k, len);
+      record_worst(__func__, is_float, shape,
+                   "EMA impulse response vs (1-b1) b1^(i-1)",
+                   is_float ? "ema_s propagated" : "ema_d propagated", w,
+                   exact, wo);
+      window_impulse(is_float, k, k + 2, ww);
+      worst wwo = {0, -1.0, 0.0};
+      mpfr_t *wex = dlv_mp_vec_alloc(k + 2, dlv_mp_prec());
+      double *unit = xmalloc(k * sizeof *unit); /* a window holding the 1 */
+      memset(unit, 0, k * sizeof *unit);
+      unit[0] = 1.0;
+      for (size_t i = 0; i < k + 2; i++) {
+        if (i < k)
+          assert_int_equal(dlv_ref_window_mean(k, unit, wex[i]), DLV_OK);
+        double bound = dlv_bound_window_mean(is_float, k, 3 * k,
+                                             i < k ? 1.0 / (double)k : 0.0,
+                                             1.0);
+        worst_update(&wwo, i, dlv_abs_error(ww[i], wex[i]), bound);
+      }
+      snprintf(shape, sizeof shape, "k=%zu i=1..%zu", k, k + 2);
+      record_worst(__func__, is_float, shape,
+                   "window impulse response vs 1/k (then 0)",
+                   is_float ? "window_mean_s" : "window_mean_d", ww, wex, wwo);
+      /* The claim: equal weight on the newest point. */
+      snprintf(shape, sizeof shape, "k=%zu b1=fl(1-1/k)", k);
+      struct dlv_meas mc = {dtype_name(is_float), shape,
+                            "EMA weight on the newest point vs window's",
+                            "beta_stored + ema + window_mean",
+                            DLV_ROLE_CLAIM, 0};
+      double bound = dlv_bound_beta_stored(is_float) + e[0] +
+                     dlv_bound_window_mean(is_float, k, 3 * k,
+                                           1.0 / (double)k, 1.0);
+      DLV_EXPECT_ROW(&mc, w[0], ww[0], fabs(w[0] - ww[0]), bound, NAN);
+      free(unit);
+      dlv_mp_vec_free(wex, k + 2);
+      dlv_mp_vec_free(exact, len);
+      free(ww);
+      free(e);
+      free(w);
+    }
+}
+
+/* ---- nearby senses: mean age, start-up bias (deterministic) ------------- */
+
+/* sum_{i<=len} i w_i formed exactly in MPFR from the kernel's weights, and
+ * its bound sum i e_i. */
+static double weighted_age(const double *w, const double *e, size_t len,
+                           mpfr_ptr age, double *bound)
+{
+  mpfr_t *t = dlv_mp_vec_alloc(len, 128);
+  assert_non_null(t);
+  double b = 0.0;
+  for (size_t i = 0; i < len; i++) {
+    mpfr_set_d(t[i], w[i], MPFR_RNDN);
+    mpfr_mul_ui(t[i], t[i], (unsigned long)(i + 1), MPFR_RNDN); /* exact */
+    b += (double)(i + 1) * e[i];
+  }
+  dlv_mp_sum(age, t, len);
+  dlv_mp_vec_free(t, len);
+  *bound = b * (1.0 + 2.0 * dlv_gamma((double)len, DLV_U_DOUBLE));
+  return mpfr_get_d(age, MPFR_RNDN);
+}
+
+/* Closed forms x and y compared in MPFR: a row whose err is |x - y| and
+ * whose bound is DLV_P1_MP_REL max(|x|, |y|). */
+static void closed_form_row(const char *test, const char *shape,
+                            const char *quantity, enum dlv_role role,
+                            int expect_fail, mpfr_srcptr x, mpfr_srcptr y)
+{
+  mpfr_t d;
+  mpfr_init2(d, mpfr_get_prec(x) + 64);
+  mpfr_sub(d, x, y, MPFR_RNDN);
+  double err = fabs(mpfr_get_d(d, MPFR_RNDU));
+  double mag = fmax(fabs(mpfr_get_d(x, MPFR_RNDN)),
+                    fabs(mpfr_get_d(y, MPFR_RNDN)));
+  struct dlv_meas m = {"-", shape, quantity, "mp_closed_form", role,
+                       expect_fail};
+  dlv_expect_row(__FILE__, __LINE__, test, &m, mpfr_get_d(x, MPFR_RNDN),
+                 mpfr_get_d(y, MPFR_RNDN), err, DLV_P1_MP_REL * mag, NAN);
+  mpfr_clear(d);
+}
+
+/* Mean age: window (k+1)/2, EMA with b1 = 1 - 1/k about k, and with
+ * b1 = (k-1)/(k+1) exactly the window's.  Closed forms in MPFR, and the
+ * kernels' impulse responses summed to 40k steps (the EMA's truncated
+ * tail, known in closed form, is part of the bound). */
+static void p1_nearby_mean_age(void **state)
+{
+  (void)state;
+  mpfr_prec_t p = dlv_mp_prec();
+  mpfr_t age, win, full, trunc, tail;
+  mpfr_inits2(p, age, win, full, trunc, tail, (mpfr_ptr)0);
+  for (size_t ki = 0; ki < COUNT(ks); ki++) {
+    size_t k = ks[ki], len = 40 * k;
+    char shape[64];
+    dlv_ref_window_mean_age(k, win);
+    for (int alt = 0; alt < 2; alt++) {
+      double b = alt ? ((double)k - 1.0) / ((double)k + 1.0)
+                     : 1.0 - 1.0 / (double)k;
+      snprintf(shape, sizeof shape, "k=%zu b1=%s", k,
+               alt ? "(k-1)/(k+1)" : "1-1/k");
+      dlv_ref_ema_mean_age(b, 0, full);
+      dlv_ref_ema_mean_age(b, len, trunc);
+      mpfr_sub(tail, full, trunc, MPFR_RNDU);
+      double *w = xmalloc(len * sizeof *w), *e = xmalloc(len * sizeof *e);
+      ema_impulse(0, b, len, w, e);
+      double bound, got = weighted_age(w, e, len, age, &bound);
+      struct dlv_meas m = {"double", shape,
+                           "EMA mean age (kernel impulse response, 40k "
+                           "steps) vs truncated closed form",
+                           "ema_d propagated (sum i e_i)"};
+      DLV_EXPECT_ROW(&m, got, mpfr_get_d(trunc, MPFR_RNDN),
+                     dlv_abs_error(got, trunc), bound, NAN);
+      double btail = bound + mpfr_get_d(tail, MPFR_RNDU);
+      m.quantity = "EMA mean age (kernel) vs window's (k+1)/2";
+      m.bound_name = alt ? "ema_d propagated + tail + mean_age_repr"
+                         : "ema_d propagated + tail";
+      if (alt) {
+        m.role = DLV_ROLE_ACCURACY;
+        btail += dlv_bound_mean_age_repr((double)k, DLV_U_DOUBLE);
+      } else {
+        m.role = DLV_ROLE_NEARBY;
+        m.expect_fail = 1;
+      }
+      DLV_EXPECT_ROW(&m, got, mpfr_get_d(win, MPFR_RNDN),
+                     dlv_abs_error(got, win), btail, NAN);
+      if (!alt)
+        closed_form_row(__func__, shape,
+                        "closed form: EMA mean age 1/(1-b1) vs (k+1)/2",
+                        DLV_ROLE_NEARBY, 1, full, win);
+      free(e);
+      free(w);
+    }
+  }
+  mpfr_clears(age, win, full, trunc, tail, (mpfr_ptr)0);
+}
+
+/* Start-up bias: the EMA of a constant 1 from 0 is 1 - b1^t after t steps
+ * (kernel against MPFR, accuracy); the window's mean of the points seen is
+ * 1; at t = k they differ (nearby; closed form 1 - (1 - 1/k)^k against 1,
+ * about 1 - 1/e). */
+static void p1_nearby_startup_bias(void **state)
+{
+  (void)state;
+  mpfr_t ref, one;
+  mpfr_inits2(dlv_mp_prec(), ref, one, (mpfr_ptr)0);
+  mpfr_set_ui(one, 1, MPFR_RNDN);
+  for (size_t ki = 0; ki < COUNT(ks); ki++) {
+    size_t k = ks[ki];
+    double b = 1.0 - 1.0 / (double)k, avg = 0.0, x = 1.0, e = 0.0, ex = 0.0;
+    double *buf = xmalloc(k * sizeof *buf), mean = NAN;
+    dlv_window_d win;
+    assert_int_equal(dlv_window_init_d(&win, k, buf), DLV_OK);
+    for (size_t t = 1; t <= k; t++) {
+      assert_int_equal(dlv_ema_d(1, &avg, &x, b), DLV_OK);
+      assert_int_equal(dlv_window_push_d(&win, x, &mean), DLV_OK);
+      e = dlv_bound_ema_elem(DLV_U_DOUBLE, DLV_ETA_DOUBLE, b,
+                             dlv_p1_c_rel(b, DLV_U_DOUBLE), ex, 1.0, e, 0.0);
+      ex = b * ex + (1.0 - b);
+    }
+    dlv_ref_adam_bias_correction(b, k, ref);
+    char shape[64];
+    snprintf(shape, sizeof shape, "k=%zu b1=1-1/k t=k", k);
+    struct dlv_meas m = {"double", shape,
+                         "EMA of constant 1 from 0 vs 1 - b1^t", "ema_d "
+                         "propagated"};
+    DLV_EXPECT_MP(&m, avg, ref, ((dlv_bound){0.0, e}), DBL_MANT_DIG);
+    m.quantity = "window mean of constant 1 vs 1";
+    m.bound_name = "window_mean_d";
+    DLV_EXPECT_MP(&m, mean, one,
+                  ((dlv_bound){0.0, dlv_bound_window_mean(0, k, 3 * k, 1.0,
+                                                          1.0)}),
+                  DBL_MANT_DIG);
+    m.quantity = "EMA (kernel) of constant 1 at t = k vs window's 1";
+    m.bound_name = "ema_d propagated + window_mean_d";
+    m.role = DLV_ROLE_NEARBY;
+    m.expect_fail = 1;
+    DLV_EXPECT_ROW(&m, avg, mean, fabs(avg - mean),
+                   e + dlv_bound_window_mean(0, k, 3 * k, 1.0, 1.0), NAN);
+    closed_form_row(__func__, shape,
+                    "closed form: EMA start-up 1 - b1^k vs window's 1",
+                    DLV_ROLE_NEARBY, 1, ref, one);
+    free(buf);
+  }
+  mpfr_clears(ref, one, (mpfr_ptr)0);
+}
+
+/* ---- nearby senses by simulation: variance and lag --------------------- */
+
+/* z and chi-square quantiles for one of DLV_P1_MC_COMPARISONS comparisons
+ * sharing the false-failure budget P(|Z| > DLV_MC_Z) (Bonferroni). */
+static double mc_alpha(void)
+{
+  return 2.0 * gsl_cdf_ugaussian_Q(DLV_MC_Z) / DLV_P1_MC_COMPARISONS;
+}
+
+/* Acceptance half-width for a sample second moment est = (1/N) sum x^2
+ * of N i.i.d. N(0, tau2) values: N est / tau2 ~ chi^2_N, accepted in
+ * [q(alpha/2), q(1 - alpha/2)] tau2 / N; the side is the one est lies on. */
+static double chi2_halfwidth(double tau2, size_t N, double est)
+{
+  double a = mc_alpha() / 2.0;
+  if (est >= tau2)
+    return tau2 * (gsl_cdf_chisq_Qinv(a, (double)N) / (double)N - 1.0);
+  return tau2 * (1.0 - gsl_cdf_chisq_Pinv(a, (double)N) / (double)N);
+}
+
+/* N chains of the EMA kernel (vector of N) over t steps of input
+ * x_s = slope s + N(0, 1), s = 0 .. t-1 (slope s exact); writes the
+ * chains' averages and returns max |x| over the run (which also bounds
+ * every |avg|). */
+static double ema_chains(gsl_rng *r, double b, size_t N, size_t t,
+                         double slope, double *avg, double *x)
+{
+  double xmax = 0.0;
+  memset(avg, 0, N * sizeof *avg);
+  for (size_t s = 0; s < t; s++) {
+    for (size_t j = 0; j < N; j++) {
+      x[j] = slope * (double)s + gsl_ran_gaussian_ziggurat(r, 1.0);
+      xmax = fmax(xmax, fabs(x[j]));
+    }
+    assert_int_equal(dlv_ema_d(N, avg, x, b), DLV_OK);
+  }
+  return xmax;
+}
+
+/* The same for the window kernel, t = k pushes per chain. */
+static double window_chains(gsl_rng *r, size_t k, size_t N, double slope,
+                            double *avg)
+{
+  double *buf = xmalloc(k * sizeof *buf), xmax = 0.0;
+  for (size_t j = 0; j < N; j++) {
+    dlv_window_d w;
+    assert_int_equal(dlv_window_init_d(&w, k, buf), DLV_OK);
+    for (size_t s = 0; s < k; s++) {
+      double x = slope * (double)s + gsl_ran_gaussian_ziggurat(r, 1.0);
+      xmax = fmax(xmax, fabs(x));
+      assert_int_equal(dlv_window_push_d(&w, x, &avg[j]), DLV_OK);
+    }
+  }
+  free(buf);
+  return xmax;
+}
+
+static double mean_sq(const double *x, size_t N)
+{
+  double s = 0.0;
+  for (size_t j = 0; j < N; j++)
+    s += x[j] * x[j];
+  return s / (double)N;
+}
+
+static double mean_of(const double *x, size_t N)
+{
+  double s = 0.0;
+  for (size_t j = 0; j < N; j++)
+    s += x[j];
+  return s / (double)N;
+}
+
+/* One Monte Carlo row: estimate against a reference with a half-width. */
+static void mc_row(const char *test, const char *shape, const char *quantity,
+                   const char *bound_name, enum dlv_role role,
+                   int expect_fail, double est, double ref, double halfwidth)
+{
+  struct dlv_meas m = {"double", shape, quantity, bound_name, role,
+                       expect_fail};
+  dlv_expect_row(__FILE__, __LINE__, test, &m, est, ref, fabs(est - ref),
+                 halfwidth, NAN);
+}
+
+enum { MC_CHAINS = 2000 };
+
+/* Variance of the average under i.i.d. N(0, 1) noise: EMA after t = 3k
+ * steps (exact (1-b)(1-b^(2t))/(1+b)) and window after k pushes (1/k),
+ * 2000 chains each, chi-square acceptance regions.  Rounding is added to
+ * the half-width: a kernel error e per average (ema_path or window_mean_d
+ * at the run's max |x|) moves the second moment by at most
+ * 2 xmax e + e^2, and the mean of N squares carries gamma_N est. */
+static double moment_allowance(double est, double xmax, double e)
+{
+  return 2.0 * xmax * e + e * e +
+         dlv_gamma((double)MC_CHAINS, DLV_U_DOUBLE) * est;
+}
+
+static void p1_nearby_variance(void **state)
+{
+  (void)state;
+  gsl_rng *r = dlv_rng(__func__);
+  static const size_t mk[] = {2, 10, 100, 1000};
+  double *avg = xmalloc(MC_CHAINS * sizeof *avg);
+  double *x = xmalloc(MC_CHAINS * sizeof *x);
+  mpfr_t ve, vw, vinf;
+  mpfr_inits2(dlv_mp_prec(), ve, vw, vinf, (mpfr_ptr)0);
+  for (size_t ki = 0; ki < COUNT(mk); ki++) {
+    size_t k = mk[ki], t = 3 * k;
+    double b = 1.0 - 1.0 / (double)k;
+    char shape[80];
+    snprintf(shape, sizeof shape, "k=%zu b1=1-1/k t=%zu N=%d", k, t,
+             MC_CHAINS);
+    dlv_ref_ema_variance(b, t, ve);
+    dlv_ref_ema_variance(b, 0, vinf);
+    dlv_ref_window_variance(k, vw);
+    double tau_e = mpfr_get_d(ve, MPFR_RNDN), tau_w = mpfr_get_d(vw,
+                                                                 MPFR_RNDN);
+    double xmax = ema_chains(r, b, MC_CHAINS, t, 0.0, avg, x);
+    double est = mean_sq(avg, MC_CHAINS);
+    double allow = moment_allowance(
+        est, xmax,
+        dlv_bound_ema_path((double)t, DLV_U_DOUBLE, DLV_ETA_DOUBLE, xmax));
+    mc_row(__func__, shape, "EMA variance (simulated) vs closed form",
+           "chi2 CI (z corrected) + ema_path", DLV_ROLE_ACCURACY, 0, est,
+           tau_e, chi2_halfwidth(tau_e, MC_CHAINS, est) + allow);
+    mc_row(__func__, shape, "EMA variance (simulated) vs window's 1/k",
+           "chi2 CI (z corrected) + ema_path", DLV_ROLE_NEARBY, 1, est,
+           tau_w, chi2_halfwidth(tau_w, MC_CHAINS, est) + allow);
+    xmax = window_chains(r, k, MC_CHAINS, 0.0, avg);
+    est = mean_sq(avg, MC_CHAINS);
+    allow = moment_allowance(
+        est, xmax, dlv_bound_window_mean(0, k, 3 * k, xmax, xmax));
+    mc_row(__func__, shape, "window variance (simulated) vs 1/k",
+           "chi2 CI (z corrected) + window_mean_d", DLV_ROLE_ACCURACY, 0, est,
+           tau_w, chi2_halfwidth(tau_w, MC_CHAINS, est) + allow);
+    closed_form_row(__func__, shape,
+                    "closed form: EMA variance (1-b1)/(1+b1) = 1/(2k-1) vs "
+                    "1/k", DLV_ROLE_NEARBY, 1, vinf, vw);
+  }
+  mpfr_clears(ve, vw, vinf, (mpfr_ptr)0);
+  free(x);
+  free(avg);
+}
+
+/* Lag behind a linear drift x_s = s + N(0, 1): t - avg_t, averaged over
+ * 2000 chains; exact mean (1 - b^t)/(1 - b) for the EMA and (k+1)/2 for
+ * the window, standard deviation known exactly (sqrt(var/N)), normal
+ * acceptance z. */
+static void p1_nearby_lag(void **state)
+{
+  (void)state;
+  gsl_rng *r = dlv_rng(__func__);
+  static const size_t mk[] = {2, 10, 100, 1000};
+  double z = gsl_cdf_ugaussian_Qinv(mc_alpha() / 2.0);
+  double *avg = xmalloc(MC_CHAINS * sizeof *avg);
+  double *x = xmalloc(MC_CHAINS * sizeof *x);
+  mpfr_t le, lw, var;
+  mpfr_inits2(dlv_mp_prec(), le, lw, var, (mpfr_ptr)0);
+  for (size_t ki = 0; ki < COUNT(mk); ki++) {
+    size_t k = mk[ki], t = 3 * k;
+    double b = 1.0 - 1.0 / (double)k;
+    char shape[80];
+    snprintf(shape, sizeof shape, "k=%zu b1=1-1/k t=%zu N=%d", k, t,
+             MC_CHAINS);
+    dlv_ref_ema_lag(b, t, le);
+    dlv_ref_window_mean_age(k, lw); /* the window's lag is its mean age */
+    dlv_ref_ema_variance(b, t, var);
+    double xmax = ema_chains(r, b, MC_CHAINS, t, 1.0, avg, x);
+    for (size_t j = 0; j < MC_CHAINS; j++)
+      avg[j] = (double)t - avg[j]; /* rounding: within gamma_N xmax below */
+    double est = mean_of(avg, MC_CHAINS);
+    double rnd = dlv_bound_ema_path((double)t, DLV_U_DOUBLE, DLV_ETA_DOUBLE,
+                                    xmax) +
+                 dlv_gamma(MC_CHAINS + 1.0, DLV_U_DOUBLE) * 2.0 * xmax;
+    double hw = z * sqrt(mpfr_get_d(var, MPFR_RNDU) / MC_CHAINS) + rnd;
+    mc_row(__func__, shape, "EMA lag (simulated) vs closed form",
+           "normal CI (z corrected) + ema_path", DLV_ROLE_ACCURACY, 0, est,
+           mpfr_get_d(le, MPFR_RNDN), hw);
+    mc_row(__func__, shape, "EMA lag (simulated) vs window's (k+1)/2",
+           "normal CI (z corrected) + ema_path", DLV_ROLE_NEARBY, 1, est,
+           mpfr_get_d(lw, MPFR_RNDN), hw);
+    xmax = window_chains(r, k, MC_CHAINS, 1.0, avg);
+    for (size_t j = 0; j < MC_CHAINS; j++)
+      avg[j] = (double)k - avg[j];
+    est = mean_of(avg, MC_CHAINS);
+    hw = z * sqrt(1.0 / (double)k / MC_CHAINS) +
+         dlv_bound_window_mean(0, k, 3 * k, xmax, xmax) +
+         dlv_gamma(MC_CHAINS + 1.0, DLV_U_DOUBLE) * 2.0 * xmax;
+    mc_row(__func__, shape, "window lag (simulated) vs (k+1)/2",
+           "normal CI (z corrected) + window_mean_d", DLV_ROLE_ACCURACY, 0,
+           est, mpfr_get_d(lw, MPFR_RNDN), hw);
+  }
+  mpfr_clears(le, lw, var, (mpfr_ptr)0);
+  free(x);
+  free(avg);
+}
+
+/* ---- window drift over 10^6 pushes --------------------------------------- */
+
+/* Pushes `len` points from gen into a window of k and compares every mean
+ * with the exact one (a 256-bit MPFR running sum; every x is a multiple of
+ * 2^-80 below 2^60, so adds and subtracts are exact and asserted so).
+ * Also runs a naive running sum (s += x - x_old) for comparison (printed). */
+typedef double (*point_gen)(gsl_rng *r, size_t i);
+
+static double gen_random(gsl_rng *r, size_t i)
+{
+  (void)i;
+  double m = ldexp((double)(gsl_rng_get(r) >> 6) * 0x1p26 +
+                       (double)(gsl_rng_get(r) >> 5),
+                   -53); /* 53 random bits in [0, 1) */
+  return (gsl_rng_uniform(r) < 0.5 ? -m : m) *
+         ldexp(1.0, -(int)gsl_rng_uniform_int(r, 4));
+}
+
+/* Blocks of 1e15-scale values amid values near 1: a naive running sum keeps
+ * the large values' rounding errors after they leave. */
+static double gen_adversarial(gsl_rng *r, size_t i)
+{
+  double x = gen_random(r, i);
+  return (i / 7) % 3 == 0 ? ldexp(x, 50) : x;
+}
+
+static void check_drift(const char *test, int is_float, size_t k, size_t len,
+                        point_gen gen, const char *what)
+{
+  gsl_rng *r = dlv_rng(test);
+  double *buf = xmalloc(k * sizeof *buf), *ring = xmalloc(k * sizeof *ring);
+  float *buff = xmalloc(k * sizeof *buff);
+  dlv_window_d wd;
+  dlv_window_s ws;
+  assert_int_equal(dlv_window_init_d(&wd, k, buf), DLV_OK);
+  assert_int_equal(dlv_window_init_s(&ws, k, buff), DLV_OK);
+  mpfr_t S, mean, wmean;
+  mpfr_inits2(256, S, mean, wmean, (mpfr_ptr)0);
+  mpfr_set_zero(S, 1);
+  double naive = 0.0, naive_err = 0.0, xmax = 0.0, got = NAN;
+  worst w = {0, -1.0, 0.0};
+  double wgot = NAN;
+  for (size_t i = 0; i < len; i++) {
+    double x = to_type(is_float, gen(r, i));
+    size_t cnt = i + 1 < k ? i + 1 : k;
+    double old = i >= k ? ring[i % k] : 0.0;
+    ring[i % k] = x;
+    xmax = fmax(xmax, fabs(x));
+    assert_int_equal(mpfr_add_d(S, S, x, MPFR_RNDN), 0);
+    assert_int_equal(mpfr_sub_d(S, S, old, MPFR_RNDN), 0);
+    naive = naive + x - old;
+    if (is_float) {
+      float f;
+      assert_int_equal(dlv_window_push_s(&ws, (float)x, &f), DLV_OK);
+      got = f;
+    } else {
+      assert_int_equal(dlv_window_push_d(&wd, x, &got), DLV_OK);
+    }
+    mpfr_div_ui(mean, S, (unsigned long)cnt, MPFR_RNDN);
+    double bound = dlv_bound_window_mean(is_float, cnt, 3 * k,
+                                         fabs(mpfr_get_d(mean, MPFR_RNDU)),
+                                         xmax);
+    double err = dlv_abs_error(got, mean);
+    double before = w.ratio;
+    worst_update(&w, i, err, bound);
+    if (w.ratio != before) {
+      wgot = got;
+      mpfr_set(wmean, mean, MPFR_RNDN);
+    }
+    naive_err = fmax(naive_err, dlv_abs_error(naive / (double)cnt, mean));
+  }
+  char shape[96];
+  snprintf(shape, sizeof shape, "k=%zu pushes=%zu %s worst at %zu", k, len,
+           what, w.i);
+  struct dlv_meas m = {dtype_name(is_float), shape,
+                       "window mean vs exact, worst over all pushes",
+                       is_float ? "window_mean_s" : "window_mean_d"};
+  dlv_expect_row(__FILE__, __LINE__, test, &m, wgot,
+                 mpfr_get_d(wmean, MPFR_RNDN), dlv_abs_error(wgot, wmean),
+                 w.bound, NAN);
+  snprintf(shape, sizeof shape, "k=%zu after %zu pushes %s", k, len, what);
+  m.quantity = "window mean vs dlv_ref_window_mean at the last push";
+  size_t last_cnt = len < k ? len : k;
+  assert_int_equal(dlv_ref_window_mean(last_cnt, ring, mean), DLV_OK);
+  double last_err = dlv_abs_error(got, mean);
+  dlv_expect_row(__FILE__, __LINE__, test, &m, got,
+                 mpfr_get_d(mean, MPFR_RNDN), last_err,
+                 dlv_bound_window_mean(is_float, last_cnt, 3 * k,
+                                       fabs(mpfr_get_d(mean, MPFR_RNDU)),
+                                       xmax),
+                 NAN);
+  printf("P1 drift %s k=%zu pushes=%zu %s: worst err/bound %.3g, last err "
+         "%.3g; naive running sum max err %.3g (xmax %.3g)\n",
+         dtype_name(is_float), k, len, what, w.ratio, last_err, naive_err,
+         xmax);
+  mpfr_clears(S, mean, wmean, (mpfr_ptr)0);
+  free(buff);
+  free(ring);
+  free(buf);
+}
+
+static void p1_window_drift(void **state)
+{
+  (void)state;
+  check_drift(__func__, 0, 1000, 1000000, gen_random, "random");
+  check_drift(__func__, 0, 10, 100000, gen_adversarial, "2^50 blocks");
+  check_drift(__func__, 0, 3, 300000, gen_adversarial, "2^50 blocks");
+  check_drift(__func__, 1, 10, 100000, gen_random, "random");
+  check_drift(__func__, 0, 1, 1000, gen_random, "random");
+}
+
+/* ---- verdict ------------------------------------------------------------- */
+
+static void p1_verdict(void **state)
+{
+  (void)state;
+  DLV_EXPECT_VERDICT(DLV_VERDICT_QUALIFIED);
+}
+
+static int setup(void **state)
+{
+  (void)state;
+  return dlv_check_begin("P1");
+}
+
+static int teardown(void **state)
+{
+  (void)state;
+  return dlv_check_end();
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(p1_adam_step_random_d),
+      cmocka_unit_test(p1_adam_step_random_s),
+      cmocka_unit_test(p1_adam_step_adversarial),
+      cmocka_unit_test(p1_adam_zero_gradient_exact),
+      cmocka_unit_test(p1_adam_defined_errors),
+      cmocka_unit_test(p1_bias_correction),
+      cmocka_unit_test(p1_adam_trajectory),
+      cmocka_unit_test(p1_claim_newest_weight),
+      cmocka_unit_test(p1_nearby_mean_age),
+      cmocka_unit_test(p1_nearby_startup_bias),
+      cmocka_unit_test(p1_nearby_variance),
+      cmocka_unit_test(p1_nearby_lag),
+      cmocka_unit_test(p1_window_drift),
+      cmocka_unit_test(p1_verdict),
+  };
+  return cmocka_run_group_tests_name("P1", tests, setup, teardown);
+}
