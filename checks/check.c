@@ -52,9 +52,21 @@ int dlv_check_begin(const char *claim)
   g.verbose = getenv("DLV_VERBOSE") != NULL;
   if (g.rng == NULL)
     return -1;
-  printf("%s: DLV_SEED=%lu (include this in bug reports)\n", claim, g.seed);
+  printf("%s: DLV_SEED=%lu (include this in bug reports)%s\n", claim, g.seed,
+         dlv_quick() ? ", quick mode (DLV_QUICK)" : "");
   fflush(stdout);
   return fegetround() == FE_TONEAREST ? 0 : -1;
+}
+
+int dlv_quick(void)
+{
+  const char *q = getenv("DLV_QUICK");
+  return q != NULL && *q != '\0' && strcmp(q, "0") != 0;
+}
+
+size_t dlv_cap_n(size_t n)
+{
+  return dlv_quick() && n > DLV_QUICK_MAX_N ? DLV_QUICK_MAX_N : n;
 }
 
 gsl_rng *dlv_rng(const char *test)

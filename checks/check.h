@@ -41,6 +41,13 @@ int dlv_check_end(void);
 unsigned long dlv_seed(void);
 const char *dlv_claim(void);
 
+/* Quick mode (DLV_QUICK=1; used under valgrind and by the seed sweep):
+ * the largest problem sizes are capped at DLV_QUICK_MAX_N by dlv_cap_n;
+ * every kind of measurement still runs. */
+#define DLV_QUICK_MAX_N 100000
+int dlv_quick(void);
+size_t dlv_cap_n(size_t n);
+
 /* The group's generator, reseeded from the seed and the test's name so a
  * test draws the same numbers whichever tests run before it. */
 gsl_rng *dlv_rng(const char *test);

@@ -121,7 +121,7 @@ static void p4a_nrm2_d_random(void **state)
   double *x = xmalloc(3 * 1000000);
   for (size_t i = 0; i < COUNT(sizes); i++)
     for (size_t k = 0; k < COUNT(scales); k++) {
-      if (sizes[i] == 1000000 && k % 3 != 0)
+      if (dlv_cap_n(sizes[i]) < sizes[i] || (sizes[i] == 1000000 && k % 3))
         continue; /* n = 1e6 at 1e-300, 1, 1e300 keeps the check fast */
       char what[32];
       snprintf(what, sizeof what, "uniform*%g", scales[k]);
@@ -158,7 +158,8 @@ static void p4a_nrm2_s_random(void **state)
   float *x = malloc(2 * 1000000 * sizeof *x);
   assert_non_null(x);
   for (size_t i = 0; i < COUNT(sizes); i++)
-    for (size_t k = 0; k < COUNT(fscales); k++) {
+    for (size_t k = 0; k < COUNT(fscales) && dlv_cap_n(sizes[i]) == sizes[i];
+         k++) {
       char what[32];
       snprintf(what, sizeof what, "uniform*%g", fscales[k]);
       for (size_t j = 0; j < 2 * sizes[i]; j++)
