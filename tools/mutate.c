@@ -1,0 +1,271 @@
+/* mutate.c: the mutation run.  Applies each mutant of a catalogue alone to
+ * the source tree, rebuilds incrementally, runs the claim checks and
+ * restores the file; a mutant survives when every check still passes.
+ *
+ * Catalogue format (tools/mutants.txt): records of "key: value" lines,
+ * one record per mutant, ended by a blank line; '#' starts a comment line.
+ *   id: nrm2-naive-sum           unique name
+ *   file: kernels/nrm2.c         relative to the source directory
+ *   find: <text>                 must occur exactly once in the file
+ *   replace: <text>              what it becomes (may be empty)
+ *   tests: p4a                   ctest -R regex tried first (then all claims)
+ *   what: <sentence>             the plausible bug it models
+ *   equivalent: <reason>         optional: not run, listed with the reason
+ * Exit status: 0 when every non-equivalent mutant was killed, 1 otherwise
+ * (a survivor, a mutant whose text is not found once, or one that does not
+ * compile), 2 on a usage error. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+enum { FIELD = 1024, MAXM = 256 };
+
+typedef struct {
+  char id[64], file[256], find[FIELD], replace[FIELD], tests[128];
+  char what[FIELD], equivalent[FIELD];
+  const char *status, *killed_by;
+} mutant;
+
+static mutant cat[MAXM];
+static size_t ncat;
+
+/* The file being mutated and its original text, restored on any exit. */
+static char active_path[4096];
+static char *active_text;
+static size_t active_len;
+
+static int write_file(const char *path, const char *text, size_t len)
+{
+  FILE *f = fopen(path, "wb");
+  if (f == NULL)
+    return -1;
+  size_t w = fwrite(text, 1, len, f);
+  return fclose(f) == 0 && w == len ? 0 : -1;
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+  FILE *f = fopen(path, "rb");
+  if (f == NULL)
+    return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  rewind(f);
+  char *s = malloc((size_t)n + 1);
+  if (s == NULL || fread(s, 1, (size_t)n, f) != (size_t)n) {
+    free(s);
+    fclose(f);
+    return NULL;
+  }
+  s[n] = '\0';
+  *len = (size_t)n;
+  fclose(f);
+  return s;
+}
+
+static void restore(void)
+{
+  if (active_text != NULL) {
+    write_file(active_path, active_text, active_len);
+    free(active_text);
+    active_text = NULL;
+  }
+}
+
+static void on_signal(int sig)
+{
+  restore();
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+static void set_field(mutant *m, const char *key, const char *val)
+{
+  struct {
+    const char *key;
+    char *dst;
+    size_t size;
+  } fields[] = {{"id", m->id, sizeof m->id},
+                {"file", m->file, sizeof m->file},
+                {"find", m->find, sizeof m->find},
+                {"replace", m->replace, sizeof m->replace},
+                {"tests", m->tests, sizeof m->tests},
+                {"what", m->what, sizeof m->what},
+                {"equivalent", m->equivalent, sizeof m->equivalent}};
+  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+    if (strcmp(key, fields[i].key) == 0) {
+      snprintf(fields[i].dst, fields[i].size, "%s", val);
+      return;
+    }
+  fprintf(stderr, "mutate: unknown catalogue key '%s'\n", key);
+  exit(2);
+}
+
+static void parse_catalogue(const char *path)
+{
+  FILE *f = fopen(path, "r");
+  if (f == NULL) {
+    fprintf(stderr, "mutate: %s: %s\n", path, strerror(errno));
+    exit(2);
+  }
+  char line[2 * FIELD];
+  int open = 0;
+  while (fgets(line, sizeof line, f) != NULL) {
+    line[strcspn(line, "\n")] = '\0';
+    if (line[0] == '#')
+      continue;
+    if (line[0] == '\0') {
+      open = 0;
+      continue;
+    }
+    char *colon = strchr(line, ':');
+    if (colon == NULL) {
+      fprintf(stderr, "mutate: %s: no key in '%s'\n", path, line);
+      exit(2);
+    }
+    *colon = '\0';
+    const char *val = colon[1] == ' ' ? colon + 2 : colon + 1;
+    if (!open) {
+      if (ncat == MAXM) {
+        fprintf(stderr, "mutate: more than %d mutants\n", MAXM);
+        exit(2);
+      }
+      memset(&cat[ncat++], 0, sizeof cat[0]);
+      open = 1;
+    }
+    set_field(&cat[ncat - 1], line, val);
+  }
+  fclose(f);
+}
+
+/* Runs a shell command quietly (output appended to log); returns its
+ * exit status, or -1. */
+static int run(const char *cmd, const char *log)
+{
+  char full[8192];
+  snprintf(full, sizeof full, "%s >>'%s' 2>&1", cmd, log);
+  int st = system(full);
+  return st == -1 ? -1 : WEXITSTATUS(st);
+}
+
+/* Applies m, rebuilds, runs its tests then all claim tests; sets status. */
+static void try_mutant(mutant *m, const char *src, const char *build,
+                       const char *log)
+{
+  snprintf(active_path, sizeof active_path, "%s/%s", src, m->file);
+  char *text = read_file(active_path, &active_len);
+  char *hit = text ? strstr(text, m->find) : NULL;
+  if (hit == NULL || *m->find == '\0' ||
+      strstr(hit + 1, m->find) != NULL) {
+    m->status = "BAD-CATALOGUE";
+    m->killed_by = hit ? "find text occurs more than once" : "find text not found";
+    free(text);
+    return;
+  }
+  size_t flen = strlen(m->find), rlen = strlen(m->replace);
+  size_t pre = (size_t)(hit - text), n = active_len - flen + rlen;
+  char *mut = malloc(n + 1);
+  memcpy(mut, text, pre);
+  memcpy(mut + pre, m->replace, rlen);
+  memcpy(mut + pre + rlen, hit + flen, active_len - pre - flen + 1);
+  active_text = text;
+  write_file(active_path, mut, n);
+  free(mut);
+  char cmd[4096];
+  snprintf(cmd, sizeof cmd, "cmake --build '%s' -j2", build);
+  if (run(cmd, log) != 0) {
+    m->status = "STILLBORN";
+    m->killed_by = "does not compile";
+  } else {
+    snprintf(cmd, sizeof cmd,
+             "ctest --test-dir '%s' -L claim -R '%s' --stop-on-failure",
+             build, m->tests);
+    int st = run(cmd, log);
+    m->killed_by = "targeted checks";
+    if (st == 0) {
+      snprintf(cmd, sizeof cmd, "ctest --test-dir '%s' -L claim -j2", build);
+      st = run(cmd, log);
+      m->killed_by = "all claim checks";
+    }
+    m->status = st == 0 ? "SURVIVED" : "KILLED";
+    if (st == 0)
+      m->killed_by = "-";
+  }
+  restore();
+}
+
+static void csv_text(FILE *f, const char *s)
+{
+  fputc('"', f);
+  for (; *s; s++) {
+    if (*s == '"')
+      fputc('"', f);
+    fputc(*s, f);
+  }
+  fputc('"', f);
+}
+
+static void write_csv(const char *path)
+{
+  FILE *f = fopen(path, "w");
+  if (f == NULL) {
+    fprintf(stderr, "mutate: %s: %s\n", path, strerror(errno));
+    return;
+  }
+  fputs("id,file,status,killed_by,what\r\n", f);
+  for (size_t i = 0; i < ncat; i++) {
+    fprintf(f, "%s,%s,%s,", cat[i].id, cat[i].file, cat[i].status);
+    csv_text(f, cat[i].killed_by);
+    fputc(',', f);
+    csv_text(f, *cat[i].equivalent ? cat[i].equivalent : cat[i].what);
+    fputs("\r\n", f);
+  }
+  fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+  if (argc < 5 || argc > 6) {
+    fprintf(stderr, "usage: mutate CATALOGUE SOURCE_DIR BUILD_DIR OUT_CSV "
+                    "[ID]\n");
+    return 2;
+  }
+  const char *only = argc == 6 ? argv[5] : NULL;
+  parse_catalogue(argv[1]);
+  signal(SIGINT, on_signal);
+  signal(SIGTERM, on_signal);
+  char log[4200];
+  snprintf(log, sizeof log, "%s.log", argv[4]);
+  remove(log);
+  size_t killed = 0, counted = 0, bad = 0;
+  for (size_t i = 0; i < ncat; i++) {
+    mutant *m = &cat[i];
+    m->killed_by = "-";
+    if (only != NULL && strcmp(only, m->id) != 0) {
+      m->status = "NOT-RUN";
+      continue;
+    }
+    if (*m->equivalent) {
+      m->status = "EQUIVALENT";
+    } else {
+      try_mutant(m, argv[2], argv[3], log);
+      counted++;
+      killed += strcmp(m->status, "KILLED") == 0;
+      bad += strcmp(m->status, "KILLED") && strcmp(m->status, "SURVIVED");
+    }
+    printf("%-34s %-10s %-16s %s\n", m->id, m->status, m->killed_by,
+           *m->equivalent ? m->equivalent : m->what);
+    fflush(stdout);
+  }
+  char cmd[4200];
+  snprintf(cmd, sizeof cmd, "cmake --build '%s' -j2", argv[3]);
+  int rebuilt = run(cmd, log) == 0; /* the build matches the tree again */
+  write_csv(argv[4]);
+  printf("mutation score: %zu/%zu non-equivalent mutants killed%s%s\n",
+         killed, counted, bad ? " (catalogue errors above)" : "",
+         rebuilt ? "" : " (final rebuild failed)");
+  return killed == counted && rebuilt ? 0 : 1;
+}
