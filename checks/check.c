@@ -16,6 +16,8 @@
 #define DLV_DEFAULT_SEED 20261128UL
 
 static struct {
+  fexcept_t flags; /* the exception flags found at dlv_check_begin */
+  unsigned csr;    /* the control bits found: rounding, FTZ, DAZ */
   char claim[16];
   unsigned long seed;
   gsl_rng *rng;
@@ -44,6 +46,20 @@ static unsigned long seed_from_env(void)
   return v;
 }
 
+/* The floating-point control state a kernel must not change: the rounding
+ * mode and, on x86-64, MXCSR's flush-to-zero and denormals-are-zero bits
+ * (which would silently break every subnormal bound). */
+static unsigned control_bits(void)
+{
+  unsigned bits = (unsigned)fegetround();
+#if defined(__x86_64__)
+  unsigned csr;
+  __asm__ volatile("stmxcsr %0" : "=m"(csr));
+  bits |= (csr & 0x8040u) << 8; /* FTZ (bit 15) and DAZ (bit 6) */
+#endif
+  return bits;
+}
+
 int dlv_check_begin(const char *claim)
 {
   dlv_copy_text(g.claim, sizeof g.claim, claim);
@@ -55,7 +71,13 @@ int dlv_check_begin(const char *claim)
   printf("%s: DLV_SEED=%lu (include this in bug reports)%s\n", claim, g.seed,
          dlv_quick() ? ", quick mode (DLV_QUICK)" : "");
   fflush(stdout);
-  return fegetround() == FE_TONEAREST ? 0 : -1;
+  fegetexceptflag(&g.flags, FE_ALL_EXCEPT);
+  g.csr = control_bits();
+  if (fegetround() != FE_TONEAREST) {
+    fprintf(stderr, "%s: the rounding mode is not to-nearest\n", claim);
+    return -1;
+  }
+  return 0;
 }
 
 int dlv_quick(void)
@@ -110,10 +132,13 @@ int dlv_check_end(void)
 {
   const char *dir = getenv("DLV_EVIDENCE_DIR");
   int status = dir != NULL && *dir != '\0' ? write_evidence(dir) : 0;
-  if (fegetround() != FE_TONEAREST) {
-    fprintf(stderr, "%s: rounding mode was not restored\n", g.claim);
+  if (control_bits() != g.csr) {
+    fprintf(stderr, "%s: a kernel changed the floating-point control state "
+                    "(rounding mode, FTZ or DAZ): %#x, was %#x\n",
+            g.claim, control_bits(), g.csr);
     status = -1;
   }
+  fesetexceptflag(&g.flags, FE_ALL_EXCEPT); /* restore the flags found */
   dlv_rows_free(&g.rows);
   gsl_rng_free(g.rng);
   g.rng = NULL;

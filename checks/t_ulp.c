@@ -1,6 +1,7 @@
 /* t_ulp.c: tests of the yardsticks themselves (as glibc's check_ulp tests
  * its ulp()): ulp, ulp distance, errors against MPFR, the CSV round trip and
  * the verdict rules.  Exact expectations only. */
+#include <fenv.h>
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -138,6 +139,38 @@ static void csv_round_trip(void **state)
   fclose(f);
 }
 
+/* dlv_check_end fails when the floating-point control state changed
+ * between begin and end (as a kernel setting FTZ or the rounding mode
+ * would), and restores the exception flags it found. */
+static void check_end_detects_fp_state_change(void **state)
+{
+  (void)state;
+  assert_int_equal(dlv_check_begin("T"), 0);
+  assert_int_equal(dlv_check_end(), 0);
+  assert_int_equal(dlv_check_begin("T"), 0);
+  fesetround(FE_UPWARD);
+  int status = dlv_check_end();
+  fesetround(FE_TONEAREST);
+  assert_int_equal(status, -1);
+#if defined(__x86_64__)
+  assert_int_equal(dlv_check_begin("T"), 0);
+  unsigned csr, ftz;
+  __asm__ volatile("stmxcsr %0" : "=m"(csr));
+  ftz = csr | 0x8000u;
+  __asm__ volatile("ldmxcsr %0" : : "m"(ftz));
+  status = dlv_check_end();
+  __asm__ volatile("ldmxcsr %0" : : "m"(csr));
+  assert_int_equal(status, -1);
+#endif
+  feclearexcept(FE_ALL_EXCEPT);
+  assert_int_equal(dlv_check_begin("T"), 0);
+  volatile double tiny = 0x1p-1000;
+  volatile double r = tiny * tiny; /* raises underflow and inexact */
+  (void)r;
+  assert_int_equal(dlv_check_end(), 0);
+  assert_int_equal(fetestexcept(FE_UNDERFLOW), 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -146,6 +179,7 @@ int main(void)
       cmocka_unit_test(errors_against_mpfr),
       cmocka_unit_test(verdict_rules),
       cmocka_unit_test(csv_round_trip),
+      cmocka_unit_test(check_end_detects_fp_state_change),
   };
   return cmocka_run_group_tests_name("harness", tests, NULL, NULL);
 }
