@@ -44,7 +44,7 @@ const char *dlv_claim(void);
 /* Quick mode (DLV_QUICK=1; used under valgrind and by the seed sweep):
  * the largest problem sizes are capped at DLV_QUICK_MAX_N by dlv_cap_n;
  * every kind of measurement still runs. */
-#define DLV_QUICK_MAX_N 100000
+#define DLV_QUICK_MAX_N 10000
 int dlv_quick(void);
 size_t dlv_cap_n(size_t n);
 
