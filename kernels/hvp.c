@@ -1,6 +1,6 @@
 /* hvp.c: complex-step and central-difference Hessian-vector products and
  * the exact line search step (see hvp.h). */
-#include <complex.h>
+#include "dlv_cmplx.h"
 #include <math.h>
 #include <stdlib.h>
 
@@ -140,6 +140,15 @@ int dlv_hvp_central(const dlv_closs *loss, const double *theta,
   return status;
 }
 
+/* max_i |x_i| (NaN-free input). */
+static double max_abs(size_t n, const double *x)
+{
+  double m = 0.0;
+  for (size_t i = 0; i < n; i++)
+    m = fabs(x[i]) > m ? fabs(x[i]) : m;
+  return m;
+}
+
 int dlv_linesearch_step(size_t n, const double *g, const double *hg,
                         double hg_err, double *lambda)
 {
@@ -149,20 +158,35 @@ int dlv_linesearch_step(size_t n, const double *g, const double *hg,
     return DLV_EBADLEN;
   if (any_nan(n, g) || any_nan(n, hg))
     return DLV_ENAN;
+  /* lambda(g, Hg) = lambda(g sg, Hg sh) sh/sg for powers of two sg, sh, so
+   * g and Hg are scaled (exactly) to magnitudes near 1 first: ||g||^2 and
+   * g.Hg can then neither underflow nor overflow (found by fuzzing: with
+   * g ~ 1e-236, ||g||^2 underflowed to 0 and the step came out 0). */
+  double gmax = max_abs(n, g), hmax = max_abs(n, hg);
+  if (!isfinite(gmax) || !isfinite(hmax) || gmax == 0.0 || hmax == 0.0)
+    return DLV_EDOM;
+  int kg = -ilogb(gmax), kh = -ilogb(hmax);
+  kg = kg > 1023 ? 1023 : kg; /* 2^k must stay finite for subnormal maxima */
+  kh = kh > 1023 ? 1023 : kh;
+  double sg = ldexp(1.0, kg), sh = ldexp(1.0, kh);
   double gg = 0.0, ghg = 0.0, mag = 0.0;
   for (size_t i = 0; i < n; i++) {
-    gg += g[i] * g[i];
-    ghg += g[i] * hg[i];
-    mag += fabs(g[i] * hg[i]);
+    double gi = g[i] * sg, hi = hg[i] * sh; /* exact but for underflow */
+    gg += gi * gi;
+    ghg += gi * hi;
+    mag += fabs(gi * hi);
   }
-  /* The bound on |computed g.Hg - g.Hg|; the factor 1 + 8u covers the
-   * roundings of this expression itself (a handful, each relative u). */
-  double err = (gamma_d(n) * mag + sqrt(gg) * hg_err * (1.0 + gamma_d(n))) *
+  /* The bound on |computed g.Hg - g.Hg| (scaled); n 2^-1072 covers entries
+   * that underflowed when scaled (each below 2^-1074 against maxima >= 1),
+   * the factor 1 + 2^-50 the roundings of this expression itself. */
+  double err = (gamma_d(n) * mag + sqrt(gg) * hg_err * sh *
+                                       (1.0 + gamma_d(n)) +
+                (double)n * 0x1p-1072) *
                (1.0 + 0x1p-50);
-  if (!isfinite(gg) || !(ghg > err))
+  if (!(ghg > err))
     return DLV_EDOM;
-  double step = gg / ghg;
-  if (!isfinite(step))
+  double step = ldexp(gg / ghg, kh - kg); /* lambda = lambda' 2^(kh - kg) */
+  if (!isfinite(step) || step == 0.0)
     return DLV_EDOM;
   *lambda = step;
   return DLV_OK;
