@@ -334,9 +334,9 @@ static void write_axes(FILE *f, const dlv_plot_spec *spec,
   gp_str(f, spec->ylabel);
   fputc('\n', f);
   if (spec->log & DLV_LOG_X)
-    fputs("set logscale x\nset format x '%.0e'\n", f);
+    fputs("set logscale x\nset format x '%g'\n", f);
   if (spec->log & DLV_LOG_Y)
-    fputs("set logscale y\nset format y '%.0e'\n", f);
+    fputs("set logscale y\nset format y '%g'\n", f);
   if (spec->xmax > spec->xmin)
     fprintf(f, "set xrange [%.17g:%.17g]\n", spec->xmin, spec->xmax);
   else if (spec->log & DLV_LOG_X) /* tics beyond 1e-323 would round to 0 */

@@ -63,14 +63,15 @@ static int must_hold(const dlv_row *r)
   return r->role == DLV_ROLE_ACCURACY || r->role == DLV_ROLE_CLAIM;
 }
 
-/* The largest ulps over the rows of claim id that must hold (NaN ulps,
- * "not meaningful", are skipped). */
+/* The largest ulps over the rows of claim id that must hold and have a
+ * bound (NaN ulps, "not meaningful", and record-only rows, bound +Inf, are
+ * skipped). */
 static double worst_ulps(const dlv_rows *rows, const char *id)
 {
   double w = 0.0;
   for (size_t i = 0; i < rows->n; i++) {
     const dlv_row *r = &rows->rows[i];
-    if (in_claim(r, id) && must_hold(r) && r->ulps > w)
+    if (in_claim(r, id) && must_hold(r) && !isinf(r->bound) && r->ulps > w)
       w = r->ulps;
   }
   return w;
@@ -275,12 +276,13 @@ static void html_failures(FILE *f, const struct report *r)
       continue;
     fprintf(f, "<p class=\"failed-claim\"><b><a href=\"#claim-%s\">%s</a>"
                "</b>: verdict <span class=\"verdict %s\">%s</span>, %zu "
-               "failed rows, check exit status %d %s.<br>Repro: <code>"
+               "failed rows, check exit status %d%s%s.<br>Repro: <code>"
                "DLV_SEED=%lu ctest --test-dir build -R '^%s$' "
                "--output-on-failure</code> or <code>build/bin/dlverify "
                "--claim %s --seed %lu</code></p>\n<ul>\n",
             c->info->id, c->info->id, verdict_class(c->verdict), c->verdict,
-            c->failed, c->exit_status, c->problem, r->run->seed,
+            c->failed, c->exit_status, *c->problem ? " " : "", c->problem,
+            r->run->seed,
             c->info->check, c->info->id, r->run->seed);
     size_t k = html_failed_rows(f, r->rows, c->info->id, 5);
     if (k > 5)
@@ -321,8 +323,8 @@ static void html_run(FILE *f, const struct report *r)
   if (*r->plots->skipped)
     snprintf(buf, sizeof buf, "plots skipped: %s", r->plots->skipped);
   else
-    snprintf(buf, sizeof buf, "%zu plots drawn by gnuplot (SVG)",
-             r->plots->n);
+    snprintf(buf, sizeof buf, "%zu plot%s drawn by gnuplot (SVG)",
+             r->plots->n, r->plots->n == 1 ? "" : "s");
   html_run_row(f, "plots", buf);
   fputs("</table>\n", f);
 }
@@ -430,13 +432,28 @@ static void html_group_row(FILE *f, const struct group *g)
   fprintf(f, "<td>%s</td></tr>\n", g->not_ok ? "FAILED" : "ok");
 }
 
-/* The table of the groups whose role is in the mask (1 << role). */
+/* True when quantity contains one of the '|'-separated texts of any. */
+static int quantity_matches(const char *quantity, const char *any)
+{
+  while (*any) {
+    size_t len = strcspn(any, "|");
+    for (const char *q = quantity; *q; q++)
+      if (strncmp(q, any, len) == 0)
+        return 1;
+    any += len + (any[len] == '|');
+  }
+  return 0;
+}
+
+/* The table of the groups whose role is in the mask (1 << role) and, if
+ * only is not NULL, whose quantity matches it (quantity_matches). */
 static size_t html_groups(FILE *f, const struct group *g, size_t ng,
-                          unsigned roles, const char *cls)
+                          unsigned roles, const char *only, const char *cls)
 {
   size_t shown = 0;
   for (size_t k = 0; k < ng; k++) {
-    if (!(roles & (1u << g[k].first->role)))
+    if (!(roles & (1u << g[k].first->role)) ||
+        (only && !quantity_matches(g[k].first->quantity, only)))
       continue;
     if (shown++ == 0) {
       fprintf(f, "<table class=\"%s\">\n", cls);
@@ -602,10 +619,16 @@ static void html_claim(FILE *f, const struct report *r,
     return;
   fputs("<h3>Senses measured</h3>\n", f);
   if (!html_groups(f, g, ng, 1u << DLV_ROLE_CLAIM | 1u << DLV_ROLE_NEARBY,
-                   "senses"))
+                   NULL, "senses"))
     fputs("<p>No claim rows.</p>\n", f);
+  if (c->info->caveat != NULL) {
+    fputs("<h3>Caveat</h3>\n<p>", f);
+    html_text(f, c->info->caveat);
+    fputs("</p>\n", f);
+    html_groups(f, g, ng, ~0u, c->info->caveat_rows, "caveat");
+  }
   fputs("<h3>Errata</h3>\n", f);
-  size_t ne = html_groups(f, g, ng, 1u << DLV_ROLE_ERRATUM, "errata");
+  size_t ne = html_groups(f, g, ng, 1u << DLV_ROLE_ERRATUM, NULL, "errata");
   if (*c->info->errata) {
     fputs("<p>Printed slips that need no numbers: ", f);
     html_text(f, c->info->errata);
@@ -618,7 +641,7 @@ static void html_claim(FILE *f, const struct report *r,
              "(kernels, references and solvers against their references), "
              "%zu hold</summary>\n",
           t.total[DLV_ROLE_ACCURACY], t.held[DLV_ROLE_ACCURACY]);
-  html_groups(f, g, ng, 1u << DLV_ROLE_ACCURACY, "accuracy");
+  html_groups(f, g, ng, 1u << DLV_ROLE_ACCURACY, NULL, "accuracy");
   fputs("</details>\n</section>\n", f);
   free(g);
 }

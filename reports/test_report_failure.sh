@@ -78,6 +78,9 @@ grep -q -F 'P1' "$out/box.html" && fail "failure box lists P1, which held"
 grep -q '^P4a,REFUTED,2,1,' "$out/failed/summary.csv" || fail "summary.csv: no P4a REFUTED row"
 element "$dom" '<figure class="plot" id="plot-P1-impulse">' '</figure>' >"$out/figure.html"
 grep -q '<svg' "$out/figure.html" || fail "P1 series rows drew no plot"
+for series in 'EMA, k=4' 'window, k=4'; do
+  grep -q -F ">$series<" "$out/figure.html" || fail "P1 plot lacks the series $series"
+done
 
 run no-gnuplot DLV_GNUPLOT=/nonexistent/gnuplot
 dom=$out/no-gnuplot/dom.html
