@@ -342,7 +342,7 @@ static void write_axes(FILE *f, const dlv_plot_spec *spec,
   else if (spec->log & DLV_LOG_X) /* tics beyond 1e-323 would round to 0 */
     fputs("set autoscale xfix\n", f);
   if (spec->x_key == NULL) {
-    fprintf(f, "set xrange [-0.5:%d.5]\nset xtics rotate by -35 (", 
+    fprintf(f, "set xrange [-0.5:%d.5]\nset xtics rotate by -35 (",
             sel->ncat - 1);
     for (int c = 0; c < sel->ncat; c++) {
       fputs(c ? ", " : "", f);
@@ -399,7 +399,7 @@ static void write_plot_command(FILE *f, const dlv_plot_spec *spec,
   fputc('\n', f);
 }
 
-/* ---- running gnuplot and reading its SVG ---------------------------------- */
+/* ---- running gnuplot and reading its SVG -------------------------------- */
 
 static char *read_file(const char *path)
 {
