@@ -651,10 +651,10 @@ struct noise_stats {
   double mean[P2_M], var[P2_M], ybar[P2_M], gbar[P2_M], gmax[P2_M];
 };
 
+/* zs[i * P2_DRAWS + k] receives the ReLU input of output i at draw k. */
 static void run_noise(dlv_noise_rng *g, const struct mc_layer *L,
-                      struct noise_stats *st)
+                      struct noise_stats *st, double *zs)
 {
-  double *zs = xmalloc((size_t)P2_M * P2_DRAWS * sizeof *zs);
   double e[P2_M * P2_N], z[P2_M], y[P2_M], gk[P2_M];
   double ysum[P2_M] = {0}, zsum[P2_M] = {0}, gsum[P2_M] = {0};
   memset(st, 0, sizeof *st);
@@ -680,7 +680,49 @@ static void run_noise(dlv_noise_rng *g, const struct mc_layer *L,
     }
     st->var[i] = ss / (P2_DRAWS - 1);
   }
-  free(zs);
+}
+
+/* Series for the report's plot of the Monte Carlo mean converging (record
+ * only: bound_name "recorded (no bound)", bound +Inf, so no verdict depends
+ * on them and they are not comparisons counted in P2_K).  Per output, at
+ * N = 100 2^(j/2) draws and at P2_DRAWS: the running mean of the first N
+ * ReLU inputs against W x, and the half-width q s_N/sqrt(N) of its t band
+ * at the per-comparison level DLV_P2_ALPHA_EACH(P2_K) (q the t quantile
+ * with N - 1 degrees of freedom, s_N the two-pass sample deviation). */
+static void record_running_means(const char *test, const struct mc_layer *L,
+                                 const double *zs)
+{
+  const double alpha = DLV_P2_ALPHA_EACH(P2_K);
+  for (size_t i = 0; i < P2_M; i++) {
+    const double *z = zs + i * P2_DRAWS;
+    for (int j = 0;; j++) {
+      size_t n = (size_t)floor(100.0 * pow(2.0, j / 2.0));
+      n = n > P2_DRAWS ? P2_DRAWS : n;
+      double sum = 0.0, ss = 0.0;
+      for (size_t k = 0; k < n; k++)
+        sum += z[k];
+      double mean = sum / (double)n;
+      for (size_t k = 0; k < n; k++)
+        ss += (z[k] - mean) * (z[k] - mean);
+      double q = gsl_cdf_tdist_Qinv(alpha / 2, (double)(n - 1));
+      double hw = dlv_p2_t_halfwidth(q, sqrt(ss / (double)(n - 1)),
+                                     (double)n);
+      char shape[64];
+      snprintf(shape, sizeof shape, "a/||x||=%g m=%d n=%d N=%zu", steer[i],
+               P2_M, P2_N, n);
+      struct dlv_meas m = {"double", shape,
+                           "series: running mean of the ReLU input vs W x",
+                           "recorded (no bound)"};
+      dlv_expect_row(__FILE__, __LINE__, test, &m, mean, L->ad[i],
+                     dlv_abs_error(mean, L->a[i]), INFINITY, NAN);
+      m.quantity = "series: band half-width q s_N/sqrt(N) of the running "
+                   "mean";
+      dlv_expect_row(__FILE__, __LINE__, test, &m, hw, 0.0, 0.0, INFINITY,
+                     NAN);
+      if (n == P2_DRAWS)
+        break;
+    }
+  }
 }
 
 /* The claim.  Per output: the mean ReLU input against W x (claim), its
@@ -697,7 +739,10 @@ static void p2_mc_noise(void **state)
   dlv_noise_rng g;
   seed_noise(r, &g);
   struct noise_stats st;
-  run_noise(&g, &L, &st);
+  double *zs = xmalloc((size_t)P2_M * P2_DRAWS * sizeof *zs);
+  run_noise(&g, &L, &st, zs);
+  record_running_means(__func__, &L, zs);
+  free(zs);
   const double nn = P2_DRAWS, nu = P2_DRAWS - 1;
   const dlv_bound dot = dlv_bound_p2_dot(P2_N, 1, DLV_U_DOUBLE,
                                          DLV_ETA_DOUBLE);

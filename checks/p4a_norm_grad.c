@@ -475,6 +475,58 @@ static void p4a_claim_derivatives(void **state)
     }
 }
 
+/* Series for the report's plot of derivative error versus step (record
+ * only: bound_name "recorded (no bound)", bound +Inf, so no verdict depends
+ * on them).  At y with max|y_i| in [1, 2), d||y||/dy_j against MPFR:
+ * GSL's central difference with h = ||y|| 2^-k, k = 1 .. 52, and the
+ * complex step of the analytic twin with h = 2^-k, k = 32 .. 1074 (from
+ * 2^-32 the twin's precondition |Im S| <= 2^-30 Re S holds; below 2^-1022
+ * the imaginary part 2 h y_j is subnormal). */
+static void record_step_series(const char *test, size_t n, const double *y,
+                               double *work, size_t j, mpfr_srcptr ref)
+{
+  double nrm = NAN, exact = mpfr_get_d(ref, MPFR_RNDN);
+  assert_int_equal(dlv_nrm2_d(n, y, 1, &nrm), DLV_OK);
+  struct along a = {y, work, n, j};
+  char shape[64];
+  struct dlv_meas m = {"double", shape, "", "recorded (no bound)"};
+  for (int k = 1; k <= 52; k++) {
+    double h = ldexp(nrm, -k), fd, abserr;
+    dlv_deriv_central(norm_along, &a, 0.0, h, &fd, &abserr);
+    snprintf(shape, sizeof shape, "n=%zu j=%zu h=%.17g", n, j, h);
+    m.quantity = "series: central difference (GSL) of ||x|| vs x_j/||x||";
+    dlv_expect_row(__FILE__, __LINE__, test, &m, fd, exact,
+                   dlv_abs_error(fd, ref), INFINITY,
+                   dlv_ulp_error(fd, ref, DBL_MANT_DIG));
+  }
+  for (int k = 32; k <= 1074; k += k < 1064 ? 8 : 2) {
+    double h = ldexp(1.0, -k);
+    double cs = dlv_deriv_cstep(norm_twin, &a, 0.0, h);
+    snprintf(shape, sizeof shape, "n=%zu j=%zu h=%.17g", n, j, h);
+    m.quantity = "series: complex step of the analytic twin vs x_j/||x||";
+    dlv_expect_row(__FILE__, __LINE__, test, &m, cs, exact,
+                   dlv_abs_error(cs, ref), INFINITY,
+                   dlv_ulp_error(cs, ref, DBL_MANT_DIG));
+  }
+}
+
+static void p4a_series_step(void **state)
+{
+  (void)state;
+  static const size_t n[] = {3, 100};
+  gsl_rng *r = dlv_rng(__func__);
+  double x[100], y[100], work[100];
+  for (size_t i = 0; i < COUNT(n); i++) {
+    fill_uniform(r, x, n[i], 1.0);
+    scale_to_unit(x, y, n[i]);
+    mpfr_t *ref = dlv_mp_vec_alloc(n[i], dlv_mp_prec());
+    assert_non_null(ref);
+    assert_int_equal(dlv_ref_nrm2_grad(n[i], y, 1, ref), DLV_OK);
+    record_step_series(__func__, n[i], y, work, n[i] / 2, ref[n[i] / 2]);
+    dlv_mp_vec_free(ref, n[i]);
+  }
+}
+
 /* ---- the claim at minimizers of l + lambda ||Theta|| -------------------- */
 
 enum { MAXN = 8 };
@@ -732,6 +784,7 @@ int main(void)
       cmocka_unit_test(p4a_grad_vs_mpfr),
       cmocka_unit_test(p4a_grad_defined_errors),
       cmocka_unit_test(p4a_claim_derivatives),
+      cmocka_unit_test(p4a_series_step),
       cmocka_unit_test(p4a_stationarity_quadratic),
       cmocka_unit_test(p4a_stationarity_logistic),
       cmocka_unit_test(p4a_verdict),

@@ -1,5 +1,6 @@
 /* claims.c: the claim data (see claims.h).  Quotes are from
- * shared/exam/midterm.md, shortened with "..." and with LaTeX flattened. */
+ * shared/exam/midterm.md, shortened with "..." and with LaTeX flattened.
+ * caveat_rows holds quantity substrings separated by '|'. */
 #include <strings.h>
 
 #include "claims.h"
@@ -23,7 +24,11 @@ const dlv_claim_info dlv_claims[] = {
      "the same at test time as at training time.",
      "The training line is printed \"Theta = grad l(Theta, eps)\" (should be "
      "an update such as Theta -= eta grad l); spelling: \"withere\", \"form\", "
-     "\"expection\"."},
+     "\"expection\".",
+     "The answer is about the ReLU's input.  The ReLU's output does change: "
+     "its train-time mean is a Phi(a/s) + s phi(a/s) (s = ||x||), not "
+     "ReLU(W x), as these rows measure.",
+     "mean ReLU output|outside the output mean"},
     {"P3", "p3_conv3d",
      "3D convolution: += form, vectorized form and backpropagation",
      "L2[b,x,y,t,c] = sum_{u,v,z,c'} F[u,v,c'] * L1[b,x+u,y+v,t+z,c',c] ... "
@@ -50,7 +55,12 @@ const dlv_claim_info dlv_claims[] = {
      "The corresponding stationarity condition for L2 regularization is "
      "grad l(Theta) = -lambda' Theta. Taking lambda' = lambda/||Theta|| we "
      "get that Theta is a stationary point of both regularizations.",
-     ""},
+     "",
+     "The printed condition grad l = -lambda' Theta is that of "
+     "l + (lambda'/2)||Theta||^2.  Written l + lambda'' ||Theta||^2, the "
+     "constant is lambda'' = lambda/(2||Theta||); these rows measure that "
+     "convention (B), and that A's constant does not fit it.",
+     "B: |B with"},
     {"P4c", "p4c_zero_min",
      "Theta = 0 is a local minimum when ||grad l(0)|| < lambda",
      "c. Give the condition on grad l(Theta) at Theta = 0 such that "
@@ -60,8 +70,12 @@ const dlv_claim_info dlv_claims[] = {
      "Spelling: \"minuma\"."},
     {"P5", "p5_line_search",
      "Exact line search on a quadratic: lambda = ||g||^2 / (g . Hg)",
-     "Assume the Hessian of l(Theta) is constant ... find the step lambda "
-     "minimizing l(Theta - lambda g), using Hessian-vector products.",
+     "Assume that the Hessian of the function l(Theta) is constant ... "
+     "Suppose we are at parameter vector Theta and have measured the "
+     "gradient vector g ... and we use complex-step differentiation to "
+     "measure the Hessian-vector product g' = Hg.  Give the value of lambda "
+     "at which l(Theta - lambda g) is minimized (holding Theta and g fixed "
+     "while varying lambda).",
      "l(Theta - lambda g) = l(Theta) - lambda ||g||^2 + (1/2) lambda^2 g.Hg; "
      "setting the derivative to zero gives lambda = ||g||^2/(g.Hg).",
      "The first printed Taylor line l(Theta + dTheta) = l(Theta) + g.dTheta "

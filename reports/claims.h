@@ -13,6 +13,9 @@ typedef struct {
   const char *question; /* the exam's question, quoted */
   const char *answer;   /* the printed answer, quoted */
   const char *errata;   /* printed slips outside the numbers, or "" */
+  const char *caveat;   /* what the verdict does not say, or NULL ... */
+  const char *caveat_rows; /* ... and the rows that show it: quantity
+                              substrings separated by '|' */
 } dlv_claim_info;
 
 extern const dlv_claim_info dlv_claims[];

@@ -4,21 +4,20 @@
  * failed, 2 on a usage error (one line on stderr). */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "claims.h"
 #include "evidence.h"
+#include "plot.h"
+#include "proc.h"
 #include "report.h"
 
 #define DEFAULT_SEED 20261128UL
@@ -43,7 +42,8 @@ static void usage(FILE *f)
       "Exit status: 0 every check held, 1 a check failed, 2 usage error.\n"
       "Environment: DLV_MPFR_PREC (reference precision, >= 256 bits),\n"
       "DLV_CHECK_DIR (where the check executables are; default: beside\n"
-      "dlverify).\n",
+      "dlverify), DLV_GNUPLOT (the gnuplot that draws the plots; default:\n"
+      "gnuplot in PATH; without it the report says the plots were skipped).\n",
       f);
 }
 
@@ -174,51 +174,13 @@ static void prepare_out(const char *dir)
 static void run_check(const char *dir, const char *work, const char *log,
                       unsigned long seed, dlv_claim_result *res)
 {
-  char exe[PATH_MAX + 64], seedbuf[32];
+  char exe[PATH_MAX + 64], evid[PATH_MAX + 32], seedbuf[48];
   snprintf(exe, sizeof exe, "%s/%s", dir, res->info->check);
-  snprintf(seedbuf, sizeof seedbuf, "%lu", seed);
-  fflush(NULL);
-  pid_t pid = fork();
-  if (pid == 0) {
-    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    if (fd >= 0) {
-      dup2(fd, STDOUT_FILENO);
-      dup2(fd, STDERR_FILENO);
-      close(fd);
-    }
-    setenv("DLV_EVIDENCE_DIR", work, 1);
-    setenv("DLV_SEED", seedbuf, 1);
-    execl(exe, exe, (char *)NULL);
-    _exit(127);
-  }
-  res->exit_status = -1;
-  if (pid < 0) {
-    snprintf(res->problem, sizeof res->problem, "(cannot start: %s)",
-             strerror(errno));
-    return;
-  }
-  int status;
-  time_t start = time(NULL);
-  while (waitpid(pid, &status, WNOHANG) == 0) {
-    if (time(NULL) - start > CHECK_TIMEOUT_S) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      snprintf(res->problem, sizeof res->problem, "(timed out after %d s)",
-               CHECK_TIMEOUT_S);
-      return;
-    }
-    struct timespec ts = {0, 20 * 1000 * 1000};
-    nanosleep(&ts, NULL);
-  }
-  if (WIFEXITED(status)) {
-    res->exit_status = WEXITSTATUS(status);
-    if (res->exit_status == 127)
-      snprintf(res->problem, sizeof res->problem, "(could not execute %s)",
-               exe);
-  } else if (WIFSIGNALED(status)) {
-    snprintf(res->problem, sizeof res->problem, "(killed by signal %d)",
-             WTERMSIG(status));
-  }
+  snprintf(evid, sizeof evid, "DLV_EVIDENCE_DIR=%s", work);
+  snprintf(seedbuf, sizeof seedbuf, "DLV_SEED=%lu", seed);
+  const char *argv[] = {exe, NULL}, *env[] = {evid, seedbuf, NULL};
+  dlv_proc p = {argv, env, NULL, log, NULL, CHECK_TIMEOUT_S};
+  res->exit_status = dlv_run(&p, res->problem, sizeof res->problem);
 }
 
 /* Appends the rows of work/<claim>.csv; a missing or malformed file is
@@ -325,11 +287,18 @@ int main(int argc, char **argv)
     print_result(r);
   }
   dlv_run_info run;
-  char cmd[1024], err[256];
+  char cmd[1024], err[256], plot_log[PATH_MAX + 32];
   run_info(&o, argc, argv, &run, cmd, sizeof cmd);
-  int written = dlv_write_report(o.out, res, o.n_selected, &rows, &run, err,
-                                 sizeof err);
+  snprintf(plot_log, sizeof plot_log, "%s/logs/gnuplot.log", o.out);
+  remove(plot_log);
+  dlv_plots plots;
+  dlv_make_plots(&rows, work, plot_log, &plots);
+  if (*plots.skipped)
+    printf("plots skipped: %s\n", plots.skipped);
+  int written = dlv_write_report(o.out, res, o.n_selected, &rows, &plots,
+                                 &run, err, sizeof err);
   remove_work_dir(work);
+  dlv_plots_free(&plots);
   dlv_rows_free(&rows);
   if (written != 0) {
     fprintf(stderr, "dlverify: %s\n", err);

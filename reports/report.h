@@ -8,6 +8,7 @@
 
 #include "claims.h"
 #include "evidence.h"
+#include "plot.h"
 
 typedef struct {
   const dlv_claim_info *info;
@@ -25,10 +26,11 @@ typedef struct {
   const char *command; /* the command line that reproduces the run */
 } dlv_run_info;
 
-/* Writes summary.csv, evidence.csv and index.html into dir, each through a
- * temporary file renamed into place.  Returns 0, or -1 with a message. */
+/* Writes summary.csv, evidence.csv and index.html (with the plots' SVG
+ * inlined) into dir, each through a temporary file renamed into place.
+ * Returns 0, or -1 with a message. */
 int dlv_write_report(const char *dir, const dlv_claim_result *res, size_t n,
-                     const dlv_rows *rows, const dlv_run_info *run,
-                     char *err, size_t errlen);
+                     const dlv_rows *rows, const dlv_plots *plots,
+                     const dlv_run_info *run, char *err, size_t errlen);
 
 #endif

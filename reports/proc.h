@@ -1,0 +1,23 @@
+/* proc.h: runs a helper program (a claim check, gnuplot) with its standard
+ * streams redirected to files and a time limit. */
+#ifndef DLV_PROC_H
+#define DLV_PROC_H
+
+#include <stddef.h>
+
+typedef struct {
+  const char *const *argv; /* argv[0] is searched in PATH if it has no '/' */
+  const char *const *env;  /* "NAME=value" set in the child; NULL-ended */
+  const char *in;          /* stdin from this file, or /dev/null if NULL */
+  const char *out;         /* stdout to this file (truncated), or inherited */
+  const char *err;         /* stderr appended to this file; NULL: as out */
+  int timeout_s;           /* the program is killed after this many seconds */
+} dlv_proc;
+
+/* Runs p and waits.  Returns the exit status 0..255 (127: the program
+ * could not be executed), or -1 when it could not start, was killed by a
+ * signal or timed out; problem (size bytes) then says why, in
+ * parentheses, and is "" otherwise. */
+int dlv_run(const dlv_proc *p, char *problem, size_t size);
+
+#endif
