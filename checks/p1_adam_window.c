@@ -622,6 +622,32 @@ static void window_impulse(int is_float, size_t k, size_t len, double *w)
   free(buf);
 }
 
+/* Per-step rows for the report's plot (double, at log-spaced i): the EMA
+ * weight w_i against MPFR within its propagated bound e_i, and the
+ * window's weights 1/k for i <= k. */
+static void impulse_series(const char *test, size_t k, const double *w,
+                           const double *e, mpfr_t *exact, size_t len,
+                           const double *ww, mpfr_t *wex)
+{
+  char shape[48];
+  for (size_t i = 1; i <= len; i = i < 4 ? i + 1 : i + i / 3) {
+    snprintf(shape, sizeof shape, "k=%zu i=%zu", k, i);
+    struct dlv_meas m = {"double", shape, "EMA impulse response",
+                         "ema_d propagated"};
+    dlv_expect_row(__FILE__, __LINE__, test, &m, w[i - 1],
+                   mpfr_get_d(exact[i - 1], MPFR_RNDN),
+                   dlv_abs_error(w[i - 1], exact[i - 1]), e[i - 1], NAN);
+    if (i > k)
+      continue;
+    m.quantity = "window impulse response";
+    m.bound_name = "window_mean_d";
+    double bound = dlv_bound_window_mean(0, k, 3 * k, 1.0 / (double)k, 1.0);
+    dlv_expect_row(__FILE__, __LINE__, test, &m, ww[i - 1],
+                   mpfr_get_d(wex[i - 1], MPFR_RNDN),
+                   dlv_abs_error(ww[i - 1], wex[i - 1]), bound, NAN);
+  }
+}
+
 /* Impulse responses against MPFR: EMA (1 - b) b^(i-1) for i up to 20k
  * (bound: EMA error propagated), window 1/k then 0 (window_mean); and the
  * claim: the weight on the newest point, EMA kernel against window kernel. */
@@ -665,6 +691,8 @@ static void p1_claim_newest_weight(void **state)
       record_worst(__func__, is_float, shape,
                    "window impulse response vs 1/k (then 0)",
                    is_float ? "window_mean_s" : "window_mean_d", ww, wex, wwo);
+      if (!is_float && (k == 10 || k == 100))
+        impulse_series(__func__, k, w, e, exact, len, ww, wex);
       /* The claim: equal weight on the newest point. */
       snprintf(shape, sizeof shape, "k=%zu b1=fl(1-1/k)", k);
       struct dlv_meas mc = {dtype_name(is_float), shape,

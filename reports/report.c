@@ -219,7 +219,7 @@ static void html_head(FILE *f, const struct report *r)
   if (nf)
     fprintf(f, "%zu of %zu claims FAILED", nf, r->n);
   else
-    fprintf(f, "%zu claims, every check held", r->n);
+    fprintf(f, "%zu claim%s, every check held", r->n, r->n == 1 ? "" : "s");
   fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n"
              "<h1>dlverify report</h1>\n<p class=\"status\" id=\"status\">",
           css);
@@ -228,7 +228,8 @@ static void html_head(FILE *f, const struct report *r)
                "checks</span> (listed first, below).",
             nf, r->n);
   else
-    fprintf(f, "%zu claims verified; every check held.", r->n);
+    fprintf(f, "%zu claim%s verified; every check held.", r->n,
+            r->n == 1 ? "" : "s");
   fputs("</p>\n", f);
 }
 
