@@ -4,7 +4,6 @@
  * failed, 2 on a usage error (one line on stderr). */
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,10 +17,9 @@
 #include "evidence.h"
 #include "plot.h"
 #include "proc.h"
+#include "options.h"
 #include "report.h"
 
-#define DEFAULT_SEED 20261128UL
-#define DEFAULT_OUT "report"
 #define CHECK_TIMEOUT_S 1200 /* a check that runs longer is stopped */
 
 static void usage(FILE *f)
@@ -49,74 +47,14 @@ static void usage(FILE *f)
 
 static void die_usage(const char *fmt, ...)
 {
+  char msg[1024];
   va_list ap;
   va_start(ap, fmt);
-  fputs("dlverify: ", stderr);
-  vfprintf(stderr, fmt, ap);
-  fputs(" (try --help)\n", stderr);
+  vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
+  dlv_one_line(msg);
+  fprintf(stderr, "dlverify: %s (try --help)\n", msg);
   exit(2);
-}
-
-struct options {
-  const dlv_claim_info *selected[16];
-  size_t n_selected;
-  unsigned long seed;
-  const char *out;
-  int list;
-};
-
-static unsigned long parse_seed(const char *s)
-{
-  char *end;
-  errno = 0;
-  unsigned long v = strtoul(s, &end, 10);
-  if (*s == '\0' || *s == '-' || *end != '\0' || errno != 0)
-    die_usage("--seed %s: not a decimal unsigned integer", s);
-  return v;
-}
-
-static void select_claim(struct options *o, const char *id)
-{
-  const dlv_claim_info *c = dlv_find_claim(id);
-  if (c == NULL)
-    die_usage("--claim %s: unknown claim", id);
-  for (size_t i = 0; i < o->n_selected; i++)
-    if (o->selected[i] == c)
-      return;
-  o->selected[o->n_selected++] = c;
-}
-
-static struct options parse_args(int argc, char **argv)
-{
-  static const struct option longopts[] = {
-      {"claim", required_argument, NULL, 'c'},
-      {"seed", required_argument, NULL, 's'},
-      {"out", required_argument, NULL, 'o'},
-      {"list", no_argument, NULL, 'l'},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
-  struct options o = {.seed = DEFAULT_SEED, .out = DEFAULT_OUT};
-  opterr = 0;
-  int opt;
-  while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1)
-    switch (opt) {
-    case 'c': select_claim(&o, optarg); break;
-    case 's': o.seed = parse_seed(optarg); break;
-    case 'o':
-      if (*optarg == '\0')
-        die_usage("--out: empty directory name");
-      o.out = optarg;
-      break;
-    case 'l': o.list = 1; break;
-    case 'h': usage(stdout); exit(0);
-    default:
-      die_usage("%s: %s", argv[optind - 1],
-                optopt ? "missing argument" : "unknown option");
-    }
-  if (optind < argc)
-    die_usage("%s: unexpected argument", argv[optind]);
-  return o;
 }
 
 /* The directory holding the check executables. */
@@ -225,7 +163,7 @@ static void print_result(const dlv_claim_result *r)
   fflush(stdout);
 }
 
-static void run_info(const struct options *o, int argc, char **argv,
+static void run_info(const dlv_options *o, int argc, char **argv,
                      dlv_run_info *run, char *cmd, size_t cmdlen)
 {
   run->seed = o->seed;
@@ -244,7 +182,14 @@ static void run_info(const struct options *o, int argc, char **argv,
 
 int main(int argc, char **argv)
 {
-  struct options o = parse_args(argc, argv);
+  dlv_options o;
+  char usage_err[256];
+  if (dlv_parse_options(argc, argv, &o, usage_err, sizeof usage_err) != 0)
+    die_usage("%s", usage_err);
+  if (o.help) {
+    usage(stdout);
+    return 0;
+  }
   char dir[PATH_MAX];
   check_dir(dir, sizeof dir);
   if (o.list) {

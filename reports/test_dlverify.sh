@@ -32,6 +32,7 @@ usage_error --out /proc/no/such/dir
 usage_error --no-such-option
 usage_error --claim
 usage_error stray-argument
+usage_error "$(printf 'two\nlines')"
 test -e "$out/x" && fail "a usage error wrote $out/x"
 "$dlv" --help | grep -q '^Usage: dlverify' || fail "--help prints no usage"
 echo "dlverify contract: 1 passed, 0 failed"

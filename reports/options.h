@@ -1,0 +1,30 @@
+/* options.h: dlverify's command line, parsed without side effects (no
+ * exit, no output) so that the parser can be tested and fuzzed. */
+#ifndef DLV_OPTIONS_H
+#define DLV_OPTIONS_H
+
+#include <stddef.h>
+
+#include "claims.h"
+
+#define DLV_DEFAULT_SEED 20261128UL
+#define DLV_DEFAULT_OUT "report"
+
+typedef struct {
+  const dlv_claim_info *selected[32]; /* each claim at most once */
+  size_t n_selected;
+  unsigned long seed;
+  const char *out;
+  int list, help;
+} dlv_options;
+
+/* Fills *o from argv.  Returns 0, or 2 (a usage error) with a one-line
+ * message in err. */
+int dlv_parse_options(int argc, char **argv, dlv_options *o, char *err,
+                      size_t errlen);
+
+/* Replaces control characters (line breaks included) by '?', so that a
+ * message quoting user input stays on one line. */
+void dlv_one_line(char *s);
+
+#endif
