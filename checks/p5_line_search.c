@@ -1166,6 +1166,26 @@ static void p5_nonpositive_curvature(void **state)
   free(p);
 }
 
+/* The curvature guard at its documented threshold (hvp.h): g = (1, 1),
+ * hg = (1, -(1 - k 2^-53)), exact operands (hg_err = 0), so the computed
+ * g.Hg = k 2^-53 exactly (Sterbenz) and the guard is gamma_2 (2 - k 2^-53)
+ * (1 + O(u)) = 4 2^-53 (1 + O(2^-50)).  k = 3 lies below it (DLV_EDOM: the
+ * sign is not resolved), k = 5 above it (accepted). */
+static void guard_threshold(void)
+{
+  const double g[2] = {1.0, 1.0};
+  const double below[2] = {1.0, -(1.0 - 3 * 0x1p-53)};
+  const double above[2] = {1.0, -(1.0 - 5 * 0x1p-53)};
+  double lam = -1.0;
+  struct dlv_meas m = {"double", "linesearch n=2",
+                       "g.Hg = 3 2^-53 below its bound 4 2^-53: rejected",
+                       "exact status"};
+  DLV_EXPECT_STATUS(&m, dlv_linesearch_step(2, g, below, 0.0, &lam),
+                    DLV_EDOM);
+  m.quantity = "g.Hg = 5 2^-53 above its bound 4 2^-53: accepted";
+  DLV_EXPECT_STATUS(&m, dlv_linesearch_step(2, g, above, 0.0, &lam), DLV_OK);
+}
+
 /* Arguments: NULL, n = 0, a bad hg_err, NaN, overflow; the HVP kernels'
  * NaN, step and domain errors; outputs untouched on error. */
 static void p5_argument_errors(void **state)
@@ -1196,6 +1216,7 @@ static void p5_argument_errors(void **state)
   struct dlv_meas m = {"double", "linesearch", "lambda untouched",
                        "exact (bitwise)"};
   DLV_EXPECT_SAME(&m, lam, -1.0);
+  guard_threshold();
   dlv_closs loss = dlv_closs_of_norm(2);
   double th[2] = {3.0, 4.0}, v[2] = {1.0, 0.0}, hv[2] = {-7.0, -7.0};
   double zero[2] = {0.0, 0.0};
