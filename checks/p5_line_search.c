@@ -1188,6 +1188,41 @@ static void guard_threshold(void)
 
 /* Arguments: NULL, n = 0, a bad hg_err, NaN, overflow; the HVP kernels'
  * NaN, step and domain errors; outputs untouched on error. */
+/* The step convention of hvp.h, checked against its statement rather than
+ * through the checks above (which take t from dlv_hvp_step itself): t is a
+ * power of two within a factor 4 of h s / ||v||, s = ||Theta|| (1 at 0).
+ * Theta and v are Pythagorean pairs (3, 4) 2^k, so s and ||v|| are 5 2^k
+ * exactly and q = t ||v|| / (h s) is formed with three roundings, 3u
+ * relative, against the bounds 1/4 and 4 of the convention (the exact q
+ * lies in (1/4, 2)). */
+static void p5_step_convention(void **state)
+{
+  (void)state;
+  static const int kt[] = {-300, 0, 40}, kv[] = {-60, 0, 30};
+  static const double hs[] = {1e-20, 0x1p-26, 1.0};
+  for (size_t a = 0; a <= COUNT(kt); a++)
+    for (size_t b = 0; b < COUNT(kv); b++)
+      for (size_t c = 0; c < COUNT(hs); c++) {
+        /* a == COUNT(kt): Theta = 0, where s = 1 */
+        double sc = a < COUNT(kt) ? ldexp(1.0, kt[a]) : 0.0;
+        double th[2] = {3.0 * sc, 4.0 * sc};
+        double v[2] = {ldexp(3.0, kv[b]), ldexp(4.0, kv[b])}, t = NAN;
+        double s = a < COUNT(kt) ? 5.0 * sc : 1.0, nv = ldexp(5.0, kv[b]);
+        int st = dlv_hvp_step(2, th, v, hs[c], &t);
+        int e;
+        double q = t * nv / (hs[c] * s);
+        char shape[80];
+        snprintf(shape, sizeof shape, "||Theta||=%g ||v||=%g h=%g", s, nv,
+                 hs[c]);
+        struct dlv_meas m = {"double", shape,
+                             "t ||v|| / (h s), t a power of two (value q)",
+                             "hvp.h convention: 1/4 < q < 4"};
+        DLV_EXPECT_TRUE(&m, q, 1.0,
+                        st == DLV_OK && frexp(t, &e) == 0.5 && q > 0.25 &&
+                            q < 4.0);
+      }
+}
+
 static void p5_argument_errors(void **state)
 {
   (void)state;
@@ -1333,6 +1368,7 @@ int main(void)
       cmocka_unit_test(p5_exact_values),
       cmocka_unit_test(p5_newton_gap),
       cmocka_unit_test(p5_nonpositive_curvature),
+      cmocka_unit_test(p5_step_convention),
       cmocka_unit_test(p5_argument_errors),
       cmocka_unit_test(p5_nonanalytic_detected),
       cmocka_unit_test(p5_verdict),
