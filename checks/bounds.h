@@ -579,6 +579,18 @@ static inline dlv_bound_prox dlv_bound_prox_group_s(size_t n)
                           DLV_ETA_FLOAT};
 }
 
+/* The same when the computed norm is exact, N^ = N (the caller measures
+ * it, e.g. Pythagorean tuples, whose squares, sum and root are exact):
+ * beta = e = 0, so the zero branch is taken exactly when s = 0 (out = +0,
+ * no error) and the other has s^ = s (1 + th_2), out_i = s^ v_i (1 + th_1):
+ * |out_i - exact_i| <= gamma_3 |exact_i| + abs, no |v_i| term.  This is
+ * what (N - tau) / N buys over 1 - tau/N, whose rounded quotient leaves an
+ * absolute error u in s however small s is. */
+static inline dlv_bound_prox dlv_bound_prox_exact_norm_d(void)
+{
+  return dlv__bound_prox(0.0);
+}
+
 static inline double dlv_bound_prox_at(dlv_bound_prox b, double v_abs,
                                        double exact_abs)
 {

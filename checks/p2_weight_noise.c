@@ -467,6 +467,28 @@ static void p2_generator_s(void **state)
   free(v), free(f);
 }
 
+/* The generator is xoshiro256** itself, not merely a good generator: from
+ * the state {1, 2, 3, 4} its first ten 64-bit outputs are the published
+ * vector of the reference implementation (as in the test `reference` of the
+ * rand_xoshiro crate), so each uniform is (output >> 11) 2^-53, exactly. */
+static void p2_generator_known_answer(void **state)
+{
+  (void)state;
+  static const uint64_t ref[] = {
+      11520u, 0u, 1509978240u, 1215971899390074240u,
+      1216172134540287360u, 607988272756665600u, 16172922978634559625u,
+      8476171486693032832u, 10595114339597558777u, 2904607092377533576u};
+  dlv_noise_rng g = {{1, 2, 3, 4}};
+  struct dlv_meas m = {"double", "state {1,2,3,4}", NULL, "exact (bitwise)"};
+  for (size_t k = 0; k < COUNT(ref); k++) {
+    char what[64];
+    snprintf(what, sizeof what, "xoshiro256** uniform %zu vs reference", k);
+    m.quantity = what;
+    DLV_EXPECT_SAME(&m, dlv_noise_uniform(&g),
+                    (double)(ref[k] >> 11) * 0x1p-53);
+  }
+}
+
 /* The fraction of ones among P2_GEN Bernoulli(p) draws, within McDiarmid's
  * interval (c_k = 1/n). */
 static void p2_bernoulli(void **state)
@@ -889,6 +911,7 @@ int main(void)
       cmocka_unit_test(p2_defined_errors),
       cmocka_unit_test(p2_generator_d),
       cmocka_unit_test(p2_generator_s),
+      cmocka_unit_test(p2_generator_known_answer),
       cmocka_unit_test(p2_bernoulli),
       cmocka_unit_test(p2_closed_form_vs_quadrature),
       cmocka_unit_test(p2_mc_noise),

@@ -495,6 +495,26 @@ static void p4b_logistic(void **state)
   }
 }
 /* The verdict, computed from every row above. */
+/* The logistic value at a margin of -800, where e^800 overflows: with one
+ * sample (x = 1, y = 1, theta = -800) the loss is softplus(800) = 800 +
+ * log(1 + e^-800), and e^-800 ~ 3.7e-348 lies below half the smallest
+ * subnormal, so the true value rounds to 800 and the kernel's
+ * 800 + log1p(exp(-800)) = 800 + 0 gives it exactly (any faithful exp of
+ * -800 is 0 or 2^-1074, and 800 + 2^-1074 rounds to 800). */
+static void p4b_logistic_large_margin(void **state)
+{
+  (void)state;
+  const double x = 1.0, y = 1.0, theta = -800.0;
+  dlv_logistic d = {1, 1, &x, &y};
+  double value = NAN;
+  struct dlv_meas m = {"double", "m=1 n=1 margin -800",
+                       "logistic value softplus(800) vs 800", "exact status"};
+  DLV_EXPECT_STATUS(&m, dlv_loss_logistic_d(&d, &theta, &value, NULL),
+                    DLV_OK);
+  m.bound_name = "exact (bitwise)";
+  DLV_EXPECT_SAME(&m, value, 800.0);
+}
+
 static void p4b_verdict(void **state)
 {
   (void)state;
@@ -518,6 +538,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(p4b_quadratic),
       cmocka_unit_test(p4b_logistic),
+      cmocka_unit_test(p4b_logistic_large_margin),
       cmocka_unit_test(p4b_verdict),
   };
   return cmocka_run_group_tests_name("P4b", tests, setup, teardown);

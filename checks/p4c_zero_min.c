@@ -53,7 +53,7 @@ enum { MAXN = 8, SWEEP = 40, NDIR = 25 };
 static void record_prox(const char *test, const char *dtype,
                         const char *shape, size_t n, const double *v,
                         double tau, const double *out, dlv_bound_prox b,
-                        int digits)
+                        const char *bound_name, int digits)
 {
   mpfr_t *ref = dlv_mp_vec_alloc(n, dlv_mp_prec());
   assert_non_null(ref);
@@ -71,8 +71,7 @@ static void record_prox(const char *test, const char *dtype,
     }
   }
   struct dlv_meas m = {dtype, shape, "worst prox entry vs MPFR",
-                       digits == DBL_MANT_DIG ? "prox_group_d"
-                                              : "prox_group_s"};
+                       bound_name};
   double err = dlv_abs_error(out[worst], ref[worst]);
   dlv_expect_row(__FILE__, __LINE__, test, &m, out[worst],
                  mpfr_get_d(ref[worst], MPFR_RNDN), err, worst_bound,
@@ -92,8 +91,9 @@ static void record_prox(const char *test, const char *dtype,
   dlv_mp_vec_free(ref, n);
 }
 
-static void prox_d_case(const char *test, size_t n, const double *v,
-                        double tau, const char *what)
+static void prox_d_case_bound(const char *test, size_t n, const double *v,
+                              double tau, const char *what, dlv_bound_prox b,
+                              const char *bound_name)
 {
   char shape[64];
   snprintf(shape, sizeof shape, "n=%zu %s", n, what);
@@ -102,9 +102,16 @@ static void prox_d_case(const char *test, size_t n, const double *v,
   struct dlv_meas ms = {"double", shape, "prox status", "exact status"};
   dlv_expect_status(__FILE__, __LINE__, test, &ms,
                     dlv_prox_group_d(n, v, 1, tau, out, 1), DLV_OK);
-  record_prox(test, "double", shape, n, v, tau, out,
-              dlv_bound_prox_group_d(n), DBL_MANT_DIG);
+  record_prox(test, "double", shape, n, v, tau, out, b, bound_name,
+              DBL_MANT_DIG);
   free(out);
+}
+
+static void prox_d_case(const char *test, size_t n, const double *v,
+                        double tau, const char *what)
+{
+  prox_d_case_bound(test, n, v, tau, what, dlv_bound_prox_group_d(n),
+                    "prox_group_d");
 }
 
 static void prox_s_case(const char *test, size_t n, const float *v,
@@ -123,7 +130,7 @@ static void prox_s_case(const char *test, size_t n, const float *v,
     vd[n + i] = out[i];
   }
   record_prox(test, "float", shape, n, vd, tau, vd + n,
-              dlv_bound_prox_group_s(n), FLT_MANT_DIG);
+              dlv_bound_prox_group_s(n), "prox_group_s", FLT_MANT_DIG);
   free(vd);
   free(out);
 }
@@ -183,9 +190,19 @@ static void threshold_cases_d(const char *test, const double *tp, int k)
   char what[64];
   const double taus[] = {c, nextafter(c, 0.0), nextafter(c, INFINITY)};
   const char *names[] = {"tau=||v||", "tau=||v||-1ulp", "tau=||v||+1ulp"};
+  /* The squares, their sum and its root are exact for these tuples, so the
+   * computed norm is c (measured here) and the tight bound applies. */
+  double nrm;
+  assert_int_equal(dlv_nrm2_d(n, v, 1, &nrm), DLV_OK);
+  snprintf(what, sizeof what, "tuple c=%g*2^%d", tp[3], k);
+  struct dlv_meas mn = {"double", what,
+                        "computed ||v|| equals c (premise of prox_exact_norm)",
+                        "exact (bitwise)"};
+  dlv_expect_same(__FILE__, __LINE__, test, &mn, nrm, c);
   for (size_t j = 0; j < 3; j++) {
     snprintf(what, sizeof what, "tuple c=%g*2^%d %s", tp[3], k, names[j]);
-    prox_d_case(test, n, v, taus[j], what);
+    prox_d_case_bound(test, n, v, taus[j], what,
+                      dlv_bound_prox_exact_norm_d(), "prox_exact_norm_d");
   }
   const double v0 = v[0];
   const double bumps[] = {nextafter(v0, 0.0), nextafter(v0, 2.0 * v0)};
@@ -223,6 +240,11 @@ static void threshold_cases_s(const char *test, const double *tp, int k)
 static void p4c_prox_threshold(void **state)
 {
   (void)state;
+  /* v = 0: the prox is +0 for every tau >= 0, tau = 0 included (N = tau = 0
+   * must take the zero branch, not 0/0). */
+  const double vzero[3] = {0.0, -0.0, 0.0};
+  prox_d_case(__func__, 3, vzero, 0.0, "v=0 tau=0");
+  prox_d_case(__func__, 3, vzero, 1.0, "v=0 tau=1");
   static const int kd[] = {-900, -20, 0, 20, 900};
   static const int ks[] = {-60, 0, 60};
   for (size_t t = 0; t < COUNT(tuples); t++) {
@@ -484,6 +506,27 @@ static int is_exact_zero(const double *x, size_t n)
   return 1;
 }
 
+/* At r <= 1 the prox step at 0 is exactly 0 (measured in convex_point), so
+ * 0 is a fixed point: the solver started there with tol = 0 has
+ * ||G_t(0)|| = 0 <= 0 scale and stops after one iteration, at exactly 0. */
+static void fixed_point_stop(const char *test, const struct smooth *p,
+                             const char *what)
+{
+  double theta[MAXN] = {0}, work[3 * MAXN];
+  dlv_pg_opts o = {p->step, 0.0, 3};
+  dlv_pg_info info;
+  assert_int_equal(dlv_prox_grad_d(p->n, p->loss, (void *)p->ctx, p->lambda,
+                                   &o, theta, work, &info),
+                   DLV_OK);
+  struct dlv_meas m = {"double", what,
+                       "tol = 0 from the fixed point 0: stops after 1 "
+                       "iteration at 0 (value iters)",
+                       "exact (converged, iters = 1, Theta = +0)"};
+  dlv_expect_true(__FILE__, __LINE__, test, &m, (double)info.iters, 1.0,
+                  info.converged && info.iters == 1 &&
+                      is_exact_zero(theta, p->n));
+}
+
 /* One convex sweep point: solve from theta0 and judge. */
 static void convex_point(const char *test, const struct smooth *p, double r,
                          const double *theta0, const char *what)
@@ -521,6 +564,8 @@ static void convex_point(const char *test, const struct smooth *p, double r,
   m.quantity = "prox step at 0 exactly 0 iff r <= 1 (0 is a fixed point)";
   dlv_expect_true(__FILE__, __LINE__, test, &m,
                   r, r, is_exact_zero(v, p->n) == (r <= 1.0));
+  if (r <= 1.0 && is_exact_zero(v, p->n))
+    fixed_point_stop(test, p, what);
   if (zero_min)
     return;
   double st = exact_stationarity(p, theta);

@@ -1166,8 +1166,65 @@ static void p5_nonpositive_curvature(void **state)
   free(p);
 }
 
+/* The curvature guard at its documented threshold (hvp.h): g = (1, 1),
+ * hg = (1, -(1 - k 2^-53)), exact operands (hg_err = 0), so the computed
+ * g.Hg = k 2^-53 exactly (Sterbenz) and the guard is gamma_2 (2 - k 2^-53)
+ * (1 + O(u)) = 4 2^-53 (1 + O(2^-50)).  k = 3 lies below it (DLV_EDOM: the
+ * sign is not resolved), k = 5 above it (accepted).  The maxima of g and
+ * Hg are 1, so a power-of-two prescaling of them changes nothing. */
+static void p5_curvature_guard(void **state)
+{
+  (void)state;
+  const double g[2] = {1.0, 1.0};
+  const double below[2] = {1.0, -(1.0 - 3 * 0x1p-53)};
+  const double above[2] = {1.0, -(1.0 - 5 * 0x1p-53)};
+  double lam = -1.0;
+  struct dlv_meas m = {"double", "linesearch n=2",
+                       "g.Hg = 3 2^-53 below its bound 4 2^-53: rejected",
+                       "exact status"};
+  DLV_EXPECT_STATUS(&m, dlv_linesearch_step(2, g, below, 0.0, &lam),
+                    DLV_EDOM);
+  m.quantity = "g.Hg = 5 2^-53 above its bound 4 2^-53: accepted";
+  DLV_EXPECT_STATUS(&m, dlv_linesearch_step(2, g, above, 0.0, &lam), DLV_OK);
+}
+
 /* Arguments: NULL, n = 0, a bad hg_err, NaN, overflow; the HVP kernels'
  * NaN, step and domain errors; outputs untouched on error. */
+/* The step convention of hvp.h, checked against its statement rather than
+ * through the checks above (which take t from dlv_hvp_step itself): t is a
+ * power of two within a factor 4 of h s / ||v||, s = ||Theta|| (1 at 0).
+ * Theta and v are Pythagorean pairs (3, 4) 2^k, so s and ||v|| are 5 2^k
+ * exactly and q = t ||v|| / (h s) is formed with three roundings, 3u
+ * relative, against the bounds 1/4 and 4 of the convention (the exact q
+ * lies in (1/4, 2)). */
+static void p5_step_convention(void **state)
+{
+  (void)state;
+  static const int kt[] = {-300, 0, 40}, kv[] = {-60, 0, 30};
+  static const double hs[] = {1e-20, 0x1p-26, 1.0};
+  for (size_t a = 0; a <= COUNT(kt); a++)
+    for (size_t b = 0; b < COUNT(kv); b++)
+      for (size_t c = 0; c < COUNT(hs); c++) {
+        /* a == COUNT(kt): Theta = 0, where s = 1 */
+        double sc = a < COUNT(kt) ? ldexp(1.0, kt[a]) : 0.0;
+        double th[2] = {3.0 * sc, 4.0 * sc};
+        double v[2] = {ldexp(3.0, kv[b]), ldexp(4.0, kv[b])}, t = NAN;
+        double s = a < COUNT(kt) ? 5.0 * sc : 1.0, nv = ldexp(5.0, kv[b]);
+        int st = dlv_hvp_step(2, th, v, hs[c], &t);
+        int e;
+        double q = t * nv / (hs[c] * s);
+        char shape[80];
+        snprintf(shape, sizeof shape, "||Theta||=%g ||v||=%g h=%g", s, nv,
+                 hs[c]);
+        struct dlv_meas m = {"double", shape,
+                             "t ||v|| / (h s), t a power of two (value q)",
+                             "hvp.h convention: 1/4 < q < 4"};
+        DLV_EXPECT_TRUE(&m, q, 1.0,
+                        st == DLV_OK && frexp(t, &e) == 0.5 && q > 0.25 &&
+                            q < 4.0);
+      }
+}
+
 static void p5_argument_errors(void **state)
 {
   (void)state;
@@ -1322,6 +1379,8 @@ int main(void)
       cmocka_unit_test(p5_exact_values),
       cmocka_unit_test(p5_newton_gap),
       cmocka_unit_test(p5_nonpositive_curvature),
+      cmocka_unit_test(p5_step_convention),
+      cmocka_unit_test(p5_curvature_guard),
       cmocka_unit_test(p5_argument_errors),
       cmocka_unit_test(p5_nonanalytic_detected),
       cmocka_unit_test(p5_verdict),

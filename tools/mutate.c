@@ -21,7 +21,11 @@
 #include <string.h>
 #include <sys/wait.h>
 
-enum { FIELD = 1024, MAXM = 256 };
+/* CHECK_TIMEOUT: seconds one claim check may take under a mutant (a check
+ * takes under 60 s unmutated; a mutant that loops forever is killed by the
+ * timeout, which ctest reports as a failure, instead of stalling the run
+ * for ctest's default 1500 s per check). */
+enum { FIELD = 1024, MAXM = 256, CHECK_TIMEOUT = 300 };
 
 typedef struct {
   char id[64], file[256], find[FIELD], replace[FIELD], tests[128];
@@ -142,12 +146,20 @@ static void parse_catalogue(const char *path)
 }
 
 /* Runs a shell command quietly (output appended to log); returns its
- * exit status, or -1. */
+ * exit status, or -1.  A shell killed by a signal (Ctrl-C, kill, the OOM
+ * killer: system() ignores SIGINT in the caller meanwhile) stops the run
+ * with the tree restored: WEXITSTATUS of a signalled status is 0, which
+ * would count a killed build as compiled and killed checks as passed. */
 static int run(const char *cmd, const char *log)
 {
   char full[8192];
   snprintf(full, sizeof full, "%s >>'%s' 2>&1", cmd, log);
   int st = system(full);
+  if (st != -1 && WIFSIGNALED(st)) {
+    restore();
+    fprintf(stderr, "mutate: interrupted by signal %d\n", WTERMSIG(st));
+    exit(2);
+  }
   return st == -1 ? -1 : WEXITSTATUS(st);
 }
 
@@ -172,8 +184,13 @@ static void try_mutant(mutant *m, const char *src, const char *build,
   memcpy(mut + pre, m->replace, rlen);
   memcpy(mut + pre + rlen, hit + flen, active_len - pre - flen + 1);
   active_text = text;
-  write_file(active_path, mut, n);
+  int written = write_file(active_path, mut, n);
   free(mut);
+  if (written != 0) { /* an unapplied mutant would pass as a survivor */
+    restore();
+    fprintf(stderr, "mutate: cannot write %s\n", active_path);
+    exit(2);
+  }
   char cmd[4096];
   snprintf(cmd, sizeof cmd, "cmake --build '%s' -j2", build);
   if (run(cmd, log) != 0) {
@@ -181,12 +198,15 @@ static void try_mutant(mutant *m, const char *src, const char *build,
     m->killed_by = "does not compile";
   } else {
     snprintf(cmd, sizeof cmd,
-             "ctest --test-dir '%s' -L claim -R '%s' --stop-on-failure",
-             build, m->tests);
+             "ctest --test-dir '%s' -L claim -R '%s' --stop-on-failure "
+             "--timeout %d",
+             build, m->tests, CHECK_TIMEOUT);
     int st = run(cmd, log);
     m->killed_by = "targeted checks";
     if (st == 0) {
-      snprintf(cmd, sizeof cmd, "ctest --test-dir '%s' -L claim -j2", build);
+      snprintf(cmd, sizeof cmd,
+               "ctest --test-dir '%s' -L claim -j2 --timeout %d", build,
+               CHECK_TIMEOUT);
       st = run(cmd, log);
       m->killed_by = "all claim checks";
     }
