@@ -6,7 +6,7 @@
 
 #include "evidence.h"
 
-enum { NFIELDS = 16, FIELD_MAX = 256 };
+enum { NFIELDS = 16, FIELD_MAX = DLV_CSV_FIELD_MAX };
 
 static const char *const role_names[] = {"accuracy", "claim", "nearby",
                                          "erratum"};
@@ -89,9 +89,7 @@ void dlv_csv_row(FILE *f, const dlv_row *r)
   fprintf(f, ",%d,%d\r\n", r->holds, r->ok);
 }
 
-/* Reads one RFC 4180 record into fields; returns the number of fields,
- * 0 at end of file, -1 when a field is too long or a quote is unclosed. */
-static int read_record(FILE *f, char fields[NFIELDS][FIELD_MAX])
+int dlv_csv_read_record(FILE *f, char (*fields)[DLV_CSV_FIELD_MAX], int max)
 {
   int nf = 0, c = fgetc(f);
   if (c == EOF)
@@ -114,12 +112,10 @@ static int read_record(FILE *f, char fields[NFIELDS][FIELD_MAX])
         }
       } else if (!quoted && (c == ',' || c == '\r' || c == '\n' || c == EOF))
         break;
-      if (nf < NFIELDS && len + 1 < FIELD_MAX)
-        fields[nf][len++] = (char)c;
-      else if (nf < NFIELDS)
-        return -1;
+      if (nf < max && len + 1 < FIELD_MAX)
+        fields[nf][len++] = (char)c; /* longer fields are truncated */
     }
-    if (nf < NFIELDS)
+    if (nf < max)
       fields[nf][len] = '\0';
     nf++;
     if (c != ',') {
@@ -187,13 +183,13 @@ static int row_from_fields(char fld[NFIELDS][FIELD_MAX], dlv_row *r)
 int dlv_csv_read(FILE *f, dlv_rows *rows, char *err, size_t errlen)
 {
   static char fields[NFIELDS][FIELD_MAX];
-  int nf = read_record(f, fields);
+  int nf = dlv_csv_read_record(f, fields, NFIELDS);
   if (nf != NFIELDS || strcmp(fields[0], "claim") != 0) {
     snprintf(err, errlen, "line 1: not an evidence header");
     return -1;
   }
   for (size_t line = 2;; line++) {
-    nf = read_record(f, fields);
+    nf = dlv_csv_read_record(f, fields, NFIELDS);
     if (nf == 0)
       return 0;
     dlv_row r;

@@ -57,6 +57,13 @@ void dlv_csv_field(FILE *f, const char *s);
 /* Copies src into dst[size], truncating; dst is always terminated. */
 void dlv_copy_text(char *dst, size_t size, const char *src);
 
+/* Reads one RFC 4180 record into at most max fields of
+ * DLV_CSV_FIELD_MAX bytes (longer fields are truncated); returns the number
+ * of fields in the record (may exceed max: the extra ones are dropped), 0
+ * at end of file, -1 when a quote is unclosed or stray. */
+#define DLV_CSV_FIELD_MAX 256
+int dlv_csv_read_record(FILE *f, char (*fields)[DLV_CSV_FIELD_MAX], int max);
+
 /* Reads rows written by dlv_csv_row (after the header) and appends them.
  * Returns 0, or -1 with a message in err (size errlen) on a malformed file. */
 int dlv_csv_read(FILE *f, dlv_rows *rows, char *err, size_t errlen);

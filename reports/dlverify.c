@@ -234,6 +234,7 @@ int main(int argc, char **argv)
   dlv_run_info run;
   char cmd[1024], err[256], plot_log[PATH_MAX + 32];
   run_info(&o, argc, argv, &run, cmd, sizeof cmd);
+  snprintf(run.build_dir, sizeof run.build_dir, "%s/..", dir);
   snprintf(plot_log, sizeof plot_log, "%s/logs/gnuplot.log", o.out);
   remove(plot_log);
   dlv_plots plots;

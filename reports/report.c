@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <gsl/gsl_version.h>
@@ -647,6 +649,43 @@ static void html_claim(FILE *f, const struct report *r,
   free(g);
 }
 
+/* The CSV file build_dir/name as a table, when it exists: results of
+ * runs made outside dlverify (the mutation run, the benchmarks), shown as
+ * they were written, with their date. */
+static void html_csv_file(FILE *f, const struct report *r, const char *name,
+                          const char *title, const char *about)
+{
+  char path[4200];
+  snprintf(path, sizeof path, "%s/%s", r->run->build_dir, name);
+  FILE *in = fopen(path, "rb");
+  struct stat st;
+  if (in == NULL || fstat(fileno(in), &st) != 0) {
+    if (in != NULL)
+      fclose(in);
+    return;
+  }
+  char when[32], fields[32][DLV_CSV_FIELD_MAX];
+  strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", gmtime(&st.st_mtime));
+  fprintf(f, "<section id=\"%s\">\n<h2>", name);
+  html_text(f, title);
+  fputs("</h2>\n<p>", f);
+  html_text(f, about);
+  fprintf(f, " From <code>%s</code>, written %s.</p>\n<table>\n", name, when);
+  int nf, line = 0;
+  while ((nf = dlv_csv_read_record(in, fields, 32)) > 0 && line < 1000) {
+    fputs("<tr>", f);
+    for (int i = 0; i < nf && i < 32; i++) {
+      fputs(line ? "<td>" : "<th>", f);
+      html_text(f, fields[i]);
+      fputs(line ? "</td>" : "</th>", f);
+    }
+    fputs("</tr>\n", f);
+    line++;
+  }
+  fputs("</table>\n</section>\n", f);
+  fclose(in);
+}
+
 static void write_html(FILE *f, const void *ctx)
 {
   const struct report *r = ctx;
@@ -656,6 +695,11 @@ static void write_html(FILE *f, const void *ctx)
   html_summary(f, r);
   for (size_t i = 0; i < r->n; i++)
     html_claim(f, r, &r->res[i]);
+  html_csv_file(f, r, "mutation.csv", "Mutation run",
+                "Each kernel mutant of tools/mutants.txt applied alone, the "
+                "claim checks run: KILLED means a check caught it.");
+  html_csv_file(f, r, "bench.csv", "Benchmarks",
+                "Kernels beside their peers in one run (bench/).");
   fputs("<p>Every row is in <a href=\"evidence.csv\">evidence.csv</a>, the "
         "summary in <a href=\"summary.csv\">summary.csv</a>, each check's "
         "output in logs/.  Tables show each group of rows by its worst row "

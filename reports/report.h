@@ -24,6 +24,7 @@ typedef struct {
   long mpfr_prec;
   char date[32];
   const char *command; /* the command line that reproduces the run */
+  char build_dir[4096]; /* where mutation.csv and bench.csv may be */
 } dlv_run_info;
 
 /* Writes summary.csv, evidence.csv and index.html (with the plots' SVG
