@@ -154,13 +154,16 @@ static void check_end_detects_fp_state_change(void **state)
   assert_int_equal(status, -1);
 #if defined(__x86_64__)
   assert_int_equal(dlv_check_begin("T"), 0);
-  unsigned csr, ftz;
+  unsigned csr, ftz, readback;
   __asm__ volatile("stmxcsr %0" : "=m"(csr));
   ftz = csr | 0x8000u;
   __asm__ volatile("ldmxcsr %0" : : "m"(ftz));
+  __asm__ volatile("stmxcsr %0" : "=m"(readback));
   status = dlv_check_end();
   __asm__ volatile("ldmxcsr %0" : : "m"(csr));
-  assert_int_equal(status, -1);
+  /* valgrind does not emulate FTZ (the bit reads back clear there), so the
+   * check can only be asked to notice what the machine really set. */
+  assert_int_equal(status, readback & 0x8000u ? -1 : 0);
 #endif
   feclearexcept(FE_ALL_EXCEPT);
   assert_int_equal(dlv_check_begin("T"), 0);
