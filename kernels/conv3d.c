@@ -157,6 +157,18 @@ static int check_call(const dlv_conv3d_shape *s, int variant, int pass,
   return work_len < need ? DLV_EBADLEN : DLV_OK;
 }
 
+static int fast_threads = 1;
+
+void dlv_conv3d_set_threads(int n)
+{
+  fast_threads = n < 1 ? 1 : n;
+}
+
+int dlv_conv3d_get_threads(void)
+{
+  return fast_threads;
+}
+
 const char *dlv_conv3d_variant_name(int variant)
 {
   static const char *names[] = {"direct", "per_position", "im2col", "fast"};
