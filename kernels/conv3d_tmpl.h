@@ -3,6 +3,10 @@
  * same as REAL), SUF (name suffix d or s) and GEMM (cblas_dgemm or
  * cblas_sgemm) defined.  Not a public header.
  *
+ * With DLV_CONV3D_SIMD (AVX-512 available at compile time) also VREAL,
+ * VMASK, VW (lanes) and the vector operations VZERO, VLOAD, VMLOAD,
+ * VSTORE, VMSTORE, VSET1, VFMA.
+ *
  * Every function here assumes its arguments were checked by the public
  * entry in conv3d.c (struct dims valid, pointers non-NULL, workspace long
  * enough). */
@@ -209,6 +213,316 @@ static void FN(im2col_bwd_input)(const struct dims *d, const REAL *f,
           FN(scatter_patch)(d, row, b, x, y, t, g1);
 }
 
+#if DLV_CONV3D_SIMD
+/* ---- FAST (AVX-512): register-blocked micro-kernels on the channels-last
+ * layout, no lowering.
+ *
+ * Forward.  Output rows are positions n = (b, x, y, t) (L2 viewed as
+ * (N, C)); the patch of position n is, for each (u, v), a contiguous run of
+ * Z C' elements of L1 starting at rowp(n) + uvoff[u V + v].  A tile of MR
+ * positions times NR = NV vectors of output channels is held in MR x NV
+ * vector registers over the whole reduction (k = (u, v, z, c') in F's
+ * order): each step loads NV vectors of the packed filter panel and
+ * broadcasts one L1 element per row.  Every output element is therefore
+ * one FMA chain over its K products in F's order: error gamma_K S as for
+ * the other variants, and the order depends on the shape only (not on the
+ * tiling of positions or on the thread count).
+ *
+ * Input gradient.  The gather form of the same sum: L1.grad is the forward
+ * convolution of G, zero-padded by U-1, V-1, Z-1 on each side, with the
+ * filter flipped in (u, v, z) and transposed in (c', c).  A padded zero
+ * contributes an exact zero product and an exact addition, so each element
+ * is a chain over its taps C real products (K of P3's bound).
+ *
+ * Filter gradient.  F.grad viewed as (U V Z C', C): a tile of MR
+ * consecutive rows k (inside one (u, v) run) times NR channels, reduced
+ * over positions n in chunks of FAST_NB; between chunks the partial sums
+ * go through F.grad in memory (the same chain, continued).  Tasks (tiles)
+ * are split between threads; a tile belongs to one thread.
+ *
+ * Panels: the filter is packed once per call into ceil(C/NR) panels of
+ * K x NR elements, zero-padded beyond C, so the micro-kernel loads whole
+ * vectors; outputs beyond C are masked off. */
+
+#define FAST_NB 256
+
+#define MASK_OF(m) ((VMASK)(((m) >= VW) ? (VMASK)~(VMASK)0 : (VMASK)((1u << (m)) - 1u)))
+
+/* out[r][0..ncols) of the MR x NV tile acc, rows r < nrows. */
+#define STORE_TILE(MR, NV, acc, out, ldo, nrows, ncols)                      \
+  do {                                                                        \
+    for (int r_ = 0; r_ < (MR); r_++)                                        \
+      if ((size_t)r_ < (nrows))                                              \
+        for (int v_ = 0; v_ < (NV); v_++) {                                  \
+          size_t c_ = (size_t)v_ * VW;                                        \
+          if (c_ + VW <= (ncols))                                             \
+            VSTORE((out) + r_ * (ldo) + c_, acc[r_][v_]);                    \
+          else if (c_ < (ncols))                                              \
+            VMSTORE((out) + r_ * (ldo) + c_, MASK_OF((ncols) - c_),         \
+                    acc[r_][v_]);                                             \
+        }                                                                     \
+  } while (0)
+
+/* Forward micro-kernel, MR rows x NV vectors, rows given by the pointers
+ * to their patch origins; (u, v) runs of kj elements start su u + sv v
+ * further. */
+static inline __attribute__((always_inline)) void
+FN(mk_fwd)(const int MR, const int NV, const REAL *const *rows, size_t nu,
+           size_t nv, size_t su, size_t sv, size_t kj, const REAL *panel,
+           REAL *out, size_t ldo, size_t nrows, size_t ncols)
+{
+  VREAL acc[12][4];
+  for (int r = 0; r < MR; r++)
+    for (int v = 0; v < NV; v++)
+      acc[r][v] = VZERO();
+  const REAL *fp = panel;
+  for (size_t u = 0; u < nu; u++)
+    for (size_t w = 0; w < nv; w++) {
+      const REAL *q[12];
+      for (int r = 0; r < MR; r++)
+        q[r] = rows[r] + u * su + w * sv;
+      for (size_t j = 0; j < kj; j++, fp += NV * VW) {
+        VREAL bv[4];
+        for (int v = 0; v < NV; v++)
+          bv[v] = VLOAD(fp + v * VW);
+        for (int r = 0; r < MR; r++) {
+          VREAL a = VSET1(q[r][j]);
+          for (int v = 0; v < NV; v++)
+            acc[r][v] = VFMA(a, bv[v], acc[r][v]);
+        }
+      }
+    }
+  STORE_TILE(MR, NV, acc, out, ldo, nrows, ncols);
+}
+
+/* Filter-gradient micro-kernel: rows k0 .. k0+MR-1 of one (u, v) run
+ * (L1 offset koff from each position's origin), NV vectors of channels
+ * from c0; reduces positions pos[0 .. np) (L1 offsets) with G rows g +
+ * i ldg; starts from out when `first` is 0. */
+static inline __attribute__((always_inline)) void
+FN(mk_bf)(const int MR, const int NV, const REAL *l1, const size_t *pos,
+          size_t np, size_t koff, const REAL *g, size_t ldg, size_t ncols,
+          REAL *out, size_t ldo, size_t nrows, int first)
+{
+  VREAL acc[12][4];
+  VMASK mk[4];
+  for (int v = 0; v < NV; v++) {
+    size_t c = (size_t)v * VW;
+    mk[v] = c >= ncols ? (VMASK)0 : MASK_OF(ncols - c);
+  }
+  for (int r = 0; r < MR; r++)
+    for (int v = 0; v < NV; v++)
+      acc[r][v] = first || (size_t)r >= nrows
+                      ? VZERO()
+                      : VMLOAD(mk[v], out + r * ldo + (size_t)v * VW);
+  for (size_t i = 0; i < np; i++) {
+    const REAL *a = l1 + pos[i] + koff, *gr = g + i * ldg;
+    VREAL bv[4];
+    for (int v = 0; v < NV; v++)
+      bv[v] = VMLOAD(mk[v], gr + v * VW);
+    for (int r = 0; r < MR; r++) {
+      VREAL av = VSET1(a[r]);
+      for (int v = 0; v < NV; v++)
+        acc[r][v] = VFMA(av, bv[v], acc[r][v]);
+    }
+  }
+  STORE_TILE(MR, NV, acc, out, ldo, nrows, ncols);
+}
+
+/* The forward problem the fast kernel solves (also the input gradient,
+ * on padded G and the flipped filter). */
+struct FN(fgeom) {
+  const REAL *in;             /* input, (B, ih, iw, it, ic) */
+  size_t ih, iw, it, ic;
+  size_t b, h, w, t;          /* output extents; channels oc */
+  size_t u, v, z, oc;
+  const REAL *panels;         /* ceil(oc / NR) panels of K x NR */
+  size_t nr;                  /* NR of the panels (NV VW) */
+  REAL *out;                  /* (B, h, w, t, oc) */
+};
+
+/* Origin of position n's patch in the input. */
+static inline const REAL *FN(patch_origin)(const struct FN(fgeom) *g,
+                                           size_t n)
+{
+  size_t t = n % g->t, y = n / g->t % g->w, x = n / g->t / g->w % g->h,
+         b = n / g->t / g->w / g->h;
+  return g->in + (((b * g->ih + x) * g->iw + y) * g->it + t) * g->ic;
+}
+
+/* Rows [lo, hi) of tiles of MR positions (the last may be short). */
+static void FN(fast_fwd_range)(void *arg, size_t lo, size_t hi)
+{
+  const struct FN(fgeom) *g = arg;
+  size_t n_all = g->b * g->h * g->w * g->t;
+  size_t kj = g->z * g->ic, k = g->u * g->v * kj;
+  size_t nct = (g->oc + g->nr - 1) / g->nr;
+  size_t sv = g->it * g->ic, su = g->iw * sv;
+  int wide = g->nr == 4 * VW;
+  size_t mr = wide ? 6 : 12;
+  for (size_t tile = lo; tile < hi; tile++) {
+    size_t n0 = tile * mr, nrows = n_all - n0 < mr ? n_all - n0 : mr;
+    const REAL *rows[12];
+    for (size_t r = 0; r < 12; r++)
+      rows[r] = FN(patch_origin)(g, n0 + (r < nrows ? r : nrows - 1));
+    for (size_t ct = 0; ct < nct; ct++) {
+      size_t c0 = ct * g->nr, ncols = g->oc - c0 < g->nr ? g->oc - c0 : g->nr;
+      const REAL *panel = g->panels + ct * k * g->nr;
+      REAL *out = g->out + n0 * g->oc + c0;
+      if (wide)
+        FN(mk_fwd)(6, 4, rows, g->u, g->v, su, sv, kj, panel, out, g->oc,
+                   nrows, ncols);
+      else
+        FN(mk_fwd)(12, 2, rows, g->u, g->v, su, sv, kj, panel, out, g->oc,
+                   nrows, ncols);
+    }
+  }
+}
+
+/* Splits tiles [0, n) into one contiguous range per thread. */
+static void FN(parallel_tiles)(size_t n, void (*fn)(void *, size_t, size_t),
+                               void *arg)
+{
+  parallel_for(n, fn, arg);
+}
+
+static void FN(fast_fwd_geom)(struct FN(fgeom) *g)
+{
+  size_t n_all = g->b * g->h * g->w * g->t;
+  size_t mr = g->nr == 4 * VW ? 6 : 12;
+  FN(parallel_tiles)((n_all + mr - 1) / mr, FN(fast_fwd_range), g);
+}
+
+/* NR for oc output channels: 4 vectors when there are that many. */
+static size_t FN(fast_nr)(size_t oc)
+{
+  return oc >= 4 * VW ? 4 * VW : 2 * VW;
+}
+
+/* Packs the (K, oc) matrix given by value(k, c) into panels. */
+static void FN(pack_panels)(size_t k, size_t oc, size_t nr,
+                            const REAL *src, size_t ld, REAL *panels)
+{
+  size_t nct = (oc + nr - 1) / nr;
+  for (size_t ct = 0; ct < nct; ct++)
+    for (size_t kk = 0; kk < k; kk++)
+      for (size_t j = 0; j < nr; j++) {
+        size_t c = ct * nr + j;
+        panels[(ct * k + kk) * nr + j] = c < oc ? src[kk * ld + c] : 0;
+      }
+}
+
+static void FN(fast_fwd)(const struct dims *d, const REAL *l1,
+                         const REAL *f, REAL *l2, REAL *work)
+{
+  size_t nr = FN(fast_nr)(d->c);
+  FN(pack_panels)(d->k, d->c, nr, f, d->c, work);
+  struct FN(fgeom) g = {l1, d->h1, d->w1, d->t1, d->cp, d->b, d->h, d->w,
+                        d->t, d->u, d->v, d->z, d->c, work, nr, l2};
+  FN(fast_fwd_geom)(&g);
+}
+
+/* Input gradient: G zero-padded into work, the flipped and transposed
+ * filter packed after it. */
+static void FN(fast_bwd_input)(const struct dims *d, const REAL *f,
+                               const REAL *g2, REAL *g1, REAL *work)
+{
+  size_t ph = d->h + 2 * (d->u - 1), pw = d->w + 2 * (d->v - 1),
+         pt = d->t + 2 * (d->z - 1);
+  size_t npad = d->b * ph * pw * pt * d->c, run = d->t * d->c;
+  REAL *gp = work, *flip = work + npad;
+  memset(gp, 0, npad * sizeof *gp);
+  for (size_t b = 0; b < d->b; b++)
+    for (size_t x = 0; x < d->h; x++)
+      for (size_t y = 0; y < d->w; y++)
+        memcpy(gp + (((b * ph + x + d->u - 1) * pw + y + d->v - 1) * pt +
+                     d->z - 1) * d->c,
+               g2 + l2_at(d, b, x, y, 0, 0), run * sizeof *gp);
+  /* flipped filter as a (U V Z C, C') matrix: row (u, v, z, c), column c'
+   * = F[U-1-u, V-1-v, Z-1-z, c', c]; packed column by column. */
+  size_t nr = FN(fast_nr)(d->cp), kf = d->u * d->v * d->z * d->c;
+  size_t nct = (d->cp + nr - 1) / nr;
+  REAL *panels = flip;
+  for (size_t ct = 0; ct < nct; ct++)
+    for (size_t u = 0; u < d->u; u++)
+      for (size_t v = 0; v < d->v; v++)
+        for (size_t z = 0; z < d->z; z++)
+          for (size_t c = 0; c < d->c; c++) {
+            size_t kk = ((u * d->v + v) * d->z + z) * d->c + c;
+            REAL *dst = panels + (ct * kf + kk) * nr;
+            for (size_t j = 0; j < nr; j++) {
+              size_t cp = ct * nr + j;
+              dst[j] = cp < d->cp ? f[f_at(d, d->u - 1 - u, d->v - 1 - v,
+                                           d->z - 1 - z, cp, c)]
+                                  : 0;
+            }
+          }
+  struct FN(fgeom) g = {gp, ph, pw, pt, d->c, d->b, d->h1, d->w1, d->t1,
+                        d->u, d->v, d->z, d->cp, panels, nr, g1};
+  FN(fast_fwd_geom)(&g);
+}
+
+/* Filter gradient: the task list is (u v, row tile, channel tile). */
+struct FN(bfjob) {
+  const struct dims *d;
+  const REAL *l1, *g2;
+  REAL *gf;
+  size_t nr, mr, ntr, nct; /* tile sizes; row tiles per run; channel tiles */
+};
+
+static void FN(fast_bf_range)(void *arg, size_t lo, size_t hi)
+{
+  const struct FN(bfjob) *jb = arg;
+  const struct dims *d = jb->d;
+  size_t kj = d->z * d->cp;
+  size_t pos[FAST_NB];
+  for (size_t n0 = 0; n0 < d->n; n0 += FAST_NB) {
+    size_t np = d->n - n0 < FAST_NB ? d->n - n0 : FAST_NB;
+    for (size_t i = 0; i < np; i++) {
+      size_t n = n0 + i, t = n % d->t, y = n / d->t % d->w,
+             x = n / d->t / d->w % d->h, b = n / d->t / d->w / d->h;
+      pos[i] = l1_at(d, b, x, y, t, 0);
+    }
+    const REAL *g = jb->g2 + n0 * d->c;
+    for (size_t task = lo; task < hi; task++) {
+      size_t ct = task % jb->nct, tr = task / jb->nct % jb->ntr,
+             uv = task / jb->nct / jb->ntr;
+      size_t u = uv / d->v, v = uv % d->v, j0 = tr * jb->mr;
+      size_t nrows = kj - j0 < jb->mr ? kj - j0 : jb->mr;
+      size_t c0 = ct * jb->nr, ncols = d->c - c0 < jb->nr ? d->c - c0 : jb->nr;
+      size_t koff = l1_at(d, 0, u, v, 0, 0) + j0;
+      REAL *out = jb->gf + (uv * kj + j0) * d->c + c0;
+      int first = n0 == 0;
+      if (nrows == jb->mr && jb->mr == 6)
+        FN(mk_bf)(6, 4, jb->l1, pos, np, koff, g + c0, d->c, ncols, out,
+                  d->c, 6, first);
+      else if (nrows == jb->mr)
+        FN(mk_bf)(12, 2, jb->l1, pos, np, koff, g + c0, d->c, ncols, out,
+                  d->c, 12, first);
+      else /* the run's last rows, one at a time (rows beyond the run
+            * would read past it) */
+        for (size_t r = 0; r < nrows; r++)
+          if (jb->mr == 6)
+            FN(mk_bf)(1, 4, jb->l1, pos, np, koff + r, g + c0, d->c, ncols,
+                      out + r * d->c, d->c, 1, first);
+          else
+            FN(mk_bf)(1, 2, jb->l1, pos, np, koff + r, g + c0, d->c, ncols,
+                      out + r * d->c, d->c, 1, first);
+    }
+  }
+}
+
+static void FN(fast_bwd_filter)(const struct dims *d, const REAL *l1,
+                                const REAL *g2, REAL *gf)
+{
+  size_t nr = FN(fast_nr)(d->c), mr = nr == 4 * VW ? 6 : 12;
+  size_t kj = d->z * d->cp;
+  struct FN(bfjob) jb = {d, l1, g2, gf, nr, mr, (kj + mr - 1) / mr,
+                         (d->c + nr - 1) / nr};
+  FN(parallel_tiles)(d->u * d->v * jb.ntr * jb.nct, FN(fast_bf_range), &jb);
+}
+#endif /* DLV_CONV3D_SIMD */
+
 /* ---- public entries: check, then dispatch on the variant. */
 
 int FN(dlv_conv3d_fwd)(const dlv_conv3d_shape *s, int variant,
@@ -224,6 +538,10 @@ int FN(dlv_conv3d_fwd)(const dlv_conv3d_shape *s, int variant,
     FN(direct_fwd)(&d, l1, f, l2);
   else if (variant == DLV_CONV3D_PER_POSITION)
     FN(per_position_fwd)(&d, l1, f, l2, work);
+#if DLV_CONV3D_SIMD
+  else if (variant == DLV_CONV3D_FAST)
+    FN(fast_fwd)(&d, l1, f, l2, work);
+#endif
   else
     FN(im2col_fwd)(&d, l1, f, l2, work);
   return DLV_OK;
@@ -242,6 +560,10 @@ int FN(dlv_conv3d_bwd_filter)(const dlv_conv3d_shape *s, int variant,
     FN(direct_bwd_filter)(&d, l1, g2, gf);
   else if (variant == DLV_CONV3D_PER_POSITION)
     FN(per_position_bwd_filter)(&d, l1, g2, gf, work);
+#if DLV_CONV3D_SIMD
+  else if (variant == DLV_CONV3D_FAST)
+    FN(fast_bwd_filter)(&d, l1, g2, gf);
+#endif
   else
     FN(im2col_bwd_filter)(&d, l1, g2, gf, work);
   return DLV_OK;
@@ -260,6 +582,10 @@ int FN(dlv_conv3d_bwd_input)(const dlv_conv3d_shape *s, int variant,
     FN(direct_bwd_input)(&d, f, g2, g1);
   else if (variant == DLV_CONV3D_PER_POSITION)
     FN(per_position_bwd_input)(&d, f, g2, g1, work);
+#if DLV_CONV3D_SIMD
+  else if (variant == DLV_CONV3D_FAST)
+    FN(fast_bwd_input)(&d, f, g2, g1, work);
+#endif
   else
     FN(im2col_bwd_input)(&d, f, g2, g1, work);
   return DLV_OK;
