@@ -2,7 +2,10 @@
  * run (issue 10).
  *
  *   bench [--quick] [--csv FILE] [--threads N] [--keep-blas-core] [--suite]
+ *         [--conv V1,V2,..] [--shapes 1,2,3] [--no-norm]
  *
+ * --conv, --shapes and --no-norm narrow the run (development); they reach
+ * the children as DLV_BENCH_CONV, DLV_BENCH_SHAPES, DLV_BENCH_NO_NORM.
  * The parent process prepares the CSV and runs one child per thread count
  * (1, then 2 when the machine has two CPUs), each re-executed with its CPU
  * affinity set to CPUs 0 .. n-1 and OMP_NUM_THREADS, OPENBLAS_NUM_THREADS,
@@ -133,7 +136,8 @@ static int child(int threads, int quick, const char *csv_path)
          threads, threads > 1 ? "s" : "", threads - 1, core.core,
          core.forced ? " (OPENBLAS_CORETYPE)" : "");
   bench_machine(&ctx);
-  bench_norm(&ctx);
+  if (getenv("DLV_BENCH_NO_NORM") == NULL)
+    bench_norm(&ctx);
   bench_conv(&ctx);
   fclose(ctx.csv);
   return 0;
@@ -209,7 +213,8 @@ static void suite(const char *csv_path)
 static void usage(void)
 {
   fprintf(stderr, "usage: bench [--quick] [--csv FILE] [--threads N] "
-                  "[--keep-blas-core] [--suite]\n");
+                  "[--keep-blas-core] [--suite] [--conv V1,V2,..] "
+                  "[--shapes 1,2,3] [--no-norm]\n");
 }
 
 int main(int argc, char **argv)
@@ -225,6 +230,12 @@ int main(int argc, char **argv)
       keep = 1;
     else if (strcmp(argv[i], "--suite") == 0)
       run_suite = 1;
+    else if (strcmp(argv[i], "--conv") == 0 && i + 1 < argc)
+      setenv("DLV_BENCH_CONV", argv[++i], 1);
+    else if (strcmp(argv[i], "--shapes") == 0 && i + 1 < argc)
+      setenv("DLV_BENCH_SHAPES", argv[++i], 1);
+    else if (strcmp(argv[i], "--no-norm") == 0)
+      setenv("DLV_BENCH_NO_NORM", "1", 1);
     else if (strcmp(argv[i], "--csv") == 0 && i + 1 < argc)
       csv_path = argv[++i];
     else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)

@@ -211,9 +211,23 @@ static void run_call(void *p)
   }
 }
 
+/* Whether name is an item of the comma-separated list (NULL: all). */
+static int listed(const char *list, const char *name)
+{
+  if (list == NULL)
+    return 1;
+  size_t n = strlen(name);
+  for (const char *p = list; p != NULL; p = strchr(p, ','), p = p ? p + 1 : p)
+    if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+      return 1;
+  return 0;
+}
+
 /* Whether variant v is measured in this run for shape index si, dtype. */
 static int wanted(const struct bench_ctx *ctx, int v, size_t si, int f32)
 {
+  if (!listed(getenv("DLV_BENCH_CONV"), vname[v]))
+    return 0;
   if (v == V_DIRECT || v == V_PERPOS)
     return !ctx->quick && si == 0;
   if (v == V_DNNL_ANY || v == V_DNNL_USER) {
@@ -329,7 +343,11 @@ void bench_conv(struct bench_ctx *ctx)
          "libdnnl-dev, then re-run cmake): its rows are skipped\n");
 #endif
   size_t nshapes = ctx->quick ? 1 : sizeof shapes / sizeof shapes[0];
-  for (size_t si = 0; si < nshapes; si++)
-    for (int f32 = 1; f32 >= 0; f32--)
-      bench_shape(ctx, si, f32);
+  for (size_t si = 0; si < nshapes; si++) {
+    char num[8];
+    snprintf(num, sizeof num, "%zu", si + 1);
+    if (listed(getenv("DLV_BENCH_SHAPES"), num))
+      for (int f32 = 1; f32 >= 0; f32--)
+        bench_shape(ctx, si, f32);
+  }
 }

@@ -244,7 +244,8 @@ static void FN(im2col_bwd_input)(const struct dims *d, const REAL *f,
  * K x NR elements, zero-padded beyond C, so the micro-kernel loads whole
  * vectors; outputs beyond C are masked off. */
 
-#define FAST_NB 256
+/* Positions per filter-gradient chunk. */
+#define FAST_NB 128
 
 #define MASK_OF(m) ((VMASK)(((m) >= VW) ? (VMASK)~(VMASK)0 : (VMASK)((1u << (m)) - 1u)))
 
@@ -295,14 +296,16 @@ FN(mk_fwd)(const int MR, const int NV, const REAL *const *rows, size_t nu,
   STORE_TILE(MR, NV, acc, out, ldo, nrows, ncols);
 }
 
-/* Filter-gradient micro-kernel: rows k0 .. k0+MR-1 of one (u, v) run
- * (L1 offset koff from each position's origin), NV vectors of channels
- * from c0; reduces positions pos[0 .. np) (L1 offsets) with G rows g +
- * i ldg; starts from out when `first` is 0. */
+/* Filter-gradient micro-kernel: MR consecutive rows of F.grad (viewed as
+ * (U V Z C', C)) inside one (u, v) run, NV vectors of channels (ncols
+ * valid); reduces positions i < np, whose L1 elements for these rows start
+ * at l1 + pos[i], with G rows g + i ldg; starts from out unless `first`.
+ * Each configuration is a separate (not inlined) function: inlined
+ * together, gcc spilled the accumulators. */
 static inline __attribute__((always_inline)) void
 FN(mk_bf)(const int MR, const int NV, const REAL *l1, const size_t *pos,
-          size_t np, size_t koff, const REAL *g, size_t ldg, size_t ncols,
-          REAL *out, size_t ldo, size_t nrows, int first)
+          size_t np, const REAL *g, size_t ldg, size_t ncols, REAL *out,
+          size_t ldo, int first)
 {
   VREAL acc[12][4];
   VMASK mk[4];
@@ -312,11 +315,10 @@ FN(mk_bf)(const int MR, const int NV, const REAL *l1, const size_t *pos,
   }
   for (int r = 0; r < MR; r++)
     for (int v = 0; v < NV; v++)
-      acc[r][v] = first || (size_t)r >= nrows
-                      ? VZERO()
-                      : VMLOAD(mk[v], out + r * ldo + (size_t)v * VW);
+      acc[r][v] = first ? VZERO()
+                        : VMLOAD(mk[v], out + r * ldo + (size_t)v * VW);
   for (size_t i = 0; i < np; i++) {
-    const REAL *a = l1 + pos[i] + koff, *gr = g + i * ldg;
+    const REAL *a = l1 + pos[i], *gr = g + i * ldg;
     VREAL bv[4];
     for (int v = 0; v < NV; v++)
       bv[v] = VMLOAD(mk[v], gr + v * VW);
@@ -326,8 +328,21 @@ FN(mk_bf)(const int MR, const int NV, const REAL *l1, const size_t *pos,
         acc[r][v] = VFMA(av, bv[v], acc[r][v]);
     }
   }
-  STORE_TILE(MR, NV, acc, out, ldo, nrows, ncols);
+  STORE_TILE(MR, NV, acc, out, ldo, (size_t)MR, ncols);
 }
+
+#define MK_BF(MR, NV)                                                         \
+  static __attribute__((noinline)) void FN(mk_bf_##MR##x##NV)(              \
+      const REAL *l1, const size_t *pos, size_t np, const REAL *g,            \
+      size_t ldg, size_t ncols, REAL *out, size_t ldo, int first)             \
+  {                                                                           \
+    FN(mk_bf)(MR, NV, l1, pos, np, g, ldg, ncols, out, ldo, first);           \
+  }
+MK_BF(6, 4)
+MK_BF(12, 2)
+MK_BF(1, 4)
+MK_BF(1, 2)
+#undef MK_BF
 
 /* The forward problem the fast kernel solves (also the input gradient,
  * on padded G and the flipped filter). */
@@ -360,13 +375,16 @@ static void FN(fast_fwd_range)(void *arg, size_t lo, size_t hi)
   size_t sv = g->it * g->ic, su = g->iw * sv;
   int wide = g->nr == 4 * VW;
   size_t mr = wide ? 6 : 12;
-  for (size_t tile = lo; tile < hi; tile++) {
-    size_t n0 = tile * mr, nrows = n_all - n0 < mr ? n_all - n0 : mr;
-    const REAL *rows[12];
-    for (size_t r = 0; r < 12; r++)
-      rows[r] = FN(patch_origin)(g, n0 + (r < nrows ? r : nrows - 1));
-    for (size_t ct = 0; ct < nct; ct++) {
-      size_t c0 = ct * g->nr, ncols = g->oc - c0 < g->nr ? g->oc - c0 : g->nr;
+  /* channel tiles outside: one K x NR panel stays in L2 while the
+   * thread's row tiles stream past it */
+  for (size_t ct = 0; ct < nct; ct++)
+    for (size_t tile = lo; tile < hi; tile++) {
+      size_t n0 = tile * mr, nrows = n_all - n0 < mr ? n_all - n0 : mr;
+      const REAL *rows[12];
+      for (size_t r = 0; r < 12; r++)
+        rows[r] = FN(patch_origin)(g, n0 + (r < nrows ? r : nrows - 1));
+      size_t c0 = ct * g->nr;
+      size_t ncols = g->oc - c0 < g->nr ? g->oc - c0 : g->nr;
       const REAL *panel = g->panels + ct * k * g->nr;
       REAL *out = g->out + n0 * g->oc + c0;
       if (wide)
@@ -376,7 +394,6 @@ static void FN(fast_fwd_range)(void *arg, size_t lo, size_t hi)
         FN(mk_fwd)(12, 2, rows, g->u, g->v, su, sv, kj, panel, out, g->oc,
                    nrows, ncols);
     }
-  }
 }
 
 /* Splits tiles [0, n) into one contiguous range per thread. */
@@ -470,11 +487,47 @@ struct FN(bfjob) {
   size_t nr, mr, ntr, nct; /* tile sizes; row tiles per run; channel tiles */
 };
 
+/* Every task in [lo, hi) over the positions pos[0 .. np) (L1 origins),
+ * G rows from g. */
+static void FN(bf_tasks)(const struct FN(bfjob) *jb, size_t lo, size_t hi,
+                         size_t *pos, size_t np, const REAL *g, int first)
+{
+  const struct dims *d = jb->d;
+  size_t kj = d->z * d->cp;
+  size_t posk[FAST_NB];
+  for (size_t task = lo; task < hi; task++) {
+    size_t ct = task % jb->nct, tr = task / jb->nct % jb->ntr,
+           uv = task / jb->nct / jb->ntr;
+    size_t u = uv / d->v, v = uv % d->v, j0 = tr * jb->mr;
+    size_t nrows = kj - j0 < jb->mr ? kj - j0 : jb->mr;
+    size_t c0 = ct * jb->nr, ncols = d->c - c0 < jb->nr ? d->c - c0 : jb->nr;
+    size_t koff = l1_at(d, 0, u, v, 0, 0) + j0;
+    for (size_t i = 0; i < np; i++)
+      posk[i] = pos[i] + koff;
+    REAL *out = jb->gf + (uv * kj + j0) * d->c + c0;
+    if (nrows == jb->mr && jb->mr == 6)
+      FN(mk_bf_6x4)(jb->l1, posk, np, g + c0, d->c, ncols, out, d->c, first);
+    else if (nrows == jb->mr)
+      FN(mk_bf_12x2)(jb->l1, posk, np, g + c0, d->c, ncols, out, d->c, first);
+    else /* the run's last rows, one at a time (rows beyond the run would
+          * read past it) */
+      for (size_t r = 0; r < nrows; r++, out += d->c) {
+        for (size_t i = 0; i < np; i++)
+          posk[i] = pos[i] + koff + r;
+        if (jb->mr == 6)
+          FN(mk_bf_1x4)(jb->l1, posk, np, g + c0, d->c, ncols, out, d->c,
+                        first);
+        else
+          FN(mk_bf_1x2)(jb->l1, posk, np, g + c0, d->c, ncols, out, d->c,
+                        first);
+      }
+  }
+}
+
 static void FN(fast_bf_range)(void *arg, size_t lo, size_t hi)
 {
   const struct FN(bfjob) *jb = arg;
   const struct dims *d = jb->d;
-  size_t kj = d->z * d->cp;
   size_t pos[FAST_NB];
   for (size_t n0 = 0; n0 < d->n; n0 += FAST_NB) {
     size_t np = d->n - n0 < FAST_NB ? d->n - n0 : FAST_NB;
@@ -483,32 +536,7 @@ static void FN(fast_bf_range)(void *arg, size_t lo, size_t hi)
              x = n / d->t / d->w % d->h, b = n / d->t / d->w / d->h;
       pos[i] = l1_at(d, b, x, y, t, 0);
     }
-    const REAL *g = jb->g2 + n0 * d->c;
-    for (size_t task = lo; task < hi; task++) {
-      size_t ct = task % jb->nct, tr = task / jb->nct % jb->ntr,
-             uv = task / jb->nct / jb->ntr;
-      size_t u = uv / d->v, v = uv % d->v, j0 = tr * jb->mr;
-      size_t nrows = kj - j0 < jb->mr ? kj - j0 : jb->mr;
-      size_t c0 = ct * jb->nr, ncols = d->c - c0 < jb->nr ? d->c - c0 : jb->nr;
-      size_t koff = l1_at(d, 0, u, v, 0, 0) + j0;
-      REAL *out = jb->gf + (uv * kj + j0) * d->c + c0;
-      int first = n0 == 0;
-      if (nrows == jb->mr && jb->mr == 6)
-        FN(mk_bf)(6, 4, jb->l1, pos, np, koff, g + c0, d->c, ncols, out,
-                  d->c, 6, first);
-      else if (nrows == jb->mr)
-        FN(mk_bf)(12, 2, jb->l1, pos, np, koff, g + c0, d->c, ncols, out,
-                  d->c, 12, first);
-      else /* the run's last rows, one at a time (rows beyond the run
-            * would read past it) */
-        for (size_t r = 0; r < nrows; r++)
-          if (jb->mr == 6)
-            FN(mk_bf)(1, 4, jb->l1, pos, np, koff + r, g + c0, d->c, ncols,
-                      out + r * d->c, d->c, 1, first);
-          else
-            FN(mk_bf)(1, 2, jb->l1, pos, np, koff + r, g + c0, d->c, ncols,
-                      out + r * d->c, d->c, 1, first);
-    }
+    FN(bf_tasks)(jb, lo, hi, pos, np, jb->g2 + n0 * d->c, n0 == 0);
   }
 }
 
