@@ -274,6 +274,13 @@ static int measure(const struct bench_ctx *ctx, struct call *c, int v,
   else
     spot_check(e, c->pass, c->a, c->b, c->out, n_out, r->check,
                sizeof r->check);
+#ifdef DLV_HAVE_DNNL
+  if (c->dnnl) { /* which oneDNN implementation ran */
+    size_t len = strlen(r->check);
+    snprintf(r->check + len, sizeof r->check - len, " [%s]",
+             bdnnl_impl(c->dnnl));
+  }
+#endif
   struct timing t = bench_time(run_call, c, ctx->quick ? 0.3 : 1.5);
 #ifdef DLV_HAVE_DNNL
   if (c->dnnl) {

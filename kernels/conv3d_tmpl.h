@@ -249,20 +249,21 @@ static void FN(im2col_bwd_input)(const struct dims *d, const REAL *f,
 
 #define MASK_OF(m) ((VMASK)(((m) >= VW) ? (VMASK)~(VMASK)0 : (VMASK)((1u << (m)) - 1u)))
 
-/* out[r][0..ncols) of the MR x NV tile acc, rows r < nrows. */
-#define STORE_TILE(MR, NV, acc, out, ldo, nrows, ncols)                      \
-  do {                                                                        \
-    for (int r_ = 0; r_ < (MR); r_++)                                        \
-      if ((size_t)r_ < (nrows))                                              \
-        for (int v_ = 0; v_ < (NV); v_++) {                                  \
-          size_t c_ = (size_t)v_ * VW;                                        \
-          if (c_ + VW <= (ncols))                                             \
-            VSTORE((out) + r_ * (ldo) + c_, acc[r_][v_]);                    \
-          else if (c_ < (ncols))                                              \
-            VMSTORE((out) + r_ * (ldo) + c_, MASK_OF((ncols) - c_),         \
-                    acc[r_][v_]);                                             \
-        }                                                                     \
-  } while (0)
+/* Lane masks of the NV vectors of a tile with ncols valid columns. */
+#define TILE_MASKS(NV, mk, ncols)                                             \
+  for (int v_ = 0; v_ < (NV); v_++) {                                        \
+    size_t c_ = (size_t)v_ * VW;                                              \
+    mk[v_] = c_ >= (ncols) ? (VMASK)0 : MASK_OF((ncols) - c_);               \
+  }
+
+/* out[r][...] of the MR x NV tile acc, rows r < nrows, lanes by mk (all
+ * stores masked: the loops have constant trip counts and unroll fully, so
+ * the accumulators stay in registers). */
+#define STORE_TILE(MR, NV, acc, mk, out, ldo, nrows)                         \
+  for (int r_ = 0; r_ < (MR); r_++)                                          \
+    if ((size_t)r_ < (nrows))                                                 \
+      for (int v_ = 0; v_ < (NV); v_++)                                      \
+        VMSTORE((out) + r_ * (ldo) + v_ * VW, mk[v_], acc[r_][v_]);
 
 /* Forward micro-kernel, MR rows x NV vectors, rows given by the pointers
  * to their patch origins; (u, v) runs of kj elements start su u + sv v
@@ -293,7 +294,9 @@ FN(mk_fwd)(const int MR, const int NV, const REAL *const *rows, size_t nu,
         }
       }
     }
-  STORE_TILE(MR, NV, acc, out, ldo, nrows, ncols);
+  VMASK mk[4];
+  TILE_MASKS(NV, mk, ncols);
+  STORE_TILE(MR, NV, acc, mk, out, ldo, nrows);
 }
 
 /* Filter-gradient micro-kernel: MR consecutive rows of F.grad (viewed as
@@ -309,10 +312,7 @@ FN(mk_bf)(const int MR, const int NV, const REAL *l1, const size_t *pos,
 {
   VREAL acc[12][4];
   VMASK mk[4];
-  for (int v = 0; v < NV; v++) {
-    size_t c = (size_t)v * VW;
-    mk[v] = c >= ncols ? (VMASK)0 : MASK_OF(ncols - c);
-  }
+  TILE_MASKS(NV, mk, ncols);
   for (int r = 0; r < MR; r++)
     for (int v = 0; v < NV; v++)
       acc[r][v] = first ? VZERO()
@@ -328,7 +328,7 @@ FN(mk_bf)(const int MR, const int NV, const REAL *l1, const size_t *pos,
         acc[r][v] = VFMA(av, bv[v], acc[r][v]);
     }
   }
-  STORE_TILE(MR, NV, acc, out, ldo, (size_t)MR, ncols);
+  STORE_TILE(MR, NV, acc, mk, out, ldo, (size_t)MR);
 }
 
 #define MK_BF(MR, NV)                                                         \
