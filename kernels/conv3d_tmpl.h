@@ -267,11 +267,15 @@ static void FN(im2col_bwd_input)(const struct dims *d, const REAL *f,
 
 /* Forward micro-kernel, MR rows x NV vectors, rows given by the pointers
  * to their patch origins; (u, v) runs of kj elements start su u + sv v
- * further. */
+ * further.  A (u, v) whose bit u nv + v of uvmask is 0 reads only zero
+ * padding for every row of the tile and is skipped (exact: its products
+ * are zeros, and adding a zero to a sum never changes it, the sum starting
+ * at +0). */
 static inline __attribute__((always_inline)) void
 FN(mk_fwd)(const int MR, const int NV, const REAL *const *rows, size_t nu,
-           size_t nv, size_t su, size_t sv, size_t kj, const REAL *panel,
-           REAL *out, size_t ldo, size_t nrows, size_t ncols)
+           size_t nv, size_t su, size_t sv, size_t kj, uint64_t uvmask,
+           const REAL *panel, REAL *out, size_t ldo, size_t nrows,
+           size_t ncols)
 {
   VREAL acc[12][4];
   for (int r = 0; r < MR; r++)
@@ -280,6 +284,10 @@ FN(mk_fwd)(const int MR, const int NV, const REAL *const *rows, size_t nu,
   const REAL *fp = panel;
   for (size_t u = 0; u < nu; u++)
     for (size_t w = 0; w < nv; w++) {
+      if (!((uvmask >> (u * nv + w)) & 1)) {
+        fp += kj * NV * VW;
+        continue;
+      }
       const REAL *q[12];
       for (int r = 0; r < MR; r++)
         q[r] = rows[r] + u * su + w * sv;
@@ -351,6 +359,9 @@ struct FN(fgeom) {
   size_t ih, iw, it, ic;
   size_t b, h, w, t;          /* output extents; channels oc */
   size_t u, v, z, oc;
+  size_t ph, pw, rh, rw;      /* zero padding before, and extent of the
+                               * real data in, the input's h and w axes
+                               * (rh = 0: no padding) */
   const REAL *panels;         /* ceil(oc / NR) panels of K x NR */
   size_t nr;                  /* NR of the panels (NV VW) */
   REAL *out;                  /* (B, h, w, t, oc) */
@@ -363,6 +374,26 @@ static inline const REAL *FN(patch_origin)(const struct FN(fgeom) *g,
   size_t t = n % g->t, y = n / g->t % g->w, x = n / g->t / g->w % g->h,
          b = n / g->t / g->w / g->h;
   return g->in + (((b * g->ih + x) * g->iw + y) * g->it + t) * g->ic;
+}
+
+/* Bit u V + v set when the (u, v) run of some row n0 .. n0+nrows-1 reaches
+ * real (not padding) input; all bits when there is no padding or U V >
+ * 64. */
+static uint64_t FN(uv_mask)(const struct FN(fgeom) *g, size_t n0,
+                            size_t nrows)
+{
+  if (g->rh == 0 || g->u * g->v > 64)
+    return ~(uint64_t)0;
+  uint64_t m = 0;
+  for (size_t n = n0; n < n0 + nrows; n++) {
+    size_t y = n / g->t % g->w, x = n / g->t / g->w % g->h;
+    for (size_t u = 0; u < g->u; u++)
+      for (size_t v = 0; v < g->v; v++)
+        if (x + u >= g->ph && x + u - g->ph < g->rh && y + v >= g->pw &&
+            y + v - g->pw < g->rw)
+          m |= (uint64_t)1 << (u * g->v + v);
+  }
+  return m;
 }
 
 /* Rows [lo, hi) of tiles of MR positions (the last may be short). */
@@ -387,12 +418,13 @@ static void FN(fast_fwd_range)(void *arg, size_t lo, size_t hi)
       size_t ncols = g->oc - c0 < g->nr ? g->oc - c0 : g->nr;
       const REAL *panel = g->panels + ct * k * g->nr;
       REAL *out = g->out + n0 * g->oc + c0;
+      uint64_t m = FN(uv_mask)(g, n0, nrows);
       if (wide)
-        FN(mk_fwd)(6, 4, rows, g->u, g->v, su, sv, kj, panel, out, g->oc,
-                   nrows, ncols);
+        FN(mk_fwd)(6, 4, rows, g->u, g->v, su, sv, kj, m, panel, out,
+                   g->oc, nrows, ncols);
       else
-        FN(mk_fwd)(12, 2, rows, g->u, g->v, su, sv, kj, panel, out, g->oc,
-                   nrows, ncols);
+        FN(mk_fwd)(12, 2, rows, g->u, g->v, su, sv, kj, m, panel, out,
+                   g->oc, nrows, ncols);
     }
 }
 
@@ -434,8 +466,9 @@ static void FN(fast_fwd)(const struct dims *d, const REAL *l1,
 {
   size_t nr = FN(fast_nr)(d->c);
   FN(pack_panels)(d->k, d->c, nr, f, d->c, work);
-  struct FN(fgeom) g = {l1, d->h1, d->w1, d->t1, d->cp, d->b, d->h, d->w,
-                        d->t, d->u, d->v, d->z, d->c, work, nr, l2};
+  struct FN(fgeom) g = {l1,   d->h1, d->w1, d->t1, d->cp, d->b, d->h,
+                        d->w, d->t, d->u,  d->v,  d->z,  d->c,  0,    0,
+                        0,    0,    work,  nr,    l2};
   FN(fast_fwd_geom)(&g);
 }
 
@@ -474,8 +507,11 @@ static void FN(fast_bwd_input)(const struct dims *d, const REAL *f,
                                   : 0;
             }
           }
-  struct FN(fgeom) g = {gp, ph, pw, pt, d->c, d->b, d->h1, d->w1, d->t1,
-                        d->u, d->v, d->z, d->cp, panels, nr, g1};
+  struct FN(fgeom) g = {gp,         ph,         pw,     pt,   d->c,
+                        d->b,       d->h1,      d->w1,  d->t1, d->u,
+                        d->v,       d->z,       d->cp,  d->u - 1,
+                        d->v - 1,   d->h,       d->w,   panels, nr,
+                        g1};
   FN(fast_fwd_geom)(&g);
 }
 
