@@ -4,7 +4,7 @@
  *   bench [--quick] [--csv FILE] [--threads N] [--keep-blas-core] [--suite]
  *         [--conv V1,V2,..] [--shapes 1,2,3] [--no-norm]
  *
- * --conv, --shapes and --no-norm narrow the run (development); they reach
+ * --conv, --shapes and --no-norm (no norm, no Adam) narrow the run (development); they reach
  * the children as DLV_BENCH_CONV, DLV_BENCH_SHAPES, DLV_BENCH_NO_NORM.
  * The parent process prepares the CSV and runs one child per thread count
  * (1, then 2 when the machine has two CPUs), each re-executed with its CPU
@@ -136,8 +136,12 @@ static int child(int threads, int quick, const char *csv_path)
          threads, threads > 1 ? "s" : "", threads - 1, core.core,
          core.forced ? " (OPENBLAS_CORETYPE)" : "");
   bench_machine(&ctx);
-  if (getenv("DLV_BENCH_NO_NORM") == NULL)
+  if (getenv("DLV_BENCH_NO_NORM") == NULL) {
     bench_norm(&ctx);
+#ifdef DLV_HAVE_ADAM
+    bench_adam(&ctx);
+#endif
+  }
   bench_conv(&ctx);
   fclose(ctx.csv);
   return 0;
@@ -282,6 +286,7 @@ int main(int argc, char **argv)
       rc |= spawn(t, quick, csv_path) != 0;
   if (run_suite)
     suite(csv_path);
+  bench_targets(csv_path);
   printf("\nwrote %s\n", csv_path);
   return rc;
 }

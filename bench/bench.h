@@ -49,6 +49,10 @@ void bench_table_header(const char *title);
 void bench_machine(struct bench_ctx *ctx);
 void bench_norm(struct bench_ctx *ctx);
 void bench_conv(struct bench_ctx *ctx);
+void bench_adam(struct bench_ctx *ctx); /* when kernels/adam.h exists */
+/* Reads the finished run's CSV back and prints each of issue 10's
+ * targets as met or as the gap. */
+void bench_targets(const char *csv_path);
 
 /* Aligned, zeroed allocation that exits on failure (a bench, not a
  * library: nothing to recover). */
