@@ -50,8 +50,10 @@ static double peak_f32_thread(double *sink)
   return 2.0 * 16 * PEAK_CHAINS * (double)PEAK_ITERS;
 }
 #else
-/* Portable fallback: 16 x 8 scalar fma chains the compiler may vectorise
- * to whatever the target has. */
+/* Portable fallback (no AVX-512 at compile time, e.g. DLV_NATIVE=OFF):
+ * 16 x 8 multiply-add chains the compiler vectorises to whatever the
+ * target has, so the "peak" is that of the instruction set compiled for
+ * (fma() would be a library call without hardware FMA). */
 static double peak_f64_thread(double *sink)
 {
   double acc[PEAK_CHAINS * 8];
@@ -59,7 +61,7 @@ static double peak_f64_thread(double *sink)
     acc[i] = i;
   for (long it = 0; it < PEAK_ITERS; it++)
     for (int i = 0; i < PEAK_CHAINS * 8; i++)
-      acc[i] = fma(acc[i], 1.0 - 0x1p-30, 0x1p-40);
+      acc[i] = acc[i] * (1.0 - 0x1p-30) + 0x1p-40;
   *sink = acc[0] + acc[PEAK_CHAINS * 8 - 1];
   return 2.0 * 8 * PEAK_CHAINS * (double)PEAK_ITERS;
 }
@@ -71,7 +73,7 @@ static double peak_f32_thread(double *sink)
     acc[i] = (float)i;
   for (long it = 0; it < PEAK_ITERS; it++)
     for (int i = 0; i < PEAK_CHAINS * 16; i++)
-      acc[i] = fmaf(acc[i], 1.0f - 0x1p-20f, 0x1p-30f);
+      acc[i] = acc[i] * (1.0f - 0x1p-20f) + 0x1p-30f;
   *sink = acc[0] + acc[PEAK_CHAINS * 16 - 1];
   return 2.0 * 16 * PEAK_CHAINS * (double)PEAK_ITERS;
 }

@@ -206,6 +206,7 @@ int dlv_conv3d_get_threads(void)
   return fast_threads;
 }
 
+#if DLV_CONV3D_SIMD
 /* ---- threads for FAST: tiles [0, n) in one contiguous range per thread
  * (at most fast_threads, at most n); the caller runs the first range.  A
  * thread that cannot be created leaves its range to the caller. */
@@ -250,6 +251,7 @@ static void parallel_for(size_t n, void (*fn)(void *, size_t, size_t),
       fn(arg, r[i].lo, r[i].hi);
   }
 }
+#endif /* DLV_CONV3D_SIMD */
 
 const char *dlv_conv3d_variant_name(int variant)
 {
