@@ -265,33 +265,35 @@ static void FN(im2col_bwd_input)(const struct dims *d, const REAL *f,
       for (int v_ = 0; v_ < (NV); v_++)                                      \
         VMSTORE((out) + r_ * (ldo) + v_ * VW, mk[v_], acc[r_][v_]);
 
-/* Forward micro-kernel, MR rows x NV vectors, rows given by the pointers
- * to their patch origins; (u, v) runs of kj elements start su u + sv v
- * further.  A (u, v) whose bit u nv + v of uvmask is 0 reads only zero
- * padding for every row of the tile and is skipped (exact: its products
- * are zeros, and adding a zero to a sum never changes it, the sum starting
- * at +0). */
+/* The reduction window of a tile: filter taps u in [u0, u1), v in
+ * [v0, v1) and, inside each (u, v) run of kj elements (z, c'), j in
+ * [j0, j1).  Taps outside it read only zero padding for every row of the
+ * tile, so leaving them out is exact (their products are zeros, and adding
+ * a zero to a sum that started at +0 never changes it). */
+struct FN(win) {
+  size_t u0, u1, v0, v1, j0, j1;
+};
+
+/* Forward micro-kernel, MR rows x NV vectors.  Row r reads the input at
+ * rows[r] (its patch origin) + u su + v sv + j and writes outs[r][0 ..
+ * ncols); the packed panel row of (u, v, j) is at ((u nv + v) kj + j) NR. */
 static inline __attribute__((always_inline)) void
-FN(mk_fwd)(const int MR, const int NV, const REAL *const *rows, size_t nu,
-           size_t nv, size_t su, size_t sv, size_t kj, uint64_t uvmask,
-           const REAL *panel, REAL *out, size_t ldo, size_t nrows,
-           size_t ncols)
+FN(mk_fwd)(const int MR, const int NV, const REAL *const *rows,
+           REAL *const *outs, size_t nrows, size_t ncols, size_t su,
+           size_t sv, size_t nv, size_t kj, const struct FN(win) *w,
+           const REAL *panel)
 {
   VREAL acc[12][4];
   for (int r = 0; r < MR; r++)
     for (int v = 0; v < NV; v++)
       acc[r][v] = VZERO();
-  const REAL *fp = panel;
-  for (size_t u = 0; u < nu; u++)
-    for (size_t w = 0; w < nv; w++) {
-      if (!((uvmask >> (u * nv + w)) & 1)) {
-        fp += kj * NV * VW;
-        continue;
-      }
+  for (size_t u = w->u0; u < w->u1; u++)
+    for (size_t y = w->v0; y < w->v1; y++) {
+      const REAL *fp = panel + ((u * nv + y) * kj + w->j0) * (NV * VW);
       const REAL *q[12];
       for (int r = 0; r < MR; r++)
-        q[r] = rows[r] + u * su + w * sv;
-      for (size_t j = 0; j < kj; j++, fp += NV * VW) {
+        q[r] = rows[r] + u * su + y * sv;
+      for (size_t j = w->j0; j < w->j1; j++, fp += NV * VW) {
         VREAL bv[4];
         for (int v = 0; v < NV; v++)
           bv[v] = VLOAD(fp + v * VW);
@@ -304,7 +306,10 @@ FN(mk_fwd)(const int MR, const int NV, const REAL *const *rows, size_t nu,
     }
   VMASK mk[4];
   TILE_MASKS(NV, mk, ncols);
-  STORE_TILE(MR, NV, acc, mk, out, ldo, nrows);
+  for (int r = 0; r < MR; r++)
+    if ((size_t)r < nrows)
+      for (int v = 0; v < NV; v++)
+        VMSTORE(outs[r] + v * VW, mk[v], acc[r][v]);
 }
 
 /* Filter-gradient micro-kernel: MR consecutive rows of F.grad (viewed as
@@ -352,94 +357,208 @@ MK_BF(1, 4)
 MK_BF(1, 2)
 #undef MK_BF
 
-/* The forward problem the fast kernel solves (also the input gradient,
- * on padded G and the flipped filter). */
+/* The forward problem the fast kernel solves, also for the input gradient
+ * (on zero-padded G with the flipped filter).  Output positions are
+ * grouped into classes by the taps that reach real (not padding) input:
+ * along each axis, position i of an output extent n with k taps and p
+ * padding before the real data (p = k - 1 or 0) reaches taps
+ * [max(0, p - i), min(k - 1, p + real - 1 - i)], real = n - 2p + k - 1 the
+ * real extent.  The interior positions share the full range and form one
+ * class; each border position is its own.  Without padding there is one
+ * class.  A tile is MR positions of one class, which share one window. */
 struct FN(fgeom) {
   const REAL *in;             /* input, (B, ih, iw, it, ic) */
   size_t ih, iw, it, ic;
   size_t b, h, w, t;          /* output extents; channels oc */
   size_t u, v, z, oc;
-  size_t ph, pw, rh, rw;      /* zero padding before, and extent of the
-                               * real data in, the input's h and w axes
-                               * (rh = 0: no padding) */
+  int padded;                 /* input padded by u-1, v-1, z-1 each side */
   const REAL *panels;         /* ceil(oc / NR) panels of K x NR */
   size_t nr;                  /* NR of the panels (NV VW) */
   REAL *out;                  /* (B, h, w, t, oc) */
 };
 
-/* Origin of position n's patch in the input. */
-static inline const REAL *FN(patch_origin)(const struct FN(fgeom) *g,
-                                           size_t n)
+/* One axis: output extent n, k taps.  Class c covers positions [*i0, *i1)
+ * reaching taps [*k0, *k1). */
+struct FN(axis) {
+  size_t n, k;
+  int padded;
+};
+
+static size_t FN(axis_classes)(const struct FN(axis) *a)
 {
-  size_t t = n % g->t, y = n / g->t % g->w, x = n / g->t / g->w % g->h,
-         b = n / g->t / g->w / g->h;
-  return g->in + (((b * g->ih + x) * g->iw + y) * g->it + t) * g->ic;
+  if (!a->padded)
+    return 1;
+  size_t real = a->n + 1 - a->k; /* n = real + k - 1 */
+  size_t mid = real >= a->k ? real - a->k + 1 : 0; /* interior positions */
+  return mid ? a->n - mid + 1 : a->n;
 }
 
-/* Bit u V + v set when the (u, v) run of some row n0 .. n0+nrows-1 reaches
- * real (not padding) input; all bits when there is no padding or U V >
- * 64. */
-static uint64_t FN(uv_mask)(const struct FN(fgeom) *g, size_t n0,
-                            size_t nrows)
+static void FN(axis_class)(const struct FN(axis) *a, size_t c, size_t *i0,
+                           size_t *i1, size_t *k0, size_t *k1)
 {
-  if (g->rh == 0 || g->u * g->v > 64)
-    return ~(uint64_t)0;
-  uint64_t m = 0;
-  for (size_t n = n0; n < n0 + nrows; n++) {
-    size_t y = n / g->t % g->w, x = n / g->t / g->w % g->h;
-    for (size_t u = 0; u < g->u; u++)
-      for (size_t v = 0; v < g->v; v++)
-        if (x + u >= g->ph && x + u - g->ph < g->rh && y + v >= g->pw &&
-            y + v - g->pw < g->rw)
-          m |= (uint64_t)1 << (u * g->v + v);
+  if (!a->padded) {
+    *i0 = 0, *i1 = a->n, *k0 = 0, *k1 = a->k;
+    return;
   }
-  return m;
+  size_t p = a->k - 1, real = a->n + 1 - a->k;
+  size_t mid = real >= a->k ? real - a->k + 1 : 0;
+  if (mid && c == p) /* the interior [p, p + mid) */
+    *i0 = p, *i1 = p + mid;
+  else
+    *i0 = mid && c > p ? c + mid - 1 : c, *i1 = *i0 + 1;
+  size_t i = *i0;
+  *k0 = p > i ? p - i : 0;
+  *k1 = (p + real - 1 - i < a->k - 1 ? p + real - 1 - i : a->k - 1) + 1;
 }
 
-/* Rows [lo, hi) of tiles of MR positions (the last may be short). */
+/* A class of positions: the product of one class per axis, over b. */
+struct FN(pclass) {
+  size_t x0, x1, y0, y1, t0, t1; /* position ranges */
+  struct FN(win) w;
+  size_t npos;
+};
+
+static void FN(get_class)(const struct FN(fgeom) *g, size_t cx, size_t cy,
+                          size_t ct, struct FN(pclass) *pc)
+{
+  struct FN(axis) ax = {g->h, g->u, g->padded}, ay = {g->w, g->v, g->padded},
+                  at = {g->t, g->z, g->padded};
+  size_t z0, z1;
+  FN(axis_class)(&ax, cx, &pc->x0, &pc->x1, &pc->w.u0, &pc->w.u1);
+  FN(axis_class)(&ay, cy, &pc->y0, &pc->y1, &pc->w.v0, &pc->w.v1);
+  FN(axis_class)(&at, ct, &pc->t0, &pc->t1, &z0, &z1);
+  pc->w.j0 = z0 * g->ic;
+  pc->w.j1 = z1 * g->ic;
+  pc->npos = g->b * (pc->x1 - pc->x0) * (pc->y1 - pc->y0) * (pc->t1 - pc->t0);
+}
+
+/* A position of a class, stepped through the class in (b, x, y, t)
+ * order without divisions. */
+struct FN(cursor) {
+  size_t b, x, y, t;
+};
+
+static void FN(cursor_at)(const struct FN(pclass) *pc, size_t p,
+                          struct FN(cursor) *q)
+{
+  size_t nt = pc->t1 - pc->t0, ny = pc->y1 - pc->y0, nx = pc->x1 - pc->x0;
+  *q = (struct FN(cursor)){p / nt / ny / nx, pc->x0 + p / nt / ny % nx,
+                           pc->y0 + p / nt % ny, pc->t0 + p % nt};
+}
+
+static void FN(cursor_step)(const struct FN(pclass) *pc, struct FN(cursor) *q)
+{
+  if (++q->t < pc->t1)
+    return;
+  q->t = pc->t0;
+  if (++q->y < pc->y1)
+    return;
+  q->y = pc->y0;
+  if (++q->x < pc->x1)
+    return;
+  q->x = pc->x0;
+  q->b++;
+}
+
+/* The cursor's patch origin and output row. */
+static void FN(cursor_ptrs)(const struct FN(fgeom) *g,
+                            const struct FN(cursor) *q, const REAL **row,
+                            REAL **out)
+{
+  *row = g->in + (((q->b * g->ih + q->x) * g->iw + q->y) * g->it + q->t) *
+                     g->ic;
+  *out = g->out + (((q->b * g->h + q->x) * g->w + q->y) * g->t + q->t) *
+                      g->oc;
+}
+
+static size_t FN(fast_mr)(const struct FN(fgeom) *g)
+{
+  return g->nr == 4 * VW ? 6 : 12;
+}
+
+/* Calls fn(g, pc, first tile of the class, tiles of the class) for every
+ * class, in a fixed order; returns the total number of tiles. */
+static size_t FN(for_classes)(const struct FN(fgeom) *g,
+                              void (*fn)(const struct FN(fgeom) *,
+                                         const struct FN(pclass) *, size_t,
+                                         size_t, void *),
+                              void *arg)
+{
+  struct FN(axis) ax = {g->h, g->u, g->padded}, ay = {g->w, g->v, g->padded},
+                  at = {g->t, g->z, g->padded};
+  size_t mr = FN(fast_mr)(g), tiles = 0;
+  for (size_t cx = 0; cx < FN(axis_classes)(&ax); cx++)
+    for (size_t cy = 0; cy < FN(axis_classes)(&ay); cy++)
+      for (size_t ct = 0; ct < FN(axis_classes)(&at); ct++) {
+        struct FN(pclass) pc;
+        FN(get_class)(g, cx, cy, ct, &pc);
+        size_t nt = (pc.npos + mr - 1) / mr;
+        if (fn)
+          fn(g, &pc, tiles, nt, arg);
+        tiles += nt;
+      }
+  return tiles;
+}
+
+/* The tiles [lo, hi) of the global numbering, for one channel tile. */
+struct FN(trange) {
+  size_t lo, hi, ct;
+};
+
+static void FN(class_tiles)(const struct FN(fgeom) *g,
+                            const struct FN(pclass) *pc, size_t first,
+                            size_t ntiles, void *arg)
+{
+  const struct FN(trange) *tr = arg;
+  size_t mr = FN(fast_mr)(g), k = g->u * g->v * g->z * g->ic;
+  size_t c0 = tr->ct * g->nr;
+  size_t ncols = g->oc - c0 < g->nr ? g->oc - c0 : g->nr;
+  const REAL *panel = g->panels + tr->ct * k * g->nr;
+  if (tr->hi <= first || tr->lo >= first + ntiles)
+    return; /* no tile of this class is in the range */
+  size_t a = tr->lo > first ? tr->lo - first : 0;
+  size_t b = tr->hi < first + ntiles ? tr->hi - first : ntiles;
+  struct FN(cursor) q;
+  FN(cursor_at)(pc, a * mr, &q);
+  for (size_t tile = a; tile < b; tile++) {
+    size_t p0 = tile * mr, nrows = pc->npos - p0 < mr ? pc->npos - p0 : mr;
+    const REAL *rows[12];
+    REAL *outs[12];
+    for (size_t r = 0; r < mr; r++) { /* short tile: repeat the last row */
+      if (r < nrows) {
+        FN(cursor_ptrs)(g, &q, &rows[r], &outs[r]);
+        outs[r] += c0;
+        FN(cursor_step)(pc, &q);
+      } else {
+        rows[r] = rows[r - 1];
+        outs[r] = outs[r - 1];
+      }
+    }
+    size_t sv = g->it * g->ic, su = g->iw * sv, kj = g->z * g->ic;
+    if (mr == 6)
+      FN(mk_fwd)(6, 4, rows, outs, nrows, ncols, su, sv, g->v, kj, &pc->w,
+                 panel);
+    else
+      FN(mk_fwd)(12, 2, rows, outs, nrows, ncols, su, sv, g->v, kj, &pc->w,
+                 panel);
+  }
+}
+
+/* A thread's tiles [lo, hi); channel tiles outside, so that one K x NR
+ * panel stays in L2 while the tiles stream past it. */
 static void FN(fast_fwd_range)(void *arg, size_t lo, size_t hi)
 {
   const struct FN(fgeom) *g = arg;
-  size_t n_all = g->b * g->h * g->w * g->t;
-  size_t kj = g->z * g->ic, k = g->u * g->v * kj;
   size_t nct = (g->oc + g->nr - 1) / g->nr;
-  size_t sv = g->it * g->ic, su = g->iw * sv;
-  int wide = g->nr == 4 * VW;
-  size_t mr = wide ? 6 : 12;
-  /* channel tiles outside: one K x NR panel stays in L2 while the
-   * thread's row tiles stream past it */
-  for (size_t ct = 0; ct < nct; ct++)
-    for (size_t tile = lo; tile < hi; tile++) {
-      size_t n0 = tile * mr, nrows = n_all - n0 < mr ? n_all - n0 : mr;
-      const REAL *rows[12];
-      for (size_t r = 0; r < 12; r++)
-        rows[r] = FN(patch_origin)(g, n0 + (r < nrows ? r : nrows - 1));
-      size_t c0 = ct * g->nr;
-      size_t ncols = g->oc - c0 < g->nr ? g->oc - c0 : g->nr;
-      const REAL *panel = g->panels + ct * k * g->nr;
-      REAL *out = g->out + n0 * g->oc + c0;
-      uint64_t m = FN(uv_mask)(g, n0, nrows);
-      if (wide)
-        FN(mk_fwd)(6, 4, rows, g->u, g->v, su, sv, kj, m, panel, out,
-                   g->oc, nrows, ncols);
-      else
-        FN(mk_fwd)(12, 2, rows, g->u, g->v, su, sv, kj, m, panel, out,
-                   g->oc, nrows, ncols);
-    }
-}
-
-/* Splits tiles [0, n) into one contiguous range per thread. */
-static void FN(parallel_tiles)(size_t n, void (*fn)(void *, size_t, size_t),
-                               void *arg)
-{
-  parallel_for(n, fn, arg);
+  for (size_t ct = 0; ct < nct; ct++) {
+    struct FN(trange) tr = {lo, hi, ct};
+    FN(for_classes)(g, FN(class_tiles), &tr);
+  }
 }
 
 static void FN(fast_fwd_geom)(struct FN(fgeom) *g)
 {
-  size_t n_all = g->b * g->h * g->w * g->t;
-  size_t mr = g->nr == 4 * VW ? 6 : 12;
-  FN(parallel_tiles)((n_all + mr - 1) / mr, FN(fast_fwd_range), g);
+  parallel_for(FN(for_classes)(g, NULL, NULL), FN(fast_fwd_range), g);
 }
 
 /* NR for oc output channels: 4 vectors when there are that many. */
@@ -448,7 +567,7 @@ static size_t FN(fast_nr)(size_t oc)
   return oc >= 4 * VW ? 4 * VW : 2 * VW;
 }
 
-/* Packs the (K, oc) matrix given by value(k, c) into panels. */
+/* Packs the (K, oc) matrix src (leading dimension ld) into panels. */
 static void FN(pack_panels)(size_t k, size_t oc, size_t nr,
                             const REAL *src, size_t ld, REAL *panels)
 {
@@ -466,9 +585,9 @@ static void FN(fast_fwd)(const struct dims *d, const REAL *l1,
 {
   size_t nr = FN(fast_nr)(d->c);
   FN(pack_panels)(d->k, d->c, nr, f, d->c, work);
-  struct FN(fgeom) g = {l1,   d->h1, d->w1, d->t1, d->cp, d->b, d->h,
-                        d->w, d->t, d->u,  d->v,  d->z,  d->c,  0,    0,
-                        0,    0,    work,  nr,    l2};
+  struct FN(fgeom) g = {l1,   d->h1, d->w1, d->t1, d->cp, d->b, d->h, d->w,
+                        d->t, d->u,  d->v,  d->z,  d->c,  0,    work, nr,
+                        l2};
   FN(fast_fwd_geom)(&g);
 }
 
@@ -480,7 +599,7 @@ static void FN(fast_bwd_input)(const struct dims *d, const REAL *f,
   size_t ph = d->h + 2 * (d->u - 1), pw = d->w + 2 * (d->v - 1),
          pt = d->t + 2 * (d->z - 1);
   size_t npad = d->b * ph * pw * pt * d->c, run = d->t * d->c;
-  REAL *gp = work, *flip = work + npad;
+  REAL *gp = work, *panels = work + npad;
   memset(gp, 0, npad * sizeof *gp);
   for (size_t b = 0; b < d->b; b++)
     for (size_t x = 0; x < d->h; x++)
@@ -492,7 +611,6 @@ static void FN(fast_bwd_input)(const struct dims *d, const REAL *f,
    * = F[U-1-u, V-1-v, Z-1-z, c', c]; packed column by column. */
   size_t nr = FN(fast_nr)(d->cp), kf = d->u * d->v * d->z * d->c;
   size_t nct = (d->cp + nr - 1) / nr;
-  REAL *panels = flip;
   for (size_t ct = 0; ct < nct; ct++)
     for (size_t u = 0; u < d->u; u++)
       for (size_t v = 0; v < d->v; v++)
@@ -507,10 +625,8 @@ static void FN(fast_bwd_input)(const struct dims *d, const REAL *f,
                                   : 0;
             }
           }
-  struct FN(fgeom) g = {gp,         ph,         pw,     pt,   d->c,
-                        d->b,       d->h1,      d->w1,  d->t1, d->u,
-                        d->v,       d->z,       d->cp,  d->u - 1,
-                        d->v - 1,   d->h,       d->w,   panels, nr,
+  struct FN(fgeom) g = {gp,   ph,   pw,   pt,    d->c, d->b,   d->h1, d->w1,
+                        d->t1, d->u, d->v, d->z, d->cp, 1,     panels, nr,
                         g1};
   FN(fast_fwd_geom)(&g);
 }
@@ -583,7 +699,7 @@ static void FN(fast_bwd_filter)(const struct dims *d, const REAL *l1,
   size_t kj = d->z * d->cp;
   struct FN(bfjob) jb = {d, l1, g2, gf, nr, mr, (kj + mr - 1) / mr,
                          (d->c + nr - 1) / nr};
-  FN(parallel_tiles)(d->u * d->v * jb.ntr * jb.nct, FN(fast_bf_range), &jb);
+  parallel_for(d->u * d->v * jb.ntr * jb.nct, FN(fast_bf_range), &jb);
 }
 #endif /* DLV_CONV3D_SIMD */
 
