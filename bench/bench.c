@@ -4,8 +4,9 @@
  *   bench [--quick] [--csv FILE] [--threads N] [--keep-blas-core] [--suite]
  *         [--conv V1,V2,..] [--shapes 1,2,3] [--no-norm]
  *
- * --conv, --shapes and --no-norm (no norm, no Adam) narrow the run (development); they reach
- * the children as DLV_BENCH_CONV, DLV_BENCH_SHAPES, DLV_BENCH_NO_NORM.
+ * --conv, --shapes and --no-norm (no norm, no Adam) narrow the run
+ * (development); they reach the children as DLV_BENCH_CONV,
+ * DLV_BENCH_SHAPES, DLV_BENCH_NO_NORM.
  * The parent process prepares the CSV and runs one child per thread count
  * (1, then 2 when the machine has two CPUs), each re-executed with its CPU
  * affinity set to CPUs 0 .. n-1 and OMP_NUM_THREADS, OPENBLAS_NUM_THREADS,
@@ -110,7 +111,8 @@ void bench_emit(const struct bench_ctx *ctx, struct bench_row *rows, int n,
     printf("%-10s %-18s %-10s %-6s %-22s %9.3f %9.2f %-7s %s  %-6s %s\n",
            r->kernel, r->variant, r->pass, r->dtype, r->shape,
            1e3 * r->median_s, r->rate, r->unit, pct, r->check, r->ratios);
-    fprintf(ctx->csv, "%s,%s,%s,%s,%s,%d,%.6g,%.6g,%.6g,%s,%.6g,%.4f,%s,%s,%s\n",
+    fprintf(ctx->csv,
+            "%s,%s,%s,%s,%s,%d,%.6g,%.6g,%.6g,%s,%.6g,%.4f,%s,%s,%s\n",
             r->kernel, r->variant, r->pass, r->dtype, r->shape, ctx->threads,
             r->median_s, r->best_s, r->rate, r->unit, r->limit, frac,
             r->check, r->ratios, ctx->blas_core);
@@ -164,8 +166,10 @@ static int spawn(int threads, int quick, const char *csv_path)
     char n[16];
     snprintf(n, sizeof n, "%d", threads);
     if (sched_setaffinity(0, sizeof set, &set) != 0 ||
-        setenv("OMP_NUM_THREADS", n, 1) || setenv("OPENBLAS_NUM_THREADS", n, 1) ||
-        setenv("OMP_PROC_BIND", "true", 1) || setenv("OMP_WAIT_POLICY", "passive", 1))
+        setenv("OMP_NUM_THREADS", n, 1) ||
+        setenv("OPENBLAS_NUM_THREADS", n, 1) ||
+        setenv("OMP_PROC_BIND", "true", 1) ||
+        setenv("OMP_WAIT_POLICY", "passive", 1))
       _exit(127);
     char *argv[] = {"bench", "--child", n, quick ? "--quick" : "--full",
                     "--csv", (char *)csv_path, NULL};

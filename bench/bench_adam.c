@@ -90,8 +90,9 @@ static void check_first_step(struct adam_arg *a, char *verdict, size_t len)
     long double want[3] = {th1, m1, v1}; /* not rounded to double */
     double bound[3] = {e.theta, e.m, e.v};
     for (int q = 0; q < 3; q++) {
-      double r = (double)(fabsl(got[q] - want[q]) /
-                          (bound[q] + 0x1p-60 * (fabsl(want[q]) + fabs(th0[k]))));
+      long double tol =
+          bound[q] + 0x1p-60 * (fabsl(want[q]) + fabs(th0[k]));
+      double r = (double)(fabsl(got[q] - want[q]) / tol);
       if (!(r <= worst))
         worst = r;
     }

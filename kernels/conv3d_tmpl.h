@@ -219,20 +219,21 @@ static void FN(im2col_bwd_input)(const struct dims *d, const REAL *f,
  *
  * Forward.  Output rows are positions n = (b, x, y, t) (L2 viewed as
  * (N, C)); the patch of position n is, for each (u, v), a contiguous run of
- * Z C' elements of L1 starting at rowp(n) + uvoff[u V + v].  A tile of MR
- * positions times NR = NV vectors of output channels is held in MR x NV
- * vector registers over the whole reduction (k = (u, v, z, c') in F's
- * order): each step loads NV vectors of the packed filter panel and
- * broadcasts one L1 element per row.  Every output element is therefore
- * one FMA chain over its K products in F's order: error gamma_K S as for
- * the other variants, and the order depends on the shape only (not on the
- * tiling of positions or on the thread count).
+ * Z C' elements of L1.  A tile of MR positions times NR = NV vectors of
+ * output channels is held in MR x NV vector registers over the whole
+ * reduction (k = (u, v, z, c') in F's order): each step loads NV vectors
+ * of the packed filter panel and broadcasts one L1 element per row.  Every
+ * output element is therefore one FMA chain over its K products in F's
+ * order: error gamma_K S as for the other variants, and the order depends
+ * on the shape only (not on the tiling of positions or on the thread
+ * count).
  *
  * Input gradient.  The gather form of the same sum: L1.grad is the forward
  * convolution of G, zero-padded by U-1, V-1, Z-1 on each side, with the
- * filter flipped in (u, v, z) and transposed in (c', c).  A padded zero
- * contributes an exact zero product and an exact addition, so each element
- * is a chain over its taps C real products (K of P3's bound).
+ * filter flipped in (u, v, z) and transposed in (c', c).  Positions are
+ * tiled by classes that share the taps reaching real data (struct fgeom),
+ * and only those taps are summed: each element is one FMA chain over its
+ * taps C real products (P3's K), in the flipped filter's order.
  *
  * Filter gradient.  F.grad viewed as (U V Z C', C): a tile of MR
  * consecutive rows k (inside one (u, v) run) times NR channels, reduced
@@ -247,7 +248,9 @@ static void FN(im2col_bwd_input)(const struct dims *d, const REAL *f,
 /* Positions per filter-gradient chunk. */
 #define FAST_NB 128
 
-#define MASK_OF(m) ((VMASK)(((m) >= VW) ? (VMASK)~(VMASK)0 : (VMASK)((1u << (m)) - 1u)))
+/* The first min(m, VW) lanes. */
+#define MASK_OF(m)                                                            \
+  ((VMASK)((m) >= VW ? (VMASK)~(VMASK)0 : (VMASK)((1u << (m)) - 1u)))
 
 /* Lane masks of the NV vectors of a tile with ncols valid columns. */
 #define TILE_MASKS(NV, mk, ncols)                                             \
@@ -276,7 +279,9 @@ struct FN(win) {
 
 /* Forward micro-kernel, MR rows x NV vectors.  Row r reads the input at
  * rows[r] (its patch origin) + u su + v sv + j and writes outs[r][0 ..
- * ncols); the packed panel row of (u, v, j) is at ((u nv + v) kj + j) NR. */
+ * ncols); the packed panel row of (u, v, j) is at ((u nv + v) kj + j) NR,
+ * nv the filter's V extent.  Rows r >= nrows are computed (they repeat a
+ * real row) but not stored. */
 static inline __attribute__((always_inline)) void
 FN(mk_fwd)(const int MR, const int NV, const REAL *const *rows,
            REAL *const *outs, size_t nrows, size_t ncols, size_t su,
