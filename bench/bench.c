@@ -197,7 +197,7 @@ static void suite(const char *csv_path)
 {
   FILE *csv = fopen(csv_path, "a");
   const char *cmds[][2] = {
-      {"ctest (all, -j2)",
+      {"ctest -j2 (every test)",
        "ctest --test-dir " DLV_BUILD_DIR " -j2 > /dev/null 2>&1"},
       {"dlverify (all claims)",
        DLV_BUILD_DIR "/bin/dlverify --out " DLV_BUILD_DIR

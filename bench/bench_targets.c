@@ -166,7 +166,7 @@ void bench_targets(const char *csv_path)
       report(what, atof(r->f[F_FRAC]), 0.9, 1);
     }
   conv_targets(&t);
-  const struct rec *c = find(&t, "suite", "ctest (all, -j2)", NULL, NULL,
+  const struct rec *c = find(&t, "suite", "ctest -j2 (every test)", NULL, NULL,
                              NULL, NULL);
   const struct rec *v = find(&t, "suite", "dlverify (all claims)", NULL,
                              NULL, NULL, NULL);
