@@ -24,6 +24,13 @@ struct timing {
 
 typedef void (*bench_fn)(void *arg);
 
+/* Round robin: a warm-up call of each f(args[i]), then repetitions in
+ * which each is called once in turn (at least 5, at most 11, as many as
+ * fit in about budget seconds), so that a change of load on a shared
+ * machine hits every entry alike and their ratios stay meaningful. */
+void bench_time_rr(bench_fn f, void *const *args, int n, double budget,
+                   struct timing *out);
+
 double bench_now(void);
 /* Warm-up call, then at least 5 (at most 11) timed calls: as many as fit
  * in about budget seconds. */

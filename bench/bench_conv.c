@@ -36,9 +36,15 @@ static const struct shape_def shapes[] = {
     {"S3 1x56x56x16 64->128", {1, 54, 54, 14, 128, 64, 3, 3, 3}},
 };
 
-enum { V_DIRECT, V_PERPOS, V_IM2COL, V_FAST, V_DNNL_ANY, V_DNNL_USER, NV };
-static const char *const vname[] = {"direct", "per_position", "im2col",
-                                    "fast", "onednn_any", "onednn_user"};
+enum { V_DIRECT, V_PERPOS, V_IM2COL, V_FAST, V_FAST1, V_DNNL_ANY,
+       V_DNNL_USER, NV };
+/* fast_1thread: the fast variant limited to one of its threads, in the
+ * multi-thread runs only: timed in the same round robin as fast, it gives
+ * the thread scaling of the same run. */
+static const char *const vname[] = {"direct",     "per_position",
+                                    "im2col",     "fast",
+                                    "fast_1thread", "onednn_any",
+                                    "onednn_user"};
 
 /* ---- typed access ------------------------------------------------------- */
 
@@ -177,6 +183,7 @@ static void spot_check(const struct ex *e, int pass, const void *a,
 struct call {
   const dlv_conv3d_shape *s;
   int f32, pass, variant;
+  int threads; /* the fast variant's thread count for this call */
   const void *a, *b;
   void *out, *work;
   size_t work_len;
@@ -195,6 +202,7 @@ static void run_call(void *p)
     return;
   }
 #endif
+  dlv_conv3d_set_threads(c->threads);
   if (c->f32) {
     int (*k[])(const dlv_conv3d_shape *, int, const float *, const float *,
                float *, float *, size_t) = {dlv_conv3d_fwd_s,
@@ -226,10 +234,12 @@ static int listed(const char *list, const char *name)
 /* Whether variant v is measured in this run for shape index si, dtype. */
 static int wanted(const struct bench_ctx *ctx, int v, size_t si, int f32)
 {
-  if (!listed(getenv("DLV_BENCH_CONV"), vname[v]))
-    return 0;
+  if (!listed(getenv("DLV_BENCH_CONV"), vname[v == V_FAST1 ? V_FAST : v]))
+    return 0; /* fast_1thread comes with fast */
   if (v == V_DIRECT || v == V_PERPOS)
     return !ctx->quick && si == 0;
+  if (v == V_FAST1)
+    return ctx->threads > 1;
   if (v == V_DNNL_ANY || v == V_DNNL_USER) {
 #ifdef DLV_HAVE_DNNL
     return f32;
@@ -240,13 +250,15 @@ static int wanted(const struct bench_ctx *ctx, int v, size_t si, int f32)
   return 1;
 }
 
-/* Measures variant v of one (shape, dtype, pass) into *r; 0 if skipped. */
-static int measure(const struct bench_ctx *ctx, struct call *c, int v,
-                   const struct ex *e, size_t n_out, double flops,
-                   const char *shape_name, struct bench_row *r)
+/* Prepares variant v of one (shape, dtype, pass) in *c and runs and
+ * checks it once, filling the row's names and check; 0 if unavailable. */
+static int prepare(const struct bench_ctx *ctx, struct call *c, int v,
+                   const struct ex *e, size_t n_out, const char *shape_name,
+                   struct bench_row *r)
 {
   memset(r, 0, sizeof *r);
-  c->variant = v < V_DNNL_ANY ? v : DLV_CONV3D_FAST;
+  c->variant = v == V_FAST1 || v >= V_DNNL_ANY ? DLV_CONV3D_FAST : v;
+  c->threads = v == V_FAST1 ? 1 : ctx->threads;
   c->status = 0;
   snprintf(r->kernel, sizeof r->kernel, "conv3d");
   snprintf(r->variant, sizeof r->variant, "%s", vname[v]);
@@ -268,7 +280,6 @@ static int measure(const struct bench_ctx *ctx, struct call *c, int v,
   } else
 #endif
     run_call(c);
-  memset(r->check, 0, sizeof r->check);
   if (c->status != 0)
     snprintf(r->check, sizeof r->check, "status %d", c->status);
   else
@@ -281,19 +292,31 @@ static int measure(const struct bench_ctx *ctx, struct call *c, int v,
              bdnnl_impl(c->dnnl));
   }
 #endif
-  struct timing t = bench_time(run_call, c, ctx->quick ? 0.3 : 1.5);
-#ifdef DLV_HAVE_DNNL
-  if (c->dnnl) {
-    bdnnl_free(c->dnnl);
-    c->dnnl = NULL;
-  }
-#endif
-  r->median_s = t.median;
-  r->best_s = t.best;
-  r->rate = flops / t.median / 1e9;
-  r->unit = "GFLOP/s";
-  r->limit = c->f32 ? ctx->peak_f32 : ctx->peak_f64;
   return 1;
+}
+
+/* Times the prepared variants of one pass in one round robin, fills their
+ * rows, releases oneDNN's primitives. */
+static void time_pass(const struct bench_ctx *ctx, struct call *calls,
+                      struct bench_row *rows, int n, double flops)
+{
+  void *args[NV];
+  struct timing t[NV];
+  for (int i = 0; i < n; i++)
+    args[i] = &calls[i];
+  bench_time_rr(run_call, args, n, ctx->quick ? 0.5 : 3.0, t);
+  for (int i = 0; i < n; i++) {
+#ifdef DLV_HAVE_DNNL
+    bdnnl_free(calls[i].dnnl);
+    calls[i].dnnl = NULL;
+#endif
+    rows[i].median_s = t[i].median;
+    rows[i].best_s = t[i].best;
+    rows[i].rate = flops / t[i].median / 1e9;
+    rows[i].unit = "GFLOP/s";
+    rows[i].limit = calls[i].f32 ? ctx->peak_f32 : ctx->peak_f64;
+  }
+  dlv_conv3d_set_threads(ctx->threads);
 }
 
 static void bench_shape(const struct bench_ctx *ctx, size_t si, int f32)
@@ -321,19 +344,24 @@ static void bench_shape(const struct bench_ctx *ctx, size_t si, int f32)
   double flops = 2.0 * (double)(s->b * s->h * s->w * s->t) *
                  (double)(s->c * s->cp * s->u * s->v * s->z);
   for (int p = 0; p < DLV_CONV3D_NPASSES; p++) {
-    struct call c = {s, f32, p, 0, p == DLV_CONV3D_BWD_INPUT ? f : l1,
-                     p == DLV_CONV3D_FWD ? f : g, out, work, nw};
+    struct call proto = {s, f32, p, 0, ctx->threads,
+                         p == DLV_CONV3D_BWD_INPUT ? f : l1,
+                         p == DLV_CONV3D_FWD ? f : g, out, work, nw};
     size_t n_out = p == DLV_CONV3D_FWD ? n2 : p == DLV_CONV3D_BWD_FILTER ? nf
                                                                         : n1;
     struct bench_row rows[NV];
+    struct call calls[NV];
     int nr = 0;
-    for (int v = 0; v < NV; v++)
+    for (int v = 0; v < NV; v++) {
+      calls[nr] = proto;
       if (wanted(ctx, v, si, f32))
-        nr += measure(ctx, &c, v, &e, n_out, flops, shapes[si].name,
+        nr += prepare(ctx, &calls[nr], v, &e, n_out, shapes[si].name,
                       &rows[nr]);
+    }
+    time_pass(ctx, calls, rows, nr, flops);
     const char *const peers[] = {"im2col", "onednn_any", "onednn_user",
-                                 "fast"};
-    bench_emit(ctx, rows, nr, peers, 4);
+                                 "fast", "fast_1thread"};
+    bench_emit(ctx, rows, nr, peers, 5);
   }
   free(l1);
   free(f);
