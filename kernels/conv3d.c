@@ -117,14 +117,33 @@ static size_t panel_elems(size_t k, size_t oc)
   return most;
 }
 
+/* The input-gradient workspace of FAST's own path (G zero-padded by the
+ * filter extents, then the flipped filter's panels), or 0 when it would
+ * be unreasonable: a padded G more than twice what IM2COL or the operands
+ * take (filters much larger than the output, many channels), or beyond
+ * size_t.  (The panels are at most K (C' + 63) elements.)
+ * FAST then computes the input gradient as IM2COL does. */
+static size_t fast_pad_elems(const struct dims *d)
+{
+  const size_t e[5] = {d->b, d->h + 2 * (d->u - 1), d->w + 2 * (d->v - 1),
+                       d->t + 2 * (d->z - 1), d->c};
+  size_t pad = 1, kf = d->u * d->v * d->z * d->c; /* kf <= n_f */
+  for (int i = 0; i < 5; i++)
+    if (__builtin_mul_overflow(pad, e[i], &pad))
+      return 0;
+  size_t need = pad + panel_elems(kf, d->cp);
+  size_t ops = d->n_l1 + d->n_l2 + d->n_f, im2col = d->n * d->k;
+  size_t cap = 2 * (im2col > ops ? im2col : ops);
+  return need >= pad && pad <= cap ? need : 0;
+}
+
 /* FAST's workspace, enough for every pass: the forward's filter panels,
- * or the input gradient's zero-padded G and flipped filter panels. */
+ * and the input gradient's (its own path or IM2COL's). */
 static size_t fast_work_elems(const struct dims *d)
 {
-  size_t pad = d->b * (d->h + 2 * (d->u - 1)) * (d->w + 2 * (d->v - 1)) *
-               (d->t + 2 * (d->z - 1)) * d->c;
-  size_t kf = d->u * d->v * d->z * d->c;
-  size_t fwd = panel_elems(d->k, d->c), bwd = pad + panel_elems(kf, d->cp);
+  size_t fwd = panel_elems(d->k, d->c), bwd = fast_pad_elems(d);
+  if (bwd == 0)
+    bwd = d->n * d->k;
   return fwd > bwd ? fwd : bwd;
 }
 

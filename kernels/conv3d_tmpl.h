@@ -768,7 +768,7 @@ int FN(dlv_conv3d_bwd_input)(const dlv_conv3d_shape *s, int variant,
   else if (variant == DLV_CONV3D_PER_POSITION)
     FN(per_position_bwd_input)(&d, f, g2, g1, work);
 #if DLV_CONV3D_SIMD
-  else if (variant == DLV_CONV3D_FAST)
+  else if (variant == DLV_CONV3D_FAST && fast_pad_elems(&d) > 0)
     FN(fast_bwd_input)(&d, f, g2, g1, work);
 #endif
   else
