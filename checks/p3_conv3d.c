@@ -409,10 +409,14 @@ static void p3_random_vs_mpfr(void **state)
  * masked ones), C' = 37 and 20 (the same for the input gradient, whose
  * output channels are C'), B H W T = 30 and 32 positions (whole 6- and
  * 12-row tiles and short ones), Z C' = 111 and 40 filter-gradient rows
- * (whole tiles and the one-row tail).  Every variant runs on them. */
+ * (whole tiles and the one-row tail); and a 3x3x3 filter on a 1x1x1
+ * output with C = 8, where the zero-padded G of the fast input gradient
+ * would exceed twice the operands, so it takes IM2COL's path.  Every
+ * variant runs on them. */
 static const dlv_conv3d_shape blocked[] = {
     {1, 2, 3, 5, 70, 37, 2, 1, 3},
     {2, 2, 2, 4, 40, 20, 1, 2, 2},
+    {1, 1, 1, 1, 8, 1, 3, 3, 3},
 };
 
 static void p3_blocked_vs_mpfr(void **state)
