@@ -9,9 +9,12 @@
  * DLV_BENCH_SHAPES, DLV_BENCH_NO_NORM.
  * The parent process prepares the CSV and runs one child per thread count
  * (1, then 2 when the machine has two CPUs), each re-executed with its CPU
- * affinity set to CPUs 0 .. n-1 and OMP_NUM_THREADS, OPENBLAS_NUM_THREADS,
- * OMP_PROC_BIND=true in its environment: these must be in place before
- * OpenMP and OpenBLAS start their threads, which happens before main.
+ * affinity set to CPUs 0 .. n-1 (inherited by every thread: OpenMP's,
+ * OpenBLAS's, the fast conv3d's) and OMP_NUM_THREADS, OPENBLAS_NUM_THREADS
+ * in its environment: these must be in place before OpenMP and OpenBLAS
+ * start their threads, which happens before main.  OMP_PROC_BIND is left
+ * unset on purpose: it binds the main thread to one CPU, and threads it
+ * creates afterwards (the fast conv3d's) would inherit that one CPU.
  * Before that, when OpenBLAS has picked a generic core on a CPU that runs a
  * faster one (kernels/blas_setup.h), the program re-executes itself with
  * OPENBLAS_CORETYPE set, and says so (--keep-blas-core measures the
@@ -193,7 +196,7 @@ static int spawn(int threads, int quick, const char *csv_path)
     if (sched_setaffinity(0, sizeof set, &set) != 0 ||
         setenv("OMP_NUM_THREADS", n, 1) ||
         setenv("OPENBLAS_NUM_THREADS", n, 1) ||
-        setenv("OMP_PROC_BIND", "true", 1) ||
+        unsetenv("OMP_PROC_BIND") || unsetenv("OMP_PLACES") ||
         setenv("OMP_WAIT_POLICY", "passive", 1))
       _exit(127);
     char *argv[] = {"bench", "--child", n, quick ? "--quick" : "--full",
