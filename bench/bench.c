@@ -75,15 +75,15 @@ struct timing bench_time(bench_fn f, void *arg, double budget)
   return (struct timing){t[reps / 2], t[0], reps};
 }
 
-void bench_time_rr(bench_fn f, void *const *args, int n, double budget,
-                   struct timing *out)
+void bench_time_rr(const bench_fn *f, void *const *args, int n,
+                   double budget, struct timing *out)
 {
   enum { MIN_REPS = 5, MAX_REPS = 11, MAX_N = 16 };
   double warm = 0.0, t[MAX_N][MAX_REPS];
   n = n > MAX_N ? MAX_N : n;
   for (int i = 0; i < n; i++) {
     double t0 = bench_now();
-    f(args[i]);
+    f[i](args[i]);
     warm += bench_now() - t0;
   }
   int reps = warm > 0 ? (int)(budget / warm) : MAX_REPS;
@@ -91,7 +91,7 @@ void bench_time_rr(bench_fn f, void *const *args, int n, double budget,
   for (int r = 0; r < reps; r++)
     for (int i = 0; i < n; i++) {
       double s = bench_now();
-      f(args[i]);
+      f[i](args[i]);
       t[i][r] = bench_now() - s;
     }
   for (int i = 0; i < n; i++) {

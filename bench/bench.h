@@ -24,12 +24,21 @@ struct timing {
 
 typedef void (*bench_fn)(void *arg);
 
-/* Round robin: a warm-up call of each f(args[i]), then repetitions in
+/* Round robin: a warm-up call of each f[i](args[i]), then repetitions in
  * which each is called once in turn (at least 5, at most 11, as many as
  * fit in about budget seconds), so that a change of load on a shared
  * machine hits every entry alike and their ratios stay meaningful. */
-void bench_time_rr(bench_fn f, void *const *args, int n, double budget,
-                   struct timing *out);
+void bench_time_rr(const bench_fn *f, void *const *args, int n,
+                   double budget, struct timing *out);
+
+/* The FMA-peak loop as a round-robin entry (all threads of the run, 16
+ * chains each, `iters` iterations); flops is set by the call. */
+struct peak_arg {
+  int f32;
+  long iters;
+  double flops, sink;
+};
+void bench_peak_run(void *peak_arg);
 
 double bench_now(void);
 /* Warm-up call, then at least 5 (at most 11) timed calls: as many as fit

@@ -20,78 +20,74 @@ enum { PEAK_ITERS = 20000000, PEAK_CHAINS = 16 };
 
 #if defined(__AVX512F__)
 /* Flops of one thread's loop; the result is kept live through *sink. */
-static double peak_f64_thread(double *sink)
+static double peak_f64_thread(long iters, double *sink)
 {
   __m512d acc[PEAK_CHAINS];
   __m512d a = _mm512_set1_pd(1.0 - 0x1p-30), b = _mm512_set1_pd(0x1p-40);
   for (int i = 0; i < PEAK_CHAINS; i++)
     acc[i] = _mm512_set1_pd((double)i);
-  for (long it = 0; it < PEAK_ITERS; it++)
+  for (long it = 0; it < iters; it++)
     for (int i = 0; i < PEAK_CHAINS; i++)
       acc[i] = _mm512_fmadd_pd(acc[i], a, b);
   for (int i = 1; i < PEAK_CHAINS; i++)
     acc[0] = _mm512_add_pd(acc[0], acc[i]);
   *sink = _mm512_reduce_add_pd(acc[0]);
-  return 2.0 * 8 * PEAK_CHAINS * (double)PEAK_ITERS;
+  return 2.0 * 8 * PEAK_CHAINS * (double)iters;
 }
 
-static double peak_f32_thread(double *sink)
+static double peak_f32_thread(long iters, double *sink)
 {
   __m512 acc[PEAK_CHAINS];
   __m512 a = _mm512_set1_ps(1.0f - 0x1p-20f), b = _mm512_set1_ps(0x1p-30f);
   for (int i = 0; i < PEAK_CHAINS; i++)
     acc[i] = _mm512_set1_ps((float)i);
-  for (long it = 0; it < PEAK_ITERS; it++)
+  for (long it = 0; it < iters; it++)
     for (int i = 0; i < PEAK_CHAINS; i++)
       acc[i] = _mm512_fmadd_ps(acc[i], a, b);
   for (int i = 1; i < PEAK_CHAINS; i++)
     acc[0] = _mm512_add_ps(acc[0], acc[i]);
   *sink = _mm512_reduce_add_ps(acc[0]);
-  return 2.0 * 16 * PEAK_CHAINS * (double)PEAK_ITERS;
+  return 2.0 * 16 * PEAK_CHAINS * (double)iters;
 }
 #else
 /* Portable fallback (no AVX-512 at compile time, e.g. DLV_NATIVE=OFF):
  * 16 x 8 multiply-add chains the compiler vectorises to whatever the
  * target has, so the "peak" is that of the instruction set compiled for
  * (fma() would be a library call without hardware FMA). */
-static double peak_f64_thread(double *sink)
+static double peak_f64_thread(long iters, double *sink)
 {
   double acc[PEAK_CHAINS * 8];
   for (int i = 0; i < PEAK_CHAINS * 8; i++)
     acc[i] = i;
-  for (long it = 0; it < PEAK_ITERS; it++)
+  for (long it = 0; it < iters; it++)
     for (int i = 0; i < PEAK_CHAINS * 8; i++)
       acc[i] = acc[i] * (1.0 - 0x1p-30) + 0x1p-40;
   *sink = acc[0] + acc[PEAK_CHAINS * 8 - 1];
-  return 2.0 * 8 * PEAK_CHAINS * (double)PEAK_ITERS;
+  return 2.0 * 8 * PEAK_CHAINS * (double)iters;
 }
 
-static double peak_f32_thread(double *sink)
+static double peak_f32_thread(long iters, double *sink)
 {
   float acc[PEAK_CHAINS * 16];
   for (int i = 0; i < PEAK_CHAINS * 16; i++)
     acc[i] = (float)i;
-  for (long it = 0; it < PEAK_ITERS; it++)
+  for (long it = 0; it < iters; it++)
     for (int i = 0; i < PEAK_CHAINS * 16; i++)
       acc[i] = acc[i] * (1.0f - 0x1p-20f) + 0x1p-30f;
   *sink = acc[0] + acc[PEAK_CHAINS * 16 - 1];
-  return 2.0 * 16 * PEAK_CHAINS * (double)PEAK_ITERS;
+  return 2.0 * 16 * PEAK_CHAINS * (double)iters;
 }
 #endif
 
-struct peak_arg {
-  int f32;
-  double flops, sink;
-};
-
-static void run_peak(void *p)
+void bench_peak_run(void *p)
 {
   struct peak_arg *a = p;
   double flops = 0.0, sink = 0.0;
+  long iters = a->iters;
 #pragma omp parallel reduction(+ : flops, sink)
   {
     double s;
-    flops += a->f32 ? peak_f32_thread(&s) : peak_f64_thread(&s);
+    flops += a->f32 ? peak_f32_thread(iters, &s) : peak_f64_thread(iters, &s);
     sink += s;
   }
   a->flops = flops;
@@ -145,8 +141,8 @@ void bench_machine(struct bench_ctx *ctx)
   bench_table_header("machine limits (peak: best of the repeats; "
                      "bandwidth: median)");
   for (int f32 = 0; f32 <= 1; f32++) {
-    struct peak_arg a = {f32, 0.0, 0.0};
-    struct timing t = bench_time(run_peak, &a, 2.0); /* 11 repeats: best */
+    struct peak_arg a = {f32, PEAK_ITERS, 0.0, 0.0};
+    struct timing t = bench_time(bench_peak_run, &a, 2.0); /* 11: best */
     double best = a.flops / t.best / 1e9;
     row_init(&rows[f32], "fma_peak", f32 ? "float" : "double", "16 chains",
              t, a.flops / t.median / 1e9, "GFLOP/s");

@@ -114,7 +114,10 @@ void bench_norm(struct bench_ctx *ctx)
     snprintf(r->check, sizeof r->check, "%s", rel <= tol_k ? "ok" : "WRONG");
   }
   struct timing t[NORM_KINDS];
-  bench_time_rr(run_norm, argp, NORM_KINDS, 3.0, t); /* one round robin */
+  bench_fn fns[NORM_KINDS];
+  for (int k = 0; k < NORM_KINDS; k++)
+    fns[k] = run_norm;
+  bench_time_rr(fns, argp, NORM_KINDS, 3.0, t); /* one round robin */
   for (int k = 0; k < NORM_KINDS; k++) {
     struct bench_row *r = &rows[k];
     r->median_s = t[k].median;
