@@ -3,6 +3,7 @@
  *
  *   bench [--quick] [--csv FILE] [--threads N] [--keep-blas-core] [--suite]
  *         [--conv V1,V2,..] [--shapes 1,2,3] [--no-norm]
+ *   bench --targets FILE     (issue 10's targets from an earlier CSV)
  *
  * --conv, --shapes and --no-norm (no norm, no Adam) narrow the run
  * (development); they reach the children as DLV_BENCH_CONV,
@@ -250,7 +251,7 @@ static void usage(void)
 {
   fprintf(stderr, "usage: bench [--quick] [--csv FILE] [--threads N] "
                   "[--keep-blas-core] [--suite] [--conv V1,V2,..] "
-                  "[--shapes 1,2,3] [--no-norm]\n");
+                  "[--shapes 1,2,3] [--no-norm] | --targets FILE\n");
 }
 
 int main(int argc, char **argv)
@@ -266,6 +267,10 @@ int main(int argc, char **argv)
       keep = 1;
     else if (strcmp(argv[i], "--suite") == 0)
       run_suite = 1;
+    else if (strcmp(argv[i], "--targets") == 0 && i + 1 < argc) {
+      bench_targets(argv[++i]); /* of an existing CSV, nothing measured */
+      return 0;
+    }
     else if (strcmp(argv[i], "--conv") == 0 && i + 1 < argc)
       setenv("DLV_BENCH_CONV", argv[++i], 1);
     else if (strcmp(argv[i], "--shapes") == 0 && i + 1 < argc)

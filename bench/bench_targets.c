@@ -133,10 +133,29 @@ static void conv_targets(const struct table *t)
     }
 }
 
+/* The CPUs' worth the 2-thread run got: its FMA peak (float, best) over
+ * the 1-thread run's; -1 when either is missing. */
+static double cpus_available(const struct table *t)
+{
+  const struct rec *one = find(t, "machine", "fma_peak", NULL, "float", NULL,
+                               "1");
+  const struct rec *two = find(t, "machine", "fma_peak", NULL, "float", NULL,
+                               "2");
+  if (one == NULL || two == NULL)
+    return -1.0;
+  double p1 = atof(one->f[F_CHECK] + 5), p2 = atof(two->f[F_CHECK] + 5);
+  return p1 > 0 ? p2 / p1 : -1.0; /* check reads "best N" */
+}
+
 void bench_targets(const char *csv_path)
 {
   struct table t = load(csv_path);
   printf("\n==== issue 10 targets (figures from this run) ====\n");
+  double cpus = cpus_available(&t);
+  if (cpus >= 0 && cpus < 1.5)
+    printf("  note: the 2-thread FMA peak was %.2fx the 1-thread one: the "
+           "machine gave this run\n  about %.1f CPUs, so the 2 / 1 thread "
+           "ratios below measure the load, not the kernels\n", cpus, cpus);
   for (int th = 1; th <= 2; th++) {
     char threads[4];
     snprintf(threads, sizeof threads, "%d", th);
