@@ -382,8 +382,8 @@ void bench_conv(struct bench_ctx *ctx)
   bench_table_header("conv3d (GFLOP/s; limit: the FMA-peak loop timed in "
                      "the same round robin)");
 #ifndef DLV_HAVE_DNNL
-  printf("note: oneDNN not found when configuring (apt-get install "
-         "libdnnl-dev, then re-run cmake): its rows are skipped\n");
+  printf("note: built without oneDNN (apt-get install libdnnl-dev and "
+         "re-run cmake, DLV_BENCH_DNNL=ON): its rows are skipped\n");
 #endif
   size_t nshapes = ctx->quick ? 1 : sizeof shapes / sizeof shapes[0];
   for (size_t si = 0; si < nshapes; si++) {
