@@ -5,6 +5,9 @@
  *         [--conv V1,V2,..] [--shapes 1,2,3] [--no-norm]
  *   bench --targets FILE     (issue 10's targets from an earlier CSV)
  *
+ * The CSV goes to the build directory by default (build/bench.csv), where
+ * dlverify's report shows it.
+ *
  * --conv, --shapes and --no-norm (no norm, no Adam) narrow the run
  * (development); they reach the children as DLV_BENCH_CONV,
  * DLV_BENCH_SHAPES, DLV_BENCH_NO_NORM.
@@ -257,7 +260,8 @@ static void usage(void)
 int main(int argc, char **argv)
 {
   int quick = 0, keep = 0, run_suite = 0, only = 0, child_threads = 0;
-  const char *csv_path = "bench.csv";
+  /* default: beside the checks, where dlverify's report looks for it */
+  const char *csv_path = DLV_BUILD_DIR "/bench.csv";
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--quick") == 0)
       quick = 1;
