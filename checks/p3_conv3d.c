@@ -403,6 +403,30 @@ static void p3_random_vs_mpfr(void **state)
     check_shape_vs_mpfr(__func__, r, random_shape(r));
 }
 
+/* Shapes with enough channels and positions to run the fast variant's
+ * register tiles whole and with every kind of tail: C = 70 and 40 output
+ * channels (whole 2- and 4-vector channel tiles of float and double, then
+ * masked ones), C' = 37 and 20 (the same for the input gradient, whose
+ * output channels are C'), B H W T = 30 and 32 positions (whole 6- and
+ * 12-row tiles and short ones), Z C' = 111 and 40 filter-gradient rows
+ * (whole tiles and the one-row tail); and a 3x3x3 filter on a 1x1x1
+ * output with C = 8, where the zero-padded G of the fast input gradient
+ * would exceed twice the operands, so it takes IM2COL's path.  Every
+ * variant runs on them. */
+static const dlv_conv3d_shape blocked[] = {
+    {1, 2, 3, 5, 70, 37, 2, 1, 3},
+    {2, 2, 2, 4, 40, 20, 1, 2, 2},
+    {1, 1, 1, 1, 8, 1, 3, 3, 3},
+};
+
+static void p3_blocked_vs_mpfr(void **state)
+{
+  (void)state;
+  gsl_rng *r = dlv_rng(__func__);
+  for (size_t i = 0; i < COUNT(blocked); i++)
+    check_shape_vs_mpfr(__func__, r, blocked[i]);
+}
+
 /* ---- exact tier --------------------------------------------------------- */
 
 /* Small nonzero integers (benchdnn's approach): every product and partial
@@ -1190,6 +1214,48 @@ static void p3_determinism(void **state)
   }
 }
 
+/* The fast variant's own threads (dlv_conv3d_set_threads): every output
+ * element is summed by one thread in an order fixed by the shape, so 1, 2
+ * and 3 threads give bitwise the same result (one row per pass x dtype:
+ * the number of elements that differ from the 1-thread result, plus guard
+ * damage).  On the blocked shapes, where the tiles are split between the
+ * threads. */
+static void p3_fast_threads(void **state)
+{
+  (void)state;
+  gsl_rng *r = dlv_rng(__func__);
+  int saved = dlv_conv3d_get_threads();
+  for (size_t i = 0; i < COUNT(blocked); i++)
+    for (int dt = DT_DOUBLE; dt <= DT_FLOAT; dt++) {
+      struct prob p;
+      prob_alloc(&p, blocked[i]);
+      prob_fill(&p, r, dt, fill_away);
+      char shape[96], quantity[128];
+      shape_text(&p.s, shape, sizeof shape);
+      for (int pass = 0; pass < DLV_CONV3D_NPASSES; pass++) {
+        size_t n = pass_n(&p, pass), bad = 0;
+        double *x = xcalloc(n, sizeof *x), *y = xcalloc(n, sizeof *y);
+        dlv_conv3d_set_threads(1);
+        bad += run(&p, dt, DLV_CONV3D_FAST, pass, x);
+        for (int threads = 2; threads <= 3; threads++) {
+          dlv_conv3d_set_threads(threads);
+          bad += run(&p, dt, DLV_CONV3D_FAST, pass, y);
+          bad += bitwise_differ(x, y, n);
+        }
+        dlv_conv3d_set_threads(saved);
+        snprintf(quantity, sizeof quantity,
+                 "fast %s: 1 vs 2 and 3 own threads, elements differing "
+                 "bitwise", dlv_conv3d_pass_name(pass));
+        struct dlv_meas m = {dtype_name[dt], shape, quantity,
+                             "exact (bitwise)"};
+        DLV_EXPECT_ROW(&m, (double)bad, 0.0, (double)bad, 0.0, NAN);
+        free(x);
+        free(y);
+      }
+      prob_free(&p);
+    }
+}
+
 /* ---- argument errors ------------------------------------------------------ */
 
 /* Defined errors, each leaving the output untouched: NULL pointers, an
@@ -1290,6 +1356,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(p3_degenerate_vs_mpfr),
       cmocka_unit_test(p3_random_vs_mpfr),
+      cmocka_unit_test(p3_blocked_vs_mpfr),
       cmocka_unit_test(p3_exact_integers),
       cmocka_unit_test(p3_adjoint),
       cmocka_unit_test(p3_gradients),
@@ -1298,6 +1365,7 @@ int main(void)
       cmocka_unit_test(p3_erratum_l1_shape),
       cmocka_unit_test(p3_erratum_numpy_names),
       cmocka_unit_test(p3_determinism),
+      cmocka_unit_test(p3_fast_threads),
       cmocka_unit_test(p3_bad_arguments),
       cmocka_unit_test(p3_verdict),
   };

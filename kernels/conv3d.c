@@ -11,10 +11,20 @@
  * (forward), B H W T (filter gradient), taps C (input gradient, taps = the
  * number of filter positions covering the element). */
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
 #include <cblas.h>
+
+/* FAST has AVX-512 micro-kernels; without AVX-512 at compile time it is
+ * IM2COL (same workspace, same results). */
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#define DLV_CONV3D_SIMD 1
+#else
+#define DLV_CONV3D_SIMD 0
+#endif
 
 #include "conv3d.h"
 #include "dlv_status.h"
@@ -92,14 +102,60 @@ static inline size_t l2_at(const struct dims *d, size_t b, size_t x,
   return (((b * d->h + x) * d->w + y) * d->t + t) * d->c + c;
 }
 
+/* FAST's panels for oc output channels and a reduction of k: ceil(oc/nr)
+ * panels of k x nr, nr = 4 vectors when oc has that many, else 2 (as
+ * fast_nr in conv3d_tmpl.h); the larger of float's (16 lanes) and
+ * double's (8 lanes) count, since the size is asked without a type. */
+static size_t panel_elems(size_t k, size_t oc)
+{
+  size_t most = 0;
+  for (size_t vw = 8; vw <= 16; vw *= 2) {
+    size_t nr = oc >= 4 * vw ? 4 * vw : 2 * vw;
+    size_t e = (oc + nr - 1) / nr * nr * k;
+    most = e > most ? e : most;
+  }
+  return most;
+}
+
+/* The input-gradient workspace of FAST's own path (G zero-padded by the
+ * filter extents, then the flipped filter's panels), or 0 when it would
+ * be unreasonable: a padded G more than twice what IM2COL or the operands
+ * take (filters much larger than the output, many channels), or beyond
+ * size_t.  (The panels are at most K (C' + 63) elements.)
+ * FAST then computes the input gradient as IM2COL does. */
+static size_t fast_pad_elems(const struct dims *d)
+{
+  const size_t e[5] = {d->b, d->h + 2 * (d->u - 1), d->w + 2 * (d->v - 1),
+                       d->t + 2 * (d->z - 1), d->c};
+  size_t pad = 1, kf = d->u * d->v * d->z * d->c; /* kf <= n_f */
+  for (int i = 0; i < 5; i++)
+    if (__builtin_mul_overflow(pad, e[i], &pad))
+      return 0;
+  size_t need = pad + panel_elems(kf, d->cp);
+  size_t ops = d->n_l1 + d->n_l2 + d->n_f, im2col = d->n * d->k;
+  size_t cap = 2 * (im2col > ops ? im2col : ops);
+  return need >= pad && pad <= cap ? need : 0;
+}
+
+/* FAST's workspace, enough for every pass: the forward's filter panels,
+ * and the input gradient's (its own path or IM2COL's). */
+static size_t fast_work_elems(const struct dims *d)
+{
+  size_t fwd = panel_elems(d->k, d->c), bwd = fast_pad_elems(d);
+  if (bwd == 0)
+    bwd = d->n * d->k;
+  return fwd > bwd ? fwd : bwd;
+}
+
 static size_t work_elems(const struct dims *d, int variant)
 {
   switch (variant) {
   case DLV_CONV3D_PER_POSITION:
     return d->b * d->k;
   case DLV_CONV3D_IM2COL:
-  case DLV_CONV3D_FAST:
     return d->n * d->k;
+  case DLV_CONV3D_FAST:
+    return DLV_CONV3D_SIMD ? fast_work_elems(d) : d->n * d->k;
   default:
     return 0;
   }
@@ -157,6 +213,65 @@ static int check_call(const dlv_conv3d_shape *s, int variant, int pass,
   return work_len < need ? DLV_EBADLEN : DLV_OK;
 }
 
+static int fast_threads = 1;
+
+void dlv_conv3d_set_threads(int n)
+{
+  fast_threads = n < 1 ? 1 : n;
+}
+
+int dlv_conv3d_get_threads(void)
+{
+  return fast_threads;
+}
+
+#if DLV_CONV3D_SIMD
+/* ---- threads for FAST: tiles [0, n) in one contiguous range per thread
+ * (at most fast_threads, at most n); the caller runs the first range.  A
+ * thread that cannot be created leaves its range to the caller. */
+
+struct par_range {
+  void (*fn)(void *, size_t, size_t);
+  void *arg;
+  size_t lo, hi;
+};
+
+static void *par_entry(void *p)
+{
+  struct par_range *r = p;
+  r->fn(r->arg, r->lo, r->hi);
+  return NULL;
+}
+
+enum { DLV_CONV3D_MAX_THREADS = 64 };
+
+static void parallel_for(size_t n, void (*fn)(void *, size_t, size_t),
+                         void *arg)
+{
+  size_t nt = (size_t)fast_threads;
+  nt = nt > DLV_CONV3D_MAX_THREADS ? DLV_CONV3D_MAX_THREADS : nt;
+  nt = nt > n ? n : nt;
+  if (nt <= 1) {
+    fn(arg, 0, n);
+    return;
+  }
+  pthread_t th[DLV_CONV3D_MAX_THREADS];
+  struct par_range r[DLV_CONV3D_MAX_THREADS];
+  int started[DLV_CONV3D_MAX_THREADS] = {0};
+  for (size_t i = 0; i < nt; i++)
+    r[i] = (struct par_range){fn, arg, n * i / nt, n * (i + 1) / nt};
+  for (size_t i = 1; i < nt; i++)
+    started[i] = pthread_create(&th[i], NULL, par_entry, &r[i]) == 0;
+  fn(arg, r[0].lo, r[0].hi);
+  for (size_t i = 1; i < nt; i++) {
+    if (started[i])
+      pthread_join(th[i], NULL);
+    else
+      fn(arg, r[i].lo, r[i].hi);
+  }
+}
+#endif /* DLV_CONV3D_SIMD */
+
 const char *dlv_conv3d_variant_name(int variant)
 {
   static const char *names[] = {"direct", "per_position", "im2col", "fast"};
@@ -173,16 +288,52 @@ const char *dlv_conv3d_pass_name(int pass)
 #define ACC double
 #define SUF d
 #define GEMM cblas_dgemm
+#if DLV_CONV3D_SIMD
+#define VREAL __m512d
+#define VMASK __mmask8
+#define VW 8
+#define VZERO() _mm512_setzero_pd()
+#define VLOAD(p) _mm512_loadu_pd(p)
+#define VMLOAD(m, p) _mm512_maskz_loadu_pd(m, p)
+#define VSTORE(p, x) _mm512_storeu_pd(p, x)
+#define VMSTORE(p, m, x) _mm512_mask_storeu_pd(p, m, x)
+#define VSET1(a) _mm512_set1_pd(a)
+#define VFMA(a, b, c) _mm512_fmadd_pd(a, b, c)
+#endif
 #include "conv3d_tmpl.h"
 #undef REAL
 #undef ACC
 #undef SUF
 #undef GEMM
+#if DLV_CONV3D_SIMD
+#undef VREAL
+#undef VMASK
+#undef VW
+#undef VZERO
+#undef VLOAD
+#undef VMLOAD
+#undef VSTORE
+#undef VMSTORE
+#undef VSET1
+#undef VFMA
+#endif
 
 #define REAL float
 #define ACC float
 #define SUF s
 #define GEMM cblas_sgemm
+#if DLV_CONV3D_SIMD
+#define VREAL __m512
+#define VMASK __mmask16
+#define VW 16
+#define VZERO() _mm512_setzero_ps()
+#define VLOAD(p) _mm512_loadu_ps(p)
+#define VMLOAD(m, p) _mm512_maskz_loadu_ps(m, p)
+#define VSTORE(p, x) _mm512_storeu_ps(p, x)
+#define VMSTORE(p, m, x) _mm512_mask_storeu_ps(p, m, x)
+#define VSET1(a) _mm512_set1_ps(a)
+#define VFMA(a, b, c) _mm512_fmadd_ps(a, b, c)
+#endif
 #include "conv3d_tmpl.h"
 #undef REAL
 #undef ACC

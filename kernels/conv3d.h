@@ -59,6 +59,16 @@ enum dlv_conv3d_pass {
   DLV_CONV3D_NPASSES
 };
 
+/* Threads the FAST variant may use (default 1; values below 1 count as
+ * 1).  Process-wide, like openblas_set_num_threads; set it before calls,
+ * not during them.  FAST's results do not depend on it: every output
+ * element is summed by one thread in an order fixed by the shape alone.
+ * The threads are created per call and inherit the caller's CPU affinity:
+ * a caller bound to one CPU (OpenMP's OMP_PROC_BIND binds the main thread)
+ * gets no speed-up. */
+void dlv_conv3d_set_threads(int n);
+int dlv_conv3d_get_threads(void);
+
 const char *dlv_conv3d_variant_name(int variant);
 const char *dlv_conv3d_pass_name(int pass);
 

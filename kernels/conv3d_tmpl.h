@@ -3,6 +3,10 @@
  * same as REAL), SUF (name suffix d or s) and GEMM (cblas_dgemm or
  * cblas_sgemm) defined.  Not a public header.
  *
+ * With DLV_CONV3D_SIMD (AVX-512 available at compile time) also VREAL,
+ * VMASK, VW (lanes) and the vector operations VZERO, VLOAD, VMLOAD,
+ * VSTORE, VMSTORE, VSET1, VFMA.
+ *
  * Every function here assumes its arguments were checked by the public
  * entry in conv3d.c (struct dims valid, pointers non-NULL, workspace long
  * enough). */
@@ -209,6 +213,501 @@ static void FN(im2col_bwd_input)(const struct dims *d, const REAL *f,
           FN(scatter_patch)(d, row, b, x, y, t, g1);
 }
 
+#if DLV_CONV3D_SIMD
+/* ---- FAST (AVX-512): register-blocked micro-kernels on the channels-last
+ * layout, no lowering.
+ *
+ * Forward.  Output rows are positions n = (b, x, y, t) (L2 viewed as
+ * (N, C)); the patch of position n is, for each (u, v), a contiguous run of
+ * Z C' elements of L1.  A tile of MR positions times NR = NV vectors of
+ * output channels is held in MR x NV vector registers over the whole
+ * reduction (k = (u, v, z, c') in F's order): each step loads NV vectors
+ * of the packed filter panel and broadcasts one L1 element per row.  Every
+ * output element is therefore one FMA chain over its K products in F's
+ * order: error gamma_K S as for the other variants, and the order depends
+ * on the shape only (not on the tiling of positions or on the thread
+ * count).
+ *
+ * Input gradient.  The gather form of the same sum: L1.grad is the forward
+ * convolution of G, zero-padded by U-1, V-1, Z-1 on each side, with the
+ * filter flipped in (u, v, z) and transposed in (c', c).  Positions are
+ * tiled by classes that share the taps reaching real data (struct fgeom),
+ * and only those taps are summed: each element is one FMA chain over its
+ * taps C real products (P3's K), in the flipped filter's order.
+ *
+ * Filter gradient.  F.grad viewed as (U V Z C', C): a tile of MR
+ * consecutive rows k (inside one (u, v) run) times NR channels, reduced
+ * over positions n in chunks of FAST_NB; between chunks the partial sums
+ * go through F.grad in memory (the same chain, continued).  Tasks (tiles)
+ * are split between threads; a tile belongs to one thread.
+ *
+ * Panels: the filter is packed once per call into ceil(C/NR) panels of
+ * K x NR elements, zero-padded beyond C, so the micro-kernel loads whole
+ * vectors; outputs beyond C are masked off. */
+
+/* Positions per filter-gradient chunk. */
+#define FAST_NB 128
+
+/* The first min(m, VW) lanes. */
+#define MASK_OF(m)                                                            \
+  ((VMASK)((m) >= VW ? (VMASK)~(VMASK)0 : (VMASK)((1u << (m)) - 1u)))
+
+/* Lane masks of the NV vectors of a tile with ncols valid columns. */
+#define TILE_MASKS(NV, mk, ncols)                                             \
+  for (int v_ = 0; v_ < (NV); v_++) {                                        \
+    size_t c_ = (size_t)v_ * VW;                                              \
+    mk[v_] = c_ >= (ncols) ? (VMASK)0 : MASK_OF((ncols) - c_);               \
+  }
+
+/* out[r][...] of the MR x NV tile acc, rows r < nrows, lanes by mk (all
+ * stores masked: the loops have constant trip counts and unroll fully, so
+ * the accumulators stay in registers). */
+#define STORE_TILE(MR, NV, acc, mk, out, ldo, nrows)                         \
+  for (int r_ = 0; r_ < (MR); r_++)                                          \
+    if ((size_t)r_ < (nrows))                                                 \
+      for (int v_ = 0; v_ < (NV); v_++)                                      \
+        VMSTORE((out) + r_ * (ldo) + v_ * VW, mk[v_], acc[r_][v_]);
+
+/* The reduction window of a tile: filter taps u in [u0, u1), v in
+ * [v0, v1) and, inside each (u, v) run of kj elements (z, c'), j in
+ * [j0, j1).  Taps outside it read only zero padding for every row of the
+ * tile, so leaving them out is exact (their products are zeros, and adding
+ * a zero to a sum that started at +0 never changes it). */
+struct FN(win) {
+  size_t u0, u1, v0, v1, j0, j1;
+};
+
+/* Forward micro-kernel, MR rows x NV vectors.  Row r reads the input at
+ * rows[r] (its patch origin) + u su + v sv + j and writes outs[r][0 ..
+ * ncols); the packed panel row of (u, v, j) is at ((u nv + v) kj + j) NR,
+ * nv the filter's V extent.  Rows r >= nrows are computed (they repeat a
+ * real row) but not stored. */
+static inline __attribute__((always_inline)) void
+FN(mk_fwd)(const int MR, const int NV, const REAL *const *rows,
+           REAL *const *outs, size_t nrows, size_t ncols, size_t su,
+           size_t sv, size_t nv, size_t kj, const struct FN(win) *w,
+           const REAL *panel)
+{
+  VREAL acc[12][4];
+  for (int r = 0; r < MR; r++)
+    for (int v = 0; v < NV; v++)
+      acc[r][v] = VZERO();
+  for (size_t u = w->u0; u < w->u1; u++)
+    for (size_t y = w->v0; y < w->v1; y++) {
+      const REAL *fp = panel + ((u * nv + y) * kj + w->j0) * (NV * VW);
+      const REAL *q[12];
+      for (int r = 0; r < MR; r++)
+        q[r] = rows[r] + u * su + y * sv;
+      for (size_t j = w->j0; j < w->j1; j++, fp += NV * VW) {
+        VREAL bv[4];
+        for (int v = 0; v < NV; v++)
+          bv[v] = VLOAD(fp + v * VW);
+        for (int r = 0; r < MR; r++) {
+          VREAL a = VSET1(q[r][j]);
+          for (int v = 0; v < NV; v++)
+            acc[r][v] = VFMA(a, bv[v], acc[r][v]);
+        }
+      }
+    }
+  VMASK mk[4];
+  TILE_MASKS(NV, mk, ncols);
+  for (int r = 0; r < MR; r++)
+    if ((size_t)r < nrows)
+      for (int v = 0; v < NV; v++)
+        VMSTORE(outs[r] + v * VW, mk[v], acc[r][v]);
+}
+
+/* Filter-gradient micro-kernel: MR consecutive rows of F.grad (viewed as
+ * (U V Z C', C)) inside one (u, v) run, NV vectors of channels (ncols
+ * valid); reduces positions i < np, whose L1 elements for these rows start
+ * at l1 + pos[i], with G rows g + i ldg; starts from out unless `first`.
+ * Each configuration is a separate (not inlined) function: inlined
+ * together, gcc spilled the accumulators. */
+static inline __attribute__((always_inline)) void
+FN(mk_bf)(const int MR, const int NV, const REAL *l1, const size_t *pos,
+          size_t np, const REAL *g, size_t ldg, size_t ncols, REAL *out,
+          size_t ldo, int first)
+{
+  VREAL acc[12][4];
+  VMASK mk[4];
+  TILE_MASKS(NV, mk, ncols);
+  for (int r = 0; r < MR; r++)
+    for (int v = 0; v < NV; v++)
+      acc[r][v] = first ? VZERO()
+                        : VMLOAD(mk[v], out + r * ldo + (size_t)v * VW);
+  for (size_t i = 0; i < np; i++) {
+    const REAL *a = l1 + pos[i], *gr = g + i * ldg;
+    VREAL bv[4];
+    for (int v = 0; v < NV; v++)
+      bv[v] = VMLOAD(mk[v], gr + v * VW);
+    for (int r = 0; r < MR; r++) {
+      VREAL av = VSET1(a[r]);
+      for (int v = 0; v < NV; v++)
+        acc[r][v] = VFMA(av, bv[v], acc[r][v]);
+    }
+  }
+  STORE_TILE(MR, NV, acc, mk, out, ldo, (size_t)MR);
+}
+
+#define MK_BF(MR, NV)                                                         \
+  static __attribute__((noinline)) void FN(mk_bf_##MR##x##NV)(              \
+      const REAL *l1, const size_t *pos, size_t np, const REAL *g,            \
+      size_t ldg, size_t ncols, REAL *out, size_t ldo, int first)             \
+  {                                                                           \
+    FN(mk_bf)(MR, NV, l1, pos, np, g, ldg, ncols, out, ldo, first);           \
+  }
+MK_BF(6, 4)
+MK_BF(12, 2)
+MK_BF(1, 4)
+MK_BF(1, 2)
+#undef MK_BF
+
+/* The forward problem the fast kernel solves, also for the input gradient
+ * (on zero-padded G with the flipped filter).  Output positions are
+ * grouped into classes by the taps that reach real (not padding) input:
+ * along each axis, position i of an output extent n with k taps and p
+ * padding before the real data (p = k - 1 or 0) reaches taps
+ * [max(0, p - i), min(k - 1, p + real - 1 - i)], real = n - 2p + k - 1 the
+ * real extent.  The interior positions share the full range and form one
+ * class; each border position is its own.  Without padding there is one
+ * class.  A tile is MR positions of one class, which share one window. */
+struct FN(fgeom) {
+  const REAL *in;             /* input, (B, ih, iw, it, ic) */
+  size_t ih, iw, it, ic;
+  size_t b, h, w, t;          /* output extents; channels oc */
+  size_t u, v, z, oc;
+  int padded;                 /* input padded by u-1, v-1, z-1 each side */
+  const REAL *panels;         /* ceil(oc / NR) panels of K x NR */
+  size_t nr;                  /* NR of the panels (NV VW) */
+  REAL *out;                  /* (B, h, w, t, oc) */
+};
+
+/* One axis: output extent n, k taps.  Class c covers positions [*i0, *i1)
+ * reaching taps [*k0, *k1). */
+struct FN(axis) {
+  size_t n, k;
+  int padded;
+};
+
+static size_t FN(axis_classes)(const struct FN(axis) *a)
+{
+  if (!a->padded)
+    return 1;
+  size_t real = a->n + 1 - a->k; /* n = real + k - 1 */
+  size_t mid = real >= a->k ? real - a->k + 1 : 0; /* interior positions */
+  return mid ? a->n - mid + 1 : a->n;
+}
+
+static void FN(axis_class)(const struct FN(axis) *a, size_t c, size_t *i0,
+                           size_t *i1, size_t *k0, size_t *k1)
+{
+  if (!a->padded) {
+    *i0 = 0, *i1 = a->n, *k0 = 0, *k1 = a->k;
+    return;
+  }
+  size_t p = a->k - 1, real = a->n + 1 - a->k;
+  size_t mid = real >= a->k ? real - a->k + 1 : 0;
+  if (mid && c == p) /* the interior [p, p + mid) */
+    *i0 = p, *i1 = p + mid;
+  else
+    *i0 = mid && c > p ? c + mid - 1 : c, *i1 = *i0 + 1;
+  size_t i = *i0;
+  *k0 = p > i ? p - i : 0;
+  *k1 = (p + real - 1 - i < a->k - 1 ? p + real - 1 - i : a->k - 1) + 1;
+}
+
+/* A class of positions: the product of one class per axis, over b. */
+struct FN(pclass) {
+  size_t x0, x1, y0, y1, t0, t1; /* position ranges */
+  struct FN(win) w;
+  size_t npos;
+};
+
+static void FN(get_class)(const struct FN(fgeom) *g, size_t cx, size_t cy,
+                          size_t ct, struct FN(pclass) *pc)
+{
+  struct FN(axis) ax = {g->h, g->u, g->padded}, ay = {g->w, g->v, g->padded},
+                  at = {g->t, g->z, g->padded};
+  size_t z0, z1;
+  FN(axis_class)(&ax, cx, &pc->x0, &pc->x1, &pc->w.u0, &pc->w.u1);
+  FN(axis_class)(&ay, cy, &pc->y0, &pc->y1, &pc->w.v0, &pc->w.v1);
+  FN(axis_class)(&at, ct, &pc->t0, &pc->t1, &z0, &z1);
+  pc->w.j0 = z0 * g->ic;
+  pc->w.j1 = z1 * g->ic;
+  pc->npos = g->b * (pc->x1 - pc->x0) * (pc->y1 - pc->y0) * (pc->t1 - pc->t0);
+}
+
+/* A position of a class, stepped through the class in (b, x, y, t)
+ * order without divisions. */
+struct FN(cursor) {
+  size_t b, x, y, t;
+};
+
+static void FN(cursor_at)(const struct FN(pclass) *pc, size_t p,
+                          struct FN(cursor) *q)
+{
+  size_t nt = pc->t1 - pc->t0, ny = pc->y1 - pc->y0, nx = pc->x1 - pc->x0;
+  *q = (struct FN(cursor)){p / nt / ny / nx, pc->x0 + p / nt / ny % nx,
+                           pc->y0 + p / nt % ny, pc->t0 + p % nt};
+}
+
+static void FN(cursor_step)(const struct FN(pclass) *pc, struct FN(cursor) *q)
+{
+  if (++q->t < pc->t1)
+    return;
+  q->t = pc->t0;
+  if (++q->y < pc->y1)
+    return;
+  q->y = pc->y0;
+  if (++q->x < pc->x1)
+    return;
+  q->x = pc->x0;
+  q->b++;
+}
+
+/* The cursor's patch origin and output row. */
+static void FN(cursor_ptrs)(const struct FN(fgeom) *g,
+                            const struct FN(cursor) *q, const REAL **row,
+                            REAL **out)
+{
+  *row = g->in + (((q->b * g->ih + q->x) * g->iw + q->y) * g->it + q->t) *
+                     g->ic;
+  *out = g->out + (((q->b * g->h + q->x) * g->w + q->y) * g->t + q->t) *
+                      g->oc;
+}
+
+static size_t FN(fast_mr)(const struct FN(fgeom) *g)
+{
+  return g->nr == 4 * VW ? 6 : 12;
+}
+
+/* Calls fn(g, pc, first tile of the class, tiles of the class) for every
+ * class, in a fixed order; returns the total number of tiles. */
+static size_t FN(for_classes)(const struct FN(fgeom) *g,
+                              void (*fn)(const struct FN(fgeom) *,
+                                         const struct FN(pclass) *, size_t,
+                                         size_t, void *),
+                              void *arg)
+{
+  struct FN(axis) ax = {g->h, g->u, g->padded}, ay = {g->w, g->v, g->padded},
+                  at = {g->t, g->z, g->padded};
+  size_t mr = FN(fast_mr)(g), tiles = 0;
+  for (size_t cx = 0; cx < FN(axis_classes)(&ax); cx++)
+    for (size_t cy = 0; cy < FN(axis_classes)(&ay); cy++)
+      for (size_t ct = 0; ct < FN(axis_classes)(&at); ct++) {
+        struct FN(pclass) pc;
+        FN(get_class)(g, cx, cy, ct, &pc);
+        size_t nt = (pc.npos + mr - 1) / mr;
+        if (fn)
+          fn(g, &pc, tiles, nt, arg);
+        tiles += nt;
+      }
+  return tiles;
+}
+
+/* The tiles [lo, hi) of the global numbering, for one channel tile. */
+struct FN(trange) {
+  size_t lo, hi, ct;
+};
+
+static void FN(class_tiles)(const struct FN(fgeom) *g,
+                            const struct FN(pclass) *pc, size_t first,
+                            size_t ntiles, void *arg)
+{
+  const struct FN(trange) *tr = arg;
+  size_t mr = FN(fast_mr)(g), k = g->u * g->v * g->z * g->ic;
+  size_t c0 = tr->ct * g->nr;
+  size_t ncols = g->oc - c0 < g->nr ? g->oc - c0 : g->nr;
+  const REAL *panel = g->panels + tr->ct * k * g->nr;
+  if (tr->hi <= first || tr->lo >= first + ntiles)
+    return; /* no tile of this class is in the range */
+  size_t a = tr->lo > first ? tr->lo - first : 0;
+  size_t b = tr->hi < first + ntiles ? tr->hi - first : ntiles;
+  struct FN(cursor) q;
+  FN(cursor_at)(pc, a * mr, &q);
+  for (size_t tile = a; tile < b; tile++) {
+    size_t p0 = tile * mr, nrows = pc->npos - p0 < mr ? pc->npos - p0 : mr;
+    const REAL *rows[12];
+    REAL *outs[12];
+    for (size_t r = 0; r < mr; r++) { /* short tile: repeat the last row */
+      if (r < nrows) {
+        FN(cursor_ptrs)(g, &q, &rows[r], &outs[r]);
+        outs[r] += c0;
+        FN(cursor_step)(pc, &q);
+      } else {
+        rows[r] = rows[r - 1];
+        outs[r] = outs[r - 1];
+      }
+    }
+    size_t sv = g->it * g->ic, su = g->iw * sv, kj = g->z * g->ic;
+    if (mr == 6)
+      FN(mk_fwd)(6, 4, rows, outs, nrows, ncols, su, sv, g->v, kj, &pc->w,
+                 panel);
+    else
+      FN(mk_fwd)(12, 2, rows, outs, nrows, ncols, su, sv, g->v, kj, &pc->w,
+                 panel);
+  }
+}
+
+/* A thread's tiles [lo, hi); channel tiles outside, so that one K x NR
+ * panel stays in L2 while the tiles stream past it. */
+static void FN(fast_fwd_range)(void *arg, size_t lo, size_t hi)
+{
+  const struct FN(fgeom) *g = arg;
+  size_t nct = (g->oc + g->nr - 1) / g->nr;
+  for (size_t ct = 0; ct < nct; ct++) {
+    struct FN(trange) tr = {lo, hi, ct};
+    FN(for_classes)(g, FN(class_tiles), &tr);
+  }
+}
+
+static void FN(fast_fwd_geom)(struct FN(fgeom) *g)
+{
+  parallel_for(FN(for_classes)(g, NULL, NULL), FN(fast_fwd_range), g);
+}
+
+/* NR for oc output channels: 4 vectors when there are that many. */
+static size_t FN(fast_nr)(size_t oc)
+{
+  return oc >= 4 * VW ? 4 * VW : 2 * VW;
+}
+
+/* Packs the (K, oc) matrix src (leading dimension ld) into panels. */
+static void FN(pack_panels)(size_t k, size_t oc, size_t nr,
+                            const REAL *src, size_t ld, REAL *panels)
+{
+  size_t nct = (oc + nr - 1) / nr;
+  for (size_t ct = 0; ct < nct; ct++)
+    for (size_t kk = 0; kk < k; kk++)
+      for (size_t j = 0; j < nr; j++) {
+        size_t c = ct * nr + j;
+        panels[(ct * k + kk) * nr + j] = c < oc ? src[kk * ld + c] : 0;
+      }
+}
+
+static void FN(fast_fwd)(const struct dims *d, const REAL *l1,
+                         const REAL *f, REAL *l2, REAL *work)
+{
+  size_t nr = FN(fast_nr)(d->c);
+  FN(pack_panels)(d->k, d->c, nr, f, d->c, work);
+  struct FN(fgeom) g = {l1,   d->h1, d->w1, d->t1, d->cp, d->b, d->h, d->w,
+                        d->t, d->u,  d->v,  d->z,  d->c,  0,    work, nr,
+                        l2};
+  FN(fast_fwd_geom)(&g);
+}
+
+/* Input gradient: G zero-padded into work, the flipped and transposed
+ * filter packed after it. */
+static void FN(fast_bwd_input)(const struct dims *d, const REAL *f,
+                               const REAL *g2, REAL *g1, REAL *work)
+{
+  size_t ph = d->h + 2 * (d->u - 1), pw = d->w + 2 * (d->v - 1),
+         pt = d->t + 2 * (d->z - 1);
+  size_t npad = d->b * ph * pw * pt * d->c, run = d->t * d->c;
+  REAL *gp = work, *panels = work + npad;
+  memset(gp, 0, npad * sizeof *gp);
+  for (size_t b = 0; b < d->b; b++)
+    for (size_t x = 0; x < d->h; x++)
+      for (size_t y = 0; y < d->w; y++)
+        memcpy(gp + (((b * ph + x + d->u - 1) * pw + y + d->v - 1) * pt +
+                     d->z - 1) * d->c,
+               g2 + l2_at(d, b, x, y, 0, 0), run * sizeof *gp);
+  /* flipped filter as a (U V Z C, C') matrix: row (u, v, z, c), column c'
+   * = F[U-1-u, V-1-v, Z-1-z, c', c]; packed column by column. */
+  size_t nr = FN(fast_nr)(d->cp), kf = d->u * d->v * d->z * d->c;
+  size_t nct = (d->cp + nr - 1) / nr;
+  for (size_t ct = 0; ct < nct; ct++)
+    for (size_t u = 0; u < d->u; u++)
+      for (size_t v = 0; v < d->v; v++)
+        for (size_t z = 0; z < d->z; z++)
+          for (size_t c = 0; c < d->c; c++) {
+            size_t kk = ((u * d->v + v) * d->z + z) * d->c + c;
+            REAL *dst = panels + (ct * kf + kk) * nr;
+            for (size_t j = 0; j < nr; j++) {
+              size_t cp = ct * nr + j;
+              dst[j] = cp < d->cp ? f[f_at(d, d->u - 1 - u, d->v - 1 - v,
+                                           d->z - 1 - z, cp, c)]
+                                  : 0;
+            }
+          }
+  struct FN(fgeom) g = {gp,   ph,   pw,   pt,    d->c, d->b,   d->h1, d->w1,
+                        d->t1, d->u, d->v, d->z, d->cp, 1,     panels, nr,
+                        g1};
+  FN(fast_fwd_geom)(&g);
+}
+
+/* Filter gradient: the task list is (u v, row tile, channel tile). */
+struct FN(bfjob) {
+  const struct dims *d;
+  const REAL *l1, *g2;
+  REAL *gf;
+  size_t nr, mr, ntr, nct; /* tile sizes; row tiles per run; channel tiles */
+};
+
+/* Every task in [lo, hi) over the positions pos[0 .. np) (L1 origins),
+ * G rows from g. */
+static void FN(bf_tasks)(const struct FN(bfjob) *jb, size_t lo, size_t hi,
+                         size_t *pos, size_t np, const REAL *g, int first)
+{
+  const struct dims *d = jb->d;
+  size_t kj = d->z * d->cp;
+  size_t posk[FAST_NB];
+  for (size_t task = lo; task < hi; task++) {
+    size_t ct = task % jb->nct, tr = task / jb->nct % jb->ntr,
+           uv = task / jb->nct / jb->ntr;
+    size_t u = uv / d->v, v = uv % d->v, j0 = tr * jb->mr;
+    size_t nrows = kj - j0 < jb->mr ? kj - j0 : jb->mr;
+    size_t c0 = ct * jb->nr, ncols = d->c - c0 < jb->nr ? d->c - c0 : jb->nr;
+    size_t koff = l1_at(d, 0, u, v, 0, 0) + j0;
+    for (size_t i = 0; i < np; i++)
+      posk[i] = pos[i] + koff;
+    REAL *out = jb->gf + (uv * kj + j0) * d->c + c0;
+    if (nrows == jb->mr && jb->mr == 6)
+      FN(mk_bf_6x4)(jb->l1, posk, np, g + c0, d->c, ncols, out, d->c, first);
+    else if (nrows == jb->mr)
+      FN(mk_bf_12x2)(jb->l1, posk, np, g + c0, d->c, ncols, out, d->c, first);
+    else /* the run's last rows, one at a time (rows beyond the run would
+          * read past it) */
+      for (size_t r = 0; r < nrows; r++, out += d->c) {
+        for (size_t i = 0; i < np; i++)
+          posk[i] = pos[i] + koff + r;
+        if (jb->mr == 6)
+          FN(mk_bf_1x4)(jb->l1, posk, np, g + c0, d->c, ncols, out, d->c,
+                        first);
+        else
+          FN(mk_bf_1x2)(jb->l1, posk, np, g + c0, d->c, ncols, out, d->c,
+                        first);
+      }
+  }
+}
+
+static void FN(fast_bf_range)(void *arg, size_t lo, size_t hi)
+{
+  const struct FN(bfjob) *jb = arg;
+  const struct dims *d = jb->d;
+  size_t pos[FAST_NB];
+  for (size_t n0 = 0; n0 < d->n; n0 += FAST_NB) {
+    size_t np = d->n - n0 < FAST_NB ? d->n - n0 : FAST_NB;
+    for (size_t i = 0; i < np; i++) {
+      size_t n = n0 + i, t = n % d->t, y = n / d->t % d->w,
+             x = n / d->t / d->w % d->h, b = n / d->t / d->w / d->h;
+      pos[i] = l1_at(d, b, x, y, t, 0);
+    }
+    FN(bf_tasks)(jb, lo, hi, pos, np, jb->g2 + n0 * d->c, n0 == 0);
+  }
+}
+
+static void FN(fast_bwd_filter)(const struct dims *d, const REAL *l1,
+                                const REAL *g2, REAL *gf)
+{
+  size_t nr = FN(fast_nr)(d->c), mr = nr == 4 * VW ? 6 : 12;
+  size_t kj = d->z * d->cp;
+  struct FN(bfjob) jb = {d, l1, g2, gf, nr, mr, (kj + mr - 1) / mr,
+                         (d->c + nr - 1) / nr};
+  parallel_for(d->u * d->v * jb.ntr * jb.nct, FN(fast_bf_range), &jb);
+}
+#endif /* DLV_CONV3D_SIMD */
+
 /* ---- public entries: check, then dispatch on the variant. */
 
 int FN(dlv_conv3d_fwd)(const dlv_conv3d_shape *s, int variant,
@@ -224,6 +723,10 @@ int FN(dlv_conv3d_fwd)(const dlv_conv3d_shape *s, int variant,
     FN(direct_fwd)(&d, l1, f, l2);
   else if (variant == DLV_CONV3D_PER_POSITION)
     FN(per_position_fwd)(&d, l1, f, l2, work);
+#if DLV_CONV3D_SIMD
+  else if (variant == DLV_CONV3D_FAST)
+    FN(fast_fwd)(&d, l1, f, l2, work);
+#endif
   else
     FN(im2col_fwd)(&d, l1, f, l2, work);
   return DLV_OK;
@@ -242,6 +745,10 @@ int FN(dlv_conv3d_bwd_filter)(const dlv_conv3d_shape *s, int variant,
     FN(direct_bwd_filter)(&d, l1, g2, gf);
   else if (variant == DLV_CONV3D_PER_POSITION)
     FN(per_position_bwd_filter)(&d, l1, g2, gf, work);
+#if DLV_CONV3D_SIMD
+  else if (variant == DLV_CONV3D_FAST)
+    FN(fast_bwd_filter)(&d, l1, g2, gf);
+#endif
   else
     FN(im2col_bwd_filter)(&d, l1, g2, gf, work);
   return DLV_OK;
@@ -260,6 +767,10 @@ int FN(dlv_conv3d_bwd_input)(const dlv_conv3d_shape *s, int variant,
     FN(direct_bwd_input)(&d, f, g2, g1);
   else if (variant == DLV_CONV3D_PER_POSITION)
     FN(per_position_bwd_input)(&d, f, g2, g1, work);
+#if DLV_CONV3D_SIMD
+  else if (variant == DLV_CONV3D_FAST && fast_pad_elems(&d) > 0)
+    FN(fast_bwd_input)(&d, f, g2, g1, work);
+#endif
   else
     FN(im2col_bwd_input)(&d, f, g2, g1, work);
   return DLV_OK;

@@ -11,6 +11,17 @@
  * 2^-102.  Block sums are kept as pairs (e, s) meaning 2^(2e) s and merged
  * onto the larger exponent with exact power-of-two rescaling.
  *
+ * Fast path (the common case, one read of memory at full bandwidth): each
+ * block is first summed unscaled, sum fma(x_i, x_i, acc) over 32 independent
+ * partial sums.  The sum s is kept when 2^-102 <= s <= 2^960: then no square
+ * or partial sum overflowed (each is at most s), every square that
+ * underflowed is below 2^-1022 while the block sum is at least 2^-102 (the
+ * same situation the scaled path guarantees), and n such block sums add up
+ * to at most n 2^960 < DBL_MAX.  A NaN, an Inf, or a block sum outside that
+ * range fails the test (NaN compares false) and the block is redone by the
+ * scaled path above, from L1.  The kept sums are added in a plain double
+ * (exponent 0) and merged with the scaled ones at the end.
+ *
  * Error model: every square passes through one multiplication and at most
  * n - 1 additions along its path of the summation tree, so the computed sum
  * is S (1 + theta), |theta| <= gamma_n, plus an absolute n 2^-1074 from
@@ -78,6 +89,33 @@ static inline double block_sumsq_d(const double *x, ptrdiff_t inc, size_t m,
          ((acc[4] + acc[5]) + (acc[6] + acc[7]));
 }
 
+enum { DLV_NRM2_LANES = 32 };
+
+/* sum_i x_i^2 of a contiguous block, unscaled, 32 partial sums (four
+ * AVX-512 registers: enough independent FMA chains to hide their latency),
+ * each square fused into its addition; summed pairwise at the end. */
+static inline double block_sumsq_plain_d(const double *x, size_t m)
+{
+  double acc[DLV_NRM2_LANES] = {0.0};
+  size_t i = 0;
+  for (; i + DLV_NRM2_LANES <= m; i += DLV_NRM2_LANES)
+    for (size_t j = 0; j < DLV_NRM2_LANES; j++)
+      acc[j] = fma(x[i + j], x[i + j], acc[j]);
+  for (size_t j = 0; i < m; i++, j++)
+    acc[j] = fma(x[i], x[i], acc[j]);
+  for (size_t w = DLV_NRM2_LANES / 2; w > 0; w /= 2)
+    for (size_t j = 0; j < w; j++)
+      acc[j] += acc[j + w];
+  return acc[0];
+}
+
+/* True when an unscaled block sum s can be kept (see the fast path above);
+ * false for NaN. */
+static inline int plain_sum_ok(double s)
+{
+  return s >= 0x1p-102 && s <= 0x1p960;
+}
+
 /* acc += 2^(2 e) s, rescaling onto the larger exponent (exact unless the
  * smaller term underflows, which the error model allows for). */
 static void ssq_merge(scaled_ssq *acc, int e, double s)
@@ -101,10 +139,18 @@ static scaled_ssq scaled_sumsq_d(size_t n, const double *x, ptrdiff_t inc,
                                  int *inf, int *nan)
 {
   scaled_ssq acc = {0, 0.0};
+  double plain = 0.0; /* kept unscaled block sums, exponent 0 */
   *inf = *nan = 0;
   for (size_t i0 = 0; i0 < n; i0 += DLV_NRM2_BLOCK) {
     size_t m = n - i0 < DLV_NRM2_BLOCK ? n - i0 : DLV_NRM2_BLOCK;
     const double *xb = x + (ptrdiff_t)i0 * inc;
+    if (inc == 1 && !*inf) {
+      double s = block_sumsq_plain_d(xb, m);
+      if (plain_sum_ok(s)) {
+        plain += s;
+        continue;
+      }
+    }
     double amax = inc == 1 ? block_amax_d(xb, 1, m, inf, nan)
                            : block_amax_d(xb, inc, m, inf, nan);
     if (isinf(amax))
@@ -119,6 +165,7 @@ static scaled_ssq scaled_sumsq_d(size_t n, const double *x, ptrdiff_t inc,
                         : block_sumsq_d(xb, inc, m, scale);
     ssq_merge(&acc, -k, s);
   }
+  ssq_merge(&acc, 0, plain);
   return acc;
 }
 

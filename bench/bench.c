@@ -1,0 +1,333 @@
+/* bench.c: the kernels at the machine's limits, beside their peers, in one
+ * run (issue 10).
+ *
+ *   bench [--quick] [--csv FILE] [--threads N] [--keep-blas-core] [--suite]
+ *         [--conv V1,V2,..] [--shapes 1,2,3] [--no-norm]
+ *   bench --targets FILE     (issue 10's targets from an earlier CSV)
+ *
+ * The CSV goes to the build directory by default (build/bench.csv), where
+ * dlverify's report shows it.
+ *
+ * --conv, --shapes and --no-norm (no norm, no Adam) narrow the run
+ * (development); they reach the children as DLV_BENCH_CONV,
+ * DLV_BENCH_SHAPES, DLV_BENCH_NO_NORM.
+ * The parent process prepares the CSV and runs one child per thread count
+ * (1, then 2 when the machine has two CPUs), each re-executed with its CPU
+ * affinity set to CPUs 0 .. n-1 (inherited by every thread: OpenMP's,
+ * OpenBLAS's, the fast conv3d's) and OMP_NUM_THREADS, OPENBLAS_NUM_THREADS
+ * in its environment: these must be in place before OpenMP and OpenBLAS
+ * start their threads, which happens before main.  OMP_PROC_BIND is left
+ * unset on purpose: it binds the main thread to one CPU, and threads it
+ * creates afterwards (the fast conv3d's) would inherit that one CPU.
+ * Before that, when OpenBLAS has picked a generic core on a CPU that runs a
+ * faster one (kernels/blas_setup.h), the program re-executes itself with
+ * OPENBLAS_CORETYPE set, and says so (--keep-blas-core measures the
+ * default choice instead).
+ *
+ * Each child measures the machine's limits (FMA peak, read and in-place
+ * update bandwidth), then each kernel next to its peers: every result is
+ * checked before it is timed (a fast kernel that is wrong is reported as
+ * wrong, not fast), timing is the median of at least 5 calls after a
+ * warm-up.  --suite also times the whole ctest and dlverify. */
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cblas.h>
+
+#include "bench.h"
+#include "blas_setup.h"
+#include "conv3d.h"
+
+#ifndef DLV_BUILD_DIR
+#define DLV_BUILD_DIR "."
+#endif
+
+double bench_now(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+struct timing bench_time(bench_fn f, void *arg, double budget)
+{
+  enum { MIN_REPS = 5, MAX_REPS = 11 };
+  double t0 = bench_now();
+  f(arg); /* warm-up */
+  double warm = bench_now() - t0;
+  int reps = warm > 0 ? (int)(budget / warm) : MAX_REPS;
+  reps = reps < MIN_REPS ? MIN_REPS : reps > MAX_REPS ? MAX_REPS : reps;
+  double t[MAX_REPS];
+  for (int r = 0; r < reps; r++) {
+    double s = bench_now();
+    f(arg);
+    t[r] = bench_now() - s;
+  }
+  qsort(t, (size_t)reps, sizeof t[0], cmp_double);
+  return (struct timing){t[reps / 2], t[0], reps};
+}
+
+void bench_time_rr(const bench_fn *f, void *const *args, int n,
+                   double budget, struct timing *out)
+{
+  enum { MIN_REPS = 5, MAX_REPS = 11, MAX_N = 16 };
+  double warm = 0.0, t[MAX_N][MAX_REPS];
+  n = n > MAX_N ? MAX_N : n;
+  for (int i = 0; i < n; i++) {
+    double t0 = bench_now();
+    f[i](args[i]);
+    warm += bench_now() - t0;
+  }
+  int reps = warm > 0 ? (int)(budget / warm) : MAX_REPS;
+  reps = reps < MIN_REPS ? MIN_REPS : reps > MAX_REPS ? MAX_REPS : reps;
+  for (int r = 0; r < reps; r++)
+    for (int i = 0; i < n; i++) {
+      double s = bench_now();
+      f[i](args[i]);
+      t[i][r] = bench_now() - s;
+    }
+  for (int i = 0; i < n; i++) {
+    qsort(t[i], (size_t)reps, sizeof t[i][0], cmp_double);
+    out[i] = (struct timing){t[i][reps / 2], t[i][0], reps};
+  }
+}
+
+void *bench_alloc(size_t bytes)
+{
+  void *p = NULL;
+  if (posix_memalign(&p, 64, bytes ? bytes : 64) != 0) {
+    fprintf(stderr, "bench: out of memory (%zu bytes)\n", bytes);
+    exit(1);
+  }
+  memset(p, 0, bytes);
+  return p;
+}
+
+void bench_table_header(const char *title)
+{
+  printf("\n%s\n%-10s %-18s %-10s %-6s %-22s %9s %9s %-7s %6s  %-6s %s\n",
+         title, "kernel", "variant", "pass", "dtype", "shape", "median_ms",
+         "rate", "unit", "limit%", "check", "speed ratio vs peers");
+}
+
+void bench_emit(const struct bench_ctx *ctx, struct bench_row *rows, int n,
+                const char *const *peers, int npeers)
+{
+  for (int i = 0; i < n; i++) {
+    struct bench_row *r = &rows[i];
+    size_t len = 0;
+    r->ratios[0] = '\0';
+    for (int p = 0; p < npeers; p++)
+      for (int j = 0; j < n; j++)
+        if (j != i && strcmp(rows[j].variant, peers[p]) == 0 &&
+            len < sizeof r->ratios)
+          len += (size_t)snprintf(r->ratios + len, sizeof r->ratios - len,
+                                  "%s%s=%.2f", len ? ";" : "", peers[p],
+                                  rows[j].median_s / r->median_s);
+    double frac = r->limit > 0 ? r->rate / r->limit : 0.0;
+    char pct[16] = "     -";
+    if (r->limit > 0)
+      snprintf(pct, sizeof pct, "%5.0f%%", 100.0 * frac);
+    printf("%-10s %-18s %-10s %-6s %-22s %9.3f %9.2f %-7s %s  %-6s %s\n",
+           r->kernel, r->variant, r->pass, r->dtype, r->shape,
+           1e3 * r->median_s, r->rate, r->unit, pct, r->check, r->ratios);
+    fprintf(ctx->csv,
+            "%s,%s,%s,%s,%s,%d,%.6g,%.6g,%.6g,%s,%.6g,%.4f,%s,%s,%s\n",
+            r->kernel, r->variant, r->pass, r->dtype, r->shape, ctx->threads,
+            r->median_s, r->best_s, r->rate, r->unit, r->limit, frac,
+            r->check, r->ratios, ctx->blas_core);
+  }
+  fflush(ctx->csv);
+  fflush(stdout);
+}
+
+/* ---- the child: one thread count ---------------------------------------- */
+
+static int child(int threads, int quick, const char *csv_path)
+{
+  dlv_blas_core_info core;
+  dlv_blas_core(&core);
+  struct bench_ctx ctx = {threads, quick, fopen(csv_path, "a"), core.core};
+  if (ctx.csv == NULL) {
+    fprintf(stderr, "bench: cannot append to %s: %s\n", csv_path,
+            strerror(errno));
+    return 1;
+  }
+  dlv_conv3d_set_threads(threads);
+  printf("\n==== %d thread%s (CPUs 0-%d), OpenBLAS core %s%s ====\n",
+         threads, threads > 1 ? "s" : "", threads - 1, core.core,
+         core.forced ? " (OPENBLAS_CORETYPE)" : "");
+  bench_machine(&ctx);
+  if (getenv("DLV_BENCH_NO_NORM") == NULL) {
+    bench_norm(&ctx);
+#ifdef DLV_HAVE_ADAM
+    bench_adam(&ctx);
+#endif
+  }
+  bench_conv(&ctx);
+  fclose(ctx.csv);
+  return 0;
+}
+
+/* ---- the parent ---------------------------------------------------------- */
+
+/* Runs this program as a child pinned to CPUs 0 .. threads-1 with the
+ * thread-count variables set; returns its exit status. */
+static int spawn(int threads, int quick, const char *csv_path)
+{
+  pid_t pid = fork();
+  if (pid < 0)
+    return -1;
+  if (pid == 0) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    for (int c = 0; c < threads; c++)
+      CPU_SET(c, &set);
+    char n[16];
+    snprintf(n, sizeof n, "%d", threads);
+    if (sched_setaffinity(0, sizeof set, &set) != 0 ||
+        setenv("OMP_NUM_THREADS", n, 1) ||
+        setenv("OPENBLAS_NUM_THREADS", n, 1) ||
+        unsetenv("OMP_PROC_BIND") || unsetenv("OMP_PLACES") ||
+        setenv("OMP_WAIT_POLICY", "passive", 1))
+      _exit(127);
+    char *argv[] = {"bench", "--child", n, quick ? "--quick" : "--full",
+                    "--csv", (char *)csv_path, NULL};
+    execv("/proc/self/exe", argv);
+    _exit(127);
+  }
+  int status;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Wall time of a shell command, or -1 when it fails. */
+static double time_command(const char *cmd)
+{
+  double t0 = bench_now();
+  int rc = system(cmd);
+  double t = bench_now() - t0;
+  return rc == 0 ? t : -1.0;
+}
+
+/* Issue 10, item 5: the suite must gate every change. */
+static void suite(const char *csv_path)
+{
+  FILE *csv = fopen(csv_path, "a");
+  const char *cmds[][2] = {
+      {"ctest -j2 (every test)",
+       "ctest --test-dir " DLV_BUILD_DIR " -j2 > /dev/null 2>&1"},
+      {"dlverify (all claims)",
+       DLV_BUILD_DIR "/bin/dlverify --out " DLV_BUILD_DIR
+                     "/bench-report > /dev/null 2>&1"},
+  };
+  const double limit[] = {120.0, 60.0};
+  printf("\n==== suite wall time (limits: ctest 120 s, dlverify 60 s) ====\n");
+  for (int i = 0; i < 2; i++) {
+    double t = time_command(cmds[i][1]);
+    printf("%-24s %8.1f s  %s\n", cmds[i][0], t,
+           t < 0 ? "FAILED" : t <= limit[i] ? "ok" : "OVER LIMIT");
+    if (csv)
+      fprintf(csv, "suite,%s,-,-,-,2,%.6g,%.6g,%.6g,s,%.6g,%.4f,%s,,\n",
+              cmds[i][0], t, t, t, limit[i], t / limit[i],
+              t < 0 ? "FAILED" : "ok");
+  }
+  if (csv)
+    fclose(csv);
+}
+
+static void usage(void)
+{
+  fprintf(stderr, "usage: bench [--quick] [--csv FILE] [--threads N] "
+                  "[--keep-blas-core] [--suite] [--conv V1,V2,..] "
+                  "[--shapes 1,2,3] [--no-norm] | --targets FILE\n");
+}
+
+int main(int argc, char **argv)
+{
+  int quick = 0, keep = 0, run_suite = 0, only = 0, child_threads = 0;
+  /* default: beside the checks, where dlverify's report looks for it */
+  const char *csv_path = DLV_BUILD_DIR "/bench.csv";
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--quick") == 0)
+      quick = 1;
+    else if (strcmp(argv[i], "--full") == 0)
+      quick = 0;
+    else if (strcmp(argv[i], "--keep-blas-core") == 0)
+      keep = 1;
+    else if (strcmp(argv[i], "--suite") == 0)
+      run_suite = 1;
+    else if (strcmp(argv[i], "--targets") == 0 && i + 1 < argc) {
+      bench_targets(argv[++i]); /* of an existing CSV, nothing measured */
+      return 0;
+    }
+    else if (strcmp(argv[i], "--conv") == 0 && i + 1 < argc)
+      setenv("DLV_BENCH_CONV", argv[++i], 1);
+    else if (strcmp(argv[i], "--shapes") == 0 && i + 1 < argc)
+      setenv("DLV_BENCH_SHAPES", argv[++i], 1);
+    else if (strcmp(argv[i], "--no-norm") == 0)
+      setenv("DLV_BENCH_NO_NORM", "1", 1);
+    else if (strcmp(argv[i], "--csv") == 0 && i + 1 < argc)
+      csv_path = argv[++i];
+    else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
+      only = atoi(argv[++i]);
+    else if (strcmp(argv[i], "--child") == 0 && i + 1 < argc)
+      child_threads = atoi(argv[++i]);
+    else {
+      usage();
+      return 2;
+    }
+  }
+  if (child_threads > 0)
+    return child(child_threads, quick, csv_path);
+
+  dlv_blas_core_info core;
+  dlv_blas_core(&core);
+  printf("OpenBLAS: %s, core %s%s\n", openblas_get_config(), core.core,
+         core.forced ? " (set by OPENBLAS_CORETYPE)" : "");
+  if (core.better != NULL && !keep) {
+    printf("OpenBLAS chose its generic %s kernels on a CPU that runs its %s "
+           "ones:\nre-executing with OPENBLAS_CORETYPE=%s (--keep-blas-core "
+           "to measure the default)\n", core.core, core.better, core.better);
+    fflush(stdout);
+    dlv_blas_reexec_with_better_core(argv);
+    printf("re-execution failed; measuring the default core\n");
+  } else if (core.better != NULL) {
+    printf("note: OpenBLAS runs its generic %s kernels; export "
+           "OPENBLAS_CORETYPE=%s for its faster ones\n", core.core,
+           core.better);
+  }
+  FILE *csv = fopen(csv_path, "w");
+  if (csv == NULL) {
+    fprintf(stderr, "bench: cannot write %s: %s\n", csv_path, strerror(errno));
+    return 1;
+  }
+  fprintf(csv, "kernel,variant,pass,dtype,shape,threads,median_s,best_s,"
+               "rate,unit,limit,frac_limit,check,ratio_vs_peers,blas_core\n");
+  fclose(csv);
+  long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+  fflush(stdout); /* before fork: the children must not repeat it */
+  int rc = 0;
+  for (int t = 1; t <= 2; t++)
+    if ((only == 0 || only == t) && t <= ncpu)
+      rc |= spawn(t, quick, csv_path) != 0;
+  if (run_suite)
+    suite(csv_path);
+  bench_targets(csv_path);
+  printf("\nwrote %s\n", csv_path);
+  return rc;
+}

@@ -1,0 +1,77 @@
+/* bench.h: shared pieces of the bench program (see bench.c). */
+#ifndef DLV_BENCH_H
+#define DLV_BENCH_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* One child run: a thread count, pinned to CPUs 0 .. threads-1. */
+struct bench_ctx {
+  int threads;
+  int quick;
+  FILE *csv;
+  const char *blas_core;
+  /* machine limits of this run (filled by bench_machine) */
+  double peak_f64, peak_f32; /* FMA peak, GFLOP/s, best of the repeats */
+  double bw_read, bw_update; /* GB/s, median */
+};
+
+/* Median and best seconds of `reps` timed calls after one warm-up. */
+struct timing {
+  double median, best;
+  int reps;
+};
+
+typedef void (*bench_fn)(void *arg);
+
+/* Round robin: a warm-up call of each f[i](args[i]), then repetitions in
+ * which each is called once in turn (at least 5, at most 11, as many as
+ * fit in about budget seconds), so that a change of load on a shared
+ * machine hits every entry alike and their ratios stay meaningful. */
+void bench_time_rr(const bench_fn *f, void *const *args, int n,
+                   double budget, struct timing *out);
+
+/* The FMA-peak loop as a round-robin entry (all threads of the run, 16
+ * chains each, `iters` iterations); flops is set by the call. */
+struct peak_arg {
+  int f32;
+  long iters;
+  double flops, sink;
+};
+void bench_peak_run(void *peak_arg);
+
+double bench_now(void);
+/* Warm-up call, then at least 5 (at most 11) timed calls: as many as fit
+ * in about budget seconds. */
+struct timing bench_time(bench_fn f, void *arg, double budget);
+
+/* One result line.  rate = work / median in `unit` (GFLOP/s or GB/s);
+ * frac = rate / limit (limit 0: not applicable). */
+struct bench_row {
+  char kernel[24], variant[32], pass[16], dtype[8], shape[40];
+  double median_s, best_s, rate, limit;
+  const char *unit;
+  char check[48];
+  char ratios[200];
+};
+
+/* Fills ratios of each row against the rows of the group whose variant is
+ * in peers[] (speed ratio: peer median / row median, > 1 means the row is
+ * faster), then prints the rows and appends them to the CSV. */
+void bench_emit(const struct bench_ctx *ctx, struct bench_row *rows, int n,
+                const char *const *peers, int npeers);
+void bench_table_header(const char *title);
+
+void bench_machine(struct bench_ctx *ctx);
+void bench_norm(struct bench_ctx *ctx);
+void bench_conv(struct bench_ctx *ctx);
+void bench_adam(struct bench_ctx *ctx); /* when kernels/adam.h exists */
+/* Reads the finished run's CSV back and prints each of issue 10's
+ * targets as met or as the gap. */
+void bench_targets(const char *csv_path);
+
+/* Aligned, zeroed allocation that exits on failure (a bench, not a
+ * library: nothing to recover). */
+void *bench_alloc(size_t bytes);
+
+#endif
