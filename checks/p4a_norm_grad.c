@@ -205,6 +205,26 @@ static void p4a_nrm2_extremes(void **state)
                     DLV_EBADLEN);
 }
 
+/* The kernel's two block paths (nrm2.c): a block sum is kept unscaled only
+ * in [2^-102, 2^960].  32768 entries 2^505 (norm 2^512.5) make every block
+ * sum 2^1019, which the scaled path must take or the total overflows; 512
+ * entries 2^470 then one 2^481 mix a kept unscaled block (2^949) with a
+ * scaled one (2^962), which must both reach the total. */
+static void p4a_nrm2_block_paths(void **state)
+{
+  (void)state;
+  size_t n = dlv_cap_n(32768);
+  double *x = xmalloc(n);
+  for (size_t i = 0; i < n; i++)
+    x[i] = 0x1p505;
+  check_nrm2_d(__func__, n, x, 1, "all 2^505 (block sums 2^1019)");
+  for (size_t i = 0; i < 512; i++)
+    x[i] = 0x1p470;
+  x[512] = 0x1p481;
+  check_nrm2_d(__func__, 513, x, 1, "512 x 2^470 then 2^481 (mixed paths)");
+  free(x);
+}
+
 /* Pythagorean tuples (Euclid's formula and 1^2 + 2^2 + 2^2 = 3^2) scaled by
  * 2^k over the whole exponent range, subnormals included: the norm is an
  * exact double and the kernel must return it bitwise. */
@@ -815,6 +835,7 @@ int main(void)
       cmocka_unit_test(p4a_nrm2_d_mixed_magnitudes),
       cmocka_unit_test(p4a_nrm2_s_random),
       cmocka_unit_test(p4a_nrm2_extremes),
+      cmocka_unit_test(p4a_nrm2_block_paths),
       cmocka_unit_test(p4a_nrm2_pythagorean),
       cmocka_unit_test(p4a_grad_vs_mpfr),
       cmocka_unit_test(p4a_grad_defined_errors),
