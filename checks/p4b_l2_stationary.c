@@ -41,6 +41,7 @@
 #include "dlv_status.h"
 #include "loss.h"
 #include "mp.h"
+#include "p4_problems.h"
 #include "nrm2.h"
 #include "prox_group.h"
 #include "ref_logistic.h"
@@ -48,7 +49,7 @@
 #include "ref_quadratic.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-enum { MAXN = 8, LM = 40, LN = 4 };
+enum { MAXN = 8 };
 
 /* ---- losses ------------------------------------------------------------ */
 
@@ -57,11 +58,6 @@ struct quad {
   size_t n;
   double a[MAXN * MAXN], b[MAXN];
   double mu;
-};
-
-/* l = logistic regression on LM samples of LN features. */
-struct logi {
-  double x[LM * LN], y[LM];
 };
 
 /* A smooth convex loss with what the check needs of it. */
@@ -139,14 +135,6 @@ static double quad_step(const struct quad *q)
   return ldexp(1.0, -(ilogb(inf) + 1));
 }
 
-static int logi_loss(const double *theta, double *value, double *grad,
-                     void *ctx)
-{
-  const struct logi *p = ctx;
-  dlv_logistic d = {LM, LN, p->x, p->y};
-  return dlv_loss_logistic_d(&d, theta, value, grad);
-}
-
 static void logi_exact_grad(const void *ctx, const double *theta, mpfr_t *g)
 {
   const struct logi *p = ctx;
@@ -173,26 +161,6 @@ static void logi_grad_err(const void *ctx, const double *theta,
     gerr[j] = dlv_bound_logistic_grad_entry(LM, LN, t1 * up, t2 * up);
     gabs[j] = fabs(g[j]);
   }
-}
-
-/* Gaussian features, labels from a noisy linear model (not separable);
- * t = 2^-k <= 4 m / ||X||_F^2 <= 1/L (the Hessian is below X'X/(4m)). */
-static void logi_data(gsl_rng *r, struct logi *p, double *step)
-{
-  double w[LN], fro = 0.0;
-  for (size_t j = 0; j < LN; j++)
-    w[j] = gsl_ran_gaussian(r, 1.0);
-  for (size_t i = 0; i < LM; i++) {
-    double s = gsl_ran_gaussian(r, 1.0);
-    for (size_t j = 0; j < LN; j++) {
-      double v = gsl_ran_gaussian(r, 1.0);
-      p->x[i * LN + j] = v;
-      fro += v * v;
-      s += v * w[j];
-    }
-    p->y[i] = s >= 0.0 ? 1.0 : -1.0;
-  }
-  *step = ldexp(1.0, ilogb(4.0 * LM / fro) - 1);
 }
 
 /* ---- exact quantities at Theta* (MPFR) ----------------------------------- */

@@ -34,6 +34,7 @@
 #include "dlv_status.h"
 #include "loss.h"
 #include "mp.h"
+#include "p4_problems.h"
 #include "nrm2.h"
 #include "prox_group.h"
 #include "ref_logistic.h"
@@ -399,47 +400,13 @@ static void quad_exact(const void *ctx, const double *theta, mpfr_ptr value,
                    DLV_OK);
 }
 
-/* Logistic regression on LM samples of LN features. */
-enum { LM = 40, LN = 4 };
-struct logi {
-  double x[LM * LN], y[LM];
-};
-
-static int logi_loss(const double *theta, double *value, double *grad,
-                     void *ctx)
-{
-  const struct logi *p = ctx;
-  dlv_logistic d = {LM, LN, p->x, p->y};
-  return dlv_loss_logistic_d(&d, theta, value, grad);
-}
-
+/* Logistic regression (checks/p4_problems.h) in MPFR. */
 static void logi_exact(const void *ctx, const double *theta, mpfr_ptr value,
                        mpfr_t *g)
 {
   const struct logi *p = ctx;
   assert_int_equal(
       dlv_ref_loss_logistic(LM, LN, p->x, p->y, theta, value, g), DLV_OK);
-}
-
-/* Gaussian features, labels from a noisy linear model (not separable);
- * t = 2^-k <= 4 m / ||X||_F^2 <= 1/L (the Hessian is below X'X/(4m)).
- * (Same data as checks/p4b_l2_stationary.c.) */
-static void logi_data(gsl_rng *r, struct logi *p, double *step)
-{
-  double w[LN], fro = 0.0;
-  for (size_t j = 0; j < LN; j++)
-    w[j] = gsl_ran_gaussian(r, 1.0);
-  for (size_t i = 0; i < LM; i++) {
-    double s = gsl_ran_gaussian(r, 1.0);
-    for (size_t j = 0; j < LN; j++) {
-      double v = gsl_ran_gaussian(r, 1.0);
-      p->x[i * LN + j] = v;
-      fro += v * v;
-      s += v * w[j];
-    }
-    p->y[i] = s >= 0.0 ? 1.0 : -1.0;
-  }
-  *step = ldexp(1.0, ilogb(4.0 * LM / fro) - 1);
 }
 
 /* ||grad F(theta)|| / (||grad l|| + lambda) at theta != 0, exactly (MPFR):

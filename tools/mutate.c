@@ -21,6 +21,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "evidence.h"
+
 /* CHECK_TIMEOUT: seconds one claim check may take under a mutant (a check
  * takes under 60 s unmutated; a mutant that loops forever is killed by the
  * timeout, which ctest reports as a failure, instead of stalling the run
@@ -217,17 +219,6 @@ static void try_mutant(mutant *m, const char *src, const char *build,
   restore();
 }
 
-static void csv_text(FILE *f, const char *s)
-{
-  fputc('"', f);
-  for (; *s; s++) {
-    if (*s == '"')
-      fputc('"', f);
-    fputc(*s, f);
-  }
-  fputc('"', f);
-}
-
 static void write_csv(const char *path)
 {
   FILE *f = fopen(path, "w");
@@ -238,9 +229,9 @@ static void write_csv(const char *path)
   fputs("id,file,status,killed_by,what\r\n", f);
   for (size_t i = 0; i < ncat; i++) {
     fprintf(f, "%s,%s,%s,", cat[i].id, cat[i].file, cat[i].status);
-    csv_text(f, cat[i].killed_by);
+    dlv_csv_field(f, cat[i].killed_by);
     fputc(',', f);
-    csv_text(f, *cat[i].equivalent ? cat[i].equivalent : cat[i].what);
+    dlv_csv_field(f, *cat[i].equivalent ? cat[i].equivalent : cat[i].what);
     fputs("\r\n", f);
   }
   fclose(f);
