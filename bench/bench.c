@@ -19,6 +19,13 @@
  * start their threads, which happens before main.  OMP_PROC_BIND is left
  * unset on purpose: it binds the main thread to one CPU, and threads it
  * creates afterwards (the fast conv3d's) would inherit that one CPU.
+ * Idle threads must sleep, not spin, or the round robin measures one
+ * kernel against the previous one's leftovers: OMP_WAIT_POLICY=passive,
+ * and OPENBLAS_THREAD_TIMEOUT=4 (OpenBLAS's workers otherwise poll for
+ * 2^28 cycles, about 0.1 s, after every call: measured, with 2 threads
+ * the fast conv3d right after an OpenBLAS GEMM ran at 1.0x its 1-thread
+ * speed, and the FMA-peak loop at 1.36x; with the timeout, 1.43x and
+ * 2.0x).
  * Before that, when OpenBLAS has picked a generic core on a CPU that runs a
  * faster one (kernels/blas_setup.h), the program re-executes itself with
  * OPENBLAS_CORETYPE set, and says so (--keep-blas-core measures the
@@ -165,7 +172,7 @@ static int child(int threads, int quick, const char *csv_path)
             strerror(errno));
     return 1;
   }
-  dlv_conv3d_set_threads(threads);
+  dlv_set_threads(threads);
   printf("\n==== %d thread%s (CPUs 0-%d), OpenBLAS core %s%s ====\n",
          threads, threads > 1 ? "s" : "", threads - 1, core.core,
          core.forced ? " (OPENBLAS_CORETYPE)" : "");
@@ -201,7 +208,8 @@ static int spawn(int threads, int quick, const char *csv_path)
         setenv("OMP_NUM_THREADS", n, 1) ||
         setenv("OPENBLAS_NUM_THREADS", n, 1) ||
         unsetenv("OMP_PROC_BIND") || unsetenv("OMP_PLACES") ||
-        setenv("OMP_WAIT_POLICY", "passive", 1))
+        setenv("OMP_WAIT_POLICY", "passive", 1) ||
+        setenv("OPENBLAS_THREAD_TIMEOUT", "4", 1))
       _exit(127);
     char *argv[] = {"bench", "--child", n, quick ? "--quick" : "--full",
                     "--csv", (char *)csv_path, NULL};

@@ -1,12 +1,17 @@
 /* bench_adam.c: one Adam step (kernels/adam.h, claim P1) on 2^25
- * parameters, float and double, at the in-place update bandwidth of the
- * same run.  Traffic counted as 7 N sizeof (read theta, m, v, g; write
- * theta, m, v).  Compiled when kernels/adam.h exists (bench/CMakeLists.txt).
+ * parameters, float and double, on the run's threads, at the in-place
+ * update bandwidth of the same run.  Variants: both forms (exam,
+ * bias-corrected), each with the default schedule (2pass: grad scanned,
+ * then the update) and DLV_ADAM_ONE_PASS (1pass).  Traffic counted as
+ * 7 N sizeof for all (read theta, m, v, g; write theta, m, v: what one
+ * step must move), so the rates compare times; 2pass really moves 8 N.
+ * Compiled when kernels/adam.h exists (bench/CMakeLists.txt).
  * The limit is the in-place update theta += s g (two reads, one write,
- * 3 N sizeof bytes: the STREAM "update" pattern) on the same arrays, timed
- * in the same round robin as the step.
+ * 3 N sizeof bytes: the STREAM "update" pattern) on the same arrays and
+ * threads, timed in the same round robin as the step.
  *
- * Check before timing: the warm-up step (t = 1, bias-corrected form) is
+ * Check before timing: each variant's schedule runs a first step (t = 1,
+ * bias-corrected form) on fresh state; it is
  * compared at 256 sampled elements with the same update evaluated in long
  * double from the saved state, each within P1's elementwise bound
  * dlv_bound_adam_elem (checks/bounds.h) plus 2^-60 of the magnitudes for
@@ -28,6 +33,7 @@ struct adam_arg {
   size_t n;
   void *theta, *m, *v, *g;
   unsigned long t;
+  int form; /* dlv_adam_form bits */
   int status;
 };
 
@@ -40,25 +46,27 @@ static void run_adam(void *p)
   if (a->f32)
     a->status = dlv_adam_step_s(a->n, a->theta, a->m, a->v, a->g, (float)LR,
                                 (float)B1, (float)B2, (float)EPS, a->t,
-                                DLV_ADAM_BIAS_CORRECTED);
+                                a->form);
   else
     a->status = dlv_adam_step_d(a->n, a->theta, a->m, a->v, a->g, LR, B1,
-                                B2, EPS, a->t, DLV_ADAM_BIAS_CORRECTED);
+                                B2, EPS, a->t, a->form);
 }
 
-/* The bandwidth probe: theta += 2^-20 g, this thread only (the kernel is
- * single-threaded). */
+/* The bandwidth probe: theta += 2^-20 g on all threads of the run, each
+ * on one contiguous range (as the kernel splits its blocks). */
 static void run_update(void *p)
 {
   struct adam_arg *a = p;
   if (a->f32) {
     float *x = a->theta;
     const float *g = a->g;
+#pragma omp parallel for simd schedule(static)
     for (size_t i = 0; i < a->n; i++)
       x[i] += 0x1p-20f * g[i];
   } else {
     double *x = a->theta;
     const double *g = a->g;
+#pragma omp parallel for simd schedule(static)
     for (size_t i = 0; i < a->n; i++)
       x[i] += 0x1p-20 * g[i];
   }
@@ -126,47 +134,91 @@ static void check_first_step(struct adam_arg *a, char *verdict, size_t len)
     snprintf(verdict, len, "WRONG(%.2g)", worst);
 }
 
-void bench_adam(struct bench_ctx *ctx)
+/* The step's schedules measured: the default (grad scanned, then the
+ * update: 8 N transfers) and DLV_ADAM_ONE_PASS (7 N), for both forms. */
+static const struct {
+  const char *name;
+  int form;
+} VARIANTS[] = {
+    {"corrected_2pass", DLV_ADAM_BIAS_CORRECTED},
+    {"corrected_1pass", DLV_ADAM_BIAS_CORRECTED | DLV_ADAM_ONE_PASS},
+    {"exam_2pass", DLV_ADAM_EXAM},
+    {"exam_1pass", DLV_ADAM_EXAM | DLV_ADAM_ONE_PASS},
+};
+enum { NV = sizeof VARIANTS / sizeof VARIANTS[0] };
+
+/* The benchmark's state: theta in [-1, 1), g in (-1, 1], m, v small. */
+static void fill_state(struct adam_arg *a)
 {
-  (void)ctx; /* limits are measured beside the step */
-  size_t n = (size_t)1 << 25;
-  struct bench_row rows[2];
-  bench_table_header("Adam step (bias-corrected), 2^25 parameters, one "
-                     "thread; limit: theta += s g beside it");
-  for (int f32 = 1; f32 >= 0; f32--) {
-    size_t es = f32 ? sizeof(float) : sizeof(double);
-    struct adam_arg a = {f32, n, bench_alloc(n * es), bench_alloc(n * es),
-                         bench_alloc(n * es), bench_alloc(n * es), 0, 0};
-    uint64_t st = 99;
-    for (size_t i = 0; i < n; i++) {
-      st = st * 6364136223846793005ULL + 1442695040888963407ULL;
-      double r = (double)(st >> 11) * 0x1p-53;
-      set(a.theta, f32, i, 2.0 * r - 1.0);
-      set(a.g, f32, i, 1.0 - 2.0 * r * r);
-      set(a.m, f32, i, 0.01 * (r - 0.5));
-      set(a.v, f32, i, 1e-4 * r);
-    }
-    struct bench_row *r = &rows[1 - f32];
+  uint64_t st = 99;
+  for (size_t i = 0; i < a->n; i++) {
+    st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+    double r = (double)(st >> 11) * 0x1p-53;
+    set(a->theta, a->f32, i, 2.0 * r - 1.0);
+    set(a->g, a->f32, i, 1.0 - 2.0 * r * r);
+    set(a->m, a->f32, i, 0.01 * (r - 0.5));
+    set(a->v, a->f32, i, 1e-4 * r);
+  }
+}
+
+/* One dtype: every variant checked (first step, bias-corrected, on fresh
+ * state), then all timed in one round robin with the update probe. */
+static void bench_adam_dtype(int f32, struct bench_row *rows)
+{
+  size_t n = (size_t)1 << 25, es = f32 ? sizeof(float) : sizeof(double);
+  struct adam_arg a[NV + 1];
+  a[0] = (struct adam_arg){f32, n, bench_alloc(n * es), bench_alloc(n * es),
+                           bench_alloc(n * es), bench_alloc(n * es), 0, 0, 0};
+  bench_fn fns[NV + 1];
+  void *args[NV + 1];
+  for (int k = 0; k < NV; k++) {
+    struct bench_row *r = &rows[k];
     memset(r, 0, sizeof *r);
     snprintf(r->kernel, sizeof r->kernel, "adam");
-    snprintf(r->variant, sizeof r->variant, "dlv_adam_step");
+    snprintf(r->variant, sizeof r->variant, "%s", VARIANTS[k].name);
     snprintf(r->pass, sizeof r->pass, "step");
     snprintf(r->dtype, sizeof r->dtype, "%s", f32 ? "float" : "double");
     snprintf(r->shape, sizeof r->shape, "2^25");
-    check_first_step(&a, r->check, sizeof r->check);
-    bench_fn fns[2] = {run_adam, run_update};
-    void *args[2] = {&a, &a};
-    struct timing t[2];
-    bench_time_rr(fns, args, 2, 2.0, t);
-    r->median_s = t[0].median;
-    r->best_s = t[0].best;
-    r->rate = 7.0 * (double)(n * es) / t[0].median / 1e9;
-    r->unit = "GB/s";
-    r->limit = 3.0 * (double)(n * es) / t[1].median / 1e9;
-    free(a.theta);
-    free(a.m);
-    free(a.v);
-    free(a.g);
+    a[k] = a[0];
+    a[k].t = 0;
+    a[k].form = DLV_ADAM_BIAS_CORRECTED | (VARIANTS[k].form & DLV_ADAM_ONE_PASS);
+    fill_state(&a[k]);
+    check_first_step(&a[k], r->check, sizeof r->check);
+    a[k].form = VARIANTS[k].form;
+    fns[k] = run_adam;
+    args[k] = &a[k];
   }
-  bench_emit(ctx, rows, 2, NULL, 0);
+  a[NV] = a[0];
+  fns[NV] = run_update;
+  args[NV] = &a[NV];
+  struct timing t[NV + 1];
+  bench_time_rr(fns, args, NV + 1, 4.0, t);
+  for (int k = 0; k < NV; k++) {
+    rows[k].median_s = t[k].median;
+    rows[k].best_s = t[k].best;
+    rows[k].rate = 7.0 * (double)(n * es) / t[k].median / 1e9;
+    rows[k].unit = "GB/s";
+    rows[k].limit = 3.0 * (double)(n * es) / t[NV].median / 1e9;
+  }
+  free(a[0].theta);
+  free(a[0].m);
+  free(a[0].v);
+  free(a[0].g);
+}
+
+void bench_adam(struct bench_ctx *ctx)
+{
+  struct bench_row rows[NV];
+  char title[200];
+  snprintf(title, sizeof title,
+           "Adam step, 2^25 parameters, %d thread%s; GB/s counts 7 N "
+           "transfers for every variant (2pass moves 8 N); limit: theta += "
+           "s g beside it",
+           ctx->threads, ctx->threads > 1 ? "s" : "");
+  bench_table_header(title);
+  static const char *const peers[] = {"corrected_2pass", "corrected_1pass"};
+  for (int f32 = 1; f32 >= 0; f32--) {
+    bench_adam_dtype(f32, rows);
+    bench_emit(ctx, rows, NV, peers, 2);
+  }
 }

@@ -202,7 +202,7 @@ static void run_call(void *p)
     return;
   }
 #endif
-  dlv_conv3d_set_threads(c->threads);
+  dlv_set_threads(c->threads);
   if (c->f32) {
     int (*k[])(const dlv_conv3d_shape *, int, const float *, const float *,
                float *, float *, size_t) = {dlv_conv3d_fwd_s,
@@ -323,7 +323,7 @@ static void time_pass(const struct bench_ctx *ctx, struct call *calls,
     rows[i].unit = "GFLOP/s";
     rows[i].limit = peak;
   }
-  dlv_conv3d_set_threads(ctx->threads);
+  dlv_set_threads(ctx->threads);
 }
 
 static void bench_shape(const struct bench_ctx *ctx, size_t si, int f32)

@@ -171,18 +171,23 @@ void bench_targets(const char *csv_path)
              th > 1 ? "s" : "");
     report(what, ratio_to(r, "cblas_dnrm2"), 1.0, 1);
   }
+  static const char *const adam_variants[] = {
+      "corrected_1pass", "exam_1pass", "corrected_2pass", "exam_2pass"};
   for (int th = 1; th <= 2; th++)
-    for (int dt = 0; dt < 2; dt++) {
-      char threads[4], what[96];
-      snprintf(threads, sizeof threads, "%d", th);
-      const struct rec *r = find(&t, "adam", "dlv_adam_step", NULL,
-                                 dt ? "double" : "float", NULL, threads);
-      if (r == NULL)
-        continue;
-      snprintf(what, sizeof what, "adam 2^25 %s, %d thread%s: of update bw",
-               dt ? "double" : "float", th, th > 1 ? "s" : "");
-      report(what, atof(r->f[F_FRAC]), 0.9, 1);
-    }
+    for (int dt = 0; dt < 2; dt++)
+      for (size_t k = 0; k < sizeof adam_variants / sizeof *adam_variants;
+           k++) {
+        char threads[4], what[96];
+        snprintf(threads, sizeof threads, "%d", th);
+        const struct rec *r = find(&t, "adam", adam_variants[k], NULL,
+                                   dt ? "double" : "float", NULL, threads);
+        if (r == NULL)
+          continue;
+        snprintf(what, sizeof what, "adam %s 2^25 %s, %d thread%s: of update bw",
+                 adam_variants[k], dt ? "double" : "float", th,
+                 th > 1 ? "s" : "");
+        report(what, atof(r->f[F_FRAC]), 0.9, 1);
+      }
   conv_targets(&t);
   const struct rec *c =
       find(&t, "suite", "ctest -j2 (every test)", NULL, NULL, NULL, NULL);

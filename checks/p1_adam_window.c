@@ -30,6 +30,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "adam.h"
+#include "threads.h"
 #include "check.h"
 #include "dlv_status.h"
 #include "mp.h"
@@ -362,6 +363,124 @@ static void p1_adam_zero_gradient_exact(void **state)
   DLV_EXPECT_SAME(&me, th[1], -3.0);
 }
 
+/* ---- the step's schedule: threads and one pass ------------------------- */
+
+/* 3 blocks of 2^16 elements plus 5: every thread split has a partial block
+ * (the kernel splits in blocks of 2^16, adam.h). */
+enum { SCHED_N = 3 * (1 << 16) + 5, SCHED_NAN = 70001, SCHED_BIG = 140003 };
+
+/* A state is theta, m, v, g in consecutive slices of n doubles. */
+
+/* The number of (theta, m, v) entries of a and b (states of n) that differ
+ * bitwise, the entries at index skip excepted (skip >= n: none). */
+static double sched_differ(const double *a, const double *b, size_t n,
+                           size_t skip1, size_t skip2)
+{
+  size_t c = 0;
+  for (size_t i = 0; i < 3 * n; i++) {
+    size_t e = i % n;
+    if (e != skip1 && e != skip2)
+      c += memcmp(&a[i], &b[i], sizeof a[i]) != 0;
+  }
+  return (double)c;
+}
+
+/* out = base, then one step on out with the given threads and form. */
+static int sched_run(int is_float, size_t n, const double *base, double *out,
+                     int threads, const hyper *h)
+{
+  memcpy(out, base, 4 * n * sizeof *out);
+  int saved = dlv_get_threads();
+  dlv_set_threads(threads);
+  int status = run_kernel(is_float, n, out, out + n, out + 2 * n,
+                          out + 3 * n, h);
+  dlv_set_threads(saved);
+  return status;
+}
+
+/* One row: the schedule `what` against the two-pass, 1-thread step. */
+static void sched_expect(int is_float, const double *base, const double *ref,
+                         double *out, int threads, const hyper *h,
+                         const char *what)
+{
+  char q[128];
+  snprintf(q, sizeof q, "%s: entries differing bitwise from 2 passes, "
+                        "1 thread", what);
+  struct dlv_meas me = {dtype_name(is_float), "n=3*2^16+5", q,
+                        "exact (bitwise)"};
+  DLV_EXPECT_STATUS(&me, sched_run(is_float, SCHED_N, base, out, threads, h),
+                    DLV_OK);
+  DLV_EXPECT_SAME(&me, sched_differ(out, ref, SCHED_N, SCHED_N, SCHED_N),
+                  0.0);
+}
+
+/* A bad gradient under one pass: the two-pass status, and every element
+ * with an admissible g_i as the two-pass step computes it (with the bad
+ * g_i set to 0 there, so that the two-pass step runs). */
+static void sched_bad_gradient(int is_float, const double *base, double *ref,
+                               double *out, const hyper *h, int with_nan)
+{
+  double big = is_float ? 0x1p64 : 0x1p600;
+  int expected = with_nan ? DLV_ENAN : DLV_EDOM;
+  size_t n = SCHED_N;
+  memcpy(ref, base, 4 * n * sizeof *ref);
+  hyper one = *h;
+  one.form |= DLV_ADAM_ONE_PASS;
+  double *bad = xmalloc(4 * n * sizeof *bad);
+  memcpy(bad, base, 4 * n * sizeof *bad);
+  bad[3 * n + SCHED_BIG] = big;
+  if (with_nan)
+    bad[3 * n + SCHED_NAN] = NAN;
+  struct dlv_meas me = {dtype_name(is_float), "n=3*2^16+5",
+                        with_nan ? "one pass, g with a NaN and a 2^600 "
+                                   "(float 2^64): status"
+                                 : "one pass, g with a 2^600 (float 2^64): "
+                                   "status",
+                        "exact status"};
+  DLV_EXPECT_STATUS(&me, sched_run(is_float, n, bad, out, 2, h), expected);
+  DLV_EXPECT_STATUS(&me, sched_run(is_float, n, bad, out, 2, &one), expected);
+  ref[3 * n + SCHED_BIG] = ref[3 * n + SCHED_NAN] = 0.0;
+  assert_int_equal(sched_run(is_float, n, ref, ref, 1, h), DLV_OK);
+  me.quantity = "one pass, bad g: admissible elements differing bitwise from "
+                "2 passes";
+  me.bound_name = "exact (bitwise)";
+  DLV_EXPECT_SAME(&me, sched_differ(out, ref, n, SCHED_NAN, SCHED_BIG), 0.0);
+  free(bad);
+}
+
+/* The step's values do not depend on its schedule: two passes at 1 thread
+ * against two passes at 2 and 3 threads and one pass at 1 and 2 threads,
+ * bitwise; then a bad gradient under one pass (sched_bad_gradient). */
+static void p1_adam_schedule(void **state)
+{
+  (void)state;
+  gsl_rng *r = dlv_rng(__func__);
+  size_t n = SCHED_N;
+  double *base = xmalloc(4 * n * sizeof *base);
+  double *ref = xmalloc(4 * n * sizeof *ref), *out = xmalloc(4 * n * sizeof *out);
+  hyper h = {1e-3, 0.9, 0.999, 1e-8, 3, DLV_ADAM_BIAS_CORRECTED};
+  for (int is_float = 0; is_float <= 1; is_float++) {
+    for (size_t i = 0; i < n; i++) {
+      base[i] = to_type(is_float, 2 * gsl_rng_uniform(r) - 1);
+      base[n + i] = to_type(is_float, 0.2 * gsl_rng_uniform(r) - 0.1);
+      base[2 * n + i] = to_type(is_float, 0.01 * gsl_rng_uniform(r));
+      base[3 * n + i] = to_type(is_float, gsl_ran_gaussian(r, 1.0));
+    }
+    assert_int_equal(sched_run(is_float, n, base, ref, 1, &h), DLV_OK);
+    hyper one = h;
+    one.form |= DLV_ADAM_ONE_PASS;
+    sched_expect(is_float, base, ref, out, 2, &h, "2 passes, 2 threads");
+    sched_expect(is_float, base, ref, out, 3, &h, "2 passes, 3 threads");
+    sched_expect(is_float, base, ref, out, 1, &one, "one pass, 1 thread");
+    sched_expect(is_float, base, ref, out, 2, &one, "one pass, 2 threads");
+    sched_bad_gradient(is_float, base, ref, out, &h, 1);
+    sched_bad_gradient(is_float, base, ref, out, &h, 0);
+  }
+  free(base);
+  free(ref);
+  free(out);
+}
+
 /* The number of entries of theta, m, v (n each) that differ from s. */
 static double changed(const double *theta, const double *m, const double *v,
                       size_t n, double s)
@@ -390,7 +509,7 @@ static void p1_adam_defined_errors(void **state)
       {1.0, 1e-3, 0.9, -0.1, 1e-8, 1, 0, DLV_EINVAL, "b2 < 0"},
       {1.0, INFINITY, 0.9, 0.999, 1e-8, 1, 0, DLV_EINVAL, "lr infinite"},
       {1.0, 1e-3, 0.9, 0.999, 1e-8, 0, 1, DLV_EINVAL, "t = 0, corrected"},
-      {1.0, 1e-3, 0.9, 0.999, 1e-8, 1, 2, DLV_EINVAL, "form 2"},
+      {1.0, 1e-3, 0.9, 0.999, 1e-8, 1, 4, DLV_EINVAL, "form 4 (unknown bit)"},
       {NAN, 1e-3, 0.9, 0.999, 1e-8, 1, 1, DLV_ENAN, "g NaN"},
       {INFINITY, 1e-3, 0.9, 0.999, 1e-8, 1, 1, DLV_EDOM, "g infinite"},
       {0x1p600, 1e-3, 0.9, 0.999, 1e-8, 1, 1, DLV_EDOM, "g^2 would overflow"},
@@ -1194,6 +1313,7 @@ int main(void)
       cmocka_unit_test(p1_adam_step_adversarial),
       cmocka_unit_test(p1_adam_zero_gradient_exact),
       cmocka_unit_test(p1_adam_defined_errors),
+      cmocka_unit_test(p1_adam_schedule),
       cmocka_unit_test(p1_bias_correction),
       cmocka_unit_test(p1_adam_trajectory),
       cmocka_unit_test(p1_claim_newest_weight),

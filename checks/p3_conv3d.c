@@ -1214,7 +1214,7 @@ static void p3_determinism(void **state)
   }
 }
 
-/* The fast variant's own threads (dlv_conv3d_set_threads): every output
+/* The fast variant's own threads (dlv_set_threads): every output
  * element is summed by one thread in an order fixed by the shape, so 1, 2
  * and 3 threads give bitwise the same result (one row per pass x dtype:
  * the number of elements that differ from the 1-thread result, plus guard
@@ -1224,7 +1224,7 @@ static void p3_fast_threads(void **state)
 {
   (void)state;
   gsl_rng *r = dlv_rng(__func__);
-  int saved = dlv_conv3d_get_threads();
+  int saved = dlv_get_threads();
   for (size_t i = 0; i < COUNT(blocked); i++)
     for (int dt = DT_DOUBLE; dt <= DT_FLOAT; dt++) {
       struct prob p;
@@ -1235,14 +1235,14 @@ static void p3_fast_threads(void **state)
       for (int pass = 0; pass < DLV_CONV3D_NPASSES; pass++) {
         size_t n = pass_n(&p, pass), bad = 0;
         double *x = xcalloc(n, sizeof *x), *y = xcalloc(n, sizeof *y);
-        dlv_conv3d_set_threads(1);
+        dlv_set_threads(1);
         bad += run(&p, dt, DLV_CONV3D_FAST, pass, x);
         for (int threads = 2; threads <= 3; threads++) {
-          dlv_conv3d_set_threads(threads);
+          dlv_set_threads(threads);
           bad += run(&p, dt, DLV_CONV3D_FAST, pass, y);
           bad += bitwise_differ(x, y, n);
         }
-        dlv_conv3d_set_threads(saved);
+        dlv_set_threads(saved);
         snprintf(quantity, sizeof quantity,
                  "fast %s: 1 vs 2 and 3 own threads, elements differing "
                  "bitwise", dlv_conv3d_pass_name(pass));

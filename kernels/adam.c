@@ -9,9 +9,11 @@
  * and r2 = 1 / sqrt(bc2) are formed once per step in double. */
 #include <float.h>
 #include <math.h>
+#include <stdatomic.h>
 
 #include "adam.h"
 #include "dlv_status.h"
+#include "parallel.h"
 
 /* ---- argument checks -------------------------------------------------- */
 
@@ -24,13 +26,18 @@ static int hyper_ok(double lr, double b1, double b2, double eps,
     return 0;
   if (!(eps > 0.0) || !isfinite(eps))
     return 0;
-  if (form == DLV_ADAM_BIAS_CORRECTED)
-    return t >= 1;
-  return form == DLV_ADAM_EXAM;
+  if (form & ~(DLV_ADAM_BIAS_CORRECTED | DLV_ADAM_ONE_PASS))
+    return 0;
+  return !(form & DLV_ADAM_BIAS_CORRECTED) || t >= 1;
 }
 
-/* DLV_OK when every x_i is a number with |x_i| <= xmax; DLV_ENAN for a NaN
- * (it dominates), DLV_EDOM for an infinity or a larger magnitude. */
+/* Admissibility of a gradient element: a number with |x| <= xmax (both
+ * comparisons are false for a NaN; & not &&: no branch, so the loop
+ * vectorizes). */
+#define ADMISSIBLE(x, xmax) (((x) <= (xmax)) & ((x) >= -(xmax)))
+
+/* DLV_OK when every x_i is admissible; DLV_ENAN for a NaN (it dominates),
+ * DLV_EDOM for an infinity or a larger magnitude. */
 #define DEFINE_SCAN(suffix, type)                                            \
   static int scan_##suffix(size_t n, const type *x, type xmax)               \
   {                                                                          \
@@ -78,15 +85,36 @@ static void step_scalars(double lr, double b1, double b2, unsigned long t,
 /* The EMA update of one element: b a + c x, two products and a sum. */
 #define EMA1(b, c, a, x) ((b) * (a) + (c) * (x))
 
+/* One Adam call's operands, split between threads in blocks of
+ * ADAM_BLOCK elements (a block is one thread's; the update is elementwise,
+ * so the result does not depend on the split).  bad collects, over the
+ * threads, whether some g_i was not admissible (|g_i| <= gmax fails). */
+enum { ADAM_BLOCK = 1 << 16 };
+
 #define DEFINE_ADAM_LOOP(suffix, type, sqrtfn)                               \
-  static void adam_loop_##suffix(size_t n, type *restrict theta,             \
-                                 type *restrict m, type *restrict v,         \
-                                 const type *restrict g, type b1, type b2,   \
-                                 type eps, type s1, type r2)                 \
+  struct adam_job_##suffix {                                                 \
+    size_t n;                                                                \
+    type *theta, *m, *v;                                                     \
+    const type *g;                                                           \
+    type b1, b2, eps, s1, r2, gmax;                                          \
+    int scan_only;   /* scan g (status), write nothing */                    \
+    atomic_int bad;  /* some g_i not admissible */                           \
+    atomic_int nan;  /* some g_i NaN (scan_only) */                          \
+  };                                                                         \
+                                                                             \
+  /* Elements [lo, hi): returns nonzero when some g_i is not admissible. */  \
+  static int adam_loop_##suffix(const struct adam_job_##suffix *j,           \
+                                size_t lo, size_t hi)                        \
   {                                                                          \
-    const type c1 = 1 - b1, c2 = 1 - b2;                                     \
-    for (size_t i = 0; i < n; i++) {                                         \
+    type *restrict theta = j->theta, *restrict m = j->m,                     \
+                   *restrict v = j->v;                                       \
+    const type *restrict g = j->g;                                           \
+    const type b1 = j->b1, b2 = j->b2, c1 = 1 - b1, c2 = 1 - b2;             \
+    const type eps = j->eps, s1 = j->s1, r2 = j->r2, gmax = j->gmax;         \
+    int bad = 0;                                                             \
+    for (size_t i = lo; i < hi; i++) {                                       \
       type gi = g[i];                                                        \
+      bad |= !ADMISSIBLE(gi, gmax);                                          \
       type mi = EMA1(b1, c1, m[i], gi);                                      \
       type vi = EMA1(b2, c2, v[i], gi * gi);                                 \
       type d = sqrtfn(vi) * r2 + eps;                                        \
@@ -94,6 +122,34 @@ static void step_scalars(double lr, double b1, double b2, unsigned long t,
       v[i] = vi;                                                             \
       theta[i] = theta[i] - s1 * (mi / d);                                   \
     }                                                                        \
+    return bad;                                                              \
+  }                                                                          \
+                                                                             \
+  static void adam_blocks_##suffix(void *arg, size_t lo, size_t hi)          \
+  {                                                                          \
+    struct adam_job_##suffix *j = arg;                                       \
+    size_t i0 = lo * ADAM_BLOCK, i1 = hi * ADAM_BLOCK;                       \
+    i1 = i1 < j->n ? i1 : j->n;                                              \
+    if (j->scan_only) {                                                      \
+      int status = scan_##suffix(i1 - i0, j->g + i0, j->gmax);               \
+      if (status != DLV_OK)                                                  \
+        atomic_fetch_or(status == DLV_ENAN ? &j->nan : &j->bad, 1);          \
+    } else if (adam_loop_##suffix(j, i0, i1)) {                              \
+      atomic_fetch_or(&j->bad, 1);                                           \
+    }                                                                        \
+  }                                                                          \
+                                                                             \
+  /* Runs the job over all elements, threaded; the scan's status. */        \
+  static int adam_run_##suffix(struct adam_job_##suffix *j, int scan_only)   \
+  {                                                                          \
+    j->scan_only = scan_only;                                                \
+    atomic_init(&j->bad, 0);                                                 \
+    atomic_init(&j->nan, 0);                                                 \
+    dlv_parallel_for((j->n + ADAM_BLOCK - 1) / ADAM_BLOCK,                   \
+                     adam_blocks_##suffix, j);                               \
+    if (atomic_load(&j->nan))                                                \
+      return DLV_ENAN;                                                       \
+    return atomic_load(&j->bad) ? DLV_EDOM : DLV_OK;                         \
   }
 DEFINE_ADAM_LOOP(d, double, sqrt)
 DEFINE_ADAM_LOOP(s, float, sqrtf)
@@ -111,35 +167,39 @@ DEFINE_EMA_LOOP(s, float)
 
 /* ---- public entries ---------------------------------------------------- */
 
-/* Checks shared by the Adam entries; then the gradient scan. */
-#define ADAM_ENTRY(suffix, gmax)                                             \
+/* Checks shared by the Adam entries, then the step: two passes (scan g,
+ * then update when it is admissible) or, with DLV_ADAM_ONE_PASS, one (the
+ * update, then the status; on a bad gradient the exact status comes from
+ * a scan of g, which the update left unchanged). */
+#define ADAM_STEP(suffix, type, gmax_value)                                        \
   if (!hyper_ok(lr, beta1, beta2, eps, t, form))                             \
     return DLV_EINVAL;                                                       \
   if (n > 0 && (!theta || !m || !v || !grad))                                \
     return DLV_EINVAL;                                                       \
-  int status = scan_##suffix(n, grad, gmax);                                 \
-  if (status != DLV_OK)                                                      \
-    return status;                                                           \
   double s1, r2;                                                             \
-  step_scalars(lr, beta1, beta2, t, form, &s1, &r2)
+  step_scalars(lr, beta1, beta2, t, form & DLV_ADAM_BIAS_CORRECTED, &s1,     \
+               &r2);                                                         \
+  struct adam_job_##suffix job = {                                          \
+      .n = n, .theta = theta, .m = m, .v = v, .g = grad, .b1 = beta1,        \
+      .b2 = beta2, .eps = eps, .s1 = (type)s1, .r2 = (type)r2, .gmax = gmax_value};\
+  if (form & DLV_ADAM_ONE_PASS)                                              \
+    return adam_run_##suffix(&job, 0) == DLV_OK ? DLV_OK                     \
+                                                : adam_run_##suffix(&job, 1);\
+  int status = adam_run_##suffix(&job, 1);                                   \
+  return status != DLV_OK ? status : (adam_run_##suffix(&job, 0), DLV_OK)
 
 int dlv_adam_step_d(size_t n, double *theta, double *m, double *v,
                     const double *grad, double lr, double beta1, double beta2,
                     double eps, unsigned long t, int form)
 {
-  ADAM_ENTRY(d, DLV_ADAM_GMAX_D);
-  adam_loop_d(n, theta, m, v, grad, beta1, beta2, eps, s1, r2);
-  return DLV_OK;
+  ADAM_STEP(d, double, DLV_ADAM_GMAX_D);
 }
 
 int dlv_adam_step_s(size_t n, float *theta, float *m, float *v,
                     const float *grad, float lr, float beta1, float beta2,
                     float eps, unsigned long t, int form)
 {
-  ADAM_ENTRY(s, DLV_ADAM_GMAX_S);
-  adam_loop_s(n, theta, m, v, grad, beta1, beta2, eps, (float)s1,
-              (float)r2);
-  return DLV_OK;
+  ADAM_STEP(s, float, DLV_ADAM_GMAX_S);
 }
 
 int dlv_ema_d(size_t n, double *avg, const double *x, double beta)

@@ -20,6 +20,15 @@
  * - grad is scanned once before anything is written: a NaN gives DLV_ENAN,
  *   an infinity or |g| > DLV_ADAM_GMAX_D (2^511; float 2^63, so that g^2
  *   and v' cannot overflow) gives DLV_EDOM, and all arrays are untouched;
+ * - with DLV_ADAM_ONE_PASS in form, grad is checked in the update's own
+ *   pass instead (7 N element transfers instead of 8 N: grad is read once,
+ *   not twice).  The same status is returned, but on a bad gradient the
+ *   step has been applied to every element: elements with an admissible
+ *   g_i hold what the two-pass step gives (bitwise), the others hold what
+ *   the arithmetic gave (possibly an infinity or a NaN).  For callers that
+ *   discard the state on error (restart from a checkpoint);
+ * - the step uses up to dlv_get_threads() threads (threads.h), in blocks
+ *   of 2^16 elements; the result does not depend on the thread count;
  * - m, v and theta are the optimizer's state and are not scanned: state
  *   produced by these kernels from admissible gradients stays finite with
  *   v >= 0.
@@ -30,7 +39,13 @@
 
 #include <stddef.h>
 
-enum dlv_adam_form { DLV_ADAM_EXAM = 0, DLV_ADAM_BIAS_CORRECTED = 1 };
+/* form: the update, DLV_ADAM_EXAM or DLV_ADAM_BIAS_CORRECTED, optionally
+ * | DLV_ADAM_ONE_PASS (see above). */
+enum dlv_adam_form {
+  DLV_ADAM_EXAM = 0,
+  DLV_ADAM_BIAS_CORRECTED = 1,
+  DLV_ADAM_ONE_PASS = 2
+};
 
 #define DLV_ADAM_GMAX_D 0x1p511
 #define DLV_ADAM_GMAX_S 0x1p63f

@@ -11,7 +11,6 @@
  * (forward), B H W T (filter gradient), taps C (input gradient, taps = the
  * number of filter positions covering the element). */
 #include <limits.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -28,6 +27,7 @@
 
 #include "conv3d.h"
 #include "dlv_status.h"
+#include "parallel.h"
 
 /* Checked extents and the derived counts every loop uses. */
 struct dims {
@@ -213,64 +213,6 @@ static int check_call(const dlv_conv3d_shape *s, int variant, int pass,
   return work_len < need ? DLV_EBADLEN : DLV_OK;
 }
 
-static int fast_threads = 1;
-
-void dlv_conv3d_set_threads(int n)
-{
-  fast_threads = n < 1 ? 1 : n;
-}
-
-int dlv_conv3d_get_threads(void)
-{
-  return fast_threads;
-}
-
-#if DLV_CONV3D_SIMD
-/* ---- threads for FAST: tiles [0, n) in one contiguous range per thread
- * (at most fast_threads, at most n); the caller runs the first range.  A
- * thread that cannot be created leaves its range to the caller. */
-
-struct par_range {
-  void (*fn)(void *, size_t, size_t);
-  void *arg;
-  size_t lo, hi;
-};
-
-static void *par_entry(void *p)
-{
-  struct par_range *r = p;
-  r->fn(r->arg, r->lo, r->hi);
-  return NULL;
-}
-
-enum { DLV_CONV3D_MAX_THREADS = 64 };
-
-static void parallel_for(size_t n, void (*fn)(void *, size_t, size_t),
-                         void *arg)
-{
-  size_t nt = (size_t)fast_threads;
-  nt = nt > DLV_CONV3D_MAX_THREADS ? DLV_CONV3D_MAX_THREADS : nt;
-  nt = nt > n ? n : nt;
-  if (nt <= 1) {
-    fn(arg, 0, n);
-    return;
-  }
-  pthread_t th[DLV_CONV3D_MAX_THREADS];
-  struct par_range r[DLV_CONV3D_MAX_THREADS];
-  int started[DLV_CONV3D_MAX_THREADS] = {0};
-  for (size_t i = 0; i < nt; i++)
-    r[i] = (struct par_range){fn, arg, n * i / nt, n * (i + 1) / nt};
-  for (size_t i = 1; i < nt; i++)
-    started[i] = pthread_create(&th[i], NULL, par_entry, &r[i]) == 0;
-  fn(arg, r[0].lo, r[0].hi);
-  for (size_t i = 1; i < nt; i++) {
-    if (started[i])
-      pthread_join(th[i], NULL);
-    else
-      fn(arg, r[i].lo, r[i].hi);
-  }
-}
-#endif /* DLV_CONV3D_SIMD */
 
 const char *dlv_conv3d_variant_name(int variant)
 {

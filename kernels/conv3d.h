@@ -38,6 +38,8 @@
 
 #include <stddef.h>
 
+#include "threads.h"
+
 /* Extents: batch, output extents, output channels, input channels C', and
  * filter extents.  The input's extents are h+u-1, w+v-1, t+z-1. */
 typedef struct {
@@ -59,15 +61,9 @@ enum dlv_conv3d_pass {
   DLV_CONV3D_NPASSES
 };
 
-/* Threads the FAST variant may use (default 1; values below 1 count as
- * 1).  Process-wide, like openblas_set_num_threads; set it before calls,
- * not during them.  FAST's results do not depend on it: every output
- * element is summed by one thread in an order fixed by the shape alone.
- * The threads are created per call and inherit the caller's CPU affinity:
- * a caller bound to one CPU (OpenMP's OMP_PROC_BIND binds the main thread)
- * gets no speed-up. */
-void dlv_conv3d_set_threads(int n);
-int dlv_conv3d_get_threads(void);
+/* FAST uses up to dlv_get_threads() threads (threads.h); its results do
+ * not depend on that number: every output element is summed by one thread
+ * in an order fixed by the shape alone. */
 
 const char *dlv_conv3d_variant_name(int variant);
 const char *dlv_conv3d_pass_name(int pass);

@@ -563,7 +563,7 @@ static void FN(fast_fwd_range)(void *arg, size_t lo, size_t hi)
 
 static void FN(fast_fwd_geom)(struct FN(fgeom) *g)
 {
-  parallel_for(FN(for_classes)(g, NULL, NULL), FN(fast_fwd_range), g);
+  dlv_parallel_for(FN(for_classes)(g, NULL, NULL), FN(fast_fwd_range), g);
 }
 
 /* NR for oc output channels: 4 vectors when there are that many. */
@@ -704,7 +704,7 @@ static void FN(fast_bwd_filter)(const struct dims *d, const REAL *l1,
   size_t kj = d->z * d->cp;
   struct FN(bfjob) jb = {d, l1, g2, gf, nr, mr, (kj + mr - 1) / mr,
                          (d->c + nr - 1) / nr};
-  parallel_for(d->u * d->v * jb.ntr * jb.nct, FN(fast_bf_range), &jb);
+  dlv_parallel_for(d->u * d->v * jb.ntr * jb.nct, FN(fast_bf_range), &jb);
 }
 #endif /* DLV_CONV3D_SIMD */
 

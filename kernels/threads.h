@@ -1,0 +1,17 @@
+/* threads.h: how many threads the multithreaded kernels may use.
+ *
+ * One process-wide setting (default 1; values below 1 count as 1), read by
+ * the FAST conv3d variant and the Adam step.  Like
+ * openblas_set_num_threads: set it before calls, not during them.  No
+ * kernel's result depends on it: work is split so that every output
+ * element is computed by one thread in an order fixed by the problem
+ * alone.  Threads are created per call and inherit the caller's CPU
+ * affinity: a caller bound to one CPU (OpenMP's OMP_PROC_BIND binds the
+ * main thread) gets no speed-up. */
+#ifndef DLV_THREADS_H
+#define DLV_THREADS_H
+
+void dlv_set_threads(int n);
+int dlv_get_threads(void);
+
+#endif
