@@ -123,7 +123,7 @@ static void fuzz_adam(input *in)
   for (int i = 0; i < 5; i++)
     hp[i] = take_double(in);
   unsigned long t = take_u8(in);
-  int form = take_u8(in) % 3;
+  int form = take_u8(in) % 5; /* both forms, either schedule, one invalid */
   double *th = doubles(in, n), *m = doubles(in, n), *v = doubles(in, n),
          *g = doubles(in, n);
   expect_status(dlv_adam_step_d(n, th, m, v, g, hp[0], hp[1], hp[2], hp[3],
