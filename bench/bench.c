@@ -35,7 +35,11 @@
  * update bandwidth), then each kernel next to its peers: every result is
  * checked before it is timed (a fast kernel that is wrong is reported as
  * wrong, not fast), timing is the median of at least 5 calls after a
- * warm-up.  --suite also times the whole ctest and dlverify. */
+ * warm-up.  --suite also times the whole ctest and dlverify.
+ *
+ * Exit status: 0, 1 when a child failed or a result failed its check (a
+ * kernel is wrong: listed after the targets), 2 for a usage error or an
+ * unreadable --targets CSV.  A target not met is a figure, not a failure. */
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
@@ -280,8 +284,9 @@ int main(int argc, char **argv)
     else if (strcmp(argv[i], "--suite") == 0)
       run_suite = 1;
     else if (strcmp(argv[i], "--targets") == 0 && i + 1 < argc) {
-      bench_targets(argv[++i]); /* of an existing CSV, nothing measured */
-      return 0;
+      /* of an existing CSV, nothing measured */
+      int wrong = bench_targets(argv[++i]);
+      return wrong < 0 ? 2 : wrong > 0;
     }
     else if (strcmp(argv[i], "--conv") == 0 && i + 1 < argc)
       setenv("DLV_BENCH_CONV", argv[++i], 1);
@@ -335,7 +340,7 @@ int main(int argc, char **argv)
       rc |= spawn(t, quick, csv_path) != 0;
   if (run_suite)
     suite(csv_path);
-  bench_targets(csv_path);
+  rc |= bench_targets(csv_path) != 0;
   printf("\nwrote %s\n", csv_path);
   return rc;
 }

@@ -67,8 +67,9 @@ void bench_norm(struct bench_ctx *ctx);
 void bench_conv(struct bench_ctx *ctx);
 void bench_adam(struct bench_ctx *ctx); /* when kernels/adam.h exists */
 /* Reads the finished run's CSV back and prints each of issue 10's
- * targets as met or as the gap. */
-void bench_targets(const char *csv_path);
+ * targets as met or as the gap, then the results that failed their check;
+ * returns how many failed (-1: the CSV cannot be read). */
+int bench_targets(const char *csv_path);
 
 /* Aligned, zeroed allocation that exits on failure (a bench, not a
  * library: nothing to recover). */

@@ -158,9 +158,31 @@ static double cpus_available(const struct table *t)
   return p1 > 0 ? p2 / p1 : -1.0; /* check reads "best N" */
 }
 
-void bench_targets(const char *csv_path)
+/* Prints every result whose check failed (WRONG, or a kernel status);
+ * returns how many. */
+static int wrong_results(const struct table *t)
+{
+  int wrong = 0;
+  for (size_t i = 1; i < t->n; i++) {
+    const char *check = t->r[i].f[F_CHECK];
+    if (strncmp(check, "WRONG", 5) != 0 && strncmp(check, "status", 6) != 0)
+      continue;
+    if (wrong++ == 0)
+      printf("\n==== results that failed their check ====\n");
+    printf("  %s %s %s %s %s, %s threads: %s\n", t->r[i].f[F_KERNEL],
+           t->r[i].f[F_VARIANT], t->r[i].f[F_PASS], t->r[i].f[F_DTYPE],
+           t->r[i].f[F_SHAPE], t->r[i].f[F_THREADS], check);
+  }
+  return wrong;
+}
+
+int bench_targets(const char *csv_path)
 {
   struct table t = load(csv_path);
+  if (t.n == 0) {
+    fprintf(stderr, "bench: cannot read %s\n", csv_path);
+    return -1;
+  }
   printf("\n==== issue 10 targets (figures from this run) ====\n");
   double cpus = cpus_available(&t);
   if (cpus >= 0 && cpus < 1.5)
@@ -209,7 +231,9 @@ void bench_targets(const char *csv_path)
   if (v)
     report("dlverify over every claim, seconds", atof(v->f[F_MEDIAN]), 60.0,
            0);
+  int wrong = wrong_results(&t);
   for (size_t i = 0; i < t.n; i++)
     free(t.r[i].f[0]);
   free(t.r);
+  return wrong;
 }
