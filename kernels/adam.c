@@ -145,7 +145,7 @@ enum { ADAM_BLOCK = 1 << 16 };
     j->scan_only = scan_only;                                                \
     atomic_init(&j->bad, 0);                                                 \
     atomic_init(&j->nan, 0);                                                 \
-    dlv_parallel_for((j->n + ADAM_BLOCK - 1) / ADAM_BLOCK,                   \
+    dlv_parallel_for((j->n + ADAM_BLOCK - 1) / ADAM_BLOCK, 8,                \
                      adam_blocks_##suffix, j);                               \
     if (atomic_load(&j->nan))                                                \
       return DLV_ENAN;                                                       \
@@ -171,7 +171,7 @@ DEFINE_EMA_LOOP(s, float)
  * then update when it is admissible) or, with DLV_ADAM_ONE_PASS, one (the
  * update, then the status; on a bad gradient the exact status comes from
  * a scan of g, which the update left unchanged). */
-#define ADAM_STEP(suffix, type, gmax_value)                                        \
+#define ADAM_STEP(suffix, type, gmax_value)                                  \
   if (!hyper_ok(lr, beta1, beta2, eps, t, form))                             \
     return DLV_EINVAL;                                                       \
   if (n > 0 && (!theta || !m || !v || !grad))                                \
@@ -179,9 +179,10 @@ DEFINE_EMA_LOOP(s, float)
   double s1, r2;                                                             \
   step_scalars(lr, beta1, beta2, t, form & DLV_ADAM_BIAS_CORRECTED, &s1,     \
                &r2);                                                         \
-  struct adam_job_##suffix job = {                                          \
+  struct adam_job_##suffix job = {                                           \
       .n = n, .theta = theta, .m = m, .v = v, .g = grad, .b1 = beta1,        \
-      .b2 = beta2, .eps = eps, .s1 = (type)s1, .r2 = (type)r2, .gmax = gmax_value};\
+      .b2 = beta2, .eps = eps, .s1 = (type)s1, .r2 = (type)r2,               \
+      .gmax = gmax_value};                                                   \
   if (form & DLV_ADAM_ONE_PASS)                                              \
     return adam_run_##suffix(&job, 0) == DLV_OK ? DLV_OK                     \
                                                 : adam_run_##suffix(&job, 1);\

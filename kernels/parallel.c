@@ -1,6 +1,7 @@
 /* parallel.c: the thread setting (threads.h) and the fork-join loop
  * (parallel.h). */
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "parallel.h"
 
@@ -18,39 +19,46 @@ int dlv_get_threads(void)
   return kernel_threads;
 }
 
-struct par_range {
+struct par_job {
   dlv_range_fn *fn;
   void *arg;
-  size_t lo, hi;
+  size_t n, grain;
+  atomic_size_t next; /* first index not yet handed out */
 };
 
-static void *par_entry(void *p)
+/* Takes ranges until none is left.  next only grows, by grain per range
+ * taken; n + threads grain cannot overflow (n <= SIZE_MAX / 2 by the
+ * kernels' size checks, grain <= n). */
+static void *take_ranges(void *p)
 {
-  struct par_range *r = p;
-  r->fn(r->arg, r->lo, r->hi);
-  return NULL;
+  struct par_job *j = p;
+  for (;;) {
+    size_t lo = atomic_fetch_add(&j->next, j->grain);
+    if (lo >= j->n)
+      return NULL;
+    size_t hi = j->n - lo < j->grain ? j->n : lo + j->grain;
+    j->fn(j->arg, lo, hi);
+  }
 }
 
-void dlv_parallel_for(size_t n, dlv_range_fn *fn, void *arg)
+void dlv_parallel_for(size_t n, size_t per_thread, dlv_range_fn *fn,
+                      void *arg)
 {
   size_t nt = (size_t)kernel_threads;
   nt = nt > n ? n : nt;
   if (nt <= 1) {
-    fn(arg, 0, n);
+    if (n > 0)
+      fn(arg, 0, n);
     return;
   }
+  size_t ranges = nt * (per_thread < 1 ? 1 : per_thread);
+  struct par_job job = {fn, arg, n, (n + ranges - 1) / ranges, 0};
   pthread_t th[DLV_MAX_THREADS];
-  struct par_range r[DLV_MAX_THREADS];
   int started[DLV_MAX_THREADS] = {0};
-  for (size_t i = 0; i < nt; i++)
-    r[i] = (struct par_range){fn, arg, n * i / nt, n * (i + 1) / nt};
   for (size_t i = 1; i < nt; i++)
-    started[i] = pthread_create(&th[i], NULL, par_entry, &r[i]) == 0;
-  fn(arg, r[0].lo, r[0].hi);
-  for (size_t i = 1; i < nt; i++) {
+    started[i] = pthread_create(&th[i], NULL, take_ranges, &job) == 0;
+  take_ranges(&job);
+  for (size_t i = 1; i < nt; i++)
     if (started[i])
       pthread_join(th[i], NULL);
-    else
-      fn(arg, r[i].lo, r[i].hi);
-  }
 }

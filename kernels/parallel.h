@@ -1,11 +1,16 @@
 /* parallel.h: the kernels' internal fork-join loop (not installed API).
  *
- * dlv_parallel_for(n, fn, arg) calls fn(arg, lo, hi) on one contiguous
- * range of [0, n) per thread: at most dlv_get_threads() ranges and at most
- * n, split as evenly as integers allow; the caller runs the first range.
- * A thread that cannot be created leaves its range to the caller, so every
- * index is visited exactly once whatever happens.  Returns after all
- * ranges are done. */
+ * dlv_parallel_for(n, per_thread, fn, arg) cuts [0, n) into ranges of
+ * ceil(n / (threads per_thread)) indices (the last one shorter), with
+ * threads = min(dlv_get_threads(), n), and calls fn(arg, lo, hi) once per
+ * range.  The caller and threads - 1 new threads take the ranges in
+ * increasing order from a shared counter, each as soon as it is free: a
+ * thread slowed down (another process on its CPU) takes fewer ranges
+ * instead of holding the others up.  Which thread runs a range is
+ * therefore not fixed: fn must give the same result whichever thread runs
+ * it (the kernels' ranges write disjoint outputs, each summed in an order
+ * fixed inside the range).  A thread that cannot be created only leaves
+ * more ranges to the others.  Returns after every range is done. */
 #ifndef DLV_PARALLEL_H
 #define DLV_PARALLEL_H
 
@@ -15,6 +20,7 @@
 
 typedef void dlv_range_fn(void *arg, size_t lo, size_t hi);
 
-void dlv_parallel_for(size_t n, dlv_range_fn *fn, void *arg);
+void dlv_parallel_for(size_t n, size_t per_thread, dlv_range_fn *fn,
+                      void *arg);
 
 #endif

@@ -3,9 +3,9 @@
  * One process-wide setting (default 1; values below 1 count as 1), read by
  * the FAST conv3d variant and the Adam step.  Like
  * openblas_set_num_threads: set it before calls, not during them.  No
- * kernel's result depends on it: work is split so that every output
- * element is computed by one thread in an order fixed by the problem
- * alone.  Threads are created per call and inherit the caller's CPU
+ * kernel's result depends on it: work is cut into ranges of outputs,
+ * handed to whichever thread is free, and every output element is
+ * computed inside one range in an order fixed by the problem alone.  Threads are created per call and inherit the caller's CPU
  * affinity: a caller bound to one CPU (OpenMP's OMP_PROC_BIND binds the
  * main thread) gets no speed-up. */
 #ifndef DLV_THREADS_H
