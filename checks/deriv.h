@@ -9,7 +9,7 @@
 #ifndef DLV_DERIV_H
 #define DLV_DERIV_H
 
-#include <complex.h>
+#include "dlv_cmplx.h" /* <complex.h>, and CMPLX where it lacks it */
 
 typedef double (*dlv_real_fn)(double t, void *params);
 typedef double complex (*dlv_complex_fn)(double complex t, void *params);

@@ -20,7 +20,7 @@
  * - erratum: the printed L1.grad[b,x,y,t,c'] gives a wrong gradient; the
  *   printed indices are ill-formed (arity, unbound w, L1 of the output's
  *   shape indexed out of bounds); the numpy code's undefined names. */
-#include <complex.h>
+#include "dlv_cmplx.h" /* <complex.h>, and CMPLX where it lacks it */
 #include <ctype.h>
 #include <float.h>
 #include <math.h>
