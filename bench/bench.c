@@ -12,8 +12,9 @@
  * (development); they reach the children as DLV_BENCH_CONV,
  * DLV_BENCH_SHAPES, DLV_BENCH_NO_NORM.
  * The parent process prepares the CSV and runs one child per thread count
- * (1, then 2 when the machine has two CPUs), each re-executed with its CPU
- * affinity set to CPUs 0 .. n-1 (inherited by every thread: OpenMP's,
+ * (1, then 2 when the process may use two CPUs), each re-executed with its
+ * CPU affinity set to the first n CPUs it may use (inherited by every
+ * thread: OpenMP's,
  * OpenBLAS's, the fast conv3d's) and OMP_NUM_THREADS, OPENBLAS_NUM_THREADS
  * in its environment: these must be in place before OpenMP and OpenBLAS
  * start their threads, which happens before main.  OMP_PROC_BIND is left
@@ -164,6 +165,37 @@ void bench_emit(const struct bench_ctx *ctx, struct bench_row *rows, int n,
   fflush(stdout);
 }
 
+/* The first n CPUs of this process's affinity mask, into *set; returns how
+ * many there were (fewer than n when the mask is smaller). */
+static int first_cpus(int n, cpu_set_t *set)
+{
+  cpu_set_t allowed;
+  CPU_ZERO(set);
+  if (sched_getaffinity(0, sizeof allowed, &allowed) != 0)
+    return 0;
+  int k = 0;
+  for (int c = 0; c < CPU_SETSIZE && k < n; c++)
+    if (CPU_ISSET(c, &allowed)) {
+      CPU_SET(c, set);
+      k++;
+    }
+  return k;
+}
+
+/* The CPUs this process may use, as "0,1", into buf. */
+static void cpu_list(char *buf, size_t len)
+{
+  cpu_set_t set;
+  size_t used = 0;
+  buf[0] = '\0';
+  if (sched_getaffinity(0, sizeof set, &set) != 0)
+    return;
+  for (int c = 0; c < CPU_SETSIZE && used < len; c++)
+    if (CPU_ISSET(c, &set))
+      used += (size_t)snprintf(buf + used, len - used, "%s%d",
+                               used ? "," : "", c);
+}
+
 /* ---- the child: one thread count ---------------------------------------- */
 
 static int child(int threads, int quick, const char *csv_path)
@@ -177,8 +209,10 @@ static int child(int threads, int quick, const char *csv_path)
     return 1;
   }
   dlv_set_threads(threads);
-  printf("\n==== %d thread%s (CPUs 0-%d), OpenBLAS core %s%s ====\n",
-         threads, threads > 1 ? "s" : "", threads - 1, core.core,
+  char cpus[64];
+  cpu_list(cpus, sizeof cpus);
+  printf("\n==== %d thread%s (CPUs %s), OpenBLAS core %s%s ====\n", threads,
+         threads > 1 ? "s" : "", cpus, core.core,
          core.forced ? " (OPENBLAS_CORETYPE)" : "");
   bench_machine(&ctx);
   if (getenv("DLV_BENCH_NO_NORM") == NULL) {
@@ -194,7 +228,7 @@ static int child(int threads, int quick, const char *csv_path)
 
 /* ---- the parent ---------------------------------------------------------- */
 
-/* Runs this program as a child pinned to CPUs 0 .. threads-1 with the
+/* Runs this program as a child pinned to the first `threads` CPUs with the
  * thread-count variables set; returns its exit status. */
 static int spawn(int threads, int quick, const char *csv_path)
 {
@@ -203,9 +237,7 @@ static int spawn(int threads, int quick, const char *csv_path)
     return -1;
   if (pid == 0) {
     cpu_set_t set;
-    CPU_ZERO(&set);
-    for (int c = 0; c < threads; c++)
-      CPU_SET(c, &set);
+    first_cpus(threads, &set);
     char n[16];
     snprintf(n, sizeof n, "%d", threads);
     if (sched_setaffinity(0, sizeof set, &set) != 0 ||
@@ -332,7 +364,8 @@ int main(int argc, char **argv)
   fprintf(csv, "kernel,variant,pass,dtype,shape,threads,median_s,best_s,"
                "rate,unit,limit,frac_limit,check,ratio_vs_peers,blas_core\n");
   fclose(csv);
-  long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+  cpu_set_t usable;
+  int ncpu = first_cpus(2, &usable);
   fflush(stdout); /* before fork: the children must not repeat it */
   int rc = 0;
   for (int t = 1; t <= 2; t++)

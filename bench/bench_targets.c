@@ -38,7 +38,7 @@ static struct table load(const char *path)
 {
   struct table t = {NULL, 0};
   FILE *f = fopen(path, "r");
-  char line[1024];
+  char line[4096];
   if (f == NULL)
     return t;
   while (fgets(line, sizeof line, f)) {
@@ -46,7 +46,10 @@ static struct table load(const char *path)
     if (nr == NULL)
       break;
     t.r = nr;
-    split(strdup(line), &t.r[t.n++]);
+    char *copy = strdup(line);
+    if (copy == NULL)
+      break;
+    split(copy, &t.r[t.n++]);
   }
   fclose(f);
   return t;
@@ -158,14 +161,15 @@ static double cpus_available(const struct table *t)
   return p1 > 0 ? p2 / p1 : -1.0; /* check reads "best N" */
 }
 
-/* Prints every result whose check failed (WRONG, or a kernel status);
- * returns how many. */
+/* Prints every result whose check failed (WRONG, a kernel status, or a
+ * --suite command FAILED); returns how many. */
 static int wrong_results(const struct table *t)
 {
   int wrong = 0;
   for (size_t i = 1; i < t->n; i++) {
     const char *check = t->r[i].f[F_CHECK];
-    if (strncmp(check, "WRONG", 5) != 0 && strncmp(check, "status", 6) != 0)
+    if (strncmp(check, "WRONG", 5) != 0 && strncmp(check, "status", 6) != 0 &&
+        strcmp(check, "FAILED") != 0)
       continue;
     if (wrong++ == 0)
       printf("\n==== results that failed their check ====\n");
