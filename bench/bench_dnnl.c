@@ -31,30 +31,20 @@ struct bdnnl {
     }                                                                         \
   } while (0)
 
-/* A memory of the primitive's descriptor for argument `what` holding the
- * user's data (our layout `user`): wraps it when the layouts agree, else
- * reorders it once into a new buffer. */
-static dnnl_status_t input_memory(struct bdnnl *c, dnnl_query_t what,
-                                  const dnnl_memory_desc_t *user,
-                                  const float *data, dnnl_memory_t *out)
+/* Copies memory `from` (layout from_md) into `to` (layout to_md) with a
+ * oneDNN reorder, and waits for it. */
+static dnnl_status_t reorder(struct bdnnl *c, dnnl_memory_t from,
+                             const dnnl_memory_desc_t *from_md,
+                             dnnl_memory_t to, const dnnl_memory_desc_t *to_md)
 {
-  const dnnl_memory_desc_t *md = dnnl_primitive_desc_query_md(c->pd, what, 0);
-  dnnl_status_t s;
-  if (dnnl_memory_desc_equal(md, user))
-    return dnnl_memory_create(out, md, c->eng, (void *)data);
-  dnnl_memory_t u = NULL;
   dnnl_primitive_desc_t rpd = NULL;
   dnnl_primitive_t r = NULL;
-  s = dnnl_memory_create(&u, user, c->eng, (void *)data);
-  if (s == dnnl_success)
-    s = dnnl_memory_create(out, md, c->eng, DNNL_MEMORY_ALLOCATE);
-  if (s == dnnl_success)
-    s = dnnl_reorder_primitive_desc_create(&rpd, user, c->eng, md, c->eng,
-                                           NULL);
+  dnnl_status_t s = dnnl_reorder_primitive_desc_create(&rpd, from_md, c->eng,
+                                                       to_md, c->eng, NULL);
   if (s == dnnl_success)
     s = dnnl_primitive_create(&r, rpd);
   if (s == dnnl_success) {
-    dnnl_exec_arg_t args[] = {{DNNL_ARG_FROM, u}, {DNNL_ARG_TO, *out}};
+    dnnl_exec_arg_t args[] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
     s = dnnl_primitive_execute(r, c->st, 2, args);
   }
   if (s == dnnl_success)
@@ -63,6 +53,25 @@ static dnnl_status_t input_memory(struct bdnnl *c, dnnl_query_t what,
     dnnl_primitive_destroy(r);
   if (rpd)
     dnnl_primitive_desc_destroy(rpd);
+  return s;
+}
+
+/* A memory of the primitive's descriptor for argument `what` holding the
+ * user's data (our layout `user`): wraps it when the layouts agree, else
+ * reorders it once into a new buffer. */
+static dnnl_status_t input_memory(struct bdnnl *c, dnnl_query_t what,
+                                  const dnnl_memory_desc_t *user,
+                                  const float *data, dnnl_memory_t *out)
+{
+  const dnnl_memory_desc_t *md = dnnl_primitive_desc_query_md(c->pd, what, 0);
+  if (dnnl_memory_desc_equal(md, user))
+    return dnnl_memory_create(out, md, c->eng, (void *)data);
+  dnnl_memory_t u = NULL;
+  dnnl_status_t s = dnnl_memory_create(&u, user, c->eng, (void *)data);
+  if (s == dnnl_success)
+    s = dnnl_memory_create(out, md, c->eng, DNNL_MEMORY_ALLOCATE);
+  if (s == dnnl_success)
+    s = reorder(c, u, user, *out, md);
   if (u)
     dnnl_memory_destroy(u);
   return s;
@@ -155,22 +164,11 @@ void bdnnl_run(struct bdnnl *c)
 void bdnnl_result(struct bdnnl *c, float *out)
 {
   dnnl_memory_t u = NULL;
-  dnnl_primitive_desc_t rpd = NULL;
-  dnnl_primitive_t r = NULL;
-  if (dnnl_memory_create(&u, &c->out_user, c->eng, out) == dnnl_success &&
-      dnnl_reorder_primitive_desc_create(
-          &rpd, dnnl_primitive_desc_query_md(c->pd, dnnl_query_exec_arg_md,
-                                             c->arg_out),
-          c->eng, &c->out_user, c->eng, NULL) == dnnl_success &&
-      dnnl_primitive_create(&r, rpd) == dnnl_success) {
-    dnnl_exec_arg_t args[] = {{DNNL_ARG_FROM, c->out}, {DNNL_ARG_TO, u}};
-    dnnl_primitive_execute(r, c->st, 2, args);
-    dnnl_stream_wait(c->st);
-  }
-  if (r)
-    dnnl_primitive_destroy(r);
-  if (rpd)
-    dnnl_primitive_desc_destroy(rpd);
+  if (dnnl_memory_create(&u, &c->out_user, c->eng, out) == dnnl_success)
+    reorder(c, c->out,
+            dnnl_primitive_desc_query_md(c->pd, dnnl_query_exec_arg_md,
+                                         c->arg_out),
+            u, &c->out_user);
   if (u)
     dnnl_memory_destroy(u);
 }

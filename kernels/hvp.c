@@ -43,11 +43,13 @@ int dlv_hvp_step(size_t n, const double *theta, const double *v, double h,
   return DLV_OK;
 }
 
-/* The checks both HVP kernels share; sets *zero when v = 0. */
-static int check_hvp_args(const dlv_closs *loss, const double *theta,
-                          const double *v, double h, const double *hv,
-                          int *zero)
+/* What both HVP kernels do first: check the arguments, then either answer
+ * at once (v = 0: hv = 0, *done set) or find the step *t. */
+static int hvp_begin(const dlv_closs *loss, const double *theta,
+                     const double *v, double h, double *hv, double *t,
+                     int *done)
 {
+  *done = 1;
   if (loss == NULL || loss->eval_d == NULL || loss->eval_z == NULL ||
       theta == NULL || v == NULL || hv == NULL || !(h > 0.0 && h <= 1.0))
     return DLV_EINVAL;
@@ -55,10 +57,16 @@ static int check_hvp_args(const dlv_closs *loss, const double *theta,
     return DLV_EBADLEN;
   if (any_nan(loss->n, theta) || any_nan(loss->n, v))
     return DLV_ENAN;
-  *zero = 1;
+  int zero = 1;
   for (size_t i = 0; i < loss->n; i++)
-    *zero &= v[i] == 0.0;
-  return DLV_OK;
+    zero &= v[i] == 0.0;
+  if (zero) {
+    for (size_t i = 0; i < loss->n; i++)
+      hv[i] = 0.0;
+    return DLV_OK;
+  }
+  *done = 0;
+  return dlv_hvp_step(loss->n, theta, v, h, t);
 }
 
 /* Copies the n results to hv unless one is NaN. */
@@ -74,16 +82,11 @@ static int publish(size_t n, const double *r, double *hv)
 int dlv_hvp_cstep(const dlv_closs *loss, const double *theta, const double *v,
                   double h, double *hv)
 {
-  int zero, status = check_hvp_args(loss, theta, v, h, hv, &zero);
-  if (status != DLV_OK || zero) {
-    for (size_t i = 0; status == DLV_OK && i < loss->n; i++)
-      hv[i] = 0.0;
-    return status;
-  }
-  const size_t n = loss->n;
   double t;
-  if ((status = dlv_hvp_step(n, theta, v, h, &t)) != DLV_OK)
+  int done, status = hvp_begin(loss, theta, v, h, hv, &t, &done);
+  if (done || status != DLV_OK)
     return status;
+  const size_t n = loss->n;
   double complex *z = malloc(2 * n * sizeof *z);
   double *r = malloc(n * sizeof *r);
   if (z == NULL || r == NULL) {
@@ -110,16 +113,11 @@ int dlv_hvp_cstep(const dlv_closs *loss, const double *theta, const double *v,
 int dlv_hvp_central(const dlv_closs *loss, const double *theta,
                     const double *v, double h, double *hv)
 {
-  int zero, status = check_hvp_args(loss, theta, v, h, hv, &zero);
-  if (status != DLV_OK || zero) {
-    for (size_t i = 0; status == DLV_OK && i < loss->n; i++)
-      hv[i] = 0.0;
-    return status;
-  }
-  const size_t n = loss->n;
   double t;
-  if ((status = dlv_hvp_step(n, theta, v, h, &t)) != DLV_OK)
+  int done, status = hvp_begin(loss, theta, v, h, hv, &t, &done);
+  if (done || status != DLV_OK)
     return status;
+  const size_t n = loss->n;
   double *w = malloc(4 * n * sizeof *w);
   if (w == NULL)
     return DLV_ENOMEM;
