@@ -1,4 +1,5 @@
 /* check.c: the cmocka-facing harness (see check.h). */
+#include <ctype.h>
 #include <errno.h>
 #include <fenv.h>
 #include <float.h>
@@ -23,6 +24,11 @@ static struct {
   gsl_rng *rng;
   dlv_rows rows;
   int verbose;
+  const char *const *relies_on; /* NULL-terminated kernel names, or NULL */
+  const char *test;   /* the DLV_UNIT_TEST running, NULL between tests */
+  size_t test_failed; /* rows of that test that were not ok */
+  const char *expected;   /* dlv_run_check: the verdict to assert */
+  char verdict_test[32];  /* dlv_run_check: "<claim>_verdict" */
 } g;
 
 const char *dlv_claim(void) { return g.claim; }
@@ -128,8 +134,16 @@ static int write_evidence(const char *dir)
   return 0;
 }
 
+static void note_stopped_test(void);
+
+void dlv_check_relies_on(const char *const *relies_on)
+{
+  g.relies_on = relies_on;
+}
+
 int dlv_check_end(void)
 {
+  note_stopped_test();
   const char *dir = getenv("DLV_EVIDENCE_DIR");
   int status = dir != NULL && *dir != '\0' ? write_evidence(dir) : 0;
   if (control_bits() != g.csr) {
@@ -142,17 +156,64 @@ int dlv_check_end(void)
   dlv_rows_free(&g.rows);
   gsl_rng_free(g.rng);
   g.rng = NULL;
+  g.relies_on = NULL;
   return status;
 }
 
 static void print_row(FILE *f, const dlv_row *r)
 {
   fprintf(f,
-          "%s %s %s %s [%s]: value=%.17g (%a) reference=%.17g (%a) "
-          "err=%.3g bound=%.3g (%s) ratio=%.3g ulps=%.3g holds=%d seed=%lu\n",
-          r->claim, r->check, r->dtype, r->shape, r->quantity, r->value,
-          r->value, r->reference, r->reference, r->err, r->bound,
-          r->bound_name, r->ratio, r->ulps, r->holds, r->seed);
+          "%s %s %s %s [%s] kernel=%s variant=%s: value=%.17g (%a) "
+          "reference=%.17g (%a) err=%.3g bound=%.3g (%s) ratio=%.3g "
+          "ulps=%.3g holds=%d seed=%lu\n",
+          r->claim, r->check, r->dtype, r->shape, r->quantity, r->kernel,
+          r->variant, r->value, r->value, r->reference, r->reference, r->err,
+          r->bound, r->bound_name, r->ratio, r->ulps, r->holds, r->seed);
+}
+
+/* A row was not ok: inside a DLV_UNIT_TEST the test goes on and fails at
+ * its end (dlv_run_test); anywhere else it fails at once. */
+static void note_failed_row(const char *file, int line)
+{
+  if (g.test != NULL)
+    g.test_failed++;
+  else
+    _fail(file, line);
+}
+
+/* A DLV_UNIT_TEST that did not reach its end (a failed assert or status
+ * left it through cmocka's longjmp) leaves g.test set: record that as a
+ * failed accuracy row, since the rows it would have recorded are missing
+ * and the verdict cannot rest on the others alone. */
+static void note_stopped_test(void)
+{
+  if (g.test == NULL)
+    return;
+  const char *test = g.test;
+  struct dlv_meas m = {"-", "-",
+                       "test ran to its end (0: stopped by a failed assert "
+                       "or status, later rows missing)",
+                       "runs to completion"};
+  /* g.test stays set while recording, so the row does not fail the test
+   * now running (cmocka already failed the stopped one). */
+  dlv_expect_row(__FILE__, __LINE__, test, &m, 0.0, 1.0, INFINITY, 0.0, NAN);
+  g.test = NULL;
+  g.test_failed = 0;
+}
+
+void dlv_run_test(void **state)
+{
+  const struct dlv_test *t = *state;
+  note_stopped_test();
+  g.test = t->name;
+  g.test_failed = 0;
+  t->fn(state);
+  size_t failed = g.test_failed;
+  g.test = NULL;
+  g.test_failed = 0;
+  if (failed > 0)
+    fail_msg("%zu row%s of this test not ok (every row recorded; see above)",
+             failed, failed == 1 ? "" : "s");
 }
 
 void dlv_expect_row(const char *file, int line, const char *test,
@@ -167,6 +228,8 @@ void dlv_expect_row(const char *file, int line, const char *test,
   dlv_copy_text(r.shape, sizeof r.shape, m->shape ? m->shape : "-");
   dlv_copy_text(r.quantity, sizeof r.quantity, m->quantity);
   dlv_copy_text(r.bound_name, sizeof r.bound_name, m->bound_name);
+  dlv_copy_text(r.kernel, sizeof r.kernel, m->kernel ? m->kernel : "-");
+  dlv_copy_text(r.variant, sizeof r.variant, m->variant ? m->variant : "-");
   r.seed = g.seed;
   r.value = value;
   r.reference = reference;
@@ -188,7 +251,7 @@ void dlv_expect_row(const char *file, int line, const char *test,
                 r.holds ? "the statement held but was" : "err > bound;",
                 r.holds ? "to fail" : "must hold", g.seed);
     print_row(stderr, &r);
-    _fail(file, line);
+    note_failed_row(file, line);
   }
 }
 
@@ -250,8 +313,11 @@ void dlv_expect_true(const char *file, int line, const char *test,
 
 void dlv_expect_verdict(const char *file, int line, const char *expected)
 {
-  const char *got = dlv_verdict(&g.rows, g.claim);
-  printf("%s: verdict %s computed from %zu rows\n", g.claim, got, g.rows.n);
+  const char *got = dlv_verdict_relying(&g.rows, g.claim, g.relies_on);
+  char why[512];
+  dlv_verdict_reason(&g.rows, g.claim, g.relies_on, why, sizeof why);
+  printf("%s: verdict %s computed from %zu rows%s%s\n", g.claim, got, g.rows.n,
+         why[0] ? ": " : "", why);
   if (strcmp(got, expected) != 0) {
     print_error("ERROR: %s verdict %s, expected %s; repro: DLV_SEED=%lu\n",
                 g.claim, got, expected, g.seed);
@@ -266,4 +332,77 @@ void dlv_expect_status(const char *file, int line, const char *test,
     print_error("ERROR: returned %d (%s), expected %d (%s)\n", status,
                 dlv_strerror(status), expected, dlv_strerror(expected));
   dlv_expect_true(file, line, test, m, status, expected, status == expected);
+  if (status != expected && expected == DLV_OK)
+    _fail(file, line); /* the outputs were not written: stop the test */
+}
+
+/* For each relied-on kernel without an accuracy row, a failed accuracy row
+ * naming it: the check must measure what its claim rows are computed
+ * with, and the CSV then carries the reason for the report. */
+static void record_unmeasured_kernels(const char *test)
+{
+  for (const char *const *k = g.relies_on; k != NULL && *k != NULL; k++) {
+    int measured = dlv_kernel_measured(&g.rows, g.claim, *k);
+    struct dlv_meas m = {"-", "-",
+                         "relied-on kernel: accuracy measured in this check "
+                         "(0: no accuracy row)",
+                         "measured in the same run"};
+    m.kernel = *k;
+    if (!measured)
+      dlv_expect_true(__FILE__, __LINE__, test, &m, 0.0, 1.0, 0);
+  }
+}
+
+/* The last test of every claim check (see check.h). */
+static void verdict_test(void **state)
+{
+  (void)state;
+  record_unmeasured_kernels(g.verdict_test);
+  DLV_EXPECT_VERDICT(g.expected);
+}
+
+static const char *pending_claim;
+
+static int group_setup(void **state)
+{
+  (void)state;
+  return dlv_check_begin(pending_claim);
+}
+
+static int group_teardown(void **state)
+{
+  (void)state;
+  return dlv_check_end();
+}
+
+int dlv_run_check(const char *claim, const char *const *relies_on,
+                  const char *expected, const struct CMUnitTest *tests,
+                  size_t n)
+{
+  struct CMUnitTest *all = malloc((n + 1) * sizeof *all);
+  if (all == NULL)
+    return -1;
+  for (size_t i = 0; i < n; i++) {
+    if (tests[i].test_func != dlv_run_test) {
+      fprintf(stderr, "%s: test %s is not a DLV_UNIT_TEST\n", claim,
+              tests[i].name);
+      free(all);
+      return -1;
+    }
+    all[i] = tests[i];
+  }
+  snprintf(g.verdict_test, sizeof g.verdict_test, "%s_verdict", claim);
+  for (char *p = g.verdict_test; *p; p++)
+    *p = (char)tolower((unsigned char)*p);
+  static struct dlv_test verdict = {NULL, verdict_test};
+  verdict.name = g.verdict_test;
+  all[n] = (struct CMUnitTest){g.verdict_test, dlv_run_test, NULL, NULL,
+                               &verdict};
+  pending_claim = claim;
+  g.expected = expected;
+  g.relies_on = relies_on;
+  int failed = _cmocka_run_group_tests(claim, all, n + 1, group_setup,
+                                       group_teardown);
+  free(all);
+  return failed;
 }

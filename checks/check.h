@@ -1,15 +1,26 @@
 /* check.h: the comparison harness every claim check uses (cmocka).
  *
- * A check file is one cmocka group for one claim:
+ * A check file is one cmocka group for one claim, run by dlv_run_check:
  *   group setup     dlv_check_begin("P4a") reads DLV_SEED, prints it;
- *   each test       measures, and records every measurement with one of
- *                   the DLV_EXPECT_* macros, which append an evidence row
- *                   and fail the test (fail_msg-style, with err, bound,
- *                   ratio, both values in %.17g and %a, and the seed) when
- *                   the row is not ok;
- *   last test       DLV_EXPECT_VERDICT computes the verdict from the rows;
+ *   each test       registered with DLV_UNIT_TEST, measures, and records
+ *                   every measurement with one of the DLV_EXPECT_* macros,
+ *                   which append an evidence row and, when the row is not
+ *                   ok, print it (err, bound, ratio, both values in %.17g
+ *                   and %a, the seed) and mark the test failed; the test
+ *                   goes on, so every later row is recorded too, and fails
+ *                   at its end.  A wrong status where DLV_OK was expected
+ *                   (DLV_EXPECT_STATUS) or a failed cmocka assert stops the
+ *                   test at once: its outputs mean nothing; the next test
+ *                   then records a failed accuracy row "stopped early";
+ *   last test       added by dlv_run_check: records a failed accuracy row
+ *                   for each relied-on kernel the check did not measure,
+ *                   then asserts the verdict computed from the rows;
  *   group teardown  dlv_check_end() writes $DLV_EVIDENCE_DIR/<claim>.csv
  *                   through a temporary file and a rename.
+ * The kernels a check relies on are the kernels its claim and nearby rows
+ * are computed with; the check must measure each one's accuracy on its own
+ * data (accuracy rows with m.kernel set), so that a kernel fault makes the
+ * verdict INCONCLUSIVE (dlv_verdict_relying) instead of moving the claim.
  * cmocka 1.1.5's float asserts are not used anywhere (see README). */
 #ifndef DLV_CHECK_H
 #define DLV_CHECK_H
@@ -34,9 +45,36 @@ struct dlv_meas {
   const char *bound_name; /* the bound from bounds.h, e.g. "nrm2_d" */
   enum dlv_role role;     /* default: accuracy */
   int expect_fail;        /* nearby/erratum: the statement should not hold */
+  const char *kernel;     /* the kernel measured, without dtype suffix
+                           * ("nrm2", "conv3d_fwd"); NULL: "-" (none) */
+  const char *variant;    /* the kernel's variant ("fast"); NULL: "-" */
 };
 
+/* One test of a claim check: a cmocka entry running f through the
+ * harness (rows recorded after a failed one; the test fails at its end).
+ * Use it in a block-scope array (the compound literal lives as long as
+ * the block). */
+struct dlv_test {
+  const char *name;
+  CMUnitTestFunction fn;
+};
+void dlv_run_test(void **state);
+#define DLV_UNIT_TEST(f)                                                     \
+  { #f, dlv_run_test, NULL, NULL, &(struct dlv_test){#f, f} }
+
+/* Runs the claim check `claim`: tests[0..n-1] (each a DLV_UNIT_TEST), then
+ * the verdict test "<claim>_verdict" asserting that the verdict computed
+ * from the rows, relying on the NULL-terminated kernel list relies_on,
+ * equals expected.  Returns the number of failed tests (main's status);
+ * -1 when a test is not a DLV_UNIT_TEST or memory runs out. */
+int dlv_run_check(const char *claim, const char *const *relies_on,
+                  const char *expected, const struct CMUnitTest *tests,
+                  size_t n);
+
+/* The group fixtures dlv_run_check uses (harness tests call them too):
+ * dlv_check_relies_on sets the NULL-terminated list the verdict uses. */
 int dlv_check_begin(const char *claim);
+void dlv_check_relies_on(const char *const *relies_on);
 int dlv_check_end(void);
 unsigned long dlv_seed(void);
 const char *dlv_claim(void);
@@ -71,10 +109,14 @@ void dlv_expect_same(const char *file, int line, const char *test,
 void dlv_expect_true(const char *file, int line, const char *test,
                      const struct dlv_meas *m, double value,
                      double reference, int condition);
-/* The verdict dlv_verdict computes from this group's rows equals expected. */
+/* The verdict dlv_verdict_relying computes from this group's rows (with the
+ * relied-on kernels) equals expected; prints it, and why when INCONCLUSIVE.
+ * Stops the test at once when it does not. */
 void dlv_expect_verdict(const char *file, int line, const char *expected);
 /* A status code equals the expected one (prints both names); recorded as
- * a row with bound "exact status". */
+ * a row with bound "exact status".  A status other than an expected DLV_OK
+ * stops the test after the row is recorded (the outputs were not
+ * written, so nothing after it can be measured). */
 void dlv_expect_status(const char *file, int line, const char *test,
                        const struct dlv_meas *m, int status, int expected);
 

@@ -204,7 +204,30 @@ int dlv_csv_read(FILE *f, dlv_rows *rows, char *err, size_t errlen)
   }
 }
 
-const char *dlv_verdict(const dlv_rows *rows, const char *claim)
+int dlv_kernel_measured(const dlv_rows *rows, const char *claim,
+                           const char *kernel)
+{
+  for (size_t i = 0; i < rows->n; i++) {
+    const dlv_row *r = &rows->rows[i];
+    if (r->role == DLV_ROLE_ACCURACY && strcmp(r->claim, claim) == 0 &&
+        strcmp(r->kernel, kernel) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+/* The first kernel of relies_on with no accuracy row, or NULL. */
+static const char *unmeasured_kernel(const dlv_rows *rows, const char *claim,
+                                     const char *const *relies_on)
+{
+  for (; relies_on != NULL && *relies_on != NULL; relies_on++)
+    if (!dlv_kernel_measured(rows, claim, *relies_on))
+      return *relies_on;
+  return NULL;
+}
+
+const char *dlv_verdict_relying(const dlv_rows *rows, const char *claim,
+                                const char *const *relies_on)
 {
   int n_claim = 0, bad[4] = {0, 0, 0, 0};
   for (size_t i = 0; i < rows->n; i++) {
@@ -214,7 +237,8 @@ const char *dlv_verdict(const dlv_rows *rows, const char *claim)
     n_claim += r->role == DLV_ROLE_CLAIM;
     bad[r->role] += !r->holds;
   }
-  if (n_claim == 0 || bad[DLV_ROLE_ACCURACY])
+  if (n_claim == 0 || bad[DLV_ROLE_ACCURACY] ||
+      unmeasured_kernel(rows, claim, relies_on) != NULL)
     return DLV_VERDICT_INCONCLUSIVE;
   if (bad[DLV_ROLE_CLAIM])
     return DLV_VERDICT_REFUTED;
@@ -223,6 +247,53 @@ const char *dlv_verdict(const dlv_rows *rows, const char *claim)
   if (bad[DLV_ROLE_ERRATUM])
     return DLV_VERDICT_ERRATUM;
   return DLV_VERDICT_CONFIRMED;
+}
+
+const char *dlv_verdict(const dlv_rows *rows, const char *claim)
+{
+  return dlv_verdict_relying(rows, claim, NULL);
+}
+
+/* The failed accuracy row of `claim` with the largest err/bound (a NaN
+ * ratio counts as the largest), or NULL. */
+static const dlv_row *worst_failed_accuracy(const dlv_rows *rows,
+                                            const char *claim)
+{
+  const dlv_row *worst = NULL;
+  for (size_t i = 0; i < rows->n; i++) {
+    const dlv_row *r = &rows->rows[i];
+    if (r->role != DLV_ROLE_ACCURACY || r->holds ||
+        strcmp(r->claim, claim) != 0)
+      continue;
+    if (worst == NULL || isnan(r->ratio) ||
+        (!isnan(worst->ratio) && r->ratio > worst->ratio))
+      worst = r;
+  }
+  return worst;
+}
+
+void dlv_verdict_reason(const dlv_rows *rows, const char *claim,
+                        const char *const *relies_on, char *buf, size_t len)
+{
+  const char *missing = unmeasured_kernel(rows, claim, relies_on);
+  const dlv_row *w = worst_failed_accuracy(rows, claim);
+  if (missing != NULL)
+    snprintf(buf, len, "kernel %s is relied on but has no accuracy row",
+             missing);
+  else if (w != NULL) {
+    int variant = w->variant[0] != '\0' && strcmp(w->variant, "-") != 0;
+    snprintf(buf, len,
+             "kernel %s%s%s failed an accuracy row (worst err/bound %.6g in "
+             "%s: %s, %s)",
+             w->kernel[0] != '\0' ? w->kernel : "-", variant ? " " : "",
+             variant ? w->variant : "", w->ratio, w->check, w->shape,
+             w->quantity);
+  }
+  else if (strcmp(dlv_verdict_relying(rows, claim, relies_on),
+                  DLV_VERDICT_INCONCLUSIVE) == 0)
+    snprintf(buf, len, "no claim row");
+  else if (len > 0)
+    buf[0] = '\0';
 }
 
 void dlv_summarize(const dlv_rows *rows, const char *claim, size_t *checks,

@@ -35,6 +35,7 @@ typedef struct {
   double bound, ratio, ulps;
   enum dlv_role role;
   int holds, ok;
+  char kernel[48]; char variant[24];
 } dlv_row;
 
 typedef struct {
@@ -76,14 +77,32 @@ int dlv_csv_read(FILE *f, dlv_rows *rows, char *err, size_t errlen);
 #define DLV_VERDICT_CONFIRMED "CONFIRMED"
 
 /* The verdict on `claim` computed from the rows of that claim:
- *   INCONCLUSIVE when there is no claim row or an accuracy row does not
- *     hold (a kernel, reference or solver failed: nothing can be judged);
+ *   INCONCLUSIVE when there is no claim row, an accuracy row does not hold
+ *     (a kernel, reference or solver failed: nothing can be judged), or a
+ *     kernel the claim relies on has no accuracy row (unmeasured);
  *   REFUTED when a claim row does not hold;
  *   QUALIFIED when every claim row holds and a nearby row does not;
  *   CONFIRMED-WITH-ERRATUM when claim and nearby rows hold and an erratum
  *     row does not (the printed text is shown wrong);
- *   CONFIRMED otherwise. */
+ *   CONFIRMED otherwise.
+ * So a kernel fault never moves a claim to REFUTED or QUALIFIED as long as
+ * the check measures the accuracy of every kernel its rows rely on.
+ * relies_on is a NULL-terminated list of kernel names (row field `kernel`,
+ * e.g. "nrm2"), or NULL; dlv_verdict(rows, claim) relies on none. */
+const char *dlv_verdict_relying(const dlv_rows *rows, const char *claim,
+                                const char *const *relies_on);
 const char *dlv_verdict(const dlv_rows *rows, const char *claim);
+
+/* True when some accuracy row of `claim` has row.kernel equal to kernel. */
+int dlv_kernel_measured(const dlv_rows *rows, const char *claim,
+                        const char *kernel);
+
+/* Why the verdict is INCONCLUSIVE, in one line written to buf: the first
+ * relied-on kernel left unmeasured, else the kernel (or "-") of the worst
+ * failed accuracy row with its check and err/bound, else "no claim row";
+ * the empty string when the verdict is not INCONCLUSIVE. */
+void dlv_verdict_reason(const dlv_rows *rows, const char *claim,
+                        const char *const *relies_on, char *buf, size_t len);
 
 /* Summary counts over the rows of `claim`: rows, rows not ok, and the
  * largest err/bound over accuracy and claim rows (the rows that must hold). */

@@ -848,36 +848,20 @@ static void p4c_boundary_r1(void **state)
   }
 }
 
-/* The verdict, computed from every row above. */
-static void p4c_verdict(void **state)
-{
-  (void)state;
-  DLV_EXPECT_VERDICT(DLV_VERDICT_CONFIRMED);
-}
-
-static int setup(void **state)
-{
-  (void)state;
-  return dlv_check_begin("P4c");
-}
-
-static int teardown(void **state)
-{
-  (void)state;
-  return dlv_check_end();
-}
-
 int main(void)
 {
+  /* The kernels the claim and nearby rows are computed with, each
+   * measured by accuracy rows of this check. */
+  static const char *const relies_on[] = {NULL};
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(p4c_prox_vs_mpfr),
-      cmocka_unit_test(p4c_prox_threshold),
-      cmocka_unit_test(p4c_prox_defined_errors),
-      cmocka_unit_test(p4c_sweep_convex),
-      cmocka_unit_test(p4c_sweep_logistic),
-      cmocka_unit_test(p4c_sweep_nonconvex),
-      cmocka_unit_test(p4c_boundary_r1),
-      cmocka_unit_test(p4c_verdict),
+      DLV_UNIT_TEST(p4c_prox_vs_mpfr),
+      DLV_UNIT_TEST(p4c_prox_threshold),
+      DLV_UNIT_TEST(p4c_prox_defined_errors),
+      DLV_UNIT_TEST(p4c_sweep_convex),
+      DLV_UNIT_TEST(p4c_sweep_logistic),
+      DLV_UNIT_TEST(p4c_sweep_nonconvex),
+      DLV_UNIT_TEST(p4c_boundary_r1),
   };
-  return cmocka_run_group_tests_name("P4c", tests, setup, teardown);
+  return dlv_run_check("P4c", relies_on, DLV_VERDICT_CONFIRMED, tests,
+                       sizeof tests / sizeof tests[0]);
 }

@@ -1349,41 +1349,25 @@ static void p5_nonanalytic_detected(void **state)
   free(p);
 }
 
-/* The verdict, computed from every row above. */
-static void p5_verdict(void **state)
-{
-  (void)state;
-  DLV_EXPECT_VERDICT(DLV_VERDICT_ERRATUM);
-}
-
-static int setup(void **state)
-{
-  (void)state;
-  return dlv_check_begin("P5");
-}
-
-static int teardown(void **state)
-{
-  (void)state;
-  return dlv_check_end();
-}
-
 int main(void)
 {
+  /* The kernels the claim and nearby rows are computed with, each
+   * measured by accuracy rows of this check. */
+  static const char *const relies_on[] = {NULL};
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(p5_hvp_cstep_sweep),
-      cmocka_unit_test(p5_gradients),
-      cmocka_unit_test(p5_hvp_central_curve),
-      cmocka_unit_test(p5_hvp_symmetry),
-      cmocka_unit_test(p5_step_quadratic),
-      cmocka_unit_test(p5_exact_values),
-      cmocka_unit_test(p5_newton_gap),
-      cmocka_unit_test(p5_nonpositive_curvature),
-      cmocka_unit_test(p5_step_convention),
-      cmocka_unit_test(p5_curvature_guard),
-      cmocka_unit_test(p5_argument_errors),
-      cmocka_unit_test(p5_nonanalytic_detected),
-      cmocka_unit_test(p5_verdict),
+      DLV_UNIT_TEST(p5_hvp_cstep_sweep),
+      DLV_UNIT_TEST(p5_gradients),
+      DLV_UNIT_TEST(p5_hvp_central_curve),
+      DLV_UNIT_TEST(p5_hvp_symmetry),
+      DLV_UNIT_TEST(p5_step_quadratic),
+      DLV_UNIT_TEST(p5_exact_values),
+      DLV_UNIT_TEST(p5_newton_gap),
+      DLV_UNIT_TEST(p5_nonpositive_curvature),
+      DLV_UNIT_TEST(p5_step_convention),
+      DLV_UNIT_TEST(p5_curvature_guard),
+      DLV_UNIT_TEST(p5_argument_errors),
+      DLV_UNIT_TEST(p5_nonanalytic_detected),
   };
-  return cmocka_run_group_tests_name("P5", tests, setup, teardown);
+  return dlv_run_check("P5", relies_on, DLV_VERDICT_ERRATUM, tests,
+                       sizeof tests / sizeof tests[0]);
 }
