@@ -642,6 +642,19 @@ static inline double dlv_bound_l2_resid_entry(size_t n, double gerr,
          ((1.0 + ec) * (1.0 + u) * (1.0 + u) - 1.0 + u) * fabs(ctheta);
 }
 
+/* dlv_l2reg_grad_d on its own inputs g, theta, c: r^_j = fl(g_j + fl(c
+ * theta_j)) = (g_j + c theta_j (1 + d1))(1 + d2) (or one rounding, if the
+ * compiler contracts it to an FMA), so |r^_j - (g_j + c theta_j)| <= u |c
+ * theta_j| + u (|g_j| + (1 + u) |c theta_j|) <= gamma_2 (|g_j| + |c
+ * theta_j|), plus 2^-1074 for a product that underflows.  The bound is
+ * evaluated in double from |g_j| and fl(|c theta_j|): two more roundings,
+ * and gamma_2 (1 + u)^2 <= gamma_3. */
+static inline double dlv_bound_l2reg_grad_entry(double g_abs,
+                                                double ctheta_abs)
+{
+  return dlv_gamma(3.0, DLV_U_DOUBLE) * (g_abs + ctheta_abs) + DLV_ETA_DOUBLE;
+}
+
 /* Logistic gradient (dlv_loss_logistic_d), entry j, m samples, n features:
  * the margin z_i = sum_k x_ik theta_k has |z^_i - z_i| <= gamma_n S_i,
  * S_i = sum_k |x_ik theta_k|, moving sigma by at most gamma_n S_i / 4

@@ -272,28 +272,52 @@ static const dlv_row *worst_failed_accuracy(const dlv_rows *rows,
   return worst;
 }
 
+/* Appends to buf (size len, terminated) the distinct kernels of the failed
+ * accuracy rows of `claim`, ", "-separated, "-" for rows of no kernel. */
+static void failed_kernels(const dlv_rows *rows, const char *claim,
+                           char *buf, size_t len)
+{
+  for (size_t i = 0; i < rows->n; i++) {
+    const dlv_row *r = &rows->rows[i];
+    if (r->role != DLV_ROLE_ACCURACY || r->holds ||
+        strcmp(r->claim, claim) != 0)
+      continue;
+    const char *k = r->kernel[0] != '\0' ? r->kernel : "-";
+    int seen = 0;
+    for (size_t j = 0; j < i && !seen; j++) {
+      const dlv_row *q = &rows->rows[j];
+      seen = q->role == DLV_ROLE_ACCURACY && !q->holds &&
+             strcmp(q->claim, claim) == 0 &&
+             strcmp(q->kernel[0] != '\0' ? q->kernel : "-", k) == 0;
+    }
+    size_t used = strlen(buf);
+    if (!seen && used + 1 < len)
+      snprintf(buf + used, len - used, "%s%s", used ? ", " : "", k);
+  }
+}
+
 void dlv_verdict_reason(const dlv_rows *rows, const char *claim,
                         const char *const *relies_on, char *buf, size_t len)
 {
   const char *missing = unmeasured_kernel(rows, claim, relies_on);
   const dlv_row *w = worst_failed_accuracy(rows, claim);
+  if (len == 0)
+    return;
+  buf[0] = '\0';
   if (missing != NULL)
     snprintf(buf, len, "kernel %s is relied on but has no accuracy row",
              missing);
   else if (w != NULL) {
-    int variant = w->variant[0] != '\0' && strcmp(w->variant, "-") != 0;
+    char kernels[256] = "";
+    failed_kernels(rows, claim, kernels, sizeof kernels);
     snprintf(buf, len,
-             "kernel %s%s%s failed an accuracy row (worst err/bound %.6g in "
-             "%s: %s, %s)",
-             w->kernel[0] != '\0' ? w->kernel : "-", variant ? " " : "",
-             variant ? w->variant : "", w->ratio, w->check, w->shape,
-             w->quantity);
-  }
-  else if (strcmp(dlv_verdict_relying(rows, claim, relies_on),
-                  DLV_VERDICT_INCONCLUSIVE) == 0)
+             "failed accuracy rows of kernel(s) %s (worst err/bound %.6g in "
+             "%s: %s, %s, kernel %s)",
+             kernels, w->ratio, w->check, w->shape, w->quantity,
+             w->kernel[0] != '\0' ? w->kernel : "-");
+  } else if (strcmp(dlv_verdict_relying(rows, claim, relies_on),
+                    DLV_VERDICT_INCONCLUSIVE) == 0)
     snprintf(buf, len, "no claim row");
-  else if (len > 0)
-    buf[0] = '\0';
 }
 
 void dlv_summarize(const dlv_rows *rows, const char *claim, size_t *checks,

@@ -28,6 +28,7 @@
 #include "loss.h"
 #include "mp.h"
 #include "nrm2.h"
+#include "p4_problems.h"
 #include "ref_nrm2.h"
 #include "ulp.h"
 
@@ -58,27 +59,6 @@ static double *xmalloc(size_t n)
 
 /* ---- norm against MPFR ------------------------------------------------ */
 
-/* Checks dlv_nrm2_d on (n, x, inc) against MPFR; `what` names the data. */
-static void check_nrm2_d(const char *test, size_t n, const double *x,
-                         ptrdiff_t inc, const char *what)
-{
-  char shape[64];
-  snprintf(shape, sizeof shape, "n=%zu inc=%td %s", n, inc, what);
-  double got = NAN;
-  struct dlv_meas m = {"double", shape, "nrm2 vs MPFR", "nrm2_d"};
-  int status = dlv_nrm2_d(n, x, inc, &got);
-  mpfr_t ref;
-  mpfr_init2(ref, dlv_mp_prec());
-  int ref_status = dlv_ref_nrm2(n, x, inc, ref);
-  struct dlv_meas ms = {"double", shape, "nrm2 status vs reference status",
-                        "exact status"};
-  dlv_expect_status(__FILE__, __LINE__, test, &ms, status, ref_status);
-  if (status == DLV_OK)
-    dlv_expect_mp(__FILE__, __LINE__, test, &m, got, ref, dlv_bound_nrm2_d(n),
-                  DBL_MANT_DIG);
-  mpfr_clear(ref);
-}
-
 static void check_nrm2_s(const char *test, size_t n, const float *x,
                          ptrdiff_t inc, const char *what)
 {
@@ -97,8 +77,10 @@ static void check_nrm2_s(const char *test, size_t n, const float *x,
   int ref_status = dlv_ref_nrm2(n, xd0, inc, ref);
   struct dlv_meas ms = {"float", shape, "nrm2 status vs reference status",
                         "exact status"};
+  ms.kernel = "nrm2";
   dlv_expect_status(__FILE__, __LINE__, test, &ms, status, ref_status);
   struct dlv_meas m = {"float", shape, "nrm2 vs MPFR", "nrm2_s"};
+  m.kernel = "nrm2";
   if (status == DLV_OK)
     dlv_expect_mp(__FILE__, __LINE__, test, &m, got, ref, dlv_bound_nrm2_s(n),
                   FLT_MANT_DIG);
@@ -197,6 +179,7 @@ static void p4a_nrm2_extremes(void **state)
   double dummy = 0.0;
   check_nrm2_d(__func__, 0, NULL, 1, "empty");
   struct dlv_meas m = {"double", "n=3", "nrm2 with NULL result", "exact status"};
+  m.kernel = "nrm2";
   DLV_EXPECT_STATUS(&m, dlv_nrm2_d(3, &dummy, 1, NULL), DLV_EINVAL);
   m.quantity = "nrm2 with stride 0";
   DLV_EXPECT_STATUS(&m, dlv_nrm2_d(3, &dummy, 0, &dummy), DLV_EINVAL);
@@ -234,6 +217,7 @@ static void p4a_nrm2_pythagorean(void **state)
   gsl_rng *r = dlv_rng(__func__);
   struct dlv_meas m = {"double", NULL, "nrm2 of an exact tuple",
                        "exact (bitwise)"};
+  m.kernel = "nrm2";
   char shape[80];
   for (int rep = 0; rep < 120; rep++) {
     double p = (double)(1 + gsl_rng_uniform_int(r, 2000));
@@ -276,6 +260,7 @@ static void check_grad_d(const char *test, size_t n, const double *x,
   snprintf(shape, sizeof shape, "n=%zu %s", n, what);
   double *g = xmalloc(n);
   struct dlv_meas ms = {"double", shape, "nrm2_grad status", "exact status"};
+  ms.kernel = "nrm2_grad";
   dlv_expect_status(__FILE__, __LINE__, test, &ms,
                     dlv_nrm2_grad_d(n, x, 1, g, 1), DLV_OK);
   mpfr_t *ref = dlv_mp_vec_alloc(n, dlv_mp_prec());
@@ -296,6 +281,7 @@ static void check_grad_d(const char *test, size_t n, const double *x,
   }
   struct dlv_meas m = {"double", shape, "worst x_i/||x|| entry vs MPFR",
                        "nrm2_grad_d"};
+  m.kernel = "nrm2_grad";
   dlv_expect_mp(__FILE__, __LINE__, test, &m, g[worst], ref[worst], b,
                 DBL_MANT_DIG);
   dlv_mp_vec_free(ref, n);
@@ -313,6 +299,7 @@ static void check_grad_s(const char *test, size_t n, const float *x,
   for (size_t i = 0; i < n; i++)
     xd[i] = x[i];
   struct dlv_meas ms = {"float", shape, "nrm2_grad status", "exact status"};
+  ms.kernel = "nrm2_grad";
   dlv_expect_status(__FILE__, __LINE__, test, &ms,
                     dlv_nrm2_grad_s(n, x, 1, g, 1), DLV_OK);
   mpfr_t *ref = dlv_mp_vec_alloc(n, dlv_mp_prec());
@@ -331,6 +318,7 @@ static void check_grad_s(const char *test, size_t n, const float *x,
   }
   struct dlv_meas m = {"float", shape, "worst x_i/||x|| entry vs MPFR",
                        "nrm2_grad_s"};
+  m.kernel = "nrm2_grad";
   dlv_expect_mp(__FILE__, __LINE__, test, &m, g[worst], ref[worst], b,
                 FLT_MANT_DIG);
   dlv_mp_vec_free(ref, n);
@@ -390,6 +378,7 @@ static void p4a_grad_defined_errors(void **state)
     for (int j = 0; j < 3; j++)
       xs[j] = (float)cases[i].x[j];
     struct dlv_meas m = {"double", "n=3", cases[i].what, "exact status"};
+    m.kernel = "nrm2_grad";
     DLV_EXPECT_STATUS(&m, dlv_nrm2_grad_d(cases[i].n, cases[i].x, 1, g, 1),
                       cases[i].expected);
     m.quantity = "g untouched after the error";
@@ -403,6 +392,7 @@ static void p4a_grad_defined_errors(void **state)
   }
   double x = 1.0;
   struct dlv_meas m = {"double", "n=1", "gradient with NULL g", "exact status"};
+  m.kernel = "nrm2_grad";
   DLV_EXPECT_STATUS(&m, dlv_nrm2_grad_d(1, &x, 1, NULL, 1), DLV_EINVAL);
 }
 
@@ -492,6 +482,9 @@ static void p4a_claim_derivatives(void **state)
                       DBL_MANT_DIG);
       }
       dlv_mp_vec_free(ref, n[i]);
+      /* the kernel the central differences are taken of, at x */
+      snprintf(shape, sizeof shape, "uniform*%g (derivative point)", sc[k]);
+      check_nrm2_d(__func__, n[i], x, 1, shape);
     }
 }
 
@@ -729,6 +722,7 @@ static void check_stationarity(const char *test, const struct problem *p,
   loss(p, theta, NULL, gl);
   struct dlv_meas ms = {"double", what, "nrm2_grad at the minimizer",
                         "exact status"};
+  ms.kernel = "nrm2_grad";
   dlv_expect_status(__FILE__, __LINE__, test, &ms,
                     dlv_nrm2_grad_d(p->n, theta, 1, u, 1), DLV_OK);
   double resid[MAXN];
@@ -750,6 +744,11 @@ static void check_stationarity(const char *test, const struct problem *p,
                         "stationarity: solver FD grad + estimate + gamma",
                         DLV_ROLE_CLAIM, 0};
   dlv_expect_row(__FILE__, __LINE__, test, &mc, r, 0.0, r, bound, NAN);
+  /* The kernels the claim row is computed with, on the same point (rows
+   * added after the claim row so earlier rows keep their order). */
+  check_loss_grad_at(test, p->quad, p->logi, theta, what);
+  check_grad_d(test, p->n, theta, what);
+  check_nrm2_d(test, p->n, theta, 1, what);
 }
 
 static void p4a_stationarity_quadratic(void **state)
@@ -813,7 +812,9 @@ int main(void)
 {
   /* The kernels the claim and nearby rows are computed with, each
    * measured by accuracy rows of this check. */
-  static const char *const relies_on[] = {NULL};
+  static const char *const relies_on[] = {"nrm2", "nrm2_grad",
+                                          "loss_quadratic", "loss_logistic",
+                                          NULL};
   const struct CMUnitTest tests[] = {
       DLV_UNIT_TEST(p4a_nrm2_d_random),
       DLV_UNIT_TEST(p4a_nrm2_d_mixed_magnitudes),

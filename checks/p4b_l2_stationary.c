@@ -107,19 +107,13 @@ static void quad_exact_grad(const void *ctx, const double *theta, mpfr_t *g)
                    DLV_OK);
 }
 
-/* gerr_j = gamma_{n+1} S_j, gabs_j = S_j (dlv_bound_l2_resid_entry). */
+/* gerr_j = gamma_{n+1} S_j, gabs_j = S_j (p4_problems.h). */
 static void quad_grad_err(const void *ctx, const double *theta,
                           const double *g, double *gerr, double *gabs)
 {
   const struct quad *q = ctx;
   (void)g;
-  for (size_t j = 0; j < q->n; j++) {
-    double s = fabs(q->b[j]);
-    for (size_t i = 0; i < q->n; i++)
-      s += fabs(q->a[j * q->n + i] * theta[i]);
-    gabs[j] = s;
-    gerr[j] = dlv_gamma((double)q->n + 1.0, DLV_U_DOUBLE) * s;
-  }
+  p4_quad_grad_err(q->n, q->a, q->b, theta, gerr, gabs);
 }
 
 /* t = 2^-k <= 1/||A||_inf <= 1/L (symmetric A). */
@@ -142,25 +136,12 @@ static void logi_exact_grad(const void *ctx, const double *theta, mpfr_t *g)
       dlv_ref_loss_logistic(LM, LN, p->x, p->y, theta, NULL, g), DLV_OK);
 }
 
-/* dlv_bound_logistic_grad_entry with T1, T2 summed in double; a relative
- * (n + m + 2) u understatement of them is covered by 1 + gamma_{n+m+2}. */
+/* dlv_bound_logistic_grad_entry (p4_problems.h). */
 static void logi_grad_err(const void *ctx, const double *theta,
                           const double *g, double *gerr, double *gabs)
 {
   const struct logi *p = ctx;
-  double up = 1.0 + dlv_gamma((double)(LN + LM) + 2.0, DLV_U_DOUBLE);
-  for (size_t j = 0; j < LN; j++) {
-    double t1 = 0.0, t2 = 0.0;
-    for (size_t i = 0; i < LM; i++) {
-      double s = 0.0;
-      for (size_t k = 0; k < LN; k++)
-        s += fabs(p->x[i * LN + k] * theta[k]);
-      t1 += fabs(p->x[i * LN + j]) * s;
-      t2 += fabs(p->x[i * LN + j]);
-    }
-    gerr[j] = dlv_bound_logistic_grad_entry(LM, LN, t1 * up, t2 * up);
-    gabs[j] = fabs(g[j]);
-  }
+  p4_logi_grad_err(LM, LN, p->x, theta, g, gerr, gabs);
 }
 
 /* ---- exact quantities at Theta* (MPFR) ----------------------------------- */
@@ -326,6 +307,67 @@ static void l2_residual(const struct problem *p, const double *theta,
   assert_int_equal(dlv_nrm2_d(n, e, 1, e_norm), DLV_OK);
 }
 
+/* dlv_l2reg_grad_d at (g, theta, c) against g + c theta in MPFR: the worst
+ * entry (dlv_bound_l2reg_grad_entry) as an accuracy row. */
+static void check_l2reg_grad(const char *test, size_t n, const double *g,
+                             const double *theta, double c, const char *what)
+{
+  double r[MAXN], worst = -1.0, w_err = 0.0, w_bound = 0.0, w_ref = 0.0;
+  size_t w = 0;
+  assert_int_equal(dlv_l2reg_grad_d(n, g, theta, c, r), DLV_OK);
+  mpfr_t e;
+  mpfr_init2(e, dlv_mp_prec());
+  for (size_t j = 0; j < n; j++) {
+    mpfr_set_d(e, c, MPFR_RNDN);
+    mpfr_mul_d(e, e, theta[j], MPFR_RNDN); /* exact: 106 bits */
+    mpfr_add_d(e, e, g[j], MPFR_RNDN);
+    double err = dlv_abs_error(r[j], e);
+    double bound = dlv_bound_l2reg_grad_entry(fabs(g[j]), fabs(c * theta[j]));
+    if (!(err / bound <= worst)) {
+      worst = err / bound;
+      w = j;
+      w_err = err;
+      w_bound = bound;
+      w_ref = mpfr_get_d(e, MPFR_RNDN);
+    }
+  }
+  mpfr_clear(e);
+  struct dlv_meas m = {"double", what,
+                       "worst grad l + c Theta entry vs MPFR (c = "
+                       "lambda/||Theta*||)",
+                       "l2reg_grad gamma_3 (|g| + |c theta|)"};
+  m.kernel = "l2reg_grad";
+  dlv_expect_row(__FILE__, __LINE__, test, &m, r[w], w_ref, w_err, w_bound,
+                 NAN);
+}
+
+/* The accuracy, on this problem's Theta*, of every kernel the claim rows
+ * are computed with (nrm2, the loss gradient, l2reg_grad) and of the prox
+ * the solver steps with, at its fixed point v = Theta* - t grad l(Theta*),
+ * tau = t lambda. */
+static void check_kernels_at(const char *test, const struct problem *p,
+                             const double *theta, const char *what)
+{
+  size_t n = p->n;
+  double g[MAXN], v[MAXN], nrm;
+  check_nrm2_d(test, n, theta, 1, what);
+  if (p->exact_grad == quad_exact_grad) {
+    const struct quad *q = p->ctx;
+    dlv_quadratic d = {q->n, q->a, q->b};
+    check_loss_grad_at(test, &d, NULL, theta, what);
+  } else {
+    const struct logi *l = p->ctx;
+    dlv_logistic d = {LM, LN, l->x, l->y};
+    check_loss_grad_at(test, NULL, &d, theta, what);
+  }
+  assert_int_equal(p->loss(theta, NULL, g, (void *)p->ctx), DLV_OK);
+  assert_int_equal(dlv_nrm2_d(n, theta, 1, &nrm), DLV_OK);
+  check_l2reg_grad(test, n, g, theta, p->lambda / nrm, what);
+  for (size_t j = 0; j < n; j++)
+    v[j] = theta[j] - p->step * g[j];
+  prox_d_case(test, n, v, p->step * p->lambda, what);
+}
+
 /* Solves F = l + lambda ||Theta|| and records every row for one problem. */
 static void check_problem(const char *test, const struct problem *p,
                           const double *theta0, const char *what)
@@ -337,6 +379,7 @@ static void check_problem(const char *test, const struct problem *p,
   dlv_pg_info info;
   struct dlv_meas m = {"double", what, "proximal-gradient status",
                        "exact status"};
+  m.kernel = "prox_grad";
   dlv_expect_status(__FILE__, __LINE__, test, &m,
                     dlv_prox_grad_d(n, p->loss, (void *)p->ctx, p->lambda,
                                     &o, theta, work, &info),
@@ -358,6 +401,7 @@ static void check_problem(const char *test, const struct problem *p,
   m = (struct dlv_meas){"double", what,
                         "solver: exact ||grad F(Theta*)|| / scale (MPFR)",
                         "pg_stationarity 2^-36"};
+  m.kernel = "prox_grad";
   dlv_expect_row(__FILE__, __LINE__, test, &m, rho / scale, 0.0,
                  rho / scale, DLV_PG_STATIONARITY, NAN);
 
@@ -412,6 +456,7 @@ static void check_problem(const char *test, const struct problem *p,
   dlv_expect_row(__FILE__, __LINE__, test, &m, rn, p->lambda,
                  fabs(rn - p->lambda), (rho + en) * slack + beta * rn, NAN);
   mpfr_clear(lp);
+  check_kernels_at(test, p, theta, what);
 }
 
 /* Convex quadratics, r = ||b||/lambda in [1.5, 4] so Theta* is well away
@@ -476,6 +521,7 @@ static void p4b_logistic_large_margin(void **state)
   double value = NAN;
   struct dlv_meas m = {"double", "m=1 n=1 margin -800",
                        "logistic value softplus(800) vs 800", "exact status"};
+  m.kernel = "loss_logistic";
   DLV_EXPECT_STATUS(&m, dlv_loss_logistic_d(&d, &theta, &value, NULL),
                     DLV_OK);
   m.bound_name = "exact (bitwise)";
@@ -486,7 +532,10 @@ int main(void)
 {
   /* The kernels the claim and nearby rows are computed with, each
    * measured by accuracy rows of this check. */
-  static const char *const relies_on[] = {NULL};
+  static const char *const relies_on[] = {"nrm2",          "loss_quadratic",
+                                          "loss_logistic", "l2reg_grad",
+                                          "prox_grad",     "prox_group",
+                                          NULL};
   const struct CMUnitTest tests[] = {
       DLV_UNIT_TEST(p4b_quadratic),
       DLV_UNIT_TEST(p4b_logistic),

@@ -48,73 +48,6 @@ enum { MAXN = 8, SWEEP = 40, NDIR = 25 };
 
 /* ---- the prox kernel against MPFR ------------------------------------- */
 
-/* Records the worst entry (largest err/bound) of out against the MPFR prox
- * of v (given as doubles) with bound b; and, when the exact prox is 0, that
- * every entry is +0 bitwise. */
-static void record_prox(const char *test, const char *dtype,
-                        const char *shape, size_t n, const double *v,
-                        double tau, const double *out, dlv_bound_prox b,
-                        const char *bound_name, int digits)
-{
-  mpfr_t *ref = dlv_mp_vec_alloc(n, dlv_mp_prec());
-  assert_non_null(ref);
-  assert_int_equal(dlv_ref_prox_group(n, v, 1, tau, ref), DLV_OK);
-  size_t worst = 0;
-  double worst_ratio = -1.0, worst_bound = 0.0;
-  for (size_t i = 0; i < n; i++) {
-    double bound = dlv_bound_prox_at(b, fabs(v[i]),
-                                     fabs(mpfr_get_d(ref[i], MPFR_RNDZ)));
-    double ratio = dlv_abs_error(out[i], ref[i]) / bound;
-    if (!(ratio <= worst_ratio)) {
-      worst_ratio = ratio;
-      worst = i;
-      worst_bound = bound;
-    }
-  }
-  struct dlv_meas m = {dtype, shape, "worst prox entry vs MPFR",
-                       bound_name};
-  double err = dlv_abs_error(out[worst], ref[worst]);
-  dlv_expect_row(__FILE__, __LINE__, test, &m, out[worst],
-                 mpfr_get_d(ref[worst], MPFR_RNDN), err, worst_bound,
-                 err == 0.0 ? 0.0 : dlv_ulp_error(out[worst], ref[worst],
-                                                  digits));
-  int all_zero = 1;
-  for (size_t i = 0; i < n; i++)
-    all_zero &= mpfr_zero_p(ref[i]) != 0;
-  if (all_zero) {
-    size_t i = 0; /* the exact prox is 0: every entry must be +0 */
-    while (i + 1 < n && out[i] == 0.0 && !signbit(out[i]))
-      i++;
-    struct dlv_meas mz = {dtype, shape, "exact-zero prox: entries are +0",
-                          "exact (bitwise)"};
-    dlv_expect_same(__FILE__, __LINE__, test, &mz, out[i], 0.0);
-  }
-  dlv_mp_vec_free(ref, n);
-}
-
-static void prox_d_case_bound(const char *test, size_t n, const double *v,
-                              double tau, const char *what, dlv_bound_prox b,
-                              const char *bound_name)
-{
-  char shape[64];
-  snprintf(shape, sizeof shape, "n=%zu %s", n, what);
-  double *out = malloc(n * sizeof *out);
-  assert_non_null(out);
-  struct dlv_meas ms = {"double", shape, "prox status", "exact status"};
-  dlv_expect_status(__FILE__, __LINE__, test, &ms,
-                    dlv_prox_group_d(n, v, 1, tau, out, 1), DLV_OK);
-  record_prox(test, "double", shape, n, v, tau, out, b, bound_name,
-              DBL_MANT_DIG);
-  free(out);
-}
-
-static void prox_d_case(const char *test, size_t n, const double *v,
-                        double tau, const char *what)
-{
-  prox_d_case_bound(test, n, v, tau, what, dlv_bound_prox_group_d(n),
-                    "prox_group_d");
-}
-
 static void prox_s_case(const char *test, size_t n, const float *v,
                         float tau, const char *what)
 {
@@ -124,6 +57,7 @@ static void prox_s_case(const char *test, size_t n, const float *v,
   double *vd = malloc(2 * n * sizeof *vd);
   assert_true(out != NULL && vd != NULL);
   struct dlv_meas ms = {"float", shape, "prox status", "exact status"};
+  ms.kernel = "prox_group";
   dlv_expect_status(__FILE__, __LINE__, test, &ms,
                     dlv_prox_group_s(n, v, 1, tau, out, 1), DLV_OK);
   for (size_t i = 0; i < n; i++) {
@@ -199,6 +133,7 @@ static void threshold_cases_d(const char *test, const double *tp, int k)
   struct dlv_meas mn = {"double", what,
                         "computed ||v|| equals c (premise of prox_exact_norm)",
                         "exact (bitwise)"};
+  mn.kernel = "nrm2";
   dlv_expect_same(__FILE__, __LINE__, test, &mn, nrm, c);
   for (size_t j = 0; j < 3; j++) {
     snprintf(what, sizeof what, "tuple c=%g*2^%d %s", tp[3], k, names[j]);
@@ -277,6 +212,7 @@ static void p4c_prox_defined_errors(void **state)
   for (size_t i = 0; i < COUNT(cases); i++) {
     double out[3] = {sentinel, sentinel, sentinel};
     struct dlv_meas m = {"double", "n=3", cases[i].what, "exact status"};
+    m.kernel = "prox_group";
     DLV_EXPECT_STATUS(&m, dlv_prox_group_d(3, cases[i].v, 1, cases[i].tau,
                                            out, 1),
                       cases[i].expected);
@@ -287,6 +223,7 @@ static void p4c_prox_defined_errors(void **state)
   float vs[2] = {FLT_MAX, FLT_MAX}, outs[2] = {1.0f, 1.0f};
   struct dlv_meas m = {"float", "n=2", "||v|| overflows float",
                        "exact status"};
+  m.kernel = "prox_group";
   DLV_EXPECT_STATUS(&m, dlv_prox_group_s(2, vs, 1, 1.0f, outs, 1), DLV_EDOM);
   m.quantity = "out untouched after the error";
   m.bound_name = "exact (bitwise)";
@@ -294,6 +231,7 @@ static void p4c_prox_defined_errors(void **state)
   double v = 1.0;
   m = (struct dlv_meas){"double", "n=1", "prox with NULL out",
                         "exact status"};
+  m.kernel = "prox_group";
   DLV_EXPECT_STATUS(&m, dlv_prox_group_d(1, &v, 1, 0.5, NULL, 1),
                     DLV_EINVAL);
   m.quantity = "prox with stride 0";
@@ -489,9 +427,38 @@ static void fixed_point_stop(const char *test, const struct smooth *p,
                        "tol = 0 from the fixed point 0: stops after 1 "
                        "iteration at 0 (value iters)",
                        "exact (converged, iters = 1, Theta = +0)"};
+  m.kernel = "prox_grad";
   dlv_expect_true(__FILE__, __LINE__, test, &m, (double)info.iters, 1.0,
                   info.converged && info.iters == 1 &&
                       is_exact_zero(theta, p->n));
+}
+
+/* The accuracy of the kernels the claim rows of a sweep point are
+ * computed with: the loss gradient at 0 (the prox step at 0) and at
+ * Theta*, nrm2 at Theta* (its value is the claim row's), and the prox at
+ * the step from 0, v = -t grad l(0), tau = t lambda. */
+static void check_kernels_at(const char *test, const struct smooth *p,
+                             const double *theta, const char *what)
+{
+  double zero[MAXN] = {0}, v[MAXN];
+  char at0[80];
+  snprintf(at0, sizeof at0, "%s at 0", what);
+  if (p->exact == quad_exact) {
+    const struct quad *q = p->ctx;
+    dlv_quadratic d = {q->n, q->a, q->b};
+    check_loss_grad_at(test, &d, NULL, zero, at0);
+    check_loss_grad_at(test, &d, NULL, theta, what);
+  } else {
+    const struct logi *l = p->ctx;
+    dlv_logistic d = {LM, LN, l->x, l->y};
+    check_loss_grad_at(test, NULL, &d, zero, at0);
+    check_loss_grad_at(test, NULL, &d, theta, what);
+  }
+  check_nrm2_d(test, p->n, theta, 1, what);
+  assert_int_equal(p->loss(zero, NULL, v, (void *)p->ctx), DLV_OK);
+  for (size_t i = 0; i < p->n; i++)
+    v[i] = -p->step * v[i]; /* exact: t is a power of two */
+  prox_d_case(test, p->n, v, p->step * p->lambda, at0);
 }
 
 /* One convex sweep point: solve from theta0 and judge. */
@@ -504,6 +471,7 @@ static void convex_point(const char *test, const struct smooth *p, double r,
   dlv_pg_info info;
   struct dlv_meas m = {"double", what, "proximal-gradient status",
                        "exact status"};
+  m.kernel = "prox_grad";
   dlv_expect_status(__FILE__, __LINE__, test, &m,
                     dlv_prox_grad_d(p->n, p->loss, (void *)p->ctx, p->lambda,
                                     &o, theta, work, &info),
@@ -533,12 +501,14 @@ static void convex_point(const char *test, const struct smooth *p, double r,
                   r, r, is_exact_zero(v, p->n) == (r <= 1.0));
   if (r <= 1.0 && is_exact_zero(v, p->n))
     fixed_point_stop(test, p, what);
+  check_kernels_at(test, p, theta, what);
   if (zero_min)
     return;
   double st = exact_stationarity(p, theta);
   m = (struct dlv_meas){"double", what,
                         "solver: exact ||grad F(Theta*)|| / scale (MPFR)",
                         "pg_stationarity 2^-36"};
+  m.kernel = "prox_grad";
   dlv_expect_row(__FILE__, __LINE__, test, &m, st, 0.0, st,
                  DLV_PG_STATIONARITY, NAN);
   double f = exact_objective_gain(p, theta);
@@ -714,6 +684,7 @@ static void nonconvex_point(const char *test, const struct quad *q,
   struct dlv_meas m = {"double", what,
                        "worst one-sided F'(0;d) vs b.d + lambda||d|| (MPFR)",
                        "onesided_richardson"};
+  m.kernel = "loss_quadratic+nrm2"; /* F^ = l^ + lambda ||.||^ */
   dlv_expect_row(__FILE__, __LINE__, test, &m, w_val, w_ref, w_err, w_bound,
                  NAN);
   mpfr_clear(ex);
@@ -798,6 +769,7 @@ static void boundary_problem(const char *test, gsl_rng *rng,
     m = (struct dlv_meas){"double", shape,
                           "r = 1: F(h d) vs h^2 d'Ad/2 (second order)",
                           "onesided_eps * h"};
+    m.kernel = "loss_quadratic+nrm2";
     dlv_expect_row(__FILE__, __LINE__, test, &m, f, exact, fabs(f - exact),
                    bound, NAN);
     m.quantity = convex ? "r = 1, convex: F(h d) > 0 certified"
@@ -832,6 +804,7 @@ static void boundary_problem(const char *test, gsl_rng *rng,
                          "r = 1, convex: prox step at 0 returns exactly 0 "
                          "(0 is the minimizer)",
                          "exact zero"};
+    m.kernel = "prox_group";
     dlv_expect_true(__FILE__, __LINE__, test, &m,
                     v[0], 0.0, is_exact_zero(v, q.n));
   }
@@ -852,7 +825,9 @@ int main(void)
 {
   /* The kernels the claim and nearby rows are computed with, each
    * measured by accuracy rows of this check. */
-  static const char *const relies_on[] = {NULL};
+  static const char *const relies_on[] = {"nrm2",          "prox_group",
+                                          "prox_grad",     "loss_quadratic",
+                                          "loss_logistic", NULL};
   const struct CMUnitTest tests[] = {
       DLV_UNIT_TEST(p4c_prox_vs_mpfr),
       DLV_UNIT_TEST(p4c_prox_threshold),
