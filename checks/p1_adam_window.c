@@ -146,9 +146,11 @@ static void worst_update(worst *w, size_t i, double err, double bound)
 /* Records the worst element of `value` against `exact` as one row. */
 static void record_worst(const char *test, int is_float, const char *shape,
                          const char *quantity, const char *bound_name,
-                         const double *value, mpfr_t *exact, worst w)
+                         const double *value, mpfr_t *exact, worst w,
+                         const char *kernel)
 {
   struct dlv_meas m = {dtype_name(is_float), shape, quantity, bound_name};
+  m.kernel = kernel;
   int digits = is_float ? FLT_MANT_DIG : DBL_MANT_DIG;
   double v = value[w.i];
   double err = dlv_abs_error(v, exact[w.i]);
@@ -203,6 +205,7 @@ static void check_step(const char *test, int is_float, size_t n,
            h->b1, h->b2, h->eps, what);
   struct dlv_meas ms = {dtype_name(is_float), shape, "adam step status",
                         "exact status"};
+  ms.kernel = "adam_step";
   dlv_expect_status(__FILE__, __LINE__, test, &ms,
                     run_kernel(is_float, n, out, out + n, out + 2 * n, g, h),
                     DLV_OK);
@@ -219,11 +222,11 @@ static void check_step(const char *test, int is_float, size_t n,
   const char *bn = is_float ? "adam_s" : "adam_d";
   if (n > 0) {
     record_worst(test, is_float, shape, "worst theta' vs MPFR", bn, out,
-                 s.theta, w[0]);
+                 s.theta, w[0], "adam_step");
     record_worst(test, is_float, shape, "worst m' vs MPFR", bn, out + n, s.m,
-                 w[1]);
+                 w[1], "adam_step");
     record_worst(test, is_float, shape, "worst v' vs MPFR", bn, out + 2 * n,
-                 s.v, w[2]);
+                 s.v, w[2], "adam_step");
   }
   free(e);
   mp_state_free(&s);
@@ -359,6 +362,7 @@ static void p1_adam_zero_gradient_exact(void **state)
                    DLV_OK);
   struct dlv_meas me = {"double", "n=2", "theta' at g = m = v = 0",
                         "exact (bitwise)"};
+  me.kernel = "adam_step";
   DLV_EXPECT_SAME(&me, th[0], 0.25);
   DLV_EXPECT_SAME(&me, th[1], -3.0);
 }
@@ -410,6 +414,7 @@ static void sched_expect(int is_float, const double *base, const double *ref,
                         "1 thread", what);
   struct dlv_meas me = {dtype_name(is_float), "n=3*2^16+5", q,
                         "exact (bitwise)"};
+  me.kernel = "adam_step";
   DLV_EXPECT_STATUS(&me, sched_run(is_float, SCHED_N, base, out, threads, h),
                     DLV_OK);
   DLV_EXPECT_SAME(&me, sched_differ(out, ref, SCHED_N, SCHED_N, SCHED_N),
@@ -438,6 +443,7 @@ static void sched_bad_gradient(int is_float, const double *base, double *ref,
                                 : "g with a 2^600 (float 2^64)";
   struct dlv_meas me = {dtype_name(is_float), "n=3*2^16+5", q,
                         "exact status"};
+  me.kernel = "adam_step";
   snprintf(q, sizeof q, "2 passes, 2 threads, %s: status", g_text);
   DLV_EXPECT_STATUS(&me, sched_run(is_float, n, bad, out, 2, h), expected);
   snprintf(q, sizeof q, "2 passes, 2 threads, %s: entries changed", g_text);
@@ -525,6 +531,7 @@ static void p1_adam_defined_errors(void **state)
     double th[2] = {S, S}, m[2] = {S, S}, v[2] = {S, S};
     double g[2] = {0.5, cases[i].g};
     struct dlv_meas me = {"double", "n=2", cases[i].what, "exact status"};
+    me.kernel = "adam_step";
     DLV_EXPECT_STATUS(&me,
                       dlv_adam_step_d(2, th, m, v, g, cases[i].lr, cases[i].b1,
                                       cases[i].b2, cases[i].eps, cases[i].t,
@@ -550,10 +557,12 @@ static void p1_adam_defined_errors(void **state)
   double x = 1.0, mean;
   struct dlv_meas me = {"double", "n=1", "adam with NULL theta",
                         "exact status"};
+  me.kernel = "adam_step";
   DLV_EXPECT_STATUS(&me, dlv_adam_step_d(1, NULL, &x, &x, &x, 1e-3, 0.9,
                                          0.999, 1e-8, 1, 0),
                     DLV_EINVAL);
   dlv_window_d w;
+  me.kernel = "window";
   me.quantity = "window k = 0";
   DLV_EXPECT_STATUS(&me, dlv_window_init_d(&w, 0, &x), DLV_EINVAL);
   assert_int_equal(dlv_window_init_d(&w, 1, &x), DLV_OK);
@@ -563,6 +572,7 @@ static void p1_adam_defined_errors(void **state)
   DLV_EXPECT_STATUS(&me, dlv_window_push_d(&w, 0x1p1001, &mean), DLV_EDOM);
   me.quantity = "window count unchanged after the errors";
   DLV_EXPECT_SAME(&me, (double)w.w.count, 0.0);
+  me.kernel = "ema";
   me.quantity = "ema with beta = 1";
   DLV_EXPECT_STATUS(&me, dlv_ema_d(1, &x, &x, 1.0), DLV_EINVAL);
   me.quantity = "ema with an infinite input";
@@ -603,6 +613,7 @@ static void p1_bias_correction(void **state)
     char shape[64];
     snprintf(shape, sizeof shape, "b=%.6g worst t=%lu of 1..1e9", bs[i], wt);
     struct dlv_meas me = {"double", shape, "1 - b^t vs MPFR", "adam_bc"};
+    me.kernel = "adam_bias_correction";
     DLV_EXPECT_ROW(&me, wv, mpfr_get_d(wref, MPFR_RNDN), we, wb,
                    we == 0.0 ? 0.0 : dlv_ulp_error(wv, wref, DBL_MANT_DIG));
     mpfr_clear(wref);
@@ -659,7 +670,7 @@ static void check_trajectory(const char *test, int is_float, int form)
                form ? "corrected" : "exam", t, T);
       record_worst(test, is_float, shape, "trajectory theta_t vs MPFR",
                    is_float ? "adam_s propagated" : "adam_d propagated", th,
-                   s.theta, w[0]);
+                   s.theta, w[0], "adam_step");
       printf("P1 trajectory %s %s t=%lu: worst theta err %.3g, bound %.3g\n",
              dtype_name(is_float), form ? "corrected" : "exam", t,
              dlv_abs_error(th[w[0].i], s.theta[w[0].i]), w[0].bound);
@@ -683,7 +694,7 @@ static void check_trajectory(const char *test, int is_float, int form)
   record_worst(test, is_float, shape,
                "theta_T vs dlv_ref_adam_trajectory",
                is_float ? "adam_s propagated" : "adam_d propagated", th,
-               f.theta, w);
+               f.theta, w, "adam_step");
   mp_state_free(&f);
   mp_state_free(&s);
 }
@@ -760,11 +771,13 @@ static void impulse_series(const char *test, size_t k, const double *w,
     snprintf(shape, sizeof shape, "k=%zu i=%zu", k, i);
     struct dlv_meas m = {"double", shape, "EMA impulse response",
                          "ema_d propagated"};
+    m.kernel = "ema";
     dlv_expect_row(__FILE__, __LINE__, test, &m, w[i - 1],
                    mpfr_get_d(exact[i - 1], MPFR_RNDN),
                    dlv_abs_error(w[i - 1], exact[i - 1]), e[i - 1], NAN);
     if (i > k)
       continue;
+    m.kernel = "window";
     m.quantity = "window impulse response";
     m.bound_name = "window_mean_d";
     double bound = dlv_bound_window_mean(0, k, 3 * k, 1.0 / (double)k, 1.0);
@@ -798,7 +811,7 @@ static void p1_claim_newest_weight(void **state)
       record_worst(__func__, is_float, shape,
                    "EMA impulse response vs (1-b1) b1^(i-1)",
                    is_float ? "ema_s propagated" : "ema_d propagated", w,
-                   exact, wo);
+                   exact, wo, "ema");
       window_impulse(is_float, k, k + 2, ww);
       worst wwo = {0, -1.0, 0.0};
       mpfr_t *wex = dlv_mp_vec_alloc(k + 2, dlv_mp_prec());
@@ -816,7 +829,8 @@ static void p1_claim_newest_weight(void **state)
       snprintf(shape, sizeof shape, "k=%zu i=1..%zu", k, k + 2);
       record_worst(__func__, is_float, shape,
                    "window impulse response vs 1/k (then 0)",
-                   is_float ? "window_mean_s" : "window_mean_d", ww, wex, wwo);
+                   is_float ? "window_mean_s" : "window_mean_d", ww, wex, wwo,
+                   "window");
       if (!is_float && (k == 10 || k == 100))
         impulse_series(__func__, k, w, e, exact, len, ww, wex);
       /* The claim: equal weight on the newest point. */
@@ -907,6 +921,7 @@ static void p1_nearby_mean_age(void **state)
                            "EMA mean age (kernel impulse response, 40k "
                            "steps) vs truncated closed form",
                            "ema_d propagated (sum i e_i)"};
+      m.kernel = "ema";
       DLV_EXPECT_ROW(&m, got, mpfr_get_d(trunc, MPFR_RNDN),
                      dlv_abs_error(got, trunc), bound, NAN);
       double btail = bound + mpfr_get_d(tail, MPFR_RNDU);
@@ -962,13 +977,16 @@ static void p1_nearby_startup_bias(void **state)
     struct dlv_meas m = {"double", shape,
                          "EMA of constant 1 from 0 vs 1 - b1^t", "ema_d "
                          "propagated"};
+    m.kernel = "ema";
     DLV_EXPECT_MP(&m, avg, ref, ((dlv_bound){0.0, e}), DBL_MANT_DIG);
+    m.kernel = "window";
     m.quantity = "window mean of constant 1 vs 1";
     m.bound_name = "window_mean_d";
     DLV_EXPECT_MP(&m, mean, one,
                   ((dlv_bound){0.0, dlv_bound_window_mean(0, k, 3 * k, 1.0,
                                                           1.0)}),
                   DBL_MANT_DIG);
+    m.kernel = "ema";
     m.quantity = "EMA (kernel) of constant 1 at t = k vs window's 1";
     m.bound_name = "ema_d propagated + window_mean_d";
     m.role = DLV_ROLE_NEARBY;
@@ -1059,10 +1077,11 @@ static double mean_of(const double *x, size_t N)
 /* One Monte Carlo row: estimate against a reference with a half-width. */
 static void mc_row(const char *test, const char *shape, const char *quantity,
                    const char *bound_name, enum dlv_role role,
-                   int expect_fail, double est, double ref, double halfwidth)
+                   int expect_fail, double est, double ref, double halfwidth,
+                   const char *kernel)
 {
   struct dlv_meas m = {"double", shape, quantity, bound_name, role,
-                       expect_fail};
+                       expect_fail, kernel, NULL};
   dlv_expect_row(__FILE__, __LINE__, test, &m, est, ref, fabs(est - ref),
                  halfwidth, NAN);
 }
@@ -1108,17 +1127,17 @@ static void p1_nearby_variance(void **state)
         dlv_bound_ema_path((double)t, DLV_U_DOUBLE, DLV_ETA_DOUBLE, xmax));
     mc_row(__func__, shape, "EMA variance (simulated) vs closed form",
            "chi2 CI (z corrected) + ema_path", DLV_ROLE_ACCURACY, 0, est,
-           tau_e, chi2_halfwidth(tau_e, MC_CHAINS, est) + allow);
+           tau_e, chi2_halfwidth(tau_e, MC_CHAINS, est) + allow, "ema");
     mc_row(__func__, shape, "EMA variance (simulated) vs window's 1/k",
            "chi2 CI (z corrected) + ema_path", DLV_ROLE_NEARBY, 1, est,
-           tau_w, chi2_halfwidth(tau_w, MC_CHAINS, est) + allow);
+           tau_w, chi2_halfwidth(tau_w, MC_CHAINS, est) + allow, "ema");
     xmax = window_chains(r, k, MC_CHAINS, 0.0, avg);
     est = mean_sq(avg, MC_CHAINS);
     allow = moment_allowance(
         est, xmax, dlv_bound_window_mean(0, k, 3 * k, xmax, xmax));
     mc_row(__func__, shape, "window variance (simulated) vs 1/k",
            "chi2 CI (z corrected) + window_mean_d", DLV_ROLE_ACCURACY, 0, est,
-           tau_w, chi2_halfwidth(tau_w, MC_CHAINS, est) + allow);
+           tau_w, chi2_halfwidth(tau_w, MC_CHAINS, est) + allow, "window");
     closed_form_row(__func__, shape,
                     "closed form: EMA variance (1-b1)/(1+b1) = 1/(2k-1) vs "
                     "1/k", DLV_ROLE_NEARBY, 1, vinf, vw);
@@ -1161,10 +1180,10 @@ static void p1_nearby_lag(void **state)
     double hw = z * sqrt(mpfr_get_d(var, MPFR_RNDU) / MC_CHAINS) + rnd;
     mc_row(__func__, shape, "EMA lag (simulated) vs closed form",
            "normal CI (z corrected) + ema_path", DLV_ROLE_ACCURACY, 0, est,
-           mpfr_get_d(le, MPFR_RNDN), hw);
+           mpfr_get_d(le, MPFR_RNDN), hw, "ema");
     mc_row(__func__, shape, "EMA lag (simulated) vs window's (k+1)/2",
            "normal CI (z corrected) + ema_path", DLV_ROLE_NEARBY, 1, est,
-           mpfr_get_d(lw, MPFR_RNDN), hw);
+           mpfr_get_d(lw, MPFR_RNDN), hw, "ema");
     xmax = window_chains(r, k, MC_CHAINS, 1.0, avg);
     for (size_t j = 0; j < MC_CHAINS; j++)
       avg[j] = (double)k - avg[j];
@@ -1174,7 +1193,7 @@ static void p1_nearby_lag(void **state)
          dlv_gamma(MC_CHAINS + 1.0, DLV_U_DOUBLE) * 2.0 * xmax;
     mc_row(__func__, shape, "window lag (simulated) vs (k+1)/2",
            "normal CI (z corrected) + window_mean_d", DLV_ROLE_ACCURACY, 0,
-           est, mpfr_get_d(lw, MPFR_RNDN), hw);
+           est, mpfr_get_d(lw, MPFR_RNDN), hw, "window");
   }
   mpfr_clears(le, lw, var, (mpfr_ptr)0);
   free(x);
@@ -1258,6 +1277,7 @@ static void check_drift(const char *test, int is_float, size_t k, size_t len,
   struct dlv_meas m = {dtype_name(is_float), shape,
                        "window mean vs exact, worst over all pushes",
                        is_float ? "window_mean_s" : "window_mean_d"};
+  m.kernel = "window";
   dlv_expect_row(__FILE__, __LINE__, test, &m, wgot,
                  mpfr_get_d(wmean, MPFR_RNDN), dlv_abs_error(wgot, wmean),
                  w.bound, NAN);
@@ -1298,7 +1318,7 @@ int main(void)
 {
   /* The kernels the claim and nearby rows are computed with, each
    * measured by accuracy rows of this check. */
-  static const char *const relies_on[] = {NULL};
+  static const char *const relies_on[] = {"ema", "window", NULL};
   const struct CMUnitTest tests[] = {
       DLV_UNIT_TEST(p1_adam_step_random_d),
       DLV_UNIT_TEST(p1_adam_step_random_s),
