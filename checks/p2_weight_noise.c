@@ -163,6 +163,14 @@ static void worst_row(const char *test, const struct dlv_meas *m0,
   mpfr_clear(t);
 }
 
+/* The kernel of a layer ("noisy", "plain", "dropout"), without dtype. */
+static const char *layer_kernel(const char *layer)
+{
+  return strcmp(layer, "noisy") == 0   ? "noisy_linear"
+         : strcmp(layer, "plain") == 0 ? "linear"
+                                       : "dropout_linear";
+}
+
 /* One layer's z and y against the MPFR z, as two worst rows. */
 static void layer_rows(const char *test, const char *dtype,
                        const char *shape, const char *layer, size_t m,
@@ -177,6 +185,8 @@ static void layer_rows(const char *test, const char *dtype,
   snprintf(q, sizeof q, "%s ReLU input z vs MPFR (worst row)", layer);
   struct dlv_meas mz = {dtype, shape, q,
                         noisy ? "p2_dot gamma_{n+1} G" : "p2_dot gamma_n G"};
+  mz.kernel = layer_kernel(layer);
+  mz.variant = strcmp(layer, "plain") == 0 ? NULL : "train";
   worst_row(test, &mz, m, z, ref, 0, g, b, digits);
   snprintf(q, sizeof q, "%s ReLU output y vs ReLU(MPFR) (worst row)", layer);
   mz.quantity = q;
@@ -199,25 +209,32 @@ static void check_layers_d(const char *test, gsl_rng *r, size_t m, size_t n,
   dlv_noise_rng nr;
   seed_noise(r, &nr);
   struct dlv_meas ms = {"double", shape, "noisy train status",
-                        "exact status"};
+                        "exact status", DLV_ROLE_ACCURACY, 0, "noisy_linear",
+                        "train"};
   DLV_EXPECT_STATUS(&ms, dlv_noisy_linear_train_d(m, n, w, x, &nr, e, z, y),
                     DLV_OK);
   assert_int_equal(dlv_ref_noisy_linear(m, n, w, e, x, ref), DLV_OK);
   gauge(m, n, w, e, NULL, x, g);
   layer_rows(test, "double", shape, "noisy", m, n, z, y, ref, g, 1);
   ms.quantity = "noisy layer, noise passed in";
+  ms.variant = "noise passed in";
   DLV_EXPECT_STATUS(&ms, dlv_noisy_linear_d(m, n, w, e, x, z2, y2), DLV_OK);
   struct dlv_meas mb = {"double", shape,
                         "noise drawn inside vs passed in: z and y bitwise",
-                        "exact (bitwise)"};
+                        "exact (bitwise)", DLV_ROLE_ACCURACY, 0,
+                        "noisy_linear", "noise passed in"};
   DLV_EXPECT_SAME(&mb, memcmp(z, z2, m * sizeof *z) == 0 &&
                            memcmp(y, y2, m * sizeof *y) == 0, 1.0);
   ms.quantity = "plain (test-time) layer";
+  ms.kernel = "linear";
+  ms.variant = NULL;
   DLV_EXPECT_STATUS(&ms, dlv_linear_d(m, n, w, x, z, y), DLV_OK);
   assert_int_equal(dlv_ref_linear(m, n, w, x, ref), DLV_OK);
   gauge(m, n, w, NULL, NULL, x, g);
   layer_rows(test, "double", shape, "plain", m, n, z, y, ref, g, 0);
   ms.quantity = "dropout train status";
+  ms.kernel = "dropout_linear";
+  ms.variant = "train";
   DLV_EXPECT_STATUS(&ms, dlv_dropout_linear_train_d(m, n, w, x, 0.5, &nr,
                                                     mask, z, y),
                     DLV_OK);
@@ -251,7 +268,8 @@ static void check_layers_s(const char *test, gsl_rng *r, size_t m, size_t n,
     x[j] = xf[j] = (float)x0[j];
   dlv_noise_rng nr;
   seed_noise(r, &nr);
-  struct dlv_meas ms = {"float", shape, "noisy train status", "exact status"};
+  struct dlv_meas ms = {"float", shape, "noisy train status", "exact status",
+                        DLV_ROLE_ACCURACY, 0, "noisy_linear", "train"};
   DLV_EXPECT_STATUS(&ms,
                     dlv_noisy_linear_train_s(m, n, wf, xf, &nr, ef, zf, yf),
                     DLV_OK);
@@ -263,6 +281,8 @@ static void check_layers_s(const char *test, gsl_rng *r, size_t m, size_t n,
   gauge(m, n, w, e, NULL, x, g);
   layer_rows(test, "float", shape, "noisy", m, n, z, y, ref, g, 1);
   ms.quantity = "plain (test-time) layer";
+  ms.kernel = "linear";
+  ms.variant = NULL;
   DLV_EXPECT_STATUS(&ms, dlv_linear_s(m, n, wf, xf, zf, yf), DLV_OK);
   for (size_t i = 0; i < m; i++)
     z[i] = zf[i], y[i] = yf[i];
@@ -270,6 +290,8 @@ static void check_layers_s(const char *test, gsl_rng *r, size_t m, size_t n,
   gauge(m, n, w, NULL, NULL, x, g);
   layer_rows(test, "float", shape, "plain", m, n, z, y, ref, g, 0);
   ms.quantity = "dropout train status";
+  ms.kernel = "dropout_linear";
+  ms.variant = "train";
   DLV_EXPECT_STATUS(&ms, dlv_dropout_linear_train_s(m, n, wf, xf, 0.5, &nr,
                                                     mask, zf, yf),
                     DLV_OK);
@@ -320,43 +342,53 @@ static void p2_defined_errors(void **state)
   dlv_noise_rng_seed(&g, 1);
   struct {
     int status, expected;
-    const char *what;
+    const char *what, *kernel;
   } cases[] = {
-      {dlv_noisy_linear_d(2, 2, NULL, e, x, z, y), DLV_EINVAL, "NULL W"},
-      {dlv_noisy_linear_d(2, 2, w, NULL, x, z, y), DLV_EINVAL, "NULL E"},
-      {dlv_noisy_linear_d(2, 2, w, e, NULL, z, y), DLV_EINVAL, "NULL x"},
-      {dlv_noisy_linear_d(2, 2, w, e, x, NULL, y), DLV_EINVAL, "NULL z"},
+      {dlv_noisy_linear_d(2, 2, NULL, e, x, z, y), DLV_EINVAL, "NULL W",
+       "noisy_linear"},
+      {dlv_noisy_linear_d(2, 2, w, NULL, x, z, y), DLV_EINVAL, "NULL E",
+       "noisy_linear"},
+      {dlv_noisy_linear_d(2, 2, w, e, NULL, z, y), DLV_EINVAL, "NULL x",
+       "noisy_linear"},
+      {dlv_noisy_linear_d(2, 2, w, e, x, NULL, y), DLV_EINVAL, "NULL z",
+       "noisy_linear"},
       {dlv_noisy_linear_d(SIZE_MAX / 2, 4, w, e, x, z, y), DLV_EBADLEN,
-       "m n overflows"},
+       "m n overflows", "noisy_linear"},
       {dlv_noisy_linear_train_d(2, 2, w, x, NULL, e, z, y), DLV_EINVAL,
-       "train with NULL generator"},
+       "train with NULL generator", "noisy_linear"},
       {dlv_noisy_linear_train_d(2, 2, w, x, &g, NULL, z, y), DLV_EINVAL,
-       "train with NULL noise workspace"},
-      {dlv_linear_d(2, 2, w, NULL, z, y), DLV_EINVAL, "plain, NULL x"},
+       "train with NULL noise workspace", "noisy_linear"},
+      {dlv_linear_d(2, 2, w, NULL, z, y), DLV_EINVAL, "plain, NULL x",
+       "linear"},
       {dlv_dropout_linear_d(2, 2, w, NULL, x, z, y), DLV_EINVAL,
-       "dropout, NULL mask"},
+       "dropout, NULL mask", "dropout_linear"},
       {dlv_dropout_linear_train_d(2, 2, w, x, 1.5, &g, mask, z, y),
-       DLV_EINVAL, "dropout, p = 1.5"},
+       DLV_EINVAL, "dropout, p = 1.5", "dropout_linear"},
       {dlv_dropout_linear_train_d(2, 2, w, x, NAN, &g, mask, z, y),
-       DLV_EINVAL, "dropout, p = NaN"},
+       DLV_EINVAL, "dropout, p = NaN", "dropout_linear"},
       {dlv_noise_bernoulli(&g, 2, -0.1, mask), DLV_EINVAL,
-       "Bernoulli p = -0.1"},
-      {dlv_noise_gaussian_d(NULL, 2, e), DLV_EINVAL, "Gaussian, NULL rng"},
+       "Bernoulli p = -0.1", "noise_bernoulli"},
+      {dlv_noise_gaussian_d(NULL, 2, e), DLV_EINVAL, "Gaussian, NULL rng",
+       "noise_gaussian"},
   };
   struct dlv_meas m = {"double", "m=2 n=2", NULL, "exact status"};
   for (size_t i = 0; i < COUNT(cases); i++) {
     m.quantity = cases[i].what;
+    m.kernel = cases[i].kernel;
     DLV_EXPECT_STATUS(&m, cases[i].status, cases[i].expected);
   }
+  m.kernel = NULL; /* every layer kernel above */
   m.quantity = "z and y untouched after argument errors";
   DLV_EXPECT_SAME(&m, z[0] + z[1] + y[0] + y[1], 4 * sentinel);
   float wf[4] = {1, 2, 3, 4}, xf[2] = {1, 1}, zf[2], yf[2] = {-1, -1};
   m.dtype = "float";
+  m.kernel = "linear";
   m.quantity = "float plain, NULL W";
   DLV_EXPECT_STATUS(&m, dlv_linear_s(2, 2, NULL, xf, zf, yf), DLV_EINVAL);
   /* NaN: in x, and from Inf + (-Inf) in W + E with finite x. */
   x[1] = NAN;
   m.dtype = "double";
+  m.kernel = "noisy_linear";
   m.quantity = "NaN in x";
   DLV_EXPECT_STATUS(&m, dlv_noisy_linear_d(2, 2, w, e, x, z, y), DLV_ENAN);
   x[1] = 1.0;
@@ -367,6 +399,7 @@ static void p2_defined_errors(void **state)
   DLV_EXPECT_SAME(&m, y[0] + y[1], 2 * sentinel);
   xf[0] = NAN;
   m.dtype = "float";
+  m.kernel = "linear";
   m.quantity = "float NaN in x";
   DLV_EXPECT_STATUS(&m, dlv_linear_s(2, 2, wf, xf, zf, yf), DLV_ENAN);
   m.quantity = "float y untouched after DLV_ENAN";
@@ -379,6 +412,7 @@ static void p2_defined_errors(void **state)
     kept += many[i];
   m.dtype = "-";
   m.shape = "n=64";
+  m.kernel = "noise_bernoulli";
   m.quantity = "Bernoulli p = 0 keeps none";
   DLV_EXPECT_SAME(&m, (double)kept, 0.0);
   dlv_noise_bernoulli(&g, 64, 1.0, many);
@@ -426,6 +460,7 @@ static void check_gaussian_law(const char *test, const char *dtype,
               dlv_p2_mean_rounding(0, nn, sum_abs / nn);
   struct dlv_meas m = {dtype, shape, "generator mean vs 0",
                        "p2_t_ci (z, sigma = 1) + p2_mc_rounding"};
+  m.kernel = "noise_gaussian";
   dlv_expect_row(__FILE__, __LINE__, test, &m, mean, 0.0, fabs(mean), hw, NAN);
   a = alpha_each();
   double lo = gsl_cdf_chisq_Pinv(a / 2, nn), hi = gsl_cdf_chisq_Qinv(a / 2, nn);
@@ -480,6 +515,7 @@ static void p2_generator_known_answer(void **state)
       8476171486693032832u, 10595114339597558777u, 2904607092377533576u};
   dlv_noise_rng g = {{1, 2, 3, 4}};
   struct dlv_meas m = {"double", "state {1,2,3,4}", NULL, "exact (bitwise)"};
+  m.kernel = "noise_uniform";
   for (size_t k = 0; k < COUNT(ref); k++) {
     char what[64];
     snprintf(what, sizeof what, "xoshiro256** uniform %zu vs reference", k);
@@ -506,6 +542,7 @@ static void p2_bernoulli(void **state)
   snprintf(shape, sizeof shape, "n=%d p=%g", P2_GEN, P2_KEEP);
   struct dlv_meas m = {"-", shape, "Bernoulli frequency of keep vs p",
                        "p2_hoeffding (c_k = 1/n)"};
+  m.kernel = "noise_bernoulli";
   DLV_EXPECT_ROW(&m, f, P2_KEEP, fabs(f - P2_KEEP),
                  dlv_p2_hoeffding_halfwidth(1.0 / P2_GEN, alpha_each()), NAN);
   free(mask);
@@ -659,10 +696,11 @@ static struct ratio ratio_estimate(const double *a, const double *da,
  * (err = hw, bound = the distance from value to excluded). */
 static void separation_row(const char *test, const char *shape,
                            const char *quantity, double value, double hw,
-                           mpfr_srcptr excluded)
+                           mpfr_srcptr excluded, const char *kernel)
 {
   struct dlv_meas m = {"double", shape, quantity,
-                       "separation: |estimate - excluded| (measured)"};
+                       "separation: |estimate - excluded| (measured)",
+                       DLV_ROLE_ACCURACY, 0, kernel, "train"};
   dlv_expect_row(__FILE__, __LINE__, test, &m, value,
                  mpfr_get_d(excluded, MPFR_RNDN), hw,
                  dist_down(value, excluded), NAN);
@@ -790,7 +828,8 @@ static void p2_mc_noise(void **state)
     double delta = dot.rel * st.gmax[i] + dot.abs;
     struct dlv_meas mv = {"double", shape,
                           "sample variance of the ReLU input vs ||x||^2",
-                          "p2_chi2_ci + p2_var_rounding"};
+                          "p2_chi2_ci + p2_var_rounding", DLV_ROLE_ACCURACY,
+                          0, "noisy_linear", "train"};
     DLV_EXPECT_ROW(&mv, st.var[i], s2, dlv_abs_error(st.var[i], L.s2),
                    dlv_p2_chi2_bound(st.var[i], s2, nu, lo, hi) +
                        dlv_p2_var_rounding(st.var[i], delta, nn, nu),
@@ -800,14 +839,15 @@ static void p2_mc_noise(void **state)
                 rnd[i];
     struct dlv_meas mo = {"double", shape,
                           "mean ReLU output vs a Phi(a/s) + s phi(a/s)",
-                          "p2_gauss_conc + p2_mc_rounding"};
+                          "p2_gauss_conc + p2_mc_rounding", DLV_ROLE_ACCURACY,
+                          0, "noisy_linear", "train"};
     DLV_EXPECT_ROW(&mo, st.ybar[i], mpfr_get_d(cf, MPFR_RNDN),
                    dlv_abs_error(st.ybar[i], cf), hw, NAN);
     mpfr_set_zero(relu, 1);
     mpfr_max(relu, L.a[i], relu, MPFR_RNDN);
     separation_row(__func__, shape,
                    "ReLU(W x) outside the output mean's interval", st.ybar[i],
-                   hw, relu);
+                   hw, relu, "noisy_linear");
   }
   struct ratio q = ratio_estimate(L.at, L.dat, st.mean, rnd);
   double tq = gsl_cdf_tdist_Qinv(alpha_each() / 2, P2_M * nu);
@@ -863,14 +903,15 @@ static void p2_mc_dropout(void **state)
            P2_KEEP);
   struct dlv_meas m = {"double", shape,
                        "dropout scale factor sum a zbar / sum a^2 vs p",
-                       "p2_hoeffding + p2_ratio_rounding"};
+                       "p2_hoeffding + p2_ratio_rounding", DLV_ROLE_ACCURACY,
+                       0, "dropout_linear", "train"};
   DLV_EXPECT_ROW(&m, q.c, P2_KEEP, fabs(q.c - P2_KEEP), hw, NAN);
   mpfr_t one;
   mpfr_init2(one, 64);
   mpfr_set_ui(one, 1, MPFR_RNDN);
   separation_row(__func__, shape,
                  "1 outside the dropout factor's interval (scaling needed)",
-                 q.c, hw, one);
+                 q.c, hw, one, "dropout_linear");
   mpfr_clear(one);
   mc_layer_clear(&L);
 }
@@ -889,7 +930,9 @@ int main(void)
 {
   /* The kernels the claim and nearby rows are computed with, each
    * measured by accuracy rows of this check. */
-  static const char *const relies_on[] = {NULL};
+  static const char *const relies_on[] = {
+      "noisy_linear", "linear", "noise_gaussian", "dropout_linear",
+      "noise_bernoulli", NULL};
   const struct CMUnitTest tests[] = {
       DLV_UNIT_TEST(p2_layers_vs_mpfr),
       DLV_UNIT_TEST(p2_defined_errors),
