@@ -44,6 +44,21 @@
 enum { DT_DOUBLE, DT_FLOAT };
 static const char *const dtype_name[] = {"double", "float"};
 
+/* The kernel a pass runs, as the rows' kernel field (no dtype suffix). */
+static const char *pass_kernel(int pass)
+{
+  switch (pass) {
+  case DLV_CONV3D_FWD:
+    return "conv3d_fwd";
+  case DLV_CONV3D_BWD_FILTER:
+    return "conv3d_bwd_filter";
+  case DLV_CONV3D_BWD_INPUT:
+    return "conv3d_bwd_input";
+  default:
+    return "conv3d";
+  }
+}
+
 /* ---- problems: a shape and its data ----------------------------------- */
 
 struct prob {
@@ -359,6 +374,8 @@ static void check_vs_mpfr(const char *test, const struct prob *p, int dtype)
                dlv_conv3d_variant_name(v), dlv_conv3d_pass_name(pass));
       struct dlv_meas m = {dtype_name[dtype], shape, quantity,
                            "conv3d_dot gamma_K sum|a||b|"};
+      m.kernel = pass_kernel(pass);
+      m.variant = dlv_conv3d_variant_name(v);
       dlv_bound b = {0.0, dlv_bound_conv3d_dot(k_of(&p->s, pass, worst), u,
                                                eta, sums[worst])};
       dlv_expect_mp(__FILE__, __LINE__, test, &m, out[worst], ref[worst], b,
@@ -371,6 +388,7 @@ static void check_vs_mpfr(const char *test, const struct prob *p, int dtype)
   struct dlv_meas mg = {dtype_name[dtype], shape,
                         "guard bytes changed around outputs and workspaces",
                         "exact (no write outside)"};
+  mg.kernel = "conv3d"; /* every pass and variant above */
   dlv_expect_row(__FILE__, __LINE__, test, &mg, (double)damage, 0.0,
                  (double)damage, 0.0, NAN);
 }
@@ -466,6 +484,8 @@ static void p3_exact_integers(void **state)
                    dlv_conv3d_variant_name(v), dlv_conv3d_pass_name(pass));
           struct dlv_meas m = {dtype_name[dt], shape, quantity,
                                "exact (bitwise)"};
+          m.kernel = pass_kernel(pass);
+          m.variant = dlv_conv3d_variant_name(v);
           DLV_EXPECT_ROW(&m, (double)(differ + damage), 0.0,
                          (double)(differ + damage), 0.0, NAN);
         }
@@ -1158,6 +1178,8 @@ static void check_across_threads(const char *test, const struct prob *p,
            bitwise_differ(x, y, n), n);
   struct dlv_meas m = {dtype_name[dtype], shape, quantity,
                        "2 x conv3d_dot gamma_K sum|a||b|"};
+  m.kernel = pass_kernel(pass);
+  m.variant = dlv_conv3d_variant_name(variant);
   dlv_expect_row(__FILE__, __LINE__, test, &m, x[worst], y[worst],
                  fabs(x[worst] - y[worst]), worst_bound, NAN);
 }
@@ -1191,6 +1213,8 @@ static void p3_determinism(void **state)
                  dlv_conv3d_variant_name(v), dlv_conv3d_pass_name(pass));
         struct dlv_meas m = {dtype_name[dt], shape, quantity,
                              "exact (bitwise)"};
+        m.kernel = pass_kernel(pass);
+        m.variant = dlv_conv3d_variant_name(v);
         DLV_EXPECT_ROW(&m, (double)bad, 0.0, (double)bad, 0.0, NAN);
         bad = run_threads(&p, dt, v, pass, x, 1) +
               run_threads(&p, dt, v, pass, y, 2);
@@ -1248,6 +1272,8 @@ static void p3_fast_threads(void **state)
                  "bitwise", dlv_conv3d_pass_name(pass));
         struct dlv_meas m = {dtype_name[dt], shape, quantity,
                              "exact (bitwise)"};
+        m.kernel = pass_kernel(pass);
+        m.variant = "fast";
         DLV_EXPECT_ROW(&m, (double)bad, 0.0, (double)bad, 0.0, NAN);
         free(x);
         free(y);
@@ -1312,6 +1338,7 @@ static void p3_bad_arguments(void **state)
                cases[i].what);
       struct dlv_meas m = {"double", "B=1 H=W=T=C=C'=U=V=Z=2", quantity,
                            "exact status"};
+      m.kernel = pass_kernel(pass);
       DLV_EXPECT_STATUS(&m, sd, cases[i].expected);
       m.dtype = "float";
       DLV_EXPECT_STATUS(&m, ss, cases[i].expected);
@@ -1326,6 +1353,7 @@ static void p3_bad_arguments(void **state)
     }
   struct dlv_meas m = {"-", "B=1 H=W=T=C=C'=U=V=Z=2",
                        "work_size with NULL result", "exact status"};
+  m.kernel = "conv3d_work_size";
   DLV_EXPECT_STATUS(&m, dlv_conv3d_work_size(&ok, 0, 0, NULL), DLV_EINVAL);
   m.quantity = "work_size of an unknown pass";
   DLV_EXPECT_STATUS(&m, dlv_conv3d_work_size(&ok, 0, 3, &need), DLV_EINVAL);
@@ -1337,7 +1365,8 @@ int main(void)
 {
   /* The kernels the claim and nearby rows are computed with, each
    * measured by accuracy rows of this check. */
-  static const char *const relies_on[] = {NULL};
+  static const char *const relies_on[] = {"conv3d_fwd", "conv3d_bwd_input",
+                                          "conv3d_bwd_filter", NULL};
   const struct CMUnitTest tests[] = {
       DLV_UNIT_TEST(p3_degenerate_vs_mpfr),
       DLV_UNIT_TEST(p3_random_vs_mpfr),
