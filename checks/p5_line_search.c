@@ -478,6 +478,7 @@ static int sweep_row(const char *test, const struct problem *p,
   assert_int_equal(dlv_hvp_step(p->n, p->theta, v, h, &t), DLV_OK);
   snprintf(shape, sizeof shape, "%s h=%g t=%a", p->name, h, t);
   struct dlv_meas ms = {"double", shape, "hvp_cstep status", "exact status"};
+  ms.kernel = "hvp_cstep";
   dlv_expect_status(__FILE__, __LINE__, test, &ms,
                     dlv_hvp_cstep(&p->loss, p->theta, v, h, hv), DLV_OK);
   cstep_bounds(p, r, t, flat);
@@ -491,6 +492,7 @@ static int sweep_row(const char *test, const struct problem *p,
                        !tail  ? "hvp_cstep (gamma_K I + trunc)"
                        : quad ? "hvp_cstep + hvp_cstep_underflow"
                               : "recorded: subnormal tail (no bound)"};
+  m.kernel = "hvp_cstep";
   expect_vec(test, &m, p->n, hv, r->hv, bound);
   for (size_t j = 0; j < p->n; j++)
     if (dlv_abs_error(hv[j], r->hv[j]) > flat[j])
@@ -520,6 +522,7 @@ static void p5_hvp_cstep_sweep(void **state)
                          "largest h whose error leaves the flat bound "
                          "(subnormal imaginary parts; 0 = none)",
                          "recorded (no bound)"};
+    m.kernel = "hvp_cstep";
     DLV_EXPECT_ROW(&m, end, 0.0, 0.0, INFINITY, NAN);
     hvp_ref_clear(&r);
   }
@@ -539,6 +542,7 @@ static void p5_gradients(void **state)
     hvp_ref_init(&r, &p[l], v);
     struct dlv_meas ms = {"double", p[l].name, "gradient status",
                           "exact status"};
+    ms.kernel = "closs";
     DLV_EXPECT_STATUS(&ms, p[l].loss.eval_d(p[l].loss.params, p[l].n,
                                             p[l].theta, NULL, g),
                       DLV_OK);
@@ -546,6 +550,7 @@ static void p5_gradients(void **state)
       bound[j] = dlv_gamma(p[l].k, DLV_U_DOUBLE) * r.mr[j];
     struct dlv_meas m = {"double", p[l].name, "gradient vs MPFR (worst entry)",
                          "gradient (gamma_K R)"};
+    m.kernel = "closs";
     expect_vec(__func__, &m, p[l].n, g, r.grad, bound);
     hvp_ref_clear(&r);
   }
@@ -589,12 +594,14 @@ static void p5_hvp_central_curve(void **state)
       snprintf(shape, sizeof shape, "%s h=%g t=%a", p[l].name, fd_h[i], t);
       struct dlv_meas ms = {"double", shape, "hvp_central status",
                             "exact status"};
+      ms.kernel = "hvp_central";
       DLV_EXPECT_STATUS(&ms, dlv_hvp_central(&p[l].loss, p[l].theta, v,
                                              fd_h[i], hv),
                         DLV_OK);
       struct dlv_meas m = {"double", shape,
                            "central-difference Hv vs MPFR (worst entry)",
                            "hvp_central (trunc + rounding/t model)"};
+      m.kernel = "hvp_central";
       expect_vec(__func__, &m, n, hv, r.hv, bound);
       double e = 0.0;
       for (size_t j = 0; j < n; j++)
@@ -611,6 +618,7 @@ static void p5_hvp_central_curve(void **state)
     struct dlv_meas m = {"double", shape,
                          "central-difference best error over h",
                          "hvp_central at the model's best h"};
+    m.kernel = "hvp_central";
     DLV_EXPECT_ROW(&m, best_h, model_h, best_err, model_bound, NAN);
     hvp_ref_clear(&r);
   }
@@ -660,6 +668,7 @@ static void p5_hvp_symmetry(void **state)
       snprintf(shape, sizeof shape, "%s rep=%d", p[l].name, rep);
       struct dlv_meas m = {"double", shape, "u'(Hv) - v'(Hu), complex step",
                            "hvp_symmetry"};
+      m.kernel = "hvp_cstep";
       DLV_EXPECT_ROW(&m, uhv, vhu, fabs(uhv - vhu),
                      dlv_bound_hvp_symmetry(n, ub, vb, ab), NAN);
       hvp_ref_clear(&ru);
@@ -853,6 +862,7 @@ static void check_step_quadratic(const char *test, const struct problem *p,
 {
   struct dlv_meas m = {"double", p->name, "line search status",
                        "exact status"};
+  m.kernel = "linesearch_step";
   dlv_expect_status(__FILE__, __LINE__, test, &m, s->status, DLV_OK);
   if (s->status != DLV_OK)
     return;
@@ -1027,6 +1037,7 @@ static void p5_exact_values(void **state)
   DLV_EXPECT_MP(&m, s.lambda, q, dlv_bound_linesearch_exact_operands(),
                 DBL_MANT_DIG);
   m.quantity = "g.Hg = 7 from the complex step";
+  m.kernel = "hvp_cstep";
   m.bound_name = "exact (bitwise)";
   m.role = DLV_ROLE_ACCURACY;
   DLV_EXPECT_SAME(&m, s.g[0] * s.hg[0] + s.g[1] * s.hg[1], 7.0);
@@ -1088,6 +1099,7 @@ static void p5_newton_gap(void **state)
     int expected = s.d > 2.0 * s.ed ? DLV_OK : s.d <= 0.0 ? DLV_EDOM : -1;
     struct dlv_meas m = {"double", shape, "line search status",
                          "exact status"};
+    m.kernel = "linesearch_step";
     if (expected >= 0)
       DLV_EXPECT_STATUS(&m, s.status, expected);
     if (s.status == DLV_OK) {
@@ -1121,6 +1133,7 @@ static void expect_quadratic_status(const char *test, const double *a,
   struct step s;
   step_eval(&s, p);
   struct dlv_meas m = {"double", "n=2", what, "exact status"};
+  m.kernel = "linesearch_step";
   dlv_expect_status(__FILE__, __LINE__, test, &m, s.status, expected);
   m.quantity = "lambda untouched (NaN sentinel)";
   m.bound_name = "exact (bitwise)";
@@ -1157,6 +1170,7 @@ static void p5_nonpositive_curvature(void **state)
     struct dlv_meas m = {"double", shape, "l = ||Theta||: g.Hg below its "
                                           "rounding bound",
                          "exact status"};
+    m.kernel = "linesearch_step";
     DLV_EXPECT_STATUS(&m, s.status, DLV_EDOM);
     m.quantity = "lambda untouched (NaN sentinel)";
     m.bound_name = "exact (bitwise)";
@@ -1182,6 +1196,7 @@ static void p5_curvature_guard(void **state)
   struct dlv_meas m = {"double", "linesearch n=2",
                        "g.Hg = 3 2^-53 below its bound 4 2^-53: rejected",
                        "exact status"};
+  m.kernel = "linesearch_step";
   DLV_EXPECT_STATUS(&m, dlv_linesearch_step(2, g, below, 0.0, &lam),
                     DLV_EDOM);
   m.quantity = "g.Hg = 5 2^-53 above its bound 4 2^-53: accepted";
@@ -1219,6 +1234,7 @@ static void p5_step_convention(void **state)
         struct dlv_meas m = {"double", shape,
                              "t ||v|| / (h s), t a power of two (value q)",
                              "hvp.h convention: 1/4 < q < 4"};
+        m.kernel = "hvp_step";
         DLV_EXPECT_TRUE(&m, q, 1.0,
                         st == DLV_OK && frexp(t, &e) == 0.5 && q > 0.25 &&
                             q < 4.0);
@@ -1246,10 +1262,12 @@ static void p5_argument_errors(void **state)
   };
   for (size_t i = 0; i < COUNT(c); i++) {
     struct dlv_meas m = {"double", "linesearch", c[i].what, "exact status"};
+    m.kernel = "linesearch_step";
     DLV_EXPECT_STATUS(&m, c[i].status, c[i].expected);
   }
   struct dlv_meas m = {"double", "linesearch", "lambda untouched",
                        "exact (bitwise)"};
+  m.kernel = "linesearch_step";
   DLV_EXPECT_SAME(&m, lam, -1.0);
   /* ||g||^2 and g.Hg underflow unscaled (1e-600): the kernel scales g and
    * Hg by powers of two first, so lambda = 1e-300/1e-300 = 1 exactly (a
@@ -1268,21 +1286,26 @@ static void p5_argument_errors(void **state)
   double zero[2] = {0.0, 0.0};
   struct {
     int status, expected;
-    const char *what;
+    const char *what, *kernel;
   } h[] = {
-      {dlv_hvp_cstep(NULL, th, v, 1e-20, hv), DLV_EINVAL, "loss NULL"},
-      {dlv_hvp_cstep(&loss, th, v, 0.0, hv), DLV_EINVAL, "h = 0"},
-      {dlv_hvp_cstep(&loss, th, v, 2.0, hv), DLV_EINVAL, "h = 2"},
-      {dlv_hvp_cstep(&loss, nan_g, v, 1e-20, hv), DLV_ENAN, "NaN in Theta"},
+      {dlv_hvp_cstep(NULL, th, v, 1e-20, hv), DLV_EINVAL, "loss NULL",
+       "hvp_cstep"},
+      {dlv_hvp_cstep(&loss, th, v, 0.0, hv), DLV_EINVAL, "h = 0", "hvp_cstep"},
+      {dlv_hvp_cstep(&loss, th, v, 2.0, hv), DLV_EINVAL, "h = 2", "hvp_cstep"},
+      {dlv_hvp_cstep(&loss, nan_g, v, 1e-20, hv), DLV_ENAN, "NaN in Theta",
+       "hvp_cstep"},
       {dlv_hvp_cstep(&loss, zero, v, 1e-20, hv), DLV_EDOM,
-       "norm at Theta = 0"},
-      {dlv_hvp_central(&loss, th, nan_g, 1e-6, hv), DLV_ENAN, "NaN in v"},
+       "norm at Theta = 0", "hvp_cstep"},
+      {dlv_hvp_central(&loss, th, nan_g, 1e-6, hv), DLV_ENAN, "NaN in v",
+       "hvp_central"},
   };
   for (size_t i = 0; i < COUNT(h); i++) {
     struct dlv_meas mh = {"double", "hvp", h[i].what, "exact status"};
+    mh.kernel = h[i].kernel;
     DLV_EXPECT_STATUS(&mh, h[i].status, h[i].expected);
   }
   m.shape = "hvp";
+  m.kernel = "hvp_cstep";
   m.quantity = "hv untouched";
   DLV_EXPECT_SAME(&m, hv[0] + hv[1], -14.0);
   m.quantity = "v = 0 gives Hv = 0";
@@ -1342,6 +1365,7 @@ static void p5_nonanalytic_detected(void **state)
                          "cabs-written gradient: hvp_cstep bound (err) below "
                          "the disagreement with MPFR (bound)",
                          "detection: disagreement > hvp_cstep"};
+    m.kernel = "hvp_cstep";
     DLV_EXPECT_ROW(&m, hv[worst], mpfr_get_d(r.hv[worst], MPFR_RNDN),
                    bound[worst], dlv_abs_error(hv[worst], r.hv[worst]), NAN);
     hvp_ref_clear(&r);
@@ -1353,7 +1377,8 @@ int main(void)
 {
   /* The kernels the claim and nearby rows are computed with, each
    * measured by accuracy rows of this check. */
-  static const char *const relies_on[] = {NULL};
+  static const char *const relies_on[] = {"closs", "hvp_cstep", "hvp_step",
+                                          "linesearch_step", NULL};
   const struct CMUnitTest tests[] = {
       DLV_UNIT_TEST(p5_hvp_cstep_sweep),
       DLV_UNIT_TEST(p5_gradients),
