@@ -358,6 +358,9 @@ static void verdict_test(void **state)
 {
   (void)state;
   record_unmeasured_kernels(g.verdict_test);
+  /* A failed verdict assertion leaves this test, but no rows are missing:
+   * no "stopped early" row for it (its failed rows are still counted). */
+  g.test = NULL;
   DLV_EXPECT_VERDICT(g.expected);
 }
 

@@ -648,13 +648,14 @@ static void nonconvex_point(const char *test, const struct quad *q,
   mpfr_t ex;
   mpfr_init2(ex, dlv_mp_prec());
   double worst_ratio = -1.0, w_val = 0.0, w_ref = 0.0, w_err = 0.0,
-         w_bound = 0.0;
+         w_bound = 0.0, ex_min = INFINITY;
   for (size_t j = 0; j < COUNT(radii); j++) {
     double min = INFINITY, min_e = 0.0;
     for (size_t k = 0; k < NDIR; k++) {
       const double *d = dirs + k * q->n;
       double e, rh = onesided(q, d, radii[j], &e);
       exact_onesided(q, d, ex);
+      ex_min = fmin(ex_min, mpfr_get_d(ex, MPFR_RNDN)); /* sign exact */
       double err = dlv_abs_error(rh, ex);
       if (!(err / e <= worst_ratio)) {
         worst_ratio = err / e;
@@ -681,6 +682,16 @@ static void nonconvex_point(const char *test, const struct quad *q,
     dlv_expect_row(__FILE__, __LINE__, test, &m, min, q->lambda * (1.0 - r),
                    min_e, right ? fabs(min) : 0.0, NAN);
   }
+  /* The claim on the reference path: the exact F'(0;d) = b.d + lambda
+   * ||d|| (MPFR, rounded to nearest: its sign is exact) over the same
+   * directions has the sign of 1 - r, whatever the kernels do. */
+  struct dlv_meas mx = {"double", what,
+                        r < 1.0 ? "MPFR: min_d F'(0;d) = b.d + lambda||d|| > 0"
+                                : "MPFR: min_d F'(0;d) = b.d + lambda||d|| < 0",
+                        "sign of 1 - r (exact)", DLV_ROLE_CLAIM, 0};
+  dlv_expect_true(__FILE__, __LINE__, test, &mx, ex_min,
+                  q->lambda * (1.0 - r),
+                  r < 1.0 ? ex_min > 0.0 : ex_min < 0.0);
   struct dlv_meas m = {"double", what,
                        "worst one-sided F'(0;d) vs b.d + lambda||d|| (MPFR)",
                        "onesided_richardson"};
