@@ -353,11 +353,30 @@ static void record_unmeasured_kernels(const char *test)
   }
 }
 
+/* One line per kernel x variant x dtype measured (the kernel table's data):
+ * rows, failed rows, and the worst err/bound with its row. */
+static void print_kernel_table(void)
+{
+  enum { MAXK = 64 };
+  dlv_kernel_summary k[MAXK];
+  size_t n = dlv_summarize_kernels(&g.rows, k, MAXK);
+  for (size_t i = 0; i < n && i < MAXK; i++) {
+    const dlv_row *w = &g.rows.rows[k[i].worst];
+    printf("%s: kernel %s %s %s: %zu rows, %zu failed, worst err/bound "
+           "%.6g (%s: %s, %s)\n",
+           g.claim, k[i].kernel, k[i].variant, k[i].dtype, k[i].rows,
+           k[i].failed, k[i].max_ratio, w->check, w->shape, w->quantity);
+  }
+  if (n > MAXK)
+    printf("%s: %zu more kernel lines not shown\n", g.claim, n - MAXK);
+}
+
 /* The last test of every claim check (see check.h). */
 static void verdict_test(void **state)
 {
   (void)state;
   record_unmeasured_kernels(g.verdict_test);
+  print_kernel_table();
   /* A failed verdict assertion leaves this test, but no rows are missing:
    * no "stopped early" row for it (its failed rows are still counted). */
   g.test = NULL;

@@ -336,3 +336,71 @@ void dlv_summarize(const dlv_rows *rows, const char *claim, size_t *checks,
       *max_ratio = r->ratio; /* NaN propagates: a NaN ratio is a finding */
   }
 }
+
+/* An accuracy row that names a kernel (kernel not empty and not "-"). */
+static int kernel_row(const dlv_row *r)
+{
+  return r->role == DLV_ROLE_ACCURACY && r->kernel[0] != '\0' &&
+         strcmp(r->kernel, "-") != 0;
+}
+
+static int same_triple(const char *kernel, const char *variant,
+                       const char *dtype, const dlv_row *r)
+{
+  return strcmp(kernel, r->kernel) == 0 && strcmp(variant, r->variant) == 0 &&
+         strcmp(dtype, r->dtype) == 0;
+}
+
+/* True when a kernel row before row i has row i's kernel x variant x
+ * dtype (used only once out[] is full). */
+static int triple_seen(const dlv_rows *rows, size_t i)
+{
+  const dlv_row *r = &rows->rows[i];
+  for (size_t q = 0; q < i; q++)
+    if (kernel_row(&rows->rows[q]) &&
+        same_triple(r->kernel, r->variant, r->dtype, &rows->rows[q]))
+      return 1;
+  return 0;
+}
+
+/* Adds row i to k: counts, and the worst err/bound (NaN is the worst). */
+static void kernel_add(dlv_kernel_summary *k, const dlv_rows *rows, size_t i)
+{
+  const dlv_row *r = &rows->rows[i];
+  k->rows++;
+  k->failed += !r->ok;
+  if (k->rows == 1 || (!isnan(k->max_ratio) && !(r->ratio <= k->max_ratio))) {
+    k->max_ratio = r->ratio;
+    k->worst = i;
+  }
+}
+
+size_t dlv_summarize_kernels(const dlv_rows *rows, dlv_kernel_summary *out,
+                             size_t max)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < rows->n; i++) {
+    const dlv_row *r = &rows->rows[i];
+    if (!kernel_row(r))
+      continue;
+    size_t j = 0, filled = n < max ? n : max;
+    while (j < filled &&
+           !same_triple(out[j].kernel, out[j].variant, out[j].dtype, r))
+      j++;
+    if (j < filled) {
+      kernel_add(&out[j], rows, i);
+      continue;
+    }
+    if (n >= max && triple_seen(rows, i))
+      continue; /* counted when first seen */
+    if (n < max) {
+      memset(&out[n], 0, sizeof out[n]);
+      dlv_copy_text(out[n].kernel, sizeof out[n].kernel, r->kernel);
+      dlv_copy_text(out[n].variant, sizeof out[n].variant, r->variant);
+      dlv_copy_text(out[n].dtype, sizeof out[n].dtype, r->dtype);
+      kernel_add(&out[n], rows, i);
+    }
+    n++;
+  }
+  return n;
+}

@@ -109,4 +109,21 @@ void dlv_verdict_reason(const dlv_rows *rows, const char *claim,
 void dlv_summarize(const dlv_rows *rows, const char *claim, size_t *checks,
                    size_t *failed, double *max_ratio);
 
+/* One line of the kernel table: the accuracy rows of one kernel x variant
+ * x dtype, over every claim in the rows.  worst is the index (in
+ * rows->rows) of the row with the largest err/bound (a NaN ratio is the
+ * largest, and max_ratio is then NaN); failed counts rows not ok. */
+typedef struct {
+  char kernel[48], variant[24], dtype[16];
+  size_t rows, failed, worst;
+  double max_ratio;
+} dlv_kernel_summary;
+
+/* Writes to out[0..max-1] the distinct (kernel, variant, dtype) of the
+ * accuracy rows that name a kernel (kernel not "-" or empty), in the order
+ * they first appear, each summarized; returns how many there are (more
+ * than max when out was too small). */
+size_t dlv_summarize_kernels(const dlv_rows *rows, dlv_kernel_summary *out,
+                             size_t max);
+
 #endif

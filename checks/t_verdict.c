@@ -136,6 +136,43 @@ static void kernels_fine_rows_decide(void **state)
   dlv_rows_free(&rows);
 }
 
+/* The kernel table's data: one line per kernel x variant x dtype of the
+ * accuracy rows naming a kernel, with rows, failed and the worst row. */
+static void kernel_table_data(void **state)
+{
+  (void)state;
+  dlv_rows rows = {0};
+  push(&rows, DLV_ROLE_ACCURACY, "nrm2", 1);       /* 0: double, 0.5 */
+  push(&rows, DLV_ROLE_ACCURACY, "prox_group", 1); /* 1 */
+  push(&rows, DLV_ROLE_ACCURACY, "nrm2", 0);       /* 2: worst, 1.5 */
+  push(&rows, DLV_ROLE_CLAIM, "nrm2", 0);          /* not accuracy */
+  push(&rows, DLV_ROLE_ACCURACY, NULL, 0);         /* names no kernel */
+  dlv_row f = row(DLV_ROLE_ACCURACY, "nrm2", 1);   /* 5: float */
+  dlv_copy_text(f.dtype, sizeof f.dtype, "float");
+  assert_int_equal(dlv_rows_push(&rows, &f), 0);
+  dlv_row v = row(DLV_ROLE_ACCURACY, "prox_group", 1); /* 6: variant */
+  dlv_copy_text(v.variant, sizeof v.variant, "fast");
+  assert_int_equal(dlv_rows_push(&rows, &v), 0);
+  dlv_kernel_summary k[8];
+  assert_int_equal(dlv_summarize_kernels(&rows, k, 8), 4);
+  assert_string_equal(k[0].kernel, "nrm2");
+  assert_int_equal(k[0].rows, 2);
+  assert_int_equal(k[0].failed, 1);
+  assert_int_equal(k[0].worst, 2);
+  assert_true(k[0].max_ratio == 1.5);
+  assert_string_equal(k[1].kernel, "prox_group");
+  assert_string_equal(k[1].variant, "-");
+  assert_int_equal(k[1].rows, 1);
+  assert_string_equal(k[2].dtype, "float");
+  assert_int_equal(k[2].worst, 5);
+  assert_string_equal(k[3].variant, "fast");
+  assert_int_equal(k[3].worst, 6);
+  /* out too small: the count is still every distinct line */
+  assert_int_equal(dlv_summarize_kernels(&rows, k, 1), 4);
+  assert_int_equal(k[0].rows, 2);
+  dlv_rows_free(&rows);
+}
+
 /* ---- recording: inner groups that fail on purpose ------------------------ */
 
 static struct {
@@ -280,6 +317,7 @@ int main(void)
       cmocka_unit_test(failed_kernel_inconclusive),
       cmocka_unit_test(unmeasured_kernel_inconclusive),
       cmocka_unit_test(kernels_fine_rows_decide),
+      cmocka_unit_test(kernel_table_data),
       cmocka_unit_test(failed_row_then_good_row_both_recorded),
       cmocka_unit_test(wrong_status_stops_and_is_recorded),
       cmocka_unit_test(unmeasured_relied_kernel_fails_the_check),
