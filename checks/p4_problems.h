@@ -63,26 +63,36 @@ static inline void logi_data(gsl_rng *r, struct logi *p, double *step)
 
 /* ---- accuracy rows of the kernels the P4 claims rely on ----------------- */
 
+/* The rows of one nrm2 call against MPFR: its status against the
+ * reference's, then, when the kernel succeeded, its value (bound b). */
+static inline void nrm2_rows(const char *test, const char *dtype,
+                             const char *shape, int status, int ref_status,
+                             double got, mpfr_srcptr ref, dlv_bound b,
+                             const char *bound_name, int digits)
+{
+  struct dlv_meas ms = {dtype, shape, "nrm2 status vs reference status",
+                        "exact status"};
+  ms.kernel = "nrm2";
+  dlv_expect_status(__FILE__, __LINE__, test, &ms, status, ref_status);
+  struct dlv_meas m = {dtype, shape, "nrm2 vs MPFR", bound_name};
+  m.kernel = "nrm2";
+  if (status == DLV_OK)
+    dlv_expect_mp(__FILE__, __LINE__, test, &m, got, ref, b, digits);
+}
+
 /* Checks dlv_nrm2_d on (n, x, inc) against MPFR; `what` names the data. */
 static inline void check_nrm2_d(const char *test, size_t n, const double *x,
-                         ptrdiff_t inc, const char *what)
+                                ptrdiff_t inc, const char *what)
 {
   char shape[64];
   snprintf(shape, sizeof shape, "n=%zu inc=%td %s", n, inc, what);
   double got = NAN;
-  struct dlv_meas m = {"double", shape, "nrm2 vs MPFR", "nrm2_d"};
-  m.kernel = "nrm2";
   int status = dlv_nrm2_d(n, x, inc, &got);
   mpfr_t ref;
   mpfr_init2(ref, dlv_mp_prec());
   int ref_status = dlv_ref_nrm2(n, x, inc, ref);
-  struct dlv_meas ms = {"double", shape, "nrm2 status vs reference status",
-                        "exact status"};
-  ms.kernel = "nrm2";
-  dlv_expect_status(__FILE__, __LINE__, test, &ms, status, ref_status);
-  if (status == DLV_OK)
-    dlv_expect_mp(__FILE__, __LINE__, test, &m, got, ref, dlv_bound_nrm2_d(n),
-                  DBL_MANT_DIG);
+  nrm2_rows(test, "double", shape, status, ref_status, got, ref,
+            dlv_bound_nrm2_d(n), "nrm2_d", DBL_MANT_DIG);
   mpfr_clear(ref);
 }
 

@@ -75,15 +75,8 @@ static void check_nrm2_s(const char *test, size_t n, const float *x,
   mpfr_t ref;
   mpfr_init2(ref, dlv_mp_prec());
   int ref_status = dlv_ref_nrm2(n, xd0, inc, ref);
-  struct dlv_meas ms = {"float", shape, "nrm2 status vs reference status",
-                        "exact status"};
-  ms.kernel = "nrm2";
-  dlv_expect_status(__FILE__, __LINE__, test, &ms, status, ref_status);
-  struct dlv_meas m = {"float", shape, "nrm2 vs MPFR", "nrm2_s"};
-  m.kernel = "nrm2";
-  if (status == DLV_OK)
-    dlv_expect_mp(__FILE__, __LINE__, test, &m, got, ref, dlv_bound_nrm2_s(n),
-                  FLT_MANT_DIG);
+  nrm2_rows(test, "float", shape, status, ref_status, got, ref,
+            dlv_bound_nrm2_s(n), "nrm2_s", FLT_MANT_DIG);
   mpfr_clear(ref);
   free(xd);
 }
