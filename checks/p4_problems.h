@@ -63,13 +63,17 @@ static inline void logi_data(gsl_rng *r, struct logi *p, double *step)
 
 /* ---- accuracy rows of the kernels the P4 claims rely on ----------------- */
 
-/* The rows of one nrm2 call against MPFR: its status against the
- * reference's, then, when the kernel succeeded, its value (bound b). */
+/* The rows of one nrm2 call on (n, xd, inc) (the data as doubles: exact
+ * for float) against MPFR: its status against the reference's, then, when
+ * the kernel succeeded, its value `got` (bound b). */
 static inline void nrm2_rows(const char *test, const char *dtype,
-                             const char *shape, int status, int ref_status,
-                             double got, mpfr_srcptr ref, dlv_bound b,
-                             const char *bound_name, int digits)
+                             const char *shape, size_t n, const double *xd,
+                             ptrdiff_t inc, int status, double got,
+                             dlv_bound b, const char *bound_name, int digits)
 {
+  mpfr_t ref;
+  mpfr_init2(ref, dlv_mp_prec());
+  int ref_status = dlv_ref_nrm2(n, xd, inc, ref);
   struct dlv_meas ms = {dtype, shape, "nrm2 status vs reference status",
                         "exact status"};
   ms.kernel = "nrm2";
@@ -78,6 +82,7 @@ static inline void nrm2_rows(const char *test, const char *dtype,
   m.kernel = "nrm2";
   if (status == DLV_OK)
     dlv_expect_mp(__FILE__, __LINE__, test, &m, got, ref, b, digits);
+  mpfr_clear(ref);
 }
 
 /* Checks dlv_nrm2_d on (n, x, inc) against MPFR; `what` names the data. */
@@ -88,12 +93,8 @@ static inline void check_nrm2_d(const char *test, size_t n, const double *x,
   snprintf(shape, sizeof shape, "n=%zu inc=%td %s", n, inc, what);
   double got = NAN;
   int status = dlv_nrm2_d(n, x, inc, &got);
-  mpfr_t ref;
-  mpfr_init2(ref, dlv_mp_prec());
-  int ref_status = dlv_ref_nrm2(n, x, inc, ref);
-  nrm2_rows(test, "double", shape, status, ref_status, got, ref,
+  nrm2_rows(test, "double", shape, n, x, inc, status, got,
             dlv_bound_nrm2_d(n), "nrm2_d", DBL_MANT_DIG);
-  mpfr_clear(ref);
 }
 
 /* Records the worst entry (largest err/bound) of out against the MPFR prox
