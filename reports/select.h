@@ -1,0 +1,37 @@
+/* select.h: subsets of the evidence rows (a claim, a kernel) and the
+ * figures the report shows for them, each with the row it comes from. */
+#ifndef DLV_SELECT_H
+#define DLV_SELECT_H
+
+#include <stddef.h>
+
+#include "evidence.h"
+
+/* Selects rows: every non-NULL field must equal the row's. */
+typedef struct {
+  const char *claim, *kernel, *variant, *dtype;
+} dlv_filter;
+
+int dlv_filter_match(const dlv_filter *f, const dlv_row *r);
+
+/* Accuracy and claim rows: the rows that must hold. */
+int dlv_must_hold(const dlv_row *r);
+
+/* The selected row of largest err/bound among the rows that must hold (a
+ * NaN ratio is the worst); NULL when there is none. */
+const dlv_row *dlv_worst_ratio(const dlv_rows *rows, const dlv_filter *f);
+
+/* 1 when r's ulps mean something: a row that must hold, with a finite
+ * bound and finite ulps, whose error is below |reference| (relative error
+ * under 1; near a zero reference ulps count the reference's tiny ulp, not
+ * the kernel's accuracy, and err/bound alone measures the row). */
+int dlv_ulps_meaningful(const dlv_row *r);
+
+/* The selected row of largest meaningful ulps; NULL when there is none. */
+const dlv_row *dlv_worst_ulps(const dlv_rows *rows, const dlv_filter *f);
+
+/* Rows selected, and those not ok. */
+void dlv_count(const dlv_rows *rows, const dlv_filter *f, size_t *n,
+               size_t *failed);
+
+#endif
