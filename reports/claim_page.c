@@ -69,12 +69,16 @@ static void html_group_header(FILE *f)
         f);
 }
 
-/* One group: counts, then its worst row's numbers. */
-static void html_group_row(FILE *f, const struct group *g)
+/* One group: counts, then its worst row's numbers; the anchor g<i> only
+ * where with_id (a group shown twice is linked to its first table). */
+static void html_group_row(FILE *f, const struct group *g, int with_id)
 {
   const dlv_row *w = g->worst;
-  fprintf(f, "<tr id=\"g%zu\"%s>", g->first_index,
-          g->not_ok ? " class=\"fail\"" : "");
+  if (with_id)
+    fprintf(f, "<tr id=\"g%zu\"", g->first_index);
+  else
+    fputs("<tr", f);
+  fprintf(f, "%s>", g->not_ok ? " class=\"fail\"" : "");
   html_cell(f, w->quantity);
   html_cell(f, w->check);
   html_kernel_cell(f, w);
@@ -107,7 +111,8 @@ static int quantity_matches(const char *quantity, const char *any)
 }
 
 /* The table of the groups whose role is in the mask (1 << role) and, if
- * only is not NULL, whose quantity matches it (quantity_matches). */
+ * only is not NULL, whose quantity matches it (quantity_matches; such a
+ * table repeats groups shown elsewhere, so its rows carry no anchor). */
 static size_t html_groups(FILE *f, const struct group *g, size_t ng,
                           unsigned roles, const char *only, const char *cls)
 {
@@ -120,7 +125,7 @@ static size_t html_groups(FILE *f, const struct group *g, size_t ng,
       fprintf(f, "<table class=\"%s\">\n", cls);
       html_group_header(f);
     }
-    html_group_row(f, &g[k]);
+    html_group_row(f, &g[k], only == NULL);
   }
   if (shown)
     fputs("</table>\n", f);

@@ -86,7 +86,8 @@ void html_ulps(FILE *f, const dlv_row *r)
     html_num(f, r->ulps, "%.3g");
   else
     fprintf(f, "<td class=\"num\" title=\"ulps not meaningful here (no "
-               "finite bound, or err &gt;= |reference|): %.17g\">-</td>",
+               "finite bound, or a bound above 2^20 ulps of the "
+               "reference): %.17g\">-</td>",
             r->ulps);
 }
 

@@ -132,10 +132,17 @@ int dlv_out_prepare(const char *target, dlv_outdir *od, char *err,
   remove_stale(parent, name);
   snprintf(od->tmp, sizeof od->tmp, "%s/.%s" TMP_TAG "%ld.XXXXXX", parent,
            name, (long)getpid());
+  int made = mkdtemp(od->tmp) != NULL;
+  mode_t mask = umask(0);
+  umask(mask);
+  if (made)
+    chmod(od->tmp, 0777 & ~mask); /* mkdtemp made it private */
   snprintf(logs, sizeof logs, "%s/logs", od->tmp);
-  if (mkdtemp(od->tmp) == NULL || mkdir(logs, 0777) != 0) {
+  if (!made || mkdir(logs, 0777) != 0) {
     snprintf(err, errlen, "--out %s: cannot create a directory in %s: %s",
              target, parent, strerror(errno));
+    if (!made)
+      *od->tmp = '\0';
     dlv_out_abandon(od);
     return 2;
   }

@@ -543,9 +543,10 @@ static void html_tables(FILE *f, const struct report *r)
         "in a nearby sense), REFUTED (it fails), INCONCLUSIVE (a kernel, "
         "reference or solver failed, or nothing was measured).  Worst "
         "err/bound and ulps are over the rows that must hold (accuracy and "
-        "claim rows), each linked to its row; ulps only where the error is "
-        "below |reference| (near a zero reference they count the "
-        "reference's ulp, not the kernel's accuracy).</p>\n",
+        "claim rows), each linked to its row; ulps only on rows whose bound "
+        "is at most 2^20 ulps of the reference (a larger bound is set by "
+        "another scale, such as cancellation or a reference near zero, "
+        "where ulps of the reference say nothing about the kernel).</p>\n",
         f);
 }
 

@@ -36,8 +36,9 @@ const dlv_row *dlv_worst_ratio(const dlv_rows *rows, const dlv_filter *f)
 
 int dlv_ulps_meaningful(const dlv_row *r)
 {
-  return dlv_must_hold(r) && isfinite(r->bound) && isfinite(r->ulps) &&
-         r->err < fabs(r->reference);
+  if (!dlv_must_hold(r) || !isfinite(r->bound) || !isfinite(r->ulps))
+    return 0;
+  return r->err == 0.0 || r->ulps * (r->bound / r->err) <= DLV_ULPS_SCALE;
 }
 
 const dlv_row *dlv_worst_ulps(const dlv_rows *rows, const dlv_filter *f)

@@ -22,9 +22,11 @@ int dlv_must_hold(const dlv_row *r);
 const dlv_row *dlv_worst_ratio(const dlv_rows *rows, const dlv_filter *f);
 
 /* 1 when r's ulps mean something: a row that must hold, with a finite
- * bound and finite ulps, whose error is below |reference| (relative error
- * under 1; near a zero reference ulps count the reference's tiny ulp, not
- * the kernel's accuracy, and err/bound alone measures the row). */
+ * bound and finite ulps, whose bound is at most DLV_ULPS_SCALE ulps of its
+ * reference (bound/err * ulps).  A larger bound is set by another scale
+ * (cancellation, a reference near zero), against which ulps of the
+ * reference say nothing about the kernel; err/bound measures such rows. */
+#define DLV_ULPS_SCALE 1048576.0 /* 2^20 */
 int dlv_ulps_meaningful(const dlv_row *r);
 
 /* The selected row of largest meaningful ulps; NULL when there is none. */

@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (status != 0 && (status != 2 || err[0] == '\0' || strchr(err, '\n')))
     abort();
   if (status == 0) {
-    if (o.out == NULL || o.out[0] == '\0' || o.n_selected > dlv_n_claims)
+    if ((o.out != NULL && o.out[0] == '\0') || o.n_selected > dlv_n_claims)
       abort();
     for (size_t i = 0; i < o.n_selected; i++)
       for (size_t j = 0; j < i; j++)
