@@ -1,7 +1,8 @@
 /* fuzz_args.c: a libFuzzer harness for dlverify's command-line parser.
  * The input is split at NUL bytes into up to 15 arguments after the program
  * name; the parser must return 0 or 2 (never crash or loop), give a
- * one-line message on 2, and on 0 leave a non-empty output directory and
+ * one-line message on 2, and on 0 leave the output directory unset (the
+ * default) or non-empty, and
  * each selected claim at most once. */
 #include <stdint.h>
 #include <stdlib.h>
