@@ -34,8 +34,8 @@ offset() { grep -bo -F -- "$2" "$1" | head -n 1 | cut -d: -f1; }
 #   P4a: an accuracy row of kernel nrm2 (variant fast, double) with
 #        err/bound $FAKE_RATIO (default 0.25; > 1 fails) and a claim row
 #        that holds, or fails when FAKE_CLAIM_FAILS=1 (then exit 1); it
-#        writes its pid to $FAKE_PIDFILE and sleeps $FAKE_SLEEP seconds
-#        before exiting, when they are set;
+#        writes its pid to $FAKE_PIDFILE and, as that process, sleeps
+#        $FAKE_SLEEP seconds, when they are set;
 #   P1:  a claim row that holds and impulse-response series rows (k = 4),
 #        in the old 16-column format (no kernel, variant columns).
 standins() {
@@ -55,7 +55,7 @@ else
 fi
 } >"$DLV_EVIDENCE_DIR/P4a.csv"
 test -n "${FAKE_PIDFILE:-}" && echo $$ >"$FAKE_PIDFILE"
-test -n "${FAKE_SLEEP:-}" && sleep "$FAKE_SLEEP"
+test -n "${FAKE_SLEEP:-}" && exec sleep "$FAKE_SLEEP" # same pid
 test "${FAKE_CLAIM_FAILS:-0}" = 1 && { echo "P4a: 1 failed (stand-in)"; exit 1; }
 exit $((1 - holds))
 EOS
@@ -86,4 +86,10 @@ expect_exit() {
   test "$got" -eq "$want" || fail "$*: exit $got, expected $want: $err"
   printf '%s\n' "$err" | grep -q -F -- "$text" || fail "$*: stderr lacks '$text': $err"
   echo "ok: exit $got: $* -> $(printf '%s' "$err" | head -n 1)"
+}
+
+# running PID: the process exists and is not a zombie (reaped or not).
+running() {
+  st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+  case $st in Z*) return 1 ;; esac
 }
