@@ -21,12 +21,13 @@ tidy -e -q "$out/index.html" || fail "index.html does not validate (tidy -e)"
 dom=$out/dom.html
 render "$out/index.html" "$dom" "$out/screenshot.png"
 
-for text in 'git commit' 'MPFR precision' 'seed (DLV_SEED)' 'OpenBLAS' \
-            '<table id="summary">'; do
+for text in 'built from commit' 'MPFR precision' 'seed (DLV_SEED)' 'OpenBLAS' \
+            'quick mode' '<table id="summary">' 'id="kernels"'; do
   grep -q -F "$text" "$dom" || fail "rendered page lacks $text"
 done
 if test $status -eq 0; then
   grep -q 'id="failures"' "$dom" && fail "failure box shown, dlverify exited 0"
+  grep -q 'class="status held"' "$dom" || fail "no green banner, dlverify exited 0"
 fi
 
 # The plots each landed claim must show (P1: once its series rows exist).
