@@ -87,12 +87,7 @@ static void html_group_row(FILE *f, const struct group *g, int with_id)
   fprintf(f, "<td class=\"num\">%zu</td><td class=\"num\">%zu</td>",
           g->count, g->holding);
   html_cell(f, w->shape);
-  html_num(f, w->value, "%.6g");
-  html_num(f, w->reference, "%.6g");
-  html_num(f, w->err, "%.3g");
-  html_num(f, w->bound, "%.3g");
-  html_cell(f, w->bound_name);
-  html_num(f, w->ratio, "%.6g");
+  html_measure_cells(f, w, "%.6g");
   html_ulps(f, w);
   fprintf(f, "<td>%s</td></tr>\n", g->not_ok ? "FAILED" : "ok");
 }

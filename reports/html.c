@@ -102,6 +102,16 @@ const char *dlv_verdict_class(const char *v)
   return "refuted";
 }
 
+void html_measure_cells(FILE *f, const dlv_row *r, const char *value_fmt)
+{
+  html_num(f, r->value, value_fmt);
+  html_num(f, r->reference, value_fmt);
+  html_num(f, r->err, "%.6g");
+  html_num(f, r->bound, "%.6g");
+  html_cell(f, r->bound_name);
+  html_num(f, r->ratio, "%.6g");
+}
+
 void html_failed_header(FILE *f)
 {
   fputs("<tr><th>role</th><th>check</th><th>kernel</th><th>dtype</th>"
@@ -120,12 +130,7 @@ static void html_failed_row(FILE *f, const dlv_rows *rows, const dlv_row *x)
   html_cell(f, x->dtype);
   html_cell(f, x->shape);
   html_cell(f, x->quantity);
-  html_num(f, x->value, "%.17g");
-  html_num(f, x->reference, "%.17g");
-  html_num(f, x->err, "%.6g");
-  html_num(f, x->bound, "%.6g");
-  html_cell(f, x->bound_name);
-  html_num(f, x->ratio, "%.6g");
+  html_measure_cells(f, x, "%.17g");
   /* a row is not ok when it held but was expected to fail, or not */
   html_cell(f, x->holds ? "to fail" : "to hold");
   fputs("</tr>\n", f);

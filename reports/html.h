@@ -25,6 +25,10 @@ size_t dlv_group_anchor(const dlv_rows *rows, const dlv_row *r);
  * link to the line showing r; "-" when r is NULL. */
 void html_row_num(FILE *f, const dlv_rows *rows, const dlv_row *r, double v);
 
+/* The cells value, reference (printed with value_fmt), err, bound, bound
+ * name and err/bound (%.6g) of r. */
+void html_measure_cells(FILE *f, const dlv_row *r, const char *value_fmt);
+
 /* The kernel cell: "kernel variant", or "-". */
 void html_kernel_cell(FILE *f, const dlv_row *r);
 
