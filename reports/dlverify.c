@@ -371,7 +371,7 @@ int main(int argc, char **argv)
   write_out(&od, res, o.n_selected, &rows, &run);
   print_failures(res, o.n_selected, &rows, &run);
   size_t regressions = print_regressions(&run, &rows);
-  printf("report: %s/index.html\n", out);
+  printf("report: %s/index.html\n", od.target);
   dlv_rows_free(&rows);
   dlv_baseline_free(&base);
   return failed || (o.fail_on_regression && regressions) ? EXIT_FAILED

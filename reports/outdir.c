@@ -114,12 +114,34 @@ static void remove_stale(const char *parent, const char *name)
     closedir(d);
 }
 
+/* The target with its trailing slashes removed and, when its last name is
+ * "." or "..", resolved; 0, or -1 when it names no directory of its own
+ * ("/", or an unresolvable . or ..). */
+static int normalize(const char *target, char *out)
+{
+  snprintf(out, PATH_MAX, "%s", target);
+  size_t len = strlen(out);
+  while (len > 1 && out[len - 1] == '/')
+    out[--len] = '\0';
+  const char *last = strrchr(out, '/');
+  last = last ? last + 1 : out;
+  if ((!strcmp(last, ".") || !strcmp(last, "..")) &&
+      realpath(target, out) == NULL)
+    return -1;
+  return strcmp(out, "/") == 0 ? -1 : 0;
+}
+
 int dlv_out_prepare(const char *target, dlv_outdir *od, char *err,
                     size_t errlen)
 {
   char parent[PATH_MAX], name[PATH_MAX], logs[PATH_MAX + 8];
   *od->tmp = '\0';
-  snprintf(od->target, sizeof od->target, "%s", target);
+  if (normalize(target, od->target) != 0) {
+    snprintf(err, errlen, "--out %s: not a directory a report can replace",
+             target);
+    return 2;
+  }
+  target = od->target;
   split(target, parent, name);
   if (make_dirs(parent) != 0) {
     snprintf(err, errlen, "--out %s: cannot create %s: %s", target, parent,
