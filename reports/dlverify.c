@@ -26,6 +26,7 @@
 #include "plot.h"
 #include "proc.h"
 #include "report.h"
+#include "select.h"
 
 enum { EXIT_HELD = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
@@ -161,9 +162,10 @@ static void read_evidence(const char *work, dlv_claim_result *res,
 
 static void print_result(const dlv_claim_result *r)
 {
-  printf("%-4s %-23s %6zu rows %4zu failed  max err/bound %-12.6g %s\n",
-         r->info->id, r->verdict, r->checks, r->failed, r->max_ratio,
-         r->problem);
+  char ratio[32];
+  snprintf(ratio, sizeof ratio, dlv_ratio_format(r->max_ratio), r->max_ratio);
+  printf("%-4s %-23s %6zu rows %4zu failed  max err/bound %-12s %s\n",
+         r->info->id, r->verdict, r->checks, r->failed, ratio, r->problem);
   fflush(stdout);
 }
 

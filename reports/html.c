@@ -66,7 +66,9 @@ void html_row_num(FILE *f, const dlv_rows *rows, const dlv_row *r, double v)
   fprintf(f, "<td class=\"num\"><a href=\"#g%zu\" title=\"%.17g: ",
           dlv_group_anchor(rows, r), v);
   html_row_name(f, r);
-  fprintf(f, "\">%.6g</a></td>", v);
+  fputs("\">", f);
+  fprintf(f, dlv_ratio_format(v), v);
+  fputs("</a></td>", f);
 }
 
 void html_kernel_cell(FILE *f, const dlv_row *r)
@@ -109,7 +111,7 @@ void html_measure_cells(FILE *f, const dlv_row *r, const char *value_fmt)
   html_num(f, r->err, "%.6g");
   html_num(f, r->bound, "%.6g");
   html_cell(f, r->bound_name);
-  html_num(f, r->ratio, "%.6g");
+  html_num(f, r->ratio, dlv_ratio_format(r->ratio));
 }
 
 void html_failed_header(FILE *f)

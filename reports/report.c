@@ -243,12 +243,14 @@ void dlv_repro(const dlv_run_info *run, const dlv_claim_info *c, char *ctest,
 
 void dlv_describe_row(const dlv_row *r, char *buf, size_t size)
 {
+  char ratio[32];
+  snprintf(ratio, sizeof ratio, dlv_ratio_format(r->ratio), r->ratio);
   snprintf(buf, size, "FAILED %s row: %s [%s] %s (kernel %s %s, %s): "
                       "value %.17g, reference %.17g, err %.6g, bound %.6g "
-                      "(%s), err/bound %.6g; expected it %s",
+                      "(%s), err/bound %s; expected it %s",
            dlv_role_name(r->role), r->check, r->shape, r->quantity,
            r->kernel, r->variant, r->dtype, r->value, r->reference, r->err,
-           r->bound, r->bound_name, r->ratio, r->holds ? "to fail" : "to hold");
+           r->bound, r->bound_name, ratio, r->holds ? "to fail" : "to hold");
 }
 
 /* ---- header: status, failures, run information --------------------------- */

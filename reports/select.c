@@ -1,5 +1,7 @@
 /* select.c: row subsets and their worst rows (see select.h). */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "select.h"
@@ -62,4 +64,14 @@ void dlv_count(const dlv_rows *rows, const dlv_filter *f, size_t *n,
       ++*n;
       *failed += !rows->rows[i].ok;
     }
+}
+
+const char *dlv_ratio_format(double ratio)
+{
+  char buf[32];
+  snprintf(buf, sizeof buf, "%.6g", ratio);
+  double shown = strtod(buf, NULL);
+  int same_side = (ratio < 1.0) == (shown < 1.0) &&
+                  (ratio > 1.0) == (shown > 1.0);
+  return same_side || isnan(ratio) ? "%.6g" : "%.17g";
 }

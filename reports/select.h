@@ -32,6 +32,10 @@ int dlv_ulps_meaningful(const dlv_row *r);
 /* The selected row of largest meaningful ulps; NULL when there is none. */
 const dlv_row *dlv_worst_ulps(const dlv_rows *rows, const dlv_filter *f);
 
+/* The printf format of an err/bound: "%.6g", or "%.17g" when six digits
+ * would put it on the other side of 1 (0.9999999 is not shown as 1). */
+const char *dlv_ratio_format(double ratio);
+
 /* Rows selected, and those not ok. */
 void dlv_count(const dlv_rows *rows, const dlv_filter *f, size_t *n,
                size_t *failed);
