@@ -150,10 +150,14 @@ static struct tally tally(const dlv_rows *rows, const char *id)
   return t;
 }
 
-/* The distinct quantities of the rows of role that (do not) hold, at most
- * four, as "a; b; c". */
-static void list_quantities(FILE *f, const dlv_rows *rows, const char *id,
-                            enum dlv_role role, int holds)
+static const char *quantity_of(const dlv_row *r) { return r->quantity; }
+static const char *kernel_of(const dlv_row *r) { return r->kernel; }
+
+/* The distinct texts field(row) of the rows of role that (do not) hold,
+ * at most four, as "a; b; c", each quoted. */
+static void list_distinct(FILE *f, const dlv_rows *rows, const char *id,
+                          enum dlv_role role, int holds,
+                          const char *(*field)(const dlv_row *))
 {
   const char *seen[4];
   size_t n = 0, more = 0;
@@ -162,7 +166,7 @@ static void list_quantities(FILE *f, const dlv_rows *rows, const char *id,
     if (!in_claim(x, id) || x->role != role || (x->holds != 0) != holds)
       continue;
     size_t k = 0;
-    while (k < n && strcmp(seen[k], x->quantity) != 0)
+    while (k < n && strcmp(seen[k], field(x)) != 0)
       k++;
     if (k < n)
       continue;
@@ -170,14 +174,20 @@ static void list_quantities(FILE *f, const dlv_rows *rows, const char *id,
       more++;
       continue;
     }
-    seen[n++] = x->quantity;
+    seen[n++] = field(x);
     fputs(n > 1 ? "; " : "", f);
     fputs("<q>", f);
-    html_text(f, x->quantity);
+    html_text(f, field(x));
     fputs("</q>", f);
   }
   if (more)
     fputs("; and more", f);
+}
+
+static void list_quantities(FILE *f, const dlv_rows *rows, const char *id,
+                            enum dlv_role role, int holds)
+{
+  list_distinct(f, rows, id, role, holds, quantity_of);
 }
 
 static void html_explanation(FILE *f, const struct claim_ctx *r,
@@ -191,6 +201,9 @@ static void html_explanation(FILE *f, const struct claim_ctx *r,
     fprintf(f, "%zu of %zu accuracy rows fail, so the claim cannot be "
                "judged: ", T[0] - H[0], T[0]);
     list_quantities(f, r->rows, id, DLV_ROLE_ACCURACY, 0);
+    fputs(". Kernels of the failed rows (\"-\": a reference or solver): ",
+          f);
+    list_distinct(f, r->rows, id, DLV_ROLE_ACCURACY, 0, kernel_of);
     fputs(". ", f);
   } else if (T[DLV_ROLE_CLAIM] == 0) {
     fputs("No claim row was recorded, so nothing can be judged. ", f);

@@ -78,6 +78,8 @@ test $? -eq 1 || fail "--fail-on-regression: a grown ratio did not exit 1"
 FAKE_RATIO=1.5 "$dlv" --out "$out/broken" --baseline "$out/base" >/dev/null
 test $? -eq 1 || fail "a failed stand-in did not exit 1"
 grep -q '^P4a,INCONCLUSIVE,2,1,.*,1,1,CONFIRMED' "$out/broken/summary.csv" || fail "summary.csv: new failure not counted: $(cat "$out/broken/summary.csv")"
+grep -q 'Kernels of the failed rows.*<q>nrm2</q>' "$out/broken/index.html" || fail "INCONCLUSIVE without the kernel named"
+grep -q '<td>nrm2</td><td>fast</td><td>double</td><td>P4a</td><td class="fail">FAILED' "$out/broken/index.html" || fail "kernel table does not show nrm2 FAILED"
 # Honest numbers: an err/bound just below 1 is not printed as 1.
 FAKE_RATIO=0.9999999 "$dlv" --claim P4a --out "$out/near1" >"$out/near1.stdout" || fail "near-1 run exited $?"
 grep -q 'P4a .*max err/bound 0.99999990000000005' "$out/near1.stdout" || fail "0.9999999 printed as: $(cat "$out/near1.stdout")"
