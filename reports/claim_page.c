@@ -190,27 +190,26 @@ static void list_quantities(FILE *f, const dlv_rows *rows, const char *id,
   list_distinct(f, rows, id, role, holds, quantity_of);
 }
 
-static void html_explanation(FILE *f, const struct claim_ctx *r,
-                             const dlv_claim_result *c)
+/* The first sentence: whether the claim can be judged, and how. */
+static void explain_claim(FILE *f, const dlv_rows *rows, const char *id,
+                          const struct tally *tl)
 {
-  const char *id = c->info->id;
-  struct tally t = tally(r->rows, id);
+  const struct tally t = *tl;
   const size_t *T = t.total, *H = t.held;
-  fputs("<p class=\"explanation\">", f);
   if (T[DLV_ROLE_ACCURACY] > H[DLV_ROLE_ACCURACY]) {
     fprintf(f, "%zu of %zu accuracy rows fail, so the claim cannot be "
                "judged: ", T[0] - H[0], T[0]);
-    list_quantities(f, r->rows, id, DLV_ROLE_ACCURACY, 0);
+    list_quantities(f, rows, id, DLV_ROLE_ACCURACY, 0);
     fputs(". Kernels of the failed rows (\"-\": a reference or solver): ",
           f);
-    list_distinct(f, r->rows, id, DLV_ROLE_ACCURACY, 0, kernel_of);
+    list_distinct(f, rows, id, DLV_ROLE_ACCURACY, 0, kernel_of);
     fputs(". ", f);
   } else if (T[DLV_ROLE_CLAIM] == 0) {
     fputs("No claim row was recorded, so nothing can be judged. ", f);
   } else if (T[DLV_ROLE_CLAIM] > H[DLV_ROLE_CLAIM]) {
     fprintf(f, "The printed answer fails: %zu of %zu claim rows do not "
                "hold: ", T[1] - H[1], T[1]);
-    list_quantities(f, r->rows, id, DLV_ROLE_CLAIM, 0);
+    list_quantities(f, rows, id, DLV_ROLE_CLAIM, 0);
     fputs(". ", f);
   } else {
     fprintf(f, "The printed answer holds in the sense it states: all %zu "
@@ -224,10 +223,17 @@ static void html_explanation(FILE *f, const struct claim_ctx *r,
     fprintf(f, ", on kernels, references and solvers whose %zu accuracy "
                "rows all hold. ", T[0]);
   }
+}
+
+/* The nearby senses and errata. */
+static void explain_others(FILE *f, const dlv_rows *rows, const char *id,
+                           const struct tally *t)
+{
+  const size_t *T = t->total, *H = t->held;
   if (T[DLV_ROLE_NEARBY] > H[DLV_ROLE_NEARBY]) {
     fprintf(f, "It fails in %zu of %zu rows of nearby senses a reader could "
                "assume: ", T[2] - H[2], T[2]);
-    list_quantities(f, r->rows, id, DLV_ROLE_NEARBY, 0);
+    list_quantities(f, rows, id, DLV_ROLE_NEARBY, 0);
     fputs(". ", f);
   } else if (T[DLV_ROLE_NEARBY]) {
     fprintf(f, "All %zu rows of nearby senses hold too. ", T[2]);
@@ -235,12 +241,21 @@ static void html_explanation(FILE *f, const struct claim_ctx *r,
   if (T[DLV_ROLE_ERRATUM] > H[DLV_ROLE_ERRATUM]) {
     fprintf(f, "The printed text is shown wrong by %zu of %zu erratum rows: ",
             T[3] - H[3], T[3]);
-    list_quantities(f, r->rows, id, DLV_ROLE_ERRATUM, 0);
+    list_quantities(f, rows, id, DLV_ROLE_ERRATUM, 0);
     fputs(". ", f);
   } else if (T[DLV_ROLE_ERRATUM]) {
     fprintf(f, "All %zu erratum rows hold: the printed text measured "
                "matches the truth. ", T[3]);
   }
+}
+
+static void html_explanation(FILE *f, const struct claim_ctx *r,
+                             const dlv_claim_result *c)
+{
+  struct tally t = tally(r->rows, c->info->id);
+  fputs("<p class=\"explanation\">", f);
+  explain_claim(f, r->rows, c->info->id, &t);
+  explain_others(f, r->rows, c->info->id, &t);
   fputs("</p>\n", f);
 }
 
@@ -266,8 +281,9 @@ static void html_plots(FILE *f, const struct claim_ctx *r, const char *id)
   }
 }
 
-static void html_claim(FILE *f, const struct claim_ctx *r,
-                       const dlv_claim_result *c)
+/* Heading, verdict explained, the exam's words, the failed rows. */
+static void html_claim_head(FILE *f, const struct claim_ctx *r,
+                            const dlv_claim_result *c)
 {
   const char *id = c->info->id;
   fprintf(f, "<section class=\"claim\" id=\"claim-%s\">\n<h2>%s: ", id, id);
@@ -287,11 +303,34 @@ static void html_claim(FILE *f, const struct claim_ctx *r,
     html_failed_rows(f, r->rows, id, 0);
     fputs("</table>\n", f);
   }
-  html_plots(f, r, id);
+}
+
+/* The errata: rows that measure the printed text, and slips without
+ * numbers. */
+static void html_errata(FILE *f, const struct group *g, size_t ng,
+                        const dlv_claim_info *info)
+{
+  fputs("<h3>Errata</h3>\n", f);
+  size_t ne = html_groups(f, g, ng, 1u << DLV_ROLE_ERRATUM, NULL, "errata");
+  if (*info->errata) {
+    fputs("<p>Printed slips that need no numbers: ", f);
+    html_text(f, info->errata);
+    fputs("</p>\n", f);
+  } else if (ne == 0) {
+    fputs("<p>None.</p>\n", f);
+  }
+}
+
+/* Senses, caveat, errata and the folded accuracy rows. */
+static void html_claim_tables(FILE *f, const struct claim_ctx *r,
+                              const dlv_claim_result *c)
+{
   size_t ng;
-  struct group *g = make_groups(r->rows, id, &ng);
-  if (g == NULL)
+  struct group *g = make_groups(r->rows, c->info->id, &ng);
+  if (g == NULL) {
+    fputs("<p>Out of memory: the rows are not shown.</p>\n", f);
     return;
+  }
   fputs("<h3>Senses measured</h3>\n", f);
   if (!html_groups(f, g, ng, 1u << DLV_ROLE_CLAIM | 1u << DLV_ROLE_NEARBY,
                    NULL, "senses"))
@@ -302,25 +341,25 @@ static void html_claim(FILE *f, const struct claim_ctx *r,
     fputs("</p>\n", f);
     html_groups(f, g, ng, ~0u, c->info->caveat_rows, "caveat");
   }
-  fputs("<h3>Errata</h3>\n", f);
-  size_t ne = html_groups(f, g, ng, 1u << DLV_ROLE_ERRATUM, NULL, "errata");
-  if (*c->info->errata) {
-    fputs("<p>Printed slips that need no numbers: ", f);
-    html_text(f, c->info->errata);
-    fputs("</p>\n", f);
-  } else if (ne == 0) {
-    fputs("<p>None.</p>\n", f);
-  }
-  struct tally t = tally(r->rows, id);
+  html_errata(f, g, ng, c->info);
+  struct tally t = tally(r->rows, c->info->id);
   fprintf(f, "<details class=\"accuracy\"><summary>Accuracy: %zu rows "
              "(kernels, references and solvers against their references), "
              "%zu hold</summary>\n",
           t.total[DLV_ROLE_ACCURACY], t.held[DLV_ROLE_ACCURACY]);
   html_groups(f, g, ng, 1u << DLV_ROLE_ACCURACY, NULL, "accuracy");
-  fputs("</details>\n</section>\n", f);
+  fputs("</details>\n", f);
   free(g);
 }
 
+static void html_claim(FILE *f, const struct claim_ctx *r,
+                       const dlv_claim_result *c)
+{
+  html_claim_head(f, r, c);
+  html_plots(f, r, c->info->id);
+  html_claim_tables(f, r, c);
+  fputs("</section>\n", f);
+}
 
 void dlv_html_claim(FILE *f, const dlv_rows *rows, const dlv_plots *plots,
                     const dlv_claim_result *c)
