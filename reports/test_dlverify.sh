@@ -15,7 +15,7 @@ bin=$(dirname "$dlv")
 
 rm -rf "$out"
 report=$out/a/b/report
-"$dlv" --claim P4a --out "$report" >"$out.stdout" 2>&1 || fail "dlverify --claim P4a exited $?: $(cat "$out.stdout")"
+DLV_QUICK=1 "$dlv" --claim P4a --out "$report" >"$out.stdout" 2>&1 || fail "dlverify --claim P4a exited $?: $(cat "$out.stdout")"
 for f in index.html summary.csv kernels.csv evidence.csv logs/P4a.log; do
   test -s "$report/$f" || fail "$report/$f missing or empty"
 done
