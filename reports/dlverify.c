@@ -217,6 +217,11 @@ static int run_claims(const dlv_options *o, const char *dir, dlv_outdir *od,
     snprintf(log, sizeof log, "%s/logs/%s.log", od->tmp, r->info->id);
     run_check(dir, work, log, o->seed, r);
     stop_if_interrupted(od);
+    if (r->exit_status == DLV_PROC_NO_OUTPUT) {
+      dlv_out_abandon(od);
+      die(EXIT_IO, "%s: cannot be written; the previous report is "
+                   "unchanged", log);
+    }
     read_evidence(work, r, rows);
     r->verdict = dlv_verdict(rows, r->info->id);
     dlv_summarize(rows, r->info->id, &r->checks, &r->failed, &r->max_ratio);

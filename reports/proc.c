@@ -56,10 +56,10 @@ static void child(const dlv_proc *p, pid_t parent)
   const int w = O_WRONLY | O_CREAT;
   if (redirect(p->in ? p->in : "/dev/null", O_RDONLY, STDIN_FILENO) != 0 ||
       (p->out && redirect(p->out, w | O_TRUNC, STDOUT_FILENO) != 0))
-    _exit(127);
+    _exit(DLV_PROC_NO_OUTPUT);
   if (p->err != NULL) {
     if (redirect(p->err, w | O_APPEND, STDERR_FILENO) != 0)
-      _exit(127);
+      _exit(DLV_PROC_NO_OUTPUT);
   } else if (p->out != NULL) {
     dup2(STDOUT_FILENO, STDERR_FILENO);
   }
@@ -117,5 +117,7 @@ int dlv_run(const dlv_proc *p, char *problem, size_t size)
   int code = WEXITSTATUS(status);
   if (code == 127)
     snprintf(problem, size, "(could not execute %s)", p->argv[0]);
+  if (code == DLV_PROC_NO_OUTPUT)
+    snprintf(problem, size, "(could not open its input or output file)");
   return code;
 }
