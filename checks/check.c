@@ -35,22 +35,11 @@ const char *dlv_claim(void) { return g.claim; }
 unsigned long dlv_seed(void) { return g.seed; }
 const dlv_rows *dlv_recorded(void) { return &g.rows; }
 
-/* DLV_SEED as a decimal unsigned long, or the default; a malformed value is
- * a usage error (exit 2), never silently replaced. */
-static unsigned long seed_from_env(void)
-{
-  const char *s = getenv("DLV_SEED");
-  if (s == NULL || *s == '\0')
-    return DLV_DEFAULT_SEED;
-  char *end;
-  errno = 0;
-  unsigned long v = strtoul(s, &end, 10);
-  if (*end != '\0' || errno != 0 || *s == '-') {
-    fprintf(stderr, "DLV_SEED=%s: not a decimal unsigned integer\n", s);
-    exit(2);
-  }
-  return v;
-}
+/* DLV_SEED through the one parser of each DLV_* variable (env.h), which
+ * validates them all here, at the group's setup: a malformed value is a
+ * usage error (exit 2), never silently replaced. */
+#include "env.h"
+static unsigned long seed_from_env(void) { return dlv_env_get()->seed; }
 
 /* The floating-point control state a kernel must not change: the rounding
  * mode and, on x86-64, MXCSR's flush-to-zero and denormals-are-zero bits

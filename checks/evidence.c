@@ -1,12 +1,14 @@
 /* evidence.c: evidence rows, CSV in and out, verdicts (see evidence.h). */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "evidence.h"
 
-enum { NFIELDS = 16, FIELD_MAX = DLV_CSV_FIELD_MAX };
+/* Columns: 16 before the kernel and variant columns were added, 18 now. */
+enum { NFIELDS_OLD = 16, NFIELDS = 18, FIELD_MAX = DLV_CSV_FIELD_MAX };
 
 static const char *const role_names[] = {"accuracy", "claim", "nearby",
                                          "erratum"};
@@ -39,7 +41,7 @@ void dlv_rows_free(dlv_rows *rows)
 void dlv_csv_header(FILE *f)
 {
   fputs("claim,check,dtype,shape,seed,quantity,value,reference,err,"
-        "bound_name,bound,ratio,ulps,role,holds,ok\r\n",
+        "bound_name,bound,ratio,ulps,role,holds,ok,kernel,variant\r\n",
         f);
 }
 
@@ -86,7 +88,10 @@ void dlv_csv_row(FILE *f, const dlv_row *r)
   csv_number(f, r->ratio);
   csv_number(f, r->ulps);
   csv_text(f, dlv_role_name(r->role));
-  fprintf(f, ",%d,%d\r\n", r->holds, r->ok);
+  fprintf(f, ",%d,%d", r->holds, r->ok);
+  csv_text(f, *r->kernel ? r->kernel : "-");
+  csv_text(f, *r->variant ? r->variant : "-");
+  fputs("\r\n", f);
 }
 
 int dlv_csv_read_record(FILE *f, char (*fields)[DLV_CSV_FIELD_MAX], int max)
@@ -94,6 +99,7 @@ int dlv_csv_read_record(FILE *f, char (*fields)[DLV_CSV_FIELD_MAX], int max)
   int nf = 0, c = fgetc(f);
   if (c == EOF)
     return 0;
+  int too_long = 0;
   for (;;) {
     size_t len = 0;
     int quoted = c == '"';
@@ -113,7 +119,9 @@ int dlv_csv_read_record(FILE *f, char (*fields)[DLV_CSV_FIELD_MAX], int max)
       } else if (!quoted && (c == ',' || c == '\r' || c == '\n' || c == EOF))
         break;
       if (nf < max && len + 1 < FIELD_MAX)
-        fields[nf][len++] = (char)c; /* longer fields are truncated */
+        fields[nf][len++] = (char)c;
+      else if (nf < max)
+        too_long = 1; /* reported, never truncated */
     }
     if (nf < max)
       fields[nf][len] = '\0';
@@ -121,7 +129,7 @@ int dlv_csv_read_record(FILE *f, char (*fields)[DLV_CSV_FIELD_MAX], int max)
     if (c != ',') {
       if (c == '\r' && (c = fgetc(f)) != '\n' && c != EOF)
         ungetc(c, f);
-      return nf;
+      return too_long ? -2 : nf;
     }
     c = fgetc(f);
   }
@@ -148,25 +156,49 @@ static int parse_role(const char *s, enum dlv_role *role)
 void dlv_copy_text(char *dst, size_t size, const char *src)
 {
   size_t n = strlen(src);
-  if (n >= size)
-    n = size - 1;
-  memcpy(dst, src, n);
-  dst[n] = '\0';
+  if (n >= size) {
+    fprintf(stderr, "dlv_copy_text: \"%.60s...\" (%zu bytes) does not fit "
+                    "its %zu-byte field\n", src, n, size);
+    abort();
+  }
+  memcpy(dst, src, n + 1);
 }
 
-/* Fills *r from the 16 fields of a record; -1 on a malformed field. */
-static int row_from_fields(char fld[NFIELDS][FIELD_MAX], dlv_row *r)
+/* Copies a CSV field into a row field; -1 when it does not fit. */
+static int copy_field(char *dst, size_t size, const char *src)
+{
+  size_t n = strlen(src);
+  if (n >= size)
+    return -1;
+  memcpy(dst, src, n + 1);
+  return 0;
+}
+
+/* The text fields of a record (nf of them: NFIELDS_OLD or NFIELDS); -1
+ * when one does not fit its row field. */
+static int texts_from_fields(char fld[NFIELDS][FIELD_MAX], int nf, dlv_row *r)
+{
+  int bad = copy_field(r->claim, sizeof r->claim, fld[0]) |
+            copy_field(r->check, sizeof r->check, fld[1]) |
+            copy_field(r->dtype, sizeof r->dtype, fld[2]) |
+            copy_field(r->shape, sizeof r->shape, fld[3]) |
+            copy_field(r->quantity, sizeof r->quantity, fld[5]) |
+            copy_field(r->bound_name, sizeof r->bound_name, fld[9]);
+  const char *kernel = nf == NFIELDS ? fld[16] : "-";
+  const char *variant = nf == NFIELDS ? fld[17] : "-";
+  return bad | copy_field(r->kernel, sizeof r->kernel, kernel) |
+         copy_field(r->variant, sizeof r->variant, variant);
+}
+
+/* Fills *r from the fields of a record; -1 on a malformed field. */
+static int row_from_fields(char fld[NFIELDS][FIELD_MAX], int nf, dlv_row *r)
 {
   char *end;
-  dlv_copy_text(r->claim, sizeof r->claim, fld[0]);
-  dlv_copy_text(r->check, sizeof r->check, fld[1]);
-  dlv_copy_text(r->dtype, sizeof r->dtype, fld[2]);
-  dlv_copy_text(r->shape, sizeof r->shape, fld[3]);
+  if (texts_from_fields(fld, nf, r) != 0)
+    return -1;
   r->seed = strtoul(fld[4], &end, 10);
   if (*fld[4] == '\0' || *end != '\0')
     return -1;
-  dlv_copy_text(r->quantity, sizeof r->quantity, fld[5]);
-  dlv_copy_text(r->bound_name, sizeof r->bound_name, fld[9]);
   if (parse_double(fld[6], &r->value) || parse_double(fld[7], &r->reference) ||
       parse_double(fld[8], &r->err) || parse_double(fld[10], &r->bound) ||
       parse_double(fld[11], &r->ratio) || parse_double(fld[12], &r->ulps) ||
@@ -183,18 +215,20 @@ static int row_from_fields(char fld[NFIELDS][FIELD_MAX], dlv_row *r)
 int dlv_csv_read(FILE *f, dlv_rows *rows, char *err, size_t errlen)
 {
   static char fields[NFIELDS][FIELD_MAX];
-  int nf = dlv_csv_read_record(f, fields, NFIELDS);
-  if (nf != NFIELDS || strcmp(fields[0], "claim") != 0) {
+  int ncols = dlv_csv_read_record(f, fields, NFIELDS);
+  if ((ncols != NFIELDS && ncols != NFIELDS_OLD) ||
+      strcmp(fields[0], "claim") != 0) {
     snprintf(err, errlen, "line 1: not an evidence header");
     return -1;
   }
   for (size_t line = 2;; line++) {
-    nf = dlv_csv_read_record(f, fields, NFIELDS);
+    int nf = dlv_csv_read_record(f, fields, NFIELDS);
     if (nf == 0)
       return 0;
     dlv_row r;
-    if (nf != NFIELDS || row_from_fields(fields, &r) != 0) {
-      snprintf(err, errlen, "record %zu: malformed evidence row", line);
+    if (nf != ncols || row_from_fields(fields, nf, &r) != 0) {
+      snprintf(err, errlen, "record %zu: malformed evidence row%s", line,
+               nf == -2 ? " (a field too long)" : "");
       return -1;
     }
     if (dlv_rows_push(rows, &r) != 0) {

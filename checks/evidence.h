@@ -3,7 +3,11 @@
  * One row per measurement.  CSV columns (RFC 4180, one header line, numbers
  * in %.17g), stable and documented in README.md:
  *   claim,check,dtype,shape,seed,quantity,value,reference,err,bound_name,
- *   bound,ratio,ulps,role,holds,ok
+ *   bound,ratio,ulps,role,holds,ok,kernel,variant
+ * kernel is the kernel entry point whose accuracy the row measures, without
+ * its dtype suffix ("nrm2", "conv3d_fwd"), variant its variant ("fast",
+ * "direct"); "-" when the row measures no kernel.  Files written before
+ * these two columns existed are read with "-" in both.
  * role says what the row is evidence for:
  *   accuracy  a kernel or solver against its reference; must hold;
  *   claim     the exam's answer in the sense it states;
@@ -23,19 +27,22 @@
 enum dlv_role { DLV_ROLE_ACCURACY, DLV_ROLE_CLAIM, DLV_ROLE_NEARBY,
                 DLV_ROLE_ERRATUM };
 
+/* Text fields are fixed arrays large enough for every check's text; a
+ * text that does not fit is an error (dlv_copy_text), never truncated. */
 typedef struct {
   char claim[16];
-  char check[64];
+  char check[96];
   char dtype[16];
-  char shape[64];
+  char shape[512];
   unsigned long seed;
-  char quantity[128];
+  char quantity[256];
   double value, reference, err;
-  char bound_name[64];
+  char bound_name[96];
   double bound, ratio, ulps;
   enum dlv_role role;
   int holds, ok;
-  char kernel[48]; char variant[24];
+  char kernel[64];
+  char variant[32];
 } dlv_row;
 
 typedef struct {
@@ -55,18 +62,23 @@ void dlv_csv_row(FILE *f, const dlv_row *row);
 /* Writes one field, quoted when it holds a comma, quote or line break. */
 void dlv_csv_field(FILE *f, const char *s);
 
-/* Copies src into dst[size], truncating; dst is always terminated. */
+/* Copies src into dst[size].  A text longer than its field is a
+ * programming error: the message names it and the program aborts (it is
+ * never silently truncated). */
 void dlv_copy_text(char *dst, size_t size, const char *src);
 
 /* Reads one RFC 4180 record into at most max fields of
- * DLV_CSV_FIELD_MAX bytes (longer fields are truncated); returns the number
- * of fields in the record (may exceed max: the extra ones are dropped), 0
- * at end of file, -1 when a quote is unclosed or stray. */
-#define DLV_CSV_FIELD_MAX 256
+ * DLV_CSV_FIELD_MAX bytes; returns the number of fields in the record (may
+ * exceed max: the extra ones are dropped), 0 at end of file, -1 when a
+ * quote is unclosed or stray, -2 when a field is longer than
+ * DLV_CSV_FIELD_MAX - 1 bytes (never truncated). */
+#define DLV_CSV_FIELD_MAX 1024
 int dlv_csv_read_record(FILE *f, char (*fields)[DLV_CSV_FIELD_MAX], int max);
 
-/* Reads rows written by dlv_csv_row (after the header) and appends them.
- * Returns 0, or -1 with a message in err (size errlen) on a malformed file. */
+/* Reads rows written by dlv_csv_row (after the header, with or without the
+ * kernel and variant columns) and appends them.  Returns 0, or -1 with a
+ * message in err (size errlen) on a malformed file or a field too long for
+ * its row field. */
 int dlv_csv_read(FILE *f, dlv_rows *rows, char *err, size_t errlen);
 
 /* Verdict words, in the order of precedence of dlv_verdict. */

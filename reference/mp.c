@@ -2,18 +2,15 @@
 #include <stdlib.h>
 
 #include "dlv_status.h"
+#include "env.h"
 #include "mp.h"
+
+/* DLV_MPFR_PREC through the parser dlverify and the checks share. */
+_Static_assert(DLV_MP_PREC_MIN == DLV_PREC_MIN, "one minimum precision");
 
 mpfr_prec_t dlv_mp_prec(void)
 {
-  const char *s = getenv("DLV_MPFR_PREC");
-  if (s != NULL) {
-    char *end;
-    long p = strtol(s, &end, 10);
-    if (*s != '\0' && *end == '\0' && p >= DLV_MP_PREC_MIN && p <= 1L << 20)
-      return (mpfr_prec_t)p;
-  }
-  return DLV_MP_PREC_MIN;
+  return (mpfr_prec_t)dlv_env_get()->mpfr_prec;
 }
 
 mpfr_t *dlv_mp_vec_alloc(size_t n, mpfr_prec_t prec)

@@ -14,8 +14,9 @@
 #define DLV_MP_PREC_MIN 256 /* default working precision of references */
 #define DLV_MP_PREC_PRODUCT 106 /* a product of two doubles is exact here */
 
-/* The working precision: DLV_MPFR_PREC from the environment when it is a
- * number >= DLV_MP_PREC_MIN, else DLV_MP_PREC_MIN. */
+/* The working precision: DLV_MPFR_PREC parsed by dlv_env_get (checks/
+ * env.h: a whole number in [DLV_MP_PREC_MIN, 2^20]; any other value is a
+ * usage error, exit 2), DLV_MP_PREC_MIN when unset. */
 mpfr_prec_t dlv_mp_prec(void);
 
 /* A heap array of n MPFR numbers at precision prec, all set to 0.  Returns

@@ -1,10 +1,14 @@
-/* dlverify.c: runs the claim checks, computes each verdict from the evidence
- * rows they wrote, and writes the report (index.html, summary.csv,
- * evidence.csv, logs/).  Exit status: 0 when every check held, 1 when any
- * failed, 2 on a usage error (one line on stderr). */
-#include <dirent.h>
+/* dlverify.c: runs the claim checks, computes each verdict from the
+ * evidence rows they wrote, and writes the report (index.html,
+ * summary.csv, kernels.csv, evidence.csv, logs/) as one unit (outdir.h).
+ * Exit status: 0 every check held, 1 a check failed (or, with
+ * --fail-on-regression, something got worse than the baseline), 2 usage
+ * error, 3 I/O or internal error (the previous report is left whole),
+ * 128 + N killed by signal N (SIGINT, SIGTERM, SIGHUP: checks stopped,
+ * temporary directory removed). */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,39 +17,57 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "build_info.h"
 #include "claims.h"
+#include "env.h"
 #include "evidence.h"
+#include "options.h"
+#include "outdir.h"
 #include "plot.h"
 #include "proc.h"
-#include "options.h"
 #include "report.h"
+#include "select.h"
+
+enum { EXIT_HELD = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
 #define CHECK_TIMEOUT_S 1200 /* a check that runs longer is stopped */
+#define FAILED_ROWS_SHOWN 5  /* per claim, on the terminal */
 
 static void usage(FILE *f)
 {
   fputs(
-      "Usage: dlverify [--claim ID]... [--seed N] [--out DIR] [--list]\n"
+      "Usage: dlverify [--claim ID]... [--seed N] [--out DIR]\n"
+      "                [--baseline DIR [--fail-on-regression]] [--list]\n"
+      "                [-h|--help]\n"
       "Verifies the exam's claims: runs each claim's check (kernels against\n"
       "MPFR references, derivatives, Monte Carlo, solvers), computes the\n"
       "verdict from the evidence rows and writes DIR/index.html,\n"
-      "DIR/summary.csv, DIR/evidence.csv and DIR/logs/.\n\n"
-      "  --claim ID  verify this claim (repeatable; default: every claim\n"
-      "              whose check is built); IDs from --list\n"
-      "  --seed N    seed of every random draw (default 20261128), passed to\n"
-      "              the checks as DLV_SEED\n"
-      "  --out DIR   report directory, created if missing (default report)\n"
-      "  --list      list the claims and whether their check is built\n"
-      "  --help      this text\n\n"
-      "Exit status: 0 every check held, 1 a check failed, 2 usage error.\n"
-      "Environment: DLV_MPFR_PREC (reference precision, >= 256 bits),\n"
-      "DLV_CHECK_DIR (where the check executables are; default: beside\n"
-      "dlverify), DLV_GNUPLOT (the gnuplot that draws the plots; default:\n"
-      "gnuplot in PATH; without it the report says the plots were skipped).\n",
+      "DIR/summary.csv, DIR/kernels.csv, DIR/evidence.csv and DIR/logs/,\n"
+      "replacing DIR as a whole only when every file was written.\n\n"
+      "  --claim ID      verify this claim (repeatable; default: every claim\n"
+      "                  whose check is built); IDs from --list\n"
+      "  --seed N        seed of every random draw (default: DLV_SEED, else\n"
+      "                  20261128), passed to the checks as DLV_SEED\n"
+      "  --out DIR       report directory, parents created (default: report/\n"
+      "                  in the build directory); an existing DIR must be\n"
+      "                  empty or an earlier report\n"
+      "  --baseline DIR  compare with an earlier report: new failures and\n"
+      "                  rows whose err/bound grew more than 2x, per claim\n"
+      "                  and per kernel (DIR may be the --out directory)\n"
+      "  --fail-on-regression  exit 1 when the comparison finds any\n"
+      "  --list          list the claims and whether their check is built\n"
+      "  -h, --help      this text\n\n"
+      "Exit status: 0 every check held, 1 a check failed or (with\n"
+      "--fail-on-regression) a regression, 2 usage error, 3 I/O or internal\n"
+      "error (the previous report is left whole), 128+N killed by signal N.\n"
+      "Environment (invalid values are usage errors): DLV_SEED; DLV_QUICK\n"
+      "(0 or 1: cap the largest sizes); DLV_MPFR_PREC (reference precision,\n"
+      "256..1048576 bits); DLV_CHECK_DIR (where the checks are; default:\n"
+      "beside dlverify); DLV_GNUPLOT (the gnuplot that draws the plots).\n",
       f);
 }
 
-static void die_usage(const char *fmt, ...)
+static void die(int status, const char *fmt, ...)
 {
   char msg[1024];
   va_list ap;
@@ -53,16 +75,16 @@ static void die_usage(const char *fmt, ...)
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   dlv_one_line(msg);
-  fprintf(stderr, "dlverify: %s (try --help)\n", msg);
-  exit(2);
+  fprintf(stderr, "dlverify: %s%s\n", msg,
+          status == EXIT_USAGE ? " (try --help)" : "");
+  exit(status);
 }
 
 /* The directory holding the check executables. */
-static void check_dir(char *dir, size_t size)
+static void check_dir(const dlv_env *env, char *dir, size_t size)
 {
-  const char *env = getenv("DLV_CHECK_DIR");
-  if (env != NULL && *env != '\0') {
-    snprintf(dir, size, "%s", env);
+  if (env->check_dir != NULL) {
+    snprintf(dir, size, "%s", env->check_dir);
     return;
   }
   ssize_t len = readlink("/proc/self/exe", dir, size - 1);
@@ -91,20 +113,19 @@ static void list_claims(const char *dir)
            dlv_claims[i].title);
 }
 
-/* Creates dir (one level) if missing and proves it writable. */
-static void prepare_out(const char *dir)
+/* The claims to verify: those named, each built, or every built one. */
+static void select_claims(dlv_options *o, const char *dir)
 {
-  if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-    die_usage("--out %s: cannot create: %s", dir, strerror(errno));
-  struct stat st;
-  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-    die_usage("--out %s: not a directory", dir);
-  if (access(dir, W_OK | X_OK) != 0)
-    die_usage("--out %s: not writable: %s", dir, strerror(errno));
-  char logs[PATH_MAX];
-  snprintf(logs, sizeof logs, "%s/logs", dir);
-  if (mkdir(logs, 0777) != 0 && errno != EEXIST)
-    die_usage("--out %s: cannot create logs/: %s", dir, strerror(errno));
+  for (size_t i = 0; i < o->n_selected; i++)
+    if (!check_built(dir, o->selected[i]))
+      die(EXIT_USAGE, "--claim %s: its check %s is not built in %s",
+          o->selected[i]->id, o->selected[i]->check, dir);
+  if (o->n_selected == 0)
+    for (size_t i = 0; i < dlv_n_claims; i++)
+      if (check_built(dir, &dlv_claims[i]))
+        o->selected[o->n_selected++] = &dlv_claims[i];
+  if (o->n_selected == 0)
+    die(EXIT_USAGE, "no claim check found in %s", dir);
 }
 
 /* Runs one check with DLV_EVIDENCE_DIR=work and DLV_SEED=seed, its output
@@ -137,119 +158,229 @@ static void read_evidence(const char *work, dlv_claim_result *res,
   if (dlv_csv_read(f, rows, err, sizeof err) != 0)
     snprintf(res->problem, sizeof res->problem, "(evidence: %s)", err);
   fclose(f);
-  remove(path);
-}
-
-static void remove_work_dir(const char *work)
-{
-  DIR *d = opendir(work);
-  struct dirent *e;
-  char path[PATH_MAX + 300];
-  while (d != NULL && (e = readdir(d)) != NULL)
-    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-      snprintf(path, sizeof path, "%s/%s", work, e->d_name);
-      remove(path);
-    }
-  if (d != NULL)
-    closedir(d);
-  rmdir(work);
 }
 
 static void print_result(const dlv_claim_result *r)
 {
-  printf("%-4s %-23s %6zu rows %4zu failed  max err/bound %-9.3g %s\n",
-         r->info->id, r->verdict, r->checks, r->failed, r->max_ratio,
-         r->problem);
+  char ratio[32];
+  snprintf(ratio, sizeof ratio, dlv_ratio_format(r->max_ratio), r->max_ratio);
+  printf("%-4s %-23s %6zu rows %4zu failed  max err/bound %-12s %s\n",
+         r->info->id, r->verdict, r->checks, r->failed, ratio, r->problem);
   fflush(stdout);
 }
 
-static void run_info(const dlv_options *o, int argc, char **argv,
-                     dlv_run_info *run, char *cmd, size_t cmdlen)
+static void on_signal(int sig) { dlv_proc_interrupt(sig); }
+
+/* SIGINT, SIGTERM and SIGHUP stop the running check and, once the main
+ * flow sees them, end the run without a report; SIGXFSZ is ignored so a
+ * file size limit is a write error like a full disk. */
+static void install_signals(void)
 {
-  run->seed = o->seed;
-  const char *p = getenv("DLV_MPFR_PREC");
-  run->mpfr_prec = p && atol(p) >= 256 ? atol(p) : 256;
-  time_t now = time(NULL);
-  strftime(run->date, sizeof run->date, "%Y-%m-%d %H:%M:%S UTC",
-           gmtime(&now));
+  struct sigaction sa = {.sa_handler = on_signal};
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+  signal(SIGXFSZ, SIG_IGN);
+}
+
+/* Ends an interrupted run: the temporary directory removed, then the
+ * signal's default action. */
+static void stop_if_interrupted(dlv_outdir *od)
+{
+  int sig = dlv_proc_interrupted();
+  if (sig == 0)
+    return;
+  dlv_out_abandon(od);
+  fprintf(stderr, "dlverify: interrupted by signal %d; the previous report "
+                  "is unchanged\n", sig);
+  signal(sig, SIG_DFL);
+  raise(sig);
+  exit(128 + sig);
+}
+
+/* Runs every selected check into work/ and logs/ of the temporary
+ * directory, printing the verdict table; returns 1 when any failed. */
+static int run_claims(const dlv_options *o, const char *dir, dlv_outdir *od,
+                      dlv_claim_result *res, dlv_rows *rows)
+{
+  char work[PATH_MAX + 8], log[PATH_MAX + 64];
+  snprintf(work, sizeof work, "%s/work", od->tmp);
+  if (mkdir(work, 0777) != 0) {
+    dlv_out_abandon(od);
+    die(EXIT_IO, "%s: %s", work, strerror(errno));
+  }
+  int failed = 0;
+  for (size_t i = 0; i < o->n_selected; i++) {
+    dlv_claim_result *r = &res[i];
+    *r = (dlv_claim_result){.info = o->selected[i]};
+    snprintf(log, sizeof log, "%s/logs/%s.log", od->tmp, r->info->id);
+    run_check(dir, work, log, o->seed, r);
+    stop_if_interrupted(od);
+    if (r->exit_status == DLV_PROC_NO_OUTPUT) {
+      dlv_out_abandon(od);
+      die(EXIT_IO, "%s: cannot be written; the previous report is "
+                   "unchanged", log);
+    }
+    read_evidence(work, r, rows);
+    r->verdict = dlv_verdict(rows, r->info->id);
+    dlv_summarize(rows, r->info->id, &r->checks, &r->failed, &r->max_ratio);
+    failed |= r->exit_status != 0 || r->failed != 0 || *r->problem;
+    print_result(r);
+  }
+  return failed;
+}
+
+/* The failed rows of each failed claim and its repro lines. */
+static void print_failures(const dlv_claim_result *res, size_t n,
+                           const dlv_rows *rows, const dlv_run_info *run)
+{
+  char line[4096], ctest[8600], dlv[8600];
+  for (size_t i = 0; i < n; i++) {
+    const dlv_claim_result *c = &res[i];
+    if (c->failed == 0 && c->exit_status == 0 && !*c->problem)
+      continue;
+    printf("\n%s: %s, %zu failed rows, check exit status %d %s\n",
+           c->info->id, c->verdict, c->failed, c->exit_status, c->problem);
+    size_t k = 0;
+    for (size_t j = 0; j < rows->n; j++) {
+      const dlv_row *r = &rows->rows[j];
+      if (strcmp(r->claim, c->info->id) != 0 || r->ok)
+        continue;
+      if (k++ < FAILED_ROWS_SHOWN) {
+        dlv_describe_row(r, line, sizeof line);
+        printf("  %s\n", line);
+      }
+    }
+    if (k > FAILED_ROWS_SHOWN)
+      printf("  ... and %zu more failed rows (index.html)\n",
+             k - FAILED_ROWS_SHOWN);
+    dlv_repro(run, c->info, ctest, dlv, sizeof ctest);
+    printf("  repro: %s\n     or: %s\n", ctest, dlv);
+  }
+}
+
+/* The regressions against the baseline on the terminal; returns their
+ * number. */
+static size_t print_regressions(const dlv_run_info *run, const dlv_rows *rows)
+{
+  if (run->baseline->dir == NULL)
+    return 0;
+  size_t nf, gr;
+  dlv_filter all = {0};
+  dlv_regressions(run, rows, &all, &nf, &gr);
+  printf("against %s: %zu new failures, %zu rows whose err/bound grew more "
+         "than %gx, %zu baseline rows without a match\n",
+         run->baseline->dir, nf, gr, DLV_GROWTH, run->baseline->unmatched);
+  return nf + gr;
+}
+
+static void command_line(int argc, char **argv, char *cmd, size_t cmdlen)
+{
   size_t len = 0;
   cmd[0] = '\0';
   for (int i = 0; i < argc && len < cmdlen; i++)
     len += (size_t)snprintf(cmd + len, cmdlen - len, "%s%s", i ? " " : "",
                             argv[i]);
-  run->command = cmd;
+}
+
+static void this_exe(char *exe, size_t size)
+{
+  ssize_t len = readlink("/proc/self/exe", exe, size - 1);
+  snprintf(exe + (len > 0 ? len : 0), size - (size_t)(len > 0 ? len : 0),
+           "%s", len > 0 ? "" : "dlverify");
+}
+
+/* Options, environment, claims; exits on usage errors, --help, --list. */
+static void setup(int argc, char **argv, dlv_options *o, char *dir,
+                  size_t dirlen)
+{
+  char err[512];
+  if (dlv_parse_options(argc, argv, o, err, sizeof err) != 0)
+    die(EXIT_USAGE, "%s", err);
+  if (o->help) {
+    usage(stdout);
+    exit(EXIT_HELD);
+  }
+  dlv_env env;
+  if (dlv_env_read(&env, err, sizeof err) != 0)
+    die(EXIT_USAGE, "%s", err);
+  if (!o->seed_given)
+    o->seed = env.seed;
+  if (o->fail_on_regression && o->baseline == NULL)
+    die(EXIT_USAGE, "--fail-on-regression needs --baseline DIR");
+  check_dir(&env, dir, dirlen);
+  if (o->list) {
+    list_claims(dir);
+    exit(EXIT_HELD);
+  }
+  select_claims(o, dir);
+}
+
+/* Plots and files into the temporary directory, then the swap. */
+static void write_out(dlv_outdir *od, const dlv_claim_result *res, size_t n,
+                      const dlv_rows *rows, const dlv_run_info *run)
+{
+  char work[PATH_MAX + 8], plot_log[PATH_MAX + 32], err[PATH_MAX + 256];
+  snprintf(work, sizeof work, "%s/work", od->tmp);
+  snprintf(plot_log, sizeof plot_log, "%s/logs/gnuplot.log", od->tmp);
+  dlv_plots plots;
+  dlv_make_plots(rows, work, plot_log, &plots);
+  stop_if_interrupted(od);
+  int status = dlv_write_report(od->tmp, res, n, rows, &plots, run, err,
+                                sizeof err);
+  if (*plots.skipped)
+    printf("plots skipped: %s\n", plots.skipped);
+  dlv_plots_free(&plots);
+  if (status == 0 && dlv_remove_tree(work) != 0) {
+    snprintf(err, sizeof err, "%s: %s", work, strerror(errno));
+    status = -1;
+  }
+  stop_if_interrupted(od);
+  if (status != 0) {
+    dlv_out_abandon(od);
+    die(EXIT_IO, "%s; the previous report is unchanged", err);
+  }
+  status = dlv_out_commit(od, err, sizeof err);
+  if (status != 0)
+    die(status, "%s", err);
 }
 
 int main(int argc, char **argv)
 {
   dlv_options o;
-  char usage_err[256];
-  if (dlv_parse_options(argc, argv, &o, usage_err, sizeof usage_err) != 0)
-    die_usage("%s", usage_err);
-  if (o.help) {
-    usage(stdout);
-    return 0;
-  }
-  char dir[PATH_MAX];
-  check_dir(dir, sizeof dir);
-  if (o.list) {
-    list_claims(dir);
-    return 0;
-  }
-  for (size_t i = 0; i < o.n_selected; i++)
-    if (!check_built(dir, o.selected[i]))
-      die_usage("--claim %s: its check %s is not built in %s",
-                o.selected[i]->id, o.selected[i]->check, dir);
-  if (o.n_selected == 0)
-    for (size_t i = 0; i < dlv_n_claims; i++)
-      if (check_built(dir, &dlv_claims[i]))
-        o.selected[o.n_selected++] = &dlv_claims[i];
-  if (o.n_selected == 0)
-    die_usage("no claim check found in %s", dir);
-  prepare_out(o.out);
+  char dir[PATH_MAX], out[PATH_MAX], err[PATH_MAX + 256];
+  setup(argc, argv, &o, dir, sizeof dir);
+  dlv_baseline base = {0};
+  if (o.baseline && dlv_baseline_load(o.baseline, &base, err, sizeof err))
+    die(EXIT_USAGE, "%s", err);
+  snprintf(out, sizeof out, "%s", o.out ? o.out : DLV_BINARY_DIR "/report");
+  dlv_outdir od;
+  int status = dlv_out_prepare(out, &od, err, sizeof err);
+  if (status != 0)
+    die(status, "%s", err);
+  install_signals();
 
-  char work[PATH_MAX];
-  snprintf(work, sizeof work, "%s/.dlverify-XXXXXX", o.out);
-  if (mkdtemp(work) == NULL)
-    die_usage("--out %s: cannot create a work directory: %s", o.out,
-              strerror(errno));
-  dlv_claim_result res[16];
+  dlv_claim_result res[32];
   dlv_rows rows = {0};
-  int failed = 0;
-  for (size_t i = 0; i < o.n_selected; i++) {
-    dlv_claim_result *r = &res[i];
-    *r = (dlv_claim_result){.info = o.selected[i]};
-    char log[PATH_MAX + 64], final_log[PATH_MAX + 64];
-    snprintf(log, sizeof log, "%s/%s.log", work, r->info->id);
-    run_check(dir, work, log, o.seed, r);
-    read_evidence(work, r, &rows);
-    snprintf(final_log, sizeof final_log, "%s/logs/%s.log", o.out,
-             r->info->id);
-    rename(log, final_log);
-    r->verdict = dlv_verdict(&rows, r->info->id);
-    dlv_summarize(&rows, r->info->id, &r->checks, &r->failed, &r->max_ratio);
-    failed |= r->exit_status != 0 || r->failed != 0 || *r->problem;
-    print_result(r);
+  int failed = run_claims(&o, dir, &od, res, &rows);
+  if (o.baseline && dlv_baseline_compare(&base, &rows) != 0) {
+    dlv_out_abandon(&od);
+    die(EXIT_IO, "out of memory comparing with the baseline");
   }
-  dlv_run_info run;
-  char cmd[1024], err[256], plot_log[PATH_MAX + 32];
-  run_info(&o, argc, argv, &run, cmd, sizeof cmd);
-  snprintf(run.build_dir, sizeof run.build_dir, "%s/..", dir);
-  snprintf(plot_log, sizeof plot_log, "%s/logs/gnuplot.log", o.out);
-  remove(plot_log);
-  dlv_plots plots;
-  dlv_make_plots(&rows, work, plot_log, &plots);
-  if (*plots.skipped)
-    printf("plots skipped: %s\n", plots.skipped);
-  int written = dlv_write_report(o.out, res, o.n_selected, &rows, &plots,
-                                 &run, err, sizeof err);
-  remove_work_dir(work);
-  dlv_plots_free(&plots);
+  char cmd[1024], exe[PATH_MAX];
+  command_line(argc, argv, cmd, sizeof cmd);
+  this_exe(exe, sizeof exe);
+  dlv_run_info run = {o.seed, dlv_env_get(), "", cmd, DLV_BINARY_DIR, exe,
+                      &base};
+  time_t now = time(NULL);
+  strftime(run.date, sizeof run.date, "%Y-%m-%d %H:%M:%S UTC", gmtime(&now));
+  write_out(&od, res, o.n_selected, &rows, &run);
+  print_failures(res, o.n_selected, &rows, &run);
+  size_t regressions = print_regressions(&run, &rows);
+  printf("report: %s/index.html\n", od.target);
   dlv_rows_free(&rows);
-  if (written != 0) {
-    fprintf(stderr, "dlverify: %s\n", err);
-    return 2;
-  }
-  printf("report: %s/index.html\n", o.out);
-  return failed ? 1 : 0;
+  dlv_baseline_free(&base);
+  return failed || (o.fail_on_regression && regressions) ? EXIT_FAILED
+                                                         : EXIT_HELD;
 }

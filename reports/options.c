@@ -1,21 +1,10 @@
 /* options.c: dlverify's command line (see options.h). */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "env.h"
 #include "options.h"
-
-static int parse_seed(const char *s, unsigned long *seed)
-{
-  char *end;
-  errno = 0;
-  unsigned long v = strtoul(s, &end, 10);
-  if (*s == '\0' || *s == '-' || *end != '\0' || errno != 0)
-    return -1;
-  *seed = v;
-  return 0;
-}
 
 /* Adds the claim named id once; -1 if no claim has that name. */
 static int select_claim(dlv_options *o, const char *id)
@@ -37,6 +26,50 @@ void dlv_one_line(char *s)
       *s = '?';
 }
 
+/* Sets a single-valued option once; 2 with a message the second time. */
+static int set_once(const char **slot, const char *name, char *err,
+                    size_t errlen)
+{
+  if (*slot != NULL) {
+    snprintf(err, errlen, "%s given twice (it takes one value)", name);
+    return 2;
+  }
+  if (*optarg == '\0') {
+    snprintf(err, errlen, "%s: empty value", name);
+    return 2;
+  }
+  *slot = optarg;
+  return 0;
+}
+
+/* One option's effect; 0, or 2 with a message. */
+static int apply(int opt, dlv_options *o, const char **seed, char *err,
+                 size_t errlen)
+{
+  switch (opt) {
+  case 'c':
+    if (select_claim(o, optarg) == 0)
+      return 0;
+    snprintf(err, errlen, "--claim %s: unknown claim", optarg);
+    return 2;
+  case 's': {
+    if (set_once(seed, "--seed", err, errlen) != 0)
+      return 2;
+    char why[160];
+    if (dlv_env_parse_seed(optarg, &o->seed, why, sizeof why) == 0)
+      return 0;
+    snprintf(err, errlen, "--seed %s: %s", optarg, why);
+    return 2;
+  }
+  case 'o': return set_once(&o->out, "--out", err, errlen);
+  case 'b': return set_once(&o->baseline, "--baseline", err, errlen);
+  case 'r': o->fail_on_regression = 1; return 0;
+  case 'l': o->list = 1; return 0;
+  case 'h': o->help = 1; return 0;
+  }
+  return -1;
+}
+
 /* The parser proper; dlv_parse_options makes its message one line. */
 static int parse(int argc, char **argv, dlv_options *o, char *err,
                  size_t errlen)
@@ -45,42 +78,26 @@ static int parse(int argc, char **argv, dlv_options *o, char *err,
       {"claim", required_argument, NULL, 'c'},
       {"seed", required_argument, NULL, 's'},
       {"out", required_argument, NULL, 'o'},
+      {"baseline", required_argument, NULL, 'b'},
+      {"fail-on-regression", no_argument, NULL, 'r'},
       {"list", no_argument, NULL, 'l'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
-  *o = (dlv_options){.seed = DLV_DEFAULT_SEED, .out = DLV_DEFAULT_OUT};
+  *o = (dlv_options){.seed = 0};
+  const char *seed = NULL;
   opterr = 0;
   optind = 0; /* GNU getopt: start afresh, so the parser can run again */
   int opt;
-  while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1)
-    switch (opt) {
-    case 'c':
-      if (select_claim(o, optarg) != 0) {
-        snprintf(err, errlen, "--claim %s: unknown claim", optarg);
-        return 2;
-      }
-      break;
-    case 's':
-      if (parse_seed(optarg, &o->seed) != 0) {
-        snprintf(err, errlen, "--seed %s: not a decimal unsigned integer",
-                 optarg);
-        return 2;
-      }
-      break;
-    case 'o':
-      if (*optarg == '\0') {
-        snprintf(err, errlen, "--out: empty directory name");
-        return 2;
-      }
-      o->out = optarg;
-      break;
-    case 'l': o->list = 1; break;
-    case 'h': o->help = 1; break;
-    default:
+  while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    int status = apply(opt, o, &seed, err, errlen);
+    if (status == 0)
+      continue;
+    if (status < 0)
       snprintf(err, errlen, "%s: %s", argv[optind - 1],
-               optopt ? "missing argument" : "unknown option");
-      return 2;
-    }
+               opt == ':' ? "missing argument" : "unknown option");
+    return 2;
+  }
+  o->seed_given = seed != NULL;
   if (optind < argc) {
     snprintf(err, errlen, "%s: unexpected argument", argv[optind]);
     return 2;

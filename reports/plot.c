@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "env.h"
 #include "plot.h"
 #include "proc.h"
 
@@ -492,8 +493,7 @@ static void note_append(dlv_plot *pl, const char *fmt, size_t count,
 static int run_gnuplot(const char *script, const char *svg, const char *log,
                        char *problem, size_t size)
 {
-  const char *gp = getenv("DLV_GNUPLOT");
-  const char *argv[] = {gp && *gp ? gp : "gnuplot", NULL};
+  const char *argv[] = {dlv_env_get()->gnuplot, NULL};
   dlv_proc p = {argv, NULL, script, svg, log, GNUPLOT_TIMEOUT_S};
   return dlv_run(&p, problem, size);
 }

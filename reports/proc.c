@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,16 +25,41 @@ static int redirect(const char *path, int flags, int fd)
   return 0;
 }
 
-/* The child: redirections, environment, exec; never returns. */
-static void child(const dlv_proc *p)
+/* The child of the current dlv_run (0: none) and the signal that
+ * interrupted dlverify (0: none); written by the signal handler. */
+static volatile sig_atomic_t current_child, interrupted;
+
+void dlv_proc_interrupt(int sig)
 {
+  interrupted = sig;
+  if (current_child > 0)
+    kill(-(pid_t)current_child, SIGKILL);
+}
+
+int dlv_proc_interrupted(void) { return interrupted; }
+
+/* The child's own process group (dlverify kills it whole), killed when
+ * dlverify dies, whatever kills it; default signal dispositions. */
+static void detach(pid_t parent)
+{
+  setpgid(0, 0);
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent)
+    _exit(127); /* dlverify died before prctl */
+  signal(SIGXFSZ, SIG_DFL);
+}
+
+/* The child: redirections, environment, exec; never returns. */
+static void child(const dlv_proc *p, pid_t parent)
+{
+  detach(parent);
   const int w = O_WRONLY | O_CREAT;
   if (redirect(p->in ? p->in : "/dev/null", O_RDONLY, STDIN_FILENO) != 0 ||
       (p->out && redirect(p->out, w | O_TRUNC, STDOUT_FILENO) != 0))
-    _exit(127);
+    _exit(DLV_PROC_NO_OUTPUT);
   if (p->err != NULL) {
     if (redirect(p->err, w | O_APPEND, STDERR_FILENO) != 0)
-      _exit(127);
+      _exit(DLV_PROC_NO_OUTPUT);
   } else if (p->out != NULL) {
     dup2(STDOUT_FILENO, STDERR_FILENO);
   }
@@ -43,28 +69,46 @@ static void child(const dlv_proc *p)
   _exit(127);
 }
 
+/* Waits for pid; kills its group when the time limit passes (returns
+ * SIGALRM) or dlverify is interrupted (returns the signal); else 0. */
+static int wait_or_stop(pid_t pid, int timeout_s, int *status)
+{
+  time_t start = time(NULL);
+  int stop = 0;
+  while (waitpid(pid, status, WNOHANG) == 0) {
+    stop = interrupted ? interrupted
+                       : time(NULL) - start > timeout_s ? SIGALRM : 0;
+    if (stop) {
+      kill(-pid, SIGKILL);
+      waitpid(pid, status, 0);
+      return stop;
+    }
+    struct timespec ts = {0, 10 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+  }
+  return 0;
+}
+
 int dlv_run(const dlv_proc *p, char *problem, size_t size)
 {
   problem[0] = '\0';
   fflush(NULL);
-  pid_t pid = fork();
+  pid_t parent = getpid(), pid = fork();
   if (pid == 0)
-    child(p);
+    child(p, parent);
   if (pid < 0) {
     snprintf(problem, size, "(cannot start: %s)", strerror(errno));
     return -1;
   }
-  int status;
-  time_t start = time(NULL);
-  while (waitpid(pid, &status, WNOHANG) == 0) {
-    if (time(NULL) - start > p->timeout_s) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      snprintf(problem, size, "(timed out after %d s)", p->timeout_s);
-      return -1;
-    }
-    struct timespec ts = {0, 10 * 1000 * 1000};
-    nanosleep(&ts, NULL);
+  setpgid(pid, pid); /* also here: no race with a kill of the group */
+  current_child = pid;
+  int status, stop = wait_or_stop(pid, p->timeout_s, &status);
+  current_child = 0;
+  if (stop) {
+    snprintf(problem, size, stop == SIGALRM ? "(timed out after %d s)"
+                                            : "(interrupted by signal %d)",
+             stop == SIGALRM ? p->timeout_s : stop);
+    return -1;
   }
   if (WIFSIGNALED(status)) {
     snprintf(problem, size, "(killed by signal %d)", WTERMSIG(status));
@@ -73,5 +117,7 @@ int dlv_run(const dlv_proc *p, char *problem, size_t size)
   int code = WEXITSTATUS(status);
   if (code == 127)
     snprintf(problem, size, "(could not execute %s)", p->argv[0]);
+  if (code == DLV_PROC_NO_OUTPUT)
+    snprintf(problem, size, "(could not open its input or output file)");
   return code;
 }

@@ -1,12 +1,13 @@
-/* report.c: summary.csv, evidence.csv and index.html (see report.h).
+/* report.c: summary.csv, kernels.csv, evidence.csv and index.html (see
+ * report.h).
  *
- * The page, top to bottom: a one-line status; the failed checks with their
- * repro lines (only when something failed); what was verified and where;
- * the summary table; then one section per claim: verdict and its
- * explanation, the exam's question and printed answer, failed rows, plots,
- * the senses measured (claim and nearby rows), the errata and, folded, the
- * accuracy rows.  Rows are shown grouped by (check, quantity, dtype, bound,
- * role), each group by its worst row (largest err/bound). */
+ * The page, top to bottom: a status banner (green when every check held);
+ * the failed rows as a table with repro lines (only when something
+ * failed); what was verified and where (build commit, quick mode,
+ * precision, seed, every DLV_* variable set, plots); the claim table
+ * beside the kernel table; the comparison with a baseline report; then one
+ * section per claim (claim_page.c).  Every worst figure names and links
+ * the row it comes from. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -19,33 +20,43 @@
 #include <gsl/gsl_version.h>
 #include <mpfr.h>
 
+#include "build_commit.h"
 #include "build_info.h"
+#include "claim_page.h"
+#include "html.h"
 #include "report.h"
 
+extern char **environ;
 char *openblas_get_config(void);
 
 typedef void (*writer_fn)(FILE *f, const void *ctx);
 
-/* Writes dir/name through dir/.name.tmp and a rename. */
-static int write_atomically(const char *dir, const char *name, writer_fn fn,
-                            const void *ctx, char *err, size_t errlen)
+/* Writes dir/name (a fresh directory: no temporary name needed); every
+ * write is checked.  0, or -1 with a message. */
+static int write_file(const char *dir, const char *name, writer_fn fn,
+                      const void *ctx, char *err, size_t errlen)
 {
-  char path[4096], tmp[4200];
+  char path[4200];
   snprintf(path, sizeof path, "%s/%s", dir, name);
-  snprintf(tmp, sizeof tmp, "%s/.%s.tmp.%ld", dir, name, (long)getpid());
-  FILE *f = fopen(tmp, "wb");
+  FILE *f = fopen(path, "wb");
   if (f == NULL) {
-    snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+    snprintf(err, errlen, "%s: %s", path, strerror(errno));
     return -1;
   }
   fn(f, ctx);
-  if (ferror(f) | (fclose(f) != 0) || rename(tmp, path) != 0) {
-    snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    remove(tmp);
+  int bad = fflush(f) != 0 || ferror(f);
+  if ((fclose(f) != 0) | bad) {
+    snprintf(err, errlen, "%s: %s", path, strerror(errno ? errno : EIO));
     return -1;
   }
   return 0;
 }
+
+/* One (kernel, variant, dtype) of the kernel table. */
+struct kernel_entry {
+  const dlv_row *first;
+  dlv_filter f;
+};
 
 struct report {
   const dlv_claim_result *res;
@@ -53,48 +64,130 @@ struct report {
   const dlv_rows *rows;
   const dlv_plots *plots;
   const dlv_run_info *run;
+  struct kernel_entry *kernels;
+  size_t n_kernels;
 };
-
-static int in_claim(const dlv_row *r, const char *id)
-{
-  return strcmp(r->claim, id) == 0;
-}
-
-static int must_hold(const dlv_row *r)
-{
-  return r->role == DLV_ROLE_ACCURACY || r->role == DLV_ROLE_CLAIM;
-}
-
-/* The largest ulps over the rows of claim id that must hold and have a
- * bound (NaN ulps, "not meaningful", and record-only rows, bound +Inf, are
- * skipped). */
-static double worst_ulps(const dlv_rows *rows, const char *id)
-{
-  double w = 0.0;
-  for (size_t i = 0; i < rows->n; i++) {
-    const dlv_row *r = &rows->rows[i];
-    if (in_claim(r, id) && must_hold(r) && !isinf(r->bound) && r->ulps > w)
-      w = r->ulps;
-  }
-  return w;
-}
 
 static int claim_failed(const dlv_claim_result *c)
 {
   return c->failed != 0 || c->exit_status != 0 || *c->problem;
 }
 
+static dlv_filter claim_filter(const dlv_claim_result *c)
+{
+  return (dlv_filter){.claim = c->info->id};
+}
+
+void dlv_regressions(const dlv_run_info *run, const dlv_rows *rows,
+                     const dlv_filter *f, size_t *new_failures,
+                     size_t *grown)
+{
+  *new_failures = dlv_baseline_count(run->baseline, rows, f, DLV_NEW_FAILURE);
+  *grown = dlv_baseline_count(run->baseline, rows, f, DLV_GROWN);
+}
+
+/* ---- kernel table entries ------------------------------------------------ */
+
+static int measures_kernel(const dlv_row *r)
+{
+  return *r->kernel && strcmp(r->kernel, "-") != 0;
+}
+
+/* The distinct (kernel, variant, dtype) of the rows, in order of first
+ * appearance; NULL (and 0) when there is none or memory runs out. */
+static struct kernel_entry *kernel_entries(const dlv_rows *rows, size_t *n)
+{
+  struct kernel_entry *k = calloc(rows->n ? rows->n : 1, sizeof *k);
+  *n = 0;
+  for (size_t i = 0; k != NULL && i < rows->n; i++) {
+    const dlv_row *r = &rows->rows[i];
+    size_t j = 0;
+    while (j < *n && !dlv_filter_match(&k[j].f, r))
+      j++;
+    if (measures_kernel(r) && j == *n)
+      k[(*n)++] = (struct kernel_entry){
+          r, {NULL, r->kernel, r->variant, r->dtype}};
+  }
+  return k;
+}
+
+/* The claims whose rows f selects, as "P3 P4a". */
+static void claims_of(const dlv_rows *rows, const dlv_filter *f, char *buf,
+                      size_t size)
+{
+  size_t len = 0;
+  *buf = '\0';
+  for (size_t i = 0; i < rows->n && len + 20 < size; i++) {
+    const dlv_row *r = &rows->rows[i];
+    if (!dlv_filter_match(f, r) || strstr(buf, r->claim) != NULL)
+      continue;
+    len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? " " : "",
+                            r->claim);
+  }
+}
+
 /* ---- CSV ----------------------------------------------------------------- */
+
+static void csv_row_name(FILE *f, const dlv_row *w)
+{
+  char name[1024];
+  if (w != NULL)
+    snprintf(name, sizeof name, "%s [%s] %s", w->check, w->shape, w->quantity);
+  fputc(',', f);
+  dlv_csv_field(f, w != NULL ? name : "");
+}
+
+/* err/bound and ulps of their worst rows (nan: no such row), each with its
+ * row, then the regressions. */
+static void csv_figures(FILE *f, const struct report *r, const dlv_filter *fl)
+{
+  const dlv_row *wr = dlv_worst_ratio(r->rows, fl);
+  const dlv_row *wu = dlv_worst_ulps(r->rows, fl);
+  size_t nf, gr;
+  fprintf(f, ",%.17g", wr ? wr->ratio : NAN);
+  csv_row_name(f, wr);
+  fprintf(f, ",%.17g", wu ? wu->ulps : NAN);
+  csv_row_name(f, wu);
+  dlv_regressions(r->run, r->rows, fl, &nf, &gr);
+  if (r->run->baseline->dir)
+    fprintf(f, ",%zu,%zu", nf, gr);
+  else
+    fputs(",,", f);
+}
 
 static void write_summary(FILE *f, const void *ctx)
 {
   const struct report *r = ctx;
-  fputs("claim,verdict,checks,failed,max_bound_ratio,max_ulps\r\n", f);
+  fputs("claim,verdict,checks,failed,max_bound_ratio,worst_ratio_row,"
+        "max_ulps,worst_ulps_row,new_failures,grown,baseline_verdict\r\n", f);
   for (size_t i = 0; i < r->n; i++) {
     const dlv_claim_result *c = &r->res[i];
-    fprintf(f, "%s,%s,%zu,%zu,%.17g,%.17g\r\n", c->info->id, c->verdict,
-            c->checks, c->failed, c->max_ratio,
-            worst_ulps(r->rows, c->info->id));
+    dlv_filter fl = claim_filter(c);
+    fprintf(f, "%s,%s,%zu,%zu", c->info->id, c->verdict, c->checks,
+            c->failed);
+    csv_figures(f, r, &fl);
+    const dlv_baseline *b = r->run->baseline;
+    fprintf(f, ",%s\r\n", b->dir ? dlv_verdict(&b->rows, c->info->id) : "");
+  }
+}
+
+static void write_kernels(FILE *f, const void *ctx)
+{
+  const struct report *r = ctx;
+  fputs("kernel,variant,dtype,claims,rows,failed,max_bound_ratio,"
+        "worst_ratio_row,max_ulps,worst_ulps_row,new_failures,grown\r\n", f);
+  for (size_t i = 0; i < r->n_kernels; i++) {
+    const dlv_filter *fl = &r->kernels[i].f;
+    char claims[128];
+    size_t n, failed;
+    claims_of(r->rows, fl, claims, sizeof claims);
+    dlv_count(r->rows, fl, &n, &failed);
+    dlv_csv_field(f, fl->kernel);
+    fputc(',', f);
+    dlv_csv_field(f, fl->variant);
+    fprintf(f, ",%s,%s,%zu,%zu", fl->dtype, claims, n, failed);
+    csv_figures(f, r, fl);
+    fputs("\r\n", f);
   }
 }
 
@@ -106,45 +199,61 @@ static void write_evidence(FILE *f, const void *ctx)
     dlv_csv_row(f, &r->rows->rows[i]);
 }
 
-/* ---- HTML helpers -------------------------------------------------------- */
+/* ---- repro lines and terminal text --------------------------------------- */
 
-static void html_text(FILE *f, const char *s)
+/* s, single-quoted when it holds a character the shell would read. */
+static void shell_word(char *buf, size_t size, const char *s)
 {
-  for (; *s; s++)
-    switch (*s) {
-    case '<': fputs("&lt;", f); break;
-    case '>': fputs("&gt;", f); break;
-    case '&': fputs("&amp;", f); break;
-    case '"': fputs("&quot;", f); break;
-    default: fputc(*s, f);
-    }
+  if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                      "0123456789_./-=+:,@%") == strlen(s)) {
+    snprintf(buf, size, "%s", s);
+    return;
+  }
+  size_t len = (size_t)snprintf(buf, size, "'");
+  for (; *s && len + 6 < size; s++)
+    len += (size_t)snprintf(buf + len, size - len, *s == '\'' ? "'\\''"
+                                                              : "%c", *s);
+  snprintf(buf + len, size - len, "'");
 }
 
-/* A table cell with a number: %.3g shown, %.17g in the tooltip. */
-static void html_num(FILE *f, double v, const char *fmt)
+/* The environment that matters for a repro: the seed, and quick mode and
+ * precision when they are not the default. */
+static void repro_env(const dlv_run_info *run, char *buf, size_t size)
 {
-  fprintf(f, "<td class=\"num\" title=\"%.17g\">", v);
-  fprintf(f, fmt, v);
-  fputs("</td>", f);
+  size_t len = (size_t)snprintf(buf, size, "DLV_SEED=%lu", run->seed);
+  if (run->env->quick)
+    len += (size_t)snprintf(buf + len, size - len, " DLV_QUICK=1");
+  if (run->env->mpfr_prec != DLV_PREC_MIN)
+    snprintf(buf + len, size - len, " DLV_MPFR_PREC=%ld",
+             run->env->mpfr_prec);
 }
 
-static void html_cell(FILE *f, const char *s)
+void dlv_repro(const dlv_run_info *run, const dlv_claim_info *c, char *ctest,
+               char *dlverify, size_t size)
 {
-  fputs("<td>", f);
-  html_text(f, s);
-  fputs("</td>", f);
+  char env[128], dir[4200], exe[4200];
+  repro_env(run, env, sizeof env);
+  shell_word(dir, sizeof dir, run->build_dir);
+  shell_word(exe, sizeof exe, run->exe);
+  snprintf(ctest, size, "%s ctest --test-dir %s -R '^%s$' "
+                        "--output-on-failure", env, dir, c->check);
+  snprintf(dlverify, size, "%s %s --claim %s --seed %lu", env, exe, c->id,
+           run->seed);
 }
 
-static const char *verdict_class(const char *v)
+void dlv_describe_row(const dlv_row *r, char *buf, size_t size)
 {
-  if (strcmp(v, DLV_VERDICT_CONFIRMED) == 0)
-    return "confirmed";
-  if (strcmp(v, DLV_VERDICT_ERRATUM) == 0)
-    return "erratum";
-  if (strcmp(v, DLV_VERDICT_QUALIFIED) == 0)
-    return "qualified";
-  return "refuted";
+  char ratio[32];
+  snprintf(ratio, sizeof ratio, dlv_ratio_format(r->ratio), r->ratio);
+  snprintf(buf, size, "FAILED %s row: %s [%s] %s (kernel %s %s, %s): "
+                      "value %.17g, reference %.17g, err %.6g, bound %.6g "
+                      "(%s), err/bound %s; expected it %s",
+           dlv_role_name(r->role), r->check, r->shape, r->quantity,
+           r->kernel, r->variant, r->dtype, r->value, r->reference, r->err,
+           r->bound, r->bound_name, ratio, r->holds ? "to fail" : "to hold");
 }
+
+/* ---- header: status, failures, run information --------------------------- */
 
 static const char *const css =
     "body{font-family:sans-serif;max-width:76rem;margin:1rem auto;"
@@ -160,7 +269,11 @@ static const char *const css =
     ".fail{background:#ffc4c4;font-weight:bold}"
     "#failures{border:4px solid #b00000;padding:.2rem 1rem;margin:1rem 0}"
     "#failures h2{color:#b00000;margin:.4rem 0}"
-    "p.status{font-size:1.1rem}"
+    "p.status{font-size:1.1rem;padding:.4rem .8rem;border:2px solid #666}"
+    "p.status.held{background:#c8f0c8;border-color:#1a7f1a}"
+    "p.status.failed{background:#ffc4c4;border-color:#b00000}"
+    "div.tables{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start}"
+    "tr.claim-row th{background:#f3d0d0;text-align:left}"
     "blockquote{border-left:3px solid #999;margin:.3rem 0 .3rem 1rem;"
     "padding-left:.6rem;font-style:italic}"
     "section.claim{border-top:2px solid #333;margin-top:2rem}"
@@ -171,23 +284,6 @@ static const char *const css =
     "{background:none}section.claim{break-before:page}"
     "figure{break-inside:avoid}}";
 
-/* ---- header: status, failures, run information, summary ------------------ */
-
-/* The source tree's commit now (the tree may have moved since configure),
- * else the one recorded at configure time. */
-static void git_commit(char *buf, size_t size)
-{
-  snprintf(buf, size, "%s", DLV_GIT_COMMIT);
-  FILE *p = popen("git -C '" DLV_SOURCE_DIR "' rev-parse --short HEAD "
-                  "2>/dev/null", "r");
-  char line[64];
-  if (p != NULL && fgets(line, sizeof line, p) != NULL) {
-    line[strcspn(line, "\n")] = '\0';
-    snprintf(buf, size, "%s", line);
-  }
-  if (p != NULL)
-    pclose(p);
-}
 
 static void cpu_model(char *cpu, size_t size)
 {
@@ -223,77 +319,62 @@ static void html_head(FILE *f, const struct report *r)
   else
     fprintf(f, "%zu claim%s, every check held", r->n, r->n == 1 ? "" : "s");
   fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n"
-             "<h1>dlverify report</h1>\n<p class=\"status\" id=\"status\">",
-          css);
+             "<h1>dlverify report</h1>\n<p class=\"status %s\" "
+             "id=\"status\">",
+          css, nf ? "failed" : "held");
   if (nf)
-    fprintf(f, "<span class=\"fail\">%zu of %zu claims have FAILED "
-               "checks</span> (listed first, below).",
-            nf, r->n);
+    fprintf(f, "<b>%zu of %zu claims have FAILED checks</b> (listed "
+               "first, below).", nf, r->n);
   else
-    fprintf(f, "%zu claim%s verified; every check held.", r->n,
-            r->n == 1 ? "" : "s");
+    fprintf(f, "<b>Every check held</b>: %zu claim%s verified, %zu rows.",
+            r->n, r->n == 1 ? "" : "s", r->rows->n);
+  size_t nfail, grown;
+  dlv_filter all = {0};
+  dlv_regressions(r->run, r->rows, &all, &nfail, &grown);
+  if (r->run->baseline->dir)
+    fprintf(f, " Against the baseline: %zu new failures, %zu rows whose "
+               "err/bound grew more than %gx (<a href=\"#baseline\">"
+               "below</a>).", nfail, grown, DLV_GROWTH);
   fputs("</p>\n", f);
 }
 
-/* The failed rows of claim id in full, at most max (0: all); returns how
- * many there are. */
-static size_t html_failed_rows(FILE *f, const dlv_rows *rows, const char *id,
-                               size_t max)
+/* One failed claim: its heading row in the failure table, then its rows. */
+static void html_failed_claim(FILE *f, const struct report *r,
+                              const dlv_claim_result *c)
 {
-  size_t k = 0;
-  for (size_t i = 0; i < rows->n; i++) {
-    const dlv_row *x = &rows->rows[i];
-    if (!in_claim(x, id) || x->ok)
-      continue;
-    if (max == 0 || k < max) {
-      fputs("<li class=\"fail\">FAILED ", f);
-      html_text(f, dlv_role_name(x->role));
-      fputs(" row: ", f);
-      html_text(f, x->check);
-      fputs(" [", f);
-      html_text(f, x->shape);
-      fputs("] ", f);
-      html_text(f, x->quantity);
-      fprintf(f, ": value %.17g, reference %.17g, err %.3g, bound %.3g (",
-              x->value, x->reference, x->err, x->bound);
-      html_text(f, x->bound_name);
-      fprintf(f, "), err/bound %.3g; the check expected it to %s</li>\n",
-              x->ratio, x->role == DLV_ROLE_ACCURACY ||
-                                x->role == DLV_ROLE_CLAIM
-                            ? "hold"
-                            : "fail");
-    }
-    k++;
-  }
-  return k;
+  char ctest[8600], dlv[8600];
+  dlv_repro(r->run, c->info, ctest, dlv, sizeof ctest);
+  fprintf(f, "<tr class=\"claim-row\"><th colspan=\"%d\"><a "
+             "href=\"#claim-%s\">%s</a>: verdict <span class=\"verdict "
+             "%s\">%s</span>, %zu failed rows, check exit status %d",
+          DLV_FAILED_COLUMNS, c->info->id, c->info->id,
+          dlv_verdict_class(c->verdict), c->verdict, c->failed,
+          c->exit_status);
+  fputs(*c->problem ? " " : "", f);
+  html_text(f, c->problem);
+  fputs(".<br>Repro: <code>", f);
+  html_text(f, ctest);
+  fputs("</code> or <code>", f);
+  html_text(f, dlv);
+  fputs("</code></th></tr>\n", f);
+  size_t k = html_failed_rows(f, r->rows, c->info->id, 5);
+  if (k > 5)
+    fprintf(f, "<tr><td colspan=\"%d\">... and %zu more failed rows in "
+               "<a href=\"#claim-%s\">%s</a></td></tr>\n",
+            DLV_FAILED_COLUMNS, k - 5, c->info->id, c->info->id);
 }
 
 static void html_failures(FILE *f, const struct report *r)
 {
   if (failed_claims(r) == 0)
     return;
-  fputs("<section id=\"failures\">\n<h2>FAILED CHECKS</h2>\n", f);
-  for (size_t i = 0; i < r->n; i++) {
-    const dlv_claim_result *c = &r->res[i];
-    if (!claim_failed(c))
-      continue;
-    fprintf(f, "<p class=\"failed-claim\"><b><a href=\"#claim-%s\">%s</a>"
-               "</b>: verdict <span class=\"verdict %s\">%s</span>, %zu "
-               "failed rows, check exit status %d%s%s.<br>Repro: <code>"
-               "DLV_SEED=%lu ctest --test-dir build -R '^%s$' "
-               "--output-on-failure</code> or <code>build/bin/dlverify "
-               "--claim %s --seed %lu</code></p>\n<ul>\n",
-            c->info->id, c->info->id, verdict_class(c->verdict), c->verdict,
-            c->failed, c->exit_status, *c->problem ? " " : "", c->problem,
-            r->run->seed,
-            c->info->check, c->info->id, r->run->seed);
-    size_t k = html_failed_rows(f, r->rows, c->info->id, 5);
-    if (k > 5)
-      fprintf(f, "<li>... and %zu more failed rows in <a href=\"#claim-%s\">"
-                 "%s</a></li>\n", k - 5, c->info->id, c->info->id);
-    fputs("</ul>\n", f);
-  }
-  fputs("</section>\n", f);
+  fputs("<section id=\"failures\">\n<h2>FAILED CHECKS</h2>\n"
+        "<table class=\"failed\">\n", f);
+  html_failed_header(f);
+  for (size_t i = 0; i < r->n; i++)
+    if (claim_failed(&r->res[i]))
+      html_failed_claim(f, r, &r->res[i]);
+  fputs("</table>\n</section>\n", f);
 }
 
 static void html_run_row(FILE *f, const char *key, const char *val)
@@ -303,351 +384,221 @@ static void html_run_row(FILE *f, const char *key, const char *val)
   fputs("</td></tr>\n", f);
 }
 
+/* Every DLV_* variable of the environment with what it changes. */
+static void html_env_rows(FILE *f)
+{
+  char line[4400];
+  for (char **e = environ; *e != NULL; e++) {
+    if (strncmp(*e, "DLV_", 4) != 0)
+      continue;
+    const char *effect = dlv_env_effect(*e);
+    snprintf(line, sizeof line, "%s (%s)", *e,
+             effect ? effect : "read by no program of dlverify: no effect");
+    html_run_row(f, "environment", line);
+  }
+}
+
+/* Plots drawn, and those that failed or were skipped. */
+static void plots_line(const dlv_plots *p, char *buf, size_t size)
+{
+  size_t drawn = 0;
+  for (size_t i = 0; i < p->n; i++)
+    drawn += p->plot[i].svg != NULL;
+  if (*p->skipped)
+    snprintf(buf, size, "plots skipped: %s", p->skipped);
+  else if (drawn < p->n)
+    snprintf(buf, size, "%zu of %zu plots FAILED to draw (gnuplot %s; "
+                        "see the figures and logs/gnuplot.log); %zu drawn",
+             p->n - drawn, p->n, dlv_env_get()->gnuplot, drawn);
+  else
+    snprintf(buf, size, "%zu plot%s drawn by %s (SVG)", drawn,
+             drawn == 1 ? "" : "s", dlv_env_get()->gnuplot);
+}
+
 static void html_run(FILE *f, const struct report *r)
 {
-  char commit[80], cpu[256], buf[256];
-  git_commit(commit, sizeof commit);
+  char cpu[256], buf[512];
+  const dlv_run_info *run = r->run;
   cpu_model(cpu, sizeof cpu);
   fputs("<h2>What was verified, and where</h2>\n<table class=\"run\">\n", f);
   html_run_row(f, "dlverify", DLV_VERSION);
-  html_run_row(f, "git commit", commit);
-  html_run_row(f, "date", r->run->date);
+  html_run_row(f, "built from commit", DLV_BUILD_COMMIT);
+  html_run_row(f, "build directory", run->build_dir);
+  html_run_row(f, "date", run->date);
   html_run_row(f, "compiler", "gcc " __VERSION__);
   html_run_row(f, "C flags", DLV_C_FLAGS);
   html_run_row(f, "CPU", cpu);
   html_run_row(f, "GSL", GSL_VERSION);
   html_run_row(f, "MPFR", mpfr_get_version());
   html_run_row(f, "OpenBLAS", openblas_get_config());
-  snprintf(buf, sizeof buf, "%ld bits", r->run->mpfr_prec);
+  html_run_row(f, "quick mode", run->env->quick
+                                    ? "ON (DLV_QUICK=1): the largest "
+                                      "problem sizes are capped"
+                                    : "off (full sizes)");
+  snprintf(buf, sizeof buf, "%ld bits%s", run->env->mpfr_prec,
+           run->env->mpfr_prec == DLV_PREC_MIN ? " (default)"
+                                               : " (DLV_MPFR_PREC)");
   html_run_row(f, "MPFR precision", buf);
-  snprintf(buf, sizeof buf, "%lu", r->run->seed);
+  snprintf(buf, sizeof buf, "%lu", run->seed);
   html_run_row(f, "seed (DLV_SEED)", buf);
-  html_run_row(f, "command", r->run->command);
-  if (*r->plots->skipped)
-    snprintf(buf, sizeof buf, "plots skipped: %s", r->plots->skipped);
-  else
-    snprintf(buf, sizeof buf, "%zu plot%s drawn by gnuplot (SVG)",
-             r->plots->n, r->plots->n == 1 ? "" : "s");
+  html_env_rows(f);
+  html_run_row(f, "command", run->command);
+  plots_line(r->plots, buf, sizeof buf);
   html_run_row(f, "plots", buf);
+  if (run->baseline->dir)
+    html_run_row(f, "baseline", run->baseline->dir);
   fputs("</table>\n", f);
+}
+
+/* ---- the claim table and the kernel table -------------------------------- */
+
+/* The cells of a selection's figures: worst err/bound and ulps, each
+ * linked to its row, then the regressions when there is a baseline. */
+static void html_figures(FILE *f, const struct report *r, const dlv_filter *fl)
+{
+  const dlv_row *wr = dlv_worst_ratio(r->rows, fl);
+  const dlv_row *wu = dlv_worst_ulps(r->rows, fl);
+  html_row_num(f, r->rows, wr, wr ? wr->ratio : NAN);
+  html_row_num(f, r->rows, wu, wu ? wu->ulps : NAN);
+  if (r->run->baseline->dir == NULL)
+    return;
+  size_t nf, gr;
+  dlv_regressions(r->run, r->rows, fl, &nf, &gr);
+  fprintf(f, "<td class=\"num%s\">%zu</td><td class=\"num%s\">%zu</td>",
+          nf ? " fail" : "", nf, gr ? " fail" : "", gr);
+}
+
+static void html_figure_headers(FILE *f, const struct report *r)
+{
+  fputs("<th>worst err/bound</th><th>worst ulps</th>", f);
+  if (r->run->baseline->dir)
+    fputs("<th>new failures</th><th>err/bound grown</th>", f);
+  fputs("</tr>\n", f);
 }
 
 static void html_summary(FILE *f, const struct report *r)
 {
-  fputs("<h2>Summary</h2>\n<table id=\"summary\">\n<tr><th>claim</th>"
-        "<th>title</th><th>verdict</th><th>checks</th><th>failed</th>"
-        "<th>worst err/bound</th><th>worst ulps</th></tr>\n",
-        f);
+  fputs("<div>\n<h2>Claims</h2>\n<table id=\"summary\">\n<tr><th>claim</th>"
+        "<th>title</th><th>verdict</th><th>rows</th><th>failed</th>", f);
+  html_figure_headers(f, r);
   for (size_t i = 0; i < r->n; i++) {
     const dlv_claim_result *c = &r->res[i];
+    dlv_filter fl = claim_filter(c);
     fprintf(f, "<tr><td><a href=\"#claim-%s\">%s</a></td>", c->info->id,
             c->info->id);
     html_cell(f, c->info->title);
     fprintf(f, "<td class=\"%s\"><b>%s</b></td><td class=\"num\">%zu</td>"
                "<td class=\"num%s\">%zu</td>",
-            verdict_class(c->verdict), c->verdict, c->checks,
+            dlv_verdict_class(c->verdict), c->verdict, c->checks,
             c->failed ? " fail" : "", c->failed);
-    html_num(f, c->max_ratio, "%.3g");
-    html_num(f, worst_ulps(r->rows, c->info->id), "%.3g");
+    html_figures(f, r, &fl);
     fputs("</tr>\n", f);
   }
-  fputs("</table>\n<p>Verdicts: CONFIRMED (the printed answer holds), "
+  fputs("</table>\n</div>\n", f);
+}
+
+static void html_kernel_row(FILE *f, const struct report *r,
+                            const struct kernel_entry *k)
+{
+  char claims[128];
+  size_t n, failed;
+  claims_of(r->rows, &k->f, claims, sizeof claims);
+  dlv_count(r->rows, &k->f, &n, &failed);
+  fputs("<tr>", f);
+  html_cell(f, k->f.kernel);
+  html_cell(f, k->f.variant);
+  html_cell(f, k->f.dtype);
+  html_cell(f, claims);
+  fprintf(f, "<td class=\"%s\">%s</td><td class=\"num\">%zu</td>"
+             "<td class=\"num%s\">%zu</td>",
+          failed ? "fail" : "confirmed", failed ? "FAILED" : "ok", n,
+          failed ? " fail" : "", failed);
+  html_figures(f, r, &k->f);
+  fputs("</tr>\n", f);
+}
+
+static void html_kernels(FILE *f, const struct report *r)
+{
+  fputs("<div>\n<h2>Kernels</h2>\n", f);
+  if (r->n_kernels == 0) {
+    fputs("<p id=\"kernels\">No row names the kernel it measures.</p>\n"
+          "</div>\n", f);
+    return;
+  }
+  fputs("<table id=\"kernels\">\n<tr><th>kernel</th><th>variant</th>"
+        "<th>dtype</th><th>claims</th><th>status</th><th>rows</th>"
+        "<th>failed</th>", f);
+  html_figure_headers(f, r);
+  for (size_t i = 0; i < r->n_kernels; i++)
+    html_kernel_row(f, r, &r->kernels[i]);
+  fputs("</table>\n</div>\n", f);
+}
+
+static void html_tables(FILE *f, const struct report *r)
+{
+  fputs("<div class=\"tables\">\n", f);
+  html_summary(f, r);
+  html_kernels(f, r);
+  fputs("</div>\n<p>Verdicts: CONFIRMED (the printed answer holds), "
         "CONFIRMED-WITH-ERRATUM (it holds; the printed derivation, indices "
         "or code are shown wrong), QUALIFIED (it holds as stated and fails "
         "in a nearby sense), REFUTED (it fails), INCONCLUSIVE (a kernel, "
         "reference or solver failed, or nothing was measured).  Worst "
-        "err/bound and ulps are over the rows that must hold.</p>\n",
+        "err/bound and ulps are over the rows that must hold (accuracy and "
+        "claim rows), each linked to its row; ulps only on rows whose bound "
+        "is at most 2^20 ulps of the reference (a larger bound is set by "
+        "another scale, such as cancellation or a reference near zero, "
+        "where ulps of the reference say nothing about the kernel).</p>\n",
         f);
 }
 
-/* ---- per claim: groups of rows ------------------------------------------ */
+/* ---- against the baseline ------------------------------------------------ */
 
-/* Rows of one (check, quantity, dtype, bound, role), shown by the worst. */
-struct group {
-  const dlv_row *first, *worst;
-  size_t count, not_ok, holding;
-};
-
-static int same_group(const dlv_row *a, const dlv_row *b)
+static void html_regressed_row(FILE *f, const struct report *r, size_t i)
 {
-  return strcmp(a->check, b->check) == 0 &&
-         strcmp(a->quantity, b->quantity) == 0 &&
-         strcmp(a->dtype, b->dtype) == 0 &&
-         strcmp(a->bound_name, b->bound_name) == 0 && a->role == b->role;
+  const dlv_row *x = &r->rows->rows[i], *b = r->run->baseline->match[i];
+  unsigned fl = r->run->baseline->flag[i];
+  fprintf(f, "<tr class=\"fail\"><td>%s</td><td>%s</td>", x->claim,
+          fl & DLV_NEW_FAILURE ? "new failure" : "err/bound grown");
+  html_kernel_cell(f, x);
+  html_cell(f, x->dtype);
+  fputs("<td>", f);
+  html_row_name(f, x);
+  fputs("</td>", f);
+  html_num(f, b ? b->ratio : NAN, "%.6g");
+  html_row_num(f, r->rows, x, x->ratio);
+  fputs("</tr>\n", f);
 }
 
-static void group_add(struct group *g, const dlv_row *r)
+static void html_baseline(FILE *f, const struct report *r)
 {
-  g->count++;
-  g->not_ok += !r->ok;
-  g->holding += r->holds != 0;
-  if (g->worst == NULL || !(r->ratio <= g->worst->ratio))
-    g->worst = r; /* a NaN ratio is the worst */
-}
-
-/* The groups of claim id, in order of first appearance; *ng set. */
-static struct group *make_groups(const dlv_rows *rows, const char *id,
-                                 size_t *ng)
-{
-  struct group *g = calloc(rows->n ? rows->n : 1, sizeof *g);
-  *ng = 0;
-  for (size_t i = 0; g != NULL && i < rows->n; i++) {
-    const dlv_row *x = &rows->rows[i];
-    if (!in_claim(x, id))
-      continue;
-    size_t k = 0;
-    while (k < *ng && !same_group(g[k].first, x))
-      k++;
-    if (k == *ng)
-      g[(*ng)++].first = x;
-    group_add(&g[k], x);
-  }
-  return g;
-}
-
-static void html_group_header(FILE *f)
-{
-  fputs("<tr><th>quantity</th><th>check</th><th>dtype</th><th>role</th>"
-        "<th>rows</th><th>holding</th><th>value</th><th>reference</th>"
-        "<th>err</th><th>bound</th><th>bound name</th><th>err/bound</th>"
-        "<th>ulps</th><th>ok</th></tr>\n",
-        f);
-}
-
-/* One group: counts, then its worst row's numbers. */
-static void html_group_row(FILE *f, const struct group *g)
-{
-  const dlv_row *w = g->worst;
-  fprintf(f, "<tr%s>", g->not_ok ? " class=\"fail\"" : "");
-  html_cell(f, w->quantity);
-  html_cell(f, w->check);
-  html_cell(f, w->dtype);
-  html_cell(f, dlv_role_name(w->role));
-  fprintf(f, "<td class=\"num\">%zu</td><td class=\"num\">%zu</td>",
-          g->count, g->holding);
-  html_num(f, w->value, "%.6g");
-  html_num(f, w->reference, "%.6g");
-  html_num(f, w->err, "%.3g");
-  html_num(f, w->bound, "%.3g");
-  html_cell(f, w->bound_name);
-  html_num(f, w->ratio, "%.3g");
-  html_num(f, w->ulps, "%.3g");
-  fprintf(f, "<td>%s</td></tr>\n", g->not_ok ? "FAILED" : "ok");
-}
-
-/* True when quantity contains one of the '|'-separated texts of any. */
-static int quantity_matches(const char *quantity, const char *any)
-{
-  while (*any) {
-    size_t len = strcspn(any, "|");
-    for (const char *q = quantity; *q; q++)
-      if (strncmp(q, any, len) == 0)
-        return 1;
-    any += len + (any[len] == '|');
-  }
-  return 0;
-}
-
-/* The table of the groups whose role is in the mask (1 << role) and, if
- * only is not NULL, whose quantity matches it (quantity_matches). */
-static size_t html_groups(FILE *f, const struct group *g, size_t ng,
-                          unsigned roles, const char *only, const char *cls)
-{
-  size_t shown = 0;
-  for (size_t k = 0; k < ng; k++) {
-    if (!(roles & (1u << g[k].first->role)) ||
-        (only && !quantity_matches(g[k].first->quantity, only)))
-      continue;
-    if (shown++ == 0) {
-      fprintf(f, "<table class=\"%s\">\n", cls);
-      html_group_header(f);
-    }
-    html_group_row(f, &g[k]);
-  }
-  if (shown)
-    fputs("</table>\n", f);
-  return shown;
-}
-
-/* ---- per claim: the verdict explained ------------------------------------ */
-
-struct tally {
-  size_t total[4], held[4];
-  const dlv_row *worst_claim; /* largest err/bound among claim rows */
-};
-
-static struct tally tally(const dlv_rows *rows, const char *id)
-{
-  struct tally t = {{0}, {0}, NULL};
-  for (size_t i = 0; i < rows->n; i++) {
-    const dlv_row *x = &rows->rows[i];
-    if (!in_claim(x, id))
-      continue;
-    t.total[x->role]++;
-    t.held[x->role] += x->holds != 0;
-    if (x->role == DLV_ROLE_CLAIM &&
-        (t.worst_claim == NULL || !(x->ratio <= t.worst_claim->ratio)))
-      t.worst_claim = x;
-  }
-  return t;
-}
-
-/* The distinct quantities of the rows of role that (do not) hold, at most
- * four, as "a; b; c". */
-static void list_quantities(FILE *f, const dlv_rows *rows, const char *id,
-                            enum dlv_role role, int holds)
-{
-  const char *seen[4];
-  size_t n = 0, more = 0;
-  for (size_t i = 0; i < rows->n; i++) {
-    const dlv_row *x = &rows->rows[i];
-    if (!in_claim(x, id) || x->role != role || (x->holds != 0) != holds)
-      continue;
-    size_t k = 0;
-    while (k < n && strcmp(seen[k], x->quantity) != 0)
-      k++;
-    if (k < n)
-      continue;
-    if (n == 4) {
-      more++;
-      continue;
-    }
-    seen[n++] = x->quantity;
-    fputs(n > 1 ? "; " : "", f);
-    fputs("<q>", f);
-    html_text(f, x->quantity);
-    fputs("</q>", f);
-  }
-  if (more)
-    fputs("; and more", f);
-}
-
-static void html_explanation(FILE *f, const struct report *r,
-                             const dlv_claim_result *c)
-{
-  const char *id = c->info->id;
-  struct tally t = tally(r->rows, id);
-  const size_t *T = t.total, *H = t.held;
-  fputs("<p class=\"explanation\">", f);
-  if (T[DLV_ROLE_ACCURACY] > H[DLV_ROLE_ACCURACY]) {
-    fprintf(f, "%zu of %zu accuracy rows fail, so the claim cannot be "
-               "judged: ", T[0] - H[0], T[0]);
-    list_quantities(f, r->rows, id, DLV_ROLE_ACCURACY, 0);
-    fputs(". ", f);
-  } else if (T[DLV_ROLE_CLAIM] == 0) {
-    fputs("No claim row was recorded, so nothing can be judged. ", f);
-  } else if (T[DLV_ROLE_CLAIM] > H[DLV_ROLE_CLAIM]) {
-    fprintf(f, "The printed answer fails: %zu of %zu claim rows do not "
-               "hold: ", T[1] - H[1], T[1]);
-    list_quantities(f, r->rows, id, DLV_ROLE_CLAIM, 0);
-    fputs(". ", f);
-  } else {
-    fprintf(f, "The printed answer holds in the sense it states: all %zu "
-               "claim rows hold", T[1]);
-    if (t.worst_claim != NULL)
-      fprintf(f, " (worst err/bound %.3g, ", t.worst_claim->ratio);
-    if (t.worst_claim != NULL) {
-      html_text(f, t.worst_claim->quantity);
-      fputs(")", f);
-    }
-    fprintf(f, ", on kernels, references and solvers whose %zu accuracy "
-               "rows all hold. ", T[0]);
-  }
-  if (T[DLV_ROLE_NEARBY] > H[DLV_ROLE_NEARBY]) {
-    fprintf(f, "It fails in %zu of %zu rows of nearby senses a reader could "
-               "assume: ", T[2] - H[2], T[2]);
-    list_quantities(f, r->rows, id, DLV_ROLE_NEARBY, 0);
-    fputs(". ", f);
-  } else if (T[DLV_ROLE_NEARBY]) {
-    fprintf(f, "All %zu rows of nearby senses hold too. ", T[2]);
-  }
-  if (T[DLV_ROLE_ERRATUM] > H[DLV_ROLE_ERRATUM]) {
-    fprintf(f, "The printed text is shown wrong by %zu of %zu erratum rows: ",
-            T[3] - H[3], T[3]);
-    list_quantities(f, r->rows, id, DLV_ROLE_ERRATUM, 0);
-    fputs(". ", f);
-  } else if (T[DLV_ROLE_ERRATUM]) {
-    fprintf(f, "All %zu erratum rows hold: the printed text measured "
-               "matches the truth. ", T[3]);
-  }
-  fputs("</p>\n", f);
-}
-
-/* ---- per claim: the section ---------------------------------------------- */
-
-static void html_plots(FILE *f, const struct report *r, const char *id)
-{
-  for (size_t i = 0; i < r->plots->n; i++) {
-    const dlv_plot *p = &r->plots->plot[i];
-    if (strcmp(p->spec->claim, id) != 0)
-      continue;
-    fprintf(f, "<figure class=\"plot\" id=\"plot-%s\">\n", p->spec->id);
-    if (p->svg != NULL)
-      fprintf(f, "%s\n", p->svg);
-    else if (*r->plots->skipped)
-      fputs("<p class=\"skipped\">Plot skipped: gnuplot is not "
-            "available.</p>\n", f);
-    fprintf(f, "<figcaption>Figure %s (%zu rows). ", p->spec->id, p->rows);
-    html_text(f, p->spec->caption);
-    fputs(" ", f);
-    html_text(f, p->note);
-    fputs("</figcaption>\n</figure>\n", f);
-  }
-}
-
-static void html_claim(FILE *f, const struct report *r,
-                       const dlv_claim_result *c)
-{
-  const char *id = c->info->id;
-  fprintf(f, "<section class=\"claim\" id=\"claim-%s\">\n<h2>%s: ", id, id);
-  html_text(f, c->info->title);
-  fprintf(f, "</h2>\n<p>Verdict: <span class=\"verdict %s\">%s</span> "
-             "(%zu rows, %zu failed)</p>\n",
-          verdict_class(c->verdict), c->verdict, c->checks, c->failed);
-  html_explanation(f, r, c);
-  fputs("<p>The exam asks:</p>\n<blockquote>", f);
-  html_text(f, c->info->question);
-  fputs("</blockquote>\n<p>Printed answer:</p>\n<blockquote>", f);
-  html_text(f, c->info->answer);
-  fputs("</blockquote>\n", f);
-  if (c->failed) {
-    fputs("<h3>Failed rows</h3>\n<ul>\n", f);
-    html_failed_rows(f, r->rows, id, 0);
-    fputs("</ul>\n", f);
-  }
-  html_plots(f, r, id);
-  size_t ng;
-  struct group *g = make_groups(r->rows, id, &ng);
-  if (g == NULL)
+  const dlv_baseline *b = r->run->baseline;
+  if (b->dir == NULL)
     return;
-  fputs("<h3>Senses measured</h3>\n", f);
-  if (!html_groups(f, g, ng, 1u << DLV_ROLE_CLAIM | 1u << DLV_ROLE_NEARBY,
-                   NULL, "senses"))
-    fputs("<p>No claim rows.</p>\n", f);
-  if (c->info->caveat != NULL) {
-    fputs("<h3>Caveat</h3>\n<p>", f);
-    html_text(f, c->info->caveat);
-    fputs("</p>\n", f);
-    html_groups(f, g, ng, ~0u, c->info->caveat_rows, "caveat");
+  fputs("<section id=\"baseline\">\n<h2>Against the baseline</h2>\n<p>", f);
+  html_text(f, b->dir);
+  fprintf(f, ": %zu rows; %zu of them have no row in this run.  A row is a "
+             "new failure when it fails now and did not fail (or did not "
+             "exist) then; grown when it must hold and its err/bound is "
+             "more than %g times the baseline's, even within its bound.  "
+             "Rows are matched by claim, check, dtype, shape, quantity, "
+             "kernel and variant.</p>\n",
+          b->rows.n, b->unmatched, DLV_GROWTH);
+  size_t shown = 0;
+  for (size_t i = 0; i < r->rows->n && shown < 200; i++) {
+    if (!b->flag[i])
+      continue;
+    if (shown++ == 0)
+      fputs("<table id=\"regressions\">\n<tr><th>claim</th><th>what</th>"
+            "<th>kernel</th><th>dtype</th><th>row</th><th>baseline "
+            "err/bound</th><th>err/bound now</th></tr>\n", f);
+    html_regressed_row(f, r, i);
   }
-  fputs("<h3>Errata</h3>\n", f);
-  size_t ne = html_groups(f, g, ng, 1u << DLV_ROLE_ERRATUM, NULL, "errata");
-  if (*c->info->errata) {
-    fputs("<p>Printed slips that need no numbers: ", f);
-    html_text(f, c->info->errata);
-    fputs("</p>\n", f);
-  } else if (ne == 0) {
-    fputs("<p>None.</p>\n", f);
-  }
-  struct tally t = tally(r->rows, id);
-  fprintf(f, "<details class=\"accuracy\"><summary>Accuracy: %zu rows "
-             "(kernels, references and solvers against their references), "
-             "%zu hold</summary>\n",
-          t.total[DLV_ROLE_ACCURACY], t.held[DLV_ROLE_ACCURACY]);
-  html_groups(f, g, ng, 1u << DLV_ROLE_ACCURACY, NULL, "accuracy");
-  fputs("</details>\n</section>\n", f);
-  free(g);
+  fputs(shown ? "</table>\n" : "<p>Nothing got worse.</p>\n", f);
+  fputs("</section>\n", f);
 }
+
+/* ---- the page ------------------------------------------------------------ */
 
 /* The CSV file build_dir/name as a table, when it exists: results of
  * runs made outside dlverify (the mutation run, the benchmarks), shown as
@@ -686,24 +637,27 @@ static void html_csv_file(FILE *f, const struct report *r, const char *name,
   fclose(in);
 }
 
+
 static void write_html(FILE *f, const void *ctx)
 {
   const struct report *r = ctx;
   html_head(f, r);
   html_failures(f, r);
   html_run(f, r);
-  html_summary(f, r);
+  html_tables(f, r);
+  html_baseline(f, r);
   for (size_t i = 0; i < r->n; i++)
-    html_claim(f, r, &r->res[i]);
+    dlv_html_claim(f, r->rows, r->plots, &r->res[i]);
   html_csv_file(f, r, "mutation.csv", "Mutation run",
                 "Each kernel mutant of tools/mutants.txt applied alone, the "
                 "claim checks run: KILLED means a check caught it.");
   html_csv_file(f, r, "bench.csv", "Benchmarks",
                 "Kernels beside their peers in one run (bench/).");
   fputs("<p>Every row is in <a href=\"evidence.csv\">evidence.csv</a>, the "
-        "summary in <a href=\"summary.csv\">summary.csv</a>, each check's "
-        "output in logs/.  Tables show each group of rows by its worst row "
-        "(largest err/bound); hover a number for all 17 digits.</p>\n"
+        "claims in <a href=\"summary.csv\">summary.csv</a>, the kernels in "
+        "<a href=\"kernels.csv\">kernels.csv</a>, each check's output in "
+        "logs/.  Tables show each group of rows by its worst row (largest "
+        "err/bound); hover a number for all 17 digits.</p>\n"
         "</body>\n</html>\n",
         f);
 }
@@ -712,12 +666,19 @@ int dlv_write_report(const char *dir, const dlv_claim_result *res, size_t n,
                      const dlv_rows *rows, const dlv_plots *plots,
                      const dlv_run_info *run, char *err, size_t errlen)
 {
-  struct report r = {res, n, rows, plots, run};
-  if (write_atomically(dir, "evidence.csv", write_evidence, &r, err,
-                       errlen) != 0 ||
-      write_atomically(dir, "summary.csv", write_summary, &r, err, errlen) !=
-          0 ||
-      write_atomically(dir, "index.html", write_html, &r, err, errlen) != 0)
-    return -1;
-  return 0;
+  struct report r = {res, n, rows, plots, run, NULL, 0};
+  r.kernels = kernel_entries(rows, &r.n_kernels);
+  int status = r.kernels == NULL ? -1 : 0;
+  if (status != 0)
+    snprintf(err, errlen, "out of memory");
+  if (status == 0)
+    status = write_file(dir, "evidence.csv", write_evidence, &r, err, errlen);
+  if (status == 0)
+    status = write_file(dir, "summary.csv", write_summary, &r, err, errlen);
+  if (status == 0)
+    status = write_file(dir, "kernels.csv", write_kernels, &r, err, errlen);
+  if (status == 0)
+    status = write_file(dir, "index.html", write_html, &r, err, errlen);
+  free(r.kernels);
+  return status;
 }

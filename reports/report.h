@@ -5,8 +5,11 @@
 #define DLV_REPORT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
+#include "baseline.h"
 #include "claims.h"
+#include "env.h"
 #include "evidence.h"
 #include "plot.h"
 
@@ -21,17 +24,34 @@ typedef struct {
 
 typedef struct {
   unsigned long seed;
-  long mpfr_prec;
+  const dlv_env *env;           /* quick mode, precision, gnuplot */
   char date[32];
-  const char *command; /* the command line that reproduces the run */
-  char build_dir[4096]; /* where mutation.csv and bench.csv may be */
+  const char *command;          /* the command line of this run */
+  const char *build_dir;        /* ctest --test-dir; mutation.csv, bench.csv */
+  const char *exe;              /* this dlverify, for repro lines */
+  const dlv_baseline *baseline; /* baseline->dir NULL: no comparison */
 } dlv_run_info;
 
-/* Writes summary.csv, evidence.csv and index.html (with the plots' SVG
- * inlined) into dir, each through a temporary file renamed into place.
- * Returns 0, or -1 with a message. */
+/* Writes summary.csv, kernels.csv, evidence.csv and index.html (with the
+ * plots' SVG inlined) into dir, which holds nothing else of this run but
+ * logs/.  Returns 0, or -1 with a message (any failed write). */
 int dlv_write_report(const char *dir, const dlv_claim_result *res, size_t n,
                      const dlv_rows *rows, const dlv_plots *plots,
                      const dlv_run_info *run, char *err, size_t errlen);
+
+/* The two repro lines of a claim: the check under ctest, and dlverify,
+ * each with the environment that matters (seed; quick mode and precision
+ * when not the default) and shell-quoted paths. */
+void dlv_repro(const dlv_run_info *run, const dlv_claim_info *c,
+               char *ctest, char *dlverify, size_t size);
+
+/* One line (no newline) describing a failed row for the terminal. */
+void dlv_describe_row(const dlv_row *r, char *buf, size_t size);
+
+/* Regressions against the baseline over the rows f selects: new failures
+ * and rows whose err/bound grew (0, 0 without a baseline). */
+void dlv_regressions(const dlv_run_info *run, const dlv_rows *rows,
+                     const dlv_filter *f, size_t *new_failures,
+                     size_t *grown);
 
 #endif

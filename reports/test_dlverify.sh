@@ -1,38 +1,87 @@
 #!/bin/sh
 # test_dlverify.sh DLVERIFY OUTDIR: the program's contract, end to end.
-# P4a writes a complete report whose HTML validates (tidy -e); bad
-# arguments exit 2 with one line on stderr and write nothing.
+# P4a writes a complete report whose HTML validates (tidy -e), into a
+# directory whose parents are created; every hostile input is a usage
+# error (exit 2, one line on stderr) that writes nothing: bad or repeated
+# options, invalid DLV_* variables (in dlverify and in a check, which share
+# one parser), a baseline that is not a report.  --baseline then finds a
+# new failure and a grown err/bound, and --fail-on-regression turns them
+# into exit 1.
 set -u
 dlv=$1
 out=$2
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/test_lib.sh"
+bin=$(dirname "$dlv")
 
 rm -rf "$out"
-"$dlv" --claim P4a --out "$out" >/dev/null || fail "dlverify --claim P4a exited $?"
-for f in index.html summary.csv evidence.csv logs/P4a.log; do
-  test -s "$out/$f" || fail "$out/$f missing or empty"
+report=$out/a/b/report
+DLV_QUICK=1 "$dlv" --claim P4a --out "$report" >"$out.stdout" 2>&1 || fail "dlverify --claim P4a exited $?: $(cat "$out.stdout")"
+for f in index.html summary.csv kernels.csv evidence.csv logs/P4a.log; do
+  test -s "$report/$f" || fail "$report/$f missing or empty"
 done
-grep -q '^P4a,CONFIRMED,' "$out/summary.csv" || fail "summary.csv: no P4a CONFIRMED row"
-rows=$(($(wc -l < "$out/evidence.csv") - 1))
+grep -q '^P4a,CONFIRMED,' "$report/summary.csv" || fail "summary.csv: no P4a CONFIRMED row"
+rows=$(($(wc -l < "$report/evidence.csv") - 1))
 test "$rows" -ge 100 || fail "evidence.csv has $rows rows"
-ls -a "$out" | grep -q '\.tmp\|\.dlverify-' && fail "temporary files left in $out"
+ls -a "$out/a/b" | grep -q 'dlverify-tmp' && fail "temporary directory left in $out/a/b"
+grep -q 'class="status held"' "$report/index.html" || fail "no green banner though every check held"
 command -v tidy >/dev/null || fail "tidy not installed (apt-get install tidy)"
-tidy -e -q "$out/index.html" || fail "index.html does not validate (tidy -e)"
+tidy -e -q "$report/index.html" || fail "index.html does not validate (tidy -e)"
 
 usage_error() {
   err=$("$dlv" "$@" 2>&1 >/dev/null)
   status=$?
   test $status -eq 2 || fail "dlverify $*: exit $status, expected 2"
   test "$(printf '%s\n' "$err" | wc -l)" -eq 1 || fail "dlverify $*: stderr not one line: $err"
+  echo "ok: exit 2: dlverify $* -> $err"
 }
-usage_error --claim P9 --out "$out/x"
-usage_error --seed 12abc --out "$out/x"
-usage_error --seed -1 --out "$out/x"
+x=$out/x
+usage_error --claim P9 --out "$x"
+usage_error --seed 12abc --out "$x"
+usage_error --seed -1 --out "$x"
+usage_error --seed 7 --seed 8 --out "$x"
+usage_error --out "$x" --out "$x.2"
+usage_error --out ''
 usage_error --out /proc/no/such/dir
-usage_error --no-such-option
+usage_error --out "$report/index.html"
+usage_error --no-such-option --out "$x"
+usage_error -x --out "$x"
 usage_error --claim
-usage_error stray-argument
-usage_error "$(printf 'two\nlines')"
-test -e "$out/x" && fail "a usage error wrote $out/x"
-"$dlv" --help | grep -q '^Usage: dlverify' || fail "--help prints no usage"
-echo "dlverify contract: 1 passed, 0 failed"
+usage_error stray-argument --out "$x"
+usage_error "$(printf 'two\nlines')" --out "$x"
+usage_error --fail-on-regression --out "$x"
+usage_error --baseline "$out/no-such-report" --out "$x"
+for var in DLV_SEED=abc DLV_SEED=-3 DLV_QUICK=no DLV_QUICK=false DLV_QUICK=yes \
+           DLV_MPFR_PREC=2000000 DLV_MPFR_PREC=65536abc DLV_MPFR_PREC=255; do
+  expect_exit 2 "${var}: " env "$var" "$dlv" --claim P4a --out "$x"
+  expect_exit 2 "${var}: " env "$var" "$bin/p4a_norm_grad"
+done
+test -e "$x" && fail "a usage error wrote $x"
+for h in -h --help; do
+  "$dlv" $h | grep -q '^Usage: dlverify' || fail "$h prints no usage"
+done
+
+# Against the last run: the same run is no regression; a baseline in which
+# a row held that fails now, or whose err/bound was 4x smaller, is.
+standins "$out/checks"
+export DLV_CHECK_DIR="$out/checks"
+FAKE_RATIO=0.1 "$dlv" --out "$out/base" >/dev/null || fail "stand-in baseline run failed"
+FAKE_RATIO=0.1 "$dlv" --out "$out/same" --baseline "$out/base" --fail-on-regression \
+  >"$out/same.stdout" || fail "no change reported as a regression: $(cat "$out/same.stdout")"
+grep -q '0 new failures, 0 rows whose err/bound grew' "$out/same.stdout" || fail "no comparison printed"
+FAKE_RATIO=0.4 "$dlv" --out "$out/grown" --baseline "$out/base" >"$out/grown.stdout" ||
+  fail "grown ratio without --fail-on-regression exited $?"
+grep -q '^P4a,CONFIRMED,.*,0,1,CONFIRMED' "$out/grown/summary.csv" || fail "summary.csv: no grown row for P4a: $(cat "$out/grown/summary.csv")"
+grep -q '^nrm2,fast,double,P4a,1,0,0.40000000000000002,.*,0,1' "$out/grown/kernels.csv" || fail "kernels.csv: nrm2 not grown"
+grep -q 'id="regressions"' "$out/grown/index.html" || fail "page lacks the regression table"
+FAKE_RATIO=0.4 "$dlv" --out "$out/grown2" --baseline "$out/base" --fail-on-regression >/dev/null
+test $? -eq 1 || fail "--fail-on-regression: a grown ratio did not exit 1"
+FAKE_RATIO=1.5 "$dlv" --out "$out/broken" --baseline "$out/base" >/dev/null
+test $? -eq 1 || fail "a failed stand-in did not exit 1"
+grep -q '^P4a,INCONCLUSIVE,2,1,.*,1,1,CONFIRMED' "$out/broken/summary.csv" || fail "summary.csv: new failure not counted: $(cat "$out/broken/summary.csv")"
+grep -q 'Kernels of the failed rows.*<q>nrm2</q>' "$out/broken/index.html" || fail "INCONCLUSIVE without the kernel named"
+grep -q '<td>nrm2</td><td>fast</td><td>double</td><td>P4a</td><td class="fail">FAILED' "$out/broken/index.html" || fail "kernel table does not show nrm2 FAILED"
+# Honest numbers: an err/bound just below 1 is not printed as 1.
+FAKE_RATIO=0.9999999 "$dlv" --claim P4a --out "$out/near1" >"$out/near1.stdout" || fail "near-1 run exited $?"
+grep -q 'P4a .*max err/bound 0.99999990000000005' "$out/near1.stdout" || fail "0.9999999 printed as: $(cat "$out/near1.stdout")"
+grep -q '>0.99999990000000005</a>' "$out/near1/index.html" || fail "page prints 0.9999999 with too few digits"
+echo "dlverify contract: report, usage errors, shared env parser, baseline: passed"

@@ -28,3 +28,68 @@ element() { sed -n "\\|$2|,\\|$3|p" "$1"; }
 
 # offset DOM TEXT: byte offset of the first TEXT in DOM, or nothing.
 offset() { grep -bo -F -- "$2" "$1" | head -n 1 | cut -d: -f1; }
+
+# Stand-in checks, run through DLV_CHECK_DIR as dlverify runs the real
+# ones.  standins DIR writes DIR/p4a_norm_grad and DIR/p1_adam_window:
+#   P4a: an accuracy row of kernel nrm2 (variant fast, double) with
+#        err/bound $FAKE_RATIO (default 0.25; > 1 fails) and a claim row
+#        that holds, or fails when FAKE_CLAIM_FAILS=1 (then exit 1); it
+#        writes its pid to $FAKE_PIDFILE and, as that process, sleeps
+#        $FAKE_SLEEP seconds, when they are set;
+#   P1:  a claim row that holds and impulse-response series rows (k = 4),
+#        in the old 16-column format (no kernel, variant columns).
+standins() {
+  mkdir -p "$1" || fail "mkdir $1"
+  cat >"$1/p4a_norm_grad" <<'EOS'
+#!/bin/sh
+ratio=${FAKE_RATIO:-0.25}
+holds=$(awk -v r="$ratio" 'BEGIN { print (r <= 1) ? 1 : 0 }')
+err=$(awk -v r="$ratio" 'BEGIN { printf "%.17g", r * 2.2204460492503131e-16 }')
+{
+echo 'claim,check,dtype,shape,seed,quantity,value,reference,err,bound_name,bound,ratio,ulps,role,holds,ok,kernel,variant'
+echo "P4a,fake_accuracy,double,n=3,$DLV_SEED,nrm2 vs MPFR,1,1,$err,nrm2_d,2.2204460492503131e-16,$ratio,1,accuracy,$holds,$holds,nrm2,fast"
+if test "${FAKE_CLAIM_FAILS:-0}" = 1; then
+  echo "P4a,fake_claim,double,n=3 j=1,$DLV_SEED,deliberately wrong gradient vs x_j/||x||,0.5,0.25,0.25,cstep_nrm2,1e-16,2.5e+15,1e+15,claim,0,0,-,-"
+else
+  echo "P4a,fake_claim,double,n=3 j=1,$DLV_SEED,gradient vs x_j/||x||,0.25,0.25,0,cstep_nrm2,1e-16,0,0,claim,1,1,-,-"
+fi
+} >"$DLV_EVIDENCE_DIR/P4a.csv"
+test -n "${FAKE_PIDFILE:-}" && echo $$ >"$FAKE_PIDFILE"
+test -n "${FAKE_SLEEP:-}" && exec sleep "$FAKE_SLEEP" # same pid
+test "${FAKE_CLAIM_FAILS:-0}" = 1 && { echo "P4a: 1 failed (stand-in)"; exit 1; }
+exit $((1 - holds))
+EOS
+  cat >"$1/p1_adam_window" <<'EOS'
+#!/bin/sh
+{
+echo 'claim,check,dtype,shape,seed,quantity,value,reference,err,bound_name,bound,ratio,ulps,role,holds,ok'
+echo "P1,fake_claim,double,k=4,$DLV_SEED,EMA weight on the newest point vs window's,0.25,0.25,0,ema_d,1e-16,0,0,claim,1,1"
+awk -v s="$DLV_SEED" 'BEGIN { for (i = 1; i <= 12; i++) {
+  w = 0.25 * 0.75 ^ (i - 1); v = i <= 4 ? 0.25 : 0
+  printf "P1,fake_series,double,k=4 i=%d,%s,series: EMA impulse response weight,%.17g,%.17g,0,recorded (no bound),inf,0,nan,accuracy,1,1\n", i, s, w, w
+  printf "P1,fake_series,double,k=4 i=%d,%s,series: window impulse response weight,%.17g,%.17g,0,recorded (no bound),inf,0,nan,accuracy,1,1\n", i, s, v, v } }'
+} >"$DLV_EVIDENCE_DIR/P1.csv"
+EOS
+  chmod +x "$1/p4a_norm_grad" "$1/p1_adam_window"
+}
+
+# tree_sum DIR: one checksum of every file's path and contents under DIR.
+tree_sum() { (cd "$1" && find . -type f | LC_ALL=C sort | xargs md5sum | md5sum); }
+
+# expect_exit STATUS TEXT CMD...: CMD exits STATUS and its stderr holds TEXT.
+expect_exit() {
+  want=$1
+  text=$2
+  shift 2
+  err=$("$@" 2>&1 >/dev/null)
+  got=$?
+  test "$got" -eq "$want" || fail "$*: exit $got, expected $want: $err"
+  printf '%s\n' "$err" | grep -q -F -- "$text" || fail "$*: stderr lacks '$text': $err"
+  echo "ok: exit $got: $* -> $(printf '%s' "$err" | head -n 1)"
+}
+
+# running PID: the process exists and is not a zombie (reaped or not).
+running() {
+  st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+  case $st in Z*) return 1 ;; esac
+}

@@ -1,7 +1,8 @@
 /* fuzz_args.c: a libFuzzer harness for dlverify's command-line parser.
  * The input is split at NUL bytes into up to 15 arguments after the program
  * name; the parser must return 0 or 2 (never crash or loop), give a
- * one-line message on 2, and on 0 leave a non-empty output directory and
+ * one-line message on 2, and on 0 leave the output directory unset (the
+ * default) or non-empty, and
  * each selected claim at most once. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (status != 0 && (status != 2 || err[0] == '\0' || strchr(err, '\n')))
     abort();
   if (status == 0) {
-    if (o.out == NULL || o.out[0] == '\0' || o.n_selected > dlv_n_claims)
+    if ((o.out != NULL && o.out[0] == '\0') || o.n_selected > dlv_n_claims)
       abort();
     for (size_t i = 0; i < o.n_selected; i++)
       for (size_t j = 0; j < i; j++)

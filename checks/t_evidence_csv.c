@@ -1,0 +1,142 @@
+/* t_evidence_csv.c: the evidence CSV keeps every field whole: kernel and
+ * variant columns round trip, files without them read as "-", long texts
+ * survive, and a text too long for its row field is a malformed file,
+ * never a truncated row. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "evidence.h"
+
+static dlv_row sample_row(void)
+{
+  dlv_row r;
+  memset(&r, 0, sizeof r);
+  dlv_copy_text(r.claim, sizeof r.claim, "P3");
+  dlv_copy_text(r.check, sizeof r.check, "t_check");
+  dlv_copy_text(r.dtype, sizeof r.dtype, "float");
+  dlv_copy_text(r.quantity, sizeof r.quantity, "fwd, worst \"element\"");
+  dlv_copy_text(r.bound_name, sizeof r.bound_name, "conv3d_dot");
+  r.value = 0.1;
+  r.bound = 1e-7;
+  r.ok = r.holds = 1;
+  return r;
+}
+
+/* Reads text (a whole CSV file) into rows; returns dlv_csv_read's status. */
+static int read_text(const char *text, dlv_rows *rows)
+{
+  FILE *f = tmpfile();
+  assert_non_null(f);
+  fputs(text, f);
+  rewind(f);
+  char err[128];
+  int status = dlv_csv_read(f, rows, err, sizeof err);
+  fclose(f);
+  return status;
+}
+
+/* Writes one row and reads it back. */
+static dlv_row round_trip(const dlv_row *w)
+{
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *m = open_memstream(&buf, &len);
+  assert_non_null(m);
+  dlv_csv_header(m);
+  dlv_csv_row(m, w);
+  fclose(m);
+  dlv_rows rows = {0};
+  assert_int_equal(read_text(buf, &rows), 0);
+  assert_int_equal(rows.n, 1);
+  dlv_row r = rows.rows[0];
+  dlv_rows_free(&rows);
+  free(buf);
+  return r;
+}
+
+static void kernel_variant_round_trip(void **state)
+{
+  (void)state;
+  dlv_row w = sample_row();
+  dlv_copy_text(w.kernel, sizeof w.kernel, "conv3d_fwd");
+  dlv_copy_text(w.variant, sizeof w.variant, "per_position");
+  memset(w.shape, 'x', sizeof w.shape - 1); /* the longest shape */
+  w.shape[sizeof w.shape - 1] = '\0';
+  dlv_row r = round_trip(&w);
+  assert_string_equal(r.kernel, "conv3d_fwd");
+  assert_string_equal(r.variant, "per_position");
+  assert_string_equal(r.shape, w.shape);
+  assert_string_equal(r.quantity, w.quantity);
+}
+
+/* A row that names no kernel is written with "-", and so is read. */
+static void no_kernel_is_dash(void **state)
+{
+  (void)state;
+  dlv_row w = sample_row();
+  dlv_row r = round_trip(&w);
+  assert_string_equal(r.kernel, "-");
+  assert_string_equal(r.variant, "-");
+}
+
+static const char old_header[] =
+    "claim,check,dtype,shape,seed,quantity,value,reference,err,bound_name,"
+    "bound,ratio,ulps,role,holds,ok\r\n";
+
+/* Files written before the kernel and variant columns are read. */
+static void old_format_reads_dash(void **state)
+{
+  (void)state;
+  char text[512];
+  snprintf(text, sizeof text, "%sP1,c,double,n=1,7,q,1,1,0,b,1,0,0,"
+                              "accuracy,1,1\r\n", old_header);
+  dlv_rows rows = {0};
+  assert_int_equal(read_text(text, &rows), 0);
+  assert_int_equal(rows.n, 1);
+  assert_string_equal(rows.rows[0].kernel, "-");
+  dlv_rows_free(&rows);
+  /* a record with a column count other than its header's is malformed */
+  snprintf(text, sizeof text, "%sP1,c,double,n=1,7,q,1,1,0,b,1,0,0,"
+                              "accuracy,1,1,nrm2,fast\r\n", old_header);
+  assert_int_equal(read_text(text, &rows), -1);
+  dlv_rows_free(&rows);
+}
+
+/* A shape longer than its field, or than a CSV field, is an error. */
+static void too_long_is_an_error(void **state)
+{
+  (void)state;
+  for (size_t n = sizeof(((dlv_row *)0)->shape); n <= 2 * DLV_CSV_FIELD_MAX;
+       n += DLV_CSV_FIELD_MAX) {
+    char *text = malloc(n + 512);
+    assert_non_null(text);
+    int len = sprintf(text, "%s", old_header);
+    len += sprintf(text + len, "P1,c,double,");
+    memset(text + len, 's', n);
+    sprintf(text + len + n, ",7,q,1,1,0,b,1,0,0,accuracy,1,1\r\n");
+    dlv_rows rows = {0};
+    assert_int_equal(read_text(text, &rows), -1);
+    assert_int_equal(rows.n, 0);
+    dlv_rows_free(&rows);
+    free(text);
+  }
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(kernel_variant_round_trip),
+      cmocka_unit_test(no_kernel_is_dash),
+      cmocka_unit_test(old_format_reads_dash),
+      cmocka_unit_test(too_long_is_an_error),
+  };
+  return cmocka_run_group_tests_name("evidence_csv", tests, NULL, NULL);
+}
