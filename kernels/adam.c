@@ -86,10 +86,9 @@ static void step_scalars(double lr, double b1, double b2, unsigned long t,
 #define EMA1(b, c, a, x) ((b) * (a) + (c) * (x))
 
 /* One Adam call's operands, split between threads in blocks of
- * ADAM_BLOCK elements (a block is one thread's; the update is elementwise,
+ * DLV_ADAM_BLOCK elements (a block is one thread's; the update is elementwise,
  * so the result does not depend on the split).  bad collects, over the
  * threads, whether some g_i was not admissible (|g_i| <= gmax fails). */
-enum { ADAM_BLOCK = 1 << 16 };
 
 #define DEFINE_ADAM_LOOP(suffix, type, sqrtfn)                               \
   struct adam_job_##suffix {                                                 \
@@ -128,7 +127,7 @@ enum { ADAM_BLOCK = 1 << 16 };
   static void adam_blocks_##suffix(void *arg, size_t lo, size_t hi)          \
   {                                                                          \
     struct adam_job_##suffix *j = arg;                                       \
-    size_t i0 = lo * ADAM_BLOCK, i1 = hi * ADAM_BLOCK;                       \
+    size_t i0 = lo * DLV_ADAM_BLOCK, i1 = hi * DLV_ADAM_BLOCK;                       \
     i1 = i1 < j->n ? i1 : j->n;                                              \
     if (j->scan_only) {                                                      \
       int status = scan_##suffix(i1 - i0, j->g + i0, j->gmax);               \
@@ -145,7 +144,7 @@ enum { ADAM_BLOCK = 1 << 16 };
     j->scan_only = scan_only;                                                \
     atomic_init(&j->bad, 0);                                                 \
     atomic_init(&j->nan, 0);                                                 \
-    dlv_parallel_for((j->n + ADAM_BLOCK - 1) / ADAM_BLOCK, 8,                \
+    dlv_parallel_for((j->n + DLV_ADAM_BLOCK - 1) / DLV_ADAM_BLOCK, 8,                \
                      adam_blocks_##suffix, j);                               \
     if (atomic_load(&j->nan))                                                \
       return DLV_ENAN;                                                       \

@@ -49,6 +49,9 @@ enum dlv_adam_form {
 
 #define DLV_ADAM_GMAX_D 0x1p511
 #define DLV_ADAM_GMAX_S 0x1p63f
+/* The step is cut into blocks of DLV_ADAM_BLOCK elements, one thread's
+ * each (blocking constant; contract.h). */
+#define DLV_ADAM_BLOCK ((size_t)1 << 16)
 
 /* *bc = 1 - b^t as -expm1(t log(b)) (exactly 1 when b = 0); b in [0, 1),
  * t >= 1.  (The issue's "-expm1(t log1p(-b))" would give 1 - (1-b)^t: with

@@ -112,13 +112,14 @@ int dlv_noise_bernoulli(dlv_noise_rng *g, size_t n, double p,
 
 /* ---- rows --------------------------------------------------------------- */
 
-/* Sums TERM(j) for j in [0, n) with eight partial sums, in type T. */
+/* Sums TERM(j) for j in [0, n) with DLV_LINEAR_LANES = 8 partial sums, in
+ * type T (the pairwise combination below is written for eight). */
 #define ROW_SUM(T, n, TERM)                                                  \
   do {                                                                       \
-    T acc[8] = {0};                                                          \
+    T acc[DLV_LINEAR_LANES] = {0};                                           \
     size_t j = 0;                                                            \
-    for (; j + 8 <= (n); j += 8)                                             \
-      for (size_t k = 0; k < 8; k++)                                         \
+    for (; j + DLV_LINEAR_LANES <= (n); j += DLV_LINEAR_LANES)               \
+      for (size_t k = 0; k < DLV_LINEAR_LANES; k++)                          \
         acc[k] += TERM(j + k);                                               \
     for (size_t k = 0; j < (n); j++, k++)                                    \
       acc[k] += TERM(j);                                                     \

@@ -28,6 +28,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Each dot product runs over DLV_LINEAR_LANES partial sums (blocking
+ * constant; contract.h). */
+#define DLV_LINEAR_LANES 8
+
 typedef struct {
   uint64_t s[4]; /* xoshiro256** state, never all zero */
 } dlv_noise_rng;

@@ -35,7 +35,6 @@
 #include "nrm2.h"
 #include "strided.h"
 
-enum { DLV_NRM2_BLOCK = 512 };
 
 /* 2^(2 e) s: a sum of squares held with an exact power-of-two scale. */
 typedef struct {
@@ -89,7 +88,6 @@ static inline double block_sumsq_d(const double *x, ptrdiff_t inc, size_t m,
          ((acc[4] + acc[5]) + (acc[6] + acc[7]));
 }
 
-enum { DLV_NRM2_LANES = 32 };
 
 /* sum_i x_i^2 of a contiguous block, unscaled, 32 partial sums (four
  * AVX-512 registers: enough independent FMA chains to hide their latency),
@@ -113,7 +111,7 @@ static inline double block_sumsq_plain_d(const double *x, size_t m)
  * false for NaN. */
 static inline int plain_sum_ok(double s)
 {
-  return s >= 0x1p-102 && s <= 0x1p960;
+  return s >= DLV_NRM2_PLAIN_MIN && s <= DLV_NRM2_PLAIN_MAX;
 }
 
 /* acc += 2^(2 e) s, rescaling onto the larger exponent (exact unless the
@@ -198,7 +196,7 @@ int dlv_nrm2_grad_d(size_t n, const double *x, ptrdiff_t incx, double *g,
     return status;
   int inf, nan;
   scaled_ssq acc = scaled_sumsq_d(n, x, incx, &inf, &nan);
-  if (nan)
+  if (nan && !inf)
     return DLV_ENAN;
   if (inf || acc.s == 0.0)
     return DLV_EDOM;

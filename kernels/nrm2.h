@@ -17,12 +17,23 @@
 
 #include <stddef.h>
 
+/* Blocking (the gate samples extents across these; see contract.h): x is
+ * read in blocks of DLV_NRM2_BLOCK entries, each summed unscaled over
+ * DLV_NRM2_LANES partial sums and kept when the block sum lies in
+ * [DLV_NRM2_PLAIN_MIN, DLV_NRM2_PLAIN_MAX], redone with exact power-of-two
+ * scaling otherwise. */
+#define DLV_NRM2_BLOCK 512
+#define DLV_NRM2_LANES 32
+#define DLV_NRM2_PLAIN_MIN 0x1p-102
+#define DLV_NRM2_PLAIN_MAX 0x1p960
+
 int dlv_nrm2_d(size_t n, const double *x, ptrdiff_t incx, double *result);
 int dlv_nrm2_s(size_t n, const float *x, ptrdiff_t incx, float *result);
 
 /* g_i = x_i / ||x||, written to g[i * incg].  Returns DLV_EDOM when
  * ||x|| = 0 (the norm is not differentiable there) or when x holds an
- * infinity, DLV_ENAN when x holds a NaN; g is untouched on error.  x and g
+ * infinity (even beside a NaN: ||x|| = +Inf then, as above), DLV_ENAN when
+ * x holds a NaN and no infinity; g is untouched on error.  x and g
  * may be the same array with the same stride (in-place normalisation). */
 int dlv_nrm2_grad_d(size_t n, const double *x, ptrdiff_t incx,
                     double *g, ptrdiff_t incg);

@@ -1,6 +1,7 @@
 /* mutate.c: the mutation run.  Applies each mutant of a catalogue alone to
- * the source tree, rebuilds incrementally, runs the claim checks and
- * restores the file; a mutant survives when every check still passes.
+ * the source tree, rebuilds incrementally, runs the claim checks and the
+ * kernel gate (ctest labels claim and gate) and restores the file; a
+ * mutant survives when every check still passes.
  *
  * Catalogue format (tools/mutants.txt): records of "key: value" lines,
  * one record per mutant, ended by a blank line; '#' starts a comment line.
@@ -8,7 +9,8 @@
  *   file: kernels/nrm2.c         relative to the source directory
  *   find: <text>                 must occur exactly once in the file
  *   replace: <text>              what it becomes (may be empty)
- *   tests: p4a                   ctest -R regex tried first (then all claims)
+ *   tests: p4a                   ctest -R regex tried first (then all the
+ *                                claim and gate tests)
  *   what: <sentence>             the plausible bug it models
  *   equivalent: <reason>         optional: not run, listed with the reason
  * Exit status: 0 when every non-equivalent mutant was killed, 1 otherwise
@@ -200,17 +202,19 @@ static void try_mutant(mutant *m, const char *src, const char *build,
     m->killed_by = "does not compile";
   } else {
     snprintf(cmd, sizeof cmd,
-             "ctest --test-dir '%s' -L claim -R '%s' --stop-on-failure "
+             "ctest --test-dir '%s' -L '^(claim|gate)$' -R '%s' "
+             "--stop-on-failure "
              "--timeout %d",
              build, m->tests, CHECK_TIMEOUT);
     int st = run(cmd, log);
     m->killed_by = "targeted checks";
     if (st == 0) {
       snprintf(cmd, sizeof cmd,
-               "ctest --test-dir '%s' -L claim -j2 --timeout %d", build,
+               "ctest --test-dir '%s' -L '^(claim|gate)$' -j2 --timeout %d",
+               build,
                CHECK_TIMEOUT);
       st = run(cmd, log);
-      m->killed_by = "all claim checks";
+      m->killed_by = "all claim and gate checks";
     }
     m->status = st == 0 ? "SURVIVED" : "KILLED";
     if (st == 0)

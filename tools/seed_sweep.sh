@@ -26,7 +26,7 @@ build=$1 first=$2 last=$3
 out=$build/seed-sweep
 rm -rf "$out"
 mkdir -p "$out"
-checks=$(ls "$build"/bin/p[0-9]*_* 2>/dev/null)
+checks=$(ls "$build"/bin/p[0-9]*_* "$build"/bin/dlv_gate 2>/dev/null)
 test -n "$checks" || { echo "no claim checks in $build/bin"; exit 2; }
 
 for seed in $(seq "$first" "$last"); do

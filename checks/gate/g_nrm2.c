@@ -1,0 +1,227 @@
+/* g_nrm2.c: gate family nrm2: dlv_nrm2_{d,s} and dlv_nrm2_grad_{d,s}
+ * against their MPFR twins (reference/ref_nrm2.h) over the contract of
+ * kernels/nrm2.h: every stride class (input and output strides apart,
+ * in place), every tail length modulo the block and lane counts and
+ * extents across them, each documented limit exactly and one ulp either
+ * side (the unscaled block-sum range and the largest finite entry), the
+ * special values, and every value class.  Bounds: dlv_bound_nrm2_* and
+ * dlv_bound_nrm2_grad_* (checks/bounds.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "contract.h"
+#include "dlv_status.h"
+#include "gate.h"
+#include "mp.h"
+#include "nrm2.h"
+#include "ref_nrm2.h"
+
+/* What a case sets up: the entry, its dtype and contract. */
+typedef struct {
+  const dlv_contract *k;
+  int is_float;
+  size_t elem;
+} nrm2_entry;
+
+static nrm2_entry entry_of(const char *name, int is_float)
+{
+  return (nrm2_entry){dlv_contract_find(name), is_float,
+                      is_float ? sizeof(float) : sizeof(double)};
+}
+
+/* Data scenarios: values of one class; a documented limit placed at one
+ * element (others 0, so a block's sum of squares sits exactly at, just
+ * below or just above it); special values (an Inf, a NaN, both). */
+enum { DATA_CLASS, DATA_LIMIT, DATA_SPECIAL, DATA_NSCENARIOS };
+
+static void fill_limit(dlv_gate_case *c, const nrm2_entry *e,
+                       dlv_gate_buf *x)
+{
+  size_t nl = dlv_contract_nlimits(e->k);
+  const dlv_contract_limit *lim = &e->k->limits[dlv_gate_enum(c, (unsigned)nl)];
+  /* a block-sum limit L is reached by one entry sqrt(L) (exact: L is an
+   * even power of two); the entry limit xmax by the entry itself */
+  double at = strcmp(lim->name, "xmax") == 0 ? lim->value : sqrt(lim->value);
+  int which;
+  double v = dlv_gate_limit(c, at, e->is_float, &which);
+  size_t pos = (size_t)dlv_gate_draw(c, x->n);
+  for (size_t i = 0; i < x->n; i++)
+    dlv_gate_buf_set(x, i, 0.0);
+  dlv_gate_buf_set(x, pos, dlv_gate_draw(c, 2) ? -v : v);
+  dlv_gate_note(c, "limit %s %s one ulp (%a) at %zu", lim->name,
+                which == 0 ? "exactly, not" : which < 0 ? "minus" : "plus", v,
+                pos);
+}
+
+static void fill_special(dlv_gate_case *c, dlv_gate_buf *x)
+{
+  static const char *const kinds[] = {"Inf", "NaN", "Inf and NaN", "-Inf"};
+  unsigned k = dlv_gate_enum(c, 4);
+  dlv_gate_buf_fill(c, x, DLV_GV_UNIT);
+  size_t a = (size_t)dlv_gate_draw(c, x->n), b = (size_t)dlv_gate_draw(c, x->n);
+  dlv_gate_buf_set(x, a, k == 1 ? NAN : k == 3 ? -INFINITY : INFINITY);
+  if (k == 2 && b != a)
+    dlv_gate_buf_set(x, b, NAN);
+  dlv_gate_note(c, "special: %s", kinds[k]);
+}
+
+/* Draws the extent, the stride and the data of x (frozen: an input). */
+static void make_input(dlv_gate_case *c, const nrm2_entry *e, dlv_gate_buf *x,
+                       size_t min_n)
+{
+  size_t blocks[DLV_CONTRACT_MAX_BLOCKS];
+  size_t nb = dlv_contract_block_sizes(e->k, blocks);
+  int scenario = (int)dlv_gate_enum(c, DATA_NSCENARIOS);
+  size_t n = dlv_gate_extent(c, blocks, nb, scenario == DATA_CLASS ? min_n : 1,
+                             4 * DLV_NRM2_BLOCK);
+  ptrdiff_t inc = dlv_gate_stride(c, e->k->flags);
+  dlv_gate_buf_make(c, x, e->elem, n, inc);
+  if (scenario == DATA_LIMIT) {
+    fill_limit(c, e, x);
+  } else if (scenario == DATA_SPECIAL) {
+    fill_special(c, x);
+  } else {
+    int vclass = dlv_gate_vclass(c);
+    dlv_gate_buf_fill(c, x, vclass);
+    dlv_gate_note(c, "values %s", dlv_gate_vclass_name(vclass));
+  }
+  dlv_gate_note(c, "n %zu, incx %td", n, inc);
+  dlv_gate_buf_freeze(c, x);
+}
+
+/* x as a contiguous double array (every float is a double), for the
+ * reference, which is thus independent of the stride convention. */
+static double *contiguous(dlv_gate_case *c, const dlv_gate_buf *x)
+{
+  double *d = dlv_gate_alloc(c, (x->n + 1) * sizeof *d);
+  for (size_t i = 0; i < x->n; i++)
+    d[i] = dlv_gate_buf_get(x, i);
+  return d;
+}
+
+/* ---- dlv_nrm2 ------------------------------------------------------------ */
+
+static int call_nrm2(const nrm2_entry *e, const dlv_gate_buf *x, void *res)
+{
+  return e->is_float ? dlv_nrm2_s(x->n, x->at, x->inc, res)
+                     : dlv_nrm2_d(x->n, x->at, x->inc, res);
+}
+
+static void nrm2_case(dlv_gate_case *c, const nrm2_entry *e)
+{
+  dlv_gate_buf x, res;
+  make_input(c, e, &x, 0);
+  dlv_gate_buf_make(c, &res, e->elem, 1, 1);
+  dlv_gate_buf_freeze(c, &res);
+  int status = call_nrm2(e, &x, res.at);
+  mpfr_t exact;
+  mpfr_init2(exact, dlv_mp_prec());
+  int want = dlv_ref_nrm2(x.n, contiguous(c, &x), 1, exact);
+  if (dlv_gate_cmp_status(c, "status", status, want)) {
+    if (status == DLV_OK)
+      dlv_gate_cmp_mp(c, "norm", 0, dlv_gate_buf_get(&res, 0), exact,
+                      e->is_float ? dlv_bound_nrm2_s(x.n)
+                                  : dlv_bound_nrm2_d(x.n),
+                      e->is_float);
+    else
+      dlv_gate_buf_unchanged(c, &res, "result on error");
+  }
+  mpfr_clear(exact);
+  dlv_gate_buf_guards_ok(c, &res, "result");
+  dlv_gate_buf_unchanged(c, &x, "x");
+}
+
+static void nrm2_d(dlv_gate_case *c)
+{
+  nrm2_entry e = entry_of("dlv_nrm2_d", 0);
+  nrm2_case(c, &e);
+}
+
+static void nrm2_s(dlv_gate_case *c)
+{
+  nrm2_entry e = entry_of("dlv_nrm2_s", 1);
+  nrm2_case(c, &e);
+}
+
+/* ---- dlv_nrm2_grad ------------------------------------------------------- */
+
+static int call_grad(const nrm2_entry *e, const dlv_gate_buf *x,
+                     dlv_gate_buf *g)
+{
+  return e->is_float ? dlv_nrm2_grad_s(x->n, x->at, x->inc, g->at, g->inc)
+                     : dlv_nrm2_grad_d(x->n, x->at, x->inc, g->at, g->inc);
+}
+
+/* The output: in place (g is x) or its own buffer with its own stride. */
+static dlv_gate_buf *make_output(dlv_gate_case *c, const nrm2_entry *e,
+                                 dlv_gate_buf *x, dlv_gate_buf *g)
+{
+  if (dlv_gate_enum(c, 2) == 1) {
+    dlv_gate_note(c, "in place");
+    return x;
+  }
+  unsigned flags = e->k->flags;
+  ptrdiff_t incg = flags & DLV_CONTRACT_DISTINCT_STRIDES
+                       ? dlv_gate_stride(c, flags)
+                       : x->inc;
+  dlv_gate_buf_make(c, g, e->elem, x->n, incg);
+  dlv_gate_buf_freeze(c, g);
+  dlv_gate_note(c, "incg %td", incg);
+  return g;
+}
+
+static void compare_grad(dlv_gate_case *c, const nrm2_entry *e,
+                         const dlv_gate_buf *g, mpfr_t *exact)
+{
+  dlv_bound b = e->is_float ? dlv_bound_nrm2_grad_s(g->n)
+                            : dlv_bound_nrm2_grad_d(g->n);
+  for (size_t i = 0; i < g->n && !dlv_gate_failed(c); i++)
+    dlv_gate_cmp_mp(c, "g", i, dlv_gate_buf_get(g, i), exact[i], b,
+                    e->is_float);
+}
+
+static void grad_case(dlv_gate_case *c, const nrm2_entry *e)
+{
+  dlv_gate_buf x, own_g;
+  make_input(c, e, &x, 1);
+  dlv_gate_buf *g = make_output(c, e, &x, &own_g);
+  double *xd = contiguous(c, &x);
+  int status = call_grad(e, &x, g);
+  mpfr_t *exact = dlv_mp_vec_alloc(x.n, dlv_mp_prec());
+  if (exact == NULL)
+    abort();
+  int want = dlv_ref_nrm2_grad(x.n, xd, 1, exact);
+  if (dlv_gate_cmp_status(c, "status", status, want)) {
+    if (status == DLV_OK)
+      compare_grad(c, e, g, exact);
+    else
+      dlv_gate_buf_unchanged(c, g, "g on error");
+  }
+  dlv_mp_vec_free(exact, x.n);
+  dlv_gate_buf_guards_ok(c, g, "g");
+  if (g != &x)
+    dlv_gate_buf_unchanged(c, &x, "x");
+}
+
+static void nrm2_grad_d(dlv_gate_case *c)
+{
+  nrm2_entry e = entry_of("dlv_nrm2_grad_d", 0);
+  grad_case(c, &e);
+}
+
+static void nrm2_grad_s(dlv_gate_case *c)
+{
+  nrm2_entry e = entry_of("dlv_nrm2_grad_s", 1);
+  grad_case(c, &e);
+}
+
+static const dlv_gate_entry entries[] = {
+    {"dlv_nrm2_d", nrm2_d},
+    {"dlv_nrm2_s", nrm2_s},
+    {"dlv_nrm2_grad_d", nrm2_grad_d},
+    {"dlv_nrm2_grad_s", nrm2_grad_s},
+};
+
+const dlv_gate_family dlv_gate_nrm2 = {"nrm2", entries,
+                                       sizeof entries / sizeof entries[0]};

@@ -1,0 +1,486 @@
+/* gate.c: the case engine of the kernel gate (see gate.h): choices,
+ * contract dimensions, value classes, guarded buffers and the comparator.
+ * The runner (options, shrinking, cmocka) is in gate_main.c. */
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "contract.h"
+#include "dlv_status.h"
+#include "gate_internal.h"
+
+/* ---- the sampling stream: splitmix64, independent of the kernels' own
+ * generator (which is under test) ---------------------------------------- */
+
+static uint64_t splitmix64(uint64_t *state)
+{
+  uint64_t z = (*state += 0x9E3779B97F4A7C15u);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+  return z ^ (z >> 31);
+}
+
+uint64_t dlv_gate_hash(const char *s, uint64_t h)
+{
+  h ^= 1469598103934665603u; /* FNV-1a */
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211u;
+  return h;
+}
+
+/* Uniform in [0, n) by rejection (no modulo bias). */
+static uint64_t stream_below(uint64_t *state, uint64_t n)
+{
+  uint64_t reject_below = (0 - n) % n;
+  for (;;) {
+    uint64_t r = splitmix64(state);
+    if (r >= reject_below)
+      return r % n;
+  }
+}
+
+/* ---- choices ------------------------------------------------------------ */
+
+static void record(dlv_gate_case *c, uint64_t v)
+{
+  if (c->nrec == c->caprec) {
+    c->caprec = c->caprec ? 2 * c->caprec : 256;
+    c->rec = realloc(c->rec, c->caprec * sizeof *c->rec);
+    if (c->rec == NULL)
+      abort();
+  }
+  c->rec[c->nrec++] = v;
+}
+
+/* The next replayed choice clamped to [0, n), 0 past the end. */
+static uint64_t replayed(dlv_gate_case *c, uint64_t n)
+{
+  uint64_t v = c->pos < c->nin ? c->in[c->pos] : 0;
+  c->pos++;
+  return v < n ? v : n - 1;
+}
+
+uint64_t dlv_gate_draw(dlv_gate_case *c, uint64_t n)
+{
+  uint64_t v = c->replay ? replayed(c, n) : stream_below(&c->stream, n);
+  record(c, v);
+  return v;
+}
+
+/* Systematic: within each cycle of k consecutive case indices every value
+ * appears once; each cycle is shifted by a random amount drawn from
+ * (seed, entry, call number, cycle), so that dimensions enumerated side by
+ * side do not move in lockstep. */
+unsigned dlv_gate_enum(dlv_gate_case *c, unsigned k)
+{
+  uint64_t v;
+  if (c->replay) {
+    v = replayed(c, k);
+  } else {
+    uint64_t cycle = c->index / k;
+    uint64_t h = c->cycle_seed ^ (uint64_t)c->nenum * 0x9E3779B97F4A7C15u ^
+                 cycle * 0xD1B54A32D192ED03u;
+    v = (c->index + splitmix64(&h) % k) % k;
+  }
+  c->nenum++;
+  if (k > c->max_enum)
+    c->max_enum = k;
+  record(c, v);
+  return (unsigned)v;
+}
+
+unsigned long dlv_gate_index(const dlv_gate_case *c) { return c->index; }
+int dlv_gate_long(const dlv_gate_case *c) { return c->long_mode; }
+
+/* ---- contract dimensions -------------------------------------------------- */
+
+ptrdiff_t dlv_gate_stride(dlv_gate_case *c, unsigned flags)
+{
+  if (!(flags & DLV_CONTRACT_STRIDED))
+    return 1;
+  int neg = (flags & DLV_CONTRACT_NEG_STRIDE) != 0;
+  unsigned cls = dlv_gate_enum(c, neg ? 4 : 2); /* 1, k, -1, -k */
+  ptrdiff_t mag = cls % 2 == 0 ? 1 : 2 + (ptrdiff_t)dlv_gate_draw(c, 4);
+  return cls >= 2 ? -mag : mag;
+}
+
+/* Tails of a blocking constant b: all of [0, b) when b is at most
+ * DLV_GATE_FULL_TAILS, else the edges 0, 1, 2, b/2, b-2, b-1 and one
+ * drawn at random. */
+static size_t tail_of(dlv_gate_case *c, size_t b)
+{
+  if (b <= DLV_GATE_FULL_TAILS)
+    return dlv_gate_enum(c, (unsigned)b);
+  const size_t edges[] = {0, 1, 2, b / 2, b - 2, b - 1};
+  unsigned k = dlv_gate_enum(c, 7);
+  return k < 6 ? edges[k] : (size_t)dlv_gate_draw(c, b);
+}
+
+/* A size in [lo, hi] biased toward small: a bit length, then the bits. */
+static size_t small_biased(dlv_gate_case *c, size_t lo, size_t hi)
+{
+  size_t span = hi - lo, bits = 0;
+  while (bits < 63 && ((size_t)1 << bits) <= span)
+    bits++;
+  size_t b = (size_t)dlv_gate_draw(c, bits + 1);
+  size_t top = b == 0 ? 0 : ((size_t)1 << b) - 1;
+  size_t v = top == 0 ? 0 : (size_t)dlv_gate_draw(c, top + 1);
+  return lo + (v > span ? span : v);
+}
+
+size_t dlv_gate_extent(dlv_gate_case *c, const size_t *blocks, size_t nblocks,
+                       size_t min_n, size_t max_n)
+{
+  if (max_n < min_n)
+    max_n = min_n;
+  if (nblocks == 0)
+    return small_biased(c, min_n, max_n);
+  size_t b = blocks[nblocks == 1 ? 0 : dlv_gate_enum(c, (unsigned)nblocks)];
+  size_t r = tail_of(c, b);
+  size_t q = (size_t)dlv_gate_draw(c, 4); /* 0..3 whole blocks: across */
+  size_t n = q * b + r;
+  while (n > max_n && q > 0)
+    n = --q * b + r;
+  if (n > max_n)
+    n = max_n;
+  return n < min_n ? min_n : n;
+}
+
+/* ---- values ------------------------------------------------------------- */
+
+static const char *const vclass_names[DLV_GV_NCLASSES] = {
+    "exact", "unit", "wide", "subnormal", "huge", "mixed"};
+
+const char *dlv_gate_vclass_name(int vclass)
+{
+  return vclass >= 0 && vclass < DLV_GV_NCLASSES ? vclass_names[vclass] : "?";
+}
+
+int dlv_gate_vclass(dlv_gate_case *c)
+{
+  return (int)dlv_gate_enum(c, DLV_GV_NCLASSES);
+}
+
+/* A class as +-m 2^(e_lo + d), m < 2^bits, d < span. */
+typedef struct {
+  int bits, e_lo, span;
+} value_form;
+
+static value_form form_of(int vclass, int is_float)
+{
+  int p = is_float ? FLT_MANT_DIG : DBL_MANT_DIG;
+  int emax = is_float ? FLT_MAX_EXP - 1 : DBL_MAX_EXP - 1;
+  int esub = is_float ? FLT_MIN_EXP - FLT_MANT_DIG : DBL_MIN_EXP - DBL_MANT_DIG;
+  switch (vclass) {
+  case DLV_GV_EXACT:
+    return (value_form){4, 0, 1};
+  case DLV_GV_UNIT:
+    return (value_form){p, 4 - p - 7, 8};
+  case DLV_GV_WIDE:
+    return (value_form){p, -p - 60, 121};
+  case DLV_GV_SUBNORMAL:
+    return (value_form){p - 1, esub, 1};
+  default: /* DLV_GV_HUGE */
+    return (value_form){p, emax - p + 1 - 3, 4};
+  }
+}
+
+double dlv_gate_value(dlv_gate_case *c, int vclass, int is_float)
+{
+  if (vclass == DLV_GV_MIXED)
+    vclass = (int)dlv_gate_draw(c, DLV_GV_MIXED);
+  value_form f = form_of(vclass, is_float);
+  int negative = (int)dlv_gate_draw(c, 2);
+  double m = (double)dlv_gate_draw(c, (uint64_t)1 << f.bits);
+  int d = (int)dlv_gate_draw(c, (uint64_t)f.span);
+  double v = ldexp(m, f.e_lo + d);
+  return negative ? -v : v;
+}
+
+double dlv_gate_limit(dlv_gate_case *c, double limit, int is_float,
+                      int *which)
+{
+  unsigned k = dlv_gate_enum(c, 3);
+  *which = k == 0 ? 0 : k == 1 ? -1 : 1;
+  if (k == 0)
+    return limit;
+  if (is_float)
+    return nextafterf((float)limit, k == 1 ? -INFINITY : INFINITY);
+  return nextafter(limit, k == 1 ? -INFINITY : INFINITY);
+}
+
+/* ---- memory and guard zones --------------------------------------------- */
+
+void *dlv_gate_alloc(dlv_gate_case *c, size_t bytes)
+{
+  if (c->nalloc == c->capalloc) {
+    c->capalloc = c->capalloc ? 2 * c->capalloc : 16;
+    c->allocs = realloc(c->allocs, c->capalloc * sizeof *c->allocs);
+    if (c->allocs == NULL)
+      abort();
+  }
+  void *p = calloc(1, bytes ? bytes : 1);
+  if (p == NULL)
+    abort();
+  c->allocs[c->nalloc++] = p;
+  return p;
+}
+
+static size_t zone_bytes(const dlv_gate_buf *b)
+{
+  return 2 * (size_t)DLV_GATE_GUARD + b->span_elems * b->elem;
+}
+
+static size_t abs_inc(ptrdiff_t inc)
+{
+  return inc < 0 ? (size_t)0 - (size_t)inc : (size_t)inc;
+}
+
+void *dlv_gate_buf_make(dlv_gate_case *c, dlv_gate_buf *b, size_t elem,
+                        size_t n, ptrdiff_t inc)
+{
+  *b = (dlv_gate_buf){.elem = elem, .n = n, .inc = inc};
+  b->span_elems = n == 0 ? 0 : (n - 1) * abs_inc(inc) + 1;
+  b->lo = dlv_gate_alloc(c, zone_bytes(b));
+  memset(b->lo, DLV_GATE_SENTINEL, zone_bytes(b));
+  b->span = b->lo + DLV_GATE_GUARD;
+  size_t first = inc < 0 && n > 0 ? (n - 1) * abs_inc(inc) : 0;
+  b->at = b->span + first * elem;
+  return b->at;
+}
+
+static unsigned char *elem_ptr(const dlv_gate_buf *b, size_t i)
+{
+  return (unsigned char *)b->at + (ptrdiff_t)i * b->inc * (ptrdiff_t)b->elem;
+}
+
+double dlv_gate_buf_get(const dlv_gate_buf *b, size_t i)
+{
+  if (b->elem == sizeof(float)) {
+    float f;
+    memcpy(&f, elem_ptr(b, i), sizeof f);
+    return f;
+  }
+  double d;
+  memcpy(&d, elem_ptr(b, i), sizeof d);
+  return d;
+}
+
+void dlv_gate_buf_set(dlv_gate_buf *b, size_t i, double v)
+{
+  if (b->elem == sizeof(float)) {
+    float f = (float)v;
+    memcpy(elem_ptr(b, i), &f, sizeof f);
+  } else {
+    memcpy(elem_ptr(b, i), &v, sizeof v);
+  }
+}
+
+void dlv_gate_buf_fill(dlv_gate_case *c, dlv_gate_buf *b, int vclass)
+{
+  for (size_t i = 0; i < b->n; i++)
+    dlv_gate_buf_set(b, i, dlv_gate_value(c, vclass, b->elem == 4));
+}
+
+void dlv_gate_buf_freeze(dlv_gate_case *c, dlv_gate_buf *b)
+{
+  b->snapshot = dlv_gate_alloc(c, zone_bytes(b));
+  memcpy(b->snapshot, b->lo, zone_bytes(b));
+}
+
+int dlv_gate_buf_unchanged(dlv_gate_case *c, const dlv_gate_buf *b,
+                           const char *name)
+{
+  for (size_t k = 0; k < zone_bytes(b); k++)
+    if (b->lo[k] != b->snapshot[k])
+      return dlv_gate_fail(c, "input %s written at byte %td of its span",
+                           name, (ptrdiff_t)k - DLV_GATE_GUARD);
+  return 1;
+}
+
+/* The first byte of the zone that should hold the sentinel and does not,
+ * as an offset from the span's start; 0 and *bad = 0 when none. */
+static ptrdiff_t first_bad_byte(const dlv_gate_buf *b, int *bad)
+{
+  size_t step = abs_inc(b->inc), span_bytes = b->span_elems * b->elem;
+  *bad = 1;
+  for (size_t k = 0; k < DLV_GATE_GUARD; k++) {
+    if (b->lo[k] != DLV_GATE_SENTINEL)
+      return (ptrdiff_t)k - DLV_GATE_GUARD;
+    if (b->span[span_bytes + k] != DLV_GATE_SENTINEL)
+      return (ptrdiff_t)(span_bytes + k);
+  }
+  for (size_t e = 0; e < b->span_elems; e++)
+    if (e % step != 0)
+      for (size_t k = 0; k < b->elem; k++)
+        if (b->span[e * b->elem + k] != DLV_GATE_SENTINEL)
+          return (ptrdiff_t)(e * b->elem + k);
+  *bad = 0;
+  return 0;
+}
+
+int dlv_gate_buf_guards_ok(dlv_gate_case *c, const dlv_gate_buf *b,
+                           const char *name)
+{
+  int bad;
+  ptrdiff_t at = first_bad_byte(b, &bad);
+  if (!bad)
+    return 1;
+  return dlv_gate_fail(c, "output %s written out of bounds: byte %td of a "
+                          "span of %zu bytes (n %zu, stride %td)",
+                       name, at, b->span_elems * b->elem, b->n, b->inc);
+}
+
+/* ---- notes and failures -------------------------------------------------- */
+
+static void append(char *dst, size_t size, const char *sep, const char *fmt,
+                   va_list ap)
+{
+  size_t len = strlen(dst);
+  if (len > 0 && len + strlen(sep) < size) {
+    strcpy(dst + len, sep);
+    len += strlen(sep);
+  }
+  if (len < size)
+    vsnprintf(dst + len, size - len, fmt, ap);
+}
+
+void dlv_gate_note(dlv_gate_case *c, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  append(c->note, sizeof c->note, "; ", fmt, ap);
+  va_end(ap);
+}
+
+int dlv_gate_fail(dlv_gate_case *c, const char *fmt, ...)
+{
+  if (!c->failed) {
+    va_list ap;
+    va_start(ap, fmt);
+    c->msg[0] = '\0';
+    append(c->msg, sizeof c->msg, "", fmt, ap);
+    va_end(ap);
+    c->failed = 1;
+  }
+  return 0;
+}
+
+int dlv_gate_failed(const dlv_gate_case *c) { return c->failed; }
+
+/* ---- the comparator ----------------------------------------------------- */
+
+/* Keeps the entry's worst err/bound and where it was seen. */
+static void note_ratio(dlv_gate_case *c, const char *what, size_t i,
+                       double ratio)
+{
+  if (c->stats != NULL && ratio > c->stats->worst_ratio) {
+    c->stats->worst_ratio = ratio;
+    snprintf(c->stats->worst_where, sizeof c->stats->worst_where,
+             "case %lu, %s[%zu] (%s)", c->index, what, i, c->note);
+  }
+}
+
+/* Whether an infinity of got's sign is right for exact within bound b:
+ * exact is that infinity, or |exact| + bound reaches the format's overflow
+ * threshold, max finite + half an ulp = (2^(p+1) - 1) 2^(emax - p - 1). */
+static int infinity_allowed(double got, mpfr_srcptr exact, dlv_bound b,
+                            int is_float)
+{
+  if ((mpfr_sgn(exact) > 0) != (got > 0))
+    return 0;
+  if (mpfr_inf_p(exact))
+    return 1;
+  int p = is_float ? FLT_MANT_DIG : DBL_MANT_DIG;
+  int emax = is_float ? FLT_MAX_EXP : DBL_MAX_EXP;
+  mpfr_t reach, threshold;
+  mpfr_init2(reach, mpfr_get_prec(exact) + 64);
+  mpfr_init2(threshold, p + 1);
+  mpfr_abs(reach, exact, MPFR_RNDN);
+  mpfr_add_d(reach, reach, dlv_bound_at(b, mpfr_get_d(reach, MPFR_RNDU)),
+             MPFR_RNDU);
+  mpfr_set_ui_2exp(threshold, (2UL << p) - 1, emax - p - 1, MPFR_RNDN);
+  int ok = mpfr_cmp(reach, threshold) >= 0;
+  mpfr_clears(reach, threshold, (mpfr_ptr)0);
+  return ok;
+}
+
+/* Special values: 1 when decided (*ok set), 0 when both are finite. */
+static int special_decided(double got, mpfr_srcptr exact, dlv_bound b,
+                           int is_float, int *ok)
+{
+  if (mpfr_nan_p(exact) || isnan(got)) {
+    *ok = mpfr_nan_p(exact) && isnan(got);
+    return 1;
+  }
+  if (isinf(got)) {
+    *ok = infinity_allowed(got, exact, b, is_float);
+    return 1;
+  }
+  if (mpfr_inf_p(exact)) {
+    *ok = 0;
+    return 1;
+  }
+  return 0;
+}
+
+int dlv_gate_cmp_mp(dlv_gate_case *c, const char *what, size_t i, double got,
+                    mpfr_srcptr exact, dlv_bound b, int is_float)
+{
+  int ok;
+  if (special_decided(got, exact, b, is_float, &ok)) {
+    if (!ok)
+      dlv_gate_fail(c, "%s[%zu] = %.17g, exact %.17g", what, i, got,
+                    mpfr_get_d(exact, MPFR_RNDN));
+    return ok;
+  }
+  mpfr_t diff;
+  mpfr_init2(diff, mpfr_get_prec(exact) + 64);
+  mpfr_sub_d(diff, exact, got, MPFR_RNDN);
+  double err = fabs(mpfr_get_d(diff, MPFR_RNDU));
+  mpfr_clear(diff);
+  double ex = mpfr_get_d(exact, MPFR_RNDN);
+  double bound = dlv_bound_at(b, fabs(ex));
+  ok = err <= bound;
+  note_ratio(c, what, i, err == 0 ? 0 : err / bound);
+  if (!ok)
+    dlv_gate_fail(c, "%s[%zu] = %.17g (%a), exact %.17g (%a): err %.3g > "
+                     "bound %.3g (rel %.3g, abs %.3g)",
+                  what, i, got, got, ex, ex, err, bound, b.rel, b.abs);
+  return ok;
+}
+
+int dlv_gate_cmp_d(dlv_gate_case *c, const char *what, size_t i, double got,
+                   double exact, dlv_bound b, int is_float)
+{
+  mpfr_t e;
+  mpfr_init2(e, DBL_MANT_DIG);
+  mpfr_set_d(e, exact, MPFR_RNDN);
+  int ok = dlv_gate_cmp_mp(c, what, i, got, e, b, is_float);
+  mpfr_clear(e);
+  return ok;
+}
+
+int dlv_gate_cmp_same(dlv_gate_case *c, const char *what, size_t i,
+                      double got, double expected)
+{
+  if ((isnan(got) && isnan(expected)) ||
+      memcmp(&got, &expected, sizeof got) == 0) {
+    note_ratio(c, what, i, 0);
+    return 1;
+  }
+  return dlv_gate_fail(c, "%s[%zu] = %.17g (%a), expected bitwise %.17g (%a)",
+                       what, i, got, got, expected, expected);
+}
+
+int dlv_gate_cmp_status(dlv_gate_case *c, const char *what, int got,
+                        int expected)
+{
+  if (got == expected)
+    return 1;
+  return dlv_gate_fail(c, "%s: %d (%s), expected %d (%s)", what, got,
+                       dlv_strerror(got), expected, dlv_strerror(expected));
+}

@@ -1,0 +1,197 @@
+/* gate.h: the contract-driven case generator (the kernel gate).
+ *
+ * The gate covers every public kernel entry point through its documented
+ * contract (kernels/contract.h), not through hand-picked points.  One
+ * program, dlv_gate, holds one *family* per kernel source (nrm2, adam,
+ * conv3d, ...); each family lists its entry points with a case function.
+ * A case function builds ONE case from a stream of choices, runs the kernel
+ * and its reference, compares every output element and checks every guard
+ * zone, and reports a failure through dlv_gate_fail (or the dlv_gate_cmp_*
+ * helpers).  It never asserts: a failing case returns normally.
+ *
+ * A case is fully determined by its choice sequence, which is how cases are
+ * sampled, shrunk and replayed:
+ *  - sampling: case k of entry E under seed S draws from a private stream
+ *    seeded from (S, E, k); a *systematic* choice (dlv_gate_enum with k
+ *    values) returns (case index) mod k instead, so the first max(k) cases
+ *    of an entry take every value of every enumerated contract dimension
+ *    (stride class, value class, limit case, tail length, ...), and
+ *    combinations of dimensions with coprime k recur within lcm(k) cases.
+ *    The runner runs at least max(k) cases of every entry, whatever was
+ *    asked, so coverage of each dimension never depends on the case count;
+ *  - shrinking: a failing case's recorded choices are replayed with
+ *    smaller values (0, halved, minus one, the tail cut off); a candidate
+ *    is kept while the case still fails.  Case functions map smaller
+ *    choices to simpler cases: 0 is the unit stride, the smallest extent,
+ *    the value 0, the positive sign, the first enumerated class;
+ *  - replay: the shrunk sequence prints as a command line
+ *    (`dlv_gate --entry E --replay c1,c2,...`) that reruns exactly that
+ *    case; choices past the end of a replayed sequence are 0, and `V*K`
+ *    stands for K copies of V.
+ *
+ * Memory taken with dlv_gate_alloc / dlv_gate_buf_make belongs to the case
+ * and is freed after it, also when the case fails early. */
+#ifndef DLV_GATE_H
+#define DLV_GATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mpfr.h>
+
+#include "bounds.h"
+
+typedef struct dlv_gate_case dlv_gate_case;
+
+typedef void (*dlv_gate_case_fn)(dlv_gate_case *c);
+
+/* One entry point: its name as in the contract table (e.g. "dlv_nrm2_d"),
+ * and the function that builds and checks one case. */
+typedef struct {
+  const char *entry;
+  dlv_gate_case_fn run;
+} dlv_gate_entry;
+
+/* A family: the entry points of one kernel source. */
+typedef struct {
+  const char *name;
+  const dlv_gate_entry *entries;
+  size_t n;
+} dlv_gate_family;
+
+/* ---- choices ---------------------------------------------------------- */
+
+/* A choice in [0, n) (n >= 1): random when sampling, replayed otherwise. */
+uint64_t dlv_gate_draw(dlv_gate_case *c, uint64_t n);
+/* A systematic choice in [0, k): the case index mod k when sampling. */
+unsigned dlv_gate_enum(dlv_gate_case *c, unsigned k);
+/* The case's index (for messages). */
+unsigned long dlv_gate_index(const dlv_gate_case *c);
+/* 1 in long mode (DLV_GATE_LONG=1 or --long): cases may be larger. */
+int dlv_gate_long(const dlv_gate_case *c);
+
+/* ---- contract dimensions ------------------------------------------------ */
+
+/* Stride classes, enumerated: 1, -1, +k, -k with k in [2, 5], each used
+ * only when the contract allows it (DLV_CONTRACT_* flags of contract.h);
+ * unit stride alone when the entry takes none. */
+ptrdiff_t dlv_gate_stride(dlv_gate_case *c, unsigned contract_flags);
+
+/* An extent: enumerated over every blocking constant b of `blocks` and
+ * every tail r in [0, b): q b + r with q in {0, 1, 2, ...} (q = 0 skipped
+ * when r = 0 and min_n > 0), capped at max_n; with no blocks, a size in
+ * [min_n, max_n] biased toward small.  Extents below min_n are raised. */
+size_t dlv_gate_extent(dlv_gate_case *c, const size_t *blocks, size_t nblocks,
+                       size_t min_n, size_t max_n);
+
+/* Value classes (adversarial data).  Each value is +-m 2^e drawn as sign,
+ * integer mantissa and exponent offset, so that smaller choices give
+ * simpler values (0 first).  All values are representable in the dtype. */
+enum dlv_gate_vclass {
+  DLV_GV_EXACT,     /* small integers in [-15, 15]: sums and products exact */
+  DLV_GV_UNIT,      /* full precision, magnitudes below 16 */
+  DLV_GV_WIDE,      /* full precision, exponents over +-60 binades */
+  DLV_GV_SUBNORMAL, /* subnormal numbers of the dtype (and 0) */
+  DLV_GV_HUGE,      /* within 4 binades of the largest finite, max included */
+  DLV_GV_MIXED,     /* each element from any of the classes above */
+  DLV_GV_NCLASSES
+};
+const char *dlv_gate_vclass_name(int vclass);
+/* An enumerated value class (all of them). */
+int dlv_gate_vclass(dlv_gate_case *c);
+/* One value of the class; is_float: representable in float. */
+double dlv_gate_value(dlv_gate_case *c, int vclass, int is_float);
+/* A limit, one ulp below or above (of the dtype), enumerated: returns
+ * the limit itself, nextafter down, nextafter up; *which gets 0, -1, +1. */
+double dlv_gate_limit(dlv_gate_case *c, double limit, int is_float,
+                      int *which);
+
+/* ---- memory and guard zones ------------------------------------------- */
+
+/* Case-owned memory, zeroed; NULL never returned (aborts on OOM). */
+void *dlv_gate_alloc(dlv_gate_case *c, size_t bytes);
+
+/* A strided array with guard zones.  The span holds (n - 1)|inc| + 1
+ * elements; DLV_GATE_GUARD bytes of sentinel lie on each side, and every
+ * byte of the span that is not an element is sentinel too.  `at` is what
+ * the kernel receives (element i is at[i * inc], the kernels' convention:
+ * for a negative inc, element 0 is the highest address). */
+#define DLV_GATE_GUARD 64
+typedef struct {
+  unsigned char *lo;   /* first guard byte */
+  unsigned char *span; /* first byte of the span */
+  size_t elem, n, span_elems;
+  ptrdiff_t inc;
+  void *at;
+  unsigned char *snapshot; /* copy of the whole zone (for inputs) */
+} dlv_gate_buf;
+
+/* Makes b (every byte sentinel) and returns b->at. */
+void *dlv_gate_buf_make(dlv_gate_case *c, dlv_gate_buf *b, size_t elem,
+                        size_t n, ptrdiff_t inc);
+/* Element i as a double, read from / written to the buffer in its dtype
+ * (elem 8: double, 4: float). */
+double dlv_gate_buf_get(const dlv_gate_buf *b, size_t i);
+void dlv_gate_buf_set(dlv_gate_buf *b, size_t i, double v);
+/* Fills elements 0..n-1 with values of a class. */
+void dlv_gate_buf_fill(dlv_gate_case *c, dlv_gate_buf *b, int vclass);
+/* Remembers the whole zone: dlv_gate_buf_unchanged then fails the case if
+ * any byte changed (inputs must not be written). */
+void dlv_gate_buf_freeze(dlv_gate_case *c, dlv_gate_buf *b);
+int dlv_gate_buf_unchanged(dlv_gate_case *c, const dlv_gate_buf *b,
+                           const char *name);
+/* Fails the case unless the guards and the gaps between elements still
+ * hold the sentinel (an output written out of bounds). */
+int dlv_gate_buf_guards_ok(dlv_gate_case *c, const dlv_gate_buf *b,
+                           const char *name);
+
+/* ---- comparison --------------------------------------------------------- */
+
+/* Describes the case (appended, "; "-separated), shown with a failure. */
+void dlv_gate_note(dlv_gate_case *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Fails the case with a message (the first failure is kept); returns 0. */
+int dlv_gate_fail(dlv_gate_case *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int dlv_gate_failed(const dlv_gate_case *c);
+
+/* The one comparator of the gate: element `i` of output `what` (a float
+ * output when is_float) against the exact value, within the bound b:
+ * |got - exact| <= b.rel |exact| + b.abs.  The exact value is compared
+ * unrounded (the bound includes the final rounding).  Special cases:
+ * NaN equals only a NaN exact value; an infinity equals the same infinity,
+ * and is also right when exact + bound (with its sign) reaches the
+ * overflow threshold of the output's format (max finite + half an ulp):
+ * then rounding the exact value, perturbed within the bound, may overflow.
+ * Records the worst err/bound of the entry.  Returns 1 when within. */
+int dlv_gate_cmp_mp(dlv_gate_case *c, const char *what, size_t i, double got,
+                    mpfr_srcptr exact, dlv_bound b, int is_float);
+/* The same against an exact double (e.g. a value known in closed form). */
+int dlv_gate_cmp_d(dlv_gate_case *c, const char *what, size_t i, double got,
+                   double exact, dlv_bound b, int is_float);
+/* Bitwise equality (+0 is not -0; any NaN equals any NaN). */
+int dlv_gate_cmp_same(dlv_gate_case *c, const char *what, size_t i,
+                      double got, double expected);
+/* A status code equals the expected one. */
+int dlv_gate_cmp_status(dlv_gate_case *c, const char *what, int got,
+                        int expected);
+
+/* ---- the program -------------------------------------------------------- */
+
+/* Runs the families (one cmocka test per entry point).  Options:
+ *   --family NAME     only this family (repeatable);
+ *   --entry NAME      only this entry point;
+ *   --replay C,C,...  run the one case with these choices (needs --entry);
+ *   --cases N         cases per entry (default: quick 48, long 10000);
+ *   --long            long mode (same as DLV_GATE_LONG=1);
+ *   --shard I/N       run the cases whose index is I mod N;
+ *   --list            print the families and entries;
+ *   --coverage        fail unless every entry of the contract table has a
+ *                     case function and every case function an entry.
+ * DLV_SEED seeds the sampling (the check's parser).  Exit status: cmocka's
+ * (0 when every case held), 2 on a usage error. */
+int dlv_gate_main(int argc, char **argv,
+                  const dlv_gate_family *const *families,
+                  size_t nfamilies);
+
+#endif

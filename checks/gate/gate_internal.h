@@ -1,0 +1,49 @@
+/* gate_internal.h: the case record shared by the engine (gate.c) and the
+ * runner (gate_main.c).  Case functions see dlv_gate_case as opaque. */
+#ifndef DLV_GATE_INTERNAL_H
+#define DLV_GATE_INTERNAL_H
+
+#include "gate.h"
+
+/* Every byte of a guard zone and of the gaps between strided elements:
+ * 0xFF is a NaN as float and as double, so a kernel that reads outside
+ * its elements sees NaN, and one that writes there changes the bytes. */
+#define DLV_GATE_SENTINEL 0xFF
+/* Blocking constants up to this size get every tail length enumerated. */
+#define DLV_GATE_FULL_TAILS 512
+
+/* An entry's statistics over its cases. */
+typedef struct {
+  double worst_ratio;    /* largest err/bound seen by the comparator */
+  char worst_where[400]; /* the case and element it came from */
+} dlv_gate_stats;
+
+struct dlv_gate_case {
+  const char *entry;
+  unsigned long index;
+  int long_mode;
+  /* sampling */
+  uint64_t stream;     /* splitmix64 state for random choices */
+  uint64_t cycle_seed; /* for the systematic choices' per-cycle shifts */
+  unsigned nenum;      /* systematic choices made so far */
+  unsigned max_enum;   /* largest k passed to dlv_gate_enum */
+  /* replay */
+  int replay;
+  const uint64_t *in;
+  size_t nin, pos;
+  /* the choices made, in order */
+  uint64_t *rec;
+  size_t nrec, caprec;
+  /* outcome */
+  int failed;
+  char note[400], msg[600];
+  dlv_gate_stats *stats;
+  /* case-owned memory */
+  void **allocs;
+  size_t nalloc, capalloc;
+};
+
+/* FNV-1a of s, mixed into h. */
+uint64_t dlv_gate_hash(const char *s, uint64_t h);
+
+#endif

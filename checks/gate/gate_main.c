@@ -1,0 +1,592 @@
+/* gate_main.c: the gate's runner (see gate.h): options, the case loop,
+ * shrinking of a failing case to a small repro, and one cmocka test per
+ * entry point. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "contract.h"
+#include "gate_internal.h"
+
+#define DLV_GATE_QUICK_CASES 48UL
+#define DLV_GATE_LONG_CASES 10000UL
+/* Whatever the coverage minimum asks, no entry runs more cases than this. */
+#define DLV_GATE_MAX_CASES 200000UL
+/* Replays a shrink may spend. */
+#define DLV_GATE_SHRINK_BUDGET 3000
+#define DLV_GATE_MAX_FAMILIES 32
+#define DLV_GATE_MAX_REPLAY (1UL << 24)
+
+static struct {
+  const char *family[DLV_GATE_MAX_FAMILIES];
+  size_t nfamily;
+  const char *entry;
+  uint64_t *replay;
+  size_t nreplay;
+  int has_replay;
+  long case_index; /* --case K, or -1 */
+  unsigned long cases;
+  int long_mode;
+  unsigned long shard_i, shard_n;
+  int list, coverage;
+  const char *argv0;
+} opt = {.case_index = -1, .shard_n = 1};
+
+/* What runs now, for the crash message. */
+static volatile const char *current_entry;
+static volatile unsigned long current_index;
+
+/* ---- options ------------------------------------------------------------ */
+
+static void usage_error(const char *fmt, const char *arg)
+{
+  fprintf(stderr, "dlv_gate: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\n(dlv_gate --help for usage)\n");
+  exit(2);
+}
+
+static void print_help(void)
+{
+  puts("usage: dlv_gate [--family NAME]... [--entry NAME] [--cases N] "
+       "[--long]\n"
+       "                [--shard I/N] [--case K | --replay C,C,...] [--list] "
+       "[--coverage]\n"
+       "Runs the contract-driven cases of the kernel entry points against "
+       "their\nreferences (see checks/gate/gate.h).  DLV_SEED seeds the "
+       "sampling,\nDLV_GATE_LONG=1 is --long.  Exit status 0 when every case "
+       "held, 1 when\none failed (it is shrunk and printed with a repro), 2 "
+       "on a usage error.");
+}
+
+static unsigned long parse_count(const char *s, const char *what)
+{
+  char *end;
+  errno = 0;
+  unsigned long v = strtoul(s, &end, 10);
+  if (*s == '\0' || *s == '-' || *end != '\0' || errno != 0)
+    usage_error(what, s);
+  return v;
+}
+
+/* Appends one token of a replay list: V, or V*K for K copies of V. */
+static void replay_token(char *tok, size_t *cap)
+{
+  char *star = strchr(tok, '*');
+  unsigned long copies = 1;
+  if (star != NULL) {
+    *star = '\0';
+    copies = parse_count(star + 1, "--replay: bad repeat count '%s'");
+  }
+  uint64_t v = parse_count(tok, "--replay: bad choice '%s'");
+  if (copies > DLV_GATE_MAX_REPLAY || opt.nreplay + copies > DLV_GATE_MAX_REPLAY)
+    usage_error("--replay: more than %s choices", "2^24");
+  while (opt.nreplay + copies > *cap) {
+    *cap = 2 * *cap + 16;
+    opt.replay = realloc(opt.replay, *cap * sizeof *opt.replay);
+    if (opt.replay == NULL)
+      abort();
+  }
+  for (unsigned long k = 0; k < copies; k++)
+    opt.replay[opt.nreplay++] = v;
+}
+
+static void parse_replay(const char *s)
+{
+  size_t cap = 0;
+  char *copy = strdup(s), *save = NULL;
+  if (copy == NULL)
+    abort();
+  for (char *tok = strtok_r(copy, ",", &save); tok;
+       tok = strtok_r(NULL, ",", &save))
+    replay_token(tok, &cap);
+  free(copy);
+  opt.has_replay = 1;
+}
+
+static void parse_shard(const char *s)
+{
+  char *slash = strchr(s, '/');
+  if (slash == NULL)
+    usage_error("--shard %s: expected I/N", s);
+  char head[32];
+  snprintf(head, sizeof head, "%.*s", (int)(slash - s), s);
+  opt.shard_i = parse_count(head, "--shard: bad index '%s'");
+  opt.shard_n = parse_count(slash + 1, "--shard: bad count '%s'");
+  if (opt.shard_n == 0 || opt.shard_i >= opt.shard_n)
+    usage_error("--shard %s: need 0 <= I < N", s);
+}
+
+static int env_flag(const char *name)
+{
+  const char *v = getenv(name);
+  if (v == NULL || *v == '\0' || strcmp(v, "0") == 0)
+    return 0;
+  if (strcmp(v, "1") != 0)
+    usage_error("%s must be 0 or 1", name);
+  return 1;
+}
+
+/* The value after option argv[*i], or a usage error. */
+static const char *value_of(int argc, char **argv, int *i)
+{
+  if (*i + 1 >= argc)
+    usage_error("%s needs a value", argv[*i]);
+  return argv[++*i];
+}
+
+static void parse_options(int argc, char **argv)
+{
+  int cases_set = 0;
+  opt.argv0 = argv[0];
+  opt.long_mode = env_flag("DLV_GATE_LONG");
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      print_help();
+      exit(0);
+    } else if (strcmp(a, "--family") == 0) {
+      if (opt.nfamily == DLV_GATE_MAX_FAMILIES)
+        usage_error("too many --family options%s", "");
+      opt.family[opt.nfamily++] = value_of(argc, argv, &i);
+    } else if (strcmp(a, "--entry") == 0) {
+      if (opt.entry != NULL)
+        usage_error("--entry given twice%s", "");
+      opt.entry = value_of(argc, argv, &i);
+    } else if (strcmp(a, "--replay") == 0 && !opt.has_replay) {
+      parse_replay(value_of(argc, argv, &i));
+    } else if (strcmp(a, "--case") == 0 && opt.case_index < 0) {
+      opt.case_index = (long)parse_count(value_of(argc, argv, &i),
+                                         "--case: bad index '%s'");
+    } else if (strcmp(a, "--cases") == 0 && !cases_set) {
+      opt.cases = parse_count(value_of(argc, argv, &i), "--cases: bad '%s'");
+      cases_set = 1;
+    } else if (strcmp(a, "--shard") == 0) {
+      parse_shard(value_of(argc, argv, &i));
+    } else if (strcmp(a, "--long") == 0) {
+      opt.long_mode = 1;
+    } else if (strcmp(a, "--list") == 0) {
+      opt.list = 1;
+    } else if (strcmp(a, "--coverage") == 0) {
+      opt.coverage = 1;
+    } else {
+      usage_error("unknown or repeated option '%s'", a);
+    }
+  }
+  if ((opt.has_replay || opt.case_index >= 0) && opt.entry == NULL)
+    usage_error("--replay and --case need --entry%s", "");
+  if (!cases_set)
+    opt.cases = opt.long_mode ? DLV_GATE_LONG_CASES : DLV_GATE_QUICK_CASES;
+}
+
+/* ---- one case -------------------------------------------------------------- */
+
+static void case_begin(dlv_gate_case *c, const char *entry,
+                       unsigned long index, dlv_gate_stats *stats)
+{
+  memset(c, 0, sizeof *c);
+  c->entry = entry;
+  c->index = index;
+  c->long_mode = opt.long_mode;
+  c->stats = stats;
+  c->cycle_seed = dlv_gate_hash(entry, dlv_seed());
+  c->stream = c->cycle_seed ^ ((uint64_t)index + 1) * 0xD6E8FEB86659FD93u;
+  current_entry = entry;
+  current_index = index;
+}
+
+/* Frees the case's memory (its recorded choices too). */
+static void case_end(dlv_gate_case *c)
+{
+  for (size_t k = 0; k < c->nalloc; k++)
+    free(c->allocs[k]);
+  free(c->allocs);
+  free(c->rec);
+  c->allocs = NULL;
+  c->rec = NULL;
+}
+
+/* Runs entry e on the given choices; the case is left for the caller to
+ * read and end. */
+static void replay_case(const dlv_gate_entry *e, const uint64_t *seq,
+                        size_t n, dlv_gate_case *c)
+{
+  case_begin(c, e->entry, 0, NULL);
+  c->replay = 1;
+  c->in = seq;
+  c->nin = n;
+  e->run(c);
+}
+
+/* ---- shrinking ----------------------------------------------------------- */
+
+typedef struct {
+  uint64_t *v;
+  size_t n;
+} choice_seq;
+
+static void seq_strip(choice_seq *s)
+{
+  while (s->n > 0 && s->v[s->n - 1] == 0)
+    s->n--;
+}
+
+/* Shortlex order: fewer choices first, then smaller ones. */
+static int seq_less(const choice_seq *a, const choice_seq *b)
+{
+  if (a->n != b->n)
+    return a->n < b->n;
+  for (size_t i = 0; i < a->n; i++)
+    if (a->v[i] != b->v[i])
+      return a->v[i] < b->v[i];
+  return 0;
+}
+
+/* Replays cand; when the case still fails and its choices are smaller
+ * than *best, they become *best (with the message and the note). */
+static int try_candidate(const dlv_gate_entry *e, const choice_seq *cand,
+                         choice_seq *best, dlv_gate_case *shown, int *budget)
+{
+  dlv_gate_case c;
+  (*budget)--;
+  replay_case(e, cand->v, cand->n, &c);
+  choice_seq got = {c.rec, c.nrec};
+  seq_strip(&got);
+  int better = c.failed && seq_less(&got, best);
+  if (better) {
+    memcpy(best->v, got.v, got.n * sizeof *got.v);
+    best->n = got.n;
+    memcpy(shown->msg, c.msg, sizeof c.msg);
+    memcpy(shown->note, c.note, sizeof c.note);
+  }
+  case_end(&c);
+  return better;
+}
+
+/* Prints a choice list with runs written V*K (the --replay syntax). */
+static void print_choices(const choice_seq *s)
+{
+  if (s->n == 0)
+    printf("0");
+  for (size_t i = 0, run; i < s->n; i += run) {
+    for (run = 1; i + run < s->n && s->v[i + run] == s->v[i]; run++) {
+    }
+    printf(run > 2 ? "%s%llu*%zu" : "%s%llu", i ? "," : "",
+           (unsigned long long)s->v[i], run);
+    if (run == 2)
+      printf(",%llu", (unsigned long long)s->v[i]);
+  }
+  printf("\n");
+}
+
+/* Zeroes ranges of choices, halving their length down to 8 (values and
+ * extents vanish in large strides before single choices are tried).
+ * Returns 1 on progress. */
+static int zero_ranges(const dlv_gate_entry *e, choice_seq *best,
+                       uint64_t *scratch, dlv_gate_case *shown, int *budget)
+{
+  int progress = 0;
+  for (size_t len = best->n / 2; len >= 8 && *budget > 0; len /= 2)
+    for (size_t i = 0; i + len <= best->n && *budget > 0; i += len) {
+      choice_seq cand = {scratch, best->n};
+      memcpy(scratch, best->v, best->n * sizeof *scratch);
+      memset(scratch + i, 0, len * sizeof *scratch);
+      if (memcmp(scratch + i, best->v + i, len * sizeof *scratch) != 0)
+        progress |= try_candidate(e, &cand, best, shown, budget);
+    }
+  return progress;
+}
+
+/* The index of the last nonzero choice, or n when there is none. */
+static size_t last_nonzero(const choice_seq *s)
+{
+  for (size_t i = s->n; i > 0; i--)
+    if (s->v[i - 1] != 0)
+      return i - 1;
+  return s->n;
+}
+
+/* Lowers choice i by delta and deletes k * m * delta choices just before
+ * the last nonzero one: an extent made smaller by delta units of m
+ * elements (m = 1, 8, ..., 4096 spans blocking constants) of k choices
+ * each, with the data that made the case fail kept at the same element
+ * from the end.  Returns 1 on progress. */
+static int lower_and_delete(const dlv_gate_entry *e, choice_seq *best,
+                            size_t i, uint64_t *scratch, dlv_gate_case *shown,
+                            int *budget)
+{
+  const uint64_t v = best->v[i], deltas[] = {1, v / 2, v - 1, v};
+  const size_t last = last_nonzero(best);
+  if (last == best->n || last <= i)
+    return 0;
+  for (size_t d = 0; d < 4; d++)
+    for (uint64_t m = 1; m <= 4096 && deltas[d] > 0; m *= 8)
+      for (uint64_t k = 1; k <= 3 && *budget > 0; k++) {
+        uint64_t delta = deltas[d];
+        if (delta > (last - i - 1) / (k * m))
+          continue; /* more than there is to delete */
+        size_t drop = (size_t)(k * m * delta), cut = last - drop;
+        memcpy(scratch, best->v, cut * sizeof *scratch);
+        memcpy(scratch + cut, best->v + last,
+               (best->n - last) * sizeof *scratch);
+        scratch[i] = v - delta;
+        choice_seq cand = {scratch, best->n - drop};
+        if (try_candidate(e, &cand, best, shown, budget))
+          return 1;
+      }
+  return 0;
+}
+
+/* One pass over the positions: each nonzero choice tried at 0, at half and
+ * at one less; and the tail cut at halves.  Returns 1 on progress. */
+static int shrink_pass(const dlv_gate_entry *e, choice_seq *best,
+                       uint64_t *scratch, dlv_gate_case *shown, int *budget)
+{
+  int progress = zero_ranges(e, best, scratch, shown, budget);
+  for (size_t len = best->n / 2; len < best->n && *budget > 0;
+       len = (len + best->n + 1) / 2) {
+    choice_seq cand = {scratch, len};
+    memcpy(scratch, best->v, len * sizeof *scratch);
+    progress |= try_candidate(e, &cand, best, shown, budget);
+  }
+  for (size_t i = 0; i < best->n && *budget > 0; i++) {
+    uint64_t v = best->v[i];
+    const uint64_t tries[] = {0, v / 2, v - 1};
+    for (size_t t = 0; t < 3 && v != 0 && *budget > 0; t++) {
+      choice_seq cand = {scratch, best->n};
+      memcpy(scratch, best->v, best->n * sizeof *scratch);
+      scratch[i] = tries[t];
+      if (try_candidate(e, &cand, best, shown, budget)) {
+        progress = 1;
+        break;
+      }
+    }
+    if (i < best->n && best->v[i] != 0)
+      progress |= lower_and_delete(e, best, i, scratch, shown, budget);
+  }
+  return progress;
+}
+
+/* Shrinks the failing case c to the smallest failing choice sequence found
+ * within the budget; prints it with a command that reruns it. */
+static void shrink_and_print(const dlv_gate_entry *e, const dlv_gate_case *c)
+{
+  choice_seq best = {malloc((c->nrec + 1) * sizeof *best.v), c->nrec};
+  uint64_t *scratch = malloc((c->nrec + 1) * sizeof *scratch);
+  if (best.v == NULL || scratch == NULL)
+    abort();
+  memcpy(best.v, c->rec, c->nrec * sizeof *best.v);
+  seq_strip(&best);
+  dlv_gate_case shown;
+  memcpy(shown.msg, c->msg, sizeof c->msg);
+  memcpy(shown.note, c->note, sizeof c->note);
+  int budget = DLV_GATE_SHRINK_BUDGET;
+  while (budget > 0 && shrink_pass(e, &best, scratch, &shown, &budget)) {
+  }
+  printf("  shrunk to %zu choices (%d replays):\n    %s\n    case: %s\n",
+         best.n, DLV_GATE_SHRINK_BUDGET - budget, shown.msg, shown.note);
+  printf("  repro: %s --entry %s --replay ", opt.argv0, e->entry);
+  print_choices(&best);
+  free(best.v);
+  free(scratch);
+}
+
+/* ---- the entry's test ------------------------------------------------------ */
+
+static void report_failure(const dlv_gate_entry *e, const dlv_gate_case *c)
+{
+  printf("[gate] FAIL %s case %lu (DLV_SEED=%lu): %s\n  case: %s\n",
+         e->entry, c->index, dlv_seed(), c->msg, c->note);
+  printf("  rerun: DLV_SEED=%lu %s --entry %s --case %lu\n", dlv_seed(),
+         opt.argv0, e->entry, c->index);
+  shrink_and_print(e, c);
+  fflush(stdout);
+}
+
+static void run_replay(const dlv_gate_entry *e)
+{
+  dlv_gate_case c;
+  replay_case(e, opt.replay, opt.nreplay, &c);
+  printf("[gate] %s replay: %s\n  case: %s\n", e->entry,
+         c.failed ? c.msg : "held", c.note);
+  int failed = c.failed;
+  case_end(&c);
+  if (failed)
+    fail_msg("%s: the replayed case fails", e->entry);
+}
+
+/* Whether case k is one this process runs. */
+static int case_selected(unsigned long k)
+{
+  return opt.case_index >= 0 || k % opt.shard_n == opt.shard_i;
+}
+
+/* Whether the loop goes on to case k: --case K runs K alone; otherwise
+ * at least the requested count and at least the coverage minimum. */
+static int more_cases(unsigned long k, unsigned long cover)
+{
+  if (opt.case_index >= 0)
+    return k == (unsigned long)opt.case_index;
+  return k < opt.cases || k < cover;
+}
+
+static void run_entry(void **state)
+{
+  const dlv_gate_entry *e = *state;
+  if (opt.has_replay) {
+    run_replay(e);
+    return;
+  }
+  dlv_gate_stats stats = {0};
+  unsigned long ran = 0, cover = 1;
+  unsigned long k = opt.case_index >= 0 ? (unsigned long)opt.case_index : 0;
+  for (; k < DLV_GATE_MAX_CASES && more_cases(k, cover); k++) {
+    if (!case_selected(k))
+      continue;
+    dlv_gate_case c;
+    case_begin(&c, e->entry, k, &stats);
+    e->run(&c);
+    ran++;
+    cover = c.max_enum > cover ? c.max_enum : cover;
+    if (c.failed) {
+      report_failure(e, &c);
+      case_end(&c);
+      fail_msg("%s: case %lu fails (see the shrunk repro above)", e->entry,
+               k);
+    }
+    case_end(&c);
+  }
+  printf("[gate] %s: %lu cases (shard %lu/%lu; every enumerated dimension "
+         "covered once per %lu cases), worst err/bound %.6g%s%s\n",
+         e->entry, ran, opt.shard_i, opt.shard_n, cover, stats.worst_ratio,
+         stats.worst_ratio > 0 ? " at " : "", stats.worst_where);
+}
+
+/* ---- families, coverage, main ------------------------------------------- */
+
+static int family_selected(const dlv_gate_family *f)
+{
+  if (opt.nfamily == 0)
+    return 1;
+  for (size_t i = 0; i < opt.nfamily; i++)
+    if (strcmp(opt.family[i], f->name) == 0)
+      return 1;
+  return 0;
+}
+
+static const dlv_gate_entry *find_entry(const dlv_gate_family *const *fam,
+                                        size_t nfam, const char *name)
+{
+  for (size_t f = 0; f < nfam; f++)
+    for (size_t i = 0; i < fam[f]->n; i++)
+      if (strcmp(fam[f]->entries[i].entry, name) == 0)
+        return &fam[f]->entries[i];
+  return NULL;
+}
+
+/* Every contract entry has a case function and every case function a
+ * contract entry; prints what is missing.  Returns the number missing. */
+static int check_coverage(const dlv_gate_family *const *fam, size_t nfam)
+{
+  size_t n;
+  const dlv_contract *table = dlv_contracts(&n);
+  int missing = 0;
+  for (size_t i = 0; i < n; i++)
+    if (find_entry(fam, nfam, table[i].entry) == NULL) {
+      printf("no gate cases for contract entry %s\n", table[i].entry);
+      missing++;
+    }
+  for (size_t f = 0; f < nfam; f++)
+    for (size_t i = 0; i < fam[f]->n; i++)
+      if (dlv_contract_find(fam[f]->entries[i].entry) == NULL) {
+        printf("gate family %s: %s is not in the contract table\n",
+               fam[f]->name, fam[f]->entries[i].entry);
+        missing++;
+      }
+  printf("contract coverage: %zu entries, %d missing\n", n, missing);
+  return missing;
+}
+
+static void on_crash(int sig)
+{
+  char line[512];
+  const char *entry = (const char *)current_entry;
+  int len = snprintf(line, sizeof line,
+                     "\ndlv_gate: signal %d in %s case %lu; rerun: "
+                     "DLV_SEED=%lu %s --entry %s --case %lu\n",
+                     sig, entry ? entry : "?", (unsigned long)current_index,
+                     dlv_seed(), opt.argv0, entry ? entry : "?",
+                     (unsigned long)current_index);
+  if (len > 0 && write(2, line, (size_t)len) < 0)
+    _exit(128 + sig);
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+static int group_setup(void **state)
+{
+  (void)state;
+  return dlv_check_begin("gate");
+}
+
+static int group_teardown(void **state)
+{
+  (void)state;
+  return dlv_check_end();
+}
+
+int dlv_gate_main(int argc, char **argv,
+                  const dlv_gate_family *const *families, size_t nfamilies)
+{
+  parse_options(argc, argv);
+  if (opt.coverage)
+    return check_coverage(families, nfamilies) ? 1 : 0;
+  struct CMUnitTest *tests = calloc(256, sizeof *tests);
+  size_t ntests = 0;
+  for (size_t f = 0; f < nfamilies; f++) {
+    if (!family_selected(families[f]))
+      continue;
+    for (size_t i = 0; i < families[f]->n && ntests < 256; i++) {
+      const dlv_gate_entry *e = &families[f]->entries[i];
+      if (opt.entry != NULL && strcmp(opt.entry, e->entry) != 0)
+        continue;
+      if (opt.list)
+        printf("%s %s\n", families[f]->name, e->entry);
+      tests[ntests++] = (struct CMUnitTest){e->entry, run_entry, NULL, NULL,
+                                            (void *)e};
+    }
+  }
+  if (opt.list)
+    return 0;
+  if (ntests == 0)
+    usage_error("no entry point matches%s", "");
+  signal(SIGSEGV, on_crash);
+  signal(SIGBUS, on_crash);
+  signal(SIGFPE, on_crash);
+  int status = _cmocka_run_group_tests("gate", tests, ntests, group_setup,
+                                       group_teardown);
+  free(tests);
+  free(opt.replay);
+  return status;
+}
+
+/* The families: one per checks/gate/g_<family>.c, listed by CMake in
+ * gate_families.inc (no registration line to write). */
+#define DLV_GATE_FAMILY(name) extern const dlv_gate_family dlv_gate_##name;
+#include "gate_families.inc"
+#undef DLV_GATE_FAMILY
+#define DLV_GATE_FAMILY(name) &dlv_gate_##name,
+static const dlv_gate_family *const all_families[] = {
+#include "gate_families.inc"
+};
+#undef DLV_GATE_FAMILY
+
+int main(int argc, char **argv)
+{
+  return dlv_gate_main(argc, argv, all_families,
+                       sizeof all_families / sizeof all_families[0]);
+}

@@ -1,0 +1,149 @@
+/* contract.c: the contract table (see contract.h).  Every value comes from
+ * the macro the kernel itself uses. */
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include "adam.h"
+#include "closs.h"
+#include "contract.h"
+#include "noisy_linear.h"
+#include "nrm2.h"
+
+/* Stride rules, named once. */
+#define VEC_IN (DLV_CONTRACT_STRIDED | DLV_CONTRACT_NEG_STRIDE)
+#define VEC_IN_OUT                                                           \
+  (VEC_IN | DLV_CONTRACT_DISTINCT_STRIDES | DLV_CONTRACT_IN_PLACE)
+
+#define NRM2_BLOCKS                                                          \
+  {{"block", DLV_NRM2_BLOCK}, {"lanes", DLV_NRM2_LANES}}
+#define NRM2_LIMITS(xmax)                                                    \
+  {{"plain_min", DLV_NRM2_PLAIN_MIN,                                         \
+    "smallest block sum of squares kept unscaled"},                          \
+   {"plain_max", DLV_NRM2_PLAIN_MAX,                                         \
+    "largest block sum of squares kept unscaled"},                           \
+   {"xmax", xmax, "largest finite entry (safe from overflow)"}}
+#define ADAM_LIMITS(gmax)                                                    \
+  {{"gmax", gmax, "largest admissible |g| (above: DLV_EDOM)"},               \
+   {"beta_max", 1.0, "beta1, beta2 < 1 (1 rejected)"}}
+#define LINEAR_BLOCKS {{"lanes", DLV_LINEAR_LANES}}
+#define WINDOW_LIMITS                                                        \
+  {{"kmax", (double)DLV_WINDOW_KMAX, "largest window length"},               \
+   {"xmax", DLV_WINDOW_XMAX, "largest admissible |x|"}}
+
+static const dlv_contract table[] = {
+    {"dlv_nrm2_d", "double", VEC_IN, NRM2_LIMITS(DBL_MAX), NRM2_BLOCKS},
+    {"dlv_nrm2_s", "float", VEC_IN, NRM2_LIMITS(FLT_MAX), NRM2_BLOCKS},
+    {"dlv_nrm2_grad_d", "double", VEC_IN_OUT, NRM2_LIMITS(DBL_MAX),
+     NRM2_BLOCKS},
+    {"dlv_nrm2_grad_s", "float", VEC_IN_OUT, NRM2_LIMITS(FLT_MAX),
+     NRM2_BLOCKS},
+    {"dlv_prox_group_d", "double", VEC_IN_OUT, NRM2_LIMITS(DBL_MAX),
+     NRM2_BLOCKS},
+    {"dlv_prox_group_s", "float", VEC_IN_OUT, NRM2_LIMITS(FLT_MAX),
+     NRM2_BLOCKS},
+    {"dlv_prox_grad_d", "double", 0, {{NULL}}, {{NULL}}},
+    {"dlv_l2reg_grad_d", "double", DLV_CONTRACT_IN_PLACE, {{NULL}},
+     {{NULL}}},
+    {"dlv_adam_bias_correction", "double", 0,
+     {{"beta_max", 1.0, "b < 1 (1 rejected)"}}, {{NULL}}},
+    {"dlv_adam_step_d", "double", DLV_CONTRACT_THREADED,
+     ADAM_LIMITS(DLV_ADAM_GMAX_D), {{"block", DLV_ADAM_BLOCK}}},
+    {"dlv_adam_step_s", "float", DLV_CONTRACT_THREADED,
+     ADAM_LIMITS(DLV_ADAM_GMAX_S), {{"block", DLV_ADAM_BLOCK}}},
+    {"dlv_ema_d", "double", 0, ADAM_LIMITS(DLV_ADAM_GMAX_D), {{NULL}}},
+    {"dlv_ema_s", "float", 0, ADAM_LIMITS(DLV_ADAM_GMAX_S), {{NULL}}},
+    /* the window: dlv_window_init_* and dlv_window_push_* together */
+    {"dlv_window_d", "double", 0, WINDOW_LIMITS, {{NULL}}},
+    {"dlv_window_s", "float", 0, WINDOW_LIMITS, {{NULL}}},
+    {"dlv_noise_rng_seed", "-", DLV_CONTRACT_RANDOM, {{NULL}}, {{NULL}}},
+    {"dlv_noise_uniform", "double", DLV_CONTRACT_RANDOM, {{NULL}}, {{NULL}}},
+    {"dlv_noise_gaussian_d", "double", DLV_CONTRACT_RANDOM, {{NULL}},
+     {{NULL}}},
+    {"dlv_noise_gaussian_s", "float", DLV_CONTRACT_RANDOM, {{NULL}},
+     {{NULL}}},
+    {"dlv_noise_bernoulli", "-", DLV_CONTRACT_RANDOM,
+     {{"p_max", 1.0, "keep probability in [0, 1]"}}, {{NULL}}},
+    {"dlv_noisy_linear_d", "double", 0, {{NULL}}, LINEAR_BLOCKS},
+    {"dlv_noisy_linear_s", "float", 0, {{NULL}}, LINEAR_BLOCKS},
+    {"dlv_noisy_linear_train_d", "double", DLV_CONTRACT_RANDOM, {{NULL}},
+     LINEAR_BLOCKS},
+    {"dlv_noisy_linear_train_s", "float", DLV_CONTRACT_RANDOM, {{NULL}},
+     LINEAR_BLOCKS},
+    {"dlv_linear_d", "double", 0, {{NULL}}, LINEAR_BLOCKS},
+    {"dlv_linear_s", "float", 0, {{NULL}}, LINEAR_BLOCKS},
+    {"dlv_dropout_linear_d", "double", 0, {{NULL}}, LINEAR_BLOCKS},
+    {"dlv_dropout_linear_s", "float", 0, {{NULL}}, LINEAR_BLOCKS},
+    {"dlv_dropout_linear_train_d", "double", DLV_CONTRACT_RANDOM,
+     {{"p_max", 1.0, "keep probability in [0, 1]"}}, LINEAR_BLOCKS},
+    {"dlv_dropout_linear_train_s", "float", DLV_CONTRACT_RANDOM,
+     {{"p_max", 1.0, "keep probability in [0, 1]"}}, LINEAR_BLOCKS},
+    {"dlv_loss_quadratic_d", "double", 0, {{NULL}}, {{NULL}}},
+    {"dlv_loss_logistic_d", "double", 0, {{NULL}}, {{NULL}}},
+    /* closs: the _d and _z entry points of each loss together */
+    {"dlv_closs_quadratic", "double+complex", 0, {{NULL}}, {{NULL}}},
+    {"dlv_closs_logistic", "double+complex", 0, {{NULL}}, {{NULL}}},
+    {"dlv_closs_tanhnet", "double+complex", 0,
+     {{"kmax", (double)DLV_TANHNET_MAXK, "most hidden units"}}, {{NULL}}},
+    {"dlv_closs_norm", "double+complex", 0, {{NULL}}, {{NULL}}},
+    {"dlv_hvp_cstep", "double", 0, {{NULL}}, {{NULL}}},
+    {"dlv_hvp_central", "double", 0, {{NULL}}, {{NULL}}},
+    {"dlv_hvp_step", "double", 0, {{NULL}}, {{NULL}}},
+    {"dlv_linesearch_step", "double", 0, {{NULL}}, {{NULL}}},
+    {"dlv_conv3d_fwd_d", "double", DLV_CONTRACT_THREADED, {{NULL}}, {{NULL}}},
+    {"dlv_conv3d_fwd_s", "float", DLV_CONTRACT_THREADED, {{NULL}}, {{NULL}}},
+    {"dlv_conv3d_bwd_filter_d", "double", DLV_CONTRACT_THREADED, {{NULL}},
+     {{NULL}}},
+    {"dlv_conv3d_bwd_filter_s", "float", DLV_CONTRACT_THREADED, {{NULL}},
+     {{NULL}}},
+    {"dlv_conv3d_bwd_input_d", "double", DLV_CONTRACT_THREADED, {{NULL}},
+     {{NULL}}},
+    {"dlv_conv3d_bwd_input_s", "float", DLV_CONTRACT_THREADED, {{NULL}},
+     {{NULL}}},
+};
+
+const dlv_contract *dlv_contracts(size_t *n)
+{
+  *n = sizeof table / sizeof table[0];
+  return table;
+}
+
+const dlv_contract *dlv_contract_find(const char *entry)
+{
+  for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+    if (strcmp(table[i].entry, entry) == 0)
+      return &table[i];
+  return NULL;
+}
+
+size_t dlv_contract_nlimits(const dlv_contract *c)
+{
+  size_t k = 0;
+  while (k < DLV_CONTRACT_MAX_LIMITS && c->limits[k].name != NULL)
+    k++;
+  return k;
+}
+
+size_t dlv_contract_nblocks(const dlv_contract *c)
+{
+  size_t k = 0;
+  while (k < DLV_CONTRACT_MAX_BLOCKS && c->blocks[k].name != NULL)
+    k++;
+  return k;
+}
+
+size_t dlv_contract_block_sizes(const dlv_contract *c, size_t *out)
+{
+  size_t k = dlv_contract_nblocks(c);
+  for (size_t i = 0; i < k; i++)
+    out[i] = c->blocks[i].value;
+  return k;
+}
+
+double dlv_contract_limit_value(const dlv_contract *c, const char *name)
+{
+  for (size_t i = 0; i < dlv_contract_nlimits(c); i++)
+    if (strcmp(c->limits[i].name, name) == 0)
+      return c->limits[i].value;
+  return NAN;
+}
