@@ -93,8 +93,17 @@ static int measures_kernel(const dlv_row *r)
   return *r->kernel && strcmp(r->kernel, "-") != 0;
 }
 
-/* The distinct (kernel, variant, dtype) of the rows, in order of first
- * appearance; NULL (and 0) when there is none or memory runs out. */
+static int by_kernel(const void *pa, const void *pb)
+{
+  const dlv_filter *a = &((const struct kernel_entry *)pa)->f;
+  const dlv_filter *b = &((const struct kernel_entry *)pb)->f;
+  int c = strcmp(a->kernel, b->kernel);
+  c = c ? c : strcmp(a->variant, b->variant);
+  return c ? c : strcmp(a->dtype, b->dtype);
+}
+
+/* The distinct (kernel, variant, dtype) of the rows, sorted; NULL (and 0)
+ * when memory runs out. */
 static struct kernel_entry *kernel_entries(const dlv_rows *rows, size_t *n)
 {
   struct kernel_entry *k = calloc(rows->n ? rows->n : 1, sizeof *k);
@@ -108,6 +117,8 @@ static struct kernel_entry *kernel_entries(const dlv_rows *rows, size_t *n)
       k[(*n)++] = (struct kernel_entry){
           r, {NULL, r->kernel, r->variant, r->dtype}};
   }
+  if (k != NULL)
+    qsort(k, *n, sizeof *k, by_kernel);
   return k;
 }
 
