@@ -54,8 +54,7 @@ static int write_file(const char *dir, const char *name, writer_fn fn,
 
 /* One (kernel, variant, dtype) of the kernel table. */
 struct kernel_entry {
-  const dlv_row *first;
-  dlv_filter f;
+  dlv_filter f; /* kernel, variant and dtype set; any claim */
 };
 
 struct report {
@@ -114,8 +113,8 @@ static struct kernel_entry *kernel_entries(const dlv_rows *rows, size_t *n)
     while (j < *n && !dlv_filter_match(&k[j].f, r))
       j++;
     if (measures_kernel(r) && j == *n)
-      k[(*n)++] = (struct kernel_entry){
-          r, {NULL, r->kernel, r->variant, r->dtype}};
+      k[(*n)++] = (struct kernel_entry){{NULL, r->kernel, r->variant,
+                                         r->dtype}};
   }
   if (k != NULL)
     qsort(k, *n, sizeof *k, by_kernel);
