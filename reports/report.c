@@ -594,6 +594,10 @@ static void html_baseline(FILE *f, const struct report *r)
              "Rows are matched by claim, check, dtype, shape, quantity, "
              "kernel and variant.</p>\n",
           b->rows.n, b->unmatched, DLV_GROWTH);
+  if (dlv_baseline_other_seed(b, r->run->seed))
+    fprintf(f, "<p class=\"fail\">The baseline was run with another seed "
+               "than this run's %lu: rows drawn from random data differ, "
+               "and so may their err/bound.</p>\n", r->run->seed);
   size_t shown = 0;
   for (size_t i = 0; i < r->rows->n && shown < 200; i++) {
     if (!b->flag[i])
