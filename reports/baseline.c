@@ -111,6 +111,14 @@ size_t dlv_baseline_count(const dlv_baseline *b, const dlv_rows *now,
   return k;
 }
 
+int dlv_baseline_other_seed(const dlv_baseline *b, unsigned long seed)
+{
+  for (size_t i = 0; i < b->rows.n; i++)
+    if (b->rows.rows[i].seed != seed)
+      return 1;
+  return 0;
+}
+
 void dlv_baseline_free(dlv_baseline *b)
 {
   dlv_rows_free(&b->rows);

@@ -40,6 +40,9 @@ int dlv_baseline_compare(dlv_baseline *b, const dlv_rows *now);
  * baseline). */
 size_t dlv_baseline_count(const dlv_baseline *b, const dlv_rows *now,
                           const dlv_filter *f, unsigned flag);
+/* 1 when some baseline row was drawn with another seed than seed (its
+ * random data then differ from this run's: ratios are not comparable). */
+int dlv_baseline_other_seed(const dlv_baseline *b, unsigned long seed);
 void dlv_baseline_free(dlv_baseline *b);
 
 #endif

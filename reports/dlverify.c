@@ -272,6 +272,9 @@ static size_t print_regressions(const dlv_run_info *run, const dlv_rows *rows)
   printf("against %s: %zu new failures, %zu rows whose err/bound grew more "
          "than %gx, %zu baseline rows without a match\n",
          run->baseline->dir, nf, gr, DLV_GROWTH, run->baseline->unmatched);
+  if (dlv_baseline_other_seed(run->baseline, run->seed))
+    printf("note: the baseline was run with another seed than %lu; rows "
+           "drawn from random data are not comparable\n", run->seed);
   return nf + gr;
 }
 

@@ -54,8 +54,7 @@ static int write_file(const char *dir, const char *name, writer_fn fn,
 
 /* One (kernel, variant, dtype) of the kernel table. */
 struct kernel_entry {
-  const dlv_row *first;
-  dlv_filter f;
+  dlv_filter f; /* kernel, variant and dtype set; any claim */
 };
 
 struct report {
@@ -93,8 +92,17 @@ static int measures_kernel(const dlv_row *r)
   return *r->kernel && strcmp(r->kernel, "-") != 0;
 }
 
-/* The distinct (kernel, variant, dtype) of the rows, in order of first
- * appearance; NULL (and 0) when there is none or memory runs out. */
+static int by_kernel(const void *pa, const void *pb)
+{
+  const dlv_filter *a = &((const struct kernel_entry *)pa)->f;
+  const dlv_filter *b = &((const struct kernel_entry *)pb)->f;
+  int c = strcmp(a->kernel, b->kernel);
+  c = c ? c : strcmp(a->variant, b->variant);
+  return c ? c : strcmp(a->dtype, b->dtype);
+}
+
+/* The distinct (kernel, variant, dtype) of the rows, sorted; NULL (and 0)
+ * when memory runs out. */
 static struct kernel_entry *kernel_entries(const dlv_rows *rows, size_t *n)
 {
   struct kernel_entry *k = calloc(rows->n ? rows->n : 1, sizeof *k);
@@ -105,9 +113,11 @@ static struct kernel_entry *kernel_entries(const dlv_rows *rows, size_t *n)
     while (j < *n && !dlv_filter_match(&k[j].f, r))
       j++;
     if (measures_kernel(r) && j == *n)
-      k[(*n)++] = (struct kernel_entry){
-          r, {NULL, r->kernel, r->variant, r->dtype}};
+      k[(*n)++] = (struct kernel_entry){{NULL, r->kernel, r->variant,
+                                         r->dtype}};
   }
+  if (k != NULL)
+    qsort(k, *n, sizeof *k, by_kernel);
   return k;
 }
 
@@ -584,6 +594,10 @@ static void html_baseline(FILE *f, const struct report *r)
              "Rows are matched by claim, check, dtype, shape, quantity, "
              "kernel and variant.</p>\n",
           b->rows.n, b->unmatched, DLV_GROWTH);
+  if (dlv_baseline_other_seed(b, r->run->seed))
+    fprintf(f, "<p class=\"fail\">The baseline was run with another seed "
+               "than this run's %lu: rows drawn from random data differ, "
+               "and so may their err/bound.</p>\n", r->run->seed);
   size_t shown = 0;
   for (size_t i = 0; i < r->rows->n && shown < 200; i++) {
     if (!b->flag[i])

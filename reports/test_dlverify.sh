@@ -68,6 +68,9 @@ FAKE_RATIO=0.1 "$dlv" --out "$out/base" >/dev/null || fail "stand-in baseline ru
 FAKE_RATIO=0.1 "$dlv" --out "$out/same" --baseline "$out/base" --fail-on-regression \
   >"$out/same.stdout" || fail "no change reported as a regression: $(cat "$out/same.stdout")"
 grep -q '0 new failures, 0 rows whose err/bound grew' "$out/same.stdout" || fail "no comparison printed"
+grep -q 'another seed' "$out/same.stdout" && fail "same seed called another"
+FAKE_RATIO=0.1 "$dlv" --seed 8 --out "$out/seed8" --baseline "$out/base" | grep -q 'another seed than 8' ||
+  fail "a baseline of another seed is not flagged"
 FAKE_RATIO=0.4 "$dlv" --out "$out/grown" --baseline "$out/base" >"$out/grown.stdout" ||
   fail "grown ratio without --fail-on-regression exited $?"
 grep -q '^P4a,CONFIRMED,.*,0,1,CONFIRMED' "$out/grown/summary.csv" || fail "summary.csv: no grown row for P4a: $(cat "$out/grown/summary.csv")"
