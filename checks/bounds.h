@@ -505,6 +505,14 @@ static inline double dlv_bound_conv3d_adjoint(double ka, double kb, double u,
   return (dlv_gamma(ka, u) + dlv_gamma(kb, u)) * t_abs;
 }
 
+/* conv3d_mp_adjoint: the same identity on the reference path, every pass
+ * from the MPFR references (exact products, correctly rounded sums at >= 256
+ * bits) and the inner products in MPFR 64 bits wider: a few dozen
+ * roundings of relative 2^-256 on terms adding up to T in magnitude, so
+ * the two sides agree to far better than 2^-200 T, which is far below any
+ * double-precision effect. */
+#define DLV_P3_MPFR_REL 0x1p-200
+
 /* Gradient of l = |conv(L1,F)|^2 / 2 along a direction d (of L1 or F),
  * formula side: y^ = fwd (error gamma_Kf A_i, A = conv of absolute values),
  * g^ = bwd(y^) (error gamma_Kb), D^ = <g^, d> formed exactly and rounded

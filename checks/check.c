@@ -411,7 +411,7 @@ int dlv_run_check(const char *claim, const char *const *relies_on,
                                &verdict};
   pending_claim = claim;
   g.expected = expected;
-  g.relies_on = relies_on;
+  dlv_check_relies_on(relies_on);
   int failed = _cmocka_run_group_tests(claim, all, n + 1, group_setup,
                                        group_teardown);
   free(all);

@@ -843,6 +843,19 @@ static void p1_claim_newest_weight(void **state)
                      dlv_bound_window_mean(is_float, k, 3 * k,
                                            1.0 / (double)k, 1.0);
       DLV_EXPECT_ROW(&mc, w[0], ww[0], fabs(w[0] - ww[0]), bound, NAN);
+      /* The same claim on the reference path, whatever the kernels do: the
+       * stored b1's weight 1 - b1 (exact: b1 in [1/2, 1], Sterbenz)
+       * against the window's 1/k in MPFR, within beta_stored. */
+      mpfr_t invk;
+      mpfr_init2(invk, dlv_mp_prec());
+      mpfr_set_ui(invk, 1, MPFR_RNDN);
+      mpfr_div_ui(invk, invk, (unsigned long)k, MPFR_RNDN);
+      mc.quantity = "MPFR: EMA weight 1 - b1 (stored) vs window's 1/k";
+      mc.bound_name = "beta_stored";
+      DLV_EXPECT_ROW(&mc, 1.0 - b, mpfr_get_d(invk, MPFR_RNDN),
+                     dlv_abs_error(1.0 - b, invk),
+                     dlv_bound_beta_stored(is_float), NAN);
+      mpfr_clear(invk);
       free(unit);
       dlv_mp_vec_free(wex, k + 2);
       dlv_mp_vec_free(exact, len);

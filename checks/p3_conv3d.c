@@ -524,6 +524,61 @@ static double triple_abs_sum(const struct prob *p)
 
 /* <conv(L1,F), G> against <L1, dL1(G,F)> and <F, dF(L1,G)>, each formed
  * exactly from the kernel's outputs; the difference is exact in MPFR. */
+/* out = sum a_i x_i in MPFR at out's precision (a from a reference). */
+static void mp_dot_mixed(mpfr_ptr out, mpfr_t *a, const double *x, size_t n)
+{
+  mpfr_t t;
+  mpfr_init2(t, mpfr_get_prec(out));
+  mpfr_set_zero(out, 1);
+  for (size_t i = 0; i < n; i++) {
+    mpfr_mul_d(t, a[i], x[i], MPFR_RNDN);
+    mpfr_add(out, out, t, MPFR_RNDN);
+  }
+  mpfr_clear(t);
+}
+
+/* The adjoint identity on the reference path, whatever the kernels do:
+ * conv(L1,F), dL1(G,F) and dF(L1,G) from the MPFR references, the inner
+ * products in MPFR (bound DLV_P3_MPFR_REL T). */
+static void check_adjoint_mp(const char *test, const struct prob *p,
+                             int dtype, double t_abs)
+{
+  static const int passes[] = {DLV_CONV3D_FWD, DLV_CONV3D_BWD_INPUT,
+                               DLV_CONV3D_BWD_FILTER};
+  mpfr_t *out[3], dot[3], diff;
+  for (int k = 0; k < 3; k++) {
+    size_t n = pass_n(p, passes[k]);
+    out[k] = dlv_mp_vec_alloc(n, dlv_mp_prec());
+    assert_non_null(out[k]);
+    reference(p, passes[k], pass_a(p, passes[k]), pass_b(p, passes[k]),
+              out[k]);
+    mpfr_init2(dot[k], dlv_mp_prec() + 64);
+  }
+  mp_dot_mixed(dot[0], out[0], p->g, p->n2);
+  mp_dot_mixed(dot[1], out[1], p->l1, p->n1);
+  mp_dot_mixed(dot[2], out[2], p->f, p->nf);
+  mpfr_init2(diff, dlv_mp_prec() + 64);
+  char shape[96];
+  shape_text(&p->s, shape, sizeof shape);
+  for (int k = 1; k < 3; k++) {
+    mpfr_sub(diff, dot[k], dot[0], MPFR_RNDN);
+    struct dlv_meas m = {dtype_name[dtype], shape,
+                         k == 1 ? "MPFR: <L1, dL1(G,F)> vs <conv(L1,F), G>"
+                                : "MPFR: <F, dF(L1,G)> vs <conv(L1,F), G>",
+                         "conv3d_mp_adjoint 2^-200 T", DLV_ROLE_CLAIM, 0};
+    dlv_expect_row(__FILE__, __LINE__, test, &m,
+                   mpfr_get_d(dot[k], MPFR_RNDN),
+                   mpfr_get_d(dot[0], MPFR_RNDN),
+                   fabs(mpfr_get_d(diff, MPFR_RNDA)), DLV_P3_MPFR_REL * t_abs,
+                   NAN);
+  }
+  mpfr_clear(diff);
+  for (int k = 0; k < 3; k++) {
+    mpfr_clear(dot[k]);
+    dlv_mp_vec_free(out[k], pass_n(p, passes[k]));
+  }
+}
+
 static void check_adjoint(const char *test, const struct prob *p, int dtype)
 {
   char shape[96];
@@ -565,6 +620,7 @@ static void check_adjoint(const char *test, const struct prob *p, int dtype)
   free(gf);
   free(g1);
   free(y);
+  check_adjoint_mp(test, p, dtype, t_abs);
 }
 
 static void p3_adjoint(void **state)

@@ -698,6 +698,27 @@ struct step {
   int ref_status;
 };
 
+/* The minimizer (g . grad l) / (g . Hg) of a quadratic along g, in MPFR
+ * (r holds the exact grad l and Hg); returns g . Hg rounded to double. */
+static double line_minimizer(size_t n, const double *g,
+                             const struct hvp_ref *r, mpfr_ptr opt)
+{
+  mpfr_t dd, num, tmp;
+  mpfr_inits2(dlv_mp_prec() + 64, dd, num, tmp, (mpfr_ptr)0);
+  mpfr_set_zero(dd, 1);
+  mpfr_set_zero(num, 1);
+  for (size_t i = 0; i < n; i++) {
+    mpfr_mul_d(tmp, r->hv[i], g[i], MPFR_RNDN);
+    mpfr_add(dd, dd, tmp, MPFR_RNDN);
+    mpfr_mul_d(tmp, r->grad[i], g[i], MPFR_RNDN);
+    mpfr_add(num, num, tmp, MPFR_RNDN);
+  }
+  mpfr_div(opt, num, dd, MPFR_RNDN);
+  double d = mpfr_get_d(dd, MPFR_RNDN);
+  mpfr_clears(dd, num, tmp, (mpfr_ptr)0);
+  return d;
+}
+
 static void step_eval(struct step *s, const struct problem *p)
 {
   const size_t n = s->n = p->n;
@@ -725,19 +746,7 @@ static void step_eval(struct step *s, const struct problem *p)
   s->ed = gn * dots + gb * (1.0 + gn);
   mpfr_inits2(dlv_mp_prec(), s->formula, s->opt, (mpfr_ptr)0);
   s->ref_status = dlv_ref_linesearch_step(n, s->g, s->r.hv, s->formula);
-  mpfr_t dd, num, tmp;
-  mpfr_inits2(dlv_mp_prec() + 64, dd, num, tmp, (mpfr_ptr)0);
-  mpfr_set_zero(dd, 1);
-  mpfr_set_zero(num, 1);
-  for (size_t i = 0; i < n; i++) {
-    mpfr_mul_d(tmp, s->r.hv[i], s->g[i], MPFR_RNDN);
-    mpfr_add(dd, dd, tmp, MPFR_RNDN);
-    mpfr_mul_d(tmp, s->r.grad[i], s->g[i], MPFR_RNDN);
-    mpfr_add(num, num, tmp, MPFR_RNDN);
-  }
-  mpfr_div(s->opt, num, dd, MPFR_RNDN);
-  s->d = mpfr_get_d(dd, MPFR_RNDN);
-  mpfr_clears(dd, num, tmp, (mpfr_ptr)0);
+  s->d = line_minimizer(n, s->g, &s->r, s->opt);
   s->rel_kernel = dlv_bound_linesearch_rel(n, s->ed / s->d);
   s->rel_claim = dlv_bound_rel_compose(
       s->rel_kernel, dlv_bound_lambda_gradient_rel(gerr / gg));
@@ -855,6 +864,36 @@ static double quadratic_phi_error(const struct problem *p, const double *g,
 
 /* ---- claim rows on one quadratic ---------------------------------------- */
 
+/* The claim on the reference path, whatever the kernels do: along g^, the
+ * exact gradient rounded to double (|g^_i - grad_i l| <= u |g^_i|, so
+ * beta = u in lambda_gradient_rel), the formula ||g^||^2 / (g^ . Hg^) and
+ * the minimizer (g^ . grad l) / (g^ . Hg^), both in MPFR; the formula is
+ * rounded to double once more (u). */
+static void claim_on_reference_path(const char *test,
+                                    const struct problem *p)
+{
+  double g[MAXN];
+  struct hvp_ref r0, r;
+  hvp_ref_init(&r0, p, p->theta); /* any v: only the exact grad is used */
+  for (size_t i = 0; i < p->n; i++)
+    g[i] = mpfr_get_d(r0.grad[i], MPFR_RNDN);
+  hvp_ref_clear(&r0);
+  hvp_ref_init(&r, p, g);
+  mpfr_t formula, opt;
+  mpfr_inits2(dlv_mp_prec(), formula, opt, (mpfr_ptr)0);
+  assert_int_equal(dlv_ref_linesearch_step(p->n, g, r.hv, formula), DLV_OK);
+  line_minimizer(p->n, g, &r, opt);
+  struct dlv_meas m = {"double", p->name,
+                       "MPFR: ||g||^2/(g.Hg) vs argmin l(Theta - lambda g), "
+                       "g = grad l rounded",
+                       "lambda_gradient_rel(u) + u", DLV_ROLE_CLAIM, 0};
+  expect_rel(test, &m, mpfr_get_d(formula, MPFR_RNDN), opt,
+             dlv_bound_rel_compose(
+                 dlv_bound_lambda_gradient_rel(DLV_U_DOUBLE), DLV_U_DOUBLE));
+  mpfr_clears(formula, opt, (mpfr_ptr)0);
+  hvp_ref_clear(&r);
+}
+
 /* The step against the formula in MPFR (kernel accuracy), the true
  * minimizer (claim), phi' there (claim), and the erratum's step. */
 static void check_step_quadratic(const char *test, const struct problem *p,
@@ -888,6 +927,7 @@ static void check_step_quadratic(const char *test, const struct problem *p,
                         DLV_ROLE_ERRATUM, 1};
   expect_rel(test, &me, 0.5 * s->lambda, s->opt, s->rel_claim);
   mpfr_clears(dphi, phi, (mpfr_ptr)0);
+  claim_on_reference_path(test, p);
 }
 
 /* The printed Taylor line l + g.D + D'HD (no 1/2) and the corrected one
