@@ -75,11 +75,7 @@ int dlv_check_begin(const char *claim)
   return 0;
 }
 
-int dlv_quick(void)
-{
-  const char *q = getenv("DLV_QUICK");
-  return q != NULL && *q != '\0' && strcmp(q, "0") != 0;
-}
+int dlv_quick(void) { return dlv_env_get()->quick; }
 
 size_t dlv_cap_n(size_t n)
 {
@@ -288,8 +284,13 @@ void dlv_expect_same(const char *file, int line, const char *test,
 {
   int same = isnan(value) ? isnan(expected)
                           : memcmp(&value, &expected, sizeof value) == 0;
-  dlv_expect_row(file, line, test, m, value, expected, same ? 0 : INFINITY,
-                 0.0, same ? 0.0 : (double)dlv_ulps_between_d(value, expected));
+  /* The measured error is kept when it is one: |value - expected| > 0;
+   * values that differ with no numeric difference (+0 and -0, a NaN and a
+   * number) get +Inf. */
+  double diff = fabs(value - expected);
+  double err = same ? 0.0 : diff > 0.0 ? diff : INFINITY;
+  dlv_expect_row(file, line, test, m, value, expected, err, 0.0,
+                 same ? 0.0 : (double)dlv_ulps_between_d(value, expected));
 }
 
 void dlv_expect_true(const char *file, int line, const char *test,
