@@ -162,9 +162,10 @@ static inline double dlv_bound_adam_bc_rel(double b, unsigned long t)
   double lambda = DLV_P1_LIBM_REL, u = DLV_U_DOUBLE;
   double ay = fabs((double)t * log(b));
   double eps_y = dlv_p1_compose(lambda, u);
-  double kappa = ay > 0.0 ? ay / expm1(ay) : 1.0;
-  return dlv_p1_compose(eps_y * kappa * exp(ay * eps_y), lambda) *
-         DLV_P1_EVAL_SLACK;
+  /* kappa e^(|y| eps_y) = |y| e^(-|y| (1 - eps_y)) / (1 - e^-|y|), in the
+   * form that neither overflows nor gives 0 * Inf at huge t (|y| > 709) */
+  double amp = ay > 0.0 ? ay * exp(-ay * (1.0 - eps_y)) / -expm1(-ay) : 1.0;
+  return dlv_p1_compose(eps_y * amp, lambda) * DLV_P1_EVAL_SLACK;
 }
 
 /* What the elementwise Adam bound needs: the element arithmetic (u, eta),
@@ -274,8 +275,14 @@ static inline dlv_adam_err dlv_bound_adam_elem(const dlv_adam_ctx *c,
   double e_d = e_p + u * (d + e_p);
   double e_w = e_d < d ? (out.m + w * e_d) / (d - e_d) : INFINITY;
   e_w += u * (w + e_w) + eta;
-  double e_s = c->s1 * (1.0 + c->s1_rel) * e_w + step * c->s1_rel;
-  e_s += u * (step + e_s) + eta;
+  /* s1 = 0 (lr = 0): the step fl(0 W^) is exactly 0 for any finite W^ (an
+   * infinite W^ gives a NaN theta', which fails against the finite exact
+   * value anyway), so e_s = 0, not 0 times an unbounded e_w */
+  double e_s = 0.0;
+  if (c->s1 != 0.0) {
+    e_s = c->s1 * (1.0 + c->s1_rel) * e_w + step * c->s1_rel;
+    e_s += u * (step + e_s) + eta;
+  }
   out.theta = in.theta + e_s + u * (fabs(x->theta1) + in.theta + e_s);
   out.theta *= DLV_P1_EVAL_SLACK;
   return out;
