@@ -589,9 +589,12 @@ static void adam_case(dlv_gate_case *c, const adam_entry *e)
     dlv_gate_note(c, "argument: %s", spoil_argument(c, e, &h));
   size_t blocks[DLV_CONTRACT_MAX_BLOCKS];
   size_t nb = dlv_contract_block_sizes(e->k, blocks);
-  /* up to 2 blocks and a tail (quick mode), 3 and a tail (long) */
-  size_t n = dlv_gate_extent(c, blocks, nb, kind == DATA_CLASS ? 0 : 1,
-                             (dlv_gate_long(c) ? 4 : 3) * DLV_ADAM_BLOCK - 1);
+  /* up to 3 blocks and a tail (long mode); in quick mode one case in 4
+   * goes up to 2 blocks and a tail, the others to one block and 64 */
+  size_t big = dlv_gate_long(c) || dlv_gate_draw(c, 4) == 0;
+  size_t nmax = big ? (dlv_gate_long(c) ? 4 : 3) * DLV_ADAM_BLOCK - 1
+                    : DLV_ADAM_BLOCK + 64;
+  size_t n = dlv_gate_extent(c, blocks, nb, kind == DATA_CLASS ? 0 : 1, nmax);
   int threads = 1 + (int)dlv_gate_enum(c, 3);
   dlv_gate_note(c, "form %d, lr %a, b1 %a, b2 %a, eps %a, t %lu, %d threads",
                 h.form, h.lr, h.b1, h.b2, h.eps, h.t, threads);
@@ -926,13 +929,14 @@ static void window_step(dlv_gate_case *c, window *w, exact_window *x,
                   w->e->is_float);
 }
 
-/* q k + r pushes, q in 0..3 (in quick mode: 0..1 for k = kmax, 0 for the
- * other windows above 4096), r one of 0, 1, k - 1 or at random (at most 64 for the longest
+/* q k + r pushes, q in 0..3 (in quick mode: for k = kmax 1 in one case of
+ * 4 and else 0, 0 for the other windows above 4096), r one of 0, 1, k - 1 or at random (at most 64 for the longest
  * windows in quick mode). */
 static size_t draw_pushes(dlv_gate_case *c, size_t k, size_t kmax)
 {
   int cap = k > 4096 && !dlv_gate_long(c);
-  size_t q = (size_t)dlv_gate_draw(c, cap ? (k == kmax ? 2 : 1) : 4);
+  size_t q = (size_t)dlv_gate_draw(c, cap ? (k == kmax ? 4 : 1) : 4);
+  q = cap ? q == 3 : q; /* quick mode: k = kmax crosses a block 1 in 4 */
   unsigned rk = dlv_gate_enum(c, 4);
   size_t r = rk == 0   ? 0
              : rk == 1 ? 1

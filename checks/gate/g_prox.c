@@ -56,7 +56,7 @@ static double *contiguous(dlv_gate_case *c, const dlv_gate_buf *x)
 
 /* ---- dlv_prox_group ------------------------------------------------------- */
 
-enum { PX_CLASS, PX_THRESHOLD, PX_SPECIAL, PX_ARGS, PX_NKINDS };
+enum { PX_CLASS, PX_THRESHOLD, PX_SPECIAL, PX_ARGS, PX_LIMIT, PX_NKINDS };
 
 /* Pythagorean tuples: the squares of the first entries sum to the square
  * of the last (0 ends a tuple). */
@@ -165,15 +165,13 @@ static int call_prox(const prox_entry *e, const dlv_gate_buf *v,
  * an infinity in the dtype; *either is set when N is so close to the
  * overflow threshold that DLV_OK is right as well (within the nrm2 bound). */
 static int prox_status(const prox_entry *e, const prox_args *a, size_t n,
-                       const double *vd, mpfr_srcptr nrm, int ref_status,
-                       int *either)
+                       mpfr_srcptr nrm, int ref_status, int *either)
 {
   *either = 0;
   if (a->null_arg || a->zero_inc || !(a->tau >= 0.0 && isfinite(a->tau)))
     return DLV_EINVAL;
   if (ref_status != DLV_OK || n == 0)
     return ref_status;
-  (void)vd;
   double big = e->is_float ? FLT_MAX : DBL_MAX;
   int p = e->is_float ? FLT_MANT_DIG : DBL_MANT_DIG;
   double beta = e->is_float ? dlv_bound_nrm2_s(n).rel : dlv_bound_nrm2_d(n).rel;
@@ -222,13 +220,58 @@ static int norm_is_exact(const prox_entry *e, const dlv_gate_buf *v,
   return dlv_nrm2_d(v->n, v->at, v->inc, &r) == DLV_OK && r == nrm;
 }
 
+/* The norm's limits (nrm2's, contract.h): each block of the first
+ * blocking constant gets its own class (so that blocks take the unscaled
+ * and the scaled paths side by side), then one element sits at a limit
+ * exactly or one ulp either side (a block-sum limit L at sqrt(L), exact:
+ * L is an even power of two). */
+static void fill_limit(dlv_gate_case *c, const prox_entry *e,
+                       dlv_gate_buf *v, size_t block)
+{
+  static const int classes[] = {-1,          DLV_GV_UNIT, DLV_GV_WIDE,
+                                DLV_GV_SUBNORMAL, DLV_GV_UNIT, DLV_GV_UNIT,
+                                DLV_GV_UNIT};
+  int k = 0, big = 0; /* k >= 4: unit values times 2^big (scaled path) */
+  for (size_t i = 0; i < v->n; i++) {
+    if (i % block == 0) {
+      k = (int)dlv_gate_draw(c, 7);
+      big = k < 4 ? 0
+                  : (e->is_float ? 40 : 470) + (int)dlv_gate_draw(c, 30);
+    }
+    double x = classes[k] < 0 ? 0.0 : dlv_gate_value(c, classes[k], e->is_float);
+    dlv_gate_buf_set(v, i, ldexp(x, big));
+  }
+  size_t nl = dlv_contract_nlimits(e->k);
+  const dlv_contract_limit *lim =
+      &e->k->limits[dlv_gate_enum(c, (unsigned)nl)];
+  double at = strcmp(lim->name, "xmax") == 0 ? lim->value : sqrt(lim->value);
+  int which;
+  double x = dlv_gate_limit(c, at, e->is_float, &which);
+  size_t pos = (size_t)dlv_gate_draw(c, v->n);
+  dlv_gate_buf_set(v, pos, dlv_gate_draw(c, 2) ? -x : x);
+  dlv_gate_note(c, "blocks of classes; limit %s %s at %zu (%a)", lim->name,
+                which == 0 ? "exactly" : which < 0 ? "minus one ulp"
+                                                   : "plus one ulp",
+                pos, x);
+}
+
 /* Fills v for the scenario; returns the threshold-scenario exact norm (or
  * -1). */
 static double fill_v(dlv_gate_case *c, const prox_entry *e, unsigned kind,
-                     dlv_gate_buf *v)
+                     dlv_gate_buf *v, size_t block)
 {
   if (kind == PX_THRESHOLD)
     return place_tuple(c, e, v);
+  if (kind == PX_LIMIT) {
+    fill_limit(c, e, v, block);
+    return -1.0;
+  }
+  if (kind == PX_CLASS && dlv_gate_enum(c, 5) == 0) {
+    for (size_t i = 0; i < v->n; i++) /* the zero vector: N = 0 */
+      dlv_gate_buf_set(v, i, dlv_gate_draw(c, 2) ? -0.0 : 0.0);
+    dlv_gate_note(c, "v = 0");
+    return -1.0;
+  }
   int vclass = dlv_gate_vclass(c);
   dlv_gate_buf_fill(c, v, vclass);
   dlv_gate_note(c, "values %s", dlv_gate_vclass_name(vclass));
@@ -263,7 +306,7 @@ static void prox_case(dlv_gate_case *c, const prox_entry *e)
   dlv_gate_buf v, own;
   dlv_gate_buf_make(c, &v, e->elem, n, inc);
   dlv_gate_note(c, "n %zu, incv %td", n, inc);
-  double tuple_norm = fill_v(c, e, kind, &v);
+  double tuple_norm = fill_v(c, e, kind, &v, nb ? blocks[0] : 64);
   dlv_gate_buf_freeze(c, &v);
   double *vd = contiguous(c, &v);
   mpfr_t nrm;
@@ -290,7 +333,7 @@ static void prox_case(dlv_gate_case *c, const prox_entry *e)
   int ref = a.tau >= 0.0 && isfinite(a.tau)
                 ? dlv_ref_prox_group(n, vd, 1, a.tau, exact)
                 : DLV_EINVAL;
-  int want = prox_status(e, &a, n, vd, nrm, ref_nrm != DLV_OK ? ref_nrm : ref,
+  int want = prox_status(e, &a, n, nrm, ref_nrm != DLV_OK ? ref_nrm : ref,
                          &either);
   int status = call_prox(e, &v, out, &a);
   if (either && status == DLV_EDOM)
