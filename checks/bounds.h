@@ -148,8 +148,10 @@ static inline double dlv_p1_compose(double a, double b)
 
 /* adam_bc: relative error of -expm1(t log(b)) against 1 - b^t (b the
  * stored value, double arithmetic).  log(b) carries lambda =
- * DLV_P1_LIBM_REL, the product by t (exact as a double) one more u:
- * y^ = y (1 + eps_y), eps_y = (1 + lambda)(1 + u) - 1.  f(y) = 1 - e^y has
+ * DLV_P1_LIBM_REL, the product by t one more u, and the conversion of t
+ * to double one more when t > 2^53 (not exact there):
+ * y^ = y (1 + eps_y), eps_y = (1 + lambda)(1 + u)(1 + u_t) - 1.
+ * f(y) = 1 - e^y has
  * |f(y^) - f(y)| <= |y| eps_y e^(y (1 - eps_y)), i.e. relative
  * eps_y kappa e^(|y| eps_y) with the condition number
  * kappa = |y| / (e^|y| - 1) <= 1: no amplification at small t (the naive
@@ -161,7 +163,8 @@ static inline double dlv_bound_adam_bc_rel(double b, unsigned long t)
     return 0.0;
   double lambda = DLV_P1_LIBM_REL, u = DLV_U_DOUBLE;
   double ay = fabs((double)t * log(b));
-  double eps_y = dlv_p1_compose(lambda, u);
+  double u_t = t > (1ul << 53) ? u : 0.0;
+  double eps_y = dlv_p1_compose(dlv_p1_compose(lambda, u), u_t);
   /* kappa e^(|y| eps_y) = |y| e^(-|y| (1 - eps_y)) / (1 - e^-|y|), in the
    * form that neither overflows nor gives 0 * Inf at huge t (|y| > 709) */
   double amp = ay > 0.0 ? ay * exp(-ay * (1.0 - eps_y)) / -expm1(-ay) : 1.0;
