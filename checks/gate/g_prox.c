@@ -587,7 +587,8 @@ static void pg_check_loss_error(dlv_gate_case *c, quad_loss *q, double lambda,
 static void prox_grad_d(dlv_gate_case *c)
 {
   unsigned kind = dlv_gate_enum(c, 4); /* 0, 1 runs; 2 args; 3 loss error */
-  size_t n = 1 + (size_t)dlv_gate_draw(c, 40);
+  /* biased to small, up to past two blocks of the norm (nrm2) */
+  size_t n = dlv_gate_extent(c, NULL, 0, 1, 2 * DLV_NRM2_BLOCK + 64);
   double *a = dlv_gate_alloc(c, n * sizeof *a);
   double *cc = dlv_gate_alloc(c, n * sizeof *cc);
   double *theta0 = dlv_gate_alloc(c, n * sizeof *theta0);
