@@ -148,8 +148,10 @@ static inline double dlv_p1_compose(double a, double b)
 
 /* adam_bc: relative error of -expm1(t log(b)) against 1 - b^t (b the
  * stored value, double arithmetic).  log(b) carries lambda =
- * DLV_P1_LIBM_REL, the product by t (exact as a double) one more u:
- * y^ = y (1 + eps_y), eps_y = (1 + lambda)(1 + u) - 1.  f(y) = 1 - e^y has
+ * DLV_P1_LIBM_REL, the product by t one more u, and the conversion of t
+ * to double one more when t > 2^53 (not exact there):
+ * y^ = y (1 + eps_y), eps_y = (1 + lambda)(1 + u)(1 + u_t) - 1.
+ * f(y) = 1 - e^y has
  * |f(y^) - f(y)| <= |y| eps_y e^(y (1 - eps_y)), i.e. relative
  * eps_y kappa e^(|y| eps_y) with the condition number
  * kappa = |y| / (e^|y| - 1) <= 1: no amplification at small t (the naive
@@ -161,10 +163,12 @@ static inline double dlv_bound_adam_bc_rel(double b, unsigned long t)
     return 0.0;
   double lambda = DLV_P1_LIBM_REL, u = DLV_U_DOUBLE;
   double ay = fabs((double)t * log(b));
-  double eps_y = dlv_p1_compose(lambda, u);
-  double kappa = ay > 0.0 ? ay / expm1(ay) : 1.0;
-  return dlv_p1_compose(eps_y * kappa * exp(ay * eps_y), lambda) *
-         DLV_P1_EVAL_SLACK;
+  double u_t = t > (1ul << 53) ? u : 0.0;
+  double eps_y = dlv_p1_compose(dlv_p1_compose(lambda, u), u_t);
+  /* kappa e^(|y| eps_y) = |y| e^(-|y| (1 - eps_y)) / (1 - e^-|y|), in the
+   * form that neither overflows nor gives 0 * Inf at huge t (|y| > 709) */
+  double amp = ay > 0.0 ? ay * exp(-ay * (1.0 - eps_y)) / -expm1(-ay) : 1.0;
+  return dlv_p1_compose(eps_y * amp, lambda) * DLV_P1_EVAL_SLACK;
 }
 
 /* What the elementwise Adam bound needs: the element arithmetic (u, eta),
@@ -274,8 +278,14 @@ static inline dlv_adam_err dlv_bound_adam_elem(const dlv_adam_ctx *c,
   double e_d = e_p + u * (d + e_p);
   double e_w = e_d < d ? (out.m + w * e_d) / (d - e_d) : INFINITY;
   e_w += u * (w + e_w) + eta;
-  double e_s = c->s1 * (1.0 + c->s1_rel) * e_w + step * c->s1_rel;
-  e_s += u * (step + e_s) + eta;
+  /* s1 = 0 (lr = 0): the step fl(0 W^) is exactly 0 for any finite W^ (an
+   * infinite W^ gives a NaN theta', which fails against the finite exact
+   * value anyway), so e_s = 0, not 0 times an unbounded e_w */
+  double e_s = 0.0;
+  if (c->s1 != 0.0) {
+    e_s = c->s1 * (1.0 + c->s1_rel) * e_w + step * c->s1_rel;
+    e_s += u * (step + e_s) + eta;
+  }
   out.theta = in.theta + e_s + u * (fabs(x->theta1) + in.theta + e_s);
   out.theta *= DLV_P1_EVAL_SLACK;
   return out;
@@ -603,6 +613,90 @@ static inline double dlv_bound_prox_at(dlv_bound_prox b, double v_abs,
                                        double exact_abs)
 {
   return b.v * v_abs + b.rel * exact_abs + b.abs;
+}
+
+/* prox_exact_norm_s: the float kernel with an exact computed norm: s^ and
+ * s^ v_i in double (gamma_3 of double), then one rounding to float:
+ * rel = gamma_3 (1 + u_s) + u_s, abs 2^-150 (dlv_bound_prox_group_s with
+ * beta = 0). */
+static inline dlv_bound_prox dlv_bound_prox_exact_norm_s(void)
+{
+  dlv_bound_prox b = dlv__bound_prox(0.0);
+  return (dlv_bound_prox){0.0, b.rel * (1.0 + DLV_U_FLOAT) + DLV_U_FLOAT,
+                          DLV_ETA_FLOAT};
+}
+
+/* prox_group_norm: dlv_bound_prox_group_* for any ||v|| = nrm, a
+ * subnormal one included: the norm's absolute error term (nrm2's abs)
+ * becomes relative, beta = rel + abs / nrm.  When beta >= 1/2 the
+ * analysis gives nothing better than |out_i| <= |v_i| (s^ <= 1) and
+ * |exact_i| <= |v_i|: |out_i - exact_i| <= 2 |v_i|. */
+static inline dlv_bound_prox dlv_bound_prox_group_norm(size_t n, double nrm,
+                                                       int is_float)
+{
+  dlv_bound nb = is_float ? dlv_bound_nrm2_s(n) : dlv_bound_nrm2_d(n);
+  double beta = nb.rel + (nrm > 0.0 ? nb.abs / nrm : INFINITY);
+  double eta = is_float ? DLV_ETA_FLOAT : DLV_ETA_DOUBLE;
+  if (!(beta < 0.5))
+    return (dlv_bound_prox){2.0, 0.0, eta};
+  dlv_bound_prox b = dlv__bound_prox(beta);
+  if (!is_float)
+    return b;
+  return (dlv_bound_prox){b.v * (1.0 + DLV_U_FLOAT),
+                          b.rel * (1.0 + DLV_U_FLOAT) + DLV_U_FLOAT, eta};
+}
+
+/* pg_step: one step of dlv_prox_grad_d from x given the loss's computed
+ * gradient g^ (the kernel's input): y = x - t g^ exactly, y^ =
+ * fl(x - fl(t g^)) with t a power of two (t g^ exact or underflowing:
+ * eta), so |y^_i - y_i| <= delta_i = eta + u (|y_i| + eta).  The prox is
+ * 1-Lipschitz, so |P(y^)_i - P(y)_i| <= ||delta||, and the kernel's prox
+ * of y^ adds b (the prox bound at y^, |y^_i| <= |y_i| + delta_i,
+ * |P(y^)_i| <= |P(y)_i| + ||delta||):
+ *   |theta^_i - P(y)_i| <= ||delta|| + b.v (|y_i| + delta_i)
+ *                          + b.rel (|P(y)_i| + ||delta||) + b.abs. */
+static inline double dlv_bound_pg_delta(double y_abs)
+{
+  return DLV_ETA_DOUBLE + DLV_U_DOUBLE * (y_abs + DLV_ETA_DOUBLE);
+}
+
+static inline double dlv_bound_pg_elem(dlv_bound_prox b, double delta_norm,
+                                       double y_abs, double delta,
+                                       double exact_abs)
+{
+  return (delta_norm + b.v * (y_abs + delta) +
+          b.rel * (exact_abs + delta_norm) + b.abs) *
+         (1.0 + 0x1p-40); /* the bound's own evaluation (< 16 ops) */
+}
+
+/* pg_scale: info.scale = fl(N^ + lambda), N^ = nrm2(g^) within beta N +
+ * abs: |scale^ - (N + lambda)| <= (beta + u (1 + beta)) (N + lambda) + abs
+ * (1 + u). */
+static inline dlv_bound dlv_bound_pg_scale(size_t n)
+{
+  dlv_bound nb = dlv_bound_nrm2_d(n);
+  return (dlv_bound){nb.rel + DLV_U_DOUBLE * (1.0 + nb.rel),
+                     nb.abs * (1.0 + DLV_U_DOUBLE)};
+}
+
+/* pg_gmap: info.gmap = nrm2(D^)/t, D^_i = fl(x_i - theta^_i) (relative
+ * u), t a power of two; exact G = ||x - P(y)|| / t, and
+ * | ||x - theta^|| - t G | <= ||E|| (E the pg_elem bounds):
+ *   |gmap^ - G| <= r G + ((r + 1) ||E|| + abs) / t, r = beta (1 + u) + u. */
+static inline dlv_bound dlv_bound_pg_gmap(size_t n, double e_norm, double t)
+{
+  dlv_bound nb = dlv_bound_nrm2_d(n);
+  double r = nb.rel * (1.0 + DLV_U_DOUBLE) + DLV_U_DOUBLE;
+  return (dlv_bound){r, ((r + 1.0) * e_norm + nb.abs) / t * (1.0 + 0x1p-40)};
+}
+
+/* l2reg_elem: out_i = fl(g_i + fl(c theta_i)) = (g + c theta (1 + d1) + e1)
+ * (1 + d2) (a sum that underflows is exact): |out_i - exact_i| <=
+ * u |exact_i| + u (1 + u) |c theta_i| + 2 eta (eta (1 + u) for e1). */
+static inline dlv_bound dlv_bound_l2reg_elem(double ctheta_abs)
+{
+  const double u = DLV_U_DOUBLE;
+  return (dlv_bound){u, u * (1.0 + u) * ctheta_abs + 2.0 * DLV_ETA_DOUBLE};
 }
 
 /* Proximal-gradient solver (kernels/prox_group.c).  Like

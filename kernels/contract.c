@@ -27,9 +27,18 @@
   {{"gmax", gmax, "largest admissible |g| (above: DLV_EDOM)"},               \
    {"beta_max", 1.0, "beta1, beta2 < 1 (1 rejected)"}}
 #define LINEAR_BLOCKS {{"lanes", DLV_LINEAR_LANES}}
-#define WINDOW_LIMITS                                                        \
+/* The EMA scans x for NaN and infinities only (adam.h): its largest
+ * admissible |x| is the largest finite number of its type. */
+#define EMA_LIMITS(xmax)                                                     \
+  {{"xmax", xmax, "largest admissible |x| (above: DLV_EDOM)"},               \
+   {"beta_max", 1.0, "beta < 1 (1 rejected)"}}
+/* The float window takes every finite float when DLV_WINDOW_XMAX exceeds
+ * FLT_MAX (it does: 2^1000). */
+#define WINDOW_LIMITS(xmax)                                                  \
   {{"kmax", (double)DLV_WINDOW_KMAX, "largest window length"},               \
-   {"xmax", DLV_WINDOW_XMAX, "largest admissible |x|"}}
+   {"xmax", xmax, "largest admissible |x|"}}
+#define WINDOW_XMAX_S                                                        \
+  (DLV_WINDOW_XMAX < FLT_MAX ? DLV_WINDOW_XMAX : FLT_MAX)
 
 static const dlv_contract table[] = {
     {"dlv_nrm2_d", "double", VEC_IN, NRM2_LIMITS(DBL_MAX), NRM2_BLOCKS},
@@ -51,11 +60,11 @@ static const dlv_contract table[] = {
      ADAM_LIMITS(DLV_ADAM_GMAX_D), {{"block", DLV_ADAM_BLOCK}}},
     {"dlv_adam_step_s", "float", DLV_CONTRACT_THREADED,
      ADAM_LIMITS(DLV_ADAM_GMAX_S), {{"block", DLV_ADAM_BLOCK}}},
-    {"dlv_ema_d", "double", 0, ADAM_LIMITS(DLV_ADAM_GMAX_D), {{NULL}}},
-    {"dlv_ema_s", "float", 0, ADAM_LIMITS(DLV_ADAM_GMAX_S), {{NULL}}},
+    {"dlv_ema_d", "double", 0, EMA_LIMITS(DBL_MAX), {{NULL}}},
+    {"dlv_ema_s", "float", 0, EMA_LIMITS(FLT_MAX), {{NULL}}},
     /* the window: dlv_window_init_* and dlv_window_push_* together */
-    {"dlv_window_d", "double", 0, WINDOW_LIMITS, {{NULL}}},
-    {"dlv_window_s", "float", 0, WINDOW_LIMITS, {{NULL}}},
+    {"dlv_window_d", "double", 0, WINDOW_LIMITS(DLV_WINDOW_XMAX), {{NULL}}},
+    {"dlv_window_s", "float", 0, WINDOW_LIMITS(WINDOW_XMAX_S), {{NULL}}},
     {"dlv_noise_rng_seed", "-", DLV_CONTRACT_RANDOM, {{NULL}}, {{NULL}}},
     {"dlv_noise_uniform", "double", DLV_CONTRACT_RANDOM, {{NULL}}, {{NULL}}},
     {"dlv_noise_gaussian_d", "double", DLV_CONTRACT_RANDOM, {{NULL}},
