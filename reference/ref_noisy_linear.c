@@ -4,26 +4,36 @@
 #include "mp.h"
 #include "ref_noisy_linear.h"
 
-/* z_i = sum_j [keep_j] (w_ij + e_ij) x_j from exact products, one rounding;
- * e and mask may be NULL (no noise, keep all). */
+/* Enough bits for w + e exact (two doubles: at most 1024 + 1074 + 53 bits
+ * apart) and for that sum times a double, exactly. */
+#define EXACT_TERM_PREC 2300
+
+/* z_i = sum_j [keep_j] (w_ij + e_ij) x_j, each term exact, one rounding;
+ * e and mask may be NULL (no noise, keep all).  The term is formed as
+ * (w + e) x, not w x + e x: for an infinite x_j the two differ (Inf - Inf
+ * is NaN where (w + e) Inf is +-Inf).  An absent term (a dropped input) is
+ * 0, not 0 x_j: it stays 0 when x_j is Inf or NaN, as the Iverson bracket
+ * of the header says. */
 static int layer(size_t m, size_t n, const double *w, const double *e,
                  const unsigned char *mask, const double *x, mpfr_t *z)
 {
-  mpfr_t *t = dlv_mp_vec_alloc(2 * n, DLV_MP_PREC_PRODUCT);
+  mpfr_t *t = dlv_mp_vec_alloc(n, EXACT_TERM_PREC);
   if (t == NULL)
     return DLV_ENOMEM;
   int status = DLV_OK;
   for (size_t i = 0; status == DLV_OK && i < m; i++) {
     for (size_t j = 0; j < n; j++) {
-      int keep = mask == NULL || mask[j];
-      mpfr_set_d(t[j], keep ? w[i * n + j] : 0.0, MPFR_RNDN);
-      mpfr_mul_d(t[j], t[j], x[j], MPFR_RNDN); /* exact */
-      mpfr_set_d(t[n + j], e ? e[i * n + j] : 0.0, MPFR_RNDN);
-      mpfr_mul_d(t[n + j], t[n + j], x[j], MPFR_RNDN);
+      mpfr_set_zero(t[j], 1);
+      if (mask != NULL && !mask[j])
+        continue;
+      mpfr_set_d(t[j], w[i * n + j], MPFR_RNDN);
+      if (e != NULL)
+        mpfr_add_d(t[j], t[j], e[i * n + j], MPFR_RNDN); /* exact */
+      mpfr_mul_d(t[j], t[j], x[j], MPFR_RNDN);           /* exact */
     }
-    status = dlv_mp_sum(z[i], t, 2 * n);
+    status = dlv_mp_sum(z[i], t, n);
   }
-  dlv_mp_vec_free(t, 2 * n);
+  dlv_mp_vec_free(t, n);
   return status;
 }
 
