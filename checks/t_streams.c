@@ -438,11 +438,15 @@ static void train_law(const char *test, int is_float)
   dlv_noise_rng_seed(&g, (uint64_t)gsl_rng_get(r) << 32 ^ gsl_rng_get(r));
   size_t mn = (size_t)LAW_M * LAW_N;
   double *e = xmalloc(mn * sizeof *e);
+  for (size_t k = 0; k < mn; k++) /* the workspace poisoned: entries the */
+    e[k] = NAN;                   /* layer does not draw stay NaN */
   if (is_float) {
     float *w = calloc(mn, sizeof *w), *ef = xmalloc(mn * sizeof *ef);
     float x[LAW_N], z[LAW_M];
     for (size_t j = 0; j < LAW_N; j++)
       x[j] = 1.0f;
+    for (size_t k = 0; k < mn; k++)
+      ef[k] = NAN;
     assert_non_null(w);
     assert_int_equal(
         dlv_noisy_linear_train_s(LAW_M, LAW_N, w, x, &g, ef, z, NULL), DLV_OK);
