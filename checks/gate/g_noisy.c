@@ -354,43 +354,31 @@ typedef struct {
   uint64_t seed;
 } layer_case;
 
-static int call_d(const layer_entry *L, const layer_case *k)
-{
-  size_t m = k->m_call, n = k->n;
-  const double *w = k->pw, *x = k->px;
-  switch (L->kind) {
-  case NOISY:
-    return L->train ? dlv_noisy_linear_train_d(m, n, w, x, k->pg, k->pe,
-                                               k->pz, k->py)
-                    : dlv_noisy_linear_d(m, n, w, k->pe, x, k->pz, k->py);
-  case PLAIN:
-    return dlv_linear_d(m, n, w, x, k->pz, k->py);
-  default:
-    return L->train ? dlv_dropout_linear_train_d(m, n, w, x, k->p, k->pg,
-                                                 k->pmask, k->pz, k->py)
-                    : dlv_dropout_linear_d(m, n, w, k->pmask, x, k->pz,
-                                           k->py);
+/* The call of the entry in type T (suffix d or s). */
+#define DEFINE_CALL(T, sfx)                                                  \
+  static int call_##sfx(const layer_entry *L, const layer_case *k)          \
+  {                                                                          \
+    size_t m = k->m_call, n = k->n;                                          \
+    const T *w = k->pw, *x = k->px;                                          \
+    switch (L->kind) {                                                       \
+    case NOISY:                                                              \
+      return L->train ? dlv_noisy_linear_train_##sfx(m, n, w, x, k->pg,      \
+                                                     k->pe, k->pz, k->py)    \
+                      : dlv_noisy_linear_##sfx(m, n, w, k->pe, x, k->pz,     \
+                                               k->py);                       \
+    case PLAIN:                                                              \
+      return dlv_linear_##sfx(m, n, w, x, k->pz, k->py);                     \
+    default:                                                                 \
+      return L->train                                                        \
+                 ? dlv_dropout_linear_train_##sfx(m, n, w, x, k->p, k->pg,   \
+                                                  k->pmask, k->pz, k->py)    \
+                 : dlv_dropout_linear_##sfx(m, n, w, k->pmask, x, k->pz,     \
+                                            k->py);                          \
+    }                                                                        \
   }
-}
 
-static int call_s(const layer_entry *L, const layer_case *k)
-{
-  size_t m = k->m_call, n = k->n;
-  const float *w = k->pw, *x = k->px;
-  switch (L->kind) {
-  case NOISY:
-    return L->train ? dlv_noisy_linear_train_s(m, n, w, x, k->pg, k->pe,
-                                               k->pz, k->py)
-                    : dlv_noisy_linear_s(m, n, w, k->pe, x, k->pz, k->py);
-  case PLAIN:
-    return dlv_linear_s(m, n, w, x, k->pz, k->py);
-  default:
-    return L->train ? dlv_dropout_linear_train_s(m, n, w, x, k->p, k->pg,
-                                                 k->pmask, k->pz, k->py)
-                    : dlv_dropout_linear_s(m, n, w, k->pmask, x, k->pz,
-                                           k->py);
-  }
-}
+DEFINE_CALL(double, d)
+DEFINE_CALL(float, s)
 
 /* Data scenarios: values of one class; one special value (NaN, +-Inf, or
  * Inf in w against -Inf in e); one argument error. */
