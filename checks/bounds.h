@@ -563,6 +563,19 @@ static inline double dlv_mc_turning_points_halfwidth(size_t n, double rho,
          2.0 * (double)(n - 1) * 2.0 * k / M_PI;
 }
 
+/* mc_chi2_lm: X ~ chi-square(nu) (Laurent and Massart 2000, Lemma 1):
+ * P(X - nu >= 2 sqrt(nu x) + 2x) <= e^-x and P(nu - X >= 2 sqrt(nu x))
+ * <= e^-x; with x = log(2/alpha) both sides together fail with probability
+ * at most alpha, for every nu (no quantile routine: GSL's
+ * gsl_cdf_chisq_Qinv returns 0.549 nu for nu = 2^20 at 2.7e-9, whose upper
+ * tail probability is 1).  For S2 = X/nu the half-width on S2's side of 1
+ * (s2 >= 1: upper). */
+static inline double dlv_mc_chi2_halfwidth(double s2, double nu, double alpha)
+{
+  double x = log(2.0 / alpha);
+  return 2.0 * sqrt(x / nu) + (s2 >= 1.0 ? 2.0 * x / nu : 0.0);
+}
+
 /* mc_bin_cdf: the bin probabilities Phi(b) are computed with libm's erfc
  * (a few ulps): 1e-15 absolute covers them. */
 #define DLV_MC_CDF_ABS 1e-15

@@ -35,9 +35,10 @@ enum {
   STREAMS_BINS = 4,    /* cut at -1, 0, 1 */
   STREAMS_BERN_N = 1 << 20,
   /* per path: 8 lags + lag 1 across polar pairs, 2 x 16 cells, turning
-   * points (42); two paths; law of the two train layers' noise (6); seven
-   * Bernoulli frequencies and four pair cells (11) */
-  STREAMS_K = 2 * (STREAMS_LAGS + 1 + 2 * 16 + 1) + 6 + 11
+   * points, the law (mean, variance, KS) (45); two paths; law of the two
+   * train layers' noise (6); seven Bernoulli frequencies and four pair
+   * cells (11) */
+  STREAMS_K = 2 * (STREAMS_LAGS + 1 + 2 * 16 + 1 + 3) + 6 + 11
 };
 
 /* 2^-24: the float draws are the double draws rounded (bounds.h, the
@@ -347,6 +348,11 @@ static void turning_row(const char *test, struct dlv_meas *m, const double *x,
                  NAN);
 }
 
+static void law_rows(const char *test, struct dlv_meas *m, double *x, size_t n,
+                     double rho);
+
+/* The draws of dlv_noise_gaussian_d or _s: independence, then the law
+ * (law_rows sorts x, so it comes last). */
 static void independence(const char *test, int is_float)
 {
   double *x = draws(test, is_float), rho = is_float ? RHO_FLOAT : 0.0;
@@ -359,6 +365,7 @@ static void independence(const char *test, int is_float)
   cell_rows(test, &m, x, 0, rho);
   cell_rows(test, &m, x, 1, rho);
   turning_row(test, &m, x, rho);
+  law_rows(test, &m, x, STREAMS_N, rho);
   free(x);
 }
 
@@ -396,7 +403,8 @@ static double ks_to_phi(double *v, size_t n)
 
 /* Mean (sum x / sqrt n is N(0, 1) for the model's g, moved by at most
  * rho/(1 - rho) + gamma_n of sum |x| / sqrt n), variance (chi-square with
- * n degrees of freedom, sum g^2 within sum x^2 [(1+rho)^-2, (1-rho)^-2])
+ * n degrees of freedom, Laurent-Massart's bounds; sum g^2 within sum x^2
+ * [(1+rho)^-2, (1-rho)^-2])
  * and the Kolmogorov-Smirnov distance (DKW-Massart, plus mc_cdf_shift and
  * erfc's error). */
 static void law_rows(const char *test, struct dlv_meas *m, double *x, size_t n,
@@ -412,13 +420,12 @@ static void law_rows(const char *test, struct dlv_meas *m, double *x, size_t n,
                  z_quantile(alpha_each()) +
                      (rho / (1.0 - rho) + g) * sum_abs / sqrt(nn),
                  NAN);
-  double a = alpha_each(), s2 = sum2 / nn;
-  double lo = gsl_cdf_chisq_Pinv(a / 2, nn), hi = gsl_cdf_chisq_Qinv(a / 2, nn);
+  double s2 = sum2 / nn;
   double moved = s2 * (1.0 / ((1.0 - rho) * (1.0 - rho)) - 1.0 + g);
   m->quantity = "noise variance (mean 0 known) vs 1";
-  m->bound_name = "p2_chi2_ci (nu = n) + sample model + rounding";
+  m->bound_name = "mc_chi2_lm (nu = n) + sample model + rounding";
   dlv_expect_row(__FILE__, __LINE__, test, m, s2, 1.0, fabs(s2 - 1.0),
-                 dlv_p2_chi2_bound(s2, 1.0, nn, lo, hi) + moved, NAN);
+                 dlv_mc_chi2_halfwidth(s2, nn, alpha_each()) + moved, NAN);
   double d = ks_to_phi(x, n);
   m->quantity = "noise Kolmogorov-Smirnov distance to Phi";
   m->bound_name = "p2_hoeffding (DKW-Massart) + mc_cdf_shift";
