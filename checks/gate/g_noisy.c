@@ -217,6 +217,20 @@ static void compare_gaussians(dlv_gate_case *c, const noisy_entry *e,
     cmp_state(c, g, m.s, "state after the draws");
 }
 
+/* The header: the float version rounds each double draw, so e_s[i] is
+ * (float) e_d[i] bitwise for the same seed. */
+static void compare_rounded_double(dlv_gate_case *c, const dlv_gate_buf *out,
+                                   uint64_t seed)
+{
+  dlv_noise_rng r;
+  dlv_noise_rng_seed(&r, seed);
+  double *d = dlv_gate_alloc(c, (out->n + 1) * sizeof *d);
+  dlv_noise_gaussian_d(&r, out->n, d);
+  for (size_t i = 0; i < out->n && !dlv_gate_failed(c); i++)
+    dlv_gate_cmp_same(c, "e (vs the double draw rounded)", i,
+                      dlv_gate_buf_get(out, i), (float)d[i]);
+}
+
 enum { ARGS_OK, ARGS_NULL_RNG, ARGS_NULL_OUT, ARGS_NKINDS };
 
 static void gaussian_case(dlv_gate_case *c, const noisy_entry *e)
@@ -242,6 +256,8 @@ static void gaussian_case(dlv_gate_case *c, const noisy_entry *e)
                           args == ARGS_OK ? DLV_OK : DLV_EINVAL)) {
     if (status == DLV_OK) {
       compare_gaussians(c, e, &out, g, seed);
+      if (e->is_float)
+        compare_rounded_double(c, &out, seed);
     } else {
       dlv_gate_buf_unchanged(c, &out, "e on error");
       dlv_gate_buf_unchanged(c, &st, "state on error");
