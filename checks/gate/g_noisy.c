@@ -153,13 +153,19 @@ static int cmp_state(dlv_gate_case *c, const dlv_noise_rng *got,
   return 1;
 }
 
-/* A count over the entry's blocking constants (tails and across). */
-static size_t draw_count(dlv_gate_case *c, const noisy_entry *e, size_t min_n,
-                         size_t max_n)
+/* A count: every tail modulo each blocking constant of the entry and
+ * across it (dlv_gate_extent), plus a drawn number of whole blocks of the
+ * largest constant (0 first, so shrinking removes them), at most max_n. */
+static size_t draw_count(dlv_gate_case *c, const dlv_contract *k,
+                         size_t min_n, size_t max_n)
 {
-  size_t blocks[DLV_CONTRACT_MAX_BLOCKS];
-  size_t nb = dlv_contract_block_sizes(e->k, blocks);
-  return dlv_gate_extent(c, blocks, nb, min_n, max_n);
+  size_t blocks[DLV_CONTRACT_MAX_BLOCKS], b = 1;
+  size_t nb = dlv_contract_block_sizes(k, blocks);
+  for (size_t i = 0; i < nb; i++)
+    b = blocks[i] > b ? blocks[i] : b;
+  size_t n = dlv_gate_extent(c, blocks, nb, min_n, max_n);
+  size_t room = n < max_n ? (max_n - n) / b : 0;
+  return n + b * (size_t)dlv_gate_draw(c, room + 1);
 }
 
 /* ---- dlv_noise_rng_seed, dlv_noise_uniform ------------------------------- */
@@ -237,7 +243,7 @@ static void gaussian_case(dlv_gate_case *c, const noisy_entry *e)
 {
   uint64_t seed = draw_seed(c);
   int args = (int)dlv_gate_enum(c, ARGS_NKINDS);
-  size_t n = draw_count(c, e, args == ARGS_NULL_OUT,
+  size_t n = draw_count(c, e->k, args == ARGS_NULL_OUT,
                         dlv_gate_long(c) ? 4096 : 64);
   dlv_gate_note(c, "n %zu%s", n,
                 args == ARGS_NULL_RNG   ? ", rng NULL"
@@ -614,7 +620,7 @@ static row_gauge gauge_of(size_t n, const double *w, const double *e,
                           const unsigned char *mask, const double *x,
                           double rel, int is_float)
 {
-  mpfr_t *t = dlv_mp_vec_alloc(n + 1, 2400); /* |w + e| |x| exact */
+  mpfr_t *t = dlv_mp_vec_alloc(n + 1, MPFR_PREC_MIN);
   mpfr_t g, thr;
   mpfr_inits2(dlv_mp_prec(), g, thr, (mpfr_ptr)0);
   overflow_threshold(thr, is_float);
@@ -622,11 +628,10 @@ static row_gauge gauge_of(size_t n, const double *w, const double *e,
   for (size_t j = 0; j < n; j++) {
     if (mask != NULL && mask[j] == 0)
       continue;
-    mpfr_set_d(t[j], w[j], MPFR_RNDN);
-    mpfr_add_d(t[j], t[j], e != NULL ? e[j] : 0.0, MPFR_RNDN);
+    dlv_ref_noisy_term(t[j], w[j], e != NULL ? e[j] : 0.0, 1.0);
     mpfr_abs(t[j], t[j], MPFR_RNDN);
-    over |= mpfr_cmp(t[j], thr) >= 0;
-    mpfr_mul_d(t[j], t[j], fabs(x[j]), MPFR_RNDN);
+    over |= mpfr_cmp(t[j], thr) >= 0; /* w + e overflows */
+    mpfr_mul_d(t[j], t[j], fabs(x[j]), MPFR_RNDU);
   }
   dlv_mp_sum(g, t, n);
   mpfr_nextabove(g); /* an upper bound on the exact sum */
@@ -714,11 +719,9 @@ static void layer_case_run(dlv_gate_case *c, const layer_entry *L)
 {
   layer_case k = {0};
   int scenario = (int)dlv_gate_enum(c, DATA_NSCENARIOS);
-  size_t lanes[DLV_CONTRACT_MAX_BLOCKS];
-  size_t nl = dlv_contract_block_sizes(L->e.k, lanes);
-  size_t min = scenario == DATA_ARGS, big = dlv_gate_long(c) ? 8 : 1;
-  k.m = dlv_gate_extent(c, lanes, nl, min, 23 * big);
-  k.n = dlv_gate_extent(c, lanes, nl, min, 31 * big);
+  size_t min = scenario == DATA_ARGS, big = dlv_gate_long(c) ? 4 : 1;
+  k.m = draw_count(c, L->e.k, min, 24 * big);
+  k.n = draw_count(c, L->e.k, min, 64 * big);
   k.m_call = k.m;
   dlv_gate_note(c, "m %zu, n %zu", k.m, k.n);
   make_inputs(c, L, &k, scenario);
