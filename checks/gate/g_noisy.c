@@ -697,11 +697,9 @@ static void verify(dlv_gate_case *c, const layer_entry *L, const layer_case *k,
                    int status)
 {
   int bad_p = L->kind == DROPOUT && L->train && !(k->p >= 0.0 && k->p <= 1.0);
-  if (!dlv_gate_cmp_status(c, "status", status,
-                           bad_p ? DLV_EINVAL : status))
-    return;
-  if (bad_p) {
-    all_untouched(c, L, k);
+  if (bad_p) { /* p outside [0, 1] or NaN: an argument error */
+    if (dlv_gate_cmp_status(c, "status", status, DLV_EINVAL))
+      all_untouched(c, L, k);
     return;
   }
   if (L->train)
