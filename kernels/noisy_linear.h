@@ -25,7 +25,9 @@
  * and Vigna, 2018) seeded through splitmix64, turned into Gaussians by
  * Marsaglia's polar method; dropout masks are Bernoulli(p), keep = 1.  The
  * generator has no global state and needs no GSL (kernels link OpenBLAS and
- * libm only); the checks test its law (mean, variance, Kolmogorov-Smirnov). */
+ * libm only); the checks test its law (mean, variance, Kolmogorov-Smirnov),
+ * checks/t_streams.c its seeding (known answers) and the independence of
+ * successive draws, and the gate (family noisy) every call's stream. */
 #ifndef DLV_NOISY_LINEAR_H
 #define DLV_NOISY_LINEAR_H
 
