@@ -27,6 +27,12 @@
   {{"gmax", gmax, "largest admissible |g| (above: DLV_EDOM)"},               \
    {"beta_max", 1.0, "beta1, beta2 < 1 (1 rejected)"}}
 #define LINEAR_BLOCKS {{"lanes", DLV_LINEAR_LANES}}
+/* the noise of a train layer is drawn in pairs over all m n entries */
+#define NOISY_TRAIN_BLOCKS                                                   \
+  {{"lanes", DLV_LINEAR_LANES}, {"pair", DLV_NOISE_PAIR}}
+#define KEEP_LIMITS                                                          \
+  {{"p_min", 0.0, "keep probability >= 0 (below: DLV_EINVAL)"},              \
+   {"p_max", 1.0, "keep probability <= 1 (above: DLV_EINVAL)"}}
 /* The EMA scans x for NaN and infinities only (adam.h): its largest
  * admissible |x| is the largest finite number of its type. */
 #define EMA_LIMITS(xmax)                                                     \
@@ -68,25 +74,24 @@ static const dlv_contract table[] = {
     {"dlv_noise_rng_seed", "-", DLV_CONTRACT_RANDOM, {{NULL}}, {{NULL}}},
     {"dlv_noise_uniform", "double", DLV_CONTRACT_RANDOM, {{NULL}}, {{NULL}}},
     {"dlv_noise_gaussian_d", "double", DLV_CONTRACT_RANDOM, {{NULL}},
-     {{NULL}}},
+     {{"pair", DLV_NOISE_PAIR}}},
     {"dlv_noise_gaussian_s", "float", DLV_CONTRACT_RANDOM, {{NULL}},
-     {{NULL}}},
-    {"dlv_noise_bernoulli", "-", DLV_CONTRACT_RANDOM,
-     {{"p_max", 1.0, "keep probability in [0, 1]"}}, {{NULL}}},
+     {{"pair", DLV_NOISE_PAIR}}},
+    {"dlv_noise_bernoulli", "-", DLV_CONTRACT_RANDOM, KEEP_LIMITS, {{NULL}}},
     {"dlv_noisy_linear_d", "double", 0, {{NULL}}, LINEAR_BLOCKS},
     {"dlv_noisy_linear_s", "float", 0, {{NULL}}, LINEAR_BLOCKS},
     {"dlv_noisy_linear_train_d", "double", DLV_CONTRACT_RANDOM, {{NULL}},
-     LINEAR_BLOCKS},
+     NOISY_TRAIN_BLOCKS},
     {"dlv_noisy_linear_train_s", "float", DLV_CONTRACT_RANDOM, {{NULL}},
-     LINEAR_BLOCKS},
+     NOISY_TRAIN_BLOCKS},
     {"dlv_linear_d", "double", 0, {{NULL}}, LINEAR_BLOCKS},
     {"dlv_linear_s", "float", 0, {{NULL}}, LINEAR_BLOCKS},
     {"dlv_dropout_linear_d", "double", 0, {{NULL}}, LINEAR_BLOCKS},
     {"dlv_dropout_linear_s", "float", 0, {{NULL}}, LINEAR_BLOCKS},
     {"dlv_dropout_linear_train_d", "double", DLV_CONTRACT_RANDOM,
-     {{"p_max", 1.0, "keep probability in [0, 1]"}}, LINEAR_BLOCKS},
+     KEEP_LIMITS, LINEAR_BLOCKS},
     {"dlv_dropout_linear_train_s", "float", DLV_CONTRACT_RANDOM,
-     {{"p_max", 1.0, "keep probability in [0, 1]"}}, LINEAR_BLOCKS},
+     KEEP_LIMITS, LINEAR_BLOCKS},
     {"dlv_loss_quadratic_d", "double", 0, {{NULL}}, {{NULL}}},
     {"dlv_loss_logistic_d", "double", 0, {{NULL}}, {{NULL}}},
     /* closs: the _d and _z entry points of each loss together */
