@@ -435,11 +435,11 @@ static void row_detail(char *buf, size_t size, const dlv_gate_stats *stats,
     return;
   }
   const char *cmd = repro ? repro : "(out of memory)";
-  size_t len = (size_t)snprintf(buf, size, "FAILED case %lu: %s; repro: %s",
-                                failed->index, failed->msg, cmd);
+  size_t len = (size_t)snprintf(buf, size, "FAILED case %lu: %s; shrunk "
+                                "repro: %s", failed->index, failed->msg, cmd);
   if (len >= size)
     len = (size_t)snprintf(buf, size, "FAILED case %lu (message in the "
-                           "log); repro: %s", failed->index, cmd);
+                           "log); shrunk repro: %s", failed->index, cmd);
   if (len >= size)
     snprintf(buf, size, "FAILED case %lu; repro in the log (too long for "
              "this row)", failed->index);
@@ -459,15 +459,14 @@ static void record_entry(const dlv_gate_entry *e, unsigned long ran,
                          const dlv_gate_stats *stats,
                          const dlv_gate_case *failed, char *repro)
 {
-  char kernel[64], shape[sizeof ((dlv_row *)0)->shape], detail[512];
+  char kernel[64], shape[sizeof((dlv_row *)0)->shape];
   const dlv_contract *k = dlv_contract_find(e->entry);
   kernel_of(e->entry, kernel, sizeof kernel);
-  row_detail(detail, sizeof detail, stats, failed, repro);
-  free(repro);
   int head = snprintf(shape, sizeof shape, "cases=%lu shard=%lu/%lu %s%s",
                       ran, opt.shard_i, opt.shard_n,
                       opt.long_mode ? "long" : "quick", DLV_SHAPE_DETAIL);
-  snprintf(shape + head, sizeof shape - (size_t)head, "%s", detail);
+  row_detail(shape + head, sizeof shape - (size_t)head, stats, failed, repro);
+  free(repro);
   struct dlv_meas m = {k ? k->dtype : "-", shape,
                        "every output vs reference over the contract",
                        "each output's bound (checks/bounds.h): err/bound"};
