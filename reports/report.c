@@ -129,8 +129,9 @@ static void claims_of(const dlv_rows *rows, const dlv_filter *f, char *buf,
   *buf = '\0';
   for (size_t i = 0; i < rows->n && len + 20 < size; i++) {
     const dlv_row *r = &rows->rows[i];
-    if (!dlv_filter_match(f, r) || strstr(buf, r->claim) != NULL)
-      continue;
+    if (!dlv_filter_match(f, r) || strstr(buf, r->claim) != NULL ||
+        dlv_is_gate_row(r))
+      continue; /* the gate is not a claim: its cases have a column */
     len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? " " : "",
                             r->claim);
   }
@@ -185,7 +186,8 @@ static void write_kernels(FILE *f, const void *ctx)
 {
   const struct report *r = ctx;
   fputs("kernel,variant,dtype,claims,rows,failed,max_bound_ratio,"
-        "worst_ratio_row,max_ulps,worst_ulps_row,new_failures,grown\r\n", f);
+        "worst_ratio_row,max_ulps,worst_ulps_row,new_failures,grown,"
+        "gate_cases\r\n", f);
   for (size_t i = 0; i < r->n_kernels; i++) {
     const dlv_filter *fl = &r->kernels[i].f;
     char claims[128];
@@ -197,7 +199,7 @@ static void write_kernels(FILE *f, const void *ctx)
     dlv_csv_field(f, fl->variant);
     fprintf(f, ",%s,%s,%zu,%zu", fl->dtype, claims, n, failed);
     csv_figures(f, r, fl);
-    fputs("\r\n", f);
+    fprintf(f, ",%lu\r\n", dlv_gate_cases_of(r->rows, fl));
   }
 }
 
@@ -319,22 +321,30 @@ static size_t failed_claims(const struct report *r)
   return k;
 }
 
+/* Failed rows of the kernel gate (gate_report.h). */
+static size_t gate_failed(const struct report *r)
+{
+  return dlv_gate_failures(r->rows);
+}
+
 static void html_head(FILE *f, const struct report *r)
 {
-  size_t nf = failed_claims(r);
+  size_t nf = failed_claims(r), ng = gate_failed(r);
   fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
              "charset=\"utf-8\">\n<title>dlverify report: ");
-  if (nf)
-    fprintf(f, "%zu of %zu claims FAILED", nf, r->n);
+  if (nf || ng)
+    fprintf(f, "%zu of %zu claims FAILED%s", nf, r->n,
+            ng ? ", kernel gate FAILED" : "");
   else
     fprintf(f, "%zu claim%s, every check held", r->n, r->n == 1 ? "" : "s");
   fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n"
              "<h1>dlverify report</h1>\n<p class=\"status %s\" "
              "id=\"status\">",
-          css, nf ? "failed" : "held");
-  if (nf)
-    fprintf(f, "<b>%zu of %zu claims have FAILED checks</b> (listed "
-               "first, below).", nf, r->n);
+          css, nf || ng ? "failed" : "held");
+  if (nf || ng)
+    fprintf(f, "<b>%zu of %zu claims have FAILED checks%s</b> (listed "
+               "first, below).", nf, r->n,
+            ng ? "; the kernel gate FAILED" : "");
   else
     fprintf(f, "<b>Every check held</b>: %zu claim%s verified, %zu rows.",
             r->n, r->n == 1 ? "" : "s", r->rows->n);
@@ -374,9 +384,23 @@ static void html_failed_claim(FILE *f, const struct report *r,
             DLV_FAILED_COLUMNS, k - 5, c->info->id, c->info->id);
 }
 
+/* The gate's failed rows (each with its shrunk repro in the shape). */
+static void html_failed_gate(FILE *f, const struct report *r)
+{
+  fprintf(f, "<tr class=\"claim-row\"><th colspan=\"%d\"><a "
+             "href=\"#gate\">Kernel gate</a>: %zu failed rows; each names "
+             "its failed case and the command that reruns it (shrunk)."
+             "</th></tr>\n", DLV_FAILED_COLUMNS, gate_failed(r));
+  size_t k = html_failed_rows(f, r->rows, DLV_GATE_CLAIM, 20);
+  if (k > 20)
+    fprintf(f, "<tr><td colspan=\"%d\">... and %zu more in the <a "
+               "href=\"#gate\">kernel gate</a> section</td></tr>\n",
+            DLV_FAILED_COLUMNS, k - 20);
+}
+
 static void html_failures(FILE *f, const struct report *r)
 {
-  if (failed_claims(r) == 0)
+  if (failed_claims(r) == 0 && gate_failed(r) == 0)
     return;
   fputs("<section id=\"failures\">\n<h2>FAILED CHECKS</h2>\n"
         "<table class=\"failed\">\n", f);
@@ -384,6 +408,8 @@ static void html_failures(FILE *f, const struct report *r)
   for (size_t i = 0; i < r->n; i++)
     if (claim_failed(&r->res[i]))
       html_failed_claim(f, r, &r->res[i]);
+  if (gate_failed(r))
+    html_failed_gate(f, r);
   fputs("</table>\n</section>\n", f);
 }
 
@@ -520,9 +546,9 @@ static void html_kernel_row(FILE *f, const struct report *r,
   html_cell(f, k->f.dtype);
   html_cell(f, claims);
   fprintf(f, "<td class=\"%s\">%s</td><td class=\"num\">%zu</td>"
-             "<td class=\"num%s\">%zu</td>",
+             "<td class=\"num%s\">%zu</td><td class=\"num\">%lu</td>",
           failed ? "fail" : "confirmed", failed ? "FAILED" : "ok", n,
-          failed ? " fail" : "", failed);
+          failed ? " fail" : "", failed, dlv_gate_cases_of(r->rows, &k->f));
   html_figures(f, r, &k->f);
   fputs("</tr>\n", f);
 }
@@ -537,7 +563,7 @@ static void html_kernels(FILE *f, const struct report *r)
   }
   fputs("<table id=\"kernels\">\n<tr><th>kernel</th><th>variant</th>"
         "<th>dtype</th><th>claims</th><th>status</th><th>rows</th>"
-        "<th>failed</th>", f);
+        "<th>failed</th><th>gate cases</th>", f);
   html_figure_headers(f, r);
   for (size_t i = 0; i < r->n_kernels; i++)
     html_kernel_row(f, r, &r->kernels[i]);
@@ -660,6 +686,7 @@ static void write_html(FILE *f, const void *ctx)
   html_run(f, r);
   html_tables(f, r);
   html_baseline(f, r);
+  dlv_html_gate(f, r->rows, r->run->gate);
   for (size_t i = 0; i < r->n; i++)
     dlv_html_claim(f, r->rows, r->plots, &r->res[i]);
   html_csv_file(f, r, "mutation.csv", "Mutation run",
