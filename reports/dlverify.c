@@ -226,17 +226,24 @@ static void stop_if_interrupted(dlv_outdir *od)
   exit(128 + sig);
 }
 
+/* Creates work/ in the temporary directory (the checks' evidence, the
+ * plots' data; removed before the swap); its path in work. */
+static void make_work(dlv_outdir *od, char *work, size_t size)
+{
+  snprintf(work, size, "%s/work", od->tmp);
+  if (mkdir(work, 0777) != 0) {
+    dlv_out_abandon(od);
+    die(EXIT_IO, "%s: %s", work, strerror(errno));
+  }
+}
+
 /* Runs every selected check into work/ and logs/ of the temporary
  * directory, printing the verdict table; returns 1 when any failed. */
 static int run_claims(const dlv_options *o, const char *dir, dlv_outdir *od,
                       dlv_claim_result *res, dlv_rows *rows)
 {
   char work[PATH_MAX + 8], log[PATH_MAX + 64];
-  snprintf(work, sizeof work, "%s/work", od->tmp);
-  if (mkdir(work, 0777) != 0) {
-    dlv_out_abandon(od);
-    die(EXIT_IO, "%s: %s", work, strerror(errno));
-  }
+  make_work(od, work, sizeof work);
   int failed = 0;
   for (size_t i = 0; i < o->n_selected; i++) {
     dlv_claim_result *r = &res[i];
@@ -343,7 +350,8 @@ static int run_gate(const dlv_options *o, const char *dir, dlv_outdir *od,
 static int merge_runs(dlv_options *o, dlv_outdir *od, dlv_claim_result *res,
                       dlv_rows *rows, dlv_gate_run *g)
 {
-  char err[PATH_MAX + 512];
+  char err[PATH_MAX + 512], work[PATH_MAX + 8];
+  make_work(od, work, sizeof work);
   int status = dlv_merge_reports(o->merge_dirs, o->n_merge, rows, err,
                                  sizeof err);
   if (status != 0) {

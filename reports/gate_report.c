@@ -48,7 +48,7 @@ int dlv_gate_add_failure(dlv_rows *rows, unsigned long seed,
   dlv_copy_text(r.dtype, sizeof r.dtype, "-");
   dlv_copy_text(r.shape, sizeof r.shape, shape);
   dlv_copy_text(r.quantity, sizeof r.quantity, quantity);
-  dlv_copy_text(r.bound_name, sizeof r.bound_name, "must be 1");
+  dlv_copy_text(r.bound_name, sizeof r.bound_name, "runs to completion");
   dlv_copy_text(r.kernel, sizeof r.kernel, "-");
   dlv_copy_text(r.variant, sizeof r.variant, "-");
   r.seed = seed;
