@@ -3,10 +3,12 @@
  *
  * The page, top to bottom: a status banner (green when every check held);
  * the failed rows as a table with repro lines (only when something
- * failed); what was verified and where (build commit, quick mode,
- * precision, seed, every DLV_* variable set, plots); the claim table
- * beside the kernel table; the comparison with a baseline report; then one
- * section per claim (claim_page.c).  Every worst figure names and links
+ * failed, the kernel gate's failures included); what was verified and
+ * where (build commit, quick mode, precision, seed, every DLV_* variable
+ * set, plots, the reports merged); the claim table beside the kernel table
+ * (with the gate cases of each kernel); the comparison with a baseline
+ * report; the kernel gate (gate_report.c); then one section per claim
+ * (claim_page.c).  Every worst figure names and links
  * the row it comes from. */
 #include <errno.h>
 #include <math.h>
@@ -451,6 +453,21 @@ static void plots_line(const dlv_plots *p, char *buf, size_t size)
              drawn == 1 ? "" : "s", dlv_env_get()->gnuplot);
 }
 
+/* --merge: the reports merged; the rows above describe the merging run. */
+static void html_merged_row(FILE *f, const dlv_gate_run *g)
+{
+  if (g->n_merged == 0)
+    return;
+  fputs("<tr><th>merged from</th><td>", f);
+  for (size_t i = 0; i < g->n_merged; i++) {
+    fputs(i ? ", <code>" : "<code>", f);
+    html_text(f, g->merged[i]);
+    fputs("</code>", f);
+  }
+  fputs(" (the build, mode and environment above are those of the merging "
+        "run; each merged report's header states its own)</td></tr>\n", f);
+}
+
 static void html_run(FILE *f, const struct report *r)
 {
   char cpu[256], buf[512];
@@ -479,6 +496,7 @@ static void html_run(FILE *f, const struct report *r)
   html_run_row(f, "seed (DLV_SEED)", buf);
   html_env_rows(f);
   html_run_row(f, "command", run->command);
+  html_merged_row(f, run->gate);
   plots_line(r->plots, buf, sizeof buf);
   html_run_row(f, "plots", buf);
   if (run->baseline->dir)
@@ -581,7 +599,10 @@ static void html_tables(FILE *f, const struct report *r)
         "in a nearby sense), REFUTED (it fails), INCONCLUSIVE (a kernel, "
         "reference or solver failed, or nothing was measured).  Worst "
         "err/bound and ulps are over the rows that must hold (accuracy and "
-        "claim rows), each linked to its row; ulps only on rows whose bound "
+        "claim rows), each linked to its row; gate cases are the cases the "
+        "<a href=\"#gate\">kernel gate</a> ran on the kernel's entry point "
+        "(its rows count among the kernel's rows); ulps only on rows whose "
+        "bound "
         "is at most 2^20 ulps of the reference (a larger bound is set by "
         "another scale, such as cancellation or a reference near zero, "
         "where ulps of the reference say nothing about the kernel).</p>\n",
