@@ -6,6 +6,7 @@
 #     with its shrunk repro line in the failure box, the Kernel gate section
 #     and on the terminal; dlverify exits 1 though every claim held;
 #   a gate that dies without a row still fails the run, with a row saying so;
+#   a gate row keeps its --baseline match when its worst case moves;
 #   two shard runs (--shard 0/2, 1/2) merge (--merge) into one report whose
 #     gate cases are the sum and whose worst err/bound is the worst shard's,
 #     with the claims of one run; a missing shard fails the merge; the same
@@ -73,6 +74,15 @@ grep -q '^P4a,CONFIRMED,2,0,' "$out/merged/summary.csv" || fail "merged claims n
 grep -q '^P1,CONFIRMED,' "$out/merged/summary.csv" || fail "merged lacks P1"
 grep -q 'Merged from 2 reports' "$out/merged/index.html" || fail "page does not say it merged"
 echo "ok: merge of 2 shards: 201 + 20 cases, worst of worsts 0.5, claims of one run"
+
+# Against a baseline: the entry's row keeps its match when its worst case
+# moves (the shape's detail is not part of the key), so a 3x err/bound is
+# counted as grown.
+FAKE_GATE_CASE=9 FAKE_GATE_SCALE=3 "$dlv" --seed 7 --shard 0/2 --baseline "$out/s0" \
+  --out "$out/grown" >"$out/grown.stdout" 2>&1 || fail "grown run exited $?"
+grep -q '^nrm2,-,double,,1,0,0.75,.*,0,1,100' "$out/grown/kernels.csv" ||
+  fail "a moved worst case lost its baseline: $(cat "$out/grown/kernels.csv")"
+echo "ok: baseline: gate err/bound 0.25 -> 0.75 at another case counted as grown"
 
 "$dlv" --merge "$out/s1" --out "$out/half" >"$out/half.stdout" 2>&1
 status=$?
