@@ -296,6 +296,26 @@ static size_t gate_argv(const dlv_options *o, const char *exe,
   return n;
 }
 
+/* 1 when `dlv_gate --list --family F` lists an entry point for each
+ * --gate-family F (dlv_gate lists nothing for an unknown family). */
+static int gate_families_known(const dlv_options *o, const char *exe)
+{
+  char list[] = "/tmp/dlverify-gate-list.XXXXXX", problem[160];
+  int fd = mkstemp(list), known = fd >= 0;
+  for (size_t i = 0; known && i < o->n_gate_family; i++) {
+    const char *argv[] = {exe, "--list", "--family", o->gate_family[i], NULL};
+    dlv_proc p = {argv, NULL, NULL, list, NULL, CHECK_TIMEOUT_S};
+    struct stat st;
+    known = dlv_run(&p, problem, sizeof problem) == 0 &&
+            stat(list, &st) == 0 && st.st_size > 0;
+  }
+  if (fd >= 0) {
+    close(fd);
+    unlink(list);
+  }
+  return known;
+}
+
 /* Runs dlv_gate into work/gate.csv and logs/gate.log unless --no-gate or
  * not built (g says why); appends its rows, and a failed row when it
  * stopped without one.  Returns 1 when the gate failed. */
@@ -323,7 +343,10 @@ static int run_gate(const dlv_options *o, const char *dir, dlv_outdir *od,
   for (size_t i = 0; i < argc && len < sizeof g->command; i++)
     len += (size_t)snprintf(g->command + len, sizeof g->command - len, " %s",
                             argv[i]);
-  const char *env[] = {evid, seedbuf, NULL};
+  /* the mode is --gate-long's, whatever DLV_GATE_LONG dlverify got */
+  const char *env[] = {evid, seedbuf,
+                       o->gate_long ? "DLV_GATE_LONG=1" : "DLV_GATE_LONG=0",
+                       NULL};
   dlv_proc p = {argv, env, NULL, log, NULL,
                 o->gate_long ? GATE_LONG_TIMEOUT_S : CHECK_TIMEOUT_S};
   g->ran = 1;
@@ -489,6 +512,9 @@ static void setup(int argc, char **argv, dlv_options *o, char *dir,
   if ((o->gate_long || o->n_gate_family || o->shard) &&
       access(exe, X_OK) != 0)
     die(EXIT_USAGE, "a gate option, but %s is not built", exe);
+  if (o->n_gate_family && !gate_families_known(o, exe))
+    die(EXIT_USAGE, "--gate-family: a family dlv_gate does not have "
+                    "(`%s --list` lists them)", exe);
 }
 
 /* Plots and files into the temporary directory, then the swap. */

@@ -117,8 +117,9 @@ static gate_entry entry_at(const dlv_rows *rows, size_t first)
   return e;
 }
 
-/* Each of the entry's rows: its shard, then its detail (the worst case,
- * or the failed case with the repro line), failed rows first. */
+/* The shapes (shard, then the detail) of the entry's failed rows, in
+ * bold, each naming its failed case and repro line; then that of its
+ * worst row when it held (the worst case of the worst shard). */
 static void html_entry_details(FILE *f, const dlv_rows *rows,
                                const gate_entry *e)
 {

@@ -62,6 +62,7 @@ usage_error --claim
 usage_error stray-argument --out "$x"
 usage_error "$(printf 'two\nlines')" --out "$x"
 usage_error --fail-on-regression --out "$x"
+usage_error --gate-family no-such-family --out "$x"
 usage_error --baseline "$out/no-such-report" --out "$x"
 for var in DLV_SEED=abc DLV_SEED=-3 DLV_QUICK=no DLV_QUICK=false DLV_QUICK=yes \
            DLV_MPFR_PREC=2000000 DLV_MPFR_PREC=65536abc DLV_MPFR_PREC=255; do
