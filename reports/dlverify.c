@@ -122,12 +122,24 @@ static int check_built(const char *dir, const dlv_claim_info *c)
   return access(path, X_OK) == 0;
 }
 
+static void gate_exe(const char *dir, char *exe, size_t size)
+{
+  snprintf(exe, size, "%s/%s", dir, DLV_GATE_PROGRAM);
+}
+
+/* The claims, then the gate (not a claim: no --claim ID). */
 static void list_claims(const char *dir)
 {
+  char exe[PATH_MAX + 64];
   for (size_t i = 0; i < dlv_n_claims; i++)
     printf("%-4s %-9s %s\n", dlv_claims[i].id,
            check_built(dir, &dlv_claims[i]) ? "built" : "not built",
            dlv_claims[i].title);
+  gate_exe(dir, exe, sizeof exe);
+  printf("%-4s %-9s %s\n", "gate", access(exe, X_OK) == 0 ? "built"
+                                                           : "not built",
+         "the kernel gate: every kernel entry point against its contract "
+         "(not a claim; --no-gate skips it)");
 }
 
 /* The claims to verify: those named, each built, or every built one. */
@@ -263,11 +275,6 @@ static int run_claims(const dlv_options *o, const char *dir, dlv_outdir *od,
 }
 
 /* ---- the kernel gate (gate_report.h) ------------------------------------ */
-
-static void gate_exe(const char *dir, char *exe, size_t size)
-{
-  snprintf(exe, size, "%s/%s", dir, DLV_GATE_PROGRAM);
-}
 
 /* "shard=I/N quick|long", as the gate's rows say it. */
 static void shard_mode(const dlv_options *o, char *buf, size_t size)
