@@ -334,19 +334,24 @@ static void html_head(FILE *f, const struct report *r)
   size_t nf = failed_claims(r), ng = gate_failed(r);
   fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
              "charset=\"utf-8\">\n<title>dlverify report: ");
-  if (nf || ng)
+  if (nf)
     fprintf(f, "%zu of %zu claims FAILED%s", nf, r->n,
             ng ? ", kernel gate FAILED" : "");
+  else if (ng)
+    fputs("kernel gate FAILED", f);
   else
     fprintf(f, "%zu claim%s, every check held", r->n, r->n == 1 ? "" : "s");
   fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n"
              "<h1>dlverify report</h1>\n<p class=\"status %s\" "
              "id=\"status\">",
           css, nf || ng ? "failed" : "held");
-  if (nf || ng)
+  if (nf)
     fprintf(f, "<b>%zu of %zu claims have FAILED checks%s</b> (listed "
                "first, below).", nf, r->n,
             ng ? "; the kernel gate FAILED" : "");
+  else if (ng)
+    fprintf(f, "<b>The kernel gate FAILED</b> (listed first, below); the "
+               "checks of the %zu claim%s held.", r->n, r->n == 1 ? "" : "s");
   else
     fprintf(f, "<b>Every check held</b>: %zu claim%s verified, %zu rows.",
             r->n, r->n == 1 ? "" : "s", r->rows->n);

@@ -36,6 +36,8 @@ grep -q '^nrm2,-,float,,1,1,38,.*,10' "$out/broken/kernels.csv" ||
 grep -q '^nrm2,-,double,,1,0,0.25,.*,100' "$out/broken/kernels.csv" ||
   fail "kernels.csv: nrm2 double: $(cat "$out/broken/kernels.csv")"
 page=$out/broken/index.html
+grep -q '<title>dlverify report: kernel gate FAILED</title>' "$page" || fail "title does not announce the gate's failure"
+grep -q '<b>The kernel gate FAILED</b>' "$page" || fail "no red banner for the gate"
 grep -q '<td>nrm2</td><td>-</td><td>float</td><td></td><td class="fail">FAILED</td>' "$page" ||
   fail "kernel table does not show nrm2 float FAILED"
 element "$page" '<section id="failures">' '</section>' >"$out/box.html"
