@@ -2,6 +2,7 @@
  * shrinking of a failing case to a small repro, and one cmocka test per
  * entry point. */
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,20 +268,19 @@ static int try_candidate(const dlv_gate_entry *e, const choice_seq *cand,
   return better;
 }
 
-/* Prints a choice list with runs written V*K (the --replay syntax). */
-static void print_choices(const choice_seq *s)
+/* Writes a choice list with runs written V*K (the --replay syntax). */
+static void print_choices(FILE *f, const choice_seq *s)
 {
   if (s->n == 0)
-    printf("0");
+    fprintf(f, "0");
   for (size_t i = 0, run; i < s->n; i += run) {
     for (run = 1; i + run < s->n && s->v[i + run] == s->v[i]; run++) {
     }
-    printf(run > 2 ? "%s%llu*%zu" : "%s%llu", i ? "," : "",
-           (unsigned long long)s->v[i], run);
+    fprintf(f, run > 2 ? "%s%llu*%zu" : "%s%llu", i ? "," : "",
+            (unsigned long long)s->v[i], run);
     if (run == 2)
-      printf(",%llu", (unsigned long long)s->v[i]);
+      fprintf(f, ",%llu", (unsigned long long)s->v[i]);
   }
-  printf("\n");
 }
 
 /* Zeroes ranges of choices, halving their length down to 8 (values and
@@ -372,8 +372,9 @@ static int shrink_pass(const dlv_gate_entry *e, choice_seq *best,
 }
 
 /* Shrinks the failing case c to the smallest failing choice sequence found
- * within the budget; prints it with a command that reruns it. */
-static void shrink_and_print(const dlv_gate_entry *e, const dlv_gate_case *c)
+ * within the budget; prints it with a command that reruns it, and returns
+ * that command (malloc'ed; NULL when memory runs out). */
+static char *shrink_and_print(const dlv_gate_entry *e, const dlv_gate_case *c)
 {
   choice_seq best = {malloc((c->nrec + 1) * sizeof *best.v), c->nrec};
   uint64_t *scratch = malloc((c->nrec + 1) * sizeof *scratch);
@@ -389,22 +390,104 @@ static void shrink_and_print(const dlv_gate_entry *e, const dlv_gate_case *c)
   }
   printf("  shrunk to %zu choices (%d replays):\n    %s\n    case: %s\n",
          best.n, DLV_GATE_SHRINK_BUDGET - budget, shown.msg, shown.note);
-  printf("  repro: %s --entry %s --replay ", opt.argv0, e->entry);
-  print_choices(&best);
+  char *repro = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&repro, &len);
+  if (f != NULL) {
+    fprintf(f, "%s --entry %s --replay ", opt.argv0, e->entry);
+    print_choices(f, &best);
+    if (fclose(f) != 0) {
+      free(repro);
+      repro = NULL;
+    }
+  }
+  printf("  repro: %s\n", repro ? repro : "(out of memory)");
   free(best.v);
   free(scratch);
+  return repro;
+}
+
+/* ---- evidence: one accuracy row per entry ------------------------------- */
+
+/* The kernel an entry point measures: its name without the "dlv_" prefix
+ * and without the dtype suffix "_d" or "_s" ("dlv_nrm2_grad_s" ->
+ * "nrm2_grad"), as the claim checks name kernels in their rows. */
+static void kernel_of(const char *entry, char *out, size_t size)
+{
+  const char *k = strncmp(entry, "dlv_", 4) == 0 ? entry + 4 : entry;
+  size_t n = strlen(k);
+  if (n > 2 && k[n - 2] == '_' && (k[n - 1] == 'd' || k[n - 1] == 's'))
+    n -= 2;
+  snprintf(out, size, "%.*s", (int)n, k);
+}
+
+/* What the entry's row says after " | ": where the worst err/bound was
+ * seen, or the failed case with its message and repro command; shorter
+ * forms when the longer one does not fit (nothing is truncated: the full
+ * text is in the log). */
+static void row_detail(char *buf, size_t size, const dlv_gate_stats *stats,
+                       const dlv_gate_case *failed, const char *repro)
+{
+  if (failed == NULL) {
+    snprintf(buf, size, "worst %s", stats->worst_ratio > 0
+                                         ? stats->worst_where
+                                         : "err/bound 0 (every output exact)");
+    return;
+  }
+  const char *cmd = repro ? repro : "(out of memory)";
+  size_t len = (size_t)snprintf(buf, size, "FAILED case %lu: %s; shrunk "
+                                "repro: %s", failed->index, failed->msg, cmd);
+  if (len >= size)
+    len = (size_t)snprintf(buf, size, "FAILED case %lu (message in the "
+                           "log); shrunk repro: %s", failed->index, cmd);
+  if (len >= size)
+    snprintf(buf, size, "FAILED case %lu; repro in the log (too long for "
+             "this row)", failed->index);
+}
+
+/* Records the entry's accuracy row (claim "gate", check = the entry):
+ * kernel = the entry without prefix and dtype suffix, variant "-" (the
+ * public entry point), dtype from the contract table, shape "cases=N
+ * shard=I/N quick|long | detail" (the part after " | " names the worst or
+ * failed case; see DLV_SHAPE_DETAIL), err = the worst err/bound of any
+ * output over the cases run, bound 1.  A failed entry's err is that worst
+ * ratio when above 1, else +Inf (a status, guard zone or special value
+ * failed; value keeps the worst ratio measured).  A failed row fails the
+ * running test at once (cmocka's longjmp), so it is recorded last, and
+ * repro (malloc'ed, or NULL) is freed here before that. */
+static void record_entry(const dlv_gate_entry *e, unsigned long ran,
+                         const dlv_gate_stats *stats,
+                         const dlv_gate_case *failed, char *repro)
+{
+  char kernel[64], shape[sizeof((dlv_row *)0)->shape];
+  const dlv_contract *k = dlv_contract_find(e->entry);
+  kernel_of(e->entry, kernel, sizeof kernel);
+  int head = snprintf(shape, sizeof shape, "cases=%lu shard=%lu/%lu %s%s",
+                      ran, opt.shard_i, opt.shard_n,
+                      opt.long_mode ? "long" : "quick", DLV_SHAPE_DETAIL);
+  row_detail(shape + head, sizeof shape - (size_t)head, stats, failed, repro);
+  free(repro);
+  struct dlv_meas m = {k ? k->dtype : "-", shape,
+                       "every output vs reference over the contract",
+                       "each output's bound (checks/bounds.h): err/bound"};
+  m.kernel = kernel;
+  double worst = stats->worst_ratio;
+  double err = failed != NULL && !(worst > 1.0) ? INFINITY : worst;
+  dlv_expect_row(__FILE__, __LINE__, e->entry, &m, worst, 0.0, err, 1.0, NAN);
 }
 
 /* ---- the entry's test ------------------------------------------------------ */
 
-static void report_failure(const dlv_gate_entry *e, const dlv_gate_case *c)
+/* Prints the failure, shrinks it; returns the repro command (malloc'ed). */
+static char *report_failure(const dlv_gate_entry *e, const dlv_gate_case *c)
 {
   printf("[gate] FAIL %s case %lu (DLV_SEED=%lu): %s\n  case: %s\n",
          e->entry, c->index, dlv_seed(), c->msg, c->note);
   printf("  rerun: DLV_SEED=%lu %s --entry %s --case %lu\n", dlv_seed(),
          opt.argv0, e->entry, c->index);
-  shrink_and_print(e, c);
+  char *repro = shrink_and_print(e, c);
   fflush(stdout);
+  return repro;
 }
 
 static void run_replay(const dlv_gate_entry *e)
@@ -453,8 +536,9 @@ static void run_entry(void **state)
     ran++;
     cover = c.max_enum > cover ? c.max_enum : cover;
     if (c.failed) {
-      report_failure(e, &c);
+      char *repro = report_failure(e, &c);
       case_end(&c);
+      record_entry(e, ran, &stats, &c, repro); /* fails the test: last */
       fail_msg("%s: case %lu fails (see the shrunk repro above)", e->entry,
                k);
     }
@@ -464,6 +548,7 @@ static void run_entry(void **state)
          "covered once per %lu cases), worst err/bound %.6g%s%s\n",
          e->entry, ran, opt.shard_i, opt.shard_n, cover, stats.worst_ratio,
          stats.worst_ratio > 0 ? " at " : "", stats.worst_where);
+  record_entry(e, ran, &stats, NULL, NULL);
 }
 
 /* ---- families, coverage, main ------------------------------------------- */
