@@ -38,13 +38,8 @@
 
 #include <stddef.h>
 
+#include "dlv_conv3d_shape.h"
 #include "threads.h"
-
-/* Extents: batch, output extents, output channels, input channels C', and
- * filter extents.  The input's extents are h+u-1, w+v-1, t+z-1. */
-typedef struct {
-  size_t b, h, w, t, c, cp, u, v, z;
-} dlv_conv3d_shape;
 
 enum dlv_conv3d_variant {
   DLV_CONV3D_DIRECT,
