@@ -264,7 +264,7 @@ int dlv_conv3d_blocking(int variant, int pass, int is_float,
       pass >= DLV_CONV3D_NPASSES)
     return DLV_EINVAL;
   *out = (dlv_conv3d_blocks){DLV_CONV3D_SIMD, 0, {{NULL, 0, 0}}};
-  if (variant != DLV_CONV3D_FAST || !DLV_CONV3D_SIMD)
+  if (variant != DLV_CONV3D_FAST)
     return DLV_OK;
   if (pass == DLV_CONV3D_BWD_FILTER) {
     add_tile_blocks(out, is_float, DLV_CONV3D_DIM_ROWS);

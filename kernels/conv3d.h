@@ -132,7 +132,9 @@ typedef struct {
 
 /* The blocking constants of `variant` for `pass` and data type (is_float
  * 1: float), per dimension: n = 0 for DIRECT, PER_POSITION and IM2COL
- * (OpenBLAS's own blocking is not ours) and for FAST without AVX-512.
+ * (OpenBLAS's own blocking is not ours).  FAST's are listed also in a
+ * build without AVX-512 (simd = 0: FAST then computes as IM2COL), so that
+ * tests sample the same shapes in every build.
  * DLV_EINVAL for a bad variant or pass or out == NULL. */
 int dlv_conv3d_blocking(int variant, int pass, int is_float,
                         dlv_conv3d_blocks *out);
