@@ -21,20 +21,12 @@
 #include "bench.h"
 #include "bounds.h"
 #include "conv3d.h"
+#include "conv3d_shapes.h"
 #ifdef DLV_HAVE_DNNL
 #include "bench_dnnl.h"
 #endif
 
-struct shape_def {
-  const char *name;
-  dlv_conv3d_shape s;
-};
-
-static const struct shape_def shapes[] = {
-    {"S1 8x16x16x8 32->32", {8, 14, 14, 6, 32, 32, 3, 3, 3}},
-    {"S2 4x32x32x16 64->64", {4, 30, 30, 14, 64, 64, 3, 3, 3}},
-    {"S3 1x56x56x16 64->128", {1, 54, 54, 14, 128, 64, 3, 3, 3}},
-};
+#define shapes dlv_conv3d_bench_shapes /* conv3d_shapes.h */
 
 enum { V_DIRECT, V_PERPOS, V_IM2COL, V_FAST, V_FAST1, V_DNNL_ANY,
        V_DNNL_USER, NV };
