@@ -13,9 +13,10 @@
   (DLV_BK_PROVIDED | DLV_BK_STRIDES | DLV_BK_NEG_STRIDES | DLV_BK_STATUS |   \
    DLV_BK_THREAD_INVARIANT)
 #define VEC_IN_OUT (VEC_IN | DLV_BK_DISTINCT | DLV_BK_IN_PLACE)
-/* conv3d: contiguous; the GEMM variants may round differently under
- * another OpenBLAS thread count (conv3d.h), so no thread invariance. */
-#define CONV (DLV_BK_PROVIDED | DLV_BK_STATUS)
+/* conv3d: contiguous; results independent of dlv_set_threads (conv3d.h:
+ * FAST sums each element in one thread; the others use no dlverify
+ * threads.  OpenBLAS's own thread count is not this backend's knob). */
+#define CONV (DLV_BK_PROVIDED | DLV_BK_STATUS | DLV_BK_THREAD_INVARIANT)
 #define ADAM (DLV_BK_PROVIDED | DLV_BK_STATUS | DLV_BK_THREAD_INVARIANT)
 
 static int set_threads(int n)

@@ -196,6 +196,11 @@ unsigned dlv_gate_stride_caps(ptrdiff_t inc);
  * returns 0. */
 int dlv_gate_skip(dlv_gate_case *c, const char *why);
 int dlv_gate_skipped(const dlv_gate_case *c);
+/* Records an observation that is no failure but a finding about the
+ * backend (e.g. results that depend on the thread count, each within the
+ * bound): counted per entry, the first one printed with the entry's row. */
+void dlv_gate_observe(dlv_gate_case *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* ---- the program -------------------------------------------------------- */
 

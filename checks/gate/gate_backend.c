@@ -1,4 +1,5 @@
 /* gate_backend.c: the backend the cases run through (see gate.h). */
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "backend_load.h"
@@ -26,6 +27,21 @@ int dlv_gate_skip(dlv_gate_case *c, const char *why)
 int dlv_gate_skipped(const dlv_gate_case *c)
 {
   return c->skip_why != NULL;
+}
+
+void dlv_gate_observe(dlv_gate_case *c, const char *fmt, ...)
+{
+  if (c->stats == NULL)
+    return; /* a replay or a shrink: nothing to count */
+  if (c->stats->observed++ == 0) {
+    int len = snprintf(c->stats->observation, sizeof c->stats->observation,
+                       "case %lu: ", c->index);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->stats->observation + len,
+              sizeof c->stats->observation - (size_t)len, fmt, ap);
+    va_end(ap);
+  }
 }
 
 unsigned dlv_gate_stride_caps(ptrdiff_t inc)

@@ -20,6 +20,8 @@ typedef struct {
   unsigned long skipped; /* cases the backend could not run */
   const char *skip_why[DLV_GATE_SKIP_REASONS]; /* distinct reasons, */
   unsigned long skip_count[DLV_GATE_SKIP_REASONS]; /* with their counts */
+  unsigned long observed;  /* cases with an observation (dlv_gate_observe) */
+  char observation[400];   /* the first, with its case */
 } dlv_gate_stats;
 
 struct dlv_gate_case {

@@ -41,6 +41,9 @@ static struct {
   const char *argv0;
 } opt = {.case_index = -1, .shard_n = 1};
 
+/* The program as a repro line starts: argv[0], and the backend. */
+static char command[4608];
+
 /* What runs now, for the crash message. */
 static volatile const char *current_entry;
 static volatile unsigned long current_index;
@@ -362,7 +365,7 @@ static void shrink_and_print(const dlv_gate_entry *e, const dlv_gate_case *c)
   }
   printf("  shrunk to %zu choices (%d replays):\n    %s\n    case: %s\n",
          best.n, DLV_GATE_SHRINK_BUDGET - budget, shown.msg, shown.note);
-  printf("  repro: %s --entry %s --replay ", opt.argv0, e->entry);
+  printf("  repro: %s --entry %s --replay ", command, e->entry);
   print_choices(&best);
   free(best.v);
   free(scratch);
@@ -375,7 +378,7 @@ static void report_failure(const dlv_gate_entry *e, const dlv_gate_case *c)
   printf("[gate] FAIL %s case %lu (DLV_SEED=%lu): %s\n  case: %s\n",
          e->entry, c->index, dlv_seed(), c->msg, c->note);
   printf("  rerun: DLV_SEED=%lu %s --entry %s --case %lu\n", dlv_seed(),
-         opt.argv0, e->entry, c->index);
+         command, e->entry, c->index);
   shrink_and_print(e, c);
   fflush(stdout);
 }
@@ -437,6 +440,9 @@ static void print_row(const dlv_gate_entry *e, const char *status,
          e->entry, status, ran, stats->skipped, stats->worst_ratio);
   for (size_t r = 0; r < DLV_GATE_SKIP_REASONS && stats->skip_why[r]; r++)
     printf("  skipped %lu: %s\n", stats->skip_count[r], stats->skip_why[r]);
+  if (stats->observed)
+    printf("  observed in %lu cases, first: %s\n", stats->observed,
+           stats->observation);
 }
 
 /* A failing case: printed with its repro; the test fails unless the entry
@@ -544,13 +550,13 @@ static int check_coverage(const dlv_gate_family *const *fam, size_t nfam)
 
 static void on_crash(int sig)
 {
-  char line[512];
+  char line[5200];
   const char *entry = (const char *)current_entry;
   int len = snprintf(line, sizeof line,
                      "\ndlv_gate: signal %d in %s case %lu; rerun: "
                      "DLV_SEED=%lu %s --entry %s --case %lu\n",
                      sig, entry ? entry : "?", (unsigned long)current_index,
-                     dlv_seed(), opt.argv0, entry ? entry : "?",
+                     dlv_seed(), command, entry ? entry : "?",
                      (unsigned long)current_index);
   if (len > 0 && write(2, line, (size_t)len) < 0)
     _exit(128 + sig);
@@ -629,6 +635,8 @@ int dlv_gate_main(int argc, char **argv,
   if (opt.backends)
     return list_backends();
   select_backend();
+  snprintf(command, sizeof command, "%s%s%s", opt.argv0,
+           opt.backend ? " --backend " : "", opt.backend ? opt.backend : "");
   printf("[gate] backend %s (%s)\n", dlv_gate_backend()->name,
          dlv_gate_backend()->version);
   struct CMUnitTest *tests = calloc(256, sizeof *tests);
