@@ -639,6 +639,8 @@ static void conv_run(dlv_gate_case *c, const conv_entry *e)
   draw_shape(c, e, &k.s);
   int t1 = 1 + (int)dlv_gate_enum(c, 3);
   int t2 = 1 + (t1 + (int)dlv_gate_draw(c, 2)) % 3; /* another count */
+  t1 = t1 < dlv_gate_max_threads() ? t1 : dlv_gate_max_threads();
+  t2 = t2 < dlv_gate_max_threads() ? t2 : dlv_gate_max_threads();
   make_buffers(c, &k);
   note_case(c, &k, t1, t2);
   if (is_error) {

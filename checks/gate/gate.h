@@ -196,6 +196,10 @@ unsigned dlv_gate_stride_caps(ptrdiff_t inc);
  * returns 0. */
 int dlv_gate_skip(dlv_gate_case *c, const char *why);
 int dlv_gate_skipped(const dlv_gate_case *c);
+/* The largest thread count a case may ask of the backend (--max-threads;
+ * default INT_MAX).  Plugins whose runtimes busy-wait (OpenMP barriers in
+ * BLIS and oneDNN) take seconds per call when oversubscribed. */
+int dlv_gate_max_threads(void);
 /* Records an observation that is no failure but a finding about the
  * backend (e.g. results that depend on the thread count, each within the
  * bound): counted per entry, the first one printed with the entry's row. */
@@ -219,7 +223,8 @@ void dlv_gate_observe(dlv_gate_case *c, const char *fmt, ...)
  *   --backends        print the built-in backends present and their
  *                     support matrix;
  *   --xfail ENTRY     a known finding: ENTRY must fail (its test passes
- *                     when a case fails, fails when none does).
+ *                     when a case fails, fails when none does);
+ *   --max-threads N   thread counts above N are asked as N.
  * DLV_SEED seeds the sampling (the check's parser).  Exit status: cmocka's
  * (0 when every case held), 2 on a usage error. */
 int dlv_gate_main(int argc, char **argv,

@@ -1,4 +1,5 @@
 /* gate_backend.c: the backend the cases run through (see gate.h). */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -6,6 +7,17 @@
 #include "gate_internal.h"
 
 static const dlv_backend *current;
+static int max_threads = INT_MAX;
+
+void dlv_gate_set_max_threads(int n)
+{
+  max_threads = n;
+}
+
+int dlv_gate_max_threads(void)
+{
+  return max_threads;
+}
 
 void dlv_gate_set_backend(const dlv_backend *b)
 {

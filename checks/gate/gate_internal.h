@@ -52,6 +52,7 @@ struct dlv_gate_case {
 
 /* Sets the backend the cases run through (gate_backend.c). */
 void dlv_gate_set_backend(const dlv_backend *b);
+void dlv_gate_set_max_threads(int n);
 
 /* FNV-1a of s, mixed into h. */
 uint64_t dlv_gate_hash(const char *s, uint64_t h);

@@ -65,7 +65,7 @@ static void print_help(void)
        "                [--shard I/N] [--case K | --replay C,C,...] [--list] "
        "[--coverage]\n"
        "                [--backend NAME|PATH.so] [--backends] "
-       "[--xfail ENTRY]...\n"
+       "[--xfail ENTRY]... [--max-threads N]\n"
        "Runs the contract-driven cases of the kernel entry points against "
        "their\nreferences (see checks/gate/gate.h).  DLV_SEED seeds the "
        "sampling,\nDLV_GATE_LONG=1 is --long.  Exit status 0 when every case "
@@ -185,6 +185,12 @@ static void parse_options(int argc, char **argv)
       opt.coverage = 1;
     } else if (strcmp(a, "--backend") == 0 && opt.backend == NULL) {
       opt.backend = value_of(argc, argv, &i);
+    } else if (strcmp(a, "--max-threads") == 0) {
+      unsigned long n = parse_count(value_of(argc, argv, &i),
+                                    "--max-threads: bad count '%s'");
+      if (n == 0 || n > 1024)
+        usage_error("--max-threads: need 1 to 1024%s", "");
+      dlv_gate_set_max_threads((int)n);
     } else if (strcmp(a, "--backends") == 0) {
       opt.backends = 1;
     } else if (strcmp(a, "--xfail") == 0) {
