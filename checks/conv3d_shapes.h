@@ -1,13 +1,39 @@
-/* conv3d_shapes.h: the bench's conv3d shapes S1-S3 (issue 10; channels
- * last, output extents the input's minus 2), shared by bench/bench_conv.c
- * (timing) and the gate's long mode (checks/gate/g_conv3d.c: every element
- * of every pass verified against the certified reference):
+/* conv3d_shapes.h: what bench/bench_conv.c (timing, verification time) and
+ * the gate (checks/gate/g_conv3d.c) share about conv3d: the number of
+ * terms K of an output element, and the bench's shapes S1-S3 (issue 10;
+ * channels last, output extents the input's minus 2), which the gate's
+ * long mode verifies element by element against the certified reference:
  *   S1 B 8, input 16x16x8,  C' = C = 32;  S2 B 4, input 32x32x16, 64 -> 64;
  *   S3 B 1, input 56x56x16, C' 64 -> C 128;  filter 3x3x3. */
 #ifndef DLV_CONV3D_SHAPES_H
 #define DLV_CONV3D_SHAPES_H
 
 #include "conv3d.h"
+
+/* Along one axis, the filter taps covering input index i of an output of
+ * extent n with k taps (those with 0 <= i - tap < n). */
+static inline size_t dlv_conv3d_axis_taps(size_t i, size_t n, size_t k)
+{
+  size_t lo = i + 1 > n ? i + 1 - n : 0, hi = i + 1 < k ? i + 1 : k;
+  return hi - lo;
+}
+
+/* K, the number of products of output element i of `pass`: U V Z C'
+ * (forward), B H W T (filter gradient), taps C (input gradient, taps the
+ * filter positions covering the element). */
+static inline double dlv_conv3d_terms(const dlv_conv3d_shape *s, int pass,
+                                      size_t i)
+{
+  if (pass == DLV_CONV3D_FWD)
+    return (double)(s->u * s->v * s->z * s->cp);
+  if (pass == DLV_CONV3D_BWD_FILTER)
+    return (double)(s->b * s->h * s->w * s->t);
+  size_t h1 = s->h + s->u - 1, w1 = s->w + s->v - 1, t1 = s->t + s->z - 1;
+  size_t r = i / s->cp, t = r % t1, y = r / t1 % w1, x = r / t1 / w1 % h1;
+  return (double)(dlv_conv3d_axis_taps(x, s->h, s->u) *
+                  dlv_conv3d_axis_taps(y, s->w, s->v) *
+                  dlv_conv3d_axis_taps(t, s->t, s->z) * s->c);
+}
 
 #define DLV_CONV3D_NBENCH_SHAPES 3
 

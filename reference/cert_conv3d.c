@@ -1,7 +1,12 @@
 /* cert_conv3d.c: the certified fast reference (see cert_conv3d.h).  Written
- * from the definition like ref_conv3d.c, no code shared with the kernels;
- * the inner loops run over the output's channels (contiguous), so that the
- * compiler vectorizes Dot2 across output elements.
+ * from the definition like ref_conv3d.c, no code shared with the kernels.
+ * Every pass is out[m][c] = sum_k x_m[k] y_k[c] with c the output's
+ * channels (contiguous): the Dot2 state of LANES consecutive channels of
+ * up to P outputs m is kept in local arrays that the compiler vectorizes
+ * and keeps in registers (one TwoProduct and TwoSum per lane and term),
+ * over runs of terms k where x and y advance by fixed strides.  The
+ * channel operand is copied with its rows padded to a multiple of LANES
+ * (zeros: the padding lanes are computed and dropped).
  *
  * Error of one element (u = 2^-53, gamma_m = m u / (1 - m u), n the number
  * of products, eta = 2^-1075 half the smallest subnormal):
@@ -39,47 +44,83 @@
 #define ETA_UP 0x1p-1074
 #define ROUNDING_UP (1.0 + 0x1p-48)
 
-/* Dot2 state of n elements (lanes), one array per quantity. */
-struct acc {
-  double *hi, *lo, *alo, *sp;
-  size_t n;
+/* Lanes of one block, and outputs of one block (forward: consecutive t;
+ * filter gradient: consecutive (z, c') rows; input gradient: one). */
+#define LANES 8
+#define P_MAX 4
+
+/* Dot2 state of LANES lanes of one output. */
+struct lanes {
+  double hi[LANES], lo[LANES], alo[LANES], sp[LANES];
 };
 
-static int acc_init(struct acc *a, size_t n)
+/* Lane j gets the term x * y[j]. */
+static inline __attribute__((always_inline)) void
+step(struct lanes *restrict a, double x, const double *restrict y)
 {
-  double *m = calloc(4 * (n ? n : 1), sizeof *m);
-  *a = (struct acc){m, m + n, m + 2 * n, m + 3 * n, n};
-  return m ? DLV_OK : DLV_ENOMEM;
-}
-
-static void acc_free(struct acc *a) { free(a->hi); }
-
-static void acc_zero(struct acc *a)
-{
-  memset(a->hi, 0, 4 * a->n * sizeof *a->hi);
-}
-
-/* Lane j gets the term x * y[j], for every lane. */
-static void acc_axpy(struct acc *a, double x, const double *y)
-{
-  double *restrict hi = a->hi, *restrict lo = a->lo, *restrict alo = a->alo,
-                   *restrict sp = a->sp;
-  for (size_t j = 0; j < a->n; j++) {
+  for (int j = 0; j < LANES; j++) {
     double p = x * y[j], e = fma(x, y[j], -p); /* TwoProduct */
-    double s = hi[j] + p, z = s - hi[j];       /* TwoSum */
-    double q = (hi[j] - (s - z)) + (p - z);
-    hi[j] = s;
-    lo[j] += q + e;
-    alo[j] += fabs(q) + fabs(e);
-    sp[j] += fabs(p);
+    double s = a->hi[j] + p, z = s - a->hi[j]; /* TwoSum */
+    double q = (a->hi[j] - (s - z)) + (p - z);
+    a->hi[j] = s;
+    a->lo[j] += q + e;
+    a->alo[j] += fabs(q) + fabs(e);
+    a->sp[j] += fabs(p);
   }
+}
+
+/* A run of n terms: output p < P gets x[k dx + p sx] y[k dy + j] in lane
+ * j, k < n.  The state is copied in and out, so that it stays in
+ * registers during the run. */
+static inline __attribute__((always_inline)) void
+run(const int P, size_t n, const double *x, size_t dx, size_t sx,
+    const double *y, size_t dy, struct lanes *acc)
+{
+  struct lanes r[P_MAX];
+  memcpy(r, acc, (size_t)P * sizeof *r);
+  for (size_t k = 0; k < n; k++, x += dx, y += dy)
+#pragma GCC unroll 4
+    for (int p = 0; p < P; p++)
+      step(&r[p], x[(size_t)p * sx], y);
+  memcpy(acc, r, (size_t)P * sizeof *r);
+}
+
+/* The two instances: full blocks and single outputs.  Each step's LANES
+ * lanes are one basic block that gcc vectorizes (SLP); its loop
+ * vectorizer would instead vectorize the run across terms k (with
+ * permutations, 5x slower), so it is off for these two. */
+#define SLP_ONLY __attribute__((noinline, optimize("no-tree-loop-vectorize")))
+static SLP_ONLY void run_p(size_t n, const double *x,
+                                            size_t dx, size_t sx,
+                                            const double *y, size_t dy,
+                                            struct lanes *acc)
+{
+  run(P_MAX, n, x, dx, sx, y, dy, acc);
+}
+
+static SLP_ONLY void run_1(size_t n, const double *x,
+                                            size_t dx, const double *y,
+                                            size_t dy, struct lanes *acc)
+{
+  run(1, n, x, dx, 0, y, dy, acc);
+}
+
+/* A run for np <= P_MAX outputs. */
+static void run_np(size_t np, size_t n, const double *x, size_t dx,
+                   size_t sx, const double *y, size_t dy, struct lanes *acc)
+{
+  if (np == P_MAX)
+    run_p(n, x, dx, sx, y, dy, acc);
+  else
+    for (size_t p = 0; p < np; p++)
+      run_1(n, x + p * sx, dx, y, dy, &acc[p]);
 }
 
 static double gamma_of(double m) { return m * U_D / (1.0 - m * U_D); }
 
 /* Lane j of a, a sum of n products, into element i of out. */
-static void acc_finish(const struct acc *a, size_t j, double n,
-                       const dlv_cert_out *out, size_t i)
+static void lane_finish(const struct lanes *a, int j, double n,
+                        const dlv_cert_out *out, size_t i)
 {
   double val = a->hi[j] + a->lo[j];
   double g2n = gamma_of(2.0 * n), gn = gamma_of(n);
@@ -92,6 +133,29 @@ static void acc_finish(const struct acc *a, size_t j, double n,
       (a->sp[j] / (1.0 - gn) + a->alo[j] / (1.0 - g2n) + under) *
           ROUNDING_UP +
       2 * ETA_UP;
+}
+
+/* Output p of a block (np outputs), its channels c0 .. of nc, each a sum
+ * of n products, to out at first + p stride + c. */
+static void block_finish(const struct lanes *acc, size_t np, size_t c0,
+                         size_t nc, double n, const dlv_cert_out *out,
+                         size_t first, size_t stride)
+{
+  for (size_t p = 0; p < np; p++)
+    for (size_t j = 0; j < LANES && c0 + j < nc; j++)
+      lane_finish(&acc[p], (int)j, n, out, first + p * stride + c0 + j);
+}
+
+/* The (rows, nc) matrix src with rows padded to ld = nc rounded up to
+ * LANES, zeros beyond nc; NULL on ENOMEM. */
+static double *pad_rows(const double *src, size_t rows, size_t nc,
+                        size_t *ld)
+{
+  *ld = (nc + LANES - 1) / LANES * LANES;
+  double *d = calloc(rows * *ld + 1, sizeof *d);
+  for (size_t r = 0; d != NULL && r < rows; r++)
+    memcpy(d + r * *ld, src + r * nc, nc * sizeof *d);
+  return d;
 }
 
 /* Extents of L1. */
@@ -119,41 +183,100 @@ static int check_args(const dlv_ref_conv3d_shape *s, const void *a,
   return DLV_OK;
 }
 
+/* Forward: outputs are np consecutive t of one (b, x, y) line; terms the
+ * (u, v) runs of Z C' elements, contiguous in L1 and in F's rows; the
+ * next t is C' further in L1. */
+static void fwd_block(const struct geo *g, const double *l1,
+                      const double *fp, size_t ld, size_t b, size_t x,
+                      size_t y, size_t t0, size_t np, const dlv_cert_out *out)
+{
+  const dlv_ref_conv3d_shape *s = g->s;
+  size_t run_len = s->z * s->cp;
+  double n = (double)(s->u * s->v * run_len);
+  size_t first = (((b * s->h + x) * s->w + y) * s->t + t0) * s->c;
+  for (size_t c0 = 0; c0 < s->c; c0 += LANES) {
+    struct lanes acc[P_MAX];
+    memset(acc, 0, sizeof acc);
+    for (size_t u = 0; u < s->u; u++)
+      for (size_t v = 0; v < s->v; v++)
+        run_np(np, run_len, l1 + at_l1(g, b, x + u, y + v, t0, 0), 1, s->cp,
+               fp + (u * s->v + v) * run_len * ld + c0, ld, acc);
+    block_finish(acc, np, c0, s->c, n, out, first, s->c);
+  }
+}
+
 int dlv_cert_conv3d_fwd(const dlv_ref_conv3d_shape *s, const double *l1,
                         const double *f, const dlv_cert_out *out)
 {
   struct geo g;
-  struct acc a;
   int status = check_args(s, l1, f, out, &g);
-  if (status != DLV_OK || (status = acc_init(&a, s->c)) != DLV_OK)
-    return status;
-  size_t run = s->z * s->cp, n = s->u * s->v * run, i = 0;
+  size_t ld;
+  double *fp = status == DLV_OK ? pad_rows(f, s->u * s->v * s->z * s->cp,
+                                           s->c, &ld)
+                                : NULL;
+  if (status != DLV_OK || fp == NULL)
+    return status != DLV_OK ? status : DLV_ENOMEM;
   for (size_t b = 0; b < s->b; b++)
     for (size_t x = 0; x < s->h; x++)
       for (size_t y = 0; y < s->w; y++)
-        for (size_t t = 0; t < s->t; t++) {
-          acc_zero(&a);
-          for (size_t u = 0; u < s->u; u++)
-            for (size_t v = 0; v < s->v; v++) {
-              /* (z, c') runs contiguously in L1's patch row and in F */
-              const double *row = l1 + at_l1(&g, b, x + u, y + v, t, 0);
-              const double *fr = f + (u * s->v + v) * run * s->c;
-              for (size_t j = 0; j < run; j++)
-                acc_axpy(&a, row[j], fr + j * s->c);
-            }
-          for (size_t c = 0; c < s->c; c++)
-            acc_finish(&a, c, (double)n, out, i++);
-        }
-  acc_free(&a);
+        for (size_t t0 = 0; t0 < s->t; t0 += P_MAX)
+          fwd_block(&g, l1, fp, ld, b, x, y, t0,
+                    s->t - t0 < P_MAX ? s->t - t0 : P_MAX, out);
+  free(fp);
   return DLV_OK;
 }
 
-/* Rows of F.grad summed together over one pass of the positions: their
- * accumulators (rows x C x 4 doubles) stay within about 32 KiB. */
-static size_t filter_rows(const dlv_ref_conv3d_shape *s)
+/* Filter gradient, one (u, v) at a time: F.grad[(u, v, j)][c] = sum_n
+ * X[n][j] G[n][c], X[n][j] = L1[position n + (u, v)][j] for j in the
+ * (z, c') run.  Positions go in chunks of BF_NB: the chunk's X is gathered
+ * (its rows are contiguous runs of L1) so that runs of terms have fixed
+ * strides, and it stays in cache while every (rows, lanes) block of the
+ * (u, v) sums over the chunk; the Dot2 states of the (u, v) live in
+ * memory between chunks. */
+#define BF_NB 256
+
+struct bf_job {
+  const struct geo *g;
+  const double *l1;
+  double *gp;            /* G with rows padded to ld */
+  size_t ld, run_len, nchunks;
+  double *xc;            /* BF_NB x run_len */
+  struct lanes *state;   /* [chunk of lanes][j] */
+};
+
+/* X of the positions n0 .. n0 + np for (u, v). */
+static void bf_gather(const struct bf_job *jb, size_t u, size_t v, size_t n0,
+                      size_t np)
 {
-  size_t r = 1024 / s->c;
-  return r < 1 ? 1 : r > s->z * s->cp ? s->z * s->cp : r;
+  const dlv_ref_conv3d_shape *s = jb->g->s;
+  for (size_t i = 0; i < np; i++) {
+    size_t n = n0 + i, t = n % s->t, y = n / s->t % s->w,
+           x = n / s->t / s->w % s->h, b = n / s->t / s->w / s->h;
+    memcpy(jb->xc + i * jb->run_len,
+           jb->l1 + at_l1(jb->g, b, x + u, y + v, t, 0),
+           jb->run_len * sizeof *jb->xc);
+  }
+}
+
+static void bf_uv(const struct bf_job *jb, size_t u, size_t v,
+                  const dlv_cert_out *out)
+{
+  const dlv_ref_conv3d_shape *s = jb->g->s;
+  size_t n = s->b * s->h * s->w * s->t, rl = jb->run_len;
+  memset(jb->state, 0, jb->nchunks * rl * sizeof *jb->state);
+  for (size_t n0 = 0; n0 < n; n0 += BF_NB) {
+    size_t np = n - n0 < BF_NB ? n - n0 : BF_NB;
+    bf_gather(jb, u, v, n0, np);
+    for (size_t ch = 0; ch < jb->nchunks; ch++)
+      for (size_t j0 = 0; j0 < rl; j0 += P_MAX)
+        run_np(rl - j0 < P_MAX ? rl - j0 : P_MAX, np, jb->xc + j0, rl, 1,
+               jb->gp + n0 * jb->ld + ch * LANES, jb->ld,
+               jb->state + ch * rl + j0);
+  }
+  size_t first = (u * s->v + v) * rl * s->c;
+  for (size_t ch = 0; ch < jb->nchunks; ch++)
+    block_finish(jb->state + ch * rl, rl, ch * LANES, s->c, (double)n, out,
+                 first, s->c);
 }
 
 int dlv_cert_conv3d_bwd_filter(const dlv_ref_conv3d_shape *s,
@@ -161,51 +284,39 @@ int dlv_cert_conv3d_bwd_filter(const dlv_ref_conv3d_shape *s,
                                const dlv_cert_out *out)
 {
   struct geo g;
-  struct acc a;
   int status = check_args(s, l1, g2, out, &g);
-  size_t run = status == DLV_OK ? s->z * s->cp : 0, rows = 0;
-  if (status != DLV_OK ||
-      (status = acc_init(&a, (rows = filter_rows(s)) * s->c)) != DLV_OK)
+  if (status != DLV_OK)
     return status;
-  size_t n = s->b * s->h * s->w * s->t;
-  struct acc lane = a; /* one row's lanes inside a */
-  lane.n = s->c;
-  for (size_t u = 0; u < s->u; u++)
-    for (size_t v = 0; v < s->v; v++)
-      for (size_t j0 = 0; j0 < run; j0 += rows) {
-        size_t nr = run - j0 < rows ? run - j0 : rows, p = 0;
-        acc_zero(&a);
-        for (size_t b = 0; b < s->b; b++)
-          for (size_t x = 0; x < s->h; x++)
-            for (size_t y = 0; y < s->w; y++)
-              for (size_t t = 0; t < s->t; t++, p++) {
-                const double *in = l1 + at_l1(&g, b, x + u, y + v, t, 0) + j0;
-                for (size_t r = 0; r < nr; r++) {
-                  size_t off = r * s->c;
-                  lane.hi = a.hi + off, lane.lo = a.lo + off;
-                  lane.alo = a.alo + off, lane.sp = a.sp + off;
-                  acc_axpy(&lane, in[r], g2 + p * s->c);
-                }
-              }
-        size_t first = ((u * s->v + v) * run + j0) * s->c;
-        for (size_t e = 0; e < nr * s->c; e++)
-          acc_finish(&a, e, (double)n, out, first + e);
-      }
-  acc_free(&a);
-  return DLV_OK;
+  struct bf_job jb = {&g, l1, NULL, 0, s->z * s->cp, 0, NULL, NULL};
+  jb.gp = pad_rows(g2, s->b * s->h * s->w * s->t, s->c, &jb.ld);
+  jb.nchunks = jb.ld / LANES;
+  jb.xc = malloc(BF_NB * jb.run_len * sizeof *jb.xc);
+  jb.state = malloc(jb.nchunks * jb.run_len * sizeof *jb.state);
+  if (jb.gp && jb.xc && jb.state)
+    for (size_t u = 0; u < s->u; u++)
+      for (size_t v = 0; v < s->v; v++)
+        bf_uv(&jb, u, v, out);
+  else
+    status = DLV_ENOMEM;
+  free(jb.gp);
+  free(jb.xc);
+  free(jb.state);
+  return status;
 }
 
-/* F with (c', c) swapped: ft[u, v, z, c, c'], so that an input-gradient
- * element's terms run over contiguous c'. */
+/* F with (c', c) swapped, rows padded: ft[(u, v, z, c)][c'], so that an
+ * input-gradient element's terms run over contiguous c'. */
 static double *transpose_filter(const dlv_ref_conv3d_shape *s,
-                                const double *f)
+                                const double *f, size_t *ld)
 {
   size_t taps = s->u * s->v * s->z, plane = s->cp * s->c;
-  double *ft = malloc((taps * plane + 1) * sizeof *ft);
-  for (size_t k = 0; ft != NULL && k < taps; k++)
+  double *t = malloc((taps * plane + 1) * sizeof *t);
+  for (size_t k = 0; t != NULL && k < taps; k++)
     for (size_t cp = 0; cp < s->cp; cp++)
       for (size_t c = 0; c < s->c; c++)
-        ft[k * plane + c * s->cp + cp] = f[k * plane + cp * s->c + c];
+        t[k * plane + c * s->cp + cp] = f[k * plane + cp * s->c + c];
+  double *ft = t ? pad_rows(t, taps * s->c, s->cp, ld) : NULL;
+  free(t);
   return ft;
 }
 
@@ -216,45 +327,47 @@ static void taps_of(size_t i, size_t out_n, size_t k, size_t *lo, size_t *hi)
   *hi = i + 1 < k ? i + 1 : k;             /* tap <= i */
 }
 
+/* Input gradient at (b, x, y, t): terms (u, v, z) covering it, each a run
+ * of C terms (contiguous in G's row and along F^T's rows). */
+static void bi_element(const struct geo *g, const double *ft, size_t ld,
+                       const double *g2, size_t b, size_t x, size_t y,
+                       size_t t, const dlv_cert_out *out)
+{
+  const dlv_ref_conv3d_shape *s = g->s;
+  size_t u0, u1, v0, v1, z0, z1;
+  taps_of(x, s->h, s->u, &u0, &u1);
+  taps_of(y, s->w, s->v, &v0, &v1);
+  taps_of(t, s->t, s->z, &z0, &z1);
+  double n = (double)((u1 - u0) * (v1 - v0) * (z1 - z0) * s->c);
+  for (size_t c0 = 0; c0 < s->cp; c0 += LANES) {
+    struct lanes acc[1];
+    memset(acc, 0, sizeof acc);
+    for (size_t u = u0; u < u1; u++)
+      for (size_t v = v0; v < v1; v++)
+        for (size_t z = z0; z < z1; z++)
+          run_1(s->c,
+                g2 + (((b * s->h + x - u) * s->w + y - v) * s->t + t - z) *
+                         s->c,
+                1, ft + ((u * s->v + v) * s->z + z) * s->c * ld + c0, ld,
+                acc);
+    block_finish(acc, 1, c0, s->cp, n, out, at_l1(g, b, x, y, t, 0), 0);
+  }
+}
+
 int dlv_cert_conv3d_bwd_input(const dlv_ref_conv3d_shape *s, const double *f,
                               const double *g2, const dlv_cert_out *out)
 {
   struct geo g;
-  struct acc a;
   int status = check_args(s, f, g2, out, &g);
-  if (status != DLV_OK || (status = acc_init(&a, s->cp)) != DLV_OK)
-    return status;
-  double *ft = transpose_filter(s, f);
-  if (ft == NULL) {
-    acc_free(&a);
-    return DLV_ENOMEM;
-  }
-  size_t i = 0;
+  size_t ld;
+  double *ft = status == DLV_OK ? transpose_filter(s, f, &ld) : NULL;
+  if (status != DLV_OK || ft == NULL)
+    return status != DLV_OK ? status : DLV_ENOMEM;
   for (size_t b = 0; b < s->b; b++)
     for (size_t x = 0; x < g.h1; x++)
       for (size_t y = 0; y < g.w1; y++)
-        for (size_t t = 0; t < g.t1; t++) {
-          size_t u0, u1, v0, v1, z0, z1;
-          taps_of(x, s->h, s->u, &u0, &u1);
-          taps_of(y, s->w, s->v, &v0, &v1);
-          taps_of(t, s->t, s->z, &z0, &z1);
-          acc_zero(&a);
-          for (size_t u = u0; u < u1; u++)
-            for (size_t v = v0; v < v1; v++)
-              for (size_t z = z0; z < z1; z++) {
-                const double *gr =
-                    g2 + ((((b * s->h + x - u) * s->w + y - v) * s->t + t - z) *
-                          s->c);
-                const double *fr =
-                    ft + ((u * s->v + v) * s->z + z) * s->c * s->cp;
-                for (size_t c = 0; c < s->c; c++)
-                  acc_axpy(&a, gr[c], fr + c * s->cp);
-              }
-          double n = (double)((u1 - u0) * (v1 - v0) * (z1 - z0) * s->c);
-          for (size_t cp = 0; cp < s->cp; cp++)
-            acc_finish(&a, cp, n, out, i++);
-        }
+        for (size_t t = 0; t < g.t1; t++)
+          bi_element(&g, ft, ld, g2, b, x, y, t, out);
   free(ft);
-  acc_free(&a);
   return DLV_OK;
 }

@@ -376,28 +376,6 @@ static int run_mp(const conv_entry *e, const dlv_ref_conv3d_shape *rs,
   return dlv_ref_conv3d_bwd_input(rs, a, b, out);
 }
 
-/* Along one axis, the filter taps covering input index i of an output of
- * extent n with k taps. */
-static size_t axis_taps(size_t i, size_t n, size_t k)
-{
-  size_t lo = i + 1 > n ? i + 1 - n : 0, hi = i + 1 < k ? i + 1 : k;
-  return hi - lo;
-}
-
-/* K of output element i: U V Z C' (forward), B H W T (filter gradient),
- * taps C (input gradient). */
-static double k_of(const conv_entry *e, const dlv_conv3d_shape *s, size_t i)
-{
-  if (e->pass == DLV_CONV3D_FWD)
-    return (double)(s->u * s->v * s->z * s->cp);
-  if (e->pass == DLV_CONV3D_BWD_FILTER)
-    return (double)(s->b * s->h * s->w * s->t);
-  size_t h1 = s->h + s->u - 1, w1 = s->w + s->v - 1, t1 = s->t + s->z - 1;
-  size_t r = i / s->cp, t = r % t1, y = r / t1 % w1, x = r / t1 / w1 % h1;
-  return (double)(axis_taps(x, s->h, s->u) * axis_taps(y, s->w, s->v) *
-                  axis_taps(t, s->t, s->z) * s->c);
-}
-
 /* ---- comparison ------------------------------------------------------------ */
 
 /* What the comparison of one case needs. */
@@ -416,8 +394,8 @@ static double tolerance(const cmp_ctx *x, size_t i)
   const conv_entry *e = x->k->e;
   double u = e->is_float ? DLV_U_FLOAT : DLV_U_DOUBLE;
   double eta = e->is_float ? DLV_ETA_FLOAT : DLV_ETA_DOUBLE;
-  double b = dlv_bound_conv3d_dot(k_of(e, &x->k->s, i), u, eta,
-                                  x->cert.abs_sum[i]);
+  double k = dlv_conv3d_terms(&x->k->s, e->pass, i);
+  double b = dlv_bound_conv3d_dot(k, u, eta, x->cert.abs_sum[i]);
   return x->exact ? b : b + x->cert.err[i];
 }
 
