@@ -658,5 +658,5 @@ static const dlv_gate_entry entries[] = {
     {"dlv_conv3d_bwd_input_s", bwd_input_s},
 };
 
-const dlv_gate_family dlv_gate_conv3d = {"conv3d", entries,
-                                         sizeof entries / sizeof entries[0]};
+const dlv_gate_family dlv_gate_conv3d = {
+    "conv3d", entries, sizeof entries / sizeof entries[0], .via_backend = 1};

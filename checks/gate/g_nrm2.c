@@ -285,5 +285,5 @@ static const dlv_gate_entry entries[] = {
     {"dlv_nrm2_grad_s", nrm2_grad_s},
 };
 
-const dlv_gate_family dlv_gate_nrm2 = {"nrm2", entries,
-                                       sizeof entries / sizeof entries[0]};
+const dlv_gate_family dlv_gate_nrm2 = {
+    "nrm2", entries, sizeof entries / sizeof entries[0], .via_backend = 1};

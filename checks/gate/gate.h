@@ -53,11 +53,16 @@ typedef struct {
   dlv_gate_case_fn run;
 } dlv_gate_entry;
 
-/* A family: the entry points of one kernel source. */
+/* A family: the entry points of one kernel source.  via_backend: its case
+ * functions call the kernels through dlv_gate_backend(); a family without
+ * it (0, what a positional initializer of three fields leaves) runs for
+ * the builtin backend only, and its entries are reported skipped under
+ * any other (never run on dlverify's kernels under another's name). */
 typedef struct {
   const char *name;
   const dlv_gate_entry *entries;
   size_t n;
+  int via_backend;
 } dlv_gate_family;
 
 /* ---- choices ---------------------------------------------------------- */
