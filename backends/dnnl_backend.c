@@ -7,6 +7,7 @@
  * gate).  Each call creates and runs one primitive: this verifies, it does
  * not time.  Threads: oneDNN's OpenMP runtime (omp_set_num_threads). */
 #include <omp.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <dnnl.h>
@@ -15,11 +16,13 @@
 #include "dlv_backend.h"
 #include "dlv_status.h"
 
+/* Every extent at least 1 (oneDNN takes 64-bit dimensions; the element
+ * counts are the caller's, as the buffers). */
 static int shape_ok(const dlv_conv3d_shape *s)
 {
   const size_t e[] = {s->b, s->h, s->w, s->t, s->c, s->cp, s->u, s->v, s->z};
   for (size_t i = 0; i < sizeof e / sizeof e[0]; i++)
-    if (e[i] == 0 || e[i] > (1u << 30))
+    if (e[i] == 0 || e[i] > INT64_MAX)
       return 0;
   return 1;
 }
@@ -34,9 +37,9 @@ static int conv(int pass, const dlv_conv3d_shape *s, int variant,
     return DLV_EBADLEN;
   char why[256];
   struct bdnnl *p = bdnnl_create(s, pass, variant, a, b, why, sizeof why);
-  if (p == NULL) {
+  if (p == NULL) { /* oneDNN refused the primitive (or memory ran out) */
     fprintf(stderr, "dnnl backend: %s\n", why);
-    return DLV_ENOMEM;
+    return DLV_EINVAL;
   }
   bdnnl_run(p);
   bdnnl_result(p, out);
