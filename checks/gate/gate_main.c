@@ -325,6 +325,46 @@ static int zero_ranges(const dlv_gate_entry *e, choice_seq *best,
   return progress;
 }
 
+/* The index of the last nonzero choice, or n when there is none. */
+static size_t last_nonzero(const choice_seq *s)
+{
+  for (size_t i = s->n; i > 0; i--)
+    if (s->v[i - 1] != 0)
+      return i - 1;
+  return s->n;
+}
+
+/* Lowers choice i by delta and deletes k * m * delta choices just before
+ * the last nonzero one: an extent made smaller by delta units of m
+ * elements (m = 1, 8, ..., 4096 spans blocking constants) of k choices
+ * each, with the data that made the case fail kept at the same element
+ * from the end.  Returns 1 on progress. */
+static int lower_and_delete(const dlv_gate_entry *e, choice_seq *best,
+                            size_t i, uint64_t *scratch, dlv_gate_case *shown,
+                            int *budget)
+{
+  const uint64_t v = best->v[i], deltas[] = {1, v / 2, v - 1, v};
+  const size_t last = last_nonzero(best);
+  if (last == best->n || last <= i)
+    return 0;
+  for (size_t d = 0; d < 4; d++)
+    for (uint64_t m = 1; m <= 4096 && deltas[d] > 0; m *= 8)
+      for (uint64_t k = 1; k <= 3 && *budget > 0; k++) {
+        uint64_t delta = deltas[d];
+        if (delta > (last - i - 1) / (k * m))
+          continue; /* more than there is to delete */
+        size_t drop = (size_t)(k * m * delta), cut = last - drop;
+        memcpy(scratch, best->v, cut * sizeof *scratch);
+        memcpy(scratch + cut, best->v + last,
+               (best->n - last) * sizeof *scratch);
+        scratch[i] = v - delta;
+        choice_seq cand = {scratch, best->n - drop};
+        if (try_candidate(e, &cand, best, shown, budget))
+          return 1;
+      }
+  return 0;
+}
+
 /* One pass over the positions: each nonzero choice tried at 0, at half and
  * at one less; and the tail cut at halves.  Returns 1 on progress. */
 static int shrink_pass(const dlv_gate_entry *e, choice_seq *best,
@@ -349,6 +389,8 @@ static int shrink_pass(const dlv_gate_entry *e, choice_seq *best,
         break;
       }
     }
+    if (i < best->n && best->v[i] != 0)
+      progress |= lower_and_delete(e, best, i, scratch, shown, budget);
   }
   return progress;
 }
