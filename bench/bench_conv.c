@@ -191,32 +191,6 @@ static double *as_doubles(const void *p, int f32, size_t n)
   return d;
 }
 
-static dlv_ref_conv3d_shape ref_shape(const dlv_conv3d_shape *s)
-{
-  return (dlv_ref_conv3d_shape){s->b, s->h, s->w, s->t, s->c,
-                                s->cp, s->u, s->v, s->z};
-}
-
-static int cert_pass(int pass, const dlv_ref_conv3d_shape *rs,
-                     const double *a, const double *b, const dlv_cert_out *o)
-{
-  if (pass == DLV_CONV3D_FWD)
-    return dlv_cert_conv3d_fwd(rs, a, b, o);
-  if (pass == DLV_CONV3D_BWD_FILTER)
-    return dlv_cert_conv3d_bwd_filter(rs, a, b, o);
-  return dlv_cert_conv3d_bwd_input(rs, a, b, o);
-}
-
-static int mpfr_pass(int pass, const dlv_ref_conv3d_shape *rs,
-                     const double *a, const double *b, mpfr_t *out)
-{
-  if (pass == DLV_CONV3D_FWD)
-    return dlv_ref_conv3d_fwd(rs, a, b, out);
-  if (pass == DLV_CONV3D_BWD_FILTER)
-    return dlv_ref_conv3d_bwd_filter(rs, a, b, out);
-  return dlv_ref_conv3d_bwd_input(rs, a, b, out);
-}
-
 /* Seconds to verify every element of out (a pass on inputs a, b): the
  * inputs as doubles, the certified reference, the comparisons; *bad gets
  * the number of elements outside P3's bound plus the reference's. */
@@ -228,8 +202,7 @@ static double verify_pass(const struct ex *e, int pass, const void *a,
   double *ad = as_doubles(a, e->f32, na), *bd = as_doubles(b, e->f32, nb);
   double *buf = bench_alloc(3 * n_out * sizeof *buf);
   dlv_cert_out o = {buf, buf + n_out, buf + 2 * n_out};
-  dlv_ref_conv3d_shape rs = ref_shape(e->s);
-  *bad = cert_pass(pass, &rs, ad, bd, &o) == 0 ? 0 : n_out;
+  *bad = dlv_conv3d_cert_pass(pass, e->s, ad, bd, &o) == 0 ? 0 : n_out;
   double u = e->f32 ? DLV_U_FLOAT : DLV_U_DOUBLE;
   double eta = e->f32 ? DLV_ETA_FLOAT : DLV_ETA_DOUBLE;
   for (size_t i = 0; i < n_out && *bad == 0; i++) {
@@ -261,9 +234,8 @@ static double mpfr_estimate(const struct ex *e, int pass, const void *a,
                                                 : n1;
   double *ad = as_doubles(a, e->f32, na), *bd = as_doubles(b, e->f32, nb);
   mpfr_t *out = dlv_mp_vec_alloc(nout, dlv_mp_prec());
-  dlv_ref_conv3d_shape rs = ref_shape(&sub);
   double t0 = bench_now();
-  mpfr_pass(pass, &rs, ad, bd, out);
+  dlv_conv3d_mp_pass(pass, &sub, ad, bd, out);
   double t = bench_now() - t0;
   dlv_mp_vec_free(out, nout);
   free(ad);

@@ -10,29 +10,32 @@
  *
  * Error of one element (u = 2^-53, gamma_m = m u / (1 - m u), n the number
  * of products, eta = 2^-1075 half the smallest subnormal):
+ *  - abs_sum: sp accumulates |a_i| |b_i| by fma (the product exact inside,
+ *    one rounding per step: relative u, or absolute eta when subnormal), so
+ *    S = sum |a_i b_i| <= (sp + n eta) / (1 - gamma_n) =: S'.
  *  - TwoProduct: p_i = fl(a_i b_i), e_i = fl(a_i b_i - p_i) by one fma.
  *    a_i b_i - p_i has at most 53 significant bits; it is representable
  *    unless its last bit lies below 2^-1074, so |a_i b_i - p_i - e_i| <=
- *    eta (0 without underflow: Ogita-Rump-Oishi, Thm 3.4).
+ *    eta (0 without underflow: Ogita-Rump-Oishi, Thm 3.4), and
+ *    |e_i| <= u |a_i b_i| + eta.
  *  - TwoSum is error-free, also with underflow (subnormal sums are exact):
- *    after the loop hi + sum q_i = sum p_i exactly.  Hence
- *    exact = hi + L + E, L = sum (q_i + e_i) (2n terms), |E| <= n eta.
+ *    after the loop hi + sum q_i = sum p_i exactly, and |q_i| <= u |hi_i|
+ *    with |hi_i| <= (1 + u)^n sum_k |p_k| <= (1 + u)^(n+1) S + 2 n eta.
+ *    Hence exact = hi + L + E, L = sum (q_i + e_i) (2n terms),
+ *    |E| <= n eta, and A = sum (|q_i| + |e_i|) <= (n + 1) u (1 +
+ *    gamma_(n+1)) S' + 2 n eta (for n u <= 1/2).
  *  - lo = fl(lo + fl(q_i + e_i)): every term passes through at most 2n
- *    roundings, |lo - L| <= gamma_2n A, A = sum (|q_i| + |e_i|); alo sums
- *    those magnitudes in the same tree, alo >= A (1 - gamma_2n).
+ *    roundings, |lo - L| <= gamma_2n A.
  *  - val = fl(hi + lo): |val - (hi + lo)| <= u |hi + lo| <= u |val| / (1 - u).
- *  So err = u |val| / (1 - u) + gamma_2n alo / (1 - gamma_2n) + n eta.
- *  - abs_sum: |a_i b_i| <= |p_i| + |e_i| + eta; sp = fl sum of |p_i| >=
- *    (1 - gamma_n) sum |p_i|, so sum |a_i b_i| <= sp / (1 - gamma_n) +
- *    alo / (1 - gamma_2n) + n eta.
- * Both formulas are evaluated in double with at most 8 roundings of
+ *  So err = u |val| / (1 - u) + gamma_2n A + n eta: Ogita-Rump-Oishi's
+ *  u |s| + gamma_n^2 sum |a b| (Prop. 5.5) with underflow accounted for;
+ *  the second term is about 2 n^2 u^2 S, far below any kernel's gamma_K S.
+ * Both formulas are evaluated in double with at most 14 roundings of
  * nonnegative terms, each at most a factor (1 + u) or, in the subnormal
  * range, an absolute 2^-1075: the results are multiplied by
- * 1 + 2^-48 > (1 + u)^9 and get 2^-1073 added (at most 4 underflowing
+ * 1 + 2^-48 > (1 + u)^15 and get 2^-1073 added (at most 4 underflowing
  * roundings; an addition of subnormals is exact).  n eta is
- * over-approximated by n 2^-1074 (2^-1075 is not a double).  (The a-priori form of Dot2's
- * bound, u |s| + gamma_n^2 sum |a b| (ORO Prop. 5.5), is of the same
- * order; this one uses the element's own q and e.) */
+ * over-approximated by n 2^-1074 (2^-1075 is not a double). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,14 +52,15 @@
 #define LANES 8
 #define P_MAX 4
 
-/* Dot2 state of LANES lanes of one output. */
+/* Dot2 state of LANES lanes of one output: hi + lo, and sp for S. */
 struct lanes {
-  double hi[LANES], lo[LANES], alo[LANES], sp[LANES];
+  double hi[LANES], lo[LANES], sp[LANES];
 };
 
-/* Lane j gets the term x * y[j]. */
+/* Lane j gets the term x * y[j]; ax = |x|, ay[j] = |y[j]|. */
 static inline __attribute__((always_inline)) void
-step(struct lanes *restrict a, double x, const double *restrict y)
+step(struct lanes *restrict a, double x, double ax, const double *restrict y,
+     const double *restrict ay)
 {
   for (int j = 0; j < LANES; j++) {
     double p = x * y[j], e = fma(x, y[j], -p); /* TwoProduct */
@@ -64,24 +68,31 @@ step(struct lanes *restrict a, double x, const double *restrict y)
     double q = (a->hi[j] - (s - z)) + (p - z);
     a->hi[j] = s;
     a->lo[j] += q + e;
-    a->alo[j] += fabs(q) + fabs(e);
-    a->sp[j] += fabs(p);
+    a->sp[j] = fma(ax, ay[j], a->sp[j]);
   }
 }
 
-/* A run of n terms: output p < P gets x[k dx + p sx] y[k dy + j] in lane
- * j, k < n.  The state is copied in and out, so that it stays in
- * registers during the run. */
+/* A run of n terms: output p < P gets xs[p][k dx] y[k dy + j] in lane j,
+ * k < n.  The state is copied in and out, so that it stays in registers
+ * during the run. */
 static inline __attribute__((always_inline)) void
-run(const int P, size_t n, const double *x, size_t dx, size_t sx,
+run(const int P, size_t n, const double *const *xs, size_t dx,
     const double *y, size_t dy, struct lanes *acc)
 {
   struct lanes r[P_MAX];
+  const double *x[P_MAX];
   memcpy(r, acc, (size_t)P * sizeof *r);
-  for (size_t k = 0; k < n; k++, x += dx, y += dy)
+  memcpy(x, xs, (size_t)P * sizeof *x);
+  for (size_t k = 0; k < n; k++, y += dy) {
+    double ay[LANES];
+    for (int j = 0; j < LANES; j++)
+      ay[j] = fabs(y[j]);
 #pragma GCC unroll 4
-    for (int p = 0; p < P; p++)
-      step(&r[p], x[(size_t)p * sx], y);
+    for (int p = 0; p < P; p++) {
+      double xv = x[p][k * dx];
+      step(&r[p], xv, fabs(xv), y, ay);
+    }
+  }
   memcpy(acc, r, (size_t)P * sizeof *r);
 }
 
@@ -90,30 +101,27 @@ run(const int P, size_t n, const double *x, size_t dx, size_t sx,
  * vectorizer would instead vectorize the run across terms k (with
  * permutations, 5x slower), so it is off for these two. */
 #define SLP_ONLY __attribute__((noinline, optimize("no-tree-loop-vectorize")))
-static SLP_ONLY void run_p(size_t n, const double *x,
-                                            size_t dx, size_t sx,
-                                            const double *y, size_t dy,
-                                            struct lanes *acc)
+static SLP_ONLY void run_p(size_t n, const double *const *xs, size_t dx,
+                           const double *y, size_t dy, struct lanes *acc)
 {
-  run(P_MAX, n, x, dx, sx, y, dy, acc);
+  run(P_MAX, n, xs, dx, y, dy, acc);
 }
 
-static SLP_ONLY void run_1(size_t n, const double *x,
-                                            size_t dx, const double *y,
-                                            size_t dy, struct lanes *acc)
+static SLP_ONLY void run_1(size_t n, const double *x, size_t dx,
+                           const double *y, size_t dy, struct lanes *acc)
 {
-  run(1, n, x, dx, 0, y, dy, acc);
+  run(1, n, &x, dx, y, dy, acc);
 }
 
 /* A run for np <= P_MAX outputs. */
-static void run_np(size_t np, size_t n, const double *x, size_t dx,
-                   size_t sx, const double *y, size_t dy, struct lanes *acc)
+static void run_np(size_t np, size_t n, const double *const *xs, size_t dx,
+                   const double *y, size_t dy, struct lanes *acc)
 {
   if (np == P_MAX)
-    run_p(n, x, dx, sx, y, dy, acc);
+    run_p(n, xs, dx, y, dy, acc);
   else
     for (size_t p = 0; p < np; p++)
-      run_1(n, x + p * sx, dx, y, dy, &acc[p]);
+      run_1(n, xs[p], dx, y, dy, &acc[p]);
 }
 
 static double gamma_of(double m) { return m * U_D / (1.0 - m * U_D); }
@@ -122,17 +130,16 @@ static double gamma_of(double m) { return m * U_D / (1.0 - m * U_D); }
 static void lane_finish(const struct lanes *a, int j, double n,
                         const dlv_cert_out *out, size_t i)
 {
-  double val = a->hi[j] + a->lo[j];
-  double g2n = gamma_of(2.0 * n), gn = gamma_of(n);
-  double lo_part = g2n * a->alo[j] / (1.0 - g2n), under = n * ETA_UP;
+  double val = a->hi[j] + a->lo[j], under = n * ETA_UP;
+  double s_up = (a->sp[j] + under) / (1.0 - gamma_of(n)) * ROUNDING_UP +
+                2 * ETA_UP;
+  double terms = (n + 1.0) * U_D * (1.0 + gamma_of(n + 1.0)) * s_up +
+                 2.0 * under; /* A, the error terms' magnitudes */
   out->val[i] = val;
-  out->err[i] =
-      (U_D * fabs(val) / (1.0 - U_D) + lo_part + under) * ROUNDING_UP +
-      2 * ETA_UP;
-  out->abs_sum[i] =
-      (a->sp[j] / (1.0 - gn) + a->alo[j] / (1.0 - g2n) + under) *
-          ROUNDING_UP +
-      2 * ETA_UP;
+  out->abs_sum[i] = s_up;
+  out->err[i] = (U_D * fabs(val) / (1.0 - U_D) + gamma_of(2.0 * n) * terms +
+                 under) * ROUNDING_UP +
+                2 * ETA_UP;
 }
 
 /* Output p of a block (np outputs), its channels c0 .. of nc, each a sum
@@ -183,25 +190,35 @@ static int check_args(const dlv_ref_conv3d_shape *s, const void *a,
   return DLV_OK;
 }
 
-/* Forward: outputs are np consecutive t of one (b, x, y) line; terms the
- * (u, v) runs of Z C' elements, contiguous in L1 and in F's rows; the
- * next t is C' further in L1. */
+/* Forward: outputs are np consecutive positions n0 .. (in (b, x, y, t)
+ * order, so consecutive rows of L2); terms the (u, v) runs of Z C'
+ * elements, contiguous in L1 (from each position's patch row) and in F's
+ * rows. */
 static void fwd_block(const struct geo *g, const double *l1,
-                      const double *fp, size_t ld, size_t b, size_t x,
-                      size_t y, size_t t0, size_t np, const dlv_cert_out *out)
+                      const double *fp, size_t ld, size_t n0, size_t np,
+                      const dlv_cert_out *out)
 {
   const dlv_ref_conv3d_shape *s = g->s;
-  size_t run_len = s->z * s->cp;
-  double n = (double)(s->u * s->v * run_len);
-  size_t first = (((b * s->h + x) * s->w + y) * s->t + t0) * s->c;
+  size_t run_len = s->z * s->cp, origin[P_MAX];
+  for (size_t p = 0; p < np; p++) { /* each position's patch origin */
+    size_t n = n0 + p, t = n % s->t, y = n / s->t % s->w,
+           x = n / s->t / s->w % s->h, b = n / s->t / s->w / s->h;
+    origin[p] = at_l1(g, b, x, y, t, 0);
+  }
+  double n_terms = (double)(s->u * s->v * run_len);
   for (size_t c0 = 0; c0 < s->c; c0 += LANES) {
     struct lanes acc[P_MAX];
     memset(acc, 0, sizeof acc);
     for (size_t u = 0; u < s->u; u++)
-      for (size_t v = 0; v < s->v; v++)
-        run_np(np, run_len, l1 + at_l1(g, b, x + u, y + v, t0, 0), 1, s->cp,
-               fp + (u * s->v + v) * run_len * ld + c0, ld, acc);
-    block_finish(acc, np, c0, s->c, n, out, first, s->c);
+      for (size_t v = 0; v < s->v; v++) {
+        const double *xs[P_MAX];
+        size_t shift = at_l1(g, 0, u, v, 0, 0);
+        for (size_t p = 0; p < np; p++)
+          xs[p] = l1 + origin[p] + shift;
+        run_np(np, run_len, xs, 1, fp + (u * s->v + v) * run_len * ld + c0,
+               ld, acc);
+      }
+    block_finish(acc, np, c0, s->c, n_terms, out, n0 * s->c, s->c);
   }
 }
 
@@ -216,12 +233,9 @@ int dlv_cert_conv3d_fwd(const dlv_ref_conv3d_shape *s, const double *l1,
                                 : NULL;
   if (status != DLV_OK || fp == NULL)
     return status != DLV_OK ? status : DLV_ENOMEM;
-  for (size_t b = 0; b < s->b; b++)
-    for (size_t x = 0; x < s->h; x++)
-      for (size_t y = 0; y < s->w; y++)
-        for (size_t t0 = 0; t0 < s->t; t0 += P_MAX)
-          fwd_block(&g, l1, fp, ld, b, x, y, t0,
-                    s->t - t0 < P_MAX ? s->t - t0 : P_MAX, out);
+  size_t n = s->b * s->h * s->w * s->t;
+  for (size_t n0 = 0; n0 < n; n0 += P_MAX)
+    fwd_block(&g, l1, fp, ld, n0, n - n0 < P_MAX ? n - n0 : P_MAX, out);
   free(fp);
   return DLV_OK;
 }
@@ -268,10 +282,14 @@ static void bf_uv(const struct bf_job *jb, size_t u, size_t v,
     size_t np = n - n0 < BF_NB ? n - n0 : BF_NB;
     bf_gather(jb, u, v, n0, np);
     for (size_t ch = 0; ch < jb->nchunks; ch++)
-      for (size_t j0 = 0; j0 < rl; j0 += P_MAX)
-        run_np(rl - j0 < P_MAX ? rl - j0 : P_MAX, np, jb->xc + j0, rl, 1,
-               jb->gp + n0 * jb->ld + ch * LANES, jb->ld,
+      for (size_t j0 = 0; j0 < rl; j0 += P_MAX) {
+        const double *xs[P_MAX];
+        size_t nr = rl - j0 < P_MAX ? rl - j0 : P_MAX;
+        for (size_t p = 0; p < nr; p++)
+          xs[p] = jb->xc + j0 + p;
+        run_np(nr, np, xs, rl, jb->gp + n0 * jb->ld + ch * LANES, jb->ld,
                jb->state + ch * rl + j0);
+      }
   }
   size_t first = (u * s->v + v) * rl * s->c;
   for (size_t ch = 0; ch < jb->nchunks; ch++)

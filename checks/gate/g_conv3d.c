@@ -350,32 +350,6 @@ static double *as_doubles(dlv_gate_case *c, const dlv_gate_buf *x)
   return d;
 }
 
-static dlv_ref_conv3d_shape ref_shape(const dlv_conv3d_shape *s)
-{
-  return (dlv_ref_conv3d_shape){s->b, s->h, s->w, s->t, s->c,
-                                s->cp, s->u, s->v, s->z};
-}
-
-static int run_cert(const conv_entry *e, const dlv_ref_conv3d_shape *rs,
-                    const double *a, const double *b, const dlv_cert_out *o)
-{
-  if (e->pass == DLV_CONV3D_FWD)
-    return dlv_cert_conv3d_fwd(rs, a, b, o);
-  if (e->pass == DLV_CONV3D_BWD_FILTER)
-    return dlv_cert_conv3d_bwd_filter(rs, a, b, o);
-  return dlv_cert_conv3d_bwd_input(rs, a, b, o);
-}
-
-static int run_mp(const conv_entry *e, const dlv_ref_conv3d_shape *rs,
-                  const double *a, const double *b, mpfr_t *out)
-{
-  if (e->pass == DLV_CONV3D_FWD)
-    return dlv_ref_conv3d_fwd(rs, a, b, out);
-  if (e->pass == DLV_CONV3D_BWD_FILTER)
-    return dlv_ref_conv3d_bwd_filter(rs, a, b, out);
-  return dlv_ref_conv3d_bwd_input(rs, a, b, out);
-}
-
 /* ---- comparison ------------------------------------------------------------ */
 
 /* What the comparison of one case needs. */
@@ -444,20 +418,20 @@ static void cmp_element(dlv_gate_case *c, cmp_ctx *x, size_t i)
  * the certified reference. */
 static void compare_output(dlv_gate_case *c, const conv_case *k)
 {
-  dlv_ref_conv3d_shape rs = ref_shape(&k->s);
   double *a = as_doubles(c, &k->a), *b = as_doubles(c, &k->b);
   double *buf = dlv_gate_alloc(c, 3 * (k->nout + 1) * sizeof *buf);
   cmp_ctx x = {k, {buf, buf + k->nout + 1, buf + 2 * (k->nout + 1)},
                NULL, k->vca == DLV_GV_EXACT && k->vcb == DLV_GV_EXACT,
                0, 0.0, 0};
-  if (run_cert(k->e, &rs, a, b, &x.cert) != DLV_OK) {
+  if (dlv_conv3d_cert_pass(k->e->pass, &k->s, a, b, &x.cert) != DLV_OK) {
     dlv_gate_fail(c, "certified reference failed");
     return;
   }
   double mp_max = dlv_gate_long(c) ? MP_PRODUCTS_LONG : MP_PRODUCTS_QUICK;
   if (products(&k->s) <= mp_max) {
     x.exact = dlv_mp_vec_alloc(k->nout, dlv_mp_prec());
-    if (x.exact == NULL || run_mp(k->e, &rs, a, b, x.exact) != DLV_OK)
+    if (x.exact == NULL ||
+        dlv_conv3d_mp_pass(k->e->pass, &k->s, a, b, x.exact) != DLV_OK)
       abort();
   }
   for (size_t i = 0; i < k->nout && !dlv_gate_failed(c); i++)
