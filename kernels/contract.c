@@ -7,6 +7,7 @@
 #include "adam.h"
 #include "closs.h"
 #include "contract.h"
+#include "conv3d.h"
 #include "noisy_linear.h"
 #include "nrm2.h"
 
@@ -27,6 +28,15 @@
   {{"gmax", gmax, "largest admissible |g| (above: DLV_EDOM)"},               \
    {"beta_max", 1.0, "beta1, beta2 < 1 (1 rejected)"}}
 #define LINEAR_BLOCKS {{"lanes", DLV_LINEAR_LANES}}
+/* conv3d FAST (conv3d.h; dlv_conv3d_blocking has all of them, per pass
+ * and dimension): lanes and tile width on the channels, tile heights on
+ * the positions or rows, the filter gradient's chunk of positions. */
+#define CONV3D_TILE(lanes)                                                   \
+  {"lanes", lanes}, {"nr_wide", DLV_CONV3D_FAST_NV_WIDE * (lanes)},          \
+      {"mr_wide", DLV_CONV3D_FAST_MR_WIDE}
+#define CONV3D_FWD_BLOCKS(lanes)                                             \
+  {CONV3D_TILE(lanes), {"mr_narrow", DLV_CONV3D_FAST_MR_NARROW}}
+#define CONV3D_BF_BLOCKS(lanes) {CONV3D_TILE(lanes), {"nb", DLV_CONV3D_FAST_NB}}
 /* the noise of a train layer is drawn in pairs over all m n entries */
 #define NOISY_TRAIN_BLOCKS                                                   \
   {{"lanes", DLV_LINEAR_LANES}, {"pair", DLV_NOISE_PAIR}}
@@ -104,16 +114,18 @@ static const dlv_contract table[] = {
     {"dlv_hvp_central", "double", 0, {{NULL}}, {{NULL}}},
     {"dlv_hvp_step", "double", 0, {{NULL}}, {{NULL}}},
     {"dlv_linesearch_step", "double", 0, {{NULL}}, {{NULL}}},
-    {"dlv_conv3d_fwd_d", "double", DLV_CONTRACT_THREADED, {{NULL}}, {{NULL}}},
-    {"dlv_conv3d_fwd_s", "float", DLV_CONTRACT_THREADED, {{NULL}}, {{NULL}}},
+    {"dlv_conv3d_fwd_d", "double", DLV_CONTRACT_THREADED, {{NULL}},
+     CONV3D_FWD_BLOCKS(DLV_CONV3D_FAST_LANES_D)},
+    {"dlv_conv3d_fwd_s", "float", DLV_CONTRACT_THREADED, {{NULL}},
+     CONV3D_FWD_BLOCKS(DLV_CONV3D_FAST_LANES_S)},
     {"dlv_conv3d_bwd_filter_d", "double", DLV_CONTRACT_THREADED, {{NULL}},
-     {{NULL}}},
+     CONV3D_BF_BLOCKS(DLV_CONV3D_FAST_LANES_D)},
     {"dlv_conv3d_bwd_filter_s", "float", DLV_CONTRACT_THREADED, {{NULL}},
-     {{NULL}}},
+     CONV3D_BF_BLOCKS(DLV_CONV3D_FAST_LANES_S)},
     {"dlv_conv3d_bwd_input_d", "double", DLV_CONTRACT_THREADED, {{NULL}},
-     {{NULL}}},
+     CONV3D_FWD_BLOCKS(DLV_CONV3D_FAST_LANES_D)},
     {"dlv_conv3d_bwd_input_s", "float", DLV_CONTRACT_THREADED, {{NULL}},
-     {{NULL}}},
+     CONV3D_FWD_BLOCKS(DLV_CONV3D_FAST_LANES_S)},
 };
 
 const dlv_contract *dlv_contracts(size_t *n)
