@@ -1,0 +1,64 @@
+/* loss_gate.h: what the gate families loss and hvp share: a loss problem
+ * of one kind (quadratic, logistic, tanh network, norm) drawn from the
+ * case's choices, with its data in frozen guarded buffers, the kernel's
+ * view (dlv_closs, loss.h structs) and the reference's (dlv_ref_loss) of
+ * the same data, and the bounds of checks/bounds.h (P5 model) for every
+ * output: value and gradient, real and complex step. */
+#ifndef DLV_LOSS_GATE_H
+#define DLV_LOSS_GATE_H
+
+#include <stddef.h>
+
+#include "closs.h"
+#include "gate.h"
+#include "ref_hvp.h"
+
+/* Value classes of the loss families: exact, unit and wide data keep every
+ * intermediate of the four losses out of the subnormals (products of two
+ * entries stay above 2^-230) except the logistic's exponential, whose
+ * underflow has its own bound; extreme margins are a scenario of their
+ * own.  Subnormal data is drawn for the quadratic of loss.h only. */
+int dlv_lg_vclass(dlv_gate_case *c);
+
+typedef struct {
+  enum dlv_ref_loss_kind kind;
+  size_t n;               /* parameters */
+  dlv_gate_buf a, b, x, y; /* problem data (frozen inputs) */
+  dlv_quadratic q;
+  dlv_logistic lg;
+  dlv_tanhnet net;
+  dlv_closs loss;  /* the kernel's view */
+  dlv_ref_loss ref; /* the reference's */
+} dlv_lg_problem;
+
+/* Draws the sizes and data of a problem of the kind: quadratic n in
+ * [1, 12]; logistic m in [1, 10], n in [1, 8], labels +-1; tanh network m
+ * in [1, 5], d in [1, 4], k as given (dlv_lg_tanhnet_k); norm n in
+ * [1, 16].  vclass: the data's class (labels and targets excepted). */
+void dlv_lg_problem_draw(dlv_gate_case *c, dlv_lg_problem *p, int kind,
+                         int vclass, size_t k);
+/* k of a tanh network: the documented limit kmax (DLV_TANHNET_MAXK, from
+ * the contract) exactly, one below or one above (rejected), or small. */
+size_t dlv_lg_tanhnet_k(dlv_gate_case *c, const char *entry);
+
+/* A frozen guarded input of n doubles of a class. */
+double *dlv_lg_input(dlv_gate_case *c, dlv_gate_buf *b, size_t n,
+                     int vclass);
+
+/* Bounds at a real point theta: the gradient entries (bound[j]) and the
+ * value (*vbound) of the real path, gamma_K R plus the underflow terms. */
+void dlv_lg_real_bounds(const dlv_lg_problem *p, const double *theta,
+                        double *bound, double *vbound);
+/* Bounds of the complex step at theta + i t v: Im grad / t against Hv
+ * (bound[j]) and Im value / t against grad . v (*vbound). */
+void dlv_lg_cstep_bounds(const dlv_lg_problem *p, const double *theta,
+                         const double *v, double t, double *bound,
+                         double *vbound);
+
+/* The largest power of two below R / 4 of the Cauchy disc around theta
+ * along v (1 for an entire gradient), so that truncation stays below
+ * q / (1 - q) with q <= 1/16. */
+double dlv_lg_step_below_disc(const dlv_lg_problem *p, const double *theta,
+                              const double *v);
+
+#endif
