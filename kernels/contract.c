@@ -7,6 +7,7 @@
 #include "adam.h"
 #include "closs.h"
 #include "contract.h"
+#include "hvp.h"
 #include "noisy_linear.h"
 #include "nrm2.h"
 
@@ -30,6 +31,10 @@
 #define WINDOW_LIMITS                                                        \
   {{"kmax", (double)DLV_WINDOW_KMAX, "largest window length"},               \
    {"xmax", DLV_WINDOW_XMAX, "largest admissible |x|"}}
+#define HVP_LIMITS                                                           \
+  {{"h_max", DLV_HVP_H_MAX, "relative step h in (0, h_max]"},               \
+   {"t_min", DLV_HVP_T_MIN, "smallest step t (below: DLV_EDOM)"},            \
+   {"t_max", DLV_HVP_T_MAX, "largest step t (above: DLV_EDOM)"}}
 
 static const dlv_contract table[] = {
     {"dlv_nrm2_d", "double", VEC_IN, NRM2_LIMITS(DBL_MAX), NRM2_BLOCKS},
@@ -86,9 +91,9 @@ static const dlv_contract table[] = {
     {"dlv_closs_tanhnet", "double+complex", 0,
      {{"kmax", (double)DLV_TANHNET_MAXK, "most hidden units"}}, {{NULL}}},
     {"dlv_closs_norm", "double+complex", 0, {{NULL}}, {{NULL}}},
-    {"dlv_hvp_cstep", "double", 0, {{NULL}}, {{NULL}}},
-    {"dlv_hvp_central", "double", 0, {{NULL}}, {{NULL}}},
-    {"dlv_hvp_step", "double", 0, {{NULL}}, {{NULL}}},
+    {"dlv_hvp_cstep", "double", 0, HVP_LIMITS, {{NULL}}},
+    {"dlv_hvp_central", "double", 0, HVP_LIMITS, {{NULL}}},
+    {"dlv_hvp_step", "double", 0, HVP_LIMITS, {{NULL}}},
     {"dlv_linesearch_step", "double", 0, {{NULL}}, {{NULL}}},
     {"dlv_conv3d_fwd_d", "double", DLV_CONTRACT_THREADED, {{NULL}}, {{NULL}}},
     {"dlv_conv3d_fwd_s", "float", DLV_CONTRACT_THREADED, {{NULL}}, {{NULL}}},
