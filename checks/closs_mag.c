@@ -247,6 +247,11 @@ static double norm_disc(const dlv_ref_loss *p, const double *theta,
     nv += v[j] * v[j];
   }
   nt = sqrt(nt);
+  if (nv == 0.0) { /* the gradient is constant along v = 0 */
+    for (size_t j = 0; j < p->n; j++)
+      mc[j] = 0.0;
+    return INFINITY;
+  }
   double radius = nt / (5.0 * sqrt(nv) * DLV_P5_MAG_SLACK);
   for (size_t j = 0; j < p->n; j++)
     mc[j] = M_SQRT2 * (fabs(theta[j]) + radius * fabs(v[j])) / nt *

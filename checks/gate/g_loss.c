@@ -484,6 +484,9 @@ static void closs_case(dlv_gate_case *c, int kind, const char *entry)
   if (scenario == CL_ERROR) {
     want = broken_args(c, &s.p, &s.theta, &s.null_problem);
     closs_call(c, &s, NULL, 0.0, want, want, s.n);
+  } else if (kind == DLV_REF_NORM &&
+             (scenario == CL_SPECIAL || dlv_lg_all_zero(s.n, s.theta))) {
+    norm_at_zero(c, &s, vclass);
   } else if (scenario == CL_NAN) {
     size_t at = (size_t)dlv_gate_draw(c, s.n);
     closs_call(c, &s, NULL, 0.0, want, want == DLV_OK ? DLV_ENAN : want, at);
@@ -491,8 +494,6 @@ static void closs_case(dlv_gate_case *c, int kind, const char *entry)
     dlv_gate_buf_freeze(c, &s.tb);
     closs_call(c, &s, NULL, 0.0, want == DLV_OK ? DLV_ENAN : want,
                want == DLV_OK ? DLV_ENAN : want, s.n);
-  } else if (scenario == CL_SPECIAL && kind == DLV_REF_NORM) {
-    norm_at_zero(c, &s, vclass);
   } else {
     if (scenario != CL_CSTEP)
       closs_call(c, &s, NULL, 0.0, want, want, s.n);

@@ -197,3 +197,41 @@ double dlv_lg_step_below_disc(const dlv_lg_problem *p, const double *theta,
   free(mc);
   return isinf(radius) ? 1.0 : ldexp(1.0, ilogb(radius) - 2);
 }
+
+void dlv_lg_central_bounds(const dlv_lg_problem *p, const double *theta,
+                           const double *v, double t, double *bound)
+{
+  size_t n = p->n;
+  double *w = malloc(8 * n * sizeof *w), vr, vi;
+  if (w == NULL)
+    abort();
+  double *mr = w + n, *mi = w + 2 * n, *mc = w + 3 * n, *mpt = w + 4 * n,
+         *pt = w + 5 * n, *mr_at = w + 6 * n, *unused = w + 7 * n;
+  dlv_closs_magnitudes(&p->ref, theta, v, mr, mi, &vr, &vi);
+  for (int side = -1; side <= 1; side += 2) { /* R_j at Theta -+ t v */
+    for (size_t j = 0; j < n; j++)
+      pt[j] = theta[j] + side * t * v[j];
+    dlv_closs_magnitudes(&p->ref, pt, v, mr_at, unused, &vr, &vi);
+    for (size_t j = 0; j < n; j++)
+      mr[j] = fmax(mr[j], mr_at[j]);
+  }
+  for (size_t j = 0; j < n; j++)
+    pt[j] = fabs(theta[j]) + t * fabs(v[j]);
+  dlv_closs_magnitudes(&p->ref, theta, pt, mr_at, mpt, &vr, &vi);
+  double radius = dlv_closs_cauchy_disc(&p->ref, theta, v, mc);
+  double k = dlv_closs_k(&p->ref);
+  for (size_t j = 0; j < n; j++)
+    bound[j] = dlv_bound_hvp_central(k, mr[j], mpt[j], mi[j],
+                                     dlv_bound_hvp_trunc(mc[j], radius, t),
+                                     t) +
+               underflow(p, theta, j, t);
+  free(w);
+}
+
+int dlv_lg_all_zero(size_t n, const double *x)
+{
+  for (size_t i = 0; i < n; i++)
+    if (x[i] != 0.0)
+      return 0;
+  return 1;
+}

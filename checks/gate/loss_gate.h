@@ -45,6 +45,9 @@ size_t dlv_lg_tanhnet_k(dlv_gate_case *c, const char *entry);
 double *dlv_lg_input(dlv_gate_case *c, dlv_gate_buf *b, size_t n,
                      int vclass);
 
+/* 1 when x[0..n) are all zero (either sign). */
+int dlv_lg_all_zero(size_t n, const double *x);
+
 /* Bounds at a real point theta: the gradient entries (bound[j]) and the
  * value (*vbound) of the real path, gamma_K R plus the underflow terms. */
 void dlv_lg_real_bounds(const dlv_lg_problem *p, const double *theta,
@@ -54,6 +57,11 @@ void dlv_lg_real_bounds(const dlv_lg_problem *p, const double *theta,
 void dlv_lg_cstep_bounds(const dlv_lg_problem *p, const double *theta,
                          const double *v, double t, double *bound,
                          double *vbound);
+
+/* Bounds of the central difference at step t (R_j the larger at Theta
+ * -+ t v). */
+void dlv_lg_central_bounds(const dlv_lg_problem *p, const double *theta,
+                           const double *v, double t, double *bound);
 
 /* The largest power of two below R / 4 of the Cauchy disc around theta
  * along v (1 for an entire gradient), so that truncation stays below
