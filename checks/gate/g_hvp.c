@@ -116,39 +116,39 @@ static void check_step(dlv_gate_case *c, size_t n, const double *theta,
     dlv_gate_cmp_same(c, "t", 0, t, t);
 }
 
-/* A vector with one nonzero entry 2^a at a drawn place: its norm is 2^a
- * exactly. */
+/* A vector with one nonzero entry 1.5 2^a at a drawn place: its norm is
+ * 1.5 2^a, far enough inside its binade that every norm within the nrm2
+ * bound has ilogb a. */
 static double *one_hot(dlv_gate_case *c, dlv_gate_buf *b, size_t n, int a)
 {
   double *x = dlv_gate_buf_make(c, b, sizeof(double), n, 1);
   for (size_t i = 0; i < n; i++)
     x[i] = 0.0;
-  x[dlv_gate_draw(c, n)] = ldexp(1.0, a);
+  x[dlv_gate_draw(c, n)] = ldexp(1.5, a);
   dlv_gate_buf_freeze(c, b);
   return x;
 }
 
 /* t at a documented limit (t_min or t_max) exactly, one binade below or
- * above: Theta and v one-hot powers of two, h a power of two. */
+ * above: Theta and v one-hot, h = 1.5 2^hc, so e = hc + a - b exactly. */
 static double step_limit_case(dlv_gate_case *c, size_t n, dlv_gate_buf *tb,
-                              dlv_gate_buf *vb)
+                              dlv_gate_buf *vb, unsigned sub)
 {
   const dlv_contract *k = dlv_contract_find("dlv_hvp_step");
-  int upper = (int)dlv_gate_enum(c, 2), which;
+  int upper = sub >= 3, which = (int)(sub % 3) - 1;
   double lim = dlv_contract_limit_value(k, upper ? "t_max" : "t_min");
-  dlv_gate_limit(c, lim, 0, &which);
   int target = ilogb(lim) + which; /* one binade: t is a power of two */
   int hc = -(int)dlv_gate_draw(c, 60);
-  int a = upper ? 60 + (int)dlv_gate_draw(c, 400)
+  int a = upper ? 120 + (int)dlv_gate_draw(c, 400)
                 : -60 - (int)dlv_gate_draw(c, 400);
-  one_hot(c, tb, n, a);
-  one_hot(c, vb, n, hc + a - target);
+  one_hot(c, tb, n, a); /* ilogb(h) + a - b = target, all normal */
+  one_hot(c, vb, n, hc - 1 + a - target);
   dlv_gate_note(c, "t at %s %+d binade", upper ? "t_max" : "t_min", which);
-  return ldexp(1.0, hc);
+  return ldexp(1.5, hc - 1); /* h < 1 */
 }
 
 /* Arguments the step rejects or answers with a status of its own. */
-static double step_special(dlv_gate_case *c, dlv_gate_buf *tb,
+static double step_special(dlv_gate_case *c, unsigned k, dlv_gate_buf *tb,
                            dlv_gate_buf *vb, const double **th,
                            const double **v, double **t, int *want)
 {
@@ -156,7 +156,6 @@ static double step_special(dlv_gate_case *c, dlv_gate_buf *tb,
                                       "theta NULL", "v NULL", "t NULL",
                                       "NaN in theta", "NaN in v",
                                       "Inf in v"};
-  unsigned k = dlv_gate_enum(c, 9);
   dlv_gate_note(c, "%s", kinds[k]);
   *want = k < 6 ? DLV_EINVAL : k < 8 ? DLV_ENAN : DLV_EDOM;
   *th = k == 3 ? NULL : *th;
@@ -170,11 +169,16 @@ static double step_special(dlv_gate_case *c, dlv_gate_buf *tb,
   return k == 0 ? 0.0 : k == 1 ? -0.5 : k == 2 ? NAN : 0.5;
 }
 
+/* Scenarios: data (twice); h at h_max -1 ulp, exactly, +1 ulp; t at t_min
+ * and t_max, each -1, 0, +1 binade; v = 0, Theta = 0; nine kinds of
+ * special argument. */
 enum { ST_DATA, ST_H_LIMIT, ST_T_LIMIT, ST_ZERO, ST_SPECIAL, ST_NSCENARIOS };
+static const unsigned step_subcases[ST_NSCENARIOS] = {2, 3, 6, 2, 9};
 
 static void hvp_step(dlv_gate_case *c)
 {
-  int scenario = (int)dlv_gate_enum(c, ST_NSCENARIOS);
+  unsigned sub;
+  int scenario = dlv_lg_scenario(c, step_subcases, ST_NSCENARIOS, &sub);
   size_t n = dlv_gate_extent(c, NULL, 0, 1, 16);
   int vclass = dlv_gate_vclass(c);
   if (vclass == DLV_GV_HUGE || vclass == DLV_GV_MIXED)
@@ -185,20 +189,19 @@ static void hvp_step(dlv_gate_case *c)
   double *t = scalar_out(c, &out);
   double h = ldexp(0.5 + (double)dlv_gate_draw(c, 1u << 20) * 0x1p-21,
                    -(int)dlv_gate_draw(c, 1074)); /* in (0, 1) */
-  int want = -1, which;
+  int want = -1;
   if (scenario == ST_H_LIMIT) {
-    h = dlv_gate_limit(c, DLV_HVP_H_MAX, 0, &which);
-    want = which > 0 ? DLV_EINVAL : -1;
+    h = dlv_lg_limit(DLV_HVP_H_MAX, (int)sub - 1);
+    want = sub == 2 ? DLV_EINVAL : -1;
   } else if (scenario == ST_T_LIMIT) {
-    h = step_limit_case(c, n, &tb, &vb);
+    h = step_limit_case(c, n, &tb, &vb, sub);
     th = tb.at;
     v = vb.at;
   } else if (scenario == ST_ZERO) {
-    int zero_v = (int)dlv_gate_enum(c, 2);
-    refill(c, zero_v ? &vb : &tb, 0.0);
-    dlv_gate_note(c, "%s = 0", zero_v ? "v" : "theta");
+    refill(c, sub ? &vb : &tb, 0.0);
+    dlv_gate_note(c, "%s = 0", sub ? "v" : "theta");
   } else if (scenario == ST_SPECIAL) {
-    h = step_special(c, &tb, &vb, &th, &v, &t, &want);
+    h = step_special(c, sub, &tb, &vb, &th, &v, &t, &want);
   }
   dlv_gate_note(c, "n %zu, h %a", n, h);
   int status = dlv_hvp_step(n, th, v, h, t);
@@ -254,14 +257,13 @@ static double step_out_of_range(dlv_gate_case *c, size_t n, const double *th,
 
 /* Arguments rejected, or answered by a status: returns the expected one
  * (-1: compare as usual). */
-static int hvp_special(dlv_gate_case *c, dlv_lg_problem *p, dlv_gate_buf *tb,
-                       dlv_gate_buf *vb, double *h, const dlv_closs **loss,
-                       double **hv)
+static int hvp_special(dlv_gate_case *c, unsigned k, dlv_lg_problem *p,
+                       dlv_gate_buf *tb, dlv_gate_buf *vb, double *h,
+                       const dlv_closs **loss, double **hv)
 {
   static const char *const kinds[] = {
       "NaN in theta", "NaN in v", "h = 0", "h NaN", "loss NULL", "hv NULL",
       "callback NULL", "theta = 0"};
-  unsigned k = dlv_gate_enum(c, 8);
   dlv_gate_note(c, "%s", kinds[k]);
   if (k <= 1) {
     dlv_gate_buf *b = k == 0 ? tb : vb;
@@ -295,7 +297,13 @@ static int norm_at_zero(const dlv_lg_problem *p, const double *th,
   return central ? DLV_OK : DLV_EDOM;
 }
 
-enum { HV_DATA, HV_H_LIMIT, HV_T_RANGE, HV_ZERO_V, HV_SPECIAL, HV_NSCENARIOS };
+/* Scenarios: data (twice); h at h_max -1 ulp, exactly, +1 ulp (a
+ * quadratic: no truncation even at h = 1); t below t_min; v = 0; eight
+ * kinds of special argument; a tanh network with k = kmax - 1, kmax,
+ * kmax + 1 (n = 0: DLV_EBADLEN). */
+enum { HV_DATA, HV_H_LIMIT, HV_T_RANGE, HV_ZERO_V, HV_SPECIAL, HV_KMAX,
+       HV_NSCENARIOS };
+static const unsigned hvp_subcases[HV_NSCENARIOS] = {2, 3, 1, 1, 8, 3};
 
 /* hv against MPFR's Hv within the method's bound at the kernel's t. */
 static void compare_hv(dlv_gate_case *c, const dlv_lg_problem *p,
@@ -322,34 +330,38 @@ static void compare_hv(dlv_gate_case *c, const dlv_lg_problem *p,
 
 static void hvp_case(dlv_gate_case *c, int central)
 {
-  int scenario = (int)dlv_gate_enum(c, HV_NSCENARIOS);
-  int kind = scenario == HV_H_LIMIT ? DLV_REF_QUADRATIC
-                                    : (int)dlv_gate_enum(c, 4);
+  unsigned sub;
+  int scenario = dlv_lg_scenario(c, hvp_subcases, HV_NSCENARIOS, &sub);
+  int kind = (int)dlv_gate_enum(c, 4);
+  kind = scenario == HV_H_LIMIT ? DLV_REF_QUADRATIC
+         : scenario == HV_KMAX  ? DLV_REF_TANHNET
+                                : kind;
   int vclass = dlv_lg_vclass(c);
-  size_t k = kind == DLV_REF_TANHNET
-                 ? dlv_lg_tanhnet_k(c, "dlv_closs_tanhnet") : 0;
+  size_t k = 0;
+  if (kind == DLV_REF_TANHNET)
+    k = dlv_lg_tanhnet_k(c, scenario == HV_KMAX ? (int)sub - 1 : 2);
   dlv_lg_problem p;
   dlv_lg_problem_draw(c, &p, kind, vclass, k);
-  size_t n = p.n ? p.n : 1; /* k above kmax: n = 0, DLV_EBADLEN */
+  size_t n = p.n;
   dlv_gate_buf tb, vb, out;
   const double *th = dlv_lg_input(c, &tb, n, vclass);
   const double *v = dlv_lg_input(c, &vb, n, vclass);
   double *hv = dlv_gate_buf_make(c, &out, sizeof(double), n, 1);
   dlv_gate_buf_freeze(c, &out);
   const dlv_closs *loss = &p.loss;
-  int want = p.n == 0 ? DLV_EBADLEN : -1, which;
-  double h = p.n ? step_in_disc(c, &p, th, v, central) : 0.5;
+  int want = p.rejected ? DLV_EBADLEN : -1; /* k above kmax */
+  double h = p.rejected ? 0.5 : step_in_disc(c, &p, th, v, central);
   if (scenario == HV_H_LIMIT) {
-    h = dlv_gate_limit(c, DLV_HVP_H_MAX, 0, &which);
-    want = which > 0 ? DLV_EINVAL : want;
+    h = dlv_lg_limit(DLV_HVP_H_MAX, (int)sub - 1);
+    want = sub == 2 ? DLV_EINVAL : want;
   } else if (scenario == HV_T_RANGE) {
     h = step_out_of_range(c, n, th, &vb);
-    want = p.n ? DLV_EDOM : want;
+    want = p.rejected ? want : DLV_EDOM;
   } else if (scenario == HV_ZERO_V) {
     refill(c, &vb, 0.0);
     dlv_gate_note(c, "v = 0");
-  } else if (scenario == HV_SPECIAL && p.n) {
-    want = hvp_special(c, &p, &tb, &vb, &h, &loss, &hv);
+  } else if (scenario == HV_SPECIAL && !p.rejected) {
+    want = hvp_special(c, sub, &p, &tb, &vb, &h, &loss, &hv);
   }
   if (want < 0)
     want = norm_at_zero(&p, th, v, central);
@@ -494,7 +506,8 @@ static void ls_check(dlv_gate_case *c, size_t n, const double *g,
  * (g . hg, its magnitudes and ||g|| = 5 2^s all exact), hg_err set so
  * that E = D (rounded up: DLV_EDOM), one ulp above (DLV_EDOM), one ulp
  * below (either) and 2^-40 below (a step). */
-static double guard_limit(dlv_gate_case *c, double *g, double *hg)
+static double guard_limit(dlv_gate_case *c, unsigned k, double *g,
+                          double *hg)
 {
   int s = (int)dlv_gate_draw(c, 41) - 20;
   g[0] = ldexp(3.0, s);
@@ -513,7 +526,6 @@ static double guard_limit(dlv_gate_case *c, double *g, double *hg)
              MPFR_RNDN);
   static const char *const where[] = {"at", "one ulp above", "one ulp below",
                                       "2^-40 below"};
-  unsigned k = dlv_gate_enum(c, 4);
   double at = mpfr_get_d(h, MPFR_RNDU);
   double err = k == 0   ? at
                : k == 1 ? nextafter(at, INFINITY)
@@ -554,14 +566,13 @@ static void fill_hg(dlv_gate_case *c, dlv_gate_buf *gb, dlv_gate_buf *hb,
 }
 
 /* Rejected arguments and special values: the expected status. */
-static int ls_special(dlv_gate_case *c, dlv_gate_buf *gb, dlv_gate_buf *hb,
-                      size_t *n, const double **g, const double **hg,
-                      double **lambda)
+static int ls_special(dlv_gate_case *c, unsigned k, dlv_gate_buf *gb,
+                      dlv_gate_buf *hb, size_t *n, const double **g,
+                      const double **hg, double **lambda)
 {
   static const char *const kinds[] = {
       "g NULL", "hg NULL", "lambda NULL", "n = 0", "NaN in g", "NaN in hg",
       "Inf in g", "g = 0", "hg = -g"};
-  unsigned k = dlv_gate_enum(c, 9);
   dlv_gate_note(c, "%s", kinds[k]);
   *g = k == 0 ? NULL : *g;
   *hg = k == 1 ? NULL : *hg;
@@ -584,22 +595,27 @@ static int ls_special(dlv_gate_case *c, dlv_gate_buf *gb, dlv_gate_buf *hb,
 
 /* hg_err at its domain's edges: -0 (accepted as 0), the negative
  * subnormal next to it and NaN (DLV_EINVAL), +Inf (DLV_EDOM). */
-static double hg_err_edge(dlv_gate_case *c, int *want)
+static double hg_err_edge(dlv_gate_case *c, unsigned k, int *want)
 {
   static const double errs[] = {-0.0, -DBL_TRUE_MIN, NAN, INFINITY};
-  unsigned k = dlv_gate_enum(c, 4);
   *want = k == 0 ? -1 : k == 3 ? DLV_EDOM : DLV_EINVAL;
   dlv_gate_note(c, "hg_err %a", errs[k]);
   return errs[k];
 }
 
+/* Scenarios: data (twice); g . Hg at its bound, one ulp of hg_err above
+ * and below, 2^-40 below; four edges of hg_err; lambda's range (g huge
+ * and hg subnormal, the reverse, the maxima apart); nine kinds of special
+ * argument. */
 enum { LS_DATA, LS_GUARD, LS_HG_ERR, LS_RANGE, LS_SPECIAL, LS_NSCENARIOS };
+static const unsigned ls_subcases[LS_NSCENARIOS] = {2, 4, 4, 3, 9};
 
 static void linesearch_step(dlv_gate_case *c)
 {
-  int scenario = (int)dlv_gate_enum(c, LS_NSCENARIOS);
+  unsigned sub;
+  int scenario = dlv_lg_scenario(c, ls_subcases, LS_NSCENARIOS, &sub);
   int gclass = dlv_gate_vclass(c), hclass = gclass;
-  unsigned range = scenario == LS_RANGE ? dlv_gate_enum(c, 3) : 0;
+  unsigned range = scenario == LS_RANGE ? sub : 0;
   if (scenario == LS_RANGE && range < 2) { /* lambda ~ 2^+-2000 */
     gclass = range ? DLV_GV_HUGE : DLV_GV_SUBNORMAL;
     hclass = range ? DLV_GV_SUBNORMAL : DLV_GV_HUGE;
@@ -622,13 +638,13 @@ static void linesearch_step(dlv_gate_case *c)
     dlv_gate_buf_freeze(c, &gb);
     dlv_gate_buf_freeze(c, &hb);
   } else if (scenario == LS_GUARD) {
-    hg_err = guard_limit(c, gb.at, hb.at);
+    hg_err = guard_limit(c, sub, gb.at, hb.at);
     dlv_gate_buf_freeze(c, &gb);
     dlv_gate_buf_freeze(c, &hb);
   } else if (scenario == LS_HG_ERR) {
-    hg_err = hg_err_edge(c, &want);
+    hg_err = hg_err_edge(c, sub, &want);
   } else if (scenario == LS_SPECIAL) {
-    want = ls_special(c, &gb, &hb, &n, &g, &hg, &lambda);
+    want = ls_special(c, sub, &gb, &hb, &n, &g, &hg, &lambda);
   }
   dlv_gate_note(c, "n %zu, g %s, hg %s, hg_err %a", n,
                 dlv_gate_vclass_name(gclass), dlv_gate_vclass_name(hclass),

@@ -222,12 +222,11 @@ static double complex *complex_point(dlv_gate_case *c, dlv_gate_buf *b,
 /* NULL problem, theta or data, or an empty size (tanh network: m, d or k;
  * logistic: m or n).  Returns the expected status; *null_problem is set
  * when the problem pointer itself is to be NULL. */
-static int broken_args(dlv_gate_case *c, dlv_lg_problem *p,
+static int broken_args(dlv_gate_case *c, dlv_lg_problem *p, unsigned k,
                        const double **theta, int *null_problem)
 {
   static const char *const kinds[] = {"problem NULL", "theta NULL",
                                       "data NULL", "size 0"};
-  unsigned k = dlv_gate_enum(c, 4);
   int which = (int)dlv_gate_draw(c, 3);
   dlv_gate_note(c, "%s (%d)", kinds[k], which);
   *null_problem = k == 0 && p->kind != DLV_REF_NORM;
@@ -278,12 +277,15 @@ static int loss_d_exact(const dlv_lg_problem *p, const double *theta,
 }
 
 /* Scenarios: data of a class (twice as often), the extreme (logistic:
- * margins beyond 2^900; quadratic: subnormal data), rejected arguments. */
-enum { LOSS_DATA, LOSS_DATA2, LOSS_EXTREME, LOSS_ERROR, LOSS_NSCENARIOS };
+ * margins beyond 2^900; quadratic: subnormal data), the four kinds of
+ * rejected argument. */
+enum { LOSS_DATA, LOSS_EXTREME, LOSS_ERROR, LOSS_NSCENARIOS };
+static const unsigned loss_subcases[LOSS_NSCENARIOS] = {2, 1, 4};
 
 static void loss_d_case(dlv_gate_case *c, int kind)
 {
-  int scenario = (int)dlv_gate_enum(c, LOSS_NSCENARIOS);
+  unsigned sub;
+  int scenario = dlv_lg_scenario(c, loss_subcases, LOSS_NSCENARIOS, &sub);
   int vclass = dlv_lg_vclass(c);
   if (kind == DLV_REF_QUADRATIC && scenario == LOSS_EXTREME)
     vclass = DLV_GV_SUBNORMAL;
@@ -296,7 +298,7 @@ static void loss_d_case(dlv_gate_case *c, int kind)
   outputs_make(c, &o, p.n, 0);
   int want = DLV_OK, null_problem = 0;
   if (scenario == LOSS_ERROR)
-    want = broken_args(c, &p, &theta, &null_problem);
+    want = broken_args(c, &p, sub, &theta, &null_problem);
   int status =
       loss_d_call(&p, null_problem, theta, value_arg(&o), grad_arg(&o));
   if (dlv_gate_cmp_status(c, "status", status, want) && status == DLV_OK) {
@@ -467,22 +469,55 @@ static void norm_at_zero(dlv_gate_case *c, closs_setup *s, int vclass)
   dlv_gate_buf_unchanged(c, &gb, "grad on error");
 }
 
-enum { CL_REAL, CL_CSTEP, CL_NAN, CL_ERROR, CL_SPECIAL, CL_NSCENARIOS };
-
-static void closs_case(dlv_gate_case *c, int kind, const char *entry)
+/* Labels agreeing with the sign of every margin (separable data, a
+ * perfect classifier): every softplus(-y_i x_i' theta) is small, so the
+ * value is a sum of small terms e^-|z| (theta scaled up by 2^3). */
+static void separable_labels(dlv_gate_case *c, closs_setup *s)
 {
-  int scenario = (int)dlv_gate_enum(c, CL_NSCENARIOS);
+  double *th = (double *)s->theta, *y = s->p.y.at;
+  const double *x = s->p.lg.x;
+  for (size_t j = 0; j < s->n; j++)
+    th[j] = ldexp(th[j], 3);
+  for (size_t i = 0; i < s->p.lg.m; i++) {
+    double z = 0.0;
+    for (size_t j = 0; j < s->n; j++)
+      z += x[i * s->n + j] * th[j];
+    y[i] = z >= 0.0 ? 1.0 : -1.0;
+  }
+  dlv_gate_buf_freeze(c, &s->tb);
+  dlv_gate_buf_freeze(c, &s->p.y);
+  dlv_gate_note(c, "separable: labels agree with the margins");
+}
+
+/* Scenarios: a real point; a complex step; a NaN; the four kinds of
+ * rejected argument; the loss's special case twice (logistic: extreme
+ * margins, separable labels; norm: Theta = 0; quadratic: v = 0; tanh
+ * network: a real point and a complex step); k at kmax - 1, kmax and
+ * kmax + 1 (tanh network; the other losses: a real point and a step). */
+enum { CL_REAL, CL_CSTEP, CL_NAN, CL_ERROR, CL_SPECIAL, CL_KMAX,
+       CL_NSCENARIOS };
+static const unsigned closs_subcases[CL_NSCENARIOS] = {1, 1, 1, 4, 2, 3};
+
+static void closs_case(dlv_gate_case *c, int kind)
+{
+  unsigned sub;
+  int scenario = dlv_lg_scenario(c, closs_subcases, CL_NSCENARIOS, &sub);
   int vclass = dlv_lg_vclass(c);
-  size_t k = kind == DLV_REF_TANHNET ? dlv_lg_tanhnet_k(c, entry) : 0;
-  int extreme = kind == DLV_REF_LOGISTIC && scenario == CL_SPECIAL;
+  size_t k = 0;
+  if (kind == DLV_REF_TANHNET)
+    k = dlv_lg_tanhnet_k(c, scenario == CL_KMAX ? (int)sub - 1 : 2);
+  int extreme = kind == DLV_REF_LOGISTIC && scenario == CL_SPECIAL &&
+                sub == 0;
   closs_setup s = {.null_problem = 0};
   dlv_lg_problem_draw(c, &s.p, kind, extreme ? DLV_GV_EXACT : vclass, k);
-  s.n = kind == DLV_REF_TANHNET ? k * (s.p.net.d + 2) + 1 : s.p.n;
+  s.n = s.p.n;
   s.theta = draw_theta(c, &s.tb, s.n, vclass, extreme);
-  int want = s.p.n == 0 ? DLV_EBADLEN : DLV_OK; /* k above kmax */
+  if (kind == DLV_REF_LOGISTIC && scenario == CL_SPECIAL && !extreme)
+    separable_labels(c, &s);
+  int want = s.p.rejected ? DLV_EBADLEN : DLV_OK;
   double t;
   if (scenario == CL_ERROR) {
-    want = broken_args(c, &s.p, &s.theta, &s.null_problem);
+    want = broken_args(c, &s.p, sub, &s.theta, &s.null_problem);
     closs_call(c, &s, NULL, 0.0, want, want, s.n);
   } else if (kind == DLV_REF_NORM &&
              (scenario == CL_SPECIAL || dlv_lg_all_zero(s.n, s.theta))) {
@@ -509,22 +544,22 @@ static void closs_case(dlv_gate_case *c, int kind, const char *entry)
 
 static void closs_quadratic(dlv_gate_case *c)
 {
-  closs_case(c, DLV_REF_QUADRATIC, "dlv_closs_quadratic");
+  closs_case(c, DLV_REF_QUADRATIC);
 }
 
 static void closs_logistic(dlv_gate_case *c)
 {
-  closs_case(c, DLV_REF_LOGISTIC, "dlv_closs_logistic");
+  closs_case(c, DLV_REF_LOGISTIC);
 }
 
 static void closs_tanhnet(dlv_gate_case *c)
 {
-  closs_case(c, DLV_REF_TANHNET, "dlv_closs_tanhnet");
+  closs_case(c, DLV_REF_TANHNET);
 }
 
 static void closs_norm(dlv_gate_case *c)
 {
-  closs_case(c, DLV_REF_NORM, "dlv_closs_norm");
+  closs_case(c, DLV_REF_NORM);
 }
 
 static const dlv_gate_entry entries[] = {

@@ -45,15 +45,37 @@ static double *symmetric(dlv_gate_case *c, dlv_gate_buf *b, size_t n,
   return a;
 }
 
-size_t dlv_lg_tanhnet_k(dlv_gate_case *c, const char *entry)
+size_t dlv_lg_tanhnet_k(dlv_gate_case *c, int which)
 {
-  const dlv_contract *k = dlv_contract_find(entry);
-  double kmax = dlv_contract_limit_value(k, "kmax");
-  if (dlv_gate_enum(c, 2) == 0)
+  if (which < -1 || which > 1)
     return 1 + (size_t)dlv_gate_draw(c, 3);
-  int which; /* an integer limit: one ulp of k is one */
-  dlv_gate_limit(c, kmax, 0, &which);
-  return which < 0 ? (size_t)kmax - 1 : (size_t)kmax + (size_t)which;
+  const dlv_contract *k = dlv_contract_find("dlv_closs_tanhnet");
+  size_t kmax = (size_t)dlv_contract_limit_value(k, "kmax");
+  dlv_gate_note(c, "k at kmax %+d", which); /* one ulp of k is one */
+  return which < 0 ? kmax - 1 : kmax + (size_t)which;
+}
+
+int dlv_lg_scenario(dlv_gate_case *c, const unsigned *counts, size_t n,
+                    unsigned *sub)
+{
+  unsigned total = 0;
+  for (size_t i = 0; i < n; i++)
+    total += counts[i];
+  unsigned k = dlv_gate_enum(c, total);
+  for (size_t i = 0; i < n; i++) {
+    if (k < counts[i]) {
+      *sub = k;
+      return (int)i;
+    }
+    k -= counts[i];
+  }
+  *sub = 0;
+  return 0;
+}
+
+double dlv_lg_limit(double limit, int which)
+{
+  return which == 0 ? limit : nextafter(limit, which < 0 ? -INFINITY : INFINITY);
 }
 
 static size_t size_in(dlv_gate_case *c, size_t lo, size_t hi)
@@ -92,7 +114,10 @@ static void draw_tanhnet(dlv_gate_case *c, dlv_lg_problem *p, int vclass,
   const double *x = dlv_lg_input(c, &p->x, m * d, vclass);
   const double *y = dlv_lg_input(c, &p->y, m, vclass);
   p->net = (dlv_tanhnet){m, d, k, x, y};
-  p->n = dlv_tanhnet_size(&p->net);
+  /* n from the contract, not from dlv_tanhnet_size (under test) */
+  const dlv_contract *kc = dlv_contract_find("dlv_closs_tanhnet");
+  p->rejected = (double)k > dlv_contract_limit_value(kc, "kmax");
+  p->n = k * (d + 2) + 1;
   p->loss = dlv_closs_of_tanhnet(&p->net);
   p->ref = (dlv_ref_loss){DLV_REF_TANHNET, p->n, m, d, k, NULL, NULL, x, y};
   dlv_gate_note(c, "tanhnet m %zu d %zu k %zu", m, d, k);

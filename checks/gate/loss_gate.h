@@ -23,6 +23,7 @@ int dlv_lg_vclass(dlv_gate_case *c);
 typedef struct {
   enum dlv_ref_loss_kind kind;
   size_t n;               /* parameters */
+  int rejected;           /* k above kmax: the kernels answer DLV_EBADLEN */
   dlv_gate_buf a, b, x, y; /* problem data (frozen inputs) */
   dlv_quadratic q;
   dlv_logistic lg;
@@ -38,8 +39,20 @@ typedef struct {
 void dlv_lg_problem_draw(dlv_gate_case *c, dlv_lg_problem *p, int kind,
                          int vclass, size_t k);
 /* k of a tanh network: the documented limit kmax (DLV_TANHNET_MAXK, from
- * the contract) exactly, one below or one above (rejected), or small. */
-size_t dlv_lg_tanhnet_k(dlv_gate_case *c, const char *entry);
+ * the contract) exactly (which 0), one below (-1) or one above (+1,
+ * rejected); any other which: small (1 to 3). */
+size_t dlv_lg_tanhnet_k(dlv_gate_case *c, int which);
+
+/* One enumerated choice over n scenarios, scenario i with counts[i]
+ * sub-cases (limit exactly and one ulp either side, kinds of bad
+ * argument, ...), flattened so that every (scenario, sub-case) pair comes
+ * once in every sum(counts) cases whatever the other choices: returns the
+ * scenario and its sub-case in *sub. */
+int dlv_lg_scenario(dlv_gate_case *c, const unsigned *counts, size_t n,
+                    unsigned *sub);
+/* A limit exactly (which 0), one ulp below (-1) or above (+1) in double:
+ * dlv_gate_limit with the choice made by dlv_lg_scenario. */
+double dlv_lg_limit(double limit, int which);
 
 /* A frozen guarded input of n doubles of a class. */
 double *dlv_lg_input(dlv_gate_case *c, dlv_gate_buf *b, size_t n,
