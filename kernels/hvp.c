@@ -188,10 +188,11 @@ int dlv_linesearch_step(size_t n, const double *g, const double *hg,
                (1.0 + 2.0 * gamma_d(n + 6));
   if (!(ghg > err))
     return DLV_EDOM;
-  /* lambda = lambda' 2^(kh - kg), lambda' = gg / ghg formed from the
-   * mantissas, so that only the final ldexp can overflow or underflow
-   * (found by the gate: with the maxima of g and Hg at different places,
-   * gg / ghg overflowed although lambda ~ 2^1010 is finite). */
+  /* lambda = lambda' 2^(kh - kg), lambda' the quotient of the scaled sums
+   * formed from their mantissas, so that only the final ldexp can
+   * overflow or underflow (found by the gate: with the maxima of g and Hg
+   * at different places, the scaled quotient overflowed although lambda
+   * ~ 2^1010 is finite). */
   int eg, eh;
   double mg = frexp(gg, &eg), mh = frexp(ghg, &eh);
   double step = ldexp(mg / mh, eg - eh + kh - kg);

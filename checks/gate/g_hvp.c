@@ -392,30 +392,31 @@ static void hvp_central(dlv_gate_case *c) { hvp_case(c, 1); }
 /* ---- dlv_linesearch_step --------------------------------------------------- */
 
 /* What the contract of hvp.h says of one call, computed in MPFR from the
- * double g and hg: the documented bound E, the exact g . hg (D) and the
- * error bound rd of the kernel's computed g . hg (0 when it is exact). */
+ * double g and hg (no underflow: g and hg may both be subnormal): the
+ * documented bound E, the exact g . hg (D), the bound rd on the error of
+ * the kernel's computed g . hg (0 when it is exact), lambda. */
 typedef struct {
-  mpfr_t d, e, lambda;
-  double rd, mag;
+  mpfr_t d, e, rd, lambda;
 } ls_exact;
 
-/* 2^k that brings max |x_i| near 1, as the kernel scales (k <= 1023). */
-static double scale_of(size_t n, const double *x)
+/* k such that 2^k brings max |x_i| near 1, as the kernel scales (hvp.h;
+ * k <= 1023 so that 2^k is finite). */
+static int scale_exponent(size_t n, const double *x)
 {
   double m = 0.0;
   for (size_t i = 0; i < n; i++)
     m = fmax(m, fabs(x[i]));
   int k = -ilogb(m);
-  return ldexp(1.0, k > 1023 ? 1023 : k);
+  return k > 1023 ? 1023 : k;
 }
 
 static void ls_exact_init(ls_exact *x, size_t n, const double *g,
                           const double *hg, double hg_err, int exact_dot)
 {
   mpfr_prec_t prec = dlv_mp_prec() + 64;
-  mpfr_inits2(prec, x->d, x->e, x->lambda, (mpfr_ptr)0);
-  mpfr_t gg, gam, t;
-  mpfr_inits2(prec, gg, gam, t, (mpfr_ptr)0);
+  mpfr_inits2(prec, x->d, x->e, x->rd, x->lambda, (mpfr_ptr)0);
+  mpfr_t gg, gam, t, under;
+  mpfr_inits2(prec, gg, gam, t, under, (mpfr_ptr)0);
   dlv_mp_dot(x->d, n, g, 1, hg, 1);
   dlv_mp_dot(gg, n, g, 1, g, 1);
   mpfr_set_zero(x->e, 1); /* M = sum |g_i hg_i| first */
@@ -425,41 +426,60 @@ static void ls_exact_init(ls_exact *x, size_t n, const double *g,
     mpfr_abs(t, t, MPFR_RNDN);
     mpfr_add(x->e, x->e, t, MPFR_RNDN);
   }
-  x->mag = mpfr_get_d(x->e, MPFR_RNDU);
   mpfr_set_d(gam, (double)n * DLV_U_DOUBLE, MPFR_RNDN); /* gamma_n */
   mpfr_ui_sub(t, 1, gam, MPFR_RNDN);
   mpfr_div(gam, gam, t, MPFR_RNDN);
-  mpfr_mul(x->e, x->e, gam, MPFR_RNDN);      /* gamma_n M */
-  double under = (double)n * 0x1p-1072 / scale_of(n, g) / scale_of(n, hg);
-  x->rd = exact_dot ? 0.0 : mpfr_get_d(x->e, MPFR_RNDU) + under;
-  mpfr_sqrt(t, gg, MPFR_RNDN);                /* ||g|| hg_err (1 + g_n) */
+  mpfr_mul(x->e, x->e, gam, MPFR_RNDN); /* gamma_n M */
+  mpfr_set_ui(under, (unsigned long)n, MPFR_RNDN); /* n 2^-1072 / s_g s_h */
+  mpfr_mul_2si(under, under,
+               -1072 - scale_exponent(n, g) - scale_exponent(n, hg),
+               MPFR_RNDN);
+  mpfr_add(x->rd, x->e, under, MPFR_RNDU);
+  if (exact_dot)
+    mpfr_set_zero(x->rd, 1);
+  mpfr_sqrt(t, gg, MPFR_RNDN); /* ||g|| hg_err (1 + gamma_n) */
   mpfr_mul_d(t, t, hg_err, MPFR_RNDN);
   mpfr_add_ui(gam, gam, 1, MPFR_RNDN);
   mpfr_mul(t, t, gam, MPFR_RNDN);
   mpfr_add(x->e, x->e, t, MPFR_RNDN);
-  mpfr_add_d(x->e, x->e, under, MPFR_RNDN);
+  mpfr_add(x->e, x->e, under, MPFR_RNDN);
   if (mpfr_sgn(x->d) > 0)
     mpfr_div(x->lambda, gg, x->d, MPFR_RNDN);
-  mpfr_clears(gg, gam, t, (mpfr_ptr)0);
+  mpfr_clears(gg, gam, t, under, (mpfr_ptr)0);
 }
 
 static void ls_exact_clear(ls_exact *x)
 {
-  mpfr_clears(x->d, x->e, x->lambda, (mpfr_ptr)0);
+  mpfr_clears(x->d, x->e, x->rd, x->lambda, (mpfr_ptr)0);
 }
 
-/* -1: DLV_EDOM required, 1: a step required, 0: either, from the
- * documented guard (hvp.h) with the computed g . hg within rd of D, and
- * from lambda's range (overflow or a step rounded to 0: DLV_EDOM). */
+/* 1 when the computed g . hg surely exceeds E (1 + 4 gamma_{n+6}) (a step
+ * if lambda is in range), -1 when it surely does not exceed E (DLV_EDOM),
+ * 0 otherwise (hvp.h), with the computed g . hg within rd of D. */
+static int ls_guard(const ls_exact *x, size_t n)
+{
+  mpfr_t a, b;
+  mpfr_inits2(mpfr_get_prec(x->d), a, b, (mpfr_ptr)0);
+  mpfr_add(a, x->d, x->rd, MPFR_RNDU);
+  int verdict = mpfr_cmp(a, x->e) <= 0 ? -1 : 0;
+  mpfr_sub(a, x->d, x->rd, MPFR_RNDD);
+  mpfr_mul_d(b, x->e,
+             (1.0 + 4.0 * dlv_gamma((double)n + 6.0, DLV_U_DOUBLE)) *
+                 (1.0 + 4.0 * DLV_U_DOUBLE),
+             MPFR_RNDU);
+  if (verdict == 0 && mpfr_cmp(a, b) > 0)
+    verdict = 1;
+  mpfr_clears(a, b, (mpfr_ptr)0);
+  return verdict;
+}
+
+/* -1: DLV_EDOM required, 1: a step required, 0: either, from the guard
+ * and from lambda's range (overflow, or a step rounded to 0: DLV_EDOM). */
 static int ls_verdict(const ls_exact *x, size_t n, double rel)
 {
-  double d_lo = mpfr_get_d(x->d, MPFR_RNDD) - x->rd;
-  double d_hi = mpfr_get_d(x->d, MPFR_RNDU) + x->rd;
-  double e_lo = mpfr_get_d(x->e, MPFR_RNDD), e_hi = mpfr_get_d(x->e, MPFR_RNDU);
-  double slack = 1.0 + 4.0 * dlv_gamma((double)n + 6.0, DLV_U_DOUBLE);
-  if (d_hi <= e_lo)
+  int guard = ls_guard(x, n);
+  if (guard < 0)
     return -1;
-  int guard = d_lo > e_hi * slack * (1.0 + 4.0 * DLV_U_DOUBLE);
   /* lambda in units of 2^-1075 (half the smallest subnormal: below it a
    * step rounds to 0) and of the overflow threshold (max + half an ulp) */
   mpfr_t q;
@@ -470,28 +490,32 @@ static int ls_verdict(const ls_exact *x, size_t n, double rel)
   double high = mpfr_get_d(q, MPFR_RNDN) / (1.0 + DLV_U_DOUBLE);
   mpfr_clear(q);
   double up = 1.0 + 2.0 * rel, down = 1.0 - 2.0 * rel;
-  if (high * down > 1.0 || (low * up < 1.0 && guard))
+  if (high * down > 1.0 || (low * up < 1.0 && guard > 0))
     return -1;
-  if (!guard || high * up > 1.0 || low * down < 2.0)
+  if (guard == 0 || high * up > 1.0 || low * down < 2.0)
     return 0;
   return 1;
 }
 
 /* The call and its checks: status against the verdict, lambda against
- * the exact step within dlv_bound_linesearch. */
+ * the exact step within dlv_bound_linesearch (the dot's error rd / D,
+ * plus 4 n 2^-1074 relative for squares of g that underflow scaled). */
 static void ls_check(dlv_gate_case *c, size_t n, const double *g,
                      const double *hg, double hg_err, int exact_dot,
                      int status, double lambda)
 {
   ls_exact x;
   ls_exact_init(&x, n, g, hg, hg_err, exact_dot);
-  double dd = fabs(mpfr_get_d(x.d, MPFR_RNDD));
-  double ed = (x.rd + 4.0 * (double)n * 0x1p-1074 * dd) / dd;
+  mpfr_t r;
+  mpfr_init2(r, 64);
+  mpfr_div(r, x.rd, x.d, MPFR_RNDU);
+  double ed = fabs(mpfr_get_d(r, MPFR_RNDU)) + 4.0 * (double)n * 0x1p-1074;
+  mpfr_clear(r);
   dlv_bound b = dlv_bound_linesearch(n, ed);
   int verdict = mpfr_sgn(x.d) > 0 ? ls_verdict(&x, n, b.rel) : -1;
-  dlv_gate_note(c, "g.hg %a (computed within %a), bound E %a, lambda %a: %s",
-                mpfr_get_d(x.d, MPFR_RNDN), x.rd, mpfr_get_d(x.e, MPFR_RNDN),
-                mpfr_get_d(x.lambda, MPFR_RNDN),
+  dlv_gate_note(c, "g.hg %a (error below %a), bound E %a, lambda %a: %s",
+                mpfr_get_d(x.d, MPFR_RNDN), mpfr_get_d(x.rd, MPFR_RNDU),
+                mpfr_get_d(x.e, MPFR_RNDN), mpfr_get_d(x.lambda, MPFR_RNDN),
                 verdict < 0 ? "DLV_EDOM" : verdict > 0 ? "a step" : "either");
   if (verdict != 0)
     dlv_gate_cmp_status(c, "status", status, verdict > 0 ? DLV_OK : DLV_EDOM);
@@ -552,6 +576,24 @@ static void maxima_apart(dlv_gate_case *c, double *g, double *hg)
   dlv_gate_note(c, "maxima of g and hg apart");
 }
 
+/* g and hg below 2^-1034 (subnormal, at most 40 significant bits), hg with
+ * the signs of g: lambda ~ 1, while 2^-ilogb(max) would exceed 2^1023
+ * (the kernel's scales are capped there, hvp.c). */
+static void deep_subnormal(dlv_gate_case *c, dlv_gate_buf *gb,
+                           dlv_gate_buf *hb)
+{
+  for (size_t i = 0; i < gb->n; i++) {
+    double g = ldexp((double)(1 + dlv_gate_draw(c, (uint64_t)1 << 40)), -1074);
+    double h = ldexp((double)(1 + dlv_gate_draw(c, (uint64_t)1 << 40)), -1074);
+    g = dlv_gate_draw(c, 2) ? -g : g;
+    dlv_gate_buf_set(gb, i, g);
+    dlv_gate_buf_set(hb, i, copysign(h, g));
+  }
+  dlv_gate_buf_freeze(c, gb);
+  dlv_gate_buf_freeze(c, hb);
+  dlv_gate_note(c, "g and hg below 2^-1034");
+}
+
 /* hg of a class with the signs of g (positive curvature) three times in
  * four, else of any sign. */
 static void fill_hg(dlv_gate_case *c, dlv_gate_buf *gb, dlv_gate_buf *hb,
@@ -604,11 +646,11 @@ static double hg_err_edge(dlv_gate_case *c, unsigned k, int *want)
 }
 
 /* Scenarios: data (twice); g . Hg at its bound, one ulp of hg_err above
- * and below, 2^-40 below; four edges of hg_err; lambda's range (g huge
- * and hg subnormal, the reverse, the maxima apart); nine kinds of special
- * argument. */
+ * and below, 2^-40 below; four edges of hg_err; lambda's range (g
+ * subnormal and hg huge, the reverse, the maxima apart, both subnormal:
+ * scales up to 2^1023); nine kinds of special argument. */
 enum { LS_DATA, LS_GUARD, LS_HG_ERR, LS_RANGE, LS_SPECIAL, LS_NSCENARIOS };
-static const unsigned ls_subcases[LS_NSCENARIOS] = {2, 4, 4, 3, 9};
+static const unsigned ls_subcases[LS_NSCENARIOS] = {2, 4, 4, 4, 9};
 
 static void linesearch_step(dlv_gate_case *c)
 {
@@ -616,9 +658,9 @@ static void linesearch_step(dlv_gate_case *c)
   int scenario = dlv_lg_scenario(c, ls_subcases, LS_NSCENARIOS, &sub);
   int gclass = dlv_gate_vclass(c), hclass = gclass;
   unsigned range = scenario == LS_RANGE ? sub : 0;
-  if (scenario == LS_RANGE && range < 2) { /* lambda ~ 2^+-2000 */
-    gclass = range ? DLV_GV_HUGE : DLV_GV_SUBNORMAL;
-    hclass = range ? DLV_GV_SUBNORMAL : DLV_GV_HUGE;
+  if (scenario == LS_RANGE && range != 2) { /* lambda ~ 2^+-2000, or ~ 1 */
+    gclass = range == 1 ? DLV_GV_HUGE : DLV_GV_SUBNORMAL;
+    hclass = range == 0 ? DLV_GV_HUGE : DLV_GV_SUBNORMAL;
   }
   size_t n = scenario == LS_GUARD || range == 2
                  ? 2
@@ -633,7 +675,9 @@ static void linesearch_step(dlv_gate_case *c)
                                       : ldexp((double)dlv_gate_draw(c, 16),
                                               -(int)dlv_gate_draw(c, 60));
   int want = -1;
-  if (range == 2) {
+  if (range == 3) {
+    deep_subnormal(c, &gb, &hb);
+  } else if (range == 2) {
     maxima_apart(c, gb.at, hb.at);
     dlv_gate_buf_freeze(c, &gb);
     dlv_gate_buf_freeze(c, &hb);

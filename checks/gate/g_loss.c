@@ -39,10 +39,13 @@ typedef struct {
   int is_complex;
 } outputs;
 
-static void outputs_make(dlv_gate_case *c, outputs *o, size_t n,
-                         int is_complex)
+/* Which outputs are asked for: k = 0, 1 both, 2 the value alone, 3 the
+ * gradient alone; k < 0: drawn. */
+static void outputs_make_as(dlv_gate_case *c, outputs *o, size_t n,
+                            int is_complex, int k)
 {
-  unsigned k = (unsigned)dlv_gate_draw(c, 4); /* 0, 1: both */
+  if (k < 0)
+    k = (int)dlv_gate_draw(c, 4);
   o->has_value = k != 3;
   o->has_grad = k != 2;
   o->is_complex = is_complex;
@@ -53,7 +56,13 @@ static void outputs_make(dlv_gate_case *c, outputs *o, size_t n,
   dlv_gate_buf_freeze(c, &o->grad);
   if (k >= 2)
     dlv_gate_note(c, "%s %s NULL", is_complex ? "_z" : "_d",
-                  k == 2 ? "value" : "grad");
+                  k == 2 ? "grad" : "value");
+}
+
+static void outputs_make(dlv_gate_case *c, outputs *o, size_t n,
+                         int is_complex)
+{
+  outputs_make_as(c, o, n, is_complex, -1);
 }
 
 static void *value_arg(const outputs *o)
@@ -443,7 +452,8 @@ static const double *cstep_direction(dlv_gate_case *c, closs_setup *s,
 /* The norm at Theta = 0 (entries +-0): DLV_EDOM when a gradient is asked
  * for; the value alone is 0 exactly.  The complex path at 0 + i t v: its
  * real parts are all 0, so DLV_EDOM as well (the gradient asked for). */
-static void norm_at_zero(dlv_gate_case *c, closs_setup *s, int vclass)
+static void norm_at_zero(dlv_gate_case *c, closs_setup *s, int vclass,
+                         int value_only)
 {
   double *th = (double *)s->theta;
   for (size_t j = 0; j < s->n; j++)
@@ -451,7 +461,7 @@ static void norm_at_zero(dlv_gate_case *c, closs_setup *s, int vclass)
   dlv_gate_buf_freeze(c, &s->tb);
   dlv_gate_note(c, "Theta = 0");
   outputs od;
-  outputs_make(c, &od, s->n, 0);
+  outputs_make_as(c, &od, s->n, 0, value_only ? 2 : -1);
   int sd = closs_d(&s->p, 0, th, value_arg(&od), grad_arg(&od));
   if (dlv_gate_cmp_status(c, "_d status at 0", sd,
                           od.has_grad ? DLV_EDOM : DLV_OK) &&
@@ -469,24 +479,36 @@ static void norm_at_zero(dlv_gate_case *c, closs_setup *s, int vclass)
   dlv_gate_buf_unchanged(c, &gb, "grad on error");
 }
 
+/* Margin i of the logistic problem at theta, in double. */
+static double margin_of(const closs_setup *s, size_t i)
+{
+  double z = 0.0;
+  for (size_t j = 0; j < s->n; j++)
+    z += s->p.lg.x[i * s->n + j] * s->theta[j];
+  return z;
+}
+
 /* Labels agreeing with the sign of every margin (separable data, a
- * perfect classifier): every softplus(-y_i x_i' theta) is small, so the
- * value is a sum of small terms e^-|z| (theta scaled up by 2^3). */
+ * perfect classifier), theta scaled by a power of two so that the
+ * smallest nonzero |margin| lies in [16, 32): every softplus(-y_i x_i'
+ * theta) is below e^-16 (unless a row is 0), so the value is a sum of
+ * small terms e^-|z|, where log(1 + w) must not round 1 + w. */
 static void separable_labels(dlv_gate_case *c, closs_setup *s)
 {
-  double *th = (double *)s->theta, *y = s->p.y.at;
-  const double *x = s->p.lg.x;
-  for (size_t j = 0; j < s->n; j++)
-    th[j] = ldexp(th[j], 3);
+  double *th = (double *)s->theta, *y = s->p.y.at, zmin = INFINITY;
   for (size_t i = 0; i < s->p.lg.m; i++) {
-    double z = 0.0;
-    for (size_t j = 0; j < s->n; j++)
-      z += x[i * s->n + j] * th[j];
-    y[i] = z >= 0.0 ? 1.0 : -1.0;
+    double z = fabs(margin_of(s, i));
+    zmin = z > 0.0 && z < zmin ? z : zmin;
   }
+  int shift = isinf(zmin) ? 0 : 4 - ilogb(zmin);
+  for (size_t j = 0; j < s->n; j++)
+    th[j] = ldexp(th[j], shift);
+  for (size_t i = 0; i < s->p.lg.m; i++)
+    y[i] = margin_of(s, i) >= 0.0 ? 1.0 : -1.0;
   dlv_gate_buf_freeze(c, &s->tb);
   dlv_gate_buf_freeze(c, &s->p.y);
-  dlv_gate_note(c, "separable: labels agree with the margins");
+  dlv_gate_note(c, "separable: labels agree with the margins, min |z| "
+                   "in [16, 32)");
 }
 
 /* Scenarios: a real point; a complex step; a NaN; the four kinds of
@@ -521,7 +543,7 @@ static void closs_case(dlv_gate_case *c, int kind)
     closs_call(c, &s, NULL, 0.0, want, want, s.n);
   } else if (kind == DLV_REF_NORM &&
              (scenario == CL_SPECIAL || dlv_lg_all_zero(s.n, s.theta))) {
-    norm_at_zero(c, &s, vclass);
+    norm_at_zero(c, &s, vclass, scenario == CL_SPECIAL && sub == 1);
   } else if (scenario == CL_NAN) {
     size_t at = (size_t)dlv_gate_draw(c, s.n);
     closs_call(c, &s, NULL, 0.0, want, want == DLV_OK ? DLV_ENAN : want, at);
