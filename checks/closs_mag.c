@@ -99,6 +99,15 @@ static void mag_norm(const dlv_ref_loss *p, const double *th,
   *vi = ir;
 }
 
+/* tanh'(z) = 1 - tanh(z)^2 = 4 e^-2|z| / (1 + e^-2|z|)^2, accurate where
+ * tanh(z) rounds to +-1 and 1 - tanh^2 would give 0 (found by the gate:
+ * the imaginary part of ctanh is e sech^2 z, not 0, for |z| > 19). */
+static double sech2(double z)
+{
+  double e = exp(-2.0 * fabs(z));
+  return 4.0 * e / ((1.0 + e) * (1.0 + e));
+}
+
 /* Per sample: (R, I) pairs through the forward pass and backpropagation
  * of the tanh network, the rules of bounds.h (a sum adds magnitudes, a
  * product (R_x R_y, R_x I_y + I_x R_y), 1 - a^2 has R = 1 + A^2, tanh's
@@ -123,7 +132,7 @@ static void mag_tanhnet_sample(const dlv_ref_loss *p, const double *th,
     }
     double a = tanh(z);
     ra[h] = fabs(a) + rz + 1.0;
-    ia[h] = (1.0 - a * a) * (1.0 + 2.0 * rz) * iz;
+    ia[h] = sech2(z) * (1.0 + 2.0 * rz) * iz;
     rout += fabs(w2[h]) * ra[h];
     iout += fabs(w2[h]) * ia[h] + vw2[h] * ra[h];
   }
