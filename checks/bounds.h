@@ -975,6 +975,18 @@ static inline double dlv_bound_l2_from_scratch(double rho_norm, double mu,
 /* norm: squares 2 each and n - 1 additions, csqrt 16, quotient 6. */
 #define DLV_P5_K_NORM(n) ((double)(n) + 24.0)
 
+/* The value's path (the gate compares the loss value too):
+ * quadratic: (A z)_i n, + b_i 1, z_i times it 2 (complex product), the sum
+ * n: 2n + 3; logistic: margin n, cexp 16, 1 + w 1, clog 16, z + it 1, the
+ * sum m, / m 1: n + m + 35; tanh network: preactivation d + 1, ctanh 16,
+ * w2 a 2, output k + 1, residual 1, r r 2, the sum m, / 2m 1:
+ * d + k + m + 24; norm: squares 2, n - 1 additions, csqrt 16: n + 18. */
+#define DLV_P5_K_QUADRATIC_VALUE(n) (2.0 * (double)(n) + 3.0)
+#define DLV_P5_K_LOGISTIC_VALUE(n, m) ((double)(n) + (double)(m) + 35.0)
+#define DLV_P5_K_TANHNET_VALUE(d, k, m)                                      \
+  ((double)(d) + (double)(k) + (double)(m) + 24.0)
+#define DLV_P5_K_NORM_VALUE(n) ((double)(n) + 18.0)
+
 /* The magnitudes are themselves computed in double with fewer than 2^10
  * roundings per entry; multiplying them by 1 + 2^-40 makes them upper
  * bounds. */
@@ -995,6 +1007,57 @@ static inline double dlv_bound_hvp_trunc(double mc, double radius, double t)
     return 0.0; /* linear gradient: no truncation at all */
   double q = (t / radius) * (t / radius);
   return q < 1.0 ? mc / radius * q / (1.0 - q) : INFINITY;
+}
+
+/* cstep_value_trunc: the value's complex step Im l(Theta + i t v) / t
+ * against the directional derivative grad l . v.  psi(s) = l(Theta + s v)
+ * has psi'(s) = grad l(Theta + s v) . v, at most m1 = sum_j mc_j |v_j| on
+ * the disc, so |psi^(k)(0)| <= (k - 1)! m1 / R^(k-1) and the odd terms
+ * k >= 3 of Im psi(i t) / t - psi'(0) sum to at most m1 q / (1 - q),
+ * q = (t / R)^2.  +Inf when t >= R. */
+static inline double dlv_bound_cstep_value_trunc(double m1, double radius,
+                                                 double t)
+{
+  if (m1 == 0.0)
+    return 0.0; /* a linear value: no truncation at all */
+  double q = (t / radius) * (t / radius);
+  return q < 1.0 ? m1 * q / (1.0 - q) : INFINITY;
+}
+
+/* logistic_underflow: e^-|z| underflows (margins beyond 745, reached by any
+ * value class: 15 x 15 x 4 already): the exponential, sigma / m and each
+ * product w_i x_ij may each land in the subnormals, adding at most
+ * 2^-1074 absolute (IEEE gradual underflow); carried by the factors after
+ * them, entry j gets sum_i (|x_ij| (1 + 1/m) + 1) 2^-1074 and the value
+ * (log1p of the exponential, then / m) 2 2^-1074, each times (1 +
+ * gamma_{m+1}) for the sums; divided by t for a complex step (the
+ * imaginary parts underflow the same way).  xsum = sum_i |x_ij| (0 for the
+ * value: then m is replaced by the value's 2). */
+static inline double dlv_bound_logistic_underflow(size_t m, double xsum,
+                                                  int value, double t)
+{
+  double g = 1.0 + dlv_gamma((double)m + 1.0, DLV_U_DOUBLE);
+  double k = value ? 2.0 : xsum * (1.0 + 1.0 / (double)m) + (double)m;
+  return k * DLV_ETA_DOUBLE * g / t;
+}
+
+/* quadratic_underflow_grad / _value: with subnormal data each product
+ * a_ij theta_j may underflow, adding at most 2^-1074 (sums of subnormals
+ * are exact): n + 1 such errors per gradient entry (the products and
+ * + b_i); the value's factor ai / 2 + b_i carries (n + 2) 2^-1074, times
+ * |theta_i|, plus its own product's underflow: n (1 + (n + 2) max|theta|)
+ * 2^-1074, each times 1 + gamma_{n+1} for the sums. */
+static inline double dlv_bound_quadratic_underflow_grad(size_t n)
+{
+  return ((double)n + 1.0) * DLV_ETA_DOUBLE *
+         (1.0 + dlv_gamma((double)n + 1.0, DLV_U_DOUBLE));
+}
+
+static inline double dlv_bound_quadratic_underflow_value(size_t n,
+                                                         double theta_max)
+{
+  return (double)n * (1.0 + ((double)n + 2.0) * theta_max) * DLV_ETA_DOUBLE *
+         (1.0 + dlv_gamma((double)n + 1.0, DLV_U_DOUBLE));
 }
 
 /* hvp_cstep: |computed - exact| for entry j, in the flat stretch (no
@@ -1049,6 +1112,15 @@ static inline double dlv_bound_linesearch_rel(size_t n, double ed_over_d)
 static inline double dlv_bound_rel_compose(double a, double b)
 {
   return a + b + a * b;
+}
+
+/* linesearch: the step kernel against the exact ||g||^2 / (g . hg) for its
+ * own (double) hg: linesearch_rel for the relative part; the kernel scales
+ * g and hg by powers of two and scales the quotient back with ldexp, which
+ * rounds a second time when lambda is subnormal: at most 2^-1074 more. */
+static inline dlv_bound dlv_bound_linesearch(size_t n, double ed_over_d)
+{
+  return (dlv_bound){dlv_bound_linesearch_rel(n, ed_over_d), DLV_ETA_DOUBLE};
 }
 
 /* linesearch_exact_operands: when ||g||^2 and g . Hg are computed exactly

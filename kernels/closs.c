@@ -38,8 +38,17 @@ size_t dlv_tanhnet_size(const dlv_tanhnet *p)
 
 /* ---- double complex ---- */
 
-/* log(1 + w), analytic; only reached with |w| <= 1 (see softplus). */
-static double complex clog1p_z(double complex w) { return clog(1.0 + w); }
+/* log(1 + w), analytic (the principal branch), without forming 1 + w:
+ * Re = log|1 + w| = log1p(a (2 + a) + b^2) / 2, Im = arg(1 + w) =
+ * atan2(b, 1 + a), w = a + i b; only reached with |w| <= 1 (see
+ * softplus).  clog(1 + w) lost the low bits of a small w when 1 + w was
+ * rounded, so the real part of the logistic value was off by u against
+ * values near w (found by the gate, which compares the _z value). */
+static double complex clog1p_z(double complex w)
+{
+  double a = creal(w), b = cimag(w);
+  return CMPLX(0.5 * log1p(a * (2.0 + a) + b * b), atan2(b, 1.0 + a));
+}
 
 #define CL_T double complex
 #define CL_FN(name) name##_z

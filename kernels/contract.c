@@ -8,6 +8,7 @@
 #include "closs.h"
 #include "contract.h"
 #include "conv3d.h"
+#include "hvp.h"
 #include "noisy_linear.h"
 #include "nrm2.h"
 
@@ -55,6 +56,10 @@
    {"xmax", xmax, "largest admissible |x|"}}
 #define WINDOW_XMAX_S                                                        \
   (DLV_WINDOW_XMAX < FLT_MAX ? DLV_WINDOW_XMAX : FLT_MAX)
+#define HVP_LIMITS                                                           \
+  {{"h_max", DLV_HVP_H_MAX, "relative step h in (0, h_max]"},               \
+   {"t_min", DLV_HVP_T_MIN, "smallest step t (below: DLV_EDOM)"},            \
+   {"t_max", DLV_HVP_T_MAX, "largest step t (above: DLV_EDOM)"}}
 
 static const dlv_contract table[] = {
     {"dlv_nrm2_d", "double", VEC_IN, NRM2_LIMITS(DBL_MAX), NRM2_BLOCKS},
@@ -110,9 +115,9 @@ static const dlv_contract table[] = {
     {"dlv_closs_tanhnet", "double+complex", 0,
      {{"kmax", (double)DLV_TANHNET_MAXK, "most hidden units"}}, {{NULL}}},
     {"dlv_closs_norm", "double+complex", 0, {{NULL}}, {{NULL}}},
-    {"dlv_hvp_cstep", "double", 0, {{NULL}}, {{NULL}}},
-    {"dlv_hvp_central", "double", 0, {{NULL}}, {{NULL}}},
-    {"dlv_hvp_step", "double", 0, {{NULL}}, {{NULL}}},
+    {"dlv_hvp_cstep", "double", 0, HVP_LIMITS, {{NULL}}},
+    {"dlv_hvp_central", "double", 0, HVP_LIMITS, {{NULL}}},
+    {"dlv_hvp_step", "double", 0, HVP_LIMITS, {{NULL}}},
     {"dlv_linesearch_step", "double", 0, {{NULL}}, {{NULL}}},
     {"dlv_conv3d_fwd_d", "double", DLV_CONTRACT_THREADED, {{NULL}},
      CONV3D_FWD_BLOCKS(DLV_CONV3D_FAST_LANES_D)},

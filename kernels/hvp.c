@@ -26,7 +26,8 @@ static int any_nan(size_t n, const double *x)
 int dlv_hvp_step(size_t n, const double *theta, const double *v, double h,
                  double *t)
 {
-  if (theta == NULL || v == NULL || t == NULL || !(h > 0.0 && h <= 1.0))
+  if (theta == NULL || v == NULL || t == NULL ||
+      !(h > 0.0 && h <= DLV_HVP_H_MAX))
     return DLV_EINVAL;
   double nt, nv;
   int status = dlv_nrm2_d(n, theta, 1, &nt);
@@ -37,7 +38,7 @@ int dlv_hvp_step(size_t n, const double *theta, const double *v, double h,
   if (!isfinite(nt) || !isfinite(nv) || nv == 0.0)
     return DLV_EDOM;
   int e = ilogb(h) + (nt > 0.0 ? ilogb(nt) : 0) - ilogb(nv);
-  if (e < -1074 || e > 1023)
+  if (e < ilogb(DLV_HVP_T_MIN) || e > ilogb(DLV_HVP_T_MAX))
     return DLV_EDOM;
   *t = ldexp(1.0, e);
   return DLV_OK;
@@ -51,7 +52,8 @@ static int hvp_begin(const dlv_closs *loss, const double *theta,
 {
   *done = 1;
   if (loss == NULL || loss->eval_d == NULL || loss->eval_z == NULL ||
-      theta == NULL || v == NULL || hv == NULL || !(h > 0.0 && h <= 1.0))
+      theta == NULL || v == NULL || hv == NULL ||
+      !(h > 0.0 && h <= DLV_HVP_H_MAX))
     return DLV_EINVAL;
   if (loss->n == 0)
     return DLV_EBADLEN;
@@ -176,14 +178,24 @@ int dlv_linesearch_step(size_t n, const double *g, const double *hg,
   }
   /* The bound on |computed g.Hg - g.Hg| (scaled); n 2^-1072 covers entries
    * that underflowed when scaled (each below 2^-1074 against maxima >= 1),
-   * the factor 1 + 2^-50 the roundings of this expression itself. */
+   * the factor 1 + 2 gamma_{n+6} the at most n + 6 roundings of this
+   * expression itself (mag and gg are sums of n terms: the former factor
+   * 1 + 2^-50 fell short of them from n = 8 on, found while deriving the
+   * gate's limit cases). */
   double err = (gamma_d(n) * mag + sqrt(gg) * hg_err * sh *
                                        (1.0 + gamma_d(n)) +
                 (double)n * 0x1p-1072) *
-               (1.0 + 0x1p-50);
+               (1.0 + 2.0 * gamma_d(n + 6));
   if (!(ghg > err))
     return DLV_EDOM;
-  double step = ldexp(gg / ghg, kh - kg); /* lambda = lambda' 2^(kh - kg) */
+  /* lambda = lambda' 2^(kh - kg), lambda' the quotient of the scaled sums
+   * formed from their mantissas, so that only the final ldexp can
+   * overflow or underflow (found by the gate: with the maxima of g and Hg
+   * at different places, the scaled quotient overflowed although lambda
+   * ~ 2^1010 is finite). */
+  int eg, eh;
+  double mg = frexp(gg, &eg), mh = frexp(ghg, &eh);
+  double step = ldexp(mg / mh, eg - eh + kh - kg);
   if (!isfinite(step) || step == 0.0)
     return DLV_EDOM;
   *lambda = step;

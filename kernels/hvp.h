@@ -18,14 +18,26 @@
  * Both return DLV_EINVAL (NULL pointer or callback, h not in (0, 1]),
  * DLV_EBADLEN (n = 0), DLV_ENAN (NaN in theta, v or the result), DLV_EDOM
  * (t outside the exponent range of double), DLV_ENOMEM, or the loss's own
- * status; hv is untouched on error.  v = 0 gives hv = 0.  Work arrays are
+ * status; hv is untouched on error.  v = 0 gives hv = 0.  The central
+ * difference evaluates the gradient only at Theta +- t v, so where the
+ * Hessian does not exist at Theta itself but the gradient does at both
+ * points (the norm at Theta = 0) it returns DLV_OK and the difference
+ * quotient; the complex step returns the loss's status there.  Work arrays are
  * allocated per call. */
 #ifndef DLV_HVP_H
 #define DLV_HVP_H
 
+#include <float.h>
 #include <stddef.h>
 
 #include "closs.h"
+
+/* The documented limits (contract.c reads them): h in (0, DLV_HVP_H_MAX];
+ * the step t is a power of two in [DLV_HVP_T_MIN, DLV_HVP_T_MAX] (the
+ * exponent range of double, subnormals included), DLV_EDOM outside. */
+#define DLV_HVP_H_MAX 1.0
+#define DLV_HVP_T_MIN DBL_TRUE_MIN
+#define DLV_HVP_T_MAX 0x1p1023
 
 int dlv_hvp_step(size_t n, const double *theta, const double *v, double h,
                  double *t);
@@ -40,11 +52,16 @@ int dlv_hvp_central(const dlv_closs *loss, const double *theta,
  * + lambda^2 (g . Hg) / 2.  hg_err >= 0 bounds the 2-norm of the error of
  * hg (0 when hg is exact).  The step exists only when g . Hg > 0; it is
  * trusted only when the computed g . Hg exceeds its own error bound
- *     gamma_n sum |g_i hg_i| + ||g|| hg_err (1 + gamma_n)
- * (dot-product rounding, Higham (3.5), plus the error of hg by
- * Cauchy-Schwarz), otherwise its sign is unknown and the status is
- * DLV_EDOM: e.g. l = ||Theta||, where g . Hg = 0 exactly and the computed
- * value is rounding noise.  Also DLV_EDOM when lambda would overflow, so
+ *     E = gamma_n sum |g_i hg_i| + ||g|| hg_err (1 + gamma_n)
+ *         + n 2^-1072 / (s_g s_h)
+ * (dot-product rounding, Higham (3.5); the error of hg by Cauchy-Schwarz;
+ * products that underflow once g and hg are scaled by the powers of two
+ * s_g, s_h that bring their largest entries near 1).  E is evaluated in
+ * double times 1 + 2 gamma_{n+6}, which covers the n + 6 roundings of its
+ * own evaluation, so: DLV_EDOM when the computed g . Hg <= E, a step when
+ * it exceeds E (1 + 4 gamma_{n+6}), either in between (below E the sign
+ * of g . Hg is unknown: e.g. l = ||Theta||, where g . Hg = 0 exactly and
+ * the computed value is rounding noise).  Also DLV_EDOM when lambda would overflow, so
  * the result is never negative, infinite or NaN.  DLV_EINVAL for NULL or a
  * negative or NaN hg_err, DLV_EBADLEN for n = 0, DLV_ENAN for a NaN in g or
  * hg.  *lambda is untouched on error. */

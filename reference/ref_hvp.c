@@ -146,12 +146,18 @@ static void quadratic(const dlv_ref_loss *p, work *w)
   }
 }
 
-/* log(1 + e^z) added to value. */
+/* log(1 + e^z) added to value, as max(z, 0) + log1p(e^-|z|): MPFR's
+ * exponent range ends near 2^30, so e^z overflows for margins beyond
+ * 7.4e8, which doubles reach (found by the gate: the value was +Inf). */
 static void add_softplus(mpfr_ptr value, mpfr_srcptr z, mpfr_ptr s)
 {
-  mpfr_exp(s, z, MPFR_RNDN);
+  mpfr_abs(s, z, MPFR_RNDN);
+  mpfr_neg(s, s, MPFR_RNDN);
+  mpfr_exp(s, s, MPFR_RNDN);
   mpfr_log1p(s, s, MPFR_RNDN);
   mpfr_add(value, value, s, MPFR_RNDN);
+  if (mpfr_sgn(z) > 0)
+    mpfr_add(value, value, z, MPFR_RNDN);
 }
 
 static void logistic(const dlv_ref_loss *p, work *w)

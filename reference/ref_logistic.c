@@ -21,9 +21,14 @@ static int weights(size_t m, size_t n, const double *x, const double *y,
     mpfr_ui_div(w[i], 1, t, MPFR_RNDN); /* sigma(-z) */
     mpfr_mul_d(w[i], w[i], -y[i], MPFR_RNDN);
     mpfr_div_ui(w[i], w[i], (unsigned long)m, MPFR_RNDN);
-    mpfr_neg(t, z, MPFR_RNDN);
+    /* softplus(-z) = max(-z, 0) + log1p(e^-|z|): e^-z would overflow
+     * MPFR's exponent range for z below -7.4e8 (found by the gate). */
+    mpfr_abs(t, z, MPFR_RNDN);
+    mpfr_neg(t, t, MPFR_RNDN);
     mpfr_exp(t, t, MPFR_RNDN);
     mpfr_log1p(sp[i], t, MPFR_RNDN);
+    if (mpfr_sgn(z) < 0)
+      mpfr_sub(sp[i], sp[i], z, MPFR_RNDN);
   }
   mpfr_clears(z, t, (mpfr_ptr)0);
   return status;

@@ -1,0 +1,309 @@
+/* closs_mag.c: magnitudes and Cauchy discs of the P5 model (see
+ * closs_mag.h and checks/bounds.h, P5 section). */
+#include <math.h>
+#include <stdlib.h>
+
+#include "bounds.h"
+#include "closs.h"
+#include "closs_mag.h"
+
+/* ---- magnitudes ---------------------------------------------------------- */
+
+static void mag_quadratic(const dlv_ref_loss *p, const double *th,
+                          const double *w, double *mr, double *mi, double *vr,
+                          double *vi)
+{
+  *vr = *vi = 0.0;
+  for (size_t i = 0; i < p->n; i++) {
+    double r = 0.0, s = 0.0;
+    for (size_t j = 0; j < p->n; j++) {
+      r += fabs(p->a[i * p->n + j] * th[j]);
+      s += fabs(p->a[i * p->n + j] * w[j]);
+    }
+    mr[i] = r + fabs(p->b[i]);
+    mi[i] = s;
+    /* value term theta_i (ai / 2 + b_i): (R, I) of a product */
+    double rc = 0.5 * r + fabs(p->b[i]);
+    *vr += fabs(th[i]) * rc;
+    *vi += w[i] * rc + fabs(th[i]) * 0.5 * s;
+  }
+}
+
+static double softplus(double z)
+{
+  return (z > 0.0 ? z : 0.0) + log1p(exp(-fabs(z)));
+}
+
+/* Sensitivities of sample i of the logistic loss, over every margin the
+ * computed one may stand for: z = y_i x_i'theta within delta = gamma_n S_i
+ * (taken twice).  s0 >= sigma(-z) = |softplus'(-z)|, s1 >= sigma(1 -
+ * sigma) = |sigma'| (and >= |(sigma(1 - sigma))'|), sp >= softplus(-z). */
+typedef struct {
+  double s0, s1, sp;
+} logistic_sens;
+
+static logistic_sens sens_logistic(double zy, double big_s, size_t n)
+{
+  double delta = 2.0 * dlv_gamma((double)n, DLV_U_DOUBLE) * big_s;
+  logistic_sens s;
+  s.s0 = 1.0 / (1.0 + exp(zy - delta));
+  double far = fabs(zy) - delta, e = exp(-far);
+  s.s1 = far <= 0.0 ? 0.25 : e / ((1.0 + e) * (1.0 + e));
+  s.sp = softplus(delta - zy);
+  return s;
+}
+
+/* A margin error within gamma_n S moves sigma by s1 gamma_n S and
+ * sigma (1 - sigma) by s1 gamma_n S as well; softplus by s0 gamma_n S. */
+static void mag_logistic(const dlv_ref_loss *p, const double *th,
+                         const double *w, double *mr, double *mi, double *vr,
+                         double *vi)
+{
+  const size_t n = p->n, m = p->m;
+  for (size_t j = 0; j < n; j++)
+    mr[j] = mi[j] = 0.0;
+  *vr = *vi = 0.0;
+  for (size_t i = 0; i < m; i++) {
+    const double *xi = p->x + i * n;
+    double q = 0.0, pv = 0.0, margin = 0.0;
+    for (size_t j = 0; j < n; j++) {
+      q += fabs(xi[j] * th[j]);
+      pv += fabs(xi[j] * w[j]);
+      margin += xi[j] * th[j];
+    }
+    logistic_sens s = sens_logistic(p->y[i] * margin, q, n);
+    for (size_t j = 0; j < n; j++) {
+      mr[j] += fabs(xi[j]) * (s.s0 + s.s1 * q) / (double)m;
+      mi[j] += fabs(xi[j]) * s.s1 * (1.0 + q) * pv / (double)m;
+    }
+    *vr += (s.sp + s.s0 * q) / (double)m;
+    *vi += (s.s0 + s.s1 * q) * pv / (double)m;
+  }
+}
+
+static void mag_norm(const dlv_ref_loss *p, const double *th,
+                     const double *w, double *mr, double *mi, double *vr,
+                     double *vi)
+{
+  double s = 0.0, tw = 0.0;
+  for (size_t i = 0; i < p->n; i++) {
+    s += th[i] * th[i];
+    tw += fabs(th[i] * w[i]);
+  }
+  double nt = sqrt(s), ir = tw / nt; /* Im of the norm, per t */
+  for (size_t i = 0; i < p->n; i++) {
+    mr[i] = fabs(th[i]) / nt;
+    mi[i] = (w[i] + fabs(th[i]) * ir / nt) / nt;
+  }
+  *vr = nt;
+  *vi = ir;
+}
+
+/* tanh'(z) = 1 - tanh(z)^2 = 4 e^-2|z| / (1 + e^-2|z|)^2, accurate where
+ * tanh(z) rounds to +-1 and 1 - tanh^2 would give 0 (found by the gate:
+ * the imaginary part of ctanh is e sech^2 z, not 0, for |z| > 19). */
+static double sech2(double z)
+{
+  double e = exp(-2.0 * fabs(z));
+  return 4.0 * e / ((1.0 + e) * (1.0 + e));
+}
+
+/* Per sample: (R, I) pairs through the forward pass and backpropagation
+ * of the tanh network, the rules of bounds.h (a sum adds magnitudes, a
+ * product (R_x R_y, R_x I_y + I_x R_y), 1 - a^2 has R = 1 + A^2, tanh's
+ * argument error is carried by |tanh''/tanh'| = 2|tanh| <= 2); the value
+ * r^2 / 2m adds (R_r^2, 2 R_r I_r) / 2m. */
+static void mag_tanhnet_sample(const dlv_ref_loss *p, const double *th,
+                               const double *w, const double *xi, double yi,
+                               double *mr, double *mi, double *vr, double *vi)
+{
+  const size_t k = p->k, d = p->d;
+  const double m = (double)p->m;
+  const double *w1 = th, *b1 = th + k * d, *w2 = b1 + k, *b2 = w2 + k;
+  const double *v1 = w, *vb1 = w + k * d, *vw2 = vb1 + k, *vb2 = vw2 + k;
+  double ra[DLV_TANHNET_MAXK], ia[DLV_TANHNET_MAXK];
+  double rout = fabs(*b2), iout = *vb2;
+  for (size_t h = 0; h < k; h++) {
+    double z = b1[h], rz = fabs(b1[h]), iz = vb1[h];
+    for (size_t j = 0; j < d; j++) {
+      z += w1[h * d + j] * xi[j];
+      rz += fabs(w1[h * d + j] * xi[j]);
+      iz += v1[h * d + j] * fabs(xi[j]);
+    }
+    double a = tanh(z);
+    ra[h] = fabs(a) + rz + 1.0;
+    ia[h] = sech2(z) * (1.0 + 2.0 * rz) * iz;
+    rout += fabs(w2[h]) * ra[h];
+    iout += fabs(w2[h]) * ia[h] + vw2[h] * ra[h];
+  }
+  double rr = rout + fabs(yi);
+  *vr += rr * rr / (2.0 * m);
+  *vi += rr * iout / m;
+  double rc = rr / m, ic = iout / m;
+  mr[k * (d + 2)] += rc;
+  mi[k * (d + 2)] += ic;
+  for (size_t h = 0; h < k; h++) {
+    mr[k * (d + 1) + h] += rc * ra[h];
+    mi[k * (d + 1) + h] += rc * ia[h] + ic * ra[h];
+    double rq = 1.0 + ra[h] * ra[h], iq = 2.0 * ra[h] * ia[h];
+    double rp = rc * fabs(w2[h]), ip = rc * vw2[h] + ic * fabs(w2[h]);
+    double rdz = rp * rq, idz = rp * iq + ip * rq;
+    mr[k * d + h] += rdz;
+    mi[k * d + h] += idz;
+    for (size_t j = 0; j < d; j++) {
+      mr[h * d + j] += rdz * fabs(xi[j]);
+      mi[h * d + j] += idz * fabs(xi[j]);
+    }
+  }
+}
+
+static void mag_tanhnet(const dlv_ref_loss *p, const double *th,
+                        const double *w, double *mr, double *mi, double *vr,
+                        double *vi)
+{
+  for (size_t j = 0; j < p->n; j++)
+    mr[j] = mi[j] = 0.0;
+  *vr = *vi = 0.0;
+  for (size_t i = 0; i < p->m; i++)
+    mag_tanhnet_sample(p, th, w, p->x + i * p->d, p->y[i], mr, mi, vr, vi);
+}
+
+void dlv_closs_magnitudes(const dlv_ref_loss *p, const double *theta,
+                          const double *w, double *mr, double *mi, double *vr,
+                          double *vi)
+{
+  double *aw = malloc((p->n ? p->n : 1) * sizeof *aw);
+  if (aw == NULL)
+    abort();
+  for (size_t j = 0; j < p->n; j++)
+    aw[j] = fabs(w[j]);
+  switch (p->kind) {
+  case DLV_REF_QUADRATIC: mag_quadratic(p, theta, aw, mr, mi, vr, vi); break;
+  case DLV_REF_LOGISTIC: mag_logistic(p, theta, aw, mr, mi, vr, vi); break;
+  case DLV_REF_TANHNET: mag_tanhnet(p, theta, aw, mr, mi, vr, vi); break;
+  case DLV_REF_NORM: mag_norm(p, theta, aw, mr, mi, vr, vi); break;
+  }
+  free(aw);
+  for (size_t j = 0; j < p->n; j++) {
+    mr[j] *= DLV_P5_MAG_SLACK;
+    mi[j] *= DLV_P5_MAG_SLACK;
+  }
+  *vr *= DLV_P5_MAG_SLACK;
+  *vi *= DLV_P5_MAG_SLACK;
+}
+
+/* ---- Cauchy discs ------------------------------------------------------- */
+
+static double tanhnet_disc(const dlv_ref_loss *p, const double *theta,
+                           const double *v, double *mc)
+{
+  const size_t k = p->k, d = p->d, m = p->m;
+  const double *w2 = theta + k * (d + 1), *b2 = w2 + k;
+  const double *vb1 = v + k * d, *vw2 = vb1 + k, *vb2 = vw2 + k;
+  double worst = 0.0;
+  for (size_t i = 0; i < m; i++)
+    for (size_t h = 0; h < k; h++) {
+      double s = fabs(vb1[h]);
+      for (size_t j = 0; j < d; j++)
+        s += fabs(v[h * d + j] * p->x[i * d + j]);
+      worst = fmax(worst, s);
+    }
+  double radius = worst > 0.0 ? (M_PI / 4.0) / worst : INFINITY;
+  double rr = isinf(radius) ? 0.0 : radius; /* |s| <= R */
+  for (size_t j = 0; j < p->n; j++)
+    mc[j] = 0.0;
+  for (size_t i = 0; i < m; i++) {
+    double out = fabs(*b2) + rr * fabs(*vb2);
+    for (size_t h = 0; h < k; h++)
+      out += fabs(w2[h]) + rr * fabs(vw2[h]); /* |tanh| <= 1 */
+    double r = (out + fabs(p->y[i])) / (double)m;
+    mc[k * (d + 2)] += r;
+    for (size_t h = 0; h < k; h++) {
+      double dz = r * (fabs(w2[h]) + rr * fabs(vw2[h])) * 2.0;
+      mc[k * (d + 1) + h] += r;
+      mc[k * d + h] += dz;
+      for (size_t j = 0; j < d; j++)
+        mc[h * d + j] += dz * fabs(p->x[i * d + j]);
+    }
+  }
+  return radius;
+}
+
+static double logistic_disc(const dlv_ref_loss *p, const double *v,
+                            double *mc)
+{
+  const size_t n = p->n;
+  double worst = 0.0;
+  for (size_t j = 0; j < n; j++)
+    mc[j] = 0.0;
+  for (size_t i = 0; i < p->m; i++) {
+    double s = 0.0;
+    for (size_t j = 0; j < n; j++) {
+      s += fabs(p->x[i * n + j] * v[j]);
+      mc[j] += fabs(p->x[i * n + j]) / (double)p->m;
+    }
+    worst = fmax(worst, s);
+  }
+  return worst > 0.0 ? (M_PI / 2.0) / worst : INFINITY;
+}
+
+static double norm_disc(const dlv_ref_loss *p, const double *theta,
+                        const double *v, double *mc)
+{
+  double nt = 0.0, nv = 0.0;
+  for (size_t j = 0; j < p->n; j++) {
+    nt += theta[j] * theta[j];
+    nv += v[j] * v[j];
+  }
+  nt = sqrt(nt);
+  if (nv == 0.0) { /* the gradient is constant along v = 0 */
+    for (size_t j = 0; j < p->n; j++)
+      mc[j] = 0.0;
+    return INFINITY;
+  }
+  double radius = nt / (5.0 * sqrt(nv) * DLV_P5_MAG_SLACK);
+  for (size_t j = 0; j < p->n; j++)
+    mc[j] = M_SQRT2 * (fabs(theta[j]) + radius * fabs(v[j])) / nt *
+            DLV_P5_MAG_SLACK;
+  return radius;
+}
+
+double dlv_closs_cauchy_disc(const dlv_ref_loss *p, const double *theta,
+                             const double *v, double *mc)
+{
+  double radius = INFINITY;
+  switch (p->kind) {
+  case DLV_REF_QUADRATIC:
+    for (size_t j = 0; j < p->n; j++)
+      mc[j] = 0.0;
+    break;
+  case DLV_REF_LOGISTIC: radius = logistic_disc(p, v, mc); break;
+  case DLV_REF_TANHNET: radius = tanhnet_disc(p, theta, v, mc); break;
+  case DLV_REF_NORM: radius = norm_disc(p, theta, v, mc); break;
+  }
+  for (size_t j = 0; j < p->n; j++)
+    mc[j] *= DLV_P5_MAG_SLACK;
+  return radius;
+}
+
+double dlv_closs_k(const dlv_ref_loss *p)
+{
+  switch (p->kind) {
+  case DLV_REF_QUADRATIC: return DLV_P5_K_QUADRATIC(p->n);
+  case DLV_REF_LOGISTIC: return DLV_P5_K_LOGISTIC(p->n, p->m);
+  case DLV_REF_TANHNET: return DLV_P5_K_TANHNET(p->d, p->k, p->m);
+  case DLV_REF_NORM: return DLV_P5_K_NORM(p->n);
+  }
+  return INFINITY;
+}
+
+double dlv_closs_k_value(const dlv_ref_loss *p)
+{
+  switch (p->kind) {
+  case DLV_REF_QUADRATIC: return DLV_P5_K_QUADRATIC_VALUE(p->n);
+  case DLV_REF_LOGISTIC: return DLV_P5_K_LOGISTIC_VALUE(p->n, p->m);
+  case DLV_REF_TANHNET: return DLV_P5_K_TANHNET_VALUE(p->d, p->k, p->m);
+  case DLV_REF_NORM: return DLV_P5_K_NORM_VALUE(p->n);
+  }
+  return INFINITY;
+}

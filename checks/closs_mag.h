@@ -1,0 +1,39 @@
+/* closs_mag.h: the magnitudes and Cauchy discs of the P5 rounding and
+ * truncation model (checks/bounds.h, P5 section) for the losses of
+ * kernels/closs.h (and loss.h), for a loss described by its reference
+ * struct dlv_ref_loss (reference/ref_hvp.h), so that any check (the claim
+ * check P5, the gate families loss and hvp) derives its bounds the same way.
+ *
+ * Magnitudes, at a real point theta and along a direction w (|w| is used):
+ *   mr[j] >= the R_j of bounds.h: the computed gradient entry j is within
+ *            gamma_K R_j of the exact one (K = dlv_closs_k);
+ *   mi[j] >= the I_j(|w|): Im of the complex-step gradient entry j, divided
+ *            by t, is within gamma_K I_j of its exact value;
+ *   *vr, *vi: the same for the loss value (K = dlv_closs_k_value).
+ * Each is multiplied by DLV_P5_MAG_SLACK, so that its own evaluation in
+ * double keeps it an upper bound.  Underflow is not in these magnitudes:
+ * see dlv_bound_logistic_underflow and dlv_bound_quadratic_underflow_*. */
+#ifndef DLV_CLOSS_MAG_H
+#define DLV_CLOSS_MAG_H
+
+#include <stddef.h>
+
+#include "ref_hvp.h"
+
+void dlv_closs_magnitudes(const dlv_ref_loss *p, const double *theta,
+                          const double *w, double *mr, double *mi, double *vr,
+                          double *vi);
+
+/* The Cauchy disc of bounds.h (dlv_bound_hvp_trunc) around theta along v:
+ * returns its radius R (+Inf for an entire gradient) and fills mc[j] >=
+ * max |grad_j l(theta + s v)| over |s| <= R (0 when the gradient is
+ * linear in s), already made upper bounds. */
+double dlv_closs_cauchy_disc(const dlv_ref_loss *p, const double *theta,
+                             const double *v, double *mc);
+
+/* K of bounds.h: roundings on any path to a gradient entry, and to the
+ * value (complex path; the real path has fewer). */
+double dlv_closs_k(const dlv_ref_loss *p);
+double dlv_closs_k_value(const dlv_ref_loss *p);
+
+#endif
