@@ -140,6 +140,8 @@ int dlv_nrm2_grad_fp16(size_t n, const dlv_fp16 *x, ptrdiff_t incx,
  * a norm near 256 (bf16: 2^64); it also stagnates once a partial sum's
  * half ulp exceeds the next square.  Same statuses as dlv_nrm2_*; an
  * overflow gives +Inf with DLV_OK (that is the point). */
+#define DLV_LOWP_NAIVE_XOVF_BF16 0x1p64 /* smallest x whose square is Inf */
+#define DLV_LOWP_NAIVE_XOVF_FP16 256.0
 int dlv_nrm2_bf16_naive(size_t n, const dlv_bf16 *x, ptrdiff_t incx,
                         float *result);
 int dlv_nrm2_fp16_naive(size_t n, const dlv_fp16 *x, ptrdiff_t incx,
