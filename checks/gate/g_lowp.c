@@ -113,7 +113,7 @@ static lowp_entry entry_of(const char *name, int fmt)
   return (lowp_entry){dlv_contract_find(name), fmt};
 }
 
-enum { DATA_CLASS, DATA_LIMIT, DATA_SPECIAL, DATA_NSCENARIOS };
+enum { DATA_CLASS, DATA_LIMIT, DATA_SPECIAL, DATA_ROUNDING, DATA_NSCENARIOS };
 
 static void fill_limit(dlv_gate_case *c, const lowp_entry *e, dlv_gate_buf *x)
 {
@@ -150,13 +150,38 @@ static void fill_special(dlv_gate_case *c, const lowp_entry *e,
   dlv_gate_note(c, "special: %s", kinds[k]);
 }
 
+/* Rounding-heavy data, x_1 = +-1 (with x_0, the first entry of lane 0)
+ * and the others t:
+ * - float: t = 2^-12 (1 + 2^(1-p)), so t^2 is just above half an ulp of a
+ *   float sum in [1, 2): each of lane 0's later steps rounds up by almost
+ *   half an ulp, the worst case gamma_K counts (tightness of the bound);
+ * - format: t in [1, 2) with random p-bit significands: every square
+ *   (2p bits) rounds to the format with an error comparable to the ulp of
+ *   the naive norm's partial sums, so a square left unrounded shows. */
+static void fill_rounding(dlv_gate_case *c, const lowp_entry *e,
+                          dlv_gate_buf *x)
+{
+  format_info f = info_of(e->fmt);
+  int in_format = (int)dlv_gate_enum(c, 2);
+  uint16_t one = make_bits(e->fmt, 0, (unsigned)f.bias, 0);
+  for (size_t i = 0; i < x->n; i++) {
+    unsigned frac = in_format ? (unsigned)dlv_gate_draw(c, 1u << f.frac_bits)
+                              : 1u;
+    int ex = in_format ? 0 : -12;
+    set16(x, i, make_bits(e->fmt, 0, (unsigned)(f.bias + ex), frac));
+  }
+  set16(x, x->n > 1 ? 1 : 0, (uint16_t)(one | (dlv_gate_draw(c, 2) ? 0x8000u : 0u)));
+  dlv_gate_note(c, "rounding-heavy data (%s)", in_format ? "format" : "float");
+}
+
 static void make_input(dlv_gate_case *c, const lowp_entry *e, dlv_gate_buf *x,
                        size_t min_n)
 {
   size_t blocks[DLV_CONTRACT_MAX_BLOCKS];
   size_t nb = dlv_contract_block_sizes(e->k, blocks);
   int scenario = (int)dlv_gate_enum(c, DATA_NSCENARIOS);
-  size_t n = dlv_gate_extent(c, blocks, nb, scenario == DATA_CLASS ? min_n : 1,
+  int many = scenario == DATA_CLASS || scenario == DATA_ROUNDING;
+  size_t n = dlv_gate_extent(c, blocks, nb, many ? min_n : 1,
                              4 * DLV_LOWP_NRM2_BLOCK);
   ptrdiff_t inc = dlv_gate_stride(c, e->k->flags);
   dlv_gate_buf_make(c, x, sizeof(uint16_t), n, inc);
@@ -164,6 +189,8 @@ static void make_input(dlv_gate_case *c, const lowp_entry *e, dlv_gate_buf *x,
     fill_limit(c, e, x);
   } else if (scenario == DATA_SPECIAL) {
     fill_special(c, e, x);
+  } else if (scenario == DATA_ROUNDING) {
+    fill_rounding(c, e, x);
   } else {
     int vclass = dlv_gate_vclass(c);
     for (size_t i = 0; i < n; i++)
@@ -212,7 +239,10 @@ static void other_path_same(dlv_gate_case *c, const lowp_entry *e, int naive,
 static void norm_case(dlv_gate_case *c, const lowp_entry *e, int naive)
 {
   dlv_gate_buf x, res;
-  make_input(c, e, &x, 0);
+  /* the naive norm has no blocking to sample tails of; its value cases
+   * take at least 64 entries, so that each has 63 rounded partial sums in
+   * which a rounding left out (an FMA-style square) shows */
+  make_input(c, e, &x, naive ? 64 : 0);
   dlv_gate_buf_make(c, &res, sizeof(float), 1, 1);
   dlv_gate_buf_freeze(c, &res);
   int status = call_norm(e, naive, &x, res.at);
