@@ -3,6 +3,7 @@
  * mode, which must be the default (to nearest, ties to even). */
 #include <float.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "lowp.h"
@@ -141,20 +142,26 @@ static int cpu_has_avx512bf16(void)
 #endif
 }
 
-static int isa_in_use = -1; /* -1: not yet detected */
+/* -1: not yet detected.  Atomic: kernels may be called from several
+ * threads, and the first calls race to detect (with the same answer). */
+static atomic_int isa_in_use = -1;
 
 int dlv_lowp_isa(void)
 {
-  if (isa_in_use < 0)
-    isa_in_use =
-        cpu_has_avx512bf16() ? DLV_LOWP_ISA_AVX512BF16 : DLV_LOWP_ISA_PORTABLE;
-  return isa_in_use;
+  int isa = atomic_load(&isa_in_use);
+  if (isa < 0) {
+    isa = cpu_has_avx512bf16() ? DLV_LOWP_ISA_AVX512BF16
+                               : DLV_LOWP_ISA_PORTABLE;
+    atomic_store(&isa_in_use, isa);
+  }
+  return isa;
 }
 
 int dlv_lowp_set_isa(int isa)
 {
-  isa_in_use = isa == DLV_LOWP_ISA_AVX512BF16 && cpu_has_avx512bf16()
-                   ? DLV_LOWP_ISA_AVX512BF16
-                   : DLV_LOWP_ISA_PORTABLE;
-  return isa_in_use;
+  int now = isa == DLV_LOWP_ISA_AVX512BF16 && cpu_has_avx512bf16()
+                ? DLV_LOWP_ISA_AVX512BF16
+                : DLV_LOWP_ISA_PORTABLE;
+  atomic_store(&isa_in_use, now);
+  return now;
 }

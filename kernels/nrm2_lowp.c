@@ -4,8 +4,8 @@
  * Algorithm and error model: lowp.h; bounds: checks/bounds_lowp.h.
  *
  * Two code paths give bitwise the same result: the AVX512-BF16 path sums
- * the scaled bf16 squares with vdpbf16ps (and fp16's with deinterleaved
- * float FMAs); the portable path runs dlv_dot2_model_f32, the measured
+ * the scaled bf16 squares with vdpbf16ps (and converts fp16 with vcvtph2ps
+ * and sums its squares with deinterleaved float FMAs); the portable path runs dlv_dot2_model_f32, the measured
  * model of that instruction, in the same order (lane l of a step of
  * DLV_LOWP_NRM2_STEP entries takes entries 2l + 1, then 2l). */
 #include <limits.h>
@@ -68,20 +68,22 @@ static specials scan_specials(const src16 *s, size_t n)
 }
 
 /* ---- one block -------------------------------------------------------------
- * Loads m entries from i0 exactly into y as floats, zero-padded to a whole
- * number of lane steps; returns E with 2^E <= max|x_i| < 2^(E+1), or
+ * Loads m entries from i0 into h (patterns) and exactly into y as floats,
+ * zero-padded to a whole number of lane steps; returns E with 2^E <= max|x_i| < 2^(E+1), or
  * INT_MIN when the block is all zeros.  No Inf or NaN (scanned before). */
-static int block_load(const src16 *s, size_t i0, size_t m, float *y,
-                      size_t padded)
+static void convert_block(int fmt, const uint16_t *h, float *y, size_t padded);
+
+static int block_load(const src16 *s, size_t i0, size_t m, uint16_t *h,
+                      float *y, size_t padded)
 {
   uint16_t top = 0;
   for (size_t i = 0; i < m; i++) {
-    uint16_t b = bits_at(s, i0 + i);
-    y[i] = to_float(s->fmt, b);
-    top = (b & 0x7fffu) > top ? (b & 0x7fffu) : top;
+    h[i] = bits_at(s, i0 + i);
+    top = (h[i] & 0x7fffu) > top ? (h[i] & 0x7fffu) : top;
   }
   for (size_t i = m; i < padded; i++)
-    y[i] = 0.0f;
+    h[i] = 0; /* +0 in both formats */
+  convert_block(s->fmt, h, y, padded);
   if (top == 0)
     return INT_MIN;
   int e;
@@ -161,6 +163,30 @@ block_sum_f32_avx(const float *y, size_t padded)
 }
 #endif
 
+#if LOWP_HAVE_AVX512
+/* fp16 -> float with vcvtph2ps, 16 at a time (exact, as the C decoder). */
+__attribute__((target("avx512f"))) static void
+fp16_to_float_avx(const uint16_t *h, float *y, size_t padded)
+{
+  for (size_t i = 0; i < padded; i += 16)
+    _mm512_storeu_ps(y + i,
+                     _mm512_cvtph_ps(_mm256_loadu_si256((const void *)(h + i))));
+}
+#endif
+
+/* The block's patterns as floats (exact); padded is a multiple of 16. */
+static void convert_block(int fmt, const uint16_t *h, float *y, size_t padded)
+{
+#if LOWP_HAVE_AVX512
+  if (fmt == FMT_FP16 && dlv_lowp_isa() == DLV_LOWP_ISA_AVX512BF16) {
+    fp16_to_float_avx(h, y, padded);
+    return;
+  }
+#endif
+  for (size_t i = 0; i < padded; i++)
+    y[i] = to_float(fmt, h[i]);
+}
+
 static float block_sum(int fmt, const float *y, size_t padded)
 {
 #if LOWP_HAVE_AVX512
@@ -177,13 +203,14 @@ static float block_sum(int fmt, const float *y, size_t padded)
  * left to right.  No Inf or NaN in x. */
 static double sum_squares(const src16 *s, size_t n)
 {
+  uint16_t h[DLV_LOWP_NRM2_BLOCK];
   float y[DLV_LOWP_NRM2_BLOCK];
   double total = 0.0;
   for (size_t i0 = 0; i0 < n; i0 += DLV_LOWP_NRM2_BLOCK) {
     size_t m = n - i0 < DLV_LOWP_NRM2_BLOCK ? n - i0 : DLV_LOWP_NRM2_BLOCK;
     size_t padded = (m + DLV_LOWP_NRM2_STEP - 1) / DLV_LOWP_NRM2_STEP *
                     DLV_LOWP_NRM2_STEP;
-    int E = block_load(s, i0, m, y, padded);
+    int E = block_load(s, i0, m, h, y, padded);
     if (E == INT_MIN)
       continue;
     block_scale(y, padded, E);
