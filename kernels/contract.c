@@ -9,6 +9,7 @@
 #include "contract.h"
 #include "conv3d.h"
 #include "hvp.h"
+#include "lowp.h"
 #include "noisy_linear.h"
 #include "nrm2.h"
 
@@ -28,6 +29,15 @@
 #define ADAM_LIMITS(gmax)                                                    \
   {{"gmax", gmax, "largest admissible |g| (above: DLV_EDOM)"},               \
    {"beta_max", 1.0, "beta1, beta2 < 1 (1 rejected)"}}
+#define LOWP_NRM2_BLOCKS                                                     \
+  {{"block", DLV_LOWP_NRM2_BLOCK},                                           \
+   {"step", DLV_LOWP_NRM2_STEP},                                             \
+   {"lanes", DLV_LOWP_NRM2_LANES}}
+#define LOWP_NRM2_LIMITS(xmax)                                               \
+  {{"xmax", xmax, "largest finite entry (one ulp above: Inf)"}}
+#define LOWP_NAIVE_LIMITS(xmax, xovf)                                        \
+  {{"xmax", xmax, "largest finite entry (one ulp above: Inf)"},              \
+   {"xovf", xovf, "smallest entry whose square overflows the format"}}
 #define LINEAR_BLOCKS {{"lanes", DLV_LINEAR_LANES}}
 /* conv3d FAST (conv3d.h; dlv_conv3d_blocking has all of them, per pass
  * and dimension): lanes and tile width on the channels, tile heights on
@@ -131,6 +141,23 @@ static const dlv_contract table[] = {
      CONV3D_FWD_BLOCKS(DLV_CONV3D_FAST_LANES_D)},
     {"dlv_conv3d_bwd_input_s", "float", DLV_CONTRACT_THREADED, {{NULL}},
      CONV3D_FWD_BLOCKS(DLV_CONV3D_FAST_LANES_S)},
+    /* low precision (lowp.h) */
+    {"dlv_nrm2_bf16", "bf16", VEC_IN, LOWP_NRM2_LIMITS(DLV_BF16_MAX),
+     LOWP_NRM2_BLOCKS},
+    {"dlv_nrm2_fp16", "fp16", VEC_IN, LOWP_NRM2_LIMITS(DLV_FP16_MAX),
+     LOWP_NRM2_BLOCKS},
+    {"dlv_nrm2_grad_bf16", "bf16", VEC_IN_OUT, LOWP_NRM2_LIMITS(DLV_BF16_MAX),
+     LOWP_NRM2_BLOCKS},
+    {"dlv_nrm2_grad_fp16", "fp16", VEC_IN_OUT, LOWP_NRM2_LIMITS(DLV_FP16_MAX),
+     LOWP_NRM2_BLOCKS},
+    {"dlv_nrm2_bf16_naive", "bf16", VEC_IN,
+     LOWP_NAIVE_LIMITS(DLV_BF16_MAX, DLV_LOWP_NAIVE_XOVF_BF16), {{NULL}}},
+    {"dlv_nrm2_fp16_naive", "fp16", VEC_IN,
+     LOWP_NAIVE_LIMITS(DLV_FP16_MAX, DLV_LOWP_NAIVE_XOVF_FP16), {{NULL}}},
+    {"dlv_adam_step_bf16", "bf16+float", 0, ADAM_LIMITS(DLV_ADAM_GMAX_S),
+     {{"chunk", DLV_LOWP_ADAM_CHUNK}}},
+    {"dlv_adam_step_pure_bf16", "bf16", 0, ADAM_LIMITS(DLV_ADAM_GMAX_S),
+     {{"chunk", DLV_LOWP_ADAM_CHUNK}}},
 };
 
 const dlv_contract *dlv_contracts(size_t *n)

@@ -1,0 +1,688 @@
+/* g_lowp.c: gate family lowp: the bf16/fp16 kernels of kernels/lowp.h
+ * against their MPFR twins (reference/ref_lowp.h, ref_adam.h) over the
+ * contract: every stride class (input and output strides apart, in
+ * place), every tail modulo the blocking constants (block, lane step,
+ * lanes; the Adam chunk) and extents across them, each documented limit
+ * exactly and one ulp OF THE FORMAT either side (the largest finite entry,
+ * whose next is Inf; the naive norm's overflowing entry; Adam's gmax),
+ * value classes drawn on the format's own fields (subnormals of each
+ * format included), special values, bad hyperparameters, guard zones, and
+ * both code paths (AVX512-BF16 and portable) bitwise equal.
+ * Bounds: checks/bounds_lowp.h (and dlv_bound_adam_elem for the float part
+ * of Adam). */
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adam.h"
+#include "bounds_lowp.h"
+#include "contract.h"
+#include "dlv_status.h"
+#include "gate.h"
+#include "lowp.h"
+#include "mp.h"
+#include "ref_adam.h"
+#include "ref_lowp.h"
+
+/* ---- 16-bit buffers and format values ------------------------------------ */
+
+/* Element i of a guarded buffer of 16-bit patterns (the gate's buffers
+ * hold 4- and 8-byte values; the span and guards do not depend on it). */
+static uint16_t *at16(const dlv_gate_buf *b, size_t i)
+{
+  return (uint16_t *)b->at + (ptrdiff_t)i * b->inc;
+}
+static uint16_t get16(const dlv_gate_buf *b, size_t i) { return *at16(b, i); }
+static void set16(dlv_gate_buf *b, size_t i, uint16_t v) { *at16(b, i) = v; }
+
+typedef struct {
+  unsigned frac_bits, inf_field; /* fraction bits, exponent field of Inf */
+  int bias;
+} format_info;
+
+static format_info info_of(int fmt)
+{
+  return fmt == DLV_REF_BF16 ? (format_info){7, 255, 127}
+                             : (format_info){10, 31, 15};
+}
+
+static uint16_t make_bits(int fmt, int negative, unsigned field, unsigned frac)
+{
+  format_info f = info_of(fmt);
+  return (uint16_t)((negative ? 0x8000u : 0u) | field << f.frac_bits | frac);
+}
+
+static double decode(int fmt, uint16_t b) { return dlv_ref_lowp_decode(b, fmt); }
+
+/* A value of a class, drawn on the format's fields (0 draws give the
+ * simplest value: +0, the smallest exponent of the class, or max). */
+static uint16_t lowp_value(dlv_gate_case *c, int vclass, int fmt)
+{
+  format_info f = info_of(fmt);
+  if (vclass == DLV_GV_MIXED)
+    vclass = (int)dlv_gate_draw(c, DLV_GV_MIXED);
+  int neg = (int)dlv_gate_draw(c, 2);
+  unsigned frac = (unsigned)dlv_gate_draw(c, 1u << f.frac_bits);
+  unsigned top = f.inf_field - 1;
+  switch (vclass) {
+  case DLV_GV_EXACT: {
+    mpfr_t t;
+    mpfr_init2(t, 16);
+    mpfr_set_si(t, (long)dlv_gate_draw(c, 16) * (neg ? -1 : 1), MPFR_RNDN);
+    uint16_t b = dlv_ref_lowp_round(t, fmt);
+    mpfr_clear(t);
+    return b;
+  }
+  case DLV_GV_UNIT:
+    return make_bits(fmt, neg, (unsigned)(f.bias - 8) +
+                                   (unsigned)dlv_gate_draw(c, 12), frac);
+  case DLV_GV_WIDE:
+    return make_bits(fmt, neg, 1u + (unsigned)dlv_gate_draw(c, top), frac);
+  case DLV_GV_SUBNORMAL:
+    return make_bits(fmt, neg, 0, frac);
+  default: /* huge: the top 4 binades, max first */
+    return make_bits(fmt, neg, top - (unsigned)dlv_gate_draw(c, 4),
+                     (1u << f.frac_bits) - 1u - frac);
+  }
+}
+
+/* A limit exactly, one format ulp below or above (positive limits). */
+static uint16_t lowp_limit(dlv_gate_case *c, double limit, int fmt,
+                           int *which)
+{
+  mpfr_t t;
+  mpfr_init2(t, 64);
+  mpfr_set_d(t, limit, MPFR_RNDN);
+  uint16_t b = dlv_ref_lowp_round(t, fmt); /* exact: limits are values */
+  mpfr_clear(t);
+  unsigned k = dlv_gate_enum(c, 3);
+  *which = k == 0 ? 0 : k == 1 ? -1 : 1;
+  return (uint16_t)(b + *which);
+}
+
+/* ---- the norms ---------------------------------------------------------------- */
+
+typedef struct {
+  const dlv_contract *k;
+  int fmt;
+} lowp_entry;
+
+static lowp_entry entry_of(const char *name, int fmt)
+{
+  return (lowp_entry){dlv_contract_find(name), fmt};
+}
+
+enum { DATA_CLASS, DATA_LIMIT, DATA_SPECIAL, DATA_ROUNDING, DATA_NSCENARIOS };
+
+static void fill_limit(dlv_gate_case *c, const lowp_entry *e, dlv_gate_buf *x)
+{
+  size_t nl = dlv_contract_nlimits(e->k);
+  const dlv_contract_limit *lim =
+      &e->k->limits[dlv_gate_enum(c, (unsigned)nl)];
+  int which;
+  uint16_t v = lowp_limit(c, lim->value, e->fmt, &which);
+  size_t pos = (size_t)dlv_gate_draw(c, x->n);
+  /* the others: 0, or values of one class (the limit entry dominates) */
+  int others = (int)dlv_gate_draw(c, 2);
+  for (size_t i = 0; i < x->n; i++)
+    set16(x, i, others ? lowp_value(c, DLV_GV_UNIT, e->fmt) : 0);
+  set16(x, pos, (uint16_t)(v | (dlv_gate_draw(c, 2) ? 0x8000u : 0u)));
+  dlv_gate_note(c, "limit %s %s one ulp (%a) at %zu%s", lim->name,
+                which == 0 ? "exactly, not" : which < 0 ? "minus" : "plus",
+                decode(e->fmt, v), pos, others ? ", others unit" : "");
+}
+
+static void fill_special(dlv_gate_case *c, const lowp_entry *e,
+                         dlv_gate_buf *x)
+{
+  static const char *const kinds[] = {"Inf", "NaN", "Inf and NaN", "-Inf"};
+  format_info f = info_of(e->fmt);
+  unsigned k = dlv_gate_enum(c, 4);
+  for (size_t i = 0; i < x->n; i++)
+    set16(x, i, lowp_value(c, DLV_GV_UNIT, e->fmt));
+  size_t a = (size_t)dlv_gate_draw(c, x->n), b = (size_t)dlv_gate_draw(c, x->n);
+  uint16_t inf = make_bits(e->fmt, k == 3, f.inf_field, 0);
+  uint16_t nan = make_bits(e->fmt, 0, f.inf_field, 1u << (f.frac_bits - 1));
+  set16(x, a, k == 1 ? nan : inf);
+  if (k == 2 && b != a)
+    set16(x, b, nan);
+  dlv_gate_note(c, "special: %s", kinds[k]);
+}
+
+/* Rounding-heavy data, x_1 = +-1 (with x_0, the first entry of lane 0)
+ * and the others t:
+ * - float: t = 2^-12 (1 + 2^(1-p)), so t^2 is just above half an ulp of a
+ *   float sum in [1, 2): each of lane 0's later steps rounds up by almost
+ *   half an ulp, the worst case gamma_K counts (tightness of the bound);
+ * - format: t in [1, 2) with random p-bit significands: every square
+ *   (2p bits) rounds to the format with an error comparable to the ulp of
+ *   the naive norm's partial sums, so a square left unrounded shows. */
+static void fill_rounding(dlv_gate_case *c, const lowp_entry *e,
+                          dlv_gate_buf *x)
+{
+  format_info f = info_of(e->fmt);
+  int in_format = (int)dlv_gate_enum(c, 2);
+  uint16_t one = make_bits(e->fmt, 0, (unsigned)f.bias, 0);
+  for (size_t i = 0; i < x->n; i++) {
+    unsigned frac = in_format ? (unsigned)dlv_gate_draw(c, 1u << f.frac_bits)
+                              : 1u;
+    int ex = in_format ? 0 : -12;
+    set16(x, i, make_bits(e->fmt, 0, (unsigned)(f.bias + ex), frac));
+  }
+  set16(x, x->n > 1 ? 1 : 0, (uint16_t)(one | (dlv_gate_draw(c, 2) ? 0x8000u : 0u)));
+  dlv_gate_note(c, "rounding-heavy data (%s)", in_format ? "format" : "float");
+}
+
+static void make_input(dlv_gate_case *c, const lowp_entry *e, dlv_gate_buf *x,
+                       size_t min_n)
+{
+  size_t blocks[DLV_CONTRACT_MAX_BLOCKS];
+  size_t nb = dlv_contract_block_sizes(e->k, blocks);
+  int scenario = (int)dlv_gate_enum(c, DATA_NSCENARIOS);
+  int many = scenario == DATA_CLASS || scenario == DATA_ROUNDING;
+  size_t n = dlv_gate_extent(c, blocks, nb, many ? min_n : 1,
+                             4 * DLV_LOWP_NRM2_BLOCK);
+  ptrdiff_t inc = dlv_gate_stride(c, e->k->flags);
+  dlv_gate_buf_make(c, x, sizeof(uint16_t), n, inc);
+  if (scenario == DATA_LIMIT) {
+    fill_limit(c, e, x);
+  } else if (scenario == DATA_SPECIAL) {
+    fill_special(c, e, x);
+  } else if (scenario == DATA_ROUNDING) {
+    fill_rounding(c, e, x);
+  } else {
+    int vclass = dlv_gate_vclass(c);
+    for (size_t i = 0; i < n; i++)
+      set16(x, i, lowp_value(c, vclass, e->fmt));
+    dlv_gate_note(c, "values %s", dlv_gate_vclass_name(vclass));
+  }
+  dlv_gate_note(c, "n %zu, incx %td", n, inc);
+  dlv_gate_buf_freeze(c, x);
+}
+
+/* x as contiguous patterns, for the twins (independent of the stride). */
+static uint16_t *contiguous(dlv_gate_case *c, const dlv_gate_buf *x)
+{
+  uint16_t *d = dlv_gate_alloc(c, (x->n + 1) * sizeof *d);
+  for (size_t i = 0; i < x->n; i++)
+    d[i] = get16(x, i);
+  return d;
+}
+
+static int call_norm(const lowp_entry *e, int naive, const dlv_gate_buf *x,
+                     float *res)
+{
+  if (e->fmt == DLV_REF_BF16)
+    return naive ? dlv_nrm2_bf16_naive(x->n, x->at, x->inc, res)
+                 : dlv_nrm2_bf16(x->n, x->at, x->inc, res);
+  return naive ? dlv_nrm2_fp16_naive(x->n, x->at, x->inc, res)
+               : dlv_nrm2_fp16(x->n, x->at, x->inc, res);
+}
+
+/* Runs the other code path too: same status and bits (the portable path
+ * emulates vdpbf16ps).  Leaves the default path selected. */
+static void other_path_same(dlv_gate_case *c, const lowp_entry *e, int naive,
+                            const dlv_gate_buf *x, int status, float got)
+{
+  int dflt = dlv_lowp_isa();
+  if (dlv_lowp_set_isa(!dflt) == dflt) /* no other path on this CPU */
+    return;
+  float other = NAN;
+  int st = call_norm(e, naive, x, &other);
+  dlv_lowp_set_isa(dflt);
+  if (dlv_gate_cmp_status(c, "status on the other path", st, status) &&
+      status == DLV_OK)
+    dlv_gate_cmp_same(c, "norm on the other path", 0, other, got);
+}
+
+static void norm_case(dlv_gate_case *c, const lowp_entry *e, int naive)
+{
+  dlv_gate_buf x, res;
+  /* the naive norm has no blocking to sample tails of; its value cases
+   * take at least 64 entries, so that each has 63 rounded partial sums in
+   * which a rounding left out (an FMA-style square) shows */
+  make_input(c, e, &x, naive ? 64 : 0);
+  dlv_gate_buf_make(c, &res, sizeof(float), 1, 1);
+  dlv_gate_buf_freeze(c, &res);
+  int status = call_norm(e, naive, &x, res.at);
+  float got = (float)dlv_gate_buf_get(&res, 0);
+  mpfr_t exact;
+  mpfr_init2(exact, dlv_mp_prec());
+  double naive_want = 0.0;
+  int want = naive ? dlv_ref_lowp_nrm2_naive(x.n, contiguous(c, &x), 1,
+                                             e->fmt, &naive_want)
+                   : dlv_ref_lowp_nrm2(x.n, contiguous(c, &x), 1, e->fmt,
+                                       exact);
+  if (dlv_gate_cmp_status(c, "status", status, want)) {
+    if (status != DLV_OK)
+      dlv_gate_buf_unchanged(c, &res, "result on error");
+    else if (naive)
+      dlv_gate_cmp_same(c, "naive norm (format arithmetic)", 0, got,
+                        naive_want);
+    else
+      dlv_gate_cmp_mp(c, "norm", 0, got, exact, dlv_bound_lowp_nrm2(x.n), 1);
+  }
+  mpfr_clear(exact);
+  other_path_same(c, e, naive, &x, status, got);
+  dlv_gate_buf_guards_ok(c, &res, "result");
+  dlv_gate_buf_unchanged(c, &x, "x");
+}
+
+static void nrm2_bf16(dlv_gate_case *c)
+{
+  lowp_entry e = entry_of("dlv_nrm2_bf16", DLV_REF_BF16);
+  norm_case(c, &e, 0);
+}
+static void nrm2_fp16(dlv_gate_case *c)
+{
+  lowp_entry e = entry_of("dlv_nrm2_fp16", DLV_REF_FP16);
+  norm_case(c, &e, 0);
+}
+static void nrm2_bf16_naive(dlv_gate_case *c)
+{
+  lowp_entry e = entry_of("dlv_nrm2_bf16_naive", DLV_REF_BF16);
+  norm_case(c, &e, 1);
+}
+static void nrm2_fp16_naive(dlv_gate_case *c)
+{
+  lowp_entry e = entry_of("dlv_nrm2_fp16_naive", DLV_REF_FP16);
+  norm_case(c, &e, 1);
+}
+
+/* ---- the gradient -------------------------------------------------------------- */
+
+static int call_grad(const lowp_entry *e, const dlv_gate_buf *x,
+                     dlv_gate_buf *g)
+{
+  return e->fmt == DLV_REF_BF16
+             ? dlv_nrm2_grad_bf16(x->n, x->at, x->inc, g->at, g->inc)
+             : dlv_nrm2_grad_fp16(x->n, x->at, x->inc, g->at, g->inc);
+}
+
+static dlv_gate_buf *make_output(dlv_gate_case *c, const lowp_entry *e,
+                                 dlv_gate_buf *x, dlv_gate_buf *g)
+{
+  if (dlv_gate_enum(c, 2) == 1) {
+    dlv_gate_note(c, "in place");
+    return x;
+  }
+  unsigned flags = e->k->flags;
+  ptrdiff_t incg = flags & DLV_CONTRACT_DISTINCT_STRIDES
+                       ? dlv_gate_stride(c, flags)
+                       : x->inc;
+  dlv_gate_buf_make(c, g, sizeof(uint16_t), x->n, incg);
+  dlv_gate_buf_freeze(c, g);
+  dlv_gate_note(c, "incg %td", incg);
+  return g;
+}
+
+static void compare_grad(dlv_gate_case *c, const lowp_entry *e,
+                         const dlv_gate_buf *g, mpfr_t *exact)
+{
+  dlv_bound b = dlv_bound_lowp_nrm2_grad(g->n, e->fmt == DLV_REF_BF16);
+  for (size_t i = 0; i < g->n && !dlv_gate_failed(c); i++)
+    dlv_gate_cmp_mp(c, "g", i, decode(e->fmt, get16(g, i)), exact[i], b, 1);
+}
+
+/* The other code path, into a fresh output with g's stride: bitwise. */
+static void grad_other_path(dlv_gate_case *c, const lowp_entry *e,
+                            const dlv_gate_buf *x, const dlv_gate_buf *g,
+                            int status)
+{
+  int dflt = dlv_lowp_isa();
+  if (g == x || dlv_lowp_set_isa(!dflt) == dflt)
+    return;
+  dlv_gate_buf h;
+  dlv_gate_buf_make(c, &h, sizeof(uint16_t), g->n, g->inc);
+  int st = call_grad(e, x, &h);
+  dlv_lowp_set_isa(dflt);
+  if (!dlv_gate_cmp_status(c, "status on the other path", st, status) ||
+      status != DLV_OK)
+    return;
+  for (size_t i = 0; i < g->n && !dlv_gate_failed(c); i++)
+    dlv_gate_cmp_same(c, "g on the other path", i, decode(e->fmt, get16(&h, i)),
+                      decode(e->fmt, get16(g, i)));
+}
+
+static void grad_case(dlv_gate_case *c, const lowp_entry *e)
+{
+  dlv_gate_buf x, own_g;
+  make_input(c, e, &x, 1);
+  dlv_gate_buf *g = make_output(c, e, &x, &own_g);
+  uint16_t *xc = contiguous(c, &x);
+  int status = call_grad(e, &x, g);
+  mpfr_t *exact = dlv_mp_vec_alloc(x.n, dlv_mp_prec());
+  if (exact == NULL)
+    abort();
+  int want = dlv_ref_lowp_nrm2_grad(x.n, xc, 1, e->fmt, exact);
+  if (dlv_gate_cmp_status(c, "status", status, want)) {
+    if (status == DLV_OK)
+      compare_grad(c, e, g, exact);
+    else
+      dlv_gate_buf_unchanged(c, g, "g on error");
+  }
+  dlv_mp_vec_free(exact, x.n);
+  grad_other_path(c, e, &x, g, status);
+  dlv_gate_buf_guards_ok(c, g, "g");
+  if (g != &x)
+    dlv_gate_buf_unchanged(c, &x, "x");
+}
+
+static void nrm2_grad_bf16(dlv_gate_case *c)
+{
+  lowp_entry e = entry_of("dlv_nrm2_grad_bf16", DLV_REF_BF16);
+  grad_case(c, &e);
+}
+static void nrm2_grad_fp16(dlv_gate_case *c)
+{
+  lowp_entry e = entry_of("dlv_nrm2_grad_fp16", DLV_REF_FP16);
+  grad_case(c, &e);
+}
+
+/* ---- Adam ------------------------------------------------------------------------ */
+
+typedef struct {
+  float lr, b1, b2, eps;
+  unsigned long t;
+  int form;
+} hyper;
+
+/* Admissible hyperparameters, domain edges enumerated (0 first: the
+ * common values). */
+static hyper draw_hyper(dlv_gate_case *c)
+{
+  static const float lrs[] = {1e-3f, 0.1f, -1e-3f, 0.0f, 1.0f};
+  static const float b1s[] = {0.9f, 0.0f, 0x1.fffffep-1f, 0.5f, 0.25f};
+  static const float b2s[] = {0.999f, 0.0f, 0x1.fffffep-1f, 0.5f};
+  /* the smallest eps: 2^-60; below about 2^-73 the float Adam bound
+   * (dlv_bound_adam_elem) is infinite when v is near the float eta (its
+   * sqrt error exceeds eps), so such a case could not fail (and at
+   * lr = 0 the bound is 0 Inf = NaN) */
+  static const float epss[] = {1e-8f, 1.0f, 1e-3f, 0x1p-60f};
+  static const unsigned long ts[] = {1, 2, 1000, 1000000};
+  hyper h = {lrs[dlv_gate_enum(c, 5)], b1s[dlv_gate_enum(c, 5)],
+             b2s[dlv_gate_enum(c, 4)], epss[dlv_gate_enum(c, 4)],
+             ts[dlv_gate_enum(c, 4)], (int)dlv_gate_enum(c, 2)};
+  return h;
+}
+
+/* One inadmissible hyperparameter (DLV_EINVAL, nothing written). */
+static hyper bad_hyper(dlv_gate_case *c)
+{
+  hyper h = {1e-3f, 0.9f, 0.999f, 1e-8f, 1, DLV_ADAM_BIAS_CORRECTED};
+  static const char *const what[] = {"beta1 = 1",  "beta2 = 1",
+                                     "eps = 0",    "lr = NaN",
+                                     "t = 0 (corrected)", "one-pass form"};
+  unsigned k = dlv_gate_enum(c, 6);
+  if (k == 0) h.b1 = 1.0f;
+  if (k == 1) h.b2 = 1.0f;
+  if (k == 2) h.eps = 0.0f;
+  if (k == 3) h.lr = NAN;
+  if (k == 4) h.t = 0;
+  if (k == 5) h.form |= DLV_ADAM_ONE_PASS;
+  dlv_gate_note(c, "bad hyperparameter: %s", what[k]);
+  return h;
+}
+
+enum { ADAM_OK, ADAM_LIMIT, ADAM_SPECIAL, ADAM_BAD_HYPER, ADAM_NSCENARIOS };
+
+/* The buffers of one Adam case: float (master, m, v) or bf16 (pure). */
+typedef struct {
+  int pure;
+  size_t n;
+  dlv_gate_buf theta, master, m, v, g;
+  hyper h;
+} adam_case_data;
+
+/* A state value: classes within Adam's state contract (finite, from
+ * admissible gradients: no huge values); v >= 0. */
+static double state_value(dlv_gate_case *c, int vclass, int nonneg)
+{
+  static const int classes[] = {DLV_GV_EXACT, DLV_GV_UNIT, DLV_GV_WIDE,
+                                DLV_GV_SUBNORMAL};
+  double x = dlv_gate_value(c, classes[vclass % 4], 1);
+  return nonneg ? fabs(x) : x;
+}
+
+static uint16_t bf16_of(double x) { return dlv_bf16_from_double(x).bits; }
+
+static void fill_state(dlv_gate_case *c, adam_case_data *d)
+{
+  int vclass = (int)dlv_gate_enum(c, 4);
+  for (size_t i = 0; i < d->n; i++) {
+    double th = state_value(c, vclass, 0), m = state_value(c, vclass, 0);
+    double v = state_value(c, vclass, 1);
+    if (d->pure) {
+      set16(&d->theta, i, bf16_of(th));
+      set16(&d->m, i, bf16_of(m));
+      set16(&d->v, i, bf16_of(v));
+    } else {
+      dlv_gate_buf_set(&d->master, i, th);
+      set16(&d->theta, i, bf16_of(th));
+      dlv_gate_buf_set(&d->m, i, m);
+      dlv_gate_buf_set(&d->v, i, v);
+    }
+  }
+}
+
+/* The gradient; returns the status the contract demands. */
+static int fill_grad(dlv_gate_case *c, adam_case_data *d, int scenario)
+{
+  int vclass = dlv_gate_vclass(c);
+  for (size_t i = 0; i < d->n; i++)
+    set16(&d->g, i, lowp_value(c, vclass, DLV_REF_BF16));
+  dlv_gate_note(c, "g %s", dlv_gate_vclass_name(vclass));
+  if (d->n > 0 && scenario == ADAM_LIMIT) {
+    int which;
+    uint16_t b = lowp_limit(c, DLV_ADAM_GMAX_S, DLV_REF_BF16, &which);
+    size_t pos = (size_t)dlv_gate_draw(c, d->n);
+    set16(&d->g, pos, (uint16_t)(b | (dlv_gate_draw(c, 2) ? 0x8000u : 0u)));
+    dlv_gate_note(c, "g at gmax %s one ulp at %zu",
+                  which == 0 ? "exactly, not" : which < 0 ? "minus" : "plus",
+                  pos);
+  }
+  if (d->n > 0 && scenario == ADAM_SPECIAL) {
+    size_t pos = (size_t)dlv_gate_draw(c, d->n);
+    int nan = (int)dlv_gate_enum(c, 2);
+    set16(&d->g, pos, nan ? 0x7fc0u : 0xff80u);
+    dlv_gate_note(c, "g %s at %zu", nan ? "NaN" : "-Inf", pos);
+  }
+  int bad = 0, nan = 0;
+  for (size_t i = 0; i < d->n; i++) {
+    double a = fabs(decode(DLV_REF_BF16, get16(&d->g, i)));
+    nan |= isnan(a);
+    bad |= a > DLV_ADAM_GMAX_S;
+  }
+  return nan ? DLV_ENAN : bad ? DLV_EDOM : DLV_OK;
+}
+
+static void make_adam(dlv_gate_case *c, adam_case_data *d, int pure)
+{
+  size_t blocks[DLV_CONTRACT_MAX_BLOCKS];
+  const dlv_contract *k = dlv_contract_find(
+      pure ? "dlv_adam_step_pure_bf16" : "dlv_adam_step_bf16");
+  size_t nb = dlv_contract_block_sizes(k, blocks);
+  d->pure = pure;
+  d->n = dlv_gate_extent(c, blocks, nb, 0, 4 * DLV_LOWP_ADAM_CHUNK);
+  size_t se = pure ? sizeof(uint16_t) : sizeof(float);
+  dlv_gate_buf_make(c, &d->theta, sizeof(uint16_t), d->n, 1);
+  dlv_gate_buf_make(c, &d->m, se, d->n, 1);
+  dlv_gate_buf_make(c, &d->v, se, d->n, 1);
+  dlv_gate_buf_make(c, &d->g, sizeof(uint16_t), d->n, 1);
+  if (!pure)
+    dlv_gate_buf_make(c, &d->master, sizeof(float), d->n, 1);
+  fill_state(c, d);
+}
+
+static void freeze_all(dlv_gate_case *c, adam_case_data *d)
+{
+  dlv_gate_buf_freeze(c, &d->theta);
+  dlv_gate_buf_freeze(c, &d->m);
+  dlv_gate_buf_freeze(c, &d->v);
+  dlv_gate_buf_freeze(c, &d->g);
+  if (!d->pure)
+    dlv_gate_buf_freeze(c, &d->master);
+}
+
+static int call_adam(adam_case_data *d)
+{
+  const hyper *h = &d->h;
+  if (d->pure)
+    return dlv_adam_step_pure_bf16(d->n, d->theta.at, d->m.at, d->v.at,
+                                   d->g.at, h->lr, h->b1, h->b2, h->eps,
+                                   h->t, h->form);
+  return dlv_adam_step_bf16(d->n, d->theta.at, d->master.at, d->m.at,
+                            d->v.at, d->g.at, h->lr, h->b1, h->b2, h->eps,
+                            h->t, h->form);
+}
+
+/* Old state as doubles (read before the call). */
+typedef struct {
+  double *theta, *m, *v, *g;
+} old_state;
+
+static double state_get(const adam_case_data *d, const dlv_gate_buf *b,
+                        size_t i)
+{
+  return d->pure ? decode(DLV_REF_BF16, get16(b, i)) : dlv_gate_buf_get(b, i);
+}
+
+static old_state read_old(dlv_gate_case *c, const adam_case_data *d)
+{
+  old_state o;
+  size_t bytes = (d->n + 1) * sizeof(double);
+  o.theta = dlv_gate_alloc(c, bytes);
+  o.m = dlv_gate_alloc(c, bytes);
+  o.v = dlv_gate_alloc(c, bytes);
+  o.g = dlv_gate_alloc(c, bytes);
+  for (size_t i = 0; i < d->n; i++) {
+    o.theta[i] = d->pure ? decode(DLV_REF_BF16, get16(&d->theta, i))
+                         : dlv_gate_buf_get(&d->master, i);
+    o.m[i] = state_get(d, &d->m, i);
+    o.v[i] = state_get(d, &d->v, i);
+    o.g[i] = decode(DLV_REF_BF16, get16(&d->g, i));
+  }
+  return o;
+}
+
+/* One element's outputs against the exact step. */
+static void compare_elem(dlv_gate_case *c, const adam_case_data *d,
+                         const dlv_adam_ctx *ctx, const old_state *o,
+                         size_t i, mpfr_t th, mpfr_t m, mpfr_t v)
+{
+  dlv_adam_exact x = {o->m[i],
+                      o->v[i],
+                      o->g[i],
+                      mpfr_get_d(m, MPFR_RNDN),
+                      mpfr_get_d(v, MPFR_RNDN),
+                      mpfr_get_d(th, MPFR_RNDN)};
+  dlv_adam_err e = dlv_bound_adam_elem(ctx, &x, (dlv_adam_err){0, 0, 0, 0});
+  double theta_bf = decode(DLV_REF_BF16, get16(&d->theta, i));
+  dlv_bound round_theta = {0, dlv_lowp_round_after(e.theta, fabs(x.theta1), 1)};
+  if (d->pure) {
+    dlv_gate_cmp_mp(c, "theta (bf16)", i, theta_bf, th, round_theta, 1);
+    dlv_gate_cmp_mp(c, "m (bf16)", i, state_get(d, &d->m, i), m,
+                    (dlv_bound){0, dlv_lowp_round_after(e.m, fabs(x.m1), 1)}, 1);
+    dlv_gate_cmp_mp(c, "v (bf16)", i, state_get(d, &d->v, i), v,
+                    (dlv_bound){0, dlv_lowp_round_after(e.v, fabs(x.v1), 1)}, 1);
+    return;
+  }
+  double master = dlv_gate_buf_get(&d->master, i);
+  dlv_gate_cmp_mp(c, "master", i, master, th, (dlv_bound){0, e.theta}, 1);
+  dlv_gate_cmp_mp(c, "m", i, dlv_gate_buf_get(&d->m, i), m,
+                  (dlv_bound){0, e.m}, 1);
+  dlv_gate_cmp_mp(c, "v", i, dlv_gate_buf_get(&d->v, i), v,
+                  (dlv_bound){0, e.v}, 1);
+  dlv_gate_cmp_mp(c, "theta (bf16)", i, theta_bf, th, round_theta, 1);
+  dlv_gate_cmp_same(c, "theta = RNE_bf16(master)", i, theta_bf,
+                    decode(DLV_REF_BF16, bf16_of(master)));
+}
+
+static void compare_adam(dlv_gate_case *c, const adam_case_data *d,
+                         const old_state *o)
+{
+  size_t n = d->n;
+  mpfr_t *th = dlv_mp_vec_alloc(n, dlv_mp_prec()),
+         *m = dlv_mp_vec_alloc(n, dlv_mp_prec()),
+         *v = dlv_mp_vec_alloc(n, dlv_mp_prec()),
+         *g = dlv_mp_vec_alloc(n, dlv_mp_prec());
+  if (!th || !m || !v || !g)
+    abort();
+  for (size_t i = 0; i < n; i++) {
+    mpfr_set_d(th[i], o->theta[i], MPFR_RNDN);
+    mpfr_set_d(m[i], o->m[i], MPFR_RNDN);
+    mpfr_set_d(v[i], o->v[i], MPFR_RNDN);
+    mpfr_set_d(g[i], o->g[i], MPFR_RNDN);
+  }
+  const hyper *h = &d->h;
+  dlv_ref_adam_step(n, th, m, v, g, h->lr, h->b1, h->b2, h->eps, h->t,
+                    h->form);
+  dlv_adam_ctx ctx = dlv_adam_ctx_make(1, h->lr, h->b1, h->b2, h->eps, h->t,
+                                       h->form == DLV_ADAM_BIAS_CORRECTED);
+  for (size_t i = 0; i < n && !dlv_gate_failed(c); i++)
+    compare_elem(c, d, &ctx, o, i, th[i], m[i], v[i]);
+  dlv_mp_vec_free(th, n);
+  dlv_mp_vec_free(m, n);
+  dlv_mp_vec_free(v, n);
+  dlv_mp_vec_free(g, n);
+}
+
+static void all_unchanged(dlv_gate_case *c, const adam_case_data *d)
+{
+  dlv_gate_buf_unchanged(c, &d->theta, "theta on error");
+  dlv_gate_buf_unchanged(c, &d->m, "m on error");
+  dlv_gate_buf_unchanged(c, &d->v, "v on error");
+  if (!d->pure)
+    dlv_gate_buf_unchanged(c, &d->master, "master on error");
+}
+
+static void guards_all(dlv_gate_case *c, const adam_case_data *d)
+{
+  dlv_gate_buf_guards_ok(c, &d->theta, "theta");
+  dlv_gate_buf_guards_ok(c, &d->m, "m");
+  dlv_gate_buf_guards_ok(c, &d->v, "v");
+  if (!d->pure)
+    dlv_gate_buf_guards_ok(c, &d->master, "master");
+  dlv_gate_buf_unchanged(c, &d->g, "grad");
+}
+
+static void adam_case(dlv_gate_case *c, int pure)
+{
+  adam_case_data d;
+  int scenario = (int)dlv_gate_enum(c, ADAM_NSCENARIOS);
+  make_adam(c, &d, pure);
+  d.h = scenario == ADAM_BAD_HYPER ? bad_hyper(c) : draw_hyper(c);
+  int want = fill_grad(c, &d, scenario);
+  if (scenario == ADAM_BAD_HYPER)
+    want = DLV_EINVAL;
+  dlv_gate_note(c, "n %zu, lr %a b1 %a b2 %a eps %a t %lu form %d", d.n,
+                d.h.lr, d.h.b1, d.h.b2, d.h.eps, d.h.t, d.h.form);
+  freeze_all(c, &d);
+  old_state o = read_old(c, &d);
+  int status = call_adam(&d);
+  if (dlv_gate_cmp_status(c, "status", status, want)) {
+    if (status == DLV_OK)
+      compare_adam(c, &d, &o);
+    else
+      all_unchanged(c, &d);
+  }
+  guards_all(c, &d);
+}
+
+static void adam_step_bf16(dlv_gate_case *c) { adam_case(c, 0); }
+static void adam_step_pure_bf16(dlv_gate_case *c) { adam_case(c, 1); }
+
+static const dlv_gate_entry entries[] = {
+    {"dlv_nrm2_bf16", nrm2_bf16},
+    {"dlv_nrm2_fp16", nrm2_fp16},
+    {"dlv_nrm2_grad_bf16", nrm2_grad_bf16},
+    {"dlv_nrm2_grad_fp16", nrm2_grad_fp16},
+    {"dlv_nrm2_bf16_naive", nrm2_bf16_naive},
+    {"dlv_nrm2_fp16_naive", nrm2_fp16_naive},
+    {"dlv_adam_step_bf16", adam_step_bf16},
+    {"dlv_adam_step_pure_bf16", adam_step_pure_bf16},
+};
+
+const dlv_gate_family dlv_gate_lowp = {"lowp", entries,
+                                       sizeof entries / sizeof entries[0]};

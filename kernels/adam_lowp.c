@@ -1,0 +1,113 @@
+/* adam_lowp.c: the Adam step with bf16 parameters (see lowp.h).
+ *
+ * Both entries reuse dlv_adam_step_s (adam.h) for the arithmetic, one
+ * chunk of DLV_LOWP_ADAM_CHUNK elements at a time: the bf16 operands are
+ * read exactly into float buffers, the float step runs on them, and the
+ * bf16 outputs are rounded once (RNE) from the float results.  So the
+ * float part has adam.c's rounding model and bound, and each bf16 output
+ * adds one rounding to bf16.  The gradient is scanned over all n elements
+ * before the first chunk is stepped, so a bad gradient writes nothing. */
+#include <math.h>
+
+#include "adam.h"
+#include "dlv_status.h"
+#include "lowp.h"
+
+/* The hyperparameters, passed through to dlv_adam_step_s. */
+typedef struct {
+  float lr, beta1, beta2, eps;
+  unsigned long t;
+  int form;
+} adam_hyper;
+
+/* DLV_OK when every g_i is finite with |g_i| <= DLV_ADAM_GMAX_S (adam.h's
+ * limit for float), DLV_ENAN when some g_i is a NaN, else DLV_EDOM. */
+static int scan_grad(size_t n, const dlv_bf16 *grad)
+{
+  int nan = 0, big = 0;
+  for (size_t i = 0; i < n; i++) {
+    float a = fabsf(dlv_bf16_to_float(grad[i]));
+    nan |= a != a;
+    big |= a > DLV_ADAM_GMAX_S;
+  }
+  return nan ? DLV_ENAN : big ? DLV_EDOM : DLV_OK;
+}
+
+/* Arguments shared by both entries; the hyperparameters are checked by a
+ * zero-length float step (adam.h's rules, one definition). */
+static int check_args(size_t n, const void *theta, const void *m,
+                      const void *v, const dlv_bf16 *grad,
+                      const adam_hyper *h)
+{
+  float dummy = 0.0f;
+  if (h->form & DLV_ADAM_ONE_PASS)
+    return DLV_EINVAL;
+  if (n > 0 && (!theta || !m || !v || !grad))
+    return DLV_EINVAL;
+  int status = dlv_adam_step_s(0, &dummy, &dummy, &dummy, &dummy, h->lr,
+                               h->beta1, h->beta2, h->eps, h->t, h->form);
+  return status != DLV_OK ? status : scan_grad(n, grad);
+}
+
+static void read_bf16(size_t k, const dlv_bf16 *src, float *dst)
+{
+  for (size_t i = 0; i < k; i++)
+    dst[i] = dlv_bf16_to_float(src[i]);
+}
+
+static void write_bf16(size_t k, const float *src, dlv_bf16 *dst)
+{
+  for (size_t i = 0; i < k; i++)
+    dst[i] = dlv_bf16_from_float(src[i]);
+}
+
+/* The float step on k elements (the gradient was scanned: DLV_OK). */
+static void float_step(size_t k, float *theta, float *m, float *v,
+                       const float *g, const adam_hyper *h)
+{
+  (void)dlv_adam_step_s(k, theta, m, v, g, h->lr, h->beta1, h->beta2, h->eps,
+                        h->t, h->form);
+}
+
+int dlv_adam_step_bf16(size_t n, dlv_bf16 *theta, float *master, float *m,
+                       float *v, const dlv_bf16 *grad, float lr, float beta1,
+                       float beta2, float eps, unsigned long t, int form)
+{
+  adam_hyper h = {lr, beta1, beta2, eps, t, form};
+  int status = check_args(n, theta, m, v, grad, &h);
+  if (status != DLV_OK || (n > 0 && master == NULL))
+    return status != DLV_OK ? status : DLV_EINVAL;
+  float g[DLV_LOWP_ADAM_CHUNK];
+  for (size_t i0 = 0; i0 < n; i0 += DLV_LOWP_ADAM_CHUNK) {
+    size_t k = n - i0 < DLV_LOWP_ADAM_CHUNK ? n - i0 : DLV_LOWP_ADAM_CHUNK;
+    read_bf16(k, grad + i0, g);
+    float_step(k, master + i0, m + i0, v + i0, g, &h);
+    write_bf16(k, master + i0, theta + i0);
+  }
+  return DLV_OK;
+}
+
+int dlv_adam_step_pure_bf16(size_t n, dlv_bf16 *theta, dlv_bf16 *m,
+                            dlv_bf16 *v, const dlv_bf16 *grad, float lr,
+                            float beta1, float beta2, float eps,
+                            unsigned long t, int form)
+{
+  adam_hyper h = {lr, beta1, beta2, eps, t, form};
+  int status = check_args(n, theta, m, v, grad, &h);
+  if (status != DLV_OK)
+    return status;
+  float th[DLV_LOWP_ADAM_CHUNK], mf[DLV_LOWP_ADAM_CHUNK],
+      vf[DLV_LOWP_ADAM_CHUNK], g[DLV_LOWP_ADAM_CHUNK];
+  for (size_t i0 = 0; i0 < n; i0 += DLV_LOWP_ADAM_CHUNK) {
+    size_t k = n - i0 < DLV_LOWP_ADAM_CHUNK ? n - i0 : DLV_LOWP_ADAM_CHUNK;
+    read_bf16(k, theta + i0, th);
+    read_bf16(k, m + i0, mf);
+    read_bf16(k, v + i0, vf);
+    read_bf16(k, grad + i0, g);
+    float_step(k, th, mf, vf, g, &h);
+    write_bf16(k, th, theta + i0);
+    write_bf16(k, mf, m + i0);
+    write_bf16(k, vf, v + i0);
+  }
+  return DLV_OK;
+}
