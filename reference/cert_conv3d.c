@@ -57,10 +57,9 @@ struct lanes {
   double hi[LANES], lo[LANES], sp[LANES];
 };
 
-/* Lane j gets the term x * y[j]; ax = |x|, ay[j] = |y[j]|. */
+/* Lane j gets the term x * y[j]; ax = |x|. */
 static inline __attribute__((always_inline)) void
-step(struct lanes *restrict a, double x, double ax, const double *restrict y,
-     const double *restrict ay)
+step(struct lanes *restrict a, double x, double ax, const double *restrict y)
 {
   for (int j = 0; j < LANES; j++) {
     double p = x * y[j], e = fma(x, y[j], -p); /* TwoProduct */
@@ -68,7 +67,7 @@ step(struct lanes *restrict a, double x, double ax, const double *restrict y,
     double q = (a->hi[j] - (s - z)) + (p - z);
     a->hi[j] = s;
     a->lo[j] += q + e;
-    a->sp[j] = fma(ax, ay[j], a->sp[j]);
+    a->sp[j] = fma(ax, fabs(y[j]), a->sp[j]);
   }
 }
 
@@ -85,18 +84,12 @@ run(const int P, const int NY, size_t n, const double *const *xs, size_t dx,
   const double *x[P_MAX];
   memcpy(r, acc, (size_t)P * sizeof *r);
   memcpy(x, xs, (size_t)P * sizeof *x);
-  for (size_t k = 0; k < n; k++, y += dy) {
-    double ay[P_MAX][LANES];
-    for (int q = 0; q < NY; q++)
-      for (int j = 0; j < LANES; j++)
-        ay[q][j] = fabs(y[q * LANES + j]);
+  for (size_t k = 0; k < n; k++, y += dy)
 #pragma GCC unroll 4
     for (int p = 0; p < P; p++) {
       double xv = x[p][k * dx];
-      int q = NY > 1 ? p : 0;
-      step(&r[p], xv, fabs(xv), y + q * LANES, ay[q]);
+      step(&r[p], xv, fabs(xv), y + (NY > 1 ? p * LANES : 0));
     }
-  }
   memcpy(acc, r, (size_t)P * sizeof *r);
 }
 
