@@ -4,8 +4,8 @@
  * abs_sum, the exact values from MPFR (>= 256 bits).  Data classes: full
  * precision in [-1, 1] (cancellation between mixed signs), exponents over
  * +-60 binades, subnormal products (the underflow term), float data, and
- * small integers (then everything is exact: val must equal the exact value
- * and err is at most the underflow allowance n 2^-1074 plus u |val|).
+ * small integers (then every sum is exact: val must equal the exact
+ * value).
  * Shapes put channel counts on both sides of the vector widths.
  * Prints the worst |val - exact| / err seen (how tight the certificate
  * is). */

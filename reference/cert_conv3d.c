@@ -50,17 +50,16 @@
 /* Lanes of one block, and outputs of one block (forward: consecutive t;
  * filter gradient: consecutive (z, c') rows; input gradient: one). */
 #define LANES 8
-#define P_MAX 4
+#define P_MAX 4 /* run_chunks lists its P_MAX pointers */
 
 /* Dot2 state of LANES lanes of one output: hi + lo, and sp for S. */
 struct lanes {
   double hi[LANES], lo[LANES], sp[LANES];
 };
 
-/* Lane j gets the term x * y[j]; ax = |x|, ay[j] = |y[j]|. */
+/* Lane j gets the term x * y[j]; ax = |x|. */
 static inline __attribute__((always_inline)) void
-step(struct lanes *restrict a, double x, double ax, const double *restrict y,
-     const double *restrict ay)
+step(struct lanes *restrict a, double x, double ax, const double *restrict y)
 {
   for (int j = 0; j < LANES; j++) {
     double p = x * y[j], e = fma(x, y[j], -p); /* TwoProduct */
@@ -68,49 +67,55 @@ step(struct lanes *restrict a, double x, double ax, const double *restrict y,
     double q = (a->hi[j] - (s - z)) + (p - z);
     a->hi[j] = s;
     a->lo[j] += q + e;
-    a->sp[j] = fma(ax, ay[j], a->sp[j]);
+    a->sp[j] = fma(ax, fabs(y[j]), a->sp[j]);
   }
 }
 
-/* A run of n terms: output p < P gets xs[p][k dx] y[k dy + j] in lane j,
- * k < n.  The state is copied in and out, so that it stays in registers
- * during the run. */
+/* A run of n terms: output p < P gets xs[p][k dx] y_p[k dy + j] in lane
+ * j, k < n, with y_p = y (NY = 1: the outputs share the channel operand)
+ * or y + p LANES (NY = P: the outputs are P chunks of lanes of one
+ * element, sharing x).  The state is copied in and out, so that it stays
+ * in registers during the run. */
 static inline __attribute__((always_inline)) void
-run(const int P, size_t n, const double *const *xs, size_t dx,
+run(const int P, const int NY, size_t n, const double *const *xs, size_t dx,
     const double *y, size_t dy, struct lanes *acc)
 {
   struct lanes r[P_MAX];
   const double *x[P_MAX];
   memcpy(r, acc, (size_t)P * sizeof *r);
   memcpy(x, xs, (size_t)P * sizeof *x);
-  for (size_t k = 0; k < n; k++, y += dy) {
-    double ay[LANES];
-    for (int j = 0; j < LANES; j++)
-      ay[j] = fabs(y[j]);
+  for (size_t k = 0; k < n; k++, y += dy)
 #pragma GCC unroll 4
     for (int p = 0; p < P; p++) {
       double xv = x[p][k * dx];
-      step(&r[p], xv, fabs(xv), y, ay);
+      step(&r[p], xv, fabs(xv), y + (NY > 1 ? p * LANES : 0));
     }
-  }
   memcpy(acc, r, (size_t)P * sizeof *r);
 }
 
-/* The two instances: full blocks and single outputs.  Each step's LANES
- * lanes are one basic block that gcc vectorizes (SLP); its loop
- * vectorizer would instead vectorize the run across terms k (with
- * permutations, 5x slower), so it is off for these two. */
+/* The instances: blocks of outputs, blocks of lane chunks, single
+ * outputs.  Each step's LANES lanes are one basic block that gcc
+ * vectorizes (SLP); its loop vectorizer would instead vectorize the run
+ * across terms k (with permutations, 5x slower), so it is off here. */
 #define SLP_ONLY __attribute__((noinline, optimize("no-tree-loop-vectorize")))
 static SLP_ONLY void run_p(size_t n, const double *const *xs, size_t dx,
                            const double *y, size_t dy, struct lanes *acc)
 {
-  run(P_MAX, n, xs, dx, y, dy, acc);
+  run(P_MAX, 1, n, xs, dx, y, dy, acc);
+}
+
+static SLP_ONLY void run_chunks(size_t n, const double *x, size_t dx,
+                                const double *y, size_t dy,
+                                struct lanes *acc)
+{
+  const double *xs[P_MAX] = {x, x, x, x};
+  run(P_MAX, P_MAX, n, xs, dx, y, dy, acc);
 }
 
 static SLP_ONLY void run_1(size_t n, const double *x, size_t dx,
                            const double *y, size_t dy, struct lanes *acc)
 {
-  run(1, n, &x, dx, y, dy, acc);
+  run(1, 1, n, &x, dx, y, dy, acc);
 }
 
 /* A run for np <= P_MAX outputs. */
@@ -142,14 +147,16 @@ static void lane_finish(const struct lanes *a, int j, double n,
                 2 * ETA_UP;
 }
 
-/* Output p of a block (np outputs), its channels c0 .. of nc, each a sum
- * of n products, to out at first + p stride + c. */
+/* Output p of a block of np, lane j, to element first + p stride + c0 + j
+ * of out: channel c0 + p cstep + j (cstep 0: the outputs are elements,
+ * LANES: they are chunks of one element's lanes) when below nc.  Each is
+ * a sum of n products. */
 static void block_finish(const struct lanes *acc, size_t np, size_t c0,
-                         size_t nc, double n, const dlv_cert_out *out,
-                         size_t first, size_t stride)
+                         size_t cstep, size_t nc, double n,
+                         const dlv_cert_out *out, size_t first, size_t stride)
 {
   for (size_t p = 0; p < np; p++)
-    for (size_t j = 0; j < LANES && c0 + j < nc; j++)
+    for (size_t j = 0; j < LANES && c0 + p * cstep + j < nc; j++)
       lane_finish(&acc[p], (int)j, n, out, first + p * stride + c0 + j);
 }
 
@@ -218,7 +225,7 @@ static void fwd_block(const struct geo *g, const double *l1,
         run_np(np, run_len, xs, 1, fp + (u * s->v + v) * run_len * ld + c0,
                ld, acc);
       }
-    block_finish(acc, np, c0, s->c, n_terms, out, n0 * s->c, s->c);
+    block_finish(acc, np, c0, 0, s->c, n_terms, out, n0 * s->c, s->c);
   }
 }
 
@@ -293,7 +300,7 @@ static void bf_uv(const struct bf_job *jb, size_t u, size_t v,
   }
   size_t first = (u * s->v + v) * rl * s->c;
   for (size_t ch = 0; ch < jb->nchunks; ch++)
-    block_finish(jb->state + ch * rl, rl, ch * LANES, s->c, (double)n, out,
+    block_finish(jb->state + ch * rl, rl, ch * LANES, 0, s->c, (double)n, out,
                  first, s->c);
 }
 
@@ -346,29 +353,37 @@ static void taps_of(size_t i, size_t out_n, size_t k, size_t *lo, size_t *hi)
 }
 
 /* Input gradient at (b, x, y, t): terms (u, v, z) covering it, each a run
- * of C terms (contiguous in G's row and along F^T's rows). */
+ * of C terms (contiguous in G's row and along F^T's rows); channels in
+ * blocks of P_MAX chunks of LANES (independent sums, for the pipeline),
+ * the rest chunk by chunk. */
 static void bi_element(const struct geo *g, const double *ft, size_t ld,
                        const double *g2, size_t b, size_t x, size_t y,
                        size_t t, const dlv_cert_out *out)
 {
   const dlv_ref_conv3d_shape *s = g->s;
-  size_t u0, u1, v0, v1, z0, z1;
+  size_t u0, u1, v0, v1, z0, z1, c0 = 0, block = P_MAX * LANES;
   taps_of(x, s->h, s->u, &u0, &u1);
   taps_of(y, s->w, s->v, &v0, &v1);
   taps_of(t, s->t, s->z, &z0, &z1);
   double n = (double)((u1 - u0) * (v1 - v0) * (z1 - z0) * s->c);
-  for (size_t c0 = 0; c0 < s->cp; c0 += LANES) {
-    struct lanes acc[1];
+  while (c0 < s->cp) {
+    int whole = c0 + block <= ld; /* ld: C' padded to LANES */
+    struct lanes acc[P_MAX];
     memset(acc, 0, sizeof acc);
     for (size_t u = u0; u < u1; u++)
       for (size_t v = v0; v < v1; v++)
-        for (size_t z = z0; z < z1; z++)
-          run_1(s->c,
-                g2 + (((b * s->h + x - u) * s->w + y - v) * s->t + t - z) *
-                         s->c,
-                1, ft + ((u * s->v + v) * s->z + z) * s->c * ld + c0, ld,
-                acc);
-    block_finish(acc, 1, c0, s->cp, n, out, at_l1(g, b, x, y, t, 0), 0);
+        for (size_t z = z0; z < z1; z++) {
+          const double *gr =
+              g2 + (((b * s->h + x - u) * s->w + y - v) * s->t + t - z) * s->c;
+          const double *fr = ft + ((u * s->v + v) * s->z + z) * s->c * ld + c0;
+          if (whole)
+            run_chunks(s->c, gr, 1, fr, ld, acc);
+          else
+            run_1(s->c, gr, 1, fr, ld, acc);
+        }
+    block_finish(acc, whole ? P_MAX : 1, c0, LANES, s->cp, n, out,
+                 at_l1(g, b, x, y, t, 0), LANES);
+    c0 += whole ? block : LANES;
   }
 }
 

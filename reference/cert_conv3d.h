@@ -10,9 +10,9 @@
  * is a double; float products are then exact).
  *
  * With each element come two certified numbers, computed from that
- * element's own intermediate quantities (a-posteriori, derivation in
- * cert_conv3d.c): err, with |val - exact| <= err, and abs_sum, with
- * sum |a_i b_i| <= abs_sum (the S of P3's bound gamma_K S).  Both hold
+ * element's own val and sum |a_i| |b_i| (derivation in cert_conv3d.c):
+ * err, with |val - exact| <= err, and abs_sum, with sum |a_i b_i| <=
+ * abs_sum (the S of P3's bound gamma_K S).  Both hold
  * whatever the data, including underflow; an overflow anywhere (only
  * possible with |data| near DBL_MAX) makes err or abs_sum +Inf or NaN,
  * which a caller must read as "no certificate".

@@ -43,6 +43,7 @@
 #include <string.h>
 
 #include "cert_conv3d.h"
+#include "check.h"
 #include "contract.h"
 #include "conv3d.h"
 #include "conv3d_shapes.h"
@@ -63,6 +64,9 @@
  * element picks one by a hash of its index), so that the recorded choices
  * stay few. */
 #define POOL 4096
+/* Cases per cycle of targets with no blocking constant: random shapes,
+ * or (input gradient) filters larger than the output. */
+#define NO_TARGET 8
 
 typedef struct {
   const char *name;
@@ -176,21 +180,46 @@ static void channels_for_mr(dlv_gate_case *c, const conv_entry *e,
   fixed[channel_extent(e)] = 1;
 }
 
+/* The case's target, enumerated over every (blocking constant, tail)
+ * pair of the pass, plus NO_TARGET slots without one: the sum of the
+ * constants plus NO_TARGET cases take every tail length modulo every
+ * constant once.
+ * Returns the block (NULL: none) and sets *n = q b + r, q in 0-3 whole
+ * blocks across it (b for r = q = 0). */
+static const dlv_conv3d_block *draw_target(dlv_gate_case *c,
+                                           const dlv_conv3d_blocks *bl,
+                                           size_t *n)
+{
+  size_t total = NO_TARGET;
+  for (int k = 0; k < bl->n; k++)
+    total += bl->b[k].value;
+  size_t pick = dlv_gate_enum(c, (unsigned)total);
+  for (int k = 0; k < bl->n; k++) {
+    size_t b = bl->b[k].value;
+    if (pick < b) {
+      *n = (size_t)dlv_gate_draw(c, 4) * b + pick;
+      *n = *n ? *n : b;
+      return &bl->b[k];
+    }
+    pick -= b;
+  }
+  return NULL;
+}
+
 /* One blocking constant of the pass sets its extent to a tail modulo it
  * plus 0-3 whole blocks. */
 static void target_block(dlv_gate_case *c, const conv_entry *e,
                          dlv_conv3d_shape *s, int *fixed)
 {
   dlv_conv3d_blocks bl;
+  size_t n;
   dlv_conv3d_blocking(DLV_CONV3D_FAST, e->pass, e->is_float, &bl);
-  unsigned k = dlv_gate_enum(c, (unsigned)bl.n + 1);
-  if (k == (unsigned)bl.n) { /* no block: a plain random shape, or */
+  const dlv_conv3d_block *b = draw_target(c, &bl, &n);
+  if (b == NULL) { /* no block: a plain random shape, or */
     if (e->pass == DLV_CONV3D_BWD_INPUT)
       large_filter(c, s, fixed);
     return;
   }
-  const dlv_conv3d_block *b = &bl.b[k];
-  size_t n = dlv_gate_extent(c, &b->value, 1, 1, 4 * b->value);
   dlv_gate_note(c, "%s %zu: extent %zu", b->name, b->value, n);
   if (b->dim == DLV_CONV3D_DIM_CHANNELS) {
     *ext(s, channel_extent(e)) = n;
@@ -244,7 +273,10 @@ static void draw_shape(dlv_gate_case *c, const conv_entry *e,
   int fixed[X_N] = {0};
   draw_base(c, s);
   target_block(c, e, s, fixed);
-  fit_budget(s, fixed, dlv_gate_long(c) ? PRODUCTS_LONG : PRODUCTS_QUICK);
+  /* DLV_QUICK (valgrind) caps the products at DLV_QUICK_MAX_N */
+  fit_budget(s, fixed,
+             (double)dlv_cap_n(dlv_gate_long(c) ? (size_t)PRODUCTS_LONG
+                                                : (size_t)PRODUCTS_QUICK));
 }
 
 /* ---- data ------------------------------------------------------------------ */
