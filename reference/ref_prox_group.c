@@ -4,6 +4,7 @@
 #include "dlv_status.h"
 #include "ref_nrm2.h"
 #include "ref_prox_group.h"
+#include "stride.h"
 
 int dlv_ref_prox_group(size_t n, const double *v, ptrdiff_t incv, double tau,
                        mpfr_t *out)
@@ -29,7 +30,7 @@ int dlv_ref_prox_group(size_t n, const double *v, ptrdiff_t incv, double tau,
       if (mpfr_zero_p(s))
         mpfr_set_zero(out[i], 1); /* +0, as the kernel */
       else
-        mpfr_mul_d(out[i], s, v[(ptrdiff_t)i * incv], MPFR_RNDN);
+        mpfr_mul_d(out[i], s, v[dlv_stride_offset(n, incv, i)], MPFR_RNDN);
     }
   }
   mpfr_clears(nrm, s, (mpfr_ptr)0);

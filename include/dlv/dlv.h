@@ -2,7 +2,9 @@
  * MPFR, no cmocka).  An installed user writes #include <dlv/dlv.h> and
  * links dlv::kernels (CMake) or `pkg-config --libs dlverify`.
  *
- * Status codes of every entry point: dlv_status.h.
+ * Status codes of every entry point: dlv_status.h.  Strided vectors follow
+ * BLAS (stride.h): x points at the lowest address whatever the sign of the
+ * stride.
  *
  * The MPFR references (ref_*.h, mp.h: dlv::reference) and the harness
  * (check.h, bounds.h, evidence.h, ulp.h: dlv::check) are installed in the
@@ -12,6 +14,7 @@
 
 #include "dlv_status.h"
 #include "dlv_cmplx.h"
+#include "stride.h"
 #include "threads.h"
 #include "nrm2.h"
 #include "prox_group.h"
