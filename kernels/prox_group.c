@@ -42,7 +42,7 @@ int dlv_prox_group_d(size_t n, const double *v, ptrdiff_t incv, double tau,
   if (isinf(nrm))
     return DLV_EDOM; /* an infinite entry, or ||v|| > DBL_MAX */
   double s = shrink_factor(nrm, tau);
-  v += dlv_stride_first(n, incv); /* element 0 (strided.h) */
+  v += dlv_stride_first(n, incv); /* element 0 of v (strided.h) */
   out += dlv_stride_first(n, incout);
   for (size_t i = 0; i < n; i++) /* s = 0 writes +0, whatever sign v_i has */
     out[(ptrdiff_t)i * incout] = s == 0.0 ? 0.0 : s * v[(ptrdiff_t)i * incv];
