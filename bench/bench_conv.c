@@ -11,7 +11,15 @@
  * Check before timing: the defining sum of 256 sampled output elements
  * (plus the first and last), in long double, each within P3's bound
  * gamma_K sum|a||b| (checks/bounds.h) plus the long double sum's own
- * gamma_K(2^-64) sum|a||b|. */
+ * gamma_K(2^-64) sum|a||b|.
+ *
+ * Verification time (after timing each pass): fast's output verified
+ * element by element against the certified reference
+ * (reference/cert_conv3d.h: Dot2 with an a-posteriori error bound, one
+ * thread), each element within P3's bound gamma_K S plus that reference's
+ * own bound, as the gate does; its wall time beside fast's median (target:
+ * at most 10x), and MPFR's (reference/ref_conv3d.h) extrapolated from a
+ * sub-shape (B = 1, H = W = T = 2) by the number of products. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,21 +28,16 @@
 
 #include "bench.h"
 #include "bounds.h"
+#include "cert_conv3d.h"
 #include "conv3d.h"
+#include "conv3d_shapes.h"
+#include "mp.h"
+#include "ref_conv3d.h"
 #ifdef DLV_HAVE_DNNL
 #include "bench_dnnl.h"
 #endif
 
-struct shape_def {
-  const char *name;
-  dlv_conv3d_shape s;
-};
-
-static const struct shape_def shapes[] = {
-    {"S1 8x16x16x8 32->32", {8, 14, 14, 6, 32, 32, 3, 3, 3}},
-    {"S2 4x32x32x16 64->64", {4, 30, 30, 14, 64, 64, 3, 3, 3}},
-    {"S3 1x56x56x16 64->128", {1, 54, 54, 14, 128, 64, 3, 3, 3}},
-};
+#define shapes dlv_conv3d_bench_shapes /* conv3d_shapes.h */
 
 enum { V_DIRECT, V_PERPOS, V_IM2COL, V_FAST, V_FAST1, V_DNNL_ANY,
        V_DNNL_USER, NV };
@@ -178,6 +181,70 @@ static void spot_check(const struct ex *e, int pass, const void *a,
     snprintf(verdict, len, "WRONG(%.2g)", worst);
 }
 
+/* ---- verification time ---------------------------------------------------- */
+
+static double *as_doubles(const void *p, int f32, size_t n)
+{
+  double *d = bench_alloc((n + 1) * sizeof *d);
+  for (size_t i = 0; i < n; i++)
+    d[i] = at(p, f32, i);
+  return d;
+}
+
+/* Seconds to verify every element of out (a pass on inputs a, b): the
+ * inputs as doubles, the certified reference, the comparisons; *bad gets
+ * the number of elements outside P3's bound plus the reference's. */
+static double verify_pass(const struct ex *e, int pass, const void *a,
+                          size_t na, const void *b, size_t nb,
+                          const void *out, size_t n_out, size_t *bad)
+{
+  double t0 = bench_now();
+  double *ad = as_doubles(a, e->f32, na), *bd = as_doubles(b, e->f32, nb);
+  double *buf = bench_alloc(3 * n_out * sizeof *buf);
+  dlv_cert_out o = {buf, buf + n_out, buf + 2 * n_out};
+  *bad = dlv_conv3d_cert_pass(pass, e->s, ad, bd, &o) == 0 ? 0 : n_out;
+  double u = e->f32 ? DLV_U_FLOAT : DLV_U_DOUBLE;
+  double eta = e->f32 ? DLV_ETA_FLOAT : DLV_ETA_DOUBLE;
+  for (size_t i = 0; i < n_out && *bad == 0; i++) {
+    double k = dlv_conv3d_terms(e->s, pass, i);
+    double tol = dlv_bound_conv3d_dot(k, u, eta, o.abs_sum[i]) + o.err[i];
+    *bad += !(fabs(at(out, e->f32, i) - o.val[i]) <= tol);
+  }
+  double t = bench_now() - t0;
+  free(ad);
+  free(bd);
+  free(buf);
+  return t;
+}
+
+/* MPFR's seconds for the whole pass, extrapolated by the number of
+ * products from the sub-shape B = 1, H = W = T = 2 (data: the first
+ * elements of a and b). */
+static double mpfr_estimate(const struct ex *e, int pass, const void *a,
+                            const void *b)
+{
+  dlv_conv3d_shape sub = *e->s;
+  sub.b = 1, sub.h = sub.w = sub.t = 2;
+  size_t n1, nf, n2;
+  dlv_conv3d_sizes(&sub, &n1, &nf, &n2);
+  size_t na = pass == DLV_CONV3D_BWD_INPUT ? nf : n1;
+  size_t nb = pass == DLV_CONV3D_FWD ? nf : n2;
+  size_t nout = pass == DLV_CONV3D_FWD          ? n2
+                : pass == DLV_CONV3D_BWD_FILTER ? nf
+                                                : n1;
+  double *ad = as_doubles(a, e->f32, na), *bd = as_doubles(b, e->f32, nb);
+  mpfr_t *out = dlv_mp_vec_alloc(nout, dlv_mp_prec());
+  double t0 = bench_now();
+  dlv_conv3d_mp_pass(pass, &sub, ad, bd, out);
+  double t = bench_now() - t0;
+  dlv_mp_vec_free(out, nout);
+  free(ad);
+  free(bd);
+  const dlv_conv3d_shape *s = e->s;
+  return t * (double)(s->b * s->h * s->w * s->t) / (double)(sub.h * sub.w *
+                                                           sub.t);
+}
+
 /* ---- one call of a variant ---------------------------------------------- */
 
 struct call {
@@ -217,6 +284,27 @@ static void run_call(void *p)
     c->status = k[c->pass](c->s, c->variant, c->a, c->b, c->out, c->work,
                            c->work_len);
   }
+}
+
+/* Runs fast once more (its output in c->out), verifies it and prints the
+ * verification line beside fast's median. */
+static void report_verification(struct call *c, const struct ex *e,
+                                size_t na, size_t nb, size_t n_out,
+                                double fast_s, const char *shape_name)
+{
+  run_call(c);
+  dlv_set_threads(1);
+  size_t bad;
+  double v = verify_pass(e, c->pass, c->a, na, c->b, nb, c->out, n_out, &bad);
+  double m = mpfr_estimate(e, c->pass, c->a, c->b);
+  printf("  verify %-10s %-6s %s: certified reference, all %zu elements "
+         "%s: %.3f s = %.1fx fast (%.4f s, %d threads); MPFR (est.) %.0f s "
+         "= %.0fx\n",
+         dlv_conv3d_pass_name(c->pass), e->f32 ? "float" : "double",
+         shape_name, n_out, bad ? "WRONG" : "ok", v, v / fast_s, fast_s,
+         c->threads, m, m / fast_s);
+  if (bad)
+    printf("  verify: %zu elements outside the bound\n", bad);
 }
 
 /* Whether name is an item of the comma-separated list (NULL: all). */
@@ -366,6 +454,11 @@ static void bench_shape(const struct bench_ctx *ctx, size_t si, int f32)
                       &rows[nr]);
     }
     time_pass(ctx, calls, rows, nr, flops);
+    for (int i = 0; i < nr; i++)
+      if (strcmp(rows[i].variant, "fast") == 0)
+        report_verification(&calls[i], &e, p == DLV_CONV3D_BWD_INPUT ? nf : n1,
+                            p == DLV_CONV3D_FWD ? nf : n2, n_out,
+                            rows[i].median_s, shapes[si].name);
     const char *const peers[] = {"im2col", "onednn_any", "onednn_user",
                                  "fast", "fast_1thread"};
     bench_emit(ctx, rows, nr, peers, 5);

@@ -14,6 +14,12 @@
 #include <math.h>
 #include <stddef.h>
 
+/* M_PI is POSIX/XSI, not ISO C: an installed user compiling with -std=c11
+ * and no feature macro gets it here (glibc's value, pi rounded to double). */
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
 #define DLV_U_DOUBLE 0x1p-53
 #define DLV_U_FLOAT 0x1p-24
 /* The error of one rounding that underflows is at most half the smallest
@@ -53,6 +59,10 @@ static inline double dlv_sqrt_of_perturbed_rel(double g, double u)
 /* Two-sided z for confidence intervals: P(|Z| > 5) = 5.7e-7 per comparison
  * under the null; checks correct it for their number of comparisons. */
 #define DLV_MC_Z 5.0
+/* One check program's family-wise false-failure probability
+ * alpha = P(|Z| > DLV_MC_Z) = erfc(5/sqrt 2) = 5.7e-7, split evenly
+ * (Bonferroni) over its k statistical comparisons: alpha/k each. */
+#define DLV_MC_ALPHA_EACH(k) (erfc(DLV_MC_Z / sqrt(2.0)) / (double)(k))
 
 /* ---- P4a: Euclidean norm and its gradient (kernels/nrm2.c) ---------- */
 
@@ -148,8 +158,10 @@ static inline double dlv_p1_compose(double a, double b)
 
 /* adam_bc: relative error of -expm1(t log(b)) against 1 - b^t (b the
  * stored value, double arithmetic).  log(b) carries lambda =
- * DLV_P1_LIBM_REL, the product by t (exact as a double) one more u:
- * y^ = y (1 + eps_y), eps_y = (1 + lambda)(1 + u) - 1.  f(y) = 1 - e^y has
+ * DLV_P1_LIBM_REL, the product by t one more u, and the conversion of t
+ * to double one more when t > 2^53 (not exact there):
+ * y^ = y (1 + eps_y), eps_y = (1 + lambda)(1 + u)(1 + u_t) - 1.
+ * f(y) = 1 - e^y has
  * |f(y^) - f(y)| <= |y| eps_y e^(y (1 - eps_y)), i.e. relative
  * eps_y kappa e^(|y| eps_y) with the condition number
  * kappa = |y| / (e^|y| - 1) <= 1: no amplification at small t (the naive
@@ -161,10 +173,12 @@ static inline double dlv_bound_adam_bc_rel(double b, unsigned long t)
     return 0.0;
   double lambda = DLV_P1_LIBM_REL, u = DLV_U_DOUBLE;
   double ay = fabs((double)t * log(b));
-  double eps_y = dlv_p1_compose(lambda, u);
-  double kappa = ay > 0.0 ? ay / expm1(ay) : 1.0;
-  return dlv_p1_compose(eps_y * kappa * exp(ay * eps_y), lambda) *
-         DLV_P1_EVAL_SLACK;
+  double u_t = t > (1ul << 53) ? u : 0.0;
+  double eps_y = dlv_p1_compose(dlv_p1_compose(lambda, u), u_t);
+  /* kappa e^(|y| eps_y) = |y| e^(-|y| (1 - eps_y)) / (1 - e^-|y|), in the
+   * form that neither overflows nor gives 0 * Inf at huge t (|y| > 709) */
+  double amp = ay > 0.0 ? ay * exp(-ay * (1.0 - eps_y)) / -expm1(-ay) : 1.0;
+  return dlv_p1_compose(eps_y * amp, lambda) * DLV_P1_EVAL_SLACK;
 }
 
 /* What the elementwise Adam bound needs: the element arithmetic (u, eta),
@@ -274,8 +288,14 @@ static inline dlv_adam_err dlv_bound_adam_elem(const dlv_adam_ctx *c,
   double e_d = e_p + u * (d + e_p);
   double e_w = e_d < d ? (out.m + w * e_d) / (d - e_d) : INFINITY;
   e_w += u * (w + e_w) + eta;
-  double e_s = c->s1 * (1.0 + c->s1_rel) * e_w + step * c->s1_rel;
-  e_s += u * (step + e_s) + eta;
+  /* s1 = 0 (lr = 0): the step fl(0 W^) is exactly 0 for any finite W^ (an
+   * infinite W^ gives a NaN theta', which fails against the finite exact
+   * value anyway), so e_s = 0, not 0 times an unbounded e_w */
+  double e_s = 0.0;
+  if (c->s1 != 0.0) {
+    e_s = c->s1 * (1.0 + c->s1_rel) * e_w + step * c->s1_rel;
+    e_s += u * (step + e_s) + eta;
+  }
   out.theta = in.theta + e_s + u * (fabs(x->theta1) + in.theta + e_s);
   out.theta *= DLV_P1_EVAL_SLACK;
   return out;
@@ -376,7 +396,7 @@ static inline dlv_bound dlv_bound_p2_dot(size_t n, int noisy, double u,
  * alpha = P(|Z| > DLV_MC_Z) = erfc(5/sqrt 2) = 5.7e-7, split evenly
  * (Bonferroni) over the run's k statistical comparisons: alpha/k each, so a
  * sweep over 200 seeds fails spuriously with probability <= 1.2e-4. */
-#define DLV_P2_ALPHA_EACH(k) (erfc(DLV_MC_Z / sqrt(2.0)) / (double)(k))
+#define DLV_P2_ALPHA_EACH(k) DLV_MC_ALPHA_EACH(k)
 
 /* p2_t_ci: the mean of N i.i.d. Gaussian samples with sample standard
  * deviation sd; (mean - mu) sqrt(N)/sd is Student t with N - 1 degrees of
@@ -470,6 +490,111 @@ static inline double dlv_p2_ratio_rounding(double num_err, double den_err,
   double ne = num_err + g * sum_abs_am, de = den_err + g * d;
   return (ne + fabs(c) * de) / (d - de) + DLV_U_DOUBLE * fabs(c);
 }
+
+/* ---- random streams (kernels/noisy_linear.c; checks/t_streams.c) ---- */
+
+/* libm's log is taken to be within 1 ulp (2u relative): glibc's documented
+ * maximum for log on x86-64 (its manual's table of known errors). */
+#define DLV_LIBM_LOG_ULPS 1.0
+
+/* polar_rel: one output of Marsaglia's polar method computed in precision
+ * u from exact u_, v_ (multiples of 2^-52): r = fl(fl(u_^2) + fl(v_^2)) =
+ * R (1 + t), |t| <= gamma_2; log r = (ln R + ln(1 + t)) (1 + l), |l| <=
+ * 2u DLV_LIBM_LOG_ULPS, so the log's relative error is
+ * e1 = (1 + 2u L)(1 + gamma'/|ln R|) - 1, gamma' = gamma_2/(1 - gamma_2)
+ * bounding |ln(1 + t)|; then one division (by r, itself R (1 + t)), a
+ * square root and a product: the output is u_ sqrt(-2 ln R / R) times
+ * sqrt((1 + e1)(1 + d)/(1 + t)) (1 + d')(1 + d''), |d| <= u.  The bound is
+ * the larger deviation of that factor from 1.  |ln R| = (a^2 + b^2)/2 for
+ * the exact pair (a, b), since a^2 + b^2 = -2 ln R. */
+static inline double dlv_bound_polar_rel(double ln_r_abs, double u)
+{
+  double g2 = dlv_gamma(2.0, u), gp = g2 / (1.0 - g2);
+  double l = 2.0 * u * DLV_LIBM_LOG_ULPS;
+  double e1 = (1.0 + l) * (1.0 + gp / ln_r_abs) - 1.0;
+  double up = sqrt((1.0 + e1) * (1.0 + u) / (1.0 - g2)) * (1.0 + u) *
+                  (1.0 + u) - 1.0;
+  double down = 1.0 - sqrt((1.0 - e1) * (1.0 - u) / (1.0 + g2)) *
+                          (1.0 - u) * (1.0 - u);
+  return up > down ? up : down;
+}
+
+/* Sample model of the stream tests: the double generator's draws are
+ * N(0, 1) samples g (the model every P2 law test makes); the float
+ * generator's draws are x = fl(g) = g (1 + d), |d| <= rho = 2^-24 with no
+ * underflow (a polar draw is 0 or at least 2^-78 in magnitude).  Each
+ * statistic below is bounded for the g and then moved by at most the
+ * perturbation rho can cause, computed from the x. */
+
+/* mc_pair_z: for n disjoint pairs (a_j, b_j) of independent N(0, 1)
+ * samples, Z = sum a_j b_j / sqrt(sum a_j^2) is exactly N(0, 1) (given a,
+ * sum a_j b_j is N(0, sum a_j^2)): |Z| <= q with q = Phi^-1(1 - alpha/2).
+ * From x = g (1 + d): the numerator moves by at most e S, S = sum |a_j b_j|
+ * of the x, e = ((1 + rho)/(1 - rho))^2 - 1; the root of the denominator
+ * by a factor within [1/(1 + rho), 1/(1 - rho)], i.e. Z by at most
+ * 2 rho/(1 - rho) of its size; forming the sums in double adds gamma_{n+2}
+ * of S and of the numerator.  slack = ((e + g) S + (|N| + (e + g) S)
+ * (2 rho/(1 - rho) + g)) / D, N and D the computed numerator and root. */
+static inline double dlv_mc_pair_z_slack(double rho, size_t n, double s_abs,
+                                         double num, double den)
+{
+  double e = ((1.0 + rho) / (1.0 - rho)) * ((1.0 + rho) / (1.0 - rho)) - 1.0;
+  double g = dlv_gamma((double)n + 2.0, DLV_U_DOUBLE);
+  double moved = (e + g) * s_abs;
+  return (moved + (fabs(num) + moved) * (2.0 * rho / (1.0 - rho) + g)) / den;
+}
+
+/* mc_bin_shift: probability a sample changes bin when g becomes
+ * x = g (1 + d), bins cut at 0 (never crossed: the sign is kept) and at
+ * +-b, |b| <= 1: x crosses b only when |g| lies within b [1/(1 + rho),
+ * 1/(1 - rho)], of probability at most 2 phi_max b 2 rho/(1 - rho) per cut,
+ * phi_max = 1/sqrt(2 pi); a bin has two cuts, a cell of two samples four. */
+static inline double dlv_mc_cell_shift(double rho, int cuts)
+{
+  return (double)cuts * 4.0 * rho / (1.0 - rho) / sqrt(2.0 * M_PI);
+}
+
+/* mc_cdf_shift: sup_t |P(x <= t) - Phi(t)| <= sup_t P(|g| between
+ * |t|/(1 + rho) and |t|/(1 - rho)) <= 2 rho/(1 - rho) max_t |t| phi(t) =
+ * 2 rho/(1 - rho) phi(1). */
+static inline double dlv_mc_cdf_shift(double rho)
+{
+  return 2.0 * rho / (1.0 - rho) * exp(-0.5) / sqrt(2.0 * M_PI);
+}
+
+/* mc_turning_points: among n i.i.d. continuous samples the number T of
+ * turning points (x_{i-1} < x_i > x_{i+1} or >, <; runs up and down
+ * number T + 1) has E T = 2 (n - 2)/3 exactly; changing one sample moves T
+ * by at most 3 (the points i - 1, i, i + 1), so McDiarmid gives
+ * |T - E T| <= sqrt(9 n log(2/alpha)/2).  For x = g (1 + d) the order of a
+ * successive pair can change only when |g1 - g2| <= k (|g1| + |g2|),
+ * k = 2 rho/(1 - rho), i.e. |D| <= k |S| with D = g1 - g2, S = g1 + g2
+ * independent N(0, 2): probability <= 2k/pi; each change moves T by at most
+ * 2, which shifts E T by at most 2 (n - 1) 2k/pi. */
+static inline double dlv_mc_turning_points_halfwidth(size_t n, double rho,
+                                                     double alpha)
+{
+  double k = 2.0 * rho / (1.0 - rho);
+  return sqrt(9.0 * (double)n * log(2.0 / alpha) / 2.0) +
+         2.0 * (double)(n - 1) * 2.0 * k / M_PI;
+}
+
+/* mc_chi2_lm: X ~ chi-square(nu) (Laurent and Massart 2000, Lemma 1):
+ * P(X - nu >= 2 sqrt(nu x) + 2x) <= e^-x and P(nu - X >= 2 sqrt(nu x))
+ * <= e^-x; with x = log(2/alpha) both sides together fail with probability
+ * at most alpha, for every nu (no quantile routine: GSL's
+ * gsl_cdf_chisq_Qinv returns 0.549 nu for nu = 2^20 at 2.7e-9, whose upper
+ * tail probability is 1).  For S2 = X/nu the half-width on S2's side of 1
+ * (s2 >= 1: upper). */
+static inline double dlv_mc_chi2_halfwidth(double s2, double nu, double alpha)
+{
+  double x = log(2.0 / alpha);
+  return 2.0 * sqrt(x / nu) + (s2 >= 1.0 ? 2.0 * x / nu : 0.0);
+}
+
+/* mc_bin_cdf: the bin probabilities Phi(b) are computed with libm's erfc
+ * (a few ulps): 1e-15 absolute covers them. */
+#define DLV_MC_CDF_ABS 1e-15
 
 /* ---- P3 ------------------------------------------------------------- */
 /* P3 (kernels/conv3d.c).  Every element of every pass is a dot product of K
@@ -603,6 +728,90 @@ static inline double dlv_bound_prox_at(dlv_bound_prox b, double v_abs,
                                        double exact_abs)
 {
   return b.v * v_abs + b.rel * exact_abs + b.abs;
+}
+
+/* prox_exact_norm_s: the float kernel with an exact computed norm: s^ and
+ * s^ v_i in double (gamma_3 of double), then one rounding to float:
+ * rel = gamma_3 (1 + u_s) + u_s, abs 2^-150 (dlv_bound_prox_group_s with
+ * beta = 0). */
+static inline dlv_bound_prox dlv_bound_prox_exact_norm_s(void)
+{
+  dlv_bound_prox b = dlv__bound_prox(0.0);
+  return (dlv_bound_prox){0.0, b.rel * (1.0 + DLV_U_FLOAT) + DLV_U_FLOAT,
+                          DLV_ETA_FLOAT};
+}
+
+/* prox_group_norm: dlv_bound_prox_group_* for any ||v|| = nrm, a
+ * subnormal one included: the norm's absolute error term (nrm2's abs)
+ * becomes relative, beta = rel + abs / nrm.  When beta >= 1/2 the
+ * analysis gives nothing better than |out_i| <= |v_i| (s^ <= 1) and
+ * |exact_i| <= |v_i|: |out_i - exact_i| <= 2 |v_i|. */
+static inline dlv_bound_prox dlv_bound_prox_group_norm(size_t n, double nrm,
+                                                       int is_float)
+{
+  dlv_bound nb = is_float ? dlv_bound_nrm2_s(n) : dlv_bound_nrm2_d(n);
+  double beta = nb.rel + (nrm > 0.0 ? nb.abs / nrm : INFINITY);
+  double eta = is_float ? DLV_ETA_FLOAT : DLV_ETA_DOUBLE;
+  if (!(beta < 0.5))
+    return (dlv_bound_prox){2.0, 0.0, eta};
+  dlv_bound_prox b = dlv__bound_prox(beta);
+  if (!is_float)
+    return b;
+  return (dlv_bound_prox){b.v * (1.0 + DLV_U_FLOAT),
+                          b.rel * (1.0 + DLV_U_FLOAT) + DLV_U_FLOAT, eta};
+}
+
+/* pg_step: one step of dlv_prox_grad_d from x given the loss's computed
+ * gradient g^ (the kernel's input): y = x - t g^ exactly, y^ =
+ * fl(x - fl(t g^)) with t a power of two (t g^ exact or underflowing:
+ * eta), so |y^_i - y_i| <= delta_i = eta + u (|y_i| + eta).  The prox is
+ * 1-Lipschitz, so |P(y^)_i - P(y)_i| <= ||delta||, and the kernel's prox
+ * of y^ adds b (the prox bound at y^, |y^_i| <= |y_i| + delta_i,
+ * |P(y^)_i| <= |P(y)_i| + ||delta||):
+ *   |theta^_i - P(y)_i| <= ||delta|| + b.v (|y_i| + delta_i)
+ *                          + b.rel (|P(y)_i| + ||delta||) + b.abs. */
+static inline double dlv_bound_pg_delta(double y_abs)
+{
+  return DLV_ETA_DOUBLE + DLV_U_DOUBLE * (y_abs + DLV_ETA_DOUBLE);
+}
+
+static inline double dlv_bound_pg_elem(dlv_bound_prox b, double delta_norm,
+                                       double y_abs, double delta,
+                                       double exact_abs)
+{
+  return (delta_norm + b.v * (y_abs + delta) +
+          b.rel * (exact_abs + delta_norm) + b.abs) *
+         (1.0 + 0x1p-40); /* the bound's own evaluation (< 16 ops) */
+}
+
+/* pg_scale: info.scale = fl(N^ + lambda), N^ = nrm2(g^) within beta N +
+ * abs: |scale^ - (N + lambda)| <= (beta + u (1 + beta)) (N + lambda) + abs
+ * (1 + u). */
+static inline dlv_bound dlv_bound_pg_scale(size_t n)
+{
+  dlv_bound nb = dlv_bound_nrm2_d(n);
+  return (dlv_bound){nb.rel + DLV_U_DOUBLE * (1.0 + nb.rel),
+                     nb.abs * (1.0 + DLV_U_DOUBLE)};
+}
+
+/* pg_gmap: info.gmap = nrm2(D^)/t, D^_i = fl(x_i - theta^_i) (relative
+ * u), t a power of two; exact G = ||x - P(y)|| / t, and
+ * | ||x - theta^|| - t G | <= ||E|| (E the pg_elem bounds):
+ *   |gmap^ - G| <= r G + ((r + 1) ||E|| + abs) / t, r = beta (1 + u) + u. */
+static inline dlv_bound dlv_bound_pg_gmap(size_t n, double e_norm, double t)
+{
+  dlv_bound nb = dlv_bound_nrm2_d(n);
+  double r = nb.rel * (1.0 + DLV_U_DOUBLE) + DLV_U_DOUBLE;
+  return (dlv_bound){r, ((r + 1.0) * e_norm + nb.abs) / t * (1.0 + 0x1p-40)};
+}
+
+/* l2reg_elem: out_i = fl(g_i + fl(c theta_i)) = (g + c theta (1 + d1) + e1)
+ * (1 + d2) (a sum that underflows is exact): |out_i - exact_i| <=
+ * u |exact_i| + u (1 + u) |c theta_i| + 2 eta (eta (1 + u) for e1). */
+static inline dlv_bound dlv_bound_l2reg_elem(double ctheta_abs)
+{
+  const double u = DLV_U_DOUBLE;
+  return (dlv_bound){u, u * (1.0 + u) * ctheta_abs + 2.0 * DLV_ETA_DOUBLE};
 }
 
 /* Proximal-gradient solver (kernels/prox_group.c).  Like

@@ -15,6 +15,8 @@ const dlv_env_var dlv_env_vars[] = {
     {"DLV_VERBOSE", "the checks print every row in their logs"},
     {"DLV_EVIDENCE_DIR", "where a check writes its evidence (dlverify "
                          "sets it for the checks it runs)"},
+    {"DLV_GATE_LONG", "dlv_gate's long mode when 1 (dlverify sets it from "
+                      "--gate-long for the gate it runs)"},
 };
 const size_t dlv_n_env_vars = sizeof dlv_env_vars / sizeof dlv_env_vars[0];
 

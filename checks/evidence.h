@@ -29,6 +29,12 @@ enum dlv_role { DLV_ROLE_ACCURACY, DLV_ROLE_CLAIM, DLV_ROLE_NEARBY,
 
 /* Text fields are fixed arrays large enough for every check's text; a
  * text that does not fit is an error (dlv_copy_text), never truncated. */
+/* A shape may end in a detail after DLV_SHAPE_DETAIL (e.g. the gate's
+ * "cases=512 shard=0/1 quick | worst case 224: norm[0] (...)"): where the
+ * worst or failed case was found, shown with the row but not part of its
+ * identity (the baseline's key compares shapes up to it). */
+#define DLV_SHAPE_DETAIL " | "
+
 typedef struct {
   char claim[16];
   char check[96];

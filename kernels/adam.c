@@ -119,7 +119,8 @@ static void step_scalars(double lr, double b1, double b2, unsigned long t,
       type d = sqrtfn(vi) * r2 + eps;                                        \
       m[i] = mi;                                                             \
       v[i] = vi;                                                             \
-      theta[i] = theta[i] - s1 * (mi / d);                                   \
+      /* lr = 0 leaves theta as it is, also when m'/d overflows */          \
+      theta[i] = s1 == 0 ? theta[i] : theta[i] - s1 * (mi / d);              \
     }                                                                        \
     return bad;                                                              \
   }                                                                          \

@@ -7,6 +7,7 @@
 #include "adam.h"
 #include "closs.h"
 #include "contract.h"
+#include "conv3d.h"
 #include "noisy_linear.h"
 #include "nrm2.h"
 
@@ -27,9 +28,33 @@
   {{"gmax", gmax, "largest admissible |g| (above: DLV_EDOM)"},               \
    {"beta_max", 1.0, "beta1, beta2 < 1 (1 rejected)"}}
 #define LINEAR_BLOCKS {{"lanes", DLV_LINEAR_LANES}}
-#define WINDOW_LIMITS                                                        \
+/* conv3d FAST (conv3d.h; dlv_conv3d_blocking has all of them, per pass
+ * and dimension): lanes and tile width on the channels, tile heights on
+ * the positions or rows, the filter gradient's chunk of positions. */
+#define CONV3D_TILE(lanes)                                                   \
+  {"lanes", lanes}, {"nr_wide", DLV_CONV3D_FAST_NV_WIDE * (lanes)},          \
+      {"mr_wide", DLV_CONV3D_FAST_MR_WIDE}
+#define CONV3D_FWD_BLOCKS(lanes)                                             \
+  {CONV3D_TILE(lanes), {"mr_narrow", DLV_CONV3D_FAST_MR_NARROW}}
+#define CONV3D_BF_BLOCKS(lanes) {CONV3D_TILE(lanes), {"nb", DLV_CONV3D_FAST_NB}}
+/* the noise of a train layer is drawn in pairs over all m n entries */
+#define NOISY_TRAIN_BLOCKS                                                   \
+  {{"lanes", DLV_LINEAR_LANES}, {"pair", DLV_NOISE_PAIR}}
+#define KEEP_LIMITS                                                          \
+  {{"p_min", 0.0, "keep probability >= 0 (below: DLV_EINVAL)"},              \
+   {"p_max", 1.0, "keep probability <= 1 (above: DLV_EINVAL)"}}
+/* The EMA scans x for NaN and infinities only (adam.h): its largest
+ * admissible |x| is the largest finite number of its type. */
+#define EMA_LIMITS(xmax)                                                     \
+  {{"xmax", xmax, "largest admissible |x| (above: DLV_EDOM)"},               \
+   {"beta_max", 1.0, "beta < 1 (1 rejected)"}}
+/* The float window takes every finite float when DLV_WINDOW_XMAX exceeds
+ * FLT_MAX (it does: 2^1000). */
+#define WINDOW_LIMITS(xmax)                                                  \
   {{"kmax", (double)DLV_WINDOW_KMAX, "largest window length"},               \
-   {"xmax", DLV_WINDOW_XMAX, "largest admissible |x|"}}
+   {"xmax", xmax, "largest admissible |x|"}}
+#define WINDOW_XMAX_S                                                        \
+  (DLV_WINDOW_XMAX < FLT_MAX ? DLV_WINDOW_XMAX : FLT_MAX)
 
 static const dlv_contract table[] = {
     {"dlv_nrm2_d", "double", VEC_IN, NRM2_LIMITS(DBL_MAX), NRM2_BLOCKS},
@@ -51,33 +76,32 @@ static const dlv_contract table[] = {
      ADAM_LIMITS(DLV_ADAM_GMAX_D), {{"block", DLV_ADAM_BLOCK}}},
     {"dlv_adam_step_s", "float", DLV_CONTRACT_THREADED,
      ADAM_LIMITS(DLV_ADAM_GMAX_S), {{"block", DLV_ADAM_BLOCK}}},
-    {"dlv_ema_d", "double", 0, ADAM_LIMITS(DLV_ADAM_GMAX_D), {{NULL}}},
-    {"dlv_ema_s", "float", 0, ADAM_LIMITS(DLV_ADAM_GMAX_S), {{NULL}}},
+    {"dlv_ema_d", "double", 0, EMA_LIMITS(DBL_MAX), {{NULL}}},
+    {"dlv_ema_s", "float", 0, EMA_LIMITS(FLT_MAX), {{NULL}}},
     /* the window: dlv_window_init_* and dlv_window_push_* together */
-    {"dlv_window_d", "double", 0, WINDOW_LIMITS, {{NULL}}},
-    {"dlv_window_s", "float", 0, WINDOW_LIMITS, {{NULL}}},
+    {"dlv_window_d", "double", 0, WINDOW_LIMITS(DLV_WINDOW_XMAX), {{NULL}}},
+    {"dlv_window_s", "float", 0, WINDOW_LIMITS(WINDOW_XMAX_S), {{NULL}}},
     {"dlv_noise_rng_seed", "-", DLV_CONTRACT_RANDOM, {{NULL}}, {{NULL}}},
     {"dlv_noise_uniform", "double", DLV_CONTRACT_RANDOM, {{NULL}}, {{NULL}}},
     {"dlv_noise_gaussian_d", "double", DLV_CONTRACT_RANDOM, {{NULL}},
-     {{NULL}}},
+     {{"pair", DLV_NOISE_PAIR}}},
     {"dlv_noise_gaussian_s", "float", DLV_CONTRACT_RANDOM, {{NULL}},
-     {{NULL}}},
-    {"dlv_noise_bernoulli", "-", DLV_CONTRACT_RANDOM,
-     {{"p_max", 1.0, "keep probability in [0, 1]"}}, {{NULL}}},
+     {{"pair", DLV_NOISE_PAIR}}},
+    {"dlv_noise_bernoulli", "-", DLV_CONTRACT_RANDOM, KEEP_LIMITS, {{NULL}}},
     {"dlv_noisy_linear_d", "double", 0, {{NULL}}, LINEAR_BLOCKS},
     {"dlv_noisy_linear_s", "float", 0, {{NULL}}, LINEAR_BLOCKS},
     {"dlv_noisy_linear_train_d", "double", DLV_CONTRACT_RANDOM, {{NULL}},
-     LINEAR_BLOCKS},
+     NOISY_TRAIN_BLOCKS},
     {"dlv_noisy_linear_train_s", "float", DLV_CONTRACT_RANDOM, {{NULL}},
-     LINEAR_BLOCKS},
+     NOISY_TRAIN_BLOCKS},
     {"dlv_linear_d", "double", 0, {{NULL}}, LINEAR_BLOCKS},
     {"dlv_linear_s", "float", 0, {{NULL}}, LINEAR_BLOCKS},
     {"dlv_dropout_linear_d", "double", 0, {{NULL}}, LINEAR_BLOCKS},
     {"dlv_dropout_linear_s", "float", 0, {{NULL}}, LINEAR_BLOCKS},
     {"dlv_dropout_linear_train_d", "double", DLV_CONTRACT_RANDOM,
-     {{"p_max", 1.0, "keep probability in [0, 1]"}}, LINEAR_BLOCKS},
+     KEEP_LIMITS, LINEAR_BLOCKS},
     {"dlv_dropout_linear_train_s", "float", DLV_CONTRACT_RANDOM,
-     {{"p_max", 1.0, "keep probability in [0, 1]"}}, LINEAR_BLOCKS},
+     KEEP_LIMITS, LINEAR_BLOCKS},
     {"dlv_loss_quadratic_d", "double", 0, {{NULL}}, {{NULL}}},
     {"dlv_loss_logistic_d", "double", 0, {{NULL}}, {{NULL}}},
     /* closs: the _d and _z entry points of each loss together */
@@ -90,16 +114,18 @@ static const dlv_contract table[] = {
     {"dlv_hvp_central", "double", 0, {{NULL}}, {{NULL}}},
     {"dlv_hvp_step", "double", 0, {{NULL}}, {{NULL}}},
     {"dlv_linesearch_step", "double", 0, {{NULL}}, {{NULL}}},
-    {"dlv_conv3d_fwd_d", "double", DLV_CONTRACT_THREADED, {{NULL}}, {{NULL}}},
-    {"dlv_conv3d_fwd_s", "float", DLV_CONTRACT_THREADED, {{NULL}}, {{NULL}}},
+    {"dlv_conv3d_fwd_d", "double", DLV_CONTRACT_THREADED, {{NULL}},
+     CONV3D_FWD_BLOCKS(DLV_CONV3D_FAST_LANES_D)},
+    {"dlv_conv3d_fwd_s", "float", DLV_CONTRACT_THREADED, {{NULL}},
+     CONV3D_FWD_BLOCKS(DLV_CONV3D_FAST_LANES_S)},
     {"dlv_conv3d_bwd_filter_d", "double", DLV_CONTRACT_THREADED, {{NULL}},
-     {{NULL}}},
+     CONV3D_BF_BLOCKS(DLV_CONV3D_FAST_LANES_D)},
     {"dlv_conv3d_bwd_filter_s", "float", DLV_CONTRACT_THREADED, {{NULL}},
-     {{NULL}}},
+     CONV3D_BF_BLOCKS(DLV_CONV3D_FAST_LANES_S)},
     {"dlv_conv3d_bwd_input_d", "double", DLV_CONTRACT_THREADED, {{NULL}},
-     {{NULL}}},
+     CONV3D_FWD_BLOCKS(DLV_CONV3D_FAST_LANES_D)},
     {"dlv_conv3d_bwd_input_s", "float", DLV_CONTRACT_THREADED, {{NULL}},
-     {{NULL}}},
+     CONV3D_FWD_BLOCKS(DLV_CONV3D_FAST_LANES_S)},
 };
 
 const dlv_contract *dlv_contracts(size_t *n)

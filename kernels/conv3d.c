@@ -102,15 +102,23 @@ static inline size_t l2_at(const struct dims *d, size_t b, size_t x,
   return (((b * d->h + x) * d->w + y) * d->t + t) * d->c + c;
 }
 
+void dlv_conv3d_fast_tile(size_t oc, int is_float, size_t *nr, size_t *mr)
+{
+  size_t vw = is_float ? DLV_CONV3D_FAST_LANES_S : DLV_CONV3D_FAST_LANES_D;
+  int wide = oc >= DLV_CONV3D_FAST_NV_WIDE * vw;
+  *nr = (wide ? DLV_CONV3D_FAST_NV_WIDE : DLV_CONV3D_FAST_NV_NARROW) * vw;
+  *mr = wide ? DLV_CONV3D_FAST_MR_WIDE : DLV_CONV3D_FAST_MR_NARROW;
+}
+
 /* FAST's panels for oc output channels and a reduction of k: ceil(oc/nr)
- * panels of k x nr, nr = 4 vectors when oc has that many, else 2 (as
- * fast_nr in conv3d_tmpl.h); the larger of float's (16 lanes) and
- * double's (8 lanes) count, since the size is asked without a type. */
+ * panels of k x nr (dlv_conv3d_fast_tile); the larger of float's and
+ * double's count, since the size is asked without a type. */
 static size_t panel_elems(size_t k, size_t oc)
 {
   size_t most = 0;
-  for (size_t vw = 8; vw <= 16; vw *= 2) {
-    size_t nr = oc >= 4 * vw ? 4 * vw : 2 * vw;
+  for (int is_float = 0; is_float <= 1; is_float++) {
+    size_t nr, mr;
+    dlv_conv3d_fast_tile(oc, is_float, &nr, &mr);
     size_t e = (oc + nr - 1) / nr * nr * k;
     most = e > most ? e : most;
   }
@@ -119,9 +127,10 @@ static size_t panel_elems(size_t k, size_t oc)
 
 /* The input-gradient workspace of FAST's own path (G zero-padded by the
  * filter extents, then the flipped filter's panels), or 0 when it would
- * be unreasonable: a padded G more than twice what IM2COL or the operands
- * take (filters much larger than the output, many channels), or beyond
- * size_t.  (The panels are at most K (C' + 63) elements.)
+ * be unreasonable: a padded G more than DLV_CONV3D_FAST_PAD_CAP times
+ * what IM2COL or the operands take (filters much larger than the output,
+ * many channels), or beyond size_t.  (The panels are at most K (C' + 63)
+ * elements.)
  * FAST then computes the input gradient as IM2COL does. */
 static size_t fast_pad_elems(const struct dims *d)
 {
@@ -133,7 +142,7 @@ static size_t fast_pad_elems(const struct dims *d)
       return 0;
   size_t need = pad + panel_elems(kf, d->cp);
   size_t ops = d->n_l1 + d->n_l2 + d->n_f, im2col = d->n * d->k;
-  size_t cap = 2 * (im2col > ops ? im2col : ops);
+  size_t cap = DLV_CONV3D_FAST_PAD_CAP * (im2col > ops ? im2col : ops);
   return need >= pad && pad <= cap ? need : 0;
 }
 
@@ -224,6 +233,64 @@ const char *dlv_conv3d_pass_name(int pass)
 {
   static const char *names[] = {"fwd", "bwd_filter", "bwd_input"};
   return pass >= 0 && pass < DLV_CONV3D_NPASSES ? names[pass] : "unknown";
+}
+
+/* ---- FAST's blocking constants, per pass and dimension ---- */
+
+static void add_block(dlv_conv3d_blocks *bl, const char *name, int dim,
+                      size_t value)
+{
+  bl->b[bl->n++] = (dlv_conv3d_block){name, dim, value};
+}
+
+/* The tile constants every FAST pass shares (on its output channels and
+ * its tile rows, `rows` = POSITIONS or ROWS). */
+static void add_tile_blocks(dlv_conv3d_blocks *bl, int is_float, int rows)
+{
+  size_t vw = is_float ? DLV_CONV3D_FAST_LANES_S : DLV_CONV3D_FAST_LANES_D;
+  add_block(bl, "lanes", DLV_CONV3D_DIM_CHANNELS, vw);
+  add_block(bl, "nr_narrow", DLV_CONV3D_DIM_CHANNELS,
+            DLV_CONV3D_FAST_NV_NARROW * vw);
+  add_block(bl, "nr_wide", DLV_CONV3D_DIM_CHANNELS,
+            DLV_CONV3D_FAST_NV_WIDE * vw);
+  add_block(bl, "mr_narrow", rows, DLV_CONV3D_FAST_MR_NARROW);
+  add_block(bl, "mr_wide", rows, DLV_CONV3D_FAST_MR_WIDE);
+}
+
+int dlv_conv3d_blocking(int variant, int pass, int is_float,
+                        dlv_conv3d_blocks *out)
+{
+  if (out == NULL || !valid_variant(variant) || pass < 0 ||
+      pass >= DLV_CONV3D_NPASSES)
+    return DLV_EINVAL;
+  *out = (dlv_conv3d_blocks){DLV_CONV3D_SIMD, 0, {{NULL, 0, 0}}};
+  if (variant != DLV_CONV3D_FAST)
+    return DLV_OK;
+  if (pass == DLV_CONV3D_BWD_FILTER) {
+    add_tile_blocks(out, is_float, DLV_CONV3D_DIM_ROWS);
+    add_block(out, "nb", DLV_CONV3D_DIM_CHUNK, DLV_CONV3D_FAST_NB);
+    add_block(out, "ranges", DLV_CONV3D_DIM_THREADS,
+              DLV_CONV3D_FAST_BF_RANGES);
+    return DLV_OK;
+  }
+  add_tile_blocks(out, is_float, DLV_CONV3D_DIM_POSITIONS);
+  add_block(out, "ranges", DLV_CONV3D_DIM_THREADS,
+            DLV_CONV3D_FAST_TILE_RANGES);
+  if (pass == DLV_CONV3D_BWD_INPUT) {
+    add_block(out, "pad_ranges", DLV_CONV3D_DIM_THREADS,
+              DLV_CONV3D_FAST_PAD_RANGES);
+    add_block(out, "pad_cap", DLV_CONV3D_DIM_POSITIONS,
+              DLV_CONV3D_FAST_PAD_CAP);
+  }
+  return DLV_OK;
+}
+
+size_t dlv_conv3d_block_value(const dlv_conv3d_blocks *bl, const char *name)
+{
+  for (int i = 0; bl != NULL && i < bl->n; i++)
+    if (strcmp(bl->b[i].name, name) == 0)
+      return bl->b[i].value;
+  return 0;
 }
 
 #define REAL double

@@ -237,16 +237,22 @@ static void FN(im2col_bwd_input)(const struct dims *d, const REAL *f,
  *
  * Filter gradient.  F.grad viewed as (U V Z C', C): a tile of MR
  * consecutive rows k (inside one (u, v) run) times NR channels, reduced
- * over positions n in chunks of FAST_NB; between chunks the partial sums
- * go through F.grad in memory (the same chain, continued).  Tasks (tiles)
+ * over positions n in chunks of DLV_CONV3D_FAST_NB; between chunks the
+ * partial sums go through F.grad in memory (the same chain, continued).  Tasks (tiles)
  * are split between threads; a tile belongs to one thread.
  *
  * Panels: the filter is packed once per call into ceil(C/NR) panels of
  * K x NR elements, zero-padded beyond C, so the micro-kernel loads whole
  * vectors; outputs beyond C are masked off. */
 
-/* Positions per filter-gradient chunk. */
-#define FAST_NB 128
+/* The constants of conv3d.h, short: the tiles are MR_W x NV_W (wide) or
+ * MR_N x NV_N (narrow) registers; MR_MAX and NV_MAX size the arrays. */
+#define MR_W DLV_CONV3D_FAST_MR_WIDE
+#define NV_W DLV_CONV3D_FAST_NV_WIDE
+#define MR_N DLV_CONV3D_FAST_MR_NARROW
+#define NV_N DLV_CONV3D_FAST_NV_NARROW
+#define MR_MAX (MR_W > MR_N ? MR_W : MR_N)
+#define NV_MAX (NV_W > NV_N ? NV_W : NV_N)
 
 /* The first min(m, VW) lanes. */
 #define MASK_OF(m)                                                            \
@@ -288,18 +294,18 @@ FN(mk_fwd)(const int MR, const int NV, const REAL *const *rows,
            size_t sv, size_t nv, size_t kj, const struct FN(win) *w,
            const REAL *panel)
 {
-  VREAL acc[12][4];
+  VREAL acc[MR_MAX][NV_MAX];
   for (int r = 0; r < MR; r++)
     for (int v = 0; v < NV; v++)
       acc[r][v] = VZERO();
   for (size_t u = w->u0; u < w->u1; u++)
     for (size_t y = w->v0; y < w->v1; y++) {
       const REAL *fp = panel + ((u * nv + y) * kj + w->j0) * (NV * VW);
-      const REAL *q[12];
+      const REAL *q[MR_MAX];
       for (int r = 0; r < MR; r++)
         q[r] = rows[r] + u * su + y * sv;
       for (size_t j = w->j0; j < w->j1; j++, fp += NV * VW) {
-        VREAL bv[4];
+        VREAL bv[NV_MAX];
         for (int v = 0; v < NV; v++)
           bv[v] = VLOAD(fp + v * VW);
         for (int r = 0; r < MR; r++) {
@@ -309,7 +315,7 @@ FN(mk_fwd)(const int MR, const int NV, const REAL *const *rows,
         }
       }
     }
-  VMASK mk[4];
+  VMASK mk[NV_MAX];
   TILE_MASKS(NV, mk, ncols);
   for (int r = 0; r < MR; r++)
     if ((size_t)r < nrows)
@@ -328,8 +334,8 @@ FN(mk_bf)(const int MR, const int NV, const REAL *l1, const size_t *pos,
           size_t np, const REAL *g, size_t ldg, size_t ncols, REAL *out,
           size_t ldo, int first)
 {
-  VREAL acc[12][4];
-  VMASK mk[4];
+  VREAL acc[MR_MAX][NV_MAX];
+  VMASK mk[NV_MAX];
   TILE_MASKS(NV, mk, ncols);
   for (int r = 0; r < MR; r++)
     for (int v = 0; v < NV; v++)
@@ -337,7 +343,7 @@ FN(mk_bf)(const int MR, const int NV, const REAL *l1, const size_t *pos,
                         : VMLOAD(mk[v], out + r * ldo + (size_t)v * VW);
   for (size_t i = 0; i < np; i++) {
     const REAL *a = l1 + pos[i], *gr = g + i * ldg;
-    VREAL bv[4];
+    VREAL bv[NV_MAX];
     for (int v = 0; v < NV; v++)
       bv[v] = VMLOAD(mk[v], gr + v * VW);
     for (int r = 0; r < MR; r++) {
@@ -349,17 +355,17 @@ FN(mk_bf)(const int MR, const int NV, const REAL *l1, const size_t *pos,
   STORE_TILE(MR, NV, acc, mk, out, ldo, (size_t)MR);
 }
 
-#define MK_BF(MR, NV)                                                         \
-  static __attribute__((noinline)) void FN(mk_bf_##MR##x##NV)(              \
+#define MK_BF(NAME, MR, NV)                                                   \
+  static __attribute__((noinline)) void FN(NAME)(                           \
       const REAL *l1, const size_t *pos, size_t np, const REAL *g,            \
       size_t ldg, size_t ncols, REAL *out, size_t ldo, int first)             \
   {                                                                           \
     FN(mk_bf)(MR, NV, l1, pos, np, g, ldg, ncols, out, ldo, first);           \
   }
-MK_BF(6, 4)
-MK_BF(12, 2)
-MK_BF(1, 4)
-MK_BF(1, 2)
+MK_BF(mk_bf_wide, MR_W, NV_W)
+MK_BF(mk_bf_narrow, MR_N, NV_N)
+MK_BF(mk_bf_1_wide, 1, NV_W)
+MK_BF(mk_bf_1_narrow, 1, NV_N)
 #undef MK_BF
 
 /* The forward problem the fast kernel solves, also for the input gradient
@@ -478,7 +484,9 @@ static void FN(cursor_ptrs)(const struct FN(fgeom) *g,
 
 static size_t FN(fast_mr)(const struct FN(fgeom) *g)
 {
-  return g->nr == 4 * VW ? 6 : 12;
+  size_t nr, mr;
+  dlv_conv3d_fast_tile(g->oc, VW == DLV_CONV3D_FAST_LANES_S, &nr, &mr);
+  return mr;
 }
 
 /* Calls fn(g, pc, first tile of the class, tiles of the class) for every
@@ -527,8 +535,8 @@ static void FN(class_tiles)(const struct FN(fgeom) *g,
   FN(cursor_at)(pc, a * mr, &q);
   for (size_t tile = a; tile < b; tile++) {
     size_t p0 = tile * mr, nrows = pc->npos - p0 < mr ? pc->npos - p0 : mr;
-    const REAL *rows[12];
-    REAL *outs[12];
+    const REAL *rows[MR_MAX];
+    REAL *outs[MR_MAX];
     for (size_t r = 0; r < mr; r++) { /* short tile: repeat the last row */
       if (r < nrows) {
         FN(cursor_ptrs)(g, &q, &rows[r], &outs[r]);
@@ -540,12 +548,12 @@ static void FN(class_tiles)(const struct FN(fgeom) *g,
       }
     }
     size_t sv = g->it * g->ic, su = g->iw * sv, kj = g->z * g->ic;
-    if (mr == 6)
-      FN(mk_fwd)(6, 4, rows, outs, nrows, ncols, su, sv, g->v, kj, &pc->w,
-                 panel);
+    if (mr == MR_W)
+      FN(mk_fwd)(MR_W, NV_W, rows, outs, nrows, ncols, su, sv, g->v, kj,
+                 &pc->w, panel);
     else
-      FN(mk_fwd)(12, 2, rows, outs, nrows, ncols, su, sv, g->v, kj, &pc->w,
-                 panel);
+      FN(mk_fwd)(MR_N, NV_N, rows, outs, nrows, ncols, su, sv, g->v, kj,
+                 &pc->w, panel);
   }
 }
 
@@ -563,15 +571,17 @@ static void FN(fast_fwd_range)(void *arg, size_t lo, size_t hi)
 
 static void FN(fast_fwd_geom)(struct FN(fgeom) *g)
 {
-  /* 16 ranges per thread: tiles of different classes differ in cost */
-  dlv_parallel_for(FN(for_classes)(g, NULL, NULL), 16, FN(fast_fwd_range),
-                   g);
+  /* several ranges per thread: tiles of different classes differ in cost */
+  dlv_parallel_for(FN(for_classes)(g, NULL, NULL),
+                   DLV_CONV3D_FAST_TILE_RANGES, FN(fast_fwd_range), g);
 }
 
-/* NR for oc output channels: 4 vectors when there are that many. */
+/* NR for oc output channels (dlv_conv3d_fast_tile). */
 static size_t FN(fast_nr)(size_t oc)
 {
-  return oc >= 4 * VW ? 4 * VW : 2 * VW;
+  size_t nr, mr;
+  dlv_conv3d_fast_tile(oc, VW == DLV_CONV3D_FAST_LANES_S, &nr, &mr);
+  return nr;
 }
 
 /* Packs the (K, oc) matrix src (leading dimension ld) into panels. */
@@ -636,7 +646,8 @@ static void FN(fast_bwd_input)(const struct dims *d, const REAL *f,
   size_t npad = d->b * ph * pw * pt * d->c;
   REAL *gp = work, *panels = work + npad;
   struct FN(padjob) pj = {d, g2, gp, ph, pw, pt};
-  dlv_parallel_for(d->b * ph, 4, FN(pad_slabs), &pj);
+  dlv_parallel_for(d->b * ph, DLV_CONV3D_FAST_PAD_RANGES, FN(pad_slabs),
+                   &pj);
   /* flipped filter as a (U V Z C, C') matrix: row (u, v, z, c), column c'
    * = F[U-1-u, V-1-v, Z-1-z, c', c]; packed column by column. */
   size_t nr = FN(fast_nr)(d->cp), kf = d->u * d->v * d->z * d->c;
@@ -676,7 +687,7 @@ static void FN(bf_tasks)(const struct FN(bfjob) *jb, size_t lo, size_t hi,
 {
   const struct dims *d = jb->d;
   size_t kj = d->z * d->cp;
-  size_t posk[FAST_NB];
+  size_t posk[DLV_CONV3D_FAST_NB];
   for (size_t task = lo; task < hi; task++) {
     size_t ct = task % jb->nct, tr = task / jb->nct % jb->ntr,
            uv = task / jb->nct / jb->ntr;
@@ -687,21 +698,22 @@ static void FN(bf_tasks)(const struct FN(bfjob) *jb, size_t lo, size_t hi,
     for (size_t i = 0; i < np; i++)
       posk[i] = pos[i] + koff;
     REAL *out = jb->gf + (uv * kj + j0) * d->c + c0;
-    if (nrows == jb->mr && jb->mr == 6)
-      FN(mk_bf_6x4)(jb->l1, posk, np, g + c0, d->c, ncols, out, d->c, first);
+    if (nrows == jb->mr && jb->mr == MR_W)
+      FN(mk_bf_wide)(jb->l1, posk, np, g + c0, d->c, ncols, out, d->c, first);
     else if (nrows == jb->mr)
-      FN(mk_bf_12x2)(jb->l1, posk, np, g + c0, d->c, ncols, out, d->c, first);
+      FN(mk_bf_narrow)(jb->l1, posk, np, g + c0, d->c, ncols, out, d->c,
+                       first);
     else /* the run's last rows, one at a time (rows beyond the run would
           * read past it) */
       for (size_t r = 0; r < nrows; r++, out += d->c) {
         for (size_t i = 0; i < np; i++)
           posk[i] = pos[i] + koff + r;
-        if (jb->mr == 6)
-          FN(mk_bf_1x4)(jb->l1, posk, np, g + c0, d->c, ncols, out, d->c,
-                        first);
+        if (jb->mr == MR_W)
+          FN(mk_bf_1_wide)(jb->l1, posk, np, g + c0, d->c, ncols, out, d->c,
+                           first);
         else
-          FN(mk_bf_1x2)(jb->l1, posk, np, g + c0, d->c, ncols, out, d->c,
-                        first);
+          FN(mk_bf_1_narrow)(jb->l1, posk, np, g + c0, d->c, ncols, out,
+                             d->c, first);
       }
   }
 }
@@ -710,9 +722,10 @@ static void FN(fast_bf_range)(void *arg, size_t lo, size_t hi)
 {
   const struct FN(bfjob) *jb = arg;
   const struct dims *d = jb->d;
-  size_t pos[FAST_NB];
-  for (size_t n0 = 0; n0 < d->n; n0 += FAST_NB) {
-    size_t np = d->n - n0 < FAST_NB ? d->n - n0 : FAST_NB;
+  size_t pos[DLV_CONV3D_FAST_NB];
+  for (size_t n0 = 0; n0 < d->n; n0 += DLV_CONV3D_FAST_NB) {
+    size_t np =
+        d->n - n0 < DLV_CONV3D_FAST_NB ? d->n - n0 : DLV_CONV3D_FAST_NB;
     for (size_t i = 0; i < np; i++) {
       size_t n = n0 + i, t = n % d->t, y = n / d->t % d->w,
              x = n / d->t / d->w % d->h, b = n / d->t / d->w / d->h;
@@ -725,15 +738,22 @@ static void FN(fast_bf_range)(void *arg, size_t lo, size_t hi)
 static void FN(fast_bwd_filter)(const struct dims *d, const REAL *l1,
                                 const REAL *g2, REAL *gf)
 {
-  size_t nr = FN(fast_nr)(d->c), mr = nr == 4 * VW ? 6 : 12;
-  size_t kj = d->z * d->cp;
+  size_t nr, mr, kj = d->z * d->cp;
+  dlv_conv3d_fast_tile(d->c, VW == DLV_CONV3D_FAST_LANES_S, &nr, &mr);
   struct FN(bfjob) jb = {d, l1, g2, gf, nr, mr, (kj + mr - 1) / mr,
                          (d->c + nr - 1) / nr};
   /* one range per thread: each range walks all positions, reading L1 and
    * G again (measured: 4 ranges per thread scaled 1.4-1.8x on 2 threads
    * against 1.5-2.0x) */
-  dlv_parallel_for(d->u * d->v * jb.ntr * jb.nct, 1, FN(fast_bf_range), &jb);
+  dlv_parallel_for(d->u * d->v * jb.ntr * jb.nct, DLV_CONV3D_FAST_BF_RANGES,
+                   FN(fast_bf_range), &jb);
 }
+#undef MR_W
+#undef NV_W
+#undef MR_N
+#undef NV_N
+#undef MR_MAX
+#undef NV_MAX
 #endif /* DLV_CONV3D_SIMD */
 
 /* ---- public entries: check, then dispatch on the variant. */

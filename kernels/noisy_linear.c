@@ -75,7 +75,7 @@ int dlv_noise_gaussian_d(dlv_noise_rng *g, size_t n, double *e)
     return DLV_EINVAL;
   double a, b;
   size_t i = 0;
-  for (; i + 2 <= n; i += 2)
+  for (; i + DLV_NOISE_PAIR <= n; i += DLV_NOISE_PAIR)
     gaussian_pair(g, &e[i], &e[i + 1]);
   if (i < n) { /* odd n: the pair's second draw is discarded */
     gaussian_pair(g, &a, &b);
@@ -89,7 +89,7 @@ int dlv_noise_gaussian_s(dlv_noise_rng *g, size_t n, float *e)
   if (g == NULL || (e == NULL && n > 0))
     return DLV_EINVAL;
   double a, b;
-  for (size_t i = 0; i < n; i += 2) {
+  for (size_t i = 0; i < n; i += DLV_NOISE_PAIR) {
     gaussian_pair(g, &a, &b);
     e[i] = (float)a;
     if (i + 1 < n)

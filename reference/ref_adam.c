@@ -91,6 +91,20 @@ int dlv_ref_adam_step(size_t n, mpfr_t *theta, mpfr_t *m, mpfr_t *v,
   return DLV_OK;
 }
 
+int dlv_ref_ema(size_t n, mpfr_t *avg, mpfr_t *x, double b)
+{
+  if (!beta_ok(b))
+    return DLV_EINVAL;
+  if (n == 0)
+    return DLV_OK;
+  mpfr_t tmp;
+  mpfr_init2(tmp, work_prec(avg[0]));
+  for (size_t i = 0; i < n; i++)
+    ref_ema1(avg[i], b, x[i], tmp);
+  mpfr_clear(tmp);
+  return DLV_OK;
+}
+
 int dlv_ref_quadratic_grad(size_t n, const double *a, const double *c,
                            mpfr_t *theta, mpfr_t *grad)
 {

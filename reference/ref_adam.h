@@ -23,6 +23,10 @@ int dlv_ref_adam_step(size_t n, mpfr_t *theta, mpfr_t *m, mpfr_t *v,
                       mpfr_t *grad, double lr, double beta1, double beta2,
                       double eps, unsigned long t, int form);
 
+/* avg_i = b avg_i + (1 - b) x_i in place (dlv_ema_d / _s); x must not
+ * alias avg. */
+int dlv_ref_ema(size_t n, mpfr_t *avg, mpfr_t *x, double b);
+
 /* grad_i = a_i (theta_i - c_i): the gradient of the test objective
  * sum_i a_i (theta_i - c_i)^2 / 2. */
 int dlv_ref_quadratic_grad(size_t n, const double *a, const double *c,

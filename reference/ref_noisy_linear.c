@@ -1,29 +1,47 @@
 /* ref_noisy_linear.c: the layers of claim P2 in MPFR (see
  * ref_noisy_linear.h). */
+#include <math.h>
+#include <stdlib.h>
+
 #include "dlv_status.h"
 #include "mp.h"
 #include "ref_noisy_linear.h"
 
-/* z_i = sum_j [keep_j] (w_ij + e_ij) x_j from exact products, one rounding;
- * e and mask may be NULL (no noise, keep all). */
+void dlv_ref_noisy_term(mpfr_ptr t, double w, double e, double x)
+{
+  int ew, ee;
+  frexp(w, &ew); /* 0 for 0, Inf and NaN: then any width does */
+  frexp(e, &ee);
+  /* w + e spans at most |ew - ee| + 54 bits; times x, 53 more */
+  mpfr_set_prec(t, (mpfr_prec_t)abs(ew - ee) + 54 + 53);
+  mpfr_set_d(t, w, MPFR_RNDN);
+  mpfr_add_d(t, t, e, MPFR_RNDN); /* exact */
+  mpfr_mul_d(t, t, x, MPFR_RNDN); /* exact */
+}
+
+/* z_i = sum_j [keep_j] (w_ij + e_ij) x_j, each term exact, one rounding;
+ * e and mask may be NULL (no noise, keep all).  The term is formed as
+ * (w + e) x, not w x + e x: for an infinite x_j the two differ (Inf - Inf
+ * is NaN where (w + e) Inf is +-Inf).  An absent term (a dropped input) is
+ * 0, not 0 x_j: it stays 0 when x_j is Inf or NaN, as the Iverson bracket
+ * of the header says. */
 static int layer(size_t m, size_t n, const double *w, const double *e,
                  const unsigned char *mask, const double *x, mpfr_t *z)
 {
-  mpfr_t *t = dlv_mp_vec_alloc(2 * n, DLV_MP_PREC_PRODUCT);
+  mpfr_t *t = dlv_mp_vec_alloc(n, MPFR_PREC_MIN);
   if (t == NULL)
     return DLV_ENOMEM;
   int status = DLV_OK;
   for (size_t i = 0; status == DLV_OK && i < m; i++) {
     for (size_t j = 0; j < n; j++) {
-      int keep = mask == NULL || mask[j];
-      mpfr_set_d(t[j], keep ? w[i * n + j] : 0.0, MPFR_RNDN);
-      mpfr_mul_d(t[j], t[j], x[j], MPFR_RNDN); /* exact */
-      mpfr_set_d(t[n + j], e ? e[i * n + j] : 0.0, MPFR_RNDN);
-      mpfr_mul_d(t[n + j], t[n + j], x[j], MPFR_RNDN);
+      if (mask != NULL && !mask[j])
+        mpfr_set_zero(t[j], 1);
+      else
+        dlv_ref_noisy_term(t[j], w[i * n + j], e ? e[i * n + j] : 0.0, x[j]);
     }
-    status = dlv_mp_sum(z[i], t, 2 * n);
+    status = dlv_mp_sum(z[i], t, n);
   }
-  dlv_mp_vec_free(t, 2 * n);
+  dlv_mp_vec_free(t, n);
   return status;
 }
 

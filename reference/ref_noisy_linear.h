@@ -2,9 +2,10 @@
  * argument order; inputs as double, which holds every float exactly), and
  * the closed form of the expected ReLU output under Gaussian noise.
  *
- * Each z_i is formed from exact products (106 bits) summed by mpfr_sum and
- * rounded once to the precision of z[i]; the noisy layer sums the 2n exact
- * products w_ij x_j and e_ij x_j, so W + E is never rounded.  NULL e or
+ * Each z_i is formed from exact terms summed by mpfr_sum and rounded once
+ * to the precision of z[i]; the noisy layer's term (w_ij + e_ij) x_j is
+ * exact (dlv_ref_noisy_term: w + e never rounded), so that an infinite x_j
+ * gives +-Inf, not the NaN of w x + e x.  NULL e or
  * mask means no noise / keep everything: dlv_ref_linear is W x. */
 #ifndef DLV_REF_NOISY_LINEAR_H
 #define DLV_REF_NOISY_LINEAR_H
@@ -12,6 +13,10 @@
 #include <stddef.h>
 
 #include <mpfr.h>
+
+/* t = (w + e) x exactly; t's precision is set to what that takes (at most
+ * 1024 + 1074 + 107 bits). */
+void dlv_ref_noisy_term(mpfr_ptr t, double w, double e, double x);
 
 /* z[i] = sum_j (W_ij + E_ij) x_j, i < m (W, E m x n row-major). */
 int dlv_ref_noisy_linear(size_t m, size_t n, const double *w,

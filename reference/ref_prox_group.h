@@ -19,4 +19,9 @@
 int dlv_ref_prox_group(size_t n, const double *v, ptrdiff_t incv, double tau,
                        mpfr_t *out);
 
+/* The same for an MPFR vector v (contiguous, all of one precision; e.g. a
+ * gradient step x - t g computed exactly): the squares are exact at twice
+ * v's precision and summed with one rounding. */
+int dlv_ref_prox_group_mp(size_t n, mpfr_t *v, double tau, mpfr_t *out);
+
 #endif

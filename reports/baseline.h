@@ -1,8 +1,8 @@
 /* baseline.h: this run against an earlier report (dlverify --baseline DIR).
  *
- * Rows are matched by a stable key: (claim, check, dtype, shape, quantity,
- * kernel, variant), the k-th row of a key in this run with the k-th row of
- * that key in the baseline.  A row of this run is
+ * Rows are matched by a stable key: (claim, check, dtype, shape up to its
+ * detail (DLV_SHAPE_DETAIL), quantity, kernel, variant), the k-th row of a
+ * key in this run with the k-th row of that key in the baseline.  A row of this run is
  *   a new failure  when it is not ok and its baseline row was ok or does
  *                  not exist;
  *   grown          when it must hold (accuracy or claim role), has a finite
@@ -29,6 +29,11 @@ typedef struct {
   const dlv_row **match; /* per row of this run: its baseline row or NULL */
   size_t unmatched;      /* baseline rows with no row in this run */
 } dlv_baseline;
+
+/* Appends the rows of DIR/evidence.csv (an earlier report) to rows.
+ * Returns 0, or -1 with a message naming the file in err. */
+int dlv_report_rows(const char *dir, dlv_rows *rows, char *err,
+                    size_t errlen);
 
 /* Reads DIR/evidence.csv.  Returns 0, or -1 with a message in err. */
 int dlv_baseline_load(const char *dir, dlv_baseline *b, char *err,

@@ -21,6 +21,8 @@
 #include "claims.h"
 #include "env.h"
 #include "evidence.h"
+#include "gate_report.h"
+#include "merge.h"
 #include "options.h"
 #include "outdir.h"
 #include "plot.h"
@@ -31,14 +33,18 @@
 enum { EXIT_HELD = 0, EXIT_FAILED = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
 #define CHECK_TIMEOUT_S 1200 /* a check that runs longer is stopped */
+#define GATE_LONG_TIMEOUT_S (6 * 3600) /* the gate's long mode, one shard */
 #define FAILED_ROWS_SHOWN 5  /* per claim, on the terminal */
 
 static void usage(FILE *f)
 {
   fputs(
       "Usage: dlverify [--claim ID]... [--seed N] [--out DIR]\n"
+      "                [--no-gate | [--gate-long] [--gate-family F]...\n"
+      "                 [--shard I/N]]\n"
       "                [--baseline DIR [--fail-on-regression]] [--list]\n"
       "                [-h|--help]\n"
+      "       dlverify --merge [--out DIR] [--baseline DIR] REPORT...\n"
       "Verifies the exam's claims: runs each claim's check (kernels against\n"
       "MPFR references, derivatives, Monte Carlo, solvers), computes the\n"
       "verdict from the evidence rows and writes DIR/index.html,\n"
@@ -55,9 +61,20 @@ static void usage(FILE *f)
       "                  rows whose err/bound grew more than 2x, per claim\n"
       "                  and per kernel (DIR may be the --out directory)\n"
       "  --fail-on-regression  exit 1 when the comparison finds any\n"
+      "  --no-gate       do not run the kernel gate (dlv_gate: every kernel\n"
+      "                  entry point against its contract; run by default,\n"
+      "                  quick mode, whatever --claim selects)\n"
+      "  --gate-long     the gate's long mode (10,000 cases per entry)\n"
+      "  --gate-family F only this gate family (repeatable)\n"
+      "  --shard I/N     the gate runs the cases of index I mod N (the claim\n"
+      "                  checks are not sharded: each shard runs them all)\n"
+      "  --merge         merge the reports REPORT... (e.g. one per shard)\n"
+      "                  into one: claims from the first report holding\n"
+      "                  them, gate rows from all (cases added, worst of\n"
+      "                  worsts); a missing shard is a failure\n"
       "  --list          list the claims and whether their check is built\n"
       "  -h, --help      this text\n\n"
-      "Exit status: 0 every check held, 1 a check failed or (with\n"
+      "Exit status: 0 every check held, 1 a check or the gate failed or (with\n"
       "--fail-on-regression) a regression, 2 usage error, 3 I/O or internal\n"
       "error (the previous report is left whole), 128+N killed by signal N.\n"
       "Environment (invalid values are usage errors): DLV_SEED; DLV_QUICK\n"
@@ -105,12 +122,24 @@ static int check_built(const char *dir, const dlv_claim_info *c)
   return access(path, X_OK) == 0;
 }
 
+static void gate_exe(const char *dir, char *exe, size_t size)
+{
+  snprintf(exe, size, "%s/%s", dir, DLV_GATE_PROGRAM);
+}
+
+/* The claims, then the gate (not a claim: no --claim ID). */
 static void list_claims(const char *dir)
 {
+  char exe[PATH_MAX + 64];
   for (size_t i = 0; i < dlv_n_claims; i++)
     printf("%-4s %-9s %s\n", dlv_claims[i].id,
            check_built(dir, &dlv_claims[i]) ? "built" : "not built",
            dlv_claims[i].title);
+  gate_exe(dir, exe, sizeof exe);
+  printf("%-4s %-9s %s\n", "gate", access(exe, X_OK) == 0 ? "built"
+                                                           : "not built",
+         "the kernel gate: every kernel entry point against its contract "
+         "(not a claim; --no-gate skips it)");
 }
 
 /* The claims to verify: those named, each built, or every built one. */
@@ -142,21 +171,21 @@ static void run_check(const char *dir, const char *work, const char *log,
   res->exit_status = dlv_run(&p, res->problem, sizeof res->problem);
 }
 
-/* Appends the rows of work/<claim>.csv; a missing or malformed file is
- * recorded as the claim's problem. */
-static void read_evidence(const char *work, dlv_claim_result *res,
-                          dlv_rows *rows)
+/* Appends the rows of work/<id>.csv; a missing or malformed file is
+ * recorded as the program's problem (size bytes). */
+static void read_evidence(const char *work, const char *id, char *problem,
+                          size_t size, dlv_rows *rows)
 {
   char path[PATH_MAX + 64], err[128];
-  snprintf(path, sizeof path, "%s/%s.csv", work, res->info->id);
+  snprintf(path, sizeof path, "%s/%s.csv", work, id);
   FILE *f = fopen(path, "rb");
   if (f == NULL) {
-    if (!*res->problem)
-      snprintf(res->problem, sizeof res->problem, "(wrote no evidence)");
+    if (!*problem)
+      snprintf(problem, size, "(wrote no evidence)");
     return;
   }
   if (dlv_csv_read(f, rows, err, sizeof err) != 0)
-    snprintf(res->problem, sizeof res->problem, "(evidence: %s)", err);
+    snprintf(problem, size, "(evidence: %s)", err);
   fclose(f);
 }
 
@@ -167,6 +196,16 @@ static void print_result(const dlv_claim_result *r)
   printf("%-4s %-23s %6zu rows %4zu failed  max err/bound %-12s %s\n",
          r->info->id, r->verdict, r->checks, r->failed, ratio, r->problem);
   fflush(stdout);
+}
+
+/* The claim's verdict and figures from the rows, printed; returns 1 when
+ * the claim failed (a row not ok, its check's exit status, a problem). */
+static int finish_result(dlv_claim_result *r, const dlv_rows *rows)
+{
+  r->verdict = dlv_verdict(rows, r->info->id);
+  dlv_summarize(rows, r->info->id, &r->checks, &r->failed, &r->max_ratio);
+  print_result(r);
+  return r->exit_status != 0 || r->failed != 0 || *r->problem;
 }
 
 static void on_signal(int sig) { dlv_proc_interrupt(sig); }
@@ -199,17 +238,24 @@ static void stop_if_interrupted(dlv_outdir *od)
   exit(128 + sig);
 }
 
+/* Creates work/ in the temporary directory (the checks' evidence, the
+ * plots' data; removed before the swap); its path in work. */
+static void make_work(dlv_outdir *od, char *work, size_t size)
+{
+  snprintf(work, size, "%s/work", od->tmp);
+  if (mkdir(work, 0777) != 0) {
+    dlv_out_abandon(od);
+    die(EXIT_IO, "%s: %s", work, strerror(errno));
+  }
+}
+
 /* Runs every selected check into work/ and logs/ of the temporary
  * directory, printing the verdict table; returns 1 when any failed. */
 static int run_claims(const dlv_options *o, const char *dir, dlv_outdir *od,
                       dlv_claim_result *res, dlv_rows *rows)
 {
   char work[PATH_MAX + 8], log[PATH_MAX + 64];
-  snprintf(work, sizeof work, "%s/work", od->tmp);
-  if (mkdir(work, 0777) != 0) {
-    dlv_out_abandon(od);
-    die(EXIT_IO, "%s: %s", work, strerror(errno));
-  }
+  make_work(od, work, sizeof work);
   int failed = 0;
   for (size_t i = 0; i < o->n_selected; i++) {
     dlv_claim_result *r = &res[i];
@@ -222,13 +268,160 @@ static int run_claims(const dlv_options *o, const char *dir, dlv_outdir *od,
       die(EXIT_IO, "%s: cannot be written; the previous report is "
                    "unchanged", log);
     }
-    read_evidence(work, r, rows);
-    r->verdict = dlv_verdict(rows, r->info->id);
-    dlv_summarize(rows, r->info->id, &r->checks, &r->failed, &r->max_ratio);
-    failed |= r->exit_status != 0 || r->failed != 0 || *r->problem;
-    print_result(r);
+    read_evidence(work, r->info->id, r->problem, sizeof r->problem, rows);
+    failed |= finish_result(r, rows);
   }
   return failed;
+}
+
+/* ---- the kernel gate (gate_report.h) ------------------------------------ */
+
+/* "shard=I/N quick|long", as the gate's rows say it. */
+static void shard_mode(const dlv_options *o, char *buf, size_t size)
+{
+  snprintf(buf, size, "shard=%lu/%lu %s", o->shard_i, o->shard_n,
+           o->gate_long ? "long" : "quick");
+}
+
+/* The gate's arguments: --long, --shard, --family; argv[0] is exe. */
+static size_t gate_argv(const dlv_options *o, const char *exe,
+                        const char **argv)
+{
+  size_t n = 0;
+  argv[n++] = exe;
+  if (o->gate_long)
+    argv[n++] = "--long";
+  if (o->shard != NULL) {
+    argv[n++] = "--shard";
+    argv[n++] = o->shard;
+  }
+  for (size_t i = 0; i < o->n_gate_family; i++) {
+    argv[n++] = "--family";
+    argv[n++] = o->gate_family[i];
+  }
+  argv[n] = NULL;
+  return n;
+}
+
+/* 1 when `dlv_gate --list --family F` lists an entry point for each
+ * --gate-family F (dlv_gate lists nothing for an unknown family). */
+static int gate_families_known(const dlv_options *o, const char *exe)
+{
+  char list[] = "/tmp/dlverify-gate-list.XXXXXX", problem[160];
+  int fd = mkstemp(list), known = fd >= 0;
+  for (size_t i = 0; known && i < o->n_gate_family; i++) {
+    const char *argv[] = {exe, "--list", "--family", o->gate_family[i], NULL};
+    dlv_proc p = {argv, NULL, NULL, list, NULL, CHECK_TIMEOUT_S};
+    struct stat st;
+    known = dlv_run(&p, problem, sizeof problem) == 0 &&
+            stat(list, &st) == 0 && st.st_size > 0;
+  }
+  if (fd >= 0) {
+    close(fd);
+    unlink(list);
+  }
+  return known;
+}
+
+/* Runs dlv_gate into work/gate.csv and logs/gate.log unless --no-gate or
+ * not built (g says why); appends its rows, and a failed row when it
+ * stopped without one.  Returns 1 when the gate failed. */
+static int run_gate(const dlv_options *o, const char *dir, dlv_outdir *od,
+                    dlv_rows *rows, dlv_gate_run *g)
+{
+  char exe[PATH_MAX + 64], work[PATH_MAX + 8], log[PATH_MAX + 64];
+  char evid[PATH_MAX + 32], seedbuf[48], mode[64];
+  gate_exe(dir, exe, sizeof exe);
+  *g = (dlv_gate_run){0};
+  if (o->no_gate || access(exe, X_OK) != 0) {
+    snprintf(g->why_not, sizeof g->why_not, "%s",
+             o->no_gate ? "--no-gate" : "dlv_gate is not built beside the "
+                                        "checks");
+    dlv_print_gate_line(rows, g);
+    return 0;
+  }
+  const char *argv[8 + 2 * 32];
+  size_t argc = gate_argv(o, exe, argv);
+  snprintf(work, sizeof work, "%s/work", od->tmp);
+  snprintf(log, sizeof log, "%s/logs/gate.log", od->tmp);
+  snprintf(evid, sizeof evid, "DLV_EVIDENCE_DIR=%s", work);
+  snprintf(seedbuf, sizeof seedbuf, "DLV_SEED=%lu", o->seed);
+  size_t len = (size_t)snprintf(g->command, sizeof g->command, "%s", seedbuf);
+  for (size_t i = 0; i < argc && len < sizeof g->command; i++)
+    len += (size_t)snprintf(g->command + len, sizeof g->command - len, " %s",
+                            argv[i]);
+  /* the mode is --gate-long's, whatever DLV_GATE_LONG dlverify got */
+  const char *env[] = {evid, seedbuf,
+                       o->gate_long ? "DLV_GATE_LONG=1" : "DLV_GATE_LONG=0",
+                       NULL};
+  dlv_proc p = {argv, env, NULL, log, NULL,
+                o->gate_long ? GATE_LONG_TIMEOUT_S : CHECK_TIMEOUT_S};
+  g->ran = 1;
+  g->exit_status = dlv_run(&p, g->problem, sizeof g->problem);
+  stop_if_interrupted(od);
+  if (g->exit_status == DLV_PROC_NO_OUTPUT) {
+    dlv_out_abandon(od);
+    die(EXIT_IO, "%s: cannot be written; the previous report is unchanged",
+        log);
+  }
+  read_evidence(work, DLV_GATE_CLAIM, g->problem, sizeof g->problem, rows);
+  shard_mode(o, mode, sizeof mode);
+  if (dlv_gate_note_exit(rows, g, o->seed, mode) != 0) {
+    dlv_out_abandon(od);
+    die(EXIT_IO, "out of memory recording the gate's exit");
+  }
+  dlv_print_gate_line(rows, g);
+  return dlv_gate_failures(rows) > 0;
+}
+
+/* --merge: the reports' rows, and a result for each claim they hold
+ * (o->selected filled in); prints the verdict table.  Returns 1 when
+ * anything failed. */
+static int merge_runs(dlv_options *o, dlv_outdir *od, dlv_claim_result *res,
+                      dlv_rows *rows, dlv_gate_run *g)
+{
+  char err[PATH_MAX + 512], work[PATH_MAX + 8];
+  make_work(od, work, sizeof work);
+  int status = dlv_merge_reports(o->merge_dirs, o->n_merge, rows, err,
+                                 sizeof err);
+  if (status != 0) {
+    dlv_out_abandon(od);
+    die(status, "%s", err);
+  }
+  *g = (dlv_gate_run){.merged = (const char *const *)o->merge_dirs,
+                      .n_merged = o->n_merge};
+  int failed = 0;
+  for (size_t i = 0; i < dlv_n_claims; i++) {
+    dlv_filter fl = {.claim = dlv_claims[i].id};
+    size_t n, nf;
+    dlv_count(rows, &fl, &n, &nf);
+    if (n == 0)
+      continue;
+    dlv_claim_result *r = &res[o->n_selected];
+    o->selected[o->n_selected++] = &dlv_claims[i];
+    *r = (dlv_claim_result){.info = &dlv_claims[i]};
+    failed |= finish_result(r, rows);
+  }
+  if (rows->n > 0)
+    o->seed = rows->rows[0].seed;
+  dlv_print_gate_line(rows, g);
+  return failed || dlv_gate_failures(rows) > 0;
+}
+
+/* The gate's failed rows, each with its failed case and shrunk repro. */
+static void print_gate_failures(const dlv_rows *rows)
+{
+  char line[4096];
+  size_t n = dlv_gate_failures(rows);
+  if (n == 0)
+    return;
+  printf("\nkernel gate: %zu failed rows (logs/gate.log has each failure "
+         "in full)\n", n);
+  for (size_t j = 0; j < rows->n; j++)
+    if (dlv_is_gate_row(&rows->rows[j]) && !rows->rows[j].ok) {
+      dlv_describe_row(&rows->rows[j], line, sizeof line);
+      printf("  %s\n", line);
+    }
 }
 
 /* The failed rows of each failed claim and its repro lines. */
@@ -258,6 +451,7 @@ static void print_failures(const dlv_claim_result *res, size_t n,
     dlv_repro(run, c->info, ctest, dlv, sizeof ctest);
     printf("  repro: %s\n     or: %s\n", ctest, dlv);
   }
+  print_gate_failures(rows);
 }
 
 /* The regressions against the baseline on the terminal; returns their
@@ -317,7 +511,17 @@ static void setup(int argc, char **argv, dlv_options *o, char *dir,
     list_claims(dir);
     exit(EXIT_HELD);
   }
+  if (o->merge)
+    return; /* runs nothing */
   select_claims(o, dir);
+  char exe[PATH_MAX + 64];
+  gate_exe(dir, exe, sizeof exe);
+  if ((o->gate_long || o->n_gate_family || o->shard) &&
+      access(exe, X_OK) != 0)
+    die(EXIT_USAGE, "a gate option, but %s is not built", exe);
+  if (o->n_gate_family && !gate_families_known(o, exe))
+    die(EXIT_USAGE, "--gate-family: a family dlv_gate does not have "
+                    "(`%s --list` lists them)", exe);
 }
 
 /* Plots and files into the temporary directory, then the swap. */
@@ -366,7 +570,14 @@ int main(int argc, char **argv)
 
   dlv_claim_result res[32];
   dlv_rows rows = {0};
-  int failed = run_claims(&o, dir, &od, res, &rows);
+  dlv_gate_run gate;
+  int failed;
+  if (o.merge) {
+    failed = merge_runs(&o, &od, res, &rows, &gate);
+  } else {
+    failed = run_claims(&o, dir, &od, res, &rows);
+    failed |= run_gate(&o, dir, &od, &rows, &gate); /* after the claims */
+  }
   if (o.baseline && dlv_baseline_compare(&base, &rows) != 0) {
     dlv_out_abandon(&od);
     die(EXIT_IO, "out of memory comparing with the baseline");
@@ -375,7 +586,7 @@ int main(int argc, char **argv)
   command_line(argc, argv, cmd, sizeof cmd);
   this_exe(exe, sizeof exe);
   dlv_run_info run = {o.seed, dlv_env_get(), "", cmd, DLV_BINARY_DIR, exe,
-                      &base};
+                      &base, &gate};
   time_t now = time(NULL);
   strftime(run.date, sizeof run.date, "%Y-%m-%d %H:%M:%S UTC", gmtime(&now));
   write_out(&od, res, o.n_selected, &rows, &run);

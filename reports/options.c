@@ -1,7 +1,9 @@
 /* options.c: dlverify's command line (see options.h). */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "env.h"
 #include "options.h"
@@ -42,6 +44,56 @@ static int set_once(const char **slot, const char *name, char *err,
   return 0;
 }
 
+/* A decimal unsigned long, the whole of s. */
+static int parse_ulong(const char *s, unsigned long *v)
+{
+  char *end;
+  errno = 0;
+  *v = strtoul(s, &end, 10);
+  return *s >= '0' && *s <= '9' && *end == '\0' && errno == 0 ? 0 : -1;
+}
+
+int dlv_parse_shard(const char *s, unsigned long *i, unsigned long *n,
+                    char *err, size_t errlen)
+{
+  const char *slash = strchr(s, '/');
+  char head[32];
+  if (slash == NULL || (size_t)(slash - s) >= sizeof head) {
+    snprintf(err, errlen, "expected I/N (shard I of N, 0 <= I < N)");
+    return -1;
+  }
+  snprintf(head, sizeof head, "%.*s", (int)(slash - s), s);
+  if (parse_ulong(head, i) != 0 || parse_ulong(slash + 1, n) != 0 ||
+      *n == 0 || *i >= *n) {
+    snprintf(err, errlen, "expected I/N with 0 <= I < N, decimal");
+    return -1;
+  }
+  return 0;
+}
+
+static int apply_shard(dlv_options *o, char *err, size_t errlen)
+{
+  if (set_once(&o->shard, "--shard", err, errlen) != 0)
+    return 2;
+  char why[96];
+  if (dlv_parse_shard(optarg, &o->shard_i, &o->shard_n, why, sizeof why) == 0)
+    return 0;
+  snprintf(err, errlen, "--shard %s: %s", optarg, why);
+  return 2;
+}
+
+static int add_gate_family(dlv_options *o, char *err, size_t errlen)
+{
+  size_t max = sizeof o->gate_family / sizeof o->gate_family[0];
+  if (o->n_gate_family == max || *optarg == '\0') {
+    snprintf(err, errlen, "--gate-family: %s", *optarg ? "too many"
+                                                        : "empty value");
+    return 2;
+  }
+  o->gate_family[o->n_gate_family++] = optarg;
+  return 0;
+}
+
 /* One option's effect; 0, or 2 with a message. */
 static int apply(int opt, dlv_options *o, const char **seed, char *err,
                  size_t errlen)
@@ -66,8 +118,31 @@ static int apply(int opt, dlv_options *o, const char **seed, char *err,
   case 'r': o->fail_on_regression = 1; return 0;
   case 'l': o->list = 1; return 0;
   case 'h': o->help = 1; return 0;
+  case 'G': o->no_gate = 1; return 0;
+  case 'L': o->gate_long = 1; return 0;
+  case 'F': return add_gate_family(o, err, errlen);
+  case 'S': return apply_shard(o, err, errlen);
+  case 'M': o->merge = 1; return 0;
   }
   return -1;
+}
+
+/* Options that cannot go together; 0, or 2 with a message. */
+static int contradictions(const dlv_options *o, char *err, size_t errlen)
+{
+  int gate_option = o->gate_long || o->n_gate_family || o->shard;
+  const char *why = NULL;
+  if (o->no_gate && gate_option)
+    why = "--no-gate with --gate-long, --gate-family or --shard";
+  else if (o->merge && o->n_merge == 0)
+    why = "--merge needs the report directories to merge";
+  else if (o->merge && (o->n_selected || o->seed_given || o->no_gate ||
+                        gate_option))
+    why = "--merge runs nothing: no --claim, --seed or gate option";
+  if (why == NULL)
+    return 0;
+  snprintf(err, errlen, "%s", why);
+  return 2;
 }
 
 /* The parser proper; dlv_parse_options makes its message one line. */
@@ -82,8 +157,13 @@ static int parse(int argc, char **argv, dlv_options *o, char *err,
       {"fail-on-regression", no_argument, NULL, 'r'},
       {"list", no_argument, NULL, 'l'},
       {"help", no_argument, NULL, 'h'},
+      {"no-gate", no_argument, NULL, 'G'},
+      {"gate-long", no_argument, NULL, 'L'},
+      {"gate-family", required_argument, NULL, 'F'},
+      {"shard", required_argument, NULL, 'S'},
+      {"merge", no_argument, NULL, 'M'},
       {NULL, 0, NULL, 0}};
-  *o = (dlv_options){.seed = 0};
+  *o = (dlv_options){.shard_n = 1};
   const char *seed = NULL;
   opterr = 0;
   optind = 0; /* GNU getopt: start afresh, so the parser can run again */
@@ -98,11 +178,13 @@ static int parse(int argc, char **argv, dlv_options *o, char *err,
     return 2;
   }
   o->seed_given = seed != NULL;
-  if (optind < argc) {
+  if (optind < argc && !o->merge) {
     snprintf(err, errlen, "%s: unexpected argument", argv[optind]);
     return 2;
   }
-  return 0;
+  o->merge_dirs = argv + optind;
+  o->n_merge = o->merge ? (size_t)(argc - optind) : 0;
+  return contradictions(o, err, errlen);
 }
 
 int dlv_parse_options(int argc, char **argv, dlv_options *o, char *err,

@@ -16,11 +16,29 @@ typedef struct {
   const char *baseline;     /* NULL: no comparison */
   int fail_on_regression;
   int list, help;
+  /* The kernel gate (dlv_gate), run beside the claim checks: */
+  int no_gate;                  /* --no-gate */
+  int gate_long;                /* --gate-long */
+  const char *gate_family[32];  /* --gate-family NAME (repeatable) */
+  size_t n_gate_family;
+  const char *shard;            /* --shard I/N as given, or NULL */
+  unsigned long shard_i, shard_n; /* 0 and 1 without --shard */
+  /* --merge: the report directories to merge (the positional arguments) */
+  int merge;
+  char **merge_dirs;
+  size_t n_merge;
 } dlv_options;
+
+/* Parses "I/N" (decimal, 0 <= I < N); 0, or -1 with a reason in err. */
+int dlv_parse_shard(const char *s, unsigned long *i, unsigned long *n,
+                    char *err, size_t errlen);
 
 /* Fills *o from argv.  Returns 0, or 2 (a usage error) with a one-line
  * message in err: an unknown option or claim, a missing or malformed
- * value, a single-valued option given twice, a stray argument. */
+ * value, a single-valued option given twice, a stray argument (one that
+ * is not a directory to --merge), options that contradict each other
+ * (--no-gate with a gate option; --merge with an option that runs
+ * checks, or without a directory). */
 int dlv_parse_options(int argc, char **argv, dlv_options *o, char *err,
                       size_t errlen);
 

@@ -3,10 +3,12 @@
  *
  * The page, top to bottom: a status banner (green when every check held);
  * the failed rows as a table with repro lines (only when something
- * failed); what was verified and where (build commit, quick mode,
- * precision, seed, every DLV_* variable set, plots); the claim table
- * beside the kernel table; the comparison with a baseline report; then one
- * section per claim (claim_page.c).  Every worst figure names and links
+ * failed, the kernel gate's failures included); what was verified and
+ * where (build commit, quick mode, precision, seed, every DLV_* variable
+ * set, plots, the reports merged); the claim table beside the kernel table
+ * (with the gate cases of each kernel); the comparison with a baseline
+ * report; the kernel gate (gate_report.c); then one section per claim
+ * (claim_page.c).  Every worst figure names and links
  * the row it comes from. */
 #include <errno.h>
 #include <math.h>
@@ -129,8 +131,9 @@ static void claims_of(const dlv_rows *rows, const dlv_filter *f, char *buf,
   *buf = '\0';
   for (size_t i = 0; i < rows->n && len + 20 < size; i++) {
     const dlv_row *r = &rows->rows[i];
-    if (!dlv_filter_match(f, r) || strstr(buf, r->claim) != NULL)
-      continue;
+    if (!dlv_filter_match(f, r) || strstr(buf, r->claim) != NULL ||
+        dlv_is_gate_row(r))
+      continue; /* the gate is not a claim: its cases have a column */
     len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? " " : "",
                             r->claim);
   }
@@ -185,7 +188,8 @@ static void write_kernels(FILE *f, const void *ctx)
 {
   const struct report *r = ctx;
   fputs("kernel,variant,dtype,claims,rows,failed,max_bound_ratio,"
-        "worst_ratio_row,max_ulps,worst_ulps_row,new_failures,grown\r\n", f);
+        "worst_ratio_row,max_ulps,worst_ulps_row,new_failures,grown,"
+        "gate_cases\r\n", f);
   for (size_t i = 0; i < r->n_kernels; i++) {
     const dlv_filter *fl = &r->kernels[i].f;
     char claims[128];
@@ -197,7 +201,7 @@ static void write_kernels(FILE *f, const void *ctx)
     dlv_csv_field(f, fl->variant);
     fprintf(f, ",%s,%s,%zu,%zu", fl->dtype, claims, n, failed);
     csv_figures(f, r, fl);
-    fputs("\r\n", f);
+    fprintf(f, ",%lu\r\n", dlv_gate_cases_of(r->rows, fl));
   }
 }
 
@@ -319,22 +323,35 @@ static size_t failed_claims(const struct report *r)
   return k;
 }
 
+/* Failed rows of the kernel gate (gate_report.h). */
+static size_t gate_failed(const struct report *r)
+{
+  return dlv_gate_failures(r->rows);
+}
+
 static void html_head(FILE *f, const struct report *r)
 {
-  size_t nf = failed_claims(r);
+  size_t nf = failed_claims(r), ng = gate_failed(r);
   fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
              "charset=\"utf-8\">\n<title>dlverify report: ");
   if (nf)
-    fprintf(f, "%zu of %zu claims FAILED", nf, r->n);
+    fprintf(f, "%zu of %zu claims FAILED%s", nf, r->n,
+            ng ? ", kernel gate FAILED" : "");
+  else if (ng)
+    fputs("kernel gate FAILED", f);
   else
     fprintf(f, "%zu claim%s, every check held", r->n, r->n == 1 ? "" : "s");
   fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n"
              "<h1>dlverify report</h1>\n<p class=\"status %s\" "
              "id=\"status\">",
-          css, nf ? "failed" : "held");
+          css, nf || ng ? "failed" : "held");
   if (nf)
-    fprintf(f, "<b>%zu of %zu claims have FAILED checks</b> (listed "
-               "first, below).", nf, r->n);
+    fprintf(f, "<b>%zu of %zu claims have FAILED checks%s</b> (listed "
+               "first, below).", nf, r->n,
+            ng ? "; the kernel gate FAILED" : "");
+  else if (ng)
+    fprintf(f, "<b>The kernel gate FAILED</b> (listed first, below); the "
+               "checks of the %zu claim%s held.", r->n, r->n == 1 ? "" : "s");
   else
     fprintf(f, "<b>Every check held</b>: %zu claim%s verified, %zu rows.",
             r->n, r->n == 1 ? "" : "s", r->rows->n);
@@ -374,9 +391,23 @@ static void html_failed_claim(FILE *f, const struct report *r,
             DLV_FAILED_COLUMNS, k - 5, c->info->id, c->info->id);
 }
 
+/* The gate's failed rows (each with its shrunk repro in the shape). */
+static void html_failed_gate(FILE *f, const struct report *r)
+{
+  fprintf(f, "<tr class=\"claim-row\"><th colspan=\"%d\"><a "
+             "href=\"#gate\">Kernel gate</a>: %zu failed rows; each names "
+             "its failed case and the command that reruns it (shrunk)."
+             "</th></tr>\n", DLV_FAILED_COLUMNS, gate_failed(r));
+  size_t k = html_failed_rows(f, r->rows, DLV_GATE_CLAIM, 20);
+  if (k > 20)
+    fprintf(f, "<tr><td colspan=\"%d\">... and %zu more in the <a "
+               "href=\"#gate\">kernel gate</a> section</td></tr>\n",
+            DLV_FAILED_COLUMNS, k - 20);
+}
+
 static void html_failures(FILE *f, const struct report *r)
 {
-  if (failed_claims(r) == 0)
+  if (failed_claims(r) == 0 && gate_failed(r) == 0)
     return;
   fputs("<section id=\"failures\">\n<h2>FAILED CHECKS</h2>\n"
         "<table class=\"failed\">\n", f);
@@ -384,6 +415,8 @@ static void html_failures(FILE *f, const struct report *r)
   for (size_t i = 0; i < r->n; i++)
     if (claim_failed(&r->res[i]))
       html_failed_claim(f, r, &r->res[i]);
+  if (gate_failed(r))
+    html_failed_gate(f, r);
   fputs("</table>\n</section>\n", f);
 }
 
@@ -425,6 +458,21 @@ static void plots_line(const dlv_plots *p, char *buf, size_t size)
              drawn == 1 ? "" : "s", dlv_env_get()->gnuplot);
 }
 
+/* --merge: the reports merged; the rows above describe the merging run. */
+static void html_merged_row(FILE *f, const dlv_gate_run *g)
+{
+  if (g->n_merged == 0)
+    return;
+  fputs("<tr><th>merged from</th><td>", f);
+  for (size_t i = 0; i < g->n_merged; i++) {
+    fputs(i ? ", <code>" : "<code>", f);
+    html_text(f, g->merged[i]);
+    fputs("</code>", f);
+  }
+  fputs(" (the build, mode and environment above are those of the merging "
+        "run; each merged report's header states its own)</td></tr>\n", f);
+}
+
 static void html_run(FILE *f, const struct report *r)
 {
   char cpu[256], buf[512];
@@ -453,6 +501,7 @@ static void html_run(FILE *f, const struct report *r)
   html_run_row(f, "seed (DLV_SEED)", buf);
   html_env_rows(f);
   html_run_row(f, "command", run->command);
+  html_merged_row(f, run->gate);
   plots_line(r->plots, buf, sizeof buf);
   html_run_row(f, "plots", buf);
   if (run->baseline->dir)
@@ -520,9 +569,9 @@ static void html_kernel_row(FILE *f, const struct report *r,
   html_cell(f, k->f.dtype);
   html_cell(f, claims);
   fprintf(f, "<td class=\"%s\">%s</td><td class=\"num\">%zu</td>"
-             "<td class=\"num%s\">%zu</td>",
+             "<td class=\"num%s\">%zu</td><td class=\"num\">%lu</td>",
           failed ? "fail" : "confirmed", failed ? "FAILED" : "ok", n,
-          failed ? " fail" : "", failed);
+          failed ? " fail" : "", failed, dlv_gate_cases_of(r->rows, &k->f));
   html_figures(f, r, &k->f);
   fputs("</tr>\n", f);
 }
@@ -537,7 +586,7 @@ static void html_kernels(FILE *f, const struct report *r)
   }
   fputs("<table id=\"kernels\">\n<tr><th>kernel</th><th>variant</th>"
         "<th>dtype</th><th>claims</th><th>status</th><th>rows</th>"
-        "<th>failed</th>", f);
+        "<th>failed</th><th>gate cases</th>", f);
   html_figure_headers(f, r);
   for (size_t i = 0; i < r->n_kernels; i++)
     html_kernel_row(f, r, &r->kernels[i]);
@@ -555,7 +604,10 @@ static void html_tables(FILE *f, const struct report *r)
         "in a nearby sense), REFUTED (it fails), INCONCLUSIVE (a kernel, "
         "reference or solver failed, or nothing was measured).  Worst "
         "err/bound and ulps are over the rows that must hold (accuracy and "
-        "claim rows), each linked to its row; ulps only on rows whose bound "
+        "claim rows), each linked to its row; gate cases are the cases the "
+        "<a href=\"#gate\">kernel gate</a> ran on the kernel's entry point "
+        "(its rows count among the kernel's rows); ulps only on rows whose "
+        "bound "
         "is at most 2^20 ulps of the reference (a larger bound is set by "
         "another scale, such as cancellation or a reference near zero, "
         "where ulps of the reference say nothing about the kernel).</p>\n",
@@ -660,6 +712,7 @@ static void write_html(FILE *f, const void *ctx)
   html_run(f, r);
   html_tables(f, r);
   html_baseline(f, r);
+  dlv_html_gate(f, r->rows, r->run->gate);
   for (size_t i = 0; i < r->n; i++)
     dlv_html_claim(f, r->rows, r->plots, &r->res[i]);
   html_csv_file(f, r, "mutation.csv", "Mutation run",

@@ -11,6 +11,7 @@
 #include "claims.h"
 #include "env.h"
 #include "evidence.h"
+#include "gate_report.h"
 #include "plot.h"
 
 typedef struct {
@@ -30,11 +31,14 @@ typedef struct {
   const char *build_dir;        /* ctest --test-dir; mutation.csv, bench.csv */
   const char *exe;              /* this dlverify, for repro lines */
   const dlv_baseline *baseline; /* baseline->dir NULL: no comparison */
+  const dlv_gate_run *gate;     /* the kernel gate: ran, not, or merged */
 } dlv_run_info;
 
 /* Writes summary.csv, kernels.csv, evidence.csv and index.html (with the
  * plots' SVG inlined) into dir, which holds nothing else of this run but
- * logs/.  Returns 0, or -1 with a message (any failed write). */
+ * logs/.  The claim results res[0..n-1] hold no gate; the gate's rows
+ * (gate_report.h) are among rows.  Returns 0, or -1 with a message (any
+ * failed write). */
 int dlv_write_report(const char *dir, const dlv_claim_result *res, size_t n,
                      const dlv_rows *rows, const dlv_plots *plots,
                      const dlv_run_info *run, char *err, size_t errlen);

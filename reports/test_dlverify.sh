@@ -1,7 +1,8 @@
 #!/bin/sh
 # test_dlverify.sh DLVERIFY OUTDIR: the program's contract, end to end.
-# P4a writes a complete report whose HTML validates (tidy -e), into a
-# directory whose parents are created; every hostile input is a usage
+# P4a and the gate's nrm2 family write a complete report whose HTML
+# validates (tidy -e), into a directory whose parents are created, the
+# gate's rows in the kernel table; every hostile input is a usage
 # error (exit 2, one line on stderr) that writes nothing: bad or repeated
 # options, invalid DLV_* variables (in dlverify and in a check, which share
 # one parser), a baseline that is not a report.  --baseline then finds a
@@ -15,11 +16,23 @@ bin=$(dirname "$dlv")
 
 rm -rf "$out"
 report=$out/a/b/report
-DLV_QUICK=1 "$dlv" --claim P4a --out "$report" >"$out.stdout" 2>&1 || fail "dlverify --claim P4a exited $?: $(cat "$out.stdout")"
-for f in index.html summary.csv kernels.csv evidence.csv logs/P4a.log; do
+DLV_QUICK=1 "$dlv" --claim P4a --gate-family nrm2 --out "$report" >"$out.stdout" 2>&1 || fail "dlverify --claim P4a exited $?: $(cat "$out.stdout")"
+for f in index.html summary.csv kernels.csv evidence.csv logs/P4a.log logs/gate.log; do
   test -s "$report/$f" || fail "$report/$f missing or empty"
 done
 grep -q '^P4a,CONFIRMED,' "$report/summary.csv" || fail "summary.csv: no P4a CONFIRMED row"
+# The real gate's rows (the nrm2 family): one per entry point, in the
+# kernel table beside P4a's rows of the same kernels, with their cases.
+grep -q '^gate,' "$report/summary.csv" && fail "the gate is in the claim table"
+for entry in nrm2_d nrm2_s nrm2_grad_d nrm2_grad_s; do
+  grep -q "^gate,dlv_$entry,[a-z]*,\"cases=[0-9]* shard=0/1 quick | worst " "$report/evidence.csv" ||
+    fail "evidence.csv: no gate row of dlv_$entry"
+done
+for kd in nrm2,-,double nrm2,-,float nrm2_grad,-,double nrm2_grad,-,float; do
+  cases=$(grep "^$kd,P4a," "$report/kernels.csv" | tr -d '\r' | awk -F, '{ print $NF }')
+  test "${cases:-0}" -ge 48 || fail "kernels.csv: $kd has gate cases '${cases:-}': $(cat "$report/kernels.csv")"
+done
+grep -q '^gate held .* 4 entries' "$out.stdout" || fail "terminal lacks the gate line: $(cat "$out.stdout")"
 rows=$(($(wc -l < "$report/evidence.csv") - 1))
 test "$rows" -ge 100 || fail "evidence.csv has $rows rows"
 ls -a "$out/a/b" | grep -q 'dlverify-tmp' && fail "temporary directory left in $out/a/b"
@@ -49,6 +62,7 @@ usage_error --claim
 usage_error stray-argument --out "$x"
 usage_error "$(printf 'two\nlines')" --out "$x"
 usage_error --fail-on-regression --out "$x"
+usage_error --gate-family no-such-family --out "$x"
 usage_error --baseline "$out/no-such-report" --out "$x"
 for var in DLV_SEED=abc DLV_SEED=-3 DLV_QUICK=no DLV_QUICK=false DLV_QUICK=yes \
            DLV_MPFR_PREC=2000000 DLV_MPFR_PREC=65536abc DLV_MPFR_PREC=255; do

@@ -93,3 +93,39 @@ running() {
   st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
   case $st in Z*) return 1 ;; esac
 }
+
+# standin_gate DIR writes DIR/dlv_gate, a stand-in of the kernel gate that
+# writes $DLV_EVIDENCE_DIR/gate.csv as dlv_gate does (one accuracy row per
+# entry; shape "cases=N shard=I/N quick | detail"): dlv_nrm2_d with
+# 100 + I cases and err/bound 0.25 (I + 1) $FAKE_GATE_SCALE (default 1)
+# at case $FAKE_GATE_CASE (default 7); dlv_nrm2_s with 10 cases,
+# held, or, when FAKE_GATE_FAILS=1, failed with a shrunk repro line (then
+# exit 1).  FAKE_GATE_CRASH=1: it dies of SIGSEGV before writing a row.
+standin_gate() {
+  mkdir -p "$1" || fail "mkdir $1"
+  cat >"$1/dlv_gate" <<'EOS2'
+#!/bin/sh
+shard=0/1
+while test $# -gt 0; do
+  case $1 in --shard) shard=$2; shift ;; esac
+  shift
+done
+test "${FAKE_GATE_CRASH:-0}" = 1 && kill -s SEGV $$
+i=${shard%/*}
+r=$(awk -v i="$i" -v s="${FAKE_GATE_SCALE:-1}" 'BEGIN { printf "%.17g", 0.25 * (i + 1) * s }')
+q='every output vs reference over the contract'
+b="each output's bound (checks/bounds.h): err/bound"
+{
+echo 'claim,check,dtype,shape,seed,quantity,value,reference,err,bound_name,bound,ratio,ulps,role,holds,ok,kernel,variant'
+echo "gate,dlv_nrm2_d,double,\"cases=$((100 + i)) shard=$shard quick | worst case ${FAKE_GATE_CASE:-7}, norm[0] (values unit; n $i, incx -1)\",$DLV_SEED,$q,$r,0,$r,$b,1,$r,nan,accuracy,1,1,nrm2,-"
+if test "${FAKE_GATE_FAILS:-0}" = 1; then
+  echo "gate,dlv_nrm2_s,float,\"cases=10 shard=$shard quick | FAILED case 9: norm[0] deliberately wrong; shrunk repro: dlv_gate --entry dlv_nrm2_s --replay 0,0,2,0,2\",$DLV_SEED,$q,38,0,38,$b,1,38,nan,accuracy,0,0,nrm2,-"
+else
+  echo "gate,dlv_nrm2_s,float,\"cases=10 shard=$shard quick | worst case 3, norm[0] (values exact; n 2, incx 1)\",$DLV_SEED,$q,0.5,0,0.5,$b,1,0.5,nan,accuracy,1,1,nrm2,-"
+fi
+} >"$DLV_EVIDENCE_DIR/gate.csv"
+test "${FAKE_GATE_FAILS:-0}" = 1 && { echo "[gate] FAIL dlv_nrm2_s (stand-in)"; exit 1; }
+exit 0
+EOS2
+  chmod +x "$1/dlv_gate"
+}

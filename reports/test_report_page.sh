@@ -15,7 +15,8 @@ need chromium chromium
 rm -rf "$out"
 # Quick mode (DLV_QUICK=1): every kind of row and plot, smaller sizes, so
 # the test stays short on a loaded machine; the header must say so.
-DLV_QUICK=1 "$dlv" --out "$out" >"$out.stdout" 2>&1
+# The gate: one family (the others have their own tests, label gate).
+DLV_QUICK=1 "$dlv" --gate-family nrm2 --out "$out" >"$out.stdout" 2>&1
 status=$?
 test $status -le 1 || fail "dlverify exited $status: $(cat "$out.stdout")"
 grep -q 'plots skipped' "$out.stdout" && fail "plots skipped with gnuplot installed"
@@ -24,7 +25,8 @@ dom=$out/dom.html
 render "$out/index.html" "$dom" "$out/screenshot.png"
 
 for text in 'built from commit' 'MPFR precision' 'seed (DLV_SEED)' 'OpenBLAS' \
-            'ON (DLV_QUICK=1)' '<table id="summary">' 'id="kernels"'; do
+            'ON (DLV_QUICK=1)' '<table id="summary">' 'id="kernels"' \
+            '<section id="gate">' '<table id="gate-entries">'; do
   grep -q -F "$text" "$dom" || fail "rendered page lacks $text"
 done
 if test $status -eq 0; then

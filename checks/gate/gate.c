@@ -441,15 +441,23 @@ int dlv_gate_cmp_mp(dlv_gate_case *c, const char *what, size_t i, double got,
                     mpfr_get_d(exact, MPFR_RNDN));
     return ok;
   }
+  /* |exact - got| is compared with the bound in MPFR: an error below the
+   * smallest subnormal must not round up to it (which made err/bound read
+   * exactly 1 against a bound of 2^-1074). */
+  double ex = mpfr_get_d(exact, MPFR_RNDN);
+  double bound = dlv_bound_at(b, fabs(ex));
   mpfr_t diff;
   mpfr_init2(diff, mpfr_get_prec(exact) + 64);
   mpfr_sub_d(diff, exact, got, MPFR_RNDN);
-  double err = fabs(mpfr_get_d(diff, MPFR_RNDU));
+  mpfr_abs(diff, diff, MPFR_RNDN);
+  double err = mpfr_get_d(diff, MPFR_RNDU);
+  ok = mpfr_cmp_d(diff, bound) <= 0;
+  if (bound > 0)
+    mpfr_div_d(diff, diff, bound, MPFR_RNDU);
+  double ratio = mpfr_zero_p(diff) ? 0 : bound > 0 ? mpfr_get_d(diff, MPFR_RNDU)
+                                                   : INFINITY;
   mpfr_clear(diff);
-  double ex = mpfr_get_d(exact, MPFR_RNDN);
-  double bound = dlv_bound_at(b, fabs(ex));
-  ok = err <= bound;
-  note_ratio(c, what, i, err == 0 ? 0 : err / bound);
+  note_ratio(c, what, i, ratio);
   if (!ok)
     dlv_gate_fail(c, "%s[%zu] = %.17g (%a), exact %.17g (%a): err %.3g > "
                      "bound %.3g (rel %.3g, abs %.3g)",

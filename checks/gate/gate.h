@@ -40,6 +40,7 @@
 #include <mpfr.h>
 
 #include "bounds.h"
+#include "dlv_backend.h"
 
 typedef struct dlv_gate_case dlv_gate_case;
 
@@ -52,11 +53,16 @@ typedef struct {
   dlv_gate_case_fn run;
 } dlv_gate_entry;
 
-/* A family: the entry points of one kernel source. */
+/* A family: the entry points of one kernel source.  via_backend: its case
+ * functions call the kernels through dlv_gate_backend(); a family without
+ * it (0, what a positional initializer of three fields leaves) runs for
+ * the builtin backend only, and its entries are reported skipped under
+ * any other (never run on dlverify's kernels under another's name). */
 typedef struct {
   const char *name;
   const dlv_gate_entry *entries;
   size_t n;
+  int via_backend;
 } dlv_gate_family;
 
 /* ---- choices ---------------------------------------------------------- */
@@ -177,6 +183,35 @@ int dlv_gate_cmp_same(dlv_gate_case *c, const char *what, size_t i,
 int dlv_gate_cmp_status(dlv_gate_case *c, const char *what, int got,
                         int expected);
 
+/* ---- the backend under test ---------------------------------------------- */
+
+/* Case functions call the kernels through this table (include/
+ * dlv_backend.h): dlverify's own kernels by default, another backend with
+ * dlv_gate --backend NAME|PATH.so.  The cases, references and bounds are
+ * the same for every backend. */
+const dlv_backend *dlv_gate_backend(void);
+/* 1 when the backend provides op (enum dlv_backend_op) in the case's dtype
+ * (is_float) with every capability of `need` (dlv_backend_caps); else the
+ * case is skipped (counted and reported as skipped, never as passed) and
+ * 0 is returned: the case function then returns without checking. */
+int dlv_gate_supports(dlv_gate_case *c, int op, int is_float, unsigned need);
+/* The capabilities a vector stride needs: DLV_BK_STRIDES when |inc| > 1,
+ * DLV_BK_NEG_STRIDES when inc < 0. */
+unsigned dlv_gate_stride_caps(ptrdiff_t inc);
+/* Skips the case with a reason (a short phrase, counted per reason);
+ * returns 0. */
+int dlv_gate_skip(dlv_gate_case *c, const char *why);
+int dlv_gate_skipped(const dlv_gate_case *c);
+/* The largest thread count a case may ask of the backend (--max-threads;
+ * default INT_MAX).  Plugins whose runtimes busy-wait (OpenMP barriers in
+ * BLIS and oneDNN) take seconds per call when oversubscribed. */
+int dlv_gate_max_threads(void);
+/* Records an observation that is no failure but a finding about the
+ * backend (e.g. results that depend on the thread count, each within the
+ * bound): counted per entry, the first one printed with the entry's row. */
+void dlv_gate_observe(dlv_gate_case *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* ---- the program -------------------------------------------------------- */
 
 /* Runs the families (one cmocka test per entry point).  Options:
@@ -188,7 +223,14 @@ int dlv_gate_cmp_status(dlv_gate_case *c, const char *what, int got,
  *   --shard I/N       run the cases whose index is I mod N;
  *   --list            print the families and entries;
  *   --coverage        fail unless every entry of the contract table has a
- *                     case function and every case function an entry.
+ *                     case function and every case function an entry;
+ *   --backend B       run the cases through backend B (a built-in name or
+ *                     a path to a plugin .so; see dlv_gate_backend);
+ *   --backends        print the built-in backends present and their
+ *                     support matrix;
+ *   --xfail ENTRY     a known finding: ENTRY must fail (its test passes
+ *                     when a case fails, fails when none does);
+ *   --max-threads N   thread counts above N are asked as N.
  * DLV_SEED seeds the sampling (the check's parser).  Exit status: cmocka's
  * (0 when every case held), 2 on a usage error. */
 int dlv_gate_main(int argc, char **argv,

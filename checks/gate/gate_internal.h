@@ -13,9 +13,15 @@
 #define DLV_GATE_FULL_TAILS 512
 
 /* An entry's statistics over its cases. */
+#define DLV_GATE_SKIP_REASONS 4
 typedef struct {
   double worst_ratio;    /* largest err/bound seen by the comparator */
   char worst_where[400]; /* the case and element it came from */
+  unsigned long skipped; /* cases the backend could not run */
+  const char *skip_why[DLV_GATE_SKIP_REASONS]; /* distinct reasons, */
+  unsigned long skip_count[DLV_GATE_SKIP_REASONS]; /* with their counts */
+  unsigned long observed;  /* cases with an observation (dlv_gate_observe) */
+  char observation[400];   /* the first, with its case */
 } dlv_gate_stats;
 
 struct dlv_gate_case {
@@ -36,12 +42,17 @@ struct dlv_gate_case {
   size_t nrec, caprec;
   /* outcome */
   int failed;
+  const char *skip_why; /* non-NULL: skipped (the backend cannot run it) */
   char note[400], msg[600];
   dlv_gate_stats *stats;
   /* case-owned memory */
   void **allocs;
   size_t nalloc, capalloc;
 };
+
+/* Sets the backend the cases run through (gate_backend.c). */
+void dlv_gate_set_backend(const dlv_backend *b);
+void dlv_gate_set_max_threads(int n);
 
 /* FNV-1a of s, mixed into h. */
 uint64_t dlv_gate_hash(const char *s, uint64_t h);

@@ -2,12 +2,14 @@
  * shrinking of a failing case to a small repro, and one cmocka test per
  * entry point. */
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "backend_load.h"
 #include "check.h"
 #include "contract.h"
 #include "gate_internal.h"
@@ -20,6 +22,7 @@
 #define DLV_GATE_SHRINK_BUDGET 3000
 #define DLV_GATE_MAX_FAMILIES 32
 #define DLV_GATE_MAX_REPLAY (1UL << 24)
+#define DLV_GATE_MAX_XFAIL 16
 
 static struct {
   const char *family[DLV_GATE_MAX_FAMILIES];
@@ -32,9 +35,15 @@ static struct {
   unsigned long cases;
   int long_mode;
   unsigned long shard_i, shard_n;
-  int list, coverage;
+  int list, coverage, backends;
+  const char *backend;                  /* --backend, or NULL: builtin */
+  const char *xfail[DLV_GATE_MAX_XFAIL]; /* --xfail entries */
+  size_t nxfail;
   const char *argv0;
 } opt = {.case_index = -1, .shard_n = 1};
+
+/* The program as a repro line starts: argv[0], and the backend. */
+static char command[4608];
 
 /* What runs now, for the crash message. */
 static volatile const char *current_entry;
@@ -56,6 +65,8 @@ static void print_help(void)
        "[--long]\n"
        "                [--shard I/N] [--case K | --replay C,C,...] [--list] "
        "[--coverage]\n"
+       "                [--backend NAME|PATH.so] [--backends] "
+       "[--xfail ENTRY]... [--max-threads N]\n"
        "Runs the contract-driven cases of the kernel entry points against "
        "their\nreferences (see checks/gate/gate.h).  DLV_SEED seeds the "
        "sampling,\nDLV_GATE_LONG=1 is --long.  Exit status 0 when every case "
@@ -173,6 +184,20 @@ static void parse_options(int argc, char **argv)
       opt.list = 1;
     } else if (strcmp(a, "--coverage") == 0) {
       opt.coverage = 1;
+    } else if (strcmp(a, "--backend") == 0 && opt.backend == NULL) {
+      opt.backend = value_of(argc, argv, &i);
+    } else if (strcmp(a, "--max-threads") == 0) {
+      unsigned long n = parse_count(value_of(argc, argv, &i),
+                                    "--max-threads: bad count '%s'");
+      if (n == 0 || n > 1024)
+        usage_error("--max-threads: need 1 to 1024%s", "");
+      dlv_gate_set_max_threads((int)n);
+    } else if (strcmp(a, "--backends") == 0) {
+      opt.backends = 1;
+    } else if (strcmp(a, "--xfail") == 0) {
+      if (opt.nxfail == DLV_GATE_MAX_XFAIL)
+        usage_error("too many --xfail options%s", "");
+      opt.xfail[opt.nxfail++] = value_of(argc, argv, &i);
     } else {
       usage_error("unknown or repeated option '%s'", a);
     }
@@ -267,20 +292,19 @@ static int try_candidate(const dlv_gate_entry *e, const choice_seq *cand,
   return better;
 }
 
-/* Prints a choice list with runs written V*K (the --replay syntax). */
-static void print_choices(const choice_seq *s)
+/* Writes a choice list with runs written V*K (the --replay syntax). */
+static void print_choices(FILE *f, const choice_seq *s)
 {
   if (s->n == 0)
-    printf("0");
+    fprintf(f, "0");
   for (size_t i = 0, run; i < s->n; i += run) {
     for (run = 1; i + run < s->n && s->v[i + run] == s->v[i]; run++) {
     }
-    printf(run > 2 ? "%s%llu*%zu" : "%s%llu", i ? "," : "",
-           (unsigned long long)s->v[i], run);
+    fprintf(f, run > 2 ? "%s%llu*%zu" : "%s%llu", i ? "," : "",
+            (unsigned long long)s->v[i], run);
     if (run == 2)
-      printf(",%llu", (unsigned long long)s->v[i]);
+      fprintf(f, ",%llu", (unsigned long long)s->v[i]);
   }
-  printf("\n");
 }
 
 /* Zeroes ranges of choices, halving their length down to 8 (values and
@@ -372,8 +396,9 @@ static int shrink_pass(const dlv_gate_entry *e, choice_seq *best,
 }
 
 /* Shrinks the failing case c to the smallest failing choice sequence found
- * within the budget; prints it with a command that reruns it. */
-static void shrink_and_print(const dlv_gate_entry *e, const dlv_gate_case *c)
+ * within the budget; prints it with a command that reruns it, and returns
+ * that command (malloc'ed; NULL when memory runs out). */
+static char *shrink_and_print(const dlv_gate_entry *e, const dlv_gate_case *c)
 {
   choice_seq best = {malloc((c->nrec + 1) * sizeof *best.v), c->nrec};
   uint64_t *scratch = malloc((c->nrec + 1) * sizeof *scratch);
@@ -389,30 +414,113 @@ static void shrink_and_print(const dlv_gate_entry *e, const dlv_gate_case *c)
   }
   printf("  shrunk to %zu choices (%d replays):\n    %s\n    case: %s\n",
          best.n, DLV_GATE_SHRINK_BUDGET - budget, shown.msg, shown.note);
-  printf("  repro: %s --entry %s --replay ", opt.argv0, e->entry);
-  print_choices(&best);
+  char *repro = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&repro, &len);
+  if (f != NULL) {
+    fprintf(f, "%s --entry %s --replay ", command, e->entry);
+    print_choices(f, &best);
+    if (fclose(f) != 0) {
+      free(repro);
+      repro = NULL;
+    }
+  }
+  printf("  repro: %s\n", repro ? repro : "(out of memory)");
   free(best.v);
   free(scratch);
+  return repro;
+}
+
+/* ---- evidence: one accuracy row per entry ------------------------------- */
+
+/* The kernel an entry point measures: its name without the "dlv_" prefix
+ * and without the dtype suffix "_d" or "_s" ("dlv_nrm2_grad_s" ->
+ * "nrm2_grad"), as the claim checks name kernels in their rows. */
+static void kernel_of(const char *entry, char *out, size_t size)
+{
+  const char *k = strncmp(entry, "dlv_", 4) == 0 ? entry + 4 : entry;
+  size_t n = strlen(k);
+  if (n > 2 && k[n - 2] == '_' && (k[n - 1] == 'd' || k[n - 1] == 's'))
+    n -= 2;
+  snprintf(out, size, "%.*s", (int)n, k);
+}
+
+/* What the entry's row says after " | ": where the worst err/bound was
+ * seen, or the failed case with its message and repro command; shorter
+ * forms when the longer one does not fit (nothing is truncated: the full
+ * text is in the log). */
+static void row_detail(char *buf, size_t size, const dlv_gate_stats *stats,
+                       const dlv_gate_case *failed, const char *repro)
+{
+  if (failed == NULL) {
+    snprintf(buf, size, "worst %s", stats->worst_ratio > 0
+                                         ? stats->worst_where
+                                         : "err/bound 0 (every output exact)");
+    return;
+  }
+  const char *cmd = repro ? repro : "(out of memory)";
+  size_t len = (size_t)snprintf(buf, size, "FAILED case %lu: %s; shrunk "
+                                "repro: %s", failed->index, failed->msg, cmd);
+  if (len >= size)
+    len = (size_t)snprintf(buf, size, "FAILED case %lu (message in the "
+                           "log); shrunk repro: %s", failed->index, cmd);
+  if (len >= size)
+    snprintf(buf, size, "FAILED case %lu; repro in the log (too long for "
+             "this row)", failed->index);
+}
+
+/* Records the entry's accuracy row (claim "gate", check = the entry):
+ * kernel = the entry without prefix and dtype suffix, variant "-" (the
+ * public entry point), dtype from the contract table, shape "cases=N
+ * shard=I/N quick|long | detail" (the part after " | " names the worst or
+ * failed case; see DLV_SHAPE_DETAIL), err = the worst err/bound of any
+ * output over the cases run, bound 1.  A failed entry's err is that worst
+ * ratio when above 1, else +Inf (a status, guard zone or special value
+ * failed; value keeps the worst ratio measured).  A failed row fails the
+ * running test at once (cmocka's longjmp), so it is recorded last, and
+ * repro (malloc'ed, or NULL) is freed here before that. */
+static void record_entry(const dlv_gate_entry *e, unsigned long ran,
+                         const dlv_gate_stats *stats,
+                         const dlv_gate_case *failed, char *repro)
+{
+  char kernel[64], shape[sizeof((dlv_row *)0)->shape];
+  const dlv_contract *k = dlv_contract_find(e->entry);
+  kernel_of(e->entry, kernel, sizeof kernel);
+  int head = snprintf(shape, sizeof shape, "cases=%lu shard=%lu/%lu %s%s",
+                      ran, opt.shard_i, opt.shard_n,
+                      opt.long_mode ? "long" : "quick", DLV_SHAPE_DETAIL);
+  row_detail(shape + head, sizeof shape - (size_t)head, stats, failed, repro);
+  free(repro);
+  struct dlv_meas m = {k ? k->dtype : "-", shape,
+                       "every output vs reference over the contract",
+                       "each output's bound (checks/bounds.h): err/bound"};
+  m.kernel = kernel;
+  double worst = stats->worst_ratio;
+  double err = failed != NULL && !(worst > 1.0) ? INFINITY : worst;
+  dlv_expect_row(__FILE__, __LINE__, e->entry, &m, worst, 0.0, err, 1.0, NAN);
 }
 
 /* ---- the entry's test ------------------------------------------------------ */
 
-static void report_failure(const dlv_gate_entry *e, const dlv_gate_case *c)
+/* Prints the failure, shrinks it; returns the repro command (malloc'ed). */
+static char *report_failure(const dlv_gate_entry *e, const dlv_gate_case *c)
 {
   printf("[gate] FAIL %s case %lu (DLV_SEED=%lu): %s\n  case: %s\n",
          e->entry, c->index, dlv_seed(), c->msg, c->note);
   printf("  rerun: DLV_SEED=%lu %s --entry %s --case %lu\n", dlv_seed(),
-         opt.argv0, e->entry, c->index);
-  shrink_and_print(e, c);
+         command, e->entry, c->index);
+  char *repro = shrink_and_print(e, c);
   fflush(stdout);
+  return repro;
 }
 
 static void run_replay(const dlv_gate_entry *e)
 {
   dlv_gate_case c;
   replay_case(e, opt.replay, opt.nreplay, &c);
-  printf("[gate] %s replay: %s\n  case: %s\n", e->entry,
-         c.failed ? c.msg : "held", c.note);
+  printf("[gate] %s replay: %s%s\n  case: %s\n", e->entry,
+         c.failed ? c.msg : c.skip_why ? "skipped by the backend: " : "held",
+         !c.failed && c.skip_why ? c.skip_why : "", c.note);
   int failed = c.failed;
   case_end(&c);
   if (failed)
@@ -434,6 +542,71 @@ static int more_cases(unsigned long k, unsigned long cover)
   return k < opt.cases || k < cover;
 }
 
+static int is_xfail(const char *entry)
+{
+  for (size_t i = 0; i < opt.nxfail; i++)
+    if (strcmp(opt.xfail[i], entry) == 0)
+      return 1;
+  return 0;
+}
+
+/* Counts a skipped case under its reason (the first few reasons apart). */
+static void count_skip(dlv_gate_stats *stats, const char *why)
+{
+  stats->skipped++;
+  for (size_t r = 0; r < DLV_GATE_SKIP_REASONS; r++)
+    if (stats->skip_why[r] == NULL || strcmp(stats->skip_why[r], why) == 0) {
+      stats->skip_why[r] = why;
+      stats->skip_count[r]++;
+      return;
+    }
+}
+
+/* The entry's row of the backend x entry matrix, one parseable line:
+ * [matrix] backend,entry,status,cases run,cases skipped,worst err/bound. */
+static void print_row(const dlv_gate_entry *e, const char *status,
+                      unsigned long ran, const dlv_gate_stats *stats)
+{
+  printf("[matrix] %s,%s,%s,%lu,%lu,%.6g\n", dlv_gate_backend()->name,
+         e->entry, status, ran, stats->skipped, stats->worst_ratio);
+  for (size_t r = 0; r < DLV_GATE_SKIP_REASONS && stats->skip_why[r]; r++)
+    printf("  skipped %lu: %s\n", stats->skip_count[r], stats->skip_why[r]);
+  if (stats->observed)
+    printf("  observed in %lu cases, first: %s\n", stats->observed,
+           stats->observation);
+}
+
+/* A failing case: printed with its repro; the test fails unless the entry
+ * is a known finding (--xfail), which then holds.  Returns only then. */
+static void entry_failed(const dlv_gate_entry *e, dlv_gate_case *c,
+                         unsigned long ran, const dlv_gate_stats *stats)
+{
+  int known = is_xfail(e->entry);
+  char *repro = report_failure(e, c);
+  print_row(e, known ? "xfail" : "FAIL", ran, stats);
+  unsigned long k = c->index;
+  case_end(c); /* c's index and message stay readable */
+  if (!known) {
+    record_entry(e, ran, stats, c, repro); /* fails the test: last */
+    fail_msg("%s: case %lu fails (see the shrunk repro above)", e->entry, k);
+  }
+  free(repro);
+  printf("[gate] %s: fails as expected (--xfail: a known finding)\n",
+         e->entry);
+}
+
+/* An entry of a family that calls dlverify's kernels directly, under
+ * another backend: nothing runs, the row says why. */
+static void unconverted_entry(void **state)
+{
+  const dlv_gate_entry *e = *state;
+  dlv_gate_stats stats = {0};
+  print_row(e, "skipped", 0, &stats);
+  printf("  skipped: its family calls dlverify's kernels, not the "
+         "backend's\n");
+  skip();
+}
+
 static void run_entry(void **state)
 {
   const dlv_gate_entry *e = *state;
@@ -450,20 +623,32 @@ static void run_entry(void **state)
     dlv_gate_case c;
     case_begin(&c, e->entry, k, &stats);
     e->run(&c);
-    ran++;
     cover = c.max_enum > cover ? c.max_enum : cover;
     if (c.failed) {
-      report_failure(e, &c);
-      case_end(&c);
-      fail_msg("%s: case %lu fails (see the shrunk repro above)", e->entry,
-               k);
+      entry_failed(e, &c, ran + 1, &stats);
+      return;
     }
+    if (c.skip_why != NULL)
+      count_skip(&stats, c.skip_why);
+    else
+      ran++;
     case_end(&c);
   }
-  printf("[gate] %s: %lu cases (shard %lu/%lu; every enumerated dimension "
-         "covered once per %lu cases), worst err/bound %.6g%s%s\n",
-         e->entry, ran, opt.shard_i, opt.shard_n, cover, stats.worst_ratio,
-         stats.worst_ratio > 0 ? " at " : "", stats.worst_where);
+  printf("[gate] %s: %lu cases, %lu skipped by the backend (shard %lu/%lu; "
+         "every enumerated dimension covered once per %lu cases), worst "
+         "err/bound %.6g%s%s\n",
+         e->entry, ran, stats.skipped, opt.shard_i, opt.shard_n, cover,
+         stats.worst_ratio, stats.worst_ratio > 0 ? " at " : "",
+         stats.worst_where);
+  print_row(e, ran == 0 ? "skipped" : is_xfail(e->entry) ? "XPASS" : "pass",
+            ran, &stats);
+  if (ran > 0 && !is_xfail(e->entry))
+    record_entry(e, ran, &stats, NULL, NULL);
+  if (is_xfail(e->entry))
+    fail_msg("%s: --xfail, but every case held (the finding is gone?)",
+             e->entry);
+  if (ran == 0)
+    skip();
 }
 
 /* ---- families, coverage, main ------------------------------------------- */
@@ -513,13 +698,13 @@ static int check_coverage(const dlv_gate_family *const *fam, size_t nfam)
 
 static void on_crash(int sig)
 {
-  char line[512];
+  char line[5200];
   const char *entry = (const char *)current_entry;
   int len = snprintf(line, sizeof line,
                      "\ndlv_gate: signal %d in %s case %lu; rerun: "
                      "DLV_SEED=%lu %s --entry %s --case %lu\n",
                      sig, entry ? entry : "?", (unsigned long)current_index,
-                     dlv_seed(), opt.argv0, entry ? entry : "?",
+                     dlv_seed(), command, entry ? entry : "?",
                      (unsigned long)current_index);
   if (len > 0 && write(2, line, (size_t)len) < 0)
     _exit(128 + sig);
@@ -539,12 +724,69 @@ static int group_teardown(void **state)
   return dlv_check_end();
 }
 
+/* One backend's support matrix: per operation and dtype, its capabilities
+ * (dlv_backend_caps) by letter. */
+static void print_support(const dlv_backend *b)
+{
+  static const char letters[] = "PsndiSt";
+  printf("%s (%s): P provided, s strides, n negative strides, d distinct "
+         "output stride, i in place, S status protocol, t thread-invariant\n",
+         b->name, b->version);
+  for (int op = 0; op < DLV_BK_NOPS; op++)
+    for (int t = 0; t < DLV_BK_NDTYPES; t++) {
+      char caps[sizeof letters];
+      for (unsigned k = 0; k + 1 < sizeof letters; k++)
+        caps[k] = b->support[op][t] & (1u << k) ? letters[k] : '-';
+      caps[sizeof letters - 1] = '\0';
+      printf("  %-18s %-6s %s\n", dlv_backend_op_name(op),
+             dlv_backend_dtype_name(t), caps);
+    }
+}
+
+/* --backends: every built-in backend present; 1 when one fails to load. */
+static int list_backends(void)
+{
+  size_t n;
+  const char *const *names = dlv_backend_names(&n);
+  int bad = 0;
+  for (size_t i = 0; i < n; i++) {
+    char err[512];
+    const dlv_backend *b = dlv_backend_load(names[i], err, sizeof err);
+    if (b == NULL) {
+      printf("%s: %s\n", names[i], err);
+      bad = 1;
+    } else {
+      print_support(b);
+    }
+  }
+  return bad;
+}
+
+/* --backend: loads it (exit 2 with the loader's reason on failure). */
+static void select_backend(void)
+{
+  if (opt.backend == NULL)
+    return;
+  char err[512];
+  const dlv_backend *b = dlv_backend_load(opt.backend, err, sizeof err);
+  if (b == NULL)
+    usage_error("--backend: %s", err);
+  dlv_gate_set_backend(b);
+}
+
 int dlv_gate_main(int argc, char **argv,
                   const dlv_gate_family *const *families, size_t nfamilies)
 {
   parse_options(argc, argv);
   if (opt.coverage)
     return check_coverage(families, nfamilies) ? 1 : 0;
+  if (opt.backends)
+    return list_backends();
+  select_backend();
+  snprintf(command, sizeof command, "%s%s%s", opt.argv0,
+           opt.backend ? " --backend " : "", opt.backend ? opt.backend : "");
+  printf("[gate] backend %s (%s)\n", dlv_gate_backend()->name,
+         dlv_gate_backend()->version);
   struct CMUnitTest *tests = calloc(256, sizeof *tests);
   size_t ntests = 0;
   for (size_t f = 0; f < nfamilies; f++) {
@@ -556,7 +798,12 @@ int dlv_gate_main(int argc, char **argv,
         continue;
       if (opt.list)
         printf("%s %s\n", families[f]->name, e->entry);
-      tests[ntests++] = (struct CMUnitTest){e->entry, run_entry, NULL, NULL,
+      int runs = families[f]->via_backend ||
+                 dlv_gate_backend() == dlv_backend_builtin();
+      tests[ntests++] = (struct CMUnitTest){e->entry,
+                                            runs ? run_entry
+                                                 : unconverted_entry,
+                                            NULL, NULL,
                                             (void *)e};
     }
   }

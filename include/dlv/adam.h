@@ -29,9 +29,11 @@
  *   discard the state on error (restart from a checkpoint);
  * - the step uses up to dlv_get_threads() threads (threads.h), in blocks
  *   of 2^16 elements; the result does not depend on the thread count;
- * - m, v and theta are the optimizer's state and are not scanned: state
- *   produced by these kernels from admissible gradients stays finite with
- *   v >= 0.
+ * - m, v and theta are the optimizer's state and are not scanned: m and v
+ *   produced by these kernels from admissible gradients stay finite with
+ *   v >= 0; theta' is an infinity only when the exact update lies beyond
+ *   the format's range (m'/d can exceed it when eps is tiny and v' = 0),
+ *   and lr = 0 leaves theta bitwise unchanged (no 0 times infinity).
  *
  * Error bounds: checks/bounds.h, section P1 (dlv_bound_adam_elem). */
 #ifndef DLV_ADAM_H
@@ -66,7 +68,10 @@ int dlv_adam_step_s(size_t n, float *theta, float *m, float *v,
                     float eps, unsigned long t, int form);
 
 /* avg_i = beta avg_i + (1 - beta) x_i, in place; beta in [0, 1); x scanned
- * as grad above (NaN: DLV_ENAN, infinity: DLV_EDOM, avg untouched). */
+ * before anything is written: a NaN gives DLV_ENAN, an infinity DLV_EDOM
+ * (avg untouched).  Every finite x is admissible (no DLV_ADAM_GMAX_*
+ * limit: the largest admissible |x| is DBL_MAX, FLT_MAX); avg must be
+ * finite, and a result beyond the format's range is an infinity. */
 int dlv_ema_d(size_t n, double *avg, const double *x, double beta);
 int dlv_ema_s(size_t n, float *avg, const float *x, float beta);
 

@@ -18,7 +18,16 @@
  *                 (x, y, t) on the (B, U V Z C') slice of L1;
  *   IM2COL        lowering of L1 to an (B H W T, U V Z C') matrix and one
  *                 GEMM per pass (col2im scatter for the input gradient);
- *   FAST          the fastest variant available; for now IM2COL.
+ *   FAST          AVX-512 register-blocked micro-kernels on the
+ *                 channels-last layout, no lowering (conv3d_tmpl.h): the
+ *                 forward and, on G zero-padded, the input gradient as MR
+ *                 positions x NV vectors of channels per tile; the filter
+ *                 gradient as MR rows of F.grad x NV vectors, reduced over
+ *                 positions in chunks of DLV_CONV3D_FAST_NB.  Without
+ *                 AVX-512 at compile time (or for the input gradient when
+ *                 the padded G would be too large, see
+ *                 DLV_CONV3D_FAST_PAD_CAP) FAST computes as IM2COL.  Its
+ *                 blocking constants are below and dlv_conv3d_blocking.
  * The float versions compute in float (float accumulators, SGEMM).
  *
  * Determinism: a call gives bitwise the same result when repeated at a
@@ -38,13 +47,8 @@
 
 #include <stddef.h>
 
+#include "dlv_conv3d_shape.h"
 #include "threads.h"
-
-/* Extents: batch, output extents, output channels, input channels C', and
- * filter extents.  The input's extents are h+u-1, w+v-1, t+z-1. */
-typedef struct {
-  size_t b, h, w, t, c, cp, u, v, z;
-} dlv_conv3d_shape;
 
 enum dlv_conv3d_variant {
   DLV_CONV3D_DIRECT,
@@ -65,6 +69,76 @@ enum dlv_conv3d_pass {
  * not depend on that number: every output element is summed by one thread
  * in an order fixed by the shape alone. */
 
+/* FAST's blocking constants (AVX-512 path; conv3d_tmpl.h uses these very
+ * names).  A tile is MR rows x NV vectors of VW lanes (NR = NV VW output
+ * channels): NV_WIDE vectors and MR_WIDE rows when the pass's output has
+ * at least NV_WIDE VW channels (C, or C' for the input gradient), else
+ * NV_NARROW and MR_NARROW.  Rows are output positions (forward, input
+ * gradient: positions of one class of taps, the interior of each axis
+ * being one class) or rows (z, c') of one (u, v) run of F.grad (filter
+ * gradient, whose last Z C' mod MR rows are done one at a time). */
+enum {
+  DLV_CONV3D_FAST_LANES_D = 8,   /* VW, double */
+  DLV_CONV3D_FAST_LANES_S = 16,  /* VW, float */
+  DLV_CONV3D_FAST_NV_WIDE = 4,   /* vectors per tile, wide tiles */
+  DLV_CONV3D_FAST_MR_WIDE = 6,   /* rows per tile, wide tiles */
+  DLV_CONV3D_FAST_NV_NARROW = 2, /* vectors per tile, narrow tiles */
+  DLV_CONV3D_FAST_MR_NARROW = 12, /* rows per tile, narrow tiles */
+  DLV_CONV3D_FAST_NB = 128,      /* filter gradient: positions per chunk */
+  DLV_CONV3D_FAST_TILE_RANGES = 16, /* forward, input gradient: tile
+                                     * ranges per thread */
+  DLV_CONV3D_FAST_BF_RANGES = 1, /* filter gradient: ranges per thread */
+  DLV_CONV3D_FAST_PAD_RANGES = 4, /* input gradient: padding slab ranges
+                                   * per thread */
+  DLV_CONV3D_FAST_PAD_CAP = 2    /* input gradient: padded G used while at
+                                  * most this times max(B H W T K, n_l1 +
+                                  * n_f + n_l2) elements */
+};
+
+/* What an extent a blocking constant applies to (per pass):
+ *   CHANNELS   the output's channels: C (forward, filter gradient) or C'
+ *              (input gradient); tails modulo VW and NR;
+ *   POSITIONS  forward: B H W T; input gradient: B (H-U+1)(W-V+1)(T-Z+1),
+ *              the interior class (border classes have B times fewer);
+ *              tails modulo MR;
+ *   ROWS       filter gradient: Z C', one (u, v) run; tails modulo MR;
+ *   CHUNK      filter gradient: B H W T, reduced in chunks of FAST_NB;
+ *   THREADS    tile or slab counts split between threads (ranges). */
+enum dlv_conv3d_dim {
+  DLV_CONV3D_DIM_CHANNELS,
+  DLV_CONV3D_DIM_POSITIONS,
+  DLV_CONV3D_DIM_ROWS,
+  DLV_CONV3D_DIM_CHUNK,
+  DLV_CONV3D_DIM_THREADS
+};
+
+#define DLV_CONV3D_MAX_BLOCKS 12
+typedef struct {
+  const char *name; /* "lanes", "nr_wide", "mr_narrow", "nb", ... */
+  int dim;          /* enum dlv_conv3d_dim */
+  size_t value;
+} dlv_conv3d_block;
+
+typedef struct {
+  int simd; /* 1 when this build has FAST's AVX-512 path */
+  int n;    /* blocks in use */
+  dlv_conv3d_block b[DLV_CONV3D_MAX_BLOCKS];
+} dlv_conv3d_blocks;
+
+/* The blocking constants of `variant` for `pass` and data type (is_float
+ * 1: float), per dimension: n = 0 for DIRECT, PER_POSITION and IM2COL
+ * (OpenBLAS's own blocking is not ours).  FAST's are listed also in a
+ * build without AVX-512 (simd = 0: FAST then computes as IM2COL), so that
+ * tests sample the same shapes in every build.
+ * DLV_EINVAL for a bad variant or pass or out == NULL. */
+int dlv_conv3d_blocking(int variant, int pass, int is_float,
+                        dlv_conv3d_blocks *out);
+/* The value of the block named `name` in bl, 0 when absent. */
+size_t dlv_conv3d_block_value(const dlv_conv3d_blocks *bl, const char *name);
+/* FAST's tile for a pass whose output has oc channels: *nr channels
+ * (NV VW) and *mr rows, as the kernel picks them. */
+void dlv_conv3d_fast_tile(size_t oc, int is_float, size_t *nr, size_t *mr);
+
 const char *dlv_conv3d_variant_name(int variant);
 const char *dlv_conv3d_pass_name(int pass);
 
@@ -73,8 +147,21 @@ const char *dlv_conv3d_pass_name(int pass);
 int dlv_conv3d_sizes(const dlv_conv3d_shape *s, size_t *n_l1, size_t *n_f,
                      size_t *n_l2);
 
-/* Workspace a call needs, in elements of its data type (0 for DIRECT;
- * B U V Z C' for PER_POSITION; B H W T U V Z C' for IM2COL and FAST). */
+/* Workspace a call needs, in elements of its data type, the same for the
+ * three passes (a call of any pass may be given the largest):
+ *   DIRECT        0;
+ *   PER_POSITION  B K (K = U V Z C', one slice of the lowered matrix);
+ *   IM2COL        B H W T K (the lowered matrix);
+ *   FAST          with AVX-512: the largest of the forward's filter panels
+ *                 P(K, C) and the input gradient's need: the padded G,
+ *                 B (H+2(U-1)) (W+2(V-1)) (T+2(Z-1)) C, plus the flipped
+ *                 filter's panels P(U V Z C, C'), when that G is at most
+ *                 DLV_CONV3D_FAST_PAD_CAP times the larger of B H W T K
+ *                 and the operands' total, else B H W T K (IM2COL's path).
+ *                 P(k, oc) = ceil(oc / NR) NR k with NR the tile width of
+ *                 oc channels (dlv_conv3d_blocking), the larger over the
+ *                 two data types.  Without AVX-512: as IM2COL.
+ * The filter gradient of FAST needs no workspace but accepts it. */
 int dlv_conv3d_work_size(const dlv_conv3d_shape *s, int variant, int pass,
                          size_t *n);
 

@@ -15,13 +15,19 @@
  * - argument errors (DLV_EINVAL, DLV_EBADLEN when m n overflows) are found
  *   before anything is written; a NaN in z (from a NaN input, Inf - Inf or
  *   0 Inf) returns DLV_ENAN with z written and y untouched, so that the
- *   NaN is never hidden by max(NaN, 0) = 0.
+ *   NaN is never hidden by max(NaN, 0) = 0;
+ * - the bound assumes that nothing overflows: when some |w_ij + e_ij| or
+ *   (1 + gamma_{n+1}) G reaches the overflow threshold of the layer's
+ *   precision, z_i may be +-Inf or NaN (then DLV_ENAN), never a finite
+ *   value outside the bound (an infinity never becomes finite again).
  *
  * Noise: E_ij ~ N(0, 1) i.i.d. from dlv_noise_rng, xoshiro256** (Blackman
  * and Vigna, 2018) seeded through splitmix64, turned into Gaussians by
  * Marsaglia's polar method; dropout masks are Bernoulli(p), keep = 1.  The
  * generator has no global state and needs no GSL (kernels link OpenBLAS and
- * libm only); the checks test its law (mean, variance, Kolmogorov-Smirnov). */
+ * libm only); the checks test its law (mean, variance, Kolmogorov-Smirnov),
+ * checks/t_streams.c its seeding (known answers) and the independence of
+ * successive draws, and the gate (family noisy) every call's stream. */
 #ifndef DLV_NOISY_LINEAR_H
 #define DLV_NOISY_LINEAR_H
 
@@ -31,6 +37,11 @@
 /* Each dot product runs over DLV_LINEAR_LANES partial sums (blocking
  * constant; contract.h). */
 #define DLV_LINEAR_LANES 8
+
+/* Gaussians are drawn in pairs (the polar method gives two): an odd count
+ * draws a whole pair and discards its second value (blocking constant of
+ * dlv_noise_gaussian_*; contract.h). */
+#define DLV_NOISE_PAIR 2
 
 typedef struct {
   uint64_t s[4]; /* xoshiro256** state, never all zero */

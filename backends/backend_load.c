@@ -1,0 +1,175 @@
+/* backend_load.c: the loader (see backend_load.h).  Compile-time
+ * definitions from CMake: DLV_BACKEND_PLUGIN_DIR (where the plugins are
+ * built) and DLV_BACKEND_PLUGIN_LIST (their names, comma-separated string
+ * literals, possibly empty). */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "backend_load.h"
+
+/* RTLD_LOCAL keeps a plugin's symbols out of the global scope; but the
+ * program itself links OpenBLAS (the kernels' GEMM), and the global scope
+ * is searched first: without RTLD_DEEPBIND the BLIS plugin's cblas_* (and
+ * BLIS's own internal dgemm_ calls) would bind to OpenBLAS.  DEEPBIND puts
+ * the plugin's own scope (it and its libraries) first.  The sanitizers'
+ * runtimes refuse DEEPBIND: there a plugin must detect the interposition
+ * itself (cblas_backend.c does, with dladdr). */
+#ifdef DLV_BACKEND_NO_DEEPBIND
+#define DLV_BACKEND_DLOPEN_FLAGS (RTLD_NOW | RTLD_LOCAL)
+#else
+#define DLV_BACKEND_DLOPEN_FLAGS (RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND)
+#endif
+
+static const char *const names[] = {"builtin", DLV_BACKEND_PLUGIN_LIST};
+
+const char *const *dlv_backend_names(size_t *n)
+{
+  *n = sizeof names / sizeof names[0];
+  return names;
+}
+
+const char *dlv_backend_op_name(int op)
+{
+  static const char *const ops[] = {"nrm2",       "nrm2_grad",
+                                    "conv3d_fwd", "conv3d_bwd_filter",
+                                    "conv3d_bwd_input", "adam_step",
+                                    "prox_group"};
+  return op >= 0 && op < DLV_BK_NOPS ? ops[op] : "unknown";
+}
+
+const char *dlv_backend_dtype_name(int dtype)
+{
+  return dtype == DLV_BK_DOUBLE  ? "double"
+         : dtype == DLV_BK_FLOAT ? "float"
+                                 : "unknown";
+}
+
+/* Whether the entry point of (op, dtype) is non-NULL. */
+static int entry_present(const dlv_backend *b, int op, int dtype)
+{
+  int d = dtype == DLV_BK_DOUBLE;
+  switch (op) {
+  case DLV_BK_NRM2:
+    return d ? b->nrm2_d != NULL : b->nrm2_s != NULL;
+  case DLV_BK_NRM2_GRAD:
+    return d ? b->nrm2_grad_d != NULL : b->nrm2_grad_s != NULL;
+  case DLV_BK_ADAM_STEP:
+    return d ? b->adam_step_d != NULL : b->adam_step_s != NULL;
+  case DLV_BK_PROX_GROUP:
+    return d ? b->prox_group_d != NULL : b->prox_group_s != NULL;
+  default: /* the three conv3d passes, in enum order */
+    return d ? b->conv3d_d[op - DLV_BK_CONV3D_FWD] != NULL
+             : b->conv3d_s[op - DLV_BK_CONV3D_FWD] != NULL;
+  }
+}
+
+static int conv3d_provided(const dlv_backend *b)
+{
+  for (int op = DLV_BK_CONV3D_FWD; op <= DLV_BK_CONV3D_BWD_INPUT; op++)
+    for (int t = 0; t < DLV_BK_NDTYPES; t++)
+      if (b->support[op][t] & DLV_BK_PROVIDED)
+        return 1;
+  return 0;
+}
+
+static int invalid(char *err, size_t errlen, const char *fmt, const char *a,
+                   const char *b)
+{
+  snprintf(err, errlen, fmt, a, b);
+  return 1;
+}
+
+int dlv_backend_validate(const dlv_backend *b, char *err, size_t errlen)
+{
+  if (b == NULL)
+    return invalid(err, errlen, "the entry point returned NULL%s%s", "", "");
+  if (b->abi_version != DLV_BACKEND_ABI_VERSION) {
+    snprintf(err, errlen,
+             "ABI version %d, this dlverify needs %d (rebuild the backend "
+             "against this include/dlv_backend.h)",
+             b->abi_version, DLV_BACKEND_ABI_VERSION);
+    return 1;
+  }
+  if (b->name == NULL || b->version == NULL || b->name[0] == '\0')
+    return invalid(err, errlen, "the table has no name or version%s%s", "",
+                   "");
+  for (int op = 0; op < DLV_BK_NOPS; op++)
+    for (int t = 0; t < DLV_BK_NDTYPES; t++)
+      if ((b->support[op][t] & DLV_BK_PROVIDED) &&
+          !entry_present(b, op, t))
+        return invalid(err, errlen,
+                       "%s %s is declared provided but its pointer is NULL",
+                       dlv_backend_op_name(op), dlv_backend_dtype_name(t));
+  if (conv3d_provided(b) &&
+      (b->conv3d_work_size == NULL || b->n_conv3d_variants < 1 ||
+       b->conv3d_variant_name == NULL))
+    return invalid(err, errlen,
+                   "conv3d is provided without conv3d_work_size, "
+                   "n_conv3d_variants >= 1 and conv3d_variant_name%s%s",
+                   "", "");
+  return 0;
+}
+
+/* The file a name stands for: a path as given, a plugin name in the
+ * plugin directory. */
+static void plugin_path(const char *path_or_name, char *path, size_t len)
+{
+  if (strchr(path_or_name, '/') != NULL)
+    snprintf(path, len, "%s", path_or_name);
+  else
+    snprintf(path, len, "%s/dlv_backend_%s.so", DLV_BACKEND_PLUGIN_DIR,
+             path_or_name);
+}
+
+static const dlv_backend *open_plugin(const char *path, char *err,
+                                      size_t errlen)
+{
+  void *h = dlopen(path, DLV_BACKEND_DLOPEN_FLAGS);
+  if (h == NULL) {
+    snprintf(err, errlen, "cannot load %s: %s", path, dlerror());
+    return NULL;
+  }
+  dlerror();
+  void *sym = dlsym(h, DLV_BACKEND_ENTRY_SYMBOL);
+  if (sym == NULL) {
+    snprintf(err, errlen, "%s does not export %s (see include/dlv_backend.h)",
+             path, DLV_BACKEND_ENTRY_SYMBOL);
+    dlclose(h);
+    return NULL;
+  }
+  dlv_backend_entry_fn entry;
+  memcpy(&entry, &sym, sizeof entry); /* object to function pointer */
+  return entry();
+}
+
+const dlv_backend *dlv_backend_load(const char *path_or_name, char *err,
+                                    size_t errlen)
+{
+  if (path_or_name == NULL || *path_or_name == '\0') {
+    snprintf(err, errlen, "empty backend name");
+    return NULL;
+  }
+  if (strcmp(path_or_name, "builtin") == 0)
+    return dlv_backend_builtin();
+  char path[4096];
+  plugin_path(path_or_name, path, sizeof path);
+  struct stat st;
+  if (stat(path, &st) != 0) {
+    snprintf(err, errlen,
+             strchr(path_or_name, '/')
+                 ? "no such file: %s"
+                 : "no such file: %s (backend not built: its library was "
+                   "not found at configure time?)",
+             path);
+    return NULL;
+  }
+  const dlv_backend *b = open_plugin(path, err, errlen);
+  char why[400];
+  if (b != NULL && dlv_backend_validate(b, why, sizeof why) != 0) {
+    snprintf(err, errlen, "%s: %s", path, why);
+    return NULL;
+  }
+  return b;
+}

@@ -1,0 +1,88 @@
+/* conv3d_shapes.h: what bench/bench_conv.c (timing, verification time) and
+ * the gate (checks/gate/g_conv3d.c) share about conv3d: the number of
+ * terms K of an output element, and the bench's shapes S1-S3 (issue 10;
+ * channels last, output extents the input's minus 2), which the gate's
+ * long mode verifies element by element against the certified reference:
+ *   S1 B 8, input 16x16x8,  C' = C = 32;  S2 B 4, input 32x32x16, 64 -> 64;
+ *   S3 B 1, input 56x56x16, C' 64 -> C 128;  filter 3x3x3. */
+#ifndef DLV_CONV3D_SHAPES_H
+#define DLV_CONV3D_SHAPES_H
+
+#include "cert_conv3d.h"
+#include "conv3d.h"
+#include "ref_conv3d.h"
+
+/* Along one axis, the filter taps covering input index i of an output of
+ * extent n with k taps (those with 0 <= i - tap < n). */
+static inline size_t dlv_conv3d_axis_taps(size_t i, size_t n, size_t k)
+{
+  size_t lo = i + 1 > n ? i + 1 - n : 0, hi = i + 1 < k ? i + 1 : k;
+  return hi - lo;
+}
+
+/* K, the number of products of output element i of `pass`: U V Z C'
+ * (forward), B H W T (filter gradient), taps C (input gradient, taps the
+ * filter positions covering the element). */
+static inline double dlv_conv3d_terms(const dlv_conv3d_shape *s, int pass,
+                                      size_t i)
+{
+  if (pass == DLV_CONV3D_FWD)
+    return (double)(s->u * s->v * s->z * s->cp);
+  if (pass == DLV_CONV3D_BWD_FILTER)
+    return (double)(s->b * s->h * s->w * s->t);
+  size_t h1 = s->h + s->u - 1, w1 = s->w + s->v - 1, t1 = s->t + s->z - 1;
+  size_t r = i / s->cp, t = r % t1, y = r / t1 % w1, x = r / t1 / w1 % h1;
+  return (double)(dlv_conv3d_axis_taps(x, s->h, s->u) *
+                  dlv_conv3d_axis_taps(y, s->w, s->v) *
+                  dlv_conv3d_axis_taps(t, s->t, s->z) * s->c);
+}
+
+/* The references' twin of a shape (reference/ never includes kernels/). */
+static inline dlv_ref_conv3d_shape dlv_conv3d_ref_shape(
+    const dlv_conv3d_shape *s)
+{
+  return (dlv_ref_conv3d_shape){s->b, s->h, s->w, s->t, s->c,
+                                s->cp, s->u, s->v, s->z};
+}
+
+/* Pass `pass` of the certified reference (cert_conv3d.h) and of the MPFR
+ * twin (ref_conv3d.h), a and b its inputs in the kernel's order. */
+static inline int dlv_conv3d_cert_pass(int pass, const dlv_conv3d_shape *s,
+                                       const double *a, const double *b,
+                                       const dlv_cert_out *out)
+{
+  dlv_ref_conv3d_shape rs = dlv_conv3d_ref_shape(s);
+  if (pass == DLV_CONV3D_FWD)
+    return dlv_cert_conv3d_fwd(&rs, a, b, out);
+  if (pass == DLV_CONV3D_BWD_FILTER)
+    return dlv_cert_conv3d_bwd_filter(&rs, a, b, out);
+  return dlv_cert_conv3d_bwd_input(&rs, a, b, out);
+}
+
+static inline int dlv_conv3d_mp_pass(int pass, const dlv_conv3d_shape *s,
+                                     const double *a, const double *b,
+                                     mpfr_t *out)
+{
+  dlv_ref_conv3d_shape rs = dlv_conv3d_ref_shape(s);
+  if (pass == DLV_CONV3D_FWD)
+    return dlv_ref_conv3d_fwd(&rs, a, b, out);
+  if (pass == DLV_CONV3D_BWD_FILTER)
+    return dlv_ref_conv3d_bwd_filter(&rs, a, b, out);
+  return dlv_ref_conv3d_bwd_input(&rs, a, b, out);
+}
+
+#define DLV_CONV3D_NBENCH_SHAPES 3
+
+struct dlv_conv3d_bench_shape {
+  const char *name;
+  dlv_conv3d_shape s;
+};
+
+static const struct dlv_conv3d_bench_shape
+    dlv_conv3d_bench_shapes[DLV_CONV3D_NBENCH_SHAPES] = {
+        {"S1 8x16x16x8 32->32", {8, 14, 14, 6, 32, 32, 3, 3, 3}},
+        {"S2 4x32x32x16 64->64", {4, 30, 30, 14, 64, 64, 3, 3, 3}},
+        {"S3 1x56x56x16 64->128", {1, 54, 54, 14, 128, 64, 3, 3, 3}},
+};
+
+#endif

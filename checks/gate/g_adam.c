@@ -1,0 +1,1020 @@
+/* g_adam.c: gate family adam: dlv_adam_bias_correction, dlv_adam_step_{d,s},
+ * dlv_ema_{d,s} and the backward window dlv_window_{init,push}_{d,s}
+ * against their MPFR twins (reference/ref_adam.h) over the contract of
+ * kernels/adam.h:
+ * - Adam: both forms, with and without DLV_ADAM_ONE_PASS; t = 0 (exam
+ *   form only), 1, 2, large, beyond 2^53 and ULONG_MAX; beta = 0, 1/2, the
+ *   largest value below 1, small ones (1 - b inexact) and the limit 1 and
+ *   one ulp either side; eps from the smallest subnormal to 2^100; lr zero,
+ *   negative, large; the gradient limit DLV_ADAM_GMAX_* exactly and one
+ *   ulp either side, NaN and infinities; extents at the tails 0, 1, 2, b/2,
+ *   b-2, b-1 of DLV_ADAM_BLOCK and up to three blocks beyond; 1 to 3
+ *   threads.  Every element of theta', m', v' is compared with MPFR within
+ *   dlv_bound_adam_elem; the other schedule (two passes / one pass, another
+ *   thread count) must give the same bits; on a bad gradient the two-pass
+ *   step leaves the state untouched and the one-pass step gives, on every
+ *   admissible element, the bits of the two-pass step.  To afford MPFR at
+ *   2^18 elements the data repeat with a period P that no power of two
+ *   divides (each residue is one MPFR evaluation; elements of a residue
+ *   whose bits equal its first element's share its verdict).
+ * - EMA: the same hyperparameter and value classes, x at the largest
+ *   finite value and one ulp above (an infinity), within dlv_bound_ema_elem.
+ * - window: k = 1, 2, 3, small, medium, DLV_WINDOW_KMAX - 1, DLV_WINDOW_KMAX,
+ *   and k = 0, KMAX + 1 rejected; q k + r pushes (several block refreshes);
+ *   |x| at DLV_WINDOW_XMAX and one ulp either side; NaN and infinities
+ *   rejected with the state untouched; the mean after every push against
+ *   the exact mean (an exact MPFR running sum) within
+ *   dlv_bound_window_mean.
+ * - bias correction: b over [0, 1) and the limit, t from 1 to ULONG_MAX,
+ *   within dlv_bound_adam_bc_rel. */
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adam.h"
+#include "contract.h"
+#include "dlv_status.h"
+#include "gate.h"
+#include "mp.h"
+#include "ref_adam.h"
+#include "threads.h"
+
+/* What a case sets up: the entry, its dtype and contract. */
+typedef struct {
+  const dlv_contract *k;
+  int is_float;
+  size_t elem;
+} adam_entry;
+
+static adam_entry entry_of(const char *name, int is_float)
+{
+  return (adam_entry){dlv_contract_find(name), is_float,
+                      is_float ? sizeof(float) : sizeof(double)};
+}
+
+static double to_dtype(int is_float, double x)
+{
+  return is_float ? (double)(float)x : x;
+}
+
+/* x scaled by a power of two into (lim/2, lim] when |x| > lim (exact for
+ * normal x and lim), so that a class of values meets a limit. */
+static double fit(double x, double lim)
+{
+  if (!(fabs(x) > lim))
+    return x;
+  int ex, el;
+  frexp(x, &ex);
+  frexp(lim, &el);
+  double y = ldexp(x, el - ex);
+  return fabs(y) > lim ? ldexp(y, -1) : y;
+}
+
+/* The largest value below 1 of the dtype. */
+static double below_one(int is_float)
+{
+  return is_float ? (double)nextafterf(1.0f, 0.0f) : nextafter(1.0, 0.0);
+}
+
+static double smallest_subnormal(int is_float)
+{
+  return is_float ? 0x1p-149 : 0x1p-1074;
+}
+
+/* An admissible beta, enumerated: 0, 1/2, 0.9 and 0.999 (stored), the
+ * largest below 1, a small one (1 - b inexact), one at random in (0, 1). */
+static double draw_beta(dlv_gate_case *c, int is_float)
+{
+  switch (dlv_gate_enum(c, 7)) {
+  case 0:
+    return 0.0;
+  case 1:
+    return 0.5;
+  case 2:
+    return to_dtype(is_float, 0.9);
+  case 3:
+    return to_dtype(is_float, 0.999);
+  case 4:
+    return below_one(is_float);
+  case 5:
+    return ldexp(1.0 + (double)dlv_gate_draw(c, 1u << 20),
+                 -21 - (int)dlv_gate_draw(c, 60));
+  default:
+    return to_dtype(is_float,
+                    (double)(dlv_gate_draw(c, (1ull << 53) - 1) + 1) *
+                        0x1p-53);
+  }
+}
+
+/* A beta at the documented limit 1 exactly or one ulp either side (only
+ * one ulp below is admissible). */
+static double beta_at_limit(dlv_gate_case *c, const adam_entry *e)
+{
+  int which;
+  double b = dlv_gate_limit(c, dlv_contract_limit_value(e->k, "beta_max"),
+                            e->is_float, &which);
+  dlv_gate_note(c, "beta at the limit 1 %s", which == 0  ? "exactly"
+                                             : which < 0 ? "minus one ulp"
+                                                         : "plus one ulp");
+  return b;
+}
+
+/* |x| <= xmax for an admissible element (NaN fails both comparisons). */
+static int admissible(double x, double xmax) { return x <= xmax && x >= -xmax; }
+
+/* ---- dlv_adam_bias_correction -------------------------------------------- */
+
+static unsigned long draw_t(dlv_gate_case *c)
+{
+  switch (dlv_gate_enum(c, 6)) {
+  case 0:
+    return 1;
+  case 1:
+    return 2;
+  case 2:
+    return 3 + (unsigned long)dlv_gate_draw(c, 1000);
+  case 3:
+    return 1 + (unsigned long)dlv_gate_draw(c, 1ull << 40);
+  case 4:
+    return (1ul << 53) + 1; /* (double)t inexact */
+  default:
+    return ULONG_MAX;
+  }
+}
+
+static void bias_correction(dlv_gate_case *c)
+{
+  adam_entry e = entry_of("dlv_adam_bias_correction", 0);
+  unsigned kind = dlv_gate_enum(c, 4); /* 0, 1: admissible; 2 limit; 3 args */
+  double b = kind == 2 ? beta_at_limit(c, &e) : draw_beta(c, 0);
+  unsigned long t = draw_t(c);
+  int null_out = 0;
+  if (kind == 3) {
+    unsigned which = dlv_gate_enum(c, 4);
+    b = which == 0 ? -smallest_subnormal(0) : which == 1 ? NAN : b;
+    t = which == 2 ? 0 : t;
+    null_out = which == 3;
+  }
+  dlv_gate_note(c, "b %a, t %lu%s", b, t, null_out ? ", bc NULL" : "");
+  dlv_gate_buf out;
+  dlv_gate_buf_make(c, &out, sizeof(double), 1, 1);
+  dlv_gate_buf_freeze(c, &out);
+  int status = dlv_adam_bias_correction(b, t, null_out ? NULL : out.at);
+  int ok = b >= 0.0 && b < 1.0 && t >= 1 && !null_out;
+  if (dlv_gate_cmp_status(c, "status", status, ok ? DLV_OK : DLV_EINVAL)) {
+    if (ok) {
+      mpfr_t exact;
+      mpfr_init2(exact, dlv_mp_prec());
+      dlv_ref_adam_bias_correction(b, t, exact);
+      dlv_gate_cmp_mp(c, "bc", 0, dlv_gate_buf_get(&out, 0), exact,
+                      (dlv_bound){dlv_bound_adam_bc_rel(b, t), 0.0}, 0);
+      mpfr_clear(exact);
+    } else {
+      dlv_gate_buf_unchanged(c, &out, "bc on error");
+    }
+  }
+  dlv_gate_buf_guards_ok(c, &out, "bc");
+}
+
+/* ---- Adam step: hyperparameters ------------------------------------------- */
+
+typedef struct {
+  double lr, b1, b2, eps;
+  unsigned long t;
+  int form;
+  int null_arg; /* 0: none; 1..4: theta, m, v, grad passed as NULL */
+} hyper;
+
+static double draw_eps(dlv_gate_case *c, int is_float)
+{
+  switch (dlv_gate_enum(c, 5)) {
+  case 0:
+    return to_dtype(is_float, 1e-8);
+  case 1:
+    return smallest_subnormal(is_float);
+  case 2:
+    return 1.0;
+  case 3:
+    return 0x1p100;
+  default:
+    return to_dtype(is_float, dlv_gate_value(c, DLV_GV_WIDE, is_float) *
+                                  (dlv_gate_draw(c, 2) ? -1 : 1));
+  }
+}
+
+static double draw_lr(dlv_gate_case *c, int is_float)
+{
+  static const double lrs[] = {1e-3, 0.0, -1e-3, 1.0, 0x1p40, -0.0};
+  return to_dtype(is_float, lrs[dlv_gate_enum(c, 6)]);
+}
+
+/* One argument made inadmissible (adam.h's conventions), the others as
+ * drawn; returns its description. */
+static const char *spoil_argument(dlv_gate_case *c, const adam_entry *e,
+                                  hyper *h)
+{
+  switch (dlv_gate_enum(c, 15)) {
+  case 0:
+    h->b1 = beta_at_limit(c, e);
+    return "beta1 at its limit";
+  case 1:
+    h->b2 = beta_at_limit(c, e);
+    return "beta2 at its limit";
+  case 2:
+    h->b1 = -smallest_subnormal(e->is_float);
+    return "beta1 negative";
+  case 3:
+    h->b2 = NAN;
+    return "beta2 NaN";
+  case 4:
+    h->eps = 0.0;
+    return "eps 0";
+  case 5:
+    h->eps = -fabs(h->eps);
+    return "eps negative";
+  case 6:
+    h->eps = INFINITY;
+    return "eps Inf";
+  case 7:
+    h->eps = NAN;
+    return "eps NaN";
+  case 8:
+    h->lr = -INFINITY;
+    return "lr -Inf";
+  case 9:
+    h->lr = NAN;
+    return "lr NaN";
+  case 10:
+    h->t = 0;
+    return "t 0";
+  case 11:
+    h->form |= 4;
+    return "a form bit that does not exist";
+  default:
+    h->null_arg = 1 + (int)dlv_gate_draw(c, 4);
+    return "a NULL array";
+  }
+}
+
+static hyper draw_hyper(dlv_gate_case *c, const adam_entry *e)
+{
+  hyper h;
+  h.form = (int)dlv_gate_enum(c, 4); /* exam, corrected, each one-pass */
+  h.b1 = draw_beta(c, e->is_float);
+  h.b2 = draw_beta(c, e->is_float);
+  h.eps = fabs(draw_eps(c, e->is_float));
+  h.lr = draw_lr(c, e->is_float);
+  h.t = dlv_gate_enum(c, 7) == 0 ? 0 : draw_t(c); /* 0: exam form only */
+  h.null_arg = 0;
+  return h;
+}
+
+/* The status adam.h promises for these arguments (gradient aside). */
+static int hyper_status(const hyper *h, size_t n)
+{
+  int bad = !isfinite(h->lr) || !(h->b1 >= 0.0 && h->b1 < 1.0) ||
+            !(h->b2 >= 0.0 && h->b2 < 1.0) || !(h->eps > 0.0) ||
+            !isfinite(h->eps) ||
+            (h->form & ~(DLV_ADAM_BIAS_CORRECTED | DLV_ADAM_ONE_PASS)) ||
+            ((h->form & DLV_ADAM_BIAS_CORRECTED) && h->t < 1) ||
+            (n > 0 && h->null_arg != 0);
+  return bad ? DLV_EINVAL : DLV_OK;
+}
+
+/* The status of a gradient scan: NaN dominates, then |g| > gmax. */
+static int grad_status(const double *g, size_t n, double gmax)
+{
+  int nan = 0, big = 0;
+  for (size_t i = 0; i < n; i++) {
+    nan |= isnan(g[i]);
+    big |= !isnan(g[i]) && !admissible(g[i], gmax);
+  }
+  return nan ? DLV_ENAN : big ? DLV_EDOM : DLV_OK;
+}
+
+/* ---- Adam step: data ------------------------------------------------------ */
+
+/* One period of the data (P elements; element i of the arrays is element
+ * i mod P of the period). */
+typedef struct {
+  size_t n, P;
+  double *theta, *m, *v, *g;
+} period;
+
+/* A state a run of the kernel can reach: |m| <= gmax, 0 <= v <= gmax^2,
+ * and |m| <= 2^27 sqrt(v) + tiny (v = 0 only when every g^2 underflowed,
+ * so m is then below the square root of the underflow threshold). */
+static void draw_state(dlv_gate_case *c, const adam_entry *e, int vclass,
+                       double gmax, period *d, size_t i)
+{
+  int f = e->is_float;
+  double tiny = f ? 0x1p-75 : 0x1p-537;
+  d->theta[i] = dlv_gate_value(c, vclass, f);
+  d->v[i] = fit(fabs(dlv_gate_value(c, vclass, f)), gmax * gmax);
+  double mcap = 0x1p27 * sqrt(d->v[i]) + tiny;
+  d->m[i] = to_dtype(f, fit(fit(dlv_gate_value(c, vclass, f), gmax), mcap));
+  d->g[i] = fit(dlv_gate_value(c, vclass, f), gmax);
+}
+
+enum { DATA_CLASS, DATA_LIMIT, DATA_SPECIAL, DATA_ARGS, DATA_NKINDS };
+
+/* A gradient element at the limit gmax exactly or one ulp either side. */
+static void grad_at_limit(dlv_gate_case *c, const adam_entry *e,
+                          const char *limit, period *d)
+{
+  int which;
+  double gmax = dlv_contract_limit_value(e->k, limit);
+  double x = dlv_gate_limit(c, gmax, e->is_float, &which);
+  size_t pos = (size_t)dlv_gate_draw(c, d->P);
+  d->g[pos] = dlv_gate_draw(c, 2) ? -x : x;
+  dlv_gate_note(c, "g at residue %zu: limit %s %s (%a)", pos, limit,
+                which == 0 ? "exactly" : which < 0 ? "minus one ulp"
+                                                   : "plus one ulp",
+                d->g[pos]);
+}
+
+static void grad_special(dlv_gate_case *c, const adam_entry *e, period *d)
+{
+  static const char *const kinds[] = {"NaN", "Inf", "-Inf",
+                                      "NaN and a huge value"};
+  unsigned k = dlv_gate_enum(c, 4);
+  size_t a = (size_t)dlv_gate_draw(c, d->P), b = (size_t)dlv_gate_draw(c, d->P);
+  d->g[a] = k == 0 || k == 3 ? NAN : k == 1 ? INFINITY : -INFINITY;
+  if (k == 3 && b != a)
+    d->g[b] = e->is_float ? 0x1p100 : 0x1p600;
+  dlv_gate_note(c, "g special: %s at residues %zu, %zu", kinds[k], a, b);
+}
+
+/* The period: P = n for small n, else 37..100 (no power of two). */
+static period make_period(dlv_gate_case *c, const adam_entry *e, size_t n,
+                          unsigned kind, const char *limit)
+{
+  period d = {n, n, NULL, NULL, NULL, NULL};
+  if (n > 64) {
+    d.P = 37 + (size_t)dlv_gate_draw(c, 64);
+    d.P += (d.P & (d.P - 1)) == 0; /* 64 -> 65 */
+  }
+  size_t bytes = (d.P + 1) * sizeof(double);
+  d.theta = dlv_gate_alloc(c, bytes);
+  d.m = dlv_gate_alloc(c, bytes);
+  d.v = dlv_gate_alloc(c, bytes);
+  d.g = dlv_gate_alloc(c, bytes);
+  if (d.P == 0)
+    return d;
+  int vclass = dlv_gate_vclass(c);
+  double gmax = dlv_contract_limit_value(e->k, limit);
+  for (size_t i = 0; i < d.P; i++)
+    draw_state(c, e, vclass, gmax, &d, i);
+  dlv_gate_note(c, "n %zu, period %zu, values %s", n, d.P,
+                dlv_gate_vclass_name(vclass));
+  if (kind == DATA_LIMIT)
+    grad_at_limit(c, e, limit, &d);
+  else if (kind == DATA_SPECIAL)
+    grad_special(c, e, &d);
+  return d;
+}
+
+/* The kernel's arrays: theta, m, v (state, in place) and g (input). */
+typedef struct {
+  dlv_gate_buf theta, m, v, g;
+} adam_bufs;
+
+static void fill_periodic(dlv_gate_buf *b, const double *p, size_t P)
+{
+  for (size_t i = 0; i < b->n; i++)
+    dlv_gate_buf_set(b, i, p[i % P]);
+}
+
+/* The arrays of one run; g is frozen (an input), the state only when the
+ * run must leave it untouched (freeze_state). */
+static void make_bufs(dlv_gate_case *c, const adam_entry *e, const period *d,
+                      adam_bufs *b, int freeze_state)
+{
+  dlv_gate_buf *arrays[] = {&b->g, &b->theta, &b->m, &b->v};
+  const double *src[] = {d->g, d->theta, d->m, d->v};
+  for (int k = 0; k < 4; k++) {
+    dlv_gate_buf_make(c, arrays[k], e->elem, d->n, 1);
+    fill_periodic(arrays[k], src[k], d->P ? d->P : 1);
+    if (k == 0 || freeze_state)
+      dlv_gate_buf_freeze(c, arrays[k]);
+  }
+}
+
+static int run_adam(const adam_entry *e, adam_bufs *b, const hyper *h,
+                    int form, int threads)
+{
+  void *p[4] = {b->theta.at, b->m.at, b->v.at, b->g.at};
+  if (h->null_arg)
+    p[h->null_arg - 1] = NULL;
+  int saved = dlv_get_threads();
+  dlv_set_threads(threads);
+  int status =
+      e->is_float
+          ? dlv_adam_step_s(b->g.n, p[0], p[1], p[2], p[3], (float)h->lr,
+                            (float)h->b1, (float)h->b2, (float)h->eps, h->t,
+                            form)
+          : dlv_adam_step_d(b->g.n, p[0], p[1], p[2], p[3], h->lr, h->b1,
+                            h->b2, h->eps, h->t, form);
+  dlv_set_threads(saved);
+  return status;
+}
+
+static void guards_of(dlv_gate_case *c, const adam_bufs *b, const char *run)
+{
+  char name[64];
+  snprintf(name, sizeof name, "theta (%s)", run);
+  dlv_gate_buf_guards_ok(c, &b->theta, name);
+  snprintf(name, sizeof name, "m (%s)", run);
+  dlv_gate_buf_guards_ok(c, &b->m, name);
+  snprintf(name, sizeof name, "v (%s)", run);
+  dlv_gate_buf_guards_ok(c, &b->v, name);
+  snprintf(name, sizeof name, "g (%s)", run);
+  dlv_gate_buf_unchanged(c, &b->g, name);
+}
+
+static void state_unchanged(dlv_gate_case *c, const adam_bufs *b,
+                            const char *run)
+{
+  char name[64];
+  snprintf(name, sizeof name, "theta (%s, on error)", run);
+  dlv_gate_buf_unchanged(c, &b->theta, name);
+  snprintf(name, sizeof name, "m (%s, on error)", run);
+  dlv_gate_buf_unchanged(c, &b->m, name);
+  snprintf(name, sizeof name, "v (%s, on error)", run);
+  dlv_gate_buf_unchanged(c, &b->v, name);
+}
+
+/* Element i of a state array is compared only when its residue's gradient
+ * is admissible. */
+static int residue_ok(const period *d, size_t i, double gmax)
+{
+  return admissible(d->g[i % d->P], gmax);
+}
+
+/* Bitwise: every admissible element of a's state equals b's. */
+static void same_state(dlv_gate_case *c, const period *d, double gmax,
+                       const adam_bufs *a, const adam_bufs *b,
+                       const char *what)
+{
+  const dlv_gate_buf *xa[] = {&a->theta, &a->m, &a->v};
+  const dlv_gate_buf *xb[] = {&b->theta, &b->m, &b->v};
+  char name[96];
+  for (int k = 0; k < 3; k++) {
+    snprintf(name, sizeof name, "%s %s", k == 0 ? "theta" : k == 1 ? "m" : "v",
+             what);
+    for (size_t i = 0; i < d->n && !dlv_gate_failed(c); i++)
+      if (residue_ok(d, i, gmax))
+        dlv_gate_cmp_same(c, name, i, dlv_gate_buf_get(xa[k], i),
+                          dlv_gate_buf_get(xb[k], i));
+  }
+}
+
+/* The exact new state of each residue (MPFR) and its bounds. */
+typedef struct {
+  mpfr_t *theta, *m, *v;
+  dlv_adam_err *err;
+} adam_exact;
+
+static adam_exact exact_step(dlv_gate_case *c, const adam_entry *e,
+                             const period *d, const hyper *h)
+{
+  size_t P = d->P;
+  adam_exact x;
+  mpfr_prec_t prec = dlv_mp_prec();
+  x.theta = dlv_mp_vec_alloc(P, prec);
+  x.m = dlv_mp_vec_alloc(P, prec);
+  x.v = dlv_mp_vec_alloc(P, prec);
+  mpfr_t *g = dlv_mp_vec_alloc(P, prec);
+  if (!x.theta || !x.m || !x.v || !g)
+    abort();
+  for (size_t i = 0; i < P; i++) {
+    mpfr_set_d(x.theta[i], d->theta[i], MPFR_RNDN);
+    mpfr_set_d(x.m[i], d->m[i], MPFR_RNDN);
+    mpfr_set_d(x.v[i], d->v[i], MPFR_RNDN);
+    mpfr_set_d(g[i], d->g[i], MPFR_RNDN);
+  }
+  int form = h->form & DLV_ADAM_BIAS_CORRECTED;
+  dlv_ref_adam_step(P, x.theta, x.m, x.v, g, h->lr, h->b1, h->b2, h->eps,
+                    h->t, form);
+  dlv_mp_vec_free(g, P);
+  dlv_adam_ctx ctx = dlv_adam_ctx_make(e->is_float, h->lr, h->b1, h->b2,
+                                       h->eps, h->t, form);
+  x.err = dlv_gate_alloc(c, P * sizeof *x.err);
+  for (size_t i = 0; i < P; i++) {
+    dlv_adam_exact xi = {d->m[i],
+                         d->v[i],
+                         d->g[i],
+                         mpfr_get_d(x.m[i], MPFR_RNDN),
+                         mpfr_get_d(x.v[i], MPFR_RNDN),
+                         mpfr_get_d(x.theta[i], MPFR_RNDN)};
+    x.err[i] = dlv_bound_adam_elem(&ctx, &xi, (dlv_adam_err){0, 0, 0, 0});
+  }
+  return x;
+}
+
+static void exact_free(adam_exact *x, size_t P)
+{
+  dlv_mp_vec_free(x->theta, P);
+  dlv_mp_vec_free(x->m, P);
+  dlv_mp_vec_free(x->v, P);
+}
+
+/* One output array against MPFR: element i < P fully; a later element
+ * shares the verdict of its residue's first element when their bits agree,
+ * and is compared fully otherwise. */
+static void compare_array(dlv_gate_case *c, const adam_entry *e,
+                          const period *d, double gmax, const dlv_gate_buf *b,
+                          mpfr_t *exact, const dlv_adam_err *err, int which,
+                          const char *name)
+{
+  for (size_t i = 0; i < d->n && !dlv_gate_failed(c); i++) {
+    if (!residue_ok(d, i, gmax))
+      continue;
+    size_t r = i % d->P;
+    double got = dlv_gate_buf_get(b, i);
+    if (i >= d->P) {
+      double first = dlv_gate_buf_get(b, r);
+      if (memcmp(&got, &first, sizeof got) == 0)
+        continue;
+    }
+    double bound = which == 0 ? err[r].theta : which == 1 ? err[r].m : err[r].v;
+    dlv_gate_cmp_mp(c, name, i, got, exact[r], (dlv_bound){0.0, bound},
+                    e->is_float);
+  }
+}
+
+static void compare_exact(dlv_gate_case *c, const adam_entry *e,
+                          const period *d, double gmax, const adam_bufs *b,
+                          const hyper *h)
+{
+  if (d->P == 0)
+    return;
+  adam_exact x = exact_step(c, e, d, h);
+  compare_array(c, e, d, gmax, &b->theta, x.theta, x.err, 0, "theta'");
+  compare_array(c, e, d, gmax, &b->m, x.m, x.err, 1, "m'");
+  compare_array(c, e, d, gmax, &b->v, x.v, x.err, 2, "v'");
+  exact_free(&x, d->P);
+}
+
+/* A bad gradient: the two-pass run (two) must leave the state untouched;
+ * the one-pass run (one) must hold, on every admissible element, the bits
+ * of the two-pass step with the bad elements of g set to 0. */
+static void check_bad_gradient(dlv_gate_case *c, const adam_entry *e,
+                               const period *d, double gmax, const adam_bufs *two,
+                               const adam_bufs *one, const hyper *h)
+{
+  state_unchanged(c, two, "two passes");
+  period z = *d;
+  z.g = dlv_gate_alloc(c, (d->P + 1) * sizeof *z.g);
+  for (size_t r = 0; r < d->P; r++)
+    z.g[r] = admissible(d->g[r], gmax) ? d->g[r] : 0.0;
+  adam_bufs zeroed;
+  make_bufs(c, e, &z, &zeroed, 0);
+  dlv_gate_cmp_status(c, "status (two passes, bad g set to 0)",
+                      run_adam(e, &zeroed, h, h->form & ~DLV_ADAM_ONE_PASS, 1),
+                      DLV_OK);
+  same_state(c, d, gmax, one, &zeroed, "(one pass vs two passes)");
+}
+
+static void adam_case(dlv_gate_case *c, const adam_entry *e)
+{
+  const char *limit = "gmax";
+  double gmax = dlv_contract_limit_value(e->k, limit);
+  unsigned kind = dlv_gate_enum(c, DATA_NKINDS);
+  hyper h = draw_hyper(c, e);
+  if (kind == DATA_ARGS)
+    dlv_gate_note(c, "argument: %s", spoil_argument(c, e, &h));
+  size_t blocks[DLV_CONTRACT_MAX_BLOCKS];
+  size_t nb = dlv_contract_block_sizes(e->k, blocks);
+  /* up to 3 blocks and a tail (long mode); in quick mode one case in 4
+   * goes up to 2 blocks and a tail, the others to one block and 64 */
+  size_t big = dlv_gate_long(c) || dlv_gate_draw(c, 4) == 0;
+  size_t nmax = big ? (dlv_gate_long(c) ? 4 : 3) * DLV_ADAM_BLOCK - 1
+                    : DLV_ADAM_BLOCK + 64;
+  size_t n = dlv_gate_extent(c, blocks, nb, kind == DATA_CLASS ? 0 : 1, nmax);
+  int threads = 1 + (int)dlv_gate_enum(c, 3);
+  dlv_gate_note(c, "form %d, lr %a, b1 %a, b2 %a, eps %a, t %lu, %d threads",
+                h.form, h.lr, h.b1, h.b2, h.eps, h.t, threads);
+  period d = make_period(c, e, n, kind, limit);
+  int want = hyper_status(&h, n);
+  if (want == DLV_OK)
+    want = grad_status(d.g, d.P, gmax);
+  adam_bufs first, other;
+  make_bufs(c, e, &d, &first, want != DLV_OK);
+  make_bufs(c, e, &d, &other, want != DLV_OK);
+  int other_form = h.form ^ DLV_ADAM_ONE_PASS;
+  int s1 = run_adam(e, &first, &h, h.form, threads);
+  int s2 = run_adam(e, &other, &h, other_form, threads % 3 + 1);
+  guards_of(c, &first, "first run");
+  guards_of(c, &other, "other schedule");
+  if (!dlv_gate_cmp_status(c, "status", s1, want) ||
+      !dlv_gate_cmp_status(c, "status (other schedule)", s2, want))
+    return;
+  if (want == DLV_EINVAL) {
+    state_unchanged(c, &first, "first run");
+    state_unchanged(c, &other, "other schedule");
+  } else if (want == DLV_OK) {
+    same_state(c, &d, gmax, &first, &other, "(other schedule)");
+    compare_exact(c, e, &d, gmax, &first, &h);
+  } else {
+    int first_is_one = (h.form & DLV_ADAM_ONE_PASS) != 0;
+    const adam_bufs *one = first_is_one ? &first : &other;
+    compare_exact(c, e, &d, gmax, one, &h);
+    check_bad_gradient(c, e, &d, gmax, first_is_one ? &other : &first, one,
+                       &h);
+  }
+}
+
+static void adam_step_d(dlv_gate_case *c)
+{
+  adam_entry e = entry_of("dlv_adam_step_d", 0);
+  adam_case(c, &e);
+}
+
+static void adam_step_s(dlv_gate_case *c)
+{
+  adam_entry e = entry_of("dlv_adam_step_s", 1);
+  adam_case(c, &e);
+}
+
+/* ---- EMA ------------------------------------------------------------------ */
+
+static int run_ema(const adam_entry *e, size_t n, void *avg, const void *x,
+                   double beta)
+{
+  return e->is_float ? dlv_ema_s(n, avg, x, (float)beta)
+                     : dlv_ema_d(n, avg, x, beta);
+}
+
+static void compare_ema(dlv_gate_case *c, const adam_entry *e,
+                        const dlv_gate_buf *avg, const double *a0,
+                        const double *x, double beta)
+{
+  size_t n = avg->n;
+  mpfr_t *ma = dlv_mp_vec_alloc(n, dlv_mp_prec());
+  mpfr_t *mx = dlv_mp_vec_alloc(n, dlv_mp_prec());
+  if (!ma || !mx)
+    abort();
+  for (size_t i = 0; i < n; i++) {
+    mpfr_set_d(ma[i], a0[i], MPFR_RNDN);
+    mpfr_set_d(mx[i], x[i], MPFR_RNDN);
+  }
+  dlv_ref_ema(n, ma, mx, beta);
+  double u = e->is_float ? DLV_U_FLOAT : DLV_U_DOUBLE;
+  double eta = e->is_float ? DLV_ETA_FLOAT : DLV_ETA_DOUBLE;
+  for (size_t i = 0; i < n && !dlv_gate_failed(c); i++) {
+    double b = dlv_bound_ema_elem(u, eta, beta, dlv_p1_c_rel(beta, u), a0[i],
+                                  x[i], 0.0, 0.0);
+    dlv_gate_cmp_mp(c, "avg'", i, dlv_gate_buf_get(avg, i), ma[i],
+                    (dlv_bound){0.0, b}, e->is_float);
+  }
+  dlv_mp_vec_free(ma, n);
+  dlv_mp_vec_free(mx, n);
+}
+
+/* x: values of a class, one at the limit xmax or one ulp either side
+ * (above: an infinity), or special values. */
+static void ema_inputs(dlv_gate_case *c, const adam_entry *e, unsigned kind,
+                       double *a0, double *x, size_t n)
+{
+  int vclass = dlv_gate_vclass(c);
+  for (size_t i = 0; i < n; i++) {
+    a0[i] = dlv_gate_value(c, vclass, e->is_float);
+    x[i] = dlv_gate_value(c, vclass, e->is_float);
+  }
+  dlv_gate_note(c, "n %zu, values %s", n, dlv_gate_vclass_name(vclass));
+  if (n == 0 || kind == DATA_CLASS || kind == DATA_ARGS)
+    return;
+  size_t pos = (size_t)dlv_gate_draw(c, n);
+  if (kind == DATA_LIMIT) {
+    int which;
+    double lim = dlv_gate_limit(c, dlv_contract_limit_value(e->k, "xmax"),
+                                e->is_float, &which);
+    x[pos] = dlv_gate_draw(c, 2) ? -lim : lim;
+    dlv_gate_note(c, "x[%zu] at the limit xmax %s", pos,
+                  which == 0 ? "exactly" : which < 0 ? "minus one ulp"
+                                                     : "plus one ulp");
+  } else {
+    unsigned k = dlv_gate_enum(c, 3);
+    x[pos] = k == 0 ? NAN : k == 1 ? INFINITY : -INFINITY;
+    dlv_gate_note(c, "x[%zu] = %g", pos, x[pos]);
+  }
+}
+
+static void ema_case(dlv_gate_case *c, const adam_entry *e)
+{
+  unsigned kind = dlv_gate_enum(c, DATA_NKINDS);
+  double beta = draw_beta(c, e->is_float);
+  size_t n = dlv_gate_extent(c, NULL, 0, kind == DATA_CLASS ? 0 : 1, 300);
+  double *a0 = dlv_gate_alloc(c, (n + 1) * sizeof *a0);
+  double *x = dlv_gate_alloc(c, (n + 1) * sizeof *x);
+  ema_inputs(c, e, kind, a0, x, n);
+  int null_arg = 0;
+  if (kind == DATA_ARGS) {
+    unsigned k = dlv_gate_enum(c, 4);
+    beta = k == 0 ? beta_at_limit(c, e) : k == 1 ? -0.5 : k == 2 ? NAN : beta;
+    null_arg = k == 3 ? 1 + (int)dlv_gate_draw(c, 2) : 0;
+  }
+  dlv_gate_note(c, "beta %a%s", beta, null_arg ? ", a NULL array" : "");
+  dlv_gate_buf avg, xb;
+  dlv_gate_buf_make(c, &avg, e->elem, n, 1);
+  dlv_gate_buf_make(c, &xb, e->elem, n, 1);
+  for (size_t i = 0; i < n; i++) {
+    dlv_gate_buf_set(&avg, i, a0[i]);
+    dlv_gate_buf_set(&xb, i, x[i]);
+  }
+  dlv_gate_buf_freeze(c, &avg);
+  dlv_gate_buf_freeze(c, &xb);
+  int status = run_ema(e, n, null_arg == 1 ? NULL : avg.at,
+                       null_arg == 2 ? NULL : xb.at, beta);
+  int want = !(beta >= 0.0 && beta < 1.0) || (n > 0 && null_arg)
+                 ? DLV_EINVAL
+                 : grad_status(x, n, dlv_contract_limit_value(e->k, "xmax"));
+  if (dlv_gate_cmp_status(c, "status", status, want)) {
+    if (want == DLV_OK)
+      compare_ema(c, e, &avg, a0, x, beta);
+    else
+      dlv_gate_buf_unchanged(c, &avg, "avg on error");
+  }
+  dlv_gate_buf_guards_ok(c, &avg, "avg");
+  dlv_gate_buf_unchanged(c, &xb, "x");
+}
+
+static void ema_d(dlv_gate_case *c)
+{
+  adam_entry e = entry_of("dlv_ema_d", 0);
+  ema_case(c, &e);
+}
+
+static void ema_s(dlv_gate_case *c)
+{
+  adam_entry e = entry_of("dlv_ema_s", 1);
+  ema_case(c, &e);
+}
+
+/* ---- backward window ------------------------------------------------------ */
+
+/* The window under test, either type. */
+typedef struct {
+  const adam_entry *e;
+  dlv_window_d wd;
+  dlv_window_s ws;
+  dlv_gate_buf buf, mean;
+} window;
+
+static const dlv_window_core *core_of(const window *w)
+{
+  return w->e->is_float ? &w->ws.w : &w->wd.w;
+}
+
+static int window_init(window *w, size_t k, int null_arg)
+{
+  void *buf = null_arg == 2 ? NULL : w->buf.at;
+  if (w->e->is_float)
+    return dlv_window_init_s(null_arg == 1 ? NULL : &w->ws, k, buf);
+  return dlv_window_init_d(null_arg == 1 ? NULL : &w->wd, k, buf);
+}
+
+static int window_push(window *w, double x)
+{
+  if (w->e->is_float)
+    return dlv_window_push_s(&w->ws, (float)x, w->mean.at);
+  return dlv_window_push_d(&w->wd, x, w->mean.at);
+}
+
+/* The window length: enumerated small and large lengths, the limit
+ * DLV_WINDOW_KMAX (exactly, one below, one above) and 0. */
+static size_t draw_k(dlv_gate_case *c, size_t kmax)
+{
+  switch (dlv_gate_enum(c, 9)) {
+  case 0:
+    return 1;
+  case 1:
+    return 2;
+  case 2:
+    return 3;
+  case 3:
+    return 4 + (size_t)dlv_gate_draw(c, 61);
+  case 4:
+    return 65 + (size_t)dlv_gate_draw(c, 4000);
+  case 5:
+    return kmax;
+  case 6:
+    return kmax - 1;
+  case 7:
+    return kmax + 1;
+  default:
+    return 0;
+  }
+}
+
+/* The exact mean of the last count points: an exact running sum. */
+typedef struct {
+  mpfr_t sum, mean;
+  double *hist; /* every admitted point, in order */
+  size_t pushed;
+  double maxabs;
+} exact_window;
+
+/* The precision that holds every partial sum of the points exactly: from
+ * the lowest bit any point has to the top of k times the largest. */
+static mpfr_prec_t exact_sum_prec(const double *x, size_t n, size_t k,
+                                  int is_float)
+{
+  int p = is_float ? FLT_MANT_DIG : DBL_MANT_DIG;
+  int lowest = is_float ? -149 : -1074, lo = INT_MAX, hi = lowest;
+  for (size_t i = 0; i < n; i++) {
+    if (x[i] == 0.0 || !isfinite(x[i]))
+      continue;
+    int e;
+    frexp(x[i], &e);
+    lo = e - p < lo ? (e - p < lowest ? lowest : e - p) : lo;
+    hi = e > hi ? e : hi;
+  }
+  int bits = lo == INT_MAX ? 2 : hi - lo + 2;
+  while (k > 0) {
+    bits++;
+    k >>= 1;
+  }
+  return bits + 8;
+}
+
+static void exact_window_init(dlv_gate_case *c, exact_window *x,
+                              const double *points, size_t pushes, size_t k,
+                              int is_float)
+{
+  mpfr_init2(x->sum, exact_sum_prec(points, pushes, k, is_float));
+  mpfr_set_zero(x->sum, 1);
+  mpfr_init2(x->mean, dlv_mp_prec());
+  x->hist = dlv_gate_alloc(c, (pushes + 1) * sizeof *x->hist);
+  x->pushed = 0;
+  x->maxabs = 0.0;
+}
+
+static void exact_window_push(exact_window *x, size_t k, double v)
+{
+  mpfr_add_d(x->sum, x->sum, v, MPFR_RNDN); /* exact */
+  if (x->pushed >= k)
+    mpfr_sub_d(x->sum, x->sum, x->hist[x->pushed - k], MPFR_RNDN);
+  x->hist[x->pushed++] = v;
+  if (fabs(v) > x->maxabs)
+    x->maxabs = fabs(v);
+  size_t count = x->pushed < k ? x->pushed : k;
+  mpfr_div_ui(x->mean, x->sum, (unsigned long)count, MPFR_RNDN);
+}
+
+/* The chain of terms of the running pair after p pushes (adam.h): p
+ * before the first block closes, then k (the block) plus 2 per push. */
+static size_t window_chain(size_t p, size_t k)
+{
+  return p < k ? p : k + 2 * (p % k);
+}
+
+/* x one ulp toward `dir` in the dtype. */
+static double ulp_step(int is_float, double x, double dir)
+{
+  return is_float ? (double)nextafterf((float)x, (float)dir)
+                  : nextafter(x, dir);
+}
+
+/* The pushes that test the limits: in the limit scenario a point at xmax
+ * (exactly or one ulp either side, per case), in the special one a NaN or
+ * an infinity. */
+#define WINDOW_EVENTS 3
+
+static double window_event(dlv_gate_case *c, const adam_entry *e,
+                           unsigned kind, double xmax, int lim)
+{
+  if (kind == DATA_LIMIT) {
+    double v = lim == 0 ? xmax : ulp_step(e->is_float, xmax, lim * INFINITY);
+    return dlv_gate_draw(c, 2) ? -v : v;
+  }
+  unsigned s = (unsigned)dlv_gate_draw(c, 3);
+  return s == 0 ? NAN : s == 1 ? INFINITY : -INFINITY;
+}
+
+/* One push: an admissible point is compared with the exact mean; a
+ * rejected one must leave the window, its buffer and the mean untouched. */
+static void window_step(dlv_gate_case *c, window *w, exact_window *x,
+                        size_t k, double v, double xmax)
+{
+  int want = isnan(v) ? DLV_ENAN : admissible(v, xmax) ? DLV_OK : DLV_EDOM;
+  dlv_window_core before = *core_of(w);
+  if (want != DLV_OK) {
+    dlv_gate_buf_freeze(c, &w->buf);
+    dlv_gate_buf_freeze(c, &w->mean);
+  }
+  int status = window_push(w, v);
+  if (!dlv_gate_cmp_status(c, "push status", status, want))
+    return;
+  if (want != DLV_OK) {
+    if (memcmp(&before, core_of(w), sizeof before) != 0)
+      dlv_gate_fail(c, "push %zu of %a rejected, but the window changed",
+                    x->pushed, v);
+    dlv_gate_buf_unchanged(c, &w->buf, "window buffer on error");
+    dlv_gate_buf_unchanged(c, &w->mean, "mean on error");
+    return;
+  }
+  exact_window_push(x, k, v);
+  size_t count = x->pushed < k ? x->pushed : k;
+  double mean_abs = fabs(mpfr_get_d(x->mean, MPFR_RNDN));
+  double b = dlv_bound_window_mean(w->e->is_float, count,
+                                   window_chain(x->pushed, k), mean_abs,
+                                   x->maxabs);
+  dlv_gate_cmp_mp(c, "mean after push", x->pushed,
+                  dlv_gate_buf_get(&w->mean, 0), x->mean, (dlv_bound){0.0, b},
+                  w->e->is_float);
+}
+
+/* q k + r pushes, q in 0..3 (in quick mode: for k = kmax 1 in one case of
+ * 4 and else 0, 0 for the other windows above 4096), r one of 0, 1, k - 1 or at random (at most 64 for the longest
+ * windows in quick mode). */
+static size_t draw_pushes(dlv_gate_case *c, size_t k, size_t kmax)
+{
+  int cap = k > 4096 && !dlv_gate_long(c);
+  size_t q = (size_t)dlv_gate_draw(c, cap ? (k == kmax ? 4 : 1) : 4);
+  q = cap ? q == 3 : q; /* quick mode: k = kmax crosses a block 1 in 4 */
+  unsigned rk = dlv_gate_enum(c, 4);
+  size_t r = rk == 0   ? 0
+             : rk == 1 ? 1
+             : rk == 2 ? k - 1
+                       : (size_t)dlv_gate_draw(c, k);
+  if (cap && r > 64)
+    r = 64;
+  size_t p = q * k + r;
+  return p == 0 ? 1 : p;
+}
+
+static void window_pushes(dlv_gate_case *c, window *w, unsigned kind,
+                          size_t k, size_t kmax, double xmax)
+{
+  size_t pushes = draw_pushes(c, k, kmax);
+  int vclass = dlv_gate_vclass(c);
+  int lim = (int)dlv_gate_enum(c, 3) - 1; /* limit points: -1, 0, +1 ulp */
+  size_t events[WINDOW_EVENTS] = {pushes, pushes, pushes};
+  if (kind == DATA_LIMIT || kind == DATA_SPECIAL)
+    for (int j = 0; j < WINDOW_EVENTS; j++)
+      events[j] = (size_t)dlv_gate_draw(c, pushes);
+  dlv_gate_note(c, "%zu pushes, values %s, events at %zu %zu %zu", pushes,
+                dlv_gate_vclass_name(vclass), events[0], events[1],
+                events[2]);
+  double *points = dlv_gate_alloc(c, (pushes + 1) * sizeof *points);
+  for (size_t p = 0; p < pushes; p++) {
+    int ev = p == events[0] || p == events[1] || p == events[2];
+    points[p] = ev ? window_event(c, w->e, kind, xmax, lim)
+                   : fit(dlv_gate_value(c, vclass, w->e->is_float), xmax);
+  }
+  exact_window x;
+  exact_window_init(c, &x, points, pushes, k, w->e->is_float);
+  for (size_t p = 0; p < pushes && !dlv_gate_failed(c); p++)
+    window_step(c, w, &x, k, points[p], xmax);
+  mpfr_clears(x.sum, x.mean, (mpfr_ptr)0);
+}
+
+static void window_case(dlv_gate_case *c, const adam_entry *e)
+{
+  size_t kmax = (size_t)dlv_contract_limit_value(e->k, "kmax");
+  double xmax = dlv_contract_limit_value(e->k, "xmax");
+  unsigned kind = dlv_gate_enum(c, DATA_NKINDS);
+  size_t k = draw_k(c, kmax);
+  window w = {.e = e};
+  dlv_gate_buf_make(c, &w.buf, e->elem, k ? k : 1, 1);
+  dlv_gate_buf_make(c, &w.mean, e->elem, 1, 1);
+  int null_arg = kind == DATA_ARGS ? 1 + (int)dlv_gate_enum(c, 2) : 0;
+  dlv_gate_note(c, "k %zu%s", k, null_arg ? ", a NULL argument" : "");
+  int want = k >= 1 && k <= kmax && !null_arg ? DLV_OK : DLV_EINVAL;
+  if (dlv_gate_cmp_status(c, "init status", window_init(&w, k, null_arg),
+                          want) &&
+      want == DLV_OK)
+    window_pushes(c, &w, kind, k, kmax, xmax);
+  dlv_gate_buf_guards_ok(c, &w.buf, "window buffer");
+  dlv_gate_buf_guards_ok(c, &w.mean, "mean");
+}
+
+static void window_d(dlv_gate_case *c)
+{
+  adam_entry e = entry_of("dlv_window_d", 0);
+  window_case(c, &e);
+}
+
+static void window_s(dlv_gate_case *c)
+{
+  adam_entry e = entry_of("dlv_window_s", 1);
+  window_case(c, &e);
+}
+
+static const dlv_gate_entry entries[] = {
+    {"dlv_adam_bias_correction", bias_correction},
+    {"dlv_adam_step_d", adam_step_d},
+    {"dlv_adam_step_s", adam_step_s},
+    {"dlv_ema_d", ema_d},
+    {"dlv_ema_s", ema_s},
+    {"dlv_window_d", window_d},
+    {"dlv_window_s", window_s},
+};
+
+const dlv_gate_family dlv_gate_adam = {"adam", entries,
+                                       sizeof entries / sizeof entries[0]};

@@ -1,0 +1,636 @@
+/* g_conv3d.c: gate family conv3d: dlv_conv3d_{fwd,bwd_filter,bwd_input}_
+ * {d,s} over the contract of kernels/conv3d.h.  Each case samples:
+ *  - the variant (DIRECT, PER_POSITION, IM2COL, FAST, enumerated);
+ *  - the shape from FAST's blocking constants of that pass and dimension
+ *    (dlv_conv3d_blocking): one constant is the case's target, and the
+ *    extent it applies to (the output's channels, the tile rows: positions
+ *    or (z, c') rows, the filter gradient's chunk of positions, the tile
+ *    counts split between threads) is every tail length modulo it and 0-3
+ *    whole blocks across it; the other extents small and random; for the
+ *    input gradient also filters larger than the output, where FAST leaves
+ *    its padded-G path;
+ *  - the thread count 1-3, and a second run at another count, compared bit
+ *    for bit (the results do not depend on it, conv3d.h);
+ *  - a value class for each operand (dlv_gate_vclass);
+ *  - a workspace of exactly dlv_conv3d_work_size elements;
+ *  - one case in 8: a documented error (extent 0, an element count above
+ *    INT_MAX, a short workspace, each NULL, bad variant): the status, and
+ *    nothing written (outputs and workspace frozen).
+ * Guard zones around both outputs and the workspace; inputs unchanged.
+ * Every element of the output is compared:
+ *  - with the MPFR twin (reference/ref_conv3d.h) on small cases, within
+ *    P3's bound dlv_bound_conv3d_dot(K, u, eta, S) (checks/bounds.h), S the
+ *    certified upper bound on sum |a b| (reference/cert_conv3d.h);
+ *  - with the certified fast reference on larger ones: within the same
+ *    bound plus that reference's own a-posteriori error bound err:
+ *    |got - exact| <= B and |exact - val| <= err give |got - val| <= B +
+ *    err (nothing else is added);
+ *  - bit for bit when both operands are small integers and S <= 2^p (every
+ *    sum exact: any order gives the exact value, +0 for a zero).
+ *  Elements whose certified S exceeds the largest finite number of the
+ *  dtype are outside the contract (an intermediate may overflow) and are
+ *  not compared (counted in the note).
+ * Long mode: also the bench's shapes S1-S3 (checks/conv3d_shapes.h), one
+ * case in 64 cycling through them, against the certified reference.
+ * The kernels, their workspace size, variants and thread count come from
+ * the backend under test (dlv_gate_backend): error cases need its status
+ * protocol; without thread invariance both runs are compared with the
+ * reference and differing bits are an observation, not a failure. */
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cert_conv3d.h"
+#include "contract.h"
+#include "conv3d.h"
+#include "conv3d_shapes.h"
+#include "dlv_status.h"
+#include "gate.h"
+#include "mp.h"
+#include "ref_conv3d.h"
+#include "threads.h"
+
+/* Products (B H W T U V Z C' C, the same for the three passes) of a case:
+ * at most PRODUCTS_* (quick, long); MPFR up to MP_PRODUCTS_*, the
+ * certified reference beyond. */
+#define PRODUCTS_QUICK 400000.0
+#define PRODUCTS_LONG 4000000.0
+#define MP_PRODUCTS_QUICK 20000.0
+#define MP_PRODUCTS_LONG 60000.0
+/* Data above this many elements come from a pool of drawn values (each
+ * element picks one by a hash of its index), so that the recorded choices
+ * stay few. */
+#define POOL 4096
+
+typedef struct {
+  const char *name;
+  int pass;
+  int is_float;
+} conv_entry;
+
+/* One case: the shape, the call and its buffers; a and b are the pass's
+ * inputs in the entry's argument order, out and out2 its output at two
+ * thread counts. */
+typedef struct {
+  const conv_entry *e;
+  dlv_conv3d_shape s;
+  int variant;
+  size_t na, nb, nout;
+  dlv_gate_buf a, b, out, out2, work;
+  int vca, vcb;
+} conv_case;
+
+static size_t elem_of(const conv_entry *e)
+{
+  return e->is_float ? sizeof(float) : sizeof(double);
+}
+
+static double products(const dlv_conv3d_shape *s)
+{
+  return (double)s->b * s->h * s->w * s->t * s->u * s->v * s->z * s->cp *
+         s->c;
+}
+
+/* ---- shapes ---------------------------------------------------------------- */
+
+/* The extents by index, in dlv_conv3d_shape's order. */
+enum { X_B, X_H, X_W, X_T, X_C, X_CP, X_U, X_V, X_Z, X_N };
+
+static size_t *ext(dlv_conv3d_shape *s, int i)
+{
+  size_t *all[X_N] = {&s->b, &s->h, &s->w, &s->t, &s->c,
+                      &s->cp, &s->u, &s->v, &s->z};
+  return all[i];
+}
+
+/* Small random extents: batch up to 3, positions up to 6, channels up to
+ * 9, filter taps up to 4 (2 more in long mode). */
+static void draw_base(dlv_gate_case *c, dlv_conv3d_shape *s)
+{
+  static const size_t cap[X_N] = {3, 6, 6, 6, 9, 9, 4, 4, 4};
+  size_t grow = dlv_gate_long(c) ? 2 : 0;
+  for (int i = 0; i < X_N; i++)
+    *ext(s, i) = dlv_gate_extent(c, NULL, 0, 1, cap[i] + grow);
+}
+
+/* The extent carrying a count of positions (forward, filter gradient's
+ * chunk: B H W T; input gradient: B and the interior (H - U + 1) ... of
+ * each axis): set to n, the others at 1 or left random. */
+static void carry_positions(dlv_gate_case *c, const conv_entry *e,
+                            dlv_conv3d_shape *s, size_t n, int *fixed)
+{
+  int which = (int)dlv_gate_enum(c, 4); /* b, h, w, t */
+  int alone = (int)dlv_gate_draw(c, 2) == 0;
+  for (int i = X_B; i <= X_T; i++)
+    if (alone && i != which)
+      *ext(s, i) = 1;
+  if (e->pass == DLV_CONV3D_BWD_INPUT && which != X_B) {
+    size_t taps = *ext(s, X_U + which - X_H); /* u, v or z of that axis */
+    *ext(s, which) = n + taps - 1;
+    fixed[X_U + which - X_H] = 1;
+  } else {
+    *ext(s, which) = n;
+  }
+  fixed[which] = 1;
+  if (alone)
+    for (int i = X_B; i <= X_T; i++)
+      fixed[i] = 1;
+}
+
+/* The output's channels (C; C' for the input gradient). */
+static int channel_extent(const conv_entry *e)
+{
+  return e->pass == DLV_CONV3D_BWD_INPUT ? X_CP : X_C;
+}
+
+/* Filters larger than the output (H = W = T = 1, taps 2-4, C' 1-2): the
+ * padded G exceeds DLV_CONV3D_FAST_PAD_CAP times IM2COL's, FAST's input
+ * gradient takes IM2COL's path. */
+static void large_filter(dlv_gate_case *c, dlv_conv3d_shape *s, int *fixed)
+{
+  s->h = s->w = s->t = 1;
+  s->u = 2 + (size_t)dlv_gate_draw(c, 3);
+  s->v = 2 + (size_t)dlv_gate_draw(c, 3);
+  s->z = 2 + (size_t)dlv_gate_draw(c, 3);
+  s->cp = 1 + (size_t)dlv_gate_draw(c, 2);
+  for (int i = 0; i < X_N; i++)
+    fixed[i] = i != X_B && i != X_C;
+  dlv_gate_note(c, "filter larger than the output");
+}
+
+/* A tile height applies only with its tile width: the output's channels
+ * are drawn so that FAST picks the tile of height mr (wide tiles from
+ * nr_wide channels on, narrow ones below). */
+static void channels_for_mr(dlv_gate_case *c, const conv_entry *e,
+                            const dlv_conv3d_blocks *bl, size_t mr,
+                            dlv_conv3d_shape *s, int *fixed)
+{
+  size_t wide = dlv_conv3d_block_value(bl, "nr_wide"), nr, got;
+  size_t oc = 1 + (size_t)dlv_gate_draw(c, wide - 1); /* narrow */
+  dlv_conv3d_fast_tile(oc, e->is_float, &nr, &got);
+  if (got != mr)
+    oc += wide - 1; /* from wide - 1 + 1 = wide on: the wide tile */
+  *ext(s, channel_extent(e)) = oc;
+  fixed[channel_extent(e)] = 1;
+}
+
+/* One blocking constant of the pass sets its extent to a tail modulo it
+ * plus 0-3 whole blocks. */
+static void target_block(dlv_gate_case *c, const conv_entry *e,
+                         dlv_conv3d_shape *s, int *fixed)
+{
+  dlv_conv3d_blocks bl;
+  dlv_conv3d_blocking(DLV_CONV3D_FAST, e->pass, e->is_float, &bl);
+  unsigned k = dlv_gate_enum(c, (unsigned)bl.n + 1);
+  if (k == (unsigned)bl.n) { /* no block: a plain random shape, or */
+    if (e->pass == DLV_CONV3D_BWD_INPUT)
+      large_filter(c, s, fixed);
+    return;
+  }
+  const dlv_conv3d_block *b = &bl.b[k];
+  size_t n = dlv_gate_extent(c, &b->value, 1, 1, 4 * b->value);
+  dlv_gate_note(c, "%s %zu: extent %zu", b->name, b->value, n);
+  if (b->dim == DLV_CONV3D_DIM_CHANNELS) {
+    *ext(s, channel_extent(e)) = n;
+    fixed[channel_extent(e)] = 1;
+    return;
+  }
+  if (strncmp(b->name, "mr_", 3) == 0)
+    channels_for_mr(c, e, &bl, b->value, s, fixed);
+  if (b->dim == DLV_CONV3D_DIM_ROWS) { /* Z C' */
+    int on_z = (int)dlv_gate_draw(c, 2);
+    s->z = on_z ? n : 1;
+    s->cp = on_z ? 1 : n;
+    fixed[X_Z] = fixed[X_CP] = 1;
+  } else {
+    carry_positions(c, e, s, n, fixed);
+  }
+}
+
+/* Halves the largest free extent until the case's products fit. */
+static void fit_budget(dlv_conv3d_shape *s, const int *fixed, double budget)
+{
+  while (products(s) > budget) {
+    int big = -1;
+    for (int i = 0; i < X_N; i++)
+      if (!fixed[i] && *ext(s, i) > 1 && (big < 0 || *ext(s, i) > *ext(s, big)))
+        big = i;
+    if (big < 0)
+      return;
+    *ext(s, big) /= 2;
+  }
+}
+
+/* Long mode: one case in 64 is S1, S2 or S3. */
+static int bench_shape(dlv_gate_case *c, dlv_conv3d_shape *s)
+{
+  if (!dlv_gate_long(c))
+    return 0;
+  unsigned k = dlv_gate_enum(c, 64);
+  if (k >= DLV_CONV3D_NBENCH_SHAPES)
+    return 0;
+  *s = dlv_conv3d_bench_shapes[k].s;
+  dlv_gate_note(c, "%s", dlv_conv3d_bench_shapes[k].name);
+  return 1;
+}
+
+static void draw_shape(dlv_gate_case *c, const conv_entry *e,
+                       dlv_conv3d_shape *s)
+{
+  if (bench_shape(c, s))
+    return;
+  int fixed[X_N] = {0};
+  draw_base(c, s);
+  target_block(c, e, s, fixed);
+  fit_budget(s, fixed, dlv_gate_long(c) ? PRODUCTS_LONG : PRODUCTS_QUICK);
+}
+
+/* ---- data ------------------------------------------------------------------ */
+
+static uint64_t mix(uint64_t z)
+{
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+  return z ^ (z >> 31);
+}
+
+/* Values of the class: drawn one by one, or for large buffers from a pool
+ * of POOL drawn values picked by a hash of (drawn salt, index). */
+static void fill(dlv_gate_case *c, dlv_gate_buf *x, int vclass, int is_float)
+{
+  if (x->n <= POOL) {
+    dlv_gate_buf_fill(c, x, vclass);
+    return;
+  }
+  double pool[POOL];
+  for (size_t i = 0; i < POOL; i++)
+    pool[i] = dlv_gate_value(c, vclass, is_float);
+  uint64_t salt = dlv_gate_draw(c, UINT64_MAX);
+  for (size_t i = 0; i < x->n; i++)
+    dlv_gate_buf_set(x, i, pool[mix(salt + i * 0x9E3779B97F4A7C15u) % POOL]);
+}
+
+/* Element counts of the pass's inputs and output. */
+static void counts(const conv_entry *e, const dlv_conv3d_shape *s,
+                   size_t *na, size_t *nb, size_t *nout)
+{
+  size_t n1, nf, n2;
+  dlv_conv3d_sizes(s, &n1, &nf, &n2);
+  *na = e->pass == DLV_CONV3D_BWD_INPUT ? nf : n1;
+  *nb = e->pass == DLV_CONV3D_FWD ? nf : n2;
+  *nout = e->pass == DLV_CONV3D_FWD          ? n2
+          : e->pass == DLV_CONV3D_BWD_FILTER ? nf
+                                             : n1;
+}
+
+/* Builds the case's buffers: inputs filled and frozen, outputs and the
+ * workspace (exactly dlv_conv3d_work_size elements) all sentinel. */
+static void make_buffers(dlv_gate_case *c, conv_case *k)
+{
+  size_t el = elem_of(k->e), nw = 0;
+  counts(k->e, &k->s, &k->na, &k->nb, &k->nout);
+  dlv_gate_backend()->conv3d_work_size(&k->s, k->variant, k->e->pass, &nw);
+  dlv_gate_buf_make(c, &k->a, el, k->na, 1);
+  dlv_gate_buf_make(c, &k->b, el, k->nb, 1);
+  dlv_gate_buf_make(c, &k->out, el, k->nout, 1);
+  dlv_gate_buf_make(c, &k->out2, el, k->nout, 1);
+  dlv_gate_buf_make(c, &k->work, el, nw, 1);
+  fill(c, &k->a, k->vca, k->e->is_float);
+  fill(c, &k->b, k->vcb, k->e->is_float);
+  dlv_gate_buf_freeze(c, &k->a);
+  dlv_gate_buf_freeze(c, &k->b);
+  dlv_gate_buf_freeze(c, &k->out);
+  dlv_gate_buf_freeze(c, &k->work);
+}
+
+/* ---- the call ---------------------------------------------------------------- */
+
+/* The raw call through the backend: any pointer may be NULL. */
+static int call(const conv_entry *e, const dlv_conv3d_shape *s, int variant,
+                const void *a, const void *b, void *out, void *work,
+                size_t work_len)
+{
+  const dlv_backend *bk = dlv_gate_backend();
+  if (e->is_float)
+    return bk->conv3d_s[e->pass](s, variant, a, b, out, work, work_len);
+  return bk->conv3d_d[e->pass](s, variant, a, b, out, work, work_len);
+}
+
+static void set_threads(int n)
+{
+  if (dlv_gate_backend()->set_threads != NULL)
+    dlv_gate_backend()->set_threads(n);
+}
+
+static int call_case(const conv_case *k, dlv_gate_buf *out, int threads)
+{
+  set_threads(threads);
+  int status = call(k->e, &k->s, k->variant, k->a.at, k->b.at, out->at,
+                    k->work.at, k->work.n);
+  set_threads(1);
+  return status;
+}
+
+/* The backend's capabilities for the case's entry. */
+static unsigned caps_of(const conv_entry *e)
+{
+  return dlv_gate_backend()->support[DLV_BK_CONV3D_FWD + e->pass][e->is_float];
+}
+
+/* ---- references ------------------------------------------------------------ */
+
+/* A buffer as doubles (every float is a double). */
+static double *as_doubles(dlv_gate_case *c, const dlv_gate_buf *x)
+{
+  double *d = dlv_gate_alloc(c, (x->n + 1) * sizeof *d);
+  for (size_t i = 0; i < x->n; i++)
+    d[i] = dlv_gate_buf_get(x, i);
+  return d;
+}
+
+/* ---- comparison ------------------------------------------------------------ */
+
+/* What the comparison of one case needs. */
+typedef struct {
+  const conv_case *k;
+  dlv_cert_out cert;
+  mpfr_t *exact; /* NULL: the certified reference is the reference */
+  int exact_data; /* both operands small integers */
+  size_t skipped; /* elements beyond the no-overflow precondition */
+  double worst;   /* worst |got - val| / tolerance on the fast path */
+  size_t worst_i;
+} cmp_ctx;
+
+static double tolerance(const cmp_ctx *x, size_t i)
+{
+  const conv_entry *e = x->k->e;
+  double u = e->is_float ? DLV_U_FLOAT : DLV_U_DOUBLE;
+  double eta = e->is_float ? DLV_ETA_FLOAT : DLV_ETA_DOUBLE;
+  double k = dlv_conv3d_terms(&x->k->s, e->pass, i);
+  double b = dlv_bound_conv3d_dot(k, u, eta, x->cert.abs_sum[i]);
+  return x->exact ? b : b + x->cert.err[i];
+}
+
+/* Element i against the certified value within tol: decided in double
+ * when clearly inside, otherwise (and for the worst element) by the
+ * gate's comparator. */
+static void cmp_cert(dlv_gate_case *c, cmp_ctx *x, size_t i, double got,
+                     double tol)
+{
+  double d = fabs(got - x->cert.val[i]);
+  if (d <= tol * (1.0 - 0x1p-50)) {
+    if (d / tol > x->worst)
+      x->worst = d / tol, x->worst_i = i;
+    return;
+  }
+  dlv_gate_cmp_d(c, "out", i, got, x->cert.val[i], (dlv_bound){0, tol},
+                 x->k->e->is_float);
+}
+
+static void cmp_element(dlv_gate_case *c, cmp_ctx *x, size_t i)
+{
+  const conv_entry *e = x->k->e;
+  double got = dlv_gate_buf_get(&x->k->out, i);
+  double fmax = e->is_float ? FLT_MAX : DBL_MAX;
+  double s = x->cert.abs_sum[i];
+  if (!(s <= fmax)) { /* outside the contract: may overflow */
+    x->skipped++;
+    return;
+  }
+  double exact_below = e->is_float ? 0x1p24 : 0x1p53;
+  if (x->exact_data && s <= exact_below) {
+    double want = x->exact ? mpfr_get_d(x->exact[i], MPFR_RNDN)
+                           : x->cert.val[i];
+    dlv_gate_cmp_same(c, "out (exact data)", i, got, want + 0.0);
+    return;
+  }
+  double tol = tolerance(x, i);
+  if (x->exact)
+    dlv_gate_cmp_mp(c, "out", i, got, x->exact[i], (dlv_bound){0, tol},
+                    e->is_float);
+  else
+    cmp_cert(c, x, i, got, tol);
+}
+
+/* Every element of the output, against the MPFR twin (small cases) or
+ * the certified reference. */
+static void compare_output(dlv_gate_case *c, const conv_case *k)
+{
+  double *a = as_doubles(c, &k->a), *b = as_doubles(c, &k->b);
+  double *buf = dlv_gate_alloc(c, 3 * (k->nout + 1) * sizeof *buf);
+  cmp_ctx x = {k, {buf, buf + k->nout + 1, buf + 2 * (k->nout + 1)},
+               NULL, k->vca == DLV_GV_EXACT && k->vcb == DLV_GV_EXACT,
+               0, 0.0, 0};
+  if (dlv_conv3d_cert_pass(k->e->pass, &k->s, a, b, &x.cert) != DLV_OK) {
+    dlv_gate_fail(c, "certified reference failed");
+    return;
+  }
+  double mp_max = dlv_gate_long(c) ? MP_PRODUCTS_LONG : MP_PRODUCTS_QUICK;
+  if (products(&k->s) <= mp_max) {
+    x.exact = dlv_mp_vec_alloc(k->nout, dlv_mp_prec());
+    if (x.exact == NULL ||
+        dlv_conv3d_mp_pass(k->e->pass, &k->s, a, b, x.exact) != DLV_OK)
+      abort();
+  }
+  for (size_t i = 0; i < k->nout && !dlv_gate_failed(c); i++)
+    cmp_element(c, &x, i);
+  if (!x.exact && !dlv_gate_failed(c) && x.worst > 0) /* the worst, noted */
+    dlv_gate_cmp_d(c, "out", x.worst_i, dlv_gate_buf_get(&k->out, x.worst_i),
+                   x.cert.val[x.worst_i],
+                   (dlv_bound){0, tolerance(&x, x.worst_i)},
+                   k->e->is_float);
+  if (x.exact)
+    dlv_mp_vec_free(x.exact, k->nout);
+  dlv_gate_note(c, "reference %s%s", x.exact ? "MPFR" : "certified",
+                x.exact_data ? ", exact data" : "");
+  if (x.skipped)
+    dlv_gate_note(c, "%zu elements with sum|ab| beyond the format", x.skipped);
+}
+
+/* The two runs agree bit for bit (a backend declaring thread invariance);
+ * otherwise the second run is compared with the reference too, and
+ * elements differing between the runs are an observation. */
+static void compare_runs(dlv_gate_case *c, const conv_case *k, int t1, int t2)
+{
+  if (caps_of(k->e) & DLV_BK_THREAD_INVARIANT) {
+    for (size_t i = 0; i < k->nout && !dlv_gate_failed(c); i++)
+      dlv_gate_cmp_same(c, "out at the second thread count", i,
+                        dlv_gate_buf_get(&k->out2, i),
+                        dlv_gate_buf_get(&k->out, i));
+    return;
+  }
+  conv_case second = *k;
+  second.out = k->out2;
+  compare_output(c, &second);
+  size_t differ = 0;
+  for (size_t i = 0; i < k->nout; i++) {
+    double x = dlv_gate_buf_get(&k->out, i), y = dlv_gate_buf_get(&k->out2, i);
+    differ += memcmp(&x, &y, sizeof x) != 0;
+  }
+  if (differ > 0 && t1 != t2)
+    dlv_gate_observe(c, "%zu of %zu elements differ between %d and %d "
+                        "threads, both runs within the bound",
+                     differ, k->nout, t1, t2);
+}
+
+/* ---- documented errors ----------------------------------------------------- */
+
+enum {
+  ERR_EXTENT0, ERR_COUNT, ERR_EXTENT_MAX, ERR_SHORT_WORK, ERR_NULL_WORK,
+  ERR_NULL_A, ERR_NULL_B, ERR_NULL_OUT, ERR_NULL_SHAPE, ERR_VARIANT, ERR_N
+};
+static const char *const err_name[ERR_N] = {
+    "extent 0", "element count INT_MAX + 1", "extent above INT_MAX / 2",
+    "workspace one short", "workspace NULL", "first input NULL",
+    "second input NULL", "output NULL", "shape NULL", "bad variant"};
+
+/* Applies error kind `kind` to the arguments; returns the status the
+ * header documents for it. */
+static int corrupt(dlv_gate_case *c, int kind, dlv_conv3d_shape *s,
+                   int *variant, const void **a, const void **b, void **out,
+                   void **work, size_t *work_len)
+{
+  switch (kind) {
+  case ERR_EXTENT0:
+    *ext(s, (int)dlv_gate_draw(c, X_N)) = 0;
+    return DLV_EBADLEN;
+  case ERR_COUNT: /* B C = 2^31: L2's count is INT_MAX + 1 */
+    *s = (dlv_conv3d_shape){1u << 16, 1, 1, 1, 1u << 15, 1, 1, 1, 1};
+    return DLV_EBADLEN;
+  case ERR_EXTENT_MAX:
+    *ext(s, (int)dlv_gate_draw(c, X_N)) = (size_t)INT_MAX / 2 + 1;
+    return DLV_EBADLEN;
+  case ERR_SHORT_WORK:
+    if (*work_len == 0)
+      return DLV_OK; /* DIRECT needs none: nothing to shorten */
+    (*work_len)--;
+    return DLV_EBADLEN;
+  case ERR_NULL_WORK:
+    *work = NULL;
+    return *work_len == 0 ? DLV_OK : DLV_EINVAL;
+  case ERR_NULL_A:
+    *a = NULL;
+    return DLV_EINVAL;
+  case ERR_NULL_B:
+    *b = NULL;
+    return DLV_EINVAL;
+  case ERR_NULL_OUT:
+    *out = NULL;
+    return DLV_EINVAL;
+  case ERR_NULL_SHAPE:
+    return DLV_EINVAL; /* applied by the caller */
+  default:
+    *variant = dlv_gate_draw(c, 2) ? dlv_gate_backend()->n_conv3d_variants
+                                   : -1;
+    return DLV_EINVAL;
+  }
+}
+
+static void error_case(dlv_gate_case *c, conv_case *k)
+{
+  int kind = (int)dlv_gate_enum(c, ERR_N), variant = k->variant;
+  dlv_conv3d_shape s = k->s;
+  const void *a = k->a.at, *b = k->b.at;
+  void *out = k->out.at, *work = k->work.at;
+  size_t work_len = k->work.n;
+  int want = corrupt(c, kind, &s, &variant, &a, &b, &out, &work, &work_len);
+  dlv_gate_note(c, "error: %s", err_name[kind]);
+  int got = call(k->e, kind == ERR_NULL_SHAPE ? NULL : &s, variant, a, b, out,
+                 work, work_len);
+  dlv_gate_cmp_status(c, "status", got, want);
+  if (want != DLV_OK) {
+    dlv_gate_buf_unchanged(c, &k->out, "output on error");
+    dlv_gate_buf_unchanged(c, &k->work, "workspace on error");
+  }
+}
+
+/* ---- the case ---------------------------------------------------------------- */
+
+static void note_case(dlv_gate_case *c, const conv_case *k, int t1, int t2)
+{
+  const dlv_conv3d_shape *s = &k->s;
+  dlv_gate_note(c, "%s, shape B %zu H %zu W %zu T %zu C %zu C' %zu U %zu "
+                   "V %zu Z %zu, work %zu, threads %d/%d, values %s x %s",
+                dlv_gate_backend()->conv3d_variant_name(k->variant), s->b,
+                s->h, s->w, s->t,
+                s->c, s->cp, s->u, s->v, s->z, k->work.n, t1, t2,
+                dlv_gate_vclass_name(k->vca), dlv_gate_vclass_name(k->vcb));
+}
+
+static void check_guards(dlv_gate_case *c, const conv_case *k)
+{
+  dlv_gate_buf_guards_ok(c, &k->out, "out");
+  dlv_gate_buf_guards_ok(c, &k->out2, "out (second run)");
+  dlv_gate_buf_guards_ok(c, &k->work, "workspace");
+  dlv_gate_buf_unchanged(c, &k->a, "first input");
+  dlv_gate_buf_unchanged(c, &k->b, "second input");
+}
+
+/* The variant (of the backend's) and both operands' value classes,
+ * enumerated together: every combination once per nv x 6 x 6 cases (144
+ * for dlverify's four variants). */
+static void draw_variant_values(dlv_gate_case *c, conv_case *k)
+{
+  unsigned nv = (unsigned)dlv_gate_backend()->n_conv3d_variants;
+  unsigned combo = dlv_gate_enum(c, nv * DLV_GV_NCLASSES * DLV_GV_NCLASSES);
+  k->variant = (int)(combo % nv);
+  k->vca = (int)(combo / nv % DLV_GV_NCLASSES);
+  k->vcb = (int)(combo / nv / DLV_GV_NCLASSES);
+}
+
+static void conv_run(dlv_gate_case *c, const conv_entry *e)
+{
+  conv_case k = {.e = e};
+  int is_error = dlv_gate_enum(c, 8) == 0;
+  if (!dlv_gate_supports(c, DLV_BK_CONV3D_FWD + e->pass, e->is_float,
+                         is_error ? DLV_BK_STATUS : 0u))
+    return;
+  draw_variant_values(c, &k);
+  draw_shape(c, e, &k.s);
+  int t1 = 1 + (int)dlv_gate_enum(c, 3);
+  int t2 = 1 + (t1 + (int)dlv_gate_draw(c, 2)) % 3; /* another count */
+  t1 = t1 < dlv_gate_max_threads() ? t1 : dlv_gate_max_threads();
+  t2 = t2 < dlv_gate_max_threads() ? t2 : dlv_gate_max_threads();
+  make_buffers(c, &k);
+  note_case(c, &k, t1, t2);
+  if (is_error) {
+    error_case(c, &k);
+    check_guards(c, &k);
+    return;
+  }
+  if (dlv_gate_cmp_status(c, "status", call_case(&k, &k.out, t1), DLV_OK) &&
+      dlv_gate_cmp_status(c, "status (second run)",
+                          call_case(&k, &k.out2, t2), DLV_OK)) {
+    check_guards(c, &k);
+    compare_output(c, &k);
+    compare_runs(c, &k, t1, t2);
+  }
+}
+
+#define ENTRY(fn, pass, is_float)                                             \
+  static void fn(dlv_gate_case *c)                                            \
+  {                                                                           \
+    static const conv_entry e = {"dlv_conv3d_" #fn, pass, is_float};          \
+    conv_run(c, &e);                                                          \
+  }
+ENTRY(fwd_d, DLV_CONV3D_FWD, 0)
+ENTRY(fwd_s, DLV_CONV3D_FWD, 1)
+ENTRY(bwd_filter_d, DLV_CONV3D_BWD_FILTER, 0)
+ENTRY(bwd_filter_s, DLV_CONV3D_BWD_FILTER, 1)
+ENTRY(bwd_input_d, DLV_CONV3D_BWD_INPUT, 0)
+ENTRY(bwd_input_s, DLV_CONV3D_BWD_INPUT, 1)
+#undef ENTRY
+
+static const dlv_gate_entry entries[] = {
+    {"dlv_conv3d_fwd_d", fwd_d},
+    {"dlv_conv3d_fwd_s", fwd_s},
+    {"dlv_conv3d_bwd_filter_d", bwd_filter_d},
+    {"dlv_conv3d_bwd_filter_s", bwd_filter_s},
+    {"dlv_conv3d_bwd_input_d", bwd_input_d},
+    {"dlv_conv3d_bwd_input_s", bwd_input_s},
+};
+
+const dlv_gate_family dlv_gate_conv3d = {
+    "conv3d", entries, sizeof entries / sizeof entries[0], .via_backend = 1};

@@ -1,0 +1,187 @@
+/* t_cert_conv3d.c: the certified fast reference (reference/cert_conv3d.h)
+ * against the MPFR reference (reference/ref_conv3d.h) on small shapes,
+ * every element of every pass: |val - exact| <= err and sum |a b| <=
+ * abs_sum, the exact values from MPFR (>= 256 bits).  Data classes: full
+ * precision in [-1, 1] (cancellation between mixed signs), exponents over
+ * +-60 binades, subnormal products (the underflow term), float data, and
+ * small integers (then everything is exact: val must equal the exact value
+ * and err is at most the underflow allowance n 2^-1074 plus u |val|).
+ * Shapes put channel counts on both sides of the vector widths.
+ * Prints the worst |val - exact| / err seen (how tight the certificate
+ * is). */
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cert_conv3d.h"
+#include "check.h"
+#include "dlv_status.h"
+#include "mp.h"
+#include "ref_conv3d.h"
+
+enum { CL_UNIT, CL_WIDE, CL_SUBNORMAL, CL_FLOAT, CL_EXACT, CL_N };
+static const char *const class_name[] = {"unit", "wide", "subnormal",
+                                         "float", "exact"};
+
+static uint64_t rng_state;
+
+static uint64_t next_u64(void)
+{
+  uint64_t z = (rng_state += 0x9E3779B97F4A7C15u);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+  return z ^ (z >> 31);
+}
+
+/* A value of class cl; operand 0 or 1 (subnormal: one operand tiny, the
+ * other moderate, so that products land in and below the subnormals). */
+static double value(int cl, int operand)
+{
+  double m = (double)(next_u64() >> 11) * 0x1p-53 * 2.0 - 1.0;
+  switch (cl) {
+  case CL_WIDE:
+    return ldexp(m, (int)(next_u64() % 121) - 60);
+  case CL_SUBNORMAL:
+    return operand == 0 ? ldexp(m, -1000 - (int)(next_u64() % 40))
+                        : ldexp(m, -(int)(next_u64() % 40));
+  case CL_FLOAT:
+    return (float)m;
+  case CL_EXACT:
+    return (double)((int)(next_u64() % 31) - 15);
+  default:
+    return m;
+  }
+}
+
+typedef int (*cert_fn)(const dlv_ref_conv3d_shape *, const double *,
+                       const double *, const dlv_cert_out *);
+typedef int (*ref_fn)(const dlv_ref_conv3d_shape *, const double *,
+                      const double *, mpfr_t *);
+
+struct pass_def {
+  const char *name;
+  cert_fn cert;
+  ref_fn ref;
+};
+
+static const struct pass_def passes[] = {
+    {"fwd", dlv_cert_conv3d_fwd, dlv_ref_conv3d_fwd},
+    {"bwd_filter", dlv_cert_conv3d_bwd_filter, dlv_ref_conv3d_bwd_filter},
+    {"bwd_input", dlv_cert_conv3d_bwd_input, dlv_ref_conv3d_bwd_input},
+};
+
+static void counts(const dlv_ref_conv3d_shape *s, size_t n[3])
+{
+  n[0] = s->b * (s->h + s->u - 1) * (s->w + s->v - 1) * (s->t + s->z - 1) *
+         s->cp;                                /* L1 */
+  n[1] = s->u * s->v * s->z * s->cp * s->c;    /* F */
+  n[2] = s->b * s->h * s->w * s->t * s->c;     /* L2, G */
+}
+
+static double worst_ratio;
+
+/* Every element of one pass: the certificate holds. */
+static void check_pass(const dlv_ref_conv3d_shape *s, int p, int cl,
+                       const double *a, const double *b, size_t na,
+                       size_t nb, size_t nout)
+{
+  double *buf = calloc(3 * nout + na + nb, sizeof *buf);
+  assert_non_null(buf);
+  dlv_cert_out out = {buf, buf + nout, buf + 2 * nout};
+  double *aa = buf + 3 * nout, *ab = aa + na;
+  for (size_t i = 0; i < na; i++)
+    aa[i] = fabs(a[i]);
+  for (size_t i = 0; i < nb; i++)
+    ab[i] = fabs(b[i]);
+  mpfr_t *ex = dlv_mp_vec_alloc(nout, dlv_mp_prec());
+  mpfr_t *sabs = dlv_mp_vec_alloc(nout, dlv_mp_prec());
+  assert_int_equal(passes[p].cert(s, a, b, &out), DLV_OK);
+  assert_int_equal(passes[p].ref(s, a, b, ex), DLV_OK);
+  assert_int_equal(passes[p].ref(s, aa, ab, sabs), DLV_OK);
+  mpfr_t diff;
+  mpfr_init2(diff, dlv_mp_prec() + 64);
+  for (size_t i = 0; i < nout; i++) {
+    mpfr_sub_d(diff, ex[i], out.val[i], MPFR_RNDN);
+    mpfr_abs(diff, diff, MPFR_RNDN);
+    int held = mpfr_cmp_d(diff, out.err[i]) <= 0 &&
+               mpfr_cmp_d(sabs[i], out.abs_sum[i]) <= 0;
+    double d = mpfr_get_d(diff, MPFR_RNDU);
+    if (!held || (cl == CL_EXACT && d != 0))
+      fail_msg("%s %s element %zu: val %a, exact %a, |diff| %.3g, err "
+               "%.3g; abs_sum %.17g vs exact %.17g",
+               passes[p].name, class_name[cl], i, out.val[i],
+               mpfr_get_d(ex[i], MPFR_RNDN), d, out.err[i],
+               out.abs_sum[i], mpfr_get_d(sabs[i], MPFR_RNDN));
+    if (d > 0 && d / out.err[i] > worst_ratio)
+      worst_ratio = d / out.err[i];
+  }
+  mpfr_clear(diff);
+  dlv_mp_vec_free(ex, nout);
+  dlv_mp_vec_free(sabs, nout);
+  free(buf);
+}
+
+static void check_shape(const dlv_ref_conv3d_shape *s, int cl)
+{
+  size_t n[3];
+  counts(s, n);
+  double *l1 = malloc(n[0] * sizeof *l1), *f = malloc(n[1] * sizeof *f),
+         *g = malloc(n[2] * sizeof *g);
+  assert_true(l1 && f && g);
+  for (size_t i = 0; i < n[0]; i++)
+    l1[i] = value(cl, 0);
+  for (size_t i = 0; i < n[1]; i++)
+    f[i] = value(cl, 1);
+  for (size_t i = 0; i < n[2]; i++)
+    g[i] = value(cl, 1);
+  check_pass(s, 0, cl, l1, f, n[0], n[1], n[2]);
+  check_pass(s, 1, cl, l1, g, n[0], n[2], n[1]);
+  check_pass(s, 2, cl, f, g, n[1], n[2], n[0]);
+  free(l1);
+  free(f);
+  free(g);
+}
+
+static const dlv_ref_conv3d_shape shapes[] = {
+    {1, 1, 1, 1, 1, 1, 1, 1, 1},   {2, 3, 2, 4, 5, 3, 2, 3, 2},
+    {1, 2, 3, 2, 17, 9, 3, 2, 2},  {2, 4, 3, 3, 3, 20, 3, 3, 3},
+    {1, 2, 2, 5, 33, 2, 1, 2, 4},  {3, 1, 5, 2, 2, 35, 2, 1, 3},
+};
+
+static void certificate_holds(void **state)
+{
+  (void)state;
+  rng_state = dlv_seed();
+  for (int cl = 0; cl < CL_N; cl++)
+    for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++)
+      check_shape(&shapes[k], cl);
+  printf("cert_conv3d: worst |val - exact| / err = %.3g over %d classes, "
+         "%zu shapes, 3 passes\n",
+         worst_ratio, CL_N, sizeof shapes / sizeof shapes[0]);
+}
+
+static void bad_arguments(void **state)
+{
+  (void)state;
+  dlv_ref_conv3d_shape s = {1, 1, 1, 1, 1, 1, 1, 1, 1}, z = s;
+  z.cp = 0;
+  double a = 1, b = 1, v = 7, e = 7, m = 7;
+  dlv_cert_out out = {&v, &e, &m}, none = {NULL, &e, &m};
+  assert_int_equal(dlv_cert_conv3d_fwd(NULL, &a, &b, &out), DLV_EINVAL);
+  assert_int_equal(dlv_cert_conv3d_bwd_filter(&s, &a, &b, &none),
+                   DLV_EINVAL);
+  assert_int_equal(dlv_cert_conv3d_bwd_input(&z, &a, &b, &out),
+                   DLV_EBADLEN);
+  assert_true(v == 7 && e == 7 && m == 7);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(certificate_holds),
+      cmocka_unit_test(bad_arguments),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,47 @@
+/* cert_conv3d.h: a certified fast reference of the 3D convolution and its
+ * gradients (the passes of ref_conv3d.h, same shape and layout), for shapes
+ * MPFR cannot afford element by element (the bench's S1-S3).
+ *
+ * Every output element is a dot product of K terms a_i b_i, computed in
+ * double by Ogita, Rump and Oishi's Dot2 (SIAM J. Sci. Comput. 26(6), 2005,
+ * Alg. 5.3): exact products by TwoProduct (p = fl(ab), e = fma(a, b, -p)),
+ * the p summed error-free by TwoSum (hi, q), the errors q and e summed in
+ * ordinary double into lo, result fl(hi + lo).  Data as double (every float
+ * is a double; float products are then exact).
+ *
+ * With each element come two certified numbers, computed from that
+ * element's own intermediate quantities (a-posteriori, derivation in
+ * cert_conv3d.c): err, with |val - exact| <= err, and abs_sum, with
+ * sum |a_i b_i| <= abs_sum (the S of P3's bound gamma_K S).  Both hold
+ * whatever the data, including underflow; an overflow anywhere (only
+ * possible with |data| near DBL_MAX) makes err or abs_sum +Inf or NaN,
+ * which a caller must read as "no certificate".
+ *
+ * reference/ never includes kernels/: the shape is ref_conv3d.h's. */
+#ifndef DLV_CERT_CONV3D_H
+#define DLV_CERT_CONV3D_H
+
+#include <stddef.h>
+
+#include "ref_conv3d.h"
+
+/* One pass's results: arrays of the output's element count. */
+typedef struct {
+  double *val;     /* fl(hi + lo) */
+  double *err;     /* |val - exact| <= err */
+  double *abs_sum; /* sum |a_i b_i| <= abs_sum */
+} dlv_cert_out;
+
+/* L2 (B H W T C elements) from L1 and F.  DLV_EINVAL on NULL,
+ * DLV_EBADLEN on an extent 0, DLV_ENOMEM. */
+int dlv_cert_conv3d_fwd(const dlv_ref_conv3d_shape *s, const double *l1,
+                        const double *f, const dlv_cert_out *out);
+/* F.grad (U V Z C' C elements) from L1 and G. */
+int dlv_cert_conv3d_bwd_filter(const dlv_ref_conv3d_shape *s,
+                               const double *l1, const double *g2,
+                               const dlv_cert_out *out);
+/* L1.grad (B (H+U-1) (W+V-1) (T+Z-1) C' elements) from F and G. */
+int dlv_cert_conv3d_bwd_input(const dlv_ref_conv3d_shape *s, const double *f,
+                              const double *g2, const dlv_cert_out *out);
+
+#endif
