@@ -1,11 +1,11 @@
-/* bench_adam.c: one Adam step (kernels/adam.h, claim P1) on 2^25
+/* bench_adam.c: one Adam step (include/dlv/adam.h, claim P1) on 2^25
  * parameters, float and double, on the run's threads, at the in-place
  * update bandwidth of the same run.  Variants: both forms (exam,
  * bias-corrected), each with the default schedule (2pass: grad scanned,
  * then the update) and DLV_ADAM_ONE_PASS (1pass).  Traffic counted as
  * 7 N sizeof for all (read theta, m, v, g; write theta, m, v: what one
  * step must move), so the rates compare times; 2pass really moves 8 N.
- * Compiled when kernels/adam.h exists (bench/CMakeLists.txt).
+ * Compiled when include/dlv/adam.h exists (bench/CMakeLists.txt).
  * The limit is the in-place update theta += s g (two reads, one write,
  * 3 N sizeof bytes: the STREAM "update" pattern) on the same arrays and
  * threads, timed in the same round robin as the step.

@@ -14,6 +14,12 @@
 #include <math.h>
 #include <stddef.h>
 
+/* M_PI is POSIX/XSI, not ISO C: an installed user compiling with -std=c11
+ * and no feature macro gets it here (glibc's value, pi rounded to double). */
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
 #define DLV_U_DOUBLE 0x1p-53
 #define DLV_U_FLOAT 0x1p-24
 /* The error of one rounding that underflows is at most half the smallest

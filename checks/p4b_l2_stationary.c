@@ -17,7 +17,7 @@
  * Senses measured, on convex quadratics l = 1/2 Theta'A Theta + b'Theta
  * (A = M'M/8 + I/2, M integer: exact, lambda_min(A) >= 1/2), n = 2..8,
  * and on logistic regression (m = 40 samples, n = 4 features):
- * - accuracy: the proximal-gradient solver (kernels/prox_group.h) reaches
+ * - accuracy: the proximal-gradient solver (include/dlv/prox_group.h) reaches
  *   Theta* with an exact (MPFR) residual ||grad F(Theta*)|| below its
  *   acceptance level;
  * - claim: the L2 residual grad l(Theta*) + lambda' Theta* computed in

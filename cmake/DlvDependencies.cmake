@@ -28,6 +28,8 @@ if(NOT DLV_GSL_LIBRARY)
   message(FATAL_ERROR "libgsl not found: apt-get install libgsl-dev")
 endif()
 add_library(dlv_gsl INTERFACE)
-target_include_directories(dlv_gsl INTERFACE ${DLV_GSLPC_INCLUDE_DIRS})
-target_link_libraries(dlv_gsl INTERFACE ${DLV_GSL_LIBRARY}
-                      PkgConfig::DLV_OPENBLAS m)
+# Installed (exported as dlv::gsl), it links libgsl by name.
+target_include_directories(dlv_gsl INTERFACE
+                           $<BUILD_INTERFACE:${DLV_GSLPC_INCLUDE_DIRS}>)
+target_link_libraries(dlv_gsl INTERFACE $<BUILD_INTERFACE:${DLV_GSL_LIBRARY}>
+                      $<INSTALL_INTERFACE:gsl> PkgConfig::DLV_OPENBLAS m)

@@ -174,6 +174,7 @@ int dlv_nrm2_d(size_t n, const double *x, ptrdiff_t incx, double *result)
     return status;
   if (result == NULL)
     return DLV_EINVAL;
+  x += dlv_stride_first(n, incx); /* BLAS strides (strided.h) */
   int inf, nan;
   scaled_ssq acc = scaled_sumsq_d(n, x, incx, &inf, &nan);
   if (inf) {
@@ -194,6 +195,8 @@ int dlv_nrm2_grad_d(size_t n, const double *x, ptrdiff_t incx, double *g,
     status = dlv__check_vector(n, g, incg);
   if (status != DLV_OK)
     return status;
+  x += dlv_stride_first(n, incx); /* element 0 of x */
+  g += dlv_stride_first(n, incg); /* element 0 of g */
   int inf, nan;
   scaled_ssq acc = scaled_sumsq_d(n, x, incx, &inf, &nan);
   if (nan && !inf)
@@ -246,6 +249,7 @@ int dlv_nrm2_s(size_t n, const float *x, ptrdiff_t incx, float *result)
     return status;
   if (result == NULL)
     return DLV_EINVAL;
+  x += dlv_stride_first(n, incx); /* the float x's element 0 */
   double s = sumsq_s(n, x, incx);
   if (isnan(s) && !has_inf_s(n, x, incx))
     return DLV_ENAN;
@@ -261,6 +265,8 @@ int dlv_nrm2_grad_s(size_t n, const float *x, ptrdiff_t incx, float *g,
     status = dlv__check_vector(n, g, incg);
   if (status != DLV_OK)
     return status;
+  x += dlv_stride_first(n, incx);
+  g += dlv_stride_first(n, incg);
   double s = sumsq_s(n, x, incx);
   if (isnan(s))
     return has_inf_s(n, x, incx) ? DLV_EDOM : DLV_ENAN;

@@ -42,6 +42,8 @@ int dlv_prox_group_d(size_t n, const double *v, ptrdiff_t incv, double tau,
   if (isinf(nrm))
     return DLV_EDOM; /* an infinite entry, or ||v|| > DBL_MAX */
   double s = shrink_factor(nrm, tau);
+  v += dlv_stride_first(n, incv); /* element 0 of v (strided.h) */
+  out += dlv_stride_first(n, incout);
   for (size_t i = 0; i < n; i++) /* s = 0 writes +0, whatever sign v_i has */
     out[(ptrdiff_t)i * incout] = s == 0.0 ? 0.0 : s * v[(ptrdiff_t)i * incv];
   return DLV_OK;
@@ -60,6 +62,8 @@ int dlv_prox_group_s(size_t n, const float *v, ptrdiff_t incv, float tau,
   if (isinf(nrm))
     return DLV_EDOM; /* an infinite entry, or ||v|| > FLT_MAX */
   double s = shrink_factor(nrm, tau);
+  v += dlv_stride_first(n, incv); /* element 0 (strided.h) */
+  out += dlv_stride_first(n, incout);
   for (size_t i = 0; i < n; i++)
     out[(ptrdiff_t)i * incout] =
         s == 0.0 ? 0.0f : (float)(s * v[(ptrdiff_t)i * incv]);

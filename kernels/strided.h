@@ -7,6 +7,12 @@
 #include <stdint.h>
 
 #include "dlv_status.h"
+#include "stride.h"
+
+/* Strides follow BLAS (stride.h): the caller's pointer is the lowest
+ * address.  An entry point moves it to element 0 once, after
+ * dlv__check_vector, with x += dlv_stride_first(n, inc); from there on the
+ * code addresses element i as x[i * inc] for either sign of inc. */
 
 /* DLV_OK when a vector of n elements at stride inc can be addressed:
  * inc != 0 and (n - 1) * |inc| fits in ptrdiff_t.  p may be NULL only when

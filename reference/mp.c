@@ -4,6 +4,7 @@
 #include "dlv_status.h"
 #include "env.h"
 #include "mp.h"
+#include "stride.h"
 
 /* DLV_MPFR_PREC through the parser dlverify and the checks share. */
 _Static_assert(DLV_MP_PREC_MIN == DLV_PREC_MIN, "one minimum precision");
@@ -51,8 +52,9 @@ int dlv_mp_dot(mpfr_ptr out, size_t n, const double *x, ptrdiff_t incx,
   if (t == NULL)
     return DLV_ENOMEM;
   for (size_t i = 0; i < n; i++) {
-    mpfr_set_d(t[i], x[(ptrdiff_t)i * incx], MPFR_RNDN);
-    mpfr_mul_d(t[i], t[i], y[(ptrdiff_t)i * incy], MPFR_RNDN); /* exact */
+    mpfr_set_d(t[i], x[dlv_stride_offset(n, incx, i)], MPFR_RNDN);
+    mpfr_mul_d(t[i], t[i], y[dlv_stride_offset(n, incy, i)],
+               MPFR_RNDN); /* exact */
   }
   int status = dlv_mp_sum(out, t, n);
   dlv_mp_vec_free(t, n);

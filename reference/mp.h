@@ -28,7 +28,8 @@ void dlv_mp_vec_free(mpfr_t *v, size_t n);
  * Returns DLV_ENOMEM if the pointer array cannot be allocated. */
 int dlv_mp_sum(mpfr_ptr out, mpfr_t *terms, size_t n);
 
-/* out = sum_i x[i*incx] y[i*incy] exactly formed products, one rounding. */
+/* out = sum_i x_i y_i, exactly formed products, one rounding; x and y
+ * strided as in BLAS (include/dlv/stride.h). */
 int dlv_mp_dot(mpfr_ptr out, size_t n, const double *x, ptrdiff_t incx,
                const double *y, ptrdiff_t incy);
 

@@ -1,4 +1,4 @@
-/* ref_adam.h: MPFR twins of kernels/adam.h (claim P1) and the closed forms
+/* ref_adam.h: MPFR twins of include/dlv/adam.h (claim P1) and the closed forms
  * of the EMA and the backward window that the claim's nearby senses use.
  *
  * Conventions: hyperparameters are the stored values (b1 = fl(0.9), not the

@@ -1,4 +1,4 @@
-/* ref_conv3d.h: MPFR twins of kernels/conv3d.h (same names, same argument
+/* ref_conv3d.h: MPFR twins of include/dlv/conv3d.h (same names, same argument
  * order; data as double, which holds every float exactly).
  *
  * Same convention as the kernels: L1 (B, H+U-1, W+V-1, T+Z-1, C'),

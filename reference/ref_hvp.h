@@ -1,5 +1,5 @@
-/* ref_hvp.h: MPFR twins of kernels/hvp.h and the losses of kernels/closs.h
- * (claim P5).
+/* ref_hvp.h: MPFR twins of include/dlv/hvp.h and the losses of
+ * include/dlv/closs.h (claim P5).
  *
  * The gradient and the exact Hessian-vector product Hv of each loss are
  * computed together in dual numbers (a, a') over MPFR: the gradient is the

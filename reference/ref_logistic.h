@@ -1,4 +1,4 @@
-/* ref_logistic.h: MPFR twin of dlv_loss_logistic_d (kernels/loss.h):
+/* ref_logistic.h: MPFR twin of dlv_loss_logistic_d (include/dlv/loss.h):
  * l = (1/m) sum_i log(1 + exp(-y_i a_i'theta)), rows a_i of the m x n
  * row-major x, labels y_i = +-1, and its gradient
  * grad l = -(1/m) sum_i y_i sigma(-y_i a_i'theta) a_i.

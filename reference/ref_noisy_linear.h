@@ -1,4 +1,4 @@
-/* ref_noisy_linear.h: MPFR twins of kernels/noisy_linear.h (same names and
+/* ref_noisy_linear.h: MPFR twins of include/dlv/noisy_linear.h (same names and
  * argument order; inputs as double, which holds every float exactly), and
  * the closed form of the expected ReLU output under Gaussian noise.
  *

@@ -4,6 +4,7 @@
 #include "dlv_status.h"
 #include "mp.h"
 #include "ref_nrm2.h"
+#include "stride.h"
 
 /* DLV_OK, or the special-value outcome: +Inf sets *inf. */
 static int classify(size_t n, const double *x, ptrdiff_t incx, int *inf)
@@ -11,7 +12,7 @@ static int classify(size_t n, const double *x, ptrdiff_t incx, int *inf)
   int nan = 0;
   *inf = 0;
   for (size_t i = 0; i < n; i++) {
-    double v = x[(ptrdiff_t)i * incx];
+    double v = x[dlv_stride_offset(n, incx, i)];
     *inf |= isinf(v) != 0;
     nan |= isnan(v) != 0;
   }
@@ -46,7 +47,7 @@ int dlv_ref_nrm2_grad(size_t n, const double *x, ptrdiff_t incx, mpfr_t *g)
   if (status == DLV_OK && mpfr_zero_p(norm))
     status = DLV_EDOM;
   for (size_t i = 0; status == DLV_OK && i < n; i++)
-    mpfr_d_div(g[i], x[(ptrdiff_t)i * incx], norm, MPFR_RNDN);
+    mpfr_d_div(g[i], x[dlv_stride_offset(n, incx, i)], norm, MPFR_RNDN);
   mpfr_clear(norm);
   return status;
 }

@@ -1,4 +1,4 @@
-/* ref_nrm2.h: MPFR twins of kernels/nrm2.h (same names, same argument
+/* ref_nrm2.h: MPFR twins of include/dlv/nrm2.h (same names, same argument
  * order; inputs as double, which holds every float exactly).
  *
  * ||x|| = sqrt(sum x_i^2): the squares are exact at 106 bits, the sum is

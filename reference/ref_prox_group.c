@@ -5,9 +5,10 @@
 #include "mp.h"
 #include "ref_nrm2.h"
 #include "ref_prox_group.h"
+#include "stride.h"
 
 /* out_i = s v_i, s = max(0, 1 - tau/N) = (N - tau)/N for N > tau, given
- * N = ||v|| at the working precision; v_i from vd (doubles, stride incv)
+ * N = ||v|| at the working precision; v_i from vd (doubles, BLAS stride incv)
  * or, when vd is NULL, from vm. */
 static void shrink(size_t n, const double *vd, ptrdiff_t incv, mpfr_t *vm,
                    double tau, mpfr_srcptr nrm, mpfr_t *out)
@@ -24,7 +25,7 @@ static void shrink(size_t n, const double *vd, ptrdiff_t incv, mpfr_t *vm,
     if (mpfr_zero_p(s))
       mpfr_set_zero(out[i], 1); /* +0, as the kernel */
     else if (vd != NULL)
-      mpfr_mul_d(out[i], s, vd[(ptrdiff_t)i * incv], MPFR_RNDN);
+      mpfr_mul_d(out[i], s, vd[dlv_stride_offset(n, incv, i)], MPFR_RNDN);
     else
       mpfr_mul(out[i], s, vm[i], MPFR_RNDN);
   }

@@ -1,5 +1,5 @@
 /* ref_quadratic.h: the quadratic loss l = 1/2 theta'A theta + b'theta
- * (kernels/loss.h, dlv_loss_quadratic_d) in MPFR, and the exact minimizer
+ * (include/dlv/loss.h, dlv_loss_quadratic_d) in MPFR, and the exact minimizer
  * of its L2-regularized form (claim P4b).
  *
  * A is n x n row-major and symmetric, b has n entries, all doubles.  The

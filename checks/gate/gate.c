@@ -247,14 +247,18 @@ void *dlv_gate_buf_make(dlv_gate_case *c, dlv_gate_buf *b, size_t elem,
   b->lo = dlv_gate_alloc(c, zone_bytes(b));
   memset(b->lo, DLV_GATE_SENTINEL, zone_bytes(b));
   b->span = b->lo + DLV_GATE_GUARD;
-  size_t first = inc < 0 && n > 0 ? (n - 1) * abs_inc(inc) : 0;
-  b->at = b->span + first * elem;
+  b->at = b->span; /* BLAS strides: the lowest address, either sign */
   return b->at;
 }
 
+/* Element i under BLAS's convention, spelled out here from the contract
+ * (include/dlv/stride.h), not computed with the kernels' helper, so that
+ * the gate checks that helper too: i |inc| from the start for inc > 0,
+ * (n - 1 - i) |inc| for inc < 0. */
 static unsigned char *elem_ptr(const dlv_gate_buf *b, size_t i)
 {
-  return (unsigned char *)b->at + (ptrdiff_t)i * b->inc * (ptrdiff_t)b->elem;
+  size_t k = b->inc > 0 ? i : b->n - 1 - i;
+  return b->span + k * abs_inc(b->inc) * b->elem;
 }
 
 double dlv_gate_buf_get(const dlv_gate_buf *b, size_t i)

@@ -120,8 +120,9 @@ void *dlv_gate_alloc(dlv_gate_case *c, size_t bytes);
 /* A strided array with guard zones.  The span holds (n - 1)|inc| + 1
  * elements; DLV_GATE_GUARD bytes of sentinel lie on each side, and every
  * byte of the span that is not an element is sentinel too.  `at` is what
- * the kernel receives (element i is at[i * inc], the kernels' convention:
- * for a negative inc, element 0 is the highest address). */
+ * the kernel receives: the span's lowest address, BLAS's convention
+ * (include/dlv/stride.h: for a negative inc, element 0 is the highest
+ * address, element i at at[(n - 1 - i) |inc|]). */
 #define DLV_GATE_GUARD 64
 typedef struct {
   unsigned char *lo;   /* first guard byte */

@@ -12,6 +12,7 @@
 
 #include "dlv_backend.h"
 #include "dlv_status.h"
+#include "stride.h"
 
 /* ---- the norm: max-scaled sum of squares in double --------------------- */
 
@@ -62,6 +63,7 @@ static int nrm2_d(size_t n, const double *x, ptrdiff_t incx, double *result)
 {
   if (x == NULL || result == NULL || incx == 0)
     return DLV_EINVAL;
+  x += dlv_stride_first(n, incx); /* BLAS strides: x[i * incx] from here */
   *result = norm(n, get_d, x, incx);
   return DLV_OK;
 }
@@ -70,6 +72,7 @@ static int nrm2_s(size_t n, const float *x, ptrdiff_t incx, float *result)
 {
   if (x == NULL || result == NULL || incx == 0)
     return DLV_EINVAL;
+  x += dlv_stride_first(n, incx); /* BLAS strides: x[i * incx] from here */
   *result = (float)norm(n, get_s, x, incx); /* one rounding to float */
   return DLV_OK;
 }

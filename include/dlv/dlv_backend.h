@@ -54,7 +54,7 @@ enum dlv_backend_dtype { DLV_BK_DOUBLE, DLV_BK_FLOAT, DLV_BK_NDTYPES };
 enum dlv_backend_caps {
   DLV_BK_PROVIDED = 1u << 0,   /* the entry point exists (non-NULL) */
   DLV_BK_STRIDES = 1u << 1,    /* positive strides other than 1 */
-  DLV_BK_NEG_STRIDES = 1u << 2, /* negative strides */
+  DLV_BK_NEG_STRIDES = 1u << 2, /* negative strides (BLAS's: stride.h) */
   DLV_BK_DISTINCT = 1u << 3,   /* output stride != input stride */
   DLV_BK_IN_PLACE = 1u << 4,   /* the output may be the input */
   /* Follows dlverify's status protocol: the documented DLV_E* status on

@@ -1,7 +1,9 @@
 /* nrm2.h: the Euclidean norm ||x|| and its gradient x/||x|| (claim P4a).
  *
  * Conventions shared by every function here:
- * - element i of x is x[i * incx] (incx may be negative, never 0);
+ * - strides as in BLAS (stride.h): x points at the lowest address, element
+ *   i is x[i * incx] for incx > 0 and x[(n - 1 - i) |incx|] for incx < 0
+ *   (never 0);
  * - the norm is computed in one pass over memory, safe from overflow and
  *   underflow for every finite input: each block of entries is scaled by an
  *   exact power of two before it is squared (see nrm2.c);
@@ -30,7 +32,7 @@
 int dlv_nrm2_d(size_t n, const double *x, ptrdiff_t incx, double *result);
 int dlv_nrm2_s(size_t n, const float *x, ptrdiff_t incx, float *result);
 
-/* g_i = x_i / ||x||, written to g[i * incg].  Returns DLV_EDOM when
+/* g_i = x_i / ||x||, written to element i of g (stride incg, as x).  Returns DLV_EDOM when
  * ||x|| = 0 (the norm is not differentiable there) or when x holds an
  * infinity (even beside a NaN: ||x|| = +Inf then, as above), DLV_ENAN when
  * x holds a NaN and no infinity; g is untouched on error.  x and g

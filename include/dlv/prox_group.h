@@ -13,7 +13,8 @@
  * threshold the relative error of the output is unbounded, the absolute
  * error is not).
  *
- * Conventions: element i of v is v[i * incv] (incv != 0, may be negative);
+ * Conventions: strides as in BLAS (stride.h: v points at the lowest
+ * address; element i is v[(n - 1 - i) |incv|] when incv < 0; incv != 0);
  * out may alias v with the same stride; on any error nothing is written.
  * Status: DLV_EINVAL for NULL pointers, zero strides, or tau negative or
  * not finite; DLV_ENAN for a NaN in v; DLV_EDOM when v holds an infinity
