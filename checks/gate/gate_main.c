@@ -785,8 +785,9 @@ int dlv_gate_main(int argc, char **argv,
   select_backend();
   snprintf(command, sizeof command, "%s%s%s", opt.argv0,
            opt.backend ? " --backend " : "", opt.backend ? opt.backend : "");
-  printf("[gate] backend %s (%s)\n", dlv_gate_backend()->name,
-         dlv_gate_backend()->version);
+  if (!opt.list) /* --list prints the entries alone (dlverify reads it) */
+    printf("[gate] backend %s (%s)\n", dlv_gate_backend()->name,
+           dlv_gate_backend()->version);
   struct CMUnitTest *tests = calloc(256, sizeof *tests);
   size_t ntests = 0;
   for (size_t f = 0; f < nfamilies; f++) {

@@ -25,5 +25,6 @@
 #include "noisy_linear.h"
 #include "conv3d.h"
 #include "contract.h"
+#include "lowp.h"
 
 #endif
