@@ -14,6 +14,7 @@
 
 #include "dlv_status.h"
 #include "lowp.h"
+#include "stride.h"
 #include "strided.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -31,14 +32,15 @@ enum { FMT_BF16, FMT_FP16 };
 
 /* A strided vector of 16-bit values of one format. */
 typedef struct {
-  const uint16_t *x;
+  const uint16_t *x; /* lowest address (BLAS strides, stride.h) */
   ptrdiff_t inc;
   int fmt;
+  size_t n;
 } src16;
 
 static uint16_t bits_at(const src16 *s, size_t i)
 {
-  return s->x[(ptrdiff_t)i * s->inc];
+  return s->x[dlv_stride_offset(s->n, s->inc, i)];
 }
 
 static float to_float(int fmt, uint16_t b)
@@ -250,13 +252,13 @@ static int norm_float(const src16 *s, size_t n, float *result)
 
 int dlv_nrm2_bf16(size_t n, const dlv_bf16 *x, ptrdiff_t incx, float *result)
 {
-  src16 s = {(const uint16_t *)x, incx, FMT_BF16};
+  src16 s = {(const uint16_t *)x, incx, FMT_BF16, n};
   return norm_float(&s, n, result);
 }
 
 int dlv_nrm2_fp16(size_t n, const dlv_fp16 *x, ptrdiff_t incx, float *result)
 {
-  src16 s = {(const uint16_t *)x, incx, FMT_FP16};
+  src16 s = {(const uint16_t *)x, incx, FMT_FP16, n};
   return norm_float(&s, n, result);
 }
 
@@ -281,7 +283,7 @@ static int grad(const src16 *s, size_t n, uint16_t *g, ptrdiff_t incg)
     return DLV_EDOM;
   /* x_i read before g_i is written: in place is safe */
   for (size_t i = 0; i < n; i++)
-    g[(ptrdiff_t)i * incg] =
+    g[dlv_stride_offset(n, incg, i)] =
         round_to_fmt_bits(s->fmt, (double)to_float(s->fmt, bits_at(s, i)) / r);
   return DLV_OK;
 }
@@ -289,14 +291,14 @@ static int grad(const src16 *s, size_t n, uint16_t *g, ptrdiff_t incg)
 int dlv_nrm2_grad_bf16(size_t n, const dlv_bf16 *x, ptrdiff_t incx,
                        dlv_bf16 *g, ptrdiff_t incg)
 {
-  src16 s = {(const uint16_t *)x, incx, FMT_BF16};
+  src16 s = {(const uint16_t *)x, incx, FMT_BF16, n};
   return grad(&s, n, (uint16_t *)g, incg);
 }
 
 int dlv_nrm2_grad_fp16(size_t n, const dlv_fp16 *x, ptrdiff_t incx,
                        dlv_fp16 *g, ptrdiff_t incg)
 {
-  src16 s = {(const uint16_t *)x, incx, FMT_FP16};
+  src16 s = {(const uint16_t *)x, incx, FMT_FP16, n};
   return grad(&s, n, (uint16_t *)g, incg);
 }
 
@@ -332,13 +334,13 @@ static int naive(const src16 *s, size_t n, float *result)
 int dlv_nrm2_bf16_naive(size_t n, const dlv_bf16 *x, ptrdiff_t incx,
                         float *result)
 {
-  src16 s = {(const uint16_t *)x, incx, FMT_BF16};
+  src16 s = {(const uint16_t *)x, incx, FMT_BF16, n};
   return naive(&s, n, result);
 }
 
 int dlv_nrm2_fp16_naive(size_t n, const dlv_fp16 *x, ptrdiff_t incx,
                         float *result)
 {
-  src16 s = {(const uint16_t *)x, incx, FMT_FP16};
+  src16 s = {(const uint16_t *)x, incx, FMT_FP16, n};
   return naive(&s, n, result);
 }

@@ -6,6 +6,7 @@
 #include "mp.h"
 #include "ref_lowp.h"
 #include "ref_nrm2.h"
+#include "stride.h"
 
 /* Field layout and exponent range of a format. */
 typedef struct {
@@ -77,7 +78,7 @@ static double *decode_all(size_t n, const uint16_t *x, ptrdiff_t inc, int fmt)
 {
   double *d = malloc((n + 1) * sizeof *d);
   for (size_t i = 0; d != NULL && i < n; i++)
-    d[i] = dlv_ref_lowp_decode(x[(ptrdiff_t)i * inc], fmt);
+    d[i] = dlv_ref_lowp_decode(x[dlv_stride_offset(n, inc, i)], fmt);
   return d;
 }
 
@@ -126,7 +127,7 @@ int dlv_ref_lowp_nrm2_naive(size_t n, const uint16_t *x, ptrdiff_t inc,
   mpfr_inits2(DLV_MP_PREC_MIN, acc, sq, (mpfr_ptr)0);
   mpfr_set_zero(acc, 1);
   for (size_t i = 0; i < n; i++) {
-    double xi = dlv_ref_lowp_decode(x[(ptrdiff_t)i * inc], fmt);
+    double xi = dlv_ref_lowp_decode(x[dlv_stride_offset(n, inc, i)], fmt);
     mpfr_set_d(sq, xi, MPFR_RNDN);
     mpfr_sqr(sq, sq, MPFR_RNDN); /* exact at 256 bits */
     round_in_place(sq, fmt);

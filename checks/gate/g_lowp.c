@@ -20,6 +20,7 @@
 #include "contract.h"
 #include "dlv_status.h"
 #include "gate.h"
+#include "stride.h"
 #include "lowp.h"
 #include "mp.h"
 #include "ref_adam.h"
@@ -31,7 +32,7 @@
  * hold 4- and 8-byte values; the span and guards do not depend on it). */
 static uint16_t *at16(const dlv_gate_buf *b, size_t i)
 {
-  return (uint16_t *)b->at + (ptrdiff_t)i * b->inc;
+  return (uint16_t *)b->at + dlv_stride_offset(b->n, b->inc, i);
 }
 static uint16_t get16(const dlv_gate_buf *b, size_t i) { return *at16(b, i); }
 static void set16(dlv_gate_buf *b, size_t i, uint16_t v) { *at16(b, i) = v; }
