@@ -29,10 +29,11 @@
  * timeout, which ctest reports as a failure, instead of stalling the run
  * for ctest's default 1500 s per check). */
 enum { FIELD = 1024, MAXM = 256, CHECK_TIMEOUT = 300 };
-/* The checks a mutant meets: the claim checks and the gate families
+/* The checks a mutant meets: the claim checks, the gate families and
+ * t_bounds (label bounds, for the mutants of the bound formulas)
  * (gate_coverage judges the table, not a kernel, so it is left out of the
  * run over all checks). */
-#define TEST_LABELS "claim|gate"
+#define TEST_LABELS "claim|gate|bounds"
 
 typedef struct {
   char id[64], file[256], find[FIELD], replace[FIELD], tests[128];

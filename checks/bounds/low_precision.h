@@ -1,0 +1,91 @@
+/* bounds/low_precision.h: the bounds of the low-precision kernels (kernels/lowp.h),
+ * derived here, named, defined once (notation of checks/bounds.h).
+ *
+ * Facts used:
+ * - bf16 and fp16 values have p = 8 and 11 significant bits; u = 2^-p
+ *   (2^-8, 2^-11); a rounding to them that underflows errs by at most half
+ *   the smallest subnormal, eta = 2^-134 (bf16), 2^-25 (fp16);
+ * - the product of two such values has at most 2p <= 22 bits: it is exact
+ *   in float unless it leaves float's exponent range (t_lowp_convert
+ *   checks this on every extreme and on random pairs);
+ * - vdpbf16ps rounds each FMA step once, RNE, subnormals flushed (the
+ *   measured model, lowp.h; t_bf16_dot). */
+#ifndef DLV_BOUNDS_LOWP_H
+#define DLV_BOUNDS_LOWP_H
+
+#include "gauges.h"
+#include "lowp.h"
+
+#define DLV_U_BF16 0x1p-8
+#define DLV_U_FP16 0x1p-11
+#define DLV_ETA_BF16 0x1p-134
+#define DLV_ETA_FP16 0x1p-25
+
+/* K: the roundings a scaled square meets in its block's float sum: two
+ * FMA steps per lane step (DLV_LOWP_NRM2_BLOCK / DLV_LOWP_NRM2_STEP steps
+ * per block) and log2(DLV_LOWP_NRM2_LANES) tree additions: 2 256/32 + 4 =
+ * 20.  (The first FMA of a lane, from 0, is exact: counting it is the
+ * only slack.) */
+static inline double dlv_lowp_nrm2_depth(void)
+{
+  double tree = 0.0;
+  for (size_t w = DLV_LOWP_NRM2_LANES; w > 1; w /= 2)
+    tree += 1.0;
+  return 2.0 * DLV_LOWP_NRM2_BLOCK / DLV_LOWP_NRM2_STEP + tree;
+}
+
+/* The computed sum of squares, relative: each block sum s_b >= 1 (its
+ * largest scaled square is in [1, 4), all terms >= 0) carries gamma_K in
+ * float, and flushed squares or partial sums lose < 2^-126 per FMA step,
+ * at most DLV_LOWP_NRM2_BLOCK of them: relative BLOCK 2^-126.  The block
+ * sums 2^(2E) s_b are exact in double and summed left to right:
+ * gamma_{nblocks} in double. */
+static inline double dlv_lowp_ssq_rel(size_t n)
+{
+  double nb = (double)((n + DLV_LOWP_NRM2_BLOCK - 1) / DLV_LOWP_NRM2_BLOCK);
+  double block = dlv_gamma(dlv_lowp_nrm2_depth(), DLV_U_FLOAT) +
+                 DLV_LOWP_NRM2_BLOCK * 0x1p-126;
+  return expm1(log1p(block) + log1p(dlv_gamma(nb, DLV_U_DOUBLE)));
+}
+
+/* lowp_nrm2: sqrt in double (u_d) of the sum above, rounded to float
+ * (u_f, or 2^-150 when the norm is a subnormal float: it can be, down to
+ * 2^-133). */
+static inline dlv_bound dlv_bound_lowp_nrm2(size_t n)
+{
+  double rd = dlv_sqrt_of_perturbed_rel(dlv_lowp_ssq_rel(n), DLV_U_DOUBLE);
+  return (dlv_bound){expm1(log1p(rd) + log1p(DLV_U_FLOAT)), DLV_ETA_FLOAT};
+}
+
+/* One final rounding to the format (relative u, absolute eta): the
+ * gradient's output, theta of the bf16 Adam steps, m and v of the pure
+ * one. */
+static inline dlv_bound dlv_bound_lowp_final(int is_bf16)
+{
+  return is_bf16 ? (dlv_bound){DLV_U_BF16, DLV_ETA_BF16}
+                 : (dlv_bound){DLV_U_FP16, DLV_ETA_FP16};
+}
+
+/* A value computed with absolute error e (against exact of magnitude a),
+ * then rounded once to the format: e + u (a + e) + eta. */
+static inline double dlv_lowp_round_after(double e, double a, int is_bf16)
+{
+  dlv_bound f = dlv_bound_lowp_final(is_bf16);
+  return e + f.rel * (a + e) + f.abs;
+}
+
+/* lowp_nrm2_grad: x_i / r in double, r = the norm before its rounding to
+ * float (relative beta = sqrt_of_perturbed_rel(ssq_rel, u_d)): relative
+ * (1 + u_d)/(1 - beta) - 1; |x_i / r| <= 1, no underflow in double; then
+ * one rounding to the format. */
+static inline dlv_bound dlv_bound_lowp_nrm2_grad(size_t n, int is_bf16)
+{
+  double beta = dlv_sqrt_of_perturbed_rel(dlv_lowp_ssq_rel(n), DLV_U_DOUBLE);
+  dlv_bound f = dlv_bound_lowp_final(is_bf16);
+  if (beta >= 1.0) /* r may vanish: no relative bound (log1p(-beta) NaN) */
+    return (dlv_bound){INFINITY, f.abs};
+  double rd = expm1(log1p(DLV_U_DOUBLE) - log1p(-beta));
+  return (dlv_bound){expm1(log1p(rd) + log1p(f.rel)), f.abs};
+}
+
+#endif

@@ -1,0 +1,245 @@
+/* bounds/p5_hvp.h: claim P5, Hessian-vector products and line search. */
+#ifndef DLV_BOUNDS_P5_HVP_H
+#define DLV_BOUNDS_P5_HVP_H
+
+#include "gauges.h"
+
+/* ---- P5 ------------------------------------------------------------- */
+/* Hessian-vector products and the exact line search (kernels/hvp.c,
+ * kernels/closs_generic.inc; checks/p5_line_search.c).
+ *
+ * Rounding of the complex step.  Im grad l(Theta + i t v) / t is computed by
+ * the same operations as the gradient, each on (Re, Im) pairs; to first
+ * order in u the imaginary parts carry the forward-mode derivative, and
+ * each rounding perturbs the quantity it produces by at most u relative.
+ * The checks compute, for every intermediate q, magnitudes R_q >= |Re q|
+ * and I_q >= |Im q| / t of the same computation with every term taken in
+ * absolute value (a subtraction becomes a sum, a function's argument error
+ * is carried by |f''/f'| times the argument's magnitude); the computed
+ * gradient entry j then has |error| <= gamma_K R_j and the complex-step
+ * entry |error| <= gamma_K I_j, K the largest number of roundings on any
+ * path from an input to entry j (Higham, sec. 3.1 and 3.3, applied to the
+ * pairs).  K per loss, counting a glibc complex function (cexp, ctanh,
+ * csqrt, each built from exp/sin/cos/sinh/cosh/sqrt of at most 1 ulp and a
+ * few products) as 16 roundings and gcc's complex product (Im = ad + bc)
+ * as 2 and quotient (libgcc __divdc3, Smith's method) as 6: */
+/* quadratic: Im (A z)_i = sum_j a_ij (t v_j), n products and additions. */
+#define DLV_P5_K_QUADRATIC(n) ((double)(n) + 1.0)
+/* logistic: margin n, sigmoid 16 + 6, times -y_i/m 1, times x_ij 1, the
+ * accumulation over m samples m. */
+#define DLV_P5_K_LOGISTIC(n, m) ((double)(n) + (double)(m) + 24.0)
+/* tanh network: preactivation d + 1, ctanh 16, w2 a 2, output k + 1,
+ * residual and /m 2, c w2 2, a a 2, (c w2)(1 - a^2) 2, times x 1, the
+ * accumulation over m samples m. */
+#define DLV_P5_K_TANHNET(d, k, m)                                            \
+  ((double)(d) + (double)(k) + (double)(m) + 32.0)
+/* norm: squares 2 each and n - 1 additions, csqrt 16, quotient 6. */
+#define DLV_P5_K_NORM(n) ((double)(n) + 24.0)
+
+/* The value's path (the gate compares the loss value too):
+ * quadratic: (A z)_i n, + b_i 1, z_i times it 2 (complex product), the sum
+ * n: 2n + 3; logistic: margin n, cexp 16, 1 + w 1, clog 16, z + it 1, the
+ * sum m, / m 1: n + m + 35; tanh network: preactivation d + 1, ctanh 16,
+ * w2 a 2, output k + 1, residual 1, r r 2, the sum m, / 2m 1:
+ * d + k + m + 24; norm: squares 2, n - 1 additions, csqrt 16: n + 18. */
+#define DLV_P5_K_QUADRATIC_VALUE(n) (2.0 * (double)(n) + 3.0)
+#define DLV_P5_K_LOGISTIC_VALUE(n, m) ((double)(n) + (double)(m) + 35.0)
+#define DLV_P5_K_TANHNET_VALUE(d, k, m)                                      \
+  ((double)(d) + (double)(k) + (double)(m) + 24.0)
+#define DLV_P5_K_NORM_VALUE(n) ((double)(n) + 18.0)
+
+/* The magnitudes are themselves computed in double with fewer than 2^10
+ * roundings per entry; multiplying them by 1 + 2^-40 makes them upper
+ * bounds. */
+#define DLV_P5_MAG_SLACK (1.0 + 0x1p-40)
+
+/* Truncation of the complex step and of the central difference (Cauchy's
+ * estimate).  phi(s) = grad_j l(Theta + s v) is analytic with |phi| <= mc
+ * on the complex disc |s| <= R (R and mc derived per loss in the check:
+ * sigmoid and tanh are bounded by 1 on the strips |Im| <= pi/2 and pi/4,
+ * the norm's sum of squares stays in Re > 0.56 ||Theta||^2 for
+ * R = ||Theta|| / (5 ||v||)), so |phi^(k)(0)| <= k! mc / R^k and both
+ *   Im phi(i t) / t - phi'(0) = sum_{k odd >= 3} phi^(k)(0) Im(i^k) t^(k-1)/k!
+ *   (phi(t) - phi(-t)) / 2t - phi'(0) = sum_{k odd >= 3} phi^(k)(0) t^(k-1)/k!
+ * are at most (mc / R) q / (1 - q), q = (t / R)^2.  +Inf when t >= R. */
+static inline double dlv_bound_hvp_trunc(double mc, double radius, double t)
+{
+  if (mc == 0.0)
+    return 0.0; /* linear gradient: no truncation at all */
+  double q = (t / radius) * (t / radius);
+  return q < 1.0 ? mc / radius * q / (1.0 - q) : INFINITY;
+}
+
+/* cstep_value_trunc: the value's complex step Im l(Theta + i t v) / t
+ * against the directional derivative grad l . v.  psi(s) = l(Theta + s v)
+ * has psi'(s) = grad l(Theta + s v) . v, at most m1 = sum_j mc_j |v_j| on
+ * the disc, so |psi^(k)(0)| <= (k - 1)! m1 / R^(k-1) and the odd terms
+ * k >= 3 of Im psi(i t) / t - psi'(0) sum to at most m1 q / (1 - q),
+ * q = (t / R)^2.  +Inf when t >= R. */
+static inline double dlv_bound_cstep_value_trunc(double m1, double radius,
+                                                 double t)
+{
+  if (m1 == 0.0)
+    return 0.0; /* a linear value: no truncation at all */
+  double q = (t / radius) * (t / radius);
+  return q < 1.0 ? m1 * q / (1.0 - q) : INFINITY;
+}
+
+/* logistic_underflow: e^-|z| underflows (margins beyond 745, reached by any
+ * value class: 15 x 15 x 4 already): the exponential, sigma / m and each
+ * product w_i x_ij may each land in the subnormals, adding at most
+ * 2^-1074 absolute (IEEE gradual underflow); carried by the factors after
+ * them, entry j gets sum_i (|x_ij| (1 + 1/m) + 1) 2^-1074 and the value
+ * (log1p of the exponential, then / m) 2 2^-1074, each times (1 +
+ * gamma_{m+1}) for the sums; divided by t for a complex step (the
+ * imaginary parts underflow the same way).  xsum = sum_i |x_ij| (0 for the
+ * value: then m is replaced by the value's 2). */
+static inline double dlv_bound_logistic_underflow(size_t m, double xsum,
+                                                  int value, double t)
+{
+  double g = 1.0 + dlv_gamma((double)m + 1.0, DLV_U_DOUBLE);
+  double k = value ? 2.0 : xsum * (1.0 + 1.0 / (double)m) + (double)m;
+  return k * DLV_ETA_DOUBLE * g / t;
+}
+
+/* quadratic_underflow_grad / _value: with subnormal data each product
+ * a_ij theta_j may underflow, adding at most 2^-1074 (sums of subnormals
+ * are exact): n + 1 such errors per gradient entry (the products and
+ * + b_i); the value's factor ai / 2 + b_i carries (n + 2) 2^-1074, times
+ * |theta_i|, plus its own product's underflow: n (1 + (n + 2) max|theta|)
+ * 2^-1074, each times 1 + gamma_{n+1} for the sums. */
+static inline double dlv_bound_quadratic_underflow_grad(size_t n)
+{
+  return ((double)n + 1.0) * DLV_ETA_DOUBLE *
+         (1.0 + dlv_gamma((double)n + 1.0, DLV_U_DOUBLE));
+}
+
+static inline double dlv_bound_quadratic_underflow_value(size_t n,
+                                                         double theta_max)
+{
+  return (double)n * (1.0 + ((double)n + 2.0) * theta_max) * DLV_ETA_DOUBLE *
+         (1.0 + dlv_gamma((double)n + 1.0, DLV_U_DOUBLE));
+}
+
+/* hvp_cstep: |computed - exact| for entry j, in the flat stretch (no
+ * imaginary part subnormal): rounding gamma_K I_j plus truncation. */
+static inline double dlv_bound_hvp_cstep(double k, double mag_i,
+                                         double trunc)
+{
+  return dlv_gamma(k, DLV_U_DOUBLE) * mag_i + trunc;
+}
+
+/* hvp_cstep_underflow (quadratic): when t v_j or a product a_ij t v_j
+ * underflows, each rounding adds at most 2^-1075 absolute (sums of
+ * subnormals are exact), so sum_j (|a_ij| + 1) 2^-1074 (1 + gamma_n), then
+ * divided by t: this is where the flat stretch ends. */
+static inline double dlv_bound_hvp_cstep_underflow(double sum_abs_a, size_t n,
+                                                   double t)
+{
+  return (sum_abs_a + (double)n) * 0x1p-1074 *
+         (1.0 + dlv_gamma((double)n, DLV_U_DOUBLE)) / t;
+}
+
+/* hvp_central (the FD error model): with w = fl(Theta +- t v) (t v exact,
+ * |w_j - (Theta_j +- t v_j)| <= u (|Theta_j| + t |v_j|)), two gradient
+ * evaluations each within gamma_K R_j, the gradient moved by the point's
+ * rounding by at most I_j(u (|Theta| + t |v|)) (the Hessian magnitude along
+ * that vector), one subtraction (u |result|, below 2 u I_j(|v|)) and an
+ * exact division by 2t:
+ *   trunc + (gamma_K R_j + u I_j(|Theta| + t |v|)) / t + 2 u I_j(|v|). */
+static inline double dlv_bound_hvp_central(double k, double mag_r,
+                                           double mag_point, double mag_i,
+                                           double trunc, double t)
+{
+  return trunc + (dlv_gamma(k, DLV_U_DOUBLE) * mag_r +
+                  DLV_U_DOUBLE * mag_point) / t +
+         2.0 * DLV_U_DOUBLE * mag_i;
+}
+
+/* linesearch_rel: lambda = fl(fl(||g||^2) / fl(g . hg)) with ||g||^2
+ * within gamma_n relative and |fl(g . hg) - g . Hg| <= e_d (the dot's
+ * rounding gamma_n sum |g_i hg_i| plus sum |g_i| err(hg_i) (1 + gamma_n)),
+ * so relative to lambda = ||g||^2 / (g . Hg):
+ *   (1 + gamma_n)(1 + u) / (1 - e_d / (g . Hg)) - 1   (+Inf if e_d >= g.Hg). */
+static inline double dlv_bound_linesearch_rel(size_t n, double ed_over_d)
+{
+  if (!(ed_over_d < 1.0))
+    return INFINITY;
+  return expm1(log1p(dlv_gamma((double)n, DLV_U_DOUBLE)) +
+               log1p(DLV_U_DOUBLE) - log1p(-ed_over_d));
+}
+
+/* Composition of two relative bounds: (1 + a)(1 + b) - 1. */
+static inline double dlv_bound_rel_compose(double a, double b)
+{
+  return a + b + a * b;
+}
+
+/* linesearch: the step kernel against the exact ||g||^2 / (g . hg) for its
+ * own (double) hg: linesearch_rel for the relative part; the kernel scales
+ * g and hg by powers of two and scales the quotient back with ldexp, which
+ * rounds a second time when lambda is subnormal: at most 2^-1074 more. */
+static inline dlv_bound dlv_bound_linesearch(size_t n, double ed_over_d)
+{
+  return (dlv_bound){dlv_bound_linesearch_rel(n, ed_over_d), DLV_ETA_DOUBLE};
+}
+
+/* linesearch_exact_operands: when ||g||^2 and g . Hg are computed exactly
+ * (small integers), lambda = fl(N / D) has one rounding: u relative. */
+static inline dlv_bound dlv_bound_linesearch_exact_operands(void)
+{
+  return (dlv_bound){DLV_U_DOUBLE, 0.0};
+}
+
+/* brent_resolution: a minimizer that sees only values phi~ with
+ * |phi~ - phi| <= e cannot tell apart points where phi differs by less
+ * than 2 e; for phi(l) = phi* + c (l - l*)^2 / 2 those are within
+ * r = sqrt(4 e / c) of l*.  GSL's Brent ends with a bracket [a, b] of the
+ * requested width around its best point; we accept it within
+ * (b - a) + 2 r of l*.  This judges the solver (like
+ * DLV_SOLVER_STATIONARITY), not the claim. */
+static inline double dlv_bound_brent_resolution(double width, double e,
+                                                double curvature)
+{
+  return width + 2.0 * sqrt(4.0 * e / curvature);
+}
+
+/* lambda_gradient_rel: the step is formed with the computed gradient g,
+ * |g_i - grad_i l| <= e_i; the minimizer of l(Theta - lambda g) along that
+ * g is (g . grad l) / (g . Hg), so ||g||^2 / (g . Hg) differs from it by
+ * the factor 1 / (1 + delta), |delta| <= beta = sum |g_i| e_i / ||g||^2:
+ * relative beta / (1 - beta). */
+static inline double dlv_bound_lambda_gradient_rel(double beta)
+{
+  return beta < 1.0 ? beta / (1.0 - beta) : INFINITY;
+}
+
+/* quadratic_value (phi for Brent): l = sum_i w_i (a_i . w / 2 + b_i) has n
+ * roundings in a_i . w, one for + b_i, one product and n summands: within
+ * gamma_(2n+2) of V = sum |w_i| (sum_j |a_ij w_j| / 2 + |b_i|); the point
+ * w = fl(Theta - lambda g) is within u (1 + u) (|Theta_i| + 2 |lambda g_i|)
+ * of the exact one, which moves l by at most S = sum R_i that, R_i >=
+ * |grad_i l| (first order). */
+static inline double dlv_bound_quadratic_value(size_t n, double v_mag,
+                                               double s_point)
+{
+  return dlv_gamma(2.0 * (double)n + 2.0, DLV_U_DOUBLE) * v_mag +
+         DLV_U_DOUBLE * (1.0 + 2.0 * DLV_U_DOUBLE) * s_point;
+}
+
+/* hvp_symmetry: u'(Hv) and v'(Hu) from complex steps within the
+ * componentwise bounds bu, bv differ from the common exact value by at
+ * most sum |u_i| bv_i (and the same for v), plus each dot's rounding
+ * gamma_n sum |u_i (Hv)_i|. */
+static inline double dlv_bound_hvp_symmetry(size_t n, double ub, double vb,
+                                            double dots_abs)
+{
+  return ub + vb + dlv_gamma((double)n, DLV_U_DOUBLE) * dots_abs;
+}
+
+/* mpfr_value: identities evaluated in MPFR at 256 bits or more, a few
+ * dozen roundings of relative 2^-256 each on terms of magnitude T: 2^-240 T
+ * is far above that and far below any double-precision effect. */
+#define DLV_P5_MPFR_REL 0x1p-240
+
+#endif

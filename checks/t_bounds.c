@@ -1,0 +1,419 @@
+/* t_bounds.c: tests of the bounds library itself (checks/bounds.h and its
+ * parts in checks/bounds/): known values, monotonicity where the analysis
+ * requires it, each formula's double evaluation against the same formula
+ * evaluated in MPFR, no NaN over the documented argument ranges, and
+ * self-tests of the harness that must fail (a check that cannot fail is a
+ * defect).
+ *
+ * Slack of the MPFR comparisons: a bound formula of a few libm calls
+ * (log1p, expm1, sqrt: each within 1 ulp in glibc) and a handful of
+ * roundings has a relative evaluation error of at most ~8 u at condition
+ * numbers <= 2 (all formulas here: their arguments are far from the
+ * cancellations of log1p(-g) near g = 1); DLV_T_BOUNDS_SLACK = 64 u leaves
+ * a factor 8 and is still 2^-47, far below any bound's own size. */
+#include <float.h>
+#include <gsl/gsl_cdf.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "bounds.h"
+#include "check.h"
+#include "nrm2.h"
+
+#define DLV_T_BOUNDS_SLACK (64.0 * DLV_U_DOUBLE)
+#define MP_BITS 256
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* |computed - exact| <= DLV_T_BOUNDS_SLACK |exact| (exact in MPFR). */
+static void assert_agrees(double computed, mpfr_srcptr exact, const char *what)
+{
+  double e = mpfr_get_d(exact, MPFR_RNDN);
+  double rel = e == 0.0 ? fabs(computed) : fabs(computed - e) / fabs(e);
+  if (!(rel <= DLV_T_BOUNDS_SLACK)) {
+    print_error("%s: double %.17g, MPFR %.17g, relative %.3g > %.3g\n", what,
+                computed, e, rel, DLV_T_BOUNDS_SLACK);
+    fail();
+  }
+}
+
+/* gamma_n = n u / (1 - n u) in MPFR. */
+static void mp_gamma(mpfr_t r, double n, double u)
+{
+  mpfr_t d;
+  mpfr_init2(d, MP_BITS);
+  mpfr_set_d(r, n, MPFR_RNDN);
+  mpfr_mul_d(r, r, u, MPFR_RNDN);
+  mpfr_ui_sub(d, 1, r, MPFR_RNDN);
+  mpfr_div(r, r, d, MPFR_RNDN);
+  mpfr_clear(d);
+}
+
+/* max(sqrt(1 + g)(1 + u) - 1, 1 - sqrt(1 - g)(1 - u)) in MPFR, g given in
+ * MPFR so that a composed g (gamma_n + n 2^-972) is exact. */
+static void mp_sqrt_of_perturbed(mpfr_t r, mpfr_srcptr g, double u)
+{
+  mpfr_t up, down;
+  mpfr_inits2(MP_BITS, up, down, (mpfr_ptr)0);
+  mpfr_add_ui(up, g, 1, MPFR_RNDN);
+  mpfr_sqrt(up, up, MPFR_RNDN);
+  mpfr_mul_d(up, up, 1.0 + u, MPFR_RNDN); /* 1 + u exact for u >= 2^-53 */
+  mpfr_sub_ui(up, up, 1, MPFR_RNDN);
+  mpfr_ui_sub(down, 1, g, MPFR_RNDN);
+  mpfr_sqrt(down, down, MPFR_RNDN);
+  mpfr_mul_d(down, down, 1.0 - u, MPFR_RNDN);
+  mpfr_ui_sub(down, 1, down, MPFR_RNDN);
+  mpfr_max(r, up, down, MPFR_RNDN);
+  mpfr_clears(up, down, (mpfr_ptr)0);
+}
+
+static void gamma_known_values_and_mpfr(void **state)
+{
+  (void)state;
+  mpfr_t r;
+  mpfr_init2(r, MP_BITS);
+  for (double n = 1; n <= 1024; n++) {
+    mp_gamma(r, n, DLV_U_DOUBLE);
+    assert_agrees(dlv_gamma(n, DLV_U_DOUBLE), r, "gamma_n(u_double)");
+    mp_gamma(r, n, DLV_U_FLOAT);
+    assert_agrees(dlv_gamma(n, DLV_U_FLOAT), r, "gamma_n(u_float)");
+  }
+  /* n u < 1 is finite, n u >= 1 has no bound: +Inf */
+  assert_true(dlv_gamma(0x1p53 - 1.0, DLV_U_DOUBLE) < INFINITY);
+  assert_true(isinf(dlv_gamma(0x1p53, DLV_U_DOUBLE)));
+  assert_true(isinf(dlv_gamma(0x1p24, DLV_U_FLOAT)));
+  assert_true(isinf(dlv_gamma(1e300, DLV_U_FLOAT)));
+  assert_true(dlv_gamma(1, 0x1p-1) == 1.0); /* 2^-1 / (1 - 2^-1) exactly */
+  mpfr_clear(r);
+}
+
+static void gamma_increasing_in_n(void **state)
+{
+  (void)state;
+  double prev = 0.0;
+  for (double n = 1; n < 0x1p53; n = n < 4096 ? n + 1 : n * 1.5) {
+    double g = dlv_gamma(n, DLV_U_DOUBLE);
+    assert_true(g > prev);
+    prev = g;
+  }
+}
+
+static void sqrt_of_perturbed_against_mpfr(void **state)
+{
+  (void)state;
+  mpfr_t g, r;
+  mpfr_inits2(MP_BITS, g, r, (mpfr_ptr)0);
+  const double us[] = {DLV_U_DOUBLE, DLV_U_FLOAT, 0x1p-8, 0x1p-11};
+  for (size_t i = 0; i < COUNT(us); i++)
+    for (double gd = 0x1p-60; gd < 0.75; gd *= 1.37) {
+      mpfr_set_d(g, gd, MPFR_RNDN);
+      mp_sqrt_of_perturbed(r, g, us[i]);
+      assert_agrees(dlv_sqrt_of_perturbed_rel(gd, us[i]), r,
+                    "sqrt_of_perturbed_rel");
+    }
+  mpfr_clears(g, r, (mpfr_ptr)0);
+}
+
+/* The nrm2 bound's rel at n = 1, 2, 512 and more against its closed form
+ * sqrt_of_perturbed(gamma_n + n 2^-972, u), all in MPFR. */
+static void nrm2_rel_closed_form(void **state)
+{
+  (void)state;
+  mpfr_t g, r, t;
+  mpfr_inits2(MP_BITS, g, r, t, (mpfr_ptr)0);
+  const size_t ns[] = {1, 2, 3, 512, 1000, 1u << 20};
+  for (size_t i = 0; i < COUNT(ns); i++) {
+    double n = (double)ns[i];
+    mp_gamma(g, n, DLV_U_DOUBLE);
+    mpfr_set_d(t, n, MPFR_RNDN);
+    mpfr_mul_2si(t, t, -972, MPFR_RNDN);
+    mpfr_add(g, g, t, MPFR_RNDN);
+    mp_sqrt_of_perturbed(r, g, DLV_U_DOUBLE);
+    assert_agrees(dlv_bound_nrm2_d(ns[i]).rel, r, "nrm2_d rel");
+    assert_true(dlv_bound_nrm2_d(ns[i]).abs == DLV_ETA_DOUBLE);
+  }
+  /* n = 1: sqrt(x^2 (1 + d1)) (1 + d2): rel is about (1/2 + 1) u */
+  double r1 = dlv_bound_nrm2_d(1).rel;
+  assert_true(r1 > 1.5 * DLV_U_DOUBLE && r1 < 1.5 * DLV_U_DOUBLE * 1.001);
+  mpfr_clears(g, r, t, (mpfr_ptr)0);
+}
+
+static void claim_bounds_increase_in_n(void **state)
+{
+  (void)state;
+  double prev[7] = {0};
+  for (size_t n = 1; n < ((size_t)1 << 40); n = n < 64 ? n + 1 : n * 3) {
+    double now[7] = {
+        dlv_bound_nrm2_d(n).rel,
+        dlv_bound_nrm2_s(n).rel,
+        dlv_bound_nrm2_grad_d(n).rel,
+        dlv_bound_nrm2_grad_s(n).rel,
+        dlv_bound_p2_dot(n, 1, DLV_U_FLOAT, DLV_ETA_FLOAT).rel,
+        dlv_bound_prox_group_d(n).rel,
+        dlv_bound_conv3d_dot((double)n, DLV_U_FLOAT, DLV_ETA_FLOAT, 1.0),
+    };
+    for (size_t i = 0; i < COUNT(now); i++) {
+      if (!(now[i] >= prev[i]))
+        print_error("bound %zu at n = %zu: %.17g < %.17g\n", i, n, now[i],
+                    prev[i]);
+      assert_true(now[i] >= prev[i]);
+      prev[i] = now[i];
+    }
+  }
+}
+
+static void bound_increases_in_exact(void **state)
+{
+  (void)state;
+  dlv_bound b = dlv_bound_nrm2_d(100);
+  double prev = dlv_bound_at(b, 0.0);
+  assert_true(prev == DLV_ETA_DOUBLE);
+  for (double x = 0x1p-1074; x < DBL_MAX / 4; x *= 3.0) {
+    double now = dlv_bound_at(b, x);
+    assert_true(now >= prev);
+    prev = now;
+  }
+}
+
+/* ---- statistics ------------------------------------------------------ */
+
+static void bonferroni_alphas(void **state)
+{
+  (void)state;
+  double alpha = 2.0 * gsl_cdf_ugaussian_Q(DLV_MC_Z); /* 5.733e-7 */
+  assert_true(fabs(DLV_MC_ALPHA_EACH(1) - alpha) <= 1e-12 * alpha);
+  assert_true(alpha > 5.7e-7 && alpha < 5.8e-7);
+  for (int k = 1; k <= 64; k++) {
+    assert_true(fabs(DLV_MC_ALPHA_EACH(k) * k - alpha) <= 1e-12 * alpha);
+    assert_true(DLV_P2_ALPHA_EACH(k) == DLV_MC_ALPHA_EACH(k));
+  }
+}
+
+/* t and chi-square: the half-widths computed from GSL's quantiles, and the
+ * quantile-free bounds (Laurent-Massart, McDiarmid, Gaussian concentration)
+ * at least as wide as the exact quantiles they replace. */
+static void halfwidths_against_quantiles(void **state)
+{
+  (void)state;
+  const double alphas[] = {DLV_MC_ALPHA_EACH(1), DLV_MC_ALPHA_EACH(32),
+                           1e-3, 0.05};
+  for (size_t a = 0; a < COUNT(alphas); a++) {
+    double al = alphas[a];
+    for (double nu = 2; nu <= 1e5; nu *= 3) {
+      double q = gsl_cdf_tdist_Qinv(al / 2.0, nu);
+      double z = gsl_cdf_ugaussian_Qinv(al / 2.0);
+      /* the t half-width is the t quantile's, wider than the normal's */
+      assert_true(dlv_t_halfwidth(q, 2.0, nu + 1) == q * 2.0 / sqrt(nu + 1));
+      assert_true(q >= z);
+      /* chi-square acceptance: at the quantiles the row is just held */
+      double lo = gsl_cdf_chisq_Pinv(al / 2.0, nu);
+      double hi = gsl_cdf_chisq_Qinv(al / 2.0, nu);
+      double s2_hi = hi / nu, s2_lo = lo / nu;
+      assert_true(fabs(dlv_chi2_bound(s2_hi, 1.0, nu, lo, hi) -
+                       (s2_hi - 1.0)) <= 1e-12 * s2_hi);
+      assert_true(fabs(dlv_chi2_bound(s2_lo, 1.0, nu, lo, hi) -
+                       (1.0 - s2_lo)) <= 1e-12);
+      /* Laurent-Massart covers the exact two-sided quantiles */
+      assert_true(1.0 + dlv_chi2_lm_halfwidth(2.0, nu, al) >= s2_hi);
+      assert_true(1.0 - dlv_chi2_lm_halfwidth(0.5, nu, al) <= s2_lo);
+    }
+    /* McDiarmid / DKW and Gaussian concentration invert their tails */
+    for (double n = 1; n <= 1e9; n *= 10) {
+      double r = dlv_hoeffding_halfwidth(1.0 / n, al);
+      assert_true(fabs(2.0 * exp(-2.0 * n * r * r) - al) <= 1e-12 * al);
+      double s = dlv_gauss_conc_halfwidth(1.0 / sqrt(n), al);
+      assert_true(fabs(2.0 * exp(-s * s * n / 2.0) - al) <= 1e-12 * al);
+    }
+  }
+}
+
+static void halfwidths_decrease_in_count(void **state)
+{
+  (void)state;
+  double al = DLV_MC_ALPHA_EACH(8);
+  double p_t = INFINITY, p_h = INFINITY, p_lo = INFINITY, p_hi = INFINITY;
+  for (double n = 2; n < 1e12; n *= 1.7) {
+    double t = dlv_t_halfwidth(gsl_cdf_tdist_Qinv(al / 2.0, n - 1), 1.0, n);
+    double h = dlv_hoeffding_halfwidth(1.0 / n, al);
+    double lo = dlv_chi2_lm_halfwidth(0.5, n, al);
+    double hi = dlv_chi2_lm_halfwidth(2.0, n, al);
+    assert_true(t < p_t && h < p_h && lo < p_lo && hi < p_hi);
+    p_t = t, p_h = h, p_lo = lo, p_hi = hi;
+  }
+}
+
+/* ---- no NaN over the documented argument ranges --------------------- */
+
+static void assert_not_nan(double v, const char *what, double arg)
+{
+  if (isnan(v)) {
+    print_error("%s is NaN at %.17g\n", what, arg);
+    fail();
+  }
+}
+
+static void gauges_never_nan(void **state)
+{
+  (void)state;
+  const double ns[] = {0, 1, 1e6, 0x1p53, 0x1p60, 1e300, INFINITY};
+  for (size_t i = 0; i < COUNT(ns); i++) {
+    double g = dlv_gamma(ns[i], DLV_U_DOUBLE);
+    assert_not_nan(g, "gamma_n", ns[i]);
+    assert_not_nan(dlv_sqrt_of_perturbed_rel(g, DLV_U_DOUBLE),
+                   "sqrt_of_perturbed_rel(gamma_n)", ns[i]);
+  }
+  const size_t sn[] = {1, 2, (size_t)1 << 52, (size_t)1 << 53, SIZE_MAX};
+  for (size_t i = 0; i < COUNT(sn); i++) {
+    assert_not_nan(dlv_bound_nrm2_d(sn[i]).rel, "nrm2_d", (double)sn[i]);
+    assert_not_nan(dlv_bound_nrm2_s(sn[i]).rel, "nrm2_s", (double)sn[i]);
+    assert_not_nan(dlv_bound_nrm2_grad_d(sn[i]).rel, "nrm2_grad_d",
+                   (double)sn[i]);
+    assert_not_nan(dlv_bound_nrm2_grad_s(sn[i]).rel, "nrm2_grad_s",
+                   (double)sn[i]);
+    assert_not_nan(dlv_bound_lowp_nrm2(sn[i]).rel, "lowp_nrm2",
+                   (double)sn[i]);
+    for (int bf = 0; bf <= 1; bf++)
+      assert_not_nan(dlv_bound_lowp_nrm2_grad(sn[i], bf).rel,
+                     "lowp_nrm2_grad", (double)sn[i]);
+    assert_not_nan(dlv_bound_cstep_nrm2(sn[i]).rel, "cstep_nrm2",
+                   (double)sn[i]);
+    assert_not_nan(dlv_bound_prox_group_d(sn[i]).rel, "prox_group_d",
+                   (double)sn[i]);
+    assert_not_nan(dlv_bound_prox_group_s(sn[i]).rel, "prox_group_s",
+                   (double)sn[i]);
+  }
+}
+
+/* Adam over its documented ranges (kernels/adam.h): lr finite, b1, b2 in
+ * [0, 1), eps > 0,
+ * t >= 1, exact values finite (including 0 and huge), input errors finite
+ * or +Inf (an unbounded carried error). */
+static void adam_elem_never_nan(void **state)
+{
+  (void)state;
+  const double lrs[] = {0.0, -1e-3, 1e-3, 1.0}, bs[] = {0.0, 0.5, 0.9, 0.999};
+  const double epss[] = {1e-300, 1e-8};
+  const unsigned long ts[] = {1, 10, 1ul << 40, ULONG_MAX};
+  const double vals[] = {0.0, 1e-300, 1.0, 1e300};
+  const double errs[] = {0.0, 1e-10, INFINITY};
+  for (int f = 0; f <= 1; f++)
+    for (size_t a = 0; a < COUNT(lrs); a++)
+      for (size_t b = 0; b < COUNT(bs); b++)
+        for (size_t e = 0; e < COUNT(epss); e++)
+          for (size_t t = 0; t < COUNT(ts); t++)
+            for (int corr = 0; corr <= 1; corr++) {
+              dlv_adam_ctx c = dlv_adam_ctx_make(f, lrs[a], bs[b], bs[b],
+                                                 epss[e], ts[t], corr);
+              for (size_t v = 0; v < COUNT(vals); v++)
+                for (size_t w = 0; w < COUNT(vals); w++)
+                  for (size_t k = 0; k < COUNT(errs); k++) {
+                    dlv_adam_exact x = {vals[v], vals[w], vals[v],
+                                        vals[w], vals[v], vals[w]};
+                    dlv_adam_err in = {errs[k], errs[k], errs[k], errs[k]};
+                    dlv_adam_err o = dlv_bound_adam_elem(&c, &x, in);
+                    if (isnan(o.theta) || isnan(o.m) || isnan(o.v))
+                      print_error("adam_elem NaN: lr %g b %g eps %g t %lu "
+                                  "corr %d val %g %g err %g\n",
+                                  lrs[a], bs[b], epss[e], ts[t], corr,
+                                  vals[v], vals[w], errs[k]);
+                    assert_false(isnan(o.theta) || isnan(o.m) ||
+                                 isnan(o.v));
+                  }
+            }
+}
+
+/* ---- harness self-tests that must fail ------------------------------ */
+
+/* A deliberately broken nrm2: the kernel's result moved by 2 bounds. */
+static double broken_nrm2(size_t n, const double *x, mpfr_srcptr exact)
+{
+  double r;
+  assert_int_equal(dlv_nrm2_d(n, x, 1, &r), 0);
+  return r + 2.0 * dlv_bound_at(dlv_bound_nrm2_d(n),
+                                fabs(mpfr_get_d(exact, MPFR_RNDN)));
+}
+
+static struct {
+  size_t n;
+  int ok[4], holds[4];
+  double ratio[4];
+  int failed;
+} self;
+
+static void compare_broken_kernel(void **state)
+{
+  (void)state;
+  double x[64];
+  mpfr_t exact, t;
+  mpfr_inits2(MP_BITS, exact, t, (mpfr_ptr)0);
+  mpfr_set_zero(exact, 1);
+  for (size_t i = 0; i < COUNT(x); i++) {
+    x[i] = 1.0 + (double)i / 3.0;
+    mpfr_set_d(t, x[i], MPFR_RNDN);
+    mpfr_fma(exact, t, t, exact, MPFR_RNDN);
+  }
+  mpfr_sqrt(exact, exact, MPFR_RNDN);
+  struct dlv_meas m = {.dtype = "double", .shape = "n=64",
+                       .quantity = "self-test", .bound_name = "nrm2_d"};
+  double good;
+  assert_int_equal(dlv_nrm2_d(COUNT(x), x, 1, &good), 0);
+  DLV_EXPECT_MP(&m, good, exact, dlv_bound_nrm2_d(COUNT(x)), 53);
+  DLV_EXPECT_MP(&m, broken_nrm2(COUNT(x), x, exact), exact,
+                dlv_bound_nrm2_d(COUNT(x)), 53);
+  DLV_EXPECT_MP(&m, NAN, exact, dlv_bound_nrm2_d(COUNT(x)), 53);
+  mpfr_clears(exact, t, (mpfr_ptr)0);
+}
+
+static int self_setup(void **state)
+{
+  (void)state;
+  return dlv_check_begin("T");
+}
+
+static int self_teardown(void **state)
+{
+  (void)state;
+  const dlv_rows *rows = dlv_recorded();
+  self.n = rows->n;
+  for (size_t i = 0; i < rows->n && i < COUNT(self.ok); i++) {
+    self.ok[i] = rows->rows[i].ok;
+    self.holds[i] = rows->rows[i].holds;
+    self.ratio[i] = rows->rows[i].ratio;
+  }
+  return dlv_check_end();
+}
+
+static void broken_kernel_fails_the_comparator(void **state)
+{
+  (void)state;
+  const struct CMUnitTest inner[] = {DLV_UNIT_TEST(compare_broken_kernel)};
+  printf("t_bounds: the inner group below fails 1 test on purpose\n");
+  self.failed = cmocka_run_group_tests_name("self", inner, self_setup,
+                                            self_teardown);
+  assert_int_equal(self.failed, 1);
+  assert_int_equal(self.n, 3);
+  assert_true(self.ok[0] && self.holds[0] && self.ratio[0] <= 1.0);
+  assert_true(!self.ok[1] && !self.holds[1]);
+  printf("t_bounds: broken kernel err/bound = %.4g\n", self.ratio[1]);
+  assert_true(self.ratio[1] > 1.9 && self.ratio[1] < 3.1);
+  assert_true(!self.ok[2] && !self.holds[2]); /* NaN never holds */
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(gamma_known_values_and_mpfr),
+      cmocka_unit_test(gamma_increasing_in_n),
+      cmocka_unit_test(sqrt_of_perturbed_against_mpfr),
+      cmocka_unit_test(nrm2_rel_closed_form),
+      cmocka_unit_test(claim_bounds_increase_in_n),
+      cmocka_unit_test(bound_increases_in_exact),
+      cmocka_unit_test(bonferroni_alphas),
+      cmocka_unit_test(halfwidths_against_quantiles),
+      cmocka_unit_test(halfwidths_decrease_in_count),
+      cmocka_unit_test(gauges_never_nan),
+      cmocka_unit_test(adam_elem_never_nan),
+      cmocka_unit_test(broken_kernel_fails_the_comparator),
+  };
+  return cmocka_run_group_tests_name("bounds", tests, NULL, NULL);
+}
