@@ -24,7 +24,7 @@ if(TARGET dlv_kernels_shared)
 endif()
 set(DLV_EXPORT_NAMES dlv_check=check dlv_reference=reference
     dlv_kernels=kernels dlv_kernels_shared=kernels_shared
-    dlv_evidence=evidence dlv_env=env dlv_gsl=gsl)
+    dlv_evidence=evidence dlv_env=env dlv_gsl=gsl dlv_bounds=bounds)
 foreach(pair ${DLV_EXPORT_NAMES})
   string(REPLACE "=" ";" pair ${pair})
   list(GET pair 0 target)
@@ -40,7 +40,10 @@ foreach(target ${DLV_INSTALL_LIBS})
                              $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
 endforeach()
 
-install(TARGETS ${DLV_INSTALL_LIBS} dlv_gsl EXPORT dlverify-targets
+# dlv_bounds: header-only (bounds.h and bounds/), no library file.
+target_include_directories(dlv_bounds INTERFACE
+                           $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+install(TARGETS ${DLV_INSTALL_LIBS} dlv_gsl dlv_bounds EXPORT dlverify-targets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 file(GLOB DLV_PUBLIC_HEADERS CONFIGURE_DEPENDS
@@ -52,6 +55,10 @@ install(FILES ${DLV_PUBLIC_HEADERS}
         ${PROJECT_SOURCE_DIR}/checks/evidence.h
         ${PROJECT_SOURCE_DIR}/checks/ulp.h
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/dlv)
+# bounds.h is an umbrella over checks/bounds/*.h, installed beside it.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/checks/bounds
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/dlv FILES_MATCHING
+        PATTERN "*.h")
 
 set(DLV_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/dlverify)
 install(EXPORT dlverify-targets NAMESPACE dlv::

@@ -14,7 +14,7 @@
 #define DLV_BOUNDS_LOWP_H
 
 #include "gauges.h"
-#include "lowp.h"
+#include <dlv/lowp.h> /* the public header, in the build tree and installed */
 
 #define DLV_U_BF16 0x1p-8
 #define DLV_U_FP16 0x1p-11

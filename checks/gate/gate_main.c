@@ -808,8 +808,10 @@ int dlv_gate_main(int argc, char **argv,
                                             (void *)e};
     }
   }
-  if (opt.list)
+  if (opt.list) {
+    free(tests);
     return 0;
+  }
   if (ntests == 0)
     usage_error("no entry point matches%s", "");
   signal(SIGSEGV, on_crash);
