@@ -194,7 +194,13 @@ double dlv_gate_value(dlv_gate_case *c, int vclass, int is_float)
     vclass = (int)dlv_gate_draw(c, DLV_GV_MIXED);
   value_form f = form_of(vclass, is_float);
   int negative = (int)dlv_gate_draw(c, 2);
-  double m = (double)dlv_gate_draw(c, (uint64_t)1 << f.bits);
+  uint64_t bits = dlv_gate_draw(c, (uint64_t)1 << f.bits);
+  /* subnormals over every binade, not only the top few: the mantissa's
+   * length is drawn too (a uniform mantissa is below 2^-8 of the largest
+   * subnormal with probability 2^-8) */
+  if (vclass == DLV_GV_SUBNORMAL)
+    bits >>= dlv_gate_draw(c, (uint64_t)f.bits);
+  double m = (double)bits;
   int d = (int)dlv_gate_draw(c, (uint64_t)f.span);
   double v = ldexp(m, f.e_lo + d);
   return negative ? -v : v;
