@@ -295,8 +295,34 @@ void dlv_gate_buf_fill(dlv_gate_case *c, dlv_gate_buf *b, int vclass)
     dlv_gate_buf_set(b, i, dlv_gate_value(c, vclass, b->elem == 4));
 }
 
+/* The byte pattern of the decoy in b's element type. */
+static void decoy_bytes(const dlv_gate_buf *b, unsigned char *out)
+{
+  if (b->elem == sizeof(float)) {
+    float f = (float)DLV_GATE_DECOY;
+    memcpy(out, &f, sizeof f);
+  } else {
+    double d = DLV_GATE_DECOY;
+    memcpy(out, &d, sizeof d);
+  }
+}
+
+/* Fills the gaps between strided elements with the decoy. */
+static void put_decoys(dlv_gate_buf *b)
+{
+  size_t step = abs_inc(b->inc);
+  unsigned char pattern[sizeof(double)];
+  decoy_bytes(b, pattern);
+  for (size_t e = 0; e < b->span_elems; e++)
+    if (e % step != 0)
+      memcpy(b->span + e * b->elem, pattern, b->elem);
+  b->decoy = 1;
+}
+
 void dlv_gate_buf_freeze(dlv_gate_case *c, dlv_gate_buf *b)
 {
+  if (b->elem == sizeof(float) || b->elem == sizeof(double))
+    put_decoys(b);
   b->snapshot = dlv_gate_alloc(c, zone_bytes(b));
   memcpy(b->snapshot, b->lo, zone_bytes(b));
 }
@@ -323,10 +349,15 @@ static ptrdiff_t first_bad_byte(const dlv_gate_buf *b, int *bad)
     if (b->span[span_bytes + k] != DLV_GATE_SENTINEL)
       return (ptrdiff_t)(span_bytes + k);
   }
+  unsigned char gap[sizeof(double)];
+  if (b->decoy)
+    decoy_bytes(b, gap);
+  else
+    memset(gap, DLV_GATE_SENTINEL, sizeof gap);
   for (size_t e = 0; e < b->span_elems; e++)
     if (e % step != 0)
       for (size_t k = 0; k < b->elem; k++)
-        if (b->span[e * b->elem + k] != DLV_GATE_SENTINEL)
+        if (b->span[e * b->elem + k] != gap[k])
           return (ptrdiff_t)(e * b->elem + k);
   *bad = 0;
   return 0;

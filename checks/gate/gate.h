@@ -131,6 +131,8 @@ typedef struct {
   ptrdiff_t inc;
   void *at;
   unsigned char *snapshot; /* copy of the whole zone (for inputs) */
+  int decoy; /* the gaps between elements hold DLV_GATE_DECOY, not the
+              * sentinel (set by dlv_gate_buf_freeze for float and double) */
 } dlv_gate_buf;
 
 /* Makes b (every byte sentinel) and returns b->at. */
@@ -143,7 +145,12 @@ void dlv_gate_buf_set(dlv_gate_buf *b, size_t i, double v);
 /* Fills elements 0..n-1 with values of a class. */
 void dlv_gate_buf_fill(dlv_gate_case *c, dlv_gate_buf *b, int vclass);
 /* Remembers the whole zone: dlv_gate_buf_unchanged then fails the case if
- * any byte changed (inputs must not be written). */
+ * any byte changed (inputs must not be written).  A float or double
+ * buffer's gaps between strided elements get a finite decoy first
+ * (DLV_GATE_DECOY), so that a kernel reading at a wrong stride reads a
+ * wrong number, not the sentinel's NaN (which a NaN fallback path could
+ * mask); dlv_gate_buf_guards_ok then expects the decoy in the gaps. */
+#define DLV_GATE_DECOY 1048576.5
 void dlv_gate_buf_freeze(dlv_gate_case *c, dlv_gate_buf *b);
 int dlv_gate_buf_unchanged(dlv_gate_case *c, const dlv_gate_buf *b,
                            const char *name);
