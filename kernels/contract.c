@@ -35,6 +35,8 @@
    {"lanes", DLV_LOWP_NRM2_LANES}}
 #define LOWP_NRM2_LIMITS(xmax)                                               \
   {{"xmax", xmax, "largest finite entry (one ulp above: Inf)"}}
+#define CONVERT_LIMITS(xmax)                                                 \
+  {{"xmax", xmax, "largest finite (max + half an ulp and beyond: Inf)"}}
 #define LOWP_NAIVE_LIMITS(xmax, xovf)                                        \
   {{"xmax", xmax, "largest finite entry (one ulp above: Inf)"},              \
    {"xovf", xovf, "smallest entry whose square overflows the format"}}
@@ -158,6 +160,16 @@ static const dlv_contract table[] = {
      {{"chunk", DLV_LOWP_ADAM_CHUNK}}},
     {"dlv_adam_step_pure_bf16", "bf16", 0, ADAM_LIMITS(DLV_ADAM_GMAX_S),
      {{"chunk", DLV_LOWP_ADAM_CHUNK}}},
+    /* conversions (lowp.h): max + half an ulp and beyond round to Inf */
+    {"dlv_bf16_to_float", "bf16", 0, {{NULL}}, {{NULL}}},
+    {"dlv_fp16_to_float", "fp16", 0, {{NULL}}, {{NULL}}},
+    {"dlv_bf16_from_float", "bf16", 0, CONVERT_LIMITS(DLV_BF16_MAX), {{NULL}}},
+    {"dlv_fp16_from_float", "fp16", 0, CONVERT_LIMITS(DLV_FP16_MAX), {{NULL}}},
+    {"dlv_bf16_from_double", "bf16", 0, CONVERT_LIMITS(DLV_BF16_MAX),
+     {{NULL}}},
+    {"dlv_fp16_from_double", "fp16", 0, CONVERT_LIMITS(DLV_FP16_MAX),
+     {{NULL}}},
+    {"dlv_round_to_format", "bf16+fp16", 0, {{NULL}}, {{NULL}}},
 };
 
 const dlv_contract *dlv_contracts(size_t *n)

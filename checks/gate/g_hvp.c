@@ -255,16 +255,100 @@ static double step_out_of_range(dlv_gate_case *c, size_t n, const double *th,
   return DLV_HVP_T_MIN;
 }
 
+/* The norm with v = -+Theta and h = 1: t = 1 exactly (the same computed
+ * norms), so the central difference evaluates the gradient at Theta + t v
+ * or Theta - t v = 0, where the loss answers DLV_EDOM: the HVP kernel
+ * returns the loss's own status (hvp.h), whichever point failed.  Other
+ * losses and the complex step: -1 (compared as usual). */
+static int point_at_zero(dlv_gate_case *c, const dlv_lg_problem *p,
+                         dlv_gate_buf *tb, dlv_gate_buf *vb, double *h,
+                         int central)
+{
+  if (p->kind != DLV_REF_NORM || !central)
+    return -1;
+  if (dlv_lg_all_zero(p->n, tb->at))
+    refill(c, tb, 1.0);
+  double sign = dlv_gate_draw(c, 2) ? 1.0 : -1.0; /* -1: Theta + t v = 0 */
+  for (size_t j = 0; j < p->n; j++)
+    dlv_gate_buf_set(vb, j, sign * dlv_gate_buf_get(tb, j));
+  dlv_gate_buf_freeze(c, vb);
+  *h = DLV_HVP_H_MAX;
+  return DLV_EDOM;
+}
+
+/* A NaN in v beside an Inf (the norm of v is then +Inf, not DLV_ENAN):
+ * still DLV_ENAN (hvp.h: NaN in v). */
+static int nan_beside_inf(dlv_gate_case *c, dlv_gate_buf *vb)
+{
+  size_t at = (size_t)dlv_gate_draw(c, vb->n);
+  dlv_gate_buf_set(vb, at, NAN);
+  if (vb->n > 1)
+    dlv_gate_buf_set(vb, (at + 1) % vb->n,
+                     dlv_gate_draw(c, 2) ? -INFINITY : INFINITY);
+  dlv_gate_buf_freeze(c, vb);
+  return DLV_ENAN;
+}
+
+/* A user loss (hvp.h: any pair of callbacks) whose gradient holds a NaN
+ * at `at` wherever it is evaluated: the result is NaN there, so the HVP
+ * kernels must answer DLV_ENAN and leave hv untouched. */
+typedef struct {
+  dlv_closs inner;
+  size_t at;
+} nan_loss;
+
+static int nan_loss_d(const void *params, size_t n, const double *theta,
+                      double *value, double *grad)
+{
+  const nan_loss *l = params;
+  int status = l->inner.eval_d(l->inner.params, n, theta, value, grad);
+  if (status == DLV_OK && grad != NULL)
+    grad[l->at] = NAN;
+  return status;
+}
+
+static int nan_loss_z(const void *params, size_t n,
+                      const double complex *theta, double complex *value,
+                      double complex *grad)
+{
+  const nan_loss *l = params;
+  int status = l->inner.eval_z(l->inner.params, n, theta, value, grad);
+  if (status == DLV_OK && grad != NULL)
+    grad[l->at] = CMPLX(NAN, NAN);
+  return status;
+}
+
+static int nan_gradient(dlv_gate_case *c, dlv_lg_problem *p,
+                        dlv_gate_buf *tb, dlv_gate_buf *vb)
+{
+  if (dlv_lg_all_zero(p->n, vb->at)) /* v = 0 answers without the loss */
+    refill(c, vb, 1.0);
+  if (dlv_lg_all_zero(p->n, tb->at)) /* the norm's own DLV_EDOM there */
+    refill(c, tb, 1.0);
+  nan_loss *l = dlv_gate_alloc(c, sizeof *l);
+  l->inner = p->loss;
+  l->at = (size_t)dlv_gate_draw(c, p->n);
+  p->loss = (dlv_closs){p->n, l, nan_loss_d, nan_loss_z};
+  return DLV_ENAN;
+}
+
 /* Arguments rejected, or answered by a status: returns the expected one
  * (-1: compare as usual). */
 static int hvp_special(dlv_gate_case *c, unsigned k, dlv_lg_problem *p,
                        dlv_gate_buf *tb, dlv_gate_buf *vb, double *h,
-                       const dlv_closs **loss, double **hv)
+                       const dlv_closs **loss, double **hv, int central)
 {
   static const char *const kinds[] = {
       "NaN in theta", "NaN in v", "h = 0", "h NaN", "loss NULL", "hv NULL",
-      "callback NULL", "theta = 0"};
+      "callback NULL", "theta = 0", "a point Theta -+ t v at 0",
+      "NaN beside an Inf in v", "NaN in the loss's gradient"};
   dlv_gate_note(c, "%s", kinds[k]);
+  if (k == 8)
+    return point_at_zero(c, p, tb, vb, h, central);
+  if (k == 9)
+    return nan_beside_inf(c, vb);
+  if (k == 10)
+    return nan_gradient(c, p, tb, vb);
   if (k <= 1) {
     dlv_gate_buf *b = k == 0 ? tb : vb;
     dlv_gate_buf_set(b, dlv_gate_draw(c, b->n), NAN);
@@ -298,12 +382,14 @@ static int norm_at_zero(const dlv_lg_problem *p, const double *th,
 }
 
 /* Scenarios: data (twice); h at h_max -1 ulp, exactly, +1 ulp (a
- * quadratic: no truncation even at h = 1); t below t_min; v = 0; eight
- * kinds of special argument; a tanh network with k = kmax - 1, kmax,
+ * quadratic: no truncation even at h = 1); t below t_min; v = 0; eleven
+ * kinds of special argument (with a point of the central difference at
+ * 0, a NaN beside an Inf in v, a user loss whose gradient holds a NaN);
+ * a tanh network with k = kmax - 1, kmax,
  * kmax + 1 (n = 0: DLV_EBADLEN). */
 enum { HV_DATA, HV_H_LIMIT, HV_T_RANGE, HV_ZERO_V, HV_SPECIAL, HV_KMAX,
        HV_NSCENARIOS };
-static const unsigned hvp_subcases[HV_NSCENARIOS] = {2, 3, 1, 1, 8, 3};
+static const unsigned hvp_subcases[HV_NSCENARIOS] = {2, 3, 1, 1, 11, 3};
 
 /* hv against MPFR's Hv within the method's bound at the kernel's t. */
 static void compare_hv(dlv_gate_case *c, const dlv_lg_problem *p,
@@ -361,7 +447,7 @@ static void hvp_case(dlv_gate_case *c, int central)
     refill(c, &vb, 0.0);
     dlv_gate_note(c, "v = 0");
   } else if (scenario == HV_SPECIAL && !p.rejected) {
-    want = hvp_special(c, sub, &p, &tb, &vb, &h, &loss, &hv);
+    want = hvp_special(c, sub, &p, &tb, &vb, &h, &loss, &hv, central);
   }
   if (want < 0)
     want = norm_at_zero(&p, th, v, central);
@@ -527,7 +613,10 @@ static void ls_check(dlv_gate_case *c, size_t n, const double *g,
 }
 
 /* g . Hg at its documented bound: g = (3, 4) 2^s, hg small integers
- * (g . hg, its magnitudes and ||g|| = 5 2^s all exact), hg_err set so
+ * (g . hg, its magnitudes and ||g|| = 5 2^s all exact), every other
+ * occurrence with a cancelling g . hg (the bound's gamma_n M, M the sum
+ * of the magnitudes, then exceeds the rounding margin of the guard: a
+ * bound on the signed sum fails there), hg_err set so
  * that E = D (rounded up: DLV_EDOM), one ulp above (DLV_EDOM), one ulp
  * below (either) and 2^-40 below (a step). */
 static double guard_limit(dlv_gate_case *c, unsigned k, double *g,
@@ -538,8 +627,10 @@ static double guard_limit(dlv_gate_case *c, unsigned k, double *g,
   g[1] = ldexp(4.0, s);
   hg[0] = (double)dlv_gate_draw(c, 16);
   hg[1] = 1.0 + (double)dlv_gate_draw(c, 15);
-  if (dlv_gate_draw(c, 2) && 4.0 * hg[1] > 3.0 * hg[0])
-    hg[0] = -hg[0];
+  if (dlv_gate_enum(c, 2)) { /* cancelling: M = sum |g_i hg_i| >= 10 D */
+    hg[0] = -(8.0 + (double)dlv_gate_draw(c, 8));
+    hg[1] = floor(-3.0 * hg[0] / 4.0) + 1.0; /* D = 4 hg_1 + 3 hg_0 in [1, 4] */
+  }
   ls_exact x;
   ls_exact_init(&x, 2, g, hg, 0.0, 1);
   mpfr_t h;

@@ -426,7 +426,10 @@ static hyper bad_hyper(dlv_gate_case *c)
   return h;
 }
 
-enum { ADAM_OK, ADAM_LIMIT, ADAM_SPECIAL, ADAM_BAD_HYPER, ADAM_NSCENARIOS };
+/* ADAM_NULL: one array NULL (theta, master, m, v or grad): DLV_EINVAL
+ * when n > 0 (lowp.h), nothing written. */
+enum { ADAM_OK, ADAM_LIMIT, ADAM_SPECIAL, ADAM_BAD_HYPER, ADAM_NULL,
+       ADAM_NSCENARIOS };
 
 /* The buffers of one Adam case: float (master, m, v) or bf16 (pure). */
 typedef struct {
@@ -434,6 +437,7 @@ typedef struct {
   size_t n;
   dlv_gate_buf theta, master, m, v, g;
   hyper h;
+  int null_arg; /* 0: none; 1 theta, 2 master, 3 m, 4 v, 5 grad: NULL */
 } adam_case_data;
 
 /* A state value: classes within Adam's state contract (finite, from
@@ -526,16 +530,22 @@ static void freeze_all(dlv_gate_case *c, adam_case_data *d)
     dlv_gate_buf_freeze(c, &d->master);
 }
 
+static void *arg_or_null(const adam_case_data *d, int which, void *at)
+{
+  return d->null_arg == which ? NULL : at;
+}
+
 static int call_adam(adam_case_data *d)
 {
   const hyper *h = &d->h;
+  void *th = arg_or_null(d, 1, d->theta.at), *m = arg_or_null(d, 3, d->m.at),
+       *v = arg_or_null(d, 4, d->v.at);
+  const void *g = arg_or_null(d, 5, d->g.at);
   if (d->pure)
-    return dlv_adam_step_pure_bf16(d->n, d->theta.at, d->m.at, d->v.at,
-                                   d->g.at, h->lr, h->b1, h->b2, h->eps,
-                                   h->t, h->form);
-  return dlv_adam_step_bf16(d->n, d->theta.at, d->master.at, d->m.at,
-                            d->v.at, d->g.at, h->lr, h->b1, h->b2, h->eps,
-                            h->t, h->form);
+    return dlv_adam_step_pure_bf16(d->n, th, m, v, g, h->lr, h->b1, h->b2,
+                                   h->eps, h->t, h->form);
+  return dlv_adam_step_bf16(d->n, th, arg_or_null(d, 2, d->master.at), m, v,
+                            g, h->lr, h->b1, h->b2, h->eps, h->t, h->form);
 }
 
 /* Old state as doubles (read before the call). */
@@ -657,6 +667,15 @@ static void adam_case(dlv_gate_case *c, int pure)
   int want = fill_grad(c, &d, scenario);
   if (scenario == ADAM_BAD_HYPER)
     want = DLV_EINVAL;
+  d.null_arg = 0;
+  if (scenario == ADAM_NULL) {
+    static const int pure_args[] = {1, 3, 4, 5};
+    unsigned k = dlv_gate_enum(c, pure ? 4 : 5);
+    d.null_arg = pure ? pure_args[k] : (int)k + 1;
+    dlv_gate_note(c, "argument %d NULL", d.null_arg);
+    /* master is checked after the gradient's scan (adam_lowp.c) */
+    want = d.n > 0 && (d.null_arg != 2 || want == DLV_OK) ? DLV_EINVAL : want;
+  }
   dlv_gate_note(c, "n %zu, lr %a b1 %a b2 %a eps %a t %lu form %d", d.n,
                 d.h.lr, d.h.b1, d.h.b2, d.h.eps, d.h.t, d.h.form);
   freeze_all(c, &d);
@@ -674,6 +693,198 @@ static void adam_case(dlv_gate_case *c, int pure)
 static void adam_step_bf16(dlv_gate_case *c) { adam_case(c, 0); }
 static void adam_step_pure_bf16(dlv_gate_case *c) { adam_case(c, 1); }
 
+/* ---- conversions ---------------------------------------------------------------
+ * dlv_{bf16,fp16}_{to,from}_* and dlv_round_to_format against the twins:
+ * to float exact (a NaN keeps its sign and its payload as the float's top
+ * fraction bits); from float or double the pattern of dlv_ref_lowp_round
+ * bitwise (RNE, gradual underflow, Inf from max + half an ulp on), a NaN
+ * a quiet NaN of its sign.  Inputs are enumerated over classes: any
+ * pattern plus a fraction of its ulp, exact ties (midpoints), the largest
+ * finite value and its neighbourhood (max, max + half an ulp minus one
+ * step, the tie, beyond, far beyond), subnormals and their ties, and special values
+ * (+-0, +-Inf, NaNs whose payload lies in the low bits alone). */
+
+enum { CV_ANY, CV_TIE, CV_MAX, CV_SUBNORMAL, CV_SPECIAL, CV_NCLASSES };
+
+/* |pattern| plus r / 2^L of its ulp, with its sign: exact in a float when
+ * frac_bits + L <= 23, in a double when frac_bits + L <= 52. */
+static double between(int fmt, uint16_t b, uint64_t r, int L)
+{
+  format_info f = info_of(fmt);
+  unsigned field = (b >> f.frac_bits) & f.inf_field;
+  int ulp = (field == 0 ? 1 : (int)field) - f.bias - (int)f.frac_bits;
+  double v = fabs(decode(fmt, b)) + ldexp((double)r, ulp - L);
+  return (b & 0x8000u) ? -v : v;
+}
+
+/* A NaN, an infinity or a zero of a drawn sign; NaN payloads drawn whole or
+ * in the low 16 bits alone (what truncating to bf16 would lose). */
+static double special_input(dlv_gate_case *c, float *xf)
+{
+  int neg = (int)dlv_gate_draw(c, 2), kind = (int)dlv_gate_draw(c, 4);
+  if (kind == 0)
+    return neg ? -0.0 : 0.0;
+  if (kind == 1)
+    return neg ? -INFINITY : INFINITY;
+  uint64_t payload = kind == 2 ? 1 + dlv_gate_draw(c, 0xffff)
+                               : 1 + dlv_gate_draw(c, (1u << 22) - 1);
+  if (xf != NULL) { /* a float NaN made from bits (signalling ones too) */
+    uint32_t bits = (neg ? 0x80000000u : 0u) | 0x7f800000u | (uint32_t)payload;
+    memcpy(xf, &bits, sizeof *xf);
+    return neg ? -NAN : NAN;
+  }
+  uint64_t bits = (neg ? (uint64_t)1 << 63 : 0) | (uint64_t)0x7ff << 52 |
+                  (kind == 2 ? payload : payload << 29);
+  double x;
+  memcpy(&x, &bits, sizeof x);
+  return x;
+}
+
+/* An input of the enumerated class for a conversion to fmt; L: the bits
+ * below the format's ulp the argument type holds (16 or 13 in a float,
+ * 40 in a double).  xf not NULL: the argument is that float (a NaN keeps
+ * its bits there; the double returned is a NaN of its sign). */
+static double input_of_class(dlv_gate_case *c, int fmt, int L, float *xf)
+{
+  format_info f = info_of(fmt);
+  unsigned cls = dlv_gate_enum(c, CV_NCLASSES);
+  int neg = (int)dlv_gate_draw(c, 2);
+  uint64_t half = (uint64_t)1 << (L - 1);
+  unsigned frac = (unsigned)dlv_gate_draw(c, 1u << f.frac_bits);
+  if (cls == CV_SPECIAL)
+    return special_input(c, xf);
+  if (cls == CV_MAX) {
+    /* max, just below / at / above the tie, the next binade, far beyond
+     * (up to 2^20 ulps: the exponent field of a careless encoder wraps) */
+    const uint64_t near[] = {0, half - 1, half, half + 1, 2 * half,
+                             2 * half * (2 + dlv_gate_draw(c, 1u << 20))};
+    unsigned k = (unsigned)dlv_gate_draw(c, 6);
+    dlv_gate_note(c, "max + %a ulp", (double)near[k] / (double)(2 * half));
+    return between(fmt, make_bits(fmt, neg, f.inf_field - 1,
+                                  (1u << f.frac_bits) - 1u), near[k], L);
+  }
+  unsigned field = cls == CV_SUBNORMAL
+                       ? 0
+                       : (unsigned)dlv_gate_draw(c, f.inf_field);
+  uint64_t r = cls == CV_TIE || (cls == CV_SUBNORMAL && dlv_gate_draw(c, 2))
+                   ? half
+                   : dlv_gate_draw(c, 2 * half);
+  return between(fmt, make_bits(fmt, neg, field, frac), r, L);
+}
+
+/* The pattern got against the rounding of x (bitwise), or a quiet NaN of
+ * x's sign when x is a NaN. */
+static void check_rounded(dlv_gate_case *c, int fmt, double x, uint16_t got)
+{
+  format_info f = info_of(fmt);
+  dlv_gate_note(c, "x %a", x);
+  if (isnan(x)) {
+    unsigned field = (got >> f.frac_bits) & f.inf_field;
+    unsigned quiet = 1u << (f.frac_bits - 1);
+    if (field != f.inf_field || !(got & quiet) ||
+        !(got & 0x8000u) != !signbit(x))
+      dlv_gate_fail(c, "NaN converted to 0x%04x: not a quiet NaN of its sign",
+                    got);
+    return;
+  }
+  mpfr_t t;
+  mpfr_init2(t, 64);
+  mpfr_set_d(t, x, MPFR_RNDN); /* exact */
+  uint16_t want = dlv_ref_lowp_round(t, fmt);
+  mpfr_clear(t);
+  dlv_gate_cmp_same(c, "rounded", 0, decode(fmt, got), decode(fmt, want));
+}
+
+/* The argument (in *xf too when not NULL: the float passed). */
+static double convert_input(dlv_gate_case *c, int fmt, int L, float *xf)
+{
+  float nan_bits = 0.0f;
+  double x = input_of_class(c, fmt, L, xf ? &nan_bits : NULL);
+  if (xf != NULL) {
+    *xf = isnan(x) ? nan_bits : (float)x;
+    x = isnan(x) ? x : (double)*xf;
+  }
+  return x;
+}
+
+static int float_bits_of(int fmt) { return fmt == DLV_REF_BF16 ? 16 : 13; }
+
+static void from_float_case(dlv_gate_case *c, int fmt)
+{
+  float x = 0.0f;
+  double d = convert_input(c, fmt, float_bits_of(fmt), &x);
+  uint16_t got = fmt == DLV_REF_BF16 ? dlv_bf16_from_float(x).bits
+                                     : dlv_fp16_from_float(x).bits;
+  check_rounded(c, fmt, d, got);
+}
+
+static void from_double_case(dlv_gate_case *c, int fmt)
+{
+  double x = convert_input(c, fmt, 40, NULL);
+  uint16_t got = fmt == DLV_REF_BF16 ? dlv_bf16_from_double(x).bits
+                                     : dlv_fp16_from_double(x).bits;
+  check_rounded(c, fmt, x, got);
+}
+
+/* dlv_round_to_format with the parameters of a format: the value of the
+ * twin's pattern, bitwise (a NaN stays a NaN). */
+static void round_to_format_case(dlv_gate_case *c)
+{
+  int fmt = (int)dlv_gate_enum(c, 2) ? DLV_REF_FP16 : DLV_REF_BF16;
+  double x = convert_input(c, fmt, 40, NULL);
+  double got = fmt == DLV_REF_BF16
+                   ? dlv_round_to_format(x, DLV_BF16_PREC, -126, 127)
+                   : dlv_round_to_format(x, DLV_FP16_PREC, -14, 15);
+  dlv_gate_note(c, "%s, x %a", fmt == DLV_REF_BF16 ? "bf16" : "fp16", x);
+  if (isnan(x)) {
+    if (!isnan(got))
+      dlv_gate_fail(c, "NaN rounded to %a", got);
+    return;
+  }
+  mpfr_t t;
+  mpfr_init2(t, 64);
+  mpfr_set_d(t, x, MPFR_RNDN);
+  double want = decode(fmt, dlv_ref_lowp_round(t, fmt));
+  mpfr_clear(t);
+  dlv_gate_cmp_same(c, "rounded", 0, got, want);
+}
+
+/* Any pattern, enumerated over NaN, Inf, subnormal and normal fields:
+ * exact; a NaN keeps its sign and its fraction as the top fraction bits. */
+static void to_float_case(dlv_gate_case *c, int fmt)
+{
+  format_info f = info_of(fmt);
+  unsigned cls = dlv_gate_enum(c, 4), neg = (unsigned)dlv_gate_draw(c, 2);
+  unsigned frac = (unsigned)dlv_gate_draw(c, 1u << f.frac_bits);
+  unsigned field = cls == 0   ? f.inf_field
+                   : cls == 1 ? 0
+                              : 1u + (unsigned)dlv_gate_draw(c, f.inf_field - 1);
+  if (cls == 0 && frac == 0 && dlv_gate_draw(c, 2))
+    frac = 1; /* NaNs and Inf both */
+  uint16_t b = make_bits(fmt, (int)neg, field, frac);
+  float got = fmt == DLV_REF_BF16 ? dlv_bf16_to_float((dlv_bf16){b})
+                                  : dlv_fp16_to_float((dlv_fp16){b});
+  dlv_gate_note(c, "pattern 0x%04x", b);
+  double want = decode(fmt, b);
+  if (!isnan(want)) {
+    dlv_gate_cmp_same(c, "decoded", 0, (double)got, want);
+    return;
+  }
+  uint32_t gb;
+  memcpy(&gb, &got, sizeof gb);
+  unsigned top = (gb >> (23 - f.frac_bits)) & ((1u << f.frac_bits) - 1u);
+  if (!isnan(got) || !(gb >> 31) != !neg || top != frac)
+    dlv_gate_fail(c, "NaN 0x%04x decoded to 0x%08x: sign or payload lost", b,
+                  (unsigned)gb);
+}
+
+static void bf16_to_float(dlv_gate_case *c) { to_float_case(c, DLV_REF_BF16); }
+static void fp16_to_float(dlv_gate_case *c) { to_float_case(c, DLV_REF_FP16); }
+static void bf16_from_float(dlv_gate_case *c) { from_float_case(c, DLV_REF_BF16); }
+static void fp16_from_float(dlv_gate_case *c) { from_float_case(c, DLV_REF_FP16); }
+static void bf16_from_double(dlv_gate_case *c) { from_double_case(c, DLV_REF_BF16); }
+static void fp16_from_double(dlv_gate_case *c) { from_double_case(c, DLV_REF_FP16); }
+
 static const dlv_gate_entry entries[] = {
     {"dlv_nrm2_bf16", nrm2_bf16},
     {"dlv_nrm2_fp16", nrm2_fp16},
@@ -683,6 +894,13 @@ static const dlv_gate_entry entries[] = {
     {"dlv_nrm2_fp16_naive", nrm2_fp16_naive},
     {"dlv_adam_step_bf16", adam_step_bf16},
     {"dlv_adam_step_pure_bf16", adam_step_pure_bf16},
+    {"dlv_bf16_to_float", bf16_to_float},
+    {"dlv_fp16_to_float", fp16_to_float},
+    {"dlv_bf16_from_float", bf16_from_float},
+    {"dlv_fp16_from_float", fp16_from_float},
+    {"dlv_bf16_from_double", bf16_from_double},
+    {"dlv_fp16_from_double", fp16_from_double},
+    {"dlv_round_to_format", round_to_format_case},
 };
 
 const dlv_gate_family dlv_gate_lowp = {"lowp", entries,
