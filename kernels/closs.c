@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "closs.h"
+#include "dlv_cmplx.h"
 #include "dlv_status.h"
 
 size_t dlv_tanhnet_size(const dlv_tanhnet *p)

@@ -97,7 +97,11 @@ run(const int P, const int NY, size_t n, const double *const *xs, size_t dx,
  * outputs.  Each step's LANES lanes are one basic block that gcc
  * vectorizes (SLP); its loop vectorizer would instead vectorize the run
  * across terms k (with permutations, 5x slower), so it is off here. */
+#if defined(__clang__) /* no per-function optimize attribute */
+#define SLP_ONLY __attribute__((noinline))
+#else
 #define SLP_ONLY __attribute__((noinline, optimize("no-tree-loop-vectorize")))
+#endif
 static SLP_ONLY void run_p(size_t n, const double *const *xs, size_t dx,
                            const double *y, size_t dy, struct lanes *acc)
 {

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "contract.h"
+#include "dlv_cmplx.h"
 #include "dlv_status.h"
 #include "gate.h"
 #include "hvp.h"
