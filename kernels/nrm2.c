@@ -174,6 +174,10 @@ int dlv_nrm2_d(size_t n, const double *x, ptrdiff_t incx, double *result)
     return status;
   if (result == NULL)
     return DLV_EINVAL;
+  if (n == 0) { /* the empty sum; x may be NULL, so no pointer arithmetic */
+    *result = 0.0;
+    return DLV_OK;
+  }
   x += dlv_stride_first(n, incx); /* BLAS strides (strided.h) */
   int inf, nan;
   scaled_ssq acc = scaled_sumsq_d(n, x, incx, &inf, &nan);
@@ -195,6 +199,8 @@ int dlv_nrm2_grad_d(size_t n, const double *x, ptrdiff_t incx, double *g,
     status = dlv__check_vector(n, g, incg);
   if (status != DLV_OK)
     return status;
+  if (n == 0)
+    return DLV_EDOM; /* ||x|| = 0; x and g may be NULL */
   x += dlv_stride_first(n, incx); /* element 0 of x */
   g += dlv_stride_first(n, incg); /* element 0 of g */
   int inf, nan;
@@ -249,6 +255,10 @@ int dlv_nrm2_s(size_t n, const float *x, ptrdiff_t incx, float *result)
     return status;
   if (result == NULL)
     return DLV_EINVAL;
+  if (n == 0) { /* as dlv_nrm2_d */
+    *result = 0.0f;
+    return DLV_OK;
+  }
   x += dlv_stride_first(n, incx); /* the float x's element 0 */
   double s = sumsq_s(n, x, incx);
   if (isnan(s) && !has_inf_s(n, x, incx))
@@ -265,6 +275,8 @@ int dlv_nrm2_grad_s(size_t n, const float *x, ptrdiff_t incx, float *g,
     status = dlv__check_vector(n, g, incg);
   if (status != DLV_OK)
     return status;
+  if (n == 0)
+    return DLV_EDOM; /* as dlv_nrm2_grad_d */
   x += dlv_stride_first(n, incx);
   g += dlv_stride_first(n, incg);
   double s = sumsq_s(n, x, incx);
