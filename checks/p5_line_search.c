@@ -475,12 +475,12 @@ static int sweep_row(const char *test, const struct problem *p,
 {
   double t, hv[MAXN], flat[MAXN], bound[MAXN];
   char shape[64];
-  assert_int_equal(dlv_hvp_step(p->n, p->theta, v, h, &t), DLV_OK);
+  assert_int_equal(dlv_hvp_step_d(p->n, p->theta, v, h, &t), DLV_OK);
   snprintf(shape, sizeof shape, "%s h=%g t=%a", p->name, h, t);
   struct dlv_meas ms = {"double", shape, "hvp_cstep status", "exact status"};
   ms.kernel = "hvp_cstep";
   dlv_expect_status(__FILE__, __LINE__, test, &ms,
-                    dlv_hvp_cstep(&p->loss, p->theta, v, h, hv), DLV_OK);
+                    dlv_hvp_cstep_d(&p->loss, p->theta, v, h, hv), DLV_OK);
   cstep_bounds(p, r, t, flat);
   int quad = p->ref.kind == DLV_REF_QUADRATIC;
   for (size_t j = 0; j < p->n; j++)
@@ -579,7 +579,7 @@ static void p5_hvp_central_curve(void **state)
            model_h = NAN;
     for (size_t i = 0; i < COUNT(fd_h); i++) {
       double t, hv[MAXN], bound[MAXN], pt[MAXN], mr[MAXN], mpt[MAXN];
-      assert_int_equal(dlv_hvp_step(n, p[l].theta, v, fd_h[i], &t), DLV_OK);
+      assert_int_equal(dlv_hvp_step_d(n, p[l].theta, v, fd_h[i], &t), DLV_OK);
       for (size_t j = 0; j < n; j++)
         pt[j] = fabs(p[l].theta[j]) + t * fabs(v[j]);
       magnitudes(&p[l], p[l].theta, pt, mr, mpt);
@@ -595,7 +595,7 @@ static void p5_hvp_central_curve(void **state)
       struct dlv_meas ms = {"double", shape, "hvp_central status",
                             "exact status"};
       ms.kernel = "hvp_central";
-      DLV_EXPECT_STATUS(&ms, dlv_hvp_central(&p[l].loss, p[l].theta, v,
+      DLV_EXPECT_STATUS(&ms, dlv_hvp_central_d(&p[l].loss, p[l].theta, v,
                                              fd_h[i], hv),
                         DLV_OK);
       struct dlv_meas m = {"double", shape,
@@ -650,13 +650,13 @@ static void p5_hvp_symmetry(void **state)
       struct hvp_ref ru, rv;
       hvp_ref_init(&ru, &p[l], u);
       hvp_ref_init(&rv, &p[l], v);
-      assert_int_equal(dlv_hvp_cstep(&p[l].loss, p[l].theta, u, h, hu),
+      assert_int_equal(dlv_hvp_cstep_d(&p[l].loss, p[l].theta, u, h, hu),
                        DLV_OK);
-      assert_int_equal(dlv_hvp_cstep(&p[l].loss, p[l].theta, v, h, hv),
+      assert_int_equal(dlv_hvp_cstep_d(&p[l].loss, p[l].theta, v, h, hv),
                        DLV_OK);
-      assert_int_equal(dlv_hvp_step(n, p[l].theta, u, h, &t), DLV_OK);
+      assert_int_equal(dlv_hvp_step_d(n, p[l].theta, u, h, &t), DLV_OK);
       cstep_bounds(&p[l], &ru, t, bu);
-      assert_int_equal(dlv_hvp_step(n, p[l].theta, v, h, &t), DLV_OK);
+      assert_int_equal(dlv_hvp_step_d(n, p[l].theta, v, h, &t), DLV_OK);
       cstep_bounds(&p[l], &rv, t, bv);
       double uhv = dot(n, u, hv), vhu = dot(n, v, hu), ub = 0, vb = 0, ab = 0;
       for (size_t i = 0; i < n; i++) {
@@ -726,15 +726,15 @@ static void step_eval(struct step *s, const struct problem *p)
                    DLV_OK);
   hvp_ref_init(&s->r, p, s->g);
   double t, ss = 0.0;
-  assert_int_equal(dlv_hvp_cstep(&p->loss, p->theta, s->g, STEP_H, s->hg),
+  assert_int_equal(dlv_hvp_cstep_d(&p->loss, p->theta, s->g, STEP_H, s->hg),
                    DLV_OK);
-  assert_int_equal(dlv_hvp_step(n, p->theta, s->g, STEP_H, &t), DLV_OK);
+  assert_int_equal(dlv_hvp_step_d(n, p->theta, s->g, STEP_H, &t), DLV_OK);
   cstep_bounds(p, &s->r, t, s->bound);
   for (size_t i = 0; i < n; i++)
     ss += s->bound[i] * s->bound[i];
   s->hg_err = sqrt(ss) * DLV_P5_MAG_SLACK;
   s->lambda = NAN;
-  s->status = dlv_linesearch_step(n, s->g, s->hg, s->hg_err, &s->lambda);
+  s->status = dlv_linesearch_step_d(n, s->g, s->hg, s->hg_err, &s->lambda);
   double gn = dlv_gamma((double)n, DLV_U_DOUBLE), dots = 0.0, gerr = 0.0,
          gb = 0.0, gg = 0.0;
   for (size_t i = 0; i < n; i++) {
@@ -1237,16 +1237,16 @@ static void p5_curvature_guard(void **state)
                        "g.Hg = 3 2^-53 below its bound 4 2^-53: rejected",
                        "exact status"};
   m.kernel = "linesearch_step";
-  DLV_EXPECT_STATUS(&m, dlv_linesearch_step(2, g, below, 0.0, &lam),
+  DLV_EXPECT_STATUS(&m, dlv_linesearch_step_d(2, g, below, 0.0, &lam),
                     DLV_EDOM);
   m.quantity = "g.Hg = 5 2^-53 above its bound 4 2^-53: accepted";
-  DLV_EXPECT_STATUS(&m, dlv_linesearch_step(2, g, above, 0.0, &lam), DLV_OK);
+  DLV_EXPECT_STATUS(&m, dlv_linesearch_step_d(2, g, above, 0.0, &lam), DLV_OK);
 }
 
 /* Arguments: NULL, n = 0, a bad hg_err, NaN, overflow; the HVP kernels'
  * NaN, step and domain errors; outputs untouched on error. */
 /* The step convention of hvp.h, checked against its statement rather than
- * through the checks above (which take t from dlv_hvp_step itself): t is a
+ * through the checks above (which take t from dlv_hvp_step_d itself): t is a
  * power of two within a factor 4 of h s / ||v||, s = ||Theta|| (1 at 0).
  * Theta and v are Pythagorean pairs (3, 4) 2^k, so s and ||v|| are 5 2^k
  * exactly and q = t ||v|| / (h s) is formed with three roundings, 3u
@@ -1265,7 +1265,7 @@ static void p5_step_convention(void **state)
         double th[2] = {3.0 * sc, 4.0 * sc};
         double v[2] = {ldexp(3.0, kv[b]), ldexp(4.0, kv[b])}, t = NAN;
         double s = a < COUNT(kt) ? 5.0 * sc : 1.0, nv = ldexp(5.0, kv[b]);
-        int st = dlv_hvp_step(2, th, v, hs[c], &t);
+        int st = dlv_hvp_step_d(2, th, v, hs[c], &t);
         int e;
         double q = t * nv / (hs[c] * s);
         char shape[80];
@@ -1290,14 +1290,14 @@ static void p5_argument_errors(void **state)
     int status, expected;
     const char *what;
   } c[] = {
-      {dlv_linesearch_step(2, NULL, hg, 0.0, &lam), DLV_EINVAL, "g NULL"},
-      {dlv_linesearch_step(2, g, hg, 0.0, NULL), DLV_EINVAL, "lambda NULL"},
-      {dlv_linesearch_step(0, g, hg, 0.0, &lam), DLV_EBADLEN, "n = 0"},
-      {dlv_linesearch_step(2, g, hg, -1.0, &lam), DLV_EINVAL, "hg_err < 0"},
-      {dlv_linesearch_step(2, g, hg, NAN, &lam), DLV_EINVAL, "hg_err NaN"},
-      {dlv_linesearch_step(2, nan_g, hg, 0.0, &lam), DLV_ENAN, "NaN in g"},
-      {dlv_linesearch_step(2, g, nan_g, 0.0, &lam), DLV_ENAN, "NaN in hg"},
-      {dlv_linesearch_step(1, big, tiny, 0.0, &lam), DLV_EDOM,
+      {dlv_linesearch_step_d(2, NULL, hg, 0.0, &lam), DLV_EINVAL, "g NULL"},
+      {dlv_linesearch_step_d(2, g, hg, 0.0, NULL), DLV_EINVAL, "lambda NULL"},
+      {dlv_linesearch_step_d(0, g, hg, 0.0, &lam), DLV_EBADLEN, "n = 0"},
+      {dlv_linesearch_step_d(2, g, hg, -1.0, &lam), DLV_EINVAL, "hg_err < 0"},
+      {dlv_linesearch_step_d(2, g, hg, NAN, &lam), DLV_EINVAL, "hg_err NaN"},
+      {dlv_linesearch_step_d(2, nan_g, hg, 0.0, &lam), DLV_ENAN, "NaN in g"},
+      {dlv_linesearch_step_d(2, g, nan_g, 0.0, &lam), DLV_ENAN, "NaN in hg"},
+      {dlv_linesearch_step_d(1, big, tiny, 0.0, &lam), DLV_EDOM,
        "||g||^2 overflows"},
   };
   for (size_t i = 0; i < COUNT(c); i++) {
@@ -1313,12 +1313,12 @@ static void p5_argument_errors(void **state)
    * Hg by powers of two first, so lambda = 1e-300/1e-300 = 1 exactly (a
    * fuzzer found the unscaled kernel returning 0 with DLV_OK). */
   m.quantity = "lambda = 1e-600/1e-600 computed through exact scaling";
-  DLV_EXPECT_STATUS(&m, dlv_linesearch_step(1, tiny, tiny, 0.0, &lam),
+  DLV_EXPECT_STATUS(&m, dlv_linesearch_step_d(1, tiny, tiny, 0.0, &lam),
                     DLV_OK);
   DLV_EXPECT_SAME(&m, lam, 1.0);
   double g_sub[2] = {0x1.40200206p-783, 0x1p-1073}, h_sub[2] = {1.0, 0.0};
   m.quantity = "lambda with ||g||^2 below the subnormals: lambda = g_0";
-  DLV_EXPECT_STATUS(&m, dlv_linesearch_step(2, g_sub, h_sub, 0.0, &lam),
+  DLV_EXPECT_STATUS(&m, dlv_linesearch_step_d(2, g_sub, h_sub, 0.0, &lam),
                     DLV_OK);
   DLV_EXPECT_SAME(&m, lam, g_sub[0]);
   dlv_closs loss = dlv_closs_of_norm(2);
@@ -1328,15 +1328,15 @@ static void p5_argument_errors(void **state)
     int status, expected;
     const char *what, *kernel;
   } h[] = {
-      {dlv_hvp_cstep(NULL, th, v, 1e-20, hv), DLV_EINVAL, "loss NULL",
+      {dlv_hvp_cstep_d(NULL, th, v, 1e-20, hv), DLV_EINVAL, "loss NULL",
        "hvp_cstep"},
-      {dlv_hvp_cstep(&loss, th, v, 0.0, hv), DLV_EINVAL, "h = 0", "hvp_cstep"},
-      {dlv_hvp_cstep(&loss, th, v, 2.0, hv), DLV_EINVAL, "h = 2", "hvp_cstep"},
-      {dlv_hvp_cstep(&loss, nan_g, v, 1e-20, hv), DLV_ENAN, "NaN in Theta",
+      {dlv_hvp_cstep_d(&loss, th, v, 0.0, hv), DLV_EINVAL, "h = 0", "hvp_cstep"},
+      {dlv_hvp_cstep_d(&loss, th, v, 2.0, hv), DLV_EINVAL, "h = 2", "hvp_cstep"},
+      {dlv_hvp_cstep_d(&loss, nan_g, v, 1e-20, hv), DLV_ENAN, "NaN in Theta",
        "hvp_cstep"},
-      {dlv_hvp_cstep(&loss, zero, v, 1e-20, hv), DLV_EDOM,
+      {dlv_hvp_cstep_d(&loss, zero, v, 1e-20, hv), DLV_EDOM,
        "norm at Theta = 0", "hvp_cstep"},
-      {dlv_hvp_central(&loss, th, nan_g, 1e-6, hv), DLV_ENAN, "NaN in v",
+      {dlv_hvp_central_d(&loss, th, nan_g, 1e-6, hv), DLV_ENAN, "NaN in v",
        "hvp_central"},
   };
   for (size_t i = 0; i < COUNT(h); i++) {
@@ -1349,7 +1349,7 @@ static void p5_argument_errors(void **state)
   m.quantity = "hv untouched";
   DLV_EXPECT_SAME(&m, hv[0] + hv[1], -14.0);
   m.quantity = "v = 0 gives Hv = 0";
-  DLV_EXPECT_STATUS(&m, dlv_hvp_cstep(&loss, th, zero, 1e-20, hv), DLV_OK);
+  DLV_EXPECT_STATUS(&m, dlv_hvp_cstep_d(&loss, th, zero, 1e-20, hv), DLV_OK);
   DLV_EXPECT_SAME(&m, fabs(hv[0]) + fabs(hv[1]), 0.0);
 }
 
@@ -1389,8 +1389,8 @@ static void p5_nonanalytic_detected(void **state)
     random_direction(rng, v, p->n);
     struct hvp_ref r;
     hvp_ref_init(&r, p, v);
-    assert_int_equal(dlv_hvp_cstep(&bad, p->theta, v, 1e-20, hv), DLV_OK);
-    assert_int_equal(dlv_hvp_step(p->n, p->theta, v, 1e-20, &t), DLV_OK);
+    assert_int_equal(dlv_hvp_cstep_d(&bad, p->theta, v, 1e-20, hv), DLV_OK);
+    assert_int_equal(dlv_hvp_step_d(p->n, p->theta, v, 1e-20, &t), DLV_OK);
     cstep_bounds(p, &r, t, bound);
     size_t worst = 0;
     double worst_ratio = -1.0;

@@ -54,7 +54,7 @@ DEFINE_SCAN(s, float)
 
 /* ---- bias correction and per-step scalars ----------------------------- */
 
-int dlv_adam_bias_correction(double b, unsigned long t, double *bc)
+int dlv_adam_bias_correction_d(double b, unsigned long t, double *bc)
 {
   if (bc == NULL || !beta_ok(b) || t < 1)
     return DLV_EINVAL;
@@ -74,8 +74,8 @@ static void step_scalars(double lr, double b1, double b2, unsigned long t,
   if (form != DLV_ADAM_BIAS_CORRECTED)
     return;
   double bc1 = 1.0, bc2 = 1.0;
-  dlv_adam_bias_correction(b1, t, &bc1); /* arguments checked by caller */
-  dlv_adam_bias_correction(b2, t, &bc2);
+  dlv_adam_bias_correction_d(b1, t, &bc1); /* arguments checked by caller */
+  dlv_adam_bias_correction_d(b2, t, &bc2);
   *s1 = lr / bc1;
   *r2 = 1.0 / sqrt(bc2);
 }

@@ -23,7 +23,7 @@ static int any_nan(size_t n, const double *x)
   return 0;
 }
 
-int dlv_hvp_step(size_t n, const double *theta, const double *v, double h,
+int dlv_hvp_step_d(size_t n, const double *theta, const double *v, double h,
                  double *t)
 {
   if (theta == NULL || v == NULL || t == NULL ||
@@ -68,7 +68,7 @@ static int hvp_begin(const dlv_closs *loss, const double *theta,
     return DLV_OK;
   }
   *done = 0;
-  return dlv_hvp_step(loss->n, theta, v, h, t);
+  return dlv_hvp_step_d(loss->n, theta, v, h, t);
 }
 
 /* Copies the n results to hv unless one is NaN. */
@@ -81,7 +81,7 @@ static int publish(size_t n, const double *r, double *hv)
   return DLV_OK;
 }
 
-int dlv_hvp_cstep(const dlv_closs *loss, const double *theta, const double *v,
+int dlv_hvp_cstep_d(const dlv_closs *loss, const double *theta, const double *v,
                   double h, double *hv)
 {
   double t;
@@ -112,7 +112,7 @@ int dlv_hvp_cstep(const dlv_closs *loss, const double *theta, const double *v,
   return status;
 }
 
-int dlv_hvp_central(const dlv_closs *loss, const double *theta,
+int dlv_hvp_central_d(const dlv_closs *loss, const double *theta,
                     const double *v, double h, double *hv)
 {
   double t;
@@ -149,7 +149,7 @@ static double max_abs(size_t n, const double *x)
   return m;
 }
 
-int dlv_linesearch_step(size_t n, const double *g, const double *hg,
+int dlv_linesearch_step_d(size_t n, const double *g, const double *hg,
                         double hg_err, double *lambda)
 {
   if (g == NULL || hg == NULL || lambda == NULL || !(hg_err >= 0.0))

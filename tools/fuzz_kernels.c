@@ -136,7 +136,7 @@ static void fuzz_linesearch(input *in)
 {
   size_t n = take_size(in) % 64;
   double *g = doubles(in, n), *hg = doubles(in, n), lambda = 0.0;
-  int status = dlv_linesearch_step(n, g, hg, fabs(take_double(in)), &lambda);
+  int status = dlv_linesearch_step_d(n, g, hg, fabs(take_double(in)), &lambda);
   expect_status(status);
   if (status == DLV_OK && !(isfinite(lambda) && lambda > 0.0))
     abort(); /* a step is finite and positive, or an error */

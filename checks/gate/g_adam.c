@@ -1,4 +1,4 @@
-/* g_adam.c: gate family adam: dlv_adam_bias_correction, dlv_adam_step_{d,s},
+/* g_adam.c: gate family adam: dlv_adam_bias_correction_d, dlv_adam_step_{d,s},
  * dlv_ema_{d,s} and the backward window dlv_window_{init,push}_{d,s}
  * against their MPFR twins (reference/ref_adam.h) over the contract of
  * kernels/adam.h:
@@ -125,7 +125,7 @@ static double beta_at_limit(dlv_gate_case *c, const adam_entry *e)
 /* |x| <= xmax for an admissible element (NaN fails both comparisons). */
 static int admissible(double x, double xmax) { return x <= xmax && x >= -xmax; }
 
-/* ---- dlv_adam_bias_correction -------------------------------------------- */
+/* ---- dlv_adam_bias_correction_d -------------------------------------------- */
 
 static unsigned long draw_t(dlv_gate_case *c)
 {
@@ -147,7 +147,7 @@ static unsigned long draw_t(dlv_gate_case *c)
 
 static void bias_correction(dlv_gate_case *c)
 {
-  adam_entry e = entry_of("dlv_adam_bias_correction", 0);
+  adam_entry e = entry_of("dlv_adam_bias_correction_d", 0);
   unsigned kind = dlv_gate_enum(c, 4); /* 0, 1: admissible; 2 limit; 3 args */
   double b = kind == 2 ? beta_at_limit(c, &e) : draw_beta(c, 0);
   unsigned long t = draw_t(c);
@@ -162,7 +162,7 @@ static void bias_correction(dlv_gate_case *c)
   dlv_gate_buf out;
   dlv_gate_buf_make(c, &out, sizeof(double), 1, 1);
   dlv_gate_buf_freeze(c, &out);
-  int status = dlv_adam_bias_correction(b, t, null_out ? NULL : out.at);
+  int status = dlv_adam_bias_correction_d(b, t, null_out ? NULL : out.at);
   int ok = b >= 0.0 && b < 1.0 && t >= 1 && !null_out;
   if (dlv_gate_cmp_status(c, "status", status, ok ? DLV_OK : DLV_EINVAL)) {
     if (ok) {
@@ -1007,7 +1007,7 @@ static void window_s(dlv_gate_case *c)
 }
 
 static const dlv_gate_entry entries[] = {
-    {"dlv_adam_bias_correction", bias_correction},
+    {"dlv_adam_bias_correction_d", bias_correction},
     {"dlv_adam_step_d", adam_step_d},
     {"dlv_adam_step_s", adam_step_s},
     {"dlv_ema_d", ema_d},

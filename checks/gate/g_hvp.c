@@ -1,5 +1,5 @@
-/* g_hvp.c: gate family hvp: dlv_hvp_step, dlv_hvp_cstep, dlv_hvp_central
- * and dlv_linesearch_step (kernels/hvp.h) against MPFR: the norms of
+/* g_hvp.c: gate family hvp: dlv_hvp_step_d, dlv_hvp_cstep_d, dlv_hvp_central_d
+ * and dlv_linesearch_step_d (kernels/hvp.h) against MPFR: the norms of
  * reference/ref_nrm2.h for the step t (a power of two whose exponent is
  * the documented one for some norm the nrm2 kernel may return), the dual
  * numbers of reference/ref_hvp.h for Hv, dlv_ref_linesearch_step for
@@ -49,7 +49,7 @@ static void refill(dlv_gate_case *c, dlv_gate_buf *b, double value)
   dlv_gate_buf_freeze(c, b);
 }
 
-/* ---- dlv_hvp_step ---------------------------------------------------------- */
+/* ---- dlv_hvp_step_d ---------------------------------------------------------- */
 
 /* [*lo, *hi]: the ilogb of every value the nrm2 kernel may return for x
  * (within dlv_bound_nrm2_d of the exact norm); *may_inf when it may
@@ -135,7 +135,7 @@ static double *one_hot(dlv_gate_case *c, dlv_gate_buf *b, size_t n, int a)
 static double step_limit_case(dlv_gate_case *c, size_t n, dlv_gate_buf *tb,
                               dlv_gate_buf *vb, unsigned sub)
 {
-  const dlv_contract *k = dlv_contract_find("dlv_hvp_step");
+  const dlv_contract *k = dlv_contract_find("dlv_hvp_step_d");
   int upper = sub >= 3, which = (int)(sub % 3) - 1;
   double lim = dlv_contract_limit_value(k, upper ? "t_max" : "t_min");
   int target = ilogb(lim) + which; /* one binade: t is a power of two */
@@ -205,7 +205,7 @@ static void hvp_step(dlv_gate_case *c)
     h = step_special(c, sub, &tb, &vb, &th, &v, &t, &want);
   }
   dlv_gate_note(c, "n %zu, h %a", n, h);
-  int status = dlv_hvp_step(n, th, v, h, t);
+  int status = dlv_hvp_step_d(n, th, v, h, t);
   if (want >= 0)
     dlv_gate_cmp_status(c, "status", status, want);
   else
@@ -217,7 +217,7 @@ static void hvp_step(dlv_gate_case *c)
   dlv_gate_buf_unchanged(c, &vb, "v");
 }
 
-/* ---- dlv_hvp_cstep, dlv_hvp_central ---------------------------------------- */
+/* ---- dlv_hvp_cstep_d, dlv_hvp_central_d ---------------------------------------- */
 
 typedef int (*hvp_fn)(const dlv_closs *, const double *, const double *,
                       double, double *);
@@ -230,7 +230,7 @@ static double step_in_disc(dlv_gate_case *c, const dlv_lg_problem *p,
   double h = ldexp(1.0, -(central ? 5 + (int)dlv_gate_draw(c, 25)
                                   : 1 + (int)dlv_gate_draw(c, 150)));
   double limit = dlv_lg_step_below_disc(p, th, v), t;
-  while (dlv_hvp_step(p->n, th, v, h, &t) == DLV_OK && t > limit &&
+  while (dlv_hvp_step_d(p->n, th, v, h, &t) == DLV_OK && t > limit &&
          h > 0x1p-1000)
     h *= 0.5;
   return h;
@@ -399,7 +399,7 @@ static void compare_hv(dlv_gate_case *c, const dlv_lg_problem *p,
 {
   size_t n = p->n;
   double t, *bound = dlv_gate_alloc(c, n * sizeof *bound);
-  if (dlv_hvp_step(n, th, v, h, &t) != DLV_OK) {
+  if (dlv_hvp_step_d(n, th, v, h, &t) != DLV_OK) {
     dlv_gate_fail(c, "no step for a case that returned DLV_OK");
     return;
   }
@@ -453,7 +453,7 @@ static void hvp_case(dlv_gate_case *c, int central)
   if (want < 0)
     want = norm_at_zero(&p, th, v, central);
   dlv_gate_note(c, "h %a", h);
-  hvp_fn fn = central ? dlv_hvp_central : dlv_hvp_cstep;
+  hvp_fn fn = central ? dlv_hvp_central_d : dlv_hvp_cstep_d;
   int status = fn(loss, th, v, h, hv);
   if (want >= 0) {
     dlv_gate_cmp_status(c, "status", status, want);
@@ -476,7 +476,7 @@ static void hvp_cstep(dlv_gate_case *c) { hvp_case(c, 0); }
 
 static void hvp_central(dlv_gate_case *c) { hvp_case(c, 1); }
 
-/* ---- dlv_linesearch_step --------------------------------------------------- */
+/* ---- dlv_linesearch_step_d --------------------------------------------------- */
 
 /* What the contract of hvp.h says of one call, computed in MPFR from the
  * double g and hg (no underflow: g and hg may both be subnormal): the
@@ -785,7 +785,7 @@ static void linesearch_step(dlv_gate_case *c)
   dlv_gate_note(c, "n %zu, g %s, hg %s, hg_err %a", n,
                 dlv_gate_vclass_name(gclass), dlv_gate_vclass_name(hclass),
                 hg_err);
-  int status = dlv_linesearch_step(n, g, hg, hg_err, lambda);
+  int status = dlv_linesearch_step_d(n, g, hg, hg_err, lambda);
   if (want >= 0)
     dlv_gate_cmp_status(c, "status", status, want);
   else
@@ -799,10 +799,10 @@ static void linesearch_step(dlv_gate_case *c)
 }
 
 static const dlv_gate_entry entries[] = {
-    {"dlv_hvp_step", hvp_step},
-    {"dlv_hvp_cstep", hvp_cstep},
-    {"dlv_hvp_central", hvp_central},
-    {"dlv_linesearch_step", linesearch_step},
+    {"dlv_hvp_step_d", hvp_step},
+    {"dlv_hvp_cstep_d", hvp_cstep},
+    {"dlv_hvp_central_d", hvp_central},
+    {"dlv_linesearch_step_d", linesearch_step},
 };
 
 const dlv_gate_family dlv_gate_hvp = {"hvp", entries,

@@ -9,7 +9,7 @@
  * r2 = 1; form DLV_ADAM_BIAS_CORRECTED (Kingma and Ba's Algorithm 1 as
  * torch.optim.Adam computes it): s1 = lr / (1 - b1^t), r2 = 1/sqrt(1 - b2^t),
  * t >= 1 the number of gradients seen including this one.  The factors
- * 1 - b^t come from dlv_adam_bias_correction, free of cancellation.
+ * 1 - b^t come from dlv_adam_bias_correction_d, free of cancellation.
  *
  * Conventions:
  * - arrays are contiguous and must not overlap; the float versions compute
@@ -58,7 +58,7 @@ enum dlv_adam_form {
 /* *bc = 1 - b^t as -expm1(t log(b)) (exactly 1 when b = 0); b in [0, 1),
  * t >= 1.  (The issue's "-expm1(t log1p(-b))" would give 1 - (1-b)^t: with
  * log1p the argument must be b - 1, which is what log(b) equals.) */
-int dlv_adam_bias_correction(double b, unsigned long t, double *bc);
+int dlv_adam_bias_correction_d(double b, unsigned long t, double *bc);
 
 int dlv_adam_step_d(size_t n, double *theta, double *m, double *v,
                     const double *grad, double lr, double beta1, double beta2,

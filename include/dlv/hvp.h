@@ -5,13 +5,13 @@
  * (0, 1], the absolute step is the power of two
  *     t = 2^(ilogb(h) + ilogb(s) - ilogb(||v||)),  s = ||Theta|| (1 at 0),
  * within a factor 4 of h s / ||v||, so the perturbation t v has norm about
- * h ||Theta|| and dividing by t is exact.  dlv_hvp_step returns it.
+ * h ||Theta|| and dividing by t is exact.  dlv_hvp_step_d returns it.
  *
- *   dlv_hvp_cstep    Hv = Im grad l(Theta + i t v) / t   (complex step: no
+ *   dlv_hvp_cstep_d    Hv = Im grad l(Theta + i t v) / t   (complex step: no
  *                    subtraction, so h may go down to 1e-150 and below until
  *                    the imaginary parts become subnormal; eval_z must be
  *                    analytic);
- *   dlv_hvp_central  Hv = (grad l(Theta + t v) - grad l(Theta - t v)) / 2t
+ *   dlv_hvp_central_d  Hv = (grad l(Theta + t v) - grad l(Theta - t v)) / 2t
  *                    (for contrast: truncation O(t^2) against rounding
  *                    O(u / t), the V-shaped error curve).
  *
@@ -39,11 +39,11 @@
 #define DLV_HVP_T_MIN DBL_TRUE_MIN
 #define DLV_HVP_T_MAX 0x1p1023
 
-int dlv_hvp_step(size_t n, const double *theta, const double *v, double h,
+int dlv_hvp_step_d(size_t n, const double *theta, const double *v, double h,
                  double *t);
-int dlv_hvp_cstep(const dlv_closs *loss, const double *theta, const double *v,
+int dlv_hvp_cstep_d(const dlv_closs *loss, const double *theta, const double *v,
                   double h, double *hv);
-int dlv_hvp_central(const dlv_closs *loss, const double *theta,
+int dlv_hvp_central_d(const dlv_closs *loss, const double *theta,
                     const double *v, double h, double *hv);
 
 /* The exact line search step of a quadratic along -g,
@@ -65,7 +65,7 @@ int dlv_hvp_central(const dlv_closs *loss, const double *theta,
  * the result is never negative, infinite or NaN.  DLV_EINVAL for NULL or a
  * negative or NaN hg_err, DLV_EBADLEN for n = 0, DLV_ENAN for a NaN in g or
  * hg.  *lambda is untouched on error. */
-int dlv_linesearch_step(size_t n, const double *g, const double *hg,
+int dlv_linesearch_step_d(size_t n, const double *g, const double *hg,
                         double hg_err, double *lambda);
 
 #endif
