@@ -171,7 +171,9 @@ static void fill_rounding(dlv_gate_case *c, const lowp_entry *e,
     int ex = in_format ? 0 : -12;
     set16(x, i, make_bits(e->fmt, 0, (unsigned)(f.bias + ex), frac));
   }
-  set16(x, x->n > 1 ? 1 : 0, (uint16_t)(one | (dlv_gate_draw(c, 2) ? 0x8000u : 0u)));
+  if (x->n > 0) /* one entry of magnitude 1 sets the scale */
+    set16(x, x->n > 1 ? 1 : 0,
+          (uint16_t)(one | (dlv_gate_draw(c, 2) ? 0x8000u : 0u)));
   dlv_gate_note(c, "rounding-heavy data (%s)", in_format ? "format" : "float");
 }
 

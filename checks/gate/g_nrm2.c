@@ -241,7 +241,7 @@ static void compare_grad(dlv_gate_case *c, const nrm2_entry *e,
 static void grad_case(dlv_gate_case *c, const nrm2_entry *e)
 {
   dlv_gate_buf x, own_g;
-  make_input(c, e, &x, 1);
+  make_input(c, e, &x, 0);
   dlv_gate_buf *g = make_output(c, e, &x, &own_g);
   double *xd = contiguous(c, &x);
   mpfr_t *exact = dlv_mp_vec_alloc(x.n, dlv_mp_prec());

@@ -136,6 +136,8 @@ size_t dlv_gate_extent(dlv_gate_case *c, const size_t *blocks, size_t nblocks,
 {
   if (max_n < min_n)
     max_n = min_n;
+  if (min_n == 0 && dlv_gate_enum(c, DLV_GATE_EMPTY_EVERY) == 0)
+    return 0; /* the empty array, a contract case of its own */
   if (nblocks == 0)
     return small_biased(c, min_n, max_n);
   size_t b = blocks[nblocks == 1 ? 0 : dlv_gate_enum(c, (unsigned)nblocks)];
@@ -254,6 +256,8 @@ void *dlv_gate_buf_make(dlv_gate_case *c, dlv_gate_buf *b, size_t elem,
   memset(b->lo, DLV_GATE_SENTINEL, zone_bytes(b));
   b->span = b->lo + DLV_GATE_GUARD;
   b->at = b->span; /* BLAS strides: the lowest address, either sign */
+  if (n == 0 && dlv_gate_enum(c, 2)) /* an empty array may be NULL */
+    b->at = NULL;
   return b->at;
 }
 

@@ -84,9 +84,13 @@ int dlv_gate_long(const dlv_gate_case *c);
 ptrdiff_t dlv_gate_stride(dlv_gate_case *c, unsigned contract_flags);
 
 /* An extent: enumerated over every blocking constant b of `blocks` and
- * every tail r in [0, b): q b + r with q in {0, 1, 2, ...} (q = 0 skipped
- * when r = 0 and min_n > 0), capped at max_n; with no blocks, a size in
- * [min_n, max_n] biased toward small.  Extents below min_n are raised. */
+ * every tail r in [0, b): q b + r with q in {0, 1, 2, 3} drawn, capped at
+ * max_n; with no blocks, a size in [min_n, max_n] biased toward small.
+ * Extents below min_n are raised.  When min_n is 0 (the contract admits
+ * an empty array), one case in DLV_GATE_EMPTY_EVERY is the empty array,
+ * enumerated; dlv_gate_buf_make then passes NULL for every other empty
+ * array it makes (the strided kernels' contract: NULL only when n = 0). */
+#define DLV_GATE_EMPTY_EVERY 16
 size_t dlv_gate_extent(dlv_gate_case *c, const size_t *blocks, size_t nblocks,
                        size_t min_n, size_t max_n);
 
@@ -135,7 +139,8 @@ typedef struct {
               * sentinel (set by dlv_gate_buf_freeze for float and double) */
 } dlv_gate_buf;
 
-/* Makes b (every byte sentinel) and returns b->at. */
+/* Makes b (every byte sentinel) and returns b->at (NULL for every other
+ * empty array, enumerated). */
 void *dlv_gate_buf_make(dlv_gate_case *c, dlv_gate_buf *b, size_t elem,
                         size_t n, ptrdiff_t inc);
 /* Element i as a double, read from / written to the buffer in its dtype

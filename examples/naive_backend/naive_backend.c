@@ -61,8 +61,12 @@ static double get_s(const void *x, ptrdiff_t i)
 
 static int nrm2_d(size_t n, const double *x, ptrdiff_t incx, double *result)
 {
-  if (x == NULL || result == NULL || incx == 0)
-    return DLV_EINVAL;
+  if ((n > 0 && x == NULL) || result == NULL || incx == 0)
+    return DLV_EINVAL; /* NULL x only for the empty vector (stride.h) */
+  if (n == 0) { /* the empty norm; no pointer arithmetic on a NULL x */
+    *result = 0;
+    return DLV_OK;
+  }
   x += dlv_stride_first(n, incx); /* BLAS strides: x[i * incx] from here */
   *result = norm(n, get_d, x, incx);
   return DLV_OK;
@@ -70,8 +74,12 @@ static int nrm2_d(size_t n, const double *x, ptrdiff_t incx, double *result)
 
 static int nrm2_s(size_t n, const float *x, ptrdiff_t incx, float *result)
 {
-  if (x == NULL || result == NULL || incx == 0)
-    return DLV_EINVAL;
+  if ((n > 0 && x == NULL) || result == NULL || incx == 0)
+    return DLV_EINVAL; /* NULL x only for the empty vector (stride.h) */
+  if (n == 0) { /* the empty norm; no pointer arithmetic on a NULL x */
+    *result = 0;
+    return DLV_OK;
+  }
   x += dlv_stride_first(n, incx); /* BLAS strides: x[i * incx] from here */
   *result = (float)norm(n, get_s, x, incx); /* one rounding to float */
   return DLV_OK;
