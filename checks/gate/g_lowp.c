@@ -756,10 +756,13 @@ static double input_of_class(dlv_gate_case *c, int fmt, int L, float *xf)
   if (cls == CV_SPECIAL)
     return special_input(c, xf);
   if (cls == CV_MAX) {
-    /* max, just below / at / above the tie, the next binade, far beyond
-     * (up to 2^20 ulps: the exponent field of a careless encoder wraps) */
+    /* max, just below / at / above the tie, the next binade, far beyond:
+     * 2 + a draw below 2^j ulps, j uniform in [0, 20], so that every binade
+     * up to 2^20 ulps above max is as likely (an encoder whose overflow
+     * threshold is a binade too high is wrong only there) */
+    uint64_t far = 2 + dlv_gate_draw(c, (uint64_t)1 << dlv_gate_draw(c, 21));
     const uint64_t near[] = {0, half - 1, half, half + 1, 2 * half,
-                             2 * half * (2 + dlv_gate_draw(c, 1u << 20))};
+                             2 * half * far};
     unsigned k = (unsigned)dlv_gate_draw(c, 6);
     dlv_gate_note(c, "max + %a ulp", (double)near[k] / (double)(2 * half));
     return between(fmt, make_bits(fmt, neg, f.inf_field - 1,
