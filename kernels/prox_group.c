@@ -143,6 +143,7 @@ int dlv_l2reg_grad_d(size_t n, const double *grad, const double *theta,
   if (n == 0)
     return DLV_EBADLEN;
   for (size_t i = 0; i < n; i++)
-    out[i] = grad[i] + c * theta[i];
+    out[i] = fma(c, theta[i], grad[i]); /* one rounding: no overflow of c
+                                           * theta_i alone (prox_group.h) */
   return DLV_OK;
 }

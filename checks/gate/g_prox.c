@@ -18,7 +18,8 @@
  *   rule; max_iter = 1, argument errors, a failing loss (status passed on,
  *   theta untouched).
  * - l2reg_grad: out apart or in place on grad, every element within
- *   dlv_bound_l2reg_elem; argument errors, nothing written on error. */
+ *   dlv_bound_l2reg_elem, one case in three with c theta_i overflowing
+ *   alone where grad_i + c theta_i does not; argument errors, nothing written on error. */
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -618,9 +619,28 @@ static void prox_grad_d(dlv_gate_case *c)
 
 /* ---- dlv_l2reg_grad_d ----------------------------------------------------- */
 
+/* Data where c theta_i alone overflows and grad_i cancels most of it:
+ * theta_i = s 2^1022 (1 + f), c = 4 (so |c theta_i| >= 2^1024), grad_i =
+ * -s 2^1023 (1 + f'), f, f' in [0, 1): the exact entry 2^1023 s (1 + 2f -
+ * f') is finite for about three entries in four (the others overflow,
+ * and the comparator then accepts Inf).  Returns c. */
+static double fill_overflowing_term(dlv_gate_case *c, dlv_gate_buf *g,
+                                    dlv_gate_buf *th)
+{
+  for (size_t i = 0; i < g->n; i++) {
+    double s = dlv_gate_draw(c, 2) ? -1.0 : 1.0;
+    double f = ldexp((double)dlv_gate_draw(c, (uint64_t)1 << 52), -52);
+    double f2 = ldexp((double)dlv_gate_draw(c, (uint64_t)1 << 52), -52);
+    dlv_gate_buf_set(th, i, s * 0x1p1022 * (1.0 + f));
+    dlv_gate_buf_set(g, i, -s * 0x1p1023 * (1.0 + f2));
+  }
+  dlv_gate_note(c, "c theta_i overflows alone, grad_i cancels it");
+  return 4.0;
+}
+
 static void l2reg_grad_d(dlv_gate_case *c)
 {
-  unsigned kind = dlv_gate_enum(c, 3); /* 0, 1 values; 2 args */
+  unsigned kind = dlv_gate_enum(c, 3); /* 0 values; 1 overflow; 2 args */
   size_t n = dlv_gate_extent(c, NULL, 0, 1, 300);
   int vclass = dlv_gate_vclass(c);
   dlv_gate_buf g, th, own;
@@ -631,6 +651,8 @@ static void l2reg_grad_d(dlv_gate_case *c)
   static const double cs[] = {1.0, 0.0, -0.5, 0x1p-1074, 0x1p1000};
   double cv = dlv_gate_enum(c, 6) == 5 ? dlv_gate_value(c, DLV_GV_MIXED, 0)
                                        : cs[dlv_gate_draw(c, 5)];
+  if (kind == 1)
+    cv = fill_overflowing_term(c, &g, &th);
   int in_place = dlv_gate_enum(c, 2) == 1;
   unsigned bad = kind == 2 ? 1 + dlv_gate_enum(c, 6) : 0;
   cv = bad == 1 ? INFINITY : bad == 2 ? NAN : cv;

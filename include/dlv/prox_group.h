@@ -72,8 +72,9 @@ int dlv_prox_grad_d(size_t n, dlv_loss_fn_d loss, void *ctx, double lambda,
 
 /* out_i = grad_i + c theta_i: the gradient of l + (c/2) ||theta||^2 given
  * grad = grad l(theta).  For the L2 problem l + (lambda'/2) ||theta||^2 pass
- * c = lambda'; for l + lambda'' ||theta||^2 pass c = 2 lambda''.  out may
- * alias grad.  DLV_EINVAL for NULL or a non-finite c, DLV_EBADLEN for
+ * c = lambda'; for l + lambda'' ||theta||^2 pass c = 2 lambda''.  Each
+ * entry is rounded once (fma), so it is finite whenever the exact value
+ * is, even when c theta_i alone overflows.  out may alias grad.  DLV_EINVAL for NULL or a non-finite c, DLV_EBADLEN for
  * n = 0. */
 int dlv_l2reg_grad_d(size_t n, const double *grad, const double *theta,
                      double c, double *out);
