@@ -487,12 +487,16 @@ typedef struct {
 } ls_exact;
 
 /* k such that 2^k brings max |x_i| near 1, as the kernel scales (hvp.h;
- * k <= 1023 so that 2^k is finite). */
+ * k <= 1023 so that 2^k is finite); 0 for an all-zero x, which the kernel
+ * rejects with DLV_EDOM before scaling (ilogb(0) is INT_MIN: UBSan in CI
+ * found -INT_MIN here with DLV_SEED=20261128). */
 static int scale_exponent(size_t n, const double *x)
 {
   double m = 0.0;
   for (size_t i = 0; i < n; i++)
     m = fmax(m, fabs(x[i]));
+  if (m == 0.0)
+    return 0;
   int k = -ilogb(m);
   return k > 1023 ? 1023 : k;
 }
