@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "cpu_isa.h"
 #include "lowp.h"
 
 static uint32_t float_bits(float f)
@@ -132,14 +133,7 @@ float dlv_bf16_dot2_model(float acc, dlv_bf16 a0, dlv_bf16 b0, dlv_bf16 a1,
 
 static int cpu_has_avx512bf16(void)
 {
-#if defined(__x86_64__) && defined(__GNUC__)
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f") &&
-         __builtin_cpu_supports("avx512bw") &&
-         __builtin_cpu_supports("avx512bf16");
-#else
-  return 0;
-#endif
+  return dlv__cpu_has_avx512bf16(); /* cpu_isa.h */
 }
 
 /* -1: not yet detected.  Atomic: kernels may be called from several
@@ -150,8 +144,9 @@ int dlv_lowp_isa(void)
 {
   int isa = atomic_load(&isa_in_use);
   if (isa < 0) {
-    isa = cpu_has_avx512bf16() ? DLV_LOWP_ISA_AVX512BF16
-                               : DLV_LOWP_ISA_PORTABLE;
+    isa = cpu_has_avx512bf16() && !dlv__isa_env_generic()
+              ? DLV_LOWP_ISA_AVX512BF16
+              : DLV_LOWP_ISA_PORTABLE;
     atomic_store(&isa_in_use, isa);
   }
   return isa;
