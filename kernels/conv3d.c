@@ -1,7 +1,10 @@
 /* conv3d.c: 3D convolution, forward and both backward passes, four variants
  * (see conv3d.h for the convention).  The type-independent part (extents,
- * indexing, argument checks) is here; the loops and GEMM calls are in
- * conv3d_tmpl.h, instantiated for double and float below.
+ * argument checks, workspace sizes, blocking constants, FAST's run-time
+ * choice of code path) is here, indexing in conv3d_internal.h; the
+ * portable loops and GEMM calls are in conv3d_tmpl.h, instantiated for
+ * double and float below; FAST's AVX-512 micro-kernels in conv3d_avx512.c
+ * (its own target flags).
  *
  * Error model (bounds derived in checks/bounds.h, P3): each output element
  * is a sum of K products, formed by one multiplication and at most K - 1
@@ -9,7 +12,8 @@
  * dot product, or a GEMM dot product of C terms then up to taps - 1 col2im
  * additions), so |computed - exact| <= gamma_K sum |a||b|, with K = U V Z C'
  * (forward), B H W T (filter gradient), taps C (input gradient, taps = the
- * number of filter positions covering the element). */
+ * number of filter positions covering the element).  FAST's AVX-512 path
+ * forms each element as one FMA chain (fewer roundings: the same bound). */
 #include <limits.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -76,28 +80,18 @@ static int avx512_available(void)
   return DLV_CONV3D_HAVE_AVX512 && dlv__cpu_has_avx512();
 }
 
-/* -1: not yet chosen.  Atomic: the first calls may race (same answer). */
+/* -1: not yet chosen (cpu_isa.h: 0 generic, 1 AVX-512). */
 static atomic_int isa_in_use = -1;
 
 int dlv_conv3d_isa(void)
 {
-  int isa = atomic_load(&isa_in_use);
-  if (isa < 0) {
-    isa = avx512_available() && !dlv__isa_env_generic()
-              ? DLV_CONV3D_ISA_AVX512
-              : DLV_CONV3D_ISA_GENERIC;
-    atomic_store(&isa_in_use, isa);
-  }
-  return isa;
+  return dlv__isa_get(&isa_in_use, avx512_available);
 }
 
 int dlv_conv3d_set_isa(int isa)
 {
-  int now = isa == DLV_CONV3D_ISA_AVX512 && avx512_available()
-                ? DLV_CONV3D_ISA_AVX512
-                : DLV_CONV3D_ISA_GENERIC;
-  atomic_store(&isa_in_use, now);
-  return now;
+  return dlv__isa_set(&isa_in_use, isa == DLV_CONV3D_ISA_AVX512,
+                      avx512_available);
 }
 
 const char *dlv_conv3d_isa_name(int isa)

@@ -57,3 +57,20 @@ int dlv__isa_env_generic(void)
   }
   return g;
 }
+
+int dlv__isa_get(atomic_int *state, int (*available)(void))
+{
+  int isa = atomic_load(state);
+  if (isa < 0) {
+    isa = available() && !dlv__isa_env_generic();
+    atomic_store(state, isa);
+  }
+  return isa;
+}
+
+int dlv__isa_set(atomic_int *state, int want_simd, int (*available)(void))
+{
+  int now = want_simd && available();
+  atomic_store(state, now);
+  return now;
+}

@@ -67,9 +67,10 @@ enum dlv_conv3d_pass {
   DLV_CONV3D_NPASSES
 };
 
-/* FAST uses up to dlv_get_threads() threads (threads.h); its results do
- * not depend on that number: every output element is summed by one thread
- * in an order fixed by the shape alone. */
+/* FAST's AVX-512 path uses up to dlv_get_threads() threads (threads.h);
+ * its results do not depend on that number: every output element is summed
+ * by one thread in an order fixed by the shape alone.  Its generic path
+ * runs as IM2COL, on OpenBLAS's threads (see Determinism above). */
 
 /* FAST's code path, chosen at run time.  The AVX-512 micro-kernels are
  * compiled in every x86-64 build (their own source, their own target
@@ -185,7 +186,8 @@ int dlv_conv3d_sizes(const dlv_conv3d_shape *s, size_t *n_l1, size_t *n_f,
  *                 oc channels (dlv_conv3d_blocking), the larger over the
  *                 two data types.  Generic path: as IM2COL.  The size
  *                 is that of the path in use when asked (dlv_conv3d_isa).
- * The filter gradient of FAST needs no workspace but accepts it. */
+ * On the AVX-512 path FAST's filter gradient uses no workspace (it
+ * accepts one). */
 int dlv_conv3d_work_size(const dlv_conv3d_shape *s, int variant, int pass,
                          size_t *n);
 
