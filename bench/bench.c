@@ -211,9 +211,10 @@ static int child(int threads, int quick, const char *csv_path)
   dlv_set_threads(threads);
   char cpus[64];
   cpu_list(cpus, sizeof cpus);
-  printf("\n==== %d thread%s (CPUs %s), OpenBLAS core %s%s ====\n", threads,
-         threads > 1 ? "s" : "", cpus, core.core,
-         core.forced ? " (OPENBLAS_CORETYPE)" : "");
+  printf("\n==== %d thread%s (CPUs %s), OpenBLAS core %s%s, conv3d FAST "
+         "path %s ====\n", threads, threads > 1 ? "s" : "", cpus, core.core,
+         core.forced ? " (OPENBLAS_CORETYPE)" : "",
+         dlv_conv3d_isa_name(dlv_conv3d_isa()));
   bench_machine(&ctx);
   if (getenv("DLV_BENCH_NO_NORM") == NULL) {
     bench_norm(&ctx);
@@ -344,6 +345,10 @@ int main(int argc, char **argv)
   dlv_blas_core(&core);
   printf("OpenBLAS: %s, core %s%s\n", openblas_get_config(), core.core,
          core.forced ? " (set by OPENBLAS_CORETYPE)" : "");
+  /* conv3d.h: run-time dispatch; DLV_ISA=generic benches the other path */
+  printf("conv3d FAST path: %s (DLV_ISA=%s)\n",
+         dlv_conv3d_isa_name(dlv_conv3d_isa()),
+         getenv("DLV_ISA") ? getenv("DLV_ISA") : "unset");
   if (core.better != NULL && !keep) {
     printf("OpenBLAS chose its generic %s kernels on a CPU that runs its %s "
            "ones:\nre-executing with OPENBLAS_CORETYPE=%s (--keep-blas-core "

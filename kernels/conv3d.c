@@ -1,7 +1,10 @@
 /* conv3d.c: 3D convolution, forward and both backward passes, four variants
  * (see conv3d.h for the convention).  The type-independent part (extents,
- * indexing, argument checks) is here; the loops and GEMM calls are in
- * conv3d_tmpl.h, instantiated for double and float below.
+ * argument checks, workspace sizes, blocking constants, FAST's run-time
+ * choice of code path) is here, indexing in conv3d_internal.h; the
+ * portable loops and GEMM calls are in conv3d_tmpl.h, instantiated for
+ * double and float below; FAST's AVX-512 micro-kernels in conv3d_avx512.c
+ * (its own target flags).
  *
  * Error model (bounds derived in checks/bounds.h, P3): each output element
  * is a sum of K products, formed by one multiplication and at most K - 1
@@ -9,34 +12,19 @@
  * dot product, or a GEMM dot product of C terms then up to taps - 1 col2im
  * additions), so |computed - exact| <= gamma_K sum |a||b|, with K = U V Z C'
  * (forward), B H W T (filter gradient), taps C (input gradient, taps = the
- * number of filter positions covering the element). */
+ * number of filter positions covering the element).  FAST's AVX-512 path
+ * forms each element as one FMA chain (fewer roundings: the same bound). */
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 
 #include <cblas.h>
 
-/* FAST has AVX-512 micro-kernels; without AVX-512 at compile time it is
- * IM2COL (same workspace, same results). */
-#if defined(__AVX512F__)
-#include <immintrin.h>
-#define DLV_CONV3D_SIMD 1
-#else
-#define DLV_CONV3D_SIMD 0
-#endif
-
 #include "conv3d.h"
+#include "conv3d_internal.h"
+#include "cpu_isa.h"
 #include "dlv_status.h"
-#include "parallel.h"
-
-/* Checked extents and the derived counts every loop uses. */
-struct dims {
-  size_t b, h, w, t, c, cp, u, v, z; /* as dlv_conv3d_shape */
-  size_t h1, w1, t1;                 /* input extents */
-  size_t k;                          /* U V Z C': one patch, one GEMM depth */
-  size_t n;                          /* B H W T: output positions */
-  size_t n_l1, n_f, n_l2;            /* element counts */
-};
 
 /* a * b into *out unless the product exceeds INT_MAX (then 0). */
 static int mul_le_int(size_t a, size_t b, size_t *out)
@@ -84,22 +72,40 @@ static int make_dims(const dlv_conv3d_shape *s, struct dims *d)
   return DLV_OK;
 }
 
-static inline size_t l1_at(const struct dims *d, size_t b, size_t x,
-                           size_t y, size_t t, size_t cp)
+/* ---- FAST's code path: run-time dispatch (conv3d.h, cpu_isa.h) ---- */
+
+/* 1 when this build has conv3d_avx512.c and the CPU runs it. */
+static int avx512_available(void)
 {
-  return (((b * d->h1 + x) * d->w1 + y) * d->t1 + t) * d->cp + cp;
+  return DLV_CONV3D_HAVE_AVX512 && dlv__cpu_has_avx512();
 }
 
-static inline size_t f_at(const struct dims *d, size_t u, size_t v, size_t z,
-                          size_t cp, size_t c)
+/* -1: not yet chosen (cpu_isa.h: 0 generic, 1 AVX-512). */
+static atomic_int isa_in_use = -1;
+
+int dlv_conv3d_isa(void)
 {
-  return (((u * d->v + v) * d->z + z) * d->cp + cp) * d->c + c;
+  return dlv__isa_get(&isa_in_use, avx512_available);
 }
 
-static inline size_t l2_at(const struct dims *d, size_t b, size_t x,
-                           size_t y, size_t t, size_t c)
+int dlv_conv3d_set_isa(int isa)
 {
-  return (((b * d->h + x) * d->w + y) * d->t + t) * d->c + c;
+  return dlv__isa_set(&isa_in_use, isa == DLV_CONV3D_ISA_AVX512,
+                      avx512_available);
+}
+
+const char *dlv_conv3d_isa_name(int isa)
+{
+  return isa == DLV_CONV3D_ISA_AVX512    ? "avx512"
+         : isa == DLV_CONV3D_ISA_GENERIC ? "generic"
+                                         : "unknown";
+}
+
+/* 1 when FAST runs its own AVX-512 passes now (else it computes as
+ * IM2COL, with IM2COL's workspace). */
+static int fast_simd(void)
+{
+  return dlv_conv3d_isa() == DLV_CONV3D_ISA_AVX512;
 }
 
 void dlv_conv3d_fast_tile(size_t oc, int is_float, size_t *nr, size_t *mr)
@@ -156,7 +162,8 @@ static size_t fast_work_elems(const struct dims *d)
   return fwd > bwd ? fwd : bwd;
 }
 
-static size_t work_elems(const struct dims *d, int variant)
+/* The workspace of `variant`; simd: FAST runs its AVX-512 passes. */
+static size_t work_elems(const struct dims *d, int variant, int simd)
 {
   switch (variant) {
   case DLV_CONV3D_PER_POSITION:
@@ -164,7 +171,7 @@ static size_t work_elems(const struct dims *d, int variant)
   case DLV_CONV3D_IM2COL:
     return d->n * d->k;
   case DLV_CONV3D_FAST:
-    return DLV_CONV3D_SIMD ? fast_work_elems(d) : d->n * d->k;
+    return simd ? fast_work_elems(d) : d->n * d->k;
   default:
     return 0;
   }
@@ -200,15 +207,17 @@ int dlv_conv3d_work_size(const dlv_conv3d_shape *s, int variant, int pass,
     return DLV_EINVAL;
   int status = make_dims(s, &d);
   if (status == DLV_OK)
-    *n = work_elems(&d, variant);
+    *n = work_elems(&d, variant, fast_simd());
   return status;
 }
 
 /* The one argument check of every public entry: inputs a, b and output out
- * non-NULL, a known variant, a valid shape, a long enough workspace. */
+ * non-NULL, a known variant, a valid shape, a long enough workspace (for
+ * FAST's path `simd`, read once per call by the entry). */
 static int check_call(const dlv_conv3d_shape *s, int variant, int pass,
                       const void *a, const void *b, const void *out,
-                      const void *work, size_t work_len, struct dims *d)
+                      const void *work, size_t work_len, int simd,
+                      struct dims *d)
 {
   (void)pass; /* every pass needs the same workspace */
   if (a == NULL || b == NULL || out == NULL || !valid_variant(variant))
@@ -216,7 +225,7 @@ static int check_call(const dlv_conv3d_shape *s, int variant, int pass,
   int status = make_dims(s, d);
   if (status != DLV_OK)
     return status;
-  size_t need = work_elems(d, variant);
+  size_t need = work_elems(d, variant, simd);
   if (need > 0 && work == NULL)
     return DLV_EINVAL;
   return work_len < need ? DLV_EBADLEN : DLV_OK;
@@ -263,7 +272,7 @@ int dlv_conv3d_blocking(int variant, int pass, int is_float,
   if (out == NULL || !valid_variant(variant) || pass < 0 ||
       pass >= DLV_CONV3D_NPASSES)
     return DLV_EINVAL;
-  *out = (dlv_conv3d_blocks){DLV_CONV3D_SIMD, 0, {{NULL, 0, 0}}};
+  *out = (dlv_conv3d_blocks){fast_simd(), 0, {{NULL, 0, 0}}};
   if (variant != DLV_CONV3D_FAST)
     return DLV_OK;
   if (pass == DLV_CONV3D_BWD_FILTER) {
@@ -297,52 +306,16 @@ size_t dlv_conv3d_block_value(const dlv_conv3d_blocks *bl, const char *name)
 #define ACC double
 #define SUF d
 #define GEMM cblas_dgemm
-#if DLV_CONV3D_SIMD
-#define VREAL __m512d
-#define VMASK __mmask8
-#define VW 8
-#define VZERO() _mm512_setzero_pd()
-#define VLOAD(p) _mm512_loadu_pd(p)
-#define VMLOAD(m, p) _mm512_maskz_loadu_pd(m, p)
-#define VSTORE(p, x) _mm512_storeu_pd(p, x)
-#define VMSTORE(p, m, x) _mm512_mask_storeu_pd(p, m, x)
-#define VSET1(a) _mm512_set1_pd(a)
-#define VFMA(a, b, c) _mm512_fmadd_pd(a, b, c)
-#endif
 #include "conv3d_tmpl.h"
 #undef REAL
 #undef ACC
 #undef SUF
 #undef GEMM
-#if DLV_CONV3D_SIMD
-#undef VREAL
-#undef VMASK
-#undef VW
-#undef VZERO
-#undef VLOAD
-#undef VMLOAD
-#undef VSTORE
-#undef VMSTORE
-#undef VSET1
-#undef VFMA
-#endif
 
 #define REAL float
 #define ACC float
 #define SUF s
 #define GEMM cblas_sgemm
-#if DLV_CONV3D_SIMD
-#define VREAL __m512
-#define VMASK __mmask16
-#define VW 16
-#define VZERO() _mm512_setzero_ps()
-#define VLOAD(p) _mm512_loadu_ps(p)
-#define VMLOAD(m, p) _mm512_maskz_loadu_ps(m, p)
-#define VSTORE(p, x) _mm512_storeu_ps(p, x)
-#define VMSTORE(p, m, x) _mm512_mask_storeu_ps(p, m, x)
-#define VSET1(a) _mm512_set1_ps(a)
-#define VFMA(a, b, c) _mm512_fmadd_ps(a, b, c)
-#endif
 #include "conv3d_tmpl.h"
 #undef REAL
 #undef ACC

@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "cpu_isa.h"
 #include "lowp.h"
 
 static uint32_t float_bits(float f)
@@ -130,38 +131,16 @@ float dlv_bf16_dot2_model(float acc, dlv_bf16 a0, dlv_bf16 b0, dlv_bf16 a1,
 
 /* ---- code path ------------------------------------------------------------ */
 
-static int cpu_has_avx512bf16(void)
-{
-#if defined(__x86_64__) && defined(__GNUC__)
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f") &&
-         __builtin_cpu_supports("avx512bw") &&
-         __builtin_cpu_supports("avx512bf16");
-#else
-  return 0;
-#endif
-}
-
-/* -1: not yet detected.  Atomic: kernels may be called from several
- * threads, and the first calls race to detect (with the same answer). */
+/* -1: not yet detected (cpu_isa.h: 0 portable, 1 AVX512-BF16). */
 static atomic_int isa_in_use = -1;
 
 int dlv_lowp_isa(void)
 {
-  int isa = atomic_load(&isa_in_use);
-  if (isa < 0) {
-    isa = cpu_has_avx512bf16() ? DLV_LOWP_ISA_AVX512BF16
-                               : DLV_LOWP_ISA_PORTABLE;
-    atomic_store(&isa_in_use, isa);
-  }
-  return isa;
+  return dlv__isa_get(&isa_in_use, dlv__cpu_has_avx512bf16);
 }
 
 int dlv_lowp_set_isa(int isa)
 {
-  int now = isa == DLV_LOWP_ISA_AVX512BF16 && cpu_has_avx512bf16()
-                ? DLV_LOWP_ISA_AVX512BF16
-                : DLV_LOWP_ISA_PORTABLE;
-  atomic_store(&isa_in_use, now);
-  return now;
+  return dlv__isa_set(&isa_in_use, isa == DLV_LOWP_ISA_AVX512BF16,
+                      dlv__cpu_has_avx512bf16);
 }

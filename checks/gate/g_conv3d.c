@@ -30,6 +30,9 @@
  *  Elements whose certified S exceeds the largest finite number of the
  *  dtype are outside the contract (an intermediate may overflow) and are
  *  not compared (counted in the note).
+ * FAST's code path is the process's (conv3d.h): ctest runs the family as
+ * gate_conv3d (AVX-512 where the CPU has it) and gate_conv3d_generic
+ * (DLV_ISA=generic); every note names the path.
  * Long mode: also the bench's shapes S1-S3 (checks/conv3d_shapes.h), one
  * case in 64 cycling through them, against the certified reference.
  * The kernels, their workspace size, variants and thread count come from
@@ -583,9 +586,11 @@ static void error_case(dlv_gate_case *c, conv_case *k)
 static void note_case(dlv_gate_case *c, const conv_case *k, int t1, int t2)
 {
   const dlv_conv3d_shape *s = &k->s;
-  dlv_gate_note(c, "%s, shape B %zu H %zu W %zu T %zu C %zu C' %zu U %zu "
-                   "V %zu Z %zu, work %zu, threads %d/%d, values %s x %s",
-                dlv_gate_backend()->conv3d_variant_name(k->variant), s->b,
+  dlv_gate_note(c, "%s (FAST's path %s), shape B %zu H %zu W %zu T %zu "
+                   "C %zu C' %zu U %zu V %zu Z %zu, work %zu, threads %d/%d, "
+                   "values %s x %s",
+                dlv_gate_backend()->conv3d_variant_name(k->variant),
+                dlv_conv3d_isa_name(dlv_conv3d_isa()), s->b,
                 s->h, s->w, s->t,
                 s->c, s->cp, s->u, s->v, s->z, k->work.n, t1, t2,
                 dlv_gate_vclass_name(k->vca), dlv_gate_vclass_name(k->vcb));

@@ -19,15 +19,17 @@
  *   IM2COL        lowering of L1 to an (B H W T, U V Z C') matrix and one
  *                 GEMM per pass (col2im scatter for the input gradient);
  *   FAST          AVX-512 register-blocked micro-kernels on the
- *                 channels-last layout, no lowering (conv3d_tmpl.h): the
- *                 forward and, on G zero-padded, the input gradient as MR
- *                 positions x NV vectors of channels per tile; the filter
- *                 gradient as MR rows of F.grad x NV vectors, reduced over
- *                 positions in chunks of DLV_CONV3D_FAST_NB.  Without
- *                 AVX-512 at compile time (or for the input gradient when
- *                 the padded G would be too large, see
- *                 DLV_CONV3D_FAST_PAD_CAP) FAST computes as IM2COL.  Its
- *                 blocking constants are below and dlv_conv3d_blocking.
+ *                 channels-last layout, no lowering (kernels/
+ *                 conv3d_avx512.c): the forward and, on G zero-padded, the
+ *                 input gradient as MR positions x NV vectors of channels
+ *                 per tile; the filter gradient as MR rows of F.grad x NV
+ *                 vectors, reduced over positions in chunks of
+ *                 DLV_CONV3D_FAST_NB.  Chosen at run time (dlv_conv3d_isa
+ *                 below): on a CPU without AVX-512 (or forced generic, or
+ *                 for the input gradient when the padded G would be too
+ *                 large, see DLV_CONV3D_FAST_PAD_CAP) FAST computes as
+ *                 IM2COL.  Its blocking constants are below and
+ *                 dlv_conv3d_blocking.
  * The float versions compute in float (float accumulators, SGEMM).
  *
  * Determinism: a call gives bitwise the same result when repeated at a
@@ -65,12 +67,34 @@ enum dlv_conv3d_pass {
   DLV_CONV3D_NPASSES
 };
 
-/* FAST uses up to dlv_get_threads() threads (threads.h); its results do
- * not depend on that number: every output element is summed by one thread
- * in an order fixed by the shape alone. */
+/* FAST's AVX-512 path uses up to dlv_get_threads() threads (threads.h);
+ * its results do not depend on that number: every output element is summed
+ * by one thread in an order fixed by the shape alone.  Its generic path
+ * runs as IM2COL, on OpenBLAS's threads (see Determinism above). */
 
-/* FAST's blocking constants (AVX-512 path; conv3d_tmpl.h uses these very
- * names).  A tile is MR rows x NV vectors of VW lanes (NR = NV VW output
+/* FAST's code path, chosen at run time.  The AVX-512 micro-kernels are
+ * compiled in every x86-64 build (their own source, their own target
+ * flags: a portable build without -march=native has them too) and run
+ * when the CPU has AVX512F, AVX512BW, AVX512VL and FMA:
+ * dlv_conv3d_isa() is then DLV_CONV3D_ISA_AVX512, else
+ * DLV_CONV3D_ISA_GENERIC (FAST computes as IM2COL, in portable C and
+ * OpenBLAS).  The environment variable DLV_ISA=generic, read once at the
+ * first query or call, starts every dispatching kernel (this one and
+ * lowp.h's) on its portable path; DLV_ISA unset or "native": the CPU's
+ * best.  dlv_conv3d_set_isa forces a path (a request the CPU or the build
+ * cannot serve gives GENERIC) and returns the path now in use.  Both paths
+ * meet the same contract and error bound; they may round differently.
+ * Not thread-safe: set the path before calling the kernels, and query
+ * dlv_conv3d_work_size after setting it (the two paths need different
+ * workspaces). */
+enum { DLV_CONV3D_ISA_GENERIC = 0, DLV_CONV3D_ISA_AVX512 = 1 };
+int dlv_conv3d_isa(void);
+int dlv_conv3d_set_isa(int isa);
+/* "generic", "avx512"; "unknown" for another value. */
+const char *dlv_conv3d_isa_name(int isa);
+
+/* FAST's blocking constants (AVX-512 path; conv3d_fast_tmpl.h uses these
+ * very names).  A tile is MR rows x NV vectors of VW lanes (NR = NV VW output
  * channels): NV_WIDE vectors and MR_WIDE rows when the pass's output has
  * at least NV_WIDE VW channels (C, or C' for the input gradient), else
  * NV_NARROW and MR_NARROW.  Rows are output positions (forward, input
@@ -120,16 +144,16 @@ typedef struct {
 } dlv_conv3d_block;
 
 typedef struct {
-  int simd; /* 1 when this build has FAST's AVX-512 path */
+  int simd; /* 1 when FAST runs its AVX-512 path now (dlv_conv3d_isa) */
   int n;    /* blocks in use */
   dlv_conv3d_block b[DLV_CONV3D_MAX_BLOCKS];
 } dlv_conv3d_blocks;
 
 /* The blocking constants of `variant` for `pass` and data type (is_float
  * 1: float), per dimension: n = 0 for DIRECT, PER_POSITION and IM2COL
- * (OpenBLAS's own blocking is not ours).  FAST's are listed also in a
- * build without AVX-512 (simd = 0: FAST then computes as IM2COL), so that
- * tests sample the same shapes in every build.
+ * (OpenBLAS's own blocking is not ours).  FAST's are listed on either
+ * code path (simd = 0: the generic path, FAST then computes as IM2COL), so
+ * that tests sample the same shapes on both.
  * DLV_EINVAL for a bad variant or pass or out == NULL. */
 int dlv_conv3d_blocking(int variant, int pass, int is_float,
                         dlv_conv3d_blocks *out);
@@ -152,7 +176,7 @@ int dlv_conv3d_sizes(const dlv_conv3d_shape *s, size_t *n_l1, size_t *n_f,
  *   DIRECT        0;
  *   PER_POSITION  B K (K = U V Z C', one slice of the lowered matrix);
  *   IM2COL        B H W T K (the lowered matrix);
- *   FAST          with AVX-512: the largest of the forward's filter panels
+ *   FAST          AVX-512 path: the largest of the forward's filter panels
  *                 P(K, C) and the input gradient's need: the padded G,
  *                 B (H+2(U-1)) (W+2(V-1)) (T+2(Z-1)) C, plus the flipped
  *                 filter's panels P(U V Z C, C'), when that G is at most
@@ -160,8 +184,10 @@ int dlv_conv3d_sizes(const dlv_conv3d_shape *s, size_t *n_l1, size_t *n_f,
  *                 and the operands' total, else B H W T K (IM2COL's path).
  *                 P(k, oc) = ceil(oc / NR) NR k with NR the tile width of
  *                 oc channels (dlv_conv3d_blocking), the larger over the
- *                 two data types.  Without AVX-512: as IM2COL.
- * The filter gradient of FAST needs no workspace but accepts it. */
+ *                 two data types.  Generic path: as IM2COL.  The size
+ *                 is that of the path in use when asked (dlv_conv3d_isa).
+ * On the AVX-512 path FAST's filter gradient uses no workspace (it
+ * accepts one). */
 int dlv_conv3d_work_size(const dlv_conv3d_shape *s, int variant, int pass,
                          size_t *n);
 
