@@ -73,6 +73,7 @@
  * 1 + 2^-48 > (1 + u)^15 and get 2^-1073 added (at most 4 underflowing
  * roundings; an addition of subnormals is exact). */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -197,66 +198,91 @@ static void run_tile(int m, int mr, RUN_ARGS)
 
 static double gamma_of(double m) { return m * U_D / (1.0 - m * U_D); }
 
-/* S' >= sum |a_i b_i| from sp, for n products. */
-static double abs_sum_up(double sp, double n)
+/* The factors of the certificates of an element of n products, computed
+ * once per tile (rounding accounted for in ROUNDING_UP, see above). */
+struct cert_k {
+  double n, under, abs_k; /* S' = (sp + under) abs_k + 2 ETA_UP */
+  double exact_k;         /* err_exact = exact_k S' + 2 ETA_UP */
+  double split_a, split_b; /* E_split = split_a Sigma + split_b */
+  double dot2_a, dot2_b;   /* gamma_2n A = dot2_a S' + dot2_b */
+};
+
+static struct cert_k cert_k_of(double n)
 {
-  return (sp + n * ETA_UP) / (1.0 - gamma_of(n)) * ROUNDING_UP + 2 * ETA_UP;
+  double g1 = gamma_of(n - 1.0), g2 = gamma_of(2.0 * n);
+  struct cert_k k = {n, n * ETA_UP, ROUNDING_UP / (1.0 - gamma_of(n))};
+  k.exact_k = g1 * ROUNDING_UP;
+  k.split_a = g1 * n * U_D * (1.0 + U_D) + n * U_D * U_D;
+  k.split_b = g1 * n * ETA_UP + n * ETA_UP;
+  k.dot2_a = g2 * (n + 1.0) * U_D * (1.0 + gamma_of(n + 1.0));
+  k.dot2_b = g2 * 2.0 * k.under;
+  return k;
 }
 
-/* SPLIT's Sigma for S' (n u <= 1/16 checked by the caller), or 0 when it
- * would leave [SIGMA_MIN, SIGMA_MAX] upwards or S' is not finite. */
+/* S' >= sum |a_i b_i| from sp. */
+static double abs_sum_up(const struct cert_k *k, double sp)
+{
+  return (sp + k->under) * k->abs_k + 2 * ETA_UP;
+}
+
+/* SPLIT's Sigma for S' (n u <= 1/16 checked by the caller): the power of
+ * two above 4 S', at least SIGMA_MIN; 0 when it would exceed SIGMA_MAX
+ * or S' is not finite. */
 static double split_sigma(double s_up)
 {
   if (!(s_up <= SIGMA_MAX / 8))
     return 0.0;
-  double sigma = ldexp(1.0, ilogb(4.0 * s_up) + 1); /* > 4 S' */
-  return s_up > 0 && sigma > SIGMA_MIN ? sigma : SIGMA_MIN;
+  double x = 4.0 * s_up, p;
+  if (!(x > SIGMA_MIN))
+    return SIGMA_MIN;
+  uint64_t bits;
+  memcpy(&bits, &x, sizeof bits);
+  bits &= 0x7ff0000000000000u; /* the power of two <= x (x is normal) */
+  memcpy(&p, &bits, sizeof p);
+  return 2.0 * p;
 }
 
-/* Whether SPLIT applies to an element of n products with sum sp. */
-static int split_ok(double sp, double n)
+/* Whether SPLIT applies to an element with sum sp. */
+static int split_ok(const struct cert_k *k, double sp)
 {
-  return n * U_D <= 1.0 / 16 && split_sigma(abs_sum_up(sp, n)) > 0;
+  return k->n * U_D <= 1.0 / 16 && split_sigma(abs_sum_up(k, sp)) > 0;
 }
 
 /* |val - exact| <= the result (see the derivations above). */
-static double err_exact(double n, double s_up)
+static double err_exact(const struct cert_k *k, double s_up)
 {
-  return gamma_of(n - 1.0) * s_up * ROUNDING_UP + 2 * ETA_UP;
+  return k->exact_k * s_up + 2 * ETA_UP;
 }
 
-static double err_split(double n, double sigma, double val)
+static double err_split(const struct cert_k *k, double sigma, double val)
 {
-  double e = gamma_of(n - 1.0) * n * (U_D * sigma * (1.0 + U_D) + ETA_UP) +
-             n * (U_D * U_D * sigma + ETA_UP);
-  return (U_D * fabs(val) / (1.0 - U_D) + e) * ROUNDING_UP + 2 * ETA_UP;
-}
-
-static double err_dot2(double n, double s_up, double val)
-{
-  double under = n * ETA_UP;
-  double terms = (n + 1.0) * U_D * (1.0 + gamma_of(n + 1.0)) * s_up +
-                 2.0 * under; /* A, the error terms' magnitudes */
-  return (U_D * fabs(val) / (1.0 - U_D) + gamma_of(2.0 * n) * terms +
-          under) * ROUNDING_UP +
+  return (U_D * fabs(val) / (1.0 - U_D) + k->split_a * sigma + k->split_b) *
+             ROUNDING_UP +
          2 * ETA_UP;
 }
 
-/* Lane j of a (method m, n products) into element i of out. */
-static void lane_finish(int m, const struct acc *a, int j, double n,
-                        const dlv_cert_out *out, size_t i)
+static double err_dot2(const struct cert_k *k, double s_up, double val)
 {
-  double s_up = abs_sum_up(a->sp[j], n), val;
+  return (U_D * fabs(val) / (1.0 - U_D) + k->dot2_a * s_up + k->dot2_b +
+          k->under) * ROUNDING_UP +
+         2 * ETA_UP;
+}
+
+/* Lane j of a (method m) into element i of out. */
+static void lane_finish(int m, const struct cert_k *k, const struct acc *a,
+                        int j, const dlv_cert_out *out, size_t i)
+{
+  double s_up = abs_sum_up(k, a->sp[j]), val;
   if (m == M_EXACT) {
     val = a->v[j];
-    out->err[i] = err_exact(n, s_up);
+    out->err[i] = err_exact(k, s_up);
   } else if (m == M_SPLIT) {
     double sigma = split_sigma(s_up);
     val = (a->v[j] - 1.5 * sigma) + a->w[j];
-    out->err[i] = err_split(n, sigma, val);
+    out->err[i] = err_split(k, sigma, val);
   } else {
     val = a->v[j] + a->w[j];
-    out->err[i] = err_dot2(n, s_up, val);
+    out->err[i] = err_dot2(k, s_up, val);
   }
   out->val[i] = val;
   out->abs_sum[i] = s_up;
@@ -285,13 +311,14 @@ static void acc_zero(const struct tile *t, struct acc *acc)
  * sp); if so, h starts at 1.5 Sigma in each. */
 static int split_start(const struct tile *t, struct acc *acc)
 {
+  struct cert_k k = cert_k_of(t->n);
   int split = 1;
   for (size_t p = 0; p < t->rows; p++)
     for (size_t v = 0; v < t->width; v++)
       for (int j = 0; j < LANES; j++) {
         struct acc *a = &acc[p * t->ald + v];
-        split &= split_ok(a->sp[j], t->n);
-        a->v[j] = 1.5 * split_sigma(abs_sum_up(a->sp[j], t->n));
+        split &= split_ok(&k, a->sp[j]);
+        a->v[j] = 1.5 * split_sigma(abs_sum_up(&k, a->sp[j]));
       }
   return split;
 }
@@ -323,10 +350,11 @@ static void tile_finish(int m, const struct tile *t, const struct acc *acc,
                         const size_t *first, size_t nc,
                         const dlv_cert_out *out)
 {
+  struct cert_k k = cert_k_of(t->n);
   for (size_t p = 0; p < t->rows; p++)
     for (size_t c = 0; c < t->width * LANES && c < nc; c++)
-      lane_finish(m, &acc[p * t->ald + c / LANES], (int)(c % LANES), t->n,
-                  out, first[p] + c);
+      lane_finish(m, &k, &acc[p * t->ald + c / LANES], (int)(c % LANES), out,
+                  first[p] + c);
 }
 
 /* ---- operands -------------------------------------------------------------- */
