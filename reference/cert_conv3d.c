@@ -129,12 +129,11 @@ step(const int M, struct acc *restrict a, double x, double ax,
 
 /* A run of n terms for a tile of MR outputs: output p gets xs[p][k dx] y[k
  * dy + v LANES + j] in lane j of its vector v, for k < n; |x| is at
- * x + xabs, |y| at y + yabs.  acc[p ald + v]: the tile's sums, copied in
+ * |y| at y + yabs.  acc[p ald + v]: the tile's sums, copied in
  * and out so that they stay in registers during the run. */
 static inline __attribute__((always_inline)) void
 run(const int M, const int MR, size_t n, const double *const *xs, size_t dx,
-    size_t xabs, const double *y, size_t dy, size_t yabs, struct acc *acc,
-    size_t ald)
+    const double *y, size_t dy, size_t yabs, struct acc *acc, size_t ald)
 {
   struct acc r[MR_MAX][NV];
   const double *x[MR_MAX];
@@ -146,7 +145,7 @@ run(const int M, const int MR, size_t n, const double *const *xs, size_t dx,
   for (size_t k = 0; k < n; k++, y += dy)
 #pragma GCC unroll 4
     for (int p = 0; p < MR; p++) {
-      double xv = x[p][k * dx], ax = x[p][k * dx + xabs];
+      double xv = x[p][k * dx], ax = fabs(xv);
 #pragma GCC unroll 2
       for (int v = 0; v < NV; v++)
         step(M, &r[p][v], xv, ax, y + v * LANES, y + yabs + v * LANES);
@@ -166,9 +165,9 @@ run(const int M, const int MR, size_t n, const double *const *xs, size_t dx,
 #define SLP_ONLY __attribute__((noinline, optimize("no-tree-loop-vectorize")))
 #endif
 #define RUN_ARGS                                                              \
-  size_t n, const double *const *xs, size_t dx, size_t xabs,                 \
-      const double *y, size_t dy, size_t yabs, struct acc *acc, size_t ald
-#define RUN_PASS n, xs, dx, xabs, y, dy, yabs, acc, ald
+  size_t n, const double *const *xs, size_t dx, const double *y, size_t dy, \
+      size_t yabs, struct acc *acc, size_t ald
+#define RUN_PASS n, xs, dx, y, dy, yabs, acc, ald
 #define INSTANCE(M, MR)                                                       \
   static SLP_ONLY void run_##M##_##MR(RUN_ARGS)                              \
   {                                                                           \
@@ -359,14 +358,14 @@ static void tile_finish(int m, const struct tile *t, const struct acc *acc,
 
 /* ---- operands -------------------------------------------------------------- */
 
-/* An operand: rows of nc values and their absolute values.  Broadcast
- * operand (x): element (r, c) at d[r nc + c], |.| at + half.  Channel
- * operand (y), in panels of TILE_W channels (zeros beyond nc), so that a
- * tile's runs read contiguous memory: (r, c) at d[(c / TILE_W) pstep + r
- * dy + c % TILE_W], dy = 2 TILE_W, |.| at + half = TILE_W. */
+/* The channel operand (y): rows of nc values and their absolute values
+ * in panels of TILE_W channels (zeros beyond nc), so that a tile's runs
+ * read contiguous memory: (r, c) at d[(c / TILE_W) pstep + r dy + c %
+ * TILE_W], dy = 2 TILE_W, |.| at + half = TILE_W.  (The broadcast
+ * operand x is read in place, |x| taken on the fly.) */
 struct operand {
   double *d;
-  size_t half, dy, pstep, ld; /* ld: nc, or nc rounded up to TILE_W */
+  size_t half, dy, pstep, ld; /* ld: nc rounded up to TILE_W */
 };
 
 static size_t round_up(size_t n, size_t m) { return (n + m - 1) / m * m; }
@@ -379,17 +378,16 @@ static const double *y_at(const struct operand *o, size_t r, size_t c0)
 
 /* 0 on ENOMEM. */
 static int operand_make(struct operand *o, const double *src, size_t rows,
-                        size_t nc, int panels)
+                        size_t nc)
 {
-  o->ld = panels ? round_up(nc, TILE_W) : nc;
-  o->dy = panels ? 2 * TILE_W : nc;
-  o->half = panels ? TILE_W : rows * nc;
+  o->ld = round_up(nc, TILE_W);
+  o->dy = 2 * TILE_W;
+  o->half = TILE_W;
   o->pstep = rows * o->dy;
-  o->d = calloc(2 * rows * o->ld + 1, sizeof *o->d);
+  o->d = calloc(rows * 2 * o->ld + 1, sizeof *o->d);
   for (size_t r = 0; o->d != NULL && r < rows; r++)
     for (size_t c = 0; c < nc; c++) {
-      size_t at = panels ? c / TILE_W * o->pstep + r * o->dy + c % TILE_W
-                         : r * nc + c;
+      size_t at = c / TILE_W * o->pstep + r * o->dy + c % TILE_W;
       o->d[at] = src[r * nc + c];
       o->d[at + o->half] = fabs(src[r * nc + c]);
     }
@@ -449,20 +447,14 @@ static int check_args(const dlv_ref_conv3d_shape *s, const double *a,
   return DLV_OK;
 }
 
-/* Both operands made (each input's rows of nc values; a broadcast, b in
- * panels) and g->exact set; 0 on ENOMEM (both freed). */
-static int operands(struct geo *g, struct operand *a, const double *pa,
-                    size_t ra, size_t nca, struct operand *b,
-                    const double *pb, size_t rb, size_t ncb)
+/* g->exact from the broadcast operand (na values) and the channel
+ * operand (rb rows of ncb), then the latter's panels; 0 on ENOMEM. */
+static int operands(struct geo *g, const double *pa, size_t na,
+                    struct operand *b, const double *pb, size_t rb,
+                    size_t ncb)
 {
-  g->exact = all_float(pa, ra * nca) && all_float(pb, rb * ncb);
-  int ok = operand_make(a, pa, ra, nca, 0);
-  ok = operand_make(b, pb, rb, ncb, 1) && ok;
-  if (!ok) {
-    free(a->d);
-    free(b->d);
-  }
-  return ok;
+  g->exact = all_float(pa, na) && all_float(pb, rb * ncb);
+  return operand_make(b, pb, rb, ncb);
 }
 
 /* ---- forward --------------------------------------------------------------- */
@@ -476,7 +468,8 @@ static int operands(struct geo *g, struct operand *a, const double *pa,
 
 struct fwd_tile {
   const struct geo *g;
-  const struct operand *l1, *f;
+  const double *l1;
+  const struct operand *f;
   size_t origin[FB], rows, c0;
 };
 
@@ -492,8 +485,8 @@ static void fwd_visit(const void *ctx, int m, struct acc *acc, size_t ald)
         size_t mr = t->rows - p0 >= MR_MAX ? MR_MAX : 1;
         const double *xs[MR_MAX];
         for (size_t p = 0; p < mr; p++)
-          xs[p] = t->l1->d + t->origin[p0 + p] + shift;
-        run_tile(m, (int)mr, run_len, xs, 1, t->l1->half,
+          xs[p] = t->l1 + t->origin[p0 + p] + shift;
+        run_tile(m, (int)mr, run_len, xs, 1,
                  y_at(t->f, (u * s->v + v) * run_len, t->c0), t->f->dy,
                  t->f->half, acc + p0 * ald, ald);
         p0 += mr;
@@ -502,7 +495,7 @@ static void fwd_visit(const void *ctx, int m, struct acc *acc, size_t ald)
 }
 
 /* Positions n0 .. n0 + rows, every channel tile. */
-static void fwd_positions(const struct geo *g, const struct operand *l1,
+static void fwd_positions(const struct geo *g, const double *l1,
                           const struct operand *f, size_t n0, size_t rows,
                           const dlv_cert_out *out)
 {
@@ -528,16 +521,15 @@ int dlv_cert_conv3d_fwd(const dlv_ref_conv3d_shape *s, const double *l1,
                         const double *f, const dlv_cert_out *out)
 {
   struct geo g;
-  struct operand a, b;
+  struct operand b;
   int status = check_args(s, l1, f, out, &g);
   if (status != DLV_OK)
     return status;
-  if (!operands(&g, &a, l1, l1_rows(&g), s->cp, &b, f, f_rows(s), s->c))
+  if (!operands(&g, l1, l1_rows(&g) * s->cp, &b, f, f_rows(s), s->c))
     return DLV_ENOMEM;
   size_t n = l2_rows(s);
   for (size_t n0 = 0; n0 < n; n0 += FB)
-    fwd_positions(&g, &a, &b, n0, n - n0 < FB ? n - n0 : FB, out);
-  free(a.d);
+    fwd_positions(&g, l1, &b, n0, n - n0 < FB ? n - n0 : FB, out);
   free(b.d);
   return DLV_OK;
 }
@@ -546,8 +538,7 @@ int dlv_cert_conv3d_fwd(const dlv_ref_conv3d_shape *s, const double *l1,
 
 /* One (u, v) at a time: F.grad[(u, v, j)][c] = sum_n X[n][j] G[n][c],
  * X[n][j] = L1[position n + (u, v)][j] for j in the (z, c') run (rl
- * rows).  Positions go in chunks of BF_NB: the chunk's X (and |X|) is
- * gathered (its rows are contiguous runs of L1) so that runs of terms
+ * rows).  Positions go in chunks of BF_NB: the chunk's X is gathered (its rows are contiguous runs of L1) so that runs of terms
  * have fixed strides, and it stays in cache while every tile of rows and
  * channels of the (u, v) sums over the chunk; the sums of the (u, v) live
  * in memory between chunks. */
@@ -555,23 +546,22 @@ int dlv_cert_conv3d_fwd(const dlv_ref_conv3d_shape *s, const double *l1,
 
 struct bf_job {
   const struct geo *g;
-  const struct operand *l1, *g2;
+  const double *l1;
+  const struct operand *g2;
   size_t u, v, rl;
-  double *xc; /* BF_NB x rl, then |.| */
+  double *xc; /* BF_NB x rl */
 };
 
-/* X of the positions n0 .. n0 + np for (u, v), both halves. */
+/* X of the positions n0 .. n0 + np for (u, v). */
 static void bf_gather(const struct bf_job *jb, size_t n0, size_t np)
 {
   const dlv_ref_conv3d_shape *s = jb->g->s;
   for (size_t i = 0; i < np; i++) {
     size_t n = n0 + i, t = n % s->t, y = n / s->t % s->w,
            x = n / s->t / s->w % s->h, b = n / s->t / s->w / s->h;
-    const double *src =
-        jb->l1->d + at_l1(jb->g, b, x + jb->u, y + jb->v, t, 0);
-    for (int half = 0; half < 2; half++)
-      memcpy(jb->xc + half * BF_NB * jb->rl + i * jb->rl,
-             src + half * jb->l1->half, jb->rl * sizeof *jb->xc);
+    memcpy(jb->xc + i * jb->rl,
+           jb->l1 + at_l1(jb->g, b, x + jb->u, y + jb->v, t, 0),
+           jb->rl * sizeof *jb->xc);
   }
 }
 
@@ -588,8 +578,7 @@ static void bf_visit(const void *ctx, int m, struct acc *acc, size_t ald)
         const double *xs[MR_MAX];
         for (size_t p = 0; p < mr; p++)
           xs[p] = jb->xc + j0 + p;
-        run_tile(m, (int)mr, np, xs, rl, BF_NB * rl,
-                 y_at(jb->g2, n0, c0), jb->g2->dy, jb->g2->half,
+        run_tile(m, (int)mr, np, xs, rl, y_at(jb->g2, n0, c0), jb->g2->dy, jb->g2->half,
                  acc + j0 * ald + c0 / LANES, ald);
         j0 += mr;
       }
@@ -601,15 +590,15 @@ int dlv_cert_conv3d_bwd_filter(const dlv_ref_conv3d_shape *s,
                                const dlv_cert_out *out)
 {
   struct geo g;
-  struct operand a, b;
+  struct operand b;
   int status = check_args(s, l1, g2, out, &g);
   if (status != DLV_OK)
     return status;
-  if (!operands(&g, &a, l1, l1_rows(&g), s->cp, &b, g2, l2_rows(s), s->c))
+  if (!operands(&g, l1, l1_rows(&g) * s->cp, &b, g2, l2_rows(s), s->c))
     return DLV_ENOMEM;
-  struct bf_job jb = {&g, &a, &b, 0, 0, s->z * s->cp, NULL};
+  struct bf_job jb = {&g, l1, &b, 0, 0, s->z * s->cp, NULL};
   struct tile t = {jb.rl, b.ld / LANES, b.ld / LANES, (double)l2_rows(s)};
-  jb.xc = malloc(2 * BF_NB * jb.rl * sizeof *jb.xc);
+  jb.xc = malloc(BF_NB * jb.rl * sizeof *jb.xc);
   struct acc *acc = malloc(t.rows * t.ald * sizeof *acc);
   size_t *first = malloc(t.rows * sizeof *first);
   for (jb.u = 0; jb.xc && acc && first && jb.u < s->u; jb.u++)
@@ -623,7 +612,6 @@ int dlv_cert_conv3d_bwd_filter(const dlv_ref_conv3d_shape *s,
   free(jb.xc);
   free(acc);
   free(first);
-  free(a.d);
   free(b.d);
   return status;
 }
@@ -662,7 +650,8 @@ static void taps_of(size_t i, size_t out_n, size_t k, size_t *lo, size_t *hi)
 
 struct bi_tile {
   const struct geo *g;
-  const struct operand *ft, *g2;
+  const struct operand *ft;
+  const double *g2;
   size_t b, x, y0, ny, t0, nt, c0;
   size_t u0, u1, v0, v1, z0, z1;
 };
@@ -679,10 +668,10 @@ static void bi_visit(const void *ctx, int m, struct acc *acc, size_t ald)
             size_t mr = t->nt - k >= MR_MAX ? MR_MAX : 1;
             const double *xs[MR_MAX];
             for (size_t p = 0; p < mr; p++)
-              xs[p] = t->g2->d +
+              xs[p] = t->g2 +
                       (((t->b * s->h + t->x - u) * s->w + t->y0 + i - v) *
                            s->t + t->t0 + k + p - z) * s->c;
-            run_tile(m, (int)mr, s->c, xs, 1, t->g2->half,
+            run_tile(m, (int)mr, s->c, xs, 1,
                      y_at(t->ft, ((u * s->v + v) * s->z + z) * s->c, t->c0),
                      t->ft->dy, t->ft->half, acc + (i * t->nt + k) * ald,
                      ald);
@@ -750,21 +739,20 @@ int dlv_cert_conv3d_bwd_input(const dlv_ref_conv3d_shape *s, const double *f,
                               const double *g2, const dlv_cert_out *out)
 {
   struct geo g;
-  struct operand a, b;
+  struct operand b;
   int status = check_args(s, f, g2, out, &g);
   if (status != DLV_OK)
     return status;
   double *ft = transpose_filter(s, f);
-  int ok = ft && operands(&g, &a, g2, l2_rows(s), s->c, &b, ft,
+  int ok = ft && operands(&g, g2, l2_rows(s) * s->c, &b, ft,
                           s->u * s->v * s->z * s->c, s->cp);
   free(ft);
   if (!ok)
     return DLV_ENOMEM;
-  struct bi_tile bt = {&g, &b, &a, 0};
+  struct bi_tile bt = {&g, &b, g2, 0};
   for (bt.b = 0; bt.b < s->b; bt.b++)
     for (bt.x = 0; bt.x < g.h1; bt.x++)
       bi_plane(&bt, out);
-  free(a.d);
   free(b.d);
   return DLV_OK;
 }
