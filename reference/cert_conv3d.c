@@ -4,10 +4,12 @@
  * channels (contiguous): a tile of MR outputs m (MR_MAX, or 1 for tails)
  * times NV vectors of LANES consecutive channels keeps its sums in local
  * arrays that gcc vectorizes (SLP) and keeps in registers, over runs of
- * terms k where x and y advance by fixed strides.  Each operand is copied
- * once, followed by its absolute values (struct operand); the channel
- * operand's rows are padded with zeros to a multiple of TILE_W (the
- * padding lanes are computed and dropped).
+ * terms k where x and y advance by fixed strides.  x is read in place
+ * (|x| taken on the fly); y is copied once into panels of TILE_W channels
+ * with their absolute values (struct operand), zeros beyond the channel
+ * count (the padding lanes are computed and dropped).  Positions go in
+ * blocks, so that a run's rows of y stay in cache for every tile of the
+ * block.
  *
  * Notation: u = 2^-53, gamma_m = m u / (1 - m u), n the number of
  * products of the element, S = sum |a_i b_i|, eta = 2^-1075 (half the
