@@ -386,7 +386,10 @@ static int operand_make(struct operand *o, const double *src, size_t rows,
   o->dy = 2 * TILE_W;
   o->half = TILE_W;
   o->pstep = rows * o->dy;
-  o->d = calloc(rows * 2 * o->ld + 1, sizeof *o->d);
+  size_t bytes = round_up((rows * 2 * o->ld + 1) * sizeof *o->d, 64);
+  o->d = aligned_alloc(64, bytes); /* whole vectors: no split loads */
+  if (o->d != NULL)
+    memset(o->d, 0, bytes);
   for (size_t r = 0; o->d != NULL && r < rows; r++)
     for (size_t c = 0; c < nc; c++) {
       size_t at = c / TILE_W * o->pstep + r * o->dy + c % TILE_W;
