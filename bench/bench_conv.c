@@ -18,7 +18,8 @@
  * (reference/cert_conv3d.h: exact products summed in double for float
  * data, a compensated sum for double data, each with an a-posteriori
  * error bound; one thread), each element within P3's bound gamma_K S plus
- * that reference's own bound, as the gate does; its wall time beside
+ * that reference's own bound, as the gate does; its wall time (after a
+ * warm-up run in the same buffers, as for the kernels) beside
  * fast's median at the same thread count (1: fast itself in the 1-thread
  * run, fast_1thread in the others; target: at most 10x), and MPFR's
  * (reference/ref_conv3d.h) extrapolated from a sub-shape (B = 1, H = W =
@@ -187,34 +188,57 @@ static void spot_check(const struct ex *e, int pass, const void *a,
 
 /* ---- verification time ---------------------------------------------------- */
 
+/* d[0 .. n) = p's n values as doubles. */
+static void to_doubles(double *d, const void *p, int f32, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    d[i] = at(p, f32, i);
+}
+
 static double *as_doubles(const void *p, int f32, size_t n)
 {
   double *d = bench_alloc((n + 1) * sizeof *d);
-  for (size_t i = 0; i < n; i++)
-    d[i] = at(p, f32, i);
+  to_doubles(d, p, f32, n);
   return d;
 }
 
-/* Seconds to verify every element of out (a pass on inputs a, b): the
- * inputs as doubles, the certified reference, the comparisons; *bad gets
- * the number of elements outside P3's bound plus the reference's. */
-static double verify_pass(const struct ex *e, int pass, const void *a,
+/* Seconds of one verification of every element of out (a pass on inputs
+ * a, b) in the buffers ad, bd (na, nb) and o: the inputs as doubles, the
+ * certified reference, the comparisons; *bad gets the number of elements
+ * outside P3's bound plus the reference's. */
+static double verify_once(const struct ex *e, int pass, const void *a,
                           size_t na, const void *b, size_t nb,
-                          const void *out, size_t n_out, size_t *bad)
+                          const void *out, size_t n_out, double *ad,
+                          double *bd, const dlv_cert_out *o, size_t *bad)
 {
   double t0 = bench_now();
-  double *ad = as_doubles(a, e->f32, na), *bd = as_doubles(b, e->f32, nb);
-  double *buf = bench_alloc(3 * n_out * sizeof *buf);
-  dlv_cert_out o = {buf, buf + n_out, buf + 2 * n_out};
-  *bad = dlv_conv3d_cert_pass(pass, e->s, ad, bd, &o) == 0 ? 0 : n_out;
+  to_doubles(ad, a, e->f32, na);
+  to_doubles(bd, b, e->f32, nb);
+  *bad = dlv_conv3d_cert_pass(pass, e->s, ad, bd, o) == 0 ? 0 : n_out;
   double u = e->f32 ? DLV_U_FLOAT : DLV_U_DOUBLE;
   double eta = e->f32 ? DLV_ETA_FLOAT : DLV_ETA_DOUBLE;
   for (size_t i = 0; i < n_out && *bad == 0; i++) {
     double k = dlv_conv3d_terms(e->s, pass, i);
-    double tol = dlv_bound_conv3d_dot(k, u, eta, o.abs_sum[i]) + o.err[i];
-    *bad += !(fabs(at(out, e->f32, i) - o.val[i]) <= tol);
+    double tol = dlv_bound_conv3d_dot(k, u, eta, o->abs_sum[i]) + o->err[i];
+    *bad += !(fabs(at(out, e->f32, i) - o->val[i]) <= tol);
   }
-  double t = bench_now() - t0;
+  return bench_now() - t0;
+}
+
+/* The verification's seconds, as the kernel's are measured: buffers
+ * allocated once, a warm-up run (first touch of their pages, and of the
+ * reference's own, costs up to 3x the run on the shared VM), then the
+ * timed run. */
+static double verify_pass(const struct ex *e, int pass, const void *a,
+                          size_t na, const void *b, size_t nb,
+                          const void *out, size_t n_out, size_t *bad)
+{
+  double *ad = bench_alloc((na + 1) * sizeof *ad);
+  double *bd = bench_alloc((nb + 1) * sizeof *bd);
+  double *buf = bench_alloc(3 * n_out * sizeof *buf);
+  dlv_cert_out o = {buf, buf + n_out, buf + 2 * n_out};
+  verify_once(e, pass, a, na, b, nb, out, n_out, ad, bd, &o, bad);
+  double t = verify_once(e, pass, a, na, b, nb, out, n_out, ad, bd, &o, bad);
   free(ad);
   free(bd);
   free(buf);
