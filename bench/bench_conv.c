@@ -15,11 +15,16 @@
  *
  * Verification time (after timing each pass): fast's output verified
  * element by element against the certified reference
- * (reference/cert_conv3d.h: Dot2 with an a-posteriori error bound, one
- * thread), each element within P3's bound gamma_K S plus that reference's
- * own bound, as the gate does; its wall time beside fast's median (target:
- * at most 10x), and MPFR's (reference/ref_conv3d.h) extrapolated from a
- * sub-shape (B = 1, H = W = T = 2) by the number of products. */
+ * (reference/cert_conv3d.h: exact products summed in double for float
+ * data, a compensated sum for double data, each with an a-posteriori
+ * error bound; one thread), each element within P3's bound gamma_K S plus
+ * that reference's own bound, as the gate does; its wall time (after a
+ * warm-up run in the same buffers, as for the kernels) beside
+ * fast's median at the same thread count (1: fast itself in the 1-thread
+ * run, fast_1thread in the others; target: at most 10x), and MPFR's
+ * (reference/ref_conv3d.h) extrapolated from a sub-shape (B = 1, H = W =
+ * T = 2) by the number of products.  A table of these closes the conv3d
+ * section. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -183,34 +188,57 @@ static void spot_check(const struct ex *e, int pass, const void *a,
 
 /* ---- verification time ---------------------------------------------------- */
 
+/* d[0 .. n) = p's n values as doubles. */
+static void to_doubles(double *d, const void *p, int f32, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    d[i] = at(p, f32, i);
+}
+
 static double *as_doubles(const void *p, int f32, size_t n)
 {
   double *d = bench_alloc((n + 1) * sizeof *d);
-  for (size_t i = 0; i < n; i++)
-    d[i] = at(p, f32, i);
+  to_doubles(d, p, f32, n);
   return d;
 }
 
-/* Seconds to verify every element of out (a pass on inputs a, b): the
- * inputs as doubles, the certified reference, the comparisons; *bad gets
- * the number of elements outside P3's bound plus the reference's. */
-static double verify_pass(const struct ex *e, int pass, const void *a,
+/* Seconds of one verification of every element of out (a pass on inputs
+ * a, b) in the buffers ad, bd (na, nb) and o: the inputs as doubles, the
+ * certified reference, the comparisons; *bad gets the number of elements
+ * outside P3's bound plus the reference's. */
+static double verify_once(const struct ex *e, int pass, const void *a,
                           size_t na, const void *b, size_t nb,
-                          const void *out, size_t n_out, size_t *bad)
+                          const void *out, size_t n_out, double *ad,
+                          double *bd, const dlv_cert_out *o, size_t *bad)
 {
   double t0 = bench_now();
-  double *ad = as_doubles(a, e->f32, na), *bd = as_doubles(b, e->f32, nb);
-  double *buf = bench_alloc(3 * n_out * sizeof *buf);
-  dlv_cert_out o = {buf, buf + n_out, buf + 2 * n_out};
-  *bad = dlv_conv3d_cert_pass(pass, e->s, ad, bd, &o) == 0 ? 0 : n_out;
+  to_doubles(ad, a, e->f32, na);
+  to_doubles(bd, b, e->f32, nb);
+  *bad = dlv_conv3d_cert_pass(pass, e->s, ad, bd, o) == 0 ? 0 : n_out;
   double u = e->f32 ? DLV_U_FLOAT : DLV_U_DOUBLE;
   double eta = e->f32 ? DLV_ETA_FLOAT : DLV_ETA_DOUBLE;
   for (size_t i = 0; i < n_out && *bad == 0; i++) {
     double k = dlv_conv3d_terms(e->s, pass, i);
-    double tol = dlv_bound_conv3d_dot(k, u, eta, o.abs_sum[i]) + o.err[i];
-    *bad += !(fabs(at(out, e->f32, i) - o.val[i]) <= tol);
+    double tol = dlv_bound_conv3d_dot(k, u, eta, o->abs_sum[i]) + o->err[i];
+    *bad += !(fabs(at(out, e->f32, i) - o->val[i]) <= tol);
   }
-  double t = bench_now() - t0;
+  return bench_now() - t0;
+}
+
+/* The verification's seconds, as the kernel's are measured: buffers
+ * allocated once, a warm-up run (first touch of their pages, and of the
+ * reference's own, costs up to 3x the run on the shared VM), then the
+ * timed run. */
+static double verify_pass(const struct ex *e, int pass, const void *a,
+                          size_t na, const void *b, size_t nb,
+                          const void *out, size_t n_out, size_t *bad)
+{
+  double *ad = bench_alloc((na + 1) * sizeof *ad);
+  double *bd = bench_alloc((nb + 1) * sizeof *bd);
+  double *buf = bench_alloc(3 * n_out * sizeof *buf);
+  dlv_cert_out o = {buf, buf + n_out, buf + 2 * n_out};
+  verify_once(e, pass, a, na, b, nb, out, n_out, ad, bd, &o, bad);
+  double t = verify_once(e, pass, a, na, b, nb, out, n_out, ad, bd, &o, bad);
   free(ad);
   free(bd);
   free(buf);
@@ -286,11 +314,22 @@ static void run_call(void *p)
   }
 }
 
-/* Runs fast once more (its output in c->out), verifies it and prints the
- * verification line beside fast's median. */
+/* The verification times of the run, for the closing table. */
+struct vtime {
+  const char *shape;
+  int pass, f32;
+  double kernel_s, verify_s, mpfr_s; /* kernel: fast at 1 thread */
+  size_t bad;
+};
+static struct vtime vtimes[DLV_CONV3D_NBENCH_SHAPES * 2 * DLV_CONV3D_NPASSES];
+static size_t n_vtimes;
+
+/* Runs fast once more (its output in c->out), verifies it (1 thread) and
+ * prints the verification line beside fast's median at 1 thread
+ * (fast_1s). */
 static void report_verification(struct call *c, const struct ex *e,
                                 size_t na, size_t nb, size_t n_out,
-                                double fast_s, const char *shape_name)
+                                double fast_1s, const char *shape_name)
 {
   run_call(c);
   dlv_set_threads(1);
@@ -298,13 +337,37 @@ static void report_verification(struct call *c, const struct ex *e,
   double v = verify_pass(e, c->pass, c->a, na, c->b, nb, c->out, n_out, &bad);
   double m = mpfr_estimate(e, c->pass, c->a, c->b);
   printf("  verify %-10s %-6s %s: certified reference, all %zu elements "
-         "%s: %.3f s = %.1fx fast (%.4f s, %d threads); MPFR (est.) %.0f s "
+         "%s: %.3f s = %.1fx fast at 1 thread (%.4f s); MPFR (est.) %.0f s "
          "= %.0fx\n",
          dlv_conv3d_pass_name(c->pass), e->f32 ? "float" : "double",
-         shape_name, n_out, bad ? "WRONG" : "ok", v, v / fast_s, fast_s,
-         c->threads, m, m / fast_s);
+         shape_name, n_out, bad ? "WRONG" : "ok", v, v / fast_1s, fast_1s, m,
+         m / fast_1s);
   if (bad)
     printf("  verify: %zu elements outside the bound\n", bad);
+  if (n_vtimes < sizeof vtimes / sizeof vtimes[0])
+    vtimes[n_vtimes++] =
+        (struct vtime){shape_name, c->pass, e->f32, fast_1s, v, m, bad};
+}
+
+/* The closing table: every verified pass, kernel and verification at one
+ * thread. */
+static void print_vtimes(void)
+{
+  if (n_vtimes == 0)
+    return;
+  printf("\nconv3d verification, every element against the certified "
+         "reference (1 thread) vs fast (1 thread); target <= 10x\n"
+         "  %-22s %-10s %-6s %10s %10s %8s %10s %9s\n",
+         "shape", "pass", "dtype", "fast s", "verify s", "ratio",
+         "MPFR s", "MPFR x");
+  for (size_t i = 0; i < n_vtimes; i++) {
+    const struct vtime *t = &vtimes[i];
+    printf("  %-22s %-10s %-6s %10.4f %10.3f %7.1fx %10.0f %8.0fx%s\n",
+           t->shape, dlv_conv3d_pass_name(t->pass), t->f32 ? "float" : "double",
+           t->kernel_s, t->verify_s, t->verify_s / t->kernel_s, t->mpfr_s,
+           t->mpfr_s / t->kernel_s, t->bad ? "  WRONG" : "");
+  }
+  n_vtimes = 0;
 }
 
 /* Whether name is an item of the comma-separated list (NULL: all). */
@@ -454,11 +517,16 @@ static void bench_shape(const struct bench_ctx *ctx, size_t si, int f32)
                       &rows[nr]);
     }
     time_pass(ctx, calls, rows, nr, flops);
+    double fast_1s = 0.0; /* fast's median at 1 thread */
     for (int i = 0; i < nr; i++)
-      if (strcmp(rows[i].variant, "fast") == 0)
+      if (strcmp(rows[i].variant, ctx->threads > 1 ? "fast_1thread"
+                                                   : "fast") == 0)
+        fast_1s = rows[i].median_s;
+    for (int i = 0; i < nr; i++)
+      if (strcmp(rows[i].variant, "fast") == 0 && fast_1s > 0)
         report_verification(&calls[i], &e, p == DLV_CONV3D_BWD_INPUT ? nf : n1,
-                            p == DLV_CONV3D_FWD ? nf : n2, n_out,
-                            rows[i].median_s, shapes[si].name);
+                            p == DLV_CONV3D_FWD ? nf : n2, n_out, fast_1s,
+                            shapes[si].name);
     const char *const peers[] = {"im2col", "onednn_any", "onednn_user",
                                  "fast", "fast_1thread"};
     bench_emit(ctx, rows, nr, peers, 5);
@@ -486,4 +554,5 @@ void bench_conv(struct bench_ctx *ctx)
       for (int f32 = 1; f32 >= 0; f32--)
         bench_shape(ctx, si, f32);
   }
+  print_vtimes();
 }

@@ -1,11 +1,14 @@
 /* t_cert_conv3d.c: the certified fast reference (reference/cert_conv3d.h)
  * against the MPFR reference (reference/ref_conv3d.h) on small shapes,
  * every element of every pass: |val - exact| <= err and sum |a b| <=
- * abs_sum, the exact values from MPFR (>= 256 bits).  Data classes: full
- * precision in [-1, 1] (cancellation between mixed signs), exponents over
- * +-60 binades, subnormal products (the underflow term), float data, and
- * small integers (then every sum is exact: val must equal the exact
- * value).
+ * abs_sum, the exact values from MPFR (>= 256 bits).  Data classes, and
+ * the method of cert_conv3d.c each reaches: full precision in [-1, 1]
+ * (cancellation between mixed signs; SPLIT), exponents over +-60 binades
+ * (SPLIT), subnormal products (the underflow terms; SPLIT at its smallest
+ * Sigma), float data (EXACT), one operand float and the other double
+ * (SPLIT), products near 2^1010 (SPLIT's Sigma out of range: DOT2), and
+ * small integers (EXACT; then every sum is exact: val must equal the
+ * exact value).
  * Shapes put channel counts on both sides of the vector widths.
  * Prints the worst |val - exact| / err seen (how tight the certificate
  * is). */
@@ -21,9 +24,11 @@
 #include "mp.h"
 #include "ref_conv3d.h"
 
-enum { CL_UNIT, CL_WIDE, CL_SUBNORMAL, CL_FLOAT, CL_EXACT, CL_N };
-static const char *const class_name[] = {"unit", "wide", "subnormal",
-                                         "float", "exact"};
+enum { CL_UNIT, CL_WIDE, CL_SUBNORMAL, CL_FLOAT, CL_MIXED, CL_HUGE,
+       CL_EXACT, CL_N };
+static const char *const class_name[] = {"unit",  "wide", "subnormal",
+                                         "float", "mixed", "huge",
+                                         "exact"};
 
 static uint64_t rng_state;
 
@@ -48,6 +53,10 @@ static double value(int cl, int operand)
                         : ldexp(m, -(int)(next_u64() % 40));
   case CL_FLOAT:
     return (float)m;
+  case CL_MIXED:
+    return operand == 0 ? (float)m : m;
+  case CL_HUGE:
+    return ldexp(m, 503 + (int)(next_u64() % 4));
   case CL_EXACT:
     return (double)((int)(next_u64() % 31) - 15);
   default:
@@ -80,7 +89,7 @@ static void counts(const dlv_ref_conv3d_shape *s, size_t n[3])
   n[2] = s->b * s->h * s->w * s->t * s->c;     /* L2, G */
 }
 
-static double worst_ratio;
+static double worst_ratio[CL_N]; /* worst |val - exact| / err */
 
 /* Every element of one pass: the certificate holds. */
 static void check_pass(const dlv_ref_conv3d_shape *s, int p, int cl,
@@ -114,8 +123,8 @@ static void check_pass(const dlv_ref_conv3d_shape *s, int p, int cl,
                passes[p].name, class_name[cl], i, out.val[i],
                mpfr_get_d(ex[i], MPFR_RNDN), d, out.err[i],
                out.abs_sum[i], mpfr_get_d(sabs[i], MPFR_RNDN));
-    if (d > 0 && d / out.err[i] > worst_ratio)
-      worst_ratio = d / out.err[i];
+    if (d > 0 && d / out.err[i] > worst_ratio[cl])
+      worst_ratio[cl] = d / out.err[i];
   }
   mpfr_clear(diff);
   dlv_mp_vec_free(ex, nout);
@@ -157,9 +166,10 @@ static void certificate_holds(void **state)
   for (int cl = 0; cl < CL_N; cl++)
     for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++)
       check_shape(&shapes[k], cl);
-  printf("cert_conv3d: worst |val - exact| / err = %.3g over %d classes, "
-         "%zu shapes, 3 passes\n",
-         worst_ratio, CL_N, sizeof shapes / sizeof shapes[0]);
+  for (int cl = 0; cl < CL_N; cl++)
+    printf("cert_conv3d: class %-9s worst |val - exact| / err = %.3g over "
+           "%zu shapes, 3 passes\n",
+           class_name[cl], worst_ratio[cl], sizeof shapes / sizeof shapes[0]);
 }
 
 static void bad_arguments(void **state)

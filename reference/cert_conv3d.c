@@ -1,18 +1,59 @@
 /* cert_conv3d.c: the certified fast reference (see cert_conv3d.h).  Written
  * from the definition like ref_conv3d.c, no code shared with the kernels.
  * Every pass is out[m][c] = sum_k x_m[k] y_k[c] with c the output's
- * channels (contiguous): the Dot2 state of LANES consecutive channels of
- * up to P outputs m is kept in local arrays that the compiler vectorizes
- * and keeps in registers (one TwoProduct and TwoSum per lane and term),
- * over runs of terms k where x and y advance by fixed strides.  The
- * channel operand is copied with its rows padded to a multiple of LANES
- * (zeros: the padding lanes are computed and dropped).
+ * channels (contiguous): a tile of MR outputs m (MR_MAX, or 1 for tails)
+ * times NV vectors of LANES consecutive channels keeps its sums in local
+ * arrays that gcc vectorizes (SLP) and keeps in registers, over runs of
+ * terms k where x and y advance by fixed strides.  x is read in place
+ * (|x| taken on the fly); y is copied once into panels of TILE_W channels
+ * with their absolute values (struct operand), zeros beyond the channel
+ * count (the padding lanes are computed and dropped).  Positions go in
+ * blocks, so that a run's rows of y stay in cache for every tile of the
+ * block.
  *
- * Error of one element (u = 2^-53, gamma_m = m u / (1 - m u), n the number
- * of products, eta = 2^-1075 half the smallest subnormal):
- *  - abs_sum: sp accumulates |a_i| |b_i| by fma (the product exact inside,
- *    one rounding per step: relative u, or absolute eta when subnormal), so
- *    S = sum |a_i b_i| <= (sp + n eta) / (1 - gamma_n) =: S'.
+ * Notation: u = 2^-53, gamma_m = m u / (1 - m u), n the number of
+ * products of the element, S = sum |a_i b_i|, eta = 2^-1075 (half the
+ * smallest subnormal; over-approximated by ETA_UP = 2^-1074, as 2^-1075
+ * is not a double).
+ *
+ * abs_sum (every method): sp accumulates |a_i| |b_i| by fma (the product
+ * exact inside, one rounding per step: relative u, or absolute eta when
+ * subnormal), so S <= (sp + n eta) / (1 - gamma_n) =: S'.
+ *
+ * Method EXACT (every input is a float): a product of two floats is exact
+ * in double (24 + 24 significant bits; exponents in [-298, 256], far from
+ * double's underflow and overflow), so s = fma(a_i, b_i, s) is recursive
+ * summation of exact terms, starting from an exact first one, and its sums
+ * are multiples of 2^-298 (never subnormal):
+ *    |s - exact| <= gamma_(n-1) S <= gamma_(n-1) S' =: err_exact.
+ *
+ * Method SPLIT (double data), two passes over the terms: the first gives
+ * sp, hence S'; then Sigma = the power of two >= 4 S' (at least 2^-1000),
+ * and h starts at h_0 = 1.5 Sigma: h_k = fl(a_k b_k + h_(k-1)) by one
+ * fma, d_k = h_(k-1) - h_k, r_k = fl(a_k b_k + d_k) by one fma, lo = sum
+ * r_k in double.  Invariant (induction on k, n u <= 1/16): h_k is in
+ * (Sigma, 2 Sigma), a binade of spacing 2 u Sigma, since the exact
+ * a_k b_k + h_(k-1) = h_0 + P_k - sum_(i<k) rho_i, |P_k| <= S <= Sigma/4
+ * (P_k the exact partial sum) and |rho_i| <= u Sigma, lies in
+ * [1.1875 Sigma, 1.8125 Sigma].  Hence:
+ *  - d_k is exact (two doubles of that binade), so rho_k = a_k b_k - (h_k
+ *    - h_(k-1)) = a_k b_k + d_k, the rounding error of h_k, |rho_k| <=
+ *    u Sigma, and |r_k - rho_k| <= u^2 Sigma + eta, |r_k| <= u Sigma
+ *    (1 + u) + eta;
+ *  - hi = h_n - h_0 is exact (Sterbenz), exact = hi + sum rho_k;
+ *  - |lo - sum r_k| <= gamma_(n-1) sum |r_k| (additions that underflow
+ *    are exact);
+ *  - val = fl(hi + lo): |val - (hi + lo)| <= u |val| / (1 - u).
+ *  So err_split = u |val| / (1 - u) + E_split(n, Sigma),
+ *     E_split = gamma_(n-1) n (u Sigma (1 + u) + eta) + n (u^2 Sigma + eta),
+ *  about 4 n^2 u^2 S beyond u |val|: the same form as Dot2's certificate
+ *  (Ogita-Rump-Oishi, Prop. 5.5: u |s| + gamma_n^2 S), at 2 fma and 2
+ *  additions per term plus the first pass's fma instead of Dot2's 10
+ *  operations.
+ *
+ * Method DOT2 (a tile whose Sigma would leave the double range: S' >
+ * 2^1018 or not finite, or n u > 1/16): Ogita, Rump and Oishi's Dot2
+ * (SIAM J. Sci. Comput. 26(6), 2005, Alg. 5.3), as follows.
  *  - TwoProduct: p_i = fl(a_i b_i), e_i = fl(a_i b_i - p_i) by one fma.
  *    a_i b_i - p_i has at most 53 significant bits; it is representable
  *    unless its last bit lies below 2^-1074, so |a_i b_i - p_i - e_i| <=
@@ -26,17 +67,15 @@
  *    gamma_(n+1)) S' + 2 n eta (for n u <= 1/2).
  *  - lo = fl(lo + fl(q_i + e_i)): every term passes through at most 2n
  *    roundings, |lo - L| <= gamma_2n A.
- *  - val = fl(hi + lo): |val - (hi + lo)| <= u |hi + lo| <= u |val| / (1 - u).
- *  So err = u |val| / (1 - u) + gamma_2n A + n eta: Ogita-Rump-Oishi's
- *  u |s| + gamma_n^2 sum |a b| (Prop. 5.5) with underflow accounted for;
- *  the second term is about 2 n^2 u^2 S, far below any kernel's gamma_K S.
- * Both formulas are evaluated in double with at most 14 roundings of
+ *  - val = fl(hi + lo): |val - (hi + lo)| <= u |val| / (1 - u).
+ *  So err_dot2 = u |val| / (1 - u) + gamma_2n A + n eta.
+ * Every formula is evaluated in double with at most 14 roundings of
  * nonnegative terms, each at most a factor (1 + u) or, in the subnormal
  * range, an absolute 2^-1075: the results are multiplied by
  * 1 + 2^-48 > (1 + u)^15 and get 2^-1073 added (at most 4 underflowing
- * roundings; an addition of subnormals is exact).  n eta is
- * over-approximated by n 2^-1074 (2^-1075 is not a double). */
+ * roundings; an addition of subnormals is exact). */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,140 +85,334 @@
 #define U_D 0x1p-53
 #define ETA_UP 0x1p-1074
 #define ROUNDING_UP (1.0 + 0x1p-48)
+#define SIGMA_MIN 0x1p-1000 /* keeps h and its spacing normal */
+#define SIGMA_MAX 0x1p1020  /* 2 Sigma stays finite */
 
-/* Lanes of one block, and outputs of one block (forward: consecutive t;
- * filter gradient: consecutive (z, c') rows; input gradient: one). */
+/* A tile: MR outputs (MR_MAX, or 1 for the tails) times NV vectors of
+ * LANES channels, TILE_W channels in all. */
 #define LANES 8
-#define P_MAX 4 /* run_chunks lists its P_MAX pointers */
+#define NV 2
+#define TILE_W (NV * LANES)
+#define MR_MAX 4
 
-/* Dot2 state of LANES lanes of one output: hi + lo, and sp for S. */
-struct lanes {
-  double hi[LANES], lo[LANES], sp[LANES];
+enum method { M_EXACT, M_ABS, M_SPLIT, M_DOT2 };
+
+/* The sums of LANES lanes of one output.  EXACT: v the sum; SPLIT: v is
+ * h, w is lo; DOT2: v is hi, w is lo; sp (every method but SPLIT, which
+ * keeps the first pass's) the sum of |a| |b|. */
+struct acc {
+  double v[LANES], w[LANES], sp[LANES];
 };
 
-/* Lane j gets the term x * y[j]; ax = |x|. */
+/* Lane j gets the term x * y[j]; ax = |x|, ay = |y|. */
 static inline __attribute__((always_inline)) void
-step(struct lanes *restrict a, double x, double ax, const double *restrict y)
+step(const int M, struct acc *restrict a, double x, double ax,
+     const double *restrict y, const double *restrict ay)
 {
   for (int j = 0; j < LANES; j++) {
-    double p = x * y[j], e = fma(x, y[j], -p); /* TwoProduct */
-    double s = a->hi[j] + p, z = s - a->hi[j]; /* TwoSum */
-    double q = (a->hi[j] - (s - z)) + (p - z);
-    a->hi[j] = s;
-    a->lo[j] += q + e;
-    a->sp[j] = fma(ax, fabs(y[j]), a->sp[j]);
+    if (M == M_EXACT)
+      a->v[j] = fma(x, y[j], a->v[j]);
+    if (M == M_SPLIT) {
+      double h = fma(x, y[j], a->v[j]), d = a->v[j] - h;
+      a->v[j] = h;
+      a->w[j] += fma(x, y[j], d);
+    }
+    if (M == M_DOT2) {
+      double p = x * y[j], e = fma(x, y[j], -p); /* TwoProduct */
+      double s = a->v[j] + p, z = s - a->v[j];   /* TwoSum */
+      double q = (a->v[j] - (s - z)) + (p - z);
+      a->v[j] = s;
+      a->w[j] += q + e;
+    }
+    if (M != M_SPLIT)
+      a->sp[j] = fma(ax, ay[j], a->sp[j]);
   }
 }
 
-/* A run of n terms: output p < P gets xs[p][k dx] y_p[k dy + j] in lane
- * j, k < n, with y_p = y (NY = 1: the outputs share the channel operand)
- * or y + p LANES (NY = P: the outputs are P chunks of lanes of one
- * element, sharing x).  The state is copied in and out, so that it stays
- * in registers during the run. */
+/* A run of n terms for a tile of MR outputs: output p gets xs[p][k dx] y[k
+ * dy + v LANES + j] in lane j of its vector v, for k < n; |x| is at
+ * |y| at y + yabs.  acc[p ald + v]: the tile's sums, copied in
+ * and out so that they stay in registers during the run. */
 static inline __attribute__((always_inline)) void
-run(const int P, const int NY, size_t n, const double *const *xs, size_t dx,
-    const double *y, size_t dy, struct lanes *acc)
+run(const int M, const int MR, size_t n, const double *const *xs, size_t dx,
+    const double *y, size_t dy, size_t yabs, struct acc *acc, size_t ald)
 {
-  struct lanes r[P_MAX];
-  const double *x[P_MAX];
-  memcpy(r, acc, (size_t)P * sizeof *r);
-  memcpy(x, xs, (size_t)P * sizeof *x);
+  struct acc r[MR_MAX][NV];
+  const double *x[MR_MAX];
+  for (int p = 0; p < MR; p++) {
+    x[p] = xs[p];
+    for (int v = 0; v < NV; v++)
+      r[p][v] = acc[p * ald + v];
+  }
   for (size_t k = 0; k < n; k++, y += dy)
 #pragma GCC unroll 4
-    for (int p = 0; p < P; p++) {
-      double xv = x[p][k * dx];
-      step(&r[p], xv, fabs(xv), y + (NY > 1 ? p * LANES : 0));
+    for (int p = 0; p < MR; p++) {
+      double xv = x[p][k * dx], ax = fabs(xv);
+#pragma GCC unroll 2
+      for (int v = 0; v < NV; v++)
+        step(M, &r[p][v], xv, ax, y + v * LANES, y + yabs + v * LANES);
     }
-  memcpy(acc, r, (size_t)P * sizeof *r);
+  for (int p = 0; p < MR; p++)
+    for (int v = 0; v < NV; v++)
+      acc[p * ald + v] = r[p][v];
 }
 
-/* The instances: blocks of outputs, blocks of lane chunks, single
- * outputs.  Each step's LANES lanes are one basic block that gcc
- * vectorizes (SLP); its loop vectorizer would instead vectorize the run
- * across terms k (with permutations, 5x slower), so it is off here. */
+/* The instances, one per method and tile height.  Each step's LANES lanes
+ * are one basic block that gcc vectorizes (SLP); its loop vectorizer would
+ * instead vectorize the run across terms k (with permutations, 5x
+ * slower), so it is off here. */
 #if defined(__clang__) /* no per-function optimize attribute */
 #define SLP_ONLY __attribute__((noinline))
 #else
 #define SLP_ONLY __attribute__((noinline, optimize("no-tree-loop-vectorize")))
 #endif
-static SLP_ONLY void run_p(size_t n, const double *const *xs, size_t dx,
-                           const double *y, size_t dy, struct lanes *acc)
+#define RUN_ARGS                                                              \
+  size_t n, const double *const *xs, size_t dx, const double *y, size_t dy, \
+      size_t yabs, struct acc *acc, size_t ald
+#define RUN_PASS n, xs, dx, y, dy, yabs, acc, ald
+#define INSTANCE(M, MR)                                                       \
+  static SLP_ONLY void run_##M##_##MR(RUN_ARGS)                              \
+  {                                                                           \
+    run(M, MR, RUN_PASS);                                                     \
+  }
+INSTANCE(M_EXACT, 4)
+INSTANCE(M_EXACT, 1)
+INSTANCE(M_ABS, 4)
+INSTANCE(M_ABS, 1)
+INSTANCE(M_SPLIT, 4)
+INSTANCE(M_SPLIT, 1)
+INSTANCE(M_DOT2, 4)
+INSTANCE(M_DOT2, 1)
+
+/* A run for a tile of mr outputs (MR_MAX or 1) by method m. */
+static void run_tile(int m, int mr, RUN_ARGS)
 {
-  run(P_MAX, 1, n, xs, dx, y, dy, acc);
+  typedef void (*run_fn)(RUN_ARGS);
+  static const run_fn fns[4][2] = {
+      {run_M_EXACT_1, run_M_EXACT_4}, {run_M_ABS_1, run_M_ABS_4},
+      {run_M_SPLIT_1, run_M_SPLIT_4}, {run_M_DOT2_1, run_M_DOT2_4}};
+  _Static_assert(MR_MAX == 4, "run_tile lists the instances");
+  fns[m][mr == MR_MAX](RUN_PASS);
 }
 
-static SLP_ONLY void run_chunks(size_t n, const double *x, size_t dx,
-                                const double *y, size_t dy,
-                                struct lanes *acc)
-{
-  const double *xs[P_MAX] = {x, x, x, x};
-  run(P_MAX, P_MAX, n, xs, dx, y, dy, acc);
-}
-
-static SLP_ONLY void run_1(size_t n, const double *x, size_t dx,
-                           const double *y, size_t dy, struct lanes *acc)
-{
-  run(1, 1, n, &x, dx, y, dy, acc);
-}
-
-/* A run for np <= P_MAX outputs. */
-static void run_np(size_t np, size_t n, const double *const *xs, size_t dx,
-                   const double *y, size_t dy, struct lanes *acc)
-{
-  if (np == P_MAX)
-    run_p(n, xs, dx, y, dy, acc);
-  else
-    for (size_t p = 0; p < np; p++)
-      run_1(n, xs[p], dx, y, dy, &acc[p]);
-}
+/* ---- the certificates ------------------------------------------------------ */
 
 static double gamma_of(double m) { return m * U_D / (1.0 - m * U_D); }
 
-/* Lane j of a, a sum of n products, into element i of out. */
-static void lane_finish(const struct lanes *a, int j, double n,
-                        const dlv_cert_out *out, size_t i)
+/* The factors of the certificates of an element of n products, computed
+ * once per tile (rounding accounted for in ROUNDING_UP, see above). */
+struct cert_k {
+  double n, under, abs_k; /* S' = (sp + under) abs_k + 2 ETA_UP */
+  double exact_k;         /* err_exact = exact_k S' + 2 ETA_UP */
+  double split_a, split_b; /* E_split = split_a Sigma + split_b */
+  double dot2_a, dot2_b;   /* gamma_2n A = dot2_a S' + dot2_b */
+};
+
+static struct cert_k cert_k_of(double n)
 {
-  double val = a->hi[j] + a->lo[j], under = n * ETA_UP;
-  double s_up = (a->sp[j] + under) / (1.0 - gamma_of(n)) * ROUNDING_UP +
-                2 * ETA_UP;
-  double terms = (n + 1.0) * U_D * (1.0 + gamma_of(n + 1.0)) * s_up +
-                 2.0 * under; /* A, the error terms' magnitudes */
+  double g1 = gamma_of(n - 1.0), g2 = gamma_of(2.0 * n);
+  struct cert_k k = {n, n * ETA_UP, ROUNDING_UP / (1.0 - gamma_of(n))};
+  k.exact_k = g1 * ROUNDING_UP;
+  k.split_a = g1 * n * U_D * (1.0 + U_D) + n * U_D * U_D;
+  k.split_b = g1 * n * ETA_UP + n * ETA_UP;
+  k.dot2_a = g2 * (n + 1.0) * U_D * (1.0 + gamma_of(n + 1.0));
+  k.dot2_b = g2 * 2.0 * k.under;
+  return k;
+}
+
+/* S' >= sum |a_i b_i| from sp. */
+static double abs_sum_up(const struct cert_k *k, double sp)
+{
+  return (sp + k->under) * k->abs_k + 2 * ETA_UP;
+}
+
+/* SPLIT's Sigma for S' (n u <= 1/16 checked by the caller): the power of
+ * two above 4 S', at least SIGMA_MIN; 0 when it would exceed SIGMA_MAX
+ * or S' is not finite. */
+static double split_sigma(double s_up)
+{
+  if (!(s_up <= SIGMA_MAX / 8))
+    return 0.0;
+  double x = 4.0 * s_up, p;
+  if (!(x > SIGMA_MIN))
+    return SIGMA_MIN;
+  uint64_t bits;
+  memcpy(&bits, &x, sizeof bits);
+  bits &= 0x7ff0000000000000u; /* the power of two <= x (x is normal) */
+  memcpy(&p, &bits, sizeof p);
+  return 2.0 * p;
+}
+
+/* Whether SPLIT applies to an element with sum sp. */
+static int split_ok(const struct cert_k *k, double sp)
+{
+  return k->n * U_D <= 1.0 / 16 && split_sigma(abs_sum_up(k, sp)) > 0;
+}
+
+/* |val - exact| <= the result (see the derivations above). */
+static double err_exact(const struct cert_k *k, double s_up)
+{
+  return k->exact_k * s_up + 2 * ETA_UP;
+}
+
+static double err_split(const struct cert_k *k, double sigma, double val)
+{
+  return (U_D * fabs(val) / (1.0 - U_D) + k->split_a * sigma + k->split_b) *
+             ROUNDING_UP +
+         2 * ETA_UP;
+}
+
+static double err_dot2(const struct cert_k *k, double s_up, double val)
+{
+  return (U_D * fabs(val) / (1.0 - U_D) + k->dot2_a * s_up + k->dot2_b +
+          k->under) * ROUNDING_UP +
+         2 * ETA_UP;
+}
+
+/* Lane j of a (method m) into element i of out. */
+static void lane_finish(int m, const struct cert_k *k, const struct acc *a,
+                        int j, const dlv_cert_out *out, size_t i)
+{
+  double s_up = abs_sum_up(k, a->sp[j]), val;
+  if (m == M_EXACT) {
+    val = a->v[j];
+    out->err[i] = err_exact(k, s_up);
+  } else if (m == M_SPLIT) {
+    double sigma = split_sigma(s_up);
+    val = (a->v[j] - 1.5 * sigma) + a->w[j];
+    out->err[i] = err_split(k, sigma, val);
+  } else {
+    val = a->v[j] + a->w[j];
+    out->err[i] = err_dot2(k, s_up, val);
+  }
   out->val[i] = val;
   out->abs_sum[i] = s_up;
-  out->err[i] = (U_D * fabs(val) / (1.0 - U_D) + gamma_of(2.0 * n) * terms +
-                 under) * ROUNDING_UP +
-                2 * ETA_UP;
 }
 
-/* Output p of a block of np, lane j, to element first + p stride + c0 + j
- * of out: channel c0 + p cstep + j (cstep 0: the outputs are elements,
- * LANES: they are chunks of one element's lanes) when below nc.  Each is
- * a sum of n products. */
-static void block_finish(const struct lanes *acc, size_t np, size_t c0,
-                         size_t cstep, size_t nc, double n,
-                         const dlv_cert_out *out, size_t first, size_t stride)
+/* ---- tiles: method choice, passes, results --------------------------------- */
+
+/* A tile: `rows` outputs, `width` vectors of LANES channels each, sums at
+ * acc[p ald + v] (p < rows, v < width), every output a sum of n
+ * products.  visit calls run_tile(m, ...) for every run of terms of the
+ * tile (described by ctx). */
+typedef void (*visit_fn)(const void *ctx, int m, struct acc *acc, size_t ald);
+
+struct tile {
+  size_t rows, width, ald;
+  double n;
+};
+
+static void acc_zero(const struct tile *t, struct acc *acc)
 {
-  for (size_t p = 0; p < np; p++)
-    for (size_t j = 0; j < LANES && c0 + p * cstep + j < nc; j++)
-      lane_finish(&acc[p], (int)j, n, out, first + p * stride + c0 + j);
+  for (size_t p = 0; p < t->rows; p++)
+    memset(acc + p * t->ald, 0, t->width * sizeof *acc);
 }
 
-/* The (rows, nc) matrix src with rows padded to ld = nc rounded up to
- * LANES, zeros beyond nc; NULL on ENOMEM. */
-static double *pad_rows(const double *src, size_t rows, size_t nc,
-                        size_t *ld)
+/* Whether SPLIT applies to every lane of the tile (after the pass for
+ * sp); if so, h starts at 1.5 Sigma in each. */
+static int split_start(const struct tile *t, struct acc *acc)
 {
-  *ld = (nc + LANES - 1) / LANES * LANES;
-  double *d = calloc(rows * *ld + 1, sizeof *d);
-  for (size_t r = 0; d != NULL && r < rows; r++)
-    memcpy(d + r * *ld, src + r * nc, nc * sizeof *d);
-  return d;
+  struct cert_k k = cert_k_of(t->n);
+  int split = 1;
+  for (size_t p = 0; p < t->rows; p++)
+    for (size_t v = 0; v < t->width; v++)
+      for (int j = 0; j < LANES; j++) {
+        struct acc *a = &acc[p * t->ald + v];
+        split &= split_ok(&k, a->sp[j]);
+        a->v[j] = 1.5 * split_sigma(abs_sum_up(&k, a->sp[j]));
+      }
+  return split;
 }
 
-/* Extents of L1. */
+/* The sums of a tile: EXACT if exact is set, else SPLIT (after the pass
+ * for sp), or DOT2 when SPLIT does not apply to one of its lanes.
+ * Returns the method. */
+static int tile_sums(visit_fn visit, const void *ctx, int exact,
+                     const struct tile *t, struct acc *acc)
+{
+  acc_zero(t, acc);
+  if (exact) {
+    visit(ctx, M_EXACT, acc, t->ald);
+    return M_EXACT;
+  }
+  visit(ctx, M_ABS, acc, t->ald);
+  if (split_start(t, acc)) {
+    visit(ctx, M_SPLIT, acc, t->ald);
+    return M_SPLIT;
+  }
+  acc_zero(t, acc);
+  visit(ctx, M_DOT2, acc, t->ald);
+  return M_DOT2;
+}
+
+/* Output p of the tile, channel c (c < nc), to element first[p] + c of
+ * out. */
+static void tile_finish(int m, const struct tile *t, const struct acc *acc,
+                        const size_t *first, size_t nc,
+                        const dlv_cert_out *out)
+{
+  struct cert_k k = cert_k_of(t->n);
+  for (size_t p = 0; p < t->rows; p++)
+    for (size_t c = 0; c < t->width * LANES && c < nc; c++)
+      lane_finish(m, &k, &acc[p * t->ald + c / LANES], (int)(c % LANES), out,
+                  first[p] + c);
+}
+
+/* ---- operands -------------------------------------------------------------- */
+
+/* The channel operand (y): rows of nc values and their absolute values
+ * in panels of TILE_W channels (zeros beyond nc), so that a tile's runs
+ * read contiguous memory: (r, c) at d[(c / TILE_W) pstep + r dy + c %
+ * TILE_W], dy = 2 TILE_W, |.| at + half = TILE_W.  (The broadcast
+ * operand x is read in place, |x| taken on the fly.) */
+struct operand {
+  double *d;
+  size_t half, dy, pstep, ld; /* ld: nc rounded up to TILE_W */
+};
+
+static size_t round_up(size_t n, size_t m) { return (n + m - 1) / m * m; }
+
+/* Row r of y from channel c0 (a multiple of TILE_W). */
+static const double *y_at(const struct operand *o, size_t r, size_t c0)
+{
+  return o->d + c0 / TILE_W * o->pstep + r * o->dy;
+}
+
+/* 0 on ENOMEM. */
+static int operand_make(struct operand *o, const double *src, size_t rows,
+                        size_t nc)
+{
+  o->ld = round_up(nc, TILE_W);
+  o->dy = 2 * TILE_W;
+  o->half = TILE_W;
+  o->pstep = rows * o->dy;
+  size_t bytes = round_up((rows * 2 * o->ld + 1) * sizeof *o->d, 64);
+  o->d = aligned_alloc(64, bytes); /* whole vectors: no split loads */
+  if (o->d != NULL)
+    memset(o->d, 0, bytes);
+  for (size_t r = 0; o->d != NULL && r < rows; r++)
+    for (size_t c = 0; c < nc; c++) {
+      size_t at = c / TILE_W * o->pstep + r * o->dy + c % TILE_W;
+      o->d[at] = src[r * nc + c];
+      o->d[at + o->half] = fabs(src[r * nc + c]);
+    }
+  return o->d != NULL;
+}
+
+/* Whether every value is a float (method EXACT applies). */
+static int all_float(const double *a, size_t n)
+{
+  int yes = 1;
+  for (size_t i = 0; i < n; i++)
+    yes &= (double)(float)a[i] == a[i];
+  return yes;
+}
+
+/* Extents of L1, the shape, and whether both inputs are floats. */
 struct geo {
   const dlv_ref_conv3d_shape *s;
   size_t h1, w1, t1;
+  int exact;
 };
 
 static size_t at_l1(const struct geo *g, size_t b, size_t x, size_t y,
@@ -188,8 +421,26 @@ static size_t at_l1(const struct geo *g, size_t b, size_t x, size_t y,
   return (((b * g->h1 + x) * g->w1 + y) * g->t1 + t) * g->s->cp + cp;
 }
 
-static int check_args(const dlv_ref_conv3d_shape *s, const void *a,
-                      const void *b, const dlv_cert_out *out, struct geo *g)
+/* Rows (positions) of L1 and of L2 = G, rows (u, v, z, c') of F. */
+static size_t l1_rows(const struct geo *g)
+{
+  return g->s->b * g->h1 * g->w1 * g->t1;
+}
+
+static size_t l2_rows(const dlv_ref_conv3d_shape *s)
+{
+  return s->b * s->h * s->w * s->t;
+}
+
+static size_t f_rows(const dlv_ref_conv3d_shape *s)
+{
+  return s->u * s->v * s->z * s->cp;
+}
+
+/* The arguments; *g when they are valid (g->exact set by operands). */
+static int check_args(const dlv_ref_conv3d_shape *s, const double *a,
+                      const double *b, const dlv_cert_out *out,
+                      struct geo *g)
 {
   if (s == NULL || a == NULL || b == NULL || out == NULL ||
       out->val == NULL || out->err == NULL || out->abs_sum == NULL)
@@ -197,39 +448,77 @@ static int check_args(const dlv_ref_conv3d_shape *s, const void *a,
   if (!s->b || !s->h || !s->w || !s->t || !s->c || !s->cp || !s->u ||
       !s->v || !s->z)
     return DLV_EBADLEN;
-  *g = (struct geo){s, s->h + s->u - 1, s->w + s->v - 1, s->t + s->z - 1};
+  *g = (struct geo){s, s->h + s->u - 1, s->w + s->v - 1, s->t + s->z - 1, 0};
   return DLV_OK;
 }
 
-/* Forward: outputs are np consecutive positions n0 .. (in (b, x, y, t)
- * order, so consecutive rows of L2); terms the (u, v) runs of Z C'
- * elements, contiguous in L1 (from each position's patch row) and in F's
- * rows. */
-static void fwd_block(const struct geo *g, const double *l1,
-                      const double *fp, size_t ld, size_t n0, size_t np,
-                      const dlv_cert_out *out)
+/* g->exact from the broadcast operand (na values) and the channel
+ * operand (rb rows of ncb), then the latter's panels; 0 on ENOMEM. */
+static int operands(struct geo *g, const double *pa, size_t na,
+                    struct operand *b, const double *pb, size_t rb,
+                    size_t ncb)
+{
+  g->exact = all_float(pa, na) && all_float(pb, rb * ncb);
+  return operand_make(b, pb, rb, ncb);
+}
+
+/* ---- forward --------------------------------------------------------------- */
+
+/* A tile of rows <= FB positions (consecutive rows of L2, any (b, x, y,
+ * t)) and TILE_W channels from c0: terms the (u, v) runs of Z C'
+ * elements, contiguous in L1 (from each position's patch) and in F's
+ * rows; for each run, every group of MR_MAX positions (then single ones)
+ * in turn, so that the run's rows of F stay in cache. */
+#define FB 32
+
+struct fwd_tile {
+  const struct geo *g;
+  const double *l1;
+  const struct operand *f;
+  size_t origin[FB], rows, c0;
+};
+
+static void fwd_visit(const void *ctx, int m, struct acc *acc, size_t ald)
+{
+  const struct fwd_tile *t = ctx;
+  const dlv_ref_conv3d_shape *s = t->g->s;
+  size_t run_len = s->z * s->cp;
+  for (size_t u = 0; u < s->u; u++)
+    for (size_t v = 0; v < s->v; v++) {
+      size_t shift = at_l1(t->g, 0, u, v, 0, 0);
+      for (size_t p0 = 0; p0 < t->rows;) {
+        size_t mr = t->rows - p0 >= MR_MAX ? MR_MAX : 1;
+        const double *xs[MR_MAX];
+        for (size_t p = 0; p < mr; p++)
+          xs[p] = t->l1 + t->origin[p0 + p] + shift;
+        run_tile(m, (int)mr, run_len, xs, 1,
+                 y_at(t->f, (u * s->v + v) * run_len, t->c0), t->f->dy,
+                 t->f->half, acc + p0 * ald, ald);
+        p0 += mr;
+      }
+    }
+}
+
+/* Positions n0 .. n0 + rows, every channel tile. */
+static void fwd_positions(const struct geo *g, const double *l1,
+                          const struct operand *f, size_t n0, size_t rows,
+                          const dlv_cert_out *out)
 {
   const dlv_ref_conv3d_shape *s = g->s;
-  size_t run_len = s->z * s->cp, origin[P_MAX];
-  for (size_t p = 0; p < np; p++) { /* each position's patch origin */
-    size_t n = n0 + p, t = n % s->t, y = n / s->t % s->w,
-           x = n / s->t / s->w % s->h, b = n / s->t / s->w / s->h;
-    origin[p] = at_l1(g, b, x, y, t, 0);
+  struct fwd_tile ft = {g, l1, f, {0}, rows, 0};
+  struct tile t = {rows, NV, NV, (double)f_rows(s)};
+  size_t first[FB];
+  for (size_t p = 0; p < rows; p++) { /* each position's patch origin */
+    size_t q = n0 + p, tt = q % s->t, y = q / s->t % s->w,
+           x = q / s->t / s->w % s->h, b = q / s->t / s->w / s->h;
+    ft.origin[p] = at_l1(g, b, x, y, tt, 0);
   }
-  double n_terms = (double)(s->u * s->v * run_len);
-  for (size_t c0 = 0; c0 < s->c; c0 += LANES) {
-    struct lanes acc[P_MAX];
-    memset(acc, 0, sizeof acc);
-    for (size_t u = 0; u < s->u; u++)
-      for (size_t v = 0; v < s->v; v++) {
-        const double *xs[P_MAX];
-        size_t shift = at_l1(g, 0, u, v, 0, 0);
-        for (size_t p = 0; p < np; p++)
-          xs[p] = l1 + origin[p] + shift;
-        run_np(np, run_len, xs, 1, fp + (u * s->v + v) * run_len * ld + c0,
-               ld, acc);
-      }
-    block_finish(acc, np, c0, 0, s->c, n_terms, out, n0 * s->c, s->c);
+  for (ft.c0 = 0; ft.c0 < s->c; ft.c0 += TILE_W) {
+    struct acc acc[FB * NV];
+    for (size_t p = 0; p < rows; p++)
+      first[p] = (n0 + p) * s->c + ft.c0;
+    int m = tile_sums(fwd_visit, &ft, g->exact, &t, acc);
+    tile_finish(m, &t, acc, first, s->c - ft.c0, out);
   }
 }
 
@@ -237,75 +526,68 @@ int dlv_cert_conv3d_fwd(const dlv_ref_conv3d_shape *s, const double *l1,
                         const double *f, const dlv_cert_out *out)
 {
   struct geo g;
+  struct operand b;
   int status = check_args(s, l1, f, out, &g);
-  size_t ld;
-  double *fp = status == DLV_OK ? pad_rows(f, s->u * s->v * s->z * s->cp,
-                                           s->c, &ld)
-                                : NULL;
-  if (status != DLV_OK || fp == NULL)
-    return status != DLV_OK ? status : DLV_ENOMEM;
-  size_t n = s->b * s->h * s->w * s->t;
-  for (size_t n0 = 0; n0 < n; n0 += P_MAX)
-    fwd_block(&g, l1, fp, ld, n0, n - n0 < P_MAX ? n - n0 : P_MAX, out);
-  free(fp);
+  if (status != DLV_OK)
+    return status;
+  if (!operands(&g, l1, l1_rows(&g) * s->cp, &b, f, f_rows(s), s->c))
+    return DLV_ENOMEM;
+  size_t n = l2_rows(s);
+  for (size_t n0 = 0; n0 < n; n0 += FB)
+    fwd_positions(&g, l1, &b, n0, n - n0 < FB ? n - n0 : FB, out);
+  free(b.d);
   return DLV_OK;
 }
 
-/* Filter gradient, one (u, v) at a time: F.grad[(u, v, j)][c] = sum_n
- * X[n][j] G[n][c], X[n][j] = L1[position n + (u, v)][j] for j in the
- * (z, c') run.  Positions go in chunks of BF_NB: the chunk's X is gathered
- * (its rows are contiguous runs of L1) so that runs of terms have fixed
- * strides, and it stays in cache while every (rows, lanes) block of the
- * (u, v) sums over the chunk; the Dot2 states of the (u, v) live in
- * memory between chunks. */
-#define BF_NB 256
+/* ---- filter gradient ------------------------------------------------------- */
+
+/* One (u, v) at a time: F.grad[(u, v, j)][c] = sum_n X[n][j] G[n][c],
+ * X[n][j] = L1[position n + (u, v)][j] for j in the (z, c') run (rl
+ * rows).  Positions go in chunks of BF_NB: the chunk's X is gathered (its rows are contiguous runs of L1) so that runs of terms
+ * have fixed strides, and it stays in cache while every tile of rows and
+ * channels of the (u, v) sums over the chunk; the sums of the (u, v) live
+ * in memory between chunks. */
+#define BF_NB 64
 
 struct bf_job {
   const struct geo *g;
   const double *l1;
-  double *gp;            /* G with rows padded to ld */
-  size_t ld, run_len, nchunks;
-  double *xc;            /* BF_NB x run_len */
-  struct lanes *state;   /* [chunk of lanes][j] */
+  const struct operand *g2;
+  size_t u, v, rl;
+  double *xc; /* BF_NB x rl */
 };
 
 /* X of the positions n0 .. n0 + np for (u, v). */
-static void bf_gather(const struct bf_job *jb, size_t u, size_t v, size_t n0,
-                      size_t np)
+static void bf_gather(const struct bf_job *jb, size_t n0, size_t np)
 {
   const dlv_ref_conv3d_shape *s = jb->g->s;
   for (size_t i = 0; i < np; i++) {
     size_t n = n0 + i, t = n % s->t, y = n / s->t % s->w,
            x = n / s->t / s->w % s->h, b = n / s->t / s->w / s->h;
-    memcpy(jb->xc + i * jb->run_len,
-           jb->l1 + at_l1(jb->g, b, x + u, y + v, t, 0),
-           jb->run_len * sizeof *jb->xc);
+    memcpy(jb->xc + i * jb->rl,
+           jb->l1 + at_l1(jb->g, b, x + jb->u, y + jb->v, t, 0),
+           jb->rl * sizeof *jb->xc);
   }
 }
 
-static void bf_uv(const struct bf_job *jb, size_t u, size_t v,
-                  const dlv_cert_out *out)
+static void bf_visit(const void *ctx, int m, struct acc *acc, size_t ald)
 {
-  const dlv_ref_conv3d_shape *s = jb->g->s;
-  size_t n = s->b * s->h * s->w * s->t, rl = jb->run_len;
-  memset(jb->state, 0, jb->nchunks * rl * sizeof *jb->state);
+  const struct bf_job *jb = ctx;
+  size_t n = l2_rows(jb->g->s), rl = jb->rl;
   for (size_t n0 = 0; n0 < n; n0 += BF_NB) {
     size_t np = n - n0 < BF_NB ? n - n0 : BF_NB;
-    bf_gather(jb, u, v, n0, np);
-    for (size_t ch = 0; ch < jb->nchunks; ch++)
-      for (size_t j0 = 0; j0 < rl; j0 += P_MAX) {
-        const double *xs[P_MAX];
-        size_t nr = rl - j0 < P_MAX ? rl - j0 : P_MAX;
-        for (size_t p = 0; p < nr; p++)
+    bf_gather(jb, n0, np);
+    for (size_t c0 = 0; c0 < jb->g2->ld; c0 += TILE_W)
+      for (size_t j0 = 0; j0 < rl;) {
+        size_t mr = rl - j0 >= MR_MAX ? MR_MAX : 1;
+        const double *xs[MR_MAX];
+        for (size_t p = 0; p < mr; p++)
           xs[p] = jb->xc + j0 + p;
-        run_np(nr, np, xs, rl, jb->gp + n0 * jb->ld + ch * LANES, jb->ld,
-               jb->state + ch * rl + j0);
+        run_tile(m, (int)mr, np, xs, rl, y_at(jb->g2, n0, c0), jb->g2->dy, jb->g2->half,
+                 acc + j0 * ald + c0 / LANES, ald);
+        j0 += mr;
       }
   }
-  size_t first = (u * s->v + v) * rl * s->c;
-  for (size_t ch = 0; ch < jb->nchunks; ch++)
-    block_finish(jb->state + ch * rl, rl, ch * LANES, 0, s->c, (double)n, out,
-                 first, s->c);
 }
 
 int dlv_cert_conv3d_bwd_filter(const dlv_ref_conv3d_shape *s,
@@ -313,30 +595,39 @@ int dlv_cert_conv3d_bwd_filter(const dlv_ref_conv3d_shape *s,
                                const dlv_cert_out *out)
 {
   struct geo g;
+  struct operand b;
   int status = check_args(s, l1, g2, out, &g);
   if (status != DLV_OK)
     return status;
-  struct bf_job jb = {&g, l1, NULL, 0, s->z * s->cp, 0, NULL, NULL};
-  jb.gp = pad_rows(g2, s->b * s->h * s->w * s->t, s->c, &jb.ld);
-  jb.nchunks = jb.ld / LANES;
-  jb.xc = malloc(BF_NB * jb.run_len * sizeof *jb.xc);
-  jb.state = malloc(jb.nchunks * jb.run_len * sizeof *jb.state);
-  if (jb.gp && jb.xc && jb.state)
-    for (size_t u = 0; u < s->u; u++)
-      for (size_t v = 0; v < s->v; v++)
-        bf_uv(&jb, u, v, out);
-  else
-    status = DLV_ENOMEM;
-  free(jb.gp);
+  if (!operands(&g, l1, l1_rows(&g) * s->cp, &b, g2, l2_rows(s), s->c))
+    return DLV_ENOMEM;
+  struct bf_job jb = {&g, l1, &b, 0, 0, s->z * s->cp, NULL};
+  struct tile t = {jb.rl, b.ld / LANES, b.ld / LANES, (double)l2_rows(s)};
+  jb.xc = malloc(BF_NB * jb.rl * sizeof *jb.xc);
+  struct acc *acc = malloc(t.rows * t.ald * sizeof *acc);
+  size_t *first = malloc(t.rows * sizeof *first);
+  for (jb.u = 0; jb.xc && acc && first && jb.u < s->u; jb.u++)
+    for (jb.v = 0; jb.v < s->v; jb.v++) {
+      for (size_t j = 0; j < t.rows; j++)
+        first[j] = ((jb.u * s->v + jb.v) * jb.rl + j) * s->c;
+      int m = tile_sums(bf_visit, &jb, g.exact, &t, acc);
+      tile_finish(m, &t, acc, first, s->c, out);
+    }
+  status = jb.xc && acc && first ? DLV_OK : DLV_ENOMEM;
   free(jb.xc);
-  free(jb.state);
+  free(acc);
+  free(first);
+  free(b.d);
   return status;
 }
 
-/* F with (c', c) swapped, rows padded: ft[(u, v, z, c)][c'], so that an
- * input-gradient element's terms run over contiguous c'. */
+/* ---- input gradient -------------------------------------------------------- */
+
+/* F with (c', c) swapped: ft[(u, v, z, c)][c'], so that an
+ * input-gradient element's terms run over contiguous c'.  NULL on
+ * ENOMEM. */
 static double *transpose_filter(const dlv_ref_conv3d_shape *s,
-                                const double *f, size_t *ld)
+                                const double *f)
 {
   size_t taps = s->u * s->v * s->z, plane = s->cp * s->c;
   double *t = malloc((taps * plane + 1) * sizeof *t);
@@ -344,9 +635,7 @@ static double *transpose_filter(const dlv_ref_conv3d_shape *s,
     for (size_t cp = 0; cp < s->cp; cp++)
       for (size_t c = 0; c < s->c; c++)
         t[k * plane + c * s->cp + cp] = f[k * plane + cp * s->c + c];
-  double *ft = t ? pad_rows(t, taps * s->c, s->cp, ld) : NULL;
-  free(t);
-  return ft;
+  return t;
 }
 
 /* Along one axis, the taps reaching input index i: [*lo, *hi). */
@@ -356,38 +645,98 @@ static void taps_of(size_t i, size_t out_n, size_t k, size_t *lo, size_t *hi)
   *hi = i + 1 < k ? i + 1 : k;             /* tap <= i */
 }
 
-/* Input gradient at (b, x, y, t): terms (u, v, z) covering it, each a run
- * of C terms (contiguous in G's row and along F^T's rows); channels in
- * blocks of P_MAX chunks of LANES (independent sums, for the pipeline),
- * the rest chunk by chunk. */
-static void bi_element(const struct geo *g, const double *ft, size_t ld,
-                       const double *g2, size_t b, size_t x, size_t y,
-                       size_t t, const dlv_cert_out *out)
+/* A tile of positions (b, x, y0 + i, t0 + k), i < ny, k < nt (row i nt +
+ * k), all reached by the same taps, at most BI positions, and TILE_W
+ * channels c' from c0: terms the taps (u, v, z), each a run of C terms
+ * (contiguous in G's row and along F^T's rows); for each tap, every group
+ * of MR_MAX consecutive t (then single ones) in turn, so that the tap's
+ * rows of F^T stay in cache. */
+#define BI 64
+
+struct bi_tile {
+  const struct geo *g;
+  const struct operand *ft;
+  const double *g2;
+  size_t b, x, y0, ny, t0, nt, c0;
+  size_t u0, u1, v0, v1, z0, z1;
+};
+
+static void bi_visit(const void *ctx, int m, struct acc *acc, size_t ald)
 {
-  const dlv_ref_conv3d_shape *s = g->s;
-  size_t u0, u1, v0, v1, z0, z1, c0 = 0, block = P_MAX * LANES;
-  taps_of(x, s->h, s->u, &u0, &u1);
-  taps_of(y, s->w, s->v, &v0, &v1);
-  taps_of(t, s->t, s->z, &z0, &z1);
-  double n = (double)((u1 - u0) * (v1 - v0) * (z1 - z0) * s->c);
-  while (c0 < s->cp) {
-    int whole = c0 + block <= ld; /* ld: C' padded to LANES */
-    struct lanes acc[P_MAX];
-    memset(acc, 0, sizeof acc);
-    for (size_t u = u0; u < u1; u++)
-      for (size_t v = v0; v < v1; v++)
-        for (size_t z = z0; z < z1; z++) {
-          const double *gr =
-              g2 + (((b * s->h + x - u) * s->w + y - v) * s->t + t - z) * s->c;
-          const double *fr = ft + ((u * s->v + v) * s->z + z) * s->c * ld + c0;
-          if (whole)
-            run_chunks(s->c, gr, 1, fr, ld, acc);
-          else
-            run_1(s->c, gr, 1, fr, ld, acc);
-        }
-    block_finish(acc, whole ? P_MAX : 1, c0, LANES, s->cp, n, out,
-                 at_l1(g, b, x, y, t, 0), LANES);
-    c0 += whole ? block : LANES;
+  const struct bi_tile *t = ctx;
+  const dlv_ref_conv3d_shape *s = t->g->s;
+  for (size_t u = t->u0; u < t->u1; u++)
+    for (size_t v = t->v0; v < t->v1; v++)
+      for (size_t z = t->z0; z < t->z1; z++)
+        for (size_t i = 0; i < t->ny; i++)
+          for (size_t k = 0; k < t->nt;) {
+            size_t mr = t->nt - k >= MR_MAX ? MR_MAX : 1;
+            const double *xs[MR_MAX];
+            for (size_t p = 0; p < mr; p++)
+              xs[p] = t->g2 +
+                      (((t->b * s->h + t->x - u) * s->w + t->y0 + i - v) *
+                           s->t + t->t0 + k + p - z) * s->c;
+            run_tile(m, (int)mr, s->c, xs, 1,
+                     y_at(t->ft, ((u * s->v + v) * s->z + z) * s->c, t->c0),
+                     t->ft->dy, t->ft->half, acc + (i * t->nt + k) * ald,
+                     ald);
+            k += mr;
+          }
+}
+
+/* The tile's positions, every channel tile. */
+static void bi_positions(struct bi_tile *bt, const dlv_cert_out *out)
+{
+  const dlv_ref_conv3d_shape *s = bt->g->s;
+  struct tile t = {bt->ny * bt->nt, NV, NV,
+                   (double)((bt->u1 - bt->u0) * (bt->v1 - bt->v0) *
+                            (bt->z1 - bt->z0) * s->c)};
+  size_t first[BI];
+  for (bt->c0 = 0; bt->c0 < s->cp; bt->c0 += TILE_W) {
+    struct acc acc[BI * NV];
+    for (size_t i = 0; i < bt->ny; i++)
+      for (size_t k = 0; k < bt->nt; k++)
+        first[i * bt->nt + k] =
+            at_l1(bt->g, bt->b, bt->x, bt->y0 + i, bt->t0 + k, 0) + bt->c0;
+    int m = tile_sums(bi_visit, bt, bt->g->exact, &t, acc);
+    tile_finish(m, &t, acc, first, s->cp - bt->c0, out);
+  }
+}
+
+/* The end of the segment from i of indices reached by the same taps along
+ * an axis (output extent n, k taps, input extent n + k - 1). */
+static size_t segment_end(size_t i, size_t n, size_t k)
+{
+  size_t lo, hi, lo2, hi2, e = i + 1;
+  taps_of(i, n, k, &lo, &hi);
+  for (; e < n + k - 1; e++) {
+    taps_of(e, n, k, &lo2, &hi2);
+    if (lo2 != lo || hi2 != hi)
+      break;
+  }
+  return e;
+}
+
+/* The plane (b, x) of L1.grad: (y, t) in rectangles of segments, each in
+ * tiles of at most BI positions. */
+static void bi_plane(struct bi_tile *bt, const dlv_cert_out *out)
+{
+  const dlv_ref_conv3d_shape *s = bt->g->s;
+  taps_of(bt->x, s->h, s->u, &bt->u0, &bt->u1);
+  for (size_t y = 0; y < bt->g->w1;) {
+    size_t ye = segment_end(y, s->w, s->v);
+    taps_of(y, s->w, s->v, &bt->v0, &bt->v1);
+    for (size_t t = 0; t < bt->g->t1;) {
+      size_t te = segment_end(t, s->t, s->z);
+      taps_of(t, s->t, s->z, &bt->z0, &bt->z1);
+      bt->t0 = t, bt->nt = te - t < BI ? te - t : BI;
+      for (bt->y0 = y; bt->y0 < ye; bt->y0 += bt->ny) {
+        bt->ny = ye - bt->y0 < BI / bt->nt ? ye - bt->y0 : BI / bt->nt;
+        bi_positions(bt, out);
+      }
+      t += bt->nt;
+    }
+    y = ye;
   }
 }
 
@@ -395,16 +744,20 @@ int dlv_cert_conv3d_bwd_input(const dlv_ref_conv3d_shape *s, const double *f,
                               const double *g2, const dlv_cert_out *out)
 {
   struct geo g;
+  struct operand b;
   int status = check_args(s, f, g2, out, &g);
-  size_t ld;
-  double *ft = status == DLV_OK ? transpose_filter(s, f, &ld) : NULL;
-  if (status != DLV_OK || ft == NULL)
-    return status != DLV_OK ? status : DLV_ENOMEM;
-  for (size_t b = 0; b < s->b; b++)
-    for (size_t x = 0; x < g.h1; x++)
-      for (size_t y = 0; y < g.w1; y++)
-        for (size_t t = 0; t < g.t1; t++)
-          bi_element(&g, ft, ld, g2, b, x, y, t, out);
+  if (status != DLV_OK)
+    return status;
+  double *ft = transpose_filter(s, f);
+  int ok = ft && operands(&g, g2, l2_rows(s) * s->c, &b, ft,
+                          s->u * s->v * s->z * s->c, s->cp);
   free(ft);
+  if (!ok)
+    return DLV_ENOMEM;
+  struct bi_tile bt = {&g, &b, g2, 0};
+  for (bt.b = 0; bt.b < s->b; bt.b++)
+    for (bt.x = 0; bt.x < g.h1; bt.x++)
+      bi_plane(&bt, out);
+  free(b.d);
   return DLV_OK;
 }

@@ -3,11 +3,19 @@
  * MPFR cannot afford element by element (the bench's S1-S3).
  *
  * Every output element is a dot product of K terms a_i b_i, computed in
- * double by Ogita, Rump and Oishi's Dot2 (SIAM J. Sci. Comput. 26(6), 2005,
- * Alg. 5.3): exact products by TwoProduct (p = fl(ab), e = fma(a, b, -p)),
- * the p summed error-free by TwoSum (hi, q), the errors q and e summed in
- * ordinary double into lo, result fl(hi + lo).  Data as double (every float
- * is a double; float products are then exact).
+ * double (data as double) by one of three methods (cert_conv3d.c derives
+ * each certificate):
+ *  - EXACT when every input is a float: a float product is exact in
+ *    double, so the products are summed by fma in double; err =
+ *    gamma_(K-1) S' (u = 2^-53), about 2^-29 of a float kernel's
+ *    gamma_K S bound;
+ *  - SPLIT for double data: a first pass gives S', then a sum h kept in
+ *    one binade (from 1.5 Sigma, Sigma the power of two above 4 S') whose
+ *    rounding errors fma recovers exactly and sums in lo; err = u |val| /
+ *    (1 - u) + E_split, E_split about 4 K^2 u^2 S;
+ *  - DOT2 (Ogita, Rump and Oishi, SIAM J. Sci. Comput. 26(6), 2005, Alg.
+ *    5.3: TwoProduct by fma, TwoSum) where SPLIT's Sigma would overflow
+ *    (S' > 2^1017); err = u |val| / (1 - u) + about 2 K^2 u^2 S.
  *
  * With each element come two certified numbers, computed from that
  * element's own val and sum |a_i| |b_i| (derivation in cert_conv3d.c):
@@ -27,7 +35,7 @@
 
 /* One pass's results: arrays of the output's element count. */
 typedef struct {
-  double *val;     /* fl(hi + lo) */
+  double *val;     /* the computed sum */
   double *err;     /* |val - exact| <= err */
   double *abs_sum; /* sum |a_i b_i| <= abs_sum */
 } dlv_cert_out;
