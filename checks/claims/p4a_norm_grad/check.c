@@ -1,4 +1,4 @@
-/* p4a_norm_grad.c: claim P4a, the gradient of ||Theta|| is Theta/||Theta||.
+/* claims/p4a_norm_grad/check.c: claim P4a, the gradient of ||Theta|| is Theta/||Theta||.
  *
  * Senses measured (CLAIMS.md, P4a):
  * - accuracy: the one-pass scaled norm kernel and its gradient against MPFR
@@ -28,7 +28,7 @@
 #include "loss.h"
 #include "mp.h"
 #include "nrm2.h"
-#include "p4_problems.h"
+#include "../p4_problems.h"
 #include "ref_nrm2.h"
 #include "ulp.h"
 

@@ -1,4 +1,4 @@
-/* p2_weight_noise.c: claim P2, additive Gaussian weight noise needs no
+/* claims/p2_weight_noise/check.c: claim P2, additive Gaussian weight noise needs no
  * test-time scaling.
  *
  * Train: z_i = sum_j (W_ij + e_ij) x_j, e_ij ~ N(0, 1), y = ReLU(z).

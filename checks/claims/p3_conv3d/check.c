@@ -1,4 +1,4 @@
-/* p3_conv3d.c: claim P3, the 3D convolution, its += form, the exam's
+/* claims/p3_conv3d/check.c: claim P3, the 3D convolution, its += form, the exam's
  * vectorized form and backpropagation.
  *
  * Convention (CLAIMS.md, P3; the printed text is inconsistent): L1 (B,

@@ -1,4 +1,4 @@
-/* p4c_zero_min.c: claim P4c, Theta = 0 is a local minimum of
+/* claims/p4c_zero_min/check.c: claim P4c, Theta = 0 is a local minimum of
  * l + lambda ||Theta|| when ||grad l(0)|| < lambda.
  *
  * r = ||grad l(0)|| / lambda throughout.  Senses measured (CLAIMS.md, P4c):
@@ -34,7 +34,7 @@
 #include "dlv_status.h"
 #include "loss.h"
 #include "mp.h"
-#include "p4_problems.h"
+#include "../p4_problems.h"
 #include "nrm2.h"
 #include "prox_group.h"
 #include "ref_logistic.h"
@@ -338,7 +338,7 @@ static void quad_exact(const void *ctx, const double *theta, mpfr_ptr value,
                    DLV_OK);
 }
 
-/* Logistic regression (checks/p4_problems.h) in MPFR. */
+/* Logistic regression (checks/claims/p4_problems.h) in MPFR. */
 static void logi_exact(const void *ctx, const double *theta, mpfr_ptr value,
                        mpfr_t *g)
 {

@@ -1,4 +1,4 @@
-/* p5_line_search.c: claim P5, the exact line search step of a quadratic,
+/* claims/p5_line_search/check.c: claim P5, the exact line search step of a quadratic,
  * lambda = ||g||^2 / (g . Hg), with Hg measured by complex step.
  *
  * Senses measured (CLAIMS.md, P5):

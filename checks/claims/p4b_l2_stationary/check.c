@@ -1,4 +1,4 @@
-/* p4b_l2_stationary.c: claim P4b, every stationary point Theta* != 0 of
+/* claims/p4b_l2_stationary/check.c: claim P4b, every stationary point Theta* != 0 of
  * l + lambda ||Theta|| is a stationary point of L2 regularization with
  * lambda' = lambda / ||Theta*||.
  *
@@ -41,7 +41,7 @@
 #include "dlv_status.h"
 #include "loss.h"
 #include "mp.h"
-#include "p4_problems.h"
+#include "../p4_problems.h"
 #include "nrm2.h"
 #include "prox_group.h"
 #include "ref_logistic.h"
@@ -75,7 +75,7 @@ struct problem {
 };
 
 /* A = M'M/8 + I/2 with M integer in [-3, 3]: exact in double, SPD with
- * lambda_min >= 1/2.  (Same construction as checks/p4c_zero_min.c.) */
+ * lambda_min >= 1/2.  (Same construction as checks/claims/p4c_zero_min/.) */
 static void gram_spd(gsl_rng *r, struct quad *q)
 {
   double m[MAXN * MAXN];

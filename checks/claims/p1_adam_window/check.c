@@ -1,4 +1,4 @@
-/* p1_adam_window.c: claim P1, beta1 = 1 - 1/k gives the EMA of Adam the
+/* claims/p1_adam_window/check.c: claim P1, beta1 = 1 - 1/k gives the EMA of Adam the
  * backward window's weight 1/k on each new point.
  *
  * Senses measured (CLAIMS.md, P1):
