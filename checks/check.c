@@ -225,6 +225,7 @@ void dlv_expect_row(const char *file, int line, const char *test,
   r.role = m->role;
   r.holds = err <= bound; /* false for a NaN err or bound */
   r.ok = r.holds != (m->expect_fail != 0);
+  dlv_row_set_key(&r, m->key);
   if (dlv_rows_push(&g.rows, &r) != 0) {
     print_error("ERROR: out of memory recording evidence\n");
     _fail(file, line);

@@ -80,14 +80,13 @@ static int shape_x(const char *shape, const char *key, double *x,
   return -1;
 }
 
-/* The category of a row: its quantity without the layer's text. */
-static int category(struct selection *sel, const char *quantity,
-                    const char *text)
+/* The category of a row: "<variant> <operation>", the operation being the
+ * kernel's name after its family prefix ("conv3d_fwd": "fwd"). */
+static int category(struct selection *sel, const dlv_row *r)
 {
   char c[LABEL_MAX];
-  const char *at = strstr(quantity, text);
-  snprintf(c, sizeof c, "%.*s%s", (int)(at - quantity), quantity,
-           at + strlen(text));
+  const char *op = strchr(r->kernel, '_');
+  snprintf(c, sizeof c, "%s %s", r->variant, op ? op + 1 : r->kernel);
   for (int i = 0; i < sel->ncat; i++)
     if (strcmp(sel->cat[i], c) == 0)
       return i;
@@ -160,7 +159,7 @@ static void select_row(struct selection *sel, const dlv_plot_spec *spec,
   char prefix[64] = "";
   struct point pt = {0.0, 0.0, 0.0, 0};
   if (spec->x_key == NULL) {
-    pt.x = category(sel, r->quantity, ly->quantity);
+    pt.x = category(sel, r);
     if (pt.x < 0) {
       sel->other++;
       return;
@@ -197,9 +196,9 @@ static void select_rows(struct selection *sel, const dlv_plot_spec *spec,
     const dlv_row *r = &rows->rows[i];
     if (strcmp(r->claim, spec->claim) != 0)
       continue;
-    for (int l = 0; l < DLV_PLOT_LAYERS && spec->layer[l].quantity; l++) {
+    for (int l = 0; l < DLV_PLOT_LAYERS && spec->layer[l].qid; l++) {
       const dlv_plot_layer *ly = &spec->layer[l];
-      if (strstr(r->quantity, ly->quantity) == NULL ||
+      if (strcmp(dlv_row_qid(r), ly->qid) != 0 ||
           (ly->check && strcmp(r->check, ly->check) != 0))
         continue;
       size_t before = sel->np;

@@ -135,6 +135,7 @@ static void record_step_series(const char *test, size_t n, const double *y,
     dlv_deriv_central(norm_along, &a, 0.0, h, &fd, &abserr);
     snprintf(shape, sizeof shape, "n=%zu j=%zu h=%.17g", n, j, h);
     m.quantity = "series: central difference (GSL) of ||x|| vs x_j/||x||";
+    m.key = "h-central"; /* plots P4a-h, P4a-h-full */
     dlv_expect_row(__FILE__, __LINE__, test, &m, fd, exact,
                    dlv_abs_error(fd, ref), INFINITY,
                    dlv_ulp_error(fd, ref, DBL_MANT_DIG));
@@ -144,6 +145,7 @@ static void record_step_series(const char *test, size_t n, const double *y,
     double cs = dlv_deriv_cstep(norm_twin, &a, 0.0, h);
     snprintf(shape, sizeof shape, "n=%zu j=%zu h=%.17g", n, j, h);
     m.quantity = "series: complex step of the analytic twin vs x_j/||x||";
+    m.key = "h-cstep";
     dlv_expect_row(__FILE__, __LINE__, test, &m, cs, exact,
                    dlv_abs_error(cs, ref), INFINITY,
                    dlv_ulp_error(cs, ref, DBL_MANT_DIG));

@@ -443,6 +443,7 @@ static void check_problem(const char *test, const struct problem *p,
                         "B: ||grad l + 2 lambda'' Theta*|| / scale, lambda'' "
                         "= lambda/(2||Theta*||): stationary",
                         "exact residual + l2_resid rounding"};
+  m.key = "b-stationary"; /* the caveat's rows */
   dlv_expect_row(__FILE__, __LINE__, test, &m, rn / scale, rho / scale,
                  rn / scale, (rho + en) * slack / scale, NAN);
 
@@ -453,6 +454,7 @@ static void check_problem(const char *test, const struct problem *p,
                         "B with lambda'' = lambda/||Theta*|| (A's constant): "
                         "residual = lambda, not 0: constant 2x too large",
                         "| ||r|| - lambda | <= rho + l2_resid rounding"};
+  m.key = "b-with-a-constant";
   dlv_expect_row(__FILE__, __LINE__, test, &m, rn, p->lambda,
                  fabs(rn - p->lambda), (rho + en) * slack + beta * rn, NAN);
   mpfr_clear(lp);

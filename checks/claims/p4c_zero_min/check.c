@@ -491,6 +491,7 @@ static void convex_point(const char *test, const struct smooth *p, double r,
                         "solver minimizer exactly 0 iff r <= 1 "
                         "(value ||Theta*||, reference r)",
                         "exact zero iff r <= 1", DLV_ROLE_CLAIM, 0};
+  m.key = "r-sweep"; /* plot P4c-r */
   dlv_expect_true(__FILE__, __LINE__, test, &m, nrm, r,
                   zero_min == (r <= 1.0));
   /* The prox step at 0: prox_{t lambda}(-t grad l(0)) is exactly 0 iff
@@ -501,6 +502,7 @@ static void convex_point(const char *test, const struct smooth *p, double r,
   assert_int_equal(dlv_prox_group_d(p->n, v, 1, o.step * p->lambda, v, 1),
                    DLV_OK);
   m.quantity = "prox step at 0 exactly 0 iff r <= 1 (0 is a fixed point)";
+  m.key = NULL;
   dlv_expect_true(__FILE__, __LINE__, test, &m,
                   r, r, is_exact_zero(v, p->n) == (r <= 1.0));
   if (r <= 1.0 && is_exact_zero(v, p->n))

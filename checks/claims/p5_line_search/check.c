@@ -493,6 +493,7 @@ static int sweep_row(const char *test, const struct problem *p,
                        : quad ? "hvp_cstep + hvp_cstep_underflow"
                               : "recorded: subnormal tail (no bound)"};
   m.kernel = "hvp_cstep";
+  m.key = "hv-cstep"; /* plots P5-h, P5-h-full */
   expect_vec(test, &m, p->n, hv, r->hv, bound);
   for (size_t j = 0; j < p->n; j++)
     if (dlv_abs_error(hv[j], r->hv[j]) > flat[j])
@@ -602,6 +603,7 @@ static void p5_hvp_central_curve(void **state)
                            "central-difference Hv vs MPFR (worst entry)",
                            "hvp_central (trunc + rounding/t model)"};
       m.kernel = "hvp_central";
+      m.key = "hv-central";
       expect_vec(__func__, &m, n, hv, r.hv, bound);
       double e = 0.0;
       for (size_t j = 0; j < n; j++)
