@@ -319,6 +319,27 @@ static const char *unmeasured_kernel(const dlv_rows *rows, const char *claim,
   return NULL;
 }
 
+const dlv_verdict_info dlv_verdicts[DLV_N_VERDICTS] = {
+    [DLV_V_INCONCLUSIVE] = {DLV_VERDICT_INCONCLUSIVE,
+                            "a kernel, reference or solver failed, or "
+                            "nothing was measured"},
+    [DLV_V_REFUTED] = {DLV_VERDICT_REFUTED, "it fails"},
+    [DLV_V_QUALIFIED] = {DLV_VERDICT_QUALIFIED,
+                         "it holds as stated and fails in a nearby sense"},
+    [DLV_V_ERRATUM] = {DLV_VERDICT_ERRATUM,
+                       "it holds; the printed derivation, indices or code "
+                       "are shown wrong"},
+    [DLV_V_CONFIRMED] = {DLV_VERDICT_CONFIRMED, "the printed answer holds"},
+};
+
+enum dlv_verdict_id dlv_verdict_id_of(const char *word)
+{
+  unsigned i = 0;
+  while (i < DLV_N_VERDICTS && strcmp(dlv_verdicts[i].word, word) != 0)
+    i++;
+  return (enum dlv_verdict_id)i;
+}
+
 const char *dlv_verdict_relying(const dlv_rows *rows, const char *claim,
                                 const char *const *relies_on)
 {
@@ -330,16 +351,20 @@ const char *dlv_verdict_relying(const dlv_rows *rows, const char *claim,
     n_claim += r->role == DLV_ROLE_CLAIM;
     bad[r->role] += !r->holds;
   }
-  if (n_claim == 0 || bad[DLV_ROLE_ACCURACY] ||
-      unmeasured_kernel(rows, claim, relies_on) != NULL)
-    return DLV_VERDICT_INCONCLUSIVE;
-  if (bad[DLV_ROLE_CLAIM])
-    return DLV_VERDICT_REFUTED;
-  if (bad[DLV_ROLE_NEARBY])
-    return DLV_VERDICT_QUALIFIED;
-  if (bad[DLV_ROLE_ERRATUM])
-    return DLV_VERDICT_ERRATUM;
-  return DLV_VERDICT_CONFIRMED;
+  /* each verdict's condition; the first that holds, in dlv_verdicts'
+   * order, is the verdict */
+  const int holds[DLV_N_VERDICTS] = {
+      [DLV_V_INCONCLUSIVE] = n_claim == 0 || bad[DLV_ROLE_ACCURACY] ||
+                             unmeasured_kernel(rows, claim, relies_on) != NULL,
+      [DLV_V_REFUTED] = bad[DLV_ROLE_CLAIM] != 0,
+      [DLV_V_QUALIFIED] = bad[DLV_ROLE_NEARBY] != 0,
+      [DLV_V_ERRATUM] = bad[DLV_ROLE_ERRATUM] != 0,
+      [DLV_V_CONFIRMED] = 1,
+  };
+  unsigned v = 0;
+  while (!holds[v])
+    v++;
+  return dlv_verdicts[v].word;
 }
 
 const char *dlv_verdict(const dlv_rows *rows, const char *claim)

@@ -110,12 +110,25 @@ int dlv_csv_read_record(FILE *f, char (*fields)[DLV_CSV_FIELD_MAX], int max);
  * its row field. */
 int dlv_csv_read(FILE *f, dlv_rows *rows, char *err, size_t errlen);
 
-/* Verdict words, in the order of precedence of dlv_verdict. */
+/* Verdict words. */
 #define DLV_VERDICT_INCONCLUSIVE "INCONCLUSIVE"
 #define DLV_VERDICT_REFUTED "REFUTED"
 #define DLV_VERDICT_QUALIFIED "QUALIFIED"
 #define DLV_VERDICT_ERRATUM "CONFIRMED-WITH-ERRATUM"
 #define DLV_VERDICT_CONFIRMED "CONFIRMED"
+
+/* The verdicts in their order of precedence, defined here once:
+ * dlv_verdict_relying returns the first whose condition holds, and the
+ * report lists them in this order (dlv_verdicts). */
+enum dlv_verdict_id { DLV_V_INCONCLUSIVE, DLV_V_REFUTED, DLV_V_QUALIFIED,
+                      DLV_V_ERRATUM, DLV_V_CONFIRMED, DLV_N_VERDICTS };
+typedef struct {
+  const char *word;    /* DLV_VERDICT_* */
+  const char *meaning; /* one phrase for the reader */
+} dlv_verdict_info;
+extern const dlv_verdict_info dlv_verdicts[DLV_N_VERDICTS];
+/* The id of a verdict word; DLV_N_VERDICTS when it is none. */
+enum dlv_verdict_id dlv_verdict_id_of(const char *word);
 
 /* The verdict on `claim` computed from the rows of that claim:
  *   INCONCLUSIVE when there is no claim row, an accuracy row does not hold
