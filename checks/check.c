@@ -269,27 +269,6 @@ void dlv_expect_row(const char *file, int line, const char *test,
   }
 }
 
-/* True when value is the infinity that exact rounds to within the bound:
- * |exact| + bound reaches the format's overflow threshold for round to
- * nearest, 2^emax (1 - 2^-(digits + 1)). */
-static int acceptable_overflow(double value, mpfr_srcptr exact, double bound,
-                               int digits)
-{
-  if (!isinf(value) || !mpfr_number_p(exact) ||
-      (value > 0) != (mpfr_sgn(exact) > 0))
-    return 0;
-  int emax = digits == FLT_MANT_DIG ? FLT_MAX_EXP : DBL_MAX_EXP;
-  mpfr_t t, thr;
-  mpfr_inits2(mpfr_get_prec(exact) + 64, t, thr, (mpfr_ptr)0);
-  mpfr_set_ui_2exp(thr, 1, emax, MPFR_RNDN);
-  mpfr_sub_d(thr, thr, ldexp(1.0, emax - digits - 1), MPFR_RNDN);
-  mpfr_abs(t, exact, MPFR_RNDN);
-  mpfr_add_d(t, t, bound, MPFR_RNDU);
-  int reaches = mpfr_cmp(t, thr) >= 0;
-  mpfr_clears(t, thr, (mpfr_ptr)0);
-  return reaches;
-}
-
 void dlv_expect_mp(const char *file, int line, const char *test,
                    const struct dlv_meas *m, double value, mpfr_srcptr exact,
                    dlv_bound b, int digits)
@@ -301,7 +280,7 @@ void dlv_expect_mp(const char *file, int line, const char *test,
   double bound = mpfr_number_p(exact)
                      ? dlv_bound_at(b, fabs(mpfr_get_d(exact, MPFR_RNDZ)))
                      : 0.0;
-  double err = acceptable_overflow(value, exact, bound, digits)
+  double err = dlv_infinity_allowed(value, exact, bound, digits)
                    ? 0.0
                    : dlv_abs_error(value, exact);
   dlv_expect_row(file, line, test, m, value, reference, err, bound,
