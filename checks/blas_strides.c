@@ -1,8 +1,8 @@
 /* blas_strides.c (CTest gate_blas_strides, label gate): the strided
  * kernels follow BLAS's stride convention (include/dlv/stride.h), with
  * OpenBLAS itself as the oracle of where element i lives: cblas_dcopy /
- * cblas_scopy scatter a contiguous vector to stride inc (gaps left NaN, so an element read from a wrong place
- * gives DLV_ENAN or a NaN), the kernel runs on the strided data, and its
+ * cblas_scopy scatter a contiguous vector to stride inc (gaps left NaN, so
+ * an element read from a wrong place gives DLV_ENAN or a NaN), the kernel runs on the strided data, and its
  * strided output is gathered back with cblas_?copy.  Every element is then
  * compared with the MPFR reference of the contiguous input within the
  * kernel's derived bound: a kernel that addresses a negative stride from
@@ -36,25 +36,6 @@ static const size_t sizes[] = {1, 2, 5, DLV_NRM2_BLOCK + 37};
 static size_t span(size_t n, ptrdiff_t inc)
 {
   return (n - 1) * (size_t)(inc < 0 ? -inc : inc) + 1;
-}
-
-/* A strided buffer for n elements at inc, every element and gap NaN. */
-static double *nan_buffer_d(size_t n, ptrdiff_t inc)
-{
-  double *p = malloc(span(n, inc) * sizeof *p);
-  assert_non_null(p);
-  for (size_t i = 0; i < span(n, inc); i++)
-    p[i] = NAN;
-  return p;
-}
-
-static float *nan_buffer_s(size_t n, ptrdiff_t inc)
-{
-  float *p = malloc(span(n, inc) * sizeof *p);
-  assert_non_null(p);
-  for (size_t i = 0; i < span(n, inc); i++)
-    p[i] = NAN;
-  return p;
 }
 
 /* The bound b at the exact value's magnitude. */
@@ -110,57 +91,49 @@ static void exact_free(size_t n, exact_results *e)
   dlv_mp_vec_free(e->prox, n);
 }
 
-static void double_case(size_t n, strides s, const double *xc,
-                        const exact_results *e)
-{
-  double *x = nan_buffer_d(n, s.incx), *out = nan_buffer_d(n, s.incout);
-  double *got = malloc(n * sizeof *got), r = NAN;
-  assert_non_null(got);
-  cblas_dcopy((int)n, xc, 1, x, (int)s.incx);
-  assert_int_equal(dlv_nrm2_d(n, x, s.incx, &r), DLV_OK);
-  expect_within("dlv_nrm2_d", n, s, 0, r, e->norm,
-                at_exact(dlv_bound_nrm2_d(n), e->norm));
-  assert_int_equal(dlv_nrm2_grad_d(n, x, s.incx, out, s.incout), DLV_OK);
-  cblas_dcopy((int)n, out, (int)s.incout, got, 1);
-  for (size_t i = 0; i < n; i++)
-    expect_within("dlv_nrm2_grad_d", n, s, i, got[i], e->grad[i],
-                  at_exact(dlv_bound_nrm2_grad_d(n), e->grad[i]));
-  assert_int_equal(dlv_prox_group_d(n, x, s.incx, e->tau, out, s.incout),
-                   DLV_OK);
-  cblas_dcopy((int)n, out, (int)s.incout, got, 1);
-  for (size_t i = 0; i < n; i++)
-    expect_within("dlv_prox_group_d", n, s, i, got[i], e->prox[i],
-                  prox_at_exact(dlv_bound_prox_group_d(n), xc[i], e->prox[i]));
-  free(got);
-  free(out);
-  free(x);
-}
+/* One case for the kernels of one dtype T (suffix S: d or s, COPY its
+ * cblas_?copy): norm, gradient and prox on x stored at s.incx from the
+ * contiguous xc, outputs at s.incout, every element against the exact
+ * results within its bound.  Buffers start all NaN, gaps included. */
+#define DEFINE_STRIDED_CASE(T, S, COPY)                                       \
+  static T *nan_buffer_##S(size_t n, ptrdiff_t inc)                           \
+  {                                                                           \
+    T *p = malloc(span(n, inc) * sizeof *p);                                  \
+    assert_non_null(p);                                                       \
+    for (size_t i = 0; i < span(n, inc); i++)                                 \
+      p[i] = NAN;                                                             \
+    return p;                                                                 \
+  }                                                                           \
+                                                                              \
+  static void case_##S(size_t n, strides s, const T *xc,                      \
+                       const exact_results *e)                                \
+  {                                                                           \
+    T *x = nan_buffer_##S(n, s.incx), *out = nan_buffer_##S(n, s.incout);     \
+    T *got = malloc(n * sizeof *got), r = NAN;                                \
+    assert_non_null(got);                                                     \
+    COPY((int)n, xc, 1, x, (int)s.incx);                                      \
+    assert_int_equal(dlv_nrm2_##S(n, x, s.incx, &r), DLV_OK);                 \
+    expect_within("dlv_nrm2_" #S, n, s, 0, r, e->norm,                        \
+                  at_exact(dlv_bound_nrm2_##S(n), e->norm));                  \
+    assert_int_equal(dlv_nrm2_grad_##S(n, x, s.incx, out, s.incout), DLV_OK); \
+    COPY((int)n, out, (int)s.incout, got, 1);                                 \
+    for (size_t i = 0; i < n; i++)                                            \
+      expect_within("dlv_nrm2_grad_" #S, n, s, i, got[i], e->grad[i],         \
+                    at_exact(dlv_bound_nrm2_grad_##S(n), e->grad[i]));        \
+    assert_int_equal(                                                         \
+        dlv_prox_group_##S(n, x, s.incx, (T)e->tau, out, s.incout), DLV_OK);  \
+    COPY((int)n, out, (int)s.incout, got, 1);                                 \
+    for (size_t i = 0; i < n; i++)                                            \
+      expect_within("dlv_prox_group_" #S, n, s, i, got[i], e->prox[i],        \
+                    prox_at_exact(dlv_bound_prox_group_##S(n), xc[i],         \
+                                  e->prox[i]));                               \
+    free(got);                                                                \
+    free(out);                                                                \
+    free(x);                                                                  \
+  }
 
-static void float_case(size_t n, strides s, const float *xc,
-                       const exact_results *e)
-{
-  float *x = nan_buffer_s(n, s.incx), *out = nan_buffer_s(n, s.incout);
-  float *got = malloc(n * sizeof *got), r = NAN;
-  assert_non_null(got);
-  cblas_scopy((int)n, xc, 1, x, (int)s.incx);
-  assert_int_equal(dlv_nrm2_s(n, x, s.incx, &r), DLV_OK);
-  expect_within("dlv_nrm2_s", n, s, 0, r, e->norm,
-                at_exact(dlv_bound_nrm2_s(n), e->norm));
-  assert_int_equal(dlv_nrm2_grad_s(n, x, s.incx, out, s.incout), DLV_OK);
-  cblas_scopy((int)n, out, (int)s.incout, got, 1);
-  for (size_t i = 0; i < n; i++)
-    expect_within("dlv_nrm2_grad_s", n, s, i, got[i], e->grad[i],
-                  at_exact(dlv_bound_nrm2_grad_s(n), e->grad[i]));
-  assert_int_equal(
-      dlv_prox_group_s(n, x, s.incx, (float)e->tau, out, s.incout), DLV_OK);
-  cblas_scopy((int)n, out, (int)s.incout, got, 1);
-  for (size_t i = 0; i < n; i++)
-    expect_within("dlv_prox_group_s", n, s, i, got[i], e->prox[i],
-                  prox_at_exact(dlv_bound_prox_group_s(n), xc[i], e->prox[i]));
-  free(got);
-  free(out);
-  free(x);
-}
+DEFINE_STRIDED_CASE(double, d, cblas_dcopy)
+DEFINE_STRIDED_CASE(float, s, cblas_scopy)
 
 /* Every size and stride case, float data (exact in double too). */
 static void strided_kernels_follow_blas(void **state)
@@ -182,8 +155,8 @@ static void strided_kernels_follow_blas(void **state)
     exact_results e;
     exact_of(n, xd, &e);
     for (size_t c = 0; c < COUNT(cases); c++) {
-      double_case(n, cases[c], xd, &e);
-      float_case(n, cases[c], xf, &e);
+      case_d(n, cases[c], xd, &e);
+      case_s(n, cases[c], xf, &e);
     }
     exact_free(n, &e);
     free(xd);

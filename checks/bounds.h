@@ -18,12 +18,12 @@
 #include "bounds/gauges.h"
 #include "bounds/stats.h"
 #include "bounds/nrm2.h"
-#include "bounds/p1_adam.h"
-#include "bounds/p2_noise.h"
+#include "claims/p1_adam_window/bounds.h"
+#include "claims/p2_weight_noise/bounds.h"
 #include "bounds/streams.h"
-#include "bounds/p3_conv3d.h"
+#include "claims/p3_conv3d/bounds.h"
 #include "bounds/p4_prox.h"
-#include "bounds/p5_hvp.h"
+#include "claims/p5_line_search/bounds.h"
 #include "bounds/low_precision.h"
 
 #endif

@@ -10,8 +10,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <gsl/gsl_version.h>
+
 #include "check.h"
 #include "dlv_status.h"
+#include "mp.h"
+#include "run_meta.h"
 #include "ulp.h"
 
 #define DLV_DEFAULT_SEED 20261128UL
@@ -91,32 +95,56 @@ gsl_rng *dlv_rng(const char *test)
   return g.rng;
 }
 
-/* Writes the rows to dir/<claim>.csv via a temporary name and a rename, so
- * a reader never sees a half-written file. */
-static int write_evidence(const char *dir)
+/* Writes dir/<claim><suffix> with write via a temporary name and a rename,
+ * so a reader never sees a half-written file. */
+static int write_atomic(const char *dir, const char *suffix,
+                        int (*write)(FILE *f))
 {
   char path[4096], tmp[4200];
-  if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-    fprintf(stderr, "%s: cannot create evidence directory: %s\n", dir,
-            strerror(errno));
-    return -1;
-  }
-  snprintf(path, sizeof path, "%s/%s.csv", dir, g.claim);
+  snprintf(path, sizeof path, "%s/%s%s", dir, g.claim, suffix);
   snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
   FILE *f = fopen(tmp, "wb");
   if (f == NULL) {
     fprintf(stderr, "%s: %s\n", tmp, strerror(errno));
     return -1;
   }
-  dlv_csv_header(f);
-  for (size_t i = 0; i < g.rows.n; i++)
-    dlv_csv_row(f, &g.rows.rows[i]);
-  if (fclose(f) != 0 || rename(tmp, path) != 0) {
-    fprintf(stderr, "%s: %s\n", path, strerror(errno));
+  int bad = write(f) != 0;
+  if ((fclose(f) != 0) | bad || rename(tmp, path) != 0) {
+    fprintf(stderr, "%s: %s\n", path, strerror(errno ? errno : EIO));
     remove(tmp);
     return -1;
   }
   return 0;
+}
+
+static int write_rows(FILE *f)
+{
+  dlv_csv_header(f);
+  for (size_t i = 0; i < g.rows.n; i++)
+    dlv_csv_row(f, &g.rows.rows[i]);
+  return ferror(f) ? -1 : 0;
+}
+
+/* The run as this check ran it (run_meta.h): what the report shows. */
+static int write_meta(FILE *f)
+{
+  dlv_run_meta m = {g.seed, dlv_quick(), (long)dlv_mp_prec(), "", ""};
+  snprintf(m.mpfr_lib, sizeof m.mpfr_lib, "%s", mpfr_get_version());
+  snprintf(m.gsl_lib, sizeof m.gsl_lib, "%s", GSL_VERSION);
+  return dlv_meta_write(f, &m);
+}
+
+/* Writes the rows to dir/<claim>.csv and the run's metadata to
+ * dir/<claim>.meta, each whole or not at all. */
+static int write_evidence(const char *dir)
+{
+  if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+    fprintf(stderr, "%s: cannot create evidence directory: %s\n", dir,
+            strerror(errno));
+    return -1;
+  }
+  return write_atomic(dir, ".csv", write_rows) |
+         write_atomic(dir, ".meta", write_meta);
 }
 
 static void note_stopped_test(void);
@@ -225,6 +253,7 @@ void dlv_expect_row(const char *file, int line, const char *test,
   r.role = m->role;
   r.holds = err <= bound; /* false for a NaN err or bound */
   r.ok = r.holds != (m->expect_fail != 0);
+  dlv_row_set_key(&r, m->key);
   if (dlv_rows_push(&g.rows, &r) != 0) {
     print_error("ERROR: out of memory recording evidence\n");
     _fail(file, line);
@@ -240,27 +269,6 @@ void dlv_expect_row(const char *file, int line, const char *test,
   }
 }
 
-/* True when value is the infinity that exact rounds to within the bound:
- * |exact| + bound reaches the format's overflow threshold for round to
- * nearest, 2^emax (1 - 2^-(digits + 1)). */
-static int acceptable_overflow(double value, mpfr_srcptr exact, double bound,
-                               int digits)
-{
-  if (!isinf(value) || !mpfr_number_p(exact) ||
-      (value > 0) != (mpfr_sgn(exact) > 0))
-    return 0;
-  int emax = digits == FLT_MANT_DIG ? FLT_MAX_EXP : DBL_MAX_EXP;
-  mpfr_t t, thr;
-  mpfr_inits2(mpfr_get_prec(exact) + 64, t, thr, (mpfr_ptr)0);
-  mpfr_set_ui_2exp(thr, 1, emax, MPFR_RNDN);
-  mpfr_sub_d(thr, thr, ldexp(1.0, emax - digits - 1), MPFR_RNDN);
-  mpfr_abs(t, exact, MPFR_RNDN);
-  mpfr_add_d(t, t, bound, MPFR_RNDU);
-  int reaches = mpfr_cmp(t, thr) >= 0;
-  mpfr_clears(t, thr, (mpfr_ptr)0);
-  return reaches;
-}
-
 void dlv_expect_mp(const char *file, int line, const char *test,
                    const struct dlv_meas *m, double value, mpfr_srcptr exact,
                    dlv_bound b, int digits)
@@ -272,7 +280,7 @@ void dlv_expect_mp(const char *file, int line, const char *test,
   double bound = mpfr_number_p(exact)
                      ? dlv_bound_at(b, fabs(mpfr_get_d(exact, MPFR_RNDZ)))
                      : 0.0;
-  double err = acceptable_overflow(value, exact, bound, digits)
+  double err = dlv_infinity_allowed(value, exact, bound, digits)
                    ? 0.0
                    : dlv_abs_error(value, exact);
   dlv_expect_row(file, line, test, m, value, reference, err, bound,

@@ -48,6 +48,10 @@ struct dlv_meas {
   const char *kernel;     /* the kernel measured, without dtype suffix
                            * ("nrm2", "conv3d_fwd"); NULL: "-" (none) */
   const char *variant;    /* the kernel's variant ("fast"); NULL: "-" */
+  const char *key;        /* the quantity's id in the row's key, no '/'
+                           * ("h-central"): what the report's plots and
+                           * caveats select; NULL: derived from quantity
+                           * (evidence.h, dlv_derive_qid) */
 };
 
 /* One test of a claim check: a cmocka entry running f through the

@@ -7,8 +7,10 @@
 
 #include "evidence.h"
 
-/* Columns: 16 before the kernel and variant columns were added, 18 now. */
-enum { NFIELDS_OLD = 16, NFIELDS = 18, FIELD_MAX = DLV_CSV_FIELD_MAX };
+/* Columns: 16 before the kernel and variant columns were added, 18 before
+ * the key column, 19 now. */
+enum { NFIELDS_OLD = 16, NFIELDS_KV = 18, NFIELDS = 19,
+       FIELD_MAX = DLV_CSV_FIELD_MAX };
 
 static const char *const role_names[] = {"accuracy", "claim", "nearby",
                                          "erratum"};
@@ -32,6 +34,57 @@ int dlv_rows_push(dlv_rows *rows, const dlv_row *row)
   return 0;
 }
 
+void dlv_derive_qid(char *qid, size_t size, const char *quantity)
+{
+  size_t n = 0;
+  int gap = 0;
+  for (const char *q = quantity; *q && n + 2 < size; q++) {
+    char c = *q;
+    int letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!letter) {
+      gap = n > 0;
+      continue;
+    }
+    if (gap)
+      qid[n++] = '-';
+    qid[n++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    gap = 0;
+  }
+  qid[n] = '\0';
+}
+
+void dlv_row_set_key(dlv_row *r, const char *qid)
+{
+  char derived[sizeof r->quantity];
+  if (qid == NULL) {
+    dlv_derive_qid(derived, sizeof derived, r->quantity);
+    qid = derived;
+  }
+  char key[sizeof r->key + 1];
+  snprintf(key, sizeof key, "%s/%s/%s/%s", r->claim, r->check,
+           dlv_role_name(r->role), qid);
+  dlv_copy_text(r->key, sizeof r->key, key);
+}
+
+const char *dlv_row_qid(const dlv_row *r)
+{
+  const char *slash = strrchr(r->key, '/');
+  return slash ? slash + 1 : r->key;
+}
+
+int dlv_qid_in(const dlv_row *r, const char *any)
+{
+  const char *qid = dlv_row_qid(r);
+  size_t len = strlen(qid);
+  while (*any) {
+    size_t n = strcspn(any, "|");
+    if (n == len && strncmp(any, qid, n) == 0)
+      return 1;
+    any += n + (any[n] == '|');
+  }
+  return 0;
+}
+
 void dlv_rows_free(dlv_rows *rows)
 {
   free(rows->rows);
@@ -41,7 +94,7 @@ void dlv_rows_free(dlv_rows *rows)
 void dlv_csv_header(FILE *f)
 {
   fputs("claim,check,dtype,shape,seed,quantity,value,reference,err,"
-        "bound_name,bound,ratio,ulps,role,holds,ok,kernel,variant\r\n",
+        "bound_name,bound,ratio,ulps,role,holds,ok,kernel,variant,key\r\n",
         f);
 }
 
@@ -91,6 +144,7 @@ void dlv_csv_row(FILE *f, const dlv_row *r)
   fprintf(f, ",%d,%d", r->holds, r->ok);
   csv_text(f, *r->kernel ? r->kernel : "-");
   csv_text(f, *r->variant ? r->variant : "-");
+  csv_text(f, r->key);
   fputs("\r\n", f);
 }
 
@@ -174,8 +228,9 @@ static int copy_field(char *dst, size_t size, const char *src)
   return 0;
 }
 
-/* The text fields of a record (nf of them: NFIELDS_OLD or NFIELDS); -1
- * when one does not fit its row field. */
+/* The text fields of a record (nf of them: NFIELDS_OLD, NFIELDS_KV or
+ * NFIELDS; a record without a key gets the derived one); -1 when one does
+ * not fit its row field. */
 static int texts_from_fields(char fld[NFIELDS][FIELD_MAX], int nf, dlv_row *r)
 {
   int bad = copy_field(r->claim, sizeof r->claim, fld[0]) |
@@ -184,10 +239,12 @@ static int texts_from_fields(char fld[NFIELDS][FIELD_MAX], int nf, dlv_row *r)
             copy_field(r->shape, sizeof r->shape, fld[3]) |
             copy_field(r->quantity, sizeof r->quantity, fld[5]) |
             copy_field(r->bound_name, sizeof r->bound_name, fld[9]);
-  const char *kernel = nf == NFIELDS ? fld[16] : "-";
-  const char *variant = nf == NFIELDS ? fld[17] : "-";
+  const char *kernel = nf >= NFIELDS_KV ? fld[16] : "-";
+  const char *variant = nf >= NFIELDS_KV ? fld[17] : "-";
+  *r->key = '\0';
   return bad | copy_field(r->kernel, sizeof r->kernel, kernel) |
-         copy_field(r->variant, sizeof r->variant, variant);
+         copy_field(r->variant, sizeof r->variant, variant) |
+         (nf == NFIELDS ? copy_field(r->key, sizeof r->key, fld[18]) : 0);
 }
 
 /* Fills *r from the fields of a record; -1 on a malformed field. */
@@ -206,6 +263,8 @@ static int row_from_fields(char fld[NFIELDS][FIELD_MAX], int nf, dlv_row *r)
     return -1;
   r->holds = strcmp(fld[14], "1") == 0;
   r->ok = strcmp(fld[15], "1") == 0;
+  if (*r->key == '\0')
+    dlv_row_set_key(r, NULL);
   return (r->holds || strcmp(fld[14], "0") == 0) &&
                  (r->ok || strcmp(fld[15], "0") == 0)
              ? 0
@@ -216,7 +275,7 @@ int dlv_csv_read(FILE *f, dlv_rows *rows, char *err, size_t errlen)
 {
   static char fields[NFIELDS][FIELD_MAX];
   int ncols = dlv_csv_read_record(f, fields, NFIELDS);
-  if ((ncols != NFIELDS && ncols != NFIELDS_OLD) ||
+  if ((ncols != NFIELDS && ncols != NFIELDS_KV && ncols != NFIELDS_OLD) ||
       strcmp(fields[0], "claim") != 0) {
     snprintf(err, errlen, "line 1: not an evidence header");
     return -1;
@@ -260,6 +319,27 @@ static const char *unmeasured_kernel(const dlv_rows *rows, const char *claim,
   return NULL;
 }
 
+const dlv_verdict_info dlv_verdicts[DLV_N_VERDICTS] = {
+    [DLV_V_INCONCLUSIVE] = {DLV_VERDICT_INCONCLUSIVE,
+                            "a kernel, reference or solver failed, or "
+                            "nothing was measured"},
+    [DLV_V_REFUTED] = {DLV_VERDICT_REFUTED, "it fails"},
+    [DLV_V_QUALIFIED] = {DLV_VERDICT_QUALIFIED,
+                         "it holds as stated and fails in a nearby sense"},
+    [DLV_V_ERRATUM] = {DLV_VERDICT_ERRATUM,
+                       "it holds; the printed derivation, indices or code "
+                       "are shown wrong"},
+    [DLV_V_CONFIRMED] = {DLV_VERDICT_CONFIRMED, "the printed answer holds"},
+};
+
+enum dlv_verdict_id dlv_verdict_id_of(const char *word)
+{
+  unsigned i = 0;
+  while (i < DLV_N_VERDICTS && strcmp(dlv_verdicts[i].word, word) != 0)
+    i++;
+  return (enum dlv_verdict_id)i;
+}
+
 const char *dlv_verdict_relying(const dlv_rows *rows, const char *claim,
                                 const char *const *relies_on)
 {
@@ -271,16 +351,20 @@ const char *dlv_verdict_relying(const dlv_rows *rows, const char *claim,
     n_claim += r->role == DLV_ROLE_CLAIM;
     bad[r->role] += !r->holds;
   }
-  if (n_claim == 0 || bad[DLV_ROLE_ACCURACY] ||
-      unmeasured_kernel(rows, claim, relies_on) != NULL)
-    return DLV_VERDICT_INCONCLUSIVE;
-  if (bad[DLV_ROLE_CLAIM])
-    return DLV_VERDICT_REFUTED;
-  if (bad[DLV_ROLE_NEARBY])
-    return DLV_VERDICT_QUALIFIED;
-  if (bad[DLV_ROLE_ERRATUM])
-    return DLV_VERDICT_ERRATUM;
-  return DLV_VERDICT_CONFIRMED;
+  /* each verdict's condition; the first that holds, in dlv_verdicts'
+   * order, is the verdict */
+  const int holds[DLV_N_VERDICTS] = {
+      [DLV_V_INCONCLUSIVE] = n_claim == 0 || bad[DLV_ROLE_ACCURACY] ||
+                             unmeasured_kernel(rows, claim, relies_on) != NULL,
+      [DLV_V_REFUTED] = bad[DLV_ROLE_CLAIM] != 0,
+      [DLV_V_QUALIFIED] = bad[DLV_ROLE_NEARBY] != 0,
+      [DLV_V_ERRATUM] = bad[DLV_ROLE_ERRATUM] != 0,
+      [DLV_V_CONFIRMED] = 1,
+  };
+  unsigned v = 0;
+  while (!holds[v])
+    v++;
+  return dlv_verdicts[v].word;
 }
 
 const char *dlv_verdict(const dlv_rows *rows, const char *claim)

@@ -3,11 +3,18 @@
  * One row per measurement.  CSV columns (RFC 4180, one header line, numbers
  * in %.17g), stable and documented in README.md:
  *   claim,check,dtype,shape,seed,quantity,value,reference,err,bound_name,
- *   bound,ratio,ulps,role,holds,ok,kernel,variant
+ *   bound,ratio,ulps,role,holds,ok,kernel,variant,key
  * kernel is the kernel entry point whose accuracy the row measures, without
  * its dtype suffix ("nrm2", "conv3d_fwd"), variant its variant ("fast",
  * "direct"); "-" when the row measures no kernel.  Files written before
  * these two columns existed are read with "-" in both.
+ * key is the row's stable identity, claim/check/role/qid (e.g.
+ * "P4a/p4a_series_step/accuracy/h-central"): the report joins rows to its
+ * sections and plots on it, never on the wording of quantity.  qid is the
+ * check's id of the quantity, or derived from quantity (dlv_derive_qid);
+ * files written before the column get the derived key.  A derived qid
+ * may be shared by quantities that differ only in digits or symbols: the
+ * report joins only on the qids checks give (struct dlv_meas, key).
  * role says what the row is evidence for:
  *   accuracy  a kernel or solver against its reference; must hold;
  *   claim     the exam's answer in the sense it states;
@@ -35,6 +42,8 @@ enum dlv_role { DLV_ROLE_ACCURACY, DLV_ROLE_CLAIM, DLV_ROLE_NEARBY,
  * identity (the baseline's key compares shapes up to it). */
 #define DLV_SHAPE_DETAIL " | "
 
+#define DLV_KEY_MAX 400
+
 typedef struct {
   char claim[16];
   char check[96];
@@ -49,6 +58,7 @@ typedef struct {
   int holds, ok;
   char kernel[64];
   char variant[32];
+  char key[DLV_KEY_MAX];
 } dlv_row;
 
 typedef struct {
@@ -61,6 +71,19 @@ int dlv_rows_push(dlv_rows *rows, const dlv_row *row);
 void dlv_rows_free(dlv_rows *rows);
 
 const char *dlv_role_name(enum dlv_role role);
+
+/* The quantity id derived from a quantity's text: its letters lower-cased,
+ * every run of other characters (digits included, so counts written into
+ * the text do not move it) one '-', none at either end ("EMA impulse
+ * response" -> "ema-impulse-response").  Writes at most size bytes. */
+void dlv_derive_qid(char *qid, size_t size, const char *quantity);
+/* Sets r->key = claim/check/role/qid from r's fields; qid NULL: derived
+ * from r->quantity.  A qid holds no '/'. */
+void dlv_row_set_key(dlv_row *r, const char *qid);
+/* The qid of a row: the part of its key after the last '/'. */
+const char *dlv_row_qid(const dlv_row *r);
+/* True when the row's qid is one of the '|'-separated ids of any. */
+int dlv_qid_in(const dlv_row *r, const char *any);
 
 /* Writes the header line / one row, RFC 4180 quoted. */
 void dlv_csv_header(FILE *f);
@@ -87,12 +110,25 @@ int dlv_csv_read_record(FILE *f, char (*fields)[DLV_CSV_FIELD_MAX], int max);
  * its row field. */
 int dlv_csv_read(FILE *f, dlv_rows *rows, char *err, size_t errlen);
 
-/* Verdict words, in the order of precedence of dlv_verdict. */
+/* Verdict words. */
 #define DLV_VERDICT_INCONCLUSIVE "INCONCLUSIVE"
 #define DLV_VERDICT_REFUTED "REFUTED"
 #define DLV_VERDICT_QUALIFIED "QUALIFIED"
 #define DLV_VERDICT_ERRATUM "CONFIRMED-WITH-ERRATUM"
 #define DLV_VERDICT_CONFIRMED "CONFIRMED"
+
+/* The verdicts in their order of precedence, defined here once:
+ * dlv_verdict_relying returns the first whose condition holds, and the
+ * report lists them in this order (dlv_verdicts). */
+enum dlv_verdict_id { DLV_V_INCONCLUSIVE, DLV_V_REFUTED, DLV_V_QUALIFIED,
+                      DLV_V_ERRATUM, DLV_V_CONFIRMED, DLV_N_VERDICTS };
+typedef struct {
+  const char *word;    /* DLV_VERDICT_* */
+  const char *meaning; /* one phrase for the reader */
+} dlv_verdict_info;
+extern const dlv_verdict_info dlv_verdicts[DLV_N_VERDICTS];
+/* The id of a verdict word; DLV_N_VERDICTS when it is none. */
+enum dlv_verdict_id dlv_verdict_id_of(const char *word);
 
 /* The verdict on `claim` computed from the rows of that claim:
  *   INCONCLUSIVE when there is no claim row, an accuracy row does not hold

@@ -1,5 +1,6 @@
-/* t_evidence_csv.c: the evidence CSV keeps every field whole: kernel and
- * variant columns round trip, files without them read as "-", long texts
+/* t_evidence_csv.c: the evidence CSV keeps every field whole: kernel,
+ * variant and key columns round trip, files without kernel and variant
+ * read as "-", files without a key get the derived one, long texts
  * survive, and a text too long for its row field is a malformed file,
  * never a truncated row. */
 #include <math.h>
@@ -110,6 +111,32 @@ static void old_format_reads_dash(void **state)
   dlv_rows_free(&rows);
 }
 
+/* The key: claim/check/role/qid, the qid given or derived from the
+ * quantity (letters only, lower case); kept by the CSV, derived for a file
+ * written before the column; the report's join (dlv_qid_in) is exact. */
+static void key_round_trip_and_derived(void **state)
+{
+  (void)state;
+  dlv_row w = sample_row();
+  dlv_row_set_key(&w, NULL);
+  assert_string_equal(w.key, "P3/t_check/accuracy/fwd-worst-element");
+  dlv_row_set_key(&w, "h-central");
+  assert_string_equal(round_trip(&w).key, "P3/t_check/accuracy/h-central");
+  assert_string_equal(dlv_row_qid(&w), "h-central");
+  assert_true(dlv_qid_in(&w, "x|h-central"));
+  assert_false(dlv_qid_in(&w, "h-central-full|h|central"));
+  char qid[64];
+  dlv_derive_qid(qid, sizeof qid, " 12 of 864 differ: ||g||^2 (MPFR) ");
+  assert_string_equal(qid, "of-differ-g-mpfr");
+  char text[512];
+  snprintf(text, sizeof text, "%sP1,c,double,n=1,7,EMA impulse 2,1,1,0,b,"
+                              "1,0,0,nearby,1,1\r\n", old_header);
+  dlv_rows rows = {0};
+  assert_int_equal(read_text(text, &rows), 0);
+  assert_string_equal(rows.rows[0].key, "P1/c/nearby/ema-impulse");
+  dlv_rows_free(&rows);
+}
+
 /* A shape longer than its field, or than a CSV field, is an error. */
 static void too_long_is_an_error(void **state)
 {
@@ -137,6 +164,7 @@ int main(void)
       cmocka_unit_test(no_kernel_is_dash),
       cmocka_unit_test(old_format_reads_dash),
       cmocka_unit_test(too_long_is_an_error),
+      cmocka_unit_test(key_round_trip_and_derived),
   };
   return cmocka_run_group_tests_name("evidence_csv", tests, NULL, NULL);
 }

@@ -174,6 +174,32 @@ static void check_end_detects_fp_state_change(void **state)
   assert_int_equal(fetestexcept(FE_UNDERFLOW), 0);
 }
 
+/* The overflow rule (dlv_infinity_allowed): the threshold is max finite +
+ * half an ulp, reached by |exact| + bound; the sign must match; an exact
+ * infinity allows its own; a finite got or a NaN exact never. */
+static void overflow_rule(void **state)
+{
+  (void)state;
+  mpfr_t x;
+  mpfr_init2(x, 128);
+  double half_ulp = ldexp(1.0, DBL_MAX_EXP - DBL_MANT_DIG - 1);
+  mpfr_set_d(x, DBL_MAX, MPFR_RNDN);
+  mpfr_add_d(x, x, half_ulp / 2, MPFR_RNDN); /* halfway to the threshold */
+  assert_false(dlv_infinity_allowed(INFINITY, x, 0.0, DBL_MANT_DIG));
+  assert_true(dlv_infinity_allowed(INFINITY, x, half_ulp / 2, DBL_MANT_DIG));
+  assert_false(dlv_infinity_allowed(-INFINITY, x, 1e308, DBL_MANT_DIG));
+  assert_false(dlv_infinity_allowed(DBL_MAX, x, 1e308, DBL_MANT_DIG));
+  mpfr_set_d(x, FLT_MAX, MPFR_RNDN);
+  assert_false(dlv_infinity_allowed(INFINITY, x, 0.0, FLT_MANT_DIG));
+  assert_true(dlv_infinity_allowed(INFINITY, x, ldexp(1.0, 103),
+                                   FLT_MANT_DIG));
+  mpfr_set_inf(x, -1);
+  assert_true(dlv_infinity_allowed(-INFINITY, x, 0.0, DBL_MANT_DIG));
+  mpfr_set_nan(x);
+  assert_false(dlv_infinity_allowed(INFINITY, x, INFINITY, DBL_MANT_DIG));
+  mpfr_clear(x);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -183,6 +209,7 @@ int main(void)
       cmocka_unit_test(verdict_rules),
       cmocka_unit_test(csv_round_trip),
       cmocka_unit_test(check_end_detects_fp_state_change),
+      cmocka_unit_test(overflow_rule),
   };
   return cmocka_run_group_tests_name("harness", tests, NULL, NULL);
 }

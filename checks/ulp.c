@@ -5,6 +5,26 @@
 
 #include "ulp.h"
 
+int dlv_infinity_allowed(double got, mpfr_srcptr exact, double bound,
+                         int digits)
+{
+  if (!isinf(got) || mpfr_nan_p(exact) || (mpfr_sgn(exact) > 0) != (got > 0))
+    return 0;
+  if (mpfr_inf_p(exact))
+    return 1;
+  int emax = digits == FLT_MANT_DIG ? FLT_MAX_EXP : DBL_MAX_EXP;
+  mpfr_t reach, threshold;
+  mpfr_init2(reach, mpfr_get_prec(exact) + 64);
+  mpfr_init2(threshold, digits + 1);
+  mpfr_abs(reach, exact, MPFR_RNDN);
+  mpfr_add_d(reach, reach, bound, MPFR_RNDU);
+  mpfr_set_ui_2exp(threshold, (2UL << digits) - 1, emax - digits - 1,
+                   MPFR_RNDN);
+  int reaches = mpfr_cmp(reach, threshold) >= 0;
+  mpfr_clears(reach, threshold, (mpfr_ptr)0);
+  return reaches;
+}
+
 double dlv_ulp_d(double x)
 {
   if (!isfinite(x))

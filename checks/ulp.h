@@ -30,4 +30,14 @@ double dlv_ulp_error(double value, mpfr_srcptr exact, int digits);
  * both NaN (then 0). */
 double dlv_abs_error(double value, mpfr_srcptr exact);
 
+/* The overflow rule, the one definition the claim checks (dlv_expect_mp)
+ * and the kernel gate (dlv_gate_cmp_mp) use: whether got, an infinity, is
+ * right for exact within bound (the error bound at |exact|, as the caller
+ * evaluates it): got has exact's sign, and exact is that infinity or
+ * |exact| + bound reaches the format's overflow threshold for round to
+ * nearest, max finite + half an ulp = (2^(p+1) - 1) 2^(emax - p - 1)
+ * (digits p = 53 or 24).  0 for a finite got or a NaN exact. */
+int dlv_infinity_allowed(double got, mpfr_srcptr exact, double bound,
+                         int digits);
+
 #endif

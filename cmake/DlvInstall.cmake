@@ -59,6 +59,10 @@ install(FILES ${DLV_PUBLIC_HEADERS}
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/checks/bounds
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/dlv FILES_MATCHING
         PATTERN "*.h")
+# ... and over the claims' own bounds (checks/claims/<claim>/bounds.h).
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/checks/claims
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/dlv FILES_MATCHING
+        PATTERN "bounds.h")
 
 set(DLV_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/dlverify)
 install(EXPORT dlverify-targets NAMESPACE dlv::

@@ -92,21 +92,8 @@ static void html_group_row(FILE *f, const struct group *g, int with_id)
   fprintf(f, "<td>%s</td></tr>\n", g->not_ok ? "FAILED" : "ok");
 }
 
-/* True when quantity contains one of the '|'-separated texts of any. */
-static int quantity_matches(const char *quantity, const char *any)
-{
-  while (*any) {
-    size_t len = strcspn(any, "|");
-    for (const char *q = quantity; *q; q++)
-      if (strncmp(q, any, len) == 0)
-        return 1;
-    any += len + (any[len] == '|');
-  }
-  return 0;
-}
-
 /* The table of the groups whose role is in the mask (1 << role) and, if
- * only is not NULL, whose quantity matches it (quantity_matches; such a
+ * only is not NULL, whose key's qid is one of its ids (dlv_qid_in; such a
  * table repeats groups shown elsewhere, so its rows carry no anchor). */
 static size_t html_groups(FILE *f, const struct group *g, size_t ng,
                           unsigned roles, const char *only, const char *cls)
@@ -114,7 +101,7 @@ static size_t html_groups(FILE *f, const struct group *g, size_t ng,
   size_t shown = 0;
   for (size_t k = 0; k < ng; k++) {
     if (!(roles & (1u << g[k].first->role)) ||
-        (only && !quantity_matches(g[k].first->quantity, only)))
+        (only && !dlv_qid_in(g[k].first, only)))
       continue;
     if (shown++ == 0) {
       fprintf(f, "<table class=\"%s\">\n", cls);

@@ -1,6 +1,7 @@
 /* claims.h: the exam's claims as dlverify knows them: identifier, the
  * check executable that measures it, and the exam's own words (quoted from
- * shared/exam/midterm.md) for the report.  The data lives in claims.c. */
+ * shared/exam/midterm.md) for the report.  The data lives in the claim
+ * folders, checks/claims/<check>/claim.inc, gathered by claims.c. */
 #ifndef DLV_CLAIMS_H
 #define DLV_CLAIMS_H
 
@@ -14,8 +15,8 @@ typedef struct {
   const char *answer;   /* the printed answer, quoted */
   const char *errata;   /* printed slips outside the numbers, or "" */
   const char *caveat;   /* what the verdict does not say, or NULL ... */
-  const char *caveat_rows; /* ... and the rows that show it: quantity
-                              substrings separated by '|' */
+  const char *caveat_rows; /* ... and the rows that show it: the qids of
+                              their keys (evidence.h), '|'-separated */
 } dlv_claim_info;
 
 extern const dlv_claim_info dlv_claims[];

@@ -189,6 +189,32 @@ static void read_evidence(const char *work, const char *id, char *problem,
   fclose(f);
 }
 
+/* The run's metadata as the checks recorded it: the first file read, and
+ * whether a later one differs. */
+struct run_meta {
+  dlv_run_meta first;
+  int have, differs;
+};
+
+/* Reads path (a check's <claim>.meta or a report's meta.csv) into m; a
+ * missing file is no metadata, a malformed one the program's problem. */
+static void read_meta(const char *path, struct run_meta *m, char *problem,
+                      size_t size)
+{
+  char err[128];
+  dlv_run_meta got;
+  FILE *f = fopen(path, "rb");
+  if (f == NULL)
+    return;
+  if (dlv_meta_read(f, &got, err, sizeof err) != 0)
+    snprintf(problem, size, "(%s: %s)", path, err);
+  else if (!m->have)
+    m->first = got, m->have = 1;
+  else
+    m->differs |= !dlv_meta_same(&m->first, &got);
+  fclose(f);
+}
+
 static void print_result(const dlv_claim_result *r)
 {
   char ratio[32];
@@ -252,7 +278,8 @@ static void make_work(dlv_outdir *od, char *work, size_t size)
 /* Runs every selected check into work/ and logs/ of the temporary
  * directory, printing the verdict table; returns 1 when any failed. */
 static int run_claims(const dlv_options *o, const char *dir, dlv_outdir *od,
-                      dlv_claim_result *res, dlv_rows *rows)
+                      dlv_claim_result *res, dlv_rows *rows,
+                      struct run_meta *meta)
 {
   char work[PATH_MAX + 8], log[PATH_MAX + 64];
   make_work(od, work, sizeof work);
@@ -269,6 +296,8 @@ static int run_claims(const dlv_options *o, const char *dir, dlv_outdir *od,
                    "unchanged", log);
     }
     read_evidence(work, r->info->id, r->problem, sizeof r->problem, rows);
+    snprintf(log, sizeof log, "%s/%s.meta", work, r->info->id);
+    read_meta(log, meta, r->problem, sizeof r->problem);
     failed |= finish_result(r, rows);
   }
   return failed;
@@ -378,7 +407,7 @@ static int run_gate(const dlv_options *o, const char *dir, dlv_outdir *od,
  * (o->selected filled in); prints the verdict table.  Returns 1 when
  * anything failed. */
 static int merge_runs(dlv_options *o, dlv_outdir *od, dlv_claim_result *res,
-                      dlv_rows *rows, dlv_gate_run *g)
+                      dlv_rows *rows, dlv_gate_run *g, struct run_meta *meta)
 {
   char err[PATH_MAX + 512], work[PATH_MAX + 8];
   make_work(od, work, sizeof work);
@@ -391,6 +420,15 @@ static int merge_runs(dlv_options *o, dlv_outdir *od, dlv_claim_result *res,
   *g = (dlv_gate_run){.merged = (const char *const *)o->merge_dirs,
                       .n_merged = o->n_merge};
   int failed = 0;
+  for (size_t i = 0; i < o->n_merge; i++) {
+    char path[PATH_MAX + 16], problem[PATH_MAX + 160] = "";
+    snprintf(path, sizeof path, "%s/meta.csv", o->merge_dirs[i]);
+    read_meta(path, meta, problem, sizeof problem);
+    if (*problem) {
+      dlv_out_abandon(od);
+      die(EXIT_IO, "%s", problem);
+    }
+  }
   for (size_t i = 0; i < dlv_n_claims; i++) {
     dlv_filter fl = {.claim = dlv_claims[i].id};
     size_t n, nf;
@@ -571,11 +609,12 @@ int main(int argc, char **argv)
   dlv_claim_result res[32];
   dlv_rows rows = {0};
   dlv_gate_run gate;
+  struct run_meta meta = {.have = 0};
   int failed;
   if (o.merge) {
-    failed = merge_runs(&o, &od, res, &rows, &gate);
+    failed = merge_runs(&o, &od, res, &rows, &gate, &meta);
   } else {
-    failed = run_claims(&o, dir, &od, res, &rows);
+    failed = run_claims(&o, dir, &od, res, &rows, &meta);
     failed |= run_gate(&o, dir, &od, &rows, &gate); /* after the claims */
   }
   if (o.baseline && dlv_baseline_compare(&base, &rows) != 0) {
@@ -585,8 +624,9 @@ int main(int argc, char **argv)
   char cmd[1024], exe[PATH_MAX];
   command_line(argc, argv, cmd, sizeof cmd);
   this_exe(exe, sizeof exe);
-  dlv_run_info run = {o.seed, dlv_env_get(), "", cmd, DLV_BINARY_DIR, exe,
-                      &base, &gate};
+  dlv_run_info run = {o.seed, dlv_env_get(), meta.have ? &meta.first : NULL,
+                      meta.differs, "", cmd, DLV_BINARY_DIR, exe, &base,
+                      &gate};
   time_t now = time(NULL);
   strftime(run.date, sizeof run.date, "%Y-%m-%d %H:%M:%S UTC", gmtime(&now));
   write_out(&od, res, o.n_selected, &rows, &run);

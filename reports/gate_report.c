@@ -57,6 +57,7 @@ int dlv_gate_add_failure(dlv_rows *rows, unsigned long seed,
   r.err = r.ratio = INFINITY;
   r.ulps = NAN;
   r.role = DLV_ROLE_ACCURACY;
+  dlv_row_set_key(&r, NULL);
   return dlv_rows_push(rows, &r);
 }
 

@@ -95,13 +95,12 @@ void html_ulps(FILE *f, const dlv_row *r)
 
 const char *dlv_verdict_class(const char *v)
 {
-  if (strcmp(v, DLV_VERDICT_CONFIRMED) == 0)
-    return "confirmed";
-  if (strcmp(v, DLV_VERDICT_ERRATUM) == 0)
-    return "erratum";
-  if (strcmp(v, DLV_VERDICT_QUALIFIED) == 0)
-    return "qualified";
-  return "refuted";
+  static const char *const cls[DLV_N_VERDICTS] = {
+      [DLV_V_CONFIRMED] = "confirmed", [DLV_V_ERRATUM] = "erratum",
+      [DLV_V_QUALIFIED] = "qualified", [DLV_V_REFUTED] = "refuted",
+      [DLV_V_INCONCLUSIVE] = "refuted"};
+  enum dlv_verdict_id id = dlv_verdict_id_of(v);
+  return id < DLV_N_VERDICTS ? cls[id] : "refuted";
 }
 
 void html_measure_cells(FILE *f, const dlv_row *r, const char *value_fmt)

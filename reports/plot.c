@@ -23,79 +23,8 @@ static const char r_one_line[] =
     "set arrow from 1, graph 0 to 1, graph 1 nohead dt 2 lc rgb '#555555'\n"
     "set label 'r = 1' at first 1.01, graph 0.95\n";
 
-/* The derivative-versus-step layers of P4a and P5 (rows from the checks). */
-#define P4A_H_LAYERS                                                         \
-  {{"series: central difference", NULL, DLV_Y_ERR, "central difference",   \
-    "linespoints pt 6 ps 0.5", 0, 0},                                        \
-   {"series: complex step", NULL, DLV_Y_ERR, "complex step",                \
-    "linespoints pt 7 ps 0.4", 0, 0}}
-#define P5_H_LAYERS                                                          \
-  {{"central-difference Hv vs MPFR", NULL, DLV_Y_ERR, "central difference", \
-    "linespoints pt 6 ps 0.5 dt 2", 0, 0},                                   \
-   {"complex-step Hv vs MPFR", NULL, DLV_Y_ERR, "complex step",             \
-    "linespoints pt 7 ps 0.4", 0, 0}}
-
 const dlv_plot_spec dlv_plot_specs[] = {
-    {"P1", "P1-impulse",
-     "Weight the EMA kernel (beta1 = 1 - 1/k) puts on the gradient i steps "
-     "back, beside the window average's weights: both give 1/k to the "
-     "newest point; the EMA then decays geometrically, the window stays "
-     "flat and stops at i = k (its zero weights are not drawn on the log "
-     "axis).",
-     "i", "i (steps back)", "weight", DLV_LOG_X | DLV_LOG_Y, 0, 0, "",
-     {{"EMA impulse response", NULL, DLV_Y_VALUE, "EMA",
-       "linespoints pt 7 ps 0.4", 0, 0},
-      {"window impulse response", NULL, DLV_Y_VALUE, "window",
-       "linespoints pt 4 ps 0.5 dt 2", 0, 0}}},
-    {"P2", "P2-mc",
-     "Running Monte Carlo mean of the noisy ReLU input minus its exact "
-     "expectation W x (MPFR), one line per output, against N; the dashed "
-     "band is +-t s_N/sqrt(N) at the check's per-comparison level.  The "
-     "mean converges to W x inside the band: no test-time scaling.",
-     "N", "draws N", "running mean - W x", DLV_LOG_X, 0, 0, "",
-     {{"series: running mean of the ReLU input", NULL, DLV_Y_DEVIATION,
-       "running mean - W x", "linespoints pt 7 ps 0.35", 0, 0},
-      {"series: band half-width", NULL, DLV_Y_VALUE, "band +-t s_N/sqrt(N)",
-       "lines dt 2 lw 1 lc rgb '#666666'", 1, 1}}},
-    {"P3", "P3-ratio",
-     "err/bound of each conv3d variant and pass against MPFR, one point per "
-     "case (random and degenerate shapes); points below the dashed line "
-     "hold.",
-     NULL, "variant and pass", "err / bound", DLV_LOG_Y, 0, 0, ratio_line,
-     {{" worst element vs MPFR", NULL, DLV_Y_RATIO, "",
-       "points pt 7 ps 0.5", 0, 0}}},
-    {"P4a", "P4a-h",
-     "Error of d||x||/dx_j against x_j/||x|| (MPFR) versus the step h: "
-     "GSL's central difference (the method the check gates; it shrinks a "
-     "large step itself, hence the plateau on the right, and its rounding "
-     "error grows as 1/h below h ~ 1e-6) and the complex step of the "
-     "analytic twin (no cancellation: flat at rounding level).",
-     "h", "step h", "|error| vs MPFR", DLV_LOG_X | DLV_LOG_Y, 1e-24, 1.0, "",
-     P4A_H_LAYERS},
-    {"P4a", "P4a-h-full",
-     "The same derivatives over the whole double range of h: the complex "
-     "step stays flat until 2 h x_j becomes subnormal.",
-     "h", "step h", "|error| vs MPFR", DLV_LOG_X | DLV_LOG_Y, 0, 0, "",
-     P4A_H_LAYERS},
-    {"P4c", "P4c-r",
-     "Norm of the minimizer Theta* of l + lambda ||Theta|| (proximal "
-     "gradient) against r = ||grad l(0)||/lambda: exactly 0 for r <= 1, "
-     "positive beyond.",
-     "r", "r = ||grad l(0)|| / lambda", "||Theta*||", 0, 0, 0, r_one_line,
-     {{"solver minimizer exactly 0 iff r <= 1", NULL, DLV_Y_VALUE, "",
-       "points pt 7 ps 0.45", 0, 0}}},
-    {"P5", "P5-h",
-     "Error of the Hessian-vector product Hv against MPFR versus the "
-     "relative step h, per loss: central difference (V curve: truncation "
-     "then rounding) and complex step (flat).",
-     "h", "relative step h", "|error| vs MPFR (worst entry)",
-     DLV_LOG_X | DLV_LOG_Y, 1e-22, 1.0, "", P5_H_LAYERS},
-    {"P5", "P5-h-full",
-     "The same products over the whole double range of h: the complex step "
-     "stays flat down to about 1e-300, then its imaginary parts become "
-     "subnormal.",
-     "h", "relative step h", "|error| vs MPFR (worst entry)",
-     DLV_LOG_X | DLV_LOG_Y, 0, 0, "", P5_H_LAYERS},
+#include "plot_registry.inc" /* every checks/claims/<claim>/plots.inc */
 };
 
 const size_t dlv_n_plot_specs = sizeof dlv_plot_specs /
@@ -151,14 +80,13 @@ static int shape_x(const char *shape, const char *key, double *x,
   return -1;
 }
 
-/* The category of a row: its quantity without the layer's text. */
-static int category(struct selection *sel, const char *quantity,
-                    const char *text)
+/* The category of a row: "<variant> <operation>", the operation being the
+ * kernel's name after its family prefix ("conv3d_fwd": "fwd"). */
+static int category(struct selection *sel, const dlv_row *r)
 {
   char c[LABEL_MAX];
-  const char *at = strstr(quantity, text);
-  snprintf(c, sizeof c, "%.*s%s", (int)(at - quantity), quantity,
-           at + strlen(text));
+  const char *op = strchr(r->kernel, '_');
+  snprintf(c, sizeof c, "%s %s", r->variant, op ? op + 1 : r->kernel);
   for (int i = 0; i < sel->ncat; i++)
     if (strcmp(sel->cat[i], c) == 0)
       return i;
@@ -231,7 +159,7 @@ static void select_row(struct selection *sel, const dlv_plot_spec *spec,
   char prefix[64] = "";
   struct point pt = {0.0, 0.0, 0.0, 0};
   if (spec->x_key == NULL) {
-    pt.x = category(sel, r->quantity, ly->quantity);
+    pt.x = category(sel, r);
     if (pt.x < 0) {
       sel->other++;
       return;
@@ -268,9 +196,9 @@ static void select_rows(struct selection *sel, const dlv_plot_spec *spec,
     const dlv_row *r = &rows->rows[i];
     if (strcmp(r->claim, spec->claim) != 0)
       continue;
-    for (int l = 0; l < DLV_PLOT_LAYERS && spec->layer[l].quantity; l++) {
+    for (int l = 0; l < DLV_PLOT_LAYERS && spec->layer[l].qid; l++) {
       const dlv_plot_layer *ly = &spec->layer[l];
-      if (strstr(r->quantity, ly->quantity) == NULL ||
+      if (strcmp(dlv_row_qid(r), ly->qid) != 0 ||
           (ly->check && strcmp(r->check, ly->check) != 0))
         continue;
       size_t before = sel->np;

@@ -1,12 +1,14 @@
 /* plot.h: the report's plots, drawn by gnuplot from evidence rows.
  *
  * A plot computes nothing: it selects rows and draws one of their columns.
- * A layer selects the rows of its claim whose quantity contains a text
- * (and, optionally, whose check is named).  The x coordinate is either
+ * A layer selects the rows of its claim whose key has the layer's qid
+ * (evidence.h; and, optionally, whose check is named).  The x coordinate
+ * is either
  *   - a number in the row's shape, the token `key=number` (rows without
  *     such a token, e.g. "i=1..200", are not drawn), or
- *   - a category: the quantity with the layer's text removed ("direct fwd"
- *     from "direct fwd worst element vs MPFR").
+ *   - a category: the row's variant and its kernel's operation, the kernel
+ *     name after its family's prefix ("direct fwd" from variant "direct",
+ *     kernel "conv3d_fwd").
  * A series is one line of a layer: the shape's text before the x token
  * (the case, "quadratic n=6"), plus the dtype when the plot has several.
  * Any check can feed a plot by recording such rows; record-only rows carry
@@ -27,7 +29,7 @@ enum dlv_plot_y {
 };
 
 typedef struct {
-  const char *quantity; /* rows whose quantity contains this */
+  const char *qid;      /* rows whose key's qid is this */
   const char *check;    /* and whose check is this, or NULL: any */
   enum dlv_plot_y y;
   const char *label;    /* legend text */

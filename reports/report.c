@@ -19,9 +19,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <gsl/gsl_version.h>
-#include <mpfr.h>
-
 #include "build_commit.h"
 #include "build_info.h"
 #include "claim_page.h"
@@ -205,6 +202,13 @@ static void write_kernels(FILE *f, const void *ctx)
   }
 }
 
+/* The run's metadata as the checks recorded it, for --merge. */
+static void write_meta(FILE *f, const void *ctx)
+{
+  const struct report *r = ctx;
+  dlv_meta_write(f, r->run->meta);
+}
+
 static void write_evidence(FILE *f, const void *ctx)
 {
   const struct report *r = ctx;
@@ -231,15 +235,15 @@ static void shell_word(char *buf, size_t size, const char *s)
 }
 
 /* The environment that matters for a repro: the seed, and quick mode and
- * precision when they are not the default. */
+ * precision (as the checks recorded them) when they are not the default. */
 static void repro_env(const dlv_run_info *run, char *buf, size_t size)
 {
   size_t len = (size_t)snprintf(buf, size, "DLV_SEED=%lu", run->seed);
-  if (run->env->quick)
+  if (run->meta && run->meta->quick)
     len += (size_t)snprintf(buf + len, size - len, " DLV_QUICK=1");
-  if (run->env->mpfr_prec != DLV_PREC_MIN)
+  if (run->meta && run->meta->mpfr_prec != DLV_PREC_MIN)
     snprintf(buf + len, size - len, " DLV_MPFR_PREC=%ld",
-             run->env->mpfr_prec);
+             run->meta->mpfr_prec);
 }
 
 void dlv_repro(const dlv_run_info *run, const dlv_claim_info *c, char *ctest,
@@ -473,6 +477,30 @@ static void html_merged_row(FILE *f, const dlv_gate_run *g)
         "run; each merged report's header states its own)</td></tr>\n", f);
 }
 
+/* What the checks recorded of their run (run_meta.h). */
+static void html_meta_rows(FILE *f, const dlv_run_info *run)
+{
+  const dlv_run_meta *m = run->meta;
+  char buf[160];
+  if (m == NULL) {
+    html_run_row(f, "checks' run", "not recorded (no check wrote "
+                                   "its .meta file)");
+    return;
+  }
+  if (run->meta_differs)
+    html_run_row(f, "checks' run", "DIFFERS between checks: shown is the "
+                                   "first check's");
+  html_run_row(f, "GSL", m->gsl_lib);
+  html_run_row(f, "MPFR", m->mpfr_lib);
+  html_run_row(f, "quick mode", m->quick ? "ON (DLV_QUICK=1): the largest "
+                                           "problem sizes are capped"
+                                         : "off (full sizes)");
+  snprintf(buf, sizeof buf, "%ld bits%s", m->mpfr_prec,
+           m->mpfr_prec == DLV_PREC_MIN ? " (default)"
+                                        : " (DLV_MPFR_PREC)");
+  html_run_row(f, "MPFR precision", buf);
+}
+
 static void html_run(FILE *f, const struct report *r)
 {
   char cpu[256], buf[512];
@@ -486,17 +514,8 @@ static void html_run(FILE *f, const struct report *r)
   html_run_row(f, "compiler", "gcc " __VERSION__);
   html_run_row(f, "C flags", DLV_C_FLAGS);
   html_run_row(f, "CPU", cpu);
-  html_run_row(f, "GSL", GSL_VERSION);
-  html_run_row(f, "MPFR", mpfr_get_version());
   html_run_row(f, "OpenBLAS", openblas_get_config());
-  html_run_row(f, "quick mode", run->env->quick
-                                    ? "ON (DLV_QUICK=1): the largest "
-                                      "problem sizes are capped"
-                                    : "off (full sizes)");
-  snprintf(buf, sizeof buf, "%ld bits%s", run->env->mpfr_prec,
-           run->env->mpfr_prec == DLV_PREC_MIN ? " (default)"
-                                               : " (DLV_MPFR_PREC)");
-  html_run_row(f, "MPFR precision", buf);
+  html_meta_rows(f, run);
   snprintf(buf, sizeof buf, "%lu", run->seed);
   html_run_row(f, "seed (DLV_SEED)", buf);
   html_env_rows(f);
@@ -598,11 +617,12 @@ static void html_tables(FILE *f, const struct report *r)
   fputs("<div class=\"tables\">\n", f);
   html_summary(f, r);
   html_kernels(f, r);
-  fputs("</div>\n<p>Verdicts: CONFIRMED (the printed answer holds), "
-        "CONFIRMED-WITH-ERRATUM (it holds; the printed derivation, indices "
-        "or code are shown wrong), QUALIFIED (it holds as stated and fails "
-        "in a nearby sense), REFUTED (it fails), INCONCLUSIVE (a kernel, "
-        "reference or solver failed, or nothing was measured).  Worst "
+  /* weakest first; a claim gets the strongest whose condition holds */
+  fputs("</div>\n<p>Verdicts: ", f);
+  for (unsigned i = DLV_N_VERDICTS; i-- > 0;)
+    fprintf(f, "%s (%s)%s", dlv_verdicts[i].word, dlv_verdicts[i].meaning,
+            i ? ", " : ".  ");
+  fputs("Worst "
         "err/bound and ulps are over the rows that must hold (accuracy and "
         "claim rows), each linked to its row; gate cases are the cases the "
         "<a href=\"#gate\">kernel gate</a> ran on the kernel's entry point "
@@ -740,6 +760,8 @@ int dlv_write_report(const char *dir, const dlv_claim_result *res, size_t n,
     snprintf(err, errlen, "out of memory");
   if (status == 0)
     status = write_file(dir, "evidence.csv", write_evidence, &r, err, errlen);
+  if (status == 0 && run->meta != NULL)
+    status = write_file(dir, "meta.csv", write_meta, &r, err, errlen);
   if (status == 0)
     status = write_file(dir, "summary.csv", write_summary, &r, err, errlen);
   if (status == 0)

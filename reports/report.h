@@ -13,6 +13,7 @@
 #include "evidence.h"
 #include "gate_report.h"
 #include "plot.h"
+#include "run_meta.h"
 
 typedef struct {
   const dlv_claim_info *info;
@@ -25,7 +26,11 @@ typedef struct {
 
 typedef struct {
   unsigned long seed;
-  const dlv_env *env;           /* quick mode, precision, gnuplot */
+  const dlv_env *env;           /* gnuplot, the DLV_* variables */
+  const dlv_run_meta *meta;     /* quick mode, precision, library versions
+                                 * as the checks recorded them (run_meta.h);
+                                 * NULL: no check recorded them */
+  int meta_differs;             /* the checks recorded different runs */
   char date[32];
   const char *command;          /* the command line of this run */
   const char *build_dir;        /* ctest --test-dir; mutation.csv, bench.csv */

@@ -36,8 +36,10 @@ offset() { grep -bo -F -- "$2" "$1" | head -n 1 | cut -d: -f1; }
 #        that holds, or fails when FAKE_CLAIM_FAILS=1 (then exit 1); it
 #        writes its pid to $FAKE_PIDFILE and, as that process, sleeps
 #        $FAKE_SLEEP seconds, when they are set;
-#   P1:  a claim row that holds and impulse-response series rows (k = 4),
-#        in the old 16-column format (no kernel, variant columns).
+#   P1:  a claim row that holds and impulse-response series rows (k = 4)
+#        with the keys the P1 plot selects (qids impulse-ema and
+#        impulse-window; P4a's rows have no key column: derived keys).
+# Each writes its run's metadata (<claim>.meta) as the real checks do.
 standins() {
   mkdir -p "$1" || fail "mkdir $1"
   cat >"$1/p4a_norm_grad" <<'EOS'
@@ -54,6 +56,9 @@ else
   echo "P4a,fake_claim,double,n=3 j=1,$DLV_SEED,gradient vs x_j/||x||,0.25,0.25,0,cstep_nrm2,1e-16,0,0,claim,1,1,-,-"
 fi
 } >"$DLV_EVIDENCE_DIR/P4a.csv"
+{ echo name,value; echo "seed,$DLV_SEED"; echo "quick,${DLV_QUICK:-0}"
+  echo "mpfr_prec,${DLV_MPFR_PREC:-256}"; echo "mpfr_version,stand-in"
+  echo "gsl_version,stand-in"; } >"$DLV_EVIDENCE_DIR/P4a.meta"
 test -n "${FAKE_PIDFILE:-}" && echo $$ >"$FAKE_PIDFILE"
 test -n "${FAKE_SLEEP:-}" && exec sleep "$FAKE_SLEEP" # same pid
 test "${FAKE_CLAIM_FAILS:-0}" = 1 && { echo "P4a: 1 failed (stand-in)"; exit 1; }
@@ -62,13 +67,16 @@ EOS
   cat >"$1/p1_adam_window" <<'EOS'
 #!/bin/sh
 {
-echo 'claim,check,dtype,shape,seed,quantity,value,reference,err,bound_name,bound,ratio,ulps,role,holds,ok'
-echo "P1,fake_claim,double,k=4,$DLV_SEED,EMA weight on the newest point vs window's,0.25,0.25,0,ema_d,1e-16,0,0,claim,1,1"
+echo 'claim,check,dtype,shape,seed,quantity,value,reference,err,bound_name,bound,ratio,ulps,role,holds,ok,kernel,variant,key'
+echo "P1,fake_claim,double,k=4,$DLV_SEED,EMA weight on the newest point vs window's,0.25,0.25,0,ema_d,1e-16,0,0,claim,1,1,-,-,P1/fake_claim/claim/newest-weight"
 awk -v s="$DLV_SEED" 'BEGIN { for (i = 1; i <= 12; i++) {
   w = 0.25 * 0.75 ^ (i - 1); v = i <= 4 ? 0.25 : 0
-  printf "P1,fake_series,double,k=4 i=%d,%s,series: EMA impulse response weight,%.17g,%.17g,0,recorded (no bound),inf,0,nan,accuracy,1,1\n", i, s, w, w
-  printf "P1,fake_series,double,k=4 i=%d,%s,series: window impulse response weight,%.17g,%.17g,0,recorded (no bound),inf,0,nan,accuracy,1,1\n", i, s, v, v } }'
+  printf "P1,fake_series,double,k=4 i=%d,%s,series: EMA impulse response weight,%.17g,%.17g,0,recorded (no bound),inf,0,nan,accuracy,1,1,-,-,P1/fake_series/accuracy/impulse-ema\n", i, s, w, w
+  printf "P1,fake_series,double,k=4 i=%d,%s,series: window impulse response weight,%.17g,%.17g,0,recorded (no bound),inf,0,nan,accuracy,1,1,-,-,P1/fake_series/accuracy/impulse-window\n", i, s, v, v } }'
 } >"$DLV_EVIDENCE_DIR/P1.csv"
+{ echo name,value; echo "seed,$DLV_SEED"; echo "quick,${DLV_QUICK:-0}"
+  echo "mpfr_prec,${DLV_MPFR_PREC:-256}"; echo "mpfr_version,stand-in"
+  echo "gsl_version,stand-in"; } >"$DLV_EVIDENCE_DIR/P1.meta"
 EOS
   chmod +x "$1/p4a_norm_grad" "$1/p1_adam_window"
 }

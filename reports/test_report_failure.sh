@@ -2,8 +2,8 @@
 # test_report_failure.sh DLVERIFY OUTDIR: a failed check is impossible to
 # miss, and what ran is what the page says.  Stand-in checks (test_lib.sh)
 # write evidence: P4a with a claim row that fails (exit 1) and an accuracy
-# row of kernel nrm2, P1 with impulse-response series rows in the old CSV
-# format (any check's series rows become a plot).  The rendered page must
+# row of kernel nrm2, P1 with impulse-response series rows keyed as the
+# P1 plot selects them (any check's rows with those keys become a plot).  The rendered page must
 # open with the failure table, before the run header, the tables and the
 # claim sections, naming the failed row and the repro line with the real
 # build directory and the environment that matters; the kernel table must

@@ -52,7 +52,7 @@ static inline dlv_bound dlv_bound_nrm2_grad_s(size_t n)
   return (dlv_bound){expm1(log1p(rd) + log1p(DLV_U_FLOAT)), DLV_ETA_FLOAT};
 }
 
-/* Complex step through the analytic twin of the norm (checks/p4a): with y
+/* Complex step through the analytic twin of the norm (checks/claims/p4a_norm_grad): with y
  * scaled so that max|y_i| is in [1, 2), z = y + i h e_j, h = 2^-DLV_CSTEP_BITS,
  * S = sum z_i^2 has Re S = sum y_i^2 (1 + theta_n) - h^2 (relative
  * h^2 <= 2^-80) and Im S = 2 h y_j exactly (or underflowing, 2^-1075);

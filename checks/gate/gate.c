@@ -11,6 +11,7 @@
 #include "contract.h"
 #include "dlv_status.h"
 #include "gate_internal.h"
+#include "ulp.h"
 
 /* ---- the sampling stream: splitmix64, independent of the kernels' own
  * generator (which is under test) ---------------------------------------- */
@@ -429,28 +430,18 @@ static void note_ratio(dlv_gate_case *c, const char *what, size_t i,
   }
 }
 
-/* Whether an infinity of got's sign is right for exact within bound b:
- * exact is that infinity, or |exact| + bound reaches the format's overflow
- * threshold, max finite + half an ulp = (2^(p+1) - 1) 2^(emax - p - 1). */
+/* Whether the infinity got is right for exact within b (ulp.h's overflow
+ * rule), b evaluated at |exact| rounded up. */
 static int infinity_allowed(double got, mpfr_srcptr exact, dlv_bound b,
                             int is_float)
 {
-  if ((mpfr_sgn(exact) > 0) != (got > 0))
-    return 0;
-  if (mpfr_inf_p(exact))
-    return 1;
-  int p = is_float ? FLT_MANT_DIG : DBL_MANT_DIG;
-  int emax = is_float ? FLT_MAX_EXP : DBL_MAX_EXP;
-  mpfr_t reach, threshold;
-  mpfr_init2(reach, mpfr_get_prec(exact) + 64);
-  mpfr_init2(threshold, p + 1);
-  mpfr_abs(reach, exact, MPFR_RNDN);
-  mpfr_add_d(reach, reach, dlv_bound_at(b, mpfr_get_d(reach, MPFR_RNDU)),
-             MPFR_RNDU);
-  mpfr_set_ui_2exp(threshold, (2UL << p) - 1, emax - p - 1, MPFR_RNDN);
-  int ok = mpfr_cmp(reach, threshold) >= 0;
-  mpfr_clears(reach, threshold, (mpfr_ptr)0);
-  return ok;
+  mpfr_t a;
+  mpfr_init2(a, mpfr_get_prec(exact));
+  mpfr_abs(a, exact, MPFR_RNDN);
+  double bound = dlv_bound_at(b, mpfr_get_d(a, MPFR_RNDU));
+  mpfr_clear(a);
+  return dlv_infinity_allowed(got, exact, bound,
+                              is_float ? FLT_MANT_DIG : DBL_MANT_DIG);
 }
 
 /* Special values: 1 when decided (*ok set), 0 when both are finite. */

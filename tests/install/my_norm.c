@@ -44,7 +44,7 @@ static void expect_elements(const char *kernel, enum dlv_role role,
                             mpfr_t *ref)
 {
   struct dlv_meas m = {"double", shape, "g_i = x_i/||x|| vs MPFR",
-                       "nrm2_grad_d", role, 0, kernel, NULL};
+                       "nrm2_grad_d", role, 0, kernel, NULL, "g-entry"};
   for (size_t i = 0; i < n; i++)
     DLV_EXPECT_MP(&m, g[i], ref[i], dlv_bound_nrm2_grad_d(n), 53);
 }
@@ -66,7 +66,7 @@ static void my_normalize_vs_mpfr(void **state)
     char shape[32];
     snprintf(shape, sizeof shape, "n=%zu", n);
     struct dlv_meas st = {"double", shape, "status", "exact status",
-                          DLV_ROLE_ACCURACY, 0, NULL, NULL};
+                          DLV_ROLE_ACCURACY, 0, NULL, NULL, NULL};
     DLV_EXPECT_STATUS(&st, dlv_ref_nrm2_grad(n, x, 1, ref), DLV_OK);
     my_normalize(n, x, g);
     expect_elements("my_normalize", DLV_ROLE_CLAIM, shape, n, g, ref);

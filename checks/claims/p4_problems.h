@@ -1,4 +1,4 @@
-/* p4_problems.h: what the P4a, P4b and P4c checks share (header only,
+/* claims/p4_problems.h: what the P4a, P4b and P4c checks share (header only,
  * static inline): the logistic-regression problem (LM samples of LN
  * Gaussian features, labels from a noisy linear model, not separable), and
  * the accuracy rows of the kernels their claims rely on (nrm2, prox_group,

@@ -1,4 +1,4 @@
-/* p5_line_search.c: claim P5, the exact line search step of a quadratic,
+/* claims/p5_line_search/check.c: claim P5, the exact line search step of a quadratic,
  * lambda = ||g||^2 / (g . Hg), with Hg measured by complex step.
  *
  * Senses measured (CLAIMS.md, P5):
@@ -32,6 +32,7 @@
 
 #include "check.h"
 #include "closs.h"
+#include "closs_mag.h"
 #include "dlv_status.h"
 #include "hvp.h"
 #include "mp.h"
@@ -160,211 +161,16 @@ static struct problem *four_problems(gsl_rng *r)
 }
 
 /* ---- magnitudes of bounds.h (P5): R_j bounds the gradient's rounding,
- * I_j(w) the complex step's along |w| ------------------------------------ */
+ * I_j(w) the complex step's along |w| (checks/closs_mag.h, shared with the
+ * gate) ----------------------------------------------------------------- */
 
-static void mag_quadratic(const struct problem *p, const double *th,
-                          const double *w, double *mr, double *mi)
-{
-  for (size_t i = 0; i < p->n; i++) {
-    double r = fabs(p->b[i]), s = 0.0;
-    for (size_t j = 0; j < p->n; j++) {
-      r += fabs(p->a[i * p->n + j] * th[j]);
-      s += fabs(p->a[i * p->n + j] * w[j]);
-    }
-    mr[i] = r;
-    mi[i] = s;
-  }
-}
-
-/* |sigma''/sigma'| <= 1 and |sigma'/sigma| <= 1: a margin error within
- * gamma Q moves sigma and sigma' by at most that relative, hence 1 + Q. */
-static void mag_logistic(const struct problem *p, const double *th,
-                         const double *w, double *mr, double *mi)
-{
-  const size_t n = p->n, m = p->lg.m;
-  for (size_t j = 0; j < n; j++)
-    mr[j] = mi[j] = 0.0;
-  for (size_t i = 0; i < m; i++) {
-    const double *xi = p->x + i * n;
-    double q = 0.0, pv = 0.0, margin = 0.0;
-    for (size_t j = 0; j < n; j++) {
-      q += fabs(xi[j] * th[j]);
-      pv += fabs(xi[j] * w[j]);
-      margin += xi[j] * th[j];
-    }
-    double s = 1.0 / (1.0 + exp(p->y[i] * margin)); /* sigmoid(-y m) */
-    for (size_t j = 0; j < n; j++) {
-      mr[j] += fabs(xi[j]) * s * (1.0 + q) / (double)m;
-      mi[j] += fabs(xi[j]) * s * (1.0 - s) * (1.0 + q) * pv / (double)m;
-    }
-  }
-}
-
-static void mag_norm(const struct problem *p, const double *th,
-                     const double *w, double *mr, double *mi)
-{
-  double s = 0.0, tw = 0.0;
-  for (size_t i = 0; i < p->n; i++) {
-    s += th[i] * th[i];
-    tw += fabs(th[i] * w[i]);
-  }
-  double nt = sqrt(s), ir = tw / nt; /* Im of the norm, per t */
-  for (size_t i = 0; i < p->n; i++) {
-    mr[i] = fabs(th[i]) / nt;
-    mi[i] = (fabs(w[i]) + fabs(th[i]) * ir / nt) / nt;
-  }
-}
-
-/* Per sample: (R, I) pairs through the forward pass and backpropagation
- * of the tanh network, the rules of bounds.h (a sum adds magnitudes, a
- * product (R_x R_y, R_x I_y + I_x R_y), 1 - a^2 has R = 1 + A^2, tanh's
- * argument error is carried by |tanh''/tanh'| = 2|tanh| <= 2). */
-static void mag_tanhnet_sample(const struct problem *p, const double *th,
-                               const double *w, const double *xi, double yi,
-                               double *mr, double *mi)
-{
-  const size_t k = p->net.k, d = p->net.d;
-  const double m = (double)p->net.m;
-  const double *w1 = th, *b1 = th + k * d, *w2 = b1 + k, *b2 = w2 + k;
-  const double *v1 = w, *vb1 = w + k * d, *vw2 = vb1 + k, *vb2 = vw2 + k;
-  double ra[DLV_TANHNET_MAXK], ia[DLV_TANHNET_MAXK];
-  double rout = fabs(*b2), iout = fabs(*vb2);
-  for (size_t h = 0; h < k; h++) {
-    double z = b1[h], rz = fabs(b1[h]), iz = fabs(vb1[h]);
-    for (size_t j = 0; j < d; j++) {
-      z += w1[h * d + j] * xi[j];
-      rz += fabs(w1[h * d + j] * xi[j]);
-      iz += fabs(v1[h * d + j] * xi[j]);
-    }
-    double a = tanh(z);
-    ra[h] = fabs(a) + rz + 1.0;
-    ia[h] = (1.0 - a * a) * (1.0 + 2.0 * rz) * iz;
-    rout += fabs(w2[h]) * ra[h];
-    iout += fabs(w2[h]) * ia[h] + fabs(vw2[h]) * ra[h];
-  }
-  double rc = (rout + fabs(yi)) / m, ic = iout / m;
-  mr[k * (d + 2)] += rc;
-  mi[k * (d + 2)] += ic;
-  for (size_t h = 0; h < k; h++) {
-    mr[k * (d + 1) + h] += rc * ra[h];
-    mi[k * (d + 1) + h] += rc * ia[h] + ic * ra[h];
-    double rq = 1.0 + ra[h] * ra[h], iq = 2.0 * ra[h] * ia[h];
-    double rp = rc * fabs(w2[h]), ip = rc * fabs(vw2[h]) + ic * fabs(w2[h]);
-    double rdz = rp * rq, idz = rp * iq + ip * rq;
-    mr[k * d + h] += rdz;
-    mi[k * d + h] += idz;
-    for (size_t j = 0; j < d; j++) {
-      mr[h * d + j] += rdz * fabs(xi[j]);
-      mi[h * d + j] += idz * fabs(xi[j]);
-    }
-  }
-}
-
-static void mag_tanhnet(const struct problem *p, const double *th,
-                        const double *w, double *mr, double *mi)
-{
-  for (size_t j = 0; j < p->n; j++)
-    mr[j] = mi[j] = 0.0;
-  for (size_t i = 0; i < p->net.m; i++)
-    mag_tanhnet_sample(p, th, w, p->x + i * p->net.d, p->y[i], mr, mi);
-}
-
-/* R_j at th and I_j along |w|, made upper bounds by DLV_P5_MAG_SLACK. */
+/* R_j at th and I_j along |w|, already upper bounds; the loss value's
+ * magnitudes are not used here. */
 static void magnitudes(const struct problem *p, const double *th,
                        const double *w, double *mr, double *mi)
 {
-  double aw[MAXN];
-  for (size_t j = 0; j < p->n; j++)
-    aw[j] = fabs(w[j]);
-  switch (p->ref.kind) {
-  case DLV_REF_QUADRATIC: mag_quadratic(p, th, aw, mr, mi); break;
-  case DLV_REF_LOGISTIC: mag_logistic(p, th, aw, mr, mi); break;
-  case DLV_REF_TANHNET: mag_tanhnet(p, th, aw, mr, mi); break;
-  case DLV_REF_NORM: mag_norm(p, th, aw, mr, mi); break;
-  }
-  for (size_t j = 0; j < p->n; j++) {
-    mr[j] *= DLV_P5_MAG_SLACK;
-    mi[j] *= DLV_P5_MAG_SLACK;
-  }
-}
-
-/* ---- Cauchy disc of bounds.h: radius and bound mc_j of |grad_j| -------- */
-
-static double tanhnet_disc(const struct problem *p, const double *v,
-                           double *mc)
-{
-  const size_t k = p->net.k, d = p->net.d, m = p->net.m;
-  const double *w2 = p->theta + k * (d + 1), *b2 = w2 + k;
-  const double *vb1 = v + k * d, *vw2 = vb1 + k, *vb2 = vw2 + k;
-  double worst = 0.0;
-  for (size_t i = 0; i < m; i++)
-    for (size_t h = 0; h < k; h++) {
-      double s = fabs(vb1[h]);
-      for (size_t j = 0; j < d; j++)
-        s += fabs(v[h * d + j] * p->x[i * d + j]);
-      worst = fmax(worst, s);
-    }
-  double radius = worst > 0.0 ? (M_PI / 4.0) / worst : INFINITY;
-  double rr = isinf(radius) ? 0.0 : radius; /* |s| <= R */
-  for (size_t j = 0; j < p->n; j++)
-    mc[j] = 0.0;
-  for (size_t i = 0; i < m; i++) {
-    double out = fabs(*b2) + rr * fabs(*vb2);
-    for (size_t h = 0; h < k; h++)
-      out += fabs(w2[h]) + rr * fabs(vw2[h]); /* |tanh| <= 1 */
-    double r = (out + fabs(p->y[i])) / (double)m;
-    mc[k * (d + 2)] += r;
-    for (size_t h = 0; h < k; h++) {
-      double dz = r * (fabs(w2[h]) + rr * fabs(vw2[h])) * 2.0;
-      mc[k * (d + 1) + h] += r;
-      mc[k * d + h] += dz;
-      for (size_t j = 0; j < d; j++)
-        mc[h * d + j] += dz * fabs(p->x[i * d + j]);
-    }
-  }
-  return radius;
-}
-
-/* Returns R and fills mc (an infinite R means an entire function). */
-static double cauchy_disc(const struct problem *p, const double *v,
-                          double *mc)
-{
-  const size_t n = p->n;
-  switch (p->ref.kind) {
-  case DLV_REF_QUADRATIC:
-    for (size_t j = 0; j < n; j++)
-      mc[j] = 0.0;
-    return INFINITY;
-  case DLV_REF_LOGISTIC: {
-    double worst = 0.0;
-    for (size_t j = 0; j < n; j++)
-      mc[j] = 0.0;
-    for (size_t i = 0; i < p->lg.m; i++) {
-      double s = 0.0;
-      for (size_t j = 0; j < n; j++) {
-        s += fabs(p->x[i * n + j] * v[j]);
-        mc[j] += fabs(p->x[i * n + j]) / (double)p->lg.m;
-      }
-      worst = fmax(worst, s);
-    }
-    return worst > 0.0 ? (M_PI / 2.0) / worst : INFINITY;
-  }
-  case DLV_REF_TANHNET: return tanhnet_disc(p, v, mc);
-  case DLV_REF_NORM: {
-    double nt = 0.0, nv = 0.0;
-    for (size_t j = 0; j < n; j++) {
-      nt += p->theta[j] * p->theta[j];
-      nv += v[j] * v[j];
-    }
-    nt = sqrt(nt);
-    double radius = nt / (5.0 * sqrt(nv) * DLV_P5_MAG_SLACK);
-    for (size_t j = 0; j < n; j++)
-      mc[j] = M_SQRT2 * (fabs(p->theta[j]) + radius * fabs(v[j])) / nt *
-              DLV_P5_MAG_SLACK;
-    return radius;
-  }
-  }
-  return 0.0;
+  double vr, vi;
+  dlv_closs_magnitudes(&p->ref, th, w, mr, mi, &vr, &vi);
 }
 
 /* ---- what one HVP comparison needs at (theta, v) ---------------------- */
@@ -386,9 +192,7 @@ static void hvp_ref_init(struct hvp_ref *r, const struct problem *p,
   assert_non_null(r->hv);
   assert_int_equal(dlv_ref_hvp(&p->ref, p->theta, v, r->grad, r->hv), DLV_OK);
   magnitudes(p, p->theta, v, r->mr, r->mi);
-  r->radius = cauchy_disc(p, v, r->mc);
-  for (size_t j = 0; j < p->n; j++)
-    r->mc[j] *= DLV_P5_MAG_SLACK;
+  r->radius = dlv_closs_cauchy_disc(&p->ref, p->theta, v, r->mc);
 }
 
 static void hvp_ref_clear(struct hvp_ref *r)
@@ -493,6 +297,7 @@ static int sweep_row(const char *test, const struct problem *p,
                        : quad ? "hvp_cstep + hvp_cstep_underflow"
                               : "recorded: subnormal tail (no bound)"};
   m.kernel = "hvp_cstep";
+  m.key = "hv-cstep"; /* plots P5-h, P5-h-full */
   expect_vec(test, &m, p->n, hv, r->hv, bound);
   for (size_t j = 0; j < p->n; j++)
     if (dlv_abs_error(hv[j], r->hv[j]) > flat[j])
@@ -602,6 +407,7 @@ static void p5_hvp_central_curve(void **state)
                            "central-difference Hv vs MPFR (worst entry)",
                            "hvp_central (trunc + rounding/t model)"};
       m.kernel = "hvp_central";
+      m.key = "hv-central";
       expect_vec(__func__, &m, n, hv, r.hv, bound);
       double e = 0.0;
       for (size_t j = 0; j < n; j++)

@@ -1,4 +1,4 @@
-/* p4c_zero_min.c: claim P4c, Theta = 0 is a local minimum of
+/* claims/p4c_zero_min/check.c: claim P4c, Theta = 0 is a local minimum of
  * l + lambda ||Theta|| when ||grad l(0)|| < lambda.
  *
  * r = ||grad l(0)|| / lambda throughout.  Senses measured (CLAIMS.md, P4c):
@@ -34,7 +34,7 @@
 #include "dlv_status.h"
 #include "loss.h"
 #include "mp.h"
-#include "p4_problems.h"
+#include "../p4_problems.h"
 #include "nrm2.h"
 #include "prox_group.h"
 #include "ref_logistic.h"
@@ -338,7 +338,7 @@ static void quad_exact(const void *ctx, const double *theta, mpfr_ptr value,
                    DLV_OK);
 }
 
-/* Logistic regression (checks/p4_problems.h) in MPFR. */
+/* Logistic regression (checks/claims/p4_problems.h) in MPFR. */
 static void logi_exact(const void *ctx, const double *theta, mpfr_ptr value,
                        mpfr_t *g)
 {
@@ -491,6 +491,7 @@ static void convex_point(const char *test, const struct smooth *p, double r,
                         "solver minimizer exactly 0 iff r <= 1 "
                         "(value ||Theta*||, reference r)",
                         "exact zero iff r <= 1", DLV_ROLE_CLAIM, 0};
+  m.key = "r-sweep"; /* plot P4c-r */
   dlv_expect_true(__FILE__, __LINE__, test, &m, nrm, r,
                   zero_min == (r <= 1.0));
   /* The prox step at 0: prox_{t lambda}(-t grad l(0)) is exactly 0 iff
@@ -501,6 +502,7 @@ static void convex_point(const char *test, const struct smooth *p, double r,
   assert_int_equal(dlv_prox_group_d(p->n, v, 1, o.step * p->lambda, v, 1),
                    DLV_OK);
   m.quantity = "prox step at 0 exactly 0 iff r <= 1 (0 is a fixed point)";
+  m.key = NULL;
   dlv_expect_true(__FILE__, __LINE__, test, &m,
                   r, r, is_exact_zero(v, p->n) == (r <= 1.0));
   if (r <= 1.0 && is_exact_zero(v, p->n))

@@ -1,4 +1,4 @@
-/* p3_conv3d.c: claim P3, the 3D convolution, its += form, the exam's
+/* claims/p3_conv3d/check.c: claim P3, the 3D convolution, its += form, the exam's
  * vectorized form and backpropagation.
  *
  * Convention (CLAIMS.md, P3; the printed text is inconsistent): L1 (B,
@@ -376,6 +376,7 @@ static void check_vs_mpfr(const char *test, const struct prob *p, int dtype)
                            "conv3d_dot gamma_K sum|a||b|"};
       m.kernel = pass_kernel(pass);
       m.variant = dlv_conv3d_variant_name(v);
+      m.key = "worst-element"; /* plot P3-ratio */
       dlv_bound b = {0.0, dlv_bound_conv3d_dot(k_of(&p->s, pass, worst), u,
                                                eta, sums[worst])};
       dlv_expect_mp(__FILE__, __LINE__, test, &m, out[worst], ref[worst], b,

@@ -1,8 +1,8 @@
-/* bounds/p3_conv3d.h: claim P3, 3-D convolution. */
+/* claims/p3_conv3d/bounds.h: claim P3, 3-D convolution. */
 #ifndef DLV_BOUNDS_P3_CONV3D_H
 #define DLV_BOUNDS_P3_CONV3D_H
 
-#include "gauges.h"
+#include "../../bounds/gauges.h"
 
 /* ---- P3 ------------------------------------------------------------- */
 /* P3 (kernels/conv3d.c).  Every element of every pass is a dot product of K

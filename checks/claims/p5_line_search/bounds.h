@@ -1,12 +1,12 @@
-/* bounds/p5_hvp.h: claim P5, Hessian-vector products and line search. */
+/* claims/p5_line_search/bounds.h: claim P5, Hessian-vector products and line search. */
 #ifndef DLV_BOUNDS_P5_HVP_H
 #define DLV_BOUNDS_P5_HVP_H
 
-#include "gauges.h"
+#include "../../bounds/gauges.h"
 
 /* ---- P5 ------------------------------------------------------------- */
 /* Hessian-vector products and the exact line search (kernels/hvp.c,
- * kernels/closs_generic.inc; checks/p5_line_search.c).
+ * kernels/closs_generic.inc; checks/claims/p5_line_search/).
  *
  * Rounding of the complex step.  Im grad l(Theta + i t v) / t is computed by
  * the same operations as the gradient, each on (Re, Im) pairs; to first

@@ -1,8 +1,8 @@
-/* bounds/p1_adam.h: claim P1, Adam, EMA and backward window. */
+/* claims/p1_adam_window/bounds.h: claim P1, Adam, EMA and backward window. */
 #ifndef DLV_BOUNDS_P1_ADAM_H
 #define DLV_BOUNDS_P1_ADAM_H
 
-#include "gauges.h"
+#include "../../bounds/gauges.h"
 
 /* ---- P1 ------------------------------------------------------------- */
 /* Adam, EMA and backward window (kernels/adam.c; rounding model there).

@@ -1,12 +1,12 @@
-/* bounds/p2_noise.h: claim P2, noisy linear layer. */
+/* claims/p2_weight_noise/bounds.h: claim P2, noisy linear layer. */
 #ifndef DLV_BOUNDS_P2_NOISE_H
 #define DLV_BOUNDS_P2_NOISE_H
 
-#include "gauges.h"
-#include "stats.h"
+#include "../../bounds/gauges.h"
+#include "../../bounds/stats.h"
 
 /* ---- P2 ------------------------------------------------------------- */
-/* Claim P2 (kernels/noisy_linear.c, checks/p2_weight_noise.c). */
+/* Claim P2 (kernels/noisy_linear.c, checks/claims/p2_weight_noise/). */
 
 /* p2_dot: one ReLU input z_i = sum_j (w_ij + e_ij) x_j in precision u.
  * Each term passes through the addition w + e (noisy layer only), one

@@ -1,4 +1,4 @@
-/* p1_adam_window.c: claim P1, beta1 = 1 - 1/k gives the EMA of Adam the
+/* claims/p1_adam_window/check.c: claim P1, beta1 = 1 - 1/k gives the EMA of Adam the
  * backward window's weight 1/k on each new point.
  *
  * Senses measured (CLAIMS.md, P1):
@@ -772,6 +772,7 @@ static void impulse_series(const char *test, size_t k, const double *w,
     struct dlv_meas m = {"double", shape, "EMA impulse response",
                          "ema_d propagated"};
     m.kernel = "ema";
+    m.key = "impulse-ema"; /* plot P1-impulse */
     dlv_expect_row(__FILE__, __LINE__, test, &m, w[i - 1],
                    mpfr_get_d(exact[i - 1], MPFR_RNDN),
                    dlv_abs_error(w[i - 1], exact[i - 1]), e[i - 1], NAN);
@@ -779,6 +780,7 @@ static void impulse_series(const char *test, size_t k, const double *w,
       continue;
     m.kernel = "window";
     m.quantity = "window impulse response";
+    m.key = "impulse-window";
     m.bound_name = "window_mean_d";
     double bound = dlv_bound_window_mean(0, k, 3 * k, 1.0 / (double)k, 1.0);
     dlv_expect_row(__FILE__, __LINE__, test, &m, ww[i - 1],

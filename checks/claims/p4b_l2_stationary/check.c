@@ -1,4 +1,4 @@
-/* p4b_l2_stationary.c: claim P4b, every stationary point Theta* != 0 of
+/* claims/p4b_l2_stationary/check.c: claim P4b, every stationary point Theta* != 0 of
  * l + lambda ||Theta|| is a stationary point of L2 regularization with
  * lambda' = lambda / ||Theta*||.
  *
@@ -41,7 +41,7 @@
 #include "dlv_status.h"
 #include "loss.h"
 #include "mp.h"
-#include "p4_problems.h"
+#include "../p4_problems.h"
 #include "nrm2.h"
 #include "prox_group.h"
 #include "ref_logistic.h"
@@ -75,7 +75,7 @@ struct problem {
 };
 
 /* A = M'M/8 + I/2 with M integer in [-3, 3]: exact in double, SPD with
- * lambda_min >= 1/2.  (Same construction as checks/p4c_zero_min.c.) */
+ * lambda_min >= 1/2.  (Same construction as checks/claims/p4c_zero_min/.) */
 static void gram_spd(gsl_rng *r, struct quad *q)
 {
   double m[MAXN * MAXN];
@@ -443,6 +443,7 @@ static void check_problem(const char *test, const struct problem *p,
                         "B: ||grad l + 2 lambda'' Theta*|| / scale, lambda'' "
                         "= lambda/(2||Theta*||): stationary",
                         "exact residual + l2_resid rounding"};
+  m.key = "b-stationary"; /* the caveat's rows */
   dlv_expect_row(__FILE__, __LINE__, test, &m, rn / scale, rho / scale,
                  rn / scale, (rho + en) * slack / scale, NAN);
 
@@ -453,6 +454,7 @@ static void check_problem(const char *test, const struct problem *p,
                         "B with lambda'' = lambda/||Theta*|| (A's constant): "
                         "residual = lambda, not 0: constant 2x too large",
                         "| ||r|| - lambda | <= rho + l2_resid rounding"};
+  m.key = "b-with-a-constant";
   dlv_expect_row(__FILE__, __LINE__, test, &m, rn, p->lambda,
                  fabs(rn - p->lambda), (rho + en) * slack + beta * rn, NAN);
   mpfr_clear(lp);

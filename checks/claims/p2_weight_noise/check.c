@@ -1,4 +1,4 @@
-/* p2_weight_noise.c: claim P2, additive Gaussian weight noise needs no
+/* claims/p2_weight_noise/check.c: claim P2, additive Gaussian weight noise needs no
  * test-time scaling.
  *
  * Train: z_i = sum_j (W_ij + e_ij) x_j, e_ij ~ N(0, 1), y = ReLU(z).
@@ -695,12 +695,13 @@ static struct ratio ratio_estimate(const double *a, const double *da,
 /* A separation row: `excluded` lies outside the interval value +- hw
  * (err = hw, bound = the distance from value to excluded). */
 static void separation_row(const char *test, const char *shape,
-                           const char *quantity, double value, double hw,
-                           mpfr_srcptr excluded, const char *kernel)
+                           const char *quantity, const char *key,
+                           double value, double hw, mpfr_srcptr excluded,
+                           const char *kernel)
 {
   struct dlv_meas m = {"double", shape, quantity,
                        "separation: |estimate - excluded| (measured)",
-                       DLV_ROLE_ACCURACY, 0, kernel, "train"};
+                       DLV_ROLE_ACCURACY, 0, kernel, "train", key};
   dlv_expect_row(__FILE__, __LINE__, test, &m, value,
                  mpfr_get_d(excluded, MPFR_RNDN), hw,
                  dist_down(value, excluded), NAN);
@@ -773,10 +774,12 @@ static void record_running_means(const char *test, const struct mc_layer *L,
       struct dlv_meas m = {"double", shape,
                            "series: running mean of the ReLU input vs W x",
                            "recorded (no bound)"};
+      m.key = "mc-running-mean"; /* plot P2-mc */
       dlv_expect_row(__FILE__, __LINE__, test, &m, mean, L->ad[i],
                      dlv_abs_error(mean, L->a[i]), INFINITY, NAN);
       m.quantity = "series: band half-width q s_N/sqrt(N) of the running "
                    "mean";
+      m.key = "mc-band";
       dlv_expect_row(__FILE__, __LINE__, test, &m, hw, 0.0, 0.0, INFINITY,
                      NAN);
       if (n == P2_DRAWS)
@@ -840,13 +843,15 @@ static void p2_mc_noise(void **state)
     struct dlv_meas mo = {"double", shape,
                           "mean ReLU output vs a Phi(a/s) + s phi(a/s)",
                           "p2_gauss_conc + p2_mc_rounding", DLV_ROLE_ACCURACY,
-                          0, "noisy_linear", "train"};
+                          0, "noisy_linear", "train",
+                          "relu-output-mean"}; /* the caveat's rows */
     DLV_EXPECT_ROW(&mo, st.ybar[i], mpfr_get_d(cf, MPFR_RNDN),
                    dlv_abs_error(st.ybar[i], cf), hw, NAN);
     mpfr_set_zero(relu, 1);
     mpfr_max(relu, L.a[i], relu, MPFR_RNDN);
     separation_row(__func__, shape,
-                   "ReLU(W x) outside the output mean's interval", st.ybar[i],
+                   "ReLU(W x) outside the output mean's interval",
+                   "relu-of-mean-outside", st.ybar[i],
                    hw, relu, "noisy_linear");
   }
   struct ratio q = ratio_estimate(L.at, L.dat, st.mean, rnd);
@@ -911,7 +916,7 @@ static void p2_mc_dropout(void **state)
   mpfr_set_ui(one, 1, MPFR_RNDN);
   separation_row(__func__, shape,
                  "1 outside the dropout factor's interval (scaling needed)",
-                 q.c, hw, one, "dropout_linear");
+                 NULL, q.c, hw, one, "dropout_linear");
   mpfr_clear(one);
   mc_layer_clear(&L);
 }
