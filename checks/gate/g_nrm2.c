@@ -144,7 +144,8 @@ static void compare_nrm2(dlv_gate_case *c, const nrm2_entry *e,
                          const dlv_gate_buf *x, const dlv_gate_buf *res,
                          int status, int want, mpfr_srcptr exact)
 {
-  unsigned caps = dlv_gate_backend()->support[DLV_BK_NRM2][e->is_float];
+  unsigned caps =
+      dlv_backend_support(dlv_gate_backend(), DLV_BK_NRM2, e->is_float);
   if (!(caps & DLV_BK_STATUS) && compare_ieee(c, x, res, status, want))
     return;
   if (!dlv_gate_cmp_status(c, "status", status, want))

@@ -495,6 +495,7 @@ static void record_entry(const dlv_gate_entry *e, unsigned long ran,
                        "every output vs reference over the contract",
                        "each output's bound (checks/bounds.h): err/bound"};
   m.kernel = kernel;
+  //BE2_TMP
   double worst = stats->worst_ratio;
   double err = failed != NULL && !(worst > 1.0) ? INFINITY : worst;
   dlv_expect_row(__FILE__, __LINE__, e->entry, &m, worst, 0.0, err, 1.0, NAN);
@@ -736,7 +737,8 @@ static void print_support(const dlv_backend *b)
     for (int t = 0; t < DLV_BK_NDTYPES; t++) {
       char caps[sizeof letters];
       for (unsigned k = 0; k + 1 < sizeof letters; k++)
-        caps[k] = b->support[op][t] & (1u << k) ? letters[k] : '-';
+        caps[k] =
+            dlv_backend_support(b, op, t) & (1u << k) ? letters[k] : '-';
       caps[sizeof letters - 1] = '\0';
       printf("  %-18s %-6s %s\n", dlv_backend_op_name(op),
              dlv_backend_dtype_name(t), caps);
