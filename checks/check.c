@@ -215,6 +215,8 @@ void dlv_expect_row(const char *file, int line, const char *test,
   dlv_copy_text(r.bound_name, sizeof r.bound_name, m->bound_name);
   dlv_copy_text(r.kernel, sizeof r.kernel, m->kernel ? m->kernel : "-");
   dlv_copy_text(r.variant, sizeof r.variant, m->variant ? m->variant : "-");
+  dlv_copy_text(r.backend, sizeof r.backend,
+                m->backend ? m->backend : DLV_BACKEND_CLAIMS);
   r.seed = g.seed;
   r.value = value;
   r.reference = reference;

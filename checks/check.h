@@ -48,6 +48,8 @@ struct dlv_meas {
   const char *kernel;     /* the kernel measured, without dtype suffix
                            * ("nrm2", "conv3d_fwd"); NULL: "-" (none) */
   const char *variant;    /* the kernel's variant ("fast"); NULL: "-" */
+  const char *backend;    /* who computed the value (the gate's backend);
+                           * NULL: DLV_BACKEND_CLAIMS (evidence.h) */
 };
 
 /* One test of a claim check: a cmocka entry running f through the

@@ -7,8 +7,10 @@
 
 #include "evidence.h"
 
-/* Columns: 16 before the kernel and variant columns were added, 18 now. */
-enum { NFIELDS_OLD = 16, NFIELDS = 18, FIELD_MAX = DLV_CSV_FIELD_MAX };
+/* Columns: 16 before the kernel and variant columns were added, 18
+ * before the backend column, 19 now. */
+enum { NFIELDS_OLD = 16, NFIELDS_KV = 18, NFIELDS = 19,
+       FIELD_MAX = DLV_CSV_FIELD_MAX };
 
 static const char *const role_names[] = {"accuracy", "claim", "nearby",
                                          "erratum"};
@@ -41,7 +43,7 @@ void dlv_rows_free(dlv_rows *rows)
 void dlv_csv_header(FILE *f)
 {
   fputs("claim,check,dtype,shape,seed,quantity,value,reference,err,"
-        "bound_name,bound,ratio,ulps,role,holds,ok,kernel,variant\r\n",
+        "bound_name,bound,ratio,ulps,role,holds,ok,kernel,variant,backend\r\n",
         f);
 }
 
@@ -91,6 +93,7 @@ void dlv_csv_row(FILE *f, const dlv_row *r)
   fprintf(f, ",%d,%d", r->holds, r->ok);
   csv_text(f, *r->kernel ? r->kernel : "-");
   csv_text(f, *r->variant ? r->variant : "-");
+  csv_text(f, *r->backend ? r->backend : "-");
   fputs("\r\n", f);
 }
 
@@ -184,10 +187,12 @@ static int texts_from_fields(char fld[NFIELDS][FIELD_MAX], int nf, dlv_row *r)
             copy_field(r->shape, sizeof r->shape, fld[3]) |
             copy_field(r->quantity, sizeof r->quantity, fld[5]) |
             copy_field(r->bound_name, sizeof r->bound_name, fld[9]);
-  const char *kernel = nf == NFIELDS ? fld[16] : "-";
-  const char *variant = nf == NFIELDS ? fld[17] : "-";
+  const char *kernel = nf >= NFIELDS_KV ? fld[16] : "-";
+  const char *variant = nf >= NFIELDS_KV ? fld[17] : "-";
+  const char *backend = nf == NFIELDS ? fld[18] : "-";
   return bad | copy_field(r->kernel, sizeof r->kernel, kernel) |
-         copy_field(r->variant, sizeof r->variant, variant);
+         copy_field(r->variant, sizeof r->variant, variant) |
+         copy_field(r->backend, sizeof r->backend, backend);
 }
 
 /* Fills *r from the fields of a record; -1 on a malformed field. */
@@ -216,7 +221,7 @@ int dlv_csv_read(FILE *f, dlv_rows *rows, char *err, size_t errlen)
 {
   static char fields[NFIELDS][FIELD_MAX];
   int ncols = dlv_csv_read_record(f, fields, NFIELDS);
-  if ((ncols != NFIELDS && ncols != NFIELDS_OLD) ||
+  if ((ncols != NFIELDS && ncols != NFIELDS_KV && ncols != NFIELDS_OLD) ||
       strcmp(fields[0], "claim") != 0) {
     snprintf(err, errlen, "line 1: not an evidence header");
     return -1;

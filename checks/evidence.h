@@ -3,11 +3,16 @@
  * One row per measurement.  CSV columns (RFC 4180, one header line, numbers
  * in %.17g), stable and documented in README.md:
  *   claim,check,dtype,shape,seed,quantity,value,reference,err,bound_name,
- *   bound,ratio,ulps,role,holds,ok,kernel,variant
+ *   bound,ratio,ulps,role,holds,ok,kernel,variant,backend
  * kernel is the kernel entry point whose accuracy the row measures, without
  * its dtype suffix ("nrm2", "conv3d_fwd"), variant its variant ("fast",
  * "direct"); "-" when the row measures no kernel.  Files written before
  * these two columns existed are read with "-" in both.
+ * backend is what computed the measured value: DLV_BACKEND_CLAIMS for the
+ * claim checks (their kernels are dlverify's own, their exact values the
+ * MPFR references; a claim verdict never depends on another backend), the
+ * backend's name for the kernel gate's rows ("builtin", "openblas", ...);
+ * "-" in files written before the column existed.
  * role says what the row is evidence for:
  *   accuracy  a kernel or solver against its reference; must hold;
  *   claim     the exam's answer in the sense it states;
@@ -49,7 +54,10 @@ typedef struct {
   int holds, ok;
   char kernel[64];
   char variant[32];
+  char backend[32];
 } dlv_row;
+
+#define DLV_BACKEND_CLAIMS "reference+builtin"
 
 typedef struct {
   dlv_row *rows;

@@ -57,6 +57,7 @@ static int key_cmp(const dlv_row *a, const dlv_row *b)
   c = c ? c : shape_cmp(a->shape, b->shape);
   c = c ? c : strcmp(a->quantity, b->quantity);
   c = c ? c : strcmp(a->kernel, b->kernel);
+  c = c ? c : strcmp(a->backend, b->backend);
   return c ? c : strcmp(a->variant, b->variant);
 }
 

@@ -172,7 +172,8 @@ static void write_summary(FILE *f, const void *ctx)
 {
   const struct report *r = ctx;
   fputs("claim,verdict,checks,failed,max_bound_ratio,worst_ratio_row,"
-        "max_ulps,worst_ulps_row,new_failures,grown,baseline_verdict\r\n", f);
+        "max_ulps,worst_ulps_row,new_failures,grown,baseline_verdict,"
+        "backend\r\n", f);
   for (size_t i = 0; i < r->n; i++) {
     const dlv_claim_result *c = &r->res[i];
     dlv_filter fl = claim_filter(c);
@@ -180,7 +181,9 @@ static void write_summary(FILE *f, const void *ctx)
             c->failed);
     csv_figures(f, r, &fl);
     const dlv_baseline *b = r->run->baseline;
-    fprintf(f, ",%s\r\n", b->dir ? dlv_verdict(&b->rows, c->info->id) : "");
+    /* claim verdicts come from the references and dlverify's kernels */
+    fprintf(f, ",%s,%s\r\n", b->dir ? dlv_verdict(&b->rows, c->info->id) : "",
+            DLV_BACKEND_CLAIMS);
   }
 }
 
@@ -713,6 +716,7 @@ static void write_html(FILE *f, const void *ctx)
   html_tables(f, r);
   html_baseline(f, r);
   dlv_html_gate(f, r->rows, r->run->gate);
+  dlv_html_backend_matrix(f, &r->run->gate->matrix, r->rows);
   for (size_t i = 0; i < r->n; i++)
     dlv_html_claim(f, r->rows, r->plots, &r->res[i]);
   html_csv_file(f, r, "mutation.csv", "Mutation run",

@@ -495,7 +495,7 @@ static void record_entry(const dlv_gate_entry *e, unsigned long ran,
                        "every output vs reference over the contract",
                        "each output's bound (checks/bounds.h): err/bound"};
   m.kernel = kernel;
-  //BE2_TMP
+  m.backend = dlv_gate_backend()->name;
   double worst = stats->worst_ratio;
   double err = failed != NULL && !(worst > 1.0) ? INFINITY : worst;
   dlv_expect_row(__FILE__, __LINE__, e->entry, &m, worst, 0.0, err, 1.0, NAN);
