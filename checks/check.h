@@ -48,8 +48,6 @@ struct dlv_meas {
   const char *kernel;     /* the kernel measured, without dtype suffix
                            * ("nrm2", "conv3d_fwd"); NULL: "-" (none) */
   const char *variant;    /* the kernel's variant ("fast"); NULL: "-" */
-  const char *backend;    /* who computed the value (the gate's backend);
-                           * NULL: DLV_BACKEND_CLAIMS (evidence.h) */
 };
 
 /* One test of a claim check: a cmocka entry running f through the
@@ -78,6 +76,11 @@ int dlv_run_check(const char *claim, const char *const *relies_on,
 int dlv_check_begin(const char *claim);
 void dlv_check_relies_on(const char *const *relies_on);
 int dlv_check_end(void);
+/* The backend column of the rows recorded from now on (evidence.h): the
+ * kernel gate names the backend it runs through; NULL (the default):
+ * DLV_BACKEND_CLAIMS, the claim checks' references and builtin kernels.
+ * The name must outlive the rows' recording. */
+void dlv_check_set_backend(const char *name);
 unsigned long dlv_seed(void);
 const char *dlv_claim(void);
 

@@ -495,7 +495,6 @@ static void record_entry(const dlv_gate_entry *e, unsigned long ran,
                        "every output vs reference over the contract",
                        "each output's bound (checks/bounds.h): err/bound"};
   m.kernel = kernel;
-  m.backend = dlv_gate_backend()->name;
   double worst = stats->worst_ratio;
   double err = failed != NULL && !(worst > 1.0) ? INFINITY : worst;
   dlv_expect_row(__FILE__, __LINE__, e->entry, &m, worst, 0.0, err, 1.0, NAN);
@@ -785,6 +784,7 @@ int dlv_gate_main(int argc, char **argv,
   if (opt.backends)
     return list_backends();
   select_backend();
+  dlv_check_set_backend(dlv_gate_backend()->name); /* rows' backend column */
   snprintf(command, sizeof command, "%s%s%s", opt.argv0,
            opt.backend ? " --backend " : "", opt.backend ? opt.backend : "");
   if (!opt.list) /* --list prints the entries alone (dlverify reads it) */
