@@ -164,17 +164,6 @@ static int call_prox(const prox_entry *e, const dlv_gate_buf *v,
                      : b->prox_group_d(v->n, pv, iv, a->tau, po, io);
 }
 
-/* The capabilities a case needs of the backend: the stride classes of v
- * and out (a zero stride is an argument error), in place, distinct
- * strides, the status protocol when the expected status is an error. */
-static unsigned prox_needs(const dlv_gate_buf *v, const dlv_gate_buf *out,
-                           int want)
-{
-  return dlv_gate_stride_caps(v->inc) | dlv_gate_stride_caps(out->inc) |
-         (out == v ? DLV_BK_IN_PLACE : 0u) |
-         (out->inc != v->inc ? DLV_BK_DISTINCT : 0u) |
-         (want != DLV_OK ? DLV_BK_STATUS : 0u);
-}
 
 /* The status prox_group.h promises: DLV_EDOM also when ||v|| rounds to
  * an infinity in the dtype; *either is set when N is so close to the
@@ -351,7 +340,7 @@ static void prox_case(dlv_gate_case *c, const prox_entry *e)
   int want = prox_status(e, &a, n, nrm, ref_nrm != DLV_OK ? ref_nrm : ref,
                          &either);
   if (!dlv_gate_supports(c, DLV_BK_PROX_GROUP, e->is_float,
-                         prox_needs(&v, out, want))) {
+                         dlv_gate_io_caps(&v, out, want))) {
     dlv_mp_vec_free(exact, n + 1);
     mpfr_clear(nrm);
     return;

@@ -88,6 +88,15 @@ int dlv_gate_supports(dlv_gate_case *c, int op, int is_float, unsigned need)
   return dlv_gate_skip(c, missing_reason(need & ~have));
 }
 
+unsigned dlv_gate_io_caps(const dlv_gate_buf *in, const dlv_gate_buf *out,
+                          int want)
+{
+  return dlv_gate_stride_caps(in->inc) | dlv_gate_stride_caps(out->inc) |
+         (out == in ? DLV_BK_IN_PLACE : 0u) |
+         (out->inc != in->inc ? DLV_BK_DISTINCT : 0u) |
+         (want != 0 ? DLV_BK_STATUS : 0u);
+}
+
 int dlv_gate_builtin_only(dlv_gate_case *c)
 {
   if (dlv_gate_backend() == dlv_backend_builtin())
