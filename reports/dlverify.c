@@ -527,8 +527,8 @@ static void print_gate_failures(const dlv_rows *rows)
   size_t n = dlv_gate_failures(rows);
   if (n == 0)
     return;
-  printf("\nkernel gate: %zu failed rows (logs/gate.log has each failure "
-         "in full)\n", n);
+  printf("\nkernel gate: %zu failed rows (logs/gate.log, and gate-K.log "
+         "for the K-th --backend, have each failure in full)\n", n);
   for (size_t j = 0; j < rows->n; j++)
     if (dlv_is_gate_row(&rows->rows[j]) && !rows->rows[j].ok) {
       dlv_describe_row(&rows->rows[j], line, sizeof line);
