@@ -89,9 +89,11 @@ void dlv_regressions(const dlv_run_info *run, const dlv_rows *rows,
 
 /* ---- kernel table entries ------------------------------------------------ */
 
+/* A row of one of dlverify's own kernels (another backend's gate rows
+ * belong to the backend matrix, not to the kernel table). */
 static int measures_kernel(const dlv_row *r)
 {
-  return *r->kernel && strcmp(r->kernel, "-") != 0;
+  return *r->kernel && strcmp(r->kernel, "-") != 0 && !dlv_row_foreign(r);
 }
 
 static int by_kernel(const void *pa, const void *pb)

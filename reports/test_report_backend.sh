@@ -6,7 +6,7 @@
 # summary.csv one (its claim rows "reference+builtin"), the page a
 # Backends section with the backend x kernel x dtype matrix (cases run and
 # skipped per cell, the skipped reasons among the findings) and validates;
-# a list (--backend a,b) equals repeated options; an unknown backend, a
+# the kernel table only dlverify's own kernels; an unknown backend, a
 # file that does not load, and --backend with --no-gate are usage errors
 # (exit 2, one line naming the backend) that write nothing.
 set -u
@@ -44,6 +44,10 @@ grep -q 'openblas: dlv_nrm2_d: [1-9][0-9]* cases skipped (skipped [0-9]*: negati
   fail "index.html: OpenBLAS's skipped negative strides not stated"
 grep -q 'pass <a href="#g[0-9]*">0[.][0-9]*</a><br>[1-9][0-9]* run / [1-9][0-9]* skipped' "$report/index.html" ||
   fail "index.html: no cell with its worst err/bound linked, cases run and skipped"
+# the kernel table keeps dlverify's own kernels: one line per kernel x
+# variant x dtype, whatever other backends ran the same entry points
+n=$(grep -c '^nrm2,-,double,' "$report/kernels.csv")
+test "$n" = 1 || fail "kernels.csv: $n lines for nrm2 double (other backends' rows merged in?)"
 tidy -e -q "$report/index.html" || fail "index.html does not validate"
 grep -q 'naive      [0-9]* entries pass' "$out/run.stdout" ||
   fail "terminal: no matrix line for the example: $(cat "$out/run.stdout")"
