@@ -3,7 +3,9 @@
  * built) and DLV_BACKEND_PLUGIN_LIST (their names, comma-separated string
  * literals, possibly empty). */
 #include <dlfcn.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -35,7 +37,12 @@ const char *dlv_backend_op_name(int op)
   static const char *const ops[] = {"nrm2",       "nrm2_grad",
                                     "conv3d_fwd", "conv3d_bwd_filter",
                                     "conv3d_bwd_input", "adam_step",
-                                    "prox_group"};
+                                    "prox_group", "loss_quadratic",
+                                    "loss_logistic", "closs_quadratic",
+                                    "closs_logistic", "closs_tanhnet",
+                                    "closs_norm", "hvp_step", "hvp_cstep",
+                                    "hvp_central", "linesearch_step"};
+  _Static_assert(sizeof ops / sizeof ops[0] == DLV_BK_NOPS, "op names");
   return op >= 0 && op < DLV_BK_NOPS ? ops[op] : "unknown";
 }
 
@@ -46,10 +53,34 @@ const char *dlv_backend_dtype_name(int dtype)
                                  : "unknown";
 }
 
-/* Whether the entry point of (op, dtype) is non-NULL. */
+/* Whether the ABI 2 entry point of op (double only) is non-NULL. */
+static int entry_present_v2(const dlv_backend *b, int op)
+{
+  switch (op) {
+  case DLV_BK_LOSS_QUADRATIC: return b->loss_quadratic_d != NULL;
+  case DLV_BK_LOSS_LOGISTIC: return b->loss_logistic_d != NULL;
+  case DLV_BK_CLOSS_QUADRATIC:
+    return b->closs_quadratic_d != NULL && b->closs_quadratic_z != NULL;
+  case DLV_BK_CLOSS_LOGISTIC:
+    return b->closs_logistic_d != NULL && b->closs_logistic_z != NULL;
+  case DLV_BK_CLOSS_TANHNET:
+    return b->closs_tanhnet_d != NULL && b->closs_tanhnet_z != NULL;
+  case DLV_BK_CLOSS_NORM:
+    return b->closs_norm_d != NULL && b->closs_norm_z != NULL;
+  case DLV_BK_HVP_STEP: return b->hvp_step_d != NULL;
+  case DLV_BK_HVP_CSTEP: return b->hvp_cstep_d != NULL;
+  case DLV_BK_HVP_CENTRAL: return b->hvp_central_d != NULL;
+  default: return b->linesearch_step_d != NULL;
+  }
+}
+
+/* Whether the entry point of (op, dtype) is non-NULL (an ABI 2 operation
+ * has no float entry point). */
 static int entry_present(const dlv_backend *b, int op, int dtype)
 {
   int d = dtype == DLV_BK_DOUBLE;
+  if (op >= DLV_BK_NOPS_V1)
+    return d && entry_present_v2(b, op);
   switch (op) {
   case DLV_BK_NRM2:
     return d ? b->nrm2_d != NULL : b->nrm2_s != NULL;
@@ -69,7 +100,7 @@ static int conv3d_provided(const dlv_backend *b)
 {
   for (int op = DLV_BK_CONV3D_FWD; op <= DLV_BK_CONV3D_BWD_INPUT; op++)
     for (int t = 0; t < DLV_BK_NDTYPES; t++)
-      if (b->support[op][t] & DLV_BK_PROVIDED)
+      if (dlv_backend_support(b, op, t) & DLV_BK_PROVIDED)
         return 1;
   return 0;
 }
@@ -87,17 +118,24 @@ int dlv_backend_validate(const dlv_backend *b, char *err, size_t errlen)
     return invalid(err, errlen, "the entry point returned NULL%s%s", "", "");
   if (b->abi_version != DLV_BACKEND_ABI_VERSION) {
     snprintf(err, errlen,
-             "ABI version %d, this dlverify needs %d (rebuild the backend "
-             "against this include/dlv_backend.h)",
-             b->abi_version, DLV_BACKEND_ABI_VERSION);
+             "ABI version %d, this dlverify needs %d to %d (rebuild the "
+             "backend against this include/dlv_backend.h)",
+             b->abi_version, DLV_BACKEND_ABI_MIN_VERSION,
+             DLV_BACKEND_ABI_VERSION);
     return 1;
   }
   if (b->name == NULL || b->version == NULL || b->name[0] == '\0')
     return invalid(err, errlen, "the table has no name or version%s%s", "",
                    "");
+  if (strlen(b->name) > DLV_BACKEND_NAME_MAX ||
+      strpbrk(b->name, " ,\"\t\r\n") != NULL)
+    return invalid(err, errlen,
+                   "the name \"%.80s\" is longer than %s characters or holds "
+                   "a space, comma or quote", b->name,
+                   DLV_BACKEND_NAME_MAX_TEXT);
   for (int op = 0; op < DLV_BK_NOPS; op++)
     for (int t = 0; t < DLV_BK_NDTYPES; t++)
-      if ((b->support[op][t] & DLV_BK_PROVIDED) &&
+      if ((dlv_backend_support(b, op, t) & DLV_BK_PROVIDED) &&
           !entry_present(b, op, t))
         return invalid(err, errlen,
                        "%s %s is declared provided but its pointer is NULL",
@@ -141,7 +179,28 @@ static const dlv_backend *open_plugin(const char *path, char *err,
   }
   dlv_backend_entry_fn entry;
   memcpy(&entry, &sym, sizeof entry); /* object to function pointer */
-  return entry();
+  const dlv_backend *b = entry();
+  if (b == NULL)
+    snprintf(err, errlen, "%s: %s returned NULL", path,
+             DLV_BACKEND_ENTRY_SYMBOL);
+  return b;
+}
+
+/* A version-1 table as a version-2 one: its prefix (every member before
+ * support_v2) copied into a zeroed table, so that the ABI 2 operations
+ * are not provided.  Other versions are returned as they are (validate
+ * refuses them).  The copy lives until the process exits, like the
+ * plugin. */
+static const dlv_backend *upgrade(const dlv_backend *b)
+{
+  if (b == NULL || b->abi_version != 1)
+    return b;
+  dlv_backend *v2 = calloc(1, sizeof *v2);
+  if (v2 == NULL)
+    abort(); /* out of memory while loading: nothing sensible to do */
+  memcpy(v2, b, offsetof(dlv_backend, support_v2));
+  v2->abi_version = DLV_BACKEND_ABI_VERSION;
+  return v2;
 }
 
 const dlv_backend *dlv_backend_load(const char *path_or_name, char *err,
@@ -165,7 +224,7 @@ const dlv_backend *dlv_backend_load(const char *path_or_name, char *err,
              path);
     return NULL;
   }
-  const dlv_backend *b = open_plugin(path, err, errlen);
+  const dlv_backend *b = upgrade(open_plugin(path, err, errlen));
   char why[400];
   if (b != NULL && dlv_backend_validate(b, why, sizeof why) != 0) {
     snprintf(err, errlen, "%s: %s", path, why);

@@ -3,6 +3,7 @@
  *
  *   bench [--quick] [--csv FILE] [--threads N] [--keep-blas-core] [--suite]
  *         [--conv V1,V2,..] [--shapes 1,2,3] [--no-norm]
+ *         [--backends B1,B2,..] [--only-backends]
  *   bench --targets FILE     (issue 10's targets from an earlier CSV)
  *
  * The CSV goes to the build directory by default (build/bench.csv), where
@@ -10,7 +11,11 @@
  *
  * --conv, --shapes and --no-norm (no norm, no Adam) narrow the run
  * (development); they reach the children as DLV_BENCH_CONV,
- * DLV_BENCH_SHAPES, DLV_BENCH_NO_NORM.
+ * DLV_BENCH_SHAPES, DLV_BENCH_NO_NORM.  Last, every backend dlverify
+ * verifies (the builtin, then each plugin built here, or the builtin and
+ * --backends B1,B2,.., names or paths: DLV_BENCH_BACKENDS) is timed
+ * through the backend table beside the others (bench_backends.c);
+ * --only-backends (DLV_BENCH_ONLY_BACKENDS) runs that part alone.
  * The parent process prepares the CSV and runs one child per thread count
  * (1, then 2 when the process may use two CPUs), each re-executed with its
  * CPU affinity set to the first n CPUs it may use (inherited by every
@@ -215,14 +220,17 @@ static int child(int threads, int quick, const char *csv_path)
          "path %s ====\n", threads, threads > 1 ? "s" : "", cpus, core.core,
          core.forced ? " (OPENBLAS_CORETYPE)" : "",
          dlv_conv3d_isa_name(dlv_conv3d_isa()));
-  bench_machine(&ctx);
-  if (getenv("DLV_BENCH_NO_NORM") == NULL) {
-    bench_norm(&ctx);
+  if (getenv("DLV_BENCH_ONLY_BACKENDS") == NULL) {
+    bench_machine(&ctx);
+    if (getenv("DLV_BENCH_NO_NORM") == NULL) {
+      bench_norm(&ctx);
 #ifdef DLV_HAVE_ADAM
-    bench_adam(&ctx);
+      bench_adam(&ctx);
 #endif
+    }
+    bench_conv(&ctx);
   }
-  bench_conv(&ctx);
+  bench_backends(&ctx);
   fclose(ctx.csv);
   return 0;
 }
@@ -325,6 +333,10 @@ int main(int argc, char **argv)
       setenv("DLV_BENCH_CONV", argv[++i], 1);
     else if (strcmp(argv[i], "--shapes") == 0 && i + 1 < argc)
       setenv("DLV_BENCH_SHAPES", argv[++i], 1);
+    else if (strcmp(argv[i], "--backends") == 0 && i + 1 < argc)
+      setenv("DLV_BENCH_BACKENDS", argv[++i], 1);
+    else if (strcmp(argv[i], "--only-backends") == 0)
+      setenv("DLV_BENCH_ONLY_BACKENDS", "1", 1);
     else if (strcmp(argv[i], "--no-norm") == 0)
       setenv("DLV_BENCH_NO_NORM", "1", 1);
     else if (strcmp(argv[i], "--csv") == 0 && i + 1 < argc)

@@ -66,6 +66,8 @@ void bench_machine(struct bench_ctx *ctx);
 void bench_norm(struct bench_ctx *ctx);
 void bench_conv(struct bench_ctx *ctx);
 void bench_adam(struct bench_ctx *ctx); /* when include/dlv/adam.h exists */
+/* Every backend dlverify verifies, through its table (bench_backends.c). */
+void bench_backends(struct bench_ctx *ctx);
 /* Reads the finished run's CSV back and prints each of issue 10's
  * targets as met or as the gap, then the results that failed their check;
  * returns how many failed (-1: the CSV cannot be read). */

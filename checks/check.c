@@ -154,6 +154,14 @@ void dlv_check_relies_on(const char *const *relies_on)
   g.relies_on = relies_on;
 }
 
+/* The backend column of the rows (dlv_check_set_backend). */
+static const char *row_backend;
+
+void dlv_check_set_backend(const char *name)
+{
+  row_backend = name;
+}
+
 int dlv_check_end(void)
 {
   note_stopped_test();
@@ -243,6 +251,8 @@ void dlv_expect_row(const char *file, int line, const char *test,
   dlv_copy_text(r.bound_name, sizeof r.bound_name, m->bound_name);
   dlv_copy_text(r.kernel, sizeof r.kernel, m->kernel ? m->kernel : "-");
   dlv_copy_text(r.variant, sizeof r.variant, m->variant ? m->variant : "-");
+  dlv_copy_text(r.backend, sizeof r.backend,
+                row_backend ? row_backend : DLV_BACKEND_CLAIMS);
   r.seed = g.seed;
   r.value = value;
   r.reference = reference;

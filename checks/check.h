@@ -80,6 +80,11 @@ int dlv_run_check(const char *claim, const char *const *relies_on,
 int dlv_check_begin(const char *claim);
 void dlv_check_relies_on(const char *const *relies_on);
 int dlv_check_end(void);
+/* The backend column of the rows recorded from now on (evidence.h): the
+ * kernel gate names the backend it runs through; NULL (the default):
+ * DLV_BACKEND_CLAIMS, the claim checks' references and builtin kernels.
+ * The name must outlive the rows' recording. */
+void dlv_check_set_backend(const char *name);
 unsigned long dlv_seed(void);
 const char *dlv_claim(void);
 

@@ -8,8 +8,8 @@
 #include "evidence.h"
 
 /* Columns: 16 before the kernel and variant columns were added, 18 before
- * the key column, 19 now. */
-enum { NFIELDS_OLD = 16, NFIELDS_KV = 18, NFIELDS = 19,
+ * the key column, 19 before the backend column, 20 now. */
+enum { NFIELDS_OLD = 16, NFIELDS_KV = 18, NFIELDS_KEY = 19, NFIELDS = 20,
        FIELD_MAX = DLV_CSV_FIELD_MAX };
 
 static const char *const role_names[] = {"accuracy", "claim", "nearby",
@@ -94,7 +94,8 @@ void dlv_rows_free(dlv_rows *rows)
 void dlv_csv_header(FILE *f)
 {
   fputs("claim,check,dtype,shape,seed,quantity,value,reference,err,"
-        "bound_name,bound,ratio,ulps,role,holds,ok,kernel,variant,key\r\n",
+        "bound_name,bound,ratio,ulps,role,holds,ok,kernel,variant,key,"
+        "backend\r\n",
         f);
 }
 
@@ -145,6 +146,7 @@ void dlv_csv_row(FILE *f, const dlv_row *r)
   csv_text(f, *r->kernel ? r->kernel : "-");
   csv_text(f, *r->variant ? r->variant : "-");
   csv_text(f, r->key);
+  csv_text(f, *r->backend ? r->backend : "-");
   fputs("\r\n", f);
 }
 
@@ -228,9 +230,9 @@ static int copy_field(char *dst, size_t size, const char *src)
   return 0;
 }
 
-/* The text fields of a record (nf of them: NFIELDS_OLD, NFIELDS_KV or
- * NFIELDS; a record without a key gets the derived one); -1 when one does
- * not fit its row field. */
+/* The text fields of a record (nf of them: NFIELDS_OLD, NFIELDS_KV,
+ * NFIELDS_KEY or NFIELDS; a record without a key gets the derived one, one
+ * without a backend "-"); -1 when one does not fit its row field. */
 static int texts_from_fields(char fld[NFIELDS][FIELD_MAX], int nf, dlv_row *r)
 {
   int bad = copy_field(r->claim, sizeof r->claim, fld[0]) |
@@ -241,10 +243,12 @@ static int texts_from_fields(char fld[NFIELDS][FIELD_MAX], int nf, dlv_row *r)
             copy_field(r->bound_name, sizeof r->bound_name, fld[9]);
   const char *kernel = nf >= NFIELDS_KV ? fld[16] : "-";
   const char *variant = nf >= NFIELDS_KV ? fld[17] : "-";
+  const char *backend = nf == NFIELDS ? fld[19] : "-";
   *r->key = '\0';
   return bad | copy_field(r->kernel, sizeof r->kernel, kernel) |
          copy_field(r->variant, sizeof r->variant, variant) |
-         (nf == NFIELDS ? copy_field(r->key, sizeof r->key, fld[18]) : 0);
+         (nf >= NFIELDS_KEY ? copy_field(r->key, sizeof r->key, fld[18]) : 0) |
+         copy_field(r->backend, sizeof r->backend, backend);
 }
 
 /* Fills *r from the fields of a record; -1 on a malformed field. */
@@ -275,7 +279,8 @@ int dlv_csv_read(FILE *f, dlv_rows *rows, char *err, size_t errlen)
 {
   static char fields[NFIELDS][FIELD_MAX];
   int ncols = dlv_csv_read_record(f, fields, NFIELDS);
-  if ((ncols != NFIELDS && ncols != NFIELDS_KV && ncols != NFIELDS_OLD) ||
+  if ((ncols != NFIELDS && ncols != NFIELDS_KEY && ncols != NFIELDS_KV &&
+       ncols != NFIELDS_OLD) ||
       strcmp(fields[0], "claim") != 0) {
     snprintf(err, errlen, "line 1: not an evidence header");
     return -1;

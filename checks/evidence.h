@@ -3,7 +3,7 @@
  * One row per measurement.  CSV columns (RFC 4180, one header line, numbers
  * in %.17g), stable and documented in README.md:
  *   claim,check,dtype,shape,seed,quantity,value,reference,err,bound_name,
- *   bound,ratio,ulps,role,holds,ok,kernel,variant,key
+ *   bound,ratio,ulps,role,holds,ok,kernel,variant,key,backend
  * kernel is the kernel entry point whose accuracy the row measures, without
  * its dtype suffix ("nrm2", "conv3d_fwd"), variant its variant ("fast",
  * "direct"); "-" when the row measures no kernel.  Files written before
@@ -15,6 +15,11 @@
  * files written before the column get the derived key.  A derived qid
  * may be shared by quantities that differ only in digits or symbols: the
  * report joins only on the qids checks give (struct dlv_meas, key).
+ * backend is what computed the measured value: DLV_BACKEND_CLAIMS for the
+ * claim checks (their kernels are dlverify's own, their exact values the
+ * MPFR references; a claim verdict never depends on another backend), the
+ * backend's name for the kernel gate's rows ("builtin", "openblas", ...);
+ * "-" in files written before the column existed.
  * role says what the row is evidence for:
  *   accuracy  a kernel or solver against its reference; must hold;
  *   claim     the exam's answer in the sense it states;
@@ -59,7 +64,10 @@ typedef struct {
   char kernel[64];
   char variant[32];
   char key[DLV_KEY_MAX];
+  char backend[32];
 } dlv_row;
+
+#define DLV_BACKEND_CLAIMS "reference+builtin"
 
 typedef struct {
   dlv_row *rows;

@@ -48,6 +48,14 @@ static int shape_cmp(const char *a, const char *b)
   return c ? c : (na > nb) - (na < nb);
 }
 
+/* The backend part of the key: "" for dlverify's own rows ("builtin",
+ * the claims' "reference+builtin", "-" in reports written before the
+ * column), so a baseline from before the column still matches. */
+static const char *own_or_backend(const dlv_row *r)
+{
+  return dlv_row_foreign(r) ? r->backend : "";
+}
+
 /* The stable key, field by field; ties (same key) keep row order. */
 static int key_cmp(const dlv_row *a, const dlv_row *b)
 {
@@ -57,6 +65,7 @@ static int key_cmp(const dlv_row *a, const dlv_row *b)
   c = c ? c : shape_cmp(a->shape, b->shape);
   c = c ? c : strcmp(a->quantity, b->quantity);
   c = c ? c : strcmp(a->kernel, b->kernel);
+  c = c ? c : strcmp(own_or_backend(a), own_or_backend(b));
   return c ? c : strcmp(a->variant, b->variant);
 }
 

@@ -41,7 +41,7 @@ static void usage(FILE *f)
   fputs(
       "Usage: dlverify [--claim ID]... [--seed N] [--out DIR]\n"
       "                [--no-gate | [--gate-long] [--gate-family F]...\n"
-      "                 [--shard I/N]]\n"
+      "                 [--shard I/N] [--backend B[,B...]]...]\n"
       "                [--baseline DIR [--fail-on-regression]] [--list]\n"
       "                [-h|--help]\n"
       "       dlverify --merge [--out DIR] [--baseline DIR] REPORT...\n"
@@ -68,6 +68,10 @@ static void usage(FILE *f)
       "  --gate-family F only this gate family (repeatable)\n"
       "  --shard I/N     the gate runs the cases of index I mod N (the claim\n"
       "                  checks are not sharded: each shard runs them all)\n"
+      "  --backend B     the gate also runs through backend B (a built-in\n"
+      "                  name: dlv_gate --backends lists them, or a plugin's\n"
+      "                  path); repeatable or comma-separated; the page gets\n"
+      "                  the backend x kernel x dtype matrix\n"
       "  --merge         merge the reports REPORT... (e.g. one per shard)\n"
       "                  into one: claims from the first report holding\n"
       "                  them, gate rows from all (cases added, worst of\n"
@@ -352,30 +356,39 @@ static int gate_families_known(const dlv_options *o, const char *exe)
   return known;
 }
 
-/* Runs dlv_gate into work/gate.csv and logs/gate.log unless --no-gate or
- * not built (g says why); appends its rows, and a failed row when it
- * stopped without one.  Returns 1 when the gate failed. */
-static int run_gate(const dlv_options *o, const char *dir, dlv_outdir *od,
-                    dlv_rows *rows, dlv_gate_run *g)
+/* The log of the gate's run through backend k (0: the builtin):
+ * logs/gate.log, then logs/gate-<k>.log. */
+static void gate_log(const dlv_outdir *od, size_t k, char *log, size_t size)
 {
-  char exe[PATH_MAX + 64], work[PATH_MAX + 8], log[PATH_MAX + 64];
-  char evid[PATH_MAX + 32], seedbuf[48], mode[64];
-  gate_exe(dir, exe, sizeof exe);
-  *g = (dlv_gate_run){0};
-  if (o->no_gate || access(exe, X_OK) != 0) {
-    snprintf(g->why_not, sizeof g->why_not, "%s",
-             o->no_gate ? "--no-gate" : "dlv_gate is not built beside the "
-                                        "checks");
-    dlv_print_gate_line(rows, g);
-    return 0;
-  }
-  const char *argv[8 + 2 * 32];
+  if (k == 0)
+    snprintf(log, size, "%s/logs/gate.log", od->tmp);
+  else
+    snprintf(log, size, "%s/logs/gate-%zu.log", od->tmp, k);
+}
+
+/* Runs dlv_gate once (backend NULL: the builtin) into work/ and the log;
+ * records its command (the first run's) and exit status (the first
+ * nonzero) in g.  Returns the exit status. */
+static int run_gate_once(const dlv_options *o, const char *exe,
+                         dlv_outdir *od, const char *backend, const char *log,
+                         dlv_gate_run *g)
+{
+  char work[PATH_MAX + 8], evid[PATH_MAX + 32], seedbuf[48], problem[160];
+  const char *argv[12 + 2 * 32];
   size_t argc = gate_argv(o, exe, argv);
+  if (backend != NULL) {
+    argv[argc++] = "--backend";
+    argv[argc++] = backend;
+    argv[argc] = NULL;
+  }
   snprintf(work, sizeof work, "%s/work", od->tmp);
-  snprintf(log, sizeof log, "%s/logs/gate.log", od->tmp);
   snprintf(evid, sizeof evid, "DLV_EVIDENCE_DIR=%s", work);
   snprintf(seedbuf, sizeof seedbuf, "DLV_SEED=%lu", o->seed);
-  size_t len = (size_t)snprintf(g->command, sizeof g->command, "%s", seedbuf);
+  size_t len = strlen(g->command);
+  if (len == 0)
+    len = (size_t)snprintf(g->command, sizeof g->command, "%s", seedbuf);
+  else if (len < sizeof g->command)
+    len += (size_t)snprintf(g->command + len, sizeof g->command - len, ";");
   for (size_t i = 0; i < argc && len < sizeof g->command; i++)
     len += (size_t)snprintf(g->command + len, sizeof g->command - len, " %s",
                             argv[i]);
@@ -385,21 +398,120 @@ static int run_gate(const dlv_options *o, const char *dir, dlv_outdir *od,
                        NULL};
   dlv_proc p = {argv, env, NULL, log, NULL,
                 o->gate_long ? GATE_LONG_TIMEOUT_S : CHECK_TIMEOUT_S};
-  g->ran = 1;
-  g->exit_status = dlv_run(&p, g->problem, sizeof g->problem);
+  int status = dlv_run(&p, problem, sizeof problem);
   stop_if_interrupted(od);
-  if (g->exit_status == DLV_PROC_NO_OUTPUT) {
+  if (status == DLV_PROC_NO_OUTPUT) {
     dlv_out_abandon(od);
     die(EXIT_IO, "%s: cannot be written; the previous report is unchanged",
         log);
   }
-  read_evidence(work, DLV_GATE_CLAIM, g->problem, sizeof g->problem, rows);
+  if (g->exit_status == 0 && status != 0) {
+    g->exit_status = status;
+    snprintf(g->problem, sizeof g->problem, "%s", problem);
+  }
+  return status;
+}
+
+/* The rows of a gate run through another backend: tagged with it when
+ * the gate wrote them before the column existed, and a failed row when
+ * the run stopped without one of its own. */
+static void note_backend_run(dlv_rows *rows, size_t first, int status,
+                             const char *backend, const dlv_options *o,
+                             dlv_outdir *od)
+{
+  int explained = 0;
+  for (size_t i = first; i < rows->n; i++)
+    explained |= !rows->rows[i].ok;
+  if (status == 0 || explained)
+    return;
+  char mode[64], what[400];
+  shard_mode(o, mode, sizeof mode);
+  snprintf(what, sizeof what, "--backend %s: exit status %d without a "
+           "failed row (see its log)", backend, status);
+  if (dlv_gate_add_failure(rows, o->seed, mode, what,
+                           "the gate ran to its end through the backend") != 0) {
+    dlv_out_abandon(od);
+    die(EXIT_IO, "out of memory recording the gate's exit");
+  }
+}
+
+/* Dies with a usage error (exit 2) unless `dlv_gate --backend B` loads
+ * each --backend B: the gate's own sentence (an unknown name, a file that
+ * does not load, a missing symbol, another ABI version) is quoted. */
+static void backends_usable(const dlv_options *o, const char *exe)
+{
+  char out[] = "/tmp/dlverify-backend.XXXXXX", problem[160];
+  int fd = mkstemp(out);
+  if (fd < 0)
+    die(EXIT_IO, "%s: %s", out, strerror(errno));
+  for (size_t i = 0; i < o->n_backend; i++) {
+    const char *argv[] = {exe,  "--backend", o->backend[i], "--list",
+                          "--family", "nrm2", NULL};
+    dlv_proc p = {argv, NULL, NULL, out, NULL, CHECK_TIMEOUT_S};
+    if (dlv_run(&p, problem, sizeof problem) == 0)
+      continue;
+    char line[512] = "";
+    FILE *f = fopen(out, "r");
+    if (f != NULL && fgets(line, sizeof line, f) == NULL)
+      line[0] = '\0';
+    if (f != NULL)
+      fclose(f);
+    line[strcspn(line, "\n")] = '\0';
+    close(fd);
+    unlink(out);
+    die(EXIT_USAGE, "--backend %s: %s", o->backend[i],
+        *line ? line : "dlv_gate cannot run it");
+  }
+  close(fd);
+  unlink(out);
+}
+
+/* Runs dlv_gate into work/gate.csv and logs/gate.log unless --no-gate or
+ * not built (g says why), then once more per --backend (logs/gate-K.log);
+ * appends their rows, a failed row when a run stopped without one, and
+ * reads the backend matrix from the logs.  Returns 1 when a gate run
+ * failed. */
+static int run_gate(const dlv_options *o, const char *dir, dlv_outdir *od,
+                    dlv_rows *rows, dlv_gate_run *g)
+{
+  char exe[PATH_MAX + 64], work[PATH_MAX + 8], log[PATH_MAX + 64], mode[64];
+  gate_exe(dir, exe, sizeof exe);
+  *g = (dlv_gate_run){0};
+  if (o->no_gate || access(exe, X_OK) != 0) {
+    snprintf(g->why_not, sizeof g->why_not, "%s",
+             o->no_gate ? "--no-gate" : "dlv_gate is not built beside the "
+                                        "checks");
+    dlv_print_gate_line(rows, g);
+    return 0;
+  }
+  g->ran = 1;
+  snprintf(work, sizeof work, "%s/work", od->tmp);
+  for (size_t k = 0; k <= o->n_backend; k++) {
+    const char *backend = k == 0 ? NULL : o->backend[k - 1];
+    size_t first = rows->n;
+    char csv[PATH_MAX + 16], problem[160] = "";
+    snprintf(csv, sizeof csv, "%s/%s.csv", work, DLV_GATE_CLAIM);
+    unlink(csv); /* a run that writes none must not read the last one's */
+    gate_log(od, k, log, sizeof log);
+    int status = run_gate_once(o, exe, od, backend, log, g);
+    read_evidence(work, DLV_GATE_CLAIM, k == 0 ? g->problem : problem,
+                  sizeof problem, rows);
+    if (k > 0)
+      note_backend_run(rows, first, status, backend, o, od);
+    if (dlv_matrix_read_log(&g->matrix, log) != 0) {
+      dlv_out_abandon(od);
+      die(EXIT_IO, "%s: cannot be read back", log);
+    }
+    g->n_backends++;
+  }
   shard_mode(o, mode, sizeof mode);
   if (dlv_gate_note_exit(rows, g, o->seed, mode) != 0) {
     dlv_out_abandon(od);
     die(EXIT_IO, "out of memory recording the gate's exit");
   }
   dlv_print_gate_line(rows, g);
+  if (o->n_backend > 0)
+    dlv_print_backend_matrix(&g->matrix);
   return dlv_gate_failures(rows) > 0;
 }
 
@@ -453,8 +565,8 @@ static void print_gate_failures(const dlv_rows *rows)
   size_t n = dlv_gate_failures(rows);
   if (n == 0)
     return;
-  printf("\nkernel gate: %zu failed rows (logs/gate.log has each failure "
-         "in full)\n", n);
+  printf("\nkernel gate: %zu failed rows (logs/gate.log, and gate-K.log "
+         "for the K-th --backend, have each failure in full)\n", n);
   for (size_t j = 0; j < rows->n; j++)
     if (dlv_is_gate_row(&rows->rows[j]) && !rows->rows[j].ok) {
       dlv_describe_row(&rows->rows[j], line, sizeof line);
@@ -554,9 +666,10 @@ static void setup(int argc, char **argv, dlv_options *o, char *dir,
   select_claims(o, dir);
   char exe[PATH_MAX + 64];
   gate_exe(dir, exe, sizeof exe);
-  if ((o->gate_long || o->n_gate_family || o->shard) &&
+  if ((o->gate_long || o->n_gate_family || o->shard || o->n_backend) &&
       access(exe, X_OK) != 0)
     die(EXIT_USAGE, "a gate option, but %s is not built", exe);
+  backends_usable(o, exe);
   if (o->n_gate_family && !gate_families_known(o, exe))
     die(EXIT_USAGE, "--gate-family: a family dlv_gate does not have "
                     "(`%s --list` lists them)", exe);
@@ -634,6 +747,7 @@ int main(int argc, char **argv)
   size_t regressions = print_regressions(&run, &rows);
   printf("report: %s/index.html\n", od.target);
   dlv_rows_free(&rows);
+  dlv_matrix_free(&gate.matrix);
   dlv_baseline_free(&base);
   return failed || (o.fail_on_regression && regressions) ? EXIT_FAILED
                                                          : EXIT_HELD;

@@ -142,7 +142,14 @@ static void html_entry(FILE *f, const dlv_rows *rows, const gate_entry *e)
 {
   const dlv_row *r = &rows->rows[e->first];
   fprintf(f, "<tr id=\"g%zu\">", e->first);
-  html_cell(f, r->check);
+  fputs("<td>", f);
+  html_text(f, r->check);
+  if (dlv_row_foreign(r)) { /* run through another backend */
+    fputs(" <i>", f);
+    html_text(f, r->backend);
+    fputs("</i>", f);
+  }
+  fputs("</td>", f);
   html_kernel_cell(f, r);
   html_cell(f, r->dtype);
   fprintf(f, "<td class=\"num\">%zu</td><td class=\"num\">%lu</td>"

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "backend_matrix.h"
 #include "evidence.h"
 #include "select.h"
 
@@ -31,6 +32,8 @@ typedef struct {
   char problem[160];  /* why it did not finish, or "" */
   const char *const *merged; /* --merge: the reports merged (n_merged) */
   size_t n_merged;
+  dlv_matrix matrix; /* [matrix] lines of every backend's run */
+  size_t n_backends; /* runs: the builtin, then each --backend */
 } dlv_gate_run;
 
 /* A row of the gate (claim "gate"). */

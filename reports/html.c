@@ -37,7 +37,8 @@ int dlv_same_group(const dlv_row *a, const dlv_row *b)
          strcmp(a->dtype, b->dtype) == 0 &&
          strcmp(a->bound_name, b->bound_name) == 0 && a->role == b->role &&
          strcmp(a->kernel, b->kernel) == 0 &&
-         strcmp(a->variant, b->variant) == 0;
+         strcmp(a->variant, b->variant) == 0 &&
+         strcmp(a->backend, b->backend) == 0;
 }
 
 size_t dlv_group_anchor(const dlv_rows *rows, const dlv_row *r)

@@ -94,6 +94,38 @@ static int add_gate_family(dlv_options *o, char *err, size_t errlen)
   return 0;
 }
 
+/* Whether the backend b was given already. */
+static int backend_given(const dlv_options *o, const char *b)
+{
+  for (size_t i = 0; i < o->n_backend; i++)
+    if (strcmp(o->backend[i], b) == 0)
+      return 1;
+  return 0;
+}
+
+/* --backend LIST: each comma-separated name, copied into backend_buf. */
+static int add_backends(dlv_options *o, char *err, size_t errlen)
+{
+  size_t max = sizeof o->backend / sizeof o->backend[0];
+  size_t len = strlen(optarg);
+  if (len == 0 || o->backend_len + len + 1 > sizeof o->backend_buf) {
+    snprintf(err, errlen, "--backend: %s", len ? "too long" : "empty value");
+    return 2;
+  }
+  char *copy = memcpy(o->backend_buf + o->backend_len, optarg, len + 1);
+  o->backend_len += len + 1;
+  for (char *b = strtok(copy, ","); b != NULL; b = strtok(NULL, ",")) {
+    if (strcmp(b, "builtin") == 0 || backend_given(o, b))
+      continue;
+    if (o->n_backend == max) {
+      snprintf(err, errlen, "--backend: more than %zu backends", max);
+      return 2;
+    }
+    o->backend[o->n_backend++] = b;
+  }
+  return 0;
+}
+
 /* One option's effect; 0, or 2 with a message. */
 static int apply(int opt, dlv_options *o, const char **seed, char *err,
                  size_t errlen)
@@ -122,6 +154,7 @@ static int apply(int opt, dlv_options *o, const char **seed, char *err,
   case 'L': o->gate_long = 1; return 0;
   case 'F': return add_gate_family(o, err, errlen);
   case 'S': return apply_shard(o, err, errlen);
+  case 'B': return add_backends(o, err, errlen);
   case 'M': o->merge = 1; return 0;
   }
   return -1;
@@ -130,10 +163,11 @@ static int apply(int opt, dlv_options *o, const char **seed, char *err,
 /* Options that cannot go together; 0, or 2 with a message. */
 static int contradictions(const dlv_options *o, char *err, size_t errlen)
 {
-  int gate_option = o->gate_long || o->n_gate_family || o->shard;
+  int gate_option =
+      o->gate_long || o->n_gate_family || o->shard || o->backend_len;
   const char *why = NULL;
   if (o->no_gate && gate_option)
-    why = "--no-gate with --gate-long, --gate-family or --shard";
+    why = "--no-gate with --gate-long, --gate-family, --shard or --backend";
   else if (o->merge && o->n_merge == 0)
     why = "--merge needs the report directories to merge";
   else if (o->merge && (o->n_selected || o->seed_given || o->no_gate ||
@@ -161,6 +195,7 @@ static int parse(int argc, char **argv, dlv_options *o, char *err,
       {"gate-long", no_argument, NULL, 'L'},
       {"gate-family", required_argument, NULL, 'F'},
       {"shard", required_argument, NULL, 'S'},
+      {"backend", required_argument, NULL, 'B'},
       {"merge", no_argument, NULL, 'M'},
       {NULL, 0, NULL, 0}};
   *o = (dlv_options){.shard_n = 1};

@@ -23,6 +23,14 @@ typedef struct {
   size_t n_gate_family;
   const char *shard;            /* --shard I/N as given, or NULL */
   unsigned long shard_i, shard_n; /* 0 and 1 without --shard */
+  /* --backend B (repeatable, or a comma-separated list): the gate also
+   * runs through each backend B (a built-in name or a plugin's path),
+   * after its run through the builtin; the names point into backend_buf
+   * (each at most once, "builtin" dropped: it always runs). */
+  const char *backend[16];
+  size_t n_backend;
+  char backend_buf[4096];
+  size_t backend_len;
   /* --merge: the report directories to merge (the positional arguments) */
   int merge;
   char **merge_dirs;
@@ -37,7 +45,8 @@ int dlv_parse_shard(const char *s, unsigned long *i, unsigned long *n,
  * message in err: an unknown option or claim, a missing or malformed
  * value, a single-valued option given twice, a stray argument (one that
  * is not a directory to --merge), options that contradict each other
- * (--no-gate with a gate option; --merge with an option that runs
+ * (--no-gate with a gate option, --backend included; --merge with an
+ * option that runs
  * checks, or without a directory). */
 int dlv_parse_options(int argc, char **argv, dlv_options *o, char *err,
                       size_t errlen);

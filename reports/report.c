@@ -86,9 +86,11 @@ void dlv_regressions(const dlv_run_info *run, const dlv_rows *rows,
 
 /* ---- kernel table entries ------------------------------------------------ */
 
+/* A row of one of dlverify's own kernels (another backend's gate rows
+ * belong to the backend matrix, not to the kernel table). */
 static int measures_kernel(const dlv_row *r)
 {
-  return *r->kernel && strcmp(r->kernel, "-") != 0;
+  return *r->kernel && strcmp(r->kernel, "-") != 0 && !dlv_row_foreign(r);
 }
 
 static int by_kernel(const void *pa, const void *pb)
@@ -169,7 +171,8 @@ static void write_summary(FILE *f, const void *ctx)
 {
   const struct report *r = ctx;
   fputs("claim,verdict,checks,failed,max_bound_ratio,worst_ratio_row,"
-        "max_ulps,worst_ulps_row,new_failures,grown,baseline_verdict\r\n", f);
+        "max_ulps,worst_ulps_row,new_failures,grown,baseline_verdict,"
+        "backend\r\n", f);
   for (size_t i = 0; i < r->n; i++) {
     const dlv_claim_result *c = &r->res[i];
     dlv_filter fl = claim_filter(c);
@@ -177,7 +180,9 @@ static void write_summary(FILE *f, const void *ctx)
             c->failed);
     csv_figures(f, r, &fl);
     const dlv_baseline *b = r->run->baseline;
-    fprintf(f, ",%s\r\n", b->dir ? dlv_verdict(&b->rows, c->info->id) : "");
+    /* claim verdicts come from the references and dlverify's kernels */
+    fprintf(f, ",%s,%s\r\n", b->dir ? dlv_verdict(&b->rows, c->info->id) : "",
+            DLV_BACKEND_CLAIMS);
   }
 }
 
@@ -733,6 +738,7 @@ static void write_html(FILE *f, const void *ctx)
   html_tables(f, r);
   html_baseline(f, r);
   dlv_html_gate(f, r->rows, r->run->gate);
+  dlv_html_backend_matrix(f, &r->run->gate->matrix, r->rows);
   for (size_t i = 0; i < r->n; i++)
     dlv_html_claim(f, r->rows, r->plots, &r->res[i]);
   html_csv_file(f, r, "mutation.csv", "Mutation run",

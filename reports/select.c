@@ -11,9 +11,19 @@ static int field_match(const char *want, const char *have)
   return want == NULL || strcmp(want, have) == 0;
 }
 
+int dlv_row_foreign(const dlv_row *r)
+{
+  return *r->backend && strcmp(r->backend, "-") != 0 &&
+         strcmp(r->backend, "builtin") != 0 &&
+         strcmp(r->backend, DLV_BACKEND_CLAIMS) != 0;
+}
+
 int dlv_filter_match(const dlv_filter *f, const dlv_row *r)
 {
+  if (f->kernel != NULL && f->backend == NULL && dlv_row_foreign(r))
+    return 0;
   return field_match(f->claim, r->claim) &&
+         field_match(f->backend, r->backend) &&
          field_match(f->kernel, r->kernel) &&
          field_match(f->variant, r->variant) &&
          field_match(f->dtype, r->dtype);

@@ -7,10 +7,17 @@
 
 #include "evidence.h"
 
-/* Selects rows: every non-NULL field must equal the row's. */
+/* Selects rows: every non-NULL field must equal the row's.  A filter
+ * naming a kernel and no backend selects dlverify's own rows only (the
+ * kernel table): a gate row run through another backend (dlv_row_foreign)
+ * belongs to the backend matrix. */
 typedef struct {
-  const char *claim, *kernel, *variant, *dtype;
+  const char *claim, *kernel, *variant, *dtype, *backend;
 } dlv_filter;
+
+/* A row computed by a backend other than dlverify's own kernels (its
+ * backend neither "builtin", DLV_BACKEND_CLAIMS nor "-"). */
+int dlv_row_foreign(const dlv_row *r);
 
 int dlv_filter_match(const dlv_filter *f, const dlv_row *r);
 

@@ -371,7 +371,8 @@ static int call_case(const conv_case *k, dlv_gate_buf *out, int threads)
 /* The backend's capabilities for the case's entry. */
 static unsigned caps_of(const conv_entry *e)
 {
-  return dlv_gate_backend()->support[DLV_BK_CONV3D_FWD + e->pass][e->is_float];
+  return dlv_backend_support(dlv_gate_backend(), DLV_BK_CONV3D_FWD + e->pass,
+                             e->is_float);
 }
 
 /* ---- references ------------------------------------------------------------ */

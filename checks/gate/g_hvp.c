@@ -15,7 +15,13 @@
  * and +Inf, g = 0, negative curvature.  Outputs untouched on error,
  * guard zones around every output, inputs unchanged.  Bounds: hvp_cstep,
  * hvp_central, hvp_trunc (checks/bounds.h, P5) with the magnitudes of
- * checks/closs_mag.h; linesearch (linesearch_rel and subnormal lambda). */
+ * checks/closs_mag.h; linesearch (linesearch_rel and subnormal lambda).
+ * The four entry points are called through the backend under test
+ * (dlv_gate_backend; ABI 2 operations DLV_BK_HVP_*, DLV_BK_LINESEARCH_STEP,
+ * double only); the cases' own helpers take the step t of the contract
+ * from dlverify's dlv_hvp_step_d (hvp.h defines t; a backend's HVP must
+ * use it).  A case other than plain data, or expecting an error status,
+ * needs the status protocol. */
 #include <float.h>
 #include <limits.h>
 #include <math.h>
@@ -32,6 +38,13 @@
 #include "nrm2.h"
 #include "ref_hvp.h"
 #include "ref_nrm2.h"
+
+/* Whether the backend runs op: a plain data case (no error status
+ * expected) needs the entry alone, any other the status protocol too. */
+static int backend_runs(dlv_gate_case *c, int op, int plain)
+{
+  return dlv_gate_supports(c, op, 0, plain ? 0u : DLV_BK_STATUS);
+}
 
 /* A one-element output, frozen. */
 static double *scalar_out(dlv_gate_case *c, dlv_gate_buf *b)
@@ -205,7 +218,9 @@ static void hvp_step(dlv_gate_case *c)
     h = step_special(c, sub, &tb, &vb, &th, &v, &t, &want);
   }
   dlv_gate_note(c, "n %zu, h %a", n, h);
-  int status = dlv_hvp_step_d(n, th, v, h, t);
+  if (!backend_runs(c, DLV_BK_HVP_STEP, scenario == ST_DATA && want < 0))
+    return;
+  int status = dlv_gate_backend()->hvp_step_d(n, th, v, h, t);
   if (want >= 0)
     dlv_gate_cmp_status(c, "status", status, want);
   else
@@ -453,7 +468,11 @@ static void hvp_case(dlv_gate_case *c, int central)
   if (want < 0)
     want = norm_at_zero(&p, th, v, central);
   dlv_gate_note(c, "h %a", h);
-  hvp_fn fn = central ? dlv_hvp_central_d : dlv_hvp_cstep_d;
+  if (!backend_runs(c, central ? DLV_BK_HVP_CENTRAL : DLV_BK_HVP_CSTEP,
+                    scenario == HV_DATA && want < 0))
+    return;
+  const dlv_backend *b = dlv_gate_backend();
+  hvp_fn fn = central ? b->hvp_central_d : b->hvp_cstep_d;
   int status = fn(loss, th, v, h, hv);
   if (want >= 0) {
     dlv_gate_cmp_status(c, "status", status, want);
@@ -789,7 +808,11 @@ static void linesearch_step(dlv_gate_case *c)
   dlv_gate_note(c, "n %zu, g %s, hg %s, hg_err %a", n,
                 dlv_gate_vclass_name(gclass), dlv_gate_vclass_name(hclass),
                 hg_err);
-  int status = dlv_linesearch_step_d(n, g, hg, hg_err, lambda);
+  if (!backend_runs(c, DLV_BK_LINESEARCH_STEP,
+                    scenario == LS_DATA && want < 0))
+    return;
+  int status =
+      dlv_gate_backend()->linesearch_step_d(n, g, hg, hg_err, lambda);
   if (want >= 0)
     dlv_gate_cmp_status(c, "status", status, want);
   else
@@ -809,5 +832,5 @@ static const dlv_gate_entry entries[] = {
     {"dlv_linesearch_step_d", linesearch_step},
 };
 
-const dlv_gate_family dlv_gate_hvp = {"hvp", entries,
-                                      sizeof entries / sizeof entries[0]};
+const dlv_gate_family dlv_gate_hvp = {
+    "hvp", entries, sizeof entries / sizeof entries[0], .via_backend = 1};

@@ -15,7 +15,10 @@
  * when not asked for, guard zones around every output, inputs unchanged.
  * Bounds: the P5 model of checks/bounds.h (gamma_K R for the real path,
  * hvp_cstep and cstep_value_trunc for the complex step) with the underflow
- * terms logistic_underflow and quadratic_underflow_*. */
+ * terms logistic_underflow and quadratic_underflow_*.  Every entry point
+ * is called through the backend under test (dlv_gate_backend; ABI 2
+ * operations DLV_BK_LOSS_* and DLV_BK_CLOSS_*, double only); a case
+ * whose expected status is an error needs the status protocol. */
 #include <complex.h>
 #include <math.h>
 #include <stdio.h>
@@ -269,11 +272,12 @@ static int broken_args(dlv_gate_case *c, dlv_lg_problem *p, unsigned k,
 static int loss_d_call(const dlv_lg_problem *p, int null_problem,
                        const double *theta, double *value, double *grad)
 {
+  const dlv_backend *b = dlv_gate_backend();
   if (p->kind == DLV_REF_QUADRATIC)
-    return dlv_loss_quadratic_d(null_problem ? NULL : &p->q, theta, value,
-                                grad);
-  return dlv_loss_logistic_d(null_problem ? NULL : &p->lg, theta, value,
-                             grad);
+    return b->loss_quadratic_d(null_problem ? NULL : &p->q, theta, value,
+                               grad);
+  return b->loss_logistic_d(null_problem ? NULL : &p->lg, theta, value,
+                            grad);
 }
 
 static int loss_d_exact(const dlv_lg_problem *p, const double *theta,
@@ -309,6 +313,10 @@ static void loss_d_case(dlv_gate_case *c, int kind)
   int want = DLV_OK, null_problem = 0;
   if (scenario == LOSS_ERROR)
     want = broken_args(c, &p, sub, &theta, &null_problem);
+  int op = kind == DLV_REF_QUADRATIC ? DLV_BK_LOSS_QUADRATIC
+                                     : DLV_BK_LOSS_LOGISTIC;
+  if (!dlv_gate_supports(c, op, 0, want != DLV_OK ? DLV_BK_STATUS : 0u))
+    return;
   int status =
       loss_d_call(&p, null_problem, theta, value_arg(&o), grad_arg(&o));
   if (dlv_gate_cmp_status(c, "status", status, want) && status == DLV_OK) {
@@ -337,20 +345,22 @@ static void loss_logistic_d(dlv_gate_case *c)
 
 /* ---- closs.h: _d and _z of one loss together ---------------------------- */
 
+/* The backend's _d and _z entry points of the problem's loss. */
 static int closs_d(const dlv_lg_problem *p, int null_problem,
                    const double *th, double *value, double *grad)
 {
+  const dlv_backend *b = dlv_gate_backend();
   switch (p->kind) {
   case DLV_REF_QUADRATIC:
-    return dlv_closs_quadratic_d(null_problem ? NULL : &p->q, th, value,
-                                 grad);
-  case DLV_REF_LOGISTIC:
-    return dlv_closs_logistic_d(null_problem ? NULL : &p->lg, th, value,
+    return b->closs_quadratic_d(null_problem ? NULL : &p->q, th, value,
                                 grad);
-  case DLV_REF_TANHNET:
-    return dlv_closs_tanhnet_d(null_problem ? NULL : &p->net, th, value,
+  case DLV_REF_LOGISTIC:
+    return b->closs_logistic_d(null_problem ? NULL : &p->lg, th, value,
                                grad);
-  default: return dlv_closs_norm_d(p->loss.n, th, value, grad);
+  case DLV_REF_TANHNET:
+    return b->closs_tanhnet_d(null_problem ? NULL : &p->net, th, value,
+                              grad);
+  default: return b->closs_norm_d(p->loss.n, th, value, grad);
   }
 }
 
@@ -358,17 +368,29 @@ static int closs_z(const dlv_lg_problem *p, int null_problem,
                    const double complex *th, double complex *value,
                    double complex *grad)
 {
+  const dlv_backend *b = dlv_gate_backend();
   switch (p->kind) {
   case DLV_REF_QUADRATIC:
-    return dlv_closs_quadratic_z(null_problem ? NULL : &p->q, th, value,
-                                 grad);
-  case DLV_REF_LOGISTIC:
-    return dlv_closs_logistic_z(null_problem ? NULL : &p->lg, th, value,
+    return b->closs_quadratic_z(null_problem ? NULL : &p->q, th, value,
                                 grad);
-  case DLV_REF_TANHNET:
-    return dlv_closs_tanhnet_z(null_problem ? NULL : &p->net, th, value,
+  case DLV_REF_LOGISTIC:
+    return b->closs_logistic_z(null_problem ? NULL : &p->lg, th, value,
                                grad);
-  default: return dlv_closs_norm_z(p->loss.n, th, value, grad);
+  case DLV_REF_TANHNET:
+    return b->closs_tanhnet_z(null_problem ? NULL : &p->net, th, value,
+                              grad);
+  default: return b->closs_norm_z(p->loss.n, th, value, grad);
+  }
+}
+
+/* The backend operation of a closs kind (enum dlv_ref_loss order). */
+static int closs_op(int kind)
+{
+  switch (kind) {
+  case DLV_REF_QUADRATIC: return DLV_BK_CLOSS_QUADRATIC;
+  case DLV_REF_LOGISTIC: return DLV_BK_CLOSS_LOGISTIC;
+  case DLV_REF_TANHNET: return DLV_BK_CLOSS_TANHNET;
+  default: return DLV_BK_CLOSS_NORM;
   }
 }
 
@@ -475,7 +497,7 @@ static void norm_at_zero(dlv_gate_case *c, closs_setup *s, int vclass,
   const double complex *z = complex_point(c, &zb, th, v, 1.0, s->n);
   double complex *g = dlv_gate_buf_make(c, &gb, sizeof *g, s->n, 1);
   dlv_gate_buf_freeze(c, &gb);
-  int sz = dlv_closs_norm_z(s->n, z, NULL, g);
+  int sz = dlv_gate_backend()->closs_norm_z(s->n, z, NULL, g);
   dlv_gate_cmp_status(c, "_z status at 0 + i v", sz, DLV_EDOM);
   dlv_gate_buf_unchanged(c, &gb, "grad on error");
 }
@@ -538,12 +560,20 @@ static void closs_case(dlv_gate_case *c, int kind)
   if (kind == DLV_REF_LOGISTIC && scenario == CL_SPECIAL && !extreme)
     separable_labels(c, &s);
   int want = s.p.rejected ? DLV_EBADLEN : DLV_OK;
+  int norm_zero = kind == DLV_REF_NORM &&
+                  (scenario == CL_SPECIAL || dlv_lg_all_zero(s.n, s.theta));
+  /* an error status expected: rejected sizes, bad arguments, a NaN, the
+   * norm's gradient at 0 */
+  int errors = want != DLV_OK || scenario == CL_ERROR ||
+               scenario == CL_NAN || norm_zero;
+  if (!dlv_gate_supports(c, closs_op(kind), 0,
+                         errors ? DLV_BK_STATUS : 0u))
+    return;
   double t;
   if (scenario == CL_ERROR) {
     want = broken_args(c, &s.p, sub, &s.theta, &s.null_problem);
     closs_call(c, &s, NULL, 0.0, want, want, s.n);
-  } else if (kind == DLV_REF_NORM &&
-             (scenario == CL_SPECIAL || dlv_lg_all_zero(s.n, s.theta))) {
+  } else if (norm_zero) {
     norm_at_zero(c, &s, vclass, scenario == CL_SPECIAL && sub == 1);
   } else if (scenario == CL_NAN) {
     size_t at = (size_t)dlv_gate_draw(c, s.n);
@@ -594,5 +624,5 @@ static const dlv_gate_entry entries[] = {
     {"dlv_closs_norm", closs_norm},
 };
 
-const dlv_gate_family dlv_gate_loss = {"loss", entries,
-                                       sizeof entries / sizeof entries[0]};
+const dlv_gate_family dlv_gate_loss = {
+    "loss", entries, sizeof entries / sizeof entries[0], .via_backend = 1};

@@ -144,7 +144,8 @@ static void compare_nrm2(dlv_gate_case *c, const nrm2_entry *e,
                          const dlv_gate_buf *x, const dlv_gate_buf *res,
                          int status, int want, mpfr_srcptr exact)
 {
-  unsigned caps = dlv_gate_backend()->support[DLV_BK_NRM2][e->is_float];
+  unsigned caps =
+      dlv_backend_support(dlv_gate_backend(), DLV_BK_NRM2, e->is_float);
   if (!(caps & DLV_BK_STATUS) && compare_ieee(c, x, res, status, want))
     return;
   if (!dlv_gate_cmp_status(c, "status", status, want))
@@ -199,17 +200,6 @@ static int call_grad(const nrm2_entry *e, const dlv_gate_buf *x,
                      : b->nrm2_grad_d(x->n, x->at, x->inc, g->at, g->inc);
 }
 
-/* The capabilities the case needs: the strides, distinct strides, in
- * place; the status protocol when the reference's status is an error. */
-static unsigned grad_needs(const dlv_gate_buf *x, const dlv_gate_buf *g,
-                           int want)
-{
-  return dlv_gate_stride_caps(x->inc) | dlv_gate_stride_caps(g->inc) |
-         (g == x ? DLV_BK_IN_PLACE : 0u) |
-         (g->inc != x->inc ? DLV_BK_DISTINCT : 0u) |
-         (want != DLV_OK ? DLV_BK_STATUS : 0u);
-}
-
 /* The output: in place (g is x) or its own buffer with its own stride. */
 static dlv_gate_buf *make_output(dlv_gate_case *c, const nrm2_entry *e,
                                  dlv_gate_buf *x, dlv_gate_buf *g)
@@ -249,7 +239,7 @@ static void grad_case(dlv_gate_case *c, const nrm2_entry *e)
     abort();
   int want = dlv_ref_nrm2_grad(x.n, xd, 1, exact);
   if (!dlv_gate_supports(c, DLV_BK_NRM2_GRAD, e->is_float,
-                         grad_needs(&x, g, want))) {
+                         dlv_gate_io_caps(&x, g, want))) {
     dlv_mp_vec_free(exact, x.n);
     return;
   }

@@ -1,5 +1,7 @@
 /* g_prox.c: gate family prox: dlv_prox_group_{d,s}, dlv_prox_grad_d and
- * dlv_l2reg_grad_d (kernels/prox_group.h) against MPFR:
+ * dlv_l2reg_grad_d (kernels/prox_group.h) against MPFR; dlv_prox_group
+ * through the backend under test (prox_grad and l2reg_grad are no backend
+ * operations: builtin only):
  * - prox_group: every stride class (input and output strides apart,
  *   negative, in place), extents at every tail of the nrm2 blocking
  *   constants (the norm is dlv_nrm2_*'s) and across them, the threshold
@@ -158,9 +160,11 @@ static int call_prox(const prox_entry *e, const dlv_gate_buf *v,
   void *po = a->null_arg == 2 ? NULL : out->at;
   ptrdiff_t iv = a->zero_inc == 1 ? 0 : v->inc;
   ptrdiff_t io = a->zero_inc == 2 ? 0 : out->inc;
-  return e->is_float ? dlv_prox_group_s(v->n, pv, iv, (float)a->tau, po, io)
-                     : dlv_prox_group_d(v->n, pv, iv, a->tau, po, io);
+  const dlv_backend *b = dlv_gate_backend();
+  return e->is_float ? b->prox_group_s(v->n, pv, iv, (float)a->tau, po, io)
+                     : b->prox_group_d(v->n, pv, iv, a->tau, po, io);
 }
+
 
 /* The status prox_group.h promises: DLV_EDOM also when ||v|| rounds to
  * an infinity in the dtype; *either is set when N is so close to the
@@ -336,6 +340,12 @@ static void prox_case(dlv_gate_case *c, const prox_entry *e)
                 : DLV_EINVAL;
   int want = prox_status(e, &a, n, nrm, ref_nrm != DLV_OK ? ref_nrm : ref,
                          &either);
+  if (!dlv_gate_supports(c, DLV_BK_PROX_GROUP, e->is_float,
+                         dlv_gate_io_caps(&v, out, want))) {
+    dlv_mp_vec_free(exact, n + 1);
+    mpfr_clear(nrm);
+    return;
+  }
   int status = call_prox(e, &v, out, &a);
   if (either && status == DLV_EDOM)
     want = DLV_EDOM;
@@ -587,6 +597,8 @@ static void pg_check_loss_error(dlv_gate_case *c, quad_loss *q, double lambda,
 
 static void prox_grad_d(dlv_gate_case *c)
 {
+  if (!dlv_gate_builtin_only(c))
+    return;
   unsigned kind = dlv_gate_enum(c, 4); /* 0, 1 runs; 2 args; 3 loss error */
   /* biased to small, up to past two blocks of the norm (nrm2) */
   size_t n = dlv_gate_extent(c, NULL, 0, 1, 2 * DLV_NRM2_BLOCK + 64);
@@ -640,6 +652,8 @@ static double fill_overflowing_term(dlv_gate_case *c, dlv_gate_buf *g,
 
 static void l2reg_grad_d(dlv_gate_case *c)
 {
+  if (!dlv_gate_builtin_only(c))
+    return;
   unsigned kind = dlv_gate_enum(c, 3); /* 0 values; 1 overflow; 2 args */
   size_t n = dlv_gate_extent(c, NULL, 0, 1, 300);
   int vclass = dlv_gate_vclass(c);
@@ -702,5 +716,5 @@ static const dlv_gate_entry entries[] = {
     {"dlv_l2reg_grad_d", l2reg_grad_d},
 };
 
-const dlv_gate_family dlv_gate_prox = {"prox", entries,
-                                       sizeof entries / sizeof entries[0]};
+const dlv_gate_family dlv_gate_prox = {
+    "prox", entries, sizeof entries / sizeof entries[0], .via_backend = 1};

@@ -207,6 +207,15 @@ const dlv_backend *dlv_gate_backend(void);
  * case is skipped (counted and reported as skipped, never as passed) and
  * 0 is returned: the case function then returns without checking. */
 int dlv_gate_supports(dlv_gate_case *c, int op, int is_float, unsigned need);
+/* The capabilities of a case with input `in` and output `out` (maybe
+ * in itself): their stride classes, in place, distinct strides, and the
+ * status protocol when the expected status `want` is not DLV_OK (0). */
+unsigned dlv_gate_io_caps(const dlv_gate_buf *in, const dlv_gate_buf *out,
+                          int want);
+/* For an entry point that is no operation of the backend table (e.g.
+ * dlv_ema_d): 1 under the builtin backend, else the case is skipped with
+ * that reason and 0 is returned. */
+int dlv_gate_builtin_only(dlv_gate_case *c);
 /* The capabilities a vector stride needs: DLV_BK_STRIDES when |inc| > 1,
  * DLV_BK_NEG_STRIDES when inc < 0. */
 unsigned dlv_gate_stride_caps(ptrdiff_t inc);

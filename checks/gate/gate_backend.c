@@ -78,11 +78,28 @@ static const char *missing_reason(unsigned missing)
 int dlv_gate_supports(dlv_gate_case *c, int op, int is_float, unsigned need)
 {
   const dlv_backend *b = dlv_gate_backend();
-  unsigned have = b->support[op][is_float ? DLV_BK_FLOAT : DLV_BK_DOUBLE];
+  unsigned have =
+      dlv_backend_support(b, op, is_float ? DLV_BK_FLOAT : DLV_BK_DOUBLE);
   need |= DLV_BK_PROVIDED;
   if (!(have & DLV_BK_PROVIDED))
     need = DLV_BK_PROVIDED; /* the first reason is the whole entry */
   if ((have & need) == need)
     return 1;
   return dlv_gate_skip(c, missing_reason(need & ~have));
+}
+
+unsigned dlv_gate_io_caps(const dlv_gate_buf *in, const dlv_gate_buf *out,
+                          int want)
+{
+  return dlv_gate_stride_caps(in->inc) | dlv_gate_stride_caps(out->inc) |
+         (out == in ? DLV_BK_IN_PLACE : 0u) |
+         (out->inc != in->inc ? DLV_BK_DISTINCT : 0u) |
+         (want != 0 ? DLV_BK_STATUS : 0u);
+}
+
+int dlv_gate_builtin_only(dlv_gate_case *c)
+{
+  if (dlv_gate_backend() == dlv_backend_builtin())
+    return 1;
+  return dlv_gate_skip(c, "not a backend operation (dlverify's own kernel)");
 }

@@ -736,7 +736,8 @@ static void print_support(const dlv_backend *b)
     for (int t = 0; t < DLV_BK_NDTYPES; t++) {
       char caps[sizeof letters];
       for (unsigned k = 0; k + 1 < sizeof letters; k++)
-        caps[k] = b->support[op][t] & (1u << k) ? letters[k] : '-';
+        caps[k] =
+            dlv_backend_support(b, op, t) & (1u << k) ? letters[k] : '-';
       caps[sizeof letters - 1] = '\0';
       printf("  %-18s %-6s %s\n", dlv_backend_op_name(op),
              dlv_backend_dtype_name(t), caps);
@@ -783,6 +784,7 @@ int dlv_gate_main(int argc, char **argv,
   if (opt.backends)
     return list_backends();
   select_backend();
+  dlv_check_set_backend(dlv_gate_backend()->name); /* rows' backend column */
   snprintf(command, sizeof command, "%s%s%s", opt.argv0,
            opt.backend ? " --backend " : "", opt.backend ? opt.backend : "");
   if (!opt.list) /* --list prints the entries alone (dlverify reads it) */

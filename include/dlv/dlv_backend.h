@@ -24,16 +24,27 @@
  *   dlv_gate --backend /path/to/libmine.so
  *
  * The version is bumped whenever the layout of dlv_backend or the meaning
- * of a field changes; a loader refuses any other version. */
+ * of a field changes.  Versions only append: version 2 added the losses
+ * and the Hessian-vector products (the members after the "ABI 2" mark
+ * below); a version-1 table is the prefix of a version-2 one.  The loader
+ * accepts versions 1 and 2: a version-1 table is copied into a zeroed
+ * version-2 table, so every ABI 2 operation of an old plugin is "not
+ * provided" and its cases are skipped (counted, never passed).  Any other
+ * version is refused. */
 #ifndef DLV_BACKEND_H
 #define DLV_BACKEND_H
 
 #include <stddef.h>
 
+#include "closs.h" /* dlv_quadratic, dlv_logistic, dlv_tanhnet, dlv_closs */
 #include "dlv_conv3d_shape.h"
 
-#define DLV_BACKEND_ABI_VERSION 1
+#define DLV_BACKEND_ABI_VERSION 2
+#define DLV_BACKEND_ABI_MIN_VERSION 1 /* the oldest table still loaded */
 #define DLV_BACKEND_ENTRY_SYMBOL "dlv_backend_entry"
+/* The longest name (evidence rows carry it in a column). */
+#define DLV_BACKEND_NAME_MAX 31
+#define DLV_BACKEND_NAME_MAX_TEXT "31"
 
 /* The operations; each has a double and a float entry point. */
 enum dlv_backend_op {
@@ -44,11 +55,27 @@ enum dlv_backend_op {
   DLV_BK_CONV3D_BWD_INPUT,  /* dlv_conv3d_bwd_input_{d,s} */
   DLV_BK_ADAM_STEP,         /* dlv_adam_step_{d,s} */
   DLV_BK_PROX_GROUP,        /* dlv_prox_group_{d,s} */
+  DLV_BK_NOPS_V1,           /* ABI 1 ends here; ABI 2 appends: */
+  /* The losses and Hessian-vector products exist in double only (loss.h,
+   * closs.h, hvp.h): their float support must stay 0. */
+  DLV_BK_LOSS_QUADRATIC = DLV_BK_NOPS_V1, /* dlv_loss_quadratic_d */
+  DLV_BK_LOSS_LOGISTIC,     /* dlv_loss_logistic_d */
+  /* closs: "provided" means both the real (_d) and the complex (_z)
+   * evaluation, the holomorphic extension the complex step needs */
+  DLV_BK_CLOSS_QUADRATIC,   /* dlv_closs_quadratic_{d,z} */
+  DLV_BK_CLOSS_LOGISTIC,    /* dlv_closs_logistic_{d,z} */
+  DLV_BK_CLOSS_TANHNET,     /* dlv_closs_tanhnet_{d,z} */
+  DLV_BK_CLOSS_NORM,        /* dlv_closs_norm_{d,z} */
+  DLV_BK_HVP_STEP,          /* dlv_hvp_step_d */
+  DLV_BK_HVP_CSTEP,         /* dlv_hvp_cstep_d */
+  DLV_BK_HVP_CENTRAL,       /* dlv_hvp_central_d */
+  DLV_BK_LINESEARCH_STEP,   /* dlv_linesearch_step_d */
   DLV_BK_NOPS
 };
+#define DLV_BK_NOPS_V2 (DLV_BK_NOPS - DLV_BK_NOPS_V1)
 enum dlv_backend_dtype { DLV_BK_DOUBLE, DLV_BK_FLOAT, DLV_BK_NDTYPES };
 
-/* What an entry point supports (support[op][dtype]).  0: not provided
+/* What an entry point supports (dlv_backend_support(b, op, dtype)).  0: not provided
  * (its pointer is ignored and may be NULL).  Every case needing a
  * capability the entry lacks is skipped. */
 enum dlv_backend_caps {
@@ -97,11 +124,51 @@ typedef int (*dlv_bk_prox_d)(size_t n, const double *v, ptrdiff_t incv,
 typedef int (*dlv_bk_prox_s)(size_t n, const float *v, ptrdiff_t incv,
                              float tau, float *out, ptrdiff_t incout);
 
+typedef int (*dlv_bk_loss_quadratic_d)(const dlv_quadratic *q,
+                                       const double *theta, double *value,
+                                       double *grad);
+typedef int (*dlv_bk_loss_logistic_d)(const dlv_logistic *p,
+                                      const double *theta, double *value,
+                                      double *grad);
+/* The closs pairs (closs.h): a real and a complex evaluation each. */
+typedef int (*dlv_bk_closs_quadratic_d)(const dlv_quadratic *q,
+                                        const double *theta, double *value,
+                                        double *grad);
+typedef int (*dlv_bk_closs_quadratic_z)(const dlv_quadratic *q,
+                                        const double complex *theta,
+                                        double complex *value,
+                                        double complex *grad);
+typedef int (*dlv_bk_closs_logistic_z)(const dlv_logistic *p,
+                                       const double complex *theta,
+                                       double complex *value,
+                                       double complex *grad);
+typedef int (*dlv_bk_closs_tanhnet_d)(const dlv_tanhnet *p,
+                                      const double *theta, double *value,
+                                      double *grad);
+typedef int (*dlv_bk_closs_tanhnet_z)(const dlv_tanhnet *p,
+                                      const double complex *theta,
+                                      double complex *value,
+                                      double complex *grad);
+typedef int (*dlv_bk_closs_norm_d)(size_t n, const double *theta,
+                                   double *value, double *grad);
+typedef int (*dlv_bk_closs_norm_z)(size_t n, const double complex *theta,
+                                   double complex *value,
+                                   double complex *grad);
+typedef int (*dlv_bk_hvp_step_d)(size_t n, const double *theta,
+                                 const double *v, double h, double *t);
+typedef int (*dlv_bk_hvp_d)(const dlv_closs *loss, const double *theta,
+                            const double *v, double h, double *hv);
+typedef int (*dlv_bk_linesearch_d)(size_t n, const double *g,
+                                   const double *hg, double hg_err,
+                                   double *lambda);
+
 typedef struct dlv_backend {
   int abi_version;     /* DLV_BACKEND_ABI_VERSION */
-  const char *name;    /* short, no spaces: "openblas" */
+  const char *name;    /* at most DLV_BACKEND_NAME_MAX characters, no
+                        * space, comma or quote: "openblas" */
   const char *version; /* the implementation's own, e.g. "0.3.21" */
-  unsigned support[DLV_BK_NOPS][DLV_BK_NDTYPES]; /* dlv_backend_caps */
+  /* the ABI 1 operations; the others in support_v2 */
+  unsigned support[DLV_BK_NOPS_V1][DLV_BK_NDTYPES]; /* dlv_backend_caps */
   /* conv3d: the variants the backend distinguishes ([0, n_conv3d_variants);
    * dlverify's own: direct, per-position, im2col, fast) and their names. */
   int n_conv3d_variants;
@@ -122,7 +189,32 @@ typedef struct dlv_backend {
   dlv_bk_adam_s adam_step_s;
   dlv_bk_prox_d prox_group_d;
   dlv_bk_prox_s prox_group_s;
+
+  /* ---- ABI 2 (absent from a version-1 table: read as zero) ---- */
+  unsigned support_v2[DLV_BK_NOPS_V2][DLV_BK_NDTYPES]; /* op - NOPS_V1 */
+  dlv_bk_loss_quadratic_d loss_quadratic_d;
+  dlv_bk_loss_logistic_d loss_logistic_d;
+  dlv_bk_closs_quadratic_d closs_quadratic_d;
+  dlv_bk_closs_quadratic_z closs_quadratic_z;
+  dlv_bk_loss_logistic_d closs_logistic_d;
+  dlv_bk_closs_logistic_z closs_logistic_z;
+  dlv_bk_closs_tanhnet_d closs_tanhnet_d;
+  dlv_bk_closs_tanhnet_z closs_tanhnet_z;
+  dlv_bk_closs_norm_d closs_norm_d;
+  dlv_bk_closs_norm_z closs_norm_z;
+  dlv_bk_hvp_step_d hvp_step_d;
+  dlv_bk_hvp_d hvp_cstep_d;
+  dlv_bk_hvp_d hvp_central_d;
+  dlv_bk_linesearch_d linesearch_step_d;
 } dlv_backend;
+
+/* The capabilities of (op, dtype) in b, whichever array holds them. */
+static inline unsigned dlv_backend_support(const dlv_backend *b, int op,
+                                           int dtype)
+{
+  return op < DLV_BK_NOPS_V1 ? b->support[op][dtype]
+                             : b->support_v2[op - DLV_BK_NOPS_V1][dtype];
+}
 
 typedef const dlv_backend *(*dlv_backend_entry_fn)(void);
 
