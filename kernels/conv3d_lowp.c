@@ -372,12 +372,14 @@ static int bwd_input_bf16(const dims *d, const uint16_t *f, const uint16_t *g2,
   return DLV_OK;
 }
 
-/* Filter gradient: A = L1 transposed to (C', B, H1, W1, T1), pairs along
- * t; rows (u, v, z, c'); taps (b, x, y); B = G pairs over t. */
+/* Filter gradient: A = L1 transposed to (B, H1, W1, C', T1), pairs along
+ * t (the rows of a tile, consecutive c', lie t1 apart: a tile reads one
+ * short run of memory per tap); rows (u, v, z, c'); taps (b, x, y); B = G
+ * pairs over t. */
 static int bwd_filter_bf16(const dims *d, const uint16_t *l1,
                            const uint16_t *g2, float *gf)
 {
-  size_t n1 = d->n_l1 / d->cp; /* input positions */
+  size_t lines = d->n_l1 / (d->cp * d->t1); /* (b, x1, y1) */
   pgemm g = {.ntaps = d->b * d->h * d->w, .np = (d->t + 1) / 2, .oc = d->c,
              .out = gf, .m = d->u * d->v * d->z * d->cp,
              .nb = DLV_CONV3D_LOWP_NB};
@@ -386,16 +388,17 @@ static int bwd_filter_bf16(const dims *d, const uint16_t *l1,
   /* + 1: the odd pair of an odd T may read one past the last time */
   if (packed_alloc(&p, &g, d->n_l1) != DLV_OK)
     return DLV_ENOMEM;
-  for (size_t i = 0; i < n1; i++)
-    for (size_t cp = 0; cp < d->cp; cp++)
-      p.a[cp * n1 + i] = l1[i * d->cp + cp];
+  for (size_t i = 0; i < lines; i++)
+    for (size_t t = 0; t < d->t1; t++)
+      for (size_t cp = 0; cp < d->cp; cp++)
+        p.a[(i * d->cp + cp) * d->t1 + t] = l1[(i * d->t1 + t) * d->cp + cp];
   size_t r = 0;
   for (size_t u = 0; u < d->u; u++)
     for (size_t v = 0; v < d->v; v++)
       for (size_t z = 0; z < d->z; z++)
         for (size_t cp = 0; cp < d->cp; cp++)
-          p.rowbase[r++] = cp * n1 + (u * d->w1 + v) * d->t1 + z;
-  grid_bases(p.tapoff, d->b, d->h, d->w, 1, d->h1, d->w1, d->t1, 1);
+          p.rowbase[r++] = ((u * d->w1 + v) * d->cp + cp) * d->t1 + z;
+  grid_bases(p.tapoff, d->b, d->h, d->w, 1, d->h1, d->w1, 1, d->cp * d->t1);
   for (size_t tap = 0; tap < g.ntaps; tap++)
     for (size_t j = 0; j < g.np; j++)
       for (size_t c = 0; c < d->c; c++) {
