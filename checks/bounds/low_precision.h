@@ -127,4 +127,21 @@ static inline double dlv_bound_conv3d_fp16(double terms, double abs_sum)
   return dlv_bound_conv3d_dot(terms, DLV_U_FLOAT, DLV_ETA_FLOAT, abs_sum);
 }
 
+/* The adjoint identity in low precision (P3's nearby sense): each side
+ * <out, w> is formed exactly (MPFR) from a pass's float output and the
+ * exact probe w (a format value).  An output element errs by at most
+ * gamma_R S_i + 2 R eta (eta: 2^-126 for bf16's flush, float's 2^-150 for
+ * fp16), and sum_i |w_i| S_i = T = sum |G||F||L1| for every pass, so two
+ * sides differ by at most
+ *   (gamma_Ra + gamma_Rb) T + 2 eta (Ra Wa + Rb Wb),
+ * Ra, Rb the largest rounding counts of the two passes, Wa, Wb the sums of
+ * |probe| of each side. */
+static inline double dlv_bound_conv3d_lowp_adjoint(double ra, double rb,
+                                                   double t_abs, double wa,
+                                                   double wb, double eta)
+{
+  return (dlv_gamma(ra, DLV_U_FLOAT) + dlv_gamma(rb, DLV_U_FLOAT)) * t_abs +
+         2.0 * eta * (ra * wa + rb * wb);
+}
+
 #endif
