@@ -222,6 +222,7 @@ static int child(int threads, int quick, const char *csv_path)
 #endif
   }
   bench_conv(&ctx);
+  bench_conv_lowp(&ctx);
   fclose(ctx.csv);
   return 0;
 }

@@ -65,6 +65,8 @@ void bench_table_header(const char *title);
 void bench_machine(struct bench_ctx *ctx);
 void bench_norm(struct bench_ctx *ctx);
 void bench_conv(struct bench_ctx *ctx);
+/* conv3d bf16/fp16 beside float FAST and oneDNN bf16 (issue 18) */
+void bench_conv_lowp(struct bench_ctx *ctx);
 void bench_adam(struct bench_ctx *ctx); /* when include/dlv/adam.h exists */
 /* Reads the finished run's CSV back and prints each of issue 10's
  * targets as met or as the gap, then the results that failed their check;
