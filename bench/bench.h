@@ -61,6 +61,8 @@ struct bench_row {
 void bench_emit(const struct bench_ctx *ctx, struct bench_row *rows, int n,
                 const char *const *peers, int npeers);
 void bench_table_header(const char *title);
+/* Whether name is an item of the comma-separated list (NULL: all). */
+int bench_listed(const char *list, const char *name);
 
 void bench_machine(struct bench_ctx *ctx);
 void bench_norm(struct bench_ctx *ctx);

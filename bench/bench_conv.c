@@ -308,7 +308,7 @@ static void report_verification(struct call *c, const struct ex *e,
 }
 
 /* Whether name is an item of the comma-separated list (NULL: all). */
-static int listed(const char *list, const char *name)
+int bench_listed(const char *list, const char *name)
 {
   if (list == NULL)
     return 1;
@@ -322,7 +322,7 @@ static int listed(const char *list, const char *name)
 /* Whether variant v is measured in this run for shape index si, dtype. */
 static int wanted(const struct bench_ctx *ctx, int v, size_t si, int f32)
 {
-  if (!listed(getenv("DLV_BENCH_CONV"), vname[v == V_FAST1 ? V_FAST : v]))
+  if (!bench_listed(getenv("DLV_BENCH_CONV"), vname[v == V_FAST1 ? V_FAST : v]))
     return 0; /* fast_1thread comes with fast */
   if (v == V_DIRECT || v == V_PERPOS)
     return !ctx->quick && si == 0;
@@ -482,7 +482,7 @@ void bench_conv(struct bench_ctx *ctx)
   for (size_t si = 0; si < nshapes; si++) {
     char num[8];
     snprintf(num, sizeof num, "%zu", si + 1);
-    if (listed(getenv("DLV_BENCH_SHAPES"), num))
+    if (bench_listed(getenv("DLV_BENCH_SHAPES"), num))
       for (int f32 = 1; f32 >= 0; f32--)
         bench_shape(ctx, si, f32);
   }
