@@ -374,11 +374,8 @@ static int prepare(const struct bench_ctx *ctx, struct call *c, int v,
     spot_check(e, c->pass, c->a, c->b, c->out, n_out, r->check,
                sizeof r->check);
 #ifdef DLV_HAVE_DNNL
-  if (c->dnnl) { /* which oneDNN implementation ran */
-    size_t len = strlen(r->check);
-    snprintf(r->check + len, sizeof r->check - len, " [%s]",
-             bdnnl_impl(c->dnnl));
-  }
+  if (c->dnnl) /* which oneDNN implementation ran */
+    bdnnl_append_impl(c->dnnl, r->check, sizeof r->check);
 #endif
   return 1;
 }

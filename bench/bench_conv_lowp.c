@@ -271,10 +271,8 @@ static int prepare(struct lp_call *c, int kind, const dlv_cert_out *ref,
   else
     check(c, ref, n_out, r->check, sizeof r->check);
 #ifdef DLV_HAVE_DNNL
-  if (c->dnnl) {
-    size_t l = strlen(r->check);
-    snprintf(r->check + l, sizeof r->check - l, " [%s]", bdnnl_impl(c->dnnl));
-  }
+  if (c->dnnl)
+    bdnnl_append_impl(c->dnnl, r->check, sizeof r->check);
 #endif
   return 1;
 }

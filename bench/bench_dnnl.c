@@ -211,6 +211,13 @@ const char *bdnnl_impl(const struct bdnnl *c)
   return c->impl ? c->impl : "?";
 }
 
+void bdnnl_append_impl(const struct bdnnl *c, char *buf, size_t len)
+{
+  size_t used = strlen(buf);
+  if (used < len)
+    snprintf(buf + used, len - used, " [%s]", bdnnl_impl(c));
+}
+
 void bdnnl_free(struct bdnnl *c)
 {
   if (c == NULL)

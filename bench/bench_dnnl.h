@@ -29,6 +29,8 @@ void bdnnl_run(struct bdnnl *c);
 void bdnnl_result(struct bdnnl *c, float *out);
 /* The implementation oneDNN chose (e.g. "jit:avx512_core"). */
 const char *bdnnl_impl(const struct bdnnl *c);
+/* Appends " [impl]" to the check text buf (size len). */
+void bdnnl_append_impl(const struct bdnnl *c, char *buf, size_t len);
 void bdnnl_free(struct bdnnl *c);
 
 #endif

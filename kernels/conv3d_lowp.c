@@ -216,6 +216,7 @@ static void pgemm_run(const pgemm *g)
 /* ---- shapes and packing ------------------------------------------------------ */
 
 typedef struct {
+  dlv_conv3d_shape s;
   size_t b, h, w, t, c, cp, u, v, z;
   size_t h1, w1, t1;
   size_t n_l1, n_f, n_l2;
@@ -226,6 +227,7 @@ static int make_dims(const dlv_conv3d_shape *s, dims *d)
   int st = dlv_conv3d_sizes(s, &d->n_l1, &d->n_f, &d->n_l2);
   if (st != DLV_OK)
     return st;
+  d->s = *s;
   d->b = s->b, d->h = s->h, d->w = s->w, d->t = s->t, d->c = s->c;
   d->cp = s->cp, d->u = s->u, d->v = s->v, d->z = s->z;
   d->h1 = s->h + s->u - 1, d->w1 = s->w + s->v - 1, d->t1 = s->t + s->z - 1;
@@ -417,49 +419,50 @@ static int bwd_filter_bf16(const dims *d, const uint16_t *l1,
 #define BF16_EXP 0x7f80u
 #define FP16_EXP 0x7c00u
 
-/* Checks a call's pointers and extents; fills d. */
-static int check_call(const dlv_conv3d_shape *s, const void *a, const void *b,
-                      const float *out, dims *d)
+typedef int pass_fn(const dims *d, int pass, const uint16_t *a,
+                    const uint16_t *b, float *out);
+
+/* An entry point: arguments checked (NULL, extents, finite operands of
+ * the format whose exponent mask is exp), then the pass run. */
+static int entry(const dlv_conv3d_shape *s, int pass, const void *a,
+                 const void *b, float *out, uint16_t exp, pass_fn *run)
 {
   if (s == NULL || a == NULL || b == NULL || out == NULL)
     return DLV_EINVAL;
-  return make_dims(s, d);
+  dims d;
+  int st = make_dims(s, &d);
+  if (st != DLV_OK)
+    return st;
+  size_t na = pass == DLV_CONV3D_BWD_INPUT ? d.n_f : d.n_l1;
+  size_t nb = pass == DLV_CONV3D_FWD ? d.n_f : d.n_l2;
+  st = operands_ok(a, na, b, nb, exp);
+  return st == DLV_OK ? run(&d, pass, a, b, out) : st;
+}
+
+static int bf16_pass(const dims *d, int pass, const uint16_t *a,
+                     const uint16_t *b, float *out)
+{
+  return pass == DLV_CONV3D_FWD          ? fwd_bf16(d, a, b, out)
+         : pass == DLV_CONV3D_BWD_FILTER ? bwd_filter_bf16(d, a, b, out)
+                                         : bwd_input_bf16(d, a, b, out);
 }
 
 int dlv_conv3d_fwd_bf16(const dlv_conv3d_shape *s, const dlv_bf16 *l1,
                         const dlv_bf16 *f, float *l2)
 {
-  dims d;
-  int st = check_call(s, l1, f, l2, &d);
-  if (st == DLV_OK)
-    st = operands_ok(l1, d.n_l1, f, d.n_f, BF16_EXP);
-  return st == DLV_OK ? fwd_bf16(&d, (const uint16_t *)l1,
-                                 (const uint16_t *)f, l2)
-                      : st;
+  return entry(s, DLV_CONV3D_FWD, l1, f, l2, BF16_EXP, bf16_pass);
 }
 
 int dlv_conv3d_bwd_filter_bf16(const dlv_conv3d_shape *s, const dlv_bf16 *l1,
                                const dlv_bf16 *g2, float *gf)
 {
-  dims d;
-  int st = check_call(s, l1, g2, gf, &d);
-  if (st == DLV_OK)
-    st = operands_ok(l1, d.n_l1, g2, d.n_l2, BF16_EXP);
-  return st == DLV_OK ? bwd_filter_bf16(&d, (const uint16_t *)l1,
-                                        (const uint16_t *)g2, gf)
-                      : st;
+  return entry(s, DLV_CONV3D_BWD_FILTER, l1, g2, gf, BF16_EXP, bf16_pass);
 }
 
 int dlv_conv3d_bwd_input_bf16(const dlv_conv3d_shape *s, const dlv_bf16 *f,
                               const dlv_bf16 *g2, float *g1)
 {
-  dims d;
-  int st = check_call(s, f, g2, g1, &d);
-  if (st == DLV_OK)
-    st = operands_ok(f, d.n_f, g2, d.n_l2, BF16_EXP);
-  return st == DLV_OK ? bwd_input_bf16(&d, (const uint16_t *)f,
-                                       (const uint16_t *)g2, g1)
-                      : st;
+  return entry(s, DLV_CONV3D_BWD_INPUT, f, g2, g1, BF16_EXP, bf16_pass);
 }
 
 /* ---- fp16: exact conversion, then the float FAST convolution --------------- */
@@ -489,10 +492,13 @@ static void fp16_to_float(const dlv_fp16 *h, float *y, size_t n)
     y[i] = dlv_fp16_to_float(h[i]);
 }
 
-/* a (na) and b (nb) converted, then FAST's float pass. */
-static int fp16_pass(const dlv_conv3d_shape *s, int pass, const dlv_fp16 *a,
-                     size_t na, const dlv_fp16 *b, size_t nb, float *out)
+/* a and b converted, then FAST's float pass. */
+static int fp16_pass(const dims *d, int pass, const uint16_t *a,
+                     const uint16_t *b, float *out)
 {
+  size_t na = pass == DLV_CONV3D_BWD_INPUT ? d->n_f : d->n_l1;
+  size_t nb = pass == DLV_CONV3D_FWD ? d->n_f : d->n_l2;
+  const dlv_conv3d_shape *s = &d->s;
   size_t nw;
   int st = dlv_conv3d_work_size(s, DLV_CONV3D_FAST, pass, &nw);
   if (st != DLV_OK)
@@ -501,8 +507,8 @@ static int fp16_pass(const dlv_conv3d_shape *s, int pass, const dlv_fp16 *a,
   float *work = malloc((nw ? nw : 1) * sizeof *work);
   st = fa && fb && work ? DLV_OK : DLV_ENOMEM;
   if (st == DLV_OK) {
-    fp16_to_float(a, fa, na);
-    fp16_to_float(b, fb, nb);
+    fp16_to_float((const dlv_fp16 *)a, fa, na);
+    fp16_to_float((const dlv_fp16 *)b, fb, nb);
     st = pass == DLV_CONV3D_FWD
              ? dlv_conv3d_fwd_s(s, DLV_CONV3D_FAST, fa, fb, out, work, nw)
          : pass == DLV_CONV3D_BWD_FILTER
@@ -520,34 +526,17 @@ static int fp16_pass(const dlv_conv3d_shape *s, int pass, const dlv_fp16 *a,
 int dlv_conv3d_fwd_fp16(const dlv_conv3d_shape *s, const dlv_fp16 *l1,
                         const dlv_fp16 *f, float *l2)
 {
-  dims d;
-  int st = check_call(s, l1, f, l2, &d);
-  if (st == DLV_OK)
-    st = operands_ok(l1, d.n_l1, f, d.n_f, FP16_EXP);
-  return st == DLV_OK ? fp16_pass(s, DLV_CONV3D_FWD, l1, d.n_l1, f, d.n_f, l2)
-                      : st;
+  return entry(s, DLV_CONV3D_FWD, l1, f, l2, FP16_EXP, fp16_pass);
 }
 
 int dlv_conv3d_bwd_filter_fp16(const dlv_conv3d_shape *s, const dlv_fp16 *l1,
                                const dlv_fp16 *g2, float *gf)
 {
-  dims d;
-  int st = check_call(s, l1, g2, gf, &d);
-  if (st == DLV_OK)
-    st = operands_ok(l1, d.n_l1, g2, d.n_l2, FP16_EXP);
-  return st == DLV_OK ? fp16_pass(s, DLV_CONV3D_BWD_FILTER, l1, d.n_l1, g2,
-                                  d.n_l2, gf)
-                      : st;
+  return entry(s, DLV_CONV3D_BWD_FILTER, l1, g2, gf, FP16_EXP, fp16_pass);
 }
 
 int dlv_conv3d_bwd_input_fp16(const dlv_conv3d_shape *s, const dlv_fp16 *f,
                               const dlv_fp16 *g2, float *g1)
 {
-  dims d;
-  int st = check_call(s, f, g2, g1, &d);
-  if (st == DLV_OK)
-    st = operands_ok(f, d.n_f, g2, d.n_l2, FP16_EXP);
-  return st == DLV_OK ? fp16_pass(s, DLV_CONV3D_BWD_INPUT, f, d.n_f, g2,
-                                  d.n_l2, g1)
-                      : st;
+  return entry(s, DLV_CONV3D_BWD_INPUT, f, g2, g1, FP16_EXP, fp16_pass);
 }

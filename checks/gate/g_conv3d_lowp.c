@@ -152,16 +152,6 @@ static void draw_shape(dlv_gate_case *c, lp_case *k)
 
 static uint16_t *pat(const dlv_gate_buf *x) { return (uint16_t *)x->at; }
 
-static uint16_t value_bits(double v, int fmt)
-{
-  mpfr_t t;
-  mpfr_init2(t, 64);
-  mpfr_set_d(t, v, MPFR_RNDN);
-  uint16_t b = dlv_ref_lowp_round(t, fmt);
-  mpfr_clear(t);
-  return b;
-}
-
 /* Rounding-heavy data: the "ones" operand all 1, the other all t except
  * the first product of each chain, `big`: after it the float accumulator
  * sits in [big, 2 big), t is just above half its ulp, so each later step
@@ -178,9 +168,9 @@ static void fill_rounding(dlv_gate_case *c, lp_case *k)
   dlv_gate_buf *ones = ones_is_a ? &k->a : &k->b;
   dlv_gate_buf *other = ones_is_a ? &k->b : &k->a;
   for (size_t i = 0; i < ones->n; i++)
-    pat(ones)[i] = value_bits(1.0, k->e->fmt);
+    pat(ones)[i] = dlv_ref_lowp_round_d(1.0, k->e->fmt);
   for (size_t i = 0; i < other->n; i++)
-    pat(other)[i] = value_bits(t, k->e->fmt);
+    pat(other)[i] = dlv_ref_lowp_round_d(t, k->e->fmt);
   const dlv_conv3d_shape *s = &k->s;
   size_t len = *paired(pass, &k->s);
   size_t first = bf && len > 1 ? 1 : 0;
@@ -190,7 +180,7 @@ static void fill_rounding(dlv_gate_case *c, lp_case *k)
                 : pass == DLV_CONV3D_BWD_INPUT
                     ? ((taps - 1) * s->cp + oc) * s->c + first
                     : first * s->c + oc;
-    pat(other)[at] = value_bits(big, k->e->fmt);
+    pat(other)[at] = dlv_ref_lowp_round_d(big, k->e->fmt);
   }
   dlv_gate_note(c, "rounding-heavy data");
 }
