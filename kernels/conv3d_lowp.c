@@ -313,10 +313,13 @@ static int fwd_bf16(const dims *d, const uint16_t *l1, const uint16_t *f,
              .out = l2, .m = d->b * d->h * d->w * d->t};
   pick_tile(&g);
   g.nb = g.ntaps;
+  /* an even C' reads L1 in place; an odd one from a copy with a zero
+   * channel after each position's C' */
+  int in_place = ce == d->cp;
   packed p;
-  if (packed_alloc(&p, &g, d->b * d->h1 * d->w1 * d->t1 * ce) != DLV_OK)
+  if (packed_alloc(&p, &g, in_place ? 0 : d->n_l1 / d->cp * ce) != DLV_OK)
     return DLV_ENOMEM;
-  for (size_t i = 0; i < d->n_l1 / d->cp; i++)
+  for (size_t i = 0; !in_place && i < d->n_l1 / d->cp; i++)
     memcpy(p.a + i * ce, l1 + i * d->cp, d->cp * sizeof *l1);
   grid_bases(p.rowbase, d->b, d->h, d->w, d->t, d->h1, d->w1, d->t1, ce);
   grid_bases(p.tapoff, 1, d->u, d->v, d->z, d->h1, d->w1, d->t1, ce);
@@ -328,6 +331,8 @@ static int fwd_bf16(const dims *d, const uint16_t *l1, const uint16_t *f,
         p.bp[(tap * g.np + j) * g.ocp + c] = pair_word(ft[2 * j * d->c + c], odd);
       }
   attach(&g, &p);
+  if (in_place)
+    g.a = l1;
   pgemm_run(&g);
   packed_free(&p);
   return DLV_OK;
