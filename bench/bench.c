@@ -229,6 +229,7 @@ static int child(int threads, int quick, const char *csv_path)
 #endif
     }
     bench_conv(&ctx);
+    bench_conv_lowp(&ctx);
   }
   bench_backends(&ctx);
   fclose(ctx.csv);

@@ -61,10 +61,14 @@ struct bench_row {
 void bench_emit(const struct bench_ctx *ctx, struct bench_row *rows, int n,
                 const char *const *peers, int npeers);
 void bench_table_header(const char *title);
+/* Whether name is an item of the comma-separated list (NULL: all). */
+int bench_listed(const char *list, const char *name);
 
 void bench_machine(struct bench_ctx *ctx);
 void bench_norm(struct bench_ctx *ctx);
 void bench_conv(struct bench_ctx *ctx);
+/* conv3d bf16/fp16 beside float FAST and oneDNN bf16 (issue 18) */
+void bench_conv_lowp(struct bench_ctx *ctx);
 void bench_adam(struct bench_ctx *ctx); /* when include/dlv/adam.h exists */
 /* Every backend dlverify verifies, through its table (bench_backends.c). */
 void bench_backends(struct bench_ctx *ctx);

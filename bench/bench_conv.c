@@ -371,7 +371,7 @@ static void print_vtimes(void)
 }
 
 /* Whether name is an item of the comma-separated list (NULL: all). */
-static int listed(const char *list, const char *name)
+int bench_listed(const char *list, const char *name)
 {
   if (list == NULL)
     return 1;
@@ -385,7 +385,7 @@ static int listed(const char *list, const char *name)
 /* Whether variant v is measured in this run for shape index si, dtype. */
 static int wanted(const struct bench_ctx *ctx, int v, size_t si, int f32)
 {
-  if (!listed(getenv("DLV_BENCH_CONV"), vname[v == V_FAST1 ? V_FAST : v]))
+  if (!bench_listed(getenv("DLV_BENCH_CONV"), vname[v == V_FAST1 ? V_FAST : v]))
     return 0; /* fast_1thread comes with fast */
   if (v == V_DIRECT || v == V_PERPOS)
     return !ctx->quick && si == 0;
@@ -437,11 +437,8 @@ static int prepare(const struct bench_ctx *ctx, struct call *c, int v,
     spot_check(e, c->pass, c->a, c->b, c->out, n_out, r->check,
                sizeof r->check);
 #ifdef DLV_HAVE_DNNL
-  if (c->dnnl) { /* which oneDNN implementation ran */
-    size_t len = strlen(r->check);
-    snprintf(r->check + len, sizeof r->check - len, " [%s]",
-             bdnnl_impl(c->dnnl));
-  }
+  if (c->dnnl) /* which oneDNN implementation ran */
+    bdnnl_append_impl(c->dnnl, r->check, sizeof r->check);
 #endif
   return 1;
 }
@@ -550,7 +547,7 @@ void bench_conv(struct bench_ctx *ctx)
   for (size_t si = 0; si < nshapes; si++) {
     char num[8];
     snprintf(num, sizeof num, "%zu", si + 1);
-    if (listed(getenv("DLV_BENCH_SHAPES"), num))
+    if (bench_listed(getenv("DLV_BENCH_SHAPES"), num))
       for (int f32 = 1; f32 >= 0; f32--)
         bench_shape(ctx, si, f32);
   }

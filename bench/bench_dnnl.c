@@ -61,7 +61,7 @@ static dnnl_status_t reorder(struct bdnnl *c, dnnl_memory_t from,
  * reorders it once into a new buffer. */
 static dnnl_status_t input_memory(struct bdnnl *c, dnnl_query_t what,
                                   const dnnl_memory_desc_t *user,
-                                  const float *data, dnnl_memory_t *out)
+                                  const void *data, dnnl_memory_t *out)
 {
   const dnnl_memory_desc_t *md = dnnl_primitive_desc_query_md(c->pd, what, 0);
   if (dnnl_memory_desc_equal(md, user))
@@ -81,6 +81,34 @@ struct bdnnl *bdnnl_create(const dlv_conv3d_shape *s, int pass, int any,
                            const float *a, const float *b, char *why,
                            size_t why_len)
 {
+  return bdnnl_create_typed(s, pass, any, 0, a, b, why, why_len);
+}
+
+/* Data types with bf16 inputs (bf16 != 0): what a bf16 training step
+ * gives oneDNN: bf16 src, weights, dst and diff_dst; the pass's output in
+ * f32 (dst of the forward, diff_weights, diff_src), as conv3d_lowp.h. */
+struct dnnl_types {
+  dnnl_data_type_t src, wei, dst;          /* the pass's own descriptors */
+  dnnl_data_type_t hsrc, hwei, hdst;       /* the forward hint */
+};
+
+static struct dnnl_types types_of(int pass, int bf16)
+{
+  dnnl_data_type_t in = bf16 ? dnnl_bf16 : dnnl_f32, f = dnnl_f32;
+  struct dnnl_types t = {in, in, in, in, in, in};
+  if (pass == DLV_CONV3D_FWD)
+    t.dst = t.hdst = f;
+  else if (pass == DLV_CONV3D_BWD_FILTER)
+    t.wei = f;
+  else
+    t.src = f;
+  return t;
+}
+
+struct bdnnl *bdnnl_create_typed(const dlv_conv3d_shape *s, int pass, int any,
+                                 int bf16, const void *a, const void *b,
+                                 char *why, size_t why_len)
+{
   struct bdnnl *c = calloc(1, sizeof *c);
   if (c == NULL) {
     snprintf(why, why_len, "out of memory");
@@ -95,21 +123,26 @@ struct bdnnl *bdnnl_create(const dlv_conv3d_shape *s, int pass, int any,
   dnnl_dims_t dst = {(dnnl_dim_t)s->b, (dnnl_dim_t)s->c, (dnnl_dim_t)s->h,
                      (dnnl_dim_t)s->w, (dnnl_dim_t)s->t};
   dnnl_dims_t one = {1, 1, 1}, zero = {0, 0, 0};
-  dnnl_memory_desc_t u_src, u_wei, u_dst, o_src, o_wei, o_dst;
+  dnnl_memory_desc_t u_src, u_wei, u_dst, o_src, o_wei, o_dst, h_src, h_wei,
+      h_dst;
+  struct dnnl_types ty = types_of(pass, bf16);
   dnnl_format_tag_t ta = any ? dnnl_format_tag_any : dnnl_ndhwc;
   dnnl_format_tag_t tw = any ? dnnl_format_tag_any : dnnl_dhwio;
   dnnl_convolution_desc_t fd, bd;
   TRY(dnnl_engine_create(&c->eng, dnnl_cpu, 0));
   TRY(dnnl_stream_create(&c->st, c->eng, dnnl_stream_default_flags));
-  TRY(dnnl_memory_desc_init_by_tag(&u_src, 5, src, dnnl_f32, dnnl_ndhwc));
-  TRY(dnnl_memory_desc_init_by_tag(&u_wei, 5, wei, dnnl_f32, dnnl_dhwio));
-  TRY(dnnl_memory_desc_init_by_tag(&u_dst, 5, dst, dnnl_f32, dnnl_ndhwc));
-  TRY(dnnl_memory_desc_init_by_tag(&o_src, 5, src, dnnl_f32, ta));
-  TRY(dnnl_memory_desc_init_by_tag(&o_wei, 5, wei, dnnl_f32, tw));
-  TRY(dnnl_memory_desc_init_by_tag(&o_dst, 5, dst, dnnl_f32, ta));
+  TRY(dnnl_memory_desc_init_by_tag(&u_src, 5, src, ty.src, dnnl_ndhwc));
+  TRY(dnnl_memory_desc_init_by_tag(&u_wei, 5, wei, ty.wei, dnnl_dhwio));
+  TRY(dnnl_memory_desc_init_by_tag(&u_dst, 5, dst, ty.dst, dnnl_ndhwc));
+  TRY(dnnl_memory_desc_init_by_tag(&o_src, 5, src, ty.src, ta));
+  TRY(dnnl_memory_desc_init_by_tag(&o_wei, 5, wei, ty.wei, tw));
+  TRY(dnnl_memory_desc_init_by_tag(&o_dst, 5, dst, ty.dst, ta));
+  TRY(dnnl_memory_desc_init_by_tag(&h_src, 5, src, ty.hsrc, ta));
+  TRY(dnnl_memory_desc_init_by_tag(&h_wei, 5, wei, ty.hwei, tw));
+  TRY(dnnl_memory_desc_init_by_tag(&h_dst, 5, dst, ty.hdst, ta));
   TRY(dnnl_convolution_forward_desc_init(&fd, dnnl_forward_training,
-                                         dnnl_convolution_direct, &o_src,
-                                         &o_wei, NULL, &o_dst, one, zero,
+                                         dnnl_convolution_direct, &h_src,
+                                         &h_wei, NULL, &h_dst, one, zero,
                                          zero));
   TRY(dnnl_primitive_desc_create(&c->fwd_pd, &fd, NULL, c->eng, NULL));
   dnnl_query_t q_in[2], q_out;
@@ -176,6 +209,13 @@ void bdnnl_result(struct bdnnl *c, float *out)
 const char *bdnnl_impl(const struct bdnnl *c)
 {
   return c->impl ? c->impl : "?";
+}
+
+void bdnnl_append_impl(const struct bdnnl *c, char *buf, size_t len)
+{
+  size_t used = strlen(buf);
+  if (used < len)
+    snprintf(buf + used, len - used, " [%s]", bdnnl_impl(c));
 }
 
 void bdnnl_free(struct bdnnl *c)

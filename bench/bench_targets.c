@@ -147,6 +147,44 @@ static void conv_targets(const struct table *t)
     }
 }
 
+/* Issue 18: bf16 conv3d >= 1.6x the float FAST and >= 1.0x oneDNN's bf16
+ * convolution, every shape and pass, from the medians of the round robin
+ * and from the best repetitions (bench_conv_lowp.c's rows). */
+static void lowp_report(const struct rec *b, const struct rec *peer,
+                        const char *peer_name, const char *what,
+                        double goal)
+{
+  char line[128];
+  snprintf(line, sizeof line, "%s / %s", what, peer_name);
+  report(line, ratio_to(b, peer_name), goal, 1);
+  if (peer == NULL || atof(b->f[F_BEST]) <= 0)
+    return;
+  snprintf(line, sizeof line, "%s / %s (best)", what, peer_name);
+  report(line, atof(peer->f[F_BEST]) / atof(b->f[F_BEST]), goal, 1);
+}
+
+static void lowp_conv_targets(const struct table *t)
+{
+  for (int th = 1; th <= 2; th++)
+    for (int s = 0; s < 3; s++)
+      for (int p = 0; p < 3; p++) {
+        char threads[4], what[96];
+        snprintf(threads, sizeof threads, "%d", th);
+        const struct rec *b = find(t, "conv3d", "bf16", passes[p], "bf16",
+                                   shape_names[s], threads);
+        if (b == NULL)
+          continue;
+        snprintf(what, sizeof what, "conv3d bf16 %s %.2s, %d thr",
+                 passes[p], shape_names[s], th);
+        lowp_report(b, find(t, "conv3d", "f32_fast", passes[p], "float",
+                            shape_names[s], threads),
+                    "f32_fast", what, 1.6);
+        lowp_report(b, find(t, "conv3d", "onednn_bf16", passes[p], "bf16",
+                            shape_names[s], threads),
+                    "onednn_bf16", what, 1.0);
+      }
+}
+
 /* The CPUs' worth the 2-thread run got: its FMA peak (float, best) over
  * the 1-thread run's; -1 when either is missing. */
 static double cpus_available(const struct table *t)
@@ -226,6 +264,8 @@ int bench_targets(const char *csv_path)
         report(what, atof(r->f[F_FRAC]), 0.9, 1);
       }
   conv_targets(&t);
+  printf("\n==== issue 18 targets (conv3d bf16) ====\n");
+  lowp_conv_targets(&t);
   const struct rec *c =
       find(&t, "suite", "ctest -j2 (every test)", NULL, NULL, NULL, NULL);
   const struct rec *v = find(&t, "suite", "dlverify (all claims)", NULL,

@@ -138,6 +138,52 @@ static void nrm2_rel_closed_form(void **state)
   mpfr_clears(g, r, t, (mpfr_ptr)0);
 }
 
+/* conv3d bf16/fp16 (bounds/low_precision.h): the rounding count of an
+ * element (two per step that can round, an odd paired extent padded to a
+ * whole step) and the bounds against their formulas in MPFR; S = 0 leaves
+ * the flush term alone. */
+static void mp_conv3d_bf16(mpfr_t r, double rounds, double s, double w)
+{
+  mpfr_t t;
+  mpfr_init2(t, MP_BITS);
+  mp_gamma(r, rounds, DLV_U_FLOAT);
+  mpfr_mul_d(r, r, s, MPFR_RNDN);
+  mpfr_set_d(t, 2.0 * rounds * w, MPFR_RNDN);
+  mpfr_mul_2si(t, t, -126, MPFR_RNDN);
+  mpfr_add(r, r, t, MPFR_RNDN);
+  mpfr_clear(t);
+}
+
+static void conv3d_lowp_closed_form(void **state)
+{
+  (void)state;
+  assert_true(dlv_conv3d_bf16_roundings(27.0 * 5, 5) == 162.0);
+  assert_true(dlv_conv3d_bf16_roundings(27.0 * 4, 4) == 108.0);
+  assert_true(dlv_conv3d_bf16_roundings(1.0, 1) == 2.0);
+  mpfr_t g, t;
+  mpfr_inits2(MP_BITS, g, t, (mpfr_ptr)0);
+  const double rs[] = {2.0, 162.0, 4096.0}, ss[] = {3.25, 0.0};
+  for (size_t i = 0; i < COUNT(rs); i++)
+    for (size_t j = 0; j < COUNT(ss); j++) {
+      mp_conv3d_bf16(g, rs[i], ss[j], 1.0);
+      assert_agrees(dlv_bound_conv3d_bf16(rs[i], ss[j]), g, "conv3d_bf16");
+    }
+  /* adjoint: (gamma_Ra + gamma_Rb) T + 2 eta (Ra Wa + Rb Wb) */
+  mp_conv3d_bf16(g, 162.0, 7.5, 3.0);
+  mp_conv3d_bf16(t, 108.0, 7.5, 5.0);
+  mpfr_add(g, g, t, MPFR_RNDN);
+  assert_agrees(dlv_bound_conv3d_lowp_adjoint(162.0, 108.0, 7.5, 3.0, 5.0,
+                                              DLV_FTZ_FLOAT),
+                g, "conv3d_lowp_adjoint");
+  mp_conv3d_bf16(g, 162.0, 0.0, 3.0);
+  mp_conv3d_bf16(t, 108.0, 0.0, 5.0);
+  mpfr_add(g, g, t, MPFR_RNDN);
+  assert_agrees(dlv_bound_conv3d_lowp_adjoint(162.0, 108.0, 0.0, 3.0, 5.0,
+                                              DLV_FTZ_FLOAT),
+                g, "conv3d_lowp_adjoint flush term");
+  mpfr_clears(g, t, (mpfr_ptr)0);
+}
+
 static void claim_bounds_increase_in_n(void **state)
 {
   (void)state;
@@ -406,6 +452,7 @@ int main(void)
       cmocka_unit_test(gamma_increasing_in_n),
       cmocka_unit_test(sqrt_of_perturbed_against_mpfr),
       cmocka_unit_test(nrm2_rel_closed_form),
+      cmocka_unit_test(conv3d_lowp_closed_form),
       cmocka_unit_test(claim_bounds_increase_in_n),
       cmocka_unit_test(bound_increases_in_exact),
       cmocka_unit_test(bonferroni_alphas),

@@ -8,6 +8,7 @@
 #include "closs.h"
 #include "contract.h"
 #include "conv3d.h"
+#include "conv3d_lowp.h"
 #include "hvp.h"
 #include "lowp.h"
 #include "noisy_linear.h"
@@ -50,6 +51,19 @@
 #define CONV3D_FWD_BLOCKS(lanes)                                             \
   {CONV3D_TILE(lanes), {"mr_narrow", DLV_CONV3D_FAST_MR_NARROW}}
 #define CONV3D_BF_BLOCKS(lanes) {CONV3D_TILE(lanes), {"nb", DLV_CONV3D_FAST_NB}}
+/* conv3d bf16 (conv3d_lowp.h): the pair of a vdpbf16ps step (tails: the
+ * paired extent odd or even), the wide tile's channels, tile heights on
+ * the rows; the filter gradient's chunk of (b,x,y) lines.  fp16 runs the
+ * float FAST (CONV3D_*_BLOCKS of LANES_S). */
+#define CONV3D_LOWP_TILE                                                     \
+  {"pair", DLV_CONV3D_LOWP_PAIR},                                            \
+      {"nr_wide", DLV_CONV3D_LOWP_NV_WIDE * DLV_CONV3D_LOWP_LANES}
+#define CONV3D_LOWP_FWD_BLOCKS                                               \
+  {CONV3D_LOWP_TILE, {"mr_wide", DLV_CONV3D_LOWP_MR_WIDE},                   \
+   {"mr_narrow", DLV_CONV3D_LOWP_MR_NARROW}}
+#define CONV3D_LOWP_BF_BLOCKS                                                \
+  {CONV3D_LOWP_TILE, {"mr_narrow", DLV_CONV3D_LOWP_MR_NARROW},               \
+   {"nb", DLV_CONV3D_LOWP_NB}}
 /* the noise of a train layer is drawn in pairs over all m n entries */
 #define NOISY_TRAIN_BLOCKS                                                   \
   {{"lanes", DLV_LINEAR_LANES}, {"pair", DLV_NOISE_PAIR}}
@@ -160,6 +174,19 @@ static const dlv_contract table[] = {
      {{"chunk", DLV_LOWP_ADAM_CHUNK}}},
     {"dlv_adam_step_pure_bf16", "bf16", 0, ADAM_LIMITS(DLV_ADAM_GMAX_S),
      {{"chunk", DLV_LOWP_ADAM_CHUNK}}},
+    /* conv3d with bf16 / fp16 operands, float outputs (conv3d_lowp.h) */
+    {"dlv_conv3d_fwd_bf16", "bf16+float", DLV_CONTRACT_THREADED, {{NULL}},
+     CONV3D_LOWP_FWD_BLOCKS},
+    {"dlv_conv3d_bwd_filter_bf16", "bf16+float", DLV_CONTRACT_THREADED,
+     {{NULL}}, CONV3D_LOWP_BF_BLOCKS},
+    {"dlv_conv3d_bwd_input_bf16", "bf16+float", DLV_CONTRACT_THREADED,
+     {{NULL}}, CONV3D_LOWP_FWD_BLOCKS},
+    {"dlv_conv3d_fwd_fp16", "fp16+float", DLV_CONTRACT_THREADED, {{NULL}},
+     CONV3D_FWD_BLOCKS(DLV_CONV3D_FAST_LANES_S)},
+    {"dlv_conv3d_bwd_filter_fp16", "fp16+float", DLV_CONTRACT_THREADED,
+     {{NULL}}, CONV3D_BF_BLOCKS(DLV_CONV3D_FAST_LANES_S)},
+    {"dlv_conv3d_bwd_input_fp16", "fp16+float", DLV_CONTRACT_THREADED,
+     {{NULL}}, CONV3D_FWD_BLOCKS(DLV_CONV3D_FAST_LANES_S)},
     /* conversions (lowp.h): max + half an ulp and beyond round to Inf */
     {"dlv_bf16_to_float", "bf16", 0, {{NULL}}, {{NULL}}},
     {"dlv_fp16_to_float", "fp16", 0, {{NULL}}, {{NULL}}},

@@ -141,3 +141,13 @@ int dlv_ref_lowp_nrm2_naive(size_t n, const uint16_t *x, ptrdiff_t inc,
   mpfr_clears(acc, sq, (mpfr_ptr)0);
   return DLV_OK;
 }
+
+uint16_t dlv_ref_lowp_round_d(double x, int fmt)
+{
+  mpfr_t t;
+  mpfr_init2(t, 64);
+  mpfr_set_d(t, x, MPFR_RNDN); /* exact: 53 <= 64 bits */
+  uint16_t b = dlv_ref_lowp_round(t, fmt);
+  mpfr_clear(t);
+  return b;
+}

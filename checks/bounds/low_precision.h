@@ -14,6 +14,7 @@
 #define DLV_BOUNDS_LOWP_H
 
 #include "gauges.h"
+#include "../claims/p3_conv3d/bounds.h"
 #include <dlv/lowp.h> /* the public header, in the build tree and installed */
 
 #define DLV_U_BF16 0x1p-8
@@ -86,6 +87,61 @@ static inline dlv_bound dlv_bound_lowp_nrm2_grad(size_t n, int is_bf16)
     return (dlv_bound){INFINITY, f.abs};
   double rd = expm1(log1p(DLV_U_DOUBLE) - log1p(-beta));
   return (dlv_bound){expm1(log1p(rd) + log1p(f.rel)), f.abs};
+}
+
+/* ---- conv3d with bf16 / fp16 operands (conv3d_lowp.h) -----------------------
+ * bf16: an output element is ONE chain of vdpbf16ps steps from +0, two
+ * exact products per step, each FMA rounded once (RNE, relative u_f =
+ * 2^-24) or, when its result is below 2^-126, flushed to zero (absolute
+ * error < 2^-126, and then no relative error): fl(x) = x (1 + d) + e with
+ * d e = 0, |d| <= u_f, |e| < 2^-126.  Every product passes through at most
+ * R roundings, so (Higham eq. 3.5 with the absolute terms carried along)
+ * |computed - exact| <= gamma_R S + (1 + gamma_R) R 2^-126
+ *                    <= gamma_R S + 2 R 2^-126,  S = sum |a b|,
+ * which is P3's dot-product bound with eta = 2^-126 (the flush threshold
+ * in place of float's subnormal half-ulp).  The DAZ of subnormal inputs is
+ * not an error here: the reference reads them as 0, as the kernel does.
+ * R counts two roundings per step that can round: a step whose two
+ * products are 0 (the padding of an odd pair, the taps of the padded G
+ * that miss an input-gradient element) adds an exact 0. */
+#define DLV_FTZ_FLOAT 0x1p-126
+
+/* R for an element of `terms` products paired along an extent `paired`
+ * (forward C', filter gradient T, input gradient C; terms as P3's
+ * dlv_conv3d_terms): terms / paired groups of ceil(paired / 2) steps. */
+static inline double dlv_conv3d_bf16_roundings(double terms, size_t paired)
+{
+  return 2.0 * (terms / (double)paired) * (double)((paired + 1) / 2);
+}
+
+static inline double dlv_bound_conv3d_bf16(double roundings, double abs_sum)
+{
+  return dlv_bound_conv3d_dot(roundings, DLV_U_FLOAT, DLV_FTZ_FLOAT, abs_sum);
+}
+
+/* fp16: converted exactly to float, then the float FAST convolution:
+ * P3's float bound with K = terms (its products of fp16 values are even
+ * exact; the eta term only covers FAST's generic analysis). */
+static inline double dlv_bound_conv3d_fp16(double terms, double abs_sum)
+{
+  return dlv_bound_conv3d_dot(terms, DLV_U_FLOAT, DLV_ETA_FLOAT, abs_sum);
+}
+
+/* The adjoint identity in low precision (P3's nearby sense): each side
+ * <out, w> is formed exactly (MPFR) from a pass's float output and the
+ * exact probe w (a format value).  An output element errs by at most
+ * gamma_R S_i + 2 R eta (eta: 2^-126 for bf16's flush, float's 2^-150 for
+ * fp16), and sum_i |w_i| S_i = T = sum |G||F||L1| for every pass, so two
+ * sides differ by at most
+ *   (gamma_Ra + gamma_Rb) T + 2 eta (Ra Wa + Rb Wb),
+ * Ra, Rb the largest rounding counts of the two passes, Wa, Wb the sums of
+ * |probe| of each side. */
+static inline double dlv_bound_conv3d_lowp_adjoint(double ra, double rb,
+                                                   double t_abs, double wa,
+                                                   double wb, double eta)
+{
+  return (dlv_gamma(ra, DLV_U_FLOAT) + dlv_gamma(rb, DLV_U_FLOAT)) * t_abs +
+         2.0 * eta * (ra * wa + rb * wb);
 }
 
 #endif

@@ -25,6 +25,7 @@
 #include "mp.h"
 #include "ref_adam.h"
 #include "ref_lowp.h"
+#include "gate_lowp.h"
 
 /* ---- 16-bit buffers and format values ------------------------------------ */
 
@@ -86,6 +87,11 @@ static uint16_t lowp_value(dlv_gate_case *c, int vclass, int fmt)
     return make_bits(fmt, neg, top - (unsigned)dlv_gate_draw(c, 4),
                      (1u << f.frac_bits) - 1u - frac);
   }
+}
+
+uint16_t dlv_gate_lowp_value(dlv_gate_case *c, int vclass, int fmt)
+{
+  return lowp_value(c, vclass, fmt);
 }
 
 /* A limit exactly, one format ulp below or above (positive limits). */

@@ -26,5 +26,6 @@
 #include "conv3d.h"
 #include "contract.h"
 #include "lowp.h"
+#include "conv3d_lowp.h"
 
 #endif

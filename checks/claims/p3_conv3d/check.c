@@ -35,6 +35,7 @@
 #include "conv3d.h"
 #include "deriv.h"
 #include "dlv_status.h"
+#include "low_precision.h"
 #include "mp.h"
 #include "ref_conv3d.h"
 #include "ulp.h"
@@ -1430,6 +1431,7 @@ int main(void)
       DLV_UNIT_TEST(p3_blocked_vs_mpfr),
       DLV_UNIT_TEST(p3_exact_integers),
       DLV_UNIT_TEST(p3_adjoint),
+      DLV_UNIT_TEST(p3_lowp_adjoint),
       DLV_UNIT_TEST(p3_gradients),
       DLV_UNIT_TEST(p3_erratum_l1grad_index),
       DLV_UNIT_TEST(p3_erratum_printed_indices),

@@ -1,0 +1,355 @@
+/* bench_conv_lowp.c: conv3d with bf16 and fp16 operands (conv3d_lowp.h,
+ * float outputs) on the shapes S1-S3, three passes, in ONE round robin per
+ * pass with:
+ *   f32_fast     the project's float FAST (dlv_conv3d_*_s) on the same
+ *                values (the bf16 data as floats);
+ *   bf16         dlv_conv3d_*_bf16 (vdpbf16ps tiles);
+ *   fp16         dlv_conv3d_*_fp16 (F16C conversion + float FAST);
+ *   onednn_bf16  oneDNN 2.6's bf16 convolution (bf16 src/weights/diff_dst,
+ *                f32 output as ours) in its preferred layouts, when built
+ *                with oneDNN; onednn_bf16_user in our layouts;
+ *   dp_peak      the vdpbf16ps peak loop (all threads of the run, 24
+ *                independent chains: 12 measured 10 % slower): each row's limit, in the same round
+ *                robin (so a loaded machine lowers limit and rate alike).
+ * Ratios: each row against f32_fast and onednn_bf16 (peer median / row
+ * median; > 1: the row is faster).  Issue 18's targets: bf16 >= 1.6x
+ * f32_fast and >= 1.0x onednn_bf16 on S1-S3, every pass.
+ * Check (before timing): every output element against the certified
+ * reference (reference/cert_conv3d.h) on the exact input values (bf16
+ * subnormals read as 0, the kernel's DAZ), within the derived bound
+ * (checks/bounds/low_precision.h) plus the reference's own a-posteriori
+ * bound: bf16 dlv_bound_conv3d_bf16, fp16 and f32_fast
+ * dlv_bound_conv3d_fp16 (P3's float bound); oneDNN's order is not ours:
+ * its bound counts two roundings per product (any chain of pair steps),
+ * dlv_bound_conv3d_bf16 with R = 2 K. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <immintrin.h>
+
+#include "bench.h"
+#include "bounds/low_precision.h"
+#include "cert_conv3d.h"
+#include "conv3d.h"
+#include "conv3d_lowp.h"
+#include "conv3d_shapes.h"
+#include "threads.h"
+#ifdef DLV_HAVE_DNNL
+#include "bench_dnnl.h"
+#endif
+
+enum { L_F32, L_BF16, L_FP16, L_DNNL, L_DNNL_USER, NL };
+static const char *const lname[] = {"f32_fast", "bf16", "fp16", "onednn_bf16",
+                                    "onednn_bf16_user"};
+
+/* ---- the vdpbf16ps peak ---------------------------------------------------- */
+
+struct dp_peak {
+  long iters;
+  double flops, sink;
+};
+
+/* 24 independent chains of vdpbf16ps: 16 lanes x 2 products x 2 flops. */
+__attribute__((target("avx512f,avx512bw,avx512bf16"))) static double
+dp_thread(long iters, double *sink)
+{
+  __m512 acc[24];
+  for (int i = 0; i < 24; i++)
+    acc[i] = _mm512_set1_ps((float)i);
+  __m512i a = _mm512_set1_epi32(0x3f803f80); /* (1, 1) */
+  __m512i b = _mm512_set1_epi32(0x00010001); /* subnormals: read as 0 */
+  for (long k = 0; k < iters; k++) {
+    __asm__ volatile("" : "+v"(a), "+v"(b));
+#pragma GCC unroll 24
+    for (int i = 0; i < 24; i++)
+      acc[i] = _mm512_dpbf16_ps(acc[i], (__m512bh)a, (__m512bh)b);
+  }
+  __m512 s = acc[0];
+  for (int i = 1; i < 24; i++)
+    s = _mm512_add_ps(s, acc[i]);
+  *sink = _mm512_reduce_add_ps(s);
+  return 24.0 * 64.0 * (double)iters;
+}
+
+static void dp_peak_run(void *p)
+{
+  struct dp_peak *a = p;
+  double flops = 0.0, sink = 0.0;
+  long iters = a->iters;
+#pragma omp parallel num_threads(dlv_get_threads()) reduction(+ : flops, sink)
+  {
+    double s;
+    flops += dp_thread(iters, &s);
+    sink += s;
+  }
+  a->flops = flops, a->sink = sink;
+}
+
+/* ---- data and calls -------------------------------------------------------- */
+
+struct lp_data {
+  const dlv_conv3d_shape *s;
+  size_t n1, nf, n2, nw;
+  float *l1, *f, *g; /* the exact values of the bf16 data */
+  dlv_bf16 *bl1, *bf, *bg;
+  dlv_fp16 *hl1, *hf, *hg;
+  float *work;
+};
+
+struct lp_call {
+  const struct lp_data *d;
+  int pass, kind, status;
+  float *out;
+#ifdef DLV_HAVE_DNNL
+  struct bdnnl *dnnl;
+#endif
+};
+
+static void run_lp(void *p)
+{
+  struct lp_call *c = p;
+  const struct lp_data *d = c->d;
+  const dlv_conv3d_shape *s = d->s;
+  int bi = c->pass == DLV_CONV3D_BWD_INPUT, fw = c->pass == DLV_CONV3D_FWD;
+#ifdef DLV_HAVE_DNNL
+  if (c->dnnl) {
+    bdnnl_run(c->dnnl);
+    return;
+  }
+#endif
+  if (c->kind == L_F32) {
+    const float *a = bi ? d->f : d->l1, *b = fw ? d->f : d->g;
+    c->status = fw ? dlv_conv3d_fwd_s(s, DLV_CONV3D_FAST, a, b, c->out,
+                                      d->work, d->nw)
+                : bi ? dlv_conv3d_bwd_input_s(s, DLV_CONV3D_FAST, a, b, c->out,
+                                              d->work, d->nw)
+                     : dlv_conv3d_bwd_filter_s(s, DLV_CONV3D_FAST, a, b,
+                                               c->out, d->work, d->nw);
+  } else if (c->kind == L_BF16) {
+    const dlv_bf16 *a = bi ? d->bf : d->bl1, *b = fw ? d->bf : d->bg;
+    c->status = fw   ? dlv_conv3d_fwd_bf16(s, a, b, c->out)
+                : bi ? dlv_conv3d_bwd_input_bf16(s, a, b, c->out)
+                     : dlv_conv3d_bwd_filter_bf16(s, a, b, c->out);
+  } else {
+    const dlv_fp16 *a = bi ? d->hf : d->hl1, *b = fw ? d->hf : d->hg;
+    c->status = fw   ? dlv_conv3d_fwd_fp16(s, a, b, c->out)
+                : bi ? dlv_conv3d_bwd_input_fp16(s, a, b, c->out)
+                     : dlv_conv3d_bwd_filter_fp16(s, a, b, c->out);
+  }
+}
+
+/* bf16 values in [-1, 1] (a subnormal never occurs: |x| >= 2^-32), the
+ * same values as floats and as fp16 (8 significant bits: exact in fp16
+ * when |x| >= 2^-14; smaller ones are drawn as 0). */
+static void fill(struct lp_data *d, float *x, dlv_bf16 *b, dlv_fp16 *h,
+                 size_t n, uint64_t *st)
+{
+  for (size_t i = 0; i < n; i++) {
+    *st = *st * 6364136223846793005ULL + 1442695040888963407ULL;
+    double v = (double)(*st >> 11) * 0x1p-53 * 2.0 - 1.0;
+    v = fabs(v) < 0x1p-14 ? 0.0 : v;
+    b[i] = dlv_bf16_from_double(v);
+    x[i] = dlv_bf16_to_float(b[i]);
+    h[i] = dlv_fp16_from_float(x[i]);
+  }
+  (void)d;
+}
+
+static void data_make(struct lp_data *d, const dlv_conv3d_shape *s)
+{
+  d->s = s;
+  dlv_conv3d_sizes(s, &d->n1, &d->nf, &d->n2);
+  d->nw = 0;
+  for (int p = 0; p < DLV_CONV3D_NPASSES; p++) {
+    size_t w;
+    if (dlv_conv3d_work_size(s, DLV_CONV3D_FAST, p, &w) == 0 && w > d->nw)
+      d->nw = w;
+  }
+  size_t n[3] = {d->n1, d->nf, d->n2};
+  float **x[3] = {&d->l1, &d->f, &d->g};
+  dlv_bf16 **b[3] = {&d->bl1, &d->bf, &d->bg};
+  dlv_fp16 **h[3] = {&d->hl1, &d->hf, &d->hg};
+  uint64_t st = 42;
+  for (int i = 0; i < 3; i++) {
+    *x[i] = bench_alloc(n[i] * sizeof(float));
+    *b[i] = bench_alloc(n[i] * sizeof(dlv_bf16));
+    *h[i] = bench_alloc(n[i] * sizeof(dlv_fp16));
+    fill(d, *x[i], *b[i], *h[i], n[i], &st);
+  }
+  d->work = bench_alloc((d->nw + 1) * sizeof(float));
+}
+
+static void data_free(struct lp_data *d)
+{
+  void *all[] = {d->l1, d->f, d->g, d->bl1, d->bf, d->bg,
+                 d->hl1, d->hf, d->hg, d->work};
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+    free(all[i]);
+}
+
+/* ---- the check -------------------------------------------------------------- */
+
+static double *as_doubles(const float *x, size_t n)
+{
+  double *r = bench_alloc((n + 1) * sizeof *r);
+  for (size_t i = 0; i < n; i++)
+    r[i] = x[i];
+  return r;
+}
+
+/* Every element within its bound (plus the certified reference's own):
+ * "ok", else "WRONG(worst err/bound)". */
+static void check(const struct lp_call *c, const dlv_cert_out *ref,
+                  size_t n_out, char *verdict, size_t len)
+{
+  const dlv_conv3d_shape *s = c->d->s;
+  size_t paired = c->pass == DLV_CONV3D_FWD          ? s->cp
+                  : c->pass == DLV_CONV3D_BWD_FILTER ? s->t
+                                                     : s->c;
+  double worst = 0.0;
+  for (size_t i = 0; i < n_out; i++) {
+    double k = dlv_conv3d_terms(s, c->pass, i), b;
+    if (c->kind == L_BF16)
+      b = dlv_bound_conv3d_bf16(dlv_conv3d_bf16_roundings(k, paired),
+                                ref->abs_sum[i]);
+    else if (c->kind == L_F32 || c->kind == L_FP16)
+      b = dlv_bound_conv3d_fp16(k, ref->abs_sum[i]);
+    else
+      b = dlv_bound_conv3d_bf16(2.0 * k, ref->abs_sum[i]);
+    double r = fabs((double)c->out[i] - ref->val[i]) / (b + ref->err[i]);
+    if (!(r <= worst))
+      worst = r;
+  }
+  snprintf(verdict, len, worst <= 1.0 ? "ok (%.2g)" : "WRONG(%.2g)", worst);
+}
+
+static int wanted(int kind)
+{
+#ifdef DLV_HAVE_DNNL
+  return kind >= 0;
+#else
+  return kind < L_DNNL;
+#endif
+}
+
+/* Prepares and runs call kind k once, checks it; 0 when unavailable. */
+static int prepare(struct lp_call *c, int kind, const dlv_cert_out *ref,
+                   size_t n_out, const char *shape, struct bench_row *r)
+{
+  memset(r, 0, sizeof *r);
+  c->kind = kind, c->status = 0;
+  snprintf(r->kernel, sizeof r->kernel, "conv3d");
+  snprintf(r->variant, sizeof r->variant, "%s", lname[kind]);
+  snprintf(r->pass, sizeof r->pass, "%s", dlv_conv3d_pass_name(c->pass));
+  snprintf(r->dtype, sizeof r->dtype, "%s",
+           kind == L_F32 ? "float" : kind == L_FP16 ? "fp16" : "bf16");
+  snprintf(r->shape, sizeof r->shape, "%s", shape);
+#ifdef DLV_HAVE_DNNL
+  c->dnnl = NULL;
+  if (kind >= L_DNNL) {
+    const struct lp_data *d = c->d;
+    int bi = c->pass == DLV_CONV3D_BWD_INPUT, fw = c->pass == DLV_CONV3D_FWD;
+    char why[160];
+    c->dnnl = bdnnl_create_typed(d->s, c->pass, kind == L_DNNL, 1,
+                                 bi ? (void *)d->bf : (void *)d->bl1,
+                                 fw ? (void *)d->bf : (void *)d->bg, why,
+                                 sizeof why);
+    if (c->dnnl == NULL) {
+      printf("  oneDNN bf16 %s: %s\n", r->pass, why);
+      return 0;
+    }
+    bdnnl_run(c->dnnl);
+    bdnnl_result(c->dnnl, c->out);
+  } else
+#endif
+    run_lp(c);
+  if (c->status != 0)
+    snprintf(r->check, sizeof r->check, "status %d", c->status);
+  else
+    check(c, ref, n_out, r->check, sizeof r->check);
+#ifdef DLV_HAVE_DNNL
+  if (c->dnnl)
+    bdnnl_append_impl(c->dnnl, r->check, sizeof r->check);
+#endif
+  return 1;
+}
+
+static void time_pass(const struct bench_ctx *ctx, struct lp_call *calls,
+                      struct bench_row *rows, int n, double flops)
+{
+  void *args[NL + 1];
+  bench_fn fns[NL + 1];
+  struct timing t[NL + 1];
+  struct dp_peak probe = {1000000, 0.0, 0.0};
+  for (int i = 0; i < n; i++)
+    args[i] = &calls[i], fns[i] = run_lp;
+  args[n] = &probe, fns[n] = dp_peak_run;
+  bench_time_rr(fns, args, n + 1, ctx->quick ? 0.5 : 3.0, t);
+  double peak = probe.flops / t[n].median / 1e9;
+  for (int i = 0; i < n; i++) {
+#ifdef DLV_HAVE_DNNL
+    bdnnl_free(calls[i].dnnl);
+    calls[i].dnnl = NULL;
+#endif
+    rows[i].median_s = t[i].median, rows[i].best_s = t[i].best;
+    rows[i].rate = flops / t[i].median / 1e9;
+    rows[i].unit = "GFLOP/s";
+    rows[i].limit = peak;
+  }
+  dlv_set_threads(ctx->threads);
+}
+
+static void bench_pass(const struct bench_ctx *ctx, const struct lp_data *d,
+                       int pass, const char *shape)
+{
+  const dlv_conv3d_shape *s = d->s;
+  int bi = pass == DLV_CONV3D_BWD_INPUT, fw = pass == DLV_CONV3D_FWD;
+  size_t n_out = fw ? d->n2 : bi ? d->n1 : d->nf;
+  double *a = as_doubles(bi ? d->f : d->l1, bi ? d->nf : d->n1);
+  double *b = as_doubles(fw ? d->f : d->g, fw ? d->nf : d->n2);
+  double *buf = bench_alloc(3 * (n_out + 1) * sizeof *buf);
+  dlv_cert_out ref = {buf, buf + n_out + 1, buf + 2 * (n_out + 1)};
+  if (dlv_conv3d_cert_pass(pass, s, a, b, &ref) != 0)
+    printf("  certified reference failed: results unchecked\n");
+  struct lp_call calls[NL];
+  struct bench_row rows[NL];
+  float *outs = bench_alloc(NL * (n_out + 1) * sizeof(float));
+  int n = 0;
+  for (int k = 0; k < NL; k++) {
+    calls[n] = (struct lp_call){.d = d, .pass = pass,
+                                .out = outs + (size_t)k * (n_out + 1)};
+    if (wanted(k))
+      n += prepare(&calls[n], k, &ref, n_out, shape, &rows[n]);
+  }
+  double flops = 2.0 * (double)(s->b * s->h * s->w * s->t) *
+                 (double)(s->c * s->cp * s->u * s->v * s->z);
+  time_pass(ctx, calls, rows, n, flops);
+  const char *const peers[] = {"f32_fast", "onednn_bf16", "onednn_bf16_user"};
+  bench_emit(ctx, rows, n, peers, 3);
+  free(a), free(b), free(buf), free(outs);
+}
+
+void bench_conv_lowp(struct bench_ctx *ctx)
+{
+  if (!__builtin_cpu_supports("avx512bf16")) {
+    printf("conv3d bf16: this CPU has no AVX512_BF16: skipped\n");
+    return;
+  }
+  bench_table_header("conv3d bf16/fp16 (GFLOP/s; limit: the vdpbf16ps peak "
+                     "loop timed in the same round robin)");
+  size_t nshapes = ctx->quick ? 1 : 3;
+  for (size_t si = 0; si < nshapes; si++) {
+    char num[8];
+    snprintf(num, sizeof num, "%zu", si + 1);
+    if (!bench_listed(getenv("DLV_BENCH_SHAPES"), num))
+      continue;
+    struct lp_data d;
+    data_make(&d, &dlv_conv3d_bench_shapes[si].s);
+    for (int p = 0; p < DLV_CONV3D_NPASSES; p++)
+      bench_pass(ctx, &d, p, dlv_conv3d_bench_shapes[si].name);
+    data_free(&d);
+  }
+}

@@ -1,0 +1,301 @@
+/* low_precision.c: what claim P3 becomes in bf16 and fp16 (issue 18, a
+ * nearby sense): the convolution with bf16 / fp16 operands and float
+ * accumulation (include/dlv/conv3d_lowp.h) and its adjoint identity
+ *   <conv(L1,F), G> = <L1, dL1(G,F)> = <F, dF(L1,G)>
+ * hold within the mixed-precision bound.  Rows:
+ *  - accuracy: every element of each pass against the MPFR twin
+ *    (reference/ref_conv3d_lowp.h) within dlv_bound_conv3d_bf16 / _fp16;
+ *    the row is the worst element (kernel conv3d_<pass>, variant
+ *    "bf16_dp" or "fp16_f32", dtype bf16 / fp16);
+ *  - nearby: the two adjoint identities, each inner product formed exactly
+ *    (MPFR) from the kernel's float outputs and the exact inputs, within
+ *    dlv_bound_conv3d_lowp_adjoint.
+ * Data: format values with 8 (bf16) or 11 (fp16) random significant bits
+ * and magnitudes in [2^-4, 2^4) (no product underflows). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bounds/low_precision.h"
+#include "check.h"
+#include "conv3d_lowp.h"
+#include "conv3d_shapes.h"
+#include "dlv_status.h"
+#include "low_precision.h"
+#include "mp.h"
+#include "ref_conv3d_lowp.h"
+#include "ref_lowp.h"
+
+typedef struct {
+  int fmt; /* DLV_REF_BF16 / DLV_REF_FP16 */
+  dlv_conv3d_shape s;
+  size_t n1, nf, n2;
+  uint16_t *l1, *f, *g; /* patterns */
+  double *dl1, *df, *dg; /* their exact values */
+  char shape[128];
+} lp_prob;
+
+static const char *fmt_name(int fmt) { return fmt == DLV_REF_BF16 ? "bf16" : "fp16"; }
+
+/* +-m 2^e, m with the format's p bits, e in [-4, 3]. */
+static uint16_t draw_value(gsl_rng *r, int fmt)
+{
+  int p = fmt == DLV_REF_BF16 ? DLV_BF16_PREC : DLV_FP16_PREC;
+  double m = 1.0 + ldexp((double)gsl_rng_uniform_int(r, 1ul << (p - 1)), 1 - p);
+  double v = ldexp(m, (int)gsl_rng_uniform_int(r, 8) - 4);
+  v = gsl_rng_uniform_int(r, 2) ? -v : v;
+  return fmt == DLV_REF_BF16 ? dlv_bf16_from_double(v).bits
+                             : dlv_fp16_from_double(v).bits;
+}
+
+static uint16_t *draw(gsl_rng *r, int fmt, size_t n, double **exact)
+{
+  uint16_t *x = calloc(n, sizeof *x);
+  *exact = calloc(n, sizeof **exact);
+  assert_true(x != NULL && *exact != NULL);
+  for (size_t i = 0; i < n; i++) {
+    x[i] = draw_value(r, fmt);
+    (*exact)[i] = dlv_ref_lowp_decode(x[i], fmt);
+  }
+  return x;
+}
+
+static void prob_make(lp_prob *p, gsl_rng *r, int fmt, dlv_conv3d_shape s)
+{
+  p->fmt = fmt, p->s = s;
+  assert_int_equal(dlv_conv3d_sizes(&s, &p->n1, &p->nf, &p->n2), DLV_OK);
+  p->l1 = draw(r, fmt, p->n1, &p->dl1);
+  p->f = draw(r, fmt, p->nf, &p->df);
+  p->g = draw(r, fmt, p->n2, &p->dg);
+  snprintf(p->shape, sizeof p->shape,
+           "B=%zu,H=%zu,W=%zu,T=%zu,C=%zu,C'=%zu,U=%zu,V=%zu,Z=%zu", s.b, s.h,
+           s.w, s.t, s.c, s.cp, s.u, s.v, s.z);
+}
+
+static void prob_free(lp_prob *p)
+{
+  free(p->l1), free(p->f), free(p->g);
+  free(p->dl1), free(p->df), free(p->dg);
+}
+
+/* ---- one pass ------------------------------------------------------------ */
+
+typedef struct {
+  int pass;
+  const uint16_t *a, *b;
+  size_t na, nb, nout;
+  size_t paired; /* C', T or C: the extent bf16 pairs along */
+} lp_pass;
+
+static lp_pass pass_of(const lp_prob *p, int pass)
+{
+  if (pass == DLV_CONV3D_FWD)
+    return (lp_pass){pass, p->l1, p->f, p->n1, p->nf, p->n2, p->s.cp};
+  if (pass == DLV_CONV3D_BWD_FILTER)
+    return (lp_pass){pass, p->l1, p->g, p->n1, p->n2, p->nf, p->s.t};
+  return (lp_pass){pass, p->f, p->g, p->nf, p->n2, p->n1, p->s.c};
+}
+
+static int run(const lp_prob *p, const lp_pass *q, float *out)
+{
+  const dlv_conv3d_shape *s = &p->s;
+  const void *a = q->a, *b = q->b;
+  if (p->fmt == DLV_REF_BF16)
+    return q->pass == DLV_CONV3D_FWD ? dlv_conv3d_fwd_bf16(s, a, b, out)
+           : q->pass == DLV_CONV3D_BWD_FILTER
+               ? dlv_conv3d_bwd_filter_bf16(s, a, b, out)
+               : dlv_conv3d_bwd_input_bf16(s, a, b, out);
+  return q->pass == DLV_CONV3D_FWD ? dlv_conv3d_fwd_fp16(s, a, b, out)
+         : q->pass == DLV_CONV3D_BWD_FILTER
+             ? dlv_conv3d_bwd_filter_fp16(s, a, b, out)
+             : dlv_conv3d_bwd_input_fp16(s, a, b, out);
+}
+
+/* Element i's bound from its S (the twin on magnitudes). */
+static double elem_bound(const lp_prob *p, const lp_pass *q, size_t i,
+                         double abs_sum)
+{
+  double terms = dlv_conv3d_terms(&p->s, q->pass, i);
+  return p->fmt == DLV_REF_BF16
+             ? dlv_bound_conv3d_bf16(
+                   dlv_conv3d_bf16_roundings(terms, q->paired), abs_sum)
+             : dlv_bound_conv3d_fp16(terms, abs_sum);
+}
+
+/* R: the largest rounding count of an element of the pass (bf16), or
+ * its largest K (fp16, float FAST). */
+static double pass_rounds(const lp_prob *p, const lp_pass *q)
+{
+  double k = 0.0;
+  for (size_t i = 0; i < q->nout; i++) {
+    double t = dlv_conv3d_terms(&p->s, q->pass, i);
+    if (p->fmt == DLV_REF_BF16)
+      t = dlv_conv3d_bf16_roundings(t, q->paired);
+    k = t > k ? t : k;
+  }
+  return k;
+}
+
+static mpfr_t *twin(const lp_prob *p, const lp_pass *q, int absolute)
+{
+  mpfr_t *r = dlv_mp_vec_alloc(q->nout, dlv_mp_prec());
+  assert_non_null(r);
+  dlv_ref_conv3d_shape rs = dlv_conv3d_ref_shape(&p->s);
+  dlv_ref_lowp_read rd = {p->fmt, p->fmt == DLV_REF_BF16, absolute};
+  assert_int_equal(dlv_ref_lowp_conv3d(q->pass, &rs, q->a, q->na, q->b,
+                                       q->nb, rd, r),
+                   DLV_OK);
+  return r;
+}
+
+static const char *kernel_of(int pass)
+{
+  return pass == DLV_CONV3D_FWD          ? "conv3d_fwd"
+         : pass == DLV_CONV3D_BWD_FILTER ? "conv3d_bwd_filter"
+                                         : "conv3d_bwd_input";
+}
+
+static const char *variant_of(int fmt)
+{
+  return fmt == DLV_REF_BF16 ? "bf16_dp" : "fp16_f32";
+}
+
+/* Runs the pass into out and records its worst element as one accuracy
+ * row. */
+static void accuracy(const char *test, const lp_prob *p, const lp_pass *q,
+                     float *out)
+{
+  assert_int_equal(run(p, q, out), DLV_OK);
+  mpfr_t *exact = twin(p, q, 0), *abs_sum = twin(p, q, 1);
+  double worst = -1.0, err_w = 0.0, bound_w = 0.0, got_w = 0.0, ref_w = 0.0;
+  for (size_t i = 0; i < q->nout; i++) {
+    double ref = mpfr_get_d(exact[i], MPFR_RNDN);
+    double b = elem_bound(p, q, i, mpfr_get_d(abs_sum[i], MPFR_RNDU));
+    mpfr_t d;
+    mpfr_init2(d, dlv_mp_prec());
+    mpfr_sub_d(d, exact[i], (double)out[i], MPFR_RNDN);
+    double err = fabs(mpfr_get_d(d, MPFR_RNDA));
+    mpfr_clear(d);
+    double ratio = b > 0 ? err / b : (err > 0 ? INFINITY : 0.0);
+    if (!(ratio <= worst)) /* NaN is the worst */
+      worst = ratio, err_w = err, bound_w = b, got_w = out[i], ref_w = ref;
+  }
+  char quantity[128];
+  snprintf(quantity, sizeof quantity, "%s %s vs MPFR, worst of %zu elements",
+           kernel_of(q->pass), fmt_name(p->fmt), q->nout);
+  struct dlv_meas m = {fmt_name(p->fmt), p->shape, quantity,
+                       p->fmt == DLV_REF_BF16 ? "conv3d_bf16 gamma_R S + 2R 2^-126"
+                                              : "conv3d_fp16 gamma_K S",
+                       DLV_ROLE_ACCURACY, 0, kernel_of(q->pass),
+                       variant_of(p->fmt)};
+  dlv_expect_row(__FILE__, __LINE__, test, &m, got_w, ref_w, err_w, bound_w,
+                 NAN);
+  dlv_mp_vec_free(exact, q->nout);
+  dlv_mp_vec_free(abs_sum, q->nout);
+}
+
+/* ---- the adjoint identity ------------------------------------------------ */
+
+static void dot_exact(mpfr_ptr out, const double *x, const float *y, size_t n)
+{
+  double *yd = calloc(n, sizeof *yd);
+  assert_non_null(yd);
+  for (size_t i = 0; i < n; i++)
+    yd[i] = y[i];
+  assert_int_equal(dlv_mp_dot(out, n, x, 1, yd, 1), DLV_OK);
+  free(yd);
+}
+
+static double sum_abs(const double *x, size_t n)
+{
+  double s = 0.0;
+  for (size_t i = 0; i < n; i++)
+    s += fabs(x[i]);
+  return s * (1.0 + 0x1p-40); /* n < 2^20 terms: rounded upward enough */
+}
+
+/* T = sum |G| conv(|L1|, |F|), upward. */
+static double triple_abs(const lp_prob *p)
+{
+  lp_pass q = pass_of(p, DLV_CONV3D_FWD);
+  mpfr_t *a = twin(p, &q, 1), t, prod;
+  mpfr_init2(t, dlv_mp_prec() + 64);
+  mpfr_init2(prod, dlv_mp_prec() + 64);
+  mpfr_set_zero(t, 1);
+  for (size_t i = 0; i < p->n2; i++) {
+    mpfr_mul_d(prod, a[i], fabs(p->dg[i]), MPFR_RNDU);
+    mpfr_add(t, t, prod, MPFR_RNDU);
+  }
+  double r = mpfr_get_d(t, MPFR_RNDU);
+  mpfr_clears(t, prod, (mpfr_ptr)0);
+  dlv_mp_vec_free(a, p->n2);
+  return r;
+}
+
+static void adjoint(const char *test, const lp_prob *p, float *y, float *g1,
+                    float *gf)
+{
+  lp_pass fw = pass_of(p, DLV_CONV3D_FWD), bi = pass_of(p, DLV_CONV3D_BWD_INPUT),
+          bf = pass_of(p, DLV_CONV3D_BWD_FILTER);
+  double t_abs = triple_abs(p);
+  mpfr_t fwd, other, diff;
+  mpfr_inits2(dlv_mp_prec() + 64, fwd, other, diff, (mpfr_ptr)0);
+  dot_exact(fwd, p->dg, y, p->n2);
+  for (int k = 0; k < 2; k++) {
+    const lp_pass *q = k == 0 ? &bi : &bf;
+    if (k == 0)
+      dot_exact(other, p->dl1, g1, p->n1);
+    else
+      dot_exact(other, p->df, gf, p->nf);
+    mpfr_sub(diff, other, fwd, MPFR_RNDN);
+    double bound = dlv_bound_conv3d_lowp_adjoint(
+        pass_rounds(p, &fw), pass_rounds(p, q), t_abs,
+        sum_abs(p->dg, p->n2),
+        k == 0 ? sum_abs(p->dl1, p->n1) : sum_abs(p->df, p->nf),
+        p->fmt == DLV_REF_BF16 ? DLV_FTZ_FLOAT : DLV_ETA_FLOAT);
+    char quantity[128];
+    snprintf(quantity, sizeof quantity, "%s: %s vs <conv(L1,F), G>",
+             fmt_name(p->fmt), k == 0 ? "<L1, dL1(G,F)>" : "<F, dF(L1,G)>");
+    struct dlv_meas m = {fmt_name(p->fmt), p->shape, quantity,
+                         "conv3d_lowp_adjoint (gamma_Ra + gamma_Rb) T",
+                         DLV_ROLE_NEARBY, 0, NULL, NULL};
+    dlv_expect_row(__FILE__, __LINE__, test, &m, mpfr_get_d(other, MPFR_RNDN),
+                   mpfr_get_d(fwd, MPFR_RNDN),
+                   fabs(mpfr_get_d(diff, MPFR_RNDA)), bound, NAN);
+  }
+  mpfr_clears(fwd, other, diff, (mpfr_ptr)0);
+}
+
+static void one_problem(const char *test, gsl_rng *r, int fmt,
+                        dlv_conv3d_shape s)
+{
+  lp_prob p;
+  prob_make(&p, r, fmt, s);
+  float *y = calloc(p.n2, sizeof *y), *g1 = calloc(p.n1, sizeof *g1),
+        *gf = calloc(p.nf, sizeof *gf);
+  assert_true(y && g1 && gf);
+  lp_pass fw = pass_of(&p, DLV_CONV3D_FWD), bi = pass_of(&p, DLV_CONV3D_BWD_INPUT),
+          bf = pass_of(&p, DLV_CONV3D_BWD_FILTER);
+  accuracy(test, &p, &fw, y);
+  accuracy(test, &p, &bi, g1);
+  accuracy(test, &p, &bf, gf);
+  adjoint(test, &p, y, g1, gf);
+  free(y), free(g1), free(gf);
+  prob_free(&p);
+}
+
+void p3_lowp_adjoint(void **state)
+{
+  (void)state;
+  /* odd and even paired extents, a wide tile (C >= 64), border taps */
+  static const dlv_conv3d_shape shapes[] = {
+      {1, 2, 2, 2, 1, 1, 2, 2, 2},
+      {2, 3, 2, 5, 3, 5, 3, 2, 3},
+      {1, 4, 3, 6, 70, 9, 2, 3, 2},
+      {2, 2, 5, 3, 17, 64, 3, 3, 3},
+  };
+  gsl_rng *r = dlv_rng(__func__);
+  for (int fmt = DLV_REF_BF16; fmt <= DLV_REF_FP16; fmt++)
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++)
+      one_problem(__func__, r, fmt, shapes[i]);
+}

@@ -1,0 +1,407 @@
+/* g_conv3d_lowp.c: gate family conv3d_lowp: dlv_conv3d_{fwd,bwd_filter,
+ * bwd_input}_{bf16,fp16} (include/dlv/conv3d_lowp.h) over their contract.
+ * Each case samples:
+ *  - the shape: one dimension is the case's target (enumerated): the
+ *    output's channels across the tile widths, the tile rows (positions,
+ *    or (u,v,z,c') rows of the filter gradient) across the tile heights,
+ *    the paired extent (C', T or C) odd and even, the filter gradient's
+ *    (b,x,y) lines across its chunk; every tail modulo the contract's
+ *    blocking constants (dlv_gate_extent); the other extents small;
+ *  - the data (enumerated): a value class per operand drawn on the
+ *    format's fields (the bf16 subnormals the kernel reads as 0 included),
+ *    rounding-heavy data (every step of a chain rounds up by almost half an
+ *    ulp: the tightness of the bound), or a documented error (NULL, an
+ *    extent 0, a NaN, an Inf: its status, nothing written);
+ *  - the thread count 1-3, rerun at another count: bitwise the same; and
+ *    the other code path (portable / AVX512-BF16): bitwise the same.
+ * Every output element against the MPFR twin (reference/ref_conv3d_lowp.h,
+ * inputs read as the kernel reads them) within dlv_bound_conv3d_bf16 or
+ * dlv_bound_conv3d_fp16 (checks/bounds/low_precision.h), S = sum |a b|
+ * from the same twin on magnitudes; elements whose S exceeds FLT_MAX are
+ * outside the contract (a partial sum may overflow) and only counted.
+ * Guard zones around the output; inputs unchanged. */
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bounds/low_precision.h"
+#include "contract.h"
+#include "conv3d_lowp.h"
+#include "conv3d_shapes.h"
+#include "dlv_status.h"
+#include "gate.h"
+#include "gate_lowp.h"
+#include "mp.h"
+#include "ref_conv3d_lowp.h"
+#include "ref_lowp.h"
+#include "threads.h"
+
+/* Products of a case at most this (MPFR twin, twice). */
+#define LP_PRODUCTS_MAX 60000.0
+
+typedef struct {
+  const char *entry;
+  int pass; /* DLV_CONV3D_* */
+  int fmt;  /* DLV_REF_* */
+} lp_entry;
+
+typedef struct {
+  const lp_entry *e;
+  const dlv_contract *k;
+  dlv_conv3d_shape s;
+  dlv_gate_buf a, b, out;
+  size_t na, nb, nout;
+} lp_case;
+
+/* ---- shapes --------------------------------------------------------------- */
+
+enum { T_CHANNELS, T_ROWS, T_PAIRED, T_CHUNK, T_NTARGETS };
+
+/* An extent across the named blocking constants of the entry. */
+static size_t extent_across(dlv_gate_case *c, const dlv_contract *k,
+                            const char *const *names, size_t max_n)
+{
+  size_t b[DLV_CONTRACT_MAX_BLOCKS], n = 0;
+  for (size_t i = 0; i < dlv_contract_nblocks(k); i++)
+    for (const char *const *nm = names; *nm != NULL; nm++)
+      if (strcmp(k->blocks[i].name, *nm) == 0)
+        b[n++] = k->blocks[i].value;
+  return dlv_gate_extent(c, b, n, 1, max_n);
+}
+
+static void small_shape(dlv_gate_case *c, dlv_conv3d_shape *s)
+{
+  size_t *ext[] = {&s->b, &s->h, &s->w, &s->t, &s->c, &s->cp};
+  for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++)
+    *ext[i] = 1 + (size_t)dlv_gate_draw(c, 2);
+  s->u = 1 + (size_t)dlv_gate_draw(c, 3);
+  s->v = 1 + (size_t)dlv_gate_draw(c, 2);
+  s->z = 1 + (size_t)dlv_gate_draw(c, 3);
+}
+
+static size_t *out_channels(int pass, dlv_conv3d_shape *s)
+{
+  return pass == DLV_CONV3D_BWD_INPUT ? &s->cp : &s->c;
+}
+
+static size_t *paired(int pass, dlv_conv3d_shape *s)
+{
+  return pass == DLV_CONV3D_FWD        ? &s->cp
+         : pass == DLV_CONV3D_BWD_INPUT ? &s->c
+                                        : &s->t;
+}
+
+/* The rows of the pass's tiles made equal to n (the others 1). */
+static void set_rows(int pass, dlv_conv3d_shape *s, size_t n)
+{
+  if (pass == DLV_CONV3D_BWD_FILTER) {
+    s->u = s->v = s->z = 1, s->cp = n;
+    return;
+  }
+  s->b = s->h = s->w = 1;
+  s->t = n;
+  if (pass != DLV_CONV3D_BWD_INPUT)
+    return;
+  /* rows B h1 w1 t1 = T + Z - 1 */
+  s->u = s->v = 1;
+  if (n >= s->z)
+    s->t = n - s->z + 1;
+  else
+    s->z = 1;
+}
+
+static double products(const dlv_conv3d_shape *s)
+{
+  return (double)s->b * s->h * s->w * s->t * s->c * s->cp * s->u * s->v *
+         s->z;
+}
+
+static void draw_shape(dlv_gate_case *c, lp_case *k)
+{
+  static const char *const chans[] = {"nr_wide", "lanes", NULL};
+  static const char *const rows[] = {"mr_wide", "mr_narrow", NULL};
+  static const char *const pair[] = {"pair", NULL};
+  static const char *const chunk[] = {"nb", NULL};
+  dlv_conv3d_shape *s = &k->s;
+  int pass = k->e->pass;
+  small_shape(c, s);
+  unsigned target = dlv_gate_enum(c, T_NTARGETS);
+  if (target == T_CHUNK && pass != DLV_CONV3D_BWD_FILTER)
+    target = T_PAIRED;
+  if (target == T_CHANNELS)
+    *out_channels(pass, s) = extent_across(c, k->k, chans, 140);
+  else if (target == T_ROWS)
+    set_rows(pass, s, extent_across(c, k->k, rows, 40));
+  else if (target == T_PAIRED)
+    *paired(pass, s) = extent_across(c, k->k, pair, 9);
+  else
+    s->b = s->w = 1, s->h = extent_across(c, k->k, chunk, 200);
+  /* bounded cost: shrink the filter, then the batch */
+  size_t *shrink[] = {&s->u, &s->z, &s->v, &s->b};
+  for (size_t i = 0; i < 4; i++)
+    while (products(s) > LP_PRODUCTS_MAX && *shrink[i] > 1)
+      (*shrink[i])--;
+  dlv_gate_note(c, "target %s; B %zu H %zu W %zu T %zu C %zu C' %zu U %zu "
+                   "V %zu Z %zu",
+                (const char *[]){"channels", "rows", "paired", "chunk"}[target],
+                s->b, s->h, s->w, s->t, s->c, s->cp, s->u, s->v, s->z);
+}
+
+/* ---- data ------------------------------------------------------------------ */
+
+static uint16_t *pat(const dlv_gate_buf *x) { return (uint16_t *)x->at; }
+
+/* Rounding-heavy data: the "ones" operand all 1, the other all t except
+ * the first product of each chain, `big`: after it the float accumulator
+ * sits in [big, 2 big), t is just above half its ulp, so each later step
+ * rounds up by almost half an ulp (bf16: the first product of a chain is
+ * the odd element of its first pair).
+ *   forward: ones L1, big at F[tap 0, c' first];
+ *   input gradient: ones G, big at F[last tap, c first] (flipped first);
+ *   filter gradient: ones L1, big at G[(0,0,0), t first]. */
+static void fill_rounding(dlv_gate_case *c, lp_case *k)
+{
+  int bf = k->e->fmt == DLV_REF_BF16, pass = k->e->pass;
+  double big = bf ? 1.0 : 0x1p10, t = bf ? 0x1.02p-24 : 0x1.004p-14;
+  int ones_is_a = pass != DLV_CONV3D_BWD_INPUT;
+  dlv_gate_buf *ones = ones_is_a ? &k->a : &k->b;
+  dlv_gate_buf *other = ones_is_a ? &k->b : &k->a;
+  for (size_t i = 0; i < ones->n; i++)
+    pat(ones)[i] = dlv_ref_lowp_round_d(1.0, k->e->fmt);
+  for (size_t i = 0; i < other->n; i++)
+    pat(other)[i] = dlv_ref_lowp_round_d(t, k->e->fmt);
+  const dlv_conv3d_shape *s = &k->s;
+  size_t len = *paired(pass, &k->s);
+  size_t first = bf && len > 1 ? 1 : 0;
+  size_t taps = s->u * s->v * s->z;
+  for (size_t oc = 0; oc < *out_channels(pass, &k->s); oc++) {
+    size_t at = pass == DLV_CONV3D_FWD ? first * s->c + oc
+                : pass == DLV_CONV3D_BWD_INPUT
+                    ? ((taps - 1) * s->cp + oc) * s->c + first
+                    : first * s->c + oc;
+    pat(other)[at] = dlv_ref_lowp_round_d(big, k->e->fmt);
+  }
+  dlv_gate_note(c, "rounding-heavy data");
+}
+
+static void fill_class(dlv_gate_case *c, lp_case *k)
+{
+  int va = dlv_gate_vclass(c), vb = dlv_gate_vclass(c);
+  for (size_t i = 0; i < k->na; i++)
+    pat(&k->a)[i] = dlv_gate_lowp_value(c, va, k->e->fmt);
+  for (size_t i = 0; i < k->nb; i++)
+    pat(&k->b)[i] = dlv_gate_lowp_value(c, vb, k->e->fmt);
+  dlv_gate_note(c, "values %s, %s", dlv_gate_vclass_name(va),
+                dlv_gate_vclass_name(vb));
+}
+
+static void operand_sizes(lp_case *k)
+{
+  size_t n1, nf, n2;
+  dlv_conv3d_sizes(&k->s, &n1, &nf, &n2);
+  int pass = k->e->pass;
+  k->na = pass == DLV_CONV3D_BWD_INPUT ? nf : n1;
+  k->nb = pass == DLV_CONV3D_FWD ? nf : n2;
+  k->nout = pass == DLV_CONV3D_FWD ? n2 : pass == DLV_CONV3D_BWD_FILTER ? nf
+                                                                        : n1;
+}
+
+static void make_buffers(dlv_gate_case *c, lp_case *k)
+{
+  operand_sizes(k);
+  dlv_gate_buf_make(c, &k->a, sizeof(uint16_t), k->na, 1);
+  dlv_gate_buf_make(c, &k->b, sizeof(uint16_t), k->nb, 1);
+  dlv_gate_buf_make(c, &k->out, sizeof(float), k->nout, 1);
+}
+
+/* ---- calls ---------------------------------------------------------------- */
+
+static int call(const lp_case *k, const dlv_conv3d_shape *s, const void *a,
+                const void *b, float *out)
+{
+  int bf = k->e->fmt == DLV_REF_BF16;
+  switch (k->e->pass) {
+  case DLV_CONV3D_FWD:
+    return bf ? dlv_conv3d_fwd_bf16(s, a, b, out)
+              : dlv_conv3d_fwd_fp16(s, a, b, out);
+  case DLV_CONV3D_BWD_FILTER:
+    return bf ? dlv_conv3d_bwd_filter_bf16(s, a, b, out)
+              : dlv_conv3d_bwd_filter_fp16(s, a, b, out);
+  default:
+    return bf ? dlv_conv3d_bwd_input_bf16(s, a, b, out)
+              : dlv_conv3d_bwd_input_fp16(s, a, b, out);
+  }
+}
+
+/* A rerun (at another thread count, or on the other path) into a fresh
+ * buffer: same status, same bits. */
+static void rerun_same(dlv_gate_case *c, const lp_case *k, int status,
+                       const char *what)
+{
+  float *again = dlv_gate_alloc(c, (k->nout + 1) * sizeof *again);
+  int st = call(k, &k->s, k->a.at, k->b.at, again);
+  if (!dlv_gate_cmp_status(c, what, st, status) || status != DLV_OK)
+    return;
+  for (size_t i = 0; i < k->nout && !dlv_gate_failed(c); i++)
+    dlv_gate_cmp_same(c, what, i, again[i], dlv_gate_buf_get(&k->out, i));
+}
+
+static void other_runs(dlv_gate_case *c, const lp_case *k, int status,
+                       int threads)
+{
+  int other_threads = 1 + (threads % 3);
+  dlv_set_threads(other_threads);
+  rerun_same(c, k, status, "at another thread count");
+  dlv_set_threads(1);
+  int dflt = dlv_lowp_isa();
+  if (dlv_lowp_set_isa(!dflt) != dflt)
+    rerun_same(c, k, status, "on the other code path");
+  dlv_lowp_set_isa(dflt);
+}
+
+/* ---- comparison --------------------------------------------------------- */
+
+static mpfr_t *twin(const lp_case *k, int absolute)
+{
+  mpfr_t *r = dlv_mp_vec_alloc(k->nout, dlv_mp_prec());
+  dlv_ref_conv3d_shape rs = dlv_conv3d_ref_shape(&k->s);
+  dlv_ref_lowp_read rd = {k->e->fmt, k->e->fmt == DLV_REF_BF16, absolute};
+  if (r == NULL || dlv_ref_lowp_conv3d(k->e->pass, &rs, pat(&k->a), k->na,
+                                       pat(&k->b), k->nb, rd, r) != DLV_OK)
+    abort();
+  return r;
+}
+
+static double element_bound(const lp_case *k, size_t i, double abs_sum)
+{
+  double terms = dlv_conv3d_terms(&k->s, k->e->pass, i);
+  dlv_conv3d_shape s = k->s;
+  if (k->e->fmt == DLV_REF_FP16)
+    return dlv_bound_conv3d_fp16(terms, abs_sum);
+  return dlv_bound_conv3d_bf16(
+      dlv_conv3d_bf16_roundings(terms, *paired(k->e->pass, &s)), abs_sum);
+}
+
+static void compare(dlv_gate_case *c, const lp_case *k)
+{
+  mpfr_t *exact = twin(k, 0), *abs_sum = twin(k, 1);
+  size_t skipped = 0;
+  for (size_t i = 0; i < k->nout && !dlv_gate_failed(c); i++) {
+    double s = mpfr_get_d(abs_sum[i], MPFR_RNDU);
+    if (!(s <= FLT_MAX)) {
+      skipped++;
+      continue;
+    }
+    dlv_gate_cmp_mp(c, "out", i, dlv_gate_buf_get(&k->out, i), exact[i],
+                    (dlv_bound){0.0, element_bound(k, i, s)}, 1);
+  }
+  if (skipped)
+    dlv_gate_note(c, "%zu elements with S > FLT_MAX not compared", skipped);
+  dlv_mp_vec_free(exact, k->nout);
+  dlv_mp_vec_free(abs_sum, k->nout);
+}
+
+/* ---- errors --------------------------------------------------------------- */
+
+/* A documented error: returns the status the header promises. */
+static int make_error(dlv_gate_case *c, lp_case *k, dlv_conv3d_shape *s,
+                      const void **a, const void **b, float **out)
+{
+  int bf = k->e->fmt == DLV_REF_BF16;
+  unsigned kind = dlv_gate_enum(c, 4);
+  size_t *ext[] = {&s->b, &s->h, &s->w, &s->t, &s->c, &s->cp,
+                   &s->u, &s->v, &s->z};
+  uint16_t nan = bf ? 0x7fc0u : 0x7e00u, inf = bf ? 0x7f80u : 0x7c00u;
+  dlv_gate_buf *victim = dlv_gate_draw(c, 2) ? &k->b : &k->a;
+  size_t at = (size_t)dlv_gate_draw(c, victim->n);
+  switch (kind) {
+  case 0: {
+    unsigned which = (unsigned)dlv_gate_draw(c, 3);
+    *(which == 0 ? a : which == 1 ? b : (const void **)out) = NULL;
+    dlv_gate_note(c, "error: NULL argument %u", which);
+    return DLV_EINVAL;
+  }
+  case 1:
+    *ext[dlv_gate_draw(c, 9)] = 0;
+    dlv_gate_note(c, "error: an extent 0");
+    return DLV_EBADLEN;
+  case 2:
+    pat(victim)[at] = (uint16_t)(nan | (dlv_gate_draw(c, 2) ? 0x8000u : 0u));
+    dlv_gate_note(c, "error: NaN at %zu of %s", at,
+                  victim == &k->a ? "a" : "b");
+    return DLV_ENAN;
+  default:
+    pat(victim)[at] = (uint16_t)(inf | (dlv_gate_draw(c, 2) ? 0x8000u : 0u));
+    dlv_gate_note(c, "error: Inf at %zu of %s", at,
+                  victim == &k->a ? "a" : "b");
+    return DLV_EDOM;
+  }
+}
+
+/* ---- the case ------------------------------------------------------------- */
+
+enum { D_CLASS, D_ROUNDING, D_CLASS2, D_ERROR, D_NSCENARIOS };
+
+static void lp_run(dlv_gate_case *c, const lp_entry *e)
+{
+  lp_case k = {.e = e, .k = dlv_contract_find(e->entry)};
+  draw_shape(c, &k);
+  make_buffers(c, &k);
+  unsigned scenario = dlv_gate_enum(c, D_NSCENARIOS);
+  if (scenario == D_ROUNDING)
+    fill_rounding(c, &k);
+  else
+    fill_class(c, &k);
+  dlv_conv3d_shape s = k.s;
+  const void *a = k.a.at, *b = k.b.at;
+  float *out = k.out.at;
+  int want = scenario == D_ERROR ? make_error(c, &k, &s, &a, &b, &out)
+                                 : DLV_OK;
+  dlv_gate_buf_freeze(c, &k.a);
+  dlv_gate_buf_freeze(c, &k.b);
+  if (want != DLV_OK)
+    dlv_gate_buf_freeze(c, &k.out);
+  int threads = 1 + (int)dlv_gate_draw(c, 3);
+  dlv_gate_note(c, "threads %d", threads);
+  dlv_set_threads(threads);
+  int st = call(&k, &s, a, b, out);
+  dlv_set_threads(1);
+  if (dlv_gate_cmp_status(c, "status", st, want)) {
+    if (st == DLV_OK)
+      compare(c, &k);
+    else
+      dlv_gate_buf_unchanged(c, &k.out, "output on error");
+  }
+  if (want == DLV_OK && !dlv_gate_failed(c))
+    other_runs(c, &k, st, threads);
+  dlv_gate_buf_guards_ok(c, &k.out, "out");
+  dlv_gate_buf_unchanged(c, &k.a, "a");
+  dlv_gate_buf_unchanged(c, &k.b, "b");
+}
+
+#define LP_ENTRY(name, pass, fmt)                                            \
+  static void name(dlv_gate_case *c)                                         \
+  {                                                                          \
+    static const lp_entry e = {"dlv_" #name, pass, fmt};                     \
+    lp_run(c, &e);                                                           \
+  }
+
+LP_ENTRY(conv3d_fwd_bf16, DLV_CONV3D_FWD, DLV_REF_BF16)
+LP_ENTRY(conv3d_bwd_filter_bf16, DLV_CONV3D_BWD_FILTER, DLV_REF_BF16)
+LP_ENTRY(conv3d_bwd_input_bf16, DLV_CONV3D_BWD_INPUT, DLV_REF_BF16)
+LP_ENTRY(conv3d_fwd_fp16, DLV_CONV3D_FWD, DLV_REF_FP16)
+LP_ENTRY(conv3d_bwd_filter_fp16, DLV_CONV3D_BWD_FILTER, DLV_REF_FP16)
+LP_ENTRY(conv3d_bwd_input_fp16, DLV_CONV3D_BWD_INPUT, DLV_REF_FP16)
+
+static const dlv_gate_entry entries[] = {
+    {"dlv_conv3d_fwd_bf16", conv3d_fwd_bf16},
+    {"dlv_conv3d_bwd_filter_bf16", conv3d_bwd_filter_bf16},
+    {"dlv_conv3d_bwd_input_bf16", conv3d_bwd_input_bf16},
+    {"dlv_conv3d_fwd_fp16", conv3d_fwd_fp16},
+    {"dlv_conv3d_bwd_filter_fp16", conv3d_bwd_filter_fp16},
+    {"dlv_conv3d_bwd_input_fp16", conv3d_bwd_input_fp16},
+};
+
+const dlv_gate_family dlv_gate_conv3d_lowp = {
+    "conv3d_lowp", entries, sizeof entries / sizeof entries[0]};

@@ -1,0 +1,86 @@
+/* conv3d_lowp.h: the 3D convolution of claim P3 and its two gradients with
+ * bf16 or fp16 operands and float accumulation (issue 18).
+ *
+ * Layout, shape and index convention: conv3d.h (dlv_conv3d_shape; L1, F,
+ * G = L2.grad channels last, row-major, contiguous).  Operands are bf16 or
+ * fp16 (lowp.h); EVERY OUTPUT IS STORED IN FLOAT: it is the float
+ * accumulator itself, with no final rounding to the input format (the
+ * caller rounds it with dlv_bf16_from_float when it wants bf16).
+ * Outputs are overwritten.
+ *
+ * bf16 (kernels/conv3d_lowp.c).  Each output element is ONE chain of
+ * vdpbf16ps steps on a float accumulator started at +0, in an order fixed
+ * by the shape alone, two products per step (the model of lowp.h: the odd
+ * element of a pair first, each FMA rounded once to nearest even, products
+ * exact; subnormal bf16 inputs read as 0 and subnormal partial sums
+ * flushed to 0, whatever MXCSR says):
+ *   forward         pairs (c'even, c'odd) of input channels, for each tap
+ *                   (u, v, z) in order: U V Z ceil(C'/2) steps;
+ *   input gradient  the forward of G zero-padded by (U-1, V-1, Z-1) on
+ *                   each side with the flipped filter: pairs of output
+ *                   channels c for each tap: U V Z ceil(C/2) steps, those
+ *                   of the taps that miss the element adding exact zeros;
+ *   filter gradient pairs (t even, t odd) of output times, for each
+ *                   (b, x, y) in order: B H W ceil(T/2) steps.
+ * An odd count pairs the last element with a zero.  The AVX512-BF16 path
+ * (vdpbf16ps, register tiles of MR positions or rows x NV vectors of 16
+ * channels) is chosen at run time (dlv_lowp_isa); the portable path runs
+ * dlv_bf16_dot2_model in the same order: the two give the same bits.
+ *
+ * fp16.  This CPU has no AVX512_FP16: the operands are converted exactly
+ * to float (vcvtph2ps, F16C) and the float FAST convolution of conv3d.h
+ * (dlv_conv3d_*_s, float FMAs) computes the result; products of fp16
+ * values are exact in float, subnormal fp16 inputs are exact normal floats.
+ * Its order is FAST's (conv3d.h), its error bound P3's float bound.
+ *
+ * Threads: up to dlv_get_threads() (threads.h); results do not depend on
+ * the count (each element is summed by one thread, order fixed).
+ *
+ * Statuses (dlv_status.h), nothing written on error: DLV_EINVAL for a NULL
+ * pointer; DLV_EBADLEN for an extent 0 or an element count above INT_MAX
+ * (dlv_conv3d_sizes); DLV_ENAN when an operand holds a NaN, else DLV_EDOM
+ * when one holds an Inf (finite operands only: an Inf times a zero of the
+ * padding would invent NaNs); DLV_ENOMEM when the packed operands cannot
+ * be allocated.  Finite operands may still overflow float: the element is
+ * then +-Inf (or NaN when both signs overflow).
+ * Bounds: checks/bounds/low_precision.h (dlv_bound_conv3d_bf16,
+ * dlv_bound_conv3d_fp16). */
+#ifndef DLV_CONV3D_LOWP_H
+#define DLV_CONV3D_LOWP_H
+
+#include <stddef.h>
+
+#include "dlv_conv3d_shape.h"
+#include "lowp.h"
+
+/* Blocking of the bf16 path (conv3d_lowp.c uses these very names):
+ * a tile is MR rows (output positions; filter gradient: rows (u,v,z,c'))
+ * x NV vectors of LANES float channels; WIDE tiles when the output has at
+ * least NV_WIDE LANES channels, else NARROW; PAIR products per step; the
+ * filter gradient's reduction runs in chunks of NB (b, x, y) lines, each
+ * chunk's packed G kept in cache while every row tile goes through it. */
+#define DLV_CONV3D_LOWP_LANES 16
+#define DLV_CONV3D_LOWP_PAIR 2
+#define DLV_CONV3D_LOWP_NV_WIDE 4
+#define DLV_CONV3D_LOWP_MR_WIDE 6
+#define DLV_CONV3D_LOWP_NV_NARROW 2
+#define DLV_CONV3D_LOWP_MR_NARROW 12
+#define DLV_CONV3D_LOWP_NB 64
+/* Row tiles per thread handed out by the fork-join loop (parallel.h). */
+#define DLV_CONV3D_LOWP_RANGES 8
+
+int dlv_conv3d_fwd_bf16(const dlv_conv3d_shape *s, const dlv_bf16 *l1,
+                        const dlv_bf16 *f, float *l2);
+int dlv_conv3d_bwd_filter_bf16(const dlv_conv3d_shape *s, const dlv_bf16 *l1,
+                               const dlv_bf16 *g2, float *gf);
+int dlv_conv3d_bwd_input_bf16(const dlv_conv3d_shape *s, const dlv_bf16 *f,
+                              const dlv_bf16 *g2, float *g1);
+
+int dlv_conv3d_fwd_fp16(const dlv_conv3d_shape *s, const dlv_fp16 *l1,
+                        const dlv_fp16 *f, float *l2);
+int dlv_conv3d_bwd_filter_fp16(const dlv_conv3d_shape *s, const dlv_fp16 *l1,
+                               const dlv_fp16 *g2, float *gf);
+int dlv_conv3d_bwd_input_fp16(const dlv_conv3d_shape *s, const dlv_fp16 *f,
+                              const dlv_fp16 *g2, float *g1);
+
+#endif

@@ -1,0 +1,547 @@
+/* conv3d_lowp.c: conv3d with bf16 or fp16 operands and float accumulation
+ * (conv3d_lowp.h states the orders, storage and rounding).
+ *
+ * bf16: the three passes are one "pair GEMM" on packed operands,
+ *   out[r][c] = chain over taps t, then pairs j < np, of
+ *               vdpbf16ps(A pair at a + rowbase[r] + tapoff[t] + 2j,
+ *                         B pair bp[(t np + j) ocp + c]),
+ * A read in place as 32-bit words (the even element low: vdpbf16ps's
+ * element 0), B packed with the pairs interleaved and its channels padded
+ * with zeros to a whole number of tiles.  Every element's chain is the
+ * same whichever path, tile or thread computes it. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conv3d.h"
+#include "conv3d_lowp.h"
+#include "dlv_status.h"
+#include "lowp.h"
+#include "parallel.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define LP_HAVE_AVX512 1
+#else
+#define LP_HAVE_AVX512 0
+#endif
+
+_Static_assert(DLV_CONV3D_LOWP_PAIR == 2, "vdpbf16ps takes pairs");
+_Static_assert(DLV_CONV3D_LOWP_LANES == 16, "one zmm of float lanes");
+
+typedef struct {
+  const uint16_t *a;     /* A operand (bf16 patterns) */
+  const size_t *rowbase; /* m entries */
+  const size_t *tapoff;  /* ntaps entries */
+  size_t ntaps, np;      /* the reduction: ntaps x np pairs */
+  const uint32_t *bp;    /* packed B: ntaps np rows of ocp pair words */
+  size_t oc, ocp;        /* output channels, padded to a multiple of nr */
+  float *out;            /* m x oc, row-major */
+  size_t m, mr, nr;      /* rows, tile rows, tile channels */
+  size_t nb;             /* taps per chunk of the reduction */
+} pgemm;
+
+static uint32_t word_at(const uint16_t *p)
+{
+  uint32_t w;
+  memcpy(&w, p, sizeof w); /* little endian: p[0] low, the even element */
+  return w;
+}
+
+static uint32_t pair_word(uint16_t even, uint16_t odd)
+{
+  return (uint32_t)even | (uint32_t)odd << 16;
+}
+
+/* ---- the portable path: the measured model, element by element ---------- */
+
+static float chain_portable(const pgemm *g, size_t r, size_t c, size_t t0,
+                            size_t t1, float acc)
+{
+  const uint16_t *row = g->a + g->rowbase[r];
+  for (size_t tap = t0; tap < t1; tap++) {
+    const uint16_t *ap = row + g->tapoff[tap];
+    const uint32_t *b = g->bp + tap * g->np * g->ocp + c;
+    for (size_t j = 0; j < g->np; j++) {
+      uint32_t bw = b[j * g->ocp];
+      acc = dlv_bf16_dot2_model(acc, (dlv_bf16){ap[2 * j]},
+                                (dlv_bf16){(uint16_t)bw},
+                                (dlv_bf16){ap[2 * j + 1]},
+                                (dlv_bf16){(uint16_t)(bw >> 16)});
+    }
+  }
+  return acc;
+}
+
+static void tile_portable(const pgemm *g, size_t r0, size_t c0, size_t t0,
+                          size_t t1, int first)
+{
+  size_t r1 = r0 + g->mr < g->m ? r0 + g->mr : g->m;
+  size_t c1 = c0 + g->nr < g->oc ? c0 + g->nr : g->oc;
+  for (size_t r = r0; r < r1; r++)
+    for (size_t c = c0; c < c1; c++) {
+      float *o = g->out + r * g->oc + c;
+      *o = chain_portable(g, r, c, t0, t1, first ? 0.0f : *o);
+    }
+}
+
+/* ---- the AVX512-BF16 path -------------------------------------------------- */
+
+#if LP_HAVE_AVX512
+#define LP_TARGET __attribute__((target("avx512f,avx512bw,avx512bf16")))
+
+/* The lanes of channels c .. c+15 that exist. */
+LP_TARGET static __mmask16 lane_mask(const pgemm *g, size_t c)
+{
+  size_t left = c < g->oc ? g->oc - c : 0;
+  return left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1u);
+}
+
+/* One tile of MR rows x NV vectors; accumulators start at +0 (first chunk)
+ * or at the stored partial chain (later chunks: float, no rounding). */
+#define LP_TILE(MR, NV)                                                      \
+  LP_TARGET static void tile_##MR##x##NV(const pgemm *g, size_t r0,          \
+                                         size_t c0, size_t t0, size_t t1,    \
+                                         int first)                          \
+  {                                                                          \
+    __m512 acc[MR][NV];                                                      \
+    const uint16_t *row[MR];                                                 \
+    _Pragma("GCC unroll 16") for (int r = 0; r < MR; r++)                    \
+    {                                                                        \
+      row[r] = g->a + g->rowbase[r0 + r];                                    \
+      float *o = g->out + (r0 + r) * g->oc + c0;                             \
+      _Pragma("GCC unroll 4") for (int v = 0; v < NV; v++) acc[r][v] =       \
+          first ? _mm512_setzero_ps()                                        \
+                : _mm512_maskz_loadu_ps(lane_mask(g, c0 + 16 * v),           \
+                                        o + 16 * v);                         \
+    }                                                                        \
+    for (size_t tap = t0; tap < t1; tap++) {                                 \
+      size_t off = g->tapoff[tap];                                           \
+      const uint32_t *b = g->bp + tap * g->np * g->ocp + c0;                 \
+      for (size_t j = 0; j < g->np; j++, b += g->ocp) {                      \
+        __m512i bv[NV];                                                      \
+        _Pragma("GCC unroll 4") for (int v = 0; v < NV; v++) bv[v] =         \
+            _mm512_loadu_si512(b + 16 * v);                                  \
+        _Pragma("GCC unroll 16") for (int r = 0; r < MR; r++)                \
+        {                                                                    \
+          __m512i a =                                                        \
+              _mm512_set1_epi32((int)word_at(row[r] + off + 2 * j));         \
+          _Pragma("GCC unroll 4") for (int v = 0; v < NV; v++) acc[r][v] =   \
+              _mm512_dpbf16_ps(acc[r][v], (__m512bh)a, (__m512bh)bv[v]);     \
+        }                                                                    \
+      }                                                                      \
+    }                                                                        \
+    _Pragma("GCC unroll 16") for (int r = 0; r < MR; r++)                    \
+    {                                                                        \
+      float *o = g->out + (r0 + r) * g->oc + c0;                             \
+      _Pragma("GCC unroll 4") for (int v = 0; v < NV; v++)                   \
+          _mm512_mask_storeu_ps(o + 16 * v, lane_mask(g, c0 + 16 * v),       \
+                                acc[r][v]);                                  \
+    }                                                                        \
+  }
+
+LP_TILE(6, 4)
+LP_TILE(1, 4)
+LP_TILE(12, 2)
+LP_TILE(1, 2)
+
+_Static_assert(DLV_CONV3D_LOWP_MR_WIDE == 6 && DLV_CONV3D_LOWP_NV_WIDE == 4,
+               "tile_6x4 is the wide tile");
+_Static_assert(DLV_CONV3D_LOWP_MR_NARROW == 12 &&
+                   DLV_CONV3D_LOWP_NV_NARROW == 2,
+               "tile_12x2 is the narrow tile");
+
+/* A tile; rows past m (the last row tile) one at a time. */
+static void tile_avx(const pgemm *g, size_t r0, size_t c0, size_t t0,
+                     size_t t1, int first)
+{
+  int wide = g->nr == DLV_CONV3D_LOWP_NV_WIDE * DLV_CONV3D_LOWP_LANES;
+  if (r0 + g->mr <= g->m) {
+    (wide ? tile_6x4 : tile_12x2)(g, r0, c0, t0, t1, first);
+    return;
+  }
+  for (size_t r = r0; r < g->m; r++)
+    (wide ? tile_1x4 : tile_1x2)(g, r, c0, t0, t1, first);
+}
+#endif
+
+typedef void tile_fn(const pgemm *g, size_t r0, size_t c0, size_t t0,
+                     size_t t1, int first);
+
+static tile_fn *tile_for_isa(void)
+{
+#if LP_HAVE_AVX512
+  if (dlv_lowp_isa() == DLV_LOWP_ISA_AVX512BF16)
+    return tile_avx;
+#endif
+  return tile_portable;
+}
+
+typedef struct {
+  const pgemm *g;
+  tile_fn *tile;
+} pgemm_job;
+
+/* Row tiles lo..hi-1, every channel tile, the reduction chunk by chunk
+ * (a chunk's packed B stays in cache across the row tiles). */
+static void pgemm_range(void *arg, size_t lo, size_t hi)
+{
+  const pgemm_job *job = arg;
+  const pgemm *g = job->g;
+  for (size_t t0 = 0; t0 < g->ntaps; t0 += g->nb) {
+    size_t t1 = t0 + g->nb < g->ntaps ? t0 + g->nb : g->ntaps;
+    for (size_t rt = lo; rt < hi; rt++)
+      for (size_t c0 = 0; c0 < g->oc; c0 += g->nr)
+        job->tile(g, rt * g->mr, c0, t0, t1, t0 == 0);
+  }
+}
+
+/* The tile of an output with oc channels (conv3d_lowp.h). */
+static void pick_tile(pgemm *g)
+{
+  int wide = g->oc >= DLV_CONV3D_LOWP_NV_WIDE * DLV_CONV3D_LOWP_LANES;
+  g->nr = (size_t)(wide ? DLV_CONV3D_LOWP_NV_WIDE : DLV_CONV3D_LOWP_NV_NARROW) *
+          DLV_CONV3D_LOWP_LANES;
+  g->mr = wide ? DLV_CONV3D_LOWP_MR_WIDE : DLV_CONV3D_LOWP_MR_NARROW;
+  g->ocp = (g->oc + g->nr - 1) / g->nr * g->nr;
+}
+
+static void pgemm_run(const pgemm *g)
+{
+  pgemm_job job = {g, tile_for_isa()};
+  dlv_parallel_for((g->m + g->mr - 1) / g->mr, DLV_CONV3D_LOWP_RANGES,
+                   pgemm_range, &job);
+}
+
+/* ---- shapes and packing ------------------------------------------------------ */
+
+typedef struct {
+  dlv_conv3d_shape s;
+  size_t b, h, w, t, c, cp, u, v, z;
+  size_t h1, w1, t1;
+  size_t n_l1, n_f, n_l2;
+} dims;
+
+static int make_dims(const dlv_conv3d_shape *s, dims *d)
+{
+  int st = dlv_conv3d_sizes(s, &d->n_l1, &d->n_f, &d->n_l2);
+  if (st != DLV_OK)
+    return st;
+  d->s = *s;
+  d->b = s->b, d->h = s->h, d->w = s->w, d->t = s->t, d->c = s->c;
+  d->cp = s->cp, d->u = s->u, d->v = s->v, d->z = s->z;
+  d->h1 = s->h + s->u - 1, d->w1 = s->w + s->v - 1, d->t1 = s->t + s->z - 1;
+  return DLV_OK;
+}
+
+/* NaN anywhere: DLV_ENAN; else an Inf: DLV_EDOM.  exp: the format's
+ * exponent field mask (all ones: Inf or NaN). */
+static int scan_finite(const uint16_t *x, size_t n, uint16_t exp, int *st)
+{
+  for (size_t i = 0; i < n; i++) {
+    uint16_t a = x[i] & 0x7fffu;
+    if (a > exp)
+      *st = DLV_ENAN;
+    else if (a == exp && *st != DLV_ENAN)
+      *st = DLV_EDOM;
+  }
+  return *st;
+}
+
+static int operands_ok(const void *a, size_t na, const void *b, size_t nb,
+                       uint16_t exp)
+{
+  int st = DLV_OK;
+  scan_finite(a, na, exp, &st);
+  return scan_finite(b, nb, exp, &st);
+}
+
+/* The buffers of one bf16 call (freed together). */
+typedef struct {
+  uint16_t *a;
+  uint32_t *bp;
+  size_t *rowbase, *tapoff;
+} packed;
+
+static void packed_free(packed *p)
+{
+  free(p->a);
+  free(p->bp);
+  free(p->rowbase);
+  free(p->tapoff);
+}
+
+/* Allocates p for g (g->m, ntaps, np, ocp set) with an A of na patterns,
+ * zeroed (the padding is +0). */
+static int packed_alloc(packed *p, const pgemm *g, size_t na)
+{
+  *p = (packed){calloc(na + 1, sizeof *p->a),
+                calloc(g->ntaps * g->np * g->ocp, sizeof *p->bp),
+                malloc(g->m * sizeof *p->rowbase),
+                malloc(g->ntaps * sizeof *p->tapoff)};
+  if (p->a && p->bp && p->rowbase && p->tapoff)
+    return DLV_OK;
+  packed_free(p);
+  return DLV_ENOMEM;
+}
+
+static void attach(pgemm *g, const packed *p)
+{
+  g->a = p->a, g->bp = p->bp, g->rowbase = p->rowbase, g->tapoff = p->tapoff;
+}
+
+/* Row bases of every point of a (nb, nh, nw, nt) grid inside a (., hh, ww,
+ * tt) array of ce channels, and tap offsets of a (ku, kv, kz) window. */
+static void grid_bases(size_t *out, size_t nb, size_t nh, size_t nw,
+                       size_t nt, size_t hh, size_t ww, size_t tt, size_t ce)
+{
+  size_t i = 0;
+  for (size_t b = 0; b < nb; b++)
+    for (size_t x = 0; x < nh; x++)
+      for (size_t y = 0; y < nw; y++)
+        for (size_t t = 0; t < nt; t++)
+          out[i++] = (((b * hh + x) * ww + y) * tt + t) * ce;
+}
+
+/* Forward: A = L1 with an even channel count ce (a zero channel added
+ * when C' is odd), B = F pairs over c'. */
+static int fwd_bf16(const dims *d, const uint16_t *l1, const uint16_t *f,
+                    float *l2)
+{
+  size_t ce = d->cp + (d->cp & 1);
+  pgemm g = {.ntaps = d->u * d->v * d->z, .np = ce / 2, .oc = d->c,
+             .out = l2, .m = d->b * d->h * d->w * d->t};
+  pick_tile(&g);
+  g.nb = g.ntaps;
+  /* an even C' reads L1 in place; an odd one from a copy with a zero
+   * channel after each position's C' */
+  int in_place = ce == d->cp;
+  packed p;
+  if (packed_alloc(&p, &g, in_place ? 0 : d->n_l1 / d->cp * ce) != DLV_OK)
+    return DLV_ENOMEM;
+  for (size_t i = 0; !in_place && i < d->n_l1 / d->cp; i++)
+    memcpy(p.a + i * ce, l1 + i * d->cp, d->cp * sizeof *l1);
+  grid_bases(p.rowbase, d->b, d->h, d->w, d->t, d->h1, d->w1, d->t1, ce);
+  grid_bases(p.tapoff, 1, d->u, d->v, d->z, d->h1, d->w1, d->t1, ce);
+  for (size_t tap = 0; tap < g.ntaps; tap++)
+    for (size_t j = 0; j < g.np; j++)
+      for (size_t c = 0; c < d->c; c++) {
+        const uint16_t *ft = f + tap * d->cp * d->c;
+        uint16_t odd = 2 * j + 1 < d->cp ? ft[(2 * j + 1) * d->c + c] : 0;
+        p.bp[(tap * g.np + j) * g.ocp + c] = pair_word(ft[2 * j * d->c + c], odd);
+      }
+  attach(&g, &p);
+  if (in_place)
+    g.a = l1;
+  pgemm_run(&g);
+  packed_free(&p);
+  return DLV_OK;
+}
+
+/* Input gradient: A = G zero-padded by (U-1, V-1, Z-1) on each side, its
+ * channels made even; B = the flipped filter, pairs over c. */
+static int bwd_input_bf16(const dims *d, const uint16_t *f, const uint16_t *g2,
+                          float *g1)
+{
+  size_t ce = d->c + (d->c & 1);
+  size_t hp = d->h1 + d->u - 1, wp = d->w1 + d->v - 1, tp = d->t1 + d->z - 1;
+  pgemm g = {.ntaps = d->u * d->v * d->z, .np = ce / 2, .oc = d->cp,
+             .out = g1, .m = d->b * d->h1 * d->w1 * d->t1};
+  pick_tile(&g);
+  g.nb = g.ntaps;
+  packed p;
+  if (packed_alloc(&p, &g, d->b * hp * wp * tp * ce) != DLV_OK)
+    return DLV_ENOMEM;
+  grid_bases(p.rowbase, d->b, d->h1, d->w1, d->t1, hp, wp, tp, ce);
+  grid_bases(p.tapoff, 1, d->u, d->v, d->z, hp, wp, tp, ce);
+  size_t i = 0; /* G's positions in order */
+  for (size_t b = 0; b < d->b; b++)
+    for (size_t x = 0; x < d->h; x++)
+      for (size_t y = 0; y < d->w; y++)
+        for (size_t t = 0; t < d->t; t++, i++) {
+          size_t at = (((b * hp + x + d->u - 1) * wp + y + d->v - 1) * tp +
+                       t + d->z - 1) * ce;
+          memcpy(p.a + at, g2 + i * d->c, d->c * sizeof *g2);
+        }
+  size_t ntap = g.ntaps;
+  for (size_t tap = 0; tap < ntap; tap++) {
+    const uint16_t *ft = f + (ntap - 1 - tap) * d->cp * d->c; /* flipped */
+    for (size_t j = 0; j < g.np; j++)
+      for (size_t cp = 0; cp < d->cp; cp++) {
+        const uint16_t *fr = ft + cp * d->c;
+        uint16_t odd = 2 * j + 1 < d->c ? fr[2 * j + 1] : 0;
+        p.bp[(tap * g.np + j) * g.ocp + cp] = pair_word(fr[2 * j], odd);
+      }
+  }
+  attach(&g, &p);
+  pgemm_run(&g);
+  packed_free(&p);
+  return DLV_OK;
+}
+
+/* Filter gradient: A = L1 transposed to (B, H1, W1, C', T1), pairs along
+ * t (the rows of a tile, consecutive c', lie t1 apart: a tile reads one
+ * short run of memory per tap); rows (u, v, z, c'); taps (b, x, y); B = G
+ * pairs over t. */
+static int bwd_filter_bf16(const dims *d, const uint16_t *l1,
+                           const uint16_t *g2, float *gf)
+{
+  size_t lines = d->n_l1 / (d->cp * d->t1); /* (b, x1, y1) */
+  pgemm g = {.ntaps = d->b * d->h * d->w, .np = (d->t + 1) / 2, .oc = d->c,
+             .out = gf, .m = d->u * d->v * d->z * d->cp,
+             .nb = DLV_CONV3D_LOWP_NB};
+  pick_tile(&g);
+  packed p;
+  /* + 1: the odd pair of an odd T may read one past the last time */
+  if (packed_alloc(&p, &g, d->n_l1) != DLV_OK)
+    return DLV_ENOMEM;
+  for (size_t i = 0; i < lines; i++)
+    for (size_t t = 0; t < d->t1; t++)
+      for (size_t cp = 0; cp < d->cp; cp++)
+        p.a[(i * d->cp + cp) * d->t1 + t] = l1[(i * d->t1 + t) * d->cp + cp];
+  size_t r = 0;
+  for (size_t u = 0; u < d->u; u++)
+    for (size_t v = 0; v < d->v; v++)
+      for (size_t z = 0; z < d->z; z++)
+        for (size_t cp = 0; cp < d->cp; cp++)
+          p.rowbase[r++] = ((u * d->w1 + v) * d->cp + cp) * d->t1 + z;
+  grid_bases(p.tapoff, d->b, d->h, d->w, 1, d->h1, d->w1, 1, d->cp * d->t1);
+  for (size_t tap = 0; tap < g.ntaps; tap++)
+    for (size_t j = 0; j < g.np; j++)
+      for (size_t c = 0; c < d->c; c++) {
+        const uint16_t *gt = g2 + tap * d->t * d->c;
+        uint16_t odd = 2 * j + 1 < d->t ? gt[(2 * j + 1) * d->c + c] : 0;
+        p.bp[(tap * g.np + j) * g.ocp + c] = pair_word(gt[2 * j * d->c + c], odd);
+      }
+  attach(&g, &p);
+  pgemm_run(&g);
+  packed_free(&p);
+  return DLV_OK;
+}
+
+/* ---- entry points ---------------------------------------------------------------- */
+
+#define BF16_EXP 0x7f80u
+#define FP16_EXP 0x7c00u
+
+typedef int pass_fn(const dims *d, int pass, const uint16_t *a,
+                    const uint16_t *b, float *out);
+
+/* An entry point: arguments checked (NULL, extents, finite operands of
+ * the format whose exponent mask is exp), then the pass run. */
+static int entry(const dlv_conv3d_shape *s, int pass, const void *a,
+                 const void *b, float *out, uint16_t exp, pass_fn *run)
+{
+  if (s == NULL || a == NULL || b == NULL || out == NULL)
+    return DLV_EINVAL;
+  dims d;
+  int st = make_dims(s, &d);
+  if (st != DLV_OK)
+    return st;
+  size_t na = pass == DLV_CONV3D_BWD_INPUT ? d.n_f : d.n_l1;
+  size_t nb = pass == DLV_CONV3D_FWD ? d.n_f : d.n_l2;
+  st = operands_ok(a, na, b, nb, exp);
+  return st == DLV_OK ? run(&d, pass, a, b, out) : st;
+}
+
+static int bf16_pass(const dims *d, int pass, const uint16_t *a,
+                     const uint16_t *b, float *out)
+{
+  return pass == DLV_CONV3D_FWD          ? fwd_bf16(d, a, b, out)
+         : pass == DLV_CONV3D_BWD_FILTER ? bwd_filter_bf16(d, a, b, out)
+                                         : bwd_input_bf16(d, a, b, out);
+}
+
+int dlv_conv3d_fwd_bf16(const dlv_conv3d_shape *s, const dlv_bf16 *l1,
+                        const dlv_bf16 *f, float *l2)
+{
+  return entry(s, DLV_CONV3D_FWD, l1, f, l2, BF16_EXP, bf16_pass);
+}
+
+int dlv_conv3d_bwd_filter_bf16(const dlv_conv3d_shape *s, const dlv_bf16 *l1,
+                               const dlv_bf16 *g2, float *gf)
+{
+  return entry(s, DLV_CONV3D_BWD_FILTER, l1, g2, gf, BF16_EXP, bf16_pass);
+}
+
+int dlv_conv3d_bwd_input_bf16(const dlv_conv3d_shape *s, const dlv_bf16 *f,
+                              const dlv_bf16 *g2, float *g1)
+{
+  return entry(s, DLV_CONV3D_BWD_INPUT, f, g2, g1, BF16_EXP, bf16_pass);
+}
+
+/* ---- fp16: exact conversion, then the float FAST convolution --------------- */
+
+#if LP_HAVE_AVX512
+__attribute__((target("avx512f"))) static void
+fp16_to_float_avx(const uint16_t *h, float *y, size_t n)
+{
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16)
+    _mm512_storeu_ps(y + i,
+                     _mm512_cvtph_ps(_mm256_loadu_si256((const void *)(h + i))));
+  for (; i < n; i++)
+    y[i] = dlv_fp16_to_float((dlv_fp16){h[i]});
+}
+#endif
+
+static void fp16_to_float(const dlv_fp16 *h, float *y, size_t n)
+{
+#if LP_HAVE_AVX512
+  if (dlv_lowp_isa() == DLV_LOWP_ISA_AVX512BF16) {
+    fp16_to_float_avx((const uint16_t *)h, y, n);
+    return;
+  }
+#endif
+  for (size_t i = 0; i < n; i++)
+    y[i] = dlv_fp16_to_float(h[i]);
+}
+
+/* a and b converted, then FAST's float pass. */
+static int fp16_pass(const dims *d, int pass, const uint16_t *a,
+                     const uint16_t *b, float *out)
+{
+  size_t na = pass == DLV_CONV3D_BWD_INPUT ? d->n_f : d->n_l1;
+  size_t nb = pass == DLV_CONV3D_FWD ? d->n_f : d->n_l2;
+  const dlv_conv3d_shape *s = &d->s;
+  size_t nw;
+  int st = dlv_conv3d_work_size(s, DLV_CONV3D_FAST, pass, &nw);
+  if (st != DLV_OK)
+    return st;
+  float *fa = malloc(na * sizeof *fa), *fb = malloc(nb * sizeof *fb);
+  float *work = malloc((nw ? nw : 1) * sizeof *work);
+  st = fa && fb && work ? DLV_OK : DLV_ENOMEM;
+  if (st == DLV_OK) {
+    fp16_to_float((const dlv_fp16 *)a, fa, na);
+    fp16_to_float((const dlv_fp16 *)b, fb, nb);
+    st = pass == DLV_CONV3D_FWD
+             ? dlv_conv3d_fwd_s(s, DLV_CONV3D_FAST, fa, fb, out, work, nw)
+         : pass == DLV_CONV3D_BWD_FILTER
+             ? dlv_conv3d_bwd_filter_s(s, DLV_CONV3D_FAST, fa, fb, out, work,
+                                       nw)
+             : dlv_conv3d_bwd_input_s(s, DLV_CONV3D_FAST, fa, fb, out, work,
+                                      nw);
+  }
+  free(fa);
+  free(fb);
+  free(work);
+  return st;
+}
+
+int dlv_conv3d_fwd_fp16(const dlv_conv3d_shape *s, const dlv_fp16 *l1,
+                        const dlv_fp16 *f, float *l2)
+{
+  return entry(s, DLV_CONV3D_FWD, l1, f, l2, FP16_EXP, fp16_pass);
+}
+
+int dlv_conv3d_bwd_filter_fp16(const dlv_conv3d_shape *s, const dlv_fp16 *l1,
+                               const dlv_fp16 *g2, float *gf)
+{
+  return entry(s, DLV_CONV3D_BWD_FILTER, l1, g2, gf, FP16_EXP, fp16_pass);
+}
+
+int dlv_conv3d_bwd_input_fp16(const dlv_conv3d_shape *s, const dlv_fp16 *f,
+                              const dlv_fp16 *g2, float *g1)
+{
+  return entry(s, DLV_CONV3D_BWD_INPUT, f, g2, g1, FP16_EXP, fp16_pass);
+}
