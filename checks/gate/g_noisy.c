@@ -366,7 +366,7 @@ typedef struct {
 /* One case: the buffers (w m x n, x n, e m x n or mask n, given or
  * written, z and y m, the generator's state) and what is passed. */
 typedef struct {
-  size_t m, n, m_call;
+  size_t m, n, m_call, n_call; /* the shape and the shape passed */
   dlv_gate_buf w, x, e, mask, z, y, st;
   const void *pw, *px;
   void *pe, *pmask, *pz, *py;
@@ -380,7 +380,7 @@ typedef struct {
 #define DEFINE_CALL(T, sfx)                                                  \
   static int call_##sfx(const layer_entry *L, const layer_case *k)          \
   {                                                                          \
-    size_t m = k->m_call, n = k->n;                                          \
+    size_t m = k->m_call, n = k->n_call;                                     \
     const T *w = k->pw, *x = k->px;                                          \
     switch (L->kind) {                                                       \
     case NOISY:                                                              \
@@ -521,9 +521,34 @@ static void pass_pointers(dlv_gate_case *c, layer_case *k)
     dlv_gate_note(c, "NULL for empty arrays");
 }
 
+/* A shape of more than PTRDIFF_MAX bytes (the contract's DLV_EBADLEN),
+ * one of three in turn: m one past the largest admissible for the n
+ * drawn; m = n = 2^32, whose product wraps to 0 in a 64-bit size_t; m =
+ * 2^32 + 1, n = 2^32, whose product wraps to 2^32 (an overflow test on the
+ * wrapped m n lets both through). */
+_Static_assert(SIZE_MAX / 2 >= UINT32_MAX,
+               "the wrapping shapes need a 64-bit size_t");
+static void too_many_elements(dlv_gate_case *c, const layer_entry *L,
+                              layer_case *k)
+{
+  const size_t two32 = (size_t)1 << 32;
+  switch (dlv_gate_enum(c, 3)) {
+  case 0:
+    k->m_call = (size_t)PTRDIFF_MAX / L->e.elem / k->n + 1;
+    break;
+  case 1:
+    k->m_call = k->n_call = two32;
+    break;
+  default:
+    k->m_call = two32 + 1;
+    k->n_call = two32;
+  }
+  dlv_gate_note(c, "m %zu, n %zu passed", k->m_call, k->n_call);
+}
+
 /* Argument errors, one at a time (m, n >= 1): a NULL pointer, or m n
- * elements beyond PTRDIFF_MAX bytes (m passed one past the largest
- * admissible); returns the status they must give. */
+ * elements beyond PTRDIFF_MAX bytes (too_many_elements); returns the
+ * status they must give. */
 enum { ERR_W, ERR_X, ERR_Z, ERR_E, ERR_MASK, ERR_RNG, ERR_BADLEN, ERR_N };
 
 static int make_error(dlv_gate_case *c, const layer_entry *L, layer_case *k)
@@ -544,7 +569,7 @@ static int make_error(dlv_gate_case *c, const layer_entry *L, layer_case *k)
   case ERR_MASK: k->pmask = NULL; break;
   case ERR_RNG: k->pg = NULL; break;
   default:
-    k->m_call = (size_t)PTRDIFF_MAX / L->e.elem / k->n + 1;
+    too_many_elements(c, L, k);
     return DLV_EBADLEN;
   }
   return DLV_EINVAL;
@@ -721,6 +746,7 @@ static void layer_case_run(dlv_gate_case *c, const layer_entry *L)
   k.m = draw_count(c, L->e.k, min, 24 * big);
   k.n = draw_count(c, L->e.k, min, 64 * big);
   k.m_call = k.m;
+  k.n_call = k.n;
   dlv_gate_note(c, "m %zu, n %zu", k.m, k.n);
   make_inputs(c, L, &k, scenario);
   make_outputs(c, L, &k);
