@@ -52,6 +52,7 @@
 #include "conv3d_shapes.h"
 #include "dlv_status.h"
 #include "gate.h"
+#include "gate_conv3d.h"
 #include "mp.h"
 #include "ref_conv3d.h"
 #include "threads.h"
@@ -518,7 +519,7 @@ enum {
   ERR_NULL_A, ERR_NULL_B, ERR_NULL_OUT, ERR_NULL_SHAPE, ERR_VARIANT, ERR_N
 };
 static const char *const err_name[ERR_N] = {
-    "extent 0", "element count INT_MAX + 1", "extent above INT_MAX / 2",
+    "extent 0", "element count above INT_MAX", "extent above INT_MAX / 2",
     "workspace one short", "workspace NULL", "first input NULL",
     "second input NULL", "output NULL", "shape NULL", "bad variant"};
 
@@ -532,8 +533,8 @@ static int corrupt(dlv_gate_case *c, int kind, dlv_conv3d_shape *s,
   case ERR_EXTENT0:
     *ext(s, (int)dlv_gate_draw(c, X_N)) = 0;
     return DLV_EBADLEN;
-  case ERR_COUNT: /* B C = 2^31: L2's count is INT_MAX + 1 */
-    *s = (dlv_conv3d_shape){1u << 16, 1, 1, 1, 1u << 15, 1, 1, 1, 1};
+  case ERR_COUNT:
+    dlv_gate_conv3d_count_overflow(c, s);
     return DLV_EBADLEN;
   case ERR_EXTENT_MAX:
     *ext(s, (int)dlv_gate_draw(c, X_N)) = (size_t)INT_MAX / 2 + 1;

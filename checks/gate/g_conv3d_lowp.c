@@ -31,6 +31,7 @@
 #include "conv3d_shapes.h"
 #include "dlv_status.h"
 #include "gate.h"
+#include "gate_conv3d.h"
 #include "gate_lowp.h"
 #include "mp.h"
 #include "ref_conv3d_lowp.h"
@@ -310,8 +311,6 @@ static int make_error(dlv_gate_case *c, lp_case *k, dlv_conv3d_shape *s,
 {
   int bf = k->e->fmt == DLV_REF_BF16;
   unsigned kind = dlv_gate_enum(c, 4);
-  size_t *ext[] = {&s->b, &s->h, &s->w, &s->t, &s->c, &s->cp,
-                   &s->u, &s->v, &s->z};
   uint16_t nan = bf ? 0x7fc0u : 0x7e00u, inf = bf ? 0x7f80u : 0x7c00u;
   dlv_gate_buf *victim = dlv_gate_draw(c, 2) ? &k->b : &k->a;
   size_t at = (size_t)dlv_gate_draw(c, victim->n);
@@ -323,8 +322,7 @@ static int make_error(dlv_gate_case *c, lp_case *k, dlv_conv3d_shape *s,
     return DLV_EINVAL;
   }
   case 1:
-    *ext[dlv_gate_draw(c, 9)] = 0;
-    dlv_gate_note(c, "error: an extent 0");
+    dlv_gate_conv3d_bad_shape(c, s);
     return DLV_EBADLEN;
   case 2:
     pat(victim)[at] = (uint16_t)(nan | (dlv_gate_draw(c, 2) ? 0x8000u : 0u));

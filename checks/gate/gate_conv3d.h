@@ -1,0 +1,56 @@
+/* gate_conv3d.h: the shapes every conv3d entry point must refuse with
+ * DLV_EBADLEN (include/dlv/conv3d.h: an extent 0 or above INT_MAX / 2, a
+ * count of elements above INT_MAX), shared by the gate families conv3d
+ * and conv3d_lowp. */
+#ifndef DLV_GATE_CONV3D_H
+#define DLV_GATE_CONV3D_H
+
+#include <limits.h>
+#include <stdint.h>
+
+#include "conv3d.h"
+#include "gate.h"
+
+_Static_assert(SIZE_MAX / 2 >= UINT32_MAX,
+               "the wrapping shape needs a 64-bit size_t");
+
+/* A count above INT_MAX, one of two in turn: B C = 2^31 (L2's count is
+ * INT_MAX + 1), or B = H = W = T = 2^16, each extent admissible, whose L1
+ * count B H W T C = 2^64 wraps to 0 in a size_t (a test on the wrapped
+ * product lets it through). */
+static inline void dlv_gate_conv3d_count_overflow(dlv_gate_case *c,
+                                                  dlv_conv3d_shape *s)
+{
+  if (dlv_gate_enum(c, 2) == 0) {
+    *s = (dlv_conv3d_shape){1u << 16, 1, 1, 1, 1u << 15, 1, 1, 1, 1};
+    dlv_gate_note(c, "error: B C = 2^31");
+  } else {
+    *s = (dlv_conv3d_shape){1u << 16, 1u << 16, 1u << 16, 1u << 16, 1, 1,
+                            1, 1, 1};
+    dlv_gate_note(c, "error: B H W T = 2^64 (wraps to 0)");
+  }
+}
+
+/* One shape the contract refuses, one of three in turn: an extent 0, an
+ * extent INT_MAX / 2 + 1, a count above INT_MAX (the extent drawn). */
+static inline void dlv_gate_conv3d_bad_shape(dlv_gate_case *c,
+                                             dlv_conv3d_shape *s)
+{
+  size_t *ext[] = {&s->b, &s->h, &s->w, &s->t, &s->c,
+                   &s->cp, &s->u, &s->v, &s->z};
+  unsigned which = (unsigned)dlv_gate_draw(c, 9);
+  switch (dlv_gate_enum(c, 3)) {
+  case 0:
+    *ext[which] = 0;
+    dlv_gate_note(c, "error: extent %u is 0", which);
+    break;
+  case 1:
+    *ext[which] = (size_t)INT_MAX / 2 + 1;
+    dlv_gate_note(c, "error: extent %u is INT_MAX / 2 + 1", which);
+    break;
+  default:
+    dlv_gate_conv3d_count_overflow(c, s);
+  }
+}
+
+#endif
