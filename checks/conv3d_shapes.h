@@ -37,38 +37,28 @@ static inline double dlv_conv3d_terms(const dlv_conv3d_shape *s, int pass,
                   dlv_conv3d_axis_taps(t, s->t, s->z) * s->c);
 }
 
-/* The references' twin of a shape (reference/ never includes kernels/). */
-static inline dlv_ref_conv3d_shape dlv_conv3d_ref_shape(
-    const dlv_conv3d_shape *s)
-{
-  return (dlv_ref_conv3d_shape){s->b, s->h, s->w, s->t, s->c,
-                                s->cp, s->u, s->v, s->z};
-}
-
 /* Pass `pass` of the certified reference (cert_conv3d.h) and of the MPFR
  * twin (ref_conv3d.h), a and b its inputs in the kernel's order. */
 static inline int dlv_conv3d_cert_pass(int pass, const dlv_conv3d_shape *s,
                                        const double *a, const double *b,
                                        const dlv_cert_out *out)
 {
-  dlv_ref_conv3d_shape rs = dlv_conv3d_ref_shape(s);
   if (pass == DLV_CONV3D_FWD)
-    return dlv_cert_conv3d_fwd(&rs, a, b, out);
+    return dlv_cert_conv3d_fwd(s, a, b, out);
   if (pass == DLV_CONV3D_BWD_FILTER)
-    return dlv_cert_conv3d_bwd_filter(&rs, a, b, out);
-  return dlv_cert_conv3d_bwd_input(&rs, a, b, out);
+    return dlv_cert_conv3d_bwd_filter(s, a, b, out);
+  return dlv_cert_conv3d_bwd_input(s, a, b, out);
 }
 
 static inline int dlv_conv3d_mp_pass(int pass, const dlv_conv3d_shape *s,
                                      const double *a, const double *b,
                                      mpfr_t *out)
 {
-  dlv_ref_conv3d_shape rs = dlv_conv3d_ref_shape(s);
   if (pass == DLV_CONV3D_FWD)
-    return dlv_ref_conv3d_fwd(&rs, a, b, out);
+    return dlv_ref_conv3d_fwd(s, a, b, out);
   if (pass == DLV_CONV3D_BWD_FILTER)
-    return dlv_ref_conv3d_bwd_filter(&rs, a, b, out);
-  return dlv_ref_conv3d_bwd_input(&rs, a, b, out);
+    return dlv_ref_conv3d_bwd_filter(s, a, b, out);
+  return dlv_ref_conv3d_bwd_input(s, a, b, out);
 }
 
 #define DLV_CONV3D_NBENCH_SHAPES 3

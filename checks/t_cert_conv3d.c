@@ -64,9 +64,9 @@ static double value(int cl, int operand)
   }
 }
 
-typedef int (*cert_fn)(const dlv_ref_conv3d_shape *, const double *,
+typedef int (*cert_fn)(const dlv_conv3d_shape *, const double *,
                        const double *, const dlv_cert_out *);
-typedef int (*ref_fn)(const dlv_ref_conv3d_shape *, const double *,
+typedef int (*ref_fn)(const dlv_conv3d_shape *, const double *,
                       const double *, mpfr_t *);
 
 struct pass_def {
@@ -81,7 +81,7 @@ static const struct pass_def passes[] = {
     {"bwd_input", dlv_cert_conv3d_bwd_input, dlv_ref_conv3d_bwd_input},
 };
 
-static void counts(const dlv_ref_conv3d_shape *s, size_t n[3])
+static void counts(const dlv_conv3d_shape *s, size_t n[3])
 {
   n[0] = s->b * (s->h + s->u - 1) * (s->w + s->v - 1) * (s->t + s->z - 1) *
          s->cp;                                /* L1 */
@@ -92,7 +92,7 @@ static void counts(const dlv_ref_conv3d_shape *s, size_t n[3])
 static double worst_ratio[CL_N]; /* worst |val - exact| / err */
 
 /* Every element of one pass: the certificate holds. */
-static void check_pass(const dlv_ref_conv3d_shape *s, int p, int cl,
+static void check_pass(const dlv_conv3d_shape *s, int p, int cl,
                        const double *a, const double *b, size_t na,
                        size_t nb, size_t nout)
 {
@@ -132,7 +132,7 @@ static void check_pass(const dlv_ref_conv3d_shape *s, int p, int cl,
   free(buf);
 }
 
-static void check_shape(const dlv_ref_conv3d_shape *s, int cl)
+static void check_shape(const dlv_conv3d_shape *s, int cl)
 {
   size_t n[3];
   counts(s, n);
@@ -153,7 +153,7 @@ static void check_shape(const dlv_ref_conv3d_shape *s, int cl)
   free(g);
 }
 
-static const dlv_ref_conv3d_shape shapes[] = {
+static const dlv_conv3d_shape shapes[] = {
     {1, 1, 1, 1, 1, 1, 1, 1, 1},   {2, 3, 2, 4, 5, 3, 2, 3, 2},
     {1, 2, 3, 2, 17, 9, 3, 2, 2},  {2, 4, 3, 3, 3, 20, 3, 3, 3},
     {1, 2, 2, 5, 33, 2, 1, 2, 4},  {3, 1, 5, 2, 2, 35, 2, 1, 3},
@@ -175,7 +175,7 @@ static void certificate_holds(void **state)
 static void bad_arguments(void **state)
 {
   (void)state;
-  dlv_ref_conv3d_shape s = {1, 1, 1, 1, 1, 1, 1, 1, 1}, z = s;
+  dlv_conv3d_shape s = {1, 1, 1, 1, 1, 1, 1, 1, 1}, z = s;
   z.cp = 0;
   double a = 1, b = 1, v = 7, e = 7, m = 7;
   dlv_cert_out out = {&v, &e, &m}, none = {NULL, &e, &m};

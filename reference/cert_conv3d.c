@@ -410,7 +410,7 @@ static int all_float(const double *a, size_t n)
 
 /* Extents of L1, the shape, and whether both inputs are floats. */
 struct geo {
-  const dlv_ref_conv3d_shape *s;
+  const dlv_conv3d_shape *s;
   size_t h1, w1, t1;
   int exact;
 };
@@ -427,18 +427,18 @@ static size_t l1_rows(const struct geo *g)
   return g->s->b * g->h1 * g->w1 * g->t1;
 }
 
-static size_t l2_rows(const dlv_ref_conv3d_shape *s)
+static size_t l2_rows(const dlv_conv3d_shape *s)
 {
   return s->b * s->h * s->w * s->t;
 }
 
-static size_t f_rows(const dlv_ref_conv3d_shape *s)
+static size_t f_rows(const dlv_conv3d_shape *s)
 {
   return s->u * s->v * s->z * s->cp;
 }
 
 /* The arguments; *g when they are valid (g->exact set by operands). */
-static int check_args(const dlv_ref_conv3d_shape *s, const double *a,
+static int check_args(const dlv_conv3d_shape *s, const double *a,
                       const double *b, const dlv_cert_out *out,
                       struct geo *g)
 {
@@ -481,7 +481,7 @@ struct fwd_tile {
 static void fwd_visit(const void *ctx, int m, struct acc *acc, size_t ald)
 {
   const struct fwd_tile *t = ctx;
-  const dlv_ref_conv3d_shape *s = t->g->s;
+  const dlv_conv3d_shape *s = t->g->s;
   size_t run_len = s->z * s->cp;
   for (size_t u = 0; u < s->u; u++)
     for (size_t v = 0; v < s->v; v++) {
@@ -504,7 +504,7 @@ static void fwd_positions(const struct geo *g, const double *l1,
                           const struct operand *f, size_t n0, size_t rows,
                           const dlv_cert_out *out)
 {
-  const dlv_ref_conv3d_shape *s = g->s;
+  const dlv_conv3d_shape *s = g->s;
   struct fwd_tile ft = {g, l1, f, {0}, rows, 0};
   struct tile t = {rows, NV, NV, (double)f_rows(s)};
   size_t first[FB];
@@ -522,7 +522,7 @@ static void fwd_positions(const struct geo *g, const double *l1,
   }
 }
 
-int dlv_cert_conv3d_fwd(const dlv_ref_conv3d_shape *s, const double *l1,
+int dlv_cert_conv3d_fwd(const dlv_conv3d_shape *s, const double *l1,
                         const double *f, const dlv_cert_out *out)
 {
   struct geo g;
@@ -560,7 +560,7 @@ struct bf_job {
 /* X of the positions n0 .. n0 + np for (u, v). */
 static void bf_gather(const struct bf_job *jb, size_t n0, size_t np)
 {
-  const dlv_ref_conv3d_shape *s = jb->g->s;
+  const dlv_conv3d_shape *s = jb->g->s;
   for (size_t i = 0; i < np; i++) {
     size_t n = n0 + i, t = n % s->t, y = n / s->t % s->w,
            x = n / s->t / s->w % s->h, b = n / s->t / s->w / s->h;
@@ -590,7 +590,7 @@ static void bf_visit(const void *ctx, int m, struct acc *acc, size_t ald)
   }
 }
 
-int dlv_cert_conv3d_bwd_filter(const dlv_ref_conv3d_shape *s,
+int dlv_cert_conv3d_bwd_filter(const dlv_conv3d_shape *s,
                                const double *l1, const double *g2,
                                const dlv_cert_out *out)
 {
@@ -626,7 +626,7 @@ int dlv_cert_conv3d_bwd_filter(const dlv_ref_conv3d_shape *s,
 /* F with (c', c) swapped: ft[(u, v, z, c)][c'], so that an
  * input-gradient element's terms run over contiguous c'.  NULL on
  * ENOMEM. */
-static double *transpose_filter(const dlv_ref_conv3d_shape *s,
+static double *transpose_filter(const dlv_conv3d_shape *s,
                                 const double *f)
 {
   size_t taps = s->u * s->v * s->z, plane = s->cp * s->c;
@@ -664,7 +664,7 @@ struct bi_tile {
 static void bi_visit(const void *ctx, int m, struct acc *acc, size_t ald)
 {
   const struct bi_tile *t = ctx;
-  const dlv_ref_conv3d_shape *s = t->g->s;
+  const dlv_conv3d_shape *s = t->g->s;
   for (size_t u = t->u0; u < t->u1; u++)
     for (size_t v = t->v0; v < t->v1; v++)
       for (size_t z = t->z0; z < t->z1; z++)
@@ -687,7 +687,7 @@ static void bi_visit(const void *ctx, int m, struct acc *acc, size_t ald)
 /* The tile's positions, every channel tile. */
 static void bi_positions(struct bi_tile *bt, const dlv_cert_out *out)
 {
-  const dlv_ref_conv3d_shape *s = bt->g->s;
+  const dlv_conv3d_shape *s = bt->g->s;
   struct tile t = {bt->ny * bt->nt, NV, NV,
                    (double)((bt->u1 - bt->u0) * (bt->v1 - bt->v0) *
                             (bt->z1 - bt->z0) * s->c)};
@@ -721,7 +721,7 @@ static size_t segment_end(size_t i, size_t n, size_t k)
  * tiles of at most BI positions. */
 static void bi_plane(struct bi_tile *bt, const dlv_cert_out *out)
 {
-  const dlv_ref_conv3d_shape *s = bt->g->s;
+  const dlv_conv3d_shape *s = bt->g->s;
   taps_of(bt->x, s->h, s->u, &bt->u0, &bt->u1);
   for (size_t y = 0; y < bt->g->w1;) {
     size_t ye = segment_end(y, s->w, s->v);
@@ -740,7 +740,7 @@ static void bi_plane(struct bi_tile *bt, const dlv_cert_out *out)
   }
 }
 
-int dlv_cert_conv3d_bwd_input(const dlv_ref_conv3d_shape *s, const double *f,
+int dlv_cert_conv3d_bwd_input(const dlv_conv3d_shape *s, const double *f,
                               const double *g2, const dlv_cert_out *out)
 {
   struct geo g;

@@ -25,7 +25,7 @@
  * possible with |data| near DBL_MAX) makes err or abs_sum +Inf or NaN,
  * which a caller must read as "no certificate".
  *
- * reference/ never includes kernels/: the shape is ref_conv3d.h's. */
+ * The shape is the kernels' own dlv_conv3d_shape (through ref_conv3d.h). */
 #ifndef DLV_CERT_CONV3D_H
 #define DLV_CERT_CONV3D_H
 
@@ -42,14 +42,14 @@ typedef struct {
 
 /* L2 (B H W T C elements) from L1 and F.  DLV_EINVAL on NULL,
  * DLV_EBADLEN on an extent 0, DLV_ENOMEM. */
-int dlv_cert_conv3d_fwd(const dlv_ref_conv3d_shape *s, const double *l1,
+int dlv_cert_conv3d_fwd(const dlv_conv3d_shape *s, const double *l1,
                         const double *f, const dlv_cert_out *out);
 /* F.grad (U V Z C' C elements) from L1 and G. */
-int dlv_cert_conv3d_bwd_filter(const dlv_ref_conv3d_shape *s,
+int dlv_cert_conv3d_bwd_filter(const dlv_conv3d_shape *s,
                                const double *l1, const double *g2,
                                const dlv_cert_out *out);
 /* L1.grad (B (H+U-1) (W+V-1) (T+Z-1) C' elements) from F and G. */
-int dlv_cert_conv3d_bwd_input(const dlv_ref_conv3d_shape *s, const double *f,
+int dlv_cert_conv3d_bwd_input(const dlv_conv3d_shape *s, const double *f,
                               const double *g2, const dlv_cert_out *out);
 
 #endif

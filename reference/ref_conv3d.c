@@ -9,7 +9,7 @@
 
 /* Extents of L1 and the terms buffer. */
 struct ref {
-  const dlv_ref_conv3d_shape *s;
+  const dlv_conv3d_shape *s;
   size_t h1, w1, t1;
   mpfr_t *terms; /* DLV_MP_PREC_PRODUCT bits: products are exact */
   size_t cap;
@@ -21,20 +21,20 @@ static size_t idx_l1(const struct ref *r, size_t b, size_t x, size_t y,
   return (((b * r->h1 + x) * r->w1 + y) * r->t1 + t) * r->s->cp + cp;
 }
 
-static size_t idx_f(const dlv_ref_conv3d_shape *s, size_t u, size_t v,
+static size_t idx_f(const dlv_conv3d_shape *s, size_t u, size_t v,
                     size_t z, size_t cp, size_t c)
 {
   return (((u * s->v + v) * s->z + z) * s->cp + cp) * s->c + c;
 }
 
-static size_t idx_l2(const dlv_ref_conv3d_shape *s, size_t b, size_t x,
+static size_t idx_l2(const dlv_conv3d_shape *s, size_t b, size_t x,
                      size_t y, size_t t, size_t c)
 {
   return (((b * s->h + x) * s->w + y) * s->t + t) * s->c + c;
 }
 
 /* Sets up r with room for cap terms; DLV_EINVAL / DLV_ENOMEM. */
-static int ref_init(struct ref *r, const dlv_ref_conv3d_shape *s,
+static int ref_init(struct ref *r, const dlv_conv3d_shape *s,
                     const void *a, const void *b, const void *out, size_t cap)
 {
   r->terms = NULL;
@@ -56,7 +56,7 @@ static void term(struct ref *r, size_t i, double a, double b)
   mpfr_mul_d(r->terms[i], r->terms[i], b, MPFR_RNDN);
 }
 
-int dlv_ref_conv3d_fwd(const dlv_ref_conv3d_shape *s, const double *l1,
+int dlv_ref_conv3d_fwd(const dlv_conv3d_shape *s, const double *l1,
                        const double *f, mpfr_t *l2)
 {
   struct ref r = {0};
@@ -80,7 +80,7 @@ int dlv_ref_conv3d_fwd(const dlv_ref_conv3d_shape *s, const double *l1,
   return status;
 }
 
-int dlv_ref_conv3d_bwd_filter(const dlv_ref_conv3d_shape *s,
+int dlv_ref_conv3d_bwd_filter(const dlv_conv3d_shape *s,
                               const double *l1, const double *g2, mpfr_t *gf)
 {
   struct ref r = {0};
@@ -108,7 +108,7 @@ int dlv_ref_conv3d_bwd_filter(const dlv_ref_conv3d_shape *s,
 /* The input gradient gathered per element (the kernels scatter):
  * L1.grad[b,i,j,k,c'] = sum over (u,v,z,c) with x = i - u in [0, H),
  * y = j - v in [0, W), t = k - z in [0, T) of G[b,x,y,t,c] F[u,v,z,c',c]. */
-int dlv_ref_conv3d_bwd_input(const dlv_ref_conv3d_shape *s, const double *f,
+int dlv_ref_conv3d_bwd_input(const dlv_conv3d_shape *s, const double *f,
                              const double *g2, mpfr_t *g1)
 {
   struct ref r = {0};

@@ -7,8 +7,8 @@
  * Every output element is the exact sum of its products (each exact at 106
  * bits) rounded once, by mpfr_sum, to the precision of that element.
  *
- * reference/ must not include kernels/, so the shape is this twin of
- * dlv_conv3d_shape (same fields, same order). */
+ * The shape is the kernels' own dlv_conv3d_shape (include/dlv/, the shared
+ * vocabulary), so a reference call mirrors its kernel's arguments. */
 #ifndef DLV_REF_CONV3D_H
 #define DLV_REF_CONV3D_H
 
@@ -16,18 +16,16 @@
 
 #include <mpfr.h>
 
-typedef struct {
-  size_t b, h, w, t, c, cp, u, v, z;
-} dlv_ref_conv3d_shape;
+#include "dlv_conv3d_shape.h"
 
 /* l2 has B H W T C elements. */
-int dlv_ref_conv3d_fwd(const dlv_ref_conv3d_shape *s, const double *l1,
+int dlv_ref_conv3d_fwd(const dlv_conv3d_shape *s, const double *l1,
                        const double *f, mpfr_t *l2);
 /* gf has U V Z C' C elements. */
-int dlv_ref_conv3d_bwd_filter(const dlv_ref_conv3d_shape *s,
+int dlv_ref_conv3d_bwd_filter(const dlv_conv3d_shape *s,
                               const double *l1, const double *g2, mpfr_t *gf);
 /* g1 has B (H+U-1) (W+V-1) (T+Z-1) C' elements. */
-int dlv_ref_conv3d_bwd_input(const dlv_ref_conv3d_shape *s, const double *f,
+int dlv_ref_conv3d_bwd_input(const dlv_conv3d_shape *s, const double *f,
                              const double *g2, mpfr_t *g1);
 
 #endif

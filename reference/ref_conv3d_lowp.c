@@ -24,7 +24,7 @@ static double *decoded(const uint16_t *x, size_t n, dlv_ref_lowp_read rd)
   return d;
 }
 
-int dlv_ref_lowp_conv3d(int pass, const dlv_ref_conv3d_shape *s,
+int dlv_ref_lowp_conv3d(int pass, const dlv_conv3d_shape *s,
                         const uint16_t *a, size_t na, const uint16_t *b,
                         size_t nb, dlv_ref_lowp_read rd, mpfr_t *out)
 {

@@ -30,7 +30,7 @@ typedef struct {
  * gradient L1, G; input gradient F, G) with na, nb patterns; out as
  * ref_conv3d.h.  Statuses as ref_conv3d.h (DLV_ENOMEM also for the decoded
  * copies). */
-int dlv_ref_lowp_conv3d(int pass, const dlv_ref_conv3d_shape *s,
+int dlv_ref_lowp_conv3d(int pass, const dlv_conv3d_shape *s,
                         const uint16_t *a, size_t na, const uint16_t *b,
                         size_t nb, dlv_ref_lowp_read rd, mpfr_t *out);
 

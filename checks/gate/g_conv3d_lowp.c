@@ -266,9 +266,8 @@ static void other_runs(dlv_gate_case *c, const lp_case *k, int status,
 static mpfr_t *twin(const lp_case *k, int absolute)
 {
   mpfr_t *r = dlv_mp_vec_alloc(k->nout, dlv_mp_prec());
-  dlv_ref_conv3d_shape rs = dlv_conv3d_ref_shape(&k->s);
   dlv_ref_lowp_read rd = {k->e->fmt, k->e->fmt == DLV_REF_BF16, absolute};
-  if (r == NULL || dlv_ref_lowp_conv3d(k->e->pass, &rs, pat(&k->a), k->na,
+  if (r == NULL || dlv_ref_lowp_conv3d(k->e->pass, &k->s, pat(&k->a), k->na,
                                        pat(&k->b), k->nb, rd, r) != DLV_OK)
     abort();
   return r;

@@ -33,6 +33,7 @@
 
 #include "check.h"
 #include "conv3d.h"
+#include "conv3d_shapes.h"
 #include "deriv.h"
 #include "dlv_status.h"
 #include "low_precision.h"
@@ -136,12 +137,6 @@ static void shape_text(const dlv_conv3d_shape *s, char *buf, size_t len)
            s->b, s->h, s->w, s->t, s->c, s->cp, s->u, s->v, s->z);
 }
 
-static dlv_ref_conv3d_shape ref_shape(const dlv_conv3d_shape *s)
-{
-  return (dlv_ref_conv3d_shape){s->b, s->h, s->w, s->t, s->c,
-                                s->cp, s->u, s->v, s->z};
-}
-
 /* Pass p reads (a, b) and writes out: fwd (L1, F) -> L2; bwd_filter (L1, G)
  * -> F.grad; bwd_input (F, G) -> L1.grad. */
 static const double *pass_a(const struct prob *p, int pass)
@@ -199,12 +194,7 @@ static double k_max(const dlv_conv3d_shape *s, int pass)
 static void reference(const struct prob *p, int pass, const double *a,
                       const double *b, mpfr_t *out)
 {
-  dlv_ref_conv3d_shape rs = ref_shape(&p->s);
-  int status = pass == DLV_CONV3D_FWD ? dlv_ref_conv3d_fwd(&rs, a, b, out)
-               : pass == DLV_CONV3D_BWD_FILTER
-                   ? dlv_ref_conv3d_bwd_filter(&rs, a, b, out)
-                   : dlv_ref_conv3d_bwd_input(&rs, a, b, out);
-  assert_int_equal(status, DLV_OK);
+  assert_int_equal(dlv_conv3d_mp_pass(pass, &p->s, a, b, out), DLV_OK);
 }
 
 static double *abs_copy(const double *x, size_t n)

@@ -140,9 +140,8 @@ static mpfr_t *twin(const lp_prob *p, const lp_pass *q, int absolute)
 {
   mpfr_t *r = dlv_mp_vec_alloc(q->nout, dlv_mp_prec());
   assert_non_null(r);
-  dlv_ref_conv3d_shape rs = dlv_conv3d_ref_shape(&p->s);
   dlv_ref_lowp_read rd = {p->fmt, p->fmt == DLV_REF_BF16, absolute};
-  assert_int_equal(dlv_ref_lowp_conv3d(q->pass, &rs, q->a, q->na, q->b,
+  assert_int_equal(dlv_ref_lowp_conv3d(q->pass, &p->s, q->a, q->na, q->b,
                                        q->nb, rd, r),
                    DLV_OK);
   return r;
