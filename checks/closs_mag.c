@@ -192,6 +192,122 @@ void dlv_closs_magnitudes(const dlv_ref_loss *p, const double *theta,
   *vi *= DLV_P5_MAG_SLACK;
 }
 
+/* ---- magnitudes of the complex value (bounds.h: closs_value_z) -------- */
+
+/* |z_j| <= |Re z_j| + |Im z_j|. */
+static double modulus(const double *re, const double *im, size_t j)
+{
+  return fabs(re[j]) + fabs(im[j]);
+}
+
+/* sum_i |z_i| (sum_j |a_ij| |z_j| / 2 + |b_i|), as the real path's. */
+static double cmag_quadratic(const dlv_ref_loss *p, const double *re,
+                             const double *im)
+{
+  double v = 0.0;
+  for (size_t i = 0; i < p->n; i++) {
+    double r = 0.0;
+    for (size_t j = 0; j < p->n; j++)
+      r += fabs(p->a[i * p->n + j]) * modulus(re, im, j);
+    v += modulus(re, im, i) * (0.5 * r + fabs(p->b[i]));
+  }
+  return v;
+}
+
+/* Sample i, u = -y_i x_i' z = a + i b, |u| <= Q = sum_j |x_ij| |z_j|,
+ * margin error gamma_n Q, w = e^-|u| as softplus forms it (cexp(-u) when
+ * a > 0, else cexp(u)), |w| <= W = e^-(|a| - delta) (delta = 2 gamma_n Q
+ * covers the computed a) capped at 1.  With |b| < pi/2, Re w >= 0 and
+ * |1 + w| >= 1, so clog1p_z(w): log1p's condition |w|(2 + |w|)/|1 + w|^2
+ * <= 3 W, cexp's error carried by |1/(1 + w)| <= W, |log(1 + w)| <=
+ * (1 + pi/2) W: 7 W.  The margin error is carried by |softplus'(u)| =
+ * |sigma(u)|, <= 1 (a > 0) or <= W (a <= 0), and a > 0 adds u itself (Q):
+ * M_i = 2 Q + 7 W (a > -delta), W Q + 7 W otherwise. */
+static double cmag_logistic(const dlv_ref_loss *p, const double *re,
+                            const double *im)
+{
+  const size_t n = p->n, m = p->m;
+  double v = 0.0;
+  for (size_t i = 0; i < m; i++) {
+    const double *xi = p->x + i * n;
+    double q = 0.0, b = 0.0, a = 0.0;
+    for (size_t j = 0; j < n; j++) {
+      q += fabs(xi[j]) * modulus(re, im, j);
+      b += fabs(xi[j] * im[j]);
+      a -= p->y[i] * xi[j] * re[j];
+    }
+    double delta = 2.0 * dlv_gamma((double)n, DLV_U_DOUBLE) * q;
+    if (!(b + delta < M_PI / 2.0))
+      return INFINITY;
+    double w = fmin(1.0, exp(delta - fabs(a)));
+    v += (a > -delta ? 2.0 * q : w * q) + 7.0 * w;
+  }
+  return v / (double)m;
+}
+
+/* Sample i: preactivation h, |z_h| <= P_h, |Im z_h| <= B_h < pi/4, where
+ * |tanh| <= 1 and |tanh'| = 1 / (sinh^2 a + cos^2 b) <= 2: the activation
+ * has M = 1 + 2 P_h; out = b2 + sum w2_h a_h, r = out - y_i, the value
+ * r^2 / 2m, R_i = |b2| + sum |w2_h| (1 + 2 P_h) + |y_i|.  The computed r
+ * enters r r twice, so its error counts twice ((1 + theta_K)^2: gamma_2K,
+ * within 2 gamma_K (1 + 2^-40) for K < 2^12): sum_i 2 R_i^2 / 2m. */
+static double cmag_tanhnet(const dlv_ref_loss *p, const double *re,
+                           const double *im)
+{
+  const size_t k = p->k, d = p->d;
+  const size_t ob1 = k * d, ow2 = ob1 + k, ob2 = ow2 + k;
+  double v = 0.0;
+  for (size_t i = 0; i < p->m; i++) {
+    const double *xi = p->x + i * d;
+    double r = modulus(re, im, ob2) + fabs(p->y[i]);
+    for (size_t h = 0; h < k; h++) {
+      double ph = modulus(re, im, ob1 + h), bh = fabs(im[ob1 + h]);
+      for (size_t j = 0; j < d; j++) {
+        ph += modulus(re, im, h * d + j) * fabs(xi[j]);
+        bh += fabs(im[h * d + j] * xi[j]);
+      }
+      if (!(bh * (1.0 + 0x1p-20) < M_PI / 4.0))
+        return INFINITY;
+      r += modulus(re, im, ow2 + h) * (1.0 + 2.0 * ph);
+    }
+    v += r * r;
+  }
+  return v / (double)p->m;
+}
+
+/* s = sum z_j^2 within gamma_{n+1} S, S = sum |z_j|^2; |s| >= Re s >= L =
+ * sum Re^2 - sum Im^2 (less its own rounding and the error of s); csqrt
+ * gives |sqrt s| <= sqrt S and carries the error of s by 1 / (2 sqrt L):
+ * sqrt S + S / (2 sqrt L). */
+static double cmag_norm(const dlv_ref_loss *p, const double *re,
+                        const double *im)
+{
+  double big = 0.0, sre = 0.0, sim = 0.0;
+  for (size_t j = 0; j < p->n; j++) {
+    double z = modulus(re, im, j);
+    big += z * z;
+    sre += re[j] * re[j];
+    sim += im[j] * im[j];
+  }
+  double low = sre - sim - 0x1p-40 * big;
+  if (!(low > 0.0))
+    return INFINITY;
+  return sqrt(big) + big / (2.0 * sqrt(low));
+}
+
+double dlv_closs_value_magnitude_z(const dlv_ref_loss *p, const double *re,
+                                   const double *im)
+{
+  double v = INFINITY;
+  switch (p->kind) {
+  case DLV_REF_QUADRATIC: v = cmag_quadratic(p, re, im); break;
+  case DLV_REF_LOGISTIC: v = cmag_logistic(p, re, im); break;
+  case DLV_REF_TANHNET: v = cmag_tanhnet(p, re, im); break;
+  case DLV_REF_NORM: v = cmag_norm(p, re, im); break;
+  }
+  return v * DLV_P5_MAG_SLACK;
+}
+
 /* ---- Cauchy discs ------------------------------------------------------- */
 
 static double tanhnet_disc(const dlv_ref_loss *p, const double *theta,

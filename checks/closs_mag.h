@@ -24,6 +24,17 @@ void dlv_closs_magnitudes(const dlv_ref_loss *p, const double *theta,
                           const double *w, double *mr, double *mi, double *vr,
                           double *vi);
 
+/* The magnitude M of the loss value at the complex point z_j = re[j] +
+ * i im[j] (closs_value_z in bounds.h): each of Re and Im of the _z value
+ * is within dlv_bound_closs_value_z(dlv_closs_k_value, M, underflow) of
+ * the exact complex value.  +Inf where the model does not hold: a
+ * logistic margin with |Im| >= pi/2 (1 + e^u may approach 0), a tanh
+ * preactivation with |Im| >= pi/4 (|tanh| unbounded), a norm whose sum of
+ * squares has Re s <= 0 near its own size.  Made an upper bound
+ * (DLV_P5_MAG_SLACK). */
+double dlv_closs_value_magnitude_z(const dlv_ref_loss *p, const double *re,
+                                   const double *im);
+
 /* The Cauchy disc of bounds.h (dlv_bound_hvp_trunc) around theta along v:
  * returns its radius R (+Inf for an entire gradient) and fills mc[j] >=
  * max |grad_j l(theta + s v)| over |s| <= R (0 when the gradient is

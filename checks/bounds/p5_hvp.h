@@ -121,6 +121,50 @@ static inline double dlv_bound_quadratic_underflow_value(size_t n,
          (1.0 + dlv_gamma((double)n + 1.0, DLV_U_DOUBLE));
 }
 
+/* closs_value_z: the value of a _z loss at a genuinely complex point
+ * z = Theta + i T (T = t v, t not small), Re and Im each against the
+ * exact complex value (reference/ref_closs_z.h).  Rounding analysis in
+ * moduli (Higham, sec. 3.3 and 3.6, on complex quantities): for each
+ * intermediate q the check computes M_q >= |q| by the rules of the
+ * magnitudes (a sum adds them, a product multiplies them, a function f
+ * adds to |f| its argument's M times a bound on |f'| over a neighbourhood
+ * of the point, e.g. log1p's condition |w| (2 + |w|) / |1 + w|^2 in
+ * clog1p_z), with the parameters' moduli |Theta_j| + |T_j| as inputs
+ * (dlv_closs_value_magnitude_z, checks/closs_mag.h).  A complex sum or a
+ * real times complex product errs by at most u of its magnitude in each
+ * part, a complex product by gamma_2, a complex function as counted in K;
+ * so the computed value's error has modulus at most sqrt 2 gamma_K M
+ * (the sqrt 2 turns componentwise local errors into moduli once), and each
+ * of Re and Im at most that.  K is the value path's (dlv_closs_k_value)
+ * plus 1: one rounding more covers a product or ctanh's Im underflowing
+ * where M stays above 2^-1000 (tanh network, norm); the logistic and the
+ * quadratic carry their underflow in abs (below). */
+static inline double dlv_bound_closs_value_z(double k, double mag,
+                                             double abs)
+{
+  return M_SQRT2 * dlv_gamma(k + 1.0, DLV_U_DOUBLE) * mag + abs;
+}
+
+/* logistic_underflow_z: per sample, cexp's Re and Im may each land in the
+ * subnormals (2^-1074 each, carried by |1 / (1 + w)| <= 1), clog1p_z's
+ * a (2 + a) and b^2 (2^-1074 each, halved) and atan2's result (2^-1074):
+ * 4 2^-1074 per sample and part; summed (1 + gamma_{m+1}) and divided by
+ * m, which may underflow once more. */
+static inline double dlv_bound_logistic_underflow_z(size_t m)
+{
+  return DLV_ETA_DOUBLE *
+         (4.0 * (1.0 + dlv_gamma((double)m + 1.0, DLV_U_DOUBLE)) + 1.0);
+}
+
+/* quadratic_underflow_value_z: the value's products of
+ * dlv_bound_quadratic_underflow_value, each part of a complex product
+ * being two real products: twice that, at the largest modulus |z_i|. */
+static inline double dlv_bound_quadratic_underflow_value_z(size_t n,
+                                                           double z_max)
+{
+  return 2.0 * dlv_bound_quadratic_underflow_value(n, z_max);
+}
+
 /* hvp_cstep: |computed - exact| for entry j, in the flat stretch (no
  * imaginary part subnormal): rounding gamma_K I_j plus truncation. */
 static inline double dlv_bound_hvp_cstep(double k, double mag_i,

@@ -29,6 +29,7 @@
 #include "loss.h"
 #include "loss_gate.h"
 #include "mp.h"
+#include "ref_closs_z.h"
 #include "ref_logistic.h"
 #include "ref_quadratic.h"
 
@@ -190,6 +191,31 @@ static void compare_cstep(dlv_gate_case *c, const outputs *o,
   for (size_t j = 0; o->has_grad && j < e->n && !dlv_gate_failed(c); j++)
     dlv_gate_cmp_mp(c, "Im grad / t vs Hv", j, cimag(zat(&o->grad, j)) / t,
                     e->hv[j], (dlv_bound){0.0, bound[j]}, 0);
+}
+
+/* The whole complex value at the point z (Re and Im) against the exact
+ * complex value of reference/ref_closs_z.h, within closs_value_z: the
+ * output the complex step uses only through Im / t, here compared in
+ * full (the real part at a point off the axis is no real value). */
+static void compare_cvalue(dlv_gate_case *c, const outputs *o,
+                           const dlv_lg_problem *p, const double complex *z)
+{
+  if (!o->has_value)
+    return;
+  double *re = dlv_gate_alloc(c, 2 * p->n * sizeof *re), *im = re + p->n;
+  for (size_t j = 0; j < p->n; j++) {
+    re[j] = creal(z[j]);
+    im[j] = cimag(z[j]);
+  }
+  mpfr_t ere, eim;
+  mpfr_inits2(dlv_mp_prec(), ere, eim, (mpfr_ptr)0);
+  if (dlv_ref_closs_value_z(&p->ref, re, im, ere, eim) != DLV_OK)
+    dlv_gate_fail(c, "complex reference failed");
+  dlv_bound b = {0.0, dlv_lg_cvalue_bound(p, re, im)};
+  double complex got = zat(&o->value, 0);
+  dlv_gate_cmp_mp(c, "Re value at theta + i t v", 0, creal(got), ere, b, 0);
+  dlv_gate_cmp_mp(c, "Im value at theta + i t v", 0, cimag(got), eim, b, 0);
+  mpfr_clears(ere, eim, (mpfr_ptr)0);
 }
 
 /* ---- theta ---------------------------------------------------------------- */
@@ -424,6 +450,7 @@ static void closs_call(dlv_gate_case *c, closs_setup *s, const double *v,
     } else {
       dlv_lg_cstep_bounds(&s->p, s->theta, v, t, bound, &vbound);
       compare_cstep(c, &oz, &e, t, bound, vbound);
+      compare_cvalue(c, &oz, &s->p, z);
     }
     exact_clear(&e);
   }

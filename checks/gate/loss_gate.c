@@ -212,6 +212,23 @@ void dlv_lg_cstep_bounds(const dlv_lg_problem *p, const double *theta,
   free(mr);
 }
 
+double dlv_lg_cvalue_bound(const dlv_lg_problem *p, const double *re,
+                           const double *im)
+{
+  double abs = 0.0;
+  if (p->kind == DLV_REF_LOGISTIC)
+    abs = dlv_bound_logistic_underflow_z(p->lg.m);
+  if (p->kind == DLV_REF_QUADRATIC) {
+    double zmax = 0.0;
+    for (size_t i = 0; i < p->n; i++)
+      zmax = fmax(zmax, fabs(re[i]) + fabs(im[i]));
+    abs = dlv_bound_quadratic_underflow_value_z(p->n, zmax);
+  }
+  return dlv_bound_closs_value_z(dlv_closs_k_value(&p->ref),
+                                 dlv_closs_value_magnitude_z(&p->ref, re, im),
+                                 abs);
+}
+
 double dlv_lg_step_below_disc(const dlv_lg_problem *p, const double *theta,
                               const double *v)
 {
