@@ -215,14 +215,16 @@ static double cmag_quadratic(const dlv_ref_loss *p, const double *re,
 }
 
 /* Sample i, u = -y_i x_i' z = a + i b, |u| <= Q = sum_j |x_ij| |z_j|,
- * margin error gamma_n Q, w = e^-|u| as softplus forms it (cexp(-u) when
- * a > 0, else cexp(u)), |w| <= W = e^-(|a| - delta) (delta = 2 gamma_n Q
- * covers the computed a) capped at 1.  With |b| < pi/2, Re w >= 0 and
- * |1 + w| >= 1, so clog1p_z(w): log1p's condition |w|(2 + |w|)/|1 + w|^2
- * <= 3 W, cexp's error carried by |1/(1 + w)| <= W, |log(1 + w)| <=
- * (1 + pi/2) W: 7 W.  The margin error is carried by |softplus'(u)| =
- * |sigma(u)|, <= 1 (a > 0) or <= W (a <= 0), and a > 0 adds u itself (Q):
- * M_i = 2 Q + 7 W (a > -delta), W Q + 7 W otherwise. */
+ * margin error gamma_n Q; softplus forms w = cexp(-u) (a > 0) or cexp(u),
+ * |w| = e^-|a| <= W = e^-(|a| - delta) (delta = 2 gamma_n Q covers the
+ * computed a), capped at 1; where W underflows, the term is below 2^-1074
+ * computed and exact (logistic_underflow_z).  With |b| < pi/2 (|b| <=
+ * sum_j |x_ij Im z_j|, the computed b within gamma_n of that), Re w >= 0
+ * and |1 + w| >= 1, so in clog1p_z(w): log1p's condition |w| (2 + |w|) /
+ * |1 + w|^2 <= 3 W, cexp's error carried by |1 / (1 + w)| <= W, and
+ * |log(1 + w)| <= (1 + pi/2) W: 7 W.  The margin error is carried by
+ * |softplus'(u)| = |sigma(u)|, <= 1 (a > 0) or <= W (a <= 0), and a > 0
+ * adds u itself (Q): M_i = 2 Q + 7 W (a > -delta), W Q + 7 W otherwise. */
 static double cmag_logistic(const dlv_ref_loss *p, const double *re,
                             const double *im)
 {
@@ -236,8 +238,8 @@ static double cmag_logistic(const dlv_ref_loss *p, const double *re,
       b += fabs(xi[j] * im[j]);
       a -= p->y[i] * xi[j] * re[j];
     }
-    double delta = 2.0 * dlv_gamma((double)n, DLV_U_DOUBLE) * q;
-    if (!(b + delta < M_PI / 2.0))
+    double gn = dlv_gamma((double)n, DLV_U_DOUBLE), delta = 2.0 * gn * q;
+    if (!(b * (1.0 + 2.0 * gn) < M_PI / 2.0)) /* the computed Im u too */
       return INFINITY;
     double w = fmin(1.0, exp(delta - fabs(a)));
     v += (a > -delta ? 2.0 * q : w * q) + 7.0 * w;
