@@ -142,7 +142,8 @@ static inline double dlv_bound_quadratic_underflow_value(size_t n,
 static inline double dlv_bound_closs_value_z(double k, double mag,
                                              double abs)
 {
-  return M_SQRT2 * dlv_gamma(k + 1.0, DLV_U_DOUBLE) * mag + abs;
+  const double sqrt2_up = 0x1.6a09e667f3bcdp+0; /* sqrt 2 rounded up */
+  return sqrt2_up * dlv_gamma(k + 1.0, DLV_U_DOUBLE) * mag + abs;
 }
 
 /* logistic_underflow_z: per sample, cexp's Re and Im may each land in the
