@@ -1,6 +1,6 @@
 /* ref_closs_z.h: the complex value of each loss of include/dlv/closs.h at
- * a complex point, in MPFR: the analytic continuation the _z entry points
- * compute (complex-step path), Re and Im both.
+ * a complex point, and its gradient, in MPFR: the analytic continuation
+ * the _z entry points compute (complex-step path), Re and Im both.
  *
  * The functions are continued from the real axis as the kernels continue
  * them: softplus(u) = log(1 + e^u) on the strip |Im u| < pi (principal
@@ -22,11 +22,15 @@
 
 #include "ref_hvp.h"
 
-/* The loss at the point z_j = re[j] + i im[j] (exact doubles), rounded to
- * the precisions of value_re and value_im.  Returns DLV_EINVAL for a bad
- * problem, DLV_ENOMEM. */
-int dlv_ref_closs_value_z(const dlv_ref_loss *loss, const double *re,
-                          const double *im, mpfr_ptr value_re,
-                          mpfr_ptr value_im);
+/* The loss at the point z_j = re[j] + i im[j] (exact doubles) and, when
+ * grad_re and grad_im are not NULL, its gradient (n entries each, at
+ * their own precisions), rounded to the precision of value_re and
+ * value_im.  The gradient is the kernels' formula continued: A z + b,
+ * (1/m) sum -y_i sigmoid(-y_i x_i' z) x_i, backpropagation with
+ * 1 - tanh^2, z / sqrt(sum z_j^2).  Returns DLV_EINVAL for a bad problem
+ * or one gradient pointer NULL, DLV_ENOMEM. */
+int dlv_ref_closs_z(const dlv_ref_loss *loss, const double *re,
+                    const double *im, mpfr_ptr value_re, mpfr_ptr value_im,
+                    mpfr_t *grad_re, mpfr_t *grad_im);
 
 #endif

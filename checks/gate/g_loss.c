@@ -7,16 +7,17 @@
  * real parts of the _z value and gradient (within the same rounding
  * bound) and their imaginary parts (exactly 0); at Theta + i t v the
  * imaginary parts divided by t against the directional derivative
- * grad l . v and against Hv, and the whole complex value (Re and Im)
- * against the exact complex value of reference/ref_closs_z.h.  Contract dimensions: sizes (tanh network k
+ * grad l . v and against Hv, and the whole complex value and gradient
+ * (Re and Im) against the exact complex ones of reference/ref_closs_z.h.
+ * Contract dimensions: sizes (tanh network k
  * up to kmax, kmax + 1 rejected), value classes, labels +-1, extreme
  * margins (softplus without overflow), the norm at Theta = 0 (DLV_EDOM
  * with a gradient), NaN in theta (real or imaginary part: DLV_ENAN), NULL
  * and empty arguments, either output NULL, outputs untouched on error and
  * when not asked for, guard zones around every output, inputs unchanged.
  * Bounds: the P5 model of checks/bounds.h (gamma_K R for the real path,
- * hvp_cstep and cstep_value_trunc for the complex step, closs_value_z for
- * the complex value) with the underflow terms logistic_underflow(_z) and
+ * hvp_cstep and cstep_value_trunc for the complex step, closs_z for the
+ * complex value and gradient) with the underflow terms logistic_underflow(_z) and
  * quadratic_underflow_*. */
 #include <complex.h>
 #include <math.h>
@@ -195,29 +196,50 @@ static void compare_cstep(dlv_gate_case *c, const outputs *o,
                     e->hv[j], (dlv_bound){0.0, bound[j]}, 0);
 }
 
-/* The whole complex value at the point z (Re and Im) against the exact
- * complex value of reference/ref_closs_z.h, within closs_value_z: the
- * output the complex step uses only through Im / t, here compared in
- * full (the real part at a point off the axis is no real value). */
-static void compare_cvalue(dlv_gate_case *c, const outputs *o,
-                           const dlv_lg_problem *p, const double complex *z)
+/* Re and Im of a complex output against the exact ones. */
+static void compare_parts(dlv_gate_case *c, const char *what, size_t i,
+                          double complex got, mpfr_srcptr re,
+                          mpfr_srcptr im, double bound)
 {
-  if (!o->has_value)
-    return;
-  double *re = dlv_gate_alloc(c, 2 * p->n * sizeof *re), *im = re + p->n;
-  for (size_t j = 0; j < p->n; j++) {
+  char tag[64];
+  dlv_bound b = {0.0, bound};
+  snprintf(tag, sizeof tag, "Re %s at theta + i t v", what);
+  dlv_gate_cmp_mp(c, tag, i, creal(got), re, b, 0);
+  snprintf(tag, sizeof tag, "Im %s at theta + i t v", what);
+  dlv_gate_cmp_mp(c, tag, i, cimag(got), im, b, 0);
+}
+
+/* The whole complex value and gradient at the point z (Re and Im)
+ * against the exact complex ones of reference/ref_closs_z.h, within
+ * closs_z: outputs the complex step uses only through Im / t, here
+ * compared in full (the real part at a point off the axis is no real
+ * value). */
+static void compare_cz(dlv_gate_case *c, const outputs *o,
+                       const dlv_lg_problem *p, const double complex *z)
+{
+  const size_t n = p->n;
+  double *re = dlv_gate_alloc(c, 3 * n * sizeof *re), *im = re + n;
+  double *bound = im + n, vbound;
+  for (size_t j = 0; j < n; j++) {
     re[j] = creal(z[j]);
     im[j] = cimag(z[j]);
   }
-  mpfr_t ere, eim;
-  mpfr_inits2(dlv_mp_prec(), ere, eim, (mpfr_ptr)0);
-  if (dlv_ref_closs_value_z(&p->ref, re, im, ere, eim) != DLV_OK)
+  mpfr_t vre, vim;
+  mpfr_inits2(dlv_mp_prec(), vre, vim, (mpfr_ptr)0);
+  mpfr_t *gre = dlv_mp_vec_alloc(n, dlv_mp_prec());
+  mpfr_t *gim = dlv_mp_vec_alloc(n, dlv_mp_prec());
+  if (gre == NULL || gim == NULL)
+    abort();
+  if (dlv_ref_closs_z(&p->ref, re, im, vre, vim, gre, gim) != DLV_OK)
     dlv_gate_fail(c, "complex reference failed");
-  dlv_bound b = {0.0, dlv_lg_cvalue_bound(p, re, im)};
-  double complex got = zat(&o->value, 0);
-  dlv_gate_cmp_mp(c, "Re value at theta + i t v", 0, creal(got), ere, b, 0);
-  dlv_gate_cmp_mp(c, "Im value at theta + i t v", 0, cimag(got), eim, b, 0);
-  mpfr_clears(ere, eim, (mpfr_ptr)0);
+  dlv_lg_cz_bounds(p, re, im, bound, &vbound);
+  if (o->has_value)
+    compare_parts(c, "value", 0, zat(&o->value, 0), vre, vim, vbound);
+  for (size_t j = 0; o->has_grad && j < n && !dlv_gate_failed(c); j++)
+    compare_parts(c, "grad", j, zat(&o->grad, j), gre[j], gim[j], bound[j]);
+  mpfr_clears(vre, vim, (mpfr_ptr)0);
+  dlv_mp_vec_free(gre, n);
+  dlv_mp_vec_free(gim, n);
 }
 
 /* ---- theta ---------------------------------------------------------------- */
@@ -452,7 +474,7 @@ static void closs_call(dlv_gate_case *c, closs_setup *s, const double *v,
     } else {
       dlv_lg_cstep_bounds(&s->p, s->theta, v, t, bound, &vbound);
       compare_cstep(c, &oz, &e, t, bound, vbound);
-      compare_cvalue(c, &oz, &s->p, z);
+      compare_cz(c, &oz, &s->p, z);
     }
     exact_clear(&e);
   }
