@@ -11,7 +11,8 @@
  *   Im softplus = atan2(e^a sin b, 1 + e^a cos b)           (a <= 0),
  *               = b + atan2(-e^-a sin b, 1 + e^-a cos b)     (a > 0),
  * (the same function: both continuous on the strip, equal on the axis; the
- * second never overflows), tanh(a + i b) = (T (1 + tau^2) + i tau S) /
+ * second never overflows), sigmoid as 1 / (1 + e^-u) or e^u / (1 + e^u)
+ * by the sign of Re u, tanh(a + i b) = (T (1 + tau^2) + i tau S) /
  * (1 + T^2 tau^2), T = tanh a, tau = tan b, S = sech^2 a (no 1 - T^2
  * cancellation), and sqrt by |s| and half-angle formulas.  Every operation
  * rounds once at the outputs' precision + 64 bits. */

@@ -9,16 +9,16 @@
  * imaginary parts divided by t against the directional derivative
  * grad l . v and against Hv, and the whole complex value and gradient
  * (Re and Im) against the exact complex ones of reference/ref_closs_z.h.
- * Contract dimensions: sizes (tanh network k
- * up to kmax, kmax + 1 rejected), value classes, labels +-1, extreme
+ * Contract dimensions: sizes (tanh network k up to kmax, kmax + 1
+ * rejected), value classes, labels +-1, extreme
  * margins (softplus without overflow), the norm at Theta = 0 (DLV_EDOM
  * with a gradient), NaN in theta (real or imaginary part: DLV_ENAN), NULL
  * and empty arguments, either output NULL, outputs untouched on error and
  * when not asked for, guard zones around every output, inputs unchanged.
  * Bounds: the P5 model of checks/bounds.h (gamma_K R for the real path,
  * hvp_cstep and cstep_value_trunc for the complex step, closs_z for the
- * complex value and gradient) with the underflow terms logistic_underflow(_z) and
- * quadratic_underflow_*. */
+ * complex value and gradient) with the underflow terms
+ * logistic_underflow(_z) and quadratic_underflow_*. */
 #include <complex.h>
 #include <math.h>
 #include <stdio.h>
