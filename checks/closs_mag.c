@@ -192,6 +192,181 @@ void dlv_closs_magnitudes(const dlv_ref_loss *p, const double *theta,
   *vi *= DLV_P5_MAG_SLACK;
 }
 
+/* ---- magnitudes at a complex point (bounds.h: closs_z) ---------------- */
+
+/* |z_j| <= |Re z_j| + |Im z_j|. */
+static double modulus(const double *re, const double *im, size_t j)
+{
+  return fabs(re[j]) + fabs(im[j]);
+}
+
+/* The value sum_i |z_i| (G_i / 2 + |b_i|) and the gradient entries G_i +
+ * |b_i|, G_i = sum_j |a_ij| |z_j|, as the real path's. */
+static double cmag_quadratic(const dlv_ref_loss *p, const double *re,
+                             const double *im, double *mg)
+{
+  double v = 0.0;
+  for (size_t i = 0; i < p->n; i++) {
+    double r = 0.0;
+    for (size_t j = 0; j < p->n; j++)
+      r += fabs(p->a[i * p->n + j]) * modulus(re, im, j);
+    v += modulus(re, im, i) * (0.5 * r + fabs(p->b[i]));
+    if (mg != NULL)
+      mg[i] = r + fabs(p->b[i]);
+  }
+  return v;
+}
+
+/* Sample i, u = -y_i x_i' z = a + i b, |u| <= Q = sum_j |x_ij| |z_j|,
+ * margin error gamma_n Q; softplus forms w = cexp(-u) (a > 0) or cexp(u),
+ * |w| = e^-|a| <= W = e^-(|a| - delta) (delta = 2 gamma_n Q covers the
+ * computed a), capped at 1; where W underflows, the term is below 2^-1074
+ * computed and exact (logistic_underflow_z).  With |b| < pi/2 (|b| <=
+ * sum_j |x_ij Im z_j|, the computed b within gamma_n of that), Re w >= 0
+ * and |1 + w| >= 1, so in clog1p_z(w): log1p's condition |w| (2 + |w|) /
+ * |1 + w|^2 <= 3 W, cexp's error carried by |1 / (1 + w)| <= W, and
+ * |log(1 + w)| <= (1 + pi/2) W: 7 W.  The margin error is carried by
+ * |softplus'(u)| = |sigma(u)|, <= 1 (a > 0) or <= W (a <= 0), and a > 0
+ * adds u itself (Q): M_i = 2 Q + 7 W (a > -delta), W Q + 7 W otherwise.
+ * The gradient: |sigma(u)| <= S0 = min(1, e^(a + delta)) (|1 + e^-u| >= 1
+ * and |sigma| = |e^u| / |1 + e^u|), |sigma'| = |sigma(u) sigma(-u)| <=
+ * S1 = W, so entry j gets sum_i |x_ij| (S0 + S1 Q) / m (the real path's
+ * rule; cexp's error in p = e^-+u is carried by |p| / |1 + p|^2 <= S0). */
+static double cmag_logistic(const dlv_ref_loss *p, const double *re,
+                            const double *im, double *mg)
+{
+  const size_t n = p->n, m = p->m;
+  double v = 0.0;
+  for (size_t j = 0; mg != NULL && j < n; j++)
+    mg[j] = 0.0;
+  for (size_t i = 0; i < m; i++) {
+    const double *xi = p->x + i * n;
+    double q = 0.0, b = 0.0, a = 0.0;
+    for (size_t j = 0; j < n; j++) {
+      q += fabs(xi[j]) * modulus(re, im, j);
+      b += fabs(xi[j] * im[j]);
+      a -= p->y[i] * xi[j] * re[j];
+    }
+    double gn = dlv_gamma((double)n, DLV_U_DOUBLE), delta = 2.0 * gn * q;
+    if (!(b * (1.0 + 2.0 * gn) < M_PI / 2.0)) /* the computed Im u too */
+      return INFINITY;
+    double w = fmin(1.0, exp(delta - fabs(a)));
+    v += (a > -delta ? 2.0 * q : w * q) + 7.0 * w;
+    double s0 = fmin(1.0, exp(a + delta));
+    for (size_t j = 0; mg != NULL && j < n; j++)
+      mg[j] += fabs(xi[j]) * (s0 + w * q) / (double)m;
+  }
+  return v / (double)m;
+}
+
+/* Gradient magnitudes of one sample of the tanh network, backpropagated
+ * as the kernel does: c = r / m (R_c = R_i / m), b2: R_c, w2_h: R_c A_h,
+ * dz = (c w2_h)(1 - a_h^2): R_c |w2_h| (1 + A_h^2) to b1_h and, times
+ * |x_ij|, to W1_hj; the activations' magnitudes A_h in act. */
+static void cmag_tanhnet_grad(const dlv_ref_loss *p, const double *re,
+                              const double *im, const double *xi,
+                              const double *act, double rc, double *mg)
+{
+  const size_t k = p->k, d = p->d;
+  const size_t ob1 = k * d, ow2 = ob1 + k, ob2 = ow2 + k;
+  mg[ob2] += rc;
+  for (size_t h = 0; h < k; h++) {
+    double dz = rc * modulus(re, im, ow2 + h) * (1.0 + act[h] * act[h]);
+    mg[ow2 + h] += rc * act[h];
+    mg[ob1 + h] += dz;
+    for (size_t j = 0; j < p->d; j++)
+      mg[h * d + j] += dz * fabs(xi[j]);
+  }
+}
+
+/* Sample i: preactivation h, |z_h| <= P_h, |Im z_h| <= B_h < pi/4, where
+ * |tanh| <= 1 and |tanh'| = 1 / (sinh^2 a + cos^2 b) <= 2: the activation
+ * has A_h = 1 + 2 P_h; out = b2 + sum w2_h a_h, r = out - y_i, the value
+ * r^2 / 2m, R_i = |b2| + sum |w2_h| A_h + |y_i|.  The computed r enters
+ * r r twice, so its error counts twice ((1 + theta_K)^2: gamma_2K, within
+ * 2 gamma_K (1 + 2^-40) for K < 2^12): sum_i 2 R_i^2 / 2m.  The gradient's
+ * repeated factors are counted in K instead (DLV_P5_K_TANHNET_Z). */
+static double cmag_tanhnet(const dlv_ref_loss *p, const double *re,
+                           const double *im, double *mg)
+{
+  const size_t k = p->k, d = p->d;
+  const size_t ob1 = k * d, ow2 = ob1 + k, ob2 = ow2 + k;
+  double v = 0.0, act[DLV_TANHNET_MAXK];
+  for (size_t j = 0; mg != NULL && j < p->n; j++)
+    mg[j] = 0.0;
+  for (size_t i = 0; i < p->m; i++) {
+    const double *xi = p->x + i * d;
+    double r = modulus(re, im, ob2) + fabs(p->y[i]);
+    for (size_t h = 0; h < k; h++) {
+      double ph = modulus(re, im, ob1 + h), bh = fabs(im[ob1 + h]);
+      for (size_t j = 0; j < d; j++) {
+        ph += modulus(re, im, h * d + j) * fabs(xi[j]);
+        bh += fabs(im[h * d + j] * xi[j]);
+      }
+      if (!(bh * (1.0 + 0x1p-20) < M_PI / 4.0))
+        return INFINITY;
+      act[h] = 1.0 + 2.0 * ph;
+      r += modulus(re, im, ow2 + h) * act[h];
+    }
+    v += r * r;
+    if (mg != NULL)
+      cmag_tanhnet_grad(p, re, im, xi, act, r / (double)p->m, mg);
+  }
+  return v / (double)p->m;
+}
+
+/* s = sum z_j^2 within gamma_{n+1} S, S = sum |z_j|^2; |s| >= Re s >= L =
+ * sum Re^2 - sum Im^2 (less its own rounding and the error of s); csqrt
+ * gives |sqrt s| <= sqrt S and carries the error of s by 1 / (2 sqrt L):
+ * N = sqrt S + S / (2 sqrt L).  The gradient z_j / sqrt s:
+ * |z_j| / sqrt L + |z_j| N / L (the quotient's error in the divisor). */
+static double cmag_norm(const dlv_ref_loss *p, const double *re,
+                        const double *im, double *mg)
+{
+  double big = 0.0, sre = 0.0, sim = 0.0;
+  for (size_t j = 0; j < p->n; j++) {
+    double z = modulus(re, im, j);
+    big += z * z;
+    sre += re[j] * re[j];
+    sim += im[j] * im[j];
+  }
+  double low = sre - sim - 0x1p-40 * big;
+  if (!(low > 0.0))
+    return INFINITY;
+  double nv = sqrt(big) + big / (2.0 * sqrt(low));
+  for (size_t j = 0; mg != NULL && j < p->n; j++)
+    mg[j] = modulus(re, im, j) * (1.0 / sqrt(low) + nv / low);
+  return nv;
+}
+
+double dlv_closs_magnitudes_z(const dlv_ref_loss *p, const double *re,
+                              const double *im, double *mg)
+{
+  double v = INFINITY;
+  switch (p->kind) {
+  case DLV_REF_QUADRATIC: v = cmag_quadratic(p, re, im, mg); break;
+  case DLV_REF_LOGISTIC: v = cmag_logistic(p, re, im, mg); break;
+  case DLV_REF_TANHNET: v = cmag_tanhnet(p, re, im, mg); break;
+  case DLV_REF_NORM: v = cmag_norm(p, re, im, mg); break;
+  }
+  for (size_t j = 0; mg != NULL && j < p->n; j++)
+    mg[j] = isinf(v) ? INFINITY : mg[j] * DLV_P5_MAG_SLACK;
+  return v * DLV_P5_MAG_SLACK;
+}
+
+double dlv_closs_k_z(const dlv_ref_loss *p, int value)
+{
+  if (value)
+    return dlv_closs_k_value(p) + 1.0;
+  switch (p->kind) {
+  case DLV_REF_QUADRATIC: return DLV_P5_K_QUADRATIC_Z(p->n);
+  case DLV_REF_LOGISTIC: return DLV_P5_K_LOGISTIC_Z(p->n, p->m);
+  case DLV_REF_TANHNET: return DLV_P5_K_TANHNET_Z(p->d, p->k, p->m);
+  case DLV_REF_NORM: return DLV_P5_K_NORM_Z(p->n);
+  }
+  return INFINITY;
+}
+
 /* ---- Cauchy discs ------------------------------------------------------- */
 
 static double tanhnet_disc(const dlv_ref_loss *p, const double *theta,

@@ -24,6 +24,21 @@ void dlv_closs_magnitudes(const dlv_ref_loss *p, const double *theta,
                           const double *w, double *mr, double *mi, double *vr,
                           double *vi);
 
+/* The magnitudes at the complex point z_j = re[j] + i im[j] (closs_z in
+ * bounds.h): returns M of the value, and fills mg[j] (mg not NULL) for
+ * gradient entry j; each of Re and Im of the _z output is within
+ * dlv_bound_closs_z(dlv_closs_k_z, its magnitude, underflow) of the exact
+ * complex one.  +Inf where the model does not hold: a logistic margin
+ * with |Im| >= pi/2 (1 + e^u may approach 0), a tanh preactivation with
+ * |Im| >= pi/4 (|tanh| unbounded), a norm whose sum of squares has Re s
+ * <= 0 near its own size.  Made upper bounds (DLV_P5_MAG_SLACK). */
+double dlv_closs_magnitudes_z(const dlv_ref_loss *p, const double *re,
+                              const double *im, double *mg);
+
+/* K at a complex point (bounds.h, closs_z): of the value (value != 0) or
+ * of the gradient entries. */
+double dlv_closs_k_z(const dlv_ref_loss *p, int value);
+
 /* The Cauchy disc of bounds.h (dlv_bound_hvp_trunc) around theta along v:
  * returns its radius R (+Inf for an entire gradient) and fills mc[j] >=
  * max |grad_j l(theta + s v)| over |s| <= R (0 when the gradient is

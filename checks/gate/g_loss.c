@@ -7,18 +7,21 @@
  * real parts of the _z value and gradient (within the same rounding
  * bound) and their imaginary parts (exactly 0); at Theta + i t v the
  * imaginary parts divided by t against the directional derivative
- * grad l . v and against Hv.  Contract dimensions: sizes (tanh network k
- * up to kmax, kmax + 1 rejected), value classes, labels +-1, extreme
+ * grad l . v and against Hv, and the whole complex value and gradient
+ * (Re and Im) against the exact complex ones of reference/ref_closs_z.h.
+ * Contract dimensions: sizes (tanh network k up to kmax, kmax + 1
+ * rejected), value classes, labels +-1, extreme
  * margins (softplus without overflow), the norm at Theta = 0 (DLV_EDOM
  * with a gradient), NaN in theta (real or imaginary part: DLV_ENAN), NULL
  * and empty arguments, either output NULL, outputs untouched on error and
  * when not asked for, guard zones around every output, inputs unchanged.
  * Bounds: the P5 model of checks/bounds.h (gamma_K R for the real path,
- * hvp_cstep and cstep_value_trunc for the complex step) with the underflow
- * terms logistic_underflow and quadratic_underflow_*.  Every entry point
- * is called through the backend under test (dlv_gate_backend; ABI 2
- * operations DLV_BK_LOSS_* and DLV_BK_CLOSS_*, double only); a case
- * whose expected status is an error needs the status protocol. */
+ * hvp_cstep and cstep_value_trunc for the complex step, closs_z for the
+ * complex value and gradient) with the underflow terms
+ * logistic_underflow(_z) and quadratic_underflow_*.  Every entry point is
+ * called through the backend under test (dlv_gate_backend; ABI 2
+ * operations DLV_BK_LOSS_* and DLV_BK_CLOSS_*, double only); a case whose
+ * expected status is an error needs the status protocol. */
 #include <complex.h>
 #include <math.h>
 #include <stdio.h>
@@ -32,6 +35,7 @@
 #include "loss.h"
 #include "loss_gate.h"
 #include "mp.h"
+#include "ref_closs_z.h"
 #include "ref_logistic.h"
 #include "ref_quadratic.h"
 
@@ -193,6 +197,52 @@ static void compare_cstep(dlv_gate_case *c, const outputs *o,
   for (size_t j = 0; o->has_grad && j < e->n && !dlv_gate_failed(c); j++)
     dlv_gate_cmp_mp(c, "Im grad / t vs Hv", j, cimag(zat(&o->grad, j)) / t,
                     e->hv[j], (dlv_bound){0.0, bound[j]}, 0);
+}
+
+/* Re and Im of a complex output against the exact ones. */
+static void compare_parts(dlv_gate_case *c, const char *what, size_t i,
+                          double complex got, mpfr_srcptr re,
+                          mpfr_srcptr im, double bound)
+{
+  char tag[64];
+  dlv_bound b = {0.0, bound};
+  snprintf(tag, sizeof tag, "Re %s at theta + i t v", what);
+  dlv_gate_cmp_mp(c, tag, i, creal(got), re, b, 0);
+  snprintf(tag, sizeof tag, "Im %s at theta + i t v", what);
+  dlv_gate_cmp_mp(c, tag, i, cimag(got), im, b, 0);
+}
+
+/* The whole complex value and gradient at the point z (Re and Im)
+ * against the exact complex ones of reference/ref_closs_z.h, within
+ * closs_z: outputs the complex step uses only through Im / t, here
+ * compared in full (the real part at a point off the axis is no real
+ * value). */
+static void compare_cz(dlv_gate_case *c, const outputs *o,
+                       const dlv_lg_problem *p, const double complex *z)
+{
+  const size_t n = p->n;
+  double *re = dlv_gate_alloc(c, 3 * n * sizeof *re), *im = re + n;
+  double *bound = im + n, vbound;
+  for (size_t j = 0; j < n; j++) {
+    re[j] = creal(z[j]);
+    im[j] = cimag(z[j]);
+  }
+  mpfr_t vre, vim;
+  mpfr_inits2(dlv_mp_prec(), vre, vim, (mpfr_ptr)0);
+  mpfr_t *gre = dlv_mp_vec_alloc(n, dlv_mp_prec());
+  mpfr_t *gim = dlv_mp_vec_alloc(n, dlv_mp_prec());
+  if (gre == NULL || gim == NULL)
+    abort();
+  if (dlv_ref_closs_z(&p->ref, re, im, vre, vim, gre, gim) != DLV_OK)
+    dlv_gate_fail(c, "complex reference failed");
+  dlv_lg_cz_bounds(p, re, im, bound, &vbound);
+  if (o->has_value)
+    compare_parts(c, "value", 0, zat(&o->value, 0), vre, vim, vbound);
+  for (size_t j = 0; o->has_grad && j < n && !dlv_gate_failed(c); j++)
+    compare_parts(c, "grad", j, zat(&o->grad, j), gre[j], gim[j], bound[j]);
+  mpfr_clears(vre, vim, (mpfr_ptr)0);
+  dlv_mp_vec_free(gre, n);
+  dlv_mp_vec_free(gim, n);
 }
 
 /* ---- theta ---------------------------------------------------------------- */
@@ -446,6 +496,7 @@ static void closs_call(dlv_gate_case *c, closs_setup *s, const double *v,
     } else {
       dlv_lg_cstep_bounds(&s->p, s->theta, v, t, bound, &vbound);
       compare_cstep(c, &oz, &e, t, bound, vbound);
+      compare_cz(c, &oz, &s->p, z);
     }
     exact_clear(&e);
   }
@@ -456,7 +507,10 @@ static void closs_call(dlv_gate_case *c, closs_setup *s, const double *v,
 }
 
 /* A direction of the class and a step t below the Cauchy disc (a power of
- * two: t v is exact). */
+ * two: t v is exact): every other case within 2^-3 of the largest, where
+ * the point is far off the axis (Re l(Theta + i t v) differs from l(Theta)
+ * by t^2 v'Hv / 2, and a real part wrong by O(t^2) shows), else anywhere
+ * down to 2^-59 of it. */
 static const double *cstep_direction(dlv_gate_case *c, closs_setup *s,
                                      int vclass, int zero, double *t)
 {
@@ -466,8 +520,9 @@ static const double *cstep_direction(dlv_gate_case *c, closs_setup *s,
     memset(v, 0, s->n * sizeof *v);
     dlv_gate_buf_freeze(c, &vb);
   }
+  unsigned binades = dlv_gate_draw(c, 2) ? 4 : 60;
   *t = ldexp(dlv_lg_step_below_disc(&s->p, s->theta, v),
-             -(int)dlv_gate_draw(c, 60));
+             -(int)dlv_gate_draw(c, binades));
   dlv_gate_note(c, "complex step t %a%s", *t, zero ? ", v = 0" : "");
   return v;
 }

@@ -212,6 +212,27 @@ void dlv_lg_cstep_bounds(const dlv_lg_problem *p, const double *theta,
   free(mr);
 }
 
+void dlv_lg_cz_bounds(const dlv_lg_problem *p, const double *re,
+                      const double *im, double *bound, double *vbound)
+{
+  double abs = 0.0;
+  if (p->kind == DLV_REF_LOGISTIC)
+    abs = dlv_bound_logistic_underflow_z(p->lg.m);
+  if (p->kind == DLV_REF_QUADRATIC) {
+    double zmax = 0.0;
+    for (size_t i = 0; i < p->n; i++)
+      zmax = fmax(zmax, fabs(re[i]) + fabs(im[i]));
+    abs = dlv_bound_quadratic_underflow_value_z(p->n, zmax);
+  }
+  double vmag = dlv_closs_magnitudes_z(&p->ref, re, im, bound);
+  *vbound = dlv_bound_closs_z(dlv_closs_k_z(&p->ref, 1), vmag, abs);
+  /* the gradient's underflow: the real path's terms, twice (each part of
+   * a complex product is two real products) */
+  double kg = dlv_closs_k_z(&p->ref, 0);
+  for (size_t j = 0; j < p->n; j++)
+    bound[j] = dlv_bound_closs_z(kg, bound[j], 2.0 * underflow(p, re, j, 1.0));
+}
+
 double dlv_lg_step_below_disc(const dlv_lg_problem *p, const double *theta,
                               const double *v)
 {

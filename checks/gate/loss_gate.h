@@ -71,6 +71,13 @@ void dlv_lg_cstep_bounds(const dlv_lg_problem *p, const double *theta,
                          const double *v, double t, double *bound,
                          double *vbound);
 
+/* Bounds of Re and of Im of the _z gradient entries (bound[j]) and value
+ * (*vbound) at the complex point z_j = re[j] + i im[j] against the exact
+ * complex ones (closs_z in checks/bounds.h, with the underflow terms of
+ * the logistic and the quadratic); +Inf where the model does not hold. */
+void dlv_lg_cz_bounds(const dlv_lg_problem *p, const double *re,
+                      const double *im, double *bound, double *vbound);
+
 /* Bounds of the central difference at step t (R_j the larger at Theta
  * -+ t v). */
 void dlv_lg_central_bounds(const dlv_lg_problem *p, const double *theta,

@@ -121,6 +121,67 @@ static inline double dlv_bound_quadratic_underflow_value(size_t n,
          (1.0 + dlv_gamma((double)n + 1.0, DLV_U_DOUBLE));
 }
 
+/* closs_z: the value and the gradient of a _z loss at a genuinely
+ * complex point z = Theta + i T (T = t v, t not small), Re and Im each
+ * against the exact complex ones (reference/ref_closs_z.h).  Rounding
+ * analysis in moduli (Higham, sec. 3.3 and 3.6, on complex quantities):
+ * for each intermediate q the check computes M_q >= |q| by the rules of
+ * the magnitudes (a sum adds them, a product multiplies them, a function
+ * f adds to |f| its argument's M times a bound on |f'| over a
+ * neighbourhood of the point, e.g. log1p's condition |w| (2 + |w|) /
+ * |1 + w|^2 in clog1p_z), with the parameters' moduli |Theta_j| + |T_j|
+ * as inputs (dlv_closs_magnitudes_z, checks/closs_mag.h).  A complex sum
+ * or a real times complex product errs by at most u of its magnitude in
+ * each part, a complex product by gamma_2, a complex function as counted
+ * in K; so the computed output's error has modulus at most sqrt 2
+ * gamma_K M (the sqrt 2 turns componentwise local errors into moduli
+ * once), and each of Re and Im at most that.  K (dlv_closs_k_z) is the
+ * value path's (dlv_closs_k_value) plus 1, and for the gradient the
+ * DLV_P5_K_*_Z below, each 1 more than its count: that rounding covers a
+ * product or ctanh's Im underflowing where M stays above 2^-1000 (tanh
+ * network, norm); the logistic and the quadratic carry their underflow in
+ * abs (below). */
+static inline double dlv_bound_closs_z(double k, double mag, double abs)
+{
+  const double sqrt2_up = 0x1.6a09e667f3bcdp+0; /* sqrt 2 rounded up */
+  return sqrt2_up * dlv_gamma(k, DLV_U_DOUBLE) * mag + abs;
+}
+
+/* K of the gradient at a complex point, a product of two computed
+ * quantities counting both their paths (Higham 3.1: (1 + theta_j)(1 +
+ * theta_k) = 1 + theta_(j+k)), plus 1 (above).  quadratic: (A z)_i n,
+ * + b_i 1: n + 2; logistic: margin n, cexp 16, 1 + p 1, quotient 6, / m 1,
+ * times x_ij 1, the sum m: n + m + 26; tanh network: a_h has d + 17 (the
+ * preactivation d + 1, ctanh 16), c = r / m has d + k + 21 (w2 a 2, output
+ * k, residual 1, / m 1), dz = (c w2)(1 - a a) has (d + k + 23) + (2 (d +
+ * 17) + 3) + 2, times x 1, the sum m: 3 d + k + m + 64; norm: s n + 1,
+ * csqrt 16, quotient 6: n + 24. */
+#define DLV_P5_K_QUADRATIC_Z(n) ((double)(n) + 2.0)
+#define DLV_P5_K_LOGISTIC_Z(n, m) ((double)(n) + (double)(m) + 26.0)
+#define DLV_P5_K_TANHNET_Z(d, k, m)                                          \
+  (3.0 * (double)(d) + (double)(k) + (double)(m) + 64.0)
+#define DLV_P5_K_NORM_Z(n) ((double)(n) + 24.0)
+
+/* logistic_underflow_z: per sample, cexp's Re and Im may each land in the
+ * subnormals (2^-1074 each, carried by |1 / (1 + w)| <= 1), clog1p_z's
+ * a (2 + a) and b^2 (2^-1074 each, halved) and atan2's result (2^-1074):
+ * 4 2^-1074 per sample and part; summed (1 + gamma_{m+1}) and divided by
+ * m, which may underflow once more. */
+static inline double dlv_bound_logistic_underflow_z(size_t m)
+{
+  return DLV_ETA_DOUBLE *
+         (4.0 * (1.0 + dlv_gamma((double)m + 1.0, DLV_U_DOUBLE)) + 1.0);
+}
+
+/* quadratic_underflow_value_z: the value's products of
+ * dlv_bound_quadratic_underflow_value, each part of a complex product
+ * being two real products: twice that, at the largest modulus |z_i|. */
+static inline double dlv_bound_quadratic_underflow_value_z(size_t n,
+                                                           double z_max)
+{
+  return 2.0 * dlv_bound_quadratic_underflow_value(n, z_max);
+}
+
 /* hvp_cstep: |computed - exact| for entry j, in the flat stretch (no
  * imaginary part subnormal): rounding gamma_K I_j plus truncation. */
 static inline double dlv_bound_hvp_cstep(double k, double mag_i,
