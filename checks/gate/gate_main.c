@@ -287,11 +287,14 @@ static void on_crash(int sig, siginfo_t *si, void *uc)
                            where + 2, sizeof where - 2))
     memcpy(where, ": ", 2);
   rerun_options(rerun, sizeof rerun);
+  char which[64] = "a replayed case"; /* shrinking or --replay */
+  if (current_case == NULL || !current_case->replay)
+    snprintf(which, sizeof which, "case %lu", (unsigned long)current_index);
   int len = snprintf(line, sizeof line,
-                     "\ndlv_gate: signal %d in %s case %lu%s; rerun: "
-                     "DLV_SEED=%lu %s --entry %s %s\n",
-                     sig, entry ? entry : "?", (unsigned long)current_index,
-                     where, dlv_seed(), command, entry ? entry : "?", rerun);
+                     "\ndlv_gate: signal %d in %s %s%s; rerun: DLV_SEED=%lu "
+                     "%s --entry %s %s\n",
+                     sig, entry ? entry : "?", which, where, dlv_seed(),
+                     command, entry ? entry : "?", rerun);
   if (len > 0 && write(2, line, strlen(line)) < 0)
     _exit(128 + sig);
   int on_case_thread = pthread_equal(pthread_self(), case_thread);
