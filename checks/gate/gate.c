@@ -54,6 +54,7 @@ static void record(dlv_gate_case *c, uint64_t v)
       abort();
   }
   c->rec[c->nrec++] = v;
+  c->rec_hash = (c->rec_hash ^ v) * 1099511628211u; /* FNV-1a step */
 }
 
 /* The next replayed choice clamped to [0, n), 0 past the end. */
@@ -223,24 +224,14 @@ double dlv_gate_limit(dlv_gate_case *c, double limit, int is_float,
 
 /* ---- memory and guard zones --------------------------------------------- */
 
-void *dlv_gate_alloc(dlv_gate_case *c, size_t bytes)
+void *dlv_gate_alloc_named(dlv_gate_case *c, size_t bytes, const char *what)
 {
-  if (c->nalloc == c->capalloc) {
-    c->capalloc = c->capalloc ? 2 * c->capalloc : 16;
-    c->allocs = realloc(c->allocs, c->capalloc * sizeof *c->allocs);
-    if (c->allocs == NULL)
-      abort();
-  }
-  void *p = calloc(1, bytes ? bytes : 1);
-  if (p == NULL)
-    abort();
-  c->allocs[c->nalloc++] = p;
-  return p;
+  return dlv_gate_region_new(c, bytes, dlv_gate_guard_below(c), what);
 }
 
 static size_t zone_bytes(const dlv_gate_buf *b)
 {
-  return 2 * (size_t)DLV_GATE_GUARD + b->span_elems * b->elem;
+  return b->guard_lo + b->span_elems * b->elem + b->guard_hi;
 }
 
 static size_t abs_inc(ptrdiff_t inc)
@@ -248,14 +239,23 @@ static size_t abs_inc(ptrdiff_t inc)
   return inc < 0 ? (size_t)0 - (size_t)inc : (size_t)inc;
 }
 
-void *dlv_gate_buf_make(dlv_gate_case *c, dlv_gate_buf *b, size_t elem,
-                        size_t n, ptrdiff_t inc)
+void *dlv_gate_buf_make_named(dlv_gate_case *c, dlv_gate_buf *b, size_t elem,
+                              size_t n, ptrdiff_t inc, const char *what)
 {
+  int below = dlv_gate_guard_below(c);
   *b = (dlv_gate_buf){.elem = elem, .n = n, .inc = inc};
   b->span_elems = n == 0 ? 0 : (n - 1) * abs_inc(inc) + 1;
-  b->lo = dlv_gate_alloc(c, zone_bytes(b));
+  b->guard_lo = below ? 0 : DLV_GATE_GUARD;
+  b->guard_hi = below ? DLV_GATE_GUARD : 0;
+  b->lo = dlv_gate_region_new(c, zone_bytes(b), below, what);
+  dlv_gate_region *r = &c->allocs[c->nalloc - 1]; /* for fault messages */
+  r->span_off = b->guard_lo;
+  r->span_bytes = b->span_elems * elem;
+  r->elem = elem;
+  r->n = n;
+  r->inc = inc;
   memset(b->lo, DLV_GATE_SENTINEL, zone_bytes(b));
-  b->span = b->lo + DLV_GATE_GUARD;
+  b->span = b->lo + b->guard_lo;
   b->at = b->span; /* BLAS strides: the lowest address, either sign */
   if (n == 0 && dlv_gate_enum(c, 2)) /* an empty array may be NULL */
     b->at = NULL;
@@ -338,7 +338,7 @@ int dlv_gate_buf_unchanged(dlv_gate_case *c, const dlv_gate_buf *b,
   for (size_t k = 0; k < zone_bytes(b); k++)
     if (b->lo[k] != b->snapshot[k])
       return dlv_gate_fail(c, "input %s written at byte %td of its span",
-                           name, (ptrdiff_t)k - DLV_GATE_GUARD);
+                           name, (ptrdiff_t)k - (ptrdiff_t)b->guard_lo);
   return 1;
 }
 
@@ -348,12 +348,12 @@ static ptrdiff_t first_bad_byte(const dlv_gate_buf *b, int *bad)
 {
   size_t step = abs_inc(b->inc), span_bytes = b->span_elems * b->elem;
   *bad = 1;
-  for (size_t k = 0; k < DLV_GATE_GUARD; k++) {
+  for (size_t k = 0; k < b->guard_lo; k++)
     if (b->lo[k] != DLV_GATE_SENTINEL)
-      return (ptrdiff_t)k - DLV_GATE_GUARD;
+      return (ptrdiff_t)k - (ptrdiff_t)b->guard_lo;
+  for (size_t k = 0; k < b->guard_hi; k++)
     if (b->span[span_bytes + k] != DLV_GATE_SENTINEL)
       return (ptrdiff_t)(span_bytes + k);
-  }
   unsigned char gap[sizeof(double)];
   if (b->decoy)
     decoy_bytes(b, gap);

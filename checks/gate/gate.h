@@ -30,7 +30,8 @@
  *    stands for K copies of V.
  *
  * Memory taken with dlv_gate_alloc / dlv_gate_buf_make belongs to the case
- * and is freed after it, also when the case fails early. */
+ * and is freed after it, also when the case fails early; each allocation
+ * abuts a protected page (page guards, below). */
 #ifndef DLV_GATE_H
 #define DLV_GATE_H
 
@@ -118,19 +119,40 @@ double dlv_gate_limit(dlv_gate_case *c, double limit, int is_float,
 
 /* ---- memory and guard zones ------------------------------------------- */
 
+/* Page guards.  Every allocation below (case-owned memory and every
+ * dlv_gate_buf) is a mapping of its own whose bytes abut a PROT_NONE page
+ * at one end, alternating between the ends from one allocation and one
+ * case to the next (checks/gate/gate_mem.c): a kernel that reads (or
+ * writes) even one element past the end or before the start of an array
+ * faults, and the runner's crash handler names the entry, the case, the
+ * array (its expression and source line, captured by the macros below)
+ * and the byte, with the command that reruns the case.  Memory is aligned
+ * to the largest power of two dividing its size (at most a page). */
+#define DLV_GATE_STR_(x) #x
+#define DLV_GATE_STR(x) DLV_GATE_STR_(x)
+#define DLV_GATE_HERE __FILE__ ":" DLV_GATE_STR(__LINE__)
+
 /* Case-owned memory, zeroed; NULL never returned (aborts on OOM). */
-void *dlv_gate_alloc(dlv_gate_case *c, size_t bytes);
+#define dlv_gate_alloc(c, bytes)                                             \
+  dlv_gate_alloc_named((c), (bytes), "memory allocated at " DLV_GATE_HERE)
+void *dlv_gate_alloc_named(dlv_gate_case *c, size_t bytes, const char *what);
 
 /* A strided array with guard zones.  The span holds (n - 1)|inc| + 1
- * elements; DLV_GATE_GUARD bytes of sentinel lie on each side, and every
- * byte of the span that is not an element is sentinel too.  `at` is what
- * the kernel receives: the span's lowest address, BLAS's convention
- * (include/dlv/stride.h: for a negative inc, element 0 is the highest
- * address, element i at at[(n - 1 - i) |inc|]). */
+ * elements; on one side DLV_GATE_GUARD bytes of sentinel lie next to it,
+ * on the other the page guard (which side: alternated, see above), and
+ * every byte of the span that is not an element is sentinel too.  `at`
+ * is what the kernel receives: the span's lowest address, BLAS's
+ * convention (include/dlv/stride.h: for a negative inc, element 0 is the
+ * highest address, element i at at[(n - 1 - i) |inc|]): its lowest
+ * address touched abuts the page guard when that is below, its highest
+ * when above, for either sign of inc. */
 #define DLV_GATE_GUARD 64
 typedef struct {
-  unsigned char *lo;   /* first guard byte */
+  unsigned char *lo;   /* first byte of the zone (guards and span) */
   unsigned char *span; /* first byte of the span */
+  size_t guard_lo, guard_hi; /* sentinel bytes below and above the span:
+                              * DLV_GATE_GUARD, or 0 on the page guard's
+                              * side */
   size_t elem, n, span_elems;
   ptrdiff_t inc;
   void *at;
@@ -140,9 +162,13 @@ typedef struct {
 } dlv_gate_buf;
 
 /* Makes b (every byte sentinel) and returns b->at (NULL for every other
- * empty array, enumerated). */
-void *dlv_gate_buf_make(dlv_gate_case *c, dlv_gate_buf *b, size_t elem,
-                        size_t n, ptrdiff_t inc);
+ * empty array, enumerated).  A fault names the array by the expression b
+ * and the source line. */
+#define dlv_gate_buf_make(c, b, elem, n, inc)                                \
+  dlv_gate_buf_make_named((c), (b), (elem), (n), (inc),                      \
+                          #b " made at " DLV_GATE_HERE)
+void *dlv_gate_buf_make_named(dlv_gate_case *c, dlv_gate_buf *b, size_t elem,
+                              size_t n, ptrdiff_t inc, const char *what);
 /* Element i as a double, read from / written to the buffer in its dtype
  * (elem 8: double, 4: float). */
 double dlv_gate_buf_get(const dlv_gate_buf *b, size_t i);
@@ -160,7 +186,8 @@ void dlv_gate_buf_freeze(dlv_gate_case *c, dlv_gate_buf *b);
 int dlv_gate_buf_unchanged(dlv_gate_case *c, const dlv_gate_buf *b,
                            const char *name);
 /* Fails the case unless the guards and the gaps between elements still
- * hold the sentinel (an output written out of bounds). */
+ * hold the sentinel (an output written out of bounds; a write into the
+ * page guard faults before). */
 int dlv_gate_buf_guards_ok(dlv_gate_case *c, const dlv_gate_buf *b,
                            const char *name);
 

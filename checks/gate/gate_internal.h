@@ -24,6 +24,22 @@ typedef struct {
   char observation[400];   /* the first, with its case */
 } dlv_gate_stats;
 
+/* One case-owned allocation (gate_mem.c): its own mapping, whose bytes
+ * abut a PROT_NONE page on one side (the page guard). */
+typedef struct {
+  unsigned char *map; /* the mapping, munmap'ed when the case ends */
+  size_t len;
+  unsigned char *data; /* what the allocation returned: `bytes` bytes */
+  size_t bytes;
+  int guard_below; /* the protected page ends at data (else: starts at
+                    * data + bytes) */
+  const char *what; /* the source expression and place (for messages) */
+  size_t span_off, span_bytes; /* a dlv_gate_buf's span within data (plain
+                                * memory: 0 and bytes) */
+  size_t elem, n; /* a dlv_gate_buf's layout; elem 0: plain memory */
+  ptrdiff_t inc;
+} dlv_gate_region;
+
 struct dlv_gate_case {
   const char *entry;
   unsigned long index;
@@ -40,15 +56,33 @@ struct dlv_gate_case {
   /* the choices made, in order */
   uint64_t *rec;
   size_t nrec, caprec;
+  uint64_t rec_hash; /* of rec[0..nrec): where the next page guard goes */
   /* outcome */
   int failed;
   const char *skip_why; /* non-NULL: skipped (the backend cannot run it) */
   char note[400], msg[600];
   dlv_gate_stats *stats;
   /* case-owned memory */
-  void **allocs;
+  dlv_gate_region *allocs;
   size_t nalloc, capalloc;
 };
+
+/* Case-owned memory (gate_mem.c).  An allocation of `bytes` bytes, zeroed,
+ * with its page guard below (guard_below) or above; aborts on failure. */
+void *dlv_gate_region_new(dlv_gate_case *c, size_t bytes, int guard_below,
+                          const char *what);
+/* Where the next allocation's page guard goes: 0 or 1 from the choices
+ * made so far and the allocations made so far, so that a replayed case
+ * puts every guard where the original had it, and a case's arrays and
+ * successive cases alternate between the ends. */
+int dlv_gate_guard_below(const dlv_gate_case *c);
+/* Unmaps every allocation of the case. */
+void dlv_gate_release(dlv_gate_case *c);
+/* When addr lies in a page guard of the case: describes the access (`how`:
+ * "read", "write" or "read or write") and the allocation into out, returns
+ * 1; else 0.  For the crash handler: reads the case, allocates nothing. */
+int dlv_gate_fault_where(const dlv_gate_case *c, const void *addr,
+                         const char *how, char *out, size_t size);
 
 /* Sets the backend the cases run through (gate_backend.c). */
 void dlv_gate_set_backend(const dlv_backend *b);

@@ -3,10 +3,12 @@
  * entry point. */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "backend_load.h"
@@ -45,9 +47,11 @@ static struct {
 /* The program as a repro line starts: argv[0], and the backend. */
 static char command[4608];
 
-/* What runs now, for the crash message. */
+/* What runs now, for the crash message (current_case: NULL between
+ * cases). */
 static volatile const char *current_entry;
 static volatile unsigned long current_index;
+static dlv_gate_case *volatile current_case;
 
 /* ---- options ------------------------------------------------------------ */
 
@@ -208,6 +212,114 @@ static void parse_options(int argc, char **argv)
     opt.cases = opt.long_mode ? DLV_GATE_LONG_CASES : DLV_GATE_QUICK_CASES;
 }
 
+/* ---- crashes in a case ---------------------------------------------------- */
+
+/* Whether the faulting access wrote (x86-64: bit 1 of the page fault's
+ * error code), as a word for the message. */
+static const char *fault_access(const void *uc)
+{
+#if defined(__x86_64__) && defined(REG_ERR)
+  const ucontext_t *u = uc;
+  return u->uc_mcontext.gregs[REG_ERR] & 2 ? "write" : "read";
+#else
+  (void)uc;
+  return "read or write";
+#endif
+}
+
+/* The options that rerun the case now running: --case K, or while
+ * shrinking (a replay) the choices replayed, as `--replay` takes them
+ * (truncated to the buffer). */
+static void rerun_options(char *out, size_t size)
+{
+  const dlv_gate_case *c = current_case;
+  if (c == NULL || !c->replay) {
+    snprintf(out, size, "--case %lu", (unsigned long)current_index);
+    return;
+  }
+  size_t len = (size_t)snprintf(out, size, "--replay ");
+  for (size_t i = 0, run; i < c->nin && len < size; i += run) {
+    for (run = 1; i + run < c->nin && c->in[i + run] == c->in[i];)
+      run++;
+    int w = run > 1 ? snprintf(out + len, size - len, "%s%llu*%zu",
+                               i ? "," : "", (unsigned long long)c->in[i],
+                               run)
+                    : snprintf(out + len, size - len, "%s%llu", i ? "," : "",
+                               (unsigned long long)c->in[i]);
+    len += w > 0 ? (size_t)w : 0;
+  }
+  if (c->nin == 0)
+    snprintf(out + len, size - len, "0");
+}
+
+/* The signals a kernel's bad access or arithmetic raises, caught while a
+ * case runs (catch_crashes) over cmocka's own handlers, which it installs
+ * per test and which fail the test with "exception" and no more. */
+static const int crash_signals[] = {SIGSEGV, SIGBUS, SIGFPE};
+#define NCRASH (sizeof crash_signals / sizeof crash_signals[0])
+static struct sigaction outer_action[NCRASH]; /* cmocka's */
+static volatile sig_atomic_t crashes_caught;
+static pthread_t case_thread;
+
+static void release_crashes(void)
+{
+  if (!crashes_caught)
+    return;
+  for (size_t k = 0; k < NCRASH; k++)
+    sigaction(crash_signals[k], &outer_action[k], NULL);
+  crashes_caught = 0;
+}
+
+/* A crash in a case: the entry, the case, and for a fault in a page
+ * guard (gate_mem.c) the array and the byte.  Then, in the thread that
+ * runs the case, cmocka's handler (restored; the access faults again)
+ * fails the test and the run goes on; in a kernel's worker thread (where
+ * cmocka's longjmp would land on another thread's stack) the signal's
+ * default action ends the process.  snprintf is not async-signal-safe;
+ * the case is over either way. */
+static void on_crash(int sig, siginfo_t *si, void *uc)
+{
+  static char line[8192], where[1024], rerun[4096];
+  const char *entry = (const char *)current_entry;
+  where[0] = '\0';
+  if ((sig == SIGSEGV || sig == SIGBUS) && current_case != NULL &&
+      dlv_gate_fault_where(current_case, si->si_addr, fault_access(uc),
+                           where + 2, sizeof where - 2))
+    memcpy(where, ": ", 2);
+  rerun_options(rerun, sizeof rerun);
+  char which[64] = "a replayed case"; /* shrinking or --replay */
+  if (current_case == NULL || !current_case->replay)
+    snprintf(which, sizeof which, "case %lu", (unsigned long)current_index);
+  int len = snprintf(line, sizeof line,
+                     "\ndlv_gate: signal %d in %s %s%s; rerun: DLV_SEED=%lu "
+                     "%s --entry %s %s\n",
+                     sig, entry ? entry : "?", which, where, dlv_seed(),
+                     command, entry ? entry : "?", rerun);
+  if (len > 0 && write(2, line, strlen(line)) < 0)
+    _exit(128 + sig);
+  int on_case_thread = pthread_equal(pthread_self(), case_thread);
+  release_crashes();
+  if (!on_case_thread || si->si_code <= 0) { /* or sent, not a fault */
+    signal(sig, SIG_DFL);
+    raise(sig);
+  }
+}
+
+static void catch_crashes(void)
+{
+  if (crashes_caught)
+    return;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_crash;
+  sa.sa_flags = SA_SIGINFO;
+  sigemptyset(&sa.sa_mask);
+  case_thread = pthread_self();
+  for (size_t k = 0; k < NCRASH; k++)
+    sigaction(crash_signals[k], &sa, &outer_action[k]);
+  crashes_caught = 1;
+}
+
 /* ---- one case -------------------------------------------------------------- */
 
 static void case_begin(dlv_gate_case *c, const char *entry,
@@ -222,16 +334,17 @@ static void case_begin(dlv_gate_case *c, const char *entry,
   c->stream = c->cycle_seed ^ ((uint64_t)index + 1) * 0xD6E8FEB86659FD93u;
   current_entry = entry;
   current_index = index;
+  current_case = c;
+  catch_crashes();
 }
 
 /* Frees the case's memory (its recorded choices too). */
 static void case_end(dlv_gate_case *c)
 {
-  for (size_t k = 0; k < c->nalloc; k++)
-    free(c->allocs[k]);
-  free(c->allocs);
+  release_crashes();
+  current_case = NULL;
+  dlv_gate_release(c);
   free(c->rec);
-  c->allocs = NULL;
   c->rec = NULL;
 }
 
@@ -696,22 +809,6 @@ static int check_coverage(const dlv_gate_family *const *fam, size_t nfam)
   return missing;
 }
 
-static void on_crash(int sig)
-{
-  char line[5200];
-  const char *entry = (const char *)current_entry;
-  int len = snprintf(line, sizeof line,
-                     "\ndlv_gate: signal %d in %s case %lu; rerun: "
-                     "DLV_SEED=%lu %s --entry %s --case %lu\n",
-                     sig, entry ? entry : "?", (unsigned long)current_index,
-                     dlv_seed(), command, entry ? entry : "?",
-                     (unsigned long)current_index);
-  if (len > 0 && write(2, line, (size_t)len) < 0)
-    _exit(128 + sig);
-  signal(sig, SIG_DFL);
-  raise(sig);
-}
-
 static int group_setup(void **state)
 {
   (void)state;
@@ -816,9 +913,6 @@ int dlv_gate_main(int argc, char **argv,
   }
   if (ntests == 0)
     usage_error("no entry point matches%s", "");
-  signal(SIGSEGV, on_crash);
-  signal(SIGBUS, on_crash);
-  signal(SIGFPE, on_crash);
   int status = _cmocka_run_group_tests("gate", tests, ntests, group_setup,
                                        group_teardown);
   free(tests);
