@@ -598,7 +598,11 @@ static void compare_replay(dlv_gate_case *c, const layer_entry *L,
   dlv_noise_rng r = k->before;
   const dlv_gate_buf *out = L->kind == NOISY ? &k->e : &k->mask;
   size_t bytes = out->n * out->elem;
-  unsigned char *want = dlv_gate_alloc(c, bytes + 1);
+  /* one element more than needed (never 0 bytes), so that the block is
+   * aligned for the element type (gate_mem.c aligns to the largest power
+   * of two dividing the size: bytes + 1 gave the double generator an odd
+   * address, found by UBSan) */
+  unsigned char *want = dlv_gate_alloc(c, bytes + out->elem);
   if (L->kind == NOISY && L->e.is_float)
     dlv_noise_gaussian_s(&r, out->n, (float *)want);
   else if (L->kind == NOISY)
