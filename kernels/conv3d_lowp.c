@@ -7,8 +7,9 @@
  *                         B pair bp[(t np + j) ocp + c]),
  * A read in place as 32-bit words (the even element low: vdpbf16ps's
  * element 0), B packed with the pairs interleaved and its channels padded
- * with zeros to a whole number of tiles.  Every element's chain is the
- * same whichever path, tile or thread computes it. */
+ * with zeros to a whole number of tiles.  The input gradient's tiles skip
+ * the taps that read only padding for all their rows (narrow_box).  Every
+ * element's chain is the same whichever path or thread computes it. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,12 @@
 _Static_assert(DLV_CONV3D_LOWP_PAIR == 2, "vdpbf16ps takes pairs");
 _Static_assert(DLV_CONV3D_LOWP_LANES == 16, "one zmm of float lanes");
 
+/* The taps a tile runs: the box lo <= i < hi of the tap grid (pgemm.tn),
+ * in the order of the flat index tap = (i0 tn[1] + i1) tn[2] + i2. */
+typedef struct {
+  size_t lo[3], hi[3];
+} tapbox;
+
 typedef struct {
   const uint16_t *a;     /* A operand (bf16 patterns) */
   const size_t *rowbase; /* m entries */
@@ -39,6 +46,12 @@ typedef struct {
   float *out;            /* m x oc, row-major */
   size_t m, mr, nr;      /* rows, tile rows, tile channels */
   size_t nb;             /* taps per chunk of the reduction */
+  size_t tn[3];          /* the taps as a grid: tn[0] tn[1] tn[2] = ntaps */
+  /* Rows over a padded grid (input gradient; else rx[0] = 0): rows are
+   * (b, x, y, t) of extents (., rx[0], rx[1], rx[2]), tap (i0, i1, i2)
+   * reads padding at row (x, y, t) unless tn[d] - 1 <= coordinate d + i_d
+   * < tn[d] - 1 + gx[d] for each d (gx: the unpadded extents). */
+  size_t rx[3], gx[3];
 } pgemm;
 
 static uint32_t word_at(const uint16_t *p)
@@ -55,33 +68,44 @@ static uint32_t pair_word(uint16_t even, uint16_t odd)
 
 /* ---- the portable path: the measured model, element by element ---------- */
 
-static float chain_portable(const pgemm *g, size_t r, size_t c, size_t t0,
-                            size_t t1, float acc)
+/* The first tap of grid line (i0, i1) of box x (the line runs to + the
+ * box's extent along i2). */
+static size_t box_line(const pgemm *g, const tapbox *x, size_t i0, size_t i1)
+{
+  return (i0 * g->tn[1] + i1) * g->tn[2] + x->lo[2];
+}
+
+static float chain_portable(const pgemm *g, size_t r, size_t c,
+                            const tapbox *x, float acc)
 {
   const uint16_t *row = g->a + g->rowbase[r];
-  for (size_t tap = t0; tap < t1; tap++) {
-    const uint16_t *ap = row + g->tapoff[tap];
-    const uint32_t *b = g->bp + tap * g->np * g->ocp + c;
-    for (size_t j = 0; j < g->np; j++) {
-      uint32_t bw = b[j * g->ocp];
-      acc = dlv_bf16_dot2_model(acc, (dlv_bf16){ap[2 * j]},
-                                (dlv_bf16){(uint16_t)bw},
-                                (dlv_bf16){ap[2 * j + 1]},
-                                (dlv_bf16){(uint16_t)(bw >> 16)});
-    }
-  }
+  for (size_t i0 = x->lo[0]; i0 < x->hi[0]; i0++)
+    for (size_t i1 = x->lo[1]; i1 < x->hi[1]; i1++)
+      for (size_t tap = box_line(g, x, i0, i1),
+                  end = tap + x->hi[2] - x->lo[2];
+           tap < end; tap++) {
+        const uint16_t *ap = row + g->tapoff[tap];
+        const uint32_t *b = g->bp + tap * g->np * g->ocp + c;
+        for (size_t j = 0; j < g->np; j++) {
+          uint32_t bw = b[j * g->ocp];
+          acc = dlv_bf16_dot2_model(acc, (dlv_bf16){ap[2 * j]},
+                                    (dlv_bf16){(uint16_t)bw},
+                                    (dlv_bf16){ap[2 * j + 1]},
+                                    (dlv_bf16){(uint16_t)(bw >> 16)});
+        }
+      }
   return acc;
 }
 
-static void tile_portable(const pgemm *g, size_t r0, size_t c0, size_t t0,
-                          size_t t1, int first)
+static void tile_portable(const pgemm *g, size_t r0, size_t c0,
+                          const tapbox *x, int first)
 {
   size_t r1 = r0 + g->mr < g->m ? r0 + g->mr : g->m;
   size_t c1 = c0 + g->nr < g->oc ? c0 + g->nr : g->oc;
   for (size_t r = r0; r < r1; r++)
     for (size_t c = c0; c < c1; c++) {
       float *o = g->out + r * g->oc + c;
-      *o = chain_portable(g, r, c, t0, t1, first ? 0.0f : *o);
+      *o = chain_portable(g, r, c, x, first ? 0.0f : *o);
     }
 }
 
@@ -101,7 +125,7 @@ LP_TARGET static __mmask16 lane_mask(const pgemm *g, size_t c)
  * or at the stored partial chain (later chunks: float, no rounding). */
 #define LP_TILE(MR, NV)                                                      \
   LP_TARGET static void tile_##MR##x##NV(const pgemm *g, size_t r0,          \
-                                         size_t c0, size_t t0, size_t t1,    \
+                                         size_t c0, const tapbox *x,         \
                                          int first)                          \
   {                                                                          \
     __m512 acc[MR][NV];                                                      \
@@ -115,7 +139,11 @@ LP_TARGET static __mmask16 lane_mask(const pgemm *g, size_t c)
                 : _mm512_maskz_loadu_ps(lane_mask(g, c0 + 16 * v),           \
                                         o + 16 * v);                         \
     }                                                                        \
-    for (size_t tap = t0; tap < t1; tap++) {                                 \
+    for (size_t i0 = x->lo[0]; i0 < x->hi[0]; i0++)                          \
+      for (size_t i1 = x->lo[1]; i1 < x->hi[1]; i1++)                        \
+        for (size_t tap = box_line(g, x, i0, i1),                            \
+                    end = tap + x->hi[2] - x->lo[2];                         \
+             tap < end; tap++) {                                             \
       size_t off = g->tapoff[tap];                                           \
       const uint32_t *b = g->bp + tap * g->np * g->ocp + c0;                 \
       for (size_t j = 0; j < g->np; j++, b += g->ocp) {                      \
@@ -152,21 +180,21 @@ _Static_assert(DLV_CONV3D_LOWP_MR_NARROW == 12 &&
                "tile_12x2 is the narrow tile");
 
 /* A tile; rows past m (the last row tile) one at a time. */
-static void tile_avx(const pgemm *g, size_t r0, size_t c0, size_t t0,
-                     size_t t1, int first)
+static void tile_avx(const pgemm *g, size_t r0, size_t c0, const tapbox *x,
+                     int first)
 {
   int wide = g->nr == DLV_CONV3D_LOWP_NV_WIDE * DLV_CONV3D_LOWP_LANES;
   if (r0 + g->mr <= g->m) {
-    (wide ? tile_6x4 : tile_12x2)(g, r0, c0, t0, t1, first);
+    (wide ? tile_6x4 : tile_12x2)(g, r0, c0, x, first);
     return;
   }
   for (size_t r = r0; r < g->m; r++)
-    (wide ? tile_1x4 : tile_1x2)(g, r, c0, t0, t1, first);
+    (wide ? tile_1x4 : tile_1x2)(g, r, c0, x, first);
 }
 #endif
 
-typedef void tile_fn(const pgemm *g, size_t r0, size_t c0, size_t t0,
-                     size_t t1, int first);
+typedef void tile_fn(const pgemm *g, size_t r0, size_t c0, const tapbox *x,
+                     int first);
 
 static tile_fn *tile_for_isa(void)
 {
@@ -182,6 +210,32 @@ typedef struct {
   tile_fn *tile;
 } pgemm_job;
 
+/* Narrows box x (tn[d] taps along d) to the taps that read G, not its
+ * padding, for at least one of rows r0 .. r0 + mr - 1 (rx[0] = 0: every
+ * tap).  A tap outside it adds exact zeros to every row of the tile: its
+ * steps are skipped (on a +-0 accumulator a zero step may only change the
+ * sign of the zero; otherwise it leaves the accumulator's bits alone). */
+static void narrow_box(const pgemm *g, size_t r0, tapbox *x)
+{
+  if (g->rx[0] == 0)
+    return;
+  size_t r1 = r0 + g->mr < g->m ? r0 + g->mr : g->m;
+  for (int d = 0; d < 3; d++)
+    x->lo[d] = g->tn[d], x->hi[d] = 0;
+  for (size_t r = r0; r < r1; r++) {
+    size_t rest = r;
+    for (int d = 2; d >= 0; d--) {
+      size_t at = rest % g->rx[d], n = g->tn[d];
+      rest /= g->rx[d];
+      /* live: n - 1 - at <= i < n - 1 - at + gx[d] */
+      size_t lo = at < n - 1 ? n - 1 - at : 0;
+      size_t hi = n - 1 + g->gx[d] - at < n ? n - 1 + g->gx[d] - at : n;
+      x->lo[d] = lo < x->lo[d] ? lo : x->lo[d];
+      x->hi[d] = hi > x->hi[d] ? hi : x->hi[d];
+    }
+  }
+}
+
 /* Row tiles lo..hi-1, every channel tile, the reduction chunk by chunk
  * (a chunk's packed B stays in cache across the row tiles). */
 static void pgemm_range(void *arg, size_t lo, size_t hi)
@@ -190,9 +244,13 @@ static void pgemm_range(void *arg, size_t lo, size_t hi)
   const pgemm *g = job->g;
   for (size_t t0 = 0; t0 < g->ntaps; t0 += g->nb) {
     size_t t1 = t0 + g->nb < g->ntaps ? t0 + g->nb : g->ntaps;
-    for (size_t rt = lo; rt < hi; rt++)
+    for (size_t rt = lo; rt < hi; rt++) {
+      /* a chunked reduction is a flat run of taps (tn = 1, 1, ntaps) */
+      tapbox x = {{0, 0, t0}, {g->tn[0], g->tn[1], t1}};
+      narrow_box(g, rt * g->mr, &x);
       for (size_t c0 = 0; c0 < g->oc; c0 += g->nr)
-        job->tile(g, rt * g->mr, c0, t0, t1, t0 == 0);
+        job->tile(g, rt * g->mr, c0, &x, t0 == 0);
+    }
   }
 }
 
@@ -310,7 +368,8 @@ static int fwd_bf16(const dims *d, const uint16_t *l1, const uint16_t *f,
 {
   size_t ce = d->cp + (d->cp & 1);
   pgemm g = {.ntaps = d->u * d->v * d->z, .np = ce / 2, .oc = d->c,
-             .out = l2, .m = d->b * d->h * d->w * d->t};
+             .out = l2, .m = d->b * d->h * d->w * d->t,
+             .tn = {1, 1, d->u * d->v * d->z}};
   pick_tile(&g);
   g.nb = g.ntaps;
   /* an even C' reads L1 in place; an odd one from a copy with a zero
@@ -346,7 +405,9 @@ static int bwd_input_bf16(const dims *d, const uint16_t *f, const uint16_t *g2,
   size_t ce = d->c + (d->c & 1);
   size_t hp = d->h1 + d->u - 1, wp = d->w1 + d->v - 1, tp = d->t1 + d->z - 1;
   pgemm g = {.ntaps = d->u * d->v * d->z, .np = ce / 2, .oc = d->cp,
-             .out = g1, .m = d->b * d->h1 * d->w1 * d->t1};
+             .out = g1, .m = d->b * d->h1 * d->w1 * d->t1,
+             .tn = {d->u, d->v, d->z}, .rx = {d->h1, d->w1, d->t1},
+             .gx = {d->h, d->w, d->t}};
   pick_tile(&g);
   g.nb = g.ntaps;
   packed p;
@@ -389,7 +450,7 @@ static int bwd_filter_bf16(const dims *d, const uint16_t *l1,
   size_t lines = d->n_l1 / (d->cp * d->t1); /* (b, x1, y1) */
   pgemm g = {.ntaps = d->b * d->h * d->w, .np = (d->t + 1) / 2, .oc = d->c,
              .out = gf, .m = d->u * d->v * d->z * d->cp,
-             .nb = DLV_CONV3D_LOWP_NB};
+             .nb = DLV_CONV3D_LOWP_NB, .tn = {1, 1, d->b * d->h * d->w}};
   pick_tile(&g);
   packed p;
   /* + 1: the odd pair of an odd T may read one past the last time */

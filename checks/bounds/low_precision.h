@@ -103,7 +103,8 @@ static inline dlv_bound dlv_bound_lowp_nrm2_grad(size_t n, int is_bf16)
  * not an error here: the reference reads them as 0, as the kernel does.
  * R counts two roundings per step that can round: a step whose two
  * products are 0 (the padding of an odd pair, the taps of the padded G
- * that miss an input-gradient element) adds an exact 0. */
+ * that miss an input-gradient element) adds an exact 0 (or is skipped:
+ * conv3d_lowp.h). */
 #define DLV_FTZ_FLOAT 0x1p-126
 
 /* R for an element of `terms` products paired along an extent `paired`

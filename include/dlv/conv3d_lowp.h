@@ -19,7 +19,11 @@
  *   input gradient  the forward of G zero-padded by (U-1, V-1, Z-1) on
  *                   each side with the flipped filter: pairs of output
  *                   channels c for each tap: U V Z ceil(C/2) steps, those
- *                   of the taps that miss the element adding exact zeros;
+ *                   of the taps that miss the element adding exact zeros
+ *                   (a tap that misses every element of a register tile
+ *                   is skipped for the whole tile: those steps would only
+ *                   add zeros, so at most the sign of a zero result
+ *                   differs from the full chain; both paths skip alike);
  *   filter gradient pairs (t even, t odd) of output times, for each
  *                   (b, x, y) in order: B H W ceil(T/2) steps.
  * An odd count pairs the last element with a zero.  The AVX512-BF16 path
