@@ -200,6 +200,26 @@ static void overflow_rule(void **state)
   mpfr_clear(x);
 }
 
+/* dlv_worst_add, the one worst-element rule of the claim checks: the
+ * largest err/bound wins, err = 0 counts 0 even against a zero bound, the
+ * first NaN ratio wins and stays. */
+static void worst_element_rule(void **state)
+{
+  (void)state;
+  dlv_worst w = DLV_WORST_INIT;
+  assert_int_equal(dlv_worst_add(&w, 0, 0.0, 0.0), 0); /* 0/0 counts 0 */
+  assert_true(w.ratio == 0.0 && w.i == 0);
+  assert_int_equal(dlv_worst_add(&w, 1, 1.0, 4.0), 0);
+  assert_int_equal(dlv_worst_add(&w, 2, 3.0, 4.0), 0);
+  assert_int_equal(dlv_worst_add(&w, 3, 2.0, 4.0), 0);
+  assert_true(w.i == 2 && w.ratio == 0.75 && w.err == 3.0 && w.bound == 4.0);
+  assert_int_equal(dlv_worst_add(&w, 4, 1.0, 0.0), 0); /* Inf ratio */
+  assert_true(w.i == 4 && isinf(w.ratio));
+  assert_int_equal(dlv_worst_add(&w, 5, NAN, 1.0), 1);
+  assert_int_equal(dlv_worst_add(&w, 6, 9.0, 1.0), 1); /* NaN stays */
+  assert_true(w.i == 5 && isnan(w.ratio));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -210,6 +230,7 @@ int main(void)
       cmocka_unit_test(csv_round_trip),
       cmocka_unit_test(check_end_detects_fp_state_change),
       cmocka_unit_test(overflow_rule),
+      cmocka_unit_test(worst_element_rule),
   };
   return cmocka_run_group_tests_name("harness", tests, NULL, NULL);
 }

@@ -92,6 +92,16 @@ static double special_error(double value, mpfr_srcptr exact)
   return -1.0;
 }
 
+int dlv_worst_add(dlv_worst *w, size_t i, double err, double bound)
+{
+  if (isnan(w->ratio))
+    return 1;
+  double r = err == 0.0 ? 0.0 : err / bound;
+  if (!(r <= w->ratio))
+    *w = (dlv_worst){i, r, err, bound};
+  return isnan(w->ratio);
+}
+
 double dlv_abs_error(double value, mpfr_srcptr exact)
 {
   double special = special_error(value, exact);

@@ -7,6 +7,7 @@
 #ifndef DLV_ULP_H
 #define DLV_ULP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <mpfr.h>
@@ -29,6 +30,20 @@ double dlv_ulp_error(double value, mpfr_srcptr exact, int digits);
  * when one of them is not finite unless both are the same infinity or
  * both NaN (then 0). */
 double dlv_abs_error(double value, mpfr_srcptr exact);
+
+/* The worst element of a comparison, the one rule every claim check
+ * uses (issue 16): ratio err/bound, 0 when err = 0 whatever the bound (a
+ * zero bound included); the first NaN ratio is the worst and is kept.
+ * Start from DLV_WORST_INIT. */
+typedef struct {
+  size_t i;
+  double ratio, err, bound;
+} dlv_worst;
+#define DLV_WORST_INIT {0, -1.0, 0.0, 0.0}
+
+/* Element i with its err and bound; returns 1 once the worst ratio is NaN
+ * (the caller may stop comparing). */
+int dlv_worst_add(dlv_worst *w, size_t i, double err, double bound);
 
 /* The overflow rule, the one definition the claim checks (dlv_expect_mp)
  * and the kernel gate (dlv_gate_cmp_mp) use: whether got, an infinity, is

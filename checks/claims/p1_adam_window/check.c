@@ -127,26 +127,10 @@ static void mp_state_set(mp_state *s, const double *theta, const double *m,
   }
 }
 
-/* The worst element (largest err/bound, NaN worst) of one output. */
-typedef struct {
-  size_t i;
-  double ratio, bound;
-} worst;
-
-static void worst_update(worst *w, size_t i, double err, double bound)
-{
-  double r = err == 0.0 ? 0.0 : err / bound;
-  if (!(r <= w->ratio) && !isnan(w->ratio)) {
-    w->ratio = r;
-    w->i = i;
-    w->bound = bound;
-  }
-}
-
 /* Records the worst element of `value` against `exact` as one row. */
 static void record_worst(const char *test, int is_float, const char *shape,
                          const char *quantity, const char *bound_name,
-                         const double *value, mpfr_t *exact, worst w,
+                         const double *value, mpfr_t *exact, dlv_worst w,
                          const char *kernel)
 {
   struct dlv_meas m = {dtype_name(is_float), shape, quantity, bound_name};
@@ -165,7 +149,7 @@ static void record_worst(const char *test, int is_float, const char *shape,
 static void step_bounds(const dlv_adam_ctx *c, const double *m0,
                         const double *v0, const mp_state *s,
                         const double *theta, const double *m,
-                        const double *v, dlv_adam_err *e, worst w[3])
+                        const double *v, dlv_adam_err *e, dlv_worst w[3])
 {
   for (size_t i = 0; i < s->n; i++) {
     dlv_adam_exact x = {m0[i],
@@ -175,9 +159,9 @@ static void step_bounds(const dlv_adam_ctx *c, const double *m0,
                         mpfr_get_d(s->v[i], MPFR_RNDN),
                         mpfr_get_d(s->theta[i], MPFR_RNDN)};
     e[i] = dlv_bound_adam_elem(c, &x, e[i]);
-    worst_update(&w[0], i, dlv_abs_error(theta[i], s->theta[i]), e[i].theta);
-    worst_update(&w[1], i, dlv_abs_error(m[i], s->m[i]), e[i].m);
-    worst_update(&w[2], i, dlv_abs_error(v[i], s->v[i]), e[i].v);
+    dlv_worst_add(&w[0], i, dlv_abs_error(theta[i], s->theta[i]), e[i].theta);
+    dlv_worst_add(&w[1], i, dlv_abs_error(m[i], s->m[i]), e[i].m);
+    dlv_worst_add(&w[2], i, dlv_abs_error(v[i], s->v[i]), e[i].v);
   }
 }
 
@@ -217,7 +201,7 @@ static void check_step(const char *test, int is_float, size_t n,
   dlv_adam_ctx c = ctx_of(is_float, h);
   dlv_adam_err *e = xmalloc(n * sizeof *e + 1);
   memset(e, 0, n * sizeof *e);
-  worst w[3] = {{0, -1.0, 0.0}, {0, -1.0, 0.0}, {0, -1.0, 0.0}};
+  dlv_worst w[3] = {DLV_WORST_INIT, DLV_WORST_INIT, DLV_WORST_INIT};
   step_bounds(&c, m, v, &s, out, out + n, out + 2 * n, e, w);
   const char *bn = is_float ? "adam_s" : "adam_d";
   if (n > 0) {
@@ -592,8 +576,8 @@ static void p1_bias_correction(void **state)
   mpfr_t ref;
   mpfr_init2(ref, dlv_mp_prec());
   for (size_t i = 0; i < COUNT(bs); i++) {
-    double worst_ratio = -1.0, wv = 0.0, wb = 0.0, we = 0.0;
-    unsigned long wt = 0;
+    dlv_worst w = DLV_WORST_INIT;
+    double wv = 0.0;
     mpfr_t wref;
     mpfr_init2(wref, dlv_mp_prec());
     for (size_t j = 0; j < COUNT(ts); j++) {
@@ -602,20 +586,20 @@ static void p1_bias_correction(void **state)
       dlv_ref_adam_bias_correction(bs[i], ts[j], ref);
       double bound = dlv_bound_adam_bc_rel(bs[i], ts[j]) *
                      fabs(mpfr_get_d(ref, MPFR_RNDZ));
-      double err = dlv_abs_error(bc, ref);
-      double ratio = err == 0.0 ? 0.0 : err / bound;
-      if (!(ratio <= worst_ratio)) {
-        worst_ratio = ratio;
-        wv = bc, wb = bound, we = err, wt = ts[j];
+      dlv_worst_add(&w, j, dlv_abs_error(bc, ref), bound);
+      if (w.i == j) { /* j the worst so far */
+        wv = bc;
         mpfr_set(wref, ref, MPFR_RNDN);
       }
     }
     char shape[64];
-    snprintf(shape, sizeof shape, "b=%.6g worst t=%lu of 1..1e9", bs[i], wt);
+    snprintf(shape, sizeof shape, "b=%.6g worst t=%lu of 1..1e9", bs[i],
+             ts[w.i]);
     struct dlv_meas me = {"double", shape, "1 - b^t vs MPFR", "adam_bc"};
     me.kernel = "adam_bias_correction";
-    DLV_EXPECT_ROW(&me, wv, mpfr_get_d(wref, MPFR_RNDN), we, wb,
-                   we == 0.0 ? 0.0 : dlv_ulp_error(wv, wref, DBL_MANT_DIG));
+    DLV_EXPECT_ROW(&me, wv, mpfr_get_d(wref, MPFR_RNDN), w.err, w.bound,
+                   w.err == 0.0 ? 0.0
+                                : dlv_ulp_error(wv, wref, DBL_MANT_DIG));
     mpfr_clear(wref);
   }
   mpfr_clear(ref);
@@ -662,7 +646,7 @@ static void check_trajectory(const char *test, int is_float, int form)
     dlv_ref_adam_step(N, s.theta, s.m, s.v, s.g, h.lr, h.b1, h.b2, h.eps, t,
                       form);
     dlv_adam_ctx ctx = ctx_of(is_float, &h);
-    worst w[3] = {{0, -1.0, 0.0}, {0, -1.0, 0.0}, {0, -1.0, 0.0}};
+    dlv_worst w[3] = {DLV_WORST_INIT, DLV_WORST_INIT, DLV_WORST_INIT};
     step_bounds(&ctx, m0, v0, &s, th, m, v, e, w);
     if (mk < COUNT(marks) && t == marks[mk]) {
       char shape[96];
@@ -685,9 +669,9 @@ static void check_trajectory(const char *test, int is_float, int form)
   assert_int_equal(dlv_ref_adam_trajectory(N, a, c, 1, T, f.theta, f.m, f.v,
                                            h.lr, h.b1, h.b2, h.eps, form),
                    DLV_OK);
-  worst w = {0, -1.0, 0.0};
+  dlv_worst w = DLV_WORST_INIT;
   for (size_t i = 0; i < N; i++)
-    worst_update(&w, i, dlv_abs_error(th[i], f.theta[i]), e[i].theta);
+    dlv_worst_add(&w, i, dlv_abs_error(th[i], f.theta[i]), e[i].theta);
   char shape[96];
   snprintf(shape, sizeof shape, "n=%d quadratic %s T=%d", N,
            form ? "corrected" : "exam", T);
@@ -802,11 +786,11 @@ static void p1_claim_newest_weight(void **state)
       double *w = xmalloc(len * sizeof *w), *e = xmalloc(len * sizeof *e);
       double *ww = xmalloc((k + 2) * sizeof *ww);
       ema_impulse(is_float, b, len, w, e);
-      worst wo = {0, -1.0, 0.0};
+      dlv_worst wo = DLV_WORST_INIT;
       mpfr_t *exact = dlv_mp_vec_alloc(len, dlv_mp_prec());
       for (size_t i = 0; i < len; i++) {
         dlv_ref_ema_weight(b, i + 1, exact[i]);
-        worst_update(&wo, i, dlv_abs_error(w[i], exact[i]), e[i]);
+        dlv_worst_add(&wo, i, dlv_abs_error(w[i], exact[i]), e[i]);
       }
       char shape[64];
       snprintf(shape, sizeof shape, "k=%zu b1=1-1/k i=1..%zu", k, len);
@@ -815,7 +799,7 @@ static void p1_claim_newest_weight(void **state)
                    is_float ? "ema_s propagated" : "ema_d propagated", w,
                    exact, wo, "ema");
       window_impulse(is_float, k, k + 2, ww);
-      worst wwo = {0, -1.0, 0.0};
+      dlv_worst wwo = DLV_WORST_INIT;
       mpfr_t *wex = dlv_mp_vec_alloc(k + 2, dlv_mp_prec());
       double *unit = xmalloc(k * sizeof *unit); /* a window holding the 1 */
       memset(unit, 0, k * sizeof *unit);
@@ -826,7 +810,7 @@ static void p1_claim_newest_weight(void **state)
         double bound = dlv_bound_window_mean(is_float, k, 3 * k,
                                              i < k ? 1.0 / (double)k : 0.0,
                                              1.0);
-        worst_update(&wwo, i, dlv_abs_error(ww[i], wex[i]), bound);
+        dlv_worst_add(&wwo, i, dlv_abs_error(ww[i], wex[i]), bound);
       }
       snprintf(shape, sizeof shape, "k=%zu i=1..%zu", k, k + 2);
       record_worst(__func__, is_float, shape,
@@ -1255,7 +1239,7 @@ static void check_drift(const char *test, int is_float, size_t k, size_t len,
   mpfr_inits2(256, S, mean, wmean, (mpfr_ptr)0);
   mpfr_set_zero(S, 1);
   double naive = 0.0, naive_err = 0.0, xmax = 0.0, got = NAN;
-  worst w = {0, -1.0, 0.0};
+  dlv_worst w = DLV_WORST_INIT;
   double wgot = NAN;
   for (size_t i = 0; i < len; i++) {
     double x = to_type(is_float, gen(r, i));
@@ -1279,7 +1263,7 @@ static void check_drift(const char *test, int is_float, size_t k, size_t len,
                                          xmax);
     double err = dlv_abs_error(got, mean);
     double before = w.ratio;
-    worst_update(&w, i, err, bound);
+    dlv_worst_add(&w, i, err, bound);
     if (w.ratio != before) {
       wgot = got;
       mpfr_set(wmean, mean, MPFR_RNDN);

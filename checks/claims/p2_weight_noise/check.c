@@ -138,28 +138,22 @@ static void worst_row(const char *test, const struct dlv_meas *m0,
 {
   mpfr_t t;
   mpfr_init2(t, dlv_mp_prec());
-  size_t worst = 0;
-  double worst_ratio = -1.0, worst_err = 0.0, worst_bound = 0.0;
+  dlv_worst w = DLV_WORST_INIT;
   for (size_t i = 0; i < m; i++) {
     mpfr_set(t, ref[i], MPFR_RNDN);
     if (relu && mpfr_sgn(t) < 0)
       mpfr_set_zero(t, 1);
-    double err = dlv_abs_error(v[i], t);
-    double bound = b.rel * g[i] + b.abs;
-    double ratio = err == 0.0 ? 0.0 : err / bound;
-    if (!(ratio <= worst_ratio)) { /* NaN is the worst */
-      worst_ratio = ratio, worst = i, worst_err = err, worst_bound = bound;
-      if (isnan(ratio))
-        break;
-    }
+    if (dlv_worst_add(&w, i, dlv_abs_error(v[i], t), b.rel * g[i] + b.abs))
+      break;
   }
+  size_t worst = w.i;
   mpfr_set(t, ref[worst], MPFR_RNDN);
   if (relu && mpfr_sgn(t) < 0)
     mpfr_set_zero(t, 1);
   double reference = digits == FLT_MANT_DIG ? mpfr_get_flt(t, MPFR_RNDN)
                                             : mpfr_get_d(t, MPFR_RNDN);
-  dlv_expect_row(__FILE__, __LINE__, test, m0, v[worst], reference,
-                 worst_err, worst_bound, dlv_ulp_error(v[worst], t, digits));
+  dlv_expect_row(__FILE__, __LINE__, test, m0, v[worst], reference, w.err,
+                 w.bound, dlv_ulp_error(v[worst], t, digits));
   mpfr_clear(t);
 }
 

@@ -349,17 +349,13 @@ static void check_vs_mpfr(const char *test, const struct prob *p, int dtype)
     abs_sums(p, pass, pass_a(p, pass), pass_b(p, pass), sums);
     for (int v = 0; v < DLV_CONV3D_NVARIANTS; v++) {
       damage += run(p, dtype, v, pass, out);
-      size_t worst = 0;
-      double worst_ratio = -1.0;
-      for (size_t e = 0; e < n; e++) {
-        double bound = dlv_bound_conv3d_dot(k_of(&p->s, pass, e), u, eta,
-                                            sums[e]);
-        double ratio = dlv_abs_error(out[e], ref[e]) / bound;
-        if (!(ratio <= worst_ratio)) { /* NaN is the worst */
-          worst_ratio = ratio;
-          worst = e;
-        }
-      }
+      dlv_worst w = DLV_WORST_INIT;
+      for (size_t e = 0; e < n; e++)
+        if (dlv_worst_add(&w, e, dlv_abs_error(out[e], ref[e]),
+                          dlv_bound_conv3d_dot(k_of(&p->s, pass, e), u, eta,
+                                               sums[e])))
+          break;
+      size_t worst = w.i;
       char quantity[96];
       snprintf(quantity, sizeof quantity, "%s %s worst element vs MPFR",
                dlv_conv3d_variant_name(v), dlv_conv3d_pass_name(pass));
@@ -1205,18 +1201,14 @@ static void check_across_threads(const char *test, const struct prob *p,
 {
   double u = dtype == DT_DOUBLE ? DLV_U_DOUBLE : DLV_U_FLOAT;
   double eta = dtype == DT_DOUBLE ? DLV_ETA_DOUBLE : DLV_ETA_FLOAT;
-  size_t n = pass_n(p, pass), worst = 0;
-  double worst_ratio = -1.0, worst_bound = 0.0;
-  for (size_t e = 0; e < n; e++) {
-    double bound =
-        2.0 * dlv_bound_conv3d_dot(k_of(&p->s, pass, e), u, eta, sums[e]);
-    double ratio = fabs(x[e] - y[e]) / bound;
-    if (!(ratio <= worst_ratio)) {
-      worst_ratio = ratio;
-      worst = e;
-      worst_bound = bound;
-    }
-  }
+  size_t n = pass_n(p, pass);
+  dlv_worst w = DLV_WORST_INIT;
+  for (size_t e = 0; e < n; e++)
+    if (dlv_worst_add(&w, e, fabs(x[e] - y[e]),
+                      2.0 * dlv_bound_conv3d_dot(k_of(&p->s, pass, e), u,
+                                                 eta, sums[e])))
+      break;
+  size_t worst = w.i;
   char shape[96], quantity[128];
   shape_text(&p->s, shape, sizeof shape);
   snprintf(quantity, sizeof quantity,
@@ -1229,7 +1221,7 @@ static void check_across_threads(const char *test, const struct prob *p,
   m.kernel = pass_kernel(pass);
   m.variant = dlv_conv3d_variant_name(variant);
   dlv_expect_row(__FILE__, __LINE__, test, &m, x[worst], y[worst],
-                 fabs(x[worst] - y[worst]), worst_bound, NAN);
+                 w.err, w.bound, NAN);
 }
 
 /* Every variant x pass x dtype on a shape large enough for OpenBLAS to

@@ -25,6 +25,7 @@
 #include "mp.h"
 #include "ref_conv3d_lowp.h"
 #include "ref_lowp.h"
+#include "ulp.h"
 
 typedef struct {
   int fmt; /* DLV_REF_BF16 / DLV_REF_FP16 */
@@ -166,19 +167,12 @@ static void accuracy(const char *test, const lp_prob *p, const lp_pass *q,
 {
   assert_int_equal(run(p, q, out), DLV_OK);
   mpfr_t *exact = twin(p, q, 0), *abs_sum = twin(p, q, 1);
-  double worst = -1.0, err_w = 0.0, bound_w = 0.0, got_w = 0.0, ref_w = 0.0;
-  for (size_t i = 0; i < q->nout; i++) {
-    double ref = mpfr_get_d(exact[i], MPFR_RNDN);
-    double b = elem_bound(p, q, i, mpfr_get_d(abs_sum[i], MPFR_RNDU));
-    mpfr_t d;
-    mpfr_init2(d, dlv_mp_prec());
-    mpfr_sub_d(d, exact[i], (double)out[i], MPFR_RNDN);
-    double err = fabs(mpfr_get_d(d, MPFR_RNDA));
-    mpfr_clear(d);
-    double ratio = b > 0 ? err / b : (err > 0 ? INFINITY : 0.0);
-    if (!(ratio <= worst)) /* NaN is the worst */
-      worst = ratio, err_w = err, bound_w = b, got_w = out[i], ref_w = ref;
-  }
+  dlv_worst w = DLV_WORST_INIT;
+  for (size_t i = 0; i < q->nout; i++)
+    if (dlv_worst_add(&w, i, dlv_abs_error(out[i], exact[i]),
+                      elem_bound(p, q, i,
+                                 mpfr_get_d(abs_sum[i], MPFR_RNDU))))
+      break;
   char quantity[128];
   snprintf(quantity, sizeof quantity, "%s %s vs MPFR, worst of %zu elements",
            kernel_of(q->pass), fmt_name(p->fmt), q->nout);
@@ -187,8 +181,8 @@ static void accuracy(const char *test, const lp_prob *p, const lp_pass *q,
                                               : "conv3d_fp16 gamma_K S",
                        DLV_ROLE_ACCURACY, 0, kernel_of(q->pass),
                        variant_of(p->fmt)};
-  dlv_expect_row(__FILE__, __LINE__, test, &m, got_w, ref_w, err_w, bound_w,
-                 NAN);
+  dlv_expect_row(__FILE__, __LINE__, test, &m, out[w.i],
+                 mpfr_get_d(exact[w.i], MPFR_RNDN), w.err, w.bound, NAN);
   dlv_mp_vec_free(exact, q->nout);
   dlv_mp_vec_free(abs_sum, q->nout);
 }

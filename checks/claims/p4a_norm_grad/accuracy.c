@@ -210,19 +210,12 @@ void p4a_nrm2_pythagorean(void **state)
 static size_t worst_grad_entry(size_t n, const double *g, mpfr_t *ref,
                                dlv_bound b)
 {
-  size_t worst = 0;
-  double worst_ratio = -1.0;
-  for (size_t i = 0; i < n; i++) {
-    double bound = dlv_bound_at(b, fabs(mpfr_get_d(ref[i], MPFR_RNDZ)));
-    double ratio = dlv_abs_error(g[i], ref[i]) / bound;
-    if (!(ratio <= worst_ratio)) {
-      worst_ratio = ratio;
-      worst = i;
-      if (isnan(ratio))
-        break;
-    }
-  }
-  return worst;
+  dlv_worst w = DLV_WORST_INIT;
+  for (size_t i = 0; i < n; i++)
+    if (dlv_worst_add(&w, i, dlv_abs_error(g[i], ref[i]),
+                      dlv_bound_at(b, fabs(mpfr_get_d(ref[i], MPFR_RNDZ)))))
+      break;
+  return w.i;
 }
 
 /* The worst gradient entry (largest err/bound) of one vector, as a row. */

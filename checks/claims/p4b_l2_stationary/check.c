@@ -312,8 +312,8 @@ static void l2_residual(const struct problem *p, const double *theta,
 static void check_l2reg_grad(const char *test, size_t n, const double *g,
                              const double *theta, double c, const char *what)
 {
-  double r[MAXN], worst = -1.0, w_err = 0.0, w_bound = 0.0, w_ref = 0.0;
-  size_t w = 0;
+  double r[MAXN], w_ref = 0.0;
+  dlv_worst w = DLV_WORST_INIT;
   assert_int_equal(dlv_l2reg_grad_d(n, g, theta, c, r), DLV_OK);
   mpfr_t e;
   mpfr_init2(e, dlv_mp_prec());
@@ -321,15 +321,10 @@ static void check_l2reg_grad(const char *test, size_t n, const double *g,
     mpfr_set_d(e, c, MPFR_RNDN);
     mpfr_mul_d(e, e, theta[j], MPFR_RNDN); /* exact: 106 bits */
     mpfr_add_d(e, e, g[j], MPFR_RNDN);
-    double err = dlv_abs_error(r[j], e);
-    double bound = dlv_bound_l2reg_grad_entry(fabs(g[j]), fabs(c * theta[j]));
-    if (!(err / bound <= worst)) {
-      worst = err / bound;
-      w = j;
-      w_err = err;
-      w_bound = bound;
+    dlv_worst_add(&w, j, dlv_abs_error(r[j], e),
+                  dlv_bound_l2reg_grad_entry(fabs(g[j]), fabs(c * theta[j])));
+    if (w.i == j) /* j the worst so far */
       w_ref = mpfr_get_d(e, MPFR_RNDN);
-    }
   }
   mpfr_clear(e);
   struct dlv_meas m = {"double", what,
@@ -337,7 +332,7 @@ static void check_l2reg_grad(const char *test, size_t n, const double *g,
                        "lambda/||Theta*||)",
                        "l2reg_grad gamma_3 (|g| + |c theta|)"};
   m.kernel = "l2reg_grad";
-  dlv_expect_row(__FILE__, __LINE__, test, &m, r[w], w_ref, w_err, w_bound,
+  dlv_expect_row(__FILE__, __LINE__, test, &m, r[w.i], w_ref, w.err, w.bound,
                  NAN);
 }
 

@@ -653,8 +653,8 @@ static void nonconvex_point(const char *test, const struct quad *q,
 {
   mpfr_t ex;
   mpfr_init2(ex, dlv_mp_prec());
-  double worst_ratio = -1.0, w_val = 0.0, w_ref = 0.0, w_err = 0.0,
-         w_bound = 0.0, ex_min = INFINITY;
+  dlv_worst w = DLV_WORST_INIT; /* over (radius j, direction k) */
+  double w_val = 0.0, w_ref = 0.0, ex_min = INFINITY;
   for (size_t j = 0; j < COUNT(radii); j++) {
     double min = INFINITY, min_e = 0.0;
     for (size_t k = 0; k < NDIR; k++) {
@@ -662,13 +662,11 @@ static void nonconvex_point(const char *test, const struct quad *q,
       double e, rh = onesided(q, d, radii[j], &e);
       exact_onesided(q, d, ex);
       ex_min = fmin(ex_min, mpfr_get_d(ex, MPFR_RNDN)); /* sign exact */
-      double err = dlv_abs_error(rh, ex);
-      if (!(err / e <= worst_ratio)) {
-        worst_ratio = err / e;
+      size_t at = j * NDIR + k;
+      dlv_worst_add(&w, at, dlv_abs_error(rh, ex), e);
+      if (w.i == at) { /* the worst so far */
         w_val = rh;
         w_ref = mpfr_get_d(ex, MPFR_RNDN);
-        w_err = err;
-        w_bound = e;
       }
       if (rh < min) {
         min = rh;
@@ -702,7 +700,7 @@ static void nonconvex_point(const char *test, const struct quad *q,
                        "worst one-sided F'(0;d) vs b.d + lambda||d|| (MPFR)",
                        "onesided_richardson"};
   m.kernel = "loss_quadratic+nrm2"; /* F^ = l^ + lambda ||.||^ */
-  dlv_expect_row(__FILE__, __LINE__, test, &m, w_val, w_ref, w_err, w_bound,
+  dlv_expect_row(__FILE__, __LINE__, test, &m, w_val, w_ref, w.err, w.bound,
                  NAN);
   mpfr_clear(ex);
 }

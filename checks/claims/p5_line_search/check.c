@@ -210,39 +210,21 @@ static void cstep_bounds(const struct problem *p, const struct hvp_ref *r,
         p->k, r->mi[j], dlv_bound_hvp_trunc(r->mc[j], r->radius, t));
 }
 
-/* The entry with the largest err/bound (NaN first); its err in *err. */
-static size_t worst_entry(size_t n, const double *got, mpfr_t *exact,
-                          const double *bound, double *err)
-{
-  size_t worst = 0;
-  double worst_ratio = -1.0;
-  for (size_t j = 0; j < n; j++) {
-    double e = dlv_abs_error(got[j], exact[j]), ratio = e / bound[j];
-    if (e == 0.0)
-      ratio = 0.0;
-    if (!(ratio <= worst_ratio)) {
-      worst_ratio = ratio;
-      worst = j;
-      if (isnan(ratio))
-        break;
-    }
-  }
-  *err = dlv_abs_error(got[worst], exact[worst]);
-  return worst;
-}
-
 /* Records the worst entry of got against exact within bound as one row. */
 static void expect_vec(const char *test, const struct dlv_meas *m, size_t n,
                        const double *got, mpfr_t *exact, const double *bound)
 {
-  double err;
-  size_t j = worst_entry(n, got, exact, bound, &err);
+  dlv_worst w = DLV_WORST_INIT;
+  for (size_t i = 0; i < n; i++)
+    if (dlv_worst_add(&w, i, dlv_abs_error(got[i], exact[i]), bound[i]))
+      break;
+  size_t j = w.i;
   char shape[64];
   snprintf(shape, sizeof shape, "%s j=%zu", m->shape, j);
   struct dlv_meas mj = *m;
   mj.shape = shape;
   dlv_expect_row(__FILE__, __LINE__, test, &mj, got[j],
-                 mpfr_get_d(exact[j], MPFR_RNDN), err, bound[j],
+                 mpfr_get_d(exact[j], MPFR_RNDN), w.err, w.bound,
                  dlv_ulp_error(got[j], exact[j], DBL_MANT_DIG));
 }
 
@@ -1198,13 +1180,11 @@ static void p5_nonanalytic_detected(void **state)
     assert_int_equal(dlv_hvp_cstep_d(&bad, p->theta, v, 1e-20, hv), DLV_OK);
     assert_int_equal(dlv_hvp_step_d(p->n, p->theta, v, 1e-20, &t), DLV_OK);
     cstep_bounds(p, &r, t, bound);
-    size_t worst = 0;
-    double worst_ratio = -1.0;
-    for (size_t j = 0; j < p->n; j++) {
-      double ratio = dlv_abs_error(hv[j], r.hv[j]) / bound[j];
-      if (ratio > worst_ratio)
-        worst_ratio = ratio, worst = j;
-    }
+    dlv_worst w = DLV_WORST_INIT;
+    for (size_t j = 0; j < p->n; j++)
+      if (dlv_worst_add(&w, j, dlv_abs_error(hv[j], r.hv[j]), bound[j]))
+        break;
+    size_t worst = w.i;
     char shape[64];
     snprintf(shape, sizeof shape, "%s j=%zu", p->name, worst);
     struct dlv_meas m = {"double", shape,
