@@ -25,14 +25,21 @@
  * as 2 and quotient (libgcc __divdc3, Smith's method) as 6: */
 /* quadratic: Im (A z)_i = sum_j a_ij (t v_j), n products and additions. */
 #define DLV_P5_K_QUADRATIC(n) ((double)(n) + 1.0)
-/* logistic: margin n, sigmoid 16 + 6, times -y_i/m 1, times x_ij 1, the
- * accumulation over m samples m. */
-#define DLV_P5_K_LOGISTIC(n, m) ((double)(n) + (double)(m) + 24.0)
-/* tanh network: preactivation d + 1, ctanh 16, w2 a 2, output k + 1,
- * residual and /m 2, c w2 2, a a 2, (c w2)(1 - a^2) 2, times x 1, the
- * accumulation over m samples m. */
+/* A product of two computed quantities counts both their paths (Higham
+ * 3.1: (1 + theta_j)(1 + theta_k) = 1 + theta_(j+k)), not the longer one:
+ * the tanh network's a a and (c w2)(1 - a a) and its value's r r were
+ * first counted as one path, and the logistic's 1 + e not at all (found
+ * while deriving dlv_bound_closs_z, whose _Z counts below are these plus
+ * 1).
+ * logistic: margin n, cexp 16, 1 + e 1, quotient 6, times -y_i/m 1, times
+ * x_ij 1, the accumulation over m samples m: n + m + 25. */
+#define DLV_P5_K_LOGISTIC(n, m) ((double)(n) + (double)(m) + 25.0)
+/* tanh network: a_h has d + 17 (preactivation d + 1, ctanh 16), c = r/m
+ * has d + k + 21 (w2 a 2, output k, residual 1, / m 1), c w2 d + k + 23,
+ * 1 - a a 2 (d + 17) + 3, (c w2)(1 - a a) the sum of both and 2, times x
+ * 1, the accumulation over m samples m: 3 d + k + m + 63. */
 #define DLV_P5_K_TANHNET(d, k, m)                                            \
-  ((double)(d) + (double)(k) + (double)(m) + 32.0)
+  (3.0 * (double)(d) + (double)(k) + (double)(m) + 63.0)
 /* norm: squares 2 each and n - 1 additions, csqrt 16, quotient 6. */
 #define DLV_P5_K_NORM(n) ((double)(n) + 24.0)
 
@@ -40,12 +47,13 @@
  * quadratic: (A z)_i n, + b_i 1, z_i times it 2 (complex product), the sum
  * n: 2n + 3; logistic: margin n, cexp 16, 1 + w 1, clog 16, z + it 1, the
  * sum m, / m 1: n + m + 35; tanh network: preactivation d + 1, ctanh 16,
- * w2 a 2, output k + 1, residual 1, r r 2, the sum m, / 2m 1:
- * d + k + m + 24; norm: squares 2, n - 1 additions, csqrt 16: n + 18. */
+ * w2 a 2, output k + 1, residual 1 (r: d + k + 21), r r both paths and 2,
+ * the sum m, / 2m 1: 2 d + 2 k + m + 45; norm: squares 2, n - 1
+ * additions, csqrt 16: n + 18. */
 #define DLV_P5_K_QUADRATIC_VALUE(n) (2.0 * (double)(n) + 3.0)
 #define DLV_P5_K_LOGISTIC_VALUE(n, m) ((double)(n) + (double)(m) + 35.0)
 #define DLV_P5_K_TANHNET_VALUE(d, k, m)                                      \
-  ((double)(d) + (double)(k) + (double)(m) + 24.0)
+  (2.0 * (double)(d) + 2.0 * (double)(k) + (double)(m) + 45.0)
 #define DLV_P5_K_NORM_VALUE(n) ((double)(n) + 18.0)
 
 /* The magnitudes are themselves computed in double with fewer than 2^10
