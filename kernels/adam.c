@@ -111,11 +111,12 @@ static void step_scalars(double lr, double b1, double b2, unsigned long t,
   };                                                                         \
                                                                              \
   /* The elements of [lo, hi) the main loop marked (v < 0: see the top of  \
-   * the file), redone with theta' evaluated in W. */                        \
+   * the file), redone with theta' evaluated in W; b1, b2, c1, c2 as the    \
+   * main loop has them. */                                                  \
   static void adam_low_##suffix(const struct adam_job_##suffix *j,           \
-                                size_t lo, size_t hi)                        \
+                                size_t lo, size_t hi, type b1, type b2,      \
+                                type c1, type c2)                            \
   {                                                                          \
-    const type b1 = j->b1, b2 = j->b2, c1 = 1 - b1, c2 = 1 - b2;             \
     for (size_t i = lo; i < hi; i++) {                                       \
       if (!signbit(j->v[i]))                                                 \
         continue;                                                            \
@@ -156,7 +157,7 @@ static void step_scalars(double lr, double b1, double b2, unsigned long t,
       theta[i] = s1 == 0 || is_low ? theta[i] : theta[i] - s1 * (mi / d);    \
     }                                                                        \
     if (any_low)                                                             \
-      adam_low_##suffix(j, lo, hi);                                          \
+      adam_low_##suffix(j, lo, hi, b1, b2, c1, c2);                          \
     return bad;                                                              \
   }                                                                          \
                                                                              \
