@@ -4,7 +4,7 @@
 
 #include <float.h>
 
-#include "adam.h"
+#include <dlv/adam.h> /* the public header, in the build tree and installed */
 #include "gauges.h"
 
 /* ---- P1 ------------------------------------------------------------- */
