@@ -135,18 +135,36 @@ static inline dlv_adam_ctx dlv_adam_ctx_make(int is_float, double lr,
  *            + (1 - b) x^ ((1 + c_rel)(1 + d2)(1 + d3) - 1) + two e's,
  * so |.| <= b e_a + (1-b) e_x + gamma_2 b (|a| + e_a)
  *           + ((1 + c_rel)(1 + u)^2 - 1)(1 - b)(|x| + e_x) + 3 eta. */
+/* A long double rounded up to double (an error bound stays a bound). */
+static inline double dlv_p1_up(long double e)
+{
+  double r = (double)e;
+  return r < e ? nextafter(r, INFINITY) : r;
+}
+
+/* The ema bound below in long double, without the slack factor: the
+ * Adam bound's wider path has errors below double's range. */
+static inline long double dlv_p1_ema_ld(double u, double eta, double b,
+                                        double c_rel, long double a,
+                                        long double x, long double e_a,
+                                        long double e_x)
+{
+  long double gx = dlv_p1_compose(c_rel, dlv_gamma(2, u));
+  long double q = 1.0L - b;
+  /* b = 0: fl(0 a^) = 0 exactly for any finite a^, so the terms in b are
+   * 0, not 0 times an unbounded e_a (NaN); likewise (1 - b) = 0 */
+  long double from_a =
+      b == 0.0 ? 0.0L : b * e_a + dlv_gamma(2, u) * b * (fabsl(a) + e_a);
+  long double from_x = q == 0.0L ? 0.0L : q * e_x + gx * q * (fabsl(x) + e_x);
+  return from_a + from_x + 3.0L * eta;
+}
+
 static inline double dlv_bound_ema_elem(double u, double eta, double b,
                                         double c_rel, double a, double x,
                                         double e_a, double e_x)
 {
-  double gx = dlv_p1_compose(c_rel, dlv_gamma(2, u));
-  double q = 1.0 - b;
-  /* b = 0: fl(0 a^) = 0 exactly for any finite a^, so the terms in b are
-   * 0, not 0 times an unbounded e_a (NaN); likewise (1 - b) = 0 */
-  double from_a =
-      b == 0.0 ? 0.0 : b * e_a + dlv_gamma(2, u) * b * (fabs(a) + e_a);
-  double from_x = q == 0.0 ? 0.0 : q * e_x + gx * q * (fabs(x) + e_x);
-  return (from_a + from_x + 3.0 * eta) * DLV_P1_EVAL_SLACK;
+  return dlv_p1_up(dlv_p1_ema_ld(u, eta, b, c_rel, a, x, e_a, e_x) *
+                   DLV_P1_EVAL_SLACK);
 }
 
 /* Which path adam.c takes for theta' of an element that is not all zero:
@@ -203,8 +221,8 @@ static inline void dlv_p1_exact_mv(const dlv_adam_ctx *c,
  * (the caller applies it). */
 static inline double dlv_p1_update_err(const dlv_adam_ctx *c,
                                        const dlv_adam_exact *x, double u,
-                                       double eta, double e_m, double e_v,
-                                       double in_theta)
+                                       double eta, long double e_m,
+                                       long double e_v, double in_theta)
 {
   long double am, v1;
   dlv_p1_exact_mv(c, x, &am, &v1);
@@ -229,9 +247,8 @@ static inline double dlv_p1_update_err(const dlv_adam_ctx *c,
           (c->s1_rel == 0.0 ? 0.0L : step * c->s1_rel);
     e_s += u * (step + e_s) + eta;
   }
-  long double e = in_theta + e_s + u * (fabs(x->theta1) + in_theta + e_s);
-  double r = (double)e; /* rounded up to double */
-  return r < e ? nextafter(r, INFINITY) : r;
+  return dlv_p1_up(in_theta + e_s +
+                   u * (fabs(x->theta1) + in_theta + e_s));
 }
 
 /* adam_d / adam_s: one element of the step, propagating input errors `in`
@@ -268,11 +285,13 @@ static inline dlv_adam_err dlv_bound_adam_elem(const dlv_adam_ctx *c,
                                                     out.v, in.theta);
   double wide = 0.0;
   if (path != 0) {
+    /* in long double: these errors lie below double's range */
     double uw = c->u_w;
-    double e_mw = dlv_bound_ema_elem(uw, 0.0, c->b1, c->c1_rel, x->m0, x->g,
+    long double g2 = (long double)g * g, e_g2w = in.g * (2.0L * g + in.g);
+    long double e_mw = dlv_p1_ema_ld(uw, 0.0, c->b1, c->c1_rel, x->m0, x->g,
                                      in.m, in.g);
-    double e_vw = dlv_bound_ema_elem(uw, 0.0, c->b2, c->c2_rel, x->v0, g * g,
-                                     in.v, e_g2 + uw * (g * g + e_g2));
+    long double e_vw = dlv_p1_ema_ld(uw, 0.0, c->b2, c->c2_rel, x->v0, g2,
+                                     in.v, e_g2w + uw * (g2 + e_g2w));
     wide = dlv_p1_update_err(c, x, uw, 0.0, e_mw, e_vw, in.theta);
     wide += u * (fabs(x->theta1) + wide) + eta;
   }
