@@ -6,7 +6,15 @@
  *   d  = fl(fl(fl(sqrt(v')) r2) + eps)
  *   theta' = fl(theta - fl(s1 fl(m' / d)))
  * c1, c2 are exact when b >= 1/2 (Sterbenz).  The scalars s1 = lr / bc1
- * and r2 = 1 / sqrt(bc2) are formed once per step in double. */
+ * and r2 = 1 / sqrt(bc2) are formed once per step in double.
+ * An element whose v' or |m'| is below low (DLV_ADAM_LOW_*, or 0 when
+ * eps >= DLV_ADAM_EPS_BIG_* r2) and not all zero (g = m = v = 0) is left
+ * by the main loop with its old theta, m and -|v| (the sign bit marks it:
+ * v >= 0 otherwise) and redone by adam_low: m', v' as above (same bits),
+ * and theta' from the same formulas evaluated in the wider type W
+ * (float: double, double: long double) on the dtype's c1, c2, s1, r2,
+ * rounded once to the dtype at the end; no product of two dtype values
+ * underflows or overflows in W. */
 #include <float.h>
 #include <math.h>
 #include <stdatomic.h>
@@ -90,7 +98,8 @@ static void step_scalars(double lr, double b1, double b2, unsigned long t,
  * so the result does not depend on the split).  bad collects, over the
  * threads, whether some g_i was not admissible (|g_i| <= gmax fails). */
 
-#define DEFINE_ADAM_LOOP(suffix, type, sqrtfn)                               \
+#define DEFINE_ADAM_LOOP(suffix, type, sqrtfn, fabsfn, W, sqrtw, low_c,      \
+                         eps_big_c)                                          \
   struct adam_job_##suffix {                                                 \
     size_t n;                                                                \
     type *theta, *m, *v;                                                     \
@@ -101,6 +110,27 @@ static void step_scalars(double lr, double b1, double b2, unsigned long t,
     atomic_int nan;  /* some g_i NaN (scan_only) */                          \
   };                                                                         \
                                                                              \
+  /* The elements of [lo, hi) the main loop marked (v < 0: see the top of  \
+   * the file), redone with theta' evaluated in W; b1, b2, c1, c2 as the    \
+   * main loop has them. */                                                  \
+  static void adam_low_##suffix(const struct adam_job_##suffix *j,           \
+                                size_t lo, size_t hi, type b1, type b2,      \
+                                type c1, type c2)                            \
+  {                                                                          \
+    for (size_t i = lo; i < hi; i++) {                                       \
+      if (!signbit(j->v[i]))                                                 \
+        continue;                                                            \
+      type gi = j->g[i], m0 = j->m[i], v0 = -j->v[i];                        \
+      W mw = EMA1((W)b1, (W)c1, (W)m0, (W)gi);                               \
+      W vw = EMA1((W)b2, (W)c2, (W)v0, (W)gi * (W)gi);                       \
+      W dw = sqrtw(vw) * (W)j->r2 + (W)j->eps;                               \
+      j->m[i] = EMA1(b1, c1, m0, gi);                                        \
+      j->v[i] = EMA1(b2, c2, v0, gi * gi);                                   \
+      if (j->s1 != 0)                                                        \
+        j->theta[i] = (type)((W)j->theta[i] - (W)j->s1 * (mw / dw));         \
+    }                                                                        \
+  }                                                                          \
+                                                                             \
   /* Elements [lo, hi): returns nonzero when some g_i is not admissible. */  \
   static int adam_loop_##suffix(const struct adam_job_##suffix *j,           \
                                 size_t lo, size_t hi)                        \
@@ -110,18 +140,24 @@ static void step_scalars(double lr, double b1, double b2, unsigned long t,
     const type *restrict g = j->g;                                           \
     const type b1 = j->b1, b2 = j->b2, c1 = 1 - b1, c2 = 1 - b2;             \
     const type eps = j->eps, s1 = j->s1, r2 = j->r2, gmax = j->gmax;         \
-    int bad = 0;                                                             \
+    const type low = eps < (eps_big_c) * r2 ? (low_c) : 0;                   \
+    int bad = 0, any_low = 0;                                                \
     for (size_t i = lo; i < hi; i++) {                                       \
-      type gi = g[i];                                                        \
+      type gi = g[i], m0 = m[i], v0 = v[i];                                  \
       bad |= !ADMISSIBLE(gi, gmax);                                          \
-      type mi = EMA1(b1, c1, m[i], gi);                                      \
-      type vi = EMA1(b2, c2, v[i], gi * gi);                                 \
+      type mi = EMA1(b1, c1, m0, gi);                                        \
+      type vi = EMA1(b2, c2, v0, gi * gi);                                   \
       type d = sqrtfn(vi) * r2 + eps;                                        \
-      m[i] = mi;                                                             \
-      v[i] = vi;                                                             \
+      int is_low = ((vi < low) | ((mi < low) & (mi > -low))) &               \
+                   !((gi == 0) & (m0 == 0) & (v0 == 0));                     \
+      any_low |= is_low;                                                     \
+      m[i] = is_low ? m0 : mi;                                               \
+      v[i] = is_low ? -fabsfn(v0) : vi;                                      \
       /* lr = 0 leaves theta as it is, also when m'/d overflows */          \
-      theta[i] = s1 == 0 ? theta[i] : theta[i] - s1 * (mi / d);              \
+      theta[i] = s1 == 0 || is_low ? theta[i] : theta[i] - s1 * (mi / d);    \
     }                                                                        \
+    if (any_low)                                                             \
+      adam_low_##suffix(j, lo, hi, b1, b2, c1, c2);                          \
     return bad;                                                              \
   }                                                                          \
                                                                              \
@@ -151,8 +187,17 @@ static void step_scalars(double lr, double b1, double b2, unsigned long t,
       return DLV_ENAN;                                                       \
     return atomic_load(&j->bad) ? DLV_EDOM : DLV_OK;                         \
   }
-DEFINE_ADAM_LOOP(d, double, sqrt)
-DEFINE_ADAM_LOOP(s, float, sqrtf)
+
+/* W = long double must hold every product of two doubles without
+ * rounding to a subnormal or overflowing (x87 extended, binary128). */
+_Static_assert(LDBL_MIN_EXP < 2 * DBL_MIN_EXP - 2 * DBL_MANT_DIG - 64 &&
+                   LDBL_MAX_EXP > 2 * DBL_MAX_EXP + 64 &&
+                   LDBL_MANT_DIG >= 64,
+               "adam.c needs a long double wider than double in range");
+DEFINE_ADAM_LOOP(d, double, sqrt, fabs, long double, sqrtl, DLV_ADAM_LOW_D,
+                 DLV_ADAM_EPS_BIG_D)
+DEFINE_ADAM_LOOP(s, float, sqrtf, fabsf, double, sqrt, DLV_ADAM_LOW_S,
+                 DLV_ADAM_EPS_BIG_S)
 
 #define DEFINE_EMA_LOOP(suffix, type)                                        \
   static void ema_loop_##suffix(size_t n, type *restrict avg,                \

@@ -30,6 +30,13 @@
 #define ADAM_LIMITS(gmax)                                                    \
   {{"gmax", gmax, "largest admissible |g| (above: DLV_EDOM)"},               \
    {"beta_max", 1.0, "beta1, beta2 < 1 (1 rejected)"}}
+/* the float and double steps also name where an element's update moves
+ * to the wider type (adam.h) */
+#define ADAM_STEP_LIMITS(gmax, low, eps_big)                                 \
+  {{"gmax", gmax, "largest admissible |g| (above: DLV_EDOM)"},               \
+   {"beta_max", 1.0, "beta1, beta2 < 1 (1 rejected)"},                       \
+   {"low", low, "v' or |m'| below: update recomputed in the wider type"},    \
+   {"eps_big", eps_big, "eps >= eps_big r2: no wider recomputation"}}
 #define LOWP_NRM2_BLOCKS                                                     \
   {{"block", DLV_LOWP_NRM2_BLOCK},                                           \
    {"step", DLV_LOWP_NRM2_STEP},                                             \
@@ -104,9 +111,11 @@ static const dlv_contract table[] = {
     {"dlv_adam_bias_correction_d", "double", 0,
      {{"beta_max", 1.0, "b < 1 (1 rejected)"}}, {{NULL}}},
     {"dlv_adam_step_d", "double", DLV_CONTRACT_THREADED,
-     ADAM_LIMITS(DLV_ADAM_GMAX_D), {{"block", DLV_ADAM_BLOCK}}},
+     ADAM_STEP_LIMITS(DLV_ADAM_GMAX_D, DLV_ADAM_LOW_D, DLV_ADAM_EPS_BIG_D),
+     {{"block", DLV_ADAM_BLOCK}}},
     {"dlv_adam_step_s", "float", DLV_CONTRACT_THREADED,
-     ADAM_LIMITS(DLV_ADAM_GMAX_S), {{"block", DLV_ADAM_BLOCK}}},
+     ADAM_STEP_LIMITS(DLV_ADAM_GMAX_S, DLV_ADAM_LOW_S, DLV_ADAM_EPS_BIG_S),
+     {{"block", DLV_ADAM_BLOCK}}},
     {"dlv_ema_d", "double", 0, EMA_LIMITS(DBL_MAX), {{NULL}}},
     {"dlv_ema_s", "float", 0, EMA_LIMITS(FLT_MAX), {{NULL}}},
     /* the window: dlv_window_init_* and dlv_window_push_* together */

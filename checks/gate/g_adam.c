@@ -8,7 +8,11 @@
  *   largest value below 1, small ones (1 - b inexact) and the limit 1 and
  *   one ulp either side; eps from the smallest subnormal to 2^100; lr zero,
  *   negative, large; the gradient limit DLV_ADAM_GMAX_* exactly and one
- *   ulp either side, NaN and infinities; extents at the tails 0, 1, 2, b/2,
+ *   ulp either side, NaN and infinities; the small elements of adam.h
+ *   (tiny g whose g^2 underflows, often with v = 0 and a tiny eps; v' at
+ *   DLV_ADAM_LOW_* exactly or one ulp either side; eps at
+ *   DLV_ADAM_EPS_BIG_* r2 exactly or one ulp either side, with tiny g);
+ *   extents at the tails 0, 1, 2, b/2,
  *   b-2, b-1 of DLV_ADAM_BLOCK and up to three blocks beyond; 1 to 3
  *   threads.  Every element of theta', m', v' is compared with MPFR within
  *   dlv_bound_adam_elem; the other schedule (two passes / one pass, another
@@ -351,10 +355,127 @@ static void grad_special(dlv_gate_case *c, const adam_entry *e, period *d)
   dlv_gate_note(c, "g special: %s at residues %zu, %zu", kinds[k], a, b);
 }
 
+/* Which limit a DATA_LIMIT case samples: the gradient limit, tiny
+ * gradients (g^2 below the normal range), v' at DLV_ADAM_LOW_* or eps at
+ * DLV_ADAM_EPS_BIG_* r2 (adam.h: where the update moves to the wider
+ * type). */
+enum { LIM_GMAX, LIM_TINY_G, LIM_LOW, LIM_EPS_BIG, LIM_NKINDS };
+
+static double low_of(const adam_entry *e)
+{
+  return dlv_contract_limit_value(e->k, "low");
+}
+
+/* A gradient whose square underflows (float: |g| in [2^-149, 2^-60],
+ * double: [2^-1074, 2^-500]), random sign and bits. */
+static double tiny_grad(dlv_gate_case *c, int is_float)
+{
+  int lo = is_float ? -149 : -1074, hi = is_float ? -60 : -500;
+  int ex = lo + (int)dlv_gate_draw(c, (uint64_t)(hi - lo + 1));
+  double x = ldexp(1.0 + (double)dlv_gate_draw(c, 1ull << 52) * 0x1p-52, ex);
+  x = to_dtype(is_float, x);
+  return dlv_gate_draw(c, 2) ? -x : x;
+}
+
+/* Tiny gradients at about half the residues; at half of those v = 0 (so
+ * that v' is only (1 - b2) g^2) and m tiny too (a reachable state). */
+static void tiny_grads(dlv_gate_case *c, const adam_entry *e, period *d)
+{
+  double tiny = e->is_float ? 0x1p-75 : 0x1p-537;
+  for (size_t i = 0; i < d->P; i++) {
+    if (dlv_gate_draw(c, 2))
+      continue;
+    d->g[i] = tiny_grad(c, e->is_float);
+    if (dlv_gate_draw(c, 2)) {
+      d->v[i] = 0.0;
+      d->m[i] = to_dtype(e->is_float, fit(d->m[i], tiny));
+    }
+  }
+  dlv_gate_note(c, "tiny g at about half the residues");
+}
+
+/* x in the dtype one ulp toward dir. */
+static double dtype_step(int is_float, double x, double dir)
+{
+  return is_float ? (double)nextafterf((float)x, (float)dir)
+                  : nextafter(x, dir);
+}
+
+/* The dtype's product fl(b v). */
+static double dtype_mul(int is_float, double b, double v)
+{
+  return is_float ? (double)((float)b * (float)v) : b * v;
+}
+
+/* v' of one element at DLV_ADAM_LOW_* exactly or one ulp either side, or
+ * (one case in two) 1 to 24 binades below it (float; double: 1 to 60),
+ * where the update must already be the wider type's: v with fl(b2 v) on
+ * the target (searched a few ulps around target / b2; the
+ * note says when it is not hit, e.g. b2 = 0), g = 0 at the limit and
+ * below it a g whose square is near the target; m up to the reachable cap
+ * 2^27 sqrt(v) and, one case in two, theta = 0 (the step is then all of
+ * theta', so an error of the step is not hidden under u |theta|). */
+static void v_at_low(dlv_gate_case *c, const adam_entry *e, double b2,
+                     period *d)
+{
+  int f = e->is_float, which;
+  double target = dlv_gate_limit(c, low_of(e), f, &which);
+  int below = dlv_gate_draw(c, 2) ? 1 + (int)dlv_gate_draw(c, f ? 24 : 60) : 0;
+  target = ldexp(target, -below);
+  size_t pos = (size_t)dlv_gate_draw(c, d->P);
+  double v = b2 > 0.0 ? to_dtype(f, target / b2) : target;
+  for (int k = 0; k < 8 && b2 > 0.0 && dtype_mul(f, b2, v) != target; k++)
+    v = dtype_step(f, v, dtype_mul(f, b2, v) < target ? INFINITY : 0.0);
+  /* below the limit, a g with g^2 about target times 2^-k (subnormal in
+   * part of the band): its underflow is what the wider type must not lose */
+  d->g[pos] = below ? to_dtype(f, ldexp(sqrt(target), -(int)dlv_gate_draw(c, 16)))
+                    : 0.0;
+  d->v[pos] = v;
+  double frac = (double)(1 + dlv_gate_draw(c, 1u << 20)) * 0x1p-20;
+  d->m[pos] = to_dtype(f, ldexp(sqrt(v) * frac, (int)dlv_gate_draw(c, 28)) *
+                              (dlv_gate_draw(c, 2) ? -1 : 1));
+  if (dlv_gate_draw(c, 2))
+    d->theta[pos] = 0.0;
+  dlv_gate_note(c, "v' at residue %zu: DLV_ADAM_LOW %s, 2^-%d%s", pos,
+                which == 0 ? "exactly" : which < 0 ? "minus one ulp"
+                                                   : "plus one ulp",
+                below, dtype_mul(f, b2, v) == target ? "" : " (not hit)");
+}
+
+/* The kernel's r2 in the dtype (adam.c's step_scalars). */
+static double kernel_r2(const adam_entry *e, const hyper *h)
+{
+  double bc2 = 1.0;
+  if (h->form & DLV_ADAM_BIAS_CORRECTED)
+    dlv_adam_bias_correction_d(h->b2, h->t, &bc2);
+  return to_dtype(e->is_float, 1.0 / sqrt(bc2));
+}
+
+/* The hyperparameters of a limit case: eps at DLV_ADAM_EPS_BIG_* r2 (or
+ * one ulp either side) for LIM_EPS_BIG; for LIM_TINY_G and LIM_LOW, in
+ * one case of two, a tiny eps (2^k, k from the smallest subnormal to 2
+ * binades above DLV_ADAM_EPS_BIG_*), so that the wider type applies. */
+static void limit_hyper(dlv_gate_case *c, const adam_entry *e,
+                        unsigned lim, hyper *h)
+{
+  int f = e->is_float, which;
+  double big = dlv_contract_limit_value(e->k, "eps_big");
+  if (lim == LIM_EPS_BIG) {
+    h->eps = dlv_gate_limit(c, big * kernel_r2(e, h), f, &which);
+    dlv_gate_note(c, "eps at DLV_ADAM_EPS_BIG r2 %s",
+                  which == 0 ? "exactly" : which < 0 ? "minus one ulp"
+                                                     : "plus one ulp");
+  } else if ((lim == LIM_TINY_G || lim == LIM_LOW) && dlv_gate_draw(c, 2)) {
+    int lo = f ? -149 : -1074, hi = ilogb(big) + 2;
+    h->eps = ldexp(1.0, lo + (int)dlv_gate_draw(c, (uint64_t)(hi - lo + 1)));
+  }
+}
+
 /* The period: P = n for small n, else 37..100 (no power of two). */
 static period make_period(dlv_gate_case *c, const adam_entry *e, size_t n,
-                          unsigned kind, const char *limit)
+                          unsigned kind, unsigned lim, const hyper *h)
 {
+  const char *limit = "gmax";
   period d = {n, n, NULL, NULL, NULL, NULL};
   if (n > 64) {
     d.P = 37 + (size_t)dlv_gate_draw(c, 64);
@@ -373,8 +494,12 @@ static period make_period(dlv_gate_case *c, const adam_entry *e, size_t n,
     draw_state(c, e, vclass, gmax, &d, i);
   dlv_gate_note(c, "n %zu, period %zu, values %s", n, d.P,
                 dlv_gate_vclass_name(vclass));
-  if (kind == DATA_LIMIT)
+  if (kind == DATA_LIMIT && lim == LIM_GMAX)
     grad_at_limit(c, e, limit, &d);
+  else if (kind == DATA_LIMIT && lim == LIM_LOW)
+    v_at_low(c, e, h->b2, &d);
+  else if (kind == DATA_LIMIT)
+    tiny_grads(c, e, &d);
   else if (kind == DATA_SPECIAL)
     grad_special(c, e, &d);
   return d;
@@ -608,8 +733,11 @@ static void adam_case(dlv_gate_case *c, const adam_entry *e)
   double gmax = dlv_contract_limit_value(e->k, limit);
   unsigned kind = dlv_gate_enum(c, DATA_NKINDS);
   hyper h = draw_hyper(c, e);
+  unsigned lim = kind == DATA_LIMIT ? dlv_gate_enum(c, LIM_NKINDS) : LIM_GMAX;
   if (kind == DATA_ARGS)
     dlv_gate_note(c, "argument: %s", spoil_argument(c, e, &h));
+  if (kind == DATA_LIMIT)
+    limit_hyper(c, e, lim, &h);
   size_t blocks[DLV_CONTRACT_MAX_BLOCKS];
   size_t nb = dlv_contract_block_sizes(e->k, blocks);
   /* up to 3 blocks and a tail (long mode); in quick mode one case in 4
@@ -621,7 +749,7 @@ static void adam_case(dlv_gate_case *c, const adam_entry *e)
   int threads = 1 + (int)dlv_gate_enum(c, 3);
   dlv_gate_note(c, "form %d, lr %a, b1 %a, b2 %a, eps %a, t %lu, %d threads",
                 h.form, h.lr, h.b1, h.b2, h.eps, h.t, threads);
-  period d = make_period(c, e, n, kind, limit);
+  period d = make_period(c, e, n, kind, lim, &h);
   int want = hyper_status(&h, n);
   if (want == DLV_OK)
     want = grad_status(d.g, d.P, gmax);

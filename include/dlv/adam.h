@@ -31,9 +31,21 @@
  *   of 2^16 elements; the result does not depend on the thread count;
  * - m, v and theta are the optimizer's state and are not scanned: m and v
  *   produced by these kernels from admissible gradients stay finite with
- *   v >= 0; theta' is an infinity only when the exact update lies beyond
- *   the format's range (m'/d can exceed it when eps is tiny and v' = 0),
- *   and lr = 0 leaves theta bitwise unchanged (no 0 times infinity).
+ *   v >= 0 (a negative v is outside the contract); theta' is an infinity
+ *   only when the exact s1 m'/d or the exact theta' lies beyond the
+ *   format's range, and lr = 0 leaves theta bitwise unchanged (no 0 times
+ *   infinity);
+ * - accuracy near underflow: m' and v' are stored in the dtype, so a g_i
+ *   with g_i^2 below the normal range is lost from the stored v' (and a
+ *   tiny m' rounds to a subnormal), but the update does not inherit that
+ *   loss: an element with v' or |m'| below DLV_ADAM_LOW_* (computed in the
+ *   dtype) has its update recomputed from the old state in a wider type
+ *   (float: double; double: long double, whose exponent range no product
+ *   of doubles leaves), as long as eps < DLV_ADAM_EPS_BIG_* r2 (beyond,
+ *   eps dominates d and the dtype's own underflow costs less than 2^-30
+ *   of d).  Such elements cost a scalar pass over their block; an element
+ *   with g = m = v = 0 (all zero: exact either way) does not.  Every
+ *   admissible element is so within dlv_bound_adam_elem of the exact step.
  *
  * Error bounds: checks/bounds.h, section P1 (dlv_bound_adam_elem). */
 #ifndef DLV_ADAM_H
@@ -51,6 +63,17 @@ enum dlv_adam_form {
 
 #define DLV_ADAM_GMAX_D 0x1p511
 #define DLV_ADAM_GMAX_S 0x1p63f
+/* Below these (v' or |m'| of an element, in the dtype), the update is
+ * recomputed in the wider type (see above); float: 3 eta / 2^-110 =
+ * 2^-38.4 relative, double: 3 eta / 2^-1000 = 2^-72.4 relative is all
+ * the dtype's underflow costs above them. */
+#define DLV_ADAM_LOW_D 0x1p-1000
+#define DLV_ADAM_LOW_S 0x1p-110f
+/* The wider recomputation applies only when eps < DLV_ADAM_EPS_BIG_* r2:
+ * beyond, sqrt of the underflow's 3 eta, times r2, is below 2^-34 (float)
+ * or 2^-66 (double) of d. */
+#define DLV_ADAM_EPS_BIG_D 0x1p-470
+#define DLV_ADAM_EPS_BIG_S 0x1p-40f
 /* The step is cut into blocks of DLV_ADAM_BLOCK elements, one thread's
  * each (blocking constant; contract.h). */
 #define DLV_ADAM_BLOCK ((size_t)1 << 16)

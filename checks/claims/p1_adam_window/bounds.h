@@ -2,6 +2,9 @@
 #ifndef DLV_BOUNDS_P1_ADAM_H
 #define DLV_BOUNDS_P1_ADAM_H
 
+#include <float.h>
+
+#include <dlv/adam.h> /* the public header, in the build tree and installed */
 #include "../../bounds/gauges.h"
 
 /* ---- P1 ------------------------------------------------------------- */
@@ -61,6 +64,12 @@ typedef struct {
   double u, eta, b1, b2, eps;
   double c1_rel, c2_rel;
   double s1, s1_rel, r2, r2_rel;
+  /* the wider recomputation of small elements (adam.h, adam.c): the unit
+   * roundoff of W (float: double, double: long double); DLV_ADAM_LOW_*;
+   * whether eps < DLV_ADAM_EPS_BIG_* r2^ holds (1), fails (0) or cannot
+   * be decided from r2 and r2_rel (-1) */
+  double u_w, low;
+  int eps_small;
 } dlv_adam_ctx;
 
 /* Absolute errors carried by one element (inputs or outputs). */
@@ -78,6 +87,26 @@ static inline double dlv_p1_c_rel(double b, double u)
   return b >= 0.5 || b == 0.0 ? 0.0 : u;
 }
 
+/* The scalars of the bias-corrected form (see dlv_adam_ctx_make). */
+static inline void dlv_p1_corrected_scalars(dlv_adam_ctx *cp, int is_float,
+                                            double lr, double b1, double b2,
+                                            unsigned long t)
+{
+  double ud = DLV_U_DOUBLE;
+  dlv_adam_ctx c = *cp;
+  double beta1 = dlv_bound_adam_bc_rel(b1, t);
+  double beta2 = dlv_bound_adam_bc_rel(b2, t);
+  c.s1 = fabs(lr) / (b1 == 0.0 ? 1.0 : -expm1((double)t * log(b1)));
+  c.r2 = 1.0 / sqrt(b2 == 0.0 ? 1.0 : -expm1((double)t * log(b2)));
+  c.s1_rel = expm1(log1p(ud) - log1p(-beta1));
+  c.r2_rel = expm1(log1p(ud) - log1p(-ud) - 0.5 * log1p(-beta2));
+  if (is_float) {
+    c.s1_rel = dlv_p1_compose(c.s1_rel, DLV_U_FLOAT);
+    c.r2_rel = dlv_p1_compose(c.r2_rel, DLV_U_FLOAT);
+  }
+  *cp = c;
+}
+
 /* The context of the double (is_float = 0) or float kernel.  Scalars of the
  * bias-corrected form: s1^ = fl(lr / bc1^) has (1 + u)/(1 - beta1) - 1;
  * r2^ = fl(1/fl(sqrt(bc2^))) has (1 + u)/((1 - u) sqrt(1 - beta2)) - 1
@@ -89,19 +118,15 @@ static inline dlv_adam_ctx dlv_adam_ctx_make(int is_float, double lr,
   double ud = DLV_U_DOUBLE, u = is_float ? DLV_U_FLOAT : ud;
   dlv_adam_ctx c = {u, is_float ? DLV_ETA_FLOAT : DLV_ETA_DOUBLE, b1, b2,
                     eps, dlv_p1_c_rel(b1, u), dlv_p1_c_rel(b2, u),
-                    fabs(lr), 0.0, 1.0, 0.0};
-  if (!corrected)
-    return c;
-  double beta1 = dlv_bound_adam_bc_rel(b1, t);
-  double beta2 = dlv_bound_adam_bc_rel(b2, t);
-  c.s1 = fabs(lr) / (b1 == 0.0 ? 1.0 : -expm1((double)t * log(b1)));
-  c.r2 = 1.0 / sqrt(b2 == 0.0 ? 1.0 : -expm1((double)t * log(b2)));
-  c.s1_rel = expm1(log1p(ud) - log1p(-beta1));
-  c.r2_rel = expm1(log1p(ud) - log1p(-ud) - 0.5 * log1p(-beta2));
-  if (is_float) {
-    c.s1_rel = dlv_p1_compose(c.s1_rel, DLV_U_FLOAT);
-    c.r2_rel = dlv_p1_compose(c.r2_rel, DLV_U_FLOAT);
-  }
+                    fabs(lr), 0.0, 1.0, 0.0,
+                    is_float ? ud : 0.5 * (double)LDBL_EPSILON,
+                    is_float ? DLV_ADAM_LOW_S : DLV_ADAM_LOW_D, 0};
+  if (corrected)
+    dlv_p1_corrected_scalars(&c, is_float, lr, b1, b2, t);
+  double big = is_float ? DLV_ADAM_EPS_BIG_S : DLV_ADAM_EPS_BIG_D;
+  c.eps_small = eps < big * c.r2 * (1.0 - c.r2_rel)     ? 1
+                : eps >= big * c.r2 * (1.0 + c.r2_rel) ? 0
+                                                       : -1;
   return c;
 }
 
@@ -110,25 +135,78 @@ static inline dlv_adam_ctx dlv_adam_ctx_make(int is_float, double lr,
  *            + (1 - b) x^ ((1 + c_rel)(1 + d2)(1 + d3) - 1) + two e's,
  * so |.| <= b e_a + (1-b) e_x + gamma_2 b (|a| + e_a)
  *           + ((1 + c_rel)(1 + u)^2 - 1)(1 - b)(|x| + e_x) + 3 eta. */
+/* A long double rounded up to double (an error bound stays a bound). */
+static inline double dlv_p1_up(long double e)
+{
+  double r = (double)e;
+  return r < e ? nextafter(r, INFINITY) : r;
+}
+
+/* The ema bound below in long double, without the slack factor: the
+ * Adam bound's wider path has errors below double's range. */
+static inline long double dlv_p1_ema_ld(double u, double eta, double b,
+                                        double c_rel, long double a,
+                                        long double x, long double e_a,
+                                        long double e_x)
+{
+  long double gx = dlv_p1_compose(c_rel, dlv_gamma(2, u));
+  long double q = 1.0L - b;
+  /* b = 0: fl(0 a^) = 0 exactly for any finite a^, so the terms in b are
+   * 0, not 0 times an unbounded e_a (NaN); likewise (1 - b) = 0 */
+  long double from_a =
+      b == 0.0 ? 0.0L : b * e_a + dlv_gamma(2, u) * b * (fabsl(a) + e_a);
+  long double from_x = q == 0.0L ? 0.0L : q * e_x + gx * q * (fabsl(x) + e_x);
+  return from_a + from_x + 3.0L * eta;
+}
+
 static inline double dlv_bound_ema_elem(double u, double eta, double b,
                                         double c_rel, double a, double x,
                                         double e_a, double e_x)
 {
-  double gx = dlv_p1_compose(c_rel, dlv_gamma(2, u));
-  double q = 1.0 - b;
-  /* b = 0: fl(0 a^) = 0 exactly for any finite a^, so the terms in b are
-   * 0, not 0 times an unbounded e_a (NaN); likewise (1 - b) = 0 */
-  double from_a =
-      b == 0.0 ? 0.0 : b * e_a + dlv_gamma(2, u) * b * (fabs(a) + e_a);
-  double from_x = q == 0.0 ? 0.0 : q * e_x + gx * q * (fabs(x) + e_x);
-  return (from_a + from_x + 3.0 * eta) * DLV_P1_EVAL_SLACK;
+  return dlv_p1_up(dlv_p1_ema_ld(u, eta, b, c_rel, a, x, e_a, e_x) *
+                   DLV_P1_EVAL_SLACK);
 }
 
-/* adam_d / adam_s: one element of the step, propagating input errors `in`
- * (all 0 for a single step from exact inputs).  With M, V, Q = sqrt(V),
- * P = Q r2, D = P + eps, W = M/D, step = s1 W exact:
- *   e_m  ema bound on m;  e_v  ema bound on v with x = g^2, whose input
- *        error is e_g (2|g| + e_g) plus the rounding of g g (u, eta);
+/* Which path adam.c takes for theta' of an element that is not all zero:
+ * 0 the main loop, 1 the recomputation in W (v'^ < low or |m'^| < low,
+ * with eps < DLV_ADAM_EPS_BIG_* r2^), -1 undecided (m'^, v'^ within
+ * their error bounds e.m, e.v of the exact m', v'). */
+static inline int dlv_p1_adam_path(const dlv_adam_ctx *c,
+                                   const dlv_adam_exact *x, dlv_adam_err e)
+{
+  double am = fabs(x->m1), low = c->low;
+  int surely_low = x->v1 + e.v < low || am + e.m < low;
+  int surely_not = x->v1 - e.v >= low && am - e.m >= low;
+  if (c->eps_small == 0 || surely_not)
+    return 0;
+  return c->eps_small == 1 && surely_low ? 1 : -1;
+}
+
+/* |m'| (an upper bound) and v' of the exact step, in long double: the
+ * exact values rounded to double lose v' below 2^-1074 (g^2 of a tiny g)
+ * and precision in a subnormal m'.  Below 2^-1000 they are recomputed
+ * from the old state: v' = b2 v + (1 - b2) g^2 (no cancellation: relative
+ * error below 2^-60, inside DLV_P1_EVAL_SLACK), |m'| <= |b1 m + (1 - b1)
+ * g| + 2^-60 (|b1 m| + |(1 - b1) g|) + 2^-1074 (its cancellation and the
+ * rounding of the given m' covered absolutely). */
+static inline void dlv_p1_exact_mv(const dlv_adam_ctx *c,
+                                   const dlv_adam_exact *x, long double *am,
+                                   long double *v1)
+{
+  long double b1 = c->b1, b2 = c->b2, g = x->g;
+  *v1 = fabs(x->v1);
+  if (*v1 < 0x1p-1000)
+    *v1 = b2 * x->v0 + (1.0L - b2) * g * g;
+  *am = fabs(x->m1);
+  if (*am < 0x1p-1000) {
+    long double a = b1 * x->m0, b = (1.0L - b1) * g;
+    *am = fabsl(a + b) + 0x1p-60L * (fabsl(a) + fabsl(b)) + 0x1p-1074L;
+  }
+}
+
+/* The error of theta' from m'^ and v'^ carrying e_m and e_v, in an
+ * arithmetic with unit roundoff u and underflow eta.  With M, V,
+ * Q = sqrt(V), P = Q r2, D = P + eps, W = M/D, step = s1 W exact:
  *   e_sq = |sqrt(v^) - Q| <= min(sqrt(e_v), e_v / Q);
  *   e_q  = e_sq + u (Q + e_sq)                         (sqrt rounding)
  *   e_p  = r2 (1 + r2_rel) e_q + P r2_rel, then + u (P + .)
@@ -137,8 +215,53 @@ static inline double dlv_bound_ema_elem(double u, double eta, double b,
  *   e_s  = s1 (1 + s1_rel) e_w + |step| s1_rel, then + u (|step| + .) + eta
  *   e_theta' = e_theta + e_s + u (|theta'| + e_theta + e_s).
  * The gradient error term covers bias correction through s1_rel, r2_rel;
- * cancellation in m' (b1 m against (1 - b1) g) and in theta - step is
- * covered by the absolute form (gauges |b1 m| + |(1 - b1) g|, |theta'|). */
+ * cancellation in theta - step is covered by the absolute form (gauge
+ * |theta'|).  Evaluated in long double (the small elements' m', v', d
+ * lie below double's range) and rounded up to double; no slack factor
+ * (the caller applies it). */
+static inline double dlv_p1_update_err(const dlv_adam_ctx *c,
+                                       const dlv_adam_exact *x, double u,
+                                       double eta, long double e_m,
+                                       long double e_v, double in_theta)
+{
+  long double am, v1;
+  dlv_p1_exact_mv(c, x, &am, &v1);
+  long double q = sqrtl(v1), p = q * c->r2, d = p + c->eps;
+  long double w = am / d, step = c->s1 * w;
+  long double e_sq = sqrtl(e_v);
+  if (q > 0.0L && e_v / q < e_sq)
+    e_sq = e_v / q;
+  long double e_q = e_sq + u * (q + e_sq);
+  long double e_p = c->r2 * (1.0L + c->r2_rel) * e_q + p * c->r2_rel;
+  e_p += u * (p + e_p);
+  long double e_d = e_p + u * (d + e_p);
+  long double e_w = e_d < d ? (e_m + w * e_d) / (d - e_d) : INFINITY;
+  e_w += u * (w + e_w) + eta;
+  /* s1 = 0 (lr = 0): the step fl(0 W^) is exactly 0 for any finite W^ (an
+   * infinite W^ gives a NaN theta', which fails against the finite exact
+   * value anyway), so e_s = 0, not 0 times an unbounded e_w */
+  long double e_s = 0.0L;
+  if (c->s1 != 0.0) {
+    /* s1_rel = 0: s1 is exact, no term in |step| */
+    e_s = c->s1 * (1.0L + c->s1_rel) * e_w +
+          (c->s1_rel == 0.0 ? 0.0L : step * c->s1_rel);
+    e_s += u * (step + e_s) + eta;
+  }
+  return dlv_p1_up(in_theta + e_s +
+                   u * (fabs(x->theta1) + in_theta + e_s));
+}
+
+/* adam_d / adam_s: one element of the step, propagating input errors `in`
+ * (all 0 for a single step from exact inputs).  e_m, e_v: ema bounds on
+ * the stored m', v' (x = g^2, whose input error is e_g (2|g| + e_g) plus
+ * the rounding of g g: u, eta).  theta' takes one of two paths (adam.c):
+ * the main loop's (dlv_p1_update_err with the dtype's u, eta and the
+ * stored m', v') or, for a small element, the recomputation in W
+ * (dlv_p1_update_err with W's u_w and eta 0 on W's own m', v', then
+ * rounded to the dtype: + u (|theta'| + .) + eta).  The path is decided
+ * from the exact m', v' and their error bounds; where they cannot decide
+ * it, the larger of both bounds.  An element with g = m = v = 0 exactly
+ * keeps theta exactly (m' = v' = 0, d = eps, step 0) on either path. */
 static inline dlv_adam_err dlv_bound_adam_elem(const dlv_adam_ctx *c,
                                                const dlv_adam_exact *x,
                                                dlv_adam_err in)
@@ -149,32 +272,30 @@ static inline dlv_adam_err dlv_bound_adam_elem(const dlv_adam_ctx *c,
   out.m = dlv_bound_ema_elem(u, eta, c->b1, c->c1_rel, x->m0, x->g, in.m,
                              in.g);
   double e_g2 = in.g * (2.0 * g + in.g);
-  e_g2 += u * (g * g + e_g2) + eta;
   out.v = dlv_bound_ema_elem(u, eta, c->b2, c->c2_rel, x->v0, g * g, in.v,
-                             e_g2);
-  double q = sqrt(fabs(x->v1)), p = q * c->r2, d = p + c->eps;
-  double w = fabs(x->m1) / d, step = c->s1 * w;
-  double e_sq = sqrt(out.v);
-  if (q > 0.0 && out.v / q < e_sq)
-    e_sq = out.v / q;
-  double e_q = e_sq + u * (q + e_sq);
-  double e_p = c->r2 * (1.0 + c->r2_rel) * e_q + p * c->r2_rel;
-  e_p += u * (p + e_p);
-  double e_d = e_p + u * (d + e_p);
-  double e_w = e_d < d ? (out.m + w * e_d) / (d - e_d) : INFINITY;
-  e_w += u * (w + e_w) + eta;
-  /* s1 = 0 (lr = 0): the step fl(0 W^) is exactly 0 for any finite W^ (an
-   * infinite W^ gives a NaN theta', which fails against the finite exact
-   * value anyway), so e_s = 0, not 0 times an unbounded e_w */
-  double e_s = 0.0;
-  if (c->s1 != 0.0) {
-    /* s1_rel = 0: s1 is exact, no term in |step| (which may be +Inf) */
-    e_s = c->s1 * (1.0 + c->s1_rel) * e_w +
-          (c->s1_rel == 0.0 ? 0.0 : step * c->s1_rel);
-    e_s += u * (step + e_s) + eta;
+                             e_g2 + u * (g * g + e_g2) + eta);
+  int zero = x->g == 0.0 && x->m0 == 0.0 && x->v0 == 0.0 && in.g == 0.0 &&
+             in.m == 0.0 && in.v == 0.0;
+  if (zero) {
+    out.theta = in.theta;
+    return out;
   }
-  out.theta = in.theta + e_s + u * (fabs(x->theta1) + in.theta + e_s);
-  out.theta *= DLV_P1_EVAL_SLACK;
+  int path = dlv_p1_adam_path(c, x, out);
+  double main = path == 1 ? 0.0 : dlv_p1_update_err(c, x, u, eta, out.m,
+                                                    out.v, in.theta);
+  double wide = 0.0;
+  if (path != 0) {
+    /* in long double: these errors lie below double's range */
+    double uw = c->u_w;
+    long double g2 = (long double)g * g, e_g2w = in.g * (2.0L * g + in.g);
+    long double e_mw = dlv_p1_ema_ld(uw, 0.0, c->b1, c->c1_rel, x->m0, x->g,
+                                     in.m, in.g);
+    long double e_vw = dlv_p1_ema_ld(uw, 0.0, c->b2, c->c2_rel, x->v0, g2,
+                                     in.v, e_g2w + uw * (g2 + e_g2w));
+    wide = dlv_p1_update_err(c, x, uw, 0.0, e_mw, e_vw, in.theta);
+    wide += u * (fabs(x->theta1) + wide) + eta;
+  }
+  out.theta = (main > wide ? main : wide) * DLV_P1_EVAL_SLACK;
   return out;
 }
 
