@@ -11,7 +11,8 @@
  *    format's fields (the bf16 subnormals the kernel reads as 0 included),
  *    rounding-heavy data (every step of a chain rounds up by almost half an
  *    ulp: the tightness of the bound), or a documented error (NULL, an
- *    extent 0, a NaN, an Inf: its status, nothing written);
+ *    extent 0, a NaN, an Inf, a NaN and an Inf together in either scan
+ *    order: its status, nothing written);
  *  - the thread count 1-3, rerun at another count: bitwise the same; and
  *    the other code path (portable / AVX512-BF16): bitwise the same.
  * Every output element against the MPFR twin (reference/ref_conv3d_lowp.h,
@@ -304,12 +305,43 @@ static void compare(dlv_gate_case *c, const lp_case *k)
 
 /* ---- errors --------------------------------------------------------------- */
 
+/* A NaN and an Inf in the operands together: DLV_ENAN whichever the scan
+ * (a, then b) meets first.  Enumerated (3, prime to the enumerations of
+ * the scenario and the error kind, so that the first error cases take
+ * different orders): the NaN first across the operands (in a, the Inf in
+ * b), the NaN first inside one operand, the Inf first (across or inside,
+ * drawn).  A one-element operand holds one of them, the other goes to
+ * the other operand. */
+static int nan_and_inf(dlv_gate_case *c, lp_case *k, uint16_t nan,
+                       uint16_t inf)
+{
+  unsigned order = dlv_gate_enum(c, 3);
+  int across = order == 0 || (order == 2 && dlv_gate_draw(c, 2));
+  dlv_gate_buf *one = dlv_gate_draw(c, 2) ? &k->b : &k->a;
+  dlv_gate_buf *first = across ? &k->a : one;
+  dlv_gate_buf *second = across ? &k->b : one;
+  if (second == first && first->n < 2)
+    second = first == &k->a ? &k->b : &k->a;
+  size_t i = (size_t)dlv_gate_draw(c, first->n - (second == first));
+  size_t j = second == first
+                 ? i + 1 + (size_t)dlv_gate_draw(c, first->n - 1 - i)
+                 : (size_t)dlv_gate_draw(c, second->n);
+  int nan_first = order != 2;
+  pat(first)[i] = nan_first ? nan : inf;
+  pat(second)[j] = nan_first ? inf : nan;
+  dlv_gate_note(c, "error: %s first, %s at %zu, %s at %zu of %s",
+                nan_first ? "NaN" : "Inf", nan_first ? "NaN" : "Inf", i,
+                nan_first ? "Inf" : "NaN", j,
+                second == first ? "one operand" : "a and b");
+  return DLV_ENAN;
+}
+
 /* A documented error: returns the status the header promises. */
 static int make_error(dlv_gate_case *c, lp_case *k, dlv_conv3d_shape *s,
                       const void **a, const void **b, float **out)
 {
   int bf = k->e->fmt == DLV_REF_BF16;
-  unsigned kind = dlv_gate_enum(c, 4);
+  unsigned kind = dlv_gate_enum(c, 5);
   uint16_t nan = bf ? 0x7fc0u : 0x7e00u, inf = bf ? 0x7f80u : 0x7c00u;
   dlv_gate_buf *victim = dlv_gate_draw(c, 2) ? &k->b : &k->a;
   size_t at = (size_t)dlv_gate_draw(c, victim->n);
@@ -328,11 +360,13 @@ static int make_error(dlv_gate_case *c, lp_case *k, dlv_conv3d_shape *s,
     dlv_gate_note(c, "error: NaN at %zu of %s", at,
                   victim == &k->a ? "a" : "b");
     return DLV_ENAN;
-  default:
+  case 3:
     pat(victim)[at] = (uint16_t)(inf | (dlv_gate_draw(c, 2) ? 0x8000u : 0u));
     dlv_gate_note(c, "error: Inf at %zu of %s", at,
                   victim == &k->a ? "a" : "b");
     return DLV_EDOM;
+  default:
+    return nan_and_inf(c, k, nan, inf);
   }
 }
 

@@ -340,11 +340,13 @@ static int loss_d_exact(const dlv_lg_problem *p, const double *theta,
                                e->value, e->grad);
 }
 
-/* Scenarios: data of a class (twice as often), the extreme (logistic:
- * margins beyond 2^900; quadratic: subnormal data), the four kinds of
+/* Scenarios: data of a class (twice as often), the extreme twice
+ * (logistic: margins beyond 2^900, then separable labels, every margin
+ * at least 16: the value a sum of terms below e^-16, as for the closs
+ * logistic; quadratic: subnormal data both times), the four kinds of
  * rejected argument. */
 enum { LOSS_DATA, LOSS_EXTREME, LOSS_ERROR, LOSS_NSCENARIOS };
-static const unsigned loss_subcases[LOSS_NSCENARIOS] = {2, 1, 4};
+static const unsigned loss_subcases[LOSS_NSCENARIOS] = {2, 2, 4};
 
 static void loss_d_case(dlv_gate_case *c, int kind)
 {
@@ -353,11 +355,14 @@ static void loss_d_case(dlv_gate_case *c, int kind)
   int vclass = dlv_lg_vclass(c);
   if (kind == DLV_REF_QUADRATIC && scenario == LOSS_EXTREME)
     vclass = DLV_GV_SUBNORMAL;
-  int extreme = kind == DLV_REF_LOGISTIC && scenario == LOSS_EXTREME;
+  int logistic_special = kind == DLV_REF_LOGISTIC && scenario == LOSS_EXTREME;
+  int extreme = logistic_special && sub == 0;
   dlv_lg_problem p;
   dlv_lg_problem_draw(c, &p, kind, extreme ? DLV_GV_EXACT : vclass, 0);
   dlv_gate_buf tb;
   const double *theta = draw_theta(c, &tb, p.n, vclass, extreme);
+  if (logistic_special && !extreme)
+    dlv_lg_separable(c, &p, (double *)theta, &tb);
   outputs o;
   outputs_make(c, &o, p.n, 0);
   int want = DLV_OK, null_problem = 0;
@@ -557,38 +562,6 @@ static void norm_at_zero(dlv_gate_case *c, closs_setup *s, int vclass,
   dlv_gate_buf_unchanged(c, &gb, "grad on error");
 }
 
-/* Margin i of the logistic problem at theta, in double. */
-static double margin_of(const closs_setup *s, size_t i)
-{
-  double z = 0.0;
-  for (size_t j = 0; j < s->n; j++)
-    z += s->p.lg.x[i * s->n + j] * s->theta[j];
-  return z;
-}
-
-/* Labels agreeing with the sign of every margin (separable data, a
- * perfect classifier), theta scaled by a power of two so that the
- * smallest nonzero |margin| lies in [16, 32): every softplus(-y_i x_i'
- * theta) is below e^-16 (unless a row is 0), so the value is a sum of
- * small terms e^-|z|, where log(1 + w) must not round 1 + w. */
-static void separable_labels(dlv_gate_case *c, closs_setup *s)
-{
-  double *th = (double *)s->theta, *y = s->p.y.at, zmin = INFINITY;
-  for (size_t i = 0; i < s->p.lg.m; i++) {
-    double z = fabs(margin_of(s, i));
-    zmin = z > 0.0 && z < zmin ? z : zmin;
-  }
-  int shift = isinf(zmin) ? 0 : 4 - ilogb(zmin);
-  for (size_t j = 0; j < s->n; j++)
-    th[j] = ldexp(th[j], shift);
-  for (size_t i = 0; i < s->p.lg.m; i++)
-    y[i] = margin_of(s, i) >= 0.0 ? 1.0 : -1.0;
-  dlv_gate_buf_freeze(c, &s->tb);
-  dlv_gate_buf_freeze(c, &s->p.y);
-  dlv_gate_note(c, "separable: labels agree with the margins, min |z| "
-                   "in [16, 32)");
-}
-
 /* Scenarios: a real point; a complex step; a NaN; the four kinds of
  * rejected argument; the loss's special case twice (logistic: extreme
  * margins, separable labels; norm: Theta = 0; quadratic: v = 0; tanh
@@ -613,7 +586,7 @@ static void closs_case(dlv_gate_case *c, int kind)
   s.n = s.p.n;
   s.theta = draw_theta(c, &s.tb, s.n, vclass, extreme);
   if (kind == DLV_REF_LOGISTIC && scenario == CL_SPECIAL && !extreme)
-    separable_labels(c, &s);
+    dlv_lg_separable(c, &s.p, (double *)s.theta, &s.tb);
   int want = s.p.rejected ? DLV_EBADLEN : DLV_OK;
   int norm_zero = kind == DLV_REF_NORM &&
                   (scenario == CL_SPECIAL || dlv_lg_all_zero(s.n, s.theta));

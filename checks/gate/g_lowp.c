@@ -183,6 +183,29 @@ static void fill_rounding(dlv_gate_case *c, const lowp_entry *e,
   dlv_gate_note(c, "rounding-heavy data (%s)", in_format ? "format" : "float");
 }
 
+/* Subnormal data confined below a drawn binade: the block scale follows
+ * the block's largest entry, and uniform fraction bits put that entry in
+ * the top subnormal binade in all but 2^-n of the blocks, so every scale
+ * exponent down to the smallest subnormal's (bf16: 2^-133, whose inverse
+ * is no float) is reached only when the whole vector lies below
+ * 2^(emin - s), s in [0, fraction bits) drawn (0: no confinement).
+ * Returns s for the subnormal class, 0 for the others. */
+static unsigned subnormal_binade(dlv_gate_case *c, int vclass, int fmt)
+{
+  if (vclass != DLV_GV_SUBNORMAL)
+    return 0;
+  unsigned s = (unsigned)dlv_gate_draw(c, info_of(fmt).frac_bits);
+  dlv_gate_note(c, "subnormals below 2^(emin - %u)", s);
+  return s;
+}
+
+/* The pattern b with its magnitude shifted right by s bits (a subnormal
+ * stays subnormal; s = 0 leaves b alone). */
+static uint16_t confine(uint16_t b, unsigned s)
+{
+  return (uint16_t)((b & 0x8000u) | (unsigned)(b & 0x7fffu) >> s);
+}
+
 static void make_input(dlv_gate_case *c, const lowp_entry *e, dlv_gate_buf *x,
                        size_t min_n)
 {
@@ -202,8 +225,9 @@ static void make_input(dlv_gate_case *c, const lowp_entry *e, dlv_gate_buf *x,
     fill_rounding(c, e, x);
   } else {
     int vclass = dlv_gate_vclass(c);
+    unsigned below = subnormal_binade(c, vclass, e->fmt);
     for (size_t i = 0; i < n; i++)
-      set16(x, i, lowp_value(c, vclass, e->fmt));
+      set16(x, i, confine(lowp_value(c, vclass, e->fmt), below));
     dlv_gate_note(c, "values %s", dlv_gate_vclass_name(vclass));
   }
   dlv_gate_note(c, "n %zu, incx %td", n, inc);
@@ -416,20 +440,25 @@ static hyper draw_hyper(dlv_gate_case *c)
   return h;
 }
 
-/* One inadmissible hyperparameter (DLV_EINVAL, nothing written). */
+/* One inadmissible hyperparameter (DLV_EINVAL, nothing written).  A
+ * rejected form is tried on each base form: the one-pass flag with the
+ * exam and with the bias-corrected update, and a bit no form has. */
 static hyper bad_hyper(dlv_gate_case *c)
 {
   hyper h = {1e-3f, 0.9f, 0.999f, 1e-8f, 1, DLV_ADAM_BIAS_CORRECTED};
-  static const char *const what[] = {"beta1 = 1",  "beta2 = 1",
-                                     "eps = 0",    "lr = NaN",
-                                     "t = 0 (corrected)", "one-pass form"};
-  unsigned k = dlv_gate_enum(c, 6);
+  static const char *const what[] = {
+      "beta1 = 1", "beta2 = 1", "eps = 0", "lr = NaN", "t = 0 (corrected)",
+      "one-pass form (corrected)", "one-pass form (exam)",
+      "unknown form bit"};
+  unsigned k = dlv_gate_enum(c, 8);
   if (k == 0) h.b1 = 1.0f;
   if (k == 1) h.b2 = 1.0f;
   if (k == 2) h.eps = 0.0f;
   if (k == 3) h.lr = NAN;
   if (k == 4) h.t = 0;
   if (k == 5) h.form |= DLV_ADAM_ONE_PASS;
+  if (k == 6) h.form = DLV_ADAM_EXAM | DLV_ADAM_ONE_PASS;
+  if (k == 7) h.form = (DLV_ADAM_BIAS_CORRECTED | DLV_ADAM_ONE_PASS) + 1;
   dlv_gate_note(c, "bad hyperparameter: %s", what[k]);
   return h;
 }

@@ -281,3 +281,32 @@ int dlv_lg_all_zero(size_t n, const double *x)
       return 0;
   return 1;
 }
+
+/* Margin i of the logistic problem at theta, in double. */
+static double margin_of(const dlv_lg_problem *p, const double *theta,
+                        size_t i)
+{
+  double z = 0.0;
+  for (size_t j = 0; j < p->n; j++)
+    z += p->lg.x[i * p->n + j] * theta[j];
+  return z;
+}
+
+void dlv_lg_separable(dlv_gate_case *c, dlv_lg_problem *p, double *theta,
+                      dlv_gate_buf *tb)
+{
+  double *y = p->y.at, zmin = INFINITY;
+  for (size_t i = 0; i < p->lg.m; i++) {
+    double z = fabs(margin_of(p, theta, i));
+    zmin = z > 0.0 && z < zmin ? z : zmin;
+  }
+  int shift = isinf(zmin) ? 0 : 4 - ilogb(zmin);
+  for (size_t j = 0; j < p->n; j++)
+    theta[j] = ldexp(theta[j], shift);
+  for (size_t i = 0; i < p->lg.m; i++)
+    y[i] = margin_of(p, theta, i) >= 0.0 ? 1.0 : -1.0;
+  dlv_gate_buf_freeze(c, tb);
+  dlv_gate_buf_freeze(c, &p->y);
+  dlv_gate_note(c, "separable: labels agree with the margins, min |z| "
+                   "in [16, 32)");
+}

@@ -54,6 +54,15 @@ int dlv_lg_scenario(dlv_gate_case *c, const unsigned *counts, size_t n,
  * dlv_gate_limit with the choice made by dlv_lg_scenario. */
 double dlv_lg_limit(double limit, int which);
 
+/* Separable data for a logistic problem (a perfect classifier): theta
+ * (n = p->n entries, frozen in tb) scaled by a power of two so that the
+ * smallest nonzero |margin| lies in [16, 32), and the labels set to the
+ * margins' signs: every softplus(-y_i x_i' theta) is below e^-16 (unless a
+ * row is 0), so the value is a sum of small terms e^-|z|, where
+ * log(1 + w) must not round 1 + w.  theta and the labels are refrozen. */
+void dlv_lg_separable(dlv_gate_case *c, dlv_lg_problem *p, double *theta,
+                      dlv_gate_buf *tb);
+
 /* A frozen guarded input of n doubles of a class. */
 double *dlv_lg_input(dlv_gate_case *c, dlv_gate_buf *b, size_t n,
                      int vclass);
