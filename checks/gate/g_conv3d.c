@@ -8,7 +8,8 @@
  *    counts split between threads) is every tail length modulo it and 0-3
  *    whole blocks across it; the other extents small and random; for the
  *    input gradient also filters larger than the output, where FAST leaves
- *    its padded-G path;
+ *    its padded-G path, and shapes where that padded G (plus the flipped
+ *    filter's panels) is the binding term of FAST's workspace;
  *  - the thread count 1-3, and a second run at another count, compared bit
  *    for bit (the results do not depend on it, conv3d.h);
  *  - a value class for each operand (dlv_gate_vclass);
@@ -168,6 +169,34 @@ static void large_filter(dlv_gate_case *c, dlv_conv3d_shape *s, int *fixed)
   dlv_gate_note(c, "filter larger than the output");
 }
 
+/* The input gradient's own FAST workspace (the padded G plus the flipped
+ * filter's panels P(U V Z C, C'), conv3d.h) as the binding term of
+ * dlv_conv3d_work_size, with C' past one single-channel tile: C = 1,
+ * U = V = Z = 1, C' in [NR + 1, 3 NR] and at least NR C' positions, NR
+ * the widest tile FAST gives one output channel (both dtypes: the size is
+ * asked without one), so that G outgrows the forward's panels P(K, C) =
+ * NR C' and the flipped panels take 2 or 3 tiles where C's take one.  A
+ * panel count sized on the wrong channels then overruns the workspace
+ * (its page guard); smaller shapes leave the forward's term binding.
+ * The case runs FAST (returns 1). */
+static int binding_pad(dlv_gate_case *c, dlv_conv3d_shape *s, int *fixed)
+{
+  size_t nr = 0;
+  for (int is_float = 0; is_float <= 1; is_float++) {
+    size_t w, mr;
+    dlv_conv3d_fast_tile(1, is_float, &w, &mr);
+    nr = w > nr ? w : nr;
+  }
+  s->c = s->u = s->v = s->z = s->b = s->w = 1;
+  s->cp = nr + 1 + (size_t)dlv_gate_draw(c, 2 * nr);
+  s->h = 1 + (size_t)dlv_gate_draw(c, 2);
+  s->t = (nr * s->cp + (size_t)dlv_gate_draw(c, nr)) / s->h + 1;
+  for (int i = 0; i < X_N; i++)
+    fixed[i] = 1;
+  dlv_gate_note(c, "FAST input gradient workspace binding (padded G)");
+  return 1;
+}
+
 /* A tile height applies only with its tile width: the output's channels
  * are drawn so that FAST picks the tile of height mr (wide tiles from
  * nr_wide channels on, narrow ones below). */
@@ -211,24 +240,29 @@ static const dlv_conv3d_block *draw_target(dlv_gate_case *c,
 }
 
 /* One blocking constant of the pass sets its extent to a tail modulo it
- * plus 0-3 whole blocks. */
-static void target_block(dlv_gate_case *c, const conv_entry *e,
-                         dlv_conv3d_shape *s, int *fixed)
+ * plus 0-3 whole blocks.  Returns 1 when the shape is meant for FAST. */
+static int target_block(dlv_gate_case *c, const conv_entry *e,
+                        dlv_conv3d_shape *s, int *fixed)
 {
   dlv_conv3d_blocks bl;
   size_t n;
   dlv_conv3d_blocking(DLV_CONV3D_FAST, e->pass, e->is_float, &bl);
   const dlv_conv3d_block *b = draw_target(c, &bl, &n);
-  if (b == NULL) { /* no block: a plain random shape, or */
-    if (e->pass == DLV_CONV3D_BWD_INPUT)
-      large_filter(c, s, fixed);
-    return;
+  if (b == NULL) { /* no block: a plain random shape, or (input gradient,
+                    * alternately) a filter larger than the output or
+                    * FAST's padded G binding its workspace */
+    if (e->pass != DLV_CONV3D_BWD_INPUT)
+      return 0;
+    if (dlv_gate_enum(c, 2))
+      return binding_pad(c, s, fixed);
+    large_filter(c, s, fixed);
+    return 0;
   }
   dlv_gate_note(c, "%s %zu: extent %zu", b->name, b->value, n);
   if (b->dim == DLV_CONV3D_DIM_CHANNELS) {
     *ext(s, channel_extent(e)) = n;
     fixed[channel_extent(e)] = 1;
-    return;
+    return 0;
   }
   if (strncmp(b->name, "mr_", 3) == 0)
     channels_for_mr(c, e, &bl, b->value, s, fixed);
@@ -240,6 +274,7 @@ static void target_block(dlv_gate_case *c, const conv_entry *e,
   } else {
     carry_positions(c, e, s, n, fixed);
   }
+  return 0;
 }
 
 /* Halves the largest free extent until the case's products fit. */
@@ -269,18 +304,20 @@ static int bench_shape(dlv_gate_case *c, dlv_conv3d_shape *s)
   return 1;
 }
 
-static void draw_shape(dlv_gate_case *c, const conv_entry *e,
-                       dlv_conv3d_shape *s)
+/* The case's shape; returns 1 when it is meant for FAST. */
+static int draw_shape(dlv_gate_case *c, const conv_entry *e,
+                      dlv_conv3d_shape *s)
 {
   if (bench_shape(c, s))
-    return;
+    return 0;
   int fixed[X_N] = {0};
   draw_base(c, s);
-  target_block(c, e, s, fixed);
+  int fast = target_block(c, e, s, fixed);
   /* DLV_QUICK (valgrind) caps the products at DLV_QUICK_MAX_N */
   fit_budget(s, fixed,
              (double)dlv_cap_n(dlv_gate_long(c) ? (size_t)PRODUCTS_LONG
                                                 : (size_t)PRODUCTS_QUICK));
+  return fast;
 }
 
 /* ---- data ------------------------------------------------------------------ */
@@ -627,7 +664,10 @@ static void conv_run(dlv_gate_case *c, const conv_entry *e)
                          is_error ? DLV_BK_STATUS : 0u))
     return;
   draw_variant_values(c, &k);
-  draw_shape(c, e, &k.s);
+  /* a shape meant for FAST runs FAST where the backend is dlverify's */
+  if (draw_shape(c, e, &k.s) &&
+      dlv_gate_backend()->n_conv3d_variants == DLV_CONV3D_NVARIANTS)
+    k.variant = DLV_CONV3D_FAST;
   int t1 = 1 + (int)dlv_gate_enum(c, 3);
   int t2 = 1 + (t1 + (int)dlv_gate_draw(c, 2)) % 3; /* another count */
   t1 = t1 < dlv_gate_max_threads() ? t1 : dlv_gate_max_threads();
