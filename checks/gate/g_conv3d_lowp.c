@@ -306,32 +306,30 @@ static void compare(dlv_gate_case *c, const lp_case *k)
 /* ---- errors --------------------------------------------------------------- */
 
 /* A NaN and an Inf in the operands together: DLV_ENAN whichever the scan
- * (a, then b) meets first.  Enumerated (3, prime to the enumerations of
- * the scenario and the error kind, so that the first error cases take
- * different orders): the NaN first across the operands (in a, the Inf in
- * b), the NaN first inside one operand, the Inf first (across or inside,
- * drawn).  A one-element operand holds one of them, the other goes to
- * the other operand. */
+ * meets first and whichever operand holds which.  Enumerated (3, prime to
+ * the enumerations of the scenario and the error kind, so that the first
+ * error cases take different orders): the NaN in a and the Inf in b, the
+ * Inf in a and the NaN in b, both in one operand (which one and their
+ * order drawn).  A one-element operand holds one of them, the other goes
+ * to the other operand. */
 static int nan_and_inf(dlv_gate_case *c, lp_case *k, uint16_t nan,
                        uint16_t inf)
 {
   unsigned order = dlv_gate_enum(c, 3);
-  int across = order == 0 || (order == 2 && dlv_gate_draw(c, 2));
   dlv_gate_buf *one = dlv_gate_draw(c, 2) ? &k->b : &k->a;
-  dlv_gate_buf *first = across ? &k->a : one;
-  dlv_gate_buf *second = across ? &k->b : one;
+  dlv_gate_buf *first = order < 2 ? &k->a : one;
+  dlv_gate_buf *second = order < 2 ? &k->b : one;
   if (second == first && first->n < 2)
     second = first == &k->a ? &k->b : &k->a;
   size_t i = (size_t)dlv_gate_draw(c, first->n - (second == first));
   size_t j = second == first
                  ? i + 1 + (size_t)dlv_gate_draw(c, first->n - 1 - i)
                  : (size_t)dlv_gate_draw(c, second->n);
-  int nan_first = order != 2;
+  int nan_first = order == 0 || (order == 2 && dlv_gate_draw(c, 2));
   pat(first)[i] = nan_first ? nan : inf;
   pat(second)[j] = nan_first ? inf : nan;
-  dlv_gate_note(c, "error: %s first, %s at %zu, %s at %zu of %s",
-                nan_first ? "NaN" : "Inf", nan_first ? "NaN" : "Inf", i,
-                nan_first ? "Inf" : "NaN", j,
+  dlv_gate_note(c, "error: %s at %zu, %s at %zu of %s",
+                nan_first ? "NaN" : "Inf", i, nan_first ? "Inf" : "NaN", j,
                 second == first ? "one operand" : "a and b");
   return DLV_ENAN;
 }
