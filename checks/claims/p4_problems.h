@@ -247,14 +247,11 @@ static inline void check_loss_grad_at(const char *test,
   double *gerr = g + n, *gabs = g + 2 * n;
   if (q != NULL) {
     assert_int_equal(dlv_loss_quadratic_d(q, theta, NULL, g), DLV_OK);
-    assert_int_equal(dlv_ref_loss_quadratic(n, q->a, q->b, theta, NULL, exact),
-                     DLV_OK);
+    assert_int_equal(dlv_ref_loss_quadratic(q, theta, NULL, exact), DLV_OK);
     p4_quad_grad_err(n, q->a, q->b, theta, gerr, gabs);
   } else {
     assert_int_equal(dlv_loss_logistic_d(lg, theta, NULL, g), DLV_OK);
-    assert_int_equal(
-        dlv_ref_loss_logistic(lg->m, n, lg->x, lg->y, theta, NULL, exact),
-        DLV_OK);
+    assert_int_equal(dlv_ref_loss_logistic(lg, theta, NULL, exact), DLV_OK);
     p4_logi_grad_err(lg->m, n, lg->x, theta, g, gerr, gabs);
   }
   check_loss_grad(test, q != NULL ? "loss_quadratic" : "loss_logistic", what,

@@ -103,8 +103,8 @@ static int quad_loss(const double *theta, double *value, double *grad,
 static void quad_exact_grad(const void *ctx, const double *theta, mpfr_t *g)
 {
   const struct quad *q = ctx;
-  assert_int_equal(dlv_ref_loss_quadratic(q->n, q->a, q->b, theta, NULL, g),
-                   DLV_OK);
+  const dlv_quadratic problem = {q->n, q->a, q->b};
+  assert_int_equal(dlv_ref_loss_quadratic(&problem, theta, NULL, g), DLV_OK);
 }
 
 /* gerr_j = gamma_{n+1} S_j, gabs_j = S_j (p4_problems.h). */
@@ -132,8 +132,8 @@ static double quad_step(const struct quad *q)
 static void logi_exact_grad(const void *ctx, const double *theta, mpfr_t *g)
 {
   const struct logi *p = ctx;
-  assert_int_equal(
-      dlv_ref_loss_logistic(LM, LN, p->x, p->y, theta, NULL, g), DLV_OK);
+  const dlv_logistic problem = {LM, LN, p->x, p->y};
+  assert_int_equal(dlv_ref_loss_logistic(&problem, theta, NULL, g), DLV_OK);
 }
 
 /* dlv_bound_logistic_grad_entry (p4_problems.h). */

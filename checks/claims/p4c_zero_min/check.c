@@ -334,8 +334,8 @@ static void quad_exact(const void *ctx, const double *theta, mpfr_ptr value,
                        mpfr_t *g)
 {
   const struct quad *q = ctx;
-  assert_int_equal(dlv_ref_loss_quadratic(q->n, q->a, q->b, theta, value, g),
-                   DLV_OK);
+  const dlv_quadratic problem = {q->n, q->a, q->b};
+  assert_int_equal(dlv_ref_loss_quadratic(&problem, theta, value, g), DLV_OK);
 }
 
 /* Logistic regression (checks/claims/p4_problems.h) in MPFR. */
@@ -343,8 +343,8 @@ static void logi_exact(const void *ctx, const double *theta, mpfr_ptr value,
                        mpfr_t *g)
 {
   const struct logi *p = ctx;
-  assert_int_equal(
-      dlv_ref_loss_logistic(LM, LN, p->x, p->y, theta, value, g), DLV_OK);
+  const dlv_logistic problem = {LM, LN, p->x, p->y};
+  assert_int_equal(dlv_ref_loss_logistic(&problem, theta, value, g), DLV_OK);
 }
 
 /* ||grad F(theta)|| / (||grad l|| + lambda) at theta != 0, exactly (MPFR):
