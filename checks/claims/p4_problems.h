@@ -167,6 +167,21 @@ static inline void prox_d_case(const char *test, size_t n, const double *v,
                     "prox_group_d");
 }
 
+/* The gradient step t = 2^-k <= 1/||A||_inf <= 1/L for the quadratic of
+ * the n x n symmetric A (its infinity norm bounds the spectral radius); a
+ * power of two keeps t b exact. */
+static inline double p4_quad_step(size_t n, const double *a)
+{
+  double inf = 0.0;
+  for (size_t i = 0; i < n; i++) {
+    double s = 0.0;
+    for (size_t j = 0; j < n; j++)
+      s += fabs(a[i * n + j]);
+    inf = fmax(inf, s);
+  }
+  return ldexp(1.0, -(ilogb(inf) + 1));
+}
+
 /* Entrywise bounds of dlv_loss_quadratic_d's gradient g^ = A theta + b
  * (bounds.h, dlv_bound_l2_resid_entry): gerr_j = gamma_{n+1} S_j, and
  * gabs_j = S_j = sum_k |a_jk theta_k| + |b_j| >= |g_j|. */
