@@ -247,7 +247,7 @@ static struct vclock time_runs(void (*fn)(void *), void *arg)
 
 /* One verification of every element of out (a pass on inputs a, b of na
  * and nb values): the inputs as doubles (in ad, bd), the certified
- * reference (results in o), the comparisons;
+ * reference (results in o, scratch memory in work), the comparisons;
  * bad: the number of elements outside P3's bound plus the reference's. */
 struct verify {
   const struct ex *e;
@@ -256,6 +256,7 @@ struct verify {
   size_t na, nb, n_out;
   double *ad, *bd;
   dlv_cert_out o;
+  dlv_cert_work work;
   size_t bad;
 };
 
@@ -265,9 +266,8 @@ static void verify_once(void *arg)
   const struct ex *e = v->e;
   to_doubles(v->ad, v->a, e->f32, v->na);
   to_doubles(v->bd, v->b, e->f32, v->nb);
-  v->bad = dlv_conv3d_cert_pass(v->pass, e->s, v->ad, v->bd, &v->o) == 0
-               ? 0
-               : v->n_out;
+  v->bad = dlv_conv3d_cert_pass_w(v->pass, e->s, v->ad, v->bd, &v->o,
+                                  &v->work) == 0 ? 0 : v->n_out;
   double u = e->f32 ? DLV_U_FLOAT : DLV_U_DOUBLE;
   double eta = e->f32 ? DLV_ETA_FLOAT : DLV_ETA_DOUBLE;
   /* K is the same along a row of C' input-gradient channels, and for
@@ -284,7 +284,7 @@ static void verify_once(void *arg)
 }
 
 /* The verification's clocks, as the kernel's are measured: buffers and
- * allocated once, a warm-up run (first touch
+ * the reference's workspace allocated once, a warm-up run (first touch
  * of their pages costs up to 3x the run on the shared VM), then the
  * timed runs; *bad from the last. */
 static struct vclock verify_pass(const struct ex *e, int pass, const void *a,
@@ -295,9 +295,10 @@ static struct vclock verify_pass(const struct ex *e, int pass, const void *a,
   struct verify v = {e, pass, a, b, out, na, nb, n_out,
                      bench_alloc((na + 1) * sizeof(double)),
                      bench_alloc((nb + 1) * sizeof(double)),
-                     {buf, buf + n_out, buf + 2 * n_out}, 0};
+                     {buf, buf + n_out, buf + 2 * n_out}, {NULL, 0}, 0};
   struct vclock t = time_runs(verify_once, &v);
   *bad = v.bad;
+  dlv_cert_work_free(&v.work);
   free(v.ad);
   free(v.bd);
   free(buf);
