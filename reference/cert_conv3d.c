@@ -715,8 +715,8 @@ static void taps_of(size_t i, size_t out_n, size_t k, size_t *lo, size_t *hi)
  * k), all reached by the same taps, at most BI positions, and TILE_W
  * channels c' from c0: terms the taps (u, v, z), each a run of C terms
  * (contiguous in G's row and along F^T's rows); for each tap, every group
- * of MR_MAX consecutive t (then single ones) in turn, so that the tap's
- * rows of F^T stay in cache. */
+ * of MR_MAX consecutive positions of the tile (then single ones) in turn,
+ * so that the tap's rows of F^T stay in cache. */
 #define BI 64
 
 struct bi_tile {
@@ -727,27 +727,34 @@ struct bi_tile {
   size_t u0, u1, v0, v1, z0, z1;
 };
 
+/* G's row for tile position q (row q of the tile: (y0 + q / nt, t0 + q %
+ * nt)) under tap (u, v, z). */
+static const double *bi_g_row(const struct bi_tile *t, size_t q, size_t u,
+                              size_t v, size_t z)
+{
+  const dlv_conv3d_shape *s = t->g->s;
+  size_t y = t->y0 + q / t->nt - v, tt = t->t0 + q % t->nt - z;
+  return t->g2 + (((t->b * s->h + t->x - u) * s->w + y) * s->t + tt) * s->c;
+}
+
 static void bi_visit(const void *ctx, int m, struct acc *acc, size_t ald)
 {
   const struct bi_tile *t = ctx;
   const dlv_conv3d_shape *s = t->g->s;
+  size_t rows = t->ny * t->nt;
   for (size_t u = t->u0; u < t->u1; u++)
     for (size_t v = t->v0; v < t->v1; v++)
       for (size_t z = t->z0; z < t->z1; z++)
-        for (size_t i = 0; i < t->ny; i++)
-          for (size_t k = 0; k < t->nt;) {
-            size_t mr = t->nt - k >= MR_MAX ? MR_MAX : 1;
-            const double *xs[MR_MAX];
-            for (size_t p = 0; p < mr; p++)
-              xs[p] = t->g2 +
-                      (((t->b * s->h + t->x - u) * s->w + t->y0 + i - v) *
-                           s->t + t->t0 + k + p - z) * s->c;
-            run_tile(m, (int)mr, s->c, xs, 1,
-                     y_at(t->ft, ((u * s->v + v) * s->z + z) * s->c, t->c0),
-                     t->ft->dy, t->ft->half, acc + (i * t->nt + k) * ald,
-                     ald);
-            k += mr;
-          }
+        for (size_t q = 0; q < rows;) { /* groups across rows of t */
+          size_t mr = rows - q >= MR_MAX ? MR_MAX : 1;
+          const double *xs[MR_MAX];
+          for (size_t p = 0; p < mr; p++)
+            xs[p] = bi_g_row(t, q + p, u, v, z);
+          run_tile(m, (int)mr, s->c, xs, 1,
+                   y_at(t->ft, ((u * s->v + v) * s->z + z) * s->c, t->c0),
+                   t->ft->dy, t->ft->half, acc + q * ald, ald);
+          q += mr;
+        }
 }
 
 /* The tile's positions, every channel tile. */
