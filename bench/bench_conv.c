@@ -18,13 +18,13 @@
  * (reference/cert_conv3d.h: exact products summed in double for float
  * data, a compensated sum for double data, each with an a-posteriori
  * error bound; one thread), each element within P3's bound gamma_K S plus
- * that reference's own bound, as the gate does; its wall time (after a
- * warm-up run in the same buffers, as for the kernels) beside
- * fast's median at the same thread count (1: fast itself in the 1-thread
- * run, fast_1thread in the others; target: at most 10x), and MPFR's
- * (reference/ref_conv3d.h) extrapolated from a sub-shape (B = 1, H = W =
- * T = 2) by the number of products.  A table of these closes the conv3d
- * section. */
+ * that reference's own bound, as the gate does, in a workspace kept
+ * across runs; timed in alternation with fast at 1 thread (after a
+ * warm-up run of each in the same buffers), 3 to 7 runs of each: wall
+ * medians, wall bests and process CPU medians, and their ratios (target:
+ * at most 10x), beside MPFR's time (reference/ref_conv3d.h) extrapolated
+ * from a sub-shape (B = 1, H = W = T = 2) by the number of products.  A
+ * table of these closes the conv3d section. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -223,26 +223,36 @@ static int cmp_double(const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
-/* fn(arg) once as a warm-up (first touch of every buffer's pages), then
- * VREPS timed runs, VREPS_LONG when the warm-up took over VLONG_S. */
+/* Two things timed in alternation (the kernel, its verification), so
+ * that the machine's other load weighs on both alike: each once as a
+ * warm-up (first touch of every buffer's pages), then VREPS timed runs of
+ * each, VREPS_LONG when the warm-up of the second took over VLONG_S;
+ * clk[i] the clocks of fn[i]. */
 #define VREPS 7
 #define VREPS_LONG 3
 #define VLONG_S 0.25
 
-static struct vclock time_runs(void (*fn)(void *), void *arg)
+static void time_pair(void (*const fn[2])(void *), void *const arg[2],
+                      struct vclock clk[2])
 {
-  double w[VREPS], c[VREPS], t0 = bench_now();
-  fn(arg);
+  double w[2][VREPS], c[2][VREPS];
+  fn[0](arg[0]);
+  double t0 = bench_now();
+  fn[1](arg[1]);
   int reps = bench_now() - t0 > VLONG_S ? VREPS_LONG : VREPS;
-  for (int r = 0; r < reps; r++) {
-    double w0 = bench_now(), c0 = cpu_now();
-    fn(arg);
-    c[r] = cpu_now() - c0;
-    w[r] = bench_now() - w0;
+  for (int r = 0; r < reps; r++)
+    for (int i = 0; i < 2; i++) {
+      double w0 = bench_now(), c0 = cpu_now();
+      fn[i](arg[i]);
+      c[i][r] = cpu_now() - c0;
+      w[i][r] = bench_now() - w0;
+    }
+  for (int i = 0; i < 2; i++) {
+    qsort(w[i], (size_t)reps, sizeof w[i][0], cmp_double);
+    qsort(c[i], (size_t)reps, sizeof c[i][0], cmp_double);
+    clk[i] = (struct vclock){w[i][reps / 2], w[i][0], c[i][reps / 2],
+                             c[i][0]};
   }
-  qsort(w, (size_t)reps, sizeof *w, cmp_double);
-  qsort(c, (size_t)reps, sizeof *c, cmp_double);
-  return (struct vclock){w[reps / 2], w[0], c[reps / 2], c[0]};
 }
 
 /* One verification of every element of out (a pass on inputs a, b of na
@@ -283,26 +293,30 @@ static void verify_once(void *arg)
   }
 }
 
-/* The verification's clocks, as the kernel's are measured: buffers and
- * the reference's workspace allocated once, a warm-up run (first touch
- * of their pages costs up to 3x the run on the shared VM), then the
- * timed runs; *bad from the last. */
-static struct vclock verify_pass(const struct ex *e, int pass, const void *a,
-                                 size_t na, const void *b, size_t nb,
-                                 const void *out, size_t n_out, size_t *bad)
+/* The clocks of the kernel (kernel(karg), which writes out) and of the
+ * verification of its output, timed in alternation: buffers and the
+ * reference's workspace allocated once, a warm-up run of each (first
+ * touch of their pages costs up to 3x the run on the shared VM), then
+ * the timed runs; clk[0] the kernel's, clk[1] the verification's; *bad
+ * from the last verification. */
+static void verify_pass(const struct ex *e, int pass, const void *a,
+                        size_t na, const void *b, size_t nb, const void *out,
+                        size_t n_out, void (*kernel)(void *), void *karg,
+                        struct vclock clk[2], size_t *bad)
 {
   double *buf = bench_alloc(3 * n_out * sizeof *buf);
   struct verify v = {e, pass, a, b, out, na, nb, n_out,
                      bench_alloc((na + 1) * sizeof(double)),
                      bench_alloc((nb + 1) * sizeof(double)),
                      {buf, buf + n_out, buf + 2 * n_out}, {NULL, 0}, 0};
-  struct vclock t = time_runs(verify_once, &v);
+  void (*const fn[2])(void *) = {kernel, verify_once};
+  void *const arg[2] = {karg, &v};
+  time_pair(fn, arg, clk);
   *bad = v.bad;
   dlv_cert_work_free(&v.work);
   free(v.ad);
   free(v.bd);
   free(buf);
-  return t;
 }
 
 /* MPFR's seconds for the whole pass, extrapolated by the number of
@@ -375,13 +389,12 @@ static void run_call(void *p)
 }
 
 /* The verification times of the run, for the closing table.  Ratios:
- * verification / fast at 1 thread, wall medians (fast's from its round
- * robin), wall bests, process CPU medians (fast rerun here at 1 thread:
- * the CPU clock, which the machine's other load hardly moves). */
+ * verification / fast at 1 thread (timed in alternation), of the wall
+ * medians, the wall bests and the process CPU medians (the CPU clock,
+ * which the machine's other load hardly moves). */
 struct vtime {
   const char *shape;
   int pass, f32;
-  double fast_med, fast_best; /* fast at 1 thread, its round robin */
   struct vclock fast, verify;
   double mpfr_s;
   size_t bad;
@@ -389,31 +402,31 @@ struct vtime {
 static struct vtime vtimes[DLV_CONV3D_NBENCH_SHAPES * 2 * DLV_CONV3D_NPASSES];
 static size_t n_vtimes;
 
-/* Runs fast once more (its output in c->out), times it at 1 thread (its
- * CPU clock), verifies it (1 thread) and prints the verification line
- * beside fast's median and best at 1 thread (fast_1). */
+/* Times fast at 1 thread (its output in c->out) in alternation with the
+ * verification of that output (1 thread) and prints the verification
+ * line. */
 static void report_verification(struct call *c, const struct ex *e,
                                 size_t na, size_t nb, size_t n_out,
-                                const struct bench_row *fast_1,
                                 const char *shape_name)
 {
   struct call one = *c;
   one.threads = 1;
-  struct vtime t = {shape_name, c->pass, e->f32, fast_1->median_s,
-                    fast_1->best_s};
-  t.fast = time_runs(run_call, &one);
-  dlv_set_threads(1);
-  t.verify = verify_pass(e, c->pass, c->a, na, c->b, nb, c->out, n_out,
-                         &t.bad);
+  struct vtime t = {shape_name, c->pass, e->f32};
+  struct vclock clk[2];
+  verify_pass(e, c->pass, c->a, na, c->b, nb, c->out, n_out, run_call,
+              &one, clk, &t.bad);
+  dlv_set_threads(c->threads);
+  t.fast = clk[0], t.verify = clk[1];
   t.mpfr_s = mpfr_estimate(e, c->pass, c->a, c->b);
   printf("  verify %-10s %-6s %s: certified reference, all %zu elements "
          "%s: median %.4f s = %.1fx fast at 1 thread (%.4f s), best "
          "%.1fx, CPU %.1fx; MPFR (est.) %.0f s = %.0fx\n",
          dlv_conv3d_pass_name(c->pass), e->f32 ? "float" : "double",
          shape_name, n_out, t.bad ? "WRONG" : "ok", t.verify.wall_med,
-         t.verify.wall_med / t.fast_med, t.fast_med,
-         t.verify.wall_best / t.fast_best, t.verify.cpu_med / t.fast.cpu_med,
-         t.mpfr_s, t.mpfr_s / t.fast_med);
+         t.verify.wall_med / t.fast.wall_med, t.fast.wall_med,
+         t.verify.wall_best / t.fast.wall_best,
+         t.verify.cpu_med / t.fast.cpu_med, t.mpfr_s,
+         t.mpfr_s / t.fast.wall_med);
   if (t.bad)
     printf("  verify: %zu elements outside the bound\n", t.bad);
   if (n_vtimes < sizeof vtimes / sizeof vtimes[0])
@@ -436,12 +449,12 @@ static void print_vtimes(void)
     printf("  %-22s %-10s %-6s %9.4f %9.4f %9.4f %9.4f %6.1fx %6.1fx %6.1fx "
            "%8.0f %6.0fx%s\n",
            t->shape, dlv_conv3d_pass_name(t->pass),
-           t->f32 ? "float" : "double", t->fast_med, t->fast.cpu_med,
+           t->f32 ? "float" : "double", t->fast.wall_med, t->fast.cpu_med,
            t->verify.wall_med, t->verify.cpu_med,
-           t->verify.wall_med / t->fast_med,
-           t->verify.wall_best / t->fast_best,
+           t->verify.wall_med / t->fast.wall_med,
+           t->verify.wall_best / t->fast.wall_best,
            t->verify.cpu_med / t->fast.cpu_med, t->mpfr_s,
-           t->mpfr_s / t->fast_med, t->bad ? "  WRONG" : "");
+           t->mpfr_s / t->fast.wall_med, t->bad ? "  WRONG" : "");
   }
   n_vtimes = 0;
 }
@@ -590,16 +603,10 @@ static void bench_shape(const struct bench_ctx *ctx, size_t si, int f32)
                       &rows[nr]);
     }
     time_pass(ctx, calls, rows, nr, flops);
-    const struct bench_row *fast_1 = NULL; /* fast at 1 thread */
     for (int i = 0; i < nr; i++)
-      if (strcmp(rows[i].variant, ctx->threads > 1 ? "fast_1thread"
-                                                   : "fast") == 0 &&
-          rows[i].median_s > 0)
-        fast_1 = &rows[i];
-    for (int i = 0; i < nr; i++)
-      if (strcmp(rows[i].variant, "fast") == 0 && fast_1 != NULL)
+      if (strcmp(rows[i].variant, "fast") == 0 && rows[i].median_s > 0)
         report_verification(&calls[i], &e, p == DLV_CONV3D_BWD_INPUT ? nf : n1,
-                            p == DLV_CONV3D_FWD ? nf : n2, n_out, fast_1,
+                            p == DLV_CONV3D_FWD ? nf : n2, n_out,
                             shapes[si].name);
     const char *const peers[] = {"im2col", "onednn_any", "onednn_user",
                                  "fast", "fast_1thread"};
