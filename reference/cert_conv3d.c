@@ -725,17 +725,11 @@ struct bi_tile {
   const double *g2;
   size_t b, x, y0, ny, t0, nt, c0;
   size_t u0, u1, v0, v1, z0, z1;
+  /* G's row of tile position q (row q of the tile: (y0 + q / nt, t0 + q %
+   * nt)) under tap (u, v, z) is at g_at[q] - ((u W + v) T + z) C (the
+   * index is linear in the position and the tap). */
+  size_t g_at[BI];
 };
-
-/* G's row for tile position q (row q of the tile: (y0 + q / nt, t0 + q %
- * nt)) under tap (u, v, z). */
-static const double *bi_g_row(const struct bi_tile *t, size_t q, size_t u,
-                              size_t v, size_t z)
-{
-  const dlv_conv3d_shape *s = t->g->s;
-  size_t y = t->y0 + q / t->nt - v, tt = t->t0 + q % t->nt - z;
-  return t->g2 + (((t->b * s->h + t->x - u) * s->w + y) * s->t + tt) * s->c;
-}
 
 static void bi_visit(const void *ctx, int m, struct acc *acc, size_t ald)
 {
@@ -747,9 +741,10 @@ static void bi_visit(const void *ctx, int m, struct acc *acc, size_t ald)
       for (size_t z = t->z0; z < t->z1; z++)
         for (size_t q = 0; q < rows;) { /* groups across rows of t */
           size_t mr = rows - q >= MR_MAX ? MR_MAX : 1;
+          size_t tap = ((u * s->w + v) * s->t + z) * s->c;
           const double *xs[MR_MAX];
           for (size_t p = 0; p < mr; p++)
-            xs[p] = bi_g_row(t, q + p, u, v, z);
+            xs[p] = t->g2 + (t->g_at[q + p] - tap);
           run_tile(m, (int)mr, s->c, xs, 1,
                    y_at(t->ft, ((u * s->v + v) * s->z + z) * s->c, t->c0),
                    t->ft->dy, t->ft->half, acc + q * ald, ald);
@@ -765,6 +760,11 @@ static void bi_positions(struct bi_tile *bt, const dlv_cert_out *out)
                    (double)((bt->u1 - bt->u0) * (bt->v1 - bt->v0) *
                             (bt->z1 - bt->z0) * s->c)};
   size_t first[BI];
+  for (size_t i = 0; i < bt->ny; i++)
+    for (size_t k = 0; k < bt->nt; k++)
+      bt->g_at[i * bt->nt + k] =
+          (((bt->b * s->h + bt->x) * s->w + bt->y0 + i) * s->t + bt->t0 + k) *
+          s->c;
   for (bt->c0 = 0; bt->c0 < s->cp; bt->c0 += TILE_W) {
     struct acc acc[BI * NV];
     for (size_t i = 0; i < bt->ny; i++)
