@@ -124,13 +124,13 @@ static void const_gap_rows(const char *test, unsigned k)
                 k, (double)b, gap, derived, k * 0x1p-9, master);
 }
 
-/* Where the pure step leaves m = 1 (its measured k*), the master-weight
- * step moves it. */
+/* Where the pure step leaves m = 1 (its measured k*; none found: the row
+ * fails), the master-weight step moves it. */
 static void master_moves_row(const char *test, int up)
 {
   unsigned k = bf16_ema_stall_k(1.0f, up, BF16_EMA_MEASURED);
-  float b = bf16_ema_beta(k), g = up ? 2.0f : 0.0f;
-  float pure = bf16_ema_step(1.0f, g, b);
+  float b = bf16_ema_beta(k ? k : BF16_EMA_K_MAX), g = up ? 2.0f : 0.0f;
+  float pure = k ? bf16_ema_step(1.0f, g, b) : NAN;
   float master = bf16_ema_master_step(1.0f, g, b);
   char shape[48];
   snprintf(shape, sizeof shape, "%s m=1 k=%u", up ? "growth" : "decay", k);

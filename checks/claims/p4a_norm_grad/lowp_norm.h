@@ -48,28 +48,29 @@ static inline uint16_t lowp_encode(const lowp_format *f, double v)
                                 : dlv_fp16_from_double(v).bits;
 }
 
-/* The naive norm (summed in the format) of n patterns. */
-static inline float lowp_naive(const lowp_format *f, size_t n,
-                               const uint16_t *x)
+/* The norm of n patterns: naive (summed in the format) or scaled. */
+static inline float lowp_nrm2(const lowp_format *f, size_t n,
+                              const uint16_t *x, int naive)
 {
   float r = NAN;
   const void *v = x;
-  assert_int_equal(f->fmt == DLV_REF_BF16 ? dlv_nrm2_bf16_naive(n, v, 1, &r)
-                                          : dlv_nrm2_fp16_naive(n, v, 1, &r),
-                   DLV_OK);
+  int status = f->fmt == DLV_REF_BF16
+                   ? (naive ? dlv_nrm2_bf16_naive : dlv_nrm2_bf16)(n, v, 1, &r)
+                   : (naive ? dlv_nrm2_fp16_naive : dlv_nrm2_fp16)(n, v, 1, &r);
+  assert_int_equal(status, DLV_OK);
   return r;
 }
 
-/* The scaled kernel's norm of n patterns. */
+static inline float lowp_naive(const lowp_format *f, size_t n,
+                               const uint16_t *x)
+{
+  return lowp_nrm2(f, n, x, 1);
+}
+
 static inline float lowp_scaled(const lowp_format *f, size_t n,
                                 const uint16_t *x)
 {
-  float r = NAN;
-  const void *v = x;
-  assert_int_equal(f->fmt == DLV_REF_BF16 ? dlv_nrm2_bf16(n, v, 1, &r)
-                                          : dlv_nrm2_fp16(n, v, 1, &r),
-                   DLV_OK);
-  return r;
+  return lowp_nrm2(f, n, x, 0);
 }
 
 /* Derived: the pattern of the smallest positive format value x with
