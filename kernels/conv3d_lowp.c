@@ -10,6 +10,7 @@
  * with zeros to a whole number of tiles.  The input gradient's tiles skip
  * the taps that read only padding for all their rows (narrow_box).  Every
  * element's chain is the same whichever path or thread computes it. */
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,7 +315,48 @@ static int operands_ok(const void *a, size_t na, const void *b, size_t nb,
   return scan_finite(b, nb, exp, &st);
 }
 
-/* The buffers of one bf16 call (freed together). */
+/* ---- packing buffers kept between calls ------------------------------------ *
+ * Fresh memory costs a page fault per 4 KiB on first touch: on this VM that
+ * cost more than the pass itself (S2 filter gradient, 1 thread: 42 ms with
+ * reused memory, 122 ms with fresh memory every call).  So each buffer role
+ * has a slot holding the last block given back; a call takes the slot's
+ * block (atomic exchange: concurrent calls never share one; the one that
+ * finds the slot empty allocates) and gives it back at the end (a block
+ * already there is freed).  At most one block per role stays allocated
+ * between calls, the largest recently needed; its contents are
+ * unspecified when taken. */
+enum { BUF_A, BUF_B, BUF_ROWS, BUF_TAPS, BUF_F1, BUF_F2, BUF_WORK, NBUF };
+
+static _Atomic(unsigned char *) buf_slot[NBUF];
+
+enum { BUF_HEAD = 64 }; /* a block: its capacity in bytes, then the data */
+
+/* A buffer of at least bytes bytes, 64-byte aligned, or NULL. */
+static void *buf_take(int role, size_t bytes)
+{
+  unsigned char *blk = atomic_exchange(&buf_slot[role], NULL);
+  size_t cap;
+  if (blk != NULL) {
+    memcpy(&cap, blk, sizeof cap);
+    if (cap >= bytes)
+      return blk + BUF_HEAD;
+    free(blk);
+  }
+  cap = (bytes + BUF_HEAD - 1) / BUF_HEAD * BUF_HEAD;
+  blk = aligned_alloc(BUF_HEAD, BUF_HEAD + cap);
+  if (blk == NULL)
+    return NULL;
+  memcpy(blk, &cap, sizeof cap);
+  return blk + BUF_HEAD;
+}
+
+static void buf_give(int role, void *p)
+{
+  if (p != NULL)
+    free(atomic_exchange(&buf_slot[role], (unsigned char *)p - BUF_HEAD));
+}
+
+/* The buffers of one bf16 call (given back together). */
 typedef struct {
   uint16_t *a;
   uint32_t *bp;
@@ -323,22 +365,26 @@ typedef struct {
 
 static void packed_free(packed *p)
 {
-  free(p->a);
-  free(p->bp);
-  free(p->rowbase);
-  free(p->tapoff);
+  buf_give(BUF_A, p->a);
+  buf_give(BUF_B, p->bp);
+  buf_give(BUF_ROWS, p->rowbase);
+  buf_give(BUF_TAPS, p->tapoff);
 }
 
-/* Allocates p for g (g->m, ntaps, np, ocp set) with an A of na patterns,
- * zeroed (the padding is +0). */
+/* Takes p's buffers for g (g->m, ntaps, np, ocp set), an A of na patterns;
+ * A and B zeroed (the padding is +0). */
 static int packed_alloc(packed *p, const pgemm *g, size_t na)
 {
-  *p = (packed){calloc(na + 1, sizeof *p->a),
-                calloc(g->ntaps * g->np * g->ocp, sizeof *p->bp),
-                malloc(g->m * sizeof *p->rowbase),
-                malloc(g->ntaps * sizeof *p->tapoff)};
-  if (p->a && p->bp && p->rowbase && p->tapoff)
+  size_t nbp = g->ntaps * g->np * g->ocp;
+  *p = (packed){buf_take(BUF_A, (na + 1) * sizeof *p->a),
+                buf_take(BUF_B, nbp * sizeof *p->bp),
+                buf_take(BUF_ROWS, g->m * sizeof *p->rowbase),
+                buf_take(BUF_TAPS, g->ntaps * sizeof *p->tapoff)};
+  if (p->a && p->bp && p->rowbase && p->tapoff) {
+    memset(p->a, 0, (na + 1) * sizeof *p->a);
+    memset(p->bp, 0, nbp * sizeof *p->bp);
     return DLV_OK;
+  }
   packed_free(p);
   return DLV_ENOMEM;
 }
@@ -569,8 +615,9 @@ static int fp16_pass(const dims *d, int pass, const uint16_t *a,
   int st = dlv_conv3d_work_size(s, DLV_CONV3D_FAST, pass, &nw);
   if (st != DLV_OK)
     return st;
-  float *fa = malloc(na * sizeof *fa), *fb = malloc(nb * sizeof *fb);
-  float *work = malloc((nw ? nw : 1) * sizeof *work);
+  float *fa = buf_take(BUF_F1, na * sizeof *fa);
+  float *fb = buf_take(BUF_F2, nb * sizeof *fb);
+  float *work = buf_take(BUF_WORK, (nw ? nw : 1) * sizeof *work);
   st = fa && fb && work ? DLV_OK : DLV_ENOMEM;
   if (st == DLV_OK) {
     fp16_to_float((const dlv_fp16 *)a, fa, na);
@@ -583,9 +630,9 @@ static int fp16_pass(const dims *d, int pass, const uint16_t *a,
              : dlv_conv3d_bwd_input_s(s, DLV_CONV3D_FAST, fa, fb, out, work,
                                       nw);
   }
-  free(fa);
-  free(fb);
-  free(work);
+  buf_give(BUF_F1, fa);
+  buf_give(BUF_F2, fb);
+  buf_give(BUF_WORK, work);
   return st;
 }
 
