@@ -297,26 +297,27 @@ static int make_dims(const dlv_conv3d_shape *s, dims *d)
   return DLV_OK;
 }
 
-/* NaN anywhere: DLV_ENAN; else an Inf: DLV_EDOM.  exp: the format's
- * exponent field mask (all ones: Inf or NaN). */
-static int scan_finite(const uint16_t *x, size_t n, uint16_t exp, int *st)
+/* The largest magnitude field |x[i]| (sign cleared) of n patterns: a
+ * reduction the compiler vectorizes (the scan reads every operand once;
+ * a branch per element cost 14% of the S2 filter gradient). */
+static uint16_t max_magnitude(const uint16_t *x, size_t n)
 {
+  uint16_t m = 0;
   for (size_t i = 0; i < n; i++) {
     uint16_t a = x[i] & 0x7fffu;
-    if (a > exp)
-      *st = DLV_ENAN;
-    else if (a == exp && *st != DLV_ENAN)
-      *st = DLV_EDOM;
+    m = a > m ? a : m;
   }
-  return *st;
+  return m;
 }
 
+/* A NaN in either operand: DLV_ENAN; else an Inf: DLV_EDOM.  exp: the
+ * format's exponent field mask (above it NaNs, at it +-Inf). */
 static int operands_ok(const void *a, size_t na, const void *b, size_t nb,
                        uint16_t exp)
 {
-  int st = DLV_OK;
-  scan_finite(a, na, exp, &st);
-  return scan_finite(b, nb, exp, &st);
+  uint16_t ma = max_magnitude(a, na), mb = max_magnitude(b, nb);
+  uint16_t m = ma > mb ? ma : mb;
+  return m > exp ? DLV_ENAN : m == exp ? DLV_EDOM : DLV_OK;
 }
 
 /* ---- packing buffers kept between calls ------------------------------------ *
