@@ -48,7 +48,8 @@ typedef struct {
   size_t astep;          /* A: patterns from one pair to the next */
   const uint32_t *bp;    /* packed B: ntaps np rows of ocp pair words */
   size_t oc, ocp;        /* output channels, padded to a multiple of nr */
-  float *out;            /* m x oc, row-major */
+  float *out;            /* output rows of oc, row-major */
+  const size_t *rowpos;  /* NULL: row r is output row r; else rowpos[r] */
   size_t m, mr, nr;      /* rows, tile rows, tile channels */
   size_t nb;             /* taps per chunk of the reduction */
   size_t tn[3];          /* the taps as a grid: tn[0] tn[1] tn[2] = ntaps */
@@ -58,6 +59,12 @@ typedef struct {
    * < tn[d] - 1 + gx[d] for each d (gx: the unpadded extents). */
   size_t rx[3], gx[3];
 } pgemm;
+
+/* The output row (and grid position) of row r. */
+static size_t row_at(const pgemm *g, size_t r)
+{
+  return g->rowpos ? g->rowpos[r] : r;
+}
 
 static uint32_t word_at(const uint16_t *p)
 {
@@ -109,7 +116,7 @@ static void tile_portable(const pgemm *g, size_t r0, size_t c0,
   size_t c1 = c0 + g->nr < g->oc ? c0 + g->nr : g->oc;
   for (size_t r = r0; r < r1; r++)
     for (size_t c = c0; c < c1; c++) {
-      float *o = g->out + r * g->oc + c;
+      float *o = g->out + row_at(g, r) * g->oc + c;
       *o = chain_portable(g, r, c, x, first ? 0.0f : *o);
     }
 }
@@ -138,7 +145,7 @@ LP_TARGET static __mmask16 lane_mask(const pgemm *g, size_t c)
     _Pragma("GCC unroll 16") for (int r = 0; r < MR; r++)                    \
     {                                                                        \
       row[r] = g->a + g->rowbase[r0 + r];                                    \
-      float *o = g->out + (r0 + r) * g->oc + c0;                             \
+      float *o = g->out + row_at(g, r0 + r) * g->oc + c0;                    \
       _Pragma("GCC unroll 4") for (int v = 0; v < NV; v++) acc[r][v] =       \
           first ? _mm512_setzero_ps()                                        \
                 : _mm512_maskz_loadu_ps(lane_mask(g, c0 + 16 * v),           \
@@ -166,7 +173,7 @@ LP_TARGET static __mmask16 lane_mask(const pgemm *g, size_t c)
     }                                                                        \
     _Pragma("GCC unroll 16") for (int r = 0; r < MR; r++)                    \
     {                                                                        \
-      float *o = g->out + (r0 + r) * g->oc + c0;                             \
+      float *o = g->out + row_at(g, r0 + r) * g->oc + c0;                    \
       _Pragma("GCC unroll 4") for (int v = 0; v < NV; v++)                   \
           _mm512_mask_storeu_ps(o + 16 * v, lane_mask(g, c0 + 16 * v),       \
                                 acc[r][v]);                                  \
@@ -228,7 +235,7 @@ static void narrow_box(const pgemm *g, size_t r0, tapbox *x)
   for (int d = 0; d < 3; d++)
     x->lo[d] = g->tn[d], x->hi[d] = 0;
   for (size_t r = r0; r < r1; r++) {
-    size_t rest = r;
+    size_t rest = row_at(g, r);
     for (int d = 2; d >= 0; d--) {
       size_t at = rest % g->rx[d], n = g->tn[d];
       rest /= g->rx[d];
@@ -330,7 +337,9 @@ static int operands_ok(const void *a, size_t na, const void *b, size_t nb,
  * already there is freed).  At most one block per role stays allocated
  * between calls, the largest recently needed; its contents are
  * unspecified when taken. */
-enum { BUF_A, BUF_B, BUF_ROWS, BUF_TAPS, BUF_F1, BUF_F2, BUF_WORK, NBUF };
+enum {
+  BUF_A, BUF_B, BUF_ROWS, BUF_TAPS, BUF_POS, BUF_F1, BUF_F2, BUF_WORK, NBUF
+};
 
 static _Atomic(unsigned char *) buf_slot[NBUF];
 
@@ -366,6 +375,7 @@ typedef struct {
   uint16_t *a;
   uint32_t *bp;
   size_t *rowbase, *tapoff;
+  size_t *rowpos; /* the input gradient's row order, else NULL */
 } packed;
 
 static void packed_free(packed *p)
@@ -374,6 +384,7 @@ static void packed_free(packed *p)
   buf_give(BUF_B, p->bp);
   buf_give(BUF_ROWS, p->rowbase);
   buf_give(BUF_TAPS, p->tapoff);
+  buf_give(BUF_POS, p->rowpos);
 }
 
 /* Takes p's buffers for g (g->m, ntaps, np, ocp set), an A of na patterns,
@@ -393,6 +404,7 @@ static int packed_alloc(packed *p, const pgemm *g, size_t na)
 static void attach(pgemm *g, const packed *p)
 {
   g->a = p->a, g->bp = p->bp, g->rowbase = p->rowbase, g->tapoff = p->tapoff;
+  g->rowpos = p->rowpos;
 }
 
 /* ---- packing: pair words, every pattern written ------------------------- */
@@ -560,8 +572,41 @@ static void pad_range(void *arg, size_t lo, size_t hi)
   }
 }
 
+/* Whether every time tap of an input-gradient row at time t1 reads G. */
+static int full_time(const dims *d, size_t t1)
+{
+  return t1 + 1 >= d->z && t1 < d->t;
+}
+
+/* The input gradient's rows (positions of G1 in grid order, t1 fastest)
+ * by time class: first every position whose time taps all read G (Z - 1
+ * <= t1 < T), then those of each other t1 in turn, each class in grid
+ * order.  A register tile then holds rows with the same live time taps
+ * (but at class boundaries), and narrow_box skips the others; in grid
+ * order a tile spans whole t1 lines and ran every time tap for all its
+ * rows (1.33x the steps at S1, 1.14x at S2, S3).  Row i's A starts at
+ * rowbase[i]. */
+static void time_classes(const dims *d, size_t hp, size_t wp, size_t tp,
+                         size_t ce, size_t *pos, size_t *rowbase)
+{
+  size_t i = 0, lines = d->b * d->h1 * d->w1;
+  for (size_t l = 0; l < lines; l++)
+    for (size_t t = 0; t < d->t1; t++)
+      if (full_time(d, t))
+        pos[i++] = l * d->t1 + t;
+  for (size_t t = 0; t < d->t1; t++)
+    for (size_t l = 0; l < lines && !full_time(d, t); l++)
+      pos[i++] = l * d->t1 + t;
+  for (size_t r = 0; r < i; r++) {
+    size_t t = pos[r] % d->t1, l = pos[r] / d->t1;
+    size_t y = l % d->w1, x = l / d->w1 % d->h1, b = l / d->w1 / d->h1;
+    rowbase[r] = (((b * hp + x) * wp + y) * tp + t) * ce;
+  }
+}
+
 /* Input gradient: A = G zero-padded by (U-1, V-1, Z-1) on each side, its
- * channels made even; B = the flipped filter, pairs over c. */
+ * channels made even; B = the flipped filter, pairs over c; rows by time
+ * class (time_classes). */
 static int bwd_input_bf16(const dims *d, const uint16_t *f, const uint16_t *g2,
                           float *g1)
 {
@@ -577,10 +622,15 @@ static int bwd_input_bf16(const dims *d, const uint16_t *f, const uint16_t *g2,
   size_t na = d->b * hp * wp * tp * ce;
   if (packed_alloc(&p, &g, na) != DLV_OK)
     return DLV_ENOMEM;
+  p.rowpos = buf_take(BUF_POS, g.m * sizeof *p.rowpos);
+  if (p.rowpos == NULL) {
+    packed_free(&p);
+    return DLV_ENOMEM;
+  }
   pad_job pj = {d, g2, p.a, hp, wp, tp, ce};
   dlv_parallel_for(d->b * hp * wp, DLV_CONV3D_LOWP_RANGES, pad_range, &pj);
   p.a[na] = 0;
-  grid_bases(p.rowbase, d->b, d->h1, d->w1, d->t1, hp, wp, tp, ce);
+  time_classes(d, hp, wp, tp, ce, p.rowpos, p.rowbase);
   grid_bases(p.tapoff, 1, d->u, d->v, d->z, hp, wp, tp, ce);
   size_t ntap = g.ntaps;
   for (size_t tap = 0; tap < ntap; tap++) {
