@@ -394,7 +394,7 @@ static int packed_alloc(packed *p, const pgemm *g, size_t na)
   *p = (packed){buf_take(BUF_A, (na + 1) * sizeof *p->a),
                 buf_take(BUF_B, g->ntaps * g->np * g->ocp * sizeof *p->bp),
                 buf_take(BUF_ROWS, g->m * sizeof *p->rowbase),
-                buf_take(BUF_TAPS, g->ntaps * sizeof *p->tapoff)};
+                buf_take(BUF_TAPS, g->ntaps * sizeof *p->tapoff), NULL};
   if (p->a && p->bp && p->rowbase && p->tapoff)
     return DLV_OK;
   packed_free(p);
