@@ -3,7 +3,7 @@
  *
  *   bench [--quick] [--csv FILE] [--threads N] [--keep-blas-core] [--suite]
  *         [--conv V1,V2,..] [--shapes 1,2,3] [--no-norm]
- *         [--backends B1,B2,..] [--only-backends]
+ *         [--backends B1,B2,..] [--only-backends] [--only-lowp]
  *   bench --targets FILE     (issue 10's targets from an earlier CSV)
  *
  * The CSV goes to the build directory by default (build/bench.csv), where
@@ -15,7 +15,8 @@
  * verifies (the builtin, then each plugin built here, or the builtin and
  * --backends B1,B2,.., names or paths: DLV_BENCH_BACKENDS) is timed
  * through the backend table beside the others (bench_backends.c);
- * --only-backends (DLV_BENCH_ONLY_BACKENDS) runs that part alone.
+ * --only-backends (DLV_BENCH_ONLY_BACKENDS) runs that part alone;
+ * --only-lowp (DLV_BENCH_ONLY_LOWP) the bf16/fp16 conv3d table alone.
  * The parent process prepares the CSV and runs one child per thread count
  * (1, then 2 when the process may use two CPUs), each re-executed with its
  * CPU affinity set to the first n CPUs it may use (inherited by every
@@ -220,6 +221,11 @@ static int child(int threads, int quick, const char *csv_path)
          "path %s ====\n", threads, threads > 1 ? "s" : "", cpus, core.core,
          core.forced ? " (OPENBLAS_CORETYPE)" : "",
          dlv_conv3d_isa_name(dlv_conv3d_isa()));
+  if (getenv("DLV_BENCH_ONLY_LOWP") != NULL) {
+    bench_conv_lowp(&ctx);
+    fclose(ctx.csv);
+    return 0;
+  }
   if (getenv("DLV_BENCH_ONLY_BACKENDS") == NULL) {
     bench_machine(&ctx);
     if (getenv("DLV_BENCH_NO_NORM") == NULL) {
@@ -308,7 +314,8 @@ static void usage(void)
 {
   fprintf(stderr, "usage: bench [--quick] [--csv FILE] [--threads N] "
                   "[--keep-blas-core] [--suite] [--conv V1,V2,..] "
-                  "[--shapes 1,2,3] [--no-norm] | --targets FILE\n");
+                  "[--shapes 1,2,3] [--no-norm] [--backends B1,B2,..] "
+                  "[--only-backends] [--only-lowp] | --targets FILE\n");
 }
 
 int main(int argc, char **argv)
@@ -338,6 +345,8 @@ int main(int argc, char **argv)
       setenv("DLV_BENCH_BACKENDS", argv[++i], 1);
     else if (strcmp(argv[i], "--only-backends") == 0)
       setenv("DLV_BENCH_ONLY_BACKENDS", "1", 1);
+    else if (strcmp(argv[i], "--only-lowp") == 0)
+      setenv("DLV_BENCH_ONLY_LOWP", "1", 1);
     else if (strcmp(argv[i], "--no-norm") == 0)
       setenv("DLV_BENCH_NO_NORM", "1", 1);
     else if (strcmp(argv[i], "--csv") == 0 && i + 1 < argc)

@@ -16,7 +16,14 @@
  * same update (the variant's form) evaluated in long
  * double from the saved state, each within P1's elementwise bound
  * dlv_bound_adam_elem (checks/bounds.h) plus 2^-60 of the magnitudes for
- * the long double evaluation itself. */
+ * the long double evaluation itself.
+ *
+ * The float table adds dlv_adam_step_bf16 (lowp.h, issue 18): bf16 theta
+ * and gradient, float master weights and moments.  It moves 28 bytes an
+ * element (theta written 2, master, m, v read and written 24, g read 2),
+ * the 7 N sizeof(float) of the float step, so its rate is counted alike;
+ * its check is the float step's on the master weights (g read exactly
+ * from bf16) and theta = bf16(master) at the same elements. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +33,7 @@
 #include "adam.h"
 #include "bench.h"
 #include "bounds.h"
+#include "lowp.h"
 
 /* BLOCK: the Adam kernel's block (adam.h); RANDOM samples besides the
  * block boundaries; MAX_SAMPLES covers 2^25 elements. */
@@ -34,7 +42,8 @@ enum { BLOCK = 1 << 16, RANDOM = 256, MAX_SAMPLES = 2 + 2 * 512 + RANDOM };
 struct adam_arg {
   int f32;
   size_t n;
-  void *theta, *m, *v, *g;
+  void *theta, *m, *v, *g; /* theta: the master weights of the bf16 step */
+  dlv_bf16 *theta16, *g16; /* the bf16 step's (NULL: the float step) */
   unsigned long t;
   int form; /* dlv_adam_form bits */
   int status;
@@ -46,7 +55,11 @@ static void run_adam(void *p)
 {
   struct adam_arg *a = p;
   a->t++;
-  if (a->f32)
+  if (a->theta16 != NULL)
+    a->status = dlv_adam_step_bf16(a->n, a->theta16, a->theta, a->m, a->v,
+                                   a->g16, (float)LR, (float)B1, (float)B2,
+                                   (float)EPS, a->t, a->form);
+  else if (a->f32)
     a->status = dlv_adam_step_s(a->n, a->theta, a->m, a->v, a->g, (float)LR,
                                 (float)B1, (float)B2, (float)EPS, a->t,
                                 a->form);
@@ -187,43 +200,91 @@ static void fill_state(struct adam_arg *a)
   }
 }
 
+/* The bf16 step's operands: g rounded to bf16 (and the float g set to
+ * it, exactly), theta = bf16(master). */
+static void fill_bf16(struct adam_arg *a)
+{
+  float *g = a->g, *master = a->theta;
+  for (size_t i = 0; i < a->n; i++) {
+    a->g16[i] = dlv_bf16_from_float(g[i]);
+    g[i] = dlv_bf16_to_float(a->g16[i]);
+    a->theta16[i] = dlv_bf16_from_float(master[i]);
+  }
+}
+
+/* After a checked first step: theta is the master weights rounded once to
+ * bf16 at the sampled elements ("ok" kept, else the verdict replaced). */
+static void check_bf16_theta(const struct adam_arg *a, char *verdict,
+                             size_t len)
+{
+  static size_t idx[MAX_SAMPLES];
+  size_t ns = sample_indices(a->n, idx);
+  const float *master = a->theta;
+  for (size_t k = 0; k < ns; k++)
+    if (a->theta16[idx[k]].bits !=
+        dlv_bf16_from_float(master[idx[k]]).bits) {
+      snprintf(verdict, len, "WRONG(theta %zu)", idx[k]);
+      return;
+    }
+}
+
+/* The bf16 step's row (float table): its arrays beside the float ones. */
+static void add_bf16_variant(struct adam_arg *a, struct bench_row *r)
+{
+  snprintf(r->variant, sizeof r->variant, "bf16_master_2pass");
+  a->form = DLV_ADAM_BIAS_CORRECTED;
+  a->theta16 = bench_alloc(a->n * sizeof *a->theta16);
+  a->g16 = bench_alloc(a->n * sizeof *a->g16);
+  fill_bf16(a);
+  check_first_step(a, r->check, sizeof r->check);
+  if (strcmp(r->check, "ok") == 0)
+    check_bf16_theta(a, r->check, sizeof r->check);
+}
+
 /* One dtype: every variant checked (first step, bias-corrected, on fresh
- * state), then all timed in one round robin with the update probe. */
-static void bench_adam_dtype(int f32, struct bench_row *rows)
+ * state), then all timed in one round robin with the update probe; float
+ * adds the bf16 step (row NV).  Returns the number of rows. */
+static int bench_adam_dtype(int f32, struct bench_row *rows)
 {
   size_t n = (size_t)1 << 25, es = f32 ? sizeof(float) : sizeof(double);
-  struct adam_arg a[NV + 1];
-  a[0] = (struct adam_arg){f32, n, bench_alloc(n * es), bench_alloc(n * es),
-                           bench_alloc(n * es), bench_alloc(n * es), 0, 0, 0};
-  bench_fn fns[NV + 1];
-  void *args[NV + 1];
-  for (int k = 0; k < NV; k++) {
+  const int nv = NV + (f32 ? 1 : 0);
+  struct adam_arg a[NV + 2];
+  a[0] = (struct adam_arg){f32,  n,    bench_alloc(n * es),
+                           bench_alloc(n * es), bench_alloc(n * es),
+                           bench_alloc(n * es), NULL, NULL, 0, 0, 0};
+  bench_fn fns[NV + 2];
+  void *args[NV + 2];
+  for (int k = 0; k < nv; k++) {
     struct bench_row *r = &rows[k];
     memset(r, 0, sizeof *r);
     snprintf(r->kernel, sizeof r->kernel, "adam");
-    snprintf(r->variant, sizeof r->variant, "%s", VARIANTS[k].name);
     snprintf(r->pass, sizeof r->pass, "step");
     snprintf(r->dtype, sizeof r->dtype, "%s", f32 ? "float" : "double");
     snprintf(r->shape, sizeof r->shape, "2^25");
     a[k] = a[0];
-    a[k].t = 0;
-    a[k].form = VARIANTS[k].form;
+    a[k].t = 0; /* a[0] itself has stepped when k > 0 */
     fill_state(&a[k]);
-    check_first_step(&a[k], r->check, sizeof r->check);
+    if (k == NV) {
+      add_bf16_variant(&a[k], r);
+    } else {
+      snprintf(r->variant, sizeof r->variant, "%s", VARIANTS[k].name);
+      a[k].form = VARIANTS[k].form;
+      check_first_step(&a[k], r->check, sizeof r->check);
+    }
     fns[k] = run_adam;
     args[k] = &a[k];
   }
-  a[NV] = a[0];
-  fns[NV] = run_update;
-  args[NV] = &a[NV];
-  struct timing t[NV + 1];
-  bench_time_rr(fns, args, NV + 1, 4.0, t);
-  for (int k = 0; k < NV; k++) {
+  a[nv] = a[0];
+  fns[nv] = run_update;
+  args[nv] = &a[nv];
+  struct timing t[NV + 2];
+  bench_time_rr(fns, args, nv + 1, 4.0, t);
+  for (int k = 0; k < nv; k++) {
     rows[k].median_s = t[k].median;
     rows[k].best_s = t[k].best;
     rows[k].rate = 7.0 * (double)(n * es) / t[k].median / 1e9;
     rows[k].unit = "GB/s";
-    rows[k].limit = 3.0 * (double)(n * es) / t[NV].median / 1e9;
+    rows[k].limit = 3.0 * (double)(n * es) / t[nv].median / 1e9;
     if (a[k].status != 0) /* a timed step failed */
       snprintf(rows[k].check, sizeof rows[k].check, "status %d",
                a[k].status);
@@ -232,11 +293,16 @@ static void bench_adam_dtype(int f32, struct bench_row *rows)
   free(a[0].m);
   free(a[0].v);
   free(a[0].g);
+  if (f32) {
+    free(a[NV].theta16);
+    free(a[NV].g16);
+  }
+  return nv;
 }
 
 void bench_adam(struct bench_ctx *ctx)
 {
-  struct bench_row rows[NV];
+  struct bench_row rows[NV + 1];
   char title[200];
   snprintf(title, sizeof title,
            "Adam step, 2^25 parameters, %d thread%s; GB/s counts 7 N "
@@ -246,7 +312,7 @@ void bench_adam(struct bench_ctx *ctx)
   bench_table_header(title);
   static const char *const peers[] = {"corrected_2pass", "corrected_1pass"};
   for (int f32 = 1; f32 >= 0; f32--) {
-    bench_adam_dtype(f32, rows);
-    bench_emit(ctx, rows, NV, peers, 2);
+    int nrows = bench_adam_dtype(f32, rows);
+    bench_emit(ctx, rows, nrows, peers, 2);
   }
 }

@@ -18,18 +18,19 @@
  * (reference/cert_conv3d.h: exact products summed in double for float
  * data, a compensated sum for double data, each with an a-posteriori
  * error bound; one thread), each element within P3's bound gamma_K S plus
- * that reference's own bound, as the gate does; its wall time (after a
- * warm-up run in the same buffers, as for the kernels) beside
- * fast's median at the same thread count (1: fast itself in the 1-thread
- * run, fast_1thread in the others; target: at most 10x), and MPFR's
- * (reference/ref_conv3d.h) extrapolated from a sub-shape (B = 1, H = W =
- * T = 2) by the number of products.  A table of these closes the conv3d
- * section. */
+ * that reference's own bound, as the gate does, in a workspace kept
+ * across runs; timed in alternation with fast at 1 thread (after a
+ * warm-up run of each in the same buffers), 3 to 7 runs of each: wall
+ * medians, wall bests and process CPU medians, and their ratios (target:
+ * at most 10x), beside MPFR's time (reference/ref_conv3d.h) extrapolated
+ * from a sub-shape (B = 1, H = W = T = 2) by the number of products.  A
+ * table of these closes the conv3d section. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bench.h"
 #include "bounds.h"
@@ -202,47 +203,120 @@ static double *as_doubles(const void *p, int f32, size_t n)
   return d;
 }
 
-/* Seconds of one verification of every element of out (a pass on inputs
- * a, b) in the buffers ad, bd (na, nb) and o: the inputs as doubles, the
- * certified reference, the comparisons; *bad gets the number of elements
- * outside P3's bound plus the reference's. */
-static double verify_once(const struct ex *e, int pass, const void *a,
-                          size_t na, const void *b, size_t nb,
-                          const void *out, size_t n_out, double *ad,
-                          double *bd, const dlv_cert_out *o, size_t *bad)
+/* The clocks of repeated runs of one thing: wall and process CPU seconds
+ * (CPU: what the run itself used, whatever the machine's other load),
+ * median and best. */
+struct vclock {
+  double wall_med, wall_best, cpu_med, cpu_best;
+};
+
+static double cpu_now(void)
 {
-  double t0 = bench_now();
-  to_doubles(ad, a, e->f32, na);
-  to_doubles(bd, b, e->f32, nb);
-  *bad = dlv_conv3d_cert_pass(pass, e->s, ad, bd, o) == 0 ? 0 : n_out;
-  double u = e->f32 ? DLV_U_FLOAT : DLV_U_DOUBLE;
-  double eta = e->f32 ? DLV_ETA_FLOAT : DLV_ETA_DOUBLE;
-  for (size_t i = 0; i < n_out && *bad == 0; i++) {
-    double k = dlv_conv3d_terms(e->s, pass, i);
-    double tol = dlv_bound_conv3d_dot(k, u, eta, o->abs_sum[i]) + o->err[i];
-    *bad += !(fabs(at(out, e->f32, i) - o->val[i]) <= tol);
-  }
-  return bench_now() - t0;
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* The verification's seconds, as the kernel's are measured: buffers
- * allocated once, a warm-up run (first touch of their pages, and of the
- * reference's own, costs up to 3x the run on the shared VM), then the
- * timed run. */
-static double verify_pass(const struct ex *e, int pass, const void *a,
-                          size_t na, const void *b, size_t nb,
-                          const void *out, size_t n_out, size_t *bad)
+static int cmp_double(const void *a, const void *b)
 {
-  double *ad = bench_alloc((na + 1) * sizeof *ad);
-  double *bd = bench_alloc((nb + 1) * sizeof *bd);
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Two things timed in alternation (the kernel, its verification), so
+ * that the machine's other load weighs on both alike: each once as a
+ * warm-up (first touch of every buffer's pages), then VREPS timed runs of
+ * each, VREPS_LONG when the warm-up of the second took over VLONG_S;
+ * clk[i] the clocks of fn[i]. */
+#define VREPS 7
+#define VREPS_LONG 3
+#define VLONG_S 0.25
+
+static void time_pair(void (*const fn[2])(void *), void *const arg[2],
+                      struct vclock clk[2])
+{
+  double w[2][VREPS], c[2][VREPS];
+  fn[0](arg[0]);
+  double t0 = bench_now();
+  fn[1](arg[1]);
+  int reps = bench_now() - t0 > VLONG_S ? VREPS_LONG : VREPS;
+  for (int r = 0; r < reps; r++)
+    for (int i = 0; i < 2; i++) {
+      double w0 = bench_now(), c0 = cpu_now();
+      fn[i](arg[i]);
+      c[i][r] = cpu_now() - c0;
+      w[i][r] = bench_now() - w0;
+    }
+  for (int i = 0; i < 2; i++) {
+    qsort(w[i], (size_t)reps, sizeof w[i][0], cmp_double);
+    qsort(c[i], (size_t)reps, sizeof c[i][0], cmp_double);
+    clk[i] = (struct vclock){w[i][reps / 2], w[i][0], c[i][reps / 2],
+                             c[i][0]};
+  }
+}
+
+/* One verification of every element of out (a pass on inputs a, b of na
+ * and nb values): the inputs as doubles (in ad, bd), the certified
+ * reference (results in o, scratch memory in work), the comparisons;
+ * bad: the number of elements outside P3's bound plus the reference's. */
+struct verify {
+  const struct ex *e;
+  int pass;
+  const void *a, *b, *out;
+  size_t na, nb, n_out;
+  double *ad, *bd;
+  dlv_cert_out o;
+  dlv_cert_work work;
+  size_t bad;
+};
+
+static void verify_once(void *arg)
+{
+  struct verify *v = arg;
+  const struct ex *e = v->e;
+  to_doubles(v->ad, v->a, e->f32, v->na);
+  to_doubles(v->bd, v->b, e->f32, v->nb);
+  v->bad = dlv_conv3d_cert_pass_w(v->pass, e->s, v->ad, v->bd, &v->o,
+                                  &v->work) == 0 ? 0 : v->n_out;
+  double u = e->f32 ? DLV_U_FLOAT : DLV_U_DOUBLE;
+  double eta = e->f32 ? DLV_ETA_FLOAT : DLV_ETA_DOUBLE;
+  /* K is the same along a row of C' input-gradient channels, and for
+   * every element of the other passes. */
+  size_t row = v->pass == DLV_CONV3D_BWD_INPUT ? e->s->cp : v->n_out;
+  for (size_t i0 = 0; i0 < v->n_out && v->bad == 0; i0 += row) {
+    double k = dlv_conv3d_terms(e->s, v->pass, i0);
+    for (size_t i = i0; i < i0 + row; i++) {
+      double tol = dlv_bound_conv3d_dot(k, u, eta, v->o.abs_sum[i]) +
+                   v->o.err[i];
+      v->bad += !(fabs(at(v->out, e->f32, i) - v->o.val[i]) <= tol);
+    }
+  }
+}
+
+/* The clocks of the kernel (kernel(karg), which writes out) and of the
+ * verification of its output, timed in alternation: buffers and the
+ * reference's workspace allocated once, a warm-up run of each (first
+ * touch of their pages costs up to 3x the run on the shared VM), then
+ * the timed runs; clk[0] the kernel's, clk[1] the verification's; *bad
+ * from the last verification. */
+static void verify_pass(const struct ex *e, int pass, const void *a,
+                        size_t na, const void *b, size_t nb, const void *out,
+                        size_t n_out, void (*kernel)(void *), void *karg,
+                        struct vclock clk[2], size_t *bad)
+{
   double *buf = bench_alloc(3 * n_out * sizeof *buf);
-  dlv_cert_out o = {buf, buf + n_out, buf + 2 * n_out};
-  verify_once(e, pass, a, na, b, nb, out, n_out, ad, bd, &o, bad);
-  double t = verify_once(e, pass, a, na, b, nb, out, n_out, ad, bd, &o, bad);
-  free(ad);
-  free(bd);
+  struct verify v = {e, pass, a, b, out, na, nb, n_out,
+                     bench_alloc((na + 1) * sizeof(double)),
+                     bench_alloc((nb + 1) * sizeof(double)),
+                     {buf, buf + n_out, buf + 2 * n_out}, {NULL, 0}, 0};
+  void (*const fn[2])(void *) = {kernel, verify_once};
+  void *const arg[2] = {karg, &v};
+  time_pair(fn, arg, clk);
+  *bad = v.bad;
+  dlv_cert_work_free(&v.work);
+  free(v.ad);
+  free(v.bd);
   free(buf);
-  return t;
 }
 
 /* MPFR's seconds for the whole pass, extrapolated by the number of
@@ -314,39 +388,49 @@ static void run_call(void *p)
   }
 }
 
-/* The verification times of the run, for the closing table. */
+/* The verification times of the run, for the closing table.  Ratios:
+ * verification / fast at 1 thread (timed in alternation), of the wall
+ * medians, the wall bests and the process CPU medians (the CPU clock,
+ * which the machine's other load hardly moves). */
 struct vtime {
   const char *shape;
   int pass, f32;
-  double kernel_s, verify_s, mpfr_s; /* kernel: fast at 1 thread */
+  struct vclock fast, verify;
+  double mpfr_s;
   size_t bad;
 };
 static struct vtime vtimes[DLV_CONV3D_NBENCH_SHAPES * 2 * DLV_CONV3D_NPASSES];
 static size_t n_vtimes;
 
-/* Runs fast once more (its output in c->out), verifies it (1 thread) and
- * prints the verification line beside fast's median at 1 thread
- * (fast_1s). */
+/* Times fast at 1 thread (its output in c->out) in alternation with the
+ * verification of that output (1 thread) and prints the verification
+ * line. */
 static void report_verification(struct call *c, const struct ex *e,
                                 size_t na, size_t nb, size_t n_out,
-                                double fast_1s, const char *shape_name)
+                                const char *shape_name)
 {
-  run_call(c);
-  dlv_set_threads(1);
-  size_t bad;
-  double v = verify_pass(e, c->pass, c->a, na, c->b, nb, c->out, n_out, &bad);
-  double m = mpfr_estimate(e, c->pass, c->a, c->b);
+  struct call one = *c;
+  one.threads = 1;
+  struct vtime t = {shape_name, c->pass, e->f32};
+  struct vclock clk[2];
+  verify_pass(e, c->pass, c->a, na, c->b, nb, c->out, n_out, run_call,
+              &one, clk, &t.bad);
+  dlv_set_threads(c->threads);
+  t.fast = clk[0], t.verify = clk[1];
+  t.mpfr_s = mpfr_estimate(e, c->pass, c->a, c->b);
   printf("  verify %-10s %-6s %s: certified reference, all %zu elements "
-         "%s: %.3f s = %.1fx fast at 1 thread (%.4f s); MPFR (est.) %.0f s "
-         "= %.0fx\n",
+         "%s: median %.4f s = %.1fx fast at 1 thread (%.4f s), best "
+         "%.1fx, CPU %.1fx; MPFR (est.) %.0f s = %.0fx\n",
          dlv_conv3d_pass_name(c->pass), e->f32 ? "float" : "double",
-         shape_name, n_out, bad ? "WRONG" : "ok", v, v / fast_1s, fast_1s, m,
-         m / fast_1s);
-  if (bad)
-    printf("  verify: %zu elements outside the bound\n", bad);
+         shape_name, n_out, t.bad ? "WRONG" : "ok", t.verify.wall_med,
+         t.verify.wall_med / t.fast.wall_med, t.fast.wall_med,
+         t.verify.wall_best / t.fast.wall_best,
+         t.verify.cpu_med / t.fast.cpu_med, t.mpfr_s,
+         t.mpfr_s / t.fast.wall_med);
+  if (t.bad)
+    printf("  verify: %zu elements outside the bound\n", t.bad);
   if (n_vtimes < sizeof vtimes / sizeof vtimes[0])
-    vtimes[n_vtimes++] =
-        (struct vtime){shape_name, c->pass, e->f32, fast_1s, v, m, bad};
+    vtimes[n_vtimes++] = t;
 }
 
 /* The closing table: every verified pass, kernel and verification at one
@@ -357,15 +441,20 @@ static void print_vtimes(void)
     return;
   printf("\nconv3d verification, every element against the certified "
          "reference (1 thread) vs fast (1 thread); target <= 10x\n"
-         "  %-22s %-10s %-6s %10s %10s %8s %10s %9s\n",
-         "shape", "pass", "dtype", "fast s", "verify s", "ratio",
-         "MPFR s", "MPFR x");
+         "  %-22s %-10s %-6s %9s %9s %9s %9s %7s %7s %7s %8s %7s\n",
+         "shape", "pass", "dtype", "fast med", "fast cpu", "verif med",
+         "verif cpu", "x med", "x best", "x cpu", "MPFR s", "MPFR x");
   for (size_t i = 0; i < n_vtimes; i++) {
     const struct vtime *t = &vtimes[i];
-    printf("  %-22s %-10s %-6s %10.4f %10.3f %7.1fx %10.0f %8.0fx%s\n",
-           t->shape, dlv_conv3d_pass_name(t->pass), t->f32 ? "float" : "double",
-           t->kernel_s, t->verify_s, t->verify_s / t->kernel_s, t->mpfr_s,
-           t->mpfr_s / t->kernel_s, t->bad ? "  WRONG" : "");
+    printf("  %-22s %-10s %-6s %9.4f %9.4f %9.4f %9.4f %6.1fx %6.1fx %6.1fx "
+           "%8.0f %6.0fx%s\n",
+           t->shape, dlv_conv3d_pass_name(t->pass),
+           t->f32 ? "float" : "double", t->fast.wall_med, t->fast.cpu_med,
+           t->verify.wall_med, t->verify.cpu_med,
+           t->verify.wall_med / t->fast.wall_med,
+           t->verify.wall_best / t->fast.wall_best,
+           t->verify.cpu_med / t->fast.cpu_med, t->mpfr_s,
+           t->mpfr_s / t->fast.wall_med, t->bad ? "  WRONG" : "");
   }
   n_vtimes = 0;
 }
@@ -514,15 +603,10 @@ static void bench_shape(const struct bench_ctx *ctx, size_t si, int f32)
                       &rows[nr]);
     }
     time_pass(ctx, calls, rows, nr, flops);
-    double fast_1s = 0.0; /* fast's median at 1 thread */
     for (int i = 0; i < nr; i++)
-      if (strcmp(rows[i].variant, ctx->threads > 1 ? "fast_1thread"
-                                                   : "fast") == 0)
-        fast_1s = rows[i].median_s;
-    for (int i = 0; i < nr; i++)
-      if (strcmp(rows[i].variant, "fast") == 0 && fast_1s > 0)
+      if (strcmp(rows[i].variant, "fast") == 0 && rows[i].median_s > 0)
         report_verification(&calls[i], &e, p == DLV_CONV3D_BWD_INPUT ? nf : n1,
-                            p == DLV_CONV3D_FWD ? nf : n2, n_out, fast_1s,
+                            p == DLV_CONV3D_FWD ? nf : n2, n_out,
                             shapes[si].name);
     const char *const peers[] = {"im2col", "onednn_any", "onednn_user",
                                  "fast", "fast_1thread"};

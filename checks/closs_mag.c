@@ -9,7 +9,7 @@
 
 /* ---- magnitudes ---------------------------------------------------------- */
 
-static void mag_quadratic(const dlv_ref_loss *p, const double *th,
+static void mag_quadratic(const dlv_quadratic *p, const double *th,
                           const double *w, double *mr, double *mi, double *vr,
                           double *vi)
 {
@@ -55,7 +55,7 @@ static logistic_sens sens_logistic(double zy, double big_s, size_t n)
 
 /* A margin error within gamma_n S moves sigma by s1 gamma_n S and
  * sigma (1 - sigma) by s1 gamma_n S as well; softplus by s0 gamma_n S. */
-static void mag_logistic(const dlv_ref_loss *p, const double *th,
+static void mag_logistic(const dlv_logistic *p, const double *th,
                          const double *w, double *mr, double *mi, double *vr,
                          double *vi)
 {
@@ -113,7 +113,7 @@ static double sech2(double z)
  * product (R_x R_y, R_x I_y + I_x R_y), 1 - a^2 has R = 1 + A^2, tanh's
  * argument error is carried by |tanh''/tanh'| = 2|tanh| <= 2); the value
  * r^2 / 2m adds (R_r^2, 2 R_r I_r) / 2m. */
-static void mag_tanhnet_sample(const dlv_ref_loss *p, const double *th,
+static void mag_tanhnet_sample(const dlv_tanhnet *p, const double *th,
                                const double *w, const double *xi, double yi,
                                double *mr, double *mi, double *vr, double *vi)
 {
@@ -157,11 +157,12 @@ static void mag_tanhnet_sample(const dlv_ref_loss *p, const double *th,
   }
 }
 
-static void mag_tanhnet(const dlv_ref_loss *p, const double *th,
+static void mag_tanhnet(const dlv_ref_loss *loss, const double *th,
                         const double *w, double *mr, double *mi, double *vr,
                         double *vi)
 {
-  for (size_t j = 0; j < p->n; j++)
+  const dlv_tanhnet *p = loss->tanhnet;
+  for (size_t j = 0; j < loss->n; j++)
     mr[j] = mi[j] = 0.0;
   *vr = *vi = 0.0;
   for (size_t i = 0; i < p->m; i++)
@@ -178,8 +179,8 @@ void dlv_closs_magnitudes(const dlv_ref_loss *p, const double *theta,
   for (size_t j = 0; j < p->n; j++)
     aw[j] = fabs(w[j]);
   switch (p->kind) {
-  case DLV_REF_QUADRATIC: mag_quadratic(p, theta, aw, mr, mi, vr, vi); break;
-  case DLV_REF_LOGISTIC: mag_logistic(p, theta, aw, mr, mi, vr, vi); break;
+  case DLV_REF_QUADRATIC: mag_quadratic(p->quadratic, theta, aw, mr, mi, vr, vi); break;
+  case DLV_REF_LOGISTIC: mag_logistic(p->logistic, theta, aw, mr, mi, vr, vi); break;
   case DLV_REF_TANHNET: mag_tanhnet(p, theta, aw, mr, mi, vr, vi); break;
   case DLV_REF_NORM: mag_norm(p, theta, aw, mr, mi, vr, vi); break;
   }
@@ -202,7 +203,7 @@ static double modulus(const double *re, const double *im, size_t j)
 
 /* The value sum_i |z_i| (G_i / 2 + |b_i|) and the gradient entries G_i +
  * |b_i|, G_i = sum_j |a_ij| |z_j|, as the real path's. */
-static double cmag_quadratic(const dlv_ref_loss *p, const double *re,
+static double cmag_quadratic(const dlv_quadratic *p, const double *re,
                              const double *im, double *mg)
 {
   double v = 0.0;
@@ -232,7 +233,7 @@ static double cmag_quadratic(const dlv_ref_loss *p, const double *re,
  * and |sigma| = |e^u| / |1 + e^u|), |sigma'| = |sigma(u) sigma(-u)| <=
  * S1 = W, so entry j gets sum_i |x_ij| (S0 + S1 Q) / m (the real path's
  * rule; cexp's error in p = e^-+u is carried by |p| / |1 + p|^2 <= S0). */
-static double cmag_logistic(const dlv_ref_loss *p, const double *re,
+static double cmag_logistic(const dlv_logistic *p, const double *re,
                             const double *im, double *mg)
 {
   const size_t n = p->n, m = p->m;
@@ -263,7 +264,7 @@ static double cmag_logistic(const dlv_ref_loss *p, const double *re,
  * as the kernel does: c = r / m (R_c = R_i / m), b2: R_c, w2_h: R_c A_h,
  * dz = (c w2_h)(1 - a_h^2): R_c |w2_h| (1 + A_h^2) to b1_h and, times
  * |x_ij|, to W1_hj; the activations' magnitudes A_h in act. */
-static void cmag_tanhnet_grad(const dlv_ref_loss *p, const double *re,
+static void cmag_tanhnet_grad(const dlv_tanhnet *p, const double *re,
                               const double *im, const double *xi,
                               const double *act, double rc, double *mg)
 {
@@ -286,13 +287,14 @@ static void cmag_tanhnet_grad(const dlv_ref_loss *p, const double *re,
  * r r twice, so its error counts twice ((1 + theta_K)^2: gamma_2K, within
  * 2 gamma_K (1 + 2^-40) for K < 2^12): sum_i 2 R_i^2 / 2m.  The gradient's
  * repeated factors are counted in K instead (DLV_P5_K_TANHNET_Z). */
-static double cmag_tanhnet(const dlv_ref_loss *p, const double *re,
+static double cmag_tanhnet(const dlv_ref_loss *loss, const double *re,
                            const double *im, double *mg)
 {
+  const dlv_tanhnet *p = loss->tanhnet;
   const size_t k = p->k, d = p->d;
   const size_t ob1 = k * d, ow2 = ob1 + k, ob2 = ow2 + k;
   double v = 0.0, act[DLV_TANHNET_MAXK];
-  for (size_t j = 0; mg != NULL && j < p->n; j++)
+  for (size_t j = 0; mg != NULL && j < loss->n; j++)
     mg[j] = 0.0;
   for (size_t i = 0; i < p->m; i++) {
     const double *xi = p->x + i * d;
@@ -344,8 +346,8 @@ double dlv_closs_magnitudes_z(const dlv_ref_loss *p, const double *re,
 {
   double v = INFINITY;
   switch (p->kind) {
-  case DLV_REF_QUADRATIC: v = cmag_quadratic(p, re, im, mg); break;
-  case DLV_REF_LOGISTIC: v = cmag_logistic(p, re, im, mg); break;
+  case DLV_REF_QUADRATIC: v = cmag_quadratic(p->quadratic, re, im, mg); break;
+  case DLV_REF_LOGISTIC: v = cmag_logistic(p->logistic, re, im, mg); break;
   case DLV_REF_TANHNET: v = cmag_tanhnet(p, re, im, mg); break;
   case DLV_REF_NORM: v = cmag_norm(p, re, im, mg); break;
   }
@@ -360,8 +362,8 @@ double dlv_closs_k_z(const dlv_ref_loss *p, int value)
     return dlv_closs_k_value(p) + 1.0;
   switch (p->kind) {
   case DLV_REF_QUADRATIC: return DLV_P5_K_QUADRATIC_Z(p->n);
-  case DLV_REF_LOGISTIC: return DLV_P5_K_LOGISTIC_Z(p->n, p->m);
-  case DLV_REF_TANHNET: return DLV_P5_K_TANHNET_Z(p->d, p->k, p->m);
+  case DLV_REF_LOGISTIC: return DLV_P5_K_LOGISTIC_Z(p->n, p->logistic->m);
+  case DLV_REF_TANHNET: return DLV_P5_K_TANHNET_Z(p->tanhnet->d, p->tanhnet->k, p->tanhnet->m);
   case DLV_REF_NORM: return DLV_P5_K_NORM_Z(p->n);
   }
   return INFINITY;
@@ -369,9 +371,10 @@ double dlv_closs_k_z(const dlv_ref_loss *p, int value)
 
 /* ---- Cauchy discs ------------------------------------------------------- */
 
-static double tanhnet_disc(const dlv_ref_loss *p, const double *theta,
+static double tanhnet_disc(const dlv_ref_loss *loss, const double *theta,
                            const double *v, double *mc)
 {
+  const dlv_tanhnet *p = loss->tanhnet;
   const size_t k = p->k, d = p->d, m = p->m;
   const double *w2 = theta + k * (d + 1), *b2 = w2 + k;
   const double *vb1 = v + k * d, *vw2 = vb1 + k, *vb2 = vw2 + k;
@@ -385,7 +388,7 @@ static double tanhnet_disc(const dlv_ref_loss *p, const double *theta,
     }
   double radius = worst > 0.0 ? (M_PI / 4.0) / worst : INFINITY;
   double rr = isinf(radius) ? 0.0 : radius; /* |s| <= R */
-  for (size_t j = 0; j < p->n; j++)
+  for (size_t j = 0; j < loss->n; j++)
     mc[j] = 0.0;
   for (size_t i = 0; i < m; i++) {
     double out = fabs(*b2) + rr * fabs(*vb2);
@@ -404,7 +407,7 @@ static double tanhnet_disc(const dlv_ref_loss *p, const double *theta,
   return radius;
 }
 
-static double logistic_disc(const dlv_ref_loss *p, const double *v,
+static double logistic_disc(const dlv_logistic *p, const double *v,
                             double *mc)
 {
   const size_t n = p->n;
@@ -452,7 +455,7 @@ double dlv_closs_cauchy_disc(const dlv_ref_loss *p, const double *theta,
     for (size_t j = 0; j < p->n; j++)
       mc[j] = 0.0;
     break;
-  case DLV_REF_LOGISTIC: radius = logistic_disc(p, v, mc); break;
+  case DLV_REF_LOGISTIC: radius = logistic_disc(p->logistic, v, mc); break;
   case DLV_REF_TANHNET: radius = tanhnet_disc(p, theta, v, mc); break;
   case DLV_REF_NORM: radius = norm_disc(p, theta, v, mc); break;
   }
@@ -465,8 +468,8 @@ double dlv_closs_k(const dlv_ref_loss *p)
 {
   switch (p->kind) {
   case DLV_REF_QUADRATIC: return DLV_P5_K_QUADRATIC(p->n);
-  case DLV_REF_LOGISTIC: return DLV_P5_K_LOGISTIC(p->n, p->m);
-  case DLV_REF_TANHNET: return DLV_P5_K_TANHNET(p->d, p->k, p->m);
+  case DLV_REF_LOGISTIC: return DLV_P5_K_LOGISTIC(p->n, p->logistic->m);
+  case DLV_REF_TANHNET: return DLV_P5_K_TANHNET(p->tanhnet->d, p->tanhnet->k, p->tanhnet->m);
   case DLV_REF_NORM: return DLV_P5_K_NORM(p->n);
   }
   return INFINITY;
@@ -476,8 +479,8 @@ double dlv_closs_k_value(const dlv_ref_loss *p)
 {
   switch (p->kind) {
   case DLV_REF_QUADRATIC: return DLV_P5_K_QUADRATIC_VALUE(p->n);
-  case DLV_REF_LOGISTIC: return DLV_P5_K_LOGISTIC_VALUE(p->n, p->m);
-  case DLV_REF_TANHNET: return DLV_P5_K_TANHNET_VALUE(p->d, p->k, p->m);
+  case DLV_REF_LOGISTIC: return DLV_P5_K_LOGISTIC_VALUE(p->n, p->logistic->m);
+  case DLV_REF_TANHNET: return DLV_P5_K_TANHNET_VALUE(p->tanhnet->d, p->tanhnet->k, p->tanhnet->m);
   case DLV_REF_NORM: return DLV_P5_K_NORM_VALUE(p->n);
   }
   return INFINITY;

@@ -37,17 +37,26 @@ static inline double dlv_conv3d_terms(const dlv_conv3d_shape *s, int pass,
                   dlv_conv3d_axis_taps(t, s->t, s->z) * s->c);
 }
 
-/* Pass `pass` of the certified reference (cert_conv3d.h) and of the MPFR
- * twin (ref_conv3d.h), a and b its inputs in the kernel's order. */
+/* Pass `pass` of the certified reference (cert_conv3d.h; _w: in a
+ * workspace the caller keeps, or NULL) and of the MPFR twin
+ * (ref_conv3d.h), a and b its inputs in the kernel's order. */
+static inline int dlv_conv3d_cert_pass_w(int pass, const dlv_conv3d_shape *s,
+                                         const double *a, const double *b,
+                                         const dlv_cert_out *out,
+                                         dlv_cert_work *work)
+{
+  if (pass == DLV_CONV3D_FWD)
+    return dlv_cert_conv3d_fwd_w(s, a, b, out, work);
+  if (pass == DLV_CONV3D_BWD_FILTER)
+    return dlv_cert_conv3d_bwd_filter_w(s, a, b, out, work);
+  return dlv_cert_conv3d_bwd_input_w(s, a, b, out, work);
+}
+
 static inline int dlv_conv3d_cert_pass(int pass, const dlv_conv3d_shape *s,
                                        const double *a, const double *b,
                                        const dlv_cert_out *out)
 {
-  if (pass == DLV_CONV3D_FWD)
-    return dlv_cert_conv3d_fwd(s, a, b, out);
-  if (pass == DLV_CONV3D_BWD_FILTER)
-    return dlv_cert_conv3d_bwd_filter(s, a, b, out);
-  return dlv_cert_conv3d_bwd_input(s, a, b, out);
+  return dlv_conv3d_cert_pass_w(pass, s, a, b, out, NULL);
 }
 
 static inline int dlv_conv3d_mp_pass(int pass, const dlv_conv3d_shape *s,

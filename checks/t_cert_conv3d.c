@@ -9,7 +9,10 @@
  * (SPLIT), products near 2^1010 (SPLIT's Sigma out of range: DOT2), and
  * small integers (EXACT; then every sum is exact: val must equal the
  * exact value).
- * Shapes put channel counts on both sides of the vector widths.
+ * Shapes put channel counts on both sides of the vector widths.  Every
+ * call is made twice, without a workspace and with one kept across all
+ * shapes, passes and classes (grown, then reused with stale contents):
+ * the two results must agree bit for bit.
  * Prints the worst |val - exact| / err seen (how tight the certificate
  * is). */
 #include <float.h>
@@ -66,19 +69,25 @@ static double value(int cl, int operand)
 
 typedef int (*cert_fn)(const dlv_conv3d_shape *, const double *,
                        const double *, const dlv_cert_out *);
+typedef int (*cert_w_fn)(const dlv_conv3d_shape *, const double *,
+                         const double *, const dlv_cert_out *,
+                         dlv_cert_work *);
 typedef int (*ref_fn)(const dlv_conv3d_shape *, const double *,
                       const double *, mpfr_t *);
 
 struct pass_def {
   const char *name;
   cert_fn cert;
+  cert_w_fn cert_w;
   ref_fn ref;
 };
 
 static const struct pass_def passes[] = {
-    {"fwd", dlv_cert_conv3d_fwd, dlv_ref_conv3d_fwd},
-    {"bwd_filter", dlv_cert_conv3d_bwd_filter, dlv_ref_conv3d_bwd_filter},
-    {"bwd_input", dlv_cert_conv3d_bwd_input, dlv_ref_conv3d_bwd_input},
+    {"fwd", dlv_cert_conv3d_fwd, dlv_cert_conv3d_fwd_w, dlv_ref_conv3d_fwd},
+    {"bwd_filter", dlv_cert_conv3d_bwd_filter, dlv_cert_conv3d_bwd_filter_w,
+     dlv_ref_conv3d_bwd_filter},
+    {"bwd_input", dlv_cert_conv3d_bwd_input, dlv_cert_conv3d_bwd_input_w,
+     dlv_ref_conv3d_bwd_input},
 };
 
 static void counts(const dlv_conv3d_shape *s, size_t n[3])
@@ -90,6 +99,22 @@ static void counts(const dlv_conv3d_shape *s, size_t n[3])
 }
 
 static double worst_ratio[CL_N]; /* worst |val - exact| / err */
+static dlv_cert_work work;       /* kept across every call */
+
+/* The pass once more, in the kept workspace: the same bits as out. */
+static void same_with_work(int p, const dlv_conv3d_shape *s, const double *a,
+                           const double *b, const dlv_cert_out *out,
+                           size_t nout)
+{
+  double *buf = malloc(3 * nout * sizeof *buf);
+  assert_non_null(buf);
+  dlv_cert_out w = {buf, buf + nout, buf + 2 * nout};
+  assert_int_equal(passes[p].cert_w(s, a, b, &w, &work), DLV_OK);
+  assert_memory_equal(out->val, w.val, nout * sizeof *buf);
+  assert_memory_equal(out->err, w.err, nout * sizeof *buf);
+  assert_memory_equal(out->abs_sum, w.abs_sum, nout * sizeof *buf);
+  free(buf);
+}
 
 /* Every element of one pass: the certificate holds. */
 static void check_pass(const dlv_conv3d_shape *s, int p, int cl,
@@ -107,6 +132,7 @@ static void check_pass(const dlv_conv3d_shape *s, int p, int cl,
   mpfr_t *ex = dlv_mp_vec_alloc(nout, dlv_mp_prec());
   mpfr_t *sabs = dlv_mp_vec_alloc(nout, dlv_mp_prec());
   assert_int_equal(passes[p].cert(s, a, b, &out), DLV_OK);
+  same_with_work(p, s, a, b, &out, nout);
   assert_int_equal(passes[p].ref(s, a, b, ex), DLV_OK);
   assert_int_equal(passes[p].ref(s, aa, ab, sabs), DLV_OK);
   mpfr_t diff;
@@ -170,6 +196,7 @@ static void certificate_holds(void **state)
     printf("cert_conv3d: class %-9s worst |val - exact| / err = %.3g over "
            "%zu shapes, 3 passes\n",
            class_name[cl], worst_ratio[cl], sizeof shapes / sizeof shapes[0]);
+  dlv_cert_work_free(&work);
 }
 
 static void bad_arguments(void **state)
@@ -179,11 +206,18 @@ static void bad_arguments(void **state)
   z.cp = 0;
   double a = 1, b = 1, v = 7, e = 7, m = 7;
   dlv_cert_out out = {&v, &e, &m}, none = {NULL, &e, &m};
+  dlv_cert_work w = {0};
   assert_int_equal(dlv_cert_conv3d_fwd(NULL, &a, &b, &out), DLV_EINVAL);
   assert_int_equal(dlv_cert_conv3d_bwd_filter(&s, &a, &b, &none),
                    DLV_EINVAL);
   assert_int_equal(dlv_cert_conv3d_bwd_input(&z, &a, &b, &out),
                    DLV_EBADLEN);
+  assert_int_equal(dlv_cert_conv3d_fwd_w(&s, NULL, &b, &out, &w), DLV_EINVAL);
+  assert_int_equal(dlv_cert_conv3d_bwd_filter_w(&z, &a, &b, &out, &w),
+                   DLV_EBADLEN);
+  assert_true(w.base == NULL && w.bytes == 0); /* nothing allocated */
+  dlv_cert_work_free(&w);
+  dlv_cert_work_free(NULL);
   assert_true(v == 7 && e == 7 && m == 7);
 }
 

@@ -5,33 +5,30 @@
  * and stagnates once a partial sum's half ulp reaches the next square
  * (ones: the sum stops at 2048, where ulp = 2), while the scaled kernel
  * (dlv_nrm2_fp16, float lanes) is exact on these data; bf16 in bf16
- * arithmetic overflows at 2^64 and stops summing ones at 256. */
-#include <math.h>
+ * arithmetic overflows at 2^64 and stops summing ones at 256.  The
+ * wrappers and the derived threshold are shared with the P4a check, which
+ * records the threshold rows as evidence (checks/claims/p4a_norm_grad/
+ * lowp_norm.h, low_precision.c). */
 #include <stdio.h>
 
-#include "check.h"
-#include "dlv_status.h"
-#include "lowp.h"
+#include "claims/p4a_norm_grad/lowp_norm.h"
 
 static float naive16(size_t n, const dlv_fp16 *x)
 {
-  float r = NAN;
-  assert_int_equal(dlv_nrm2_fp16_naive(n, x, 1, &r), DLV_OK);
-  return r;
+  return lowp_naive(&lowp_fp16, n, &x->bits);
 }
 
 static float scaled16(size_t n, const dlv_fp16 *x)
 {
-  float r = NAN;
-  assert_int_equal(dlv_nrm2_fp16(n, x, 1, &r), DLV_OK);
-  return r;
+  return lowp_scaled(&lowp_fp16, n, &x->bits);
 }
 
 static void fp16_overflow_at_256(void **state)
 {
   (void)state;
-  dlv_fp16 one[1] = {dlv_fp16_from_double(256.0)};
-  dlv_fp16 below[1] = {dlv_fp16_from_double(255.875)};
+  uint16_t t = lowp_overflow_threshold(&lowp_fp16);
+  assert_true(lowp_decode(&lowp_fp16, t) == 256.0);
+  dlv_fp16 one[1] = {{t}}, below[1] = {{(uint16_t)(t - 1)}};
   dlv_fp16 four[4];
   for (int i = 0; i < 4; i++)
     four[i] = dlv_fp16_from_double(128.0);
@@ -56,9 +53,8 @@ static void format_sums_stagnate(void **state)
     h[i] = dlv_fp16_from_double(1.0);
     b[i] = dlv_bf16_from_double(1.0);
   }
-  float rb = NAN, sb = NAN;
-  assert_int_equal(dlv_nrm2_bf16_naive(N, b, 1, &rb), DLV_OK);
-  assert_int_equal(dlv_nrm2_bf16(N, b, 1, &sb), DLV_OK);
+  float rb = lowp_naive(&lowp_bf16, N, &b->bits);
+  float sb = lowp_scaled(&lowp_bf16, N, &b->bits);
   print_message("%d ones: fp16 naive %g (sqrt 2048 = %g), bf16 naive %g "
                 "(sqrt 256 = 16), scaled %g and %g (exact 64)\n",
                 N, naive16(N, h), sqrt(2048.0), rb, scaled16(N, h), sb);
@@ -67,14 +63,14 @@ static void format_sums_stagnate(void **state)
                                                            -14, 15));
   assert_true(rb == 16.0f);
   assert_true(scaled16(N, h) == 64.0f && sb == 64.0f);
-  dlv_bf16 big[1] = {dlv_bf16_from_double(0x1p64)};
-  dlv_bf16 less[1] = {dlv_bf16_from_double(0x1.fep63)};
-  assert_int_equal(dlv_nrm2_bf16_naive(1, big, 1, &rb), DLV_OK);
-  assert_int_equal(dlv_nrm2_bf16(1, big, 1, &sb), DLV_OK);
+  uint16_t t = lowp_overflow_threshold(&lowp_bf16);
+  assert_true(lowp_decode(&lowp_bf16, t) == 0x1p64);
+  dlv_bf16 big[1] = {{t}}, less[1] = {{(uint16_t)(t - 1)}};
+  rb = lowp_naive(&lowp_bf16, 1, &big->bits);
+  sb = lowp_scaled(&lowp_bf16, 1, &big->bits);
   print_message("bf16 [2^64]: naive %g, scaled %a\n", rb, sb);
   assert_true(isinf(rb) && sb == 0x1p64f);
-  assert_int_equal(dlv_nrm2_bf16_naive(1, less, 1, &rb), DLV_OK);
-  assert_true(rb == 0x1.fep63f);
+  assert_true(lowp_naive(&lowp_bf16, 1, &less->bits) == 0x1.fep63f);
 }
 
 int main(void)

@@ -6,12 +6,17 @@
  * bf16 outputs are rounded once (RNE) from the float results.  So the
  * float part has adam.c's rounding model and bound, and each bf16 output
  * adds one rounding to bf16.  The gradient is scanned over all n elements
- * before the first chunk is stepped, so a bad gradient writes nothing. */
+ * before the first chunk is stepped, so a bad gradient writes nothing.
+ * The master-weight step runs its chunks on the kernels' threads
+ * (dlv_set_threads); conversions are inline bit operations (bf16_inline.h)
+ * so that the chunk loops vectorize. */
 #include <math.h>
 
 #include "adam.h"
+#include "bf16_inline.h"
 #include "dlv_status.h"
 #include "lowp.h"
+#include "parallel.h"
 
 /* The hyperparameters, passed through to dlv_adam_step_s. */
 typedef struct {
@@ -26,7 +31,7 @@ static int scan_grad(size_t n, const dlv_bf16 *grad)
 {
   int nan = 0, big = 0;
   for (size_t i = 0; i < n; i++) {
-    float a = fabsf(dlv_bf16_to_float(grad[i]));
+    float a = fabsf(dlv_bf16_bits_to_float(grad[i].bits));
     nan |= a != a;
     big |= a > DLV_ADAM_GMAX_S;
   }
@@ -52,13 +57,13 @@ static int check_args(size_t n, const void *theta, const void *m,
 static void read_bf16(size_t k, const dlv_bf16 *src, float *dst)
 {
   for (size_t i = 0; i < k; i++)
-    dst[i] = dlv_bf16_to_float(src[i]);
+    dst[i] = dlv_bf16_bits_to_float(src[i].bits);
 }
 
 static void write_bf16(size_t k, const float *src, dlv_bf16 *dst)
 {
   for (size_t i = 0; i < k; i++)
-    dst[i] = dlv_bf16_from_float(src[i]);
+    dst[i].bits = dlv_bf16_bits_from_float(src[i]);
 }
 
 /* The float step on k elements (the gradient was scanned: DLV_OK). */
@@ -69,6 +74,37 @@ static void float_step(size_t k, float *theta, float *m, float *v,
                         h->t, h->form);
 }
 
+/* The step with float master weights, threaded over whole chunks (each
+ * element's result depends on that element alone: any thread count gives
+ * the same bits).  MASTER_RANGES: ranges per thread, so that a slowed
+ * thread takes fewer. */
+enum { MASTER_RANGES = 8 };
+
+struct master_job {
+  size_t n;
+  dlv_bf16 *theta;
+  float *master, *m, *v;
+  const dlv_bf16 *grad;
+  adam_hyper h;
+};
+
+/* Chunks [lo, hi) of DLV_LOWP_ADAM_CHUNK elements. */
+static void master_chunks(void *arg, size_t lo, size_t hi)
+{
+  const struct master_job *j = arg;
+  float g[DLV_LOWP_ADAM_CHUNK];
+  for (size_t i0 = lo * DLV_LOWP_ADAM_CHUNK;
+       i0 < j->n && i0 < hi * DLV_LOWP_ADAM_CHUNK; i0 += DLV_LOWP_ADAM_CHUNK) {
+    size_t k = j->n - i0 < DLV_LOWP_ADAM_CHUNK ? j->n - i0
+                                                 : DLV_LOWP_ADAM_CHUNK;
+    dlv_bf16 *theta = j->theta;
+    float *master = j->master;
+    read_bf16(k, j->grad + i0, g);
+    float_step(k, master + i0, j->m + i0, j->v + i0, g, &j->h);
+    write_bf16(k, master + i0, theta + i0);
+  }
+}
+
 int dlv_adam_step_bf16(size_t n, dlv_bf16 *theta, float *master, float *m,
                        float *v, const dlv_bf16 *grad, float lr, float beta1,
                        float beta2, float eps, unsigned long t, int form)
@@ -77,13 +113,9 @@ int dlv_adam_step_bf16(size_t n, dlv_bf16 *theta, float *master, float *m,
   int status = check_args(n, theta, m, v, grad, &h);
   if (status != DLV_OK || (n > 0 && master == NULL))
     return status != DLV_OK ? status : DLV_EINVAL;
-  float g[DLV_LOWP_ADAM_CHUNK];
-  for (size_t i0 = 0; i0 < n; i0 += DLV_LOWP_ADAM_CHUNK) {
-    size_t k = n - i0 < DLV_LOWP_ADAM_CHUNK ? n - i0 : DLV_LOWP_ADAM_CHUNK;
-    read_bf16(k, grad + i0, g);
-    float_step(k, master + i0, m + i0, v + i0, g, &h);
-    write_bf16(k, master + i0, theta + i0);
-  }
+  struct master_job j = {n, theta, master, m, v, grad, h};
+  dlv_parallel_for((n + DLV_LOWP_ADAM_CHUNK - 1) / DLV_LOWP_ADAM_CHUNK,
+                   MASTER_RANGES, master_chunks, &j);
   return DLV_OK;
 }
 

@@ -3,13 +3,17 @@
  *
  * bf16: the three passes are one "pair GEMM" on packed operands,
  *   out[r][c] = chain over taps t, then pairs j < np, of
- *               vdpbf16ps(A pair at a + rowbase[r] + tapoff[t] + 2j,
+ *               vdpbf16ps(A pair at a + rowbase[r] + tapoff[t] + astep j,
  *                         B pair bp[(t np + j) ocp + c]),
- * A read in place as 32-bit words (the even element low: vdpbf16ps's
- * element 0), B packed with the pairs interleaved and its channels padded
- * with zeros to a whole number of tiles.  The input gradient's tiles skip
+ * A read as 32-bit words (the even element low: vdpbf16ps's element 0;
+ * forward and input gradient: pairs of adjacent channels, astep = 2;
+ * filter gradient: pair words packed along t, astep = 2 C'), B packed with
+ * the pairs interleaved and its channels padded with zeros to a whole
+ * number of tiles.  The packing writes every pattern of its buffers (the
+ * buffers are reused between calls, not zeroed).  The input gradient's tiles skip
  * the taps that read only padding for all their rows (narrow_box).  Every
  * element's chain is the same whichever path or thread computes it. */
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,9 +45,11 @@ typedef struct {
   const size_t *rowbase; /* m entries */
   const size_t *tapoff;  /* ntaps entries */
   size_t ntaps, np;      /* the reduction: ntaps x np pairs */
+  size_t astep;          /* A: patterns from one pair to the next */
   const uint32_t *bp;    /* packed B: ntaps np rows of ocp pair words */
   size_t oc, ocp;        /* output channels, padded to a multiple of nr */
-  float *out;            /* m x oc, row-major */
+  float *out;            /* output rows of oc, row-major */
+  const size_t *rowpos;  /* NULL: row r is output row r; else rowpos[r] */
   size_t m, mr, nr;      /* rows, tile rows, tile channels */
   size_t nb;             /* taps per chunk of the reduction */
   size_t tn[3];          /* the taps as a grid: tn[0] tn[1] tn[2] = ntaps */
@@ -53,6 +59,12 @@ typedef struct {
    * < tn[d] - 1 + gx[d] for each d (gx: the unpadded extents). */
   size_t rx[3], gx[3];
 } pgemm;
+
+/* The output row (and grid position) of row r. */
+static size_t row_at(const pgemm *g, size_t r)
+{
+  return g->rowpos ? g->rowpos[r] : r;
+}
 
 static uint32_t word_at(const uint16_t *p)
 {
@@ -87,10 +99,10 @@ static float chain_portable(const pgemm *g, size_t r, size_t c,
         const uint16_t *ap = row + g->tapoff[tap];
         const uint32_t *b = g->bp + tap * g->np * g->ocp + c;
         for (size_t j = 0; j < g->np; j++) {
-          uint32_t bw = b[j * g->ocp];
-          acc = dlv_bf16_dot2_model(acc, (dlv_bf16){ap[2 * j]},
+          uint32_t aw = word_at(ap + g->astep * j), bw = b[j * g->ocp];
+          acc = dlv_bf16_dot2_model(acc, (dlv_bf16){(uint16_t)aw},
                                     (dlv_bf16){(uint16_t)bw},
-                                    (dlv_bf16){ap[2 * j + 1]},
+                                    (dlv_bf16){(uint16_t)(aw >> 16)},
                                     (dlv_bf16){(uint16_t)(bw >> 16)});
         }
       }
@@ -104,7 +116,7 @@ static void tile_portable(const pgemm *g, size_t r0, size_t c0,
   size_t c1 = c0 + g->nr < g->oc ? c0 + g->nr : g->oc;
   for (size_t r = r0; r < r1; r++)
     for (size_t c = c0; c < c1; c++) {
-      float *o = g->out + r * g->oc + c;
+      float *o = g->out + row_at(g, r) * g->oc + c;
       *o = chain_portable(g, r, c, x, first ? 0.0f : *o);
     }
 }
@@ -133,7 +145,7 @@ LP_TARGET static __mmask16 lane_mask(const pgemm *g, size_t c)
     _Pragma("GCC unroll 16") for (int r = 0; r < MR; r++)                    \
     {                                                                        \
       row[r] = g->a + g->rowbase[r0 + r];                                    \
-      float *o = g->out + (r0 + r) * g->oc + c0;                             \
+      float *o = g->out + row_at(g, r0 + r) * g->oc + c0;                    \
       _Pragma("GCC unroll 4") for (int v = 0; v < NV; v++) acc[r][v] =       \
           first ? _mm512_setzero_ps()                                        \
                 : _mm512_maskz_loadu_ps(lane_mask(g, c0 + 16 * v),           \
@@ -146,14 +158,14 @@ LP_TARGET static __mmask16 lane_mask(const pgemm *g, size_t c)
              tap < end; tap++) {                                             \
       size_t off = g->tapoff[tap];                                           \
       const uint32_t *b = g->bp + tap * g->np * g->ocp + c0;                 \
-      for (size_t j = 0; j < g->np; j++, b += g->ocp) {                      \
+      for (size_t j = 0; j < g->np; j++, b += g->ocp, off += g->astep) {     \
         __m512i bv[NV];                                                      \
         _Pragma("GCC unroll 4") for (int v = 0; v < NV; v++) bv[v] =         \
             _mm512_loadu_si512(b + 16 * v);                                  \
         _Pragma("GCC unroll 16") for (int r = 0; r < MR; r++)                \
         {                                                                    \
           __m512i a =                                                        \
-              _mm512_set1_epi32((int)word_at(row[r] + off + 2 * j));         \
+              _mm512_set1_epi32((int)word_at(row[r] + off));                 \
           _Pragma("GCC unroll 4") for (int v = 0; v < NV; v++) acc[r][v] =   \
               _mm512_dpbf16_ps(acc[r][v], (__m512bh)a, (__m512bh)bv[v]);     \
         }                                                                    \
@@ -161,7 +173,7 @@ LP_TARGET static __mmask16 lane_mask(const pgemm *g, size_t c)
     }                                                                        \
     _Pragma("GCC unroll 16") for (int r = 0; r < MR; r++)                    \
     {                                                                        \
-      float *o = g->out + (r0 + r) * g->oc + c0;                             \
+      float *o = g->out + row_at(g, r0 + r) * g->oc + c0;                    \
       _Pragma("GCC unroll 4") for (int v = 0; v < NV; v++)                   \
           _mm512_mask_storeu_ps(o + 16 * v, lane_mask(g, c0 + 16 * v),       \
                                 acc[r][v]);                                  \
@@ -223,7 +235,7 @@ static void narrow_box(const pgemm *g, size_t r0, tapbox *x)
   for (int d = 0; d < 3; d++)
     x->lo[d] = g->tn[d], x->hi[d] = 0;
   for (size_t r = r0; r < r1; r++) {
-    size_t rest = r;
+    size_t rest = row_at(g, r);
     for (int d = 2; d >= 0; d--) {
       size_t at = rest % g->rx[d], n = g->tn[d];
       rest /= g->rx[d];
@@ -292,51 +304,97 @@ static int make_dims(const dlv_conv3d_shape *s, dims *d)
   return DLV_OK;
 }
 
-/* NaN anywhere: DLV_ENAN; else an Inf: DLV_EDOM.  exp: the format's
- * exponent field mask (all ones: Inf or NaN). */
-static int scan_finite(const uint16_t *x, size_t n, uint16_t exp, int *st)
+/* The largest magnitude field |x[i]| (sign cleared) of n patterns: a
+ * reduction the compiler vectorizes (the scan reads every operand once;
+ * a branch per element cost 14% of the S2 filter gradient). */
+static uint16_t max_magnitude(const uint16_t *x, size_t n)
 {
+  uint16_t m = 0;
   for (size_t i = 0; i < n; i++) {
     uint16_t a = x[i] & 0x7fffu;
-    if (a > exp)
-      *st = DLV_ENAN;
-    else if (a == exp && *st != DLV_ENAN)
-      *st = DLV_EDOM;
+    m = a > m ? a : m;
   }
-  return *st;
+  return m;
 }
 
+/* A NaN in either operand: DLV_ENAN; else an Inf: DLV_EDOM.  exp: the
+ * format's exponent field mask (above it NaNs, at it +-Inf). */
 static int operands_ok(const void *a, size_t na, const void *b, size_t nb,
                        uint16_t exp)
 {
-  int st = DLV_OK;
-  scan_finite(a, na, exp, &st);
-  return scan_finite(b, nb, exp, &st);
+  uint16_t ma = max_magnitude(a, na), mb = max_magnitude(b, nb);
+  uint16_t m = ma > mb ? ma : mb;
+  return m > exp ? DLV_ENAN : m == exp ? DLV_EDOM : DLV_OK;
 }
 
-/* The buffers of one bf16 call (freed together). */
+/* ---- packing buffers kept between calls ------------------------------------ *
+ * Fresh memory costs a page fault per 4 KiB on first touch: on this VM that
+ * cost more than the pass itself (S2 filter gradient, 1 thread: 42 ms with
+ * reused memory, 122 ms with fresh memory every call).  So each buffer role
+ * has a slot holding the last block given back; a call takes the slot's
+ * block (atomic exchange: concurrent calls never share one; the one that
+ * finds the slot empty allocates) and gives it back at the end (a block
+ * already there is freed).  At most one block per role stays allocated
+ * between calls, the largest recently needed; its contents are
+ * unspecified when taken. */
+enum {
+  BUF_A, BUF_B, BUF_ROWS, BUF_TAPS, BUF_POS, BUF_F1, BUF_F2, BUF_WORK, NBUF
+};
+
+static _Atomic(unsigned char *) buf_slot[NBUF];
+
+enum { BUF_HEAD = 64 }; /* a block: its capacity in bytes, then the data */
+
+/* A buffer of at least bytes bytes, 64-byte aligned, or NULL. */
+static void *buf_take(int role, size_t bytes)
+{
+  unsigned char *blk = atomic_exchange(&buf_slot[role], NULL);
+  size_t cap;
+  if (blk != NULL) {
+    memcpy(&cap, blk, sizeof cap);
+    if (cap >= bytes)
+      return blk + BUF_HEAD;
+    free(blk);
+  }
+  cap = (bytes + BUF_HEAD - 1) / BUF_HEAD * BUF_HEAD;
+  blk = aligned_alloc(BUF_HEAD, BUF_HEAD + cap);
+  if (blk == NULL)
+    return NULL;
+  memcpy(blk, &cap, sizeof cap);
+  return blk + BUF_HEAD;
+}
+
+static void buf_give(int role, void *p)
+{
+  if (p != NULL)
+    free(atomic_exchange(&buf_slot[role], (unsigned char *)p - BUF_HEAD));
+}
+
+/* The buffers of one bf16 call (given back together). */
 typedef struct {
   uint16_t *a;
   uint32_t *bp;
   size_t *rowbase, *tapoff;
+  size_t *rowpos; /* the input gradient's row order, else NULL */
 } packed;
 
 static void packed_free(packed *p)
 {
-  free(p->a);
-  free(p->bp);
-  free(p->rowbase);
-  free(p->tapoff);
+  buf_give(BUF_A, p->a);
+  buf_give(BUF_B, p->bp);
+  buf_give(BUF_ROWS, p->rowbase);
+  buf_give(BUF_TAPS, p->tapoff);
+  buf_give(BUF_POS, p->rowpos);
 }
 
-/* Allocates p for g (g->m, ntaps, np, ocp set) with an A of na patterns,
- * zeroed (the padding is +0). */
+/* Takes p's buffers for g (g->m, ntaps, np, ocp set), an A of na patterns,
+ * contents unspecified: the packing writes every pattern. */
 static int packed_alloc(packed *p, const pgemm *g, size_t na)
 {
-  *p = (packed){calloc(na + 1, sizeof *p->a),
-                calloc(g->ntaps * g->np * g->ocp, sizeof *p->bp),
-                malloc(g->m * sizeof *p->rowbase),
-                malloc(g->ntaps * sizeof *p->tapoff)};
+  *p = (packed){buf_take(BUF_A, (na + 1) * sizeof *p->a),
+                buf_take(BUF_B, g->ntaps * g->np * g->ocp * sizeof *p->bp),
+                buf_take(BUF_ROWS, g->m * sizeof *p->rowbase),
+                buf_take(BUF_TAPS, g->ntaps * sizeof *p->tapoff), NULL};
   if (p->a && p->bp && p->rowbase && p->tapoff)
     return DLV_OK;
   packed_free(p);
@@ -346,6 +404,90 @@ static int packed_alloc(packed *p, const pgemm *g, size_t na)
 static void attach(pgemm *g, const packed *p)
 {
   g->a = p->a, g->bp = p->bp, g->rowbase = p->rowbase, g->tapoff = p->tapoff;
+  g->rowpos = p->rowpos;
+}
+
+/* ---- packing: pair words, every pattern written ------------------------- */
+
+/* Word i of out (i < n) = pair_word(even[i], odd[i]), odd NULL: zeros;
+ * then zero words up to n_out (a tile's padding channels).  Written with
+ * memcpy or vector stores: the kernels read them through word_at or as
+ * uint32_t (B). */
+static void interleave_scalar(const uint16_t *even, const uint16_t *odd,
+                              size_t n, size_t n_out, void *out)
+{
+  for (size_t i = 0; i < n_out; i++) {
+    uint32_t w = i >= n ? 0 : pair_word(even[i], odd ? odd[i] : 0);
+    memcpy((char *)out + 4 * i, &w, sizeof w);
+  }
+}
+
+#if LP_HAVE_AVX512
+LP_TARGET static void interleave_avx(const uint16_t *even,
+                                     const uint16_t *odd, size_t n,
+                                     size_t n_out, void *out)
+{
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    __m512i e = _mm512_cvtepu16_epi32(
+        _mm256_loadu_si256((const __m256i *)(even + i)));
+    if (odd != NULL)
+      e = _mm512_or_si512(
+          e, _mm512_slli_epi32(_mm512_cvtepu16_epi32(_mm256_loadu_si256(
+                                   (const __m256i *)(odd + i))),
+                               16));
+    _mm512_storeu_si512((char *)out + 4 * i, e);
+  }
+  interleave_scalar(even + i, odd ? odd + i : NULL, n - i, n_out - i,
+                    (char *)out + 4 * i);
+}
+#endif
+
+typedef void interleave_fn(const uint16_t *even, const uint16_t *odd,
+                           size_t n, size_t n_out, void *out);
+
+static interleave_fn *interleave_for_isa(void)
+{
+#if LP_HAVE_AVX512
+  if (dlv_lowp_isa() == DLV_LOWP_ISA_AVX512BF16)
+    return interleave_avx;
+#endif
+  return interleave_scalar;
+}
+
+/* B of the forward and the filter gradient: for each of ntaps taps
+ * (tap_stride patterns apart in a), np pairs of rows of a (rows patterns
+ * apart, n patterns each; rows >= nrows read as zeros) interleaved into
+ * ocp words. */
+typedef struct {
+  const uint16_t *a;
+  size_t tap_stride, rows, nrows, n;
+  const pgemm *g;
+  uint32_t *bp;
+  interleave_fn *il;
+} pack_b_job;
+
+static void pack_b_range(void *arg, size_t lo, size_t hi)
+{
+  const pack_b_job *k = arg;
+  const pgemm *g = k->g;
+  for (size_t tap = lo; tap < hi; tap++) {
+    const uint16_t *at = k->a + tap * k->tap_stride;
+    for (size_t j = 0; j < g->np; j++) {
+      const uint16_t *odd = 2 * j + 1 < k->nrows ? at + (2 * j + 1) * k->rows
+                                                 : NULL;
+      k->il(at + 2 * j * k->rows, odd, k->n, g->ocp,
+            k->bp + (tap * g->np + j) * g->ocp);
+    }
+  }
+}
+
+static void pack_b(const pgemm *g, uint32_t *bp, const uint16_t *a,
+                   size_t tap_stride, size_t rows, size_t nrows, size_t n)
+{
+  pack_b_job k = {a, tap_stride, rows, nrows, n, g, bp,
+                  interleave_for_isa()};
+  dlv_parallel_for(g->ntaps, DLV_CONV3D_LOWP_RANGES, pack_b_range, &k);
 }
 
 /* Row bases of every point of a (nb, nh, nw, nt) grid inside a (., hh, ww,
@@ -367,28 +509,25 @@ static int fwd_bf16(const dims *d, const uint16_t *l1, const uint16_t *f,
                     float *l2)
 {
   size_t ce = d->cp + (d->cp & 1);
-  pgemm g = {.ntaps = d->u * d->v * d->z, .np = ce / 2, .oc = d->c,
-             .out = l2, .m = d->b * d->h * d->w * d->t,
+  pgemm g = {.ntaps = d->u * d->v * d->z, .np = ce / 2, .astep = 2,
+             .oc = d->c, .out = l2, .m = d->b * d->h * d->w * d->t,
              .tn = {1, 1, d->u * d->v * d->z}};
   pick_tile(&g);
   g.nb = g.ntaps;
   /* an even C' reads L1 in place; an odd one from a copy with a zero
    * channel after each position's C' */
   int in_place = ce == d->cp;
+  size_t na = in_place ? 0 : d->n_l1 / d->cp * ce;
   packed p;
-  if (packed_alloc(&p, &g, in_place ? 0 : d->n_l1 / d->cp * ce) != DLV_OK)
+  if (packed_alloc(&p, &g, na) != DLV_OK)
     return DLV_ENOMEM;
-  for (size_t i = 0; !in_place && i < d->n_l1 / d->cp; i++)
+  for (size_t i = 0; !in_place && i < d->n_l1 / d->cp; i++) {
     memcpy(p.a + i * ce, l1 + i * d->cp, d->cp * sizeof *l1);
+    p.a[i * ce + d->cp] = 0;
+  }
   grid_bases(p.rowbase, d->b, d->h, d->w, d->t, d->h1, d->w1, d->t1, ce);
   grid_bases(p.tapoff, 1, d->u, d->v, d->z, d->h1, d->w1, d->t1, ce);
-  for (size_t tap = 0; tap < g.ntaps; tap++)
-    for (size_t j = 0; j < g.np; j++)
-      for (size_t c = 0; c < d->c; c++) {
-        const uint16_t *ft = f + tap * d->cp * d->c;
-        uint16_t odd = 2 * j + 1 < d->cp ? ft[(2 * j + 1) * d->c + c] : 0;
-        p.bp[(tap * g.np + j) * g.ocp + c] = pair_word(ft[2 * j * d->c + c], odd);
-      }
+  pack_b(&g, p.bp, f, d->cp * d->c, d->c, d->cp, d->c);
   attach(&g, &p);
   if (in_place)
     g.a = l1;
@@ -397,41 +536,111 @@ static int fwd_bf16(const dims *d, const uint16_t *l1, const uint16_t *f,
   return DLV_OK;
 }
 
+/* The input gradient's A: G zero-padded by (U-1, V-1, Z-1) on each side,
+ * channels made even; one range = padded lines (b, x, y). */
+typedef struct {
+  const dims *d;
+  const uint16_t *g2;
+  uint16_t *a;
+  size_t hp, wp, tp, ce;
+} pad_job;
+
+static void pad_range(void *arg, size_t lo, size_t hi)
+{
+  const pad_job *k = arg;
+  const dims *d = k->d;
+  size_t line = k->tp * k->ce, zpad = (d->z - 1) * k->ce;
+  for (size_t i = lo; i < hi; i++) {
+    uint16_t *o = k->a + i * line;
+    size_t y = i % k->wp, x = i / k->wp % k->hp, b = i / k->wp / k->hp;
+    if (x < d->u - 1 || x >= d->u - 1 + d->h || y < d->v - 1 ||
+        y >= d->v - 1 + d->w) {
+      memset(o, 0, line * sizeof *o);
+      continue;
+    }
+    const uint16_t *src =
+        k->g2 + ((b * d->h + x - (d->u - 1)) * d->w + y - (d->v - 1)) *
+                    d->t * d->c;
+    memset(o, 0, zpad * sizeof *o);
+    for (size_t t = 0; t < d->t; t++) {
+      uint16_t *ot = o + zpad + t * k->ce;
+      memcpy(ot, src + t * d->c, d->c * sizeof *ot);
+      if (k->ce != d->c)
+        ot[d->c] = 0;
+    }
+    memset(o + zpad + d->t * k->ce, 0, zpad * sizeof *o);
+  }
+}
+
+/* Whether every time tap of an input-gradient row at time t1 reads G. */
+static int full_time(const dims *d, size_t t1)
+{
+  return t1 + 1 >= d->z && t1 < d->t;
+}
+
+/* The input gradient's rows (positions of G1 in grid order, t1 fastest)
+ * by time class: first every position whose time taps all read G (Z - 1
+ * <= t1 < T), then those of each other t1 in turn, each class in grid
+ * order.  A register tile then holds rows with the same live time taps
+ * (but at class boundaries), and narrow_box skips the others; in grid
+ * order a tile spans whole t1 lines and ran every time tap for all its
+ * rows (1.33x the steps at S1, 1.14x at S2, S3).  Row i's A starts at
+ * rowbase[i]. */
+static void time_classes(const dims *d, size_t hp, size_t wp, size_t tp,
+                         size_t ce, size_t *pos, size_t *rowbase)
+{
+  size_t i = 0, lines = d->b * d->h1 * d->w1;
+  for (size_t l = 0; l < lines; l++)
+    for (size_t t = 0; t < d->t1; t++)
+      if (full_time(d, t))
+        pos[i++] = l * d->t1 + t;
+  for (size_t t = 0; t < d->t1; t++)
+    for (size_t l = 0; l < lines && !full_time(d, t); l++)
+      pos[i++] = l * d->t1 + t;
+  for (size_t r = 0; r < i; r++) {
+    size_t t = pos[r] % d->t1, l = pos[r] / d->t1;
+    size_t y = l % d->w1, x = l / d->w1 % d->h1, b = l / d->w1 / d->h1;
+    rowbase[r] = (((b * hp + x) * wp + y) * tp + t) * ce;
+  }
+}
+
 /* Input gradient: A = G zero-padded by (U-1, V-1, Z-1) on each side, its
- * channels made even; B = the flipped filter, pairs over c. */
+ * channels made even; B = the flipped filter, pairs over c; rows by time
+ * class (time_classes). */
 static int bwd_input_bf16(const dims *d, const uint16_t *f, const uint16_t *g2,
                           float *g1)
 {
   size_t ce = d->c + (d->c & 1);
   size_t hp = d->h1 + d->u - 1, wp = d->w1 + d->v - 1, tp = d->t1 + d->z - 1;
-  pgemm g = {.ntaps = d->u * d->v * d->z, .np = ce / 2, .oc = d->cp,
-             .out = g1, .m = d->b * d->h1 * d->w1 * d->t1,
+  pgemm g = {.ntaps = d->u * d->v * d->z, .np = ce / 2, .astep = 2,
+             .oc = d->cp, .out = g1, .m = d->b * d->h1 * d->w1 * d->t1,
              .tn = {d->u, d->v, d->z}, .rx = {d->h1, d->w1, d->t1},
              .gx = {d->h, d->w, d->t}};
   pick_tile(&g);
   g.nb = g.ntaps;
   packed p;
-  if (packed_alloc(&p, &g, d->b * hp * wp * tp * ce) != DLV_OK)
+  size_t na = d->b * hp * wp * tp * ce;
+  if (packed_alloc(&p, &g, na) != DLV_OK)
     return DLV_ENOMEM;
-  grid_bases(p.rowbase, d->b, d->h1, d->w1, d->t1, hp, wp, tp, ce);
+  p.rowpos = buf_take(BUF_POS, g.m * sizeof *p.rowpos);
+  if (p.rowpos == NULL) {
+    packed_free(&p);
+    return DLV_ENOMEM;
+  }
+  pad_job pj = {d, g2, p.a, hp, wp, tp, ce};
+  dlv_parallel_for(d->b * hp * wp, DLV_CONV3D_LOWP_RANGES, pad_range, &pj);
+  p.a[na] = 0;
+  time_classes(d, hp, wp, tp, ce, p.rowpos, p.rowbase);
   grid_bases(p.tapoff, 1, d->u, d->v, d->z, hp, wp, tp, ce);
-  size_t i = 0; /* G's positions in order */
-  for (size_t b = 0; b < d->b; b++)
-    for (size_t x = 0; x < d->h; x++)
-      for (size_t y = 0; y < d->w; y++)
-        for (size_t t = 0; t < d->t; t++, i++) {
-          size_t at = (((b * hp + x + d->u - 1) * wp + y + d->v - 1) * tp +
-                       t + d->z - 1) * ce;
-          memcpy(p.a + at, g2 + i * d->c, d->c * sizeof *g2);
-        }
   size_t ntap = g.ntaps;
   for (size_t tap = 0; tap < ntap; tap++) {
     const uint16_t *ft = f + (ntap - 1 - tap) * d->cp * d->c; /* flipped */
     for (size_t j = 0; j < g.np; j++)
-      for (size_t cp = 0; cp < d->cp; cp++) {
+      for (size_t cp = 0; cp < g.ocp; cp++) {
         const uint16_t *fr = ft + cp * d->c;
-        uint16_t odd = 2 * j + 1 < d->c ? fr[2 * j + 1] : 0;
-        p.bp[(tap * g.np + j) * g.ocp + cp] = pair_word(fr[2 * j], odd);
+        uint16_t even = cp < d->cp ? fr[2 * j] : 0;
+        uint16_t odd = cp < d->cp && 2 * j + 1 < d->c ? fr[2 * j + 1] : 0;
+        p.bp[(tap * g.np + j) * g.ocp + cp] = pair_word(even, odd);
       }
   }
   attach(&g, &p);
@@ -440,40 +649,60 @@ static int bwd_input_bf16(const dims *d, const uint16_t *f, const uint16_t *g2,
   return DLV_OK;
 }
 
-/* Filter gradient: A = L1 transposed to (B, H1, W1, C', T1), pairs along
- * t (the rows of a tile, consecutive c', lie t1 apart: a tile reads one
- * short run of memory per tap); rows (u, v, z, c'); taps (b, x, y); B = G
- * pairs over t. */
+/* The filter gradient's A: each (b, x1, y1) line of L1 as pair words
+ * along t in two copies, parity q = 0 pairing times (2k, 2k+1) and q = 1
+ * (2k+1, 2k+2), k < kp = ceil(T1 / 2), times >= T1 zero: word ((line 2 +
+ * q) kp + k) C' + c'.  One range = lines. */
+typedef struct {
+  const dims *d;
+  const uint16_t *l1;
+  uint16_t *a;
+  size_t kp;
+  interleave_fn *il;
+} tpair_job;
+
+static void tpair_range(void *arg, size_t lo, size_t hi)
+{
+  const tpair_job *k = arg;
+  size_t cp = k->d->cp, t1 = k->d->t1;
+  for (size_t i = lo; i < hi; i++)
+    for (size_t q = 0; q < 2; q++)
+      for (size_t j = 0; j < k->kp; j++) {
+        size_t t = 2 * j + q;
+        const uint16_t *e = k->l1 + (i * t1 + t) * cp;
+        uint16_t *o = k->a + 2 * (((i * 2 + q) * k->kp + j) * cp);
+        k->il(e, t + 1 < t1 ? e + cp : NULL, t < t1 ? cp : 0, cp, o);
+      }
+}
+
+/* Filter gradient: A = L1 as pair words along t (tpair_range): row (u, v,
+ * z, c') starts at line shift (u, v), copy z mod 2, pair z / 2, channel
+ * c'; successive pairs C' words apart; taps (b, x, y); B = G pairs over
+ * t. */
 static int bwd_filter_bf16(const dims *d, const uint16_t *l1,
                            const uint16_t *g2, float *gf)
 {
   size_t lines = d->n_l1 / (d->cp * d->t1); /* (b, x1, y1) */
-  pgemm g = {.ntaps = d->b * d->h * d->w, .np = (d->t + 1) / 2, .oc = d->c,
-             .out = gf, .m = d->u * d->v * d->z * d->cp,
-             .nb = DLV_CONV3D_LOWP_NB, .tn = {1, 1, d->b * d->h * d->w}};
+  size_t kp = (d->t1 + 1) / 2, line = 2 * kp * d->cp; /* words */
+  pgemm g = {.ntaps = d->b * d->h * d->w, .np = (d->t + 1) / 2,
+             .astep = 2 * d->cp, .oc = d->c, .out = gf,
+             .m = d->u * d->v * d->z * d->cp, .nb = DLV_CONV3D_LOWP_NB,
+             .tn = {1, 1, d->b * d->h * d->w}};
   pick_tile(&g);
   packed p;
-  /* + 1: the odd pair of an odd T may read one past the last time */
-  if (packed_alloc(&p, &g, d->n_l1) != DLV_OK)
+  if (packed_alloc(&p, &g, 2 * lines * line) != DLV_OK)
     return DLV_ENOMEM;
-  for (size_t i = 0; i < lines; i++)
-    for (size_t t = 0; t < d->t1; t++)
-      for (size_t cp = 0; cp < d->cp; cp++)
-        p.a[(i * d->cp + cp) * d->t1 + t] = l1[(i * d->t1 + t) * d->cp + cp];
+  tpair_job tj = {d, l1, p.a, kp, interleave_for_isa()};
+  dlv_parallel_for(lines, DLV_CONV3D_LOWP_RANGES, tpair_range, &tj);
   size_t r = 0;
   for (size_t u = 0; u < d->u; u++)
     for (size_t v = 0; v < d->v; v++)
       for (size_t z = 0; z < d->z; z++)
         for (size_t cp = 0; cp < d->cp; cp++)
-          p.rowbase[r++] = ((u * d->w1 + v) * d->cp + cp) * d->t1 + z;
-  grid_bases(p.tapoff, d->b, d->h, d->w, 1, d->h1, d->w1, 1, d->cp * d->t1);
-  for (size_t tap = 0; tap < g.ntaps; tap++)
-    for (size_t j = 0; j < g.np; j++)
-      for (size_t c = 0; c < d->c; c++) {
-        const uint16_t *gt = g2 + tap * d->t * d->c;
-        uint16_t odd = 2 * j + 1 < d->t ? gt[(2 * j + 1) * d->c + c] : 0;
-        p.bp[(tap * g.np + j) * g.ocp + c] = pair_word(gt[2 * j * d->c + c], odd);
-      }
+          p.rowbase[r++] = 2 * ((u * d->w1 + v) * line +
+                                ((z % 2) * kp + z / 2) * d->cp + cp);
+  grid_bases(p.tapoff, d->b, d->h, d->w, 1, d->h1, d->w1, 1, 2 * line);
+  pack_b(&g, p.bp, g2, d->t * d->c, d->c, d->t, d->c);
   attach(&g, &p);
   pgemm_run(&g);
   packed_free(&p);
@@ -569,8 +798,9 @@ static int fp16_pass(const dims *d, int pass, const uint16_t *a,
   int st = dlv_conv3d_work_size(s, DLV_CONV3D_FAST, pass, &nw);
   if (st != DLV_OK)
     return st;
-  float *fa = malloc(na * sizeof *fa), *fb = malloc(nb * sizeof *fb);
-  float *work = malloc((nw ? nw : 1) * sizeof *work);
+  float *fa = buf_take(BUF_F1, na * sizeof *fa);
+  float *fb = buf_take(BUF_F2, nb * sizeof *fb);
+  float *work = buf_take(BUF_WORK, (nw ? nw : 1) * sizeof *work);
   st = fa && fb && work ? DLV_OK : DLV_ENOMEM;
   if (st == DLV_OK) {
     fp16_to_float((const dlv_fp16 *)a, fa, na);
@@ -583,9 +813,9 @@ static int fp16_pass(const dims *d, int pass, const uint16_t *a,
              : dlv_conv3d_bwd_input_s(s, DLV_CONV3D_FAST, fa, fb, out, work,
                                       nw);
   }
-  free(fa);
-  free(fb);
-  free(work);
+  buf_give(BUF_F1, fa);
+  buf_give(BUF_F2, fb);
+  buf_give(BUF_WORK, work);
   return st;
 }
 

@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "bf16_inline.h"
 #include "cpu_isa.h"
 #include "lowp.h"
 
@@ -25,7 +26,7 @@ static float bits_float(uint32_t b)
 
 float dlv_bf16_to_float(dlv_bf16 x)
 {
-  return bits_float((uint32_t)x.bits << 16);
+  return dlv_bf16_bits_to_float(x.bits);
 }
 
 /* binary16: sign, 5 exponent bits (bias 15), 10 fraction bits. */
@@ -56,17 +57,9 @@ double dlv_round_to_format(double x, int p, int emin, int emax)
   return fabs(r) > max ? copysign(INFINITY, x) : r;
 }
 
-/* Round to nearest even on the bits: adding 0x7fff plus the lowest kept
- * bit carries into the kept half exactly when the dropped half is above
- * the midpoint, or at it with an odd kept half; a carry out of the
- * fraction raises the exponent (FLT_MAX's neighbourhood becomes Inf). */
 dlv_bf16 dlv_bf16_from_float(float x)
 {
-  uint32_t b = float_bits(x);
-  if (isnan(x))
-    return (dlv_bf16){(uint16_t)((b >> 16) | 0x0040u)};
-  b += 0x7fffu + ((b >> 16) & 1u);
-  return (dlv_bf16){(uint16_t)(b >> 16)};
+  return (dlv_bf16){dlv_bf16_bits_from_float(x)};
 }
 
 dlv_bf16 dlv_bf16_from_double(double x)

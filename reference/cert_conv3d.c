@@ -358,6 +358,50 @@ static void tile_finish(int m, const struct tile *t, const struct acc *acc,
                   first[p] + c);
 }
 
+/* ---- the workspace ---------------------------------------------------------- */
+
+static size_t round_up(size_t n, size_t m) { return (n + m - 1) / m * m; }
+
+void dlv_cert_work_free(dlv_cert_work *w)
+{
+  if (w == NULL)
+    return;
+  free(w->base);
+  w->base = NULL;
+  w->bytes = 0;
+}
+
+/* A call's scratch memory: the caller's workspace, or (none given) its
+ * own, released by scratch_end. */
+struct scratch {
+  dlv_cert_work own, *w;
+};
+
+/* n parts of bytes[i] each, every one from a 64-byte boundary, at part[i];
+ * 0 on ENOMEM.  The workspace only grows (its contents are not kept). */
+static int scratch_parts(struct scratch *sc, dlv_cert_work *work, size_t n,
+                         const size_t *bytes, void **part)
+{
+  sc->own = (dlv_cert_work){NULL, 0};
+  sc->w = work != NULL ? work : &sc->own;
+  size_t total = 64;
+  for (size_t i = 0; i < n; i++)
+    total += round_up(bytes[i], 64);
+  if (sc->w->bytes < total) {
+    free(sc->w->base);
+    sc->w->base = aligned_alloc(64, total);
+    sc->w->bytes = sc->w->base != NULL ? total : 0;
+  }
+  char *p = sc->w->base;
+  for (size_t i = 0; p != NULL && i < n; i++) {
+    part[i] = p;
+    p += round_up(bytes[i], 64);
+  }
+  return p != NULL;
+}
+
+static void scratch_end(struct scratch *sc) { dlv_cert_work_free(&sc->own); }
+
 /* ---- operands -------------------------------------------------------------- */
 
 /* The channel operand (y): rows of nc values and their absolute values
@@ -370,33 +414,36 @@ struct operand {
   size_t half, dy, pstep, ld; /* ld: nc rounded up to TILE_W */
 };
 
-static size_t round_up(size_t n, size_t m) { return (n + m - 1) / m * m; }
-
 /* Row r of y from channel c0 (a multiple of TILE_W). */
 static const double *y_at(const struct operand *o, size_t r, size_t c0)
 {
   return o->d + c0 / TILE_W * o->pstep + r * o->dy;
 }
 
-/* 0 on ENOMEM. */
-static int operand_make(struct operand *o, const double *src, size_t rows,
-                        size_t nc)
+static size_t operand_bytes(size_t rows, size_t nc)
 {
+  return rows * 2 * round_up(nc, TILE_W) * sizeof(double);
+}
+
+/* The panels of src (rows of nc) in mem (operand_bytes(rows, nc), 64-byte
+ * aligned: whole vectors, no split loads), written in order, every entry
+ * (the padding lanes 0). */
+static void operand_make(struct operand *o, double *mem, const double *src,
+                         size_t rows, size_t nc)
+{
+  o->d = mem;
   o->ld = round_up(nc, TILE_W);
   o->dy = 2 * TILE_W;
   o->half = TILE_W;
   o->pstep = rows * o->dy;
-  size_t bytes = round_up((rows * 2 * o->ld + 1) * sizeof *o->d, 64);
-  o->d = aligned_alloc(64, bytes); /* whole vectors: no split loads */
-  if (o->d != NULL)
-    memset(o->d, 0, bytes);
-  for (size_t r = 0; o->d != NULL && r < rows; r++)
-    for (size_t c = 0; c < nc; c++) {
-      size_t at = c / TILE_W * o->pstep + r * o->dy + c % TILE_W;
-      o->d[at] = src[r * nc + c];
-      o->d[at + o->half] = fabs(src[r * nc + c]);
-    }
-  return o->d != NULL;
+  double *d = mem;
+  for (size_t c0 = 0; c0 < o->ld; c0 += TILE_W)
+    for (size_t r = 0; r < rows; r++, d += o->dy)
+      for (size_t l = 0; l < TILE_W; l++) {
+        double v = c0 + l < nc ? src[r * nc + c0 + l] : 0.0;
+        d[l] = v;
+        d[l + o->half] = fabs(v);
+      }
 }
 
 /* Whether every value is a float (method EXACT applies). */
@@ -453,13 +500,14 @@ static int check_args(const dlv_conv3d_shape *s, const double *a,
 }
 
 /* g->exact from the broadcast operand (na values) and the channel
- * operand (rb rows of ncb), then the latter's panels; 0 on ENOMEM. */
-static int operands(struct geo *g, const double *pa, size_t na,
-                    struct operand *b, const double *pb, size_t rb,
-                    size_t ncb)
+ * operand (rb rows of ncb), then the latter's panels in mem
+ * (operand_bytes(rb, ncb)). */
+static void operands(struct geo *g, const double *pa, size_t na,
+                     struct operand *b, double *mem, const double *pb,
+                     size_t rb, size_t ncb)
 {
   g->exact = all_float(pa, na) && all_float(pb, rb * ncb);
-  return operand_make(b, pb, rb, ncb);
+  operand_make(b, mem, pb, rb, ncb);
 }
 
 /* ---- forward --------------------------------------------------------------- */
@@ -522,21 +570,32 @@ static void fwd_positions(const struct geo *g, const double *l1,
   }
 }
 
-int dlv_cert_conv3d_fwd(const dlv_conv3d_shape *s, const double *l1,
-                        const double *f, const dlv_cert_out *out)
+int dlv_cert_conv3d_fwd_w(const dlv_conv3d_shape *s, const double *l1,
+                          const double *f, const dlv_cert_out *out,
+                          dlv_cert_work *work)
 {
   struct geo g;
   struct operand b;
+  struct scratch sc;
   int status = check_args(s, l1, f, out, &g);
   if (status != DLV_OK)
     return status;
-  if (!operands(&g, l1, l1_rows(&g) * s->cp, &b, f, f_rows(s), s->c))
+  size_t bytes[1] = {operand_bytes(f_rows(s), s->c)};
+  void *part[1];
+  if (!scratch_parts(&sc, work, 1, bytes, part))
     return DLV_ENOMEM;
+  operands(&g, l1, l1_rows(&g) * s->cp, &b, part[0], f, f_rows(s), s->c);
   size_t n = l2_rows(s);
   for (size_t n0 = 0; n0 < n; n0 += FB)
     fwd_positions(&g, l1, &b, n0, n - n0 < FB ? n - n0 : FB, out);
-  free(b.d);
+  scratch_end(&sc);
   return DLV_OK;
+}
+
+int dlv_cert_conv3d_fwd(const dlv_conv3d_shape *s, const double *l1,
+                        const double *f, const dlv_cert_out *out)
+{
+  return dlv_cert_conv3d_fwd_w(s, l1, f, out, NULL);
 }
 
 /* ---- filter gradient ------------------------------------------------------- */
@@ -590,52 +649,59 @@ static void bf_visit(const void *ctx, int m, struct acc *acc, size_t ald)
   }
 }
 
-int dlv_cert_conv3d_bwd_filter(const dlv_conv3d_shape *s,
-                               const double *l1, const double *g2,
-                               const dlv_cert_out *out)
+int dlv_cert_conv3d_bwd_filter_w(const dlv_conv3d_shape *s,
+                                 const double *l1, const double *g2,
+                                 const dlv_cert_out *out,
+                                 dlv_cert_work *work)
 {
   struct geo g;
   struct operand b;
+  struct scratch sc;
   int status = check_args(s, l1, g2, out, &g);
   if (status != DLV_OK)
     return status;
-  if (!operands(&g, l1, l1_rows(&g) * s->cp, &b, g2, l2_rows(s), s->c))
+  size_t rl = s->z * s->cp, ald = round_up(s->c, TILE_W) / LANES;
+  size_t bytes[4] = {operand_bytes(l2_rows(s), s->c),
+                     BF_NB * rl * sizeof(double),
+                     rl * ald * sizeof(struct acc), rl * sizeof(size_t)};
+  void *part[4];
+  if (!scratch_parts(&sc, work, 4, bytes, part))
     return DLV_ENOMEM;
-  struct bf_job jb = {&g, l1, &b, 0, 0, s->z * s->cp, NULL};
-  struct tile t = {jb.rl, b.ld / LANES, b.ld / LANES, (double)l2_rows(s)};
-  jb.xc = malloc(BF_NB * jb.rl * sizeof *jb.xc);
-  struct acc *acc = malloc(t.rows * t.ald * sizeof *acc);
-  size_t *first = malloc(t.rows * sizeof *first);
-  for (jb.u = 0; jb.xc && acc && first && jb.u < s->u; jb.u++)
+  operands(&g, l1, l1_rows(&g) * s->cp, &b, part[0], g2, l2_rows(s), s->c);
+  struct bf_job jb = {&g, l1, &b, 0, 0, rl, part[1]};
+  struct tile t = {rl, ald, ald, (double)l2_rows(s)};
+  struct acc *acc = part[2];
+  size_t *first = part[3];
+  for (jb.u = 0; jb.u < s->u; jb.u++)
     for (jb.v = 0; jb.v < s->v; jb.v++) {
       for (size_t j = 0; j < t.rows; j++)
         first[j] = ((jb.u * s->v + jb.v) * jb.rl + j) * s->c;
       int m = tile_sums(bf_visit, &jb, g.exact, &t, acc);
       tile_finish(m, &t, acc, first, s->c, out);
     }
-  status = jb.xc && acc && first ? DLV_OK : DLV_ENOMEM;
-  free(jb.xc);
-  free(acc);
-  free(first);
-  free(b.d);
-  return status;
+  scratch_end(&sc);
+  return DLV_OK;
+}
+
+int dlv_cert_conv3d_bwd_filter(const dlv_conv3d_shape *s,
+                               const double *l1, const double *g2,
+                               const dlv_cert_out *out)
+{
+  return dlv_cert_conv3d_bwd_filter_w(s, l1, g2, out, NULL);
 }
 
 /* ---- input gradient -------------------------------------------------------- */
 
-/* F with (c', c) swapped: ft[(u, v, z, c)][c'], so that an
- * input-gradient element's terms run over contiguous c'.  NULL on
- * ENOMEM. */
-static double *transpose_filter(const dlv_conv3d_shape *s,
-                                const double *f)
+/* t = F with (c', c) swapped: t[(u, v, z, c)][c'], so that an
+ * input-gradient element's terms run over contiguous c'. */
+static void transpose_filter(const dlv_conv3d_shape *s, const double *f,
+                             double *t)
 {
   size_t taps = s->u * s->v * s->z, plane = s->cp * s->c;
-  double *t = malloc((taps * plane + 1) * sizeof *t);
-  for (size_t k = 0; t != NULL && k < taps; k++)
+  for (size_t k = 0; k < taps; k++)
     for (size_t cp = 0; cp < s->cp; cp++)
       for (size_t c = 0; c < s->c; c++)
         t[k * plane + c * s->cp + cp] = f[k * plane + cp * s->c + c];
-  return t;
 }
 
 /* Along one axis, the taps reaching input index i: [*lo, *hi). */
@@ -649,8 +715,8 @@ static void taps_of(size_t i, size_t out_n, size_t k, size_t *lo, size_t *hi)
  * k), all reached by the same taps, at most BI positions, and TILE_W
  * channels c' from c0: terms the taps (u, v, z), each a run of C terms
  * (contiguous in G's row and along F^T's rows); for each tap, every group
- * of MR_MAX consecutive t (then single ones) in turn, so that the tap's
- * rows of F^T stay in cache. */
+ * of MR_MAX consecutive positions of the tile (then single ones) in turn,
+ * so that the tap's rows of F^T stay in cache. */
 #define BI 64
 
 struct bi_tile {
@@ -659,29 +725,31 @@ struct bi_tile {
   const double *g2;
   size_t b, x, y0, ny, t0, nt, c0;
   size_t u0, u1, v0, v1, z0, z1;
+  /* G's row of tile position q (row q of the tile: (y0 + q / nt, t0 + q %
+   * nt)) under tap (u, v, z) is at g_at[q] - ((u W + v) T + z) C (the
+   * index is linear in the position and the tap). */
+  size_t g_at[BI];
 };
 
 static void bi_visit(const void *ctx, int m, struct acc *acc, size_t ald)
 {
   const struct bi_tile *t = ctx;
   const dlv_conv3d_shape *s = t->g->s;
+  size_t rows = t->ny * t->nt;
   for (size_t u = t->u0; u < t->u1; u++)
     for (size_t v = t->v0; v < t->v1; v++)
       for (size_t z = t->z0; z < t->z1; z++)
-        for (size_t i = 0; i < t->ny; i++)
-          for (size_t k = 0; k < t->nt;) {
-            size_t mr = t->nt - k >= MR_MAX ? MR_MAX : 1;
-            const double *xs[MR_MAX];
-            for (size_t p = 0; p < mr; p++)
-              xs[p] = t->g2 +
-                      (((t->b * s->h + t->x - u) * s->w + t->y0 + i - v) *
-                           s->t + t->t0 + k + p - z) * s->c;
-            run_tile(m, (int)mr, s->c, xs, 1,
-                     y_at(t->ft, ((u * s->v + v) * s->z + z) * s->c, t->c0),
-                     t->ft->dy, t->ft->half, acc + (i * t->nt + k) * ald,
-                     ald);
-            k += mr;
-          }
+        for (size_t q = 0; q < rows;) { /* groups across rows of t */
+          size_t mr = rows - q >= MR_MAX ? MR_MAX : 1;
+          size_t tap = ((u * s->w + v) * s->t + z) * s->c;
+          const double *xs[MR_MAX];
+          for (size_t p = 0; p < mr; p++)
+            xs[p] = t->g2 + (t->g_at[q + p] - tap);
+          run_tile(m, (int)mr, s->c, xs, 1,
+                   y_at(t->ft, ((u * s->v + v) * s->z + z) * s->c, t->c0),
+                   t->ft->dy, t->ft->half, acc + q * ald, ald);
+          q += mr;
+        }
 }
 
 /* The tile's positions, every channel tile. */
@@ -692,6 +760,11 @@ static void bi_positions(struct bi_tile *bt, const dlv_cert_out *out)
                    (double)((bt->u1 - bt->u0) * (bt->v1 - bt->v0) *
                             (bt->z1 - bt->z0) * s->c)};
   size_t first[BI];
+  for (size_t i = 0; i < bt->ny; i++)
+    for (size_t k = 0; k < bt->nt; k++)
+      bt->g_at[i * bt->nt + k] =
+          (((bt->b * s->h + bt->x) * s->w + bt->y0 + i) * s->t + bt->t0 + k) *
+          s->c;
   for (bt->c0 = 0; bt->c0 < s->cp; bt->c0 += TILE_W) {
     struct acc acc[BI * NV];
     for (size_t i = 0; i < bt->ny; i++)
@@ -740,24 +813,34 @@ static void bi_plane(struct bi_tile *bt, const dlv_cert_out *out)
   }
 }
 
-int dlv_cert_conv3d_bwd_input(const dlv_conv3d_shape *s, const double *f,
-                              const double *g2, const dlv_cert_out *out)
+int dlv_cert_conv3d_bwd_input_w(const dlv_conv3d_shape *s, const double *f,
+                                const double *g2, const dlv_cert_out *out,
+                                dlv_cert_work *work)
 {
   struct geo g;
   struct operand b;
+  struct scratch sc;
   int status = check_args(s, f, g2, out, &g);
   if (status != DLV_OK)
     return status;
-  double *ft = transpose_filter(s, f);
-  int ok = ft && operands(&g, g2, l2_rows(s) * s->c, &b, ft,
-                          s->u * s->v * s->z * s->c, s->cp);
-  free(ft);
-  if (!ok)
+  size_t ft_rows = s->u * s->v * s->z * s->c;
+  size_t bytes[2] = {ft_rows * s->cp * sizeof(double),
+                     operand_bytes(ft_rows, s->cp)};
+  void *part[2];
+  if (!scratch_parts(&sc, work, 2, bytes, part))
     return DLV_ENOMEM;
+  transpose_filter(s, f, part[0]);
+  operands(&g, g2, l2_rows(s) * s->c, &b, part[1], part[0], ft_rows, s->cp);
   struct bi_tile bt = {&g, &b, g2, 0};
   for (bt.b = 0; bt.b < s->b; bt.b++)
     for (bt.x = 0; bt.x < g.h1; bt.x++)
       bi_plane(&bt, out);
-  free(b.d);
+  scratch_end(&sc);
   return DLV_OK;
+}
+
+int dlv_cert_conv3d_bwd_input(const dlv_conv3d_shape *s, const double *f,
+                              const double *g2, const dlv_cert_out *out)
+{
+  return dlv_cert_conv3d_bwd_input_w(s, f, g2, out, NULL);
 }

@@ -40,16 +40,41 @@ typedef struct {
   double *abs_sum; /* sum |a_i b_i| <= abs_sum */
 } dlv_cert_out;
 
+/* Scratch memory a caller may keep between calls (the channel operand's
+ * panels, the filter gradient's chunk and sums, the transposed filter),
+ * so that repeated calls neither allocate nor touch fresh pages: start
+ * it zeroed (dlv_cert_work w = {0}), pass it to any number of calls, of
+ * any pass and shape, one call at a time (it grows to the largest need;
+ * its contents are rewritten by every call), release it with
+ * dlv_cert_work_free.  Results do not depend on it. */
+typedef struct {
+  void *base;
+  size_t bytes;
+} dlv_cert_work;
+
+void dlv_cert_work_free(dlv_cert_work *w);
+
 /* L2 (B H W T C elements) from L1 and F.  DLV_EINVAL on NULL,
- * DLV_EBADLEN on an extent 0, DLV_ENOMEM. */
+ * DLV_EBADLEN on an extent 0, DLV_ENOMEM.  The _w forms take a
+ * workspace (NULL: one allocated and released inside the call). */
 int dlv_cert_conv3d_fwd(const dlv_conv3d_shape *s, const double *l1,
                         const double *f, const dlv_cert_out *out);
+int dlv_cert_conv3d_fwd_w(const dlv_conv3d_shape *s, const double *l1,
+                          const double *f, const dlv_cert_out *out,
+                          dlv_cert_work *work);
 /* F.grad (U V Z C' C elements) from L1 and G. */
 int dlv_cert_conv3d_bwd_filter(const dlv_conv3d_shape *s,
                                const double *l1, const double *g2,
                                const dlv_cert_out *out);
+int dlv_cert_conv3d_bwd_filter_w(const dlv_conv3d_shape *s,
+                                 const double *l1, const double *g2,
+                                 const dlv_cert_out *out,
+                                 dlv_cert_work *work);
 /* L1.grad (B (H+U-1) (W+V-1) (T+Z-1) C' elements) from F and G. */
 int dlv_cert_conv3d_bwd_input(const dlv_conv3d_shape *s, const double *f,
                               const double *g2, const dlv_cert_out *out);
+int dlv_cert_conv3d_bwd_input_w(const dlv_conv3d_shape *s, const double *f,
+                                const double *g2, const dlv_cert_out *out,
+                                dlv_cert_work *work);
 
 #endif

@@ -187,19 +187,20 @@ typedef struct {
 /* 1/2 z' A z + b' z. */
 static void value_quadratic(work *k)
 {
-  const size_t n = k->p->n;
+  const dlv_quadratic *q = k->p->quadratic;
+  const size_t n = q->n;
   for (size_t i = 0; i < n; i++) {
     mpfr_set_zero(k->t0.re, 1);
     mpfr_set_zero(k->t0.im, 1);
     for (size_t j = 0; j < n; j++)
-      cmp_fma_d(&k->t0, &k->z[j], k->p->a[i * n + j], &k->w);
+      cmp_fma_d(&k->t0, &k->z[j], q->a[i * n + j], &k->w);
     if (k->g != NULL) { /* (A z)_i + b_i */
       cmp_add(&k->g[i], &k->g[i], &k->t0);
-      mpfr_add_d(k->g[i].re, k->g[i].re, k->p->b[i], MPFR_RNDN);
+      mpfr_add_d(k->g[i].re, k->g[i].re, q->b[i], MPFR_RNDN);
     }
     mpfr_div_2ui(k->t0.re, k->t0.re, 1, MPFR_RNDN);
     mpfr_div_2ui(k->t0.im, k->t0.im, 1, MPFR_RNDN);
-    mpfr_add_d(k->t0.re, k->t0.re, k->p->b[i], MPFR_RNDN);
+    mpfr_add_d(k->t0.re, k->t0.re, q->b[i], MPFR_RNDN);
     cmp_add_mul(&k->acc, &k->z[i], &k->t0, &k->w);
   }
 }
@@ -214,9 +215,10 @@ static void cmp_div_ui(cmp *r, unsigned long d)
  * (1/m) sum_i -y_i sigmoid(u_i) x_i. */
 static void value_logistic(work *k)
 {
-  const size_t n = k->p->n, m = k->p->m;
+  const dlv_logistic *lg = k->p->logistic;
+  const size_t n = lg->n, m = lg->m;
   for (size_t i = 0; i < m; i++) {
-    const double *xi = k->p->x + i * n, yi = k->p->y[i];
+    const double *xi = lg->x + i * n, yi = lg->y[i];
     cmp_zero(&k->t0);
     for (size_t j = 0; j < n; j++) /* -y_i x_ij: exact (y = +-1) */
       cmp_fma_d(&k->t0, &k->z[j], -yi * xi[j], &k->w);
@@ -238,7 +240,7 @@ static void value_logistic(work *k)
  * times x_ij, to g[W1_hj]. */
 static void backprop_tanhnet(work *k, const double *xi)
 {
-  const size_t d = k->p->d, h_n = k->p->k;
+  const size_t d = k->p->tanhnet->d, h_n = k->p->tanhnet->k;
   const size_t ob1 = h_n * d, ow2 = ob1 + h_n, ob2 = ow2 + h_n;
   cmp *c = &k->t1, *q = &k->t0, *cw = &k->t2, *dz = &k->t3;
   cmp_add(&k->g[ob2], &k->g[ob2], c);
@@ -262,7 +264,7 @@ static void backprop_tanhnet(work *k, const double *xi)
  * t1 the residual r, t0 a preactivation. */
 static void value_tanhnet(work *k)
 {
-  const dlv_ref_loss *p = k->p;
+  const dlv_tanhnet *p = k->p->tanhnet;
   const size_t d = p->d, h_n = p->k, m = p->m;
   const cmp *w1 = k->z, *b1 = w1 + h_n * d, *w2 = b1 + h_n, *b2 = w2 + h_n;
   cmp *r = &k->t1;
@@ -299,26 +301,20 @@ static void value_norm(work *k)
 
 static int evaluate(work *k)
 {
-  const dlv_ref_loss *p = k->p;
-  switch (p->kind) {
-  case DLV_REF_QUADRATIC:
-    if (p->a == NULL || p->b == NULL)
-      return DLV_EINVAL;
-    value_quadratic(k);
-    return DLV_OK;
-  case DLV_REF_LOGISTIC:
-    if (p->x == NULL || p->y == NULL || p->m == 0)
-      return DLV_EINVAL;
-    value_logistic(k);
-    return DLV_OK;
-  case DLV_REF_TANHNET:
-    if (p->x == NULL || p->y == NULL || p->m == 0)
-      return DLV_EINVAL;
-    value_tanhnet(k);
-    return DLV_OK;
+  switch (k->p->kind) {
+  case DLV_REF_QUADRATIC: value_quadratic(k); return DLV_OK;
+  case DLV_REF_LOGISTIC: value_logistic(k); return DLV_OK;
+  case DLV_REF_TANHNET: value_tanhnet(k); return DLV_OK;
   case DLV_REF_NORM: value_norm(k); return DLV_OK;
   }
   return DLV_EINVAL;
+}
+
+/* The cmp numbers of a work: the point, the gradient and the network's
+ * activations. */
+static size_t cmp_count(const dlv_ref_loss *p)
+{
+  return 2 * p->n + (p->kind == DLV_REF_TANHNET ? p->tanhnet->k : 0);
 }
 
 /* cmp arrays and temporaries at precision prec; the point set from
@@ -326,7 +322,7 @@ static int evaluate(work *k)
 static int work_init(work *k, const double *re, const double *im,
                      int with_grad, mpfr_prec_t prec)
 {
-  const size_t n = k->p->n, total = 2 * n + k->p->k;
+  const size_t n = k->p->n, total = cmp_count(k->p);
   k->z = malloc((total ? total : 1) * sizeof *k->z);
   if (k->z == NULL)
     return DLV_ENOMEM;
@@ -348,7 +344,7 @@ static int work_init(work *k, const double *re, const double *im,
 
 static void work_clear(work *k)
 {
-  const size_t total = 2 * k->p->n + k->p->k;
+  const size_t total = cmp_count(k->p);
   for (size_t j = 0; j < total; j++)
     cmp_clear(&k->z[j]);
   free(k->z);
@@ -364,7 +360,7 @@ int dlv_ref_closs_z(const dlv_ref_loss *loss, const double *re,
                     mpfr_t *grad_re, mpfr_t *grad_im)
 {
   if (loss == NULL || re == NULL || im == NULL || loss->n == 0 ||
-      (grad_re == NULL) != (grad_im == NULL))
+      !dlv_ref_loss_valid(loss) || (grad_re == NULL) != (grad_im == NULL))
     return DLV_EINVAL;
   mpfr_prec_t prec = mpfr_get_prec(value_re);
   if (mpfr_get_prec(value_im) > prec)

@@ -1,5 +1,6 @@
 /* ref_hvp.c: gradients and exact Hessian-vector products in MPFR dual
  * numbers (see ref_hvp.h). */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "dlv_status.h"
@@ -128,7 +129,7 @@ static void dual_vec_free(dual *v, size_t n)
 
 /* ---- the losses, gradient as dual: g.a = grad l, g.da = H v ---------- */
 
-static void quadratic(const dlv_ref_loss *p, work *w)
+static void quadratic(const dlv_quadratic *p, work *w)
 {
   dual *ai = &w->t[0];
   mpfr_set_zero(w->value, 1);
@@ -160,7 +161,7 @@ static void add_softplus(mpfr_ptr value, mpfr_srcptr z, mpfr_ptr s)
     mpfr_add(value, value, z, MPFR_RNDN);
 }
 
-static void logistic(const dlv_ref_loss *p, work *w)
+static void logistic(const dlv_logistic *p, work *w)
 {
   dual *margin = &w->t[0], *sg = &w->t[1];
   mpfr_set_zero(w->value, 1);
@@ -185,7 +186,7 @@ static void logistic(const dlv_ref_loss *p, work *w)
 
 /* One sample of the tanh network: forward, then backpropagation of
  * c = r / m into the gradient; act holds k duals. */
-static void tanhnet_sample(const dlv_ref_loss *p, work *w, const double *xi,
+static void tanhnet_sample(const dlv_tanhnet *p, work *w, const double *xi,
                            double yi, dual *act)
 {
   const size_t k = p->k, d = p->d;
@@ -222,7 +223,7 @@ static void tanhnet_sample(const dlv_ref_loss *p, work *w, const double *xi,
   }
 }
 
-static int tanhnet(const dlv_ref_loss *p, work *w)
+static int tanhnet(const dlv_tanhnet *p, work *w)
 {
   dual *act = dual_vec(p->k, w->prec);
   if (act == NULL)
@@ -252,14 +253,53 @@ static int norm(const dlv_ref_loss *p, work *w)
   return DLV_OK;
 }
 
-static int valid(const dlv_ref_loss *p)
+/* n = k (d + 2) + 1 parameters, or 0 (as dlv_tanhnet_size: k or d 0, k
+ * above DLV_TANHNET_MAXK, or an overflowing count). */
+static size_t tanhnet_size(const dlv_tanhnet *p)
+{
+  if (p->k == 0 || p->d == 0 || p->k > DLV_TANHNET_MAXK ||
+      p->d > (SIZE_MAX - 1) / p->k - 2)
+    return 0;
+  return p->k * (p->d + 2) + 1;
+}
+
+dlv_ref_loss dlv_ref_loss_of_quadratic(const dlv_quadratic *q)
+{
+  return (dlv_ref_loss){DLV_REF_QUADRATIC, q != NULL ? q->n : 0,
+                        .quadratic = q};
+}
+
+dlv_ref_loss dlv_ref_loss_of_logistic(const dlv_logistic *p)
+{
+  return (dlv_ref_loss){DLV_REF_LOGISTIC, p != NULL ? p->n : 0,
+                        .logistic = p};
+}
+
+dlv_ref_loss dlv_ref_loss_of_tanhnet(const dlv_tanhnet *p)
+{
+  return (dlv_ref_loss){DLV_REF_TANHNET, p != NULL ? tanhnet_size(p) : 0,
+                        .tanhnet = p};
+}
+
+dlv_ref_loss dlv_ref_loss_of_norm(size_t n)
+{
+  return (dlv_ref_loss){DLV_REF_NORM, n, .quadratic = NULL};
+}
+
+int dlv_ref_loss_valid(const dlv_ref_loss *p)
 {
   switch (p->kind) {
-  case DLV_REF_QUADRATIC: return p->a != NULL && p->b != NULL;
-  case DLV_REF_LOGISTIC: return p->x != NULL && p->y != NULL && p->m > 0;
+  case DLV_REF_QUADRATIC:
+    return p->quadratic != NULL && p->quadratic->a != NULL &&
+           p->quadratic->b != NULL && p->n == p->quadratic->n;
+  case DLV_REF_LOGISTIC:
+    return p->logistic != NULL && p->logistic->x != NULL &&
+           p->logistic->y != NULL && p->logistic->m > 0 &&
+           p->n == p->logistic->n;
   case DLV_REF_TANHNET:
-    return p->x != NULL && p->y != NULL && p->m > 0 &&
-           p->n == p->k * (p->d + 2) + 1;
+    return p->tanhnet != NULL && p->tanhnet->x != NULL &&
+           p->tanhnet->y != NULL && p->tanhnet->m > 0 &&
+           p->n == tanhnet_size(p->tanhnet);
   case DLV_REF_NORM: return 1;
   }
   return 0;
@@ -268,9 +308,9 @@ static int valid(const dlv_ref_loss *p)
 static int evaluate(const dlv_ref_loss *p, work *w)
 {
   switch (p->kind) {
-  case DLV_REF_QUADRATIC: quadratic(p, w); return DLV_OK;
-  case DLV_REF_LOGISTIC: logistic(p, w); return DLV_OK;
-  case DLV_REF_TANHNET: return tanhnet(p, w);
+  case DLV_REF_QUADRATIC: quadratic(p->quadratic, w); return DLV_OK;
+  case DLV_REF_LOGISTIC: logistic(p->logistic, w); return DLV_OK;
+  case DLV_REF_TANHNET: return tanhnet(p->tanhnet, w);
   case DLV_REF_NORM: return norm(p, w);
   }
   return DLV_EINVAL;
@@ -302,7 +342,8 @@ static int work_init(work *w, size_t n, mpfr_prec_t prec)
 int dlv_ref_closs(const dlv_ref_loss *loss, mpfr_t *theta, mpfr_t *v,
                   mpfr_ptr value, mpfr_t *grad, mpfr_t *hv)
 {
-  if (loss == NULL || theta == NULL || loss->n == 0 || !valid(loss))
+  if (loss == NULL || theta == NULL || loss->n == 0 ||
+      !dlv_ref_loss_valid(loss))
     return DLV_EINVAL;
   mpfr_prec_t out = value ? mpfr_get_prec(value)
                           : grad ? mpfr_get_prec(grad[0])

@@ -34,12 +34,13 @@ static int weights(size_t m, size_t n, const double *x, const double *y,
   return status;
 }
 
-int dlv_ref_loss_logistic(size_t m, size_t n, const double *x,
-                          const double *y, const double *theta,
+int dlv_ref_loss_logistic(const dlv_logistic *p, const double *theta,
                           mpfr_ptr value, mpfr_t *g)
 {
-  if (x == NULL || y == NULL || theta == NULL || g == NULL)
+  if (p == NULL || p->x == NULL || p->y == NULL || theta == NULL || g == NULL)
     return DLV_EINVAL;
+  const size_t m = p->m, n = p->n;
+  const double *x = p->x, *y = p->y;
   if (m == 0 || n == 0)
     return DLV_EBADLEN;
   mpfr_prec_t prec = mpfr_get_prec(g[0]) + 64;

@@ -14,10 +14,12 @@
 
 #include <mpfr.h>
 
-/* value may be NULL; g holds n numbers.  DLV_EINVAL for NULL inputs,
+#include "loss.h"
+
+/* The kernel's own struct (same arguments as dlv_loss_logistic_d); value
+ * may be NULL; g holds n numbers.  DLV_EINVAL for NULL inputs,
  * DLV_EBADLEN for m = 0 or n = 0, DLV_ENOMEM. */
-int dlv_ref_loss_logistic(size_t m, size_t n, const double *x,
-                          const double *y, const double *theta,
+int dlv_ref_loss_logistic(const dlv_logistic *p, const double *theta,
                           mpfr_ptr value, mpfr_t *g);
 
 #endif

@@ -6,11 +6,13 @@
 #include "mp.h"
 #include "ref_quadratic.h"
 
-int dlv_ref_loss_quadratic(size_t n, const double *a, const double *b,
-                           const double *theta, mpfr_ptr value, mpfr_t *g)
+int dlv_ref_loss_quadratic(const dlv_quadratic *q, const double *theta,
+                           mpfr_ptr value, mpfr_t *g)
 {
-  if (a == NULL || b == NULL || theta == NULL || g == NULL)
+  if (q == NULL || q->a == NULL || q->b == NULL || theta == NULL || g == NULL)
     return DLV_EINVAL;
+  const size_t n = q->n;
+  const double *a = q->a, *b = q->b;
   if (n == 0)
     return DLV_EBADLEN;
   mpfr_prec_t prec = mpfr_get_prec(g[0]) + 64;

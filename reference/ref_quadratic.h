@@ -12,9 +12,12 @@
 
 #include <mpfr.h>
 
-/* g[i] = (A theta + b)_i; value (if not NULL) = l(theta). */
-int dlv_ref_loss_quadratic(size_t n, const double *a, const double *b,
-                           const double *theta, mpfr_ptr value, mpfr_t *g);
+#include "loss.h"
+
+/* g[i] = (A theta + b)_i; value (if not NULL) = l(theta).  The problem is
+ * the kernel's own struct (same arguments as dlv_loss_quadratic_d). */
+int dlv_ref_loss_quadratic(const dlv_quadratic *q, const double *theta,
+                           mpfr_ptr value, mpfr_t *g);
 
 /* x = argmin l(theta) + (lambda_p / 2) ||theta||^2, i.e. the solution of
  * (A + lambda_p I) x = -b, by Gaussian elimination with partial pivoting

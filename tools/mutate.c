@@ -14,7 +14,8 @@
  *   equivalent: <reason>         optional: not run, listed with the reason
  * Exit status: 0 when every non-equivalent mutant was killed, 1 otherwise
  * (a survivor, a mutant whose text is not found once, or one that does not
- * compile), 2 on a usage error. */
+ * compile), 2 on a usage error.  `mutate --check CATALOGUE SOURCE_DIR`
+ * only checks the records (see check_catalogue). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -174,17 +175,31 @@ static int run(const char *cmd, const char *log)
   return st == -1 ? -1 : WEXITSTATUS(st);
 }
 
+/* Where m's find text occurs in text, or NULL with *why set: the text
+ * must occur exactly once (a mutant applied elsewhere, or nowhere, would
+ * be scored for a bug it does not model). */
+static char *find_once(const mutant *m, char *text, const char **why)
+{
+  char *hit = text ? strstr(text, m->find) : NULL;
+  *why = text == NULL             ? "file not readable"
+         : *m->find == '\0'       ? "empty find text"
+         : hit == NULL            ? "find text not found"
+         : strstr(hit + 1, m->find) ? "find text occurs more than once"
+                                    : NULL;
+  return *why == NULL ? hit : NULL;
+}
+
 /* Applies m, rebuilds, runs its tests then all claim tests; sets status. */
 static void try_mutant(mutant *m, const char *src, const char *build,
                        const char *log)
 {
   snprintf(active_path, sizeof active_path, "%s/%s", src, m->file);
   char *text = read_file(active_path, &active_len);
-  char *hit = text ? strstr(text, m->find) : NULL;
-  if (hit == NULL || *m->find == '\0' ||
-      strstr(hit + 1, m->find) != NULL) {
+  const char *why;
+  char *hit = find_once(m, text, &why);
+  if (hit == NULL) {
     m->status = "BAD-CATALOGUE";
-    m->killed_by = hit ? "find text occurs more than once" : "find text not found";
+    m->killed_by = why;
     free(text);
     return;
   }
@@ -260,11 +275,47 @@ static int selected(const char *only, const char *id, size_t i)
   return strcmp(only, id) == 0;
 }
 
+/* --check: every record has an id, a file, a what and, unless equivalent,
+ * a find text occurring exactly once in its file (nothing is applied or
+ * built: the CTest mutants_catalogue runs it, so that a kernel change
+ * that moves a mutant's text fails at once instead of at the rotating
+ * CI slice that reaches it).  Returns the number of bad records. */
+static size_t check_catalogue(const char *src)
+{
+  size_t bad = 0;
+  for (size_t i = 0; i < ncat; i++) {
+    const mutant *m = &cat[i];
+    const char *why = NULL;
+    if (!*m->id || !*m->file || !*m->what)
+      why = "record without id, file or what";
+    else if (!*m->equivalent) {
+      char path[4096];
+      size_t len;
+      snprintf(path, sizeof path, "%s/%s", src, m->file);
+      char *text = read_file(path, &len);
+      find_once(m, text, &why);
+      free(text);
+    }
+    if (why != NULL) {
+      printf("BAD-CATALOGUE %s (%s): %s\n", *m->id ? m->id : "?", m->file,
+             why);
+      bad++;
+    }
+  }
+  printf("catalogue: %zu records, %zu bad\n", ncat, bad);
+  return bad;
+}
+
 int main(int argc, char **argv)
 {
+  if (argc == 4 && strcmp(argv[1], "--check") == 0) {
+    parse_catalogue(argv[2]);
+    return check_catalogue(argv[3]) == 0 ? 0 : 1;
+  }
   if (argc < 5 || argc > 6) {
     fprintf(stderr, "usage: mutate CATALOGUE SOURCE_DIR BUILD_DIR OUT_CSV "
-                    "[ID | I/N]\n");
+                    "[ID | I/N]\n       mutate --check CATALOGUE "
+                    "SOURCE_DIR\n");
     return 2;
   }
   const char *only = argc == 6 ? argv[5] : NULL;

@@ -167,6 +167,21 @@ static inline void prox_d_case(const char *test, size_t n, const double *v,
                     "prox_group_d");
 }
 
+/* The gradient step t = 2^-k <= 1/||A||_inf <= 1/L for the quadratic of
+ * the n x n symmetric A (its infinity norm bounds the spectral radius); a
+ * power of two keeps t b exact. */
+static inline double p4_quad_step(size_t n, const double *a)
+{
+  double inf = 0.0;
+  for (size_t i = 0; i < n; i++) {
+    double s = 0.0;
+    for (size_t j = 0; j < n; j++)
+      s += fabs(a[i * n + j]);
+    inf = fmax(inf, s);
+  }
+  return ldexp(1.0, -(ilogb(inf) + 1));
+}
+
 /* Entrywise bounds of dlv_loss_quadratic_d's gradient g^ = A theta + b
  * (bounds.h, dlv_bound_l2_resid_entry): gerr_j = gamma_{n+1} S_j, and
  * gabs_j = S_j = sum_k |a_jk theta_k| + |b_j| >= |g_j|. */
@@ -247,14 +262,11 @@ static inline void check_loss_grad_at(const char *test,
   double *gerr = g + n, *gabs = g + 2 * n;
   if (q != NULL) {
     assert_int_equal(dlv_loss_quadratic_d(q, theta, NULL, g), DLV_OK);
-    assert_int_equal(dlv_ref_loss_quadratic(n, q->a, q->b, theta, NULL, exact),
-                     DLV_OK);
+    assert_int_equal(dlv_ref_loss_quadratic(q, theta, NULL, exact), DLV_OK);
     p4_quad_grad_err(n, q->a, q->b, theta, gerr, gabs);
   } else {
     assert_int_equal(dlv_loss_logistic_d(lg, theta, NULL, g), DLV_OK);
-    assert_int_equal(
-        dlv_ref_loss_logistic(lg->m, n, lg->x, lg->y, theta, NULL, exact),
-        DLV_OK);
+    assert_int_equal(dlv_ref_loss_logistic(lg, theta, NULL, exact), DLV_OK);
     p4_logi_grad_err(lg->m, n, lg->x, theta, g, gerr, gabs);
   }
   check_loss_grad(test, q != NULL ? "loss_quadratic" : "loss_logistic", what,

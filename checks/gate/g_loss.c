@@ -334,10 +334,8 @@ static int loss_d_exact(const dlv_lg_problem *p, const double *theta,
                         exact_t *e)
 {
   if (p->kind == DLV_REF_QUADRATIC)
-    return dlv_ref_loss_quadratic(p->n, p->q.a, p->q.b, theta, e->value,
-                                  e->grad);
-  return dlv_ref_loss_logistic(p->lg.m, p->n, p->lg.x, p->lg.y, theta,
-                               e->value, e->grad);
+    return dlv_ref_loss_quadratic(&p->q, theta, e->value, e->grad);
+  return dlv_ref_loss_logistic(&p->lg, theta, e->value, e->grad);
 }
 
 /* Scenarios: data of a class (twice as often), the extreme twice

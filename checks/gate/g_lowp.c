@@ -25,6 +25,7 @@
 #include "mp.h"
 #include "ref_adam.h"
 #include "ref_lowp.h"
+#include "threads.h"
 #include "gate_lowp.h"
 
 /* ---- 16-bit buffers and format values ------------------------------------ */
@@ -715,9 +716,14 @@ static void adam_case(dlv_gate_case *c, int pure)
   }
   dlv_gate_note(c, "n %zu, lr %a b1 %a b2 %a eps %a t %lu form %d", d.n,
                 d.h.lr, d.h.b1, d.h.b2, d.h.eps, d.h.t, d.h.form);
+  /* the master-weight step is threaded over its chunks (contract) */
+  int threads = 1 + (int)dlv_gate_draw(c, 3);
+  dlv_gate_note(c, "threads %d", threads);
   freeze_all(c, &d);
   old_state o = read_old(c, &d);
+  dlv_set_threads(threads);
   int status = call_adam(&d);
+  dlv_set_threads(1);
   if (dlv_gate_cmp_status(c, "status", status, want)) {
     if (status == DLV_OK)
       compare_adam(c, &d, &o);

@@ -91,7 +91,7 @@ static void draw_quadratic(dlv_gate_case *c, dlv_lg_problem *p, int vclass)
   p->n = n;
   p->q = (dlv_quadratic){n, a, b};
   p->loss = dlv_closs_of_quadratic(&p->q);
-  p->ref = (dlv_ref_loss){DLV_REF_QUADRATIC, n, 0, 0, 0, a, b, NULL, NULL};
+  p->ref = dlv_ref_loss_of_quadratic(&p->q);
   dlv_gate_note(c, "quadratic n %zu", n);
 }
 
@@ -103,7 +103,7 @@ static void draw_logistic(dlv_gate_case *c, dlv_lg_problem *p, int vclass)
   p->n = n;
   p->lg = (dlv_logistic){m, n, x, y};
   p->loss = dlv_closs_of_logistic(&p->lg);
-  p->ref = (dlv_ref_loss){DLV_REF_LOGISTIC, n, m, 0, 0, NULL, NULL, x, y};
+  p->ref = dlv_ref_loss_of_logistic(&p->lg);
   dlv_gate_note(c, "logistic m %zu n %zu", m, n);
 }
 
@@ -119,7 +119,7 @@ static void draw_tanhnet(dlv_gate_case *c, dlv_lg_problem *p, int vclass,
   p->rejected = (double)k > dlv_contract_limit_value(kc, "kmax");
   p->n = k * (d + 2) + 1;
   p->loss = dlv_closs_of_tanhnet(&p->net);
-  p->ref = (dlv_ref_loss){DLV_REF_TANHNET, p->n, m, d, k, NULL, NULL, x, y};
+  p->ref = dlv_ref_loss_of_tanhnet(&p->net);
   dlv_gate_note(c, "tanhnet m %zu d %zu k %zu", m, d, k);
 }
 
@@ -136,8 +136,7 @@ void dlv_lg_problem_draw(dlv_gate_case *c, dlv_lg_problem *p, int kind,
   default:
     p->n = size_in(c, 1, 16);
     p->loss = dlv_closs_of_norm(p->n);
-    p->ref = (dlv_ref_loss){DLV_REF_NORM, p->n, 0, 0, 0, NULL, NULL, NULL,
-                            NULL};
+    p->ref = dlv_ref_loss_of_norm(p->n);
     dlv_gate_note(c, "norm n %zu", p->n);
   }
 }

@@ -23,7 +23,11 @@
  *                   (a tap that misses every element of a register tile
  *                   is skipped for the whole tile: those steps would only
  *                   add zeros, so at most the sign of a zero result
- *                   differs from the full chain; both paths skip alike);
+ *                   differs from the full chain; both paths skip alike;
+ *                   the tiles' rows are the positions ordered by time
+ *                   class: first those whose time taps all read G, then
+ *                   each other time t1 in turn, so a tile's rows share
+ *                   their live time taps);
  *   filter gradient pairs (t even, t odd) of output times, for each
  *                   (b, x, y) in order: B H W ceil(T/2) steps.
  * An odd count pairs the last element with a zero.  The AVX512-BF16 path
@@ -45,7 +49,11 @@
  * (dlv_conv3d_sizes); DLV_ENAN when an operand holds a NaN, else DLV_EDOM
  * when one holds an Inf (finite operands only: an Inf times a zero of the
  * padding would invent NaNs); DLV_ENOMEM when the packed operands cannot
- * be allocated.  Finite operands may still overflow float: the element is
+ * be allocated.  The packing buffers (bf16: packed operands; fp16: the
+ * converted operands and FAST's workspace) are kept for the next call,
+ * one per role, the largest recently needed (fresh memory page-faults on
+ * first touch, which cost more than a pass on a VM); they stay allocated
+ * until the process ends.  Finite operands may still overflow float: the element is
  * then +-Inf (or NaN when both signs overflow).
  * Bounds: checks/bounds/low_precision.h (dlv_bound_conv3d_bf16,
  * dlv_bound_conv3d_fp16). */

@@ -33,6 +33,7 @@
 #include "threads.h"
 #include "check.h"
 #include "dlv_status.h"
+#include "low_precision.h"
 #include "mp.h"
 #include "ref_adam.h"
 #include "ulp.h"
@@ -1333,6 +1334,8 @@ int main(void)
       DLV_UNIT_TEST(p1_nearby_variance),
       DLV_UNIT_TEST(p1_nearby_lag),
       DLV_UNIT_TEST(p1_window_drift),
+      DLV_UNIT_TEST(p1_lowp_stall_k),
+      DLV_UNIT_TEST(p1_lowp_const_target),
   };
   return dlv_run_check("P1", relies_on, DLV_VERDICT_QUALIFIED, tests,
                        sizeof tests / sizeof tests[0]);

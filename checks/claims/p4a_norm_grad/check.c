@@ -37,6 +37,8 @@ int main(void)
       DLV_UNIT_TEST(p4a_series_step),
       DLV_UNIT_TEST(p4a_stationarity_quadratic),
       DLV_UNIT_TEST(p4a_stationarity_logistic),
+      DLV_UNIT_TEST(p4a_lowp_overflow),
+      DLV_UNIT_TEST(p4a_lowp_tightness),
   };
   return dlv_run_check("P4a", relies_on, DLV_VERDICT_CONFIRMED, tests,
                        sizeof tests / sizeof tests[0]);

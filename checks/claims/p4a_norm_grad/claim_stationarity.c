@@ -199,13 +199,9 @@ static double exact_residual(const struct problem *p, const double *theta)
   mpfr_t *g = dlv_mp_vec_alloc(p->n, prec), *u = dlv_mp_vec_alloc(p->n, prec);
   assert_true(g != NULL && u != NULL);
   if (p->quad != NULL)
-    assert_int_equal(dlv_ref_loss_quadratic(p->n, p->quad->a, p->quad->b,
-                                            theta, NULL, g),
-                     DLV_OK);
+    assert_int_equal(dlv_ref_loss_quadratic(p->quad, theta, NULL, g), DLV_OK);
   else
-    assert_int_equal(dlv_ref_loss_logistic(p->logi->m, p->n, p->logi->x,
-                                           p->logi->y, theta, NULL, g),
-                     DLV_OK);
+    assert_int_equal(dlv_ref_loss_logistic(p->logi, theta, NULL, g), DLV_OK);
   assert_int_equal(dlv_ref_nrm2_grad(p->n, theta, 1, u), DLV_OK);
   mpfr_t s;
   mpfr_init2(s, prec);

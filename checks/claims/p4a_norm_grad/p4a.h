@@ -61,4 +61,8 @@ void p4a_series_step(void **state);
 void p4a_stationarity_quadratic(void **state);
 void p4a_stationarity_logistic(void **state);
 
+/* ---- low_precision.c: the nearby sense in bf16 and fp16 ------------------ */
+void p4a_lowp_overflow(void **state);
+void p4a_lowp_tightness(void **state);
+
 #endif

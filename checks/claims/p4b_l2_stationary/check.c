@@ -103,8 +103,8 @@ static int quad_loss(const double *theta, double *value, double *grad,
 static void quad_exact_grad(const void *ctx, const double *theta, mpfr_t *g)
 {
   const struct quad *q = ctx;
-  assert_int_equal(dlv_ref_loss_quadratic(q->n, q->a, q->b, theta, NULL, g),
-                   DLV_OK);
+  const dlv_quadratic problem = {q->n, q->a, q->b};
+  assert_int_equal(dlv_ref_loss_quadratic(&problem, theta, NULL, g), DLV_OK);
 }
 
 /* gerr_j = gamma_{n+1} S_j, gabs_j = S_j (p4_problems.h). */
@@ -116,24 +116,11 @@ static void quad_grad_err(const void *ctx, const double *theta,
   p4_quad_grad_err(q->n, q->a, q->b, theta, gerr, gabs);
 }
 
-/* t = 2^-k <= 1/||A||_inf <= 1/L (symmetric A). */
-static double quad_step(const struct quad *q)
-{
-  double inf = 0.0;
-  for (size_t i = 0; i < q->n; i++) {
-    double s = 0.0;
-    for (size_t j = 0; j < q->n; j++)
-      s += fabs(q->a[i * q->n + j]);
-    inf = fmax(inf, s);
-  }
-  return ldexp(1.0, -(ilogb(inf) + 1));
-}
-
 static void logi_exact_grad(const void *ctx, const double *theta, mpfr_t *g)
 {
   const struct logi *p = ctx;
-  assert_int_equal(
-      dlv_ref_loss_logistic(LM, LN, p->x, p->y, theta, NULL, g), DLV_OK);
+  const dlv_logistic problem = {LM, LN, p->x, p->y};
+  assert_int_equal(dlv_ref_loss_logistic(&problem, theta, NULL, g), DLV_OK);
 }
 
 /* dlv_bound_logistic_grad_entry (p4_problems.h). */
@@ -474,8 +461,9 @@ static void p4b_quadratic(void **state)
       }
       assert_int_equal(dlv_nrm2_d(q.n, q.b, 1, &nb), DLV_OK);
       double r = 1.5 + 2.5 * gsl_rng_uniform(rng);
-      struct problem p = {q.n,          quad_loss,       &q,
-                          nb / r,       quad_step(&q),   quad_exact_grad,
+      struct problem p = {q.n,           quad_loss,
+                          &q,            nb / r,
+                          p4_quad_step(q.n, q.a), quad_exact_grad,
                           quad_grad_err};
       char what[48];
       snprintf(what, sizeof what, "quadratic n=%zu r=%.3f", q.n, r);

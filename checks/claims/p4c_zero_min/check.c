@@ -305,20 +305,6 @@ static double objective(const struct quad *q, const double *theta)
   return l + q->lambda * nrm;
 }
 
-/* The step t = 2^-k <= 1/||A||_inf <= 1/L (for symmetric A the infinity
- * norm bounds the spectral radius); a power of two keeps t b exact. */
-static double step_for(const struct quad *q)
-{
-  double inf = 0.0;
-  for (size_t i = 0; i < q->n; i++) {
-    double s = 0.0;
-    for (size_t j = 0; j < q->n; j++)
-      s += fabs(q->a[i * q->n + j]);
-    inf = fmax(inf, s);
-  }
-  return ldexp(1.0, -(ilogb(inf) + 1));
-}
-
 /* A smooth convex loss for the sweep: the kernel and its MPFR twin. */
 struct smooth {
   size_t n;
@@ -334,8 +320,8 @@ static void quad_exact(const void *ctx, const double *theta, mpfr_ptr value,
                        mpfr_t *g)
 {
   const struct quad *q = ctx;
-  assert_int_equal(dlv_ref_loss_quadratic(q->n, q->a, q->b, theta, value, g),
-                   DLV_OK);
+  const dlv_quadratic problem = {q->n, q->a, q->b};
+  assert_int_equal(dlv_ref_loss_quadratic(&problem, theta, value, g), DLV_OK);
 }
 
 /* Logistic regression (checks/claims/p4_problems.h) in MPFR. */
@@ -343,8 +329,8 @@ static void logi_exact(const void *ctx, const double *theta, mpfr_ptr value,
                        mpfr_t *g)
 {
   const struct logi *p = ctx;
-  assert_int_equal(
-      dlv_ref_loss_logistic(LM, LN, p->x, p->y, theta, value, g), DLV_OK);
+  const dlv_logistic problem = {LM, LN, p->x, p->y};
+  assert_int_equal(dlv_ref_loss_logistic(&problem, theta, value, g), DLV_OK);
 }
 
 /* ||grad F(theta)|| / (||grad l|| + lambda) at theta != 0, exactly (MPFR):
@@ -536,7 +522,8 @@ static void p4c_sweep_convex(void **state)
       q.b[i] = gsl_ran_gaussian(rng, 1.0);
     double nb;
     assert_int_equal(dlv_nrm2_d(q.n, q.b, 1, &nb), DLV_OK);
-    struct smooth p = {q.n, quad_loss, &q, 0.0, step_for(&q), quad_exact};
+    struct smooth p = {q.n, quad_loss, &q, 0.0, p4_quad_step(q.n, q.a),
+                       quad_exact};
     for (int j = 0; j < SWEEP; j++) {
       double r = sweep_r(j), theta0[MAXN];
       p.lambda = nb / r;
@@ -810,7 +797,7 @@ static void boundary_problem(const char *test, gsl_rng *rng,
   dlv_expect_row(__FILE__, __LINE__, test, &mu, rh,
                  mpfr_get_d(ex, MPFR_RNDN), fabs(rh), e, NAN);
   if (convex) { /* 0 is a fixed point of the prox step: the minimizer */
-    double t = step_for(&q), v[MAXN];
+    double t = p4_quad_step(q.n, q.a), v[MAXN];
     for (size_t i = 0; i < q.n; i++)
       v[i] = -t * q.b[i]; /* ||v|| = t lambda exactly */
     assert_int_equal(dlv_prox_group_d(q.n, v, 1, t * q.lambda, v, 1),

@@ -75,8 +75,7 @@ static void make_quadratic(struct problem *p, size_t n, const double *a,
   memcpy(p->theta, theta, n * sizeof *theta);
   p->q = (dlv_quadratic){n, p->a, p->b};
   p->loss = dlv_closs_of_quadratic(&p->q);
-  p->ref = (dlv_ref_loss){DLV_REF_QUADRATIC, n, 0, 0, 0, p->a, p->b, NULL,
-                          NULL};
+  p->ref = dlv_ref_loss_of_quadratic(&p->q);
   p->k = DLV_P5_K_QUADRATIC(n);
 }
 
@@ -116,8 +115,7 @@ static void random_logistic(struct problem *p, gsl_rng *r, size_t m, size_t n)
   gauss(r, p->theta, n, 0.5);
   p->lg = (dlv_logistic){m, n, p->x, p->y};
   p->loss = dlv_closs_of_logistic(&p->lg);
-  p->ref = (dlv_ref_loss){DLV_REF_LOGISTIC, n, m, 0, 0, NULL, NULL, p->x,
-                          p->y};
+  p->ref = dlv_ref_loss_of_logistic(&p->lg);
   p->k = DLV_P5_K_LOGISTIC(n, m);
 }
 
@@ -132,8 +130,7 @@ static void random_tanhnet(struct problem *p, gsl_rng *r, size_t m, size_t d,
   gauss(r, p->y, m, 1.0);
   gauss(r, p->theta, p->n, 0.5);
   p->loss = dlv_closs_of_tanhnet(&p->net);
-  p->ref = (dlv_ref_loss){DLV_REF_TANHNET, p->n, m, d, k, NULL, NULL, p->x,
-                          p->y};
+  p->ref = dlv_ref_loss_of_tanhnet(&p->net);
   p->k = DLV_P5_K_TANHNET(d, k, m);
 }
 
@@ -144,7 +141,7 @@ static void random_norm(struct problem *p, gsl_rng *r, size_t n)
   p->n = n;
   gauss(r, p->theta, n, 1.0);
   p->loss = dlv_closs_of_norm(n);
-  p->ref = (dlv_ref_loss){DLV_REF_NORM, n, 0, 0, 0, NULL, NULL, NULL, NULL};
+  p->ref = dlv_ref_loss_of_norm(n);
   p->k = DLV_P5_K_NORM(n);
 }
 
