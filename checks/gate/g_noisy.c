@@ -289,6 +289,28 @@ static void gaussian_s(dlv_gate_case *c)
 
 /* A keep probability: a limit of the entry (0 or 1) exactly or one ulp
  * either side, an interior value, or NaN. */
+/* The keep probability's domain as noisy_linear.h documents it: p in
+ * [0, 1]; anything else (NaN included) is DLV_EINVAL.  The one rule the
+ * families' expected statuses use. */
+static int keep_valid(double p)
+{
+  return p >= 0.0 && p <= 1.0;
+}
+
+/* A limit of the contract table must sit where the documented domain
+ * ends: accepted at the limit, rejected one ulp outside it.  A drifted
+ * table (p_max 0.5) would otherwise move the limit cases inside the
+ * domain, where kernel and rule agree, and the true end (p = 1) would go
+ * unprobed. */
+static void check_keep_limit(dlv_gate_case *c, const dlv_contract_limit *lim)
+{
+  int upper = lim->value > 0.5;
+  double outside = nextafter(lim->value, upper ? INFINITY : -INFINITY);
+  if (!keep_valid(lim->value) || keep_valid(outside))
+    dlv_gate_fail(c, "contract limit %s = %a is not where the documented "
+                  "domain [0, 1] of p ends", lim->name, lim->value);
+}
+
 static double draw_keep(dlv_gate_case *c, const dlv_contract *k)
 {
   unsigned kind = dlv_gate_enum(c, 3);
@@ -297,6 +319,7 @@ static double draw_keep(dlv_gate_case *c, const dlv_contract *k)
     const dlv_contract_limit *lim =
         &k->limits[dlv_gate_enum(c, (unsigned)dlv_contract_nlimits(k))];
     int which;
+    check_keep_limit(c, lim);
     p = dlv_gate_limit(c, lim->value, 0, &which);
     dlv_gate_note(c, "p = %s %+d ulp", lim->name, which);
   } else if (kind == 1) {
@@ -337,7 +360,7 @@ static void bernoulli(dlv_gate_case *c)
   dlv_gate_buf_freeze(c, &st);
   dlv_gate_buf_freeze(c, &mask);
   int status = dlv_noise_bernoulli(null_rng ? NULL : g, n, p, mask.at);
-  int valid = !null_rng && p >= 0.0 && p <= 1.0;
+  int valid = !null_rng && keep_valid(p);
   if (dlv_gate_cmp_status(c, "status", status, valid ? DLV_OK : DLV_EINVAL)) {
     if (status == DLV_OK) {
       model_rng m;
@@ -725,7 +748,7 @@ static void compare_y(dlv_gate_case *c, const layer_case *k, int status)
 static void verify(dlv_gate_case *c, const layer_entry *L, const layer_case *k,
                    int status)
 {
-  int bad_p = L->kind == DROPOUT && L->train && !(k->p >= 0.0 && k->p <= 1.0);
+  int bad_p = L->kind == DROPOUT && L->train && !keep_valid(k->p);
   if (bad_p) { /* p outside [0, 1] or NaN: an argument error */
     if (dlv_gate_cmp_status(c, "status", status, DLV_EINVAL))
       all_untouched(c, L, k);
