@@ -186,21 +186,23 @@ static const dlv_backend *open_plugin(const char *path, char *err,
   return b;
 }
 
-/* A version-1 table as a version-2 one: its prefix (every member before
- * support_v2) copied into a zeroed table, so that the ABI 2 operations
- * are not provided.  Other versions are returned as they are (validate
- * refuses them).  The copy lives until the process exits, like the
- * plugin. */
+/* An older table as a version-3 one: its prefix (every member its
+ * version has: before support_v2 for version 1, before limits for
+ * version 2) copied into a zeroed table, so that the operations it
+ * predates are not provided and it declares no limits.  Other versions
+ * are returned as they are (validate refuses them).  The copy lives until
+ * the process exits, like the plugin. */
 static const dlv_backend *upgrade(const dlv_backend *b)
 {
-  if (b == NULL || b->abi_version != 1)
+  if (b == NULL || (b->abi_version != 1 && b->abi_version != 2))
     return b;
-  dlv_backend *v2 = calloc(1, sizeof *v2);
-  if (v2 == NULL)
+  dlv_backend *v3 = calloc(1, sizeof *v3);
+  if (v3 == NULL)
     abort(); /* out of memory while loading: nothing sensible to do */
-  memcpy(v2, b, offsetof(dlv_backend, support_v2));
-  v2->abi_version = DLV_BACKEND_ABI_VERSION;
-  return v2;
+  memcpy(v3, b, b->abi_version == 1 ? offsetof(dlv_backend, support_v2)
+                                    : offsetof(dlv_backend, limits));
+  v3->abi_version = DLV_BACKEND_ABI_VERSION;
+  return v3;
 }
 
 const dlv_backend *dlv_backend_load(const char *path_or_name, char *err,

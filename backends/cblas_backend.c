@@ -10,7 +10,8 @@
  * BLAS returns a value, NaN or Inf in, whatever out).  No gradient of the
  * norm (a BLAS has none; x / nrm2(x) would be this file's algorithm, not
  * the library's, and wrong where ||x|| overflows and x / ||x|| does not).
- * conv3d: one algorithm (variant 0), dimensions up to INT_MAX.
+ * Lengths and strides beyond INT_MAX are refused (DLV_EBADLEN), as
+ * declared in the table's limits (ABI 3).  conv3d: one algorithm (variant 0), dimensions up to INT_MAX.
  *
  * The plugin checks that its cblas_* calls reach its own library (dladdr):
  * when the program already holds another BLAS in its global scope and the
@@ -151,6 +152,9 @@ static const char *variant_name(int variant)
 }
 
 #define NRM2_CAPS (DLV_BK_PROVIDED | DLV_BK_STRIDES)
+/* CBLAS takes int lengths and strides: beyond INT_MAX the norm returns
+ * DLV_EBADLEN (declared refusal, dlv_backend.h), never a cast. */
+#define NRM2_LIMITS {INT_MAX, INT_MAX}
 #define CONV_CAPS DLV_BK_PROVIDED
 
 /* Whether cblas_dgemm and cblas_snrm2, as this plugin calls them, are
@@ -186,6 +190,7 @@ const dlv_backend *dlv_backend_entry(void)
               [DLV_BK_CONV3D_BWD_FILTER] = {CONV_CAPS, CONV_CAPS},
               [DLV_BK_CONV3D_BWD_INPUT] = {CONV_CAPS, CONV_CAPS},
           },
+      .limits = {[DLV_BK_NRM2] = {NRM2_LIMITS, NRM2_LIMITS}},
       .n_conv3d_variants = 1,
       .conv3d_variant_name = variant_name,
       .set_threads = set_threads,

@@ -1177,5 +1177,52 @@ static const dlv_gate_entry entries[] = {
     {"dlv_window_s", window_s},
 };
 
+/* ---- the limits (adam.h), as the header documents them ------------------- */
+
+/* beta1, beta2, the EMA's beta and the bias correction's b in [0, 1). */
+static int beta_in_domain(double b) { return b >= 0 && b < 1; }
+/* |g| <= 2^511 (double), 2^63 (float); beyond: DLV_EDOM. */
+static int grad_in_domain_d(double g) { return fabs(g) <= 0x1p511; }
+static int grad_in_domain_s(double g) { return fabs(g) <= 0x1p63; }
+/* switches: v' and |m'| at or above DLV_ADAM_LOW_*, eps at or above
+ * DLV_ADAM_EPS_BIG_* r2 (as a ratio eps / r2): no wider recomputation */
+static int plain_update_d(double x) { return x >= DLV_ADAM_LOW_D; }
+static int plain_update_s(double x) { return x >= DLV_ADAM_LOW_S; }
+static int eps_big_d(double r) { return r >= DLV_ADAM_EPS_BIG_D; }
+static int eps_big_s(double r) { return r >= DLV_ADAM_EPS_BIG_S; }
+/* the window: k in [1, 2^20], |x| <= 2^1000 (the float window: every
+ * finite float) */
+static int window_length(double k) { return k >= 1 && k <= 0x1p20; }
+static int window_x_d(double x) { return fabs(x) <= 0x1p1000; }
+
+static const dlv_gate_limit_model limit_models[] = {
+    {"beta_max", "double", beta_in_domain, 1, 0, DLV_GATE_STEP_DOUBLE,
+     "beta in [0, 1) (adam.h)"},
+    {"beta_max", "float", beta_in_domain, 1, 0, DLV_GATE_STEP_FLOAT,
+     "beta in [0, 1) (adam.h)"},
+    {"gmax", "double", grad_in_domain_d, 1, 1, DLV_GATE_STEP_DOUBLE,
+     "|g| <= 2^511 (adam.h)"},
+    {"gmax", "float", grad_in_domain_s, 1, 1, DLV_GATE_STEP_FLOAT,
+     "|g| <= 2^63 (adam.h)"},
+    {"low", "double", plain_update_d, 0, 1, DLV_GATE_STEP_DOUBLE,
+     "v', |m'| >= DLV_ADAM_LOW_D: no wider recomputation (adam.h)"},
+    {"low", "float", plain_update_s, 0, 1, DLV_GATE_STEP_FLOAT,
+     "v', |m'| >= DLV_ADAM_LOW_S: no wider recomputation (adam.h)"},
+    {"eps_big", "double", eps_big_d, 0, 1, DLV_GATE_STEP_DOUBLE,
+     "eps / r2 >= DLV_ADAM_EPS_BIG_D: no wider recomputation (adam.h)"},
+    {"eps_big", "float", eps_big_s, 0, 1, DLV_GATE_STEP_FLOAT,
+     "eps / r2 >= DLV_ADAM_EPS_BIG_S: no wider recomputation (adam.h)"},
+    {"kmax", NULL, window_length, 1, 1, DLV_GATE_STEP_UNIT,
+     "window length k in [1, 2^20] (adam.h)"},
+    {"xmax", "dlv_window_d", window_x_d, 1, 1, DLV_GATE_STEP_DOUBLE,
+     "|x| <= 2^1000 (adam.h)"},
+    {"xmax", "double", dlv_gate_finite_d, 1, 1, DLV_GATE_STEP_DOUBLE,
+     "every finite double (adam.h: the EMA)"},
+    {"xmax", "float", dlv_gate_finite_s, 1, 1, DLV_GATE_STEP_FLOAT,
+     "every finite float (adam.h: the EMA, the float window)"},
+};
+
 const dlv_gate_family dlv_gate_adam = {
-    "adam", entries, sizeof entries / sizeof entries[0], .via_backend = 1};
+    "adam", entries, sizeof entries / sizeof entries[0], .via_backend = 1,
+    .limit_models = limit_models,
+    .n_limit_models = sizeof limit_models / sizeof limit_models[0]};

@@ -832,5 +832,20 @@ static const dlv_gate_entry entries[] = {
     {"dlv_linesearch_step_d", linesearch_step},
 };
 
+/* hvp.h: h in (0, 1]; the step t in [2^-1074, 2^1023]. */
+static int h_in_domain(double h) { return h > 0 && h <= 1; }
+static int t_in_domain(double t) { return t >= 0x1p-1074 && t <= 0x1p1023; }
+
+static const dlv_gate_limit_model limit_models[] = {
+    {"h_max", NULL, h_in_domain, 1, 1, DLV_GATE_STEP_DOUBLE,
+     "h in (0, 1] (hvp.h)"},
+    {"t_min", NULL, t_in_domain, 0, 1, DLV_GATE_STEP_DOUBLE,
+     "t in [2^-1074, 2^1023] (hvp.h)"},
+    {"t_max", NULL, t_in_domain, 1, 1, DLV_GATE_STEP_DOUBLE,
+     "t in [2^-1074, 2^1023] (hvp.h)"},
+};
+
 const dlv_gate_family dlv_gate_hvp = {
-    "hvp", entries, sizeof entries / sizeof entries[0], .via_backend = 1};
+    "hvp", entries, sizeof entries / sizeof entries[0], .via_backend = 1,
+    .limit_models = limit_models,
+    .n_limit_models = sizeof limit_models / sizeof limit_models[0]};

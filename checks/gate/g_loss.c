@@ -650,5 +650,15 @@ static const dlv_gate_entry entries[] = {
     {"dlv_closs_norm", closs_norm},
 };
 
+/* The tanh network: k hidden units in [1, 16] (closs.h). */
+static int hidden_units(double k) { return k >= 1 && k <= 16; }
+
+static const dlv_gate_limit_model limit_models[] = {
+    {"kmax", NULL, hidden_units, 1, 1, DLV_GATE_STEP_UNIT,
+     "k in [1, 16] hidden units (closs.h)"},
+};
+
 const dlv_gate_family dlv_gate_loss = {
-    "loss", entries, sizeof entries / sizeof entries[0], .via_backend = 1};
+    "loss", entries, sizeof entries / sizeof entries[0], .via_backend = 1,
+    .limit_models = limit_models,
+    .n_limit_models = sizeof limit_models / sizeof limit_models[0]};

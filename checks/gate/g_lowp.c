@@ -949,5 +949,37 @@ static const dlv_gate_entry entries[] = {
     {"dlv_round_to_format", round_to_format_case},
 };
 
-const dlv_gate_family dlv_gate_lowp = {"lowp", entries,
-                                       sizeof entries / sizeof entries[0]};
+/* ---- the limits (lowp.h), from the formats' definitions ------------------- */
+
+/* finite in the format: |x| <= (2 - 2^-7) 2^127 (bf16), (2 - 2^-10) 2^15
+ * (fp16) */
+static int finite_bf16(double x) { return fabs(x) <= 0x1.fep127; }
+static int finite_fp16(double x) { return fabs(x) <= 65504.0; }
+/* the naive norm's square overflows (rounds to Inf): x^2 (exact in
+ * double) at or above max + half an ulp of max */
+static int square_overflows_bf16(double x) { return x * x >= 0x1.ffp127; }
+static int square_overflows_fp16(double x) { return x * x >= 65520.0; }
+/* Adam with bf16 gradients: |g| <= 2^63 (adam.h's float limit); beta in
+ * [0, 1) */
+static int grad_in_domain_bf16(double g) { return fabs(g) <= 0x1p63; }
+static int beta_in_domain(double b) { return b >= 0 && b < 1; }
+
+static const dlv_gate_limit_model limit_models[] = {
+    {"xmax", "bf16", finite_bf16, 1, 1, DLV_GATE_STEP_BF16,
+     "finite bf16, |x| <= 0x1.fep127 (lowp.h)"},
+    {"xmax", "fp16", finite_fp16, 1, 1, DLV_GATE_STEP_FP16,
+     "finite fp16, |x| <= 65504 (lowp.h)"},
+    {"xovf", "bf16", square_overflows_bf16, 0, 1, DLV_GATE_STEP_BF16,
+     "x^2 >= 0x1.ffp127: the square overflows bf16"},
+    {"xovf", "fp16", square_overflows_fp16, 0, 1, DLV_GATE_STEP_FP16,
+     "x^2 >= 65520: the square overflows fp16"},
+    {"gmax", NULL, grad_in_domain_bf16, 1, 1, DLV_GATE_STEP_BF16,
+     "|g| <= 2^63 (adam.h, lowp.h)"},
+    {"beta_max", NULL, beta_in_domain, 1, 0, DLV_GATE_STEP_FLOAT,
+     "beta in [0, 1) (adam.h, lowp.h)"},
+};
+
+const dlv_gate_family dlv_gate_lowp = {
+    "lowp", entries, sizeof entries / sizeof entries[0],
+    .limit_models = limit_models,
+    .n_limit_models = sizeof limit_models / sizeof limit_models[0]};

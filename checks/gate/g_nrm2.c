@@ -35,7 +35,7 @@ static nrm2_entry entry_of(const char *name, int is_float)
 /* Data scenarios: values of one class; a documented limit placed at one
  * element (others 0, so a block's sum of squares sits exactly at, just
  * below or just above it); special values (an Inf, a NaN, both). */
-enum { DATA_CLASS, DATA_LIMIT, DATA_SPECIAL, DATA_NSCENARIOS };
+enum { DATA_CLASS, DATA_LIMIT, DATA_SPECIAL, DATA_HUGE, DATA_NSCENARIOS };
 
 static void fill_limit(dlv_gate_case *c, const nrm2_entry *e,
                        dlv_gate_buf *x)
@@ -68,13 +68,17 @@ static void fill_special(dlv_gate_case *c, dlv_gate_buf *x)
   dlv_gate_note(c, "special: %s", kinds[k]);
 }
 
-/* Draws the extent, the stride and the data of x (frozen: an input). */
-static void make_input(dlv_gate_case *c, const nrm2_entry *e, dlv_gate_buf *x,
-                       size_t min_n)
+/* Draws the extent, the stride and the data of x (frozen: an input).
+ * Returns DATA_HUGE, with nothing made, for the stride-magnitude class
+ * (its cases make their own vectors, gate.h). */
+static int make_input(dlv_gate_case *c, const nrm2_entry *e, dlv_gate_buf *x,
+                      size_t min_n)
 {
   size_t blocks[DLV_CONTRACT_MAX_BLOCKS];
   size_t nb = dlv_contract_block_sizes(e->k, blocks);
   int scenario = (int)dlv_gate_enum(c, DATA_NSCENARIOS);
+  if (scenario == DATA_HUGE)
+    return DATA_HUGE;
   size_t n = dlv_gate_extent(c, blocks, nb, scenario == DATA_CLASS ? min_n : 1,
                              4 * DLV_NRM2_BLOCK);
   ptrdiff_t inc = dlv_gate_stride(c, e->k->flags);
@@ -90,6 +94,36 @@ static void make_input(dlv_gate_case *c, const nrm2_entry *e, dlv_gate_buf *x,
   }
   dlv_gate_note(c, "n %zu, incx %td", n, inc);
   dlv_gate_buf_freeze(c, x);
+  return scenario;
+}
+
+/* A vector of the stride-magnitude class: unit values where readable. */
+static void make_huge(dlv_gate_case *c, const nrm2_entry *e, dlv_gate_buf *x,
+                      dlv_gate_huge v)
+{
+  dlv_gate_buf_make(c, x, e->elem, v.n, v.inc);
+  if (dlv_gate_buf_readable(x))
+    dlv_gate_buf_fill(c, x, DLV_GV_UNIT);
+  dlv_gate_buf_freeze(c, x);
+}
+
+/* Runs one(c, e, v) for every vector of the class the backend takes
+ * (op's stride capabilities); skips the case when it takes none. */
+static void each_huge(dlv_gate_case *c, const nrm2_entry *e, int op,
+                      void (*one)(dlv_gate_case *, const nrm2_entry *,
+                                  dlv_gate_huge))
+{
+  dlv_gate_huge v[DLV_GATE_HUGE_MAX];
+  size_t nv = dlv_gate_huge_list(e->k->flags, v), ran = 0;
+  for (size_t k = 0; k < nv && !dlv_gate_failed(c); k++)
+    if (dlv_gate_has_caps(op, e->is_float, dlv_gate_stride_caps(v[k].inc))) {
+      dlv_gate_note_clear(c);
+      dlv_gate_note(c, "stride magnitude: n %zu, inc %td", v[k].n, v[k].inc);
+      one(c, e, v[k]);
+      ran++;
+    }
+  if (ran == 0)
+    dlv_gate_skip(c, "stride magnitudes: no stride class taken");
 }
 
 /* x as a contiguous double array (every float is a double), for the
@@ -159,10 +193,36 @@ static void compare_nrm2(dlv_gate_case *c, const nrm2_entry *e,
     dlv_gate_buf_unchanged(c, res, "result on error");
 }
 
+/* The norm of a vector of the stride-magnitude class: the exact result,
+ * or a refusal the contract or the backend allows (dlv_gate_refusal). */
+static void nrm2_huge(dlv_gate_case *c, const nrm2_entry *e, dlv_gate_huge v)
+{
+  dlv_gate_buf x, res;
+  make_huge(c, e, &x, v);
+  const dlv_gate_buf *vec[] = {&x}, *out[] = {&res};
+  if (!dlv_gate_huge_runnable(c, DLV_BK_NRM2, e->is_float, vec, 1))
+    return;
+  dlv_gate_buf_make(c, &res, e->elem, 1, 1);
+  dlv_gate_buf_freeze(c, &res);
+  int status = call_nrm2(e, &x, res.at);
+  if (!dlv_gate_refusal(c, DLV_BK_NRM2, e->is_float, status, vec, 1, out, 1)) {
+    mpfr_t exact;
+    mpfr_init2(exact, dlv_mp_prec());
+    int want = dlv_ref_nrm2(x.n, contiguous(c, &x), 1, exact);
+    compare_nrm2(c, e, &x, &res, status, want, exact);
+    mpfr_clear(exact);
+  }
+  dlv_gate_buf_guards_ok(c, &res, "result");
+  dlv_gate_buf_unchanged(c, &x, "x");
+}
+
 static void nrm2_case(dlv_gate_case *c, const nrm2_entry *e)
 {
   dlv_gate_buf x, res;
-  make_input(c, e, &x, 0);
+  if (make_input(c, e, &x, 0) == DATA_HUGE) {
+    each_huge(c, e, DLV_BK_NRM2, nrm2_huge);
+    return;
+  }
   if (!dlv_gate_supports(c, DLV_BK_NRM2, e->is_float,
                          dlv_gate_stride_caps(x.inc)))
     return;
@@ -228,10 +288,49 @@ static void compare_grad(dlv_gate_case *c, const nrm2_entry *e,
                     e->is_float);
 }
 
+/* The gradient of a vector of the stride-magnitude class, g at the same
+ * stride (its truncation is sampled too). */
+static void grad_huge(dlv_gate_case *c, const nrm2_entry *e, dlv_gate_huge v)
+{
+  dlv_gate_buf x, g;
+  make_huge(c, e, &x, v);
+  dlv_gate_buf_make(c, &g, e->elem, v.n, v.inc);
+  dlv_gate_buf_freeze(c, &g);
+  const dlv_gate_buf *vec[] = {&x, &g}, *out[] = {&g};
+  if (!dlv_gate_huge_runnable(c, DLV_BK_NRM2_GRAD, e->is_float, vec, 2))
+    return;
+  mpfr_t *exact = NULL;
+  int want = DLV_OK;
+  if (dlv_gate_buf_readable(&x)) {
+    exact = dlv_mp_vec_alloc(x.n + 1, dlv_mp_prec());
+    want = dlv_ref_nrm2_grad(x.n, contiguous(c, &x), 1, exact);
+  }
+  if (want != DLV_OK && !dlv_gate_has_caps(DLV_BK_NRM2_GRAD, e->is_float,
+                                           DLV_BK_STATUS))
+    want = -1; /* a backend without the status protocol: not compared */
+  int status = want < 0 ? DLV_OK : call_grad(e, &x, &g);
+  if (want >= 0 &&
+      !dlv_gate_refusal(c, DLV_BK_NRM2_GRAD, e->is_float, status, vec, 2, out,
+                        1) &&
+      dlv_gate_cmp_status(c, "status", status, want)) {
+    if (status == DLV_OK)
+      compare_grad(c, e, &g, exact);
+    else
+      dlv_gate_buf_unchanged(c, &g, "g on error");
+  }
+  if (exact != NULL)
+    dlv_mp_vec_free(exact, x.n + 1);
+  dlv_gate_buf_guards_ok(c, &g, "g");
+  dlv_gate_buf_unchanged(c, &x, "x");
+}
+
 static void grad_case(dlv_gate_case *c, const nrm2_entry *e)
 {
   dlv_gate_buf x, own_g;
-  make_input(c, e, &x, 0);
+  if (make_input(c, e, &x, 0) == DATA_HUGE) {
+    each_huge(c, e, DLV_BK_NRM2_GRAD, grad_huge);
+    return;
+  }
   dlv_gate_buf *g = make_output(c, e, &x, &own_g);
   double *xd = contiguous(c, &x);
   mpfr_t *exact = dlv_mp_vec_alloc(x.n, dlv_mp_prec());
@@ -275,5 +374,30 @@ static const dlv_gate_entry entries[] = {
     {"dlv_nrm2_grad_s", nrm2_grad_s},
 };
 
+/* ---- the limits (nrm2.h) -------------------------------------------------- */
+
+/* A block's sum of squares is kept unscaled in [DLV_NRM2_PLAIN_MIN,
+ * DLV_NRM2_PLAIN_MAX] (nrm2.h): a switch of the implementation, whose two
+ * sides the limit cases sample. */
+static int kept_unscaled(double s)
+{
+  return s >= DLV_NRM2_PLAIN_MIN && s <= DLV_NRM2_PLAIN_MAX;
+}
+
+/* Every finite entry is admissible (nrm2.h: safe from overflow). */
+const dlv_gate_limit_model
+    dlv_gate_nrm2_limit_models[DLV_GATE_N_NRM2_LIMIT_MODELS] = {
+    {"plain_min", NULL, kept_unscaled, 0, 1, DLV_GATE_STEP_DOUBLE,
+     "block sums kept unscaled [2^-102, 2^960] (nrm2.h)"},
+    {"plain_max", NULL, kept_unscaled, 1, 1, DLV_GATE_STEP_DOUBLE,
+     "block sums kept unscaled [2^-102, 2^960] (nrm2.h)"},
+    {"xmax", "double", dlv_gate_finite_d, 1, 1, DLV_GATE_STEP_DOUBLE,
+     "every finite double (nrm2.h)"},
+    {"xmax", "float", dlv_gate_finite_s, 1, 1, DLV_GATE_STEP_FLOAT,
+     "every finite float (nrm2.h)"},
+};
+
 const dlv_gate_family dlv_gate_nrm2 = {
-    "nrm2", entries, sizeof entries / sizeof entries[0], .via_backend = 1};
+    "nrm2", entries, sizeof entries / sizeof entries[0], .via_backend = 1,
+    .limit_models = dlv_gate_nrm2_limit_models,
+    .n_limit_models = DLV_GATE_N_NRM2_LIMIT_MODELS};

@@ -716,5 +716,8 @@ static const dlv_gate_entry entries[] = {
     {"dlv_l2reg_grad_d", l2reg_grad_d},
 };
 
+/* prox_group's contract repeats the norm's limits (nrm2.h). */
 const dlv_gate_family dlv_gate_prox = {
-    "prox", entries, sizeof entries / sizeof entries[0], .via_backend = 1};
+    "prox", entries, sizeof entries / sizeof entries[0], .via_backend = 1,
+    .limit_models = dlv_gate_nrm2_limit_models,
+    .n_limit_models = DLV_GATE_N_NRM2_LIMIT_MODELS};

@@ -2,8 +2,10 @@
  * contract dimensions, value classes, guarded buffers and the comparator.
  * The runner (options, shrinking, cmocka) is in gate_main.c. */
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,6 +224,91 @@ double dlv_gate_limit(dlv_gate_case *c, double limit, int is_float,
   return nextafter(limit, k == 1 ? -INFINITY : INFINITY);
 }
 
+/* ---- documented limits at their models' edges ----------------------------- */
+
+int dlv_gate_finite_d(double x) { return fabs(x) <= DBL_MAX; }
+int dlv_gate_finite_s(double x) { return fabs(x) <= FLT_MAX; }
+
+/* The next value after x (> 0 for the narrow formats) toward `up` in a
+ * format of p significant bits: x = m 2^e, m in [0.5, 1) has ulp 2^(e-p),
+ * half that below a power of two. */
+static double next_in_format(double x, int p, int up)
+{
+  int e;
+  double m = frexp(x, &e);
+  double ulp = ldexp(1.0, e - p);
+  if (!up && m == 0.5)
+    ulp /= 2;
+  return up ? x + ulp : x - ulp;
+}
+
+static double neighbour(double x, int step, int up)
+{
+  switch (step) {
+  case DLV_GATE_STEP_FLOAT:
+    return nextafterf((float)x, up ? INFINITY : -INFINITY);
+  case DLV_GATE_STEP_BF16:
+    return next_in_format(x, 8, up);
+  case DLV_GATE_STEP_FP16:
+    return next_in_format(x, 11, up);
+  case DLV_GATE_STEP_UNIT:
+    return up ? x + 1 : x - 1;
+  default:
+    return nextafter(x, up ? INFINITY : -INFINITY);
+  }
+}
+
+static const dlv_gate_limit_model *model_of(const dlv_gate_family *f,
+                                            const dlv_contract *k,
+                                            const char *limit)
+{
+  for (size_t i = 0; i < f->n_limit_models; i++) {
+    const dlv_gate_limit_model *m = &f->limit_models[i];
+    if (strcmp(m->limit, limit) == 0 &&
+        (m->where == NULL || strcmp(m->where, k->dtype) == 0 ||
+         strcmp(m->where, k->entry) == 0))
+      return m;
+  }
+  return NULL;
+}
+
+/* Whether L sits at m's edge; else describes it into msg. */
+static int at_edge(const dlv_gate_limit_model *m, const char *entry, double L,
+                   char *msg, size_t size)
+{
+  double inside = neighbour(L, m->step, !m->upper);
+  double outside = neighbour(L, m->step, m->upper);
+  if (m->in_domain(L) == m->inclusive && m->in_domain(inside) &&
+      !m->in_domain(outside))
+    return 1;
+  snprintf(msg, size, "%s: contract limit %s = %a (%.17g) is not where the "
+           "documented domain %s ends (%s at the limit, %a inside %s, %a "
+           "outside %s)", entry, m->limit, L, L, m->domain,
+           m->in_domain(L) ? "in" : "out", inside,
+           m->in_domain(inside) ? "in" : "out", outside,
+           m->in_domain(outside) ? "in" : "out");
+  return 0;
+}
+
+int dlv_gate_limits_at_edges(const dlv_gate_family *f, const char *entry,
+                             char *msg, size_t size)
+{
+  const dlv_contract *k = dlv_contract_find(entry);
+  for (size_t i = 0; k != NULL && i < dlv_contract_nlimits(k); i++) {
+    const dlv_contract_limit *lim = &k->limits[i];
+    const dlv_gate_limit_model *m = model_of(f, k, lim->name);
+    if (m == NULL) {
+      snprintf(msg, size, "%s: contract limit %s (%s) has no model of its "
+               "documented domain in gate family %s", entry, lim->name,
+               k->dtype, f->name);
+      return 0;
+    }
+    if (!at_edge(m, entry, lim->value, msg, size))
+      return 0;
+  }
+  return 1;
+}
+
 /* ---- memory and guard zones --------------------------------------------- */
 
 void *dlv_gate_alloc_named(dlv_gate_case *c, size_t bytes, const char *what)
@@ -239,28 +326,89 @@ static size_t abs_inc(ptrdiff_t inc)
   return inc < 0 ? (size_t)0 - (size_t)inc : (size_t)inc;
 }
 
-void *dlv_gate_buf_make_named(dlv_gate_case *c, dlv_gate_buf *b, size_t elem,
-                              size_t n, ptrdiff_t inc, const char *what)
+/* The existing byte ranges of b's zone, as offsets from b->lo: the whole
+ * zone, a sparse span's windows, or none (unreadable).  Returns how many. */
+static size_t zone_parts(const dlv_gate_buf *b, size_t *off, size_t *len)
+{
+  if (!b->sparse) {
+    off[0] = 0;
+    len[0] = zone_bytes(b);
+    return b->unreadable ? 0 : 1;
+  }
+  for (size_t k = 0; k < b->nwin; k++) {
+    off[k] = b->win_lo[k] * b->elem;
+    len[k] = (b->win_hi[k] - b->win_lo[k]) * b->elem;
+  }
+  return b->nwin;
+}
+
+/* The span's elements (with guards) as one mapping. */
+static void make_dense(dlv_gate_case *c, dlv_gate_buf *b, size_t span,
+                       const char *what)
 {
   int below = dlv_gate_guard_below(c);
-  *b = (dlv_gate_buf){.elem = elem, .n = n, .inc = inc};
-  b->span_elems = n == 0 ? 0 : (n - 1) * abs_inc(inc) + 1;
+  b->span_elems = span;
   b->guard_lo = below ? 0 : DLV_GATE_GUARD;
   b->guard_hi = below ? DLV_GATE_GUARD : 0;
   b->lo = dlv_gate_region_new(c, zone_bytes(b), below, what);
+  b->nwin = 1;
+  b->win_hi[0] = span;
+}
+
+/* A span too large to touch: reserved whole, a window of DLV_GATE_WINDOW
+ * elements opened either side of each element (n <= DLV_GATE_SPARSE_N). */
+static void make_sparse(dlv_gate_case *c, dlv_gate_buf *b, size_t span,
+                        const char *what)
+{
+  size_t step = abs_inc(b->inc);
+  b->sparse = 1;
+  b->span_elems = span;
+  b->lo = dlv_gate_region_sparse(c, span * b->elem, what);
+  for (size_t k = 0; k < b->n; k++) {
+    size_t at = k * step;
+    b->win_lo[b->nwin] = at > DLV_GATE_WINDOW ? at - DLV_GATE_WINDOW : 0;
+    b->win_hi[b->nwin] = span - at > DLV_GATE_WINDOW + 1
+                             ? at + DLV_GATE_WINDOW + 1
+                             : span;
+    dlv_gate_region_open(b->lo + b->win_lo[b->nwin] * b->elem,
+                         (b->win_hi[b->nwin] - b->win_lo[b->nwin]) * b->elem);
+    b->nwin++;
+  }
+}
+
+void *dlv_gate_buf_make_named(dlv_gate_case *c, dlv_gate_buf *b, size_t elem,
+                              size_t n, ptrdiff_t inc, const char *what)
+{
+  *b = (dlv_gate_buf){.elem = elem, .n = n, .inc = inc};
+  size_t step = abs_inc(inc);
+  /* the span in elements, when its bytes fit size_t with room to spare */
+  int fits = n <= 1 || n - 1 <= (SIZE_MAX / 4 / elem - 1) / step;
+  size_t span = n == 0 ? 0 : fits ? (n - 1) * step + 1 : 0;
+  if (fits && span * elem <= DLV_GATE_DENSE_MAX)
+    make_dense(c, b, span, what);
+  else if (fits && n <= DLV_GATE_SPARSE_N && span * elem <= DLV_GATE_SPARSE_MAX)
+    make_sparse(c, b, span, what);
+  else { /* the first byte of a page guard: any read faults */
+    b->unreadable = 1;
+    b->lo = dlv_gate_region_new(c, 0, 0, what);
+  }
   dlv_gate_region *r = &c->allocs[c->nalloc - 1]; /* for fault messages */
   r->span_off = b->guard_lo;
   r->span_bytes = b->span_elems * elem;
   r->elem = elem;
   r->n = n;
   r->inc = inc;
-  memset(b->lo, DLV_GATE_SENTINEL, zone_bytes(b));
+  size_t off[2], len[2];
+  for (size_t k = zone_parts(b, off, len); k-- > 0;)
+    memset(b->lo + off[k], DLV_GATE_SENTINEL, len[k]);
   b->span = b->lo + b->guard_lo;
   b->at = b->span; /* BLAS strides: the lowest address, either sign */
   if (n == 0 && dlv_gate_enum(c, 2)) /* an empty array may be NULL */
     b->at = NULL;
   return b->at;
 }
+
+int dlv_gate_buf_readable(const dlv_gate_buf *b) { return !b->unreadable; }
 
 /* Element i under BLAS's convention, spelled out here from the contract
  * (include/dlv/stride.h), not computed with the kernels' helper, so that
@@ -318,27 +466,42 @@ static void put_decoys(dlv_gate_buf *b)
   size_t step = abs_inc(b->inc);
   unsigned char pattern[sizeof(double)];
   decoy_bytes(b, pattern);
-  for (size_t e = 0; e < b->span_elems; e++)
-    if (e % step != 0)
-      memcpy(b->span + e * b->elem, pattern, b->elem);
+  for (size_t w = 0; w < b->nwin; w++)
+    for (size_t e = b->win_lo[w]; e < b->win_hi[w]; e++)
+      if (e % step != 0)
+        memcpy(b->span + e * b->elem, pattern, b->elem);
   b->decoy = 1;
+}
+
+/* The bytes of the existing parts of the zone, in order. */
+static size_t parts_bytes(const dlv_gate_buf *b)
+{
+  size_t off[2], len[2], total = 0;
+  for (size_t k = zone_parts(b, off, len); k-- > 0;)
+    total += len[k];
+  return total;
 }
 
 void dlv_gate_buf_freeze(dlv_gate_case *c, dlv_gate_buf *b)
 {
   if (b->elem == sizeof(float) || b->elem == sizeof(double))
     put_decoys(b);
-  b->snapshot = dlv_gate_alloc(c, zone_bytes(b));
-  memcpy(b->snapshot, b->lo, zone_bytes(b));
+  b->snapshot = dlv_gate_alloc(c, parts_bytes(b));
+  size_t off[2], len[2], at = 0;
+  for (size_t k = 0, np = zone_parts(b, off, len); k < np; at += len[k++])
+    memcpy(b->snapshot + at, b->lo + off[k], len[k]);
 }
 
 int dlv_gate_buf_unchanged(dlv_gate_case *c, const dlv_gate_buf *b,
                            const char *name)
 {
-  for (size_t k = 0; k < zone_bytes(b); k++)
-    if (b->lo[k] != b->snapshot[k])
-      return dlv_gate_fail(c, "input %s written at byte %td of its span",
-                           name, (ptrdiff_t)k - (ptrdiff_t)b->guard_lo);
+  size_t off[2], len[2], at = 0;
+  for (size_t k = 0, np = zone_parts(b, off, len); k < np; at += len[k++])
+    for (size_t j = 0; j < len[k]; j++)
+      if (b->lo[off[k] + j] != b->snapshot[at + j])
+        return dlv_gate_fail(c, "input %s written at byte %td of its span",
+                             name,
+                             (ptrdiff_t)(off[k] + j) - (ptrdiff_t)b->guard_lo);
   return 1;
 }
 
@@ -359,11 +522,12 @@ static ptrdiff_t first_bad_byte(const dlv_gate_buf *b, int *bad)
     decoy_bytes(b, gap);
   else
     memset(gap, DLV_GATE_SENTINEL, sizeof gap);
-  for (size_t e = 0; e < b->span_elems; e++)
-    if (e % step != 0)
-      for (size_t k = 0; k < b->elem; k++)
-        if (b->span[e * b->elem + k] != gap[k])
-          return (ptrdiff_t)(e * b->elem + k);
+  for (size_t w = 0; w < b->nwin; w++)
+    for (size_t e = b->win_lo[w]; e < b->win_hi[w]; e++)
+      if (e % step != 0)
+        for (size_t k = 0; k < b->elem; k++)
+          if (b->span[e * b->elem + k] != gap[k])
+            return (ptrdiff_t)(e * b->elem + k);
   *bad = 0;
   return 0;
 }
@@ -378,6 +542,117 @@ int dlv_gate_buf_guards_ok(dlv_gate_case *c, const dlv_gate_buf *b,
   return dlv_gate_fail(c, "output %s written out of bounds: byte %td of a "
                           "span of %zu bytes (n %zu, stride %td)",
                        name, at, b->span_elems * b->elem, b->n, b->inc);
+}
+
+/* ---- stride magnitudes and declared refusals ------------------------------ */
+
+#define P31 ((ptrdiff_t)1 << 31)
+#define P32 ((ptrdiff_t)1 << 32)
+
+/* Strides beyond int range (INT_MAX: the largest an int API takes), the
+ * positive ones first; those up to 2^32 + 1 also at n = 2 (sparse). */
+static const ptrdiff_t huge_strides[] = {
+    INT_MAX, P31, P32, P32 + 1, PTRDIFF_MAX,
+    -P31, -P32, -(P32 + 1), PTRDIFF_MIN + 1, PTRDIFF_MIN};
+#define HUGE_SPARSE_MAX (P32 + 1)
+
+/* Lengths beyond int range, or spans beyond PTRDIFF_MAX. */
+static const dlv_gate_huge huge_lengths[] = {
+    {(size_t)1 << 31, 1}, {((size_t)1 << 32) + 1, 1}, {(size_t)1 << 32, P32},
+    {SIZE_MAX, 1}, {3, PTRDIFF_MAX}, {((size_t)1 << 62) + 1, -2},
+    {2, PTRDIFF_MIN}};
+
+size_t dlv_gate_huge_list(unsigned flags, dlv_gate_huge *out)
+{
+  int neg = (flags & DLV_CONTRACT_NEG_STRIDE) != 0;
+  size_t k = 0;
+  for (size_t n = 0; n <= 2; n++)
+    for (size_t i = 0; i < sizeof huge_strides / sizeof *huge_strides; i++) {
+      ptrdiff_t inc = huge_strides[i];
+      if ((inc > 0 || neg) && (n < 2 || (inc <= HUGE_SPARSE_MAX &&
+                                         inc >= -HUGE_SPARSE_MAX)))
+        out[k++] = (dlv_gate_huge){n, inc};
+    }
+  for (size_t i = 0; i < sizeof huge_lengths / sizeof *huge_lengths; i++)
+    if (huge_lengths[i].inc > 0 || neg)
+      out[k++] = huge_lengths[i];
+  return k;
+}
+
+/* Whether (n - 1)|inc| exceeds PTRDIFF_MAX (stride.h: DLV_EBADLEN). */
+static int beyond_contract(const dlv_gate_buf *b)
+{
+  return b->n > 1 && (size_t)PTRDIFF_MAX / abs_inc(b->inc) < b->n - 1;
+}
+
+/* Whether b lies beyond the declared limits of (op, dtype). */
+static int beyond_declared(int op, int is_float, const dlv_gate_buf *b)
+{
+  if (op < 0)
+    return 0; /* no backend operation: dlverify's own contract alone */
+  dlv_bk_limits lim = dlv_backend_limits(
+      dlv_gate_backend(), op, is_float ? DLV_BK_FLOAT : DLV_BK_DOUBLE);
+  return (lim.max_n > 0 && b->n > lim.max_n) ||
+         (lim.max_inc > 0 && abs_inc(b->inc) > lim.max_inc);
+}
+
+int dlv_gate_refusal_allowed(int op, int is_float,
+                             const dlv_gate_buf *const *vec, size_t nvec)
+{
+  int allowed = 0;
+  for (size_t k = 0; k < nvec; k++) {
+    if (beyond_contract(vec[k]))
+      return 2;
+    if (beyond_declared(op, is_float, vec[k]))
+      allowed = 1;
+  }
+  return allowed;
+}
+
+static int any_unreadable(const dlv_gate_buf *const *vec, size_t nvec)
+{
+  for (size_t k = 0; k < nvec; k++)
+    if (vec[k]->unreadable)
+      return 1;
+  return 0;
+}
+
+int dlv_gate_huge_runnable(dlv_gate_case *c, int op, int is_float,
+                           const dlv_gate_buf *const *vec, size_t nvec)
+{
+  if (!any_unreadable(vec, nvec) ||
+      dlv_gate_refusal_allowed(op, is_float, vec, nvec))
+    return 1;
+  dlv_gate_note(c, "n %zu, stride %td passed over: no refusal declared, and "
+                   "a result needs elements no buffer holds",
+                vec[0]->n, vec[0]->inc);
+  return 0;
+}
+
+int dlv_gate_refusal(dlv_gate_case *c, int op, int is_float, int status,
+                     const dlv_gate_buf *const *vec, size_t nvec,
+                     const dlv_gate_buf *const *out, size_t nout)
+{
+  int allowed = dlv_gate_refusal_allowed(op, is_float, vec, nvec);
+  if (status == DLV_EBADLEN && allowed) {
+    for (size_t k = 0; k < nout; k++)
+      dlv_gate_buf_unchanged(c, out[k], "output on a refusal");
+    return 1;
+  }
+  if (status == DLV_EBADLEN)
+    return dlv_gate_fail(c, "status DLV_EBADLEN: a refusal the contract and "
+                            "the backend's declared limits do not allow "
+                            "(n %zu, stride %td)",
+                         vec[0]->n, vec[0]->inc) + 1;
+  if (allowed == 2 || any_unreadable(vec, nvec))
+    return dlv_gate_fail(c, "status %d (%s), expected DLV_EBADLEN: %s (n %zu, "
+                            "stride %td), so no result can be right",
+                         status, dlv_strerror(status),
+                         allowed == 2 ? "(n - 1)|inc| exceeds PTRDIFF_MAX"
+                                      : "beyond the declared limits, and "
+                                        "no element is readable",
+                         vec[0]->n, vec[0]->inc) + 1;
+  return 0;
 }
 
 /* ---- notes and failures -------------------------------------------------- */
@@ -401,6 +676,8 @@ void dlv_gate_note(dlv_gate_case *c, const char *fmt, ...)
   append(c->note, sizeof c->note, "; ", fmt, ap);
   va_end(ap);
 }
+
+void dlv_gate_note_clear(dlv_gate_case *c) { c->note[0] = '\0'; }
 
 int dlv_gate_fail(dlv_gate_case *c, const char *fmt, ...)
 {

@@ -54,6 +54,35 @@ typedef struct {
   dlv_gate_case_fn run;
 } dlv_gate_entry;
 
+/* A model of a documented limit (the table's limits, contract.h): the
+ * family's own reading of the domain its header documents, independent of
+ * the table.  in_domain(x) says whether x lies in the documented domain
+ * (for a limit that is a switch of the implementation -- where the norm
+ * starts scaling, where Adam recomputes in the wider type -- whether x lies
+ * on the documented side of the switch).  The table's value L must sit
+ * exactly at the domain's edge: in_domain(L) == inclusive, the neighbour
+ * of L inside (below L when upper) in the domain, the neighbour outside
+ * not, neighbours one ulp of the step's format or one unit apart
+ * (dlv_gate_limits_at_edges).  A limit drifted inward (p_max 0.5) or
+ * outward fails this whatever the cases sample. */
+enum dlv_gate_step {
+  DLV_GATE_STEP_DOUBLE, /* one ulp of double */
+  DLV_GATE_STEP_FLOAT,  /* one ulp of float */
+  DLV_GATE_STEP_BF16,   /* one ulp of bf16 (8 significant bits) */
+  DLV_GATE_STEP_FP16,   /* one ulp of fp16 (11 significant bits) */
+  DLV_GATE_STEP_UNIT    /* one (an integer limit) */
+};
+typedef struct {
+  const char *limit; /* its name in the table */
+  const char *where; /* an entry, or the entries' dtype in the table;
+                      * NULL: any entry (the first match is used) */
+  int (*in_domain)(double x);
+  int upper;     /* the domain lies below the limit (else above) */
+  int inclusive; /* the limit itself belongs to the domain */
+  int step;      /* enum dlv_gate_step */
+  const char *domain; /* for messages: "p in [0, 1] (noisy_linear.h)" */
+} dlv_gate_limit_model;
+
 /* A family: the entry points of one kernel source.  via_backend: its case
  * functions call the kernels through dlv_gate_backend(); a family without
  * it (0, what a positional initializer of three fields leaves) runs for
@@ -64,7 +93,24 @@ typedef struct {
   const dlv_gate_entry *entries;
   size_t n;
   int via_backend;
+  /* the models of every limit its entries' contracts declare */
+  const dlv_gate_limit_model *limit_models;
+  size_t n_limit_models;
 } dlv_gate_family;
+
+/* Whether every limit the table declares for `entry` has a model in f
+ * (same name, matching entry or dtype) and sits at its edge; writes the first
+ * problem to msg (a limit without a model is one).  The runner checks
+ * each entry before its cases, and --coverage every entry. */
+int dlv_gate_limits_at_edges(const dlv_gate_family *f, const char *entry,
+                             char *msg, size_t size);
+/* Models shared by families: x finite in double / float, and the limits
+ * of the norm (nrm2.h), which prox_group's contract repeats. */
+int dlv_gate_finite_d(double x);
+int dlv_gate_finite_s(double x);
+#define DLV_GATE_N_NRM2_LIMIT_MODELS 4
+extern const dlv_gate_limit_model
+    dlv_gate_nrm2_limit_models[DLV_GATE_N_NRM2_LIMIT_MODELS];
 
 /* ---- choices ---------------------------------------------------------- */
 
@@ -159,7 +205,23 @@ typedef struct {
   unsigned char *snapshot; /* copy of the whole zone (for inputs) */
   int decoy; /* the gaps between elements hold DLV_GATE_DECOY, not the
               * sentinel (set by dlv_gate_buf_freeze for float and double) */
+  /* The parts of the span that exist, as element ranges [win_lo, win_hi):
+   * the whole span (one window) unless the span is too large to touch
+   * (stride magnitudes beyond int range): then `sparse`, a reservation of
+   * the whole span where only DLV_GATE_WINDOW elements either side of
+   * each element are mapped (everything else faults), without value
+   * guards; or `unreadable` (the span cannot even be reserved: n or
+   * (n - 1)|inc| beyond the address space): `at` is the first byte of a
+   * PROT_NONE page, so any read faults, and no window exists. */
+  int sparse, unreadable;
+  size_t nwin, win_lo[2], win_hi[2];
 } dlv_gate_buf;
+/* Spans up to DENSE_MAX bytes are made whole; sparse ones (at most
+ * SPARSE_N elements) up to SPARSE_MAX bytes reserved. */
+#define DLV_GATE_DENSE_MAX ((size_t)64 << 20)
+#define DLV_GATE_SPARSE_MAX ((size_t)1 << 37)
+#define DLV_GATE_SPARSE_N 2
+#define DLV_GATE_WINDOW 64
 
 /* Makes b (every byte sentinel) and returns b->at (NULL for every other
  * empty array, enumerated).  A fault names the array by the expression b
@@ -169,6 +231,8 @@ typedef struct {
                           #b " made at " DLV_GATE_HERE)
 void *dlv_gate_buf_make_named(dlv_gate_case *c, dlv_gate_buf *b, size_t elem,
                               size_t n, ptrdiff_t inc, const char *what);
+/* 0 for an unreadable buffer (its elements must not be touched). */
+int dlv_gate_buf_readable(const dlv_gate_buf *b);
 /* Element i as a double, read from / written to the buffer in its dtype
  * (elem 8: double, 4: float). */
 double dlv_gate_buf_get(const dlv_gate_buf *b, size_t i);
@@ -196,6 +260,8 @@ int dlv_gate_buf_guards_ok(dlv_gate_case *c, const dlv_gate_buf *b,
 /* Describes the case (appended, "; "-separated), shown with a failure. */
 void dlv_gate_note(dlv_gate_case *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Forgets the notes (a case of many calls describes the current one). */
+void dlv_gate_note_clear(dlv_gate_case *c);
 /* Fails the case with a message (the first failure is kept); returns 0. */
 int dlv_gate_fail(dlv_gate_case *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -239,6 +305,9 @@ int dlv_gate_supports(dlv_gate_case *c, int op, int is_float, unsigned need);
  * status protocol when the expected status `want` is not DLV_OK (0). */
 unsigned dlv_gate_io_caps(const dlv_gate_buf *in, const dlv_gate_buf *out,
                           int want);
+/* Whether the backend provides op in that dtype with every capability of
+ * `need`, without skipping the case (for a case that runs many calls). */
+int dlv_gate_has_caps(int op, int is_float, unsigned need);
 /* For an entry point that is no operation of the backend table (e.g.
  * dlv_ema_d): 1 under the builtin backend, else the case is skipped with
  * that reason and 0 is returned. */
@@ -259,6 +328,55 @@ int dlv_gate_max_threads(void);
  * bound): counted per entry, the first one printed with the entry's row. */
 void dlv_gate_observe(dlv_gate_case *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* ---- stride magnitudes and declared refusals ------------------------------ */
+
+/* The stride-magnitude class of a strided entry: vectors whose stride or
+ * length lies beyond int range, where a backend built on an int API
+ * (CBLAS) must either compute exactly or refuse as it declared
+ * (dlv_bk_limits, dlv_backend.h).  The list, in order (negative strides
+ * only when `flags` allow them, DLV_CONTRACT_NEG_STRIDE):
+ *  - n = 0 and n = 1 with inc = INT_MAX, 2^31, 2^32, 2^32 + 1,
+ *    PTRDIFF_MAX and -2^31, -2^32, -(2^32 + 1), PTRDIFF_MIN + 1,
+ *    PTRDIFF_MIN (stride.h: every nonzero stride is legal for n <= 1);
+ *  - n = 2 with the same strides up to 2^32 + 1 in magnitude: a sparse
+ *    span (dlv_gate_buf), in which the int truncation of the stride
+ *    (2^32 + 1 -> 1, 2^32 -> 0) lands on a mapped gap holding the decoy;
+ *  - n beyond int range or (n - 1)|inc| beyond PTRDIFF_MAX: 2^31 and
+ *    2^32 + 1 at stride 1, 2^32 at 2^32, SIZE_MAX at 1, 3 at PTRDIFF_MAX,
+ *    2^62 + 1 at -2, 2 at PTRDIFF_MIN: an unreadable buffer, only a
+ *    refusal before any read is right.
+ * A case of the class runs the whole list (a few dozen cheap calls), so
+ * each case covers every magnitude.  Returns the count written to out
+ * (at most DLV_GATE_HUGE_MAX). */
+#define DLV_GATE_HUGE_MAX 40
+typedef struct {
+  size_t n;
+  ptrdiff_t inc;
+} dlv_gate_huge;
+size_t dlv_gate_huge_list(unsigned flags, dlv_gate_huge *out);
+/* Whether a refusal (DLV_EBADLEN) is right for vectors vec[0..nvec) of
+ * backend operation op (-1: an entry point that is no backend operation,
+ * dlverify's own contract alone): 2 when dlverify's contract requires it
+ * ((n - 1)|inc| beyond PTRDIFF_MAX, stride.h), 1 when the backend
+ * declares it (n or |inc| beyond its dlv_bk_limits), 0 otherwise. */
+int dlv_gate_refusal_allowed(int op, int is_float, const dlv_gate_buf *const *vec,
+                             size_t nvec);
+/* Before the call: 1 when the case can be run; 0 when a vector is
+ * unreadable and no refusal is allowed (a result would need elements no
+ * buffer can hold: the case says so in its note and is passed over). */
+int dlv_gate_huge_runnable(dlv_gate_case *c, int op, int is_float,
+                           const dlv_gate_buf *const *vec, size_t nvec);
+/* After the call: the outcome rule.  A refusal (DLV_EBADLEN) is right
+ * when allowed (above), and then every output must be unchanged; an
+ * undeclared refusal fails the case; when the contract requires a refusal
+ * or a vector is unreadable, any other status fails the case (no result
+ * can be right).  Returns 1 when the case is decided here, 0 when the
+ * family compares status and result with its reference as usual (the
+ * exact result is right whatever the declarations). */
+int dlv_gate_refusal(dlv_gate_case *c, int op, int is_float, int status,
+                     const dlv_gate_buf *const *vec, size_t nvec,
+                     const dlv_gate_buf *const *out, size_t nout);
 
 /* ---- the program -------------------------------------------------------- */
 

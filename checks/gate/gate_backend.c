@@ -75,6 +75,14 @@ static const char *missing_reason(unsigned missing)
   return "unsupported";
 }
 
+int dlv_gate_has_caps(int op, int is_float, unsigned need)
+{
+  unsigned have = dlv_backend_support(dlv_gate_backend(), op,
+                                      is_float ? DLV_BK_FLOAT : DLV_BK_DOUBLE);
+  need |= DLV_BK_PROVIDED;
+  return (have & need) == need;
+}
+
 int dlv_gate_supports(dlv_gate_case *c, int op, int is_float, unsigned need)
 {
   const dlv_backend *b = dlv_gate_backend();

@@ -38,6 +38,8 @@ typedef struct {
                                 * memory: 0 and bytes) */
   size_t elem, n; /* a dlv_gate_buf's layout; elem 0: plain memory */
   ptrdiff_t inc;
+  int sparse; /* reserved PROT_NONE, only some pages opened (a span too
+               * large to touch: dlv_gate_region_sparse) */
 } dlv_gate_region;
 
 struct dlv_gate_case {
@@ -71,6 +73,13 @@ struct dlv_gate_case {
  * with its page guard below (guard_below) or above; aborts on failure. */
 void *dlv_gate_region_new(dlv_gate_case *c, size_t bytes, int guard_below,
                           const char *what);
+/* A sparse allocation: `bytes` bytes reserved PROT_NONE (MAP_NORESERVE:
+ * no memory is committed), between two PROT_NONE pages; the returned data
+ * is page aligned and unreadable until dlv_gate_region_open opens the
+ * pages covering [p, p + len) (zeroed).  Any access elsewhere in it
+ * faults and is reported like a page-guard fault. */
+void *dlv_gate_region_sparse(dlv_gate_case *c, size_t bytes, const char *what);
+void dlv_gate_region_open(void *p, size_t len);
 /* Where the next allocation's page guard goes: 0 or 1 from the choices
  * made so far and the allocations made so far, so that a replayed case
  * puts every guard where the original had it, and a case's arrays and

@@ -720,9 +720,26 @@ static void unconverted_entry(void **state)
   skip();
 }
 
+static const dlv_gate_family *const *run_families;
+static size_t run_nfamilies;
+
+static const dlv_gate_family *family_of(const dlv_gate_entry *e)
+{
+  for (size_t f = 0; f < run_nfamilies; f++)
+    if (e >= run_families[f]->entries &&
+        e < run_families[f]->entries + run_families[f]->n)
+      return run_families[f];
+  return NULL;
+}
+
 static void run_entry(void **state)
 {
   const dlv_gate_entry *e = *state;
+  char why[600];
+  if (!dlv_gate_limits_at_edges(family_of(e), e->entry, why, sizeof why)) {
+    printf("[gate] FAIL %s\n", why);
+    fail_msg("%s", why);
+  }
   if (opt.has_replay) {
     run_replay(e);
     return;
@@ -799,12 +816,18 @@ static int check_coverage(const dlv_gate_family *const *fam, size_t nfam)
       missing++;
     }
   for (size_t f = 0; f < nfam; f++)
-    for (size_t i = 0; i < fam[f]->n; i++)
+    for (size_t i = 0; i < fam[f]->n; i++) {
+      char why[600];
       if (dlv_contract_find(fam[f]->entries[i].entry) == NULL) {
         printf("gate family %s: %s is not in the contract table\n",
                fam[f]->name, fam[f]->entries[i].entry);
         missing++;
+      } else if (!dlv_gate_limits_at_edges(fam[f], fam[f]->entries[i].entry,
+                                           why, sizeof why)) {
+        printf("%s\n", why);
+        missing++;
       }
+    }
   printf("contract coverage: %zu entries, %d missing\n", n, missing);
   return missing;
 }
@@ -876,6 +899,8 @@ int dlv_gate_main(int argc, char **argv,
                   const dlv_gate_family *const *families, size_t nfamilies)
 {
   parse_options(argc, argv);
+  run_families = families;
+  run_nfamilies = nfamilies;
   if (opt.coverage)
     return check_coverage(families, nfamilies) ? 1 : 0;
   if (opt.backends)

@@ -160,14 +160,42 @@ void *dlv_gate_region_new(dlv_gate_case *c, size_t bytes, int guard_below,
   else
     POISON(map, (size_t)(data - map));
   *new_record(c) = (dlv_gate_region){map, len, data, bytes, guard_below,
-                                     what, 0, bytes, 0, 0, 0};
+                                     what, 0, bytes, 0, 0, 0, 0};
   return data;
+}
+
+void *dlv_gate_region_sparse(dlv_gate_case *c, size_t bytes, const char *what)
+{
+  size_t page = page_size();
+  if (bytes > SIZE_MAX / 2 - 2 * page)
+    abort();
+  size_t len = (bytes + page - 1) / page * page + 2 * page;
+  unsigned char *map = mmap(NULL, len, PROT_NONE,
+                            MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (map == MAP_FAILED)
+    abort();
+  *new_record(c) = (dlv_gate_region){map, len, map + page, bytes, 1, what,
+                                     0, bytes, 0, 0, 0, 1};
+  return map + page;
+}
+
+void dlv_gate_region_open(void *p, size_t len)
+{
+  size_t page = page_size();
+  uintptr_t lo = (uintptr_t)p / page * page;
+  uintptr_t hi = ((uintptr_t)p + len + page - 1) / page * page;
+  if (mprotect((void *)lo, hi - lo, PROT_READ | PROT_WRITE) != 0)
+    abort();
 }
 
 void dlv_gate_release(dlv_gate_case *c)
 {
   for (size_t k = 0; k < c->nalloc; k++)
-    give_back(c->allocs[k].map, c->allocs[k].len, c->allocs[k].guard_below);
+    if (c->allocs[k].sparse) /* never a spare, never poisoned (its shadow
+                              * would be gigabytes) */
+      munmap(c->allocs[k].map, c->allocs[k].len);
+    else
+      give_back(c->allocs[k].map, c->allocs[k].len, c->allocs[k].guard_below);
   free(c->allocs);
   c->allocs = NULL;
   c->nalloc = c->capalloc = 0;
@@ -184,11 +212,14 @@ static const char *short_what(const char *what, int *keep)
   return cut ? slash + 1 : what;
 }
 
-/* Whether addr lies in r's page guard. */
+/* Whether addr lies in r's page guard (for a sparse region: anywhere in
+ * its mapping, whose opened pages cannot fault). */
 static int in_guard(const dlv_gate_region *r, uintptr_t a)
 {
   uintptr_t data = (uintptr_t)r->data, end = data + r->bytes;
   uintptr_t page = page_size();
+  if (r->sparse)
+    return a >= (uintptr_t)r->map && a - (uintptr_t)r->map < r->len;
   return r->guard_below ? a < data && data - a <= page
                         : a >= end && a - end < page;
 }
@@ -206,9 +237,11 @@ int dlv_gate_fault_where(const dlv_gate_case *c, const void *addr,
     int keep;
     const char *tail = short_what(r->what, &keep);
     int len = snprintf(out, size, "%s at byte %td of %.*s%s, a span of %zu "
-                       "bytes (page guard %s it)", how, at, keep, r->what,
-                       tail, r->span_bytes,
-                       r->guard_below ? "right before" : "right after");
+                       "bytes (%s)", how, at, keep, r->what, tail,
+                       r->span_bytes,
+                       r->sparse        ? "a sparse span: unopened page"
+                       : r->guard_below ? "page guard right before it"
+                                        : "page guard right after it");
     if (r->elem > 0 && len > 0 && (size_t)len < size)
       snprintf(out + len, size - (size_t)len,
                ": n %zu, stride %td, %zu-byte elements", r->n, r->inc,

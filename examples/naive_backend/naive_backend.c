@@ -9,6 +9,7 @@
  * of dlverify's own (kernels/nrm2.h, kernels/conv3d.h). */
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dlv_backend.h"
 #include "dlv_status.h"
@@ -54,6 +55,14 @@ static double get_d(const void *x, ptrdiff_t i)
   return ((const double *)x)[i];
 }
 
+/* Whether (n - 1)|inc| fits ptrdiff_t (stride.h; else DLV_EBADLEN, which
+ * every backend owes before reading anything). */
+static int span_fits(size_t n, ptrdiff_t inc)
+{
+  size_t step = inc < 0 ? (size_t)0 - (size_t)inc : (size_t)inc;
+  return n <= 1 || (size_t)PTRDIFF_MAX / step >= n - 1;
+}
+
 static double get_s(const void *x, ptrdiff_t i)
 {
   return ((const float *)x)[i];
@@ -63,6 +72,8 @@ static int nrm2_d(size_t n, const double *x, ptrdiff_t incx, double *result)
 {
   if ((n > 0 && x == NULL) || result == NULL || incx == 0)
     return DLV_EINVAL; /* NULL x only for the empty vector (stride.h) */
+  if (!span_fits(n, incx))
+    return DLV_EBADLEN;
   if (n == 0) { /* the empty norm; no pointer arithmetic on a NULL x */
     *result = 0;
     return DLV_OK;
@@ -76,6 +87,8 @@ static int nrm2_s(size_t n, const float *x, ptrdiff_t incx, float *result)
 {
   if ((n > 0 && x == NULL) || result == NULL || incx == 0)
     return DLV_EINVAL; /* NULL x only for the empty vector (stride.h) */
+  if (!span_fits(n, incx))
+    return DLV_EBADLEN;
   if (n == 0) { /* the empty norm; no pointer arithmetic on a NULL x */
     *result = 0;
     return DLV_OK;

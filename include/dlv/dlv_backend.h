@@ -26,11 +26,24 @@
  * The version is bumped whenever the layout of dlv_backend or the meaning
  * of a field changes.  Versions only append: version 2 added the losses
  * and the Hessian-vector products (the members after the "ABI 2" mark
- * below); a version-1 table is the prefix of a version-2 one.  The loader
- * accepts versions 1 and 2: a version-1 table is copied into a zeroed
- * version-2 table, so every ABI 2 operation of an old plugin is "not
- * provided" and its cases are skipped (counted, never passed).  Any other
- * version is refused. */
+ * below), version 3 the declared refusals (`limits`, after "ABI 3"); an
+ * older table is the prefix of a newer one.  The loader accepts versions
+ * 1 to 3: an older table is copied into a zeroed version-3 table, so every
+ * operation it predates is "not provided" (its cases skipped, counted,
+ * never passed) and it declares no limits.  Any other version is
+ * refused.
+ *
+ * Declared refusals (ABI 3).  dlverify's own contract takes any length n
+ * and any nonzero stride inc with (n - 1)|inc| <= PTRDIFF_MAX (stride.h;
+ * beyond: DLV_EBADLEN, which every backend must return, having read
+ * nothing).  A backend built on a narrower API (CBLAS takes int) declares
+ * per operation and dtype the largest n and the largest |inc| of any
+ * vector argument it takes (dlv_bk_limits; 0: no limit of its own).
+ * Beyond a declared limit it MAY return DLV_EBADLEN, before reading any
+ * element and with every output untouched; within every declared limit a
+ * refusal is a failure.  Either way a result it returns must be exact
+ * within the bound: a truncated stride is a wrong number, not a refusal.
+ * Meaningful for the strided operations (nrm2, nrm2_grad, prox_group). */
 #ifndef DLV_BACKEND_H
 #define DLV_BACKEND_H
 
@@ -39,7 +52,7 @@
 #include "closs.h" /* dlv_quadratic, dlv_logistic, dlv_tanhnet, dlv_closs */
 #include "dlv_conv3d_shape.h"
 
-#define DLV_BACKEND_ABI_VERSION 2
+#define DLV_BACKEND_ABI_VERSION 3
 #define DLV_BACKEND_ABI_MIN_VERSION 1 /* the oldest table still loaded */
 #define DLV_BACKEND_ENTRY_SYMBOL "dlv_backend_entry"
 /* The longest name (evidence rows carry it in a column). */
@@ -162,6 +175,12 @@ typedef int (*dlv_bk_linesearch_d)(size_t n, const double *g,
                                    const double *hg, double hg_err,
                                    double *lambda);
 
+/* The declared limits of one operation and dtype (0: none). */
+typedef struct {
+  size_t max_n;   /* the largest length n taken */
+  size_t max_inc; /* the largest |inc| of any vector argument taken */
+} dlv_bk_limits;
+
 typedef struct dlv_backend {
   int abi_version;     /* DLV_BACKEND_ABI_VERSION */
   const char *name;    /* at most DLV_BACKEND_NAME_MAX characters, no
@@ -206,6 +225,9 @@ typedef struct dlv_backend {
   dlv_bk_hvp_d hvp_cstep_d;
   dlv_bk_hvp_d hvp_central_d;
   dlv_bk_linesearch_d linesearch_step_d;
+
+  /* ---- ABI 3 (absent from older tables: read as zero, no limits) ---- */
+  dlv_bk_limits limits[DLV_BK_NOPS][DLV_BK_NDTYPES]; /* declared refusals */
 } dlv_backend;
 
 /* The capabilities of (op, dtype) in b, whichever array holds them. */
@@ -214,6 +236,13 @@ static inline unsigned dlv_backend_support(const dlv_backend *b, int op,
 {
   return op < DLV_BK_NOPS_V1 ? b->support[op][dtype]
                              : b->support_v2[op - DLV_BK_NOPS_V1][dtype];
+}
+
+/* The declared limits of (op, dtype) in b. */
+static inline dlv_bk_limits dlv_backend_limits(const dlv_backend *b, int op,
+                                               int dtype)
+{
+  return b->limits[op][dtype];
 }
 
 typedef const dlv_backend *(*dlv_backend_entry_fn)(void);
