@@ -11,7 +11,8 @@
  * norm (a BLAS has none; x / nrm2(x) would be this file's algorithm, not
  * the library's, and wrong where ||x|| overflows and x / ||x|| does not).
  * Lengths and strides beyond INT_MAX are refused (DLV_EBADLEN), as
- * declared in the table's limits (ABI 3).  conv3d: one algorithm (variant 0), dimensions up to INT_MAX.
+ * declared in the table's limits (ABI 3).  conv3d: one algorithm
+ * (variant 0), dimensions up to INT_MAX.
  *
  * The plugin checks that its cblas_* calls reach its own library (dladdr):
  * when the program already holds another BLAS in its global scope and the

@@ -109,7 +109,7 @@ static uint16_t lowp_limit(dlv_gate_case *c, double limit, int fmt,
   return (uint16_t)(b + *which);
 }
 
-/* ---- the norms ---------------------------------------------------------------- */
+/* ---- the norms ----------------------------------------------------------- */
 
 typedef struct {
   const dlv_contract *k;
@@ -121,7 +121,14 @@ static lowp_entry entry_of(const char *name, int fmt)
   return (lowp_entry){dlv_contract_find(name), fmt};
 }
 
-enum { DATA_CLASS, DATA_LIMIT, DATA_SPECIAL, DATA_ROUNDING, DATA_NSCENARIOS };
+enum {
+  DATA_CLASS,
+  DATA_LIMIT,
+  DATA_SPECIAL,
+  DATA_ROUNDING,
+  DATA_HUGE, /* the stride-magnitude class (gate.h) */
+  DATA_NSCENARIOS
+};
 
 static void fill_limit(dlv_gate_case *c, const lowp_entry *e, dlv_gate_buf *x)
 {
@@ -207,12 +214,19 @@ static uint16_t confine(uint16_t b, unsigned s)
   return (uint16_t)((b & 0x8000u) | (unsigned)(b & 0x7fffu) >> s);
 }
 
-static void make_input(dlv_gate_case *c, const lowp_entry *e, dlv_gate_buf *x,
-                       size_t min_n)
+/* Draws x (frozen: an input).  Returns DATA_HUGE, with nothing made, for
+ * the stride-magnitude class (its cases make their own vectors). */
+static int make_input(dlv_gate_case *c, const lowp_entry *e, dlv_gate_buf *x,
+                      size_t min_n)
 {
   size_t blocks[DLV_CONTRACT_MAX_BLOCKS];
   size_t nb = dlv_contract_block_sizes(e->k, blocks);
   int scenario = (int)dlv_gate_enum(c, DATA_NSCENARIOS);
+  if (scenario == DATA_HUGE &&
+      dlv_gate_periodic(c, DLV_GATE_HUGE_PERIOD, 2 * DATA_NSCENARIOS))
+    return DATA_HUGE;
+  if (scenario == DATA_HUGE)
+    scenario = DATA_CLASS; /* the class runs once per period */
   int many = scenario == DATA_CLASS || scenario == DATA_ROUNDING;
   size_t n = dlv_gate_extent(c, blocks, nb, many ? min_n : 1,
                              4 * DLV_LOWP_NRM2_BLOCK);
@@ -232,6 +246,17 @@ static void make_input(dlv_gate_case *c, const lowp_entry *e, dlv_gate_buf *x,
     dlv_gate_note(c, "values %s", dlv_gate_vclass_name(vclass));
   }
   dlv_gate_note(c, "n %zu, incx %td", n, inc);
+  dlv_gate_buf_freeze(c, x);
+  return scenario;
+}
+
+/* A vector of the stride-magnitude class: unit values where readable. */
+static void make_huge(dlv_gate_case *c, const lowp_entry *e, dlv_gate_buf *x,
+                      dlv_gate_huge h)
+{
+  dlv_gate_buf_make(c, x, sizeof(uint16_t), h.n, h.inc);
+  for (size_t i = 0; dlv_gate_buf_readable(x) && i < h.n; i++)
+    set16(x, i, lowp_value(c, DLV_GV_UNIT, e->fmt));
   dlv_gate_buf_freeze(c, x);
 }
 
@@ -270,35 +295,71 @@ static void other_path_same(dlv_gate_case *c, const lowp_entry *e, int naive,
     dlv_gate_cmp_same(c, "norm on the other path", 0, other, got);
 }
 
+/* The status and result of the norm of x against the twins'. */
+static void compare_norm(dlv_gate_case *c, const lowp_entry *e, int naive,
+                         const dlv_gate_buf *x, const dlv_gate_buf *res,
+                         int status)
+{
+  float got = (float)dlv_gate_buf_get(res, 0);
+  mpfr_t exact;
+  mpfr_init2(exact, dlv_mp_prec());
+  double naive_want = 0.0;
+  int want = naive ? dlv_ref_lowp_nrm2_naive(x->n, contiguous(c, x), 1,
+                                             e->fmt, &naive_want)
+                   : dlv_ref_lowp_nrm2(x->n, contiguous(c, x), 1, e->fmt,
+                                       exact);
+  if (dlv_gate_cmp_status(c, "status", status, want)) {
+    if (status != DLV_OK)
+      dlv_gate_buf_unchanged(c, res, "result on error");
+    else if (naive)
+      dlv_gate_cmp_same(c, "naive norm (format arithmetic)", 0, got,
+                        naive_want);
+    else
+      dlv_gate_cmp_mp(c, "norm", 0, got, exact, dlv_bound_lowp_nrm2(x->n), 1);
+  }
+  mpfr_clear(exact);
+  other_path_same(c, e, naive, x, status, got);
+}
+
+typedef struct {
+  const lowp_entry *e;
+  int naive;
+} norm_kind;
+
+/* The norm of a vector of the stride-magnitude class: the exact result
+ * or the refusal dlverify's contract requires (no backend operation). */
+static void norm_huge(dlv_gate_case *c, const void *ctx, dlv_gate_huge h)
+{
+  const norm_kind *k = ctx;
+  dlv_gate_buf x, res;
+  make_huge(c, k->e, &x, h);
+  const dlv_gate_buf *vec[] = {&x}, *out[] = {&res};
+  if (!dlv_gate_huge_runnable(c, -1, 1, vec, 1))
+    return;
+  dlv_gate_buf_make(c, &res, sizeof(float), 1, 1);
+  dlv_gate_buf_freeze(c, &res);
+  int status = call_norm(k->e, k->naive, &x, res.at);
+  if (!dlv_gate_refusal(c, -1, 1, status, vec, 1, out, 1))
+    compare_norm(c, k->e, k->naive, &x, &res, status);
+  dlv_gate_buf_guards_ok(c, &res, "result");
+  dlv_gate_buf_unchanged(c, &x, "x");
+}
+
 static void norm_case(dlv_gate_case *c, const lowp_entry *e, int naive)
 {
   dlv_gate_buf x, res;
   /* the naive norm has no blocking to sample tails of; its value cases
    * take at least 64 entries, so that each has 63 rounded partial sums in
    * which a rounding left out (an FMA-style square) shows */
-  make_input(c, e, &x, naive ? 64 : 0);
+  if (make_input(c, e, &x, naive ? 64 : 0) == DATA_HUGE) {
+    norm_kind k = {e, naive};
+    dlv_gate_each_huge(c, e->k->flags, -1, 1, norm_huge, &k);
+    return;
+  }
   dlv_gate_buf_make(c, &res, sizeof(float), 1, 1);
   dlv_gate_buf_freeze(c, &res);
   int status = call_norm(e, naive, &x, res.at);
-  float got = (float)dlv_gate_buf_get(&res, 0);
-  mpfr_t exact;
-  mpfr_init2(exact, dlv_mp_prec());
-  double naive_want = 0.0;
-  int want = naive ? dlv_ref_lowp_nrm2_naive(x.n, contiguous(c, &x), 1,
-                                             e->fmt, &naive_want)
-                   : dlv_ref_lowp_nrm2(x.n, contiguous(c, &x), 1, e->fmt,
-                                       exact);
-  if (dlv_gate_cmp_status(c, "status", status, want)) {
-    if (status != DLV_OK)
-      dlv_gate_buf_unchanged(c, &res, "result on error");
-    else if (naive)
-      dlv_gate_cmp_same(c, "naive norm (format arithmetic)", 0, got,
-                        naive_want);
-    else
-      dlv_gate_cmp_mp(c, "norm", 0, got, exact, dlv_bound_lowp_nrm2(x.n), 1);
-  }
-  mpfr_clear(exact);
-  other_path_same(c, e, naive, &x, status, got);
+  compare_norm(c, e, naive, &x, &res, status);
   dlv_gate_buf_guards_ok(c, &res, "result");
   dlv_gate_buf_unchanged(c, &x, "x");
 }
@@ -324,7 +385,7 @@ static void nrm2_fp16_naive(dlv_gate_case *c)
   norm_case(c, &e, 1);
 }
 
-/* ---- the gradient -------------------------------------------------------------- */
+/* ---- the gradient -------------------------------------------------------- */
 
 static int call_grad(const lowp_entry *e, const dlv_gate_buf *x,
                      dlv_gate_buf *g)
@@ -379,25 +440,56 @@ static void grad_other_path(dlv_gate_case *c, const lowp_entry *e,
                       decode(e->fmt, get16(g, i)));
 }
 
-static void grad_case(dlv_gate_case *c, const lowp_entry *e)
+/* The status and g against the twin's, given x's values xc as before the
+ * call (g may be x). */
+static void check_grad(dlv_gate_case *c, const lowp_entry *e,
+                       const dlv_gate_buf *x, const dlv_gate_buf *g,
+                       const uint16_t *xc, int status)
 {
-  dlv_gate_buf x, own_g;
-  make_input(c, e, &x, 1);
-  dlv_gate_buf *g = make_output(c, e, &x, &own_g);
-  uint16_t *xc = contiguous(c, &x);
-  int status = call_grad(e, &x, g);
-  mpfr_t *exact = dlv_mp_vec_alloc(x.n, dlv_mp_prec());
+  mpfr_t *exact = dlv_mp_vec_alloc(x->n + 1, dlv_mp_prec());
   if (exact == NULL)
     abort();
-  int want = dlv_ref_lowp_nrm2_grad(x.n, xc, 1, e->fmt, exact);
+  int want = dlv_ref_lowp_nrm2_grad(x->n, xc, 1, e->fmt, exact);
   if (dlv_gate_cmp_status(c, "status", status, want)) {
     if (status == DLV_OK)
       compare_grad(c, e, g, exact);
     else
       dlv_gate_buf_unchanged(c, g, "g on error");
   }
-  dlv_mp_vec_free(exact, x.n);
-  grad_other_path(c, e, &x, g, status);
+  dlv_mp_vec_free(exact, x->n + 1);
+  grad_other_path(c, e, x, g, status);
+}
+
+/* The gradient of a vector of the stride-magnitude class, g at the same
+ * stride: exact, or the refusal dlverify's contract requires. */
+static void grad_huge(dlv_gate_case *c, const void *ctx, dlv_gate_huge h)
+{
+  const lowp_entry *e = ctx;
+  dlv_gate_buf x, g;
+  make_huge(c, e, &x, h);
+  dlv_gate_buf_make(c, &g, sizeof(uint16_t), h.n, h.inc);
+  dlv_gate_buf_freeze(c, &g);
+  const dlv_gate_buf *vec[] = {&x, &g}, *out[] = {&g};
+  if (!dlv_gate_huge_runnable(c, -1, 1, vec, 2))
+    return;
+  int status = call_grad(e, &x, &g);
+  if (!dlv_gate_refusal(c, -1, 1, status, vec, 2, out, 1))
+    check_grad(c, e, &x, &g, contiguous(c, &x), status);
+  dlv_gate_buf_guards_ok(c, &g, "g");
+  dlv_gate_buf_unchanged(c, &x, "x");
+}
+
+static void grad_case(dlv_gate_case *c, const lowp_entry *e)
+{
+  dlv_gate_buf x, own_g;
+  if (make_input(c, e, &x, 1) == DATA_HUGE) {
+    dlv_gate_each_huge(c, e->k->flags, -1, 1, grad_huge, e);
+    return;
+  }
+  dlv_gate_buf *g = make_output(c, e, &x, &own_g);
+  uint16_t *xc = contiguous(c, &x);
+  int status = call_grad(e, &x, g);
+  check_grad(c, e, &x, g, xc, status);
   dlv_gate_buf_guards_ok(c, g, "g");
   if (g != &x)
     dlv_gate_buf_unchanged(c, &x, "x");
@@ -414,7 +506,7 @@ static void nrm2_grad_fp16(dlv_gate_case *c)
   grad_case(c, &e);
 }
 
-/* ---- Adam ------------------------------------------------------------------------ */
+/* ---- Adam ---------------------------------------------------------------- */
 
 typedef struct {
   float lr, b1, b2, eps;
@@ -949,7 +1041,7 @@ static const dlv_gate_entry entries[] = {
     {"dlv_round_to_format", round_to_format_case},
 };
 
-/* ---- the limits (lowp.h), from the formats' definitions ------------------- */
+/* ---- the limits (lowp.h), from the formats' definitions ------------------ */
 
 /* finite in the format: |x| <= (2 - 2^-7) 2^127 (bf16), (2 - 2^-10) 2^15
  * (fp16) */

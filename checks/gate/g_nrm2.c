@@ -77,8 +77,11 @@ static int make_input(dlv_gate_case *c, const nrm2_entry *e, dlv_gate_buf *x,
   size_t blocks[DLV_CONTRACT_MAX_BLOCKS];
   size_t nb = dlv_contract_block_sizes(e->k, blocks);
   int scenario = (int)dlv_gate_enum(c, DATA_NSCENARIOS);
-  if (scenario == DATA_HUGE)
+  if (scenario == DATA_HUGE &&
+      dlv_gate_periodic(c, DLV_GATE_HUGE_PERIOD, 2 * DATA_NSCENARIOS))
     return DATA_HUGE;
+  if (scenario == DATA_HUGE)
+    scenario = DATA_CLASS; /* the class runs once per period */
   size_t n = dlv_gate_extent(c, blocks, nb, scenario == DATA_CLASS ? min_n : 1,
                              4 * DLV_NRM2_BLOCK);
   ptrdiff_t inc = dlv_gate_stride(c, e->k->flags);
@@ -105,25 +108,6 @@ static void make_huge(dlv_gate_case *c, const nrm2_entry *e, dlv_gate_buf *x,
   if (dlv_gate_buf_readable(x))
     dlv_gate_buf_fill(c, x, DLV_GV_UNIT);
   dlv_gate_buf_freeze(c, x);
-}
-
-/* Runs one(c, e, v) for every vector of the class the backend takes
- * (op's stride capabilities); skips the case when it takes none. */
-static void each_huge(dlv_gate_case *c, const nrm2_entry *e, int op,
-                      void (*one)(dlv_gate_case *, const nrm2_entry *,
-                                  dlv_gate_huge))
-{
-  dlv_gate_huge v[DLV_GATE_HUGE_MAX];
-  size_t nv = dlv_gate_huge_list(e->k->flags, v), ran = 0;
-  for (size_t k = 0; k < nv && !dlv_gate_failed(c); k++)
-    if (dlv_gate_has_caps(op, e->is_float, dlv_gate_stride_caps(v[k].inc))) {
-      dlv_gate_note_clear(c);
-      dlv_gate_note(c, "stride magnitude: n %zu, inc %td", v[k].n, v[k].inc);
-      one(c, e, v[k]);
-      ran++;
-    }
-  if (ran == 0)
-    dlv_gate_skip(c, "stride magnitudes: no stride class taken");
 }
 
 /* x as a contiguous double array (every float is a double), for the
@@ -195,8 +179,9 @@ static void compare_nrm2(dlv_gate_case *c, const nrm2_entry *e,
 
 /* The norm of a vector of the stride-magnitude class: the exact result,
  * or a refusal the contract or the backend allows (dlv_gate_refusal). */
-static void nrm2_huge(dlv_gate_case *c, const nrm2_entry *e, dlv_gate_huge v)
+static void nrm2_huge(dlv_gate_case *c, const void *ctx, dlv_gate_huge v)
 {
+  const nrm2_entry *e = ctx;
   dlv_gate_buf x, res;
   make_huge(c, e, &x, v);
   const dlv_gate_buf *vec[] = {&x}, *out[] = {&res};
@@ -220,7 +205,8 @@ static void nrm2_case(dlv_gate_case *c, const nrm2_entry *e)
 {
   dlv_gate_buf x, res;
   if (make_input(c, e, &x, 0) == DATA_HUGE) {
-    each_huge(c, e, DLV_BK_NRM2, nrm2_huge);
+    dlv_gate_each_huge(c, e->k->flags, DLV_BK_NRM2, e->is_float, nrm2_huge,
+                       e);
     return;
   }
   if (!dlv_gate_supports(c, DLV_BK_NRM2, e->is_float,
@@ -290,8 +276,9 @@ static void compare_grad(dlv_gate_case *c, const nrm2_entry *e,
 
 /* The gradient of a vector of the stride-magnitude class, g at the same
  * stride (its truncation is sampled too). */
-static void grad_huge(dlv_gate_case *c, const nrm2_entry *e, dlv_gate_huge v)
+static void grad_huge(dlv_gate_case *c, const void *ctx, dlv_gate_huge v)
 {
+  const nrm2_entry *e = ctx;
   dlv_gate_buf x, g;
   make_huge(c, e, &x, v);
   dlv_gate_buf_make(c, &g, e->elem, v.n, v.inc);
@@ -328,7 +315,8 @@ static void grad_case(dlv_gate_case *c, const nrm2_entry *e)
 {
   dlv_gate_buf x, own_g;
   if (make_input(c, e, &x, 0) == DATA_HUGE) {
-    each_huge(c, e, DLV_BK_NRM2_GRAD, grad_huge);
+    dlv_gate_each_huge(c, e->k->flags, DLV_BK_NRM2_GRAD, e->is_float,
+                       grad_huge, e);
     return;
   }
   dlv_gate_buf *g = make_output(c, e, &x, &own_g);
@@ -374,7 +362,7 @@ static const dlv_gate_entry entries[] = {
     {"dlv_nrm2_grad_s", nrm2_grad_s},
 };
 
-/* ---- the limits (nrm2.h) -------------------------------------------------- */
+/* ---- the limits (nrm2.h) ------------------------------------------------- */
 
 /* A block's sum of squares is kept unscaled in [DLV_NRM2_PLAIN_MIN,
  * DLV_NRM2_PLAIN_MAX] (nrm2.h): a switch of the implementation, whose two

@@ -59,7 +59,15 @@ static double *contiguous(dlv_gate_case *c, const dlv_gate_buf *x)
 
 /* ---- dlv_prox_group ------------------------------------------------------- */
 
-enum { PX_CLASS, PX_THRESHOLD, PX_SPECIAL, PX_ARGS, PX_LIMIT, PX_NKINDS };
+enum {
+  PX_CLASS,
+  PX_THRESHOLD,
+  PX_SPECIAL,
+  PX_ARGS,
+  PX_LIMIT,
+  PX_HUGE, /* the stride-magnitude class (gate.h) */
+  PX_NKINDS
+};
 
 /* Pythagorean tuples: the squares of the first entries sum to the square
  * of the last (0 ends a tuple). */
@@ -300,9 +308,71 @@ static dlv_gate_buf *make_out(dlv_gate_case *c, const prox_entry *e,
   return own;
 }
 
+/* The status, then the output (or its being untouched on error). */
+static void compare_call(dlv_gate_case *c, const prox_entry *e,
+                         const dlv_gate_buf *out, int status, int want,
+                         const double *vd, mpfr_t *exact, double nd,
+                         const prox_args *a)
+{
+  if (dlv_gate_cmp_status(c, "status", status, want)) {
+    if (status == DLV_OK)
+      compare_prox(c, e, out, vd, exact, nd, a);
+    else
+      dlv_gate_buf_unchanged(c, out, "out on error");
+  }
+}
+
+/* prox_group of a vector of the stride-magnitude class, out at the same
+ * stride: the exact result, or a refusal the contract or the backend
+ * allows (dlv_gate_refusal). */
+static void prox_huge(dlv_gate_case *c, const void *ctx, dlv_gate_huge h)
+{
+  const prox_entry *e = ctx;
+  dlv_gate_buf v, out;
+  dlv_gate_buf_make(c, &v, e->elem, h.n, h.inc);
+  int readable = dlv_gate_buf_readable(&v);
+  if (readable)
+    dlv_gate_buf_fill(c, &v, DLV_GV_UNIT);
+  dlv_gate_buf_freeze(c, &v);
+  dlv_gate_buf_make(c, &out, e->elem, h.n, h.inc);
+  dlv_gate_buf_freeze(c, &out);
+  const dlv_gate_buf *vec[] = {&v, &out}, *outs[] = {&out};
+  if (!dlv_gate_huge_runnable(c, DLV_BK_PROX_GROUP, e->is_float, vec, 2))
+    return;
+  size_t n = readable ? h.n : 0; /* the reference's length */
+  double *vd = readable ? contiguous(c, &v) : dlv_gate_alloc(c, sizeof *vd);
+  mpfr_t nrm, *exact = dlv_mp_vec_alloc(n + 1, dlv_mp_prec());
+  mpfr_init2(nrm, dlv_mp_prec());
+  int ref_nrm = dlv_ref_nrm2(n, vd, 1, nrm);
+  double nd = mpfr_get_d(nrm, MPFR_RNDN);
+  prox_args a = {e->is_float ? (float)(nd / 2) : nd / 2, 0, 0, 0};
+  int either, ref = dlv_ref_prox_group(n, vd, 1, a.tau, exact);
+  int want = prox_status(e, &a, n, nrm, ref_nrm != DLV_OK ? ref_nrm : ref,
+                         &either);
+  if (dlv_gate_has_caps(DLV_BK_PROX_GROUP, e->is_float,
+                        dlv_gate_io_caps(&v, &out, want))) {
+    int status = call_prox(e, &v, &out, &a);
+    if (!dlv_gate_refusal(c, DLV_BK_PROX_GROUP, e->is_float, status, vec, 2,
+                          outs, 1))
+      compare_call(c, e, &out, status, want, vd, exact, nd, &a);
+  }
+  dlv_mp_vec_free(exact, n + 1);
+  mpfr_clear(nrm);
+  dlv_gate_buf_guards_ok(c, &out, "out");
+  dlv_gate_buf_unchanged(c, &v, "v");
+}
+
 static void prox_case(dlv_gate_case *c, const prox_entry *e)
 {
   unsigned kind = dlv_gate_enum(c, PX_NKINDS);
+  if (kind == PX_HUGE &&
+      dlv_gate_periodic(c, DLV_GATE_HUGE_PERIOD, 2 * PX_NKINDS)) {
+    dlv_gate_each_huge(c, e->k->flags, DLV_BK_PROX_GROUP, e->is_float,
+                       prox_huge, e);
+    return;
+  }
+  if (kind == PX_HUGE)
+    kind = PX_CLASS; /* the class runs once per period */
   size_t blocks[DLV_CONTRACT_MAX_BLOCKS];
   size_t nb = dlv_contract_block_sizes(e->k, blocks);
   size_t nmax = 4 * (nb ? blocks[0] : 64);
@@ -349,12 +419,7 @@ static void prox_case(dlv_gate_case *c, const prox_entry *e)
   int status = call_prox(e, &v, out, &a);
   if (either && status == DLV_EDOM)
     want = DLV_EDOM;
-  if (dlv_gate_cmp_status(c, "status", status, want)) {
-    if (status == DLV_OK)
-      compare_prox(c, e, out, vd, exact, nd, &a);
-    else
-      dlv_gate_buf_unchanged(c, out, "out on error");
-  }
+  compare_call(c, e, out, status, want, vd, exact, nd, &a);
   dlv_mp_vec_free(exact, n + 1);
   mpfr_clear(nrm);
   dlv_gate_buf_guards_ok(c, out, "out");

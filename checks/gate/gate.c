@@ -96,10 +96,17 @@ unsigned dlv_gate_enum(dlv_gate_case *c, unsigned k)
   return (unsigned)v;
 }
 
+unsigned dlv_gate_periodic(dlv_gate_case *c, unsigned period, unsigned span)
+{
+  uint64_t v = c->replay ? replayed(c, 2) : c->index % period < span;
+  record(c, v);
+  return (unsigned)v;
+}
+
 unsigned long dlv_gate_index(const dlv_gate_case *c) { return c->index; }
 int dlv_gate_long(const dlv_gate_case *c) { return c->long_mode; }
 
-/* ---- contract dimensions -------------------------------------------------- */
+/* ---- contract dimensions ------------------------------------------------- */
 
 ptrdiff_t dlv_gate_stride(dlv_gate_case *c, unsigned flags)
 {
@@ -224,7 +231,7 @@ double dlv_gate_limit(dlv_gate_case *c, double limit, int is_float,
   return nextafter(limit, k == 1 ? -INFINITY : INFINITY);
 }
 
-/* ---- documented limits at their models' edges ----------------------------- */
+/* ---- documented limits at their models' edges ---------------------------- */
 
 int dlv_gate_finite_d(double x) { return fabs(x) <= DBL_MAX; }
 int dlv_gate_finite_s(double x) { return fabs(x) <= FLT_MAX; }
@@ -544,7 +551,7 @@ int dlv_gate_buf_guards_ok(dlv_gate_case *c, const dlv_gate_buf *b,
                        name, at, b->span_elems * b->elem, b->n, b->inc);
 }
 
-/* ---- stride magnitudes and declared refusals ------------------------------ */
+/* ---- stride magnitudes and declared refusals ----------------------------- */
 
 #define P31 ((ptrdiff_t)1 << 31)
 #define P32 ((ptrdiff_t)1 << 32)
@@ -577,6 +584,23 @@ size_t dlv_gate_huge_list(unsigned flags, dlv_gate_huge *out)
     if (huge_lengths[i].inc > 0 || neg)
       out[k++] = huge_lengths[i];
   return k;
+}
+
+void dlv_gate_each_huge(dlv_gate_case *c, unsigned flags, int op,
+                        int is_float, dlv_gate_huge_fn one, const void *ctx)
+{
+  dlv_gate_huge v[DLV_GATE_HUGE_MAX];
+  size_t nv = dlv_gate_huge_list(flags, v), ran = 0;
+  for (size_t k = 0; k < nv && !dlv_gate_failed(c); k++)
+    if (op < 0 ||
+        dlv_gate_has_caps(op, is_float, dlv_gate_stride_caps(v[k].inc))) {
+      dlv_gate_note_clear(c);
+      dlv_gate_note(c, "stride magnitude: n %zu, inc %td", v[k].n, v[k].inc);
+      one(c, ctx, v[k]);
+      ran++;
+    }
+  if (ran == 0)
+    dlv_gate_skip(c, "stride magnitudes: no stride class taken");
 }
 
 /* Whether (n - 1)|inc| exceeds PTRDIFF_MAX (stride.h: DLV_EBADLEN). */

@@ -118,6 +118,10 @@ extern const dlv_gate_limit_model
 uint64_t dlv_gate_draw(dlv_gate_case *c, uint64_t n);
 /* A systematic choice in [0, k): the case index mod k when sampling. */
 unsigned dlv_gate_enum(dlv_gate_case *c, unsigned k);
+/* A systematic choice in {0, 1}: 1 for the cases whose index lies in the
+ * first `span` of every `period` consecutive indices (recorded, so that a
+ * replay keeps it): a costly class run once per period, not per case. */
+unsigned dlv_gate_periodic(dlv_gate_case *c, unsigned period, unsigned span);
 /* The case's index (for messages). */
 unsigned long dlv_gate_index(const dlv_gate_case *c);
 /* 1 in long mode (DLV_GATE_LONG=1 or --long): cases may be larger. */
@@ -346,22 +350,35 @@ void dlv_gate_observe(dlv_gate_case *c, const char *fmt, ...)
  *    2^32 + 1 at stride 1, 2^32 at 2^32, SIZE_MAX at 1, 3 at PTRDIFF_MAX,
  *    2^62 + 1 at -2, 2 at PTRDIFF_MIN: an unreadable buffer, only a
  *    refusal before any read is right.
- * A case of the class runs the whole list (a few dozen cheap calls), so
- * each case covers every magnitude.  Returns the count written to out
- * (at most DLV_GATE_HUGE_MAX). */
+ * A case of the class runs the whole list (a few dozen calls, with up to
+ * eight 32 GiB reservations: about 10 ms), so each covers every
+ * magnitude; families run it once or twice per DLV_GATE_HUGE_PERIOD
+ * cases (dlv_gate_periodic with a span of twice their count k of
+ * enumerated scenarios, which holds a whole aligned cycle of k, hence at
+ * least one case of the scenario, also in the first k cases; the other
+ * cases of the scenario fall back to another).  Returns the count
+ * written to out (at most DLV_GATE_HUGE_MAX). */
 #define DLV_GATE_HUGE_MAX 40
+#define DLV_GATE_HUGE_PERIOD 64
 typedef struct {
   size_t n;
   ptrdiff_t inc;
 } dlv_gate_huge;
 size_t dlv_gate_huge_list(unsigned flags, dlv_gate_huge *out);
+/* Runs one(c, ctx, v) for every vector v of the list whose stride the
+ * backend's op takes (op < 0: no backend operation, every one), each with
+ * fresh notes, until one fails; skips the case when it takes none. */
+typedef void (*dlv_gate_huge_fn)(dlv_gate_case *c, const void *ctx,
+                                 dlv_gate_huge v);
+void dlv_gate_each_huge(dlv_gate_case *c, unsigned flags, int op,
+                        int is_float, dlv_gate_huge_fn one, const void *ctx);
 /* Whether a refusal (DLV_EBADLEN) is right for vectors vec[0..nvec) of
  * backend operation op (-1: an entry point that is no backend operation,
  * dlverify's own contract alone): 2 when dlverify's contract requires it
  * ((n - 1)|inc| beyond PTRDIFF_MAX, stride.h), 1 when the backend
  * declares it (n or |inc| beyond its dlv_bk_limits), 0 otherwise. */
-int dlv_gate_refusal_allowed(int op, int is_float, const dlv_gate_buf *const *vec,
-                             size_t nvec);
+int dlv_gate_refusal_allowed(int op, int is_float,
+                             const dlv_gate_buf *const *vec, size_t nvec);
 /* Before the call: 1 when the case can be run; 0 when a vector is
  * unreadable and no refusal is allowed (a result would need elements no
  * buffer can hold: the case says so in its note and is passed over). */
