@@ -5,7 +5,13 @@
  * loader must accept: a version-1 table (ABI 1 ends before support_v2),
  * followed in memory by 0xFF bytes where ABI 2's members would be, so a
  * loader reading past the version-1 table sees every ABI 2 operation
- * "provided" with garbage pointers (and refuses it, or crashes). */
+ * "provided" with garbage pointers (and refuses it, or crashes).  Built
+ * with OLD_V2, another plugin the loader must accept: a version-2 table
+ * (ABI 2 ends before limits) with a plain norm that never refuses,
+ * followed in memory by declared limits of 1 (ABI 3's members): a loader
+ * reading past the version-2 table lets the gate pass vectors beyond them
+ * (lengths up to SIZE_MAX on unreadable buffers) to a norm that reads
+ * them, which faults. */
 #include <stddef.h>
 #include <string.h>
 
@@ -24,6 +30,38 @@ const dlv_backend *dlv_backend_entry(void)
   memset(t.bytes, 0xFF, sizeof t.bytes);
   memcpy(t.bytes, &v1, offsetof(dlv_backend, support_v2));
   return &t.b;
+}
+#define DLV_BAD_DONE
+#endif
+
+#ifdef OLD_V2
+#include <math.h>
+#include <stdint.h>
+#include "stride.h"
+/* sqrt(sum x_i^2): exact enough for the cases the test replays (zeros);
+ * spans beyond PTRDIFF_MAX refused, as every backend owes (stride.h). */
+static int plain_nrm2(size_t n, const double *x, ptrdiff_t incx, double *r)
+{
+  size_t step = incx < 0 ? (size_t)0 - (size_t)incx : (size_t)incx;
+  if (n > 1 && (size_t)PTRDIFF_MAX / step < n - 1)
+    return 2; /* DLV_EBADLEN */
+  double s = 0;
+  x += dlv_stride_first(n, incx);
+  for (size_t i = 0; i < n; i++)
+    s += x[(ptrdiff_t)i * incx] * x[(ptrdiff_t)i * incx];
+  *r = sqrt(s);
+  return 0;
+}
+
+const dlv_backend *dlv_backend_entry(void);
+const dlv_backend *dlv_backend_entry(void)
+{
+  static dlv_backend t = {
+      .abi_version = 2, .name = "old_v2", .version = "2",
+      .support = {[DLV_BK_NRM2] = {DLV_BK_PROVIDED | DLV_BK_STRIDES, 0}},
+      .nrm2_d = plain_nrm2,
+      .limits = {[DLV_BK_NRM2] = {{1, 1}, {1, 1}}}}; /* past ABI 2 */
+  return &t;
 }
 #define DLV_BAD_DONE
 #endif

@@ -177,6 +177,18 @@ static void compare_nrm2(dlv_gate_case *c, const nrm2_entry *e,
     dlv_gate_buf_unchanged(c, res, "result on error");
 }
 
+/* The status and result of the call against the reference's. */
+static void check_nrm2(dlv_gate_case *c, const nrm2_entry *e,
+                       const dlv_gate_buf *x, const dlv_gate_buf *res,
+                       int status)
+{
+  mpfr_t exact;
+  mpfr_init2(exact, dlv_mp_prec());
+  int want = dlv_ref_nrm2(x->n, contiguous(c, x), 1, exact);
+  compare_nrm2(c, e, x, res, status, want, exact);
+  mpfr_clear(exact);
+}
+
 /* The norm of a vector of the stride-magnitude class: the exact result,
  * or a refusal the contract or the backend allows (dlv_gate_refusal). */
 static void nrm2_huge(dlv_gate_case *c, const void *ctx, dlv_gate_huge v)
@@ -190,13 +202,8 @@ static void nrm2_huge(dlv_gate_case *c, const void *ctx, dlv_gate_huge v)
   dlv_gate_buf_make(c, &res, e->elem, 1, 1);
   dlv_gate_buf_freeze(c, &res);
   int status = call_nrm2(e, &x, res.at);
-  if (!dlv_gate_refusal(c, DLV_BK_NRM2, e->is_float, status, vec, 1, out, 1)) {
-    mpfr_t exact;
-    mpfr_init2(exact, dlv_mp_prec());
-    int want = dlv_ref_nrm2(x.n, contiguous(c, &x), 1, exact);
-    compare_nrm2(c, e, &x, &res, status, want, exact);
-    mpfr_clear(exact);
-  }
+  if (!dlv_gate_refusal(c, DLV_BK_NRM2, e->is_float, status, vec, 1, out, 1))
+    check_nrm2(c, e, &x, &res, status);
   dlv_gate_buf_guards_ok(c, &res, "result");
   dlv_gate_buf_unchanged(c, &x, "x");
 }
@@ -215,11 +222,7 @@ static void nrm2_case(dlv_gate_case *c, const nrm2_entry *e)
   dlv_gate_buf_make(c, &res, e->elem, 1, 1);
   dlv_gate_buf_freeze(c, &res);
   int status = call_nrm2(e, &x, res.at);
-  mpfr_t exact;
-  mpfr_init2(exact, dlv_mp_prec());
-  int want = dlv_ref_nrm2(x.n, contiguous(c, &x), 1, exact);
-  compare_nrm2(c, e, &x, &res, status, want, exact);
-  mpfr_clear(exact);
+  check_nrm2(c, e, &x, &res, status);
   dlv_gate_buf_guards_ok(c, &res, "result");
   dlv_gate_buf_unchanged(c, &x, "x");
 }
