@@ -13,6 +13,7 @@
  * buffers are reused between calls, not zeroed).  The input gradient's tiles skip
  * the taps that read only padding for all their rows (narrow_box).  Every
  * element's chain is the same whichever path or thread computes it. */
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -217,11 +218,6 @@ static tile_fn *tile_for_isa(void)
   return tile_portable;
 }
 
-typedef struct {
-  const pgemm *g;
-  tile_fn *tile;
-} pgemm_job;
-
 /* Narrows box x (tn[d] taps along d) to the taps that read G, not its
  * padding, for at least one of rows r0 .. r0 + mr - 1 (rx[0] = 0: every
  * tap).  A tap outside it adds exact zeros to every row of the tile: its
@@ -248,20 +244,67 @@ static void narrow_box(const pgemm *g, size_t r0, tapbox *x)
   }
 }
 
-/* Row tiles lo..hi-1, every channel tile, the reduction chunk by chunk
- * (a chunk's packed B stays in cache across the row tiles). */
-static void pgemm_range(void *arg, size_t lo, size_t hi)
+/* The reduction's work queue.  Item (k, rt) = row tile rt over chunk k
+ * of the reduction (taps k nb .. k nb + nb - 1), every channel tile; the
+ * items are handed out in chunk-major order, a piece of `grain` row tiles
+ * of one chunk at a time, from a shared counter, to whichever thread is
+ * free.  Item (k, rt) starts once done[rt] == k (row tile rt has run
+ * chunks 0 .. k - 1) and sets done[rt] = k + 1: each tile's chain runs
+ * its chunks in order whichever threads run them.  The threads work on
+ * one chunk at about the same time, so its packed operands come from
+ * memory once per thread and stay in cache across its row tiles.  (Ranges
+ * of row tiles each running every chunk re-read all of the packed B and
+ * their part of A once per range: about 1 ms a range at S2's filter
+ * gradient, which made 2 threads with 8 ranges each slower than 1.)
+ * Waits cannot deadlock: the earliest unfinished item's predecessor was
+ * handed out before it, so it is finished. */
+typedef struct {
+  const pgemm *g;
+  tile_fn *tile;
+  size_t ntiles, nchunks, grain, pieces; /* pieces: per chunk */
+  atomic_size_t next;                    /* first piece not handed out */
+  atomic_size_t *done;                   /* ntiles: chunks finished */
+} pgemm_queue;
+
+enum { SPINS_BEFORE_YIELD = 64 };
+
+/* Waits until row tile rt has finished k chunks (spins, then yields the
+ * CPU: a thread that holds the chunk before may have been descheduled). */
+static void wait_for_chunk(const pgemm_queue *q, size_t rt, size_t k)
 {
-  const pgemm_job *job = arg;
-  const pgemm *g = job->g;
-  for (size_t t0 = 0; t0 < g->ntaps; t0 += g->nb) {
-    size_t t1 = t0 + g->nb < g->ntaps ? t0 + g->nb : g->ntaps;
-    for (size_t rt = lo; rt < hi; rt++) {
-      /* a chunked reduction is a flat run of taps (tn = 1, 1, ntaps) */
-      tapbox x = {{0, 0, t0}, {g->tn[0], g->tn[1], t1}};
-      narrow_box(g, rt * g->mr, &x);
-      for (size_t c0 = 0; c0 < g->oc; c0 += g->nr)
-        job->tile(g, rt * g->mr, c0, &x, t0 == 0);
+  for (unsigned spin = 0;
+       atomic_load_explicit(&q->done[rt], memory_order_acquire) < k; spin++)
+    if (spin >= SPINS_BEFORE_YIELD)
+      sched_yield();
+}
+
+/* Row tile rt over chunk k, every channel tile. */
+static void run_item(const pgemm_queue *q, size_t k, size_t rt)
+{
+  const pgemm *g = q->g;
+  size_t t0 = k * g->nb, t1 = t0 + g->nb < g->ntaps ? t0 + g->nb : g->ntaps;
+  /* a chunked reduction is a flat run of taps (tn = 1, 1, ntaps) */
+  tapbox x = {{0, 0, t0}, {g->tn[0], g->tn[1], t1}};
+  narrow_box(g, rt * g->mr, &x);
+  for (size_t c0 = 0; c0 < g->oc; c0 += g->nr)
+    q->tile(g, rt * g->mr, c0, &x, k == 0);
+}
+
+/* One thread: takes pieces until none is left. */
+static void pgemm_worker(void *arg, size_t lo, size_t hi)
+{
+  (void)lo, (void)hi; /* one index per thread; the queue shares the work */
+  pgemm_queue *q = arg;
+  for (;;) {
+    size_t piece = atomic_fetch_add(&q->next, 1);
+    if (piece >= q->nchunks * q->pieces)
+      return;
+    size_t k = piece / q->pieces, rt0 = piece % q->pieces * q->grain;
+    size_t rt1 = rt0 + q->grain < q->ntiles ? rt0 + q->grain : q->ntiles;
+    for (size_t rt = rt0; rt < rt1; rt++) {
+      wait_for_chunk(q, rt, k);
+      run_item(q, k, rt);
+      atomic_store_explicit(&q->done[rt], k + 1, memory_order_release);
     }
   }
 }
@@ -276,11 +319,18 @@ static void pick_tile(pgemm *g)
   g->ocp = (g->oc + g->nr - 1) / g->nr * g->nr;
 }
 
-static void pgemm_run(const pgemm *g)
+/* Runs g on up to dlv_get_threads() threads; done: row tiles entries. */
+static void pgemm_run(const pgemm *g, atomic_size_t *done)
 {
-  pgemm_job job = {g, tile_for_isa()};
-  dlv_parallel_for((g->m + g->mr - 1) / g->mr, DLV_CONV3D_LOWP_RANGES,
-                   pgemm_range, &job);
+  size_t ntiles = (g->m + g->mr - 1) / g->mr;
+  size_t nt = (size_t)dlv_get_threads();
+  size_t per_chunk = nt * DLV_CONV3D_LOWP_RANGES;
+  size_t grain = (ntiles + per_chunk - 1) / per_chunk;
+  pgemm_queue q = {g, tile_for_isa(), ntiles, (g->ntaps + g->nb - 1) / g->nb,
+                   grain, (ntiles + grain - 1) / grain, 0, done};
+  for (size_t rt = 0; rt < ntiles; rt++)
+    atomic_init(&done[rt], 0);
+  dlv_parallel_for(nt, 1, pgemm_worker, &q);
 }
 
 /* ---- shapes and packing ------------------------------------------------------ */
@@ -338,7 +388,8 @@ static int operands_ok(const void *a, size_t na, const void *b, size_t nb,
  * between calls, the largest recently needed; its contents are
  * unspecified when taken. */
 enum {
-  BUF_A, BUF_B, BUF_ROWS, BUF_TAPS, BUF_POS, BUF_F1, BUF_F2, BUF_WORK, NBUF
+  BUF_A, BUF_B, BUF_ROWS, BUF_TAPS, BUF_POS, BUF_DONE, BUF_F1, BUF_F2,
+  BUF_WORK, NBUF
 };
 
 static _Atomic(unsigned char *) buf_slot[NBUF];
@@ -376,6 +427,7 @@ typedef struct {
   uint32_t *bp;
   size_t *rowbase, *tapoff;
   size_t *rowpos; /* the input gradient's row order, else NULL */
+  atomic_size_t *done; /* the work queue's count per row tile */
 } packed;
 
 static void packed_free(packed *p)
@@ -385,17 +437,20 @@ static void packed_free(packed *p)
   buf_give(BUF_ROWS, p->rowbase);
   buf_give(BUF_TAPS, p->tapoff);
   buf_give(BUF_POS, p->rowpos);
+  buf_give(BUF_DONE, p->done);
 }
 
-/* Takes p's buffers for g (g->m, ntaps, np, ocp set), an A of na patterns,
- * contents unspecified: the packing writes every pattern. */
+/* Takes p's buffers for g (g->m, mr, ntaps, np, ocp set), an A of na
+ * patterns, contents unspecified: the packing writes every pattern. */
 static int packed_alloc(packed *p, const pgemm *g, size_t na)
 {
   *p = (packed){buf_take(BUF_A, (na + 1) * sizeof *p->a),
                 buf_take(BUF_B, g->ntaps * g->np * g->ocp * sizeof *p->bp),
                 buf_take(BUF_ROWS, g->m * sizeof *p->rowbase),
-                buf_take(BUF_TAPS, g->ntaps * sizeof *p->tapoff), NULL};
-  if (p->a && p->bp && p->rowbase && p->tapoff)
+                buf_take(BUF_TAPS, g->ntaps * sizeof *p->tapoff), NULL,
+                buf_take(BUF_DONE,
+                         (g->m + g->mr - 1) / g->mr * sizeof *p->done)};
+  if (p->a && p->bp && p->rowbase && p->tapoff && p->done)
     return DLV_OK;
   packed_free(p);
   return DLV_ENOMEM;
@@ -531,7 +586,7 @@ static int fwd_bf16(const dims *d, const uint16_t *l1, const uint16_t *f,
   attach(&g, &p);
   if (in_place)
     g.a = l1;
-  pgemm_run(&g);
+  pgemm_run(&g, p.done);
   packed_free(&p);
   return DLV_OK;
 }
@@ -644,7 +699,7 @@ static int bwd_input_bf16(const dims *d, const uint16_t *f, const uint16_t *g2,
       }
   }
   attach(&g, &p);
-  pgemm_run(&g);
+  pgemm_run(&g, p.done);
   packed_free(&p);
   return DLV_OK;
 }
@@ -704,7 +759,7 @@ static int bwd_filter_bf16(const dims *d, const uint16_t *l1,
   grid_bases(p.tapoff, d->b, d->h, d->w, 1, d->h1, d->w1, 1, 2 * line);
   pack_b(&g, p.bp, g2, d->t * d->c, d->c, d->t, d->c);
   attach(&g, &p);
-  pgemm_run(&g);
+  pgemm_run(&g, p.done);
   packed_free(&p);
   return DLV_OK;
 }

@@ -78,7 +78,10 @@
 #define DLV_CONV3D_LOWP_NV_NARROW 2
 #define DLV_CONV3D_LOWP_MR_NARROW 12
 #define DLV_CONV3D_LOWP_NB 64
-/* Row tiles per thread handed out by the fork-join loop (parallel.h). */
+/* Pieces per thread into which each reduction chunk's row tiles are cut
+ * for the work queue (conv3d_lowp.c: the threads take the pieces chunk by
+ * chunk; a row tile runs its chunks in order, whichever thread runs them),
+ * and ranges per thread of the packing loops (parallel.h). */
 #define DLV_CONV3D_LOWP_RANGES 8
 
 int dlv_conv3d_fwd_bf16(const dlv_conv3d_shape *s, const dlv_bf16 *l1,
