@@ -54,11 +54,12 @@ typedef struct {
   size_t m, mr, nr;      /* rows, tile rows, tile channels */
   size_t nb;             /* taps per chunk of the reduction */
   size_t tn[3];          /* the taps as a grid: tn[0] tn[1] tn[2] = ntaps */
-  /* Rows over a padded grid (input gradient; else rx[0] = 0): rows are
-   * (b, x, y, t) of extents (., rx[0], rx[1], rx[2]), tap (i0, i1, i2)
+  /* Rows over a padded grid (input gradient; else NULL): row r is the
+   * point (x, y, t) = rowxyt[3 r .. 3 r + 2] of it; tap (i0, i1, i2)
    * reads padding at row (x, y, t) unless tn[d] - 1 <= coordinate d + i_d
    * < tn[d] - 1 + gx[d] for each d (gx: the unpadded extents). */
-  size_t rx[3], gx[3];
+  const uint32_t *rowxyt;
+  size_t gx[3];
 } pgemm;
 
 /* The output row (and grid position) of row r. */
@@ -219,29 +220,28 @@ static tile_fn *tile_for_isa(void)
 }
 
 /* Narrows box x (tn[d] taps along d) to the taps that read G, not its
- * padding, for at least one of rows r0 .. r0 + mr - 1 (rx[0] = 0: every
+ * padding, for at least one of rows r0 .. r0 + mr - 1 (rowxyt NULL: every
  * tap).  A tap outside it adds exact zeros to every row of the tile: its
  * steps are skipped (on a +-0 accumulator a zero step may only change the
- * sign of the zero; otherwise it leaves the accumulator's bits alone). */
+ * sign of the zero; otherwise it leaves the accumulator's bits alone).
+ * The coordinates are stored per row: dividing row positions here cost
+ * about 8% of the S1 input gradient. */
 static void narrow_box(const pgemm *g, size_t r0, tapbox *x)
 {
-  if (g->rx[0] == 0)
+  if (g->rowxyt == NULL)
     return;
   size_t r1 = r0 + g->mr < g->m ? r0 + g->mr : g->m;
   for (int d = 0; d < 3; d++)
     x->lo[d] = g->tn[d], x->hi[d] = 0;
-  for (size_t r = r0; r < r1; r++) {
-    size_t rest = row_at(g, r);
-    for (int d = 2; d >= 0; d--) {
-      size_t at = rest % g->rx[d], n = g->tn[d];
-      rest /= g->rx[d];
+  for (size_t r = r0; r < r1; r++)
+    for (int d = 0; d < 3; d++) {
+      size_t at = g->rowxyt[3 * r + (size_t)d], n = g->tn[d];
       /* live: n - 1 - at <= i < n - 1 - at + gx[d] */
       size_t lo = at < n - 1 ? n - 1 - at : 0;
       size_t hi = n - 1 + g->gx[d] - at < n ? n - 1 + g->gx[d] - at : n;
       x->lo[d] = lo < x->lo[d] ? lo : x->lo[d];
       x->hi[d] = hi > x->hi[d] ? hi : x->hi[d];
     }
-  }
 }
 
 /* The reduction's work queue.  Item (k, rt) = row tile rt over chunk k
@@ -388,8 +388,8 @@ static int operands_ok(const void *a, size_t na, const void *b, size_t nb,
  * between calls, the largest recently needed; its contents are
  * unspecified when taken. */
 enum {
-  BUF_A, BUF_B, BUF_ROWS, BUF_TAPS, BUF_POS, BUF_DONE, BUF_F1, BUF_F2,
-  BUF_WORK, NBUF
+  BUF_A, BUF_B, BUF_ROWS, BUF_TAPS, BUF_POS, BUF_XYT, BUF_DONE, BUF_F1,
+  BUF_F2, BUF_WORK, NBUF
 };
 
 static _Atomic(unsigned char *) buf_slot[NBUF];
@@ -426,7 +426,8 @@ typedef struct {
   uint16_t *a;
   uint32_t *bp;
   size_t *rowbase, *tapoff;
-  size_t *rowpos; /* the input gradient's row order, else NULL */
+  size_t *rowpos;   /* the input gradient's row order, else NULL */
+  uint32_t *rowxyt; /* the input gradient's row coordinates, else NULL */
   atomic_size_t *done; /* the work queue's count per row tile */
 } packed;
 
@@ -437,6 +438,7 @@ static void packed_free(packed *p)
   buf_give(BUF_ROWS, p->rowbase);
   buf_give(BUF_TAPS, p->tapoff);
   buf_give(BUF_POS, p->rowpos);
+  buf_give(BUF_XYT, p->rowxyt);
   buf_give(BUF_DONE, p->done);
 }
 
@@ -444,12 +446,12 @@ static void packed_free(packed *p)
  * patterns, contents unspecified: the packing writes every pattern. */
 static int packed_alloc(packed *p, const pgemm *g, size_t na)
 {
-  *p = (packed){buf_take(BUF_A, (na + 1) * sizeof *p->a),
-                buf_take(BUF_B, g->ntaps * g->np * g->ocp * sizeof *p->bp),
-                buf_take(BUF_ROWS, g->m * sizeof *p->rowbase),
-                buf_take(BUF_TAPS, g->ntaps * sizeof *p->tapoff), NULL,
-                buf_take(BUF_DONE,
-                         (g->m + g->mr - 1) / g->mr * sizeof *p->done)};
+  *p = (packed){
+      .a = buf_take(BUF_A, (na + 1) * sizeof *p->a),
+      .bp = buf_take(BUF_B, g->ntaps * g->np * g->ocp * sizeof *p->bp),
+      .rowbase = buf_take(BUF_ROWS, g->m * sizeof *p->rowbase),
+      .tapoff = buf_take(BUF_TAPS, g->ntaps * sizeof *p->tapoff),
+      .done = buf_take(BUF_DONE, (g->m + g->mr - 1) / g->mr * sizeof *p->done)};
   if (p->a && p->bp && p->rowbase && p->tapoff && p->done)
     return DLV_OK;
   packed_free(p);
@@ -459,7 +461,7 @@ static int packed_alloc(packed *p, const pgemm *g, size_t na)
 static void attach(pgemm *g, const packed *p)
 {
   g->a = p->a, g->bp = p->bp, g->rowbase = p->rowbase, g->tapoff = p->tapoff;
-  g->rowpos = p->rowpos;
+  g->rowpos = p->rowpos, g->rowxyt = p->rowxyt;
 }
 
 /* ---- packing: pair words, every pattern written ------------------------- */
@@ -627,36 +629,47 @@ static void pad_range(void *arg, size_t lo, size_t hi)
   }
 }
 
-/* Whether every time tap of an input-gradient row at time t1 reads G. */
-static int full_time(const dims *d, size_t t1)
+/* Where time_classes writes row i: pos[i] (its position in G1),
+ * rowbase[i] (its A in the padded G of extents (., hp, wp, tp), ce
+ * channels), xyt[3 i ..] (its coordinates x, y, t, for narrow_box). */
+typedef struct {
+  size_t *pos, *rowbase;
+  uint32_t *xyt;
+  size_t hp, wp, tp, ce;
+} row_out;
+
+/* Writes rows i, i + 1, .. : the positions of G1 at times t0 <= t < t1,
+ * in grid order (t fastest); returns the next row. */
+static size_t put_rows(const dims *d, const row_out *o, size_t i, size_t t0,
+                       size_t t1)
 {
-  return t1 + 1 >= d->z && t1 < d->t;
+  for (size_t b = 0; b < d->b; b++)
+    for (size_t x = 0; x < d->h1; x++)
+      for (size_t y = 0; y < d->w1; y++)
+        for (size_t t = t0; t < t1; t++, i++) {
+          o->pos[i] = ((b * d->h1 + x) * d->w1 + y) * d->t1 + t;
+          o->rowbase[i] = (((b * o->hp + x) * o->wp + y) * o->tp + t) * o->ce;
+          /* extents <= INT_MAX (dlv_conv3d_sizes) */
+          o->xyt[3 * i] = (uint32_t)x, o->xyt[3 * i + 1] = (uint32_t)y;
+          o->xyt[3 * i + 2] = (uint32_t)t;
+        }
+  return i;
 }
 
-/* The input gradient's rows (positions of G1 in grid order, t1 fastest)
- * by time class: first every position whose time taps all read G (Z - 1
- * <= t1 < T), then those of each other t1 in turn, each class in grid
- * order.  A register tile then holds rows with the same live time taps
- * (but at class boundaries), and narrow_box skips the others; in grid
- * order a tile spans whole t1 lines and ran every time tap for all its
- * rows (1.33x the steps at S1, 1.14x at S2, S3).  Row i's A starts at
- * rowbase[i]. */
-static void time_classes(const dims *d, size_t hp, size_t wp, size_t tp,
-                         size_t ce, size_t *pos, size_t *rowbase)
+/* The input gradient's rows (positions of G1) by time class: first every
+ * position whose time taps all read G (Z - 1 <= t1 < T), in grid order,
+ * then those of each other t1 in turn, each in grid order.  A register
+ * tile then holds rows with the same live time taps (but at class
+ * boundaries), and narrow_box skips the others; in grid order a tile
+ * spans whole t1 lines and ran every time tap for all its rows (1.33x the
+ * steps at S1, 1.14x at S2, S3). */
+static void time_classes(const dims *d, const row_out *o)
 {
-  size_t i = 0, lines = d->b * d->h1 * d->w1;
-  for (size_t l = 0; l < lines; l++)
-    for (size_t t = 0; t < d->t1; t++)
-      if (full_time(d, t))
-        pos[i++] = l * d->t1 + t;
+  size_t f0 = d->z - 1, f1 = d->t > f0 ? d->t : f0; /* full: [f0, f1) */
+  size_t i = put_rows(d, o, 0, f0, f1);
   for (size_t t = 0; t < d->t1; t++)
-    for (size_t l = 0; l < lines && !full_time(d, t); l++)
-      pos[i++] = l * d->t1 + t;
-  for (size_t r = 0; r < i; r++) {
-    size_t t = pos[r] % d->t1, l = pos[r] / d->t1;
-    size_t y = l % d->w1, x = l / d->w1 % d->h1, b = l / d->w1 / d->h1;
-    rowbase[r] = (((b * hp + x) * wp + y) * tp + t) * ce;
-  }
+    if (t < f0 || t >= f1)
+      i = put_rows(d, o, i, t, t + 1);
 }
 
 /* Input gradient: A = G zero-padded by (U-1, V-1, Z-1) on each side, its
@@ -669,8 +682,7 @@ static int bwd_input_bf16(const dims *d, const uint16_t *f, const uint16_t *g2,
   size_t hp = d->h1 + d->u - 1, wp = d->w1 + d->v - 1, tp = d->t1 + d->z - 1;
   pgemm g = {.ntaps = d->u * d->v * d->z, .np = ce / 2, .astep = 2,
              .oc = d->cp, .out = g1, .m = d->b * d->h1 * d->w1 * d->t1,
-             .tn = {d->u, d->v, d->z}, .rx = {d->h1, d->w1, d->t1},
-             .gx = {d->h, d->w, d->t}};
+             .tn = {d->u, d->v, d->z}, .gx = {d->h, d->w, d->t}};
   pick_tile(&g);
   g.nb = g.ntaps;
   packed p;
@@ -678,14 +690,15 @@ static int bwd_input_bf16(const dims *d, const uint16_t *f, const uint16_t *g2,
   if (packed_alloc(&p, &g, na) != DLV_OK)
     return DLV_ENOMEM;
   p.rowpos = buf_take(BUF_POS, g.m * sizeof *p.rowpos);
-  if (p.rowpos == NULL) {
+  p.rowxyt = buf_take(BUF_XYT, 3 * g.m * sizeof *p.rowxyt);
+  if (p.rowpos == NULL || p.rowxyt == NULL) {
     packed_free(&p);
     return DLV_ENOMEM;
   }
   pad_job pj = {d, g2, p.a, hp, wp, tp, ce};
   dlv_parallel_for(d->b * hp * wp, DLV_CONV3D_LOWP_RANGES, pad_range, &pj);
   p.a[na] = 0;
-  time_classes(d, hp, wp, tp, ce, p.rowpos, p.rowbase);
+  time_classes(d, &(row_out){p.rowpos, p.rowbase, p.rowxyt, hp, wp, tp, ce});
   grid_bases(p.tapoff, 1, d->u, d->v, d->z, hp, wp, tp, ce);
   size_t ntap = g.ntaps;
   for (size_t tap = 0; tap < ntap; tap++) {
