@@ -24,10 +24,10 @@
  *                   is skipped for the whole tile: those steps would only
  *                   add zeros, so at most the sign of a zero result
  *                   differs from the full chain; both paths skip alike;
- *                   the tiles' rows are the positions ordered by time
- *                   class: first those whose time taps all read G, then
- *                   each other time t1 in turn, so a tile's rows share
- *                   their live time taps);
+ *                   the tiles' rows are the positions ordered by live
+ *                   class: those whose x (then y, then t) coordinates
+ *                   give the same live taps together, so a tile's rows
+ *                   share their live taps but at class boundaries);
  *   filter gradient pairs (t even, t odd) of output times, for each
  *                   (b, x, y) in order: B H W ceil(T/2) steps.
  * An odd count pairs the last element with a zero.  The AVX512-BF16 path
