@@ -258,24 +258,51 @@ static void narrow_box(const pgemm *g, size_t r0, tapbox *x)
  * gradient, which made 2 threads with 8 ranges each slower than 1.)
  * Waits cannot deadlock: the earliest unfinished item's predecessor was
  * handed out before it, so it is finished. */
+/* A packing loop run first, in the same parallel region (one fork-join a
+ * call: starting threads cost 25 us each on a quiet 2-core VM, 0.4-0.6 ms
+ * when the other vCPU is busy, against S1 passes of about 1 ms): fn(arg,
+ * lo, hi) over [0, n), in pieces of grain indices. */
+typedef struct {
+  dlv_range_fn *fn;
+  void *arg;
+  size_t n, grain;
+} pack_phase;
+
+enum { MAX_PHASES = 2 };
+
 typedef struct {
   const pgemm *g;
   tile_fn *tile;
   size_t ntiles, nchunks, grain, pieces; /* pieces: per chunk */
+  pack_phase phase[MAX_PHASES];          /* packing: pieces before all */
+  size_t nphases, pack_pieces;
+  atomic_size_t packed;                  /* packing pieces finished */
   atomic_size_t next;                    /* first piece not handed out */
   atomic_size_t *done;                   /* ntiles: chunks finished */
 } pgemm_queue;
 
 enum { SPINS_BEFORE_YIELD = 64 };
 
-/* Waits until row tile rt has finished k chunks (spins, then yields the
- * CPU: a thread that holds the chunk before may have been descheduled). */
-static void wait_for_chunk(const pgemm_queue *q, size_t rt, size_t k)
+/* Waits until *count reaches k (spins, then yields the CPU: the thread
+ * that holds the work waited for may have been descheduled). */
+static void wait_for(atomic_size_t *count, size_t k)
 {
   for (unsigned spin = 0;
-       atomic_load_explicit(&q->done[rt], memory_order_acquire) < k; spin++)
+       atomic_load_explicit(count, memory_order_acquire) < k; spin++)
     if (spin >= SPINS_BEFORE_YIELD)
       sched_yield();
+}
+
+/* Packing piece i (i < pack_pieces). */
+static void run_pack_piece(pgemm_queue *q, size_t i)
+{
+  const pack_phase *ph = q->phase;
+  for (; i >= (ph->n + ph->grain - 1) / ph->grain; ph++)
+    i -= (ph->n + ph->grain - 1) / ph->grain;
+  size_t lo = i * ph->grain;
+  size_t hi = ph->n - lo < ph->grain ? ph->n : lo + ph->grain;
+  ph->fn(ph->arg, lo, hi);
+  atomic_fetch_add_explicit(&q->packed, 1, memory_order_release);
 }
 
 /* Row tile rt over chunk k, every channel tile. */
@@ -290,19 +317,26 @@ static void run_item(const pgemm_queue *q, size_t k, size_t rt)
     q->tile(g, rt * g->mr, c0, &x, k == 0);
 }
 
-/* One thread: takes pieces until none is left. */
+/* One thread: takes pieces until none is left, the packing's first; the
+ * reduction's wait until every packing piece is finished. */
 static void pgemm_worker(void *arg, size_t lo, size_t hi)
 {
   (void)lo, (void)hi; /* one index per thread; the queue shares the work */
   pgemm_queue *q = arg;
   for (;;) {
     size_t piece = atomic_fetch_add(&q->next, 1);
+    if (piece < q->pack_pieces) {
+      run_pack_piece(q, piece);
+      continue;
+    }
+    piece -= q->pack_pieces;
     if (piece >= q->nchunks * q->pieces)
       return;
+    wait_for(&q->packed, q->pack_pieces);
     size_t k = piece / q->pieces, rt0 = piece % q->pieces * q->grain;
     size_t rt1 = rt0 + q->grain < q->ntiles ? rt0 + q->grain : q->ntiles;
     for (size_t rt = rt0; rt < rt1; rt++) {
-      wait_for_chunk(q, rt, k);
+      wait_for(&q->done[rt], k);
       run_item(q, k, rt);
       atomic_store_explicit(&q->done[rt], k + 1, memory_order_release);
     }
@@ -319,15 +353,29 @@ static void pick_tile(pgemm *g)
   g->ocp = (g->oc + g->nr - 1) / g->nr * g->nr;
 }
 
-/* Runs g on up to dlv_get_threads() threads; done: row tiles entries. */
-static void pgemm_run(const pgemm *g, atomic_size_t *done)
+/* Runs the nphases (<= MAX_PHASES) packing loops (fn, arg, n of each
+ * set; independent of each other), then g, on up to dlv_get_threads()
+ * threads; done: row tiles entries. */
+static void pgemm_run(const pgemm *g, atomic_size_t *done,
+                      const pack_phase *phases, size_t nphases)
 {
   size_t ntiles = (g->m + g->mr - 1) / g->mr;
   size_t nt = (size_t)dlv_get_threads();
   size_t per_chunk = nt * DLV_CONV3D_LOWP_RANGES;
   size_t grain = (ntiles + per_chunk - 1) / per_chunk;
   pgemm_queue q = {g, tile_for_isa(), ntiles, (g->ntaps + g->nb - 1) / g->nb,
-                   grain, (ntiles + grain - 1) / grain, 0, done};
+                   grain, (ntiles + grain - 1) / grain};
+  q.nphases = nphases;
+  for (size_t i = 0; i < nphases; i++) {
+    q.phase[i] = phases[i];
+    /* pieces as the fork-join loop cuts ranges (parallel.h) */
+    size_t n = phases[i].n;
+    q.phase[i].grain = n > per_chunk ? (n + per_chunk - 1) / per_chunk : 1;
+    q.pack_pieces += (n + q.phase[i].grain - 1) / q.phase[i].grain;
+  }
+  atomic_init(&q.packed, 0);
+  atomic_init(&q.next, 0);
+  q.done = done;
   for (size_t rt = 0; rt < ntiles; rt++)
     atomic_init(&done[rt], 0);
   dlv_parallel_for(nt, 1, pgemm_worker, &q);
@@ -539,12 +587,12 @@ static void pack_b_range(void *arg, size_t lo, size_t hi)
   }
 }
 
-static void pack_b(const pgemm *g, uint32_t *bp, const uint16_t *a,
-                   size_t tap_stride, size_t rows, size_t nrows, size_t n)
+static pack_b_job pack_b(const pgemm *g, uint32_t *bp, const uint16_t *a,
+                         size_t tap_stride, size_t rows, size_t nrows,
+                         size_t n)
 {
-  pack_b_job k = {a, tap_stride, rows, nrows, n, g, bp,
-                  interleave_for_isa()};
-  dlv_parallel_for(g->ntaps, DLV_CONV3D_LOWP_RANGES, pack_b_range, &k);
+  return (pack_b_job){a, tap_stride, rows, nrows, n, g, bp,
+                      interleave_for_isa()};
 }
 
 /* Row bases of every point of a (nb, nh, nw, nt) grid inside a (., hh, ww,
@@ -584,11 +632,11 @@ static int fwd_bf16(const dims *d, const uint16_t *l1, const uint16_t *f,
   }
   grid_bases(p.rowbase, d->b, d->h, d->w, d->t, d->h1, d->w1, d->t1, ce);
   grid_bases(p.tapoff, 1, d->u, d->v, d->z, d->h1, d->w1, d->t1, ce);
-  pack_b(&g, p.bp, f, d->cp * d->c, d->c, d->cp, d->c);
+  pack_b_job kb = pack_b(&g, p.bp, f, d->cp * d->c, d->c, d->cp, d->c);
   attach(&g, &p);
   if (in_place)
     g.a = l1;
-  pgemm_run(&g, p.done);
+  pgemm_run(&g, p.done, &(pack_phase){pack_b_range, &kb, g.ntaps}, 1);
   packed_free(&p);
   return DLV_OK;
 }
@@ -722,7 +770,6 @@ static int bwd_input_bf16(const dims *d, const uint16_t *f, const uint16_t *g2,
     return DLV_ENOMEM;
   }
   pad_job pj = {d, g2, p.a, hp, wp, tp, ce};
-  dlv_parallel_for(d->b * hp * wp, DLV_CONV3D_LOWP_RANGES, pad_range, &pj);
   p.a[na] = 0;
   live_classes(d, &(row_out){p.rowpos, p.rowbase, p.rowxyt, hp, wp, tp, ce});
   grid_bases(p.tapoff, 1, d->u, d->v, d->z, hp, wp, tp, ce);
@@ -738,7 +785,7 @@ static int bwd_input_bf16(const dims *d, const uint16_t *f, const uint16_t *g2,
       }
   }
   attach(&g, &p);
-  pgemm_run(&g, p.done);
+  pgemm_run(&g, p.done, &(pack_phase){pad_range, &pj, d->b * hp * wp}, 1);
   packed_free(&p);
   return DLV_OK;
 }
@@ -787,7 +834,6 @@ static int bwd_filter_bf16(const dims *d, const uint16_t *l1,
   if (packed_alloc(&p, &g, 2 * lines * line) != DLV_OK)
     return DLV_ENOMEM;
   tpair_job tj = {d, l1, p.a, kp, interleave_for_isa()};
-  dlv_parallel_for(lines, DLV_CONV3D_LOWP_RANGES, tpair_range, &tj);
   size_t r = 0;
   for (size_t u = 0; u < d->u; u++)
     for (size_t v = 0; v < d->v; v++)
@@ -796,9 +842,11 @@ static int bwd_filter_bf16(const dims *d, const uint16_t *l1,
           p.rowbase[r++] = 2 * ((u * d->w1 + v) * line +
                                 ((z % 2) * kp + z / 2) * d->cp + cp);
   grid_bases(p.tapoff, d->b, d->h, d->w, 1, d->h1, d->w1, 1, 2 * line);
-  pack_b(&g, p.bp, g2, d->t * d->c, d->c, d->t, d->c);
+  pack_b_job kb = pack_b(&g, p.bp, g2, d->t * d->c, d->c, d->t, d->c);
   attach(&g, &p);
-  pgemm_run(&g, p.done);
+  pack_phase packing[] = {{tpair_range, &tj, lines},
+                          {pack_b_range, &kb, g.ntaps}};
+  pgemm_run(&g, p.done, packing, 2);
   packed_free(&p);
   return DLV_OK;
 }
