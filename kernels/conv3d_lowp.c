@@ -13,11 +13,11 @@
  * buffers are reused between calls, not zeroed).  The input gradient's tiles skip
  * the taps that read only padding for all their rows (narrow_box).  Every
  * element's chain is the same whichever path or thread computes it. */
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "conv3d.h"
 #include "conv3d_lowp.h"
@@ -281,16 +281,20 @@ typedef struct {
   atomic_size_t *done;                   /* ntiles: chunks finished */
 } pgemm_queue;
 
-enum { SPINS_BEFORE_YIELD = 64 };
+enum { SPINS_BEFORE_SLEEP = 64, SLEEP_NS = 20000 };
 
-/* Waits until *count reaches k (spins, then yields the CPU: the thread
- * that holds the work waited for may have been descheduled). */
+/* Waits until *count reaches k: spins a little, then sleeps 20 us at a
+ * time.  The thread that holds the work waited for may have been
+ * descheduled, possibly onto this thread's CPU when the other is busy:
+ * spinning, even with sched_yield, then held it off for whole time slices
+ * (S1 filter gradient, 2 threads, other vCPU busy: 12 ms a call against
+ * 1.5 ms on 1 thread); sleeping lets it run. */
 static void wait_for(atomic_size_t *count, size_t k)
 {
   for (unsigned spin = 0;
        atomic_load_explicit(count, memory_order_acquire) < k; spin++)
-    if (spin >= SPINS_BEFORE_YIELD)
-      sched_yield();
+    if (spin >= SPINS_BEFORE_SLEEP)
+      nanosleep(&(struct timespec){0, SLEEP_NS}, NULL);
 }
 
 /* Packing piece i (i < pack_pieces). */
