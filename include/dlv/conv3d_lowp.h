@@ -24,10 +24,10 @@
  *                   is skipped for the whole tile: those steps would only
  *                   add zeros, so at most the sign of a zero result
  *                   differs from the full chain; both paths skip alike;
- *                   the tiles' rows are the positions ordered by time
- *                   class: first those whose time taps all read G, then
- *                   each other time t1 in turn, so a tile's rows share
- *                   their live time taps);
+ *                   the tiles' rows are the positions ordered by live
+ *                   class: those whose x (then y, then t) coordinates
+ *                   give the same live taps together, so a tile's rows
+ *                   share their live taps but at class boundaries);
  *   filter gradient pairs (t even, t odd) of output times, for each
  *                   (b, x, y) in order: B H W ceil(T/2) steps.
  * An odd count pairs the last element with a zero.  The AVX512-BF16 path
@@ -78,7 +78,10 @@
 #define DLV_CONV3D_LOWP_NV_NARROW 2
 #define DLV_CONV3D_LOWP_MR_NARROW 12
 #define DLV_CONV3D_LOWP_NB 64
-/* Row tiles per thread handed out by the fork-join loop (parallel.h). */
+/* Pieces per thread into which each reduction chunk's row tiles are cut
+ * for the work queue (conv3d_lowp.c: the threads take the pieces chunk by
+ * chunk; a row tile runs its chunks in order, whichever thread runs them),
+ * and ranges per thread of the packing loops (parallel.h). */
 #define DLV_CONV3D_LOWP_RANGES 8
 
 int dlv_conv3d_fwd_bf16(const dlv_conv3d_shape *s, const dlv_bf16 *l1,

@@ -180,7 +180,7 @@ static void accuracy(const char *test, const lp_prob *p, const lp_pass *q,
                        p->fmt == DLV_REF_BF16 ? "conv3d_bf16 gamma_R S + 2R 2^-126"
                                               : "conv3d_fp16 gamma_K S",
                        DLV_ROLE_ACCURACY, 0, kernel_of(q->pass),
-                       variant_of(p->fmt)};
+                       variant_of(p->fmt), "worst-element" /* plot P3-ratio */};
   dlv_expect_row(__FILE__, __LINE__, test, &m, out[w.i],
                  mpfr_get_d(exact[w.i], MPFR_RNDN), w.err, w.bound, NAN);
   dlv_mp_vec_free(exact, q->nout);
