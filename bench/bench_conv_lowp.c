@@ -325,11 +325,14 @@ static void bench_pass(const struct bench_ctx *ctx, const struct lp_data *d,
     printf("  certified reference failed: results unchecked\n");
   struct lp_call calls[NL];
   struct bench_row rows[NL];
-  float *outs = bench_alloc(NL * (n_out + 1) * sizeof(float));
+  /* each row's output 64-byte aligned, as a framework's tensors (the
+   * bf16 tiles stream aligned outputs: conv3d_lowp.c, stream_output) */
+  size_t stride = (n_out + 16) / 16 * 16; /* floats, > n_out */
+  float *outs = bench_alloc(NL * stride * sizeof(float));
   int n = 0;
   for (int k = 0; k < NL; k++) {
     calls[n] = (struct lp_call){.d = d, .pass = pass,
-                                .out = outs + (size_t)k * (n_out + 1)};
+                                .out = outs + (size_t)k * stride};
     if (wanted(k))
       n += prepare(&calls[n], k, &ref, n_out, shape, &rows[n]);
   }

@@ -60,6 +60,9 @@ typedef struct {
    * < tn[d] - 1 + gx[d] for each d (gx: the unpadded extents). */
   const uint32_t *rowxyt;
   size_t gx[3];
+  /* 1: the AVX512 tiles store the output with non-temporal (streaming)
+   * stores, past the caches (stream_output says when) */
+  int stream;
 } pgemm;
 
 /* The output row (and grid position) of row r. */
@@ -135,6 +138,18 @@ LP_TARGET static __mmask16 lane_mask(const pgemm *g, size_t c)
   return left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1u);
 }
 
+/* Stores x to the lanes of channels c .. c+15 that exist, at o; streamed
+ * (g->stream): every vector is whole or empty (oc a multiple of 16), o
+ * 64-byte aligned. */
+LP_TARGET static inline void store_lanes(const pgemm *g, float *o, size_t c,
+                                         __m512 x)
+{
+  if (!g->stream)
+    _mm512_mask_storeu_ps(o, lane_mask(g, c), x);
+  else if (c < g->oc)
+    _mm512_stream_ps(o, x);
+}
+
 /* One tile of MR rows x NV vectors; accumulators start at +0 (first chunk)
  * or at the stored partial chain (later chunks: float, no rounding). */
 #define LP_TILE(MR, NV)                                                      \
@@ -177,8 +192,7 @@ LP_TARGET static __mmask16 lane_mask(const pgemm *g, size_t c)
     {                                                                        \
       float *o = g->out + row_at(g, r0 + r) * g->oc + c0;                    \
       _Pragma("GCC unroll 4") for (int v = 0; v < NV; v++)                   \
-          _mm512_mask_storeu_ps(o + 16 * v, lane_mask(g, c0 + 16 * v),       \
-                                acc[r][v]);                                  \
+          store_lanes(g, o + 16 * v, c0 + 16 * v, acc[r][v]);                \
     }                                                                        \
   }
 
@@ -206,6 +220,18 @@ static void tile_avx(const pgemm *g, size_t r0, size_t c0, const tapbox *x,
     (wide ? tile_1x4 : tile_1x2)(g, r, c0, x, first);
 }
 #endif
+
+/* Orders this thread's streaming stores before what it does next (its
+ * part of the parallel region's join). */
+static void stream_fence(const pgemm *g)
+{
+#if LP_HAVE_AVX512
+  if (g->stream)
+    _mm_sfence();
+#else
+  (void)g;
+#endif
+}
 
 typedef void tile_fn(const pgemm *g, size_t r0, size_t c0, const tapbox *x,
                      int first);
@@ -334,8 +360,10 @@ static void pgemm_worker(void *arg, size_t lo, size_t hi)
       continue;
     }
     piece -= q->pack_pieces;
-    if (piece >= q->nchunks * q->pieces)
+    if (piece >= q->nchunks * q->pieces) {
+      stream_fence(q->g);
       return;
+    }
     wait_for(&q->packed, q->pack_pieces);
     size_t k = piece / q->pieces, rt0 = piece % q->pieces * q->grain;
     size_t rt1 = rt0 + q->grain < q->ntiles ? rt0 + q->grain : q->ntiles;
@@ -357,6 +385,20 @@ static void pick_tile(pgemm *g)
   g->ocp = (g->oc + g->nr - 1) / g->nr * g->nr;
 }
 
+/* Whether g's tiles stream their output (non-temporal stores: no read
+ * for ownership of output lines, no eviction of the operands): on the
+ * AVX512-BF16 path, when each output element is stored once (one chunk
+ * of the reduction: the tile never reloads it), the output 64-byte
+ * aligned and its rows whole vectors (oc a multiple of 16, so every
+ * stored line is whole).  At S1's input gradient (2 MB of output, caches
+ * cold as in the bench's round robin) the tiles took 1.39-1.40 ms
+ * instead of 1.59-1.63 (best of 40); warm, no change. */
+static int stream_output(const pgemm *g)
+{
+  return tile_for_isa() != tile_portable && g->nb >= g->ntaps &&
+         g->oc % DLV_CONV3D_LOWP_LANES == 0 && (uintptr_t)g->out % 64 == 0;
+}
+
 /* Runs the nphases (<= MAX_PHASES) packing loops (fn, arg, n of each
  * set; independent of each other), then g, on up to dlv_get_threads()
  * threads; done: row tiles entries. */
@@ -367,7 +409,9 @@ static void pgemm_run(const pgemm *g, atomic_size_t *done,
   size_t nt = (size_t)dlv_get_threads();
   size_t per_chunk = nt * DLV_CONV3D_LOWP_RANGES;
   size_t grain = (ntiles + per_chunk - 1) / per_chunk;
-  pgemm_queue q = {g, tile_for_isa(), ntiles, (g->ntaps + g->nb - 1) / g->nb,
+  pgemm gs = *g;
+  gs.stream = stream_output(g);
+  pgemm_queue q = {&gs, tile_for_isa(), ntiles, (g->ntaps + g->nb - 1) / g->nb,
                    grain, (ntiles + grain - 1) / grain};
   q.nphases = nphases;
   for (size_t i = 0; i < nphases; i++) {
