@@ -1180,7 +1180,6 @@ static const dlv_gate_entry entries[] = {
 /* ---- the limits (adam.h), as the header documents them ------------------- */
 
 /* beta1, beta2, the EMA's beta and the bias correction's b in [0, 1). */
-static int beta_in_domain(double b) { return b >= 0 && b < 1; }
 /* |g| <= 2^511 (double), 2^63 (float); beyond: DLV_EDOM. */
 static int grad_in_domain_d(double g) { return fabs(g) <= 0x1p511; }
 static int grad_in_domain_s(double g) { return fabs(g) <= 0x1p63; }
@@ -1196,9 +1195,11 @@ static int window_length(double k) { return k >= 1 && k <= 0x1p20; }
 static int window_x_d(double x) { return fabs(x) <= 0x1p1000; }
 
 static const dlv_gate_limit_model limit_models[] = {
-    {"beta_max", "double", beta_in_domain, 1, 0, DLV_GATE_STEP_DOUBLE,
+    {"beta_max", "double", dlv_gate_beta_in_domain, 1, 0,
+     DLV_GATE_STEP_DOUBLE,
      "beta in [0, 1) (adam.h)"},
-    {"beta_max", "float", beta_in_domain, 1, 0, DLV_GATE_STEP_FLOAT,
+    {"beta_max", "float", dlv_gate_beta_in_domain, 1, 0,
+     DLV_GATE_STEP_FLOAT,
      "beta in [0, 1) (adam.h)"},
     {"gmax", "double", grad_in_domain_d, 1, 1, DLV_GATE_STEP_DOUBLE,
      "|g| <= 2^511 (adam.h)"},

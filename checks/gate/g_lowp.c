@@ -395,23 +395,6 @@ static int call_grad(const lowp_entry *e, const dlv_gate_buf *x,
              : dlv_nrm2_grad_fp16(x->n, x->at, x->inc, g->at, g->inc);
 }
 
-static dlv_gate_buf *make_output(dlv_gate_case *c, const lowp_entry *e,
-                                 dlv_gate_buf *x, dlv_gate_buf *g)
-{
-  if (dlv_gate_enum(c, 2) == 1) {
-    dlv_gate_note(c, "in place");
-    return x;
-  }
-  unsigned flags = e->k->flags;
-  ptrdiff_t incg = flags & DLV_CONTRACT_DISTINCT_STRIDES
-                       ? dlv_gate_stride(c, flags)
-                       : x->inc;
-  dlv_gate_buf_make(c, g, sizeof(uint16_t), x->n, incg);
-  dlv_gate_buf_freeze(c, g);
-  dlv_gate_note(c, "incg %td", incg);
-  return g;
-}
-
 static void compare_grad(dlv_gate_case *c, const lowp_entry *e,
                          const dlv_gate_buf *g, mpfr_t *exact)
 {
@@ -486,7 +469,8 @@ static void grad_case(dlv_gate_case *c, const lowp_entry *e)
     dlv_gate_each_huge(c, e->k->flags, -1, 1, grad_huge, e);
     return;
   }
-  dlv_gate_buf *g = make_output(c, e, &x, &own_g);
+  dlv_gate_buf *g = dlv_gate_vec_output(c, e->k->flags, &x, &own_g,
+                                        sizeof(uint16_t), "g");
   uint16_t *xc = contiguous(c, &x);
   int status = call_grad(e, &x, g);
   check_grad(c, e, &x, g, xc, status);
@@ -1054,8 +1038,6 @@ static int square_overflows_fp16(double x) { return x * x >= 65520.0; }
 /* Adam with bf16 gradients: |g| <= 2^63 (adam.h's float limit); beta in
  * [0, 1) */
 static int grad_in_domain_bf16(double g) { return fabs(g) <= 0x1p63; }
-static int beta_in_domain(double b) { return b >= 0 && b < 1; }
-
 static const dlv_gate_limit_model limit_models[] = {
     {"xmax", "bf16", finite_bf16, 1, 1, DLV_GATE_STEP_BF16,
      "finite bf16, |x| <= 0x1.fep127 (lowp.h)"},
@@ -1067,7 +1049,8 @@ static const dlv_gate_limit_model limit_models[] = {
      "x^2 >= 65520: the square overflows fp16"},
     {"gmax", NULL, grad_in_domain_bf16, 1, 1, DLV_GATE_STEP_BF16,
      "|g| <= 2^63 (adam.h, lowp.h)"},
-    {"beta_max", NULL, beta_in_domain, 1, 0, DLV_GATE_STEP_FLOAT,
+    {"beta_max", NULL, dlv_gate_beta_in_domain, 1, 0,
+     DLV_GATE_STEP_FLOAT,
      "beta in [0, 1) (adam.h, lowp.h)"},
 };
 

@@ -249,24 +249,6 @@ static int call_grad(const nrm2_entry *e, const dlv_gate_buf *x,
                      : b->nrm2_grad_d(x->n, x->at, x->inc, g->at, g->inc);
 }
 
-/* The output: in place (g is x) or its own buffer with its own stride. */
-static dlv_gate_buf *make_output(dlv_gate_case *c, const nrm2_entry *e,
-                                 dlv_gate_buf *x, dlv_gate_buf *g)
-{
-  if (dlv_gate_enum(c, 2) == 1) {
-    dlv_gate_note(c, "in place");
-    return x;
-  }
-  unsigned flags = e->k->flags;
-  ptrdiff_t incg = flags & DLV_CONTRACT_DISTINCT_STRIDES
-                       ? dlv_gate_stride(c, flags)
-                       : x->inc;
-  dlv_gate_buf_make(c, g, e->elem, x->n, incg);
-  dlv_gate_buf_freeze(c, g);
-  dlv_gate_note(c, "incg %td", incg);
-  return g;
-}
-
 static void compare_grad(dlv_gate_case *c, const nrm2_entry *e,
                          const dlv_gate_buf *g, mpfr_t *exact)
 {
@@ -322,7 +304,8 @@ static void grad_case(dlv_gate_case *c, const nrm2_entry *e)
                        grad_huge, e);
     return;
   }
-  dlv_gate_buf *g = make_output(c, e, &x, &own_g);
+  dlv_gate_buf *g =
+      dlv_gate_vec_output(c, e->k->flags, &x, &own_g, e->elem, "g");
   double *xd = contiguous(c, &x);
   mpfr_t *exact = dlv_mp_vec_alloc(x.n, dlv_mp_prec());
   if (exact == NULL)

@@ -293,21 +293,6 @@ static double fill_v(dlv_gate_case *c, const prox_entry *e, unsigned kind,
   return -1.0;
 }
 
-/* The output: in place (v itself) or its own buffer and stride. */
-static dlv_gate_buf *make_out(dlv_gate_case *c, const prox_entry *e,
-                              dlv_gate_buf *v, dlv_gate_buf *own)
-{
-  if (dlv_gate_enum(c, 2) == 1) {
-    dlv_gate_note(c, "in place");
-    return v;
-  }
-  ptrdiff_t inc = dlv_gate_stride(c, e->k->flags);
-  dlv_gate_buf_make(c, own, e->elem, v->n, inc);
-  dlv_gate_buf_freeze(c, own);
-  dlv_gate_note(c, "incout %td", inc);
-  return own;
-}
-
 /* The status, then the output (or its being untouched on error). */
 static void compare_call(dlv_gate_case *c, const prox_entry *e,
                          const dlv_gate_buf *out, int status, int want,
@@ -400,7 +385,8 @@ static void prox_case(dlv_gate_case *c, const prox_entry *e)
     spoil_prox(c, &a);
   }
   dlv_gate_note(c, "tau %a", a.tau);
-  dlv_gate_buf *out = make_out(c, e, &v, &own);
+  dlv_gate_buf *out =
+      dlv_gate_vec_output(c, e->k->flags, &v, &own, e->elem, "out");
   mpfr_t *exact = dlv_mp_vec_alloc(n + 1, dlv_mp_prec());
   if (exact == NULL)
     abort();
@@ -732,7 +718,9 @@ static void l2reg_grad_d(dlv_gate_case *c)
                                        : cs[dlv_gate_draw(c, 5)];
   if (kind == 1)
     cv = fill_overflowing_term(c, &g, &th);
-  int in_place = dlv_gate_enum(c, 2) == 1;
+  int in_place = (dlv_contract_find("dlv_l2reg_grad_d")->flags &
+                  DLV_CONTRACT_IN_PLACE) &&
+                 dlv_gate_enum(c, 2) == 1;
   unsigned bad = kind == 2 ? 1 + dlv_gate_enum(c, 6) : 0;
   cv = bad == 1 ? INFINITY : bad == 2 ? NAN : cv;
   dlv_gate_note(c, "n %zu, values %s, c %a%s, argument error %u", n,

@@ -118,6 +118,23 @@ ptrdiff_t dlv_gate_stride(dlv_gate_case *c, unsigned flags)
   return cls >= 2 ? -mag : mag;
 }
 
+dlv_gate_buf *dlv_gate_vec_output(dlv_gate_case *c, unsigned flags,
+                                  dlv_gate_buf *x, dlv_gate_buf *own,
+                                  size_t elem, const char *name)
+{
+  if ((flags & DLV_CONTRACT_IN_PLACE) && dlv_gate_enum(c, 2) == 1) {
+    dlv_gate_note(c, "in place");
+    return x;
+  }
+  ptrdiff_t inc = flags & DLV_CONTRACT_DISTINCT_STRIDES
+                      ? dlv_gate_stride(c, flags)
+                      : x->inc;
+  dlv_gate_buf_make_named(c, own, elem, x->n, inc, name);
+  dlv_gate_buf_freeze(c, own);
+  dlv_gate_note(c, "inc%s %td", name, inc);
+  return own;
+}
+
 /* Tails of a blocking constant b: all of [0, b) when b is at most
  * DLV_GATE_FULL_TAILS, else the edges 0, 1, 2, b/2, b-2, b-1 and one
  * drawn at random. */
@@ -235,6 +252,7 @@ double dlv_gate_limit(dlv_gate_case *c, double limit, int is_float,
 
 int dlv_gate_finite_d(double x) { return fabs(x) <= DBL_MAX; }
 int dlv_gate_finite_s(double x) { return fabs(x) <= FLT_MAX; }
+int dlv_gate_beta_in_domain(double b) { return b >= 0 && b < 1; }
 
 /* The next value after x (> 0 for the narrow formats) toward `up` in a
  * format of p significant bits: x = m 2^e, m in [0.5, 1) has ulp 2^(e-p),

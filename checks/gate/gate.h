@@ -104,10 +104,20 @@ typedef struct {
  * each entry before its cases, and --coverage every entry. */
 int dlv_gate_limits_at_edges(const dlv_gate_family *f, const char *entry,
                              char *msg, size_t size);
+/* Whether the table's flags for `entry` (strides, negative strides, an
+ * output stride of its own, in place, threads, a random stream) agree
+ * with the entry's prototype and documentation in the public headers and,
+ * for a backend operation, with the builtin backend's support bits
+ * (gate_flags.c says how each is read); writes the first disagreement to
+ * msg.  The flags steer what the cases sample, so the runner checks each
+ * entry before its cases, and --coverage every entry. */
+int dlv_gate_flags_agree(const char *entry, char *msg, size_t size);
 /* Models shared by families: x finite in double / float, and the limits
  * of the norm (nrm2.h), which prox_group's contract repeats. */
 int dlv_gate_finite_d(double x);
 int dlv_gate_finite_s(double x);
+/* A decay rate of Adam or the EMA: beta in [0, 1) (adam.h, lowp.h). */
+int dlv_gate_beta_in_domain(double b);
 #define DLV_GATE_N_NRM2_LIMIT_MODELS 4
 extern const dlv_gate_limit_model
     dlv_gate_nrm2_limit_models[DLV_GATE_N_NRM2_LIMIT_MODELS];
@@ -258,6 +268,16 @@ int dlv_gate_buf_unchanged(dlv_gate_case *c, const dlv_gate_buf *b,
  * page guard faults before). */
 int dlv_gate_buf_guards_ok(dlv_gate_case *c, const dlv_gate_buf *b,
                            const char *name);
+
+/* The output of a vector kernel reading x: x itself (in place: one case
+ * in two) when the contract's flags allow it, else `own`, made of x->n
+ * elements of elem bytes at a stride of its own (dlv_gate_stride) when
+ * the flags allow an output stride distinct from the input's, else at
+ * x's stride, and frozen.  `name` names the output ("g": its stride is
+ * noted as "incg"), a string that outlives the case.  Returns x or own. */
+dlv_gate_buf *dlv_gate_vec_output(dlv_gate_case *c, unsigned flags,
+                                  dlv_gate_buf *x, dlv_gate_buf *own,
+                                  size_t elem, const char *name);
 
 /* ---- comparison --------------------------------------------------------- */
 

@@ -736,7 +736,8 @@ static void run_entry(void **state)
 {
   const dlv_gate_entry *e = *state;
   char why[600];
-  if (!dlv_gate_limits_at_edges(family_of(e), e->entry, why, sizeof why)) {
+  if (!dlv_gate_limits_at_edges(family_of(e), e->entry, why, sizeof why) ||
+      !dlv_gate_flags_agree(e->entry, why, sizeof why)) {
     printf("[gate] FAIL %s\n", why);
     fail_msg("%s", why);
   }
@@ -823,7 +824,9 @@ static int check_coverage(const dlv_gate_family *const *fam, size_t nfam)
                fam[f]->name, fam[f]->entries[i].entry);
         missing++;
       } else if (!dlv_gate_limits_at_edges(fam[f], fam[f]->entries[i].entry,
-                                           why, sizeof why)) {
+                                           why, sizeof why) ||
+                 !dlv_gate_flags_agree(fam[f]->entries[i].entry, why,
+                                       sizeof why)) {
         printf("%s\n", why);
         missing++;
       }

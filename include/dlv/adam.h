@@ -83,6 +83,9 @@ enum dlv_adam_form {
  * log1p the argument must be b - 1, which is what log(b) equals.) */
 int dlv_adam_bias_correction_d(double b, unsigned long t, double *bc);
 
+/* One step of the form chosen (above), in place on theta, m, v; up to
+ * dlv_get_threads() threads, in blocks of DLV_ADAM_BLOCK elements; the
+ * result does not depend on the thread count. */
 int dlv_adam_step_d(size_t n, double *theta, double *m, double *v,
                     const double *grad, double lr, double beta1, double beta2,
                     double eps, unsigned long t, int form);

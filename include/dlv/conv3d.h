@@ -191,6 +191,8 @@ int dlv_conv3d_sizes(const dlv_conv3d_shape *s, size_t *n_l1, size_t *n_f,
 int dlv_conv3d_work_size(const dlv_conv3d_shape *s, int variant, int pass,
                          size_t *n);
 
+/* The three passes in double (above).  FAST's AVX-512 path uses up to
+ * dlv_get_threads() threads; its results do not depend on the count. */
 int dlv_conv3d_fwd_d(const dlv_conv3d_shape *s, int variant,
                      const double *l1, const double *f, double *l2,
                      double *work, size_t work_len);
@@ -201,6 +203,8 @@ int dlv_conv3d_bwd_input_d(const dlv_conv3d_shape *s, int variant,
                            const double *f, const double *g2, double *g1,
                            double *work, size_t work_len);
 
+/* The three passes in float, as in double: FAST's AVX-512 path uses up to
+ * dlv_get_threads() threads; its results do not depend on the count. */
 int dlv_conv3d_fwd_s(const dlv_conv3d_shape *s, int variant,
                      const float *l1, const float *f, float *l2,
                      float *work, size_t work_len);

@@ -84,6 +84,8 @@
  * and ranges per thread of the packing loops (parallel.h). */
 #define DLV_CONV3D_LOWP_RANGES 8
 
+/* The three passes on bf16 operands, float outputs (above); up to
+ * dlv_get_threads() threads, the result independent of the count. */
 int dlv_conv3d_fwd_bf16(const dlv_conv3d_shape *s, const dlv_bf16 *l1,
                         const dlv_bf16 *f, float *l2);
 int dlv_conv3d_bwd_filter_bf16(const dlv_conv3d_shape *s, const dlv_bf16 *l1,
@@ -91,6 +93,8 @@ int dlv_conv3d_bwd_filter_bf16(const dlv_conv3d_shape *s, const dlv_bf16 *l1,
 int dlv_conv3d_bwd_input_bf16(const dlv_conv3d_shape *s, const dlv_bf16 *f,
                               const dlv_bf16 *g2, float *g1);
 
+/* The three passes on fp16 operands, float outputs (above); up to
+ * dlv_get_threads() threads, the result independent of the count. */
 int dlv_conv3d_fwd_fp16(const dlv_conv3d_shape *s, const dlv_fp16 *l1,
                         const dlv_fp16 *f, float *l2);
 int dlv_conv3d_bwd_filter_fp16(const dlv_conv3d_shape *s, const dlv_fp16 *l1,

@@ -127,8 +127,8 @@ int dlv_nrm2_fp16(size_t n, const dlv_fp16 *x, ptrdiff_t incx,
 /* g_i = x_i / ||x|| in the input's format: x_i / r in double, r the norm
  * above before its rounding to float, then rounded ONCE to bf16/fp16
  * (RNE, from double).  DLV_EDOM at ||x|| = 0 or with an Inf in x,
- * DLV_ENAN with a NaN and no Inf; g untouched on error.  g may be x (same
- * array, same stride).  Bound: dlv_bound_lowp_nrm2_grad. */
+ * DLV_ENAN with a NaN and no Inf; g untouched on error.  g may be the same
+ * array as x, with the same stride (in place).  Bound: dlv_bound_lowp_nrm2_grad. */
 int dlv_nrm2_grad_bf16(size_t n, const dlv_bf16 *x, ptrdiff_t incx,
                        dlv_bf16 *g, ptrdiff_t incg);
 int dlv_nrm2_grad_fp16(size_t n, const dlv_fp16 *x, ptrdiff_t incx,
@@ -157,7 +157,8 @@ int dlv_nrm2_fp16_naive(size_t n, const dlv_fp16 *x, ptrdiff_t incx,
  * grad is scanned first (NaN: DLV_ENAN; Inf or |g| > DLV_ADAM_GMAX_S:
  * DLV_EDOM; nothing written); form DLV_ADAM_EXAM or
  * DLV_ADAM_BIAS_CORRECTED (DLV_ADAM_ONE_PASS: DLV_EINVAL).  Arrays are
- * contiguous and must not overlap. */
+ * contiguous and must not overlap.  Up to dlv_get_threads() threads
+ * (threads.h); the result does not depend on the count. */
 int dlv_adam_step_bf16(size_t n, dlv_bf16 *theta, float *master, float *m,
                        float *v, const dlv_bf16 *grad, float lr, float beta1,
                        float beta2, float eps, unsigned long t, int form);

@@ -25,6 +25,8 @@
 
 #include <stddef.h>
 
+/* The prox of tau ||.|| at v (above); out may alias v with the same
+ * stride (in place). */
 int dlv_prox_group_d(size_t n, const double *v, ptrdiff_t incv, double tau,
                      double *out, ptrdiff_t incout);
 int dlv_prox_group_s(size_t n, const float *v, ptrdiff_t incv, float tau,

@@ -1,0 +1,417 @@
+/* gate_flags.c: the contract table's flags (contract.h) against two
+ * statements written apart from it (see dlv_gate_flags_agree in gate.h).
+ *
+ * The flags decide what the gate samples: a dropped "distinct strides"
+ * means g is never drawn at its own stride, a dropped "in place" means
+ * g is never x.  So the table is itself checked, never trusted:
+ *   1. the public header: the entry's prototype says whether it takes
+ *      strides (ptrdiff_t parameters), an output stride of its own (a
+ *      stride after a non-const pointer, beside an input's) and a random
+ *      stream (a dlv_noise_rng parameter); its documentation says whether
+ *      an output may alias an input ("may alias", "may be the same
+ *      array"), whether strides may be negative ("stride.h", "may be
+ *      negative") and whether it runs on threads ("dlv_get_threads()");
+ *   2. the builtin backend's support bits (backends/builtin.c), for the
+ *      entries that are backend operations: strides, negative strides,
+ *      distinct output stride, in place.
+ * The entry's documentation is the comment nearest before its first
+ * prototype, with the header's opening comment (its conventions). */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend_load.h"
+#include "contract.h"
+#include "gate_internal.h"
+
+#define MAX_HEADERS 32
+#define MAX_PARAMS 24
+
+typedef struct {
+  char file[64];
+  char *text; /* the header as written */
+  char *code; /* the same, comments blanked (offsets agree with text) */
+  size_t len;
+} header;
+
+static header headers[MAX_HEADERS];
+static size_t n_headers;
+static int headers_loaded; /* 1 loaded, -1 failed */
+
+/* ---- reading the headers ------------------------------------------------- */
+
+static char *read_file(const char *path, size_t *len)
+{
+  FILE *f = fopen(path, "rb");
+  if (f == NULL)
+    return NULL;
+  char *buf = NULL;
+  if (fseek(f, 0, SEEK_END) == 0) {
+    long n = ftell(f);
+    if (n >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (buf = malloc((size_t)n + 1)) != NULL) {
+      *len = fread(buf, 1, (size_t)n, f);
+      buf[*len] = '\0';
+    }
+  }
+  fclose(f);
+  return buf;
+}
+
+/* A copy of text with every comment replaced by spaces (newlines kept). */
+static char *blank_comments(const char *text, size_t len)
+{
+  char *code = malloc(len + 1);
+  if (code == NULL)
+    return NULL;
+  memcpy(code, text, len + 1);
+  for (size_t i = 0; i + 1 < len; i++) {
+    if (code[i] != '/' || code[i + 1] != '*')
+      continue;
+    char *end = strstr(code + i + 2, "*/");
+    size_t stop = end != NULL ? (size_t)(end - code) + 2 : len;
+    for (; i < stop; i++)
+      if (code[i] != '\n')
+        code[i] = ' ';
+    i--;
+  }
+  return code;
+}
+
+static int load_headers(void)
+{
+  if (headers_loaded != 0)
+    return headers_loaded > 0;
+  headers_loaded = -1;
+  DIR *d = opendir(DLV_GATE_HEADER_DIR);
+  if (d == NULL)
+    return 0;
+  struct dirent *de;
+  while ((de = readdir(d)) != NULL && n_headers < MAX_HEADERS) {
+    size_t n = strlen(de->d_name);
+    if (n < 3 || n >= sizeof headers[0].file ||
+        strcmp(de->d_name + n - 2, ".h") != 0)
+      continue;
+    header *h = &headers[n_headers];
+    char path[sizeof DLV_GATE_HEADER_DIR + sizeof h->file + 1];
+    snprintf(path, sizeof path, "%s/%s", DLV_GATE_HEADER_DIR, de->d_name);
+    h->text = read_file(path, &h->len);
+    h->code = h->text != NULL ? blank_comments(h->text, h->len) : NULL;
+    if (h->code == NULL) {
+      free(h->text);
+      break;
+    }
+    snprintf(h->file, sizeof h->file, "%s", de->d_name);
+    n_headers++;
+  }
+  int complete = de == NULL;
+  closedir(d);
+  headers_loaded = complete && n_headers > 0 ? 1 : -1;
+  return headers_loaded > 0;
+}
+
+/* ---- prototypes ----------------------------------------------------------- */
+
+static int ident_char(char ch)
+{
+  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+         (ch >= '0' && ch <= '9') || ch == '_';
+}
+
+/* One prototype: where its declaration starts and its parameter list. */
+typedef struct {
+  const header *h;
+  size_t start;         /* the line of its return type */
+  size_t open, close;   /* its parentheses in h->code */
+} prototype;
+
+/* Whether the identifier at h->code[at], n characters long, is declared
+ * there as a function (a return type before it, its parameter list
+ * followed by ';'); fills p when it is. */
+static int prototype_at(const header *h, size_t at, size_t n, prototype *p)
+{
+  if (h->code[at + n] != '(' || (at > 0 && ident_char(h->code[at - 1])))
+    return 0;
+  size_t k = at;
+  while (k > 0 && (h->code[k - 1] == ' ' || h->code[k - 1] == '*'))
+    k--;
+  if (k == 0 || !ident_char(h->code[k - 1]))
+    return 0; /* a call or a macro, not a declaration */
+  int depth = 0;
+  size_t close = at + n;
+  for (; close < h->len; close++) {
+    depth += h->code[close] == '(' ? 1 : h->code[close] == ')' ? -1 : 0;
+    if (depth == 0)
+      break;
+  }
+  size_t after = close + 1;
+  while (after < h->len && (h->code[after] == ' ' || h->code[after] == '\n'))
+    after++;
+  if (close >= h->len || h->code[after] != ';')
+    return 0;
+  while (k > 0 && h->code[k - 1] != '\n')
+    k--;
+  *p = (prototype){h, k, at + n, close};
+  return 1;
+}
+
+/* The flags a prototype's parameters state: strides, an output stride
+ * beside an input stride (a stride belongs to the pointer before it), a
+ * random stream. */
+static unsigned signature_flags(const prototype *p)
+{
+  unsigned flags = 0;
+  int last_ptr_const = 1, in_stride = 0, out_stride = 0;
+  size_t from = p->open + 1;
+  for (size_t i = from; i <= p->close; i++) {
+    if (p->h->code[i] != ',' && i != p->close)
+      continue;
+    char param[160];
+    size_t len = i - from < sizeof param - 1 ? i - from : sizeof param - 1;
+    memcpy(param, p->h->code + from, len);
+    param[len] = '\0';
+    from = i + 1;
+    if (strstr(param, "dlv_noise_rng") != NULL)
+      flags |= DLV_CONTRACT_RANDOM;
+    else if (strstr(param, "ptrdiff_t") != NULL)
+      *(last_ptr_const ? &in_stride : &out_stride) = 1;
+    else if (strchr(param, '*') != NULL)
+      last_ptr_const = strstr(param, "const") != NULL;
+  }
+  if (in_stride || out_stride)
+    flags |= DLV_CONTRACT_STRIDED;
+  if (in_stride && out_stride)
+    flags |= DLV_CONTRACT_DISTINCT_STRIDES;
+  return flags;
+}
+
+/* Text of the comment that ends at or before `pos` in h (the nearest),
+ * whitespace and the comment's '*' and '/' collapsed to single spaces. */
+static void comment_before(const header *h, size_t pos, char *out,
+                           size_t size)
+{
+  size_t end = pos;
+  while (end >= 2 && !(h->text[end - 2] == '*' && h->text[end - 1] == '/'))
+    end--;
+  size_t begin = end >= 2 ? end - 2 : 0;
+  while (begin > 0 && !(h->text[begin] == '/' && h->text[begin + 1] == '*'))
+    begin--;
+  size_t k = 0;
+  int space = 1;
+  for (size_t i = begin; i < end && k + 1 < size; i++) {
+    char ch = h->text[i];
+    int blank = ch == ' ' || ch == '\n' || ch == '*' || ch == '/';
+    if (blank && !space)
+      out[k++] = ' ';
+    else if (!blank)
+      out[k++] = ch;
+    space = blank;
+  }
+  out[k] = '\0';
+}
+
+static int blank_span(const char *s, size_t from, size_t to)
+{
+  for (size_t i = from; i < to; i++)
+    if (s[i] != ' ' && s[i] != '\n')
+      return 0;
+  return 1;
+}
+
+/* The entry's documentation: the comment directly above its prototype,
+ * or above the block of declarations it is part of (nrm2.h documents
+ * dlv_nrm2_grad_d and _s in one comment); none ("") when a blank line
+ * comes first.  A line of code with a comment after it (a #define's note)
+ * belongs to the block. */
+static void doc_comment(const prototype *p, char *out, size_t size)
+{
+  const header *h = p->h;
+  out[0] = '\0';
+  for (size_t line = p->start; line > 0;) {
+    size_t end = line - 1, prev = end; /* the previous line: [prev, end) */
+    while (prev > 0 && h->text[prev - 1] != '\n')
+      prev--;
+    if (blank_span(h->text, prev, end))
+      return;
+    if (blank_span(h->code, prev, end)) { /* a line of comment only */
+      comment_before(h, end, out, size);
+      return;
+    }
+    line = prev;
+  }
+}
+
+/* The header's opening comment (its conventions), collapsed likewise. */
+static void opening_comment(const header *h, char *out, size_t size)
+{
+  const char *end = strstr(h->text, "*/");
+  comment_before(h, end != NULL ? (size_t)(end - h->text) + 2 : 0, out,
+                 size);
+}
+
+static int says(const char *doc, const char *const *phrases, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (strstr(doc, phrases[i]) != NULL)
+      return 1;
+  return 0;
+}
+
+/* The flags the documentation states: aliasing and threads from the
+ * entry's own comment, negative strides from it or the header's
+ * conventions (its opening comment). */
+static unsigned documented_flags(const prototype *p, unsigned signature)
+{
+  static const char *const alias[] = {"may alias", "may be the same array"};
+  static const char *const negative[] = {"stride.h", "may be negative"};
+  static const char *const threads[] = {"dlv_get_threads()"};
+  char doc[4096], conventions[4096];
+  doc_comment(p, doc, sizeof doc);
+  opening_comment(p->h, conventions, sizeof conventions);
+  unsigned flags = 0;
+  if (says(doc, alias, 2))
+    flags |= DLV_CONTRACT_IN_PLACE;
+  if ((signature & DLV_CONTRACT_STRIDED) &&
+      (says(doc, negative, 2) || says(conventions, negative, 2)))
+    flags |= DLV_CONTRACT_NEG_STRIDE;
+  if (says(doc, threads, 1))
+    flags |= DLV_CONTRACT_THREADED;
+  return flags;
+}
+
+/* Whether the function `name` is one the entry stands for: the function
+ * of its name (exact); else, for an entry naming several (contract.c:
+ * "dlv_closs_quadratic" is its _d and _z, "dlv_window_d" its init and
+ * push), NAME_* or, for NAME = BASE_SUFFIX, BASE_*_SUFFIX. */
+static int stands_for(const char *entry, const char *name, int exact)
+{
+  size_t n = strlen(name), e = strlen(entry);
+  if (exact)
+    return strcmp(name, entry) == 0;
+  if (n > e && strncmp(name, entry, e) == 0 && name[e] == '_')
+    return 1;
+  const char *suffix = strrchr(entry, '_');
+  size_t base = suffix != NULL ? (size_t)(suffix - entry) + 1 : 0;
+  return base > 0 && n > e && strncmp(name, entry, base) == 0 &&
+         strcmp(name + n - strlen(suffix), suffix) == 0;
+}
+
+/* ORs the flags of every prototype the entry stands for (the exact name
+ * if declared, else its parts) into *flags; returns how many there are,
+ * the first one's header in *file. */
+static size_t header_flags(const char *entry, unsigned *flags,
+                           const char **file)
+{
+  size_t found = 0;
+  *flags = 0;
+  for (int exact = 1; exact >= 0 && found == 0; exact--)
+    for (size_t i = 0; i < n_headers; i++) {
+      const header *h = &headers[i];
+      for (const char *s = h->code; (s = strstr(s, "dlv_")) != NULL; s++) {
+        char name[96];
+        size_t n = 0;
+        for (; ident_char(s[n]) && n + 1 < sizeof name; n++)
+          name[n] = s[n];
+        name[n] = '\0';
+        prototype p;
+        if (!stands_for(entry, name, exact) ||
+            !prototype_at(h, (size_t)(s - h->code), n, &p))
+          continue;
+        unsigned sig = signature_flags(&p);
+        *flags |= sig | documented_flags(&p, sig);
+        if (found++ == 0)
+          *file = h->file;
+      }
+    }
+  return found;
+}
+
+/* ---- the builtin backend's statement ------------------------------------- */
+
+/* The builtin backend's support bits for the operation named `entry`
+ * ("dlv_" op "_d" / "_s", or "dlv_" op for a double-only pair such as
+ * closs), as contract flags; 0 when the entry is no backend operation. */
+static int backend_flags(const char *entry, unsigned *flags)
+{
+  static const char *const suffix[DLV_BK_NDTYPES] = {"_d", "_s"};
+  const dlv_backend *b = dlv_backend_builtin();
+  for (int op = 0; op < DLV_BK_NOPS; op++)
+    for (int t = 0; t < DLV_BK_NDTYPES; t++) {
+      unsigned caps = dlv_backend_support(b, op, t);
+      char typed[64], plain[64];
+      snprintf(typed, sizeof typed, "dlv_%s%s", dlv_backend_op_name(op),
+               suffix[t]);
+      snprintf(plain, sizeof plain, "dlv_%s", dlv_backend_op_name(op));
+      if (!(caps & DLV_BK_PROVIDED) ||
+          (strcmp(typed, entry) != 0 &&
+           (t != DLV_BK_DOUBLE || strcmp(plain, entry) != 0)))
+        continue;
+      *flags = (caps & DLV_BK_STRIDES ? DLV_CONTRACT_STRIDED : 0u) |
+               (caps & DLV_BK_NEG_STRIDES ? DLV_CONTRACT_NEG_STRIDE : 0u) |
+               (caps & DLV_BK_DISTINCT ? DLV_CONTRACT_DISTINCT_STRIDES : 0u) |
+               (caps & DLV_BK_IN_PLACE ? DLV_CONTRACT_IN_PLACE : 0u);
+      return 1;
+    }
+  return 0;
+}
+
+/* ---- the check ------------------------------------------------------------ */
+
+#define STRIDE_ALIAS_FLAGS                                                   \
+  (DLV_CONTRACT_STRIDED | DLV_CONTRACT_NEG_STRIDE |                          \
+   DLV_CONTRACT_DISTINCT_STRIDES | DLV_CONTRACT_IN_PLACE)
+#define CHECKED_FLAGS                                                        \
+  (STRIDE_ALIAS_FLAGS | DLV_CONTRACT_THREADED | DLV_CONTRACT_RANDOM)
+
+/* The first flag in which the table and a statement differ, as a
+ * sentence into msg. */
+static void differ(const dlv_contract *k, unsigned stated, const char *who,
+                   char *msg, size_t size)
+{
+  static const char *const names[] = {
+      "strides", "negative strides", "an output stride of its own",
+      "in place (an output may alias an input)", "threads",
+      "a random stream"};
+  unsigned diff = (k->flags ^ stated) & CHECKED_FLAGS;
+  unsigned bit = 0;
+  while (!(diff & (1u << bit)))
+    bit++;
+  snprintf(msg, size,
+           "%s: the contract table's flags (%#x) %s \"%s\", %s %s (%#x)",
+           k->entry, k->flags, k->flags & (1u << bit) ? "grant" : "lack",
+           names[bit], k->flags & (1u << bit) ? "which is not in" : "stated by",
+           who, stated);
+}
+
+int dlv_gate_flags_agree(const char *entry, char *msg, size_t size)
+{
+  const dlv_contract *k = dlv_contract_find(entry);
+  if (k == NULL)
+    return 1; /* the coverage test names entries outside the table */
+  if (!load_headers()) {
+    snprintf(msg, size, "%s: cannot read the public headers in %s", entry,
+             DLV_GATE_HEADER_DIR);
+    return 0;
+  }
+  unsigned stated = 0;
+  const char *file = NULL;
+  if (header_flags(entry, &stated, &file) == 0) {
+    snprintf(msg, size, "%s: no prototype of it in the public headers (%s)",
+             entry, DLV_GATE_HEADER_DIR);
+    return 0;
+  }
+  char who[128];
+  snprintf(who, sizeof who, "its prototype and documentation in %s", file);
+  if ((k->flags ^ stated) & CHECKED_FLAGS) {
+    differ(k, stated, who, msg, size);
+    return 0;
+  }
+  if (backend_flags(entry, &stated) &&
+      ((k->flags ^ stated) & STRIDE_ALIAS_FLAGS)) {
+    differ(k, stated | (k->flags & ~STRIDE_ALIAS_FLAGS),
+           "the builtin backend's support bits", msg, size);
+    return 0;
+  }
+  return 1;
+}
