@@ -14,13 +14,17 @@
 #include "noisy_linear.h"
 #include "nrm2.h"
 
+/* A blocking constant and its source text: the kernel's own named
+ * constants, multiplied (the gate checks the text; contract.h). */
+#define BLOCK(name, expr) {name, expr, #expr}
+
 /* Stride rules, named once. */
 #define VEC_IN (DLV_CONTRACT_STRIDED | DLV_CONTRACT_NEG_STRIDE)
 #define VEC_IN_OUT                                                           \
   (VEC_IN | DLV_CONTRACT_DISTINCT_STRIDES | DLV_CONTRACT_IN_PLACE)
 
 #define NRM2_BLOCKS                                                          \
-  {{"block", DLV_NRM2_BLOCK}, {"lanes", DLV_NRM2_LANES}}
+  {BLOCK("block", DLV_NRM2_BLOCK), BLOCK("lanes", DLV_NRM2_LANES)}
 #define NRM2_LIMITS(xmax)                                                    \
   {{"plain_min", DLV_NRM2_PLAIN_MIN,                                         \
     "smallest block sum of squares kept unscaled"},                          \
@@ -38,9 +42,9 @@
    {"low", low, "v' or |m'| below: update recomputed in the wider type"},    \
    {"eps_big", eps_big, "eps >= eps_big r2: no wider recomputation"}}
 #define LOWP_NRM2_BLOCKS                                                     \
-  {{"block", DLV_LOWP_NRM2_BLOCK},                                           \
-   {"step", DLV_LOWP_NRM2_STEP},                                             \
-   {"lanes", DLV_LOWP_NRM2_LANES}}
+  {BLOCK("block", DLV_LOWP_NRM2_BLOCK),                                      \
+   BLOCK("step", DLV_LOWP_NRM2_STEP),                                        \
+   BLOCK("lanes", DLV_LOWP_NRM2_LANES)}
 #define LOWP_NRM2_LIMITS(xmax)                                               \
   {{"xmax", xmax, "largest finite entry (one ulp above: Inf)"}}
 #define CONVERT_LIMITS(xmax)                                                 \
@@ -48,32 +52,34 @@
 #define LOWP_NAIVE_LIMITS(xmax, xovf)                                        \
   {{"xmax", xmax, "largest finite entry (one ulp above: Inf)"},              \
    {"xovf", xovf, "smallest entry whose square overflows the format"}}
-#define LINEAR_BLOCKS {{"lanes", DLV_LINEAR_LANES}}
+#define LINEAR_BLOCKS {BLOCK("lanes", DLV_LINEAR_LANES)}
 /* conv3d FAST (conv3d.h; dlv_conv3d_blocking has all of them, per pass
  * and dimension): lanes and tile width on the channels, tile heights on
  * the positions or rows, the filter gradient's chunk of positions. */
 #define CONV3D_TILE(lanes)                                                   \
-  {"lanes", lanes}, {"nr_wide", DLV_CONV3D_FAST_NV_WIDE * (lanes)},          \
-      {"mr_wide", DLV_CONV3D_FAST_MR_WIDE}
+  BLOCK("lanes", lanes),                                                     \
+      BLOCK("nr_wide", DLV_CONV3D_FAST_NV_WIDE * (lanes)),                   \
+      BLOCK("mr_wide", DLV_CONV3D_FAST_MR_WIDE)
 #define CONV3D_FWD_BLOCKS(lanes)                                             \
-  {CONV3D_TILE(lanes), {"mr_narrow", DLV_CONV3D_FAST_MR_NARROW}}
-#define CONV3D_BF_BLOCKS(lanes) {CONV3D_TILE(lanes), {"nb", DLV_CONV3D_FAST_NB}}
+  {CONV3D_TILE(lanes), BLOCK("mr_narrow", DLV_CONV3D_FAST_MR_NARROW)}
+#define CONV3D_BF_BLOCKS(lanes)                                              \
+  {CONV3D_TILE(lanes), BLOCK("nb", DLV_CONV3D_FAST_NB)}
 /* conv3d bf16 (conv3d_lowp.h): the pair of a vdpbf16ps step (tails: the
  * paired extent odd or even), the wide tile's channels, tile heights on
  * the rows; the filter gradient's chunk of (b,x,y) lines.  fp16 runs the
  * float FAST (CONV3D_*_BLOCKS of LANES_S). */
 #define CONV3D_LOWP_TILE                                                     \
-  {"pair", DLV_CONV3D_LOWP_PAIR},                                            \
-      {"nr_wide", DLV_CONV3D_LOWP_NV_WIDE * DLV_CONV3D_LOWP_LANES}
+  BLOCK("pair", DLV_CONV3D_LOWP_PAIR),                                       \
+      BLOCK("nr_wide", DLV_CONV3D_LOWP_NV_WIDE * DLV_CONV3D_LOWP_LANES)
 #define CONV3D_LOWP_FWD_BLOCKS                                               \
-  {CONV3D_LOWP_TILE, {"mr_wide", DLV_CONV3D_LOWP_MR_WIDE},                   \
-   {"mr_narrow", DLV_CONV3D_LOWP_MR_NARROW}}
+  {CONV3D_LOWP_TILE, BLOCK("mr_wide", DLV_CONV3D_LOWP_MR_WIDE),              \
+   BLOCK("mr_narrow", DLV_CONV3D_LOWP_MR_NARROW)}
 #define CONV3D_LOWP_BF_BLOCKS                                                \
-  {CONV3D_LOWP_TILE, {"mr_narrow", DLV_CONV3D_LOWP_MR_NARROW},               \
-   {"nb", DLV_CONV3D_LOWP_NB}}
+  {CONV3D_LOWP_TILE, BLOCK("mr_narrow", DLV_CONV3D_LOWP_MR_NARROW),          \
+   BLOCK("nb", DLV_CONV3D_LOWP_NB)}
 /* the noise of a train layer is drawn in pairs over all m n entries */
 #define NOISY_TRAIN_BLOCKS                                                   \
-  {{"lanes", DLV_LINEAR_LANES}, {"pair", DLV_NOISE_PAIR}}
+  {BLOCK("lanes", DLV_LINEAR_LANES), BLOCK("pair", DLV_NOISE_PAIR)}
 #define KEEP_LIMITS                                                          \
   {{"p_min", 0.0, "keep probability >= 0 (below: DLV_EINVAL)"},              \
    {"p_max", 1.0, "keep probability <= 1 (above: DLV_EINVAL)"}}
@@ -112,10 +118,10 @@ static const dlv_contract table[] = {
      {{"beta_max", 1.0, "b < 1 (1 rejected)"}}, {{NULL}}},
     {"dlv_adam_step_d", "double", DLV_CONTRACT_THREADED,
      ADAM_STEP_LIMITS(DLV_ADAM_GMAX_D, DLV_ADAM_LOW_D, DLV_ADAM_EPS_BIG_D),
-     {{"block", DLV_ADAM_BLOCK}}},
+     {BLOCK("block", DLV_ADAM_BLOCK)}},
     {"dlv_adam_step_s", "float", DLV_CONTRACT_THREADED,
      ADAM_STEP_LIMITS(DLV_ADAM_GMAX_S, DLV_ADAM_LOW_S, DLV_ADAM_EPS_BIG_S),
-     {{"block", DLV_ADAM_BLOCK}}},
+     {BLOCK("block", DLV_ADAM_BLOCK)}},
     {"dlv_ema_d", "double", 0, EMA_LIMITS(DBL_MAX), {{NULL}}},
     {"dlv_ema_s", "float", 0, EMA_LIMITS(FLT_MAX), {{NULL}}},
     /* the window: dlv_window_init_* and dlv_window_push_* together */
@@ -124,9 +130,9 @@ static const dlv_contract table[] = {
     {"dlv_noise_rng_seed", "-", DLV_CONTRACT_RANDOM, {{NULL}}, {{NULL}}},
     {"dlv_noise_uniform", "double", DLV_CONTRACT_RANDOM, {{NULL}}, {{NULL}}},
     {"dlv_noise_gaussian_d", "double", DLV_CONTRACT_RANDOM, {{NULL}},
-     {{"pair", DLV_NOISE_PAIR}}},
+     {BLOCK("pair", DLV_NOISE_PAIR)}},
     {"dlv_noise_gaussian_s", "float", DLV_CONTRACT_RANDOM, {{NULL}},
-     {{"pair", DLV_NOISE_PAIR}}},
+     {BLOCK("pair", DLV_NOISE_PAIR)}},
     {"dlv_noise_bernoulli", "-", DLV_CONTRACT_RANDOM, KEEP_LIMITS, {{NULL}}},
     {"dlv_noisy_linear_d", "double", 0, {{NULL}}, LINEAR_BLOCKS},
     {"dlv_noisy_linear_s", "float", 0, {{NULL}}, LINEAR_BLOCKS},
@@ -181,9 +187,9 @@ static const dlv_contract table[] = {
      LOWP_NAIVE_LIMITS(DLV_FP16_MAX, DLV_LOWP_NAIVE_XOVF_FP16), {{NULL}}},
     {"dlv_adam_step_bf16", "bf16+float", DLV_CONTRACT_THREADED,
      ADAM_LIMITS(DLV_ADAM_GMAX_S),
-     {{"chunk", DLV_LOWP_ADAM_CHUNK}}},
+     {BLOCK("chunk", DLV_LOWP_ADAM_CHUNK)}},
     {"dlv_adam_step_pure_bf16", "bf16", 0, ADAM_LIMITS(DLV_ADAM_GMAX_S),
-     {{"chunk", DLV_LOWP_ADAM_CHUNK}}},
+     {BLOCK("chunk", DLV_LOWP_ADAM_CHUNK)}},
     /* conv3d with bf16 / fp16 operands, float outputs (conv3d_lowp.h) */
     {"dlv_conv3d_fwd_bf16", "bf16+float", DLV_CONTRACT_THREADED, {{NULL}},
      CONV3D_LOWP_FWD_BLOCKS},

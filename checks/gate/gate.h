@@ -108,10 +108,21 @@ int dlv_gate_limits_at_edges(const dlv_gate_family *f, const char *entry,
  * output stride of its own, in place, threads, a random stream) agree
  * with the entry's prototype and documentation in the public headers and,
  * for a backend operation, with the builtin backend's support bits
- * (gate_flags.c says how each is read); writes the first disagreement to
+ * (gate_table.c says how each is read); writes the first disagreement to
  * msg.  The flags steer what the cases sample, so the runner checks each
  * entry before its cases, and --coverage every entry. */
 int dlv_gate_flags_agree(const char *entry, char *msg, size_t size);
+/* Whether each blocking constant of `entry` in the table is written as
+ * the kernel's own: a product of constants the public headers define,
+ * no literal and no other operator, the first constant named as the
+ * block (every word of "mr_wide" in DLV_..._MR_WIDE; a product, such as
+ * "nr_wide" = NV_WIDE * LANES, by its last word).  A block halved,
+ * doubled, copied as a number or swapped for its neighbour fails.  Writes
+ * the first problem to msg. */
+int dlv_gate_blocks_named(const char *entry, char *msg, size_t size);
+/* The three above for one entry of family f: limits, flags, blocks. */
+int dlv_gate_table_ok(const dlv_gate_family *f, const char *entry, char *msg,
+                      size_t size);
 /* Models shared by families: x finite in double / float, and the limits
  * of the norm (nrm2.h), which prox_group's contract repeats. */
 int dlv_gate_finite_d(double x);

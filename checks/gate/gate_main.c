@@ -736,8 +736,7 @@ static void run_entry(void **state)
 {
   const dlv_gate_entry *e = *state;
   char why[600];
-  if (!dlv_gate_limits_at_edges(family_of(e), e->entry, why, sizeof why) ||
-      !dlv_gate_flags_agree(e->entry, why, sizeof why)) {
+  if (!dlv_gate_table_ok(family_of(e), e->entry, why, sizeof why)) {
     printf("[gate] FAIL %s\n", why);
     fail_msg("%s", why);
   }
@@ -823,10 +822,8 @@ static int check_coverage(const dlv_gate_family *const *fam, size_t nfam)
         printf("gate family %s: %s is not in the contract table\n",
                fam[f]->name, fam[f]->entries[i].entry);
         missing++;
-      } else if (!dlv_gate_limits_at_edges(fam[f], fam[f]->entries[i].entry,
-                                           why, sizeof why) ||
-                 !dlv_gate_flags_agree(fam[f]->entries[i].entry, why,
-                                       sizeof why)) {
+      } else if (!dlv_gate_table_ok(fam[f], fam[f]->entries[i].entry, why,
+                                    sizeof why)) {
         printf("%s\n", why);
         missing++;
       }

@@ -35,8 +35,10 @@ typedef struct {
 /* A blocking constant of the implementation: extents are sampled at every
  * tail length modulo it and across it. */
 typedef struct {
-  const char *name; /* e.g. "block" */
+  const char *name;   /* e.g. "block" */
   size_t value;
+  const char *source; /* its expression in the table: the kernel's own
+                       * named constants, multiplied ("DLV_NRM2_BLOCK") */
 } dlv_contract_block;
 
 #define DLV_CONTRACT_MAX_LIMITS 4

@@ -5,8 +5,9 @@
  * prox_{tau ||.||}(v) = argmin_x tau ||x|| + ||x - v||^2 / 2
  *                     = max(0, 1 - tau/||v||) v,
  * exactly +0 in every entry when ||v|| <= tau (the sign of v_i is not
- * carried onto the zero).  ||v|| comes from dlv_nrm2_d / dlv_nrm2_s, and the
- * nonzero branch computes s = (||v|| - tau)/||v||, out_i = s v_i (float: s
+ * carried onto the zero).  ||v|| comes from dlv_nrm2_d / dlv_nrm2_s
+ * (nrm2.h: its blocking and limits are this kernel's), and the nonzero
+ * branch computes s = (||v|| - tau)/||v||, out_i = s v_i (float: s
  * and the product in double, one rounding to float).  Error bound
  * (checks/bounds.h, dlv_bound_prox_group): |out_i - exact_i| <= about
  * (n/2 + 1) u |v_i| + 3 u |exact_i| (the prox is 1-Lipschitz; near the

@@ -1,5 +1,6 @@
-/* gate_flags.c: the contract table's flags (contract.h) against two
- * statements written apart from it (see dlv_gate_flags_agree in gate.h).
+/* gate_table.c: the contract table (contract.h) against statements
+ * written apart from it: its flags (dlv_gate_flags_agree in gate.h) and
+ * its blocking constants (dlv_gate_blocks_named).
  *
  * The flags decide what the gate samples: a dropped "distinct strides"
  * means g is never drawn at its own stride, a dropped "in place" means
@@ -356,6 +357,153 @@ static int backend_flags(const char *entry, unsigned *flags)
   return 0;
 }
 
+/* The header of the entry's first prototype, or NULL. */
+static const header *entry_header(const char *entry)
+{
+  unsigned flags;
+  const char *file = NULL;
+  if (header_flags(entry, &flags, &file) == 0)
+    return NULL;
+  for (size_t i = 0; i < n_headers; i++)
+    if (strcmp(headers[i].file, file) == 0)
+      return &headers[i];
+  return NULL;
+}
+
+/* ---- blocking constants --------------------------------------------------- */
+
+/* Whether the header h is `home` or one that home names (an #include or
+ * its documentation: conv3d_lowp.h's fp16 passes are conv3d.h's FAST). */
+static int visible_from(const header *home, const header *h)
+{
+  if (h == home)
+    return 1;
+  for (const char *s = home->text; (s = strstr(s, h->file)) != NULL; s++)
+    if (s == home->text || !ident_char(s[-1]))
+      return 1;
+  return 0;
+}
+
+/* Whether the identifier of n characters at id is a constant of the
+ * header `home` or one it names: a "#define NAME" or an enumerator
+ * "NAME =". */
+static int header_constant(const header *home, const char *id, size_t n)
+{
+  char name[96];
+  if (n >= sizeof name)
+    return 0;
+  memcpy(name, id, n);
+  name[n] = '\0';
+  for (size_t i = 0; i < n_headers; i++) {
+    if (!visible_from(home, &headers[i]))
+      continue;
+    const char *code = headers[i].code;
+    for (const char *s = code; (s = strstr(s, name)) != NULL; s++) {
+      if ((s > code && ident_char(s[-1])) || ident_char(s[n]))
+        continue;
+      const char *after = s + n;
+      while (*after == ' ')
+        after++;
+      if ((s - code >= 8 && strncmp(s - 8, "#define ", 8) == 0) ||
+          (after[0] == '=' && after[1] != '='))
+        return 1;
+    }
+  }
+  return 0;
+}
+
+/* Whether the upper-case `word` is one of the '_'-separated words of the
+ * identifier (n characters at id). */
+static int has_word(const char *id, size_t n, const char *word)
+{
+  size_t w = strlen(word);
+  for (size_t i = 0; i + w <= n; i++)
+    if ((i == 0 || id[i - 1] == '_') && strncmp(id + i, word, w) == 0 &&
+        (i + w == n || id[i + w] == '_'))
+      return 1;
+  return 0;
+}
+
+/* Whether every '_'-separated word of the block's name, upper-cased, is
+ * a word of the constant (n characters at id); with several factors (a
+ * derived block: "nr_wide" = NV_WIDE * LANES) its last word only. */
+static int names_block(const char *block, const char *id, size_t n,
+                       int factors)
+{
+  const char *from = block;
+  if (factors > 1 && strrchr(block, '_') != NULL)
+    from = strrchr(block, '_') + 1;
+  while (*from != '\0') {
+    char word[32];
+    size_t w = 0;
+    for (; from[w] != '\0' && from[w] != '_' && w + 1 < sizeof word; w++)
+      word[w] = (char)(from[w] >= 'a' && from[w] <= 'z' ? from[w] - 'a' + 'A'
+                                                        : from[w]);
+    word[w] = '\0';
+    if (!has_word(id, n, word))
+      return 0;
+    from += from[w] == '_' ? w + 1 : w;
+  }
+  return 1;
+}
+
+/* The problem with a block's source text, or NULL: it must be a product
+ * of constants of the entry's header `home` (or one it names; parentheses
+ * allowed), the first one named as the block (names_block). */
+static const char *block_source_problem(const header *home,
+                                        const dlv_contract_block *b)
+{
+  const char *first = NULL;
+  size_t first_n = 0;
+  int factors = 0;
+  for (const char *s = b->source; *s != '\0';) {
+    if (*s == ' ' || *s == '(' || *s == ')' || (*s == '*' && factors > 0)) {
+      s++;
+      continue;
+    }
+    size_t n = 0;
+    while (ident_char(s[n]))
+      n++;
+    if (n == 0 || !(s[0] >= 'A' && s[0] <= 'Z'))
+      return "is not a product of named constants";
+    if (!header_constant(home, s, n))
+      return "names a constant its header does not define";
+    if (factors++ == 0) {
+      first = s;
+      first_n = n;
+    }
+    s += n;
+  }
+  if (factors == 0 || !names_block(b->name, first, first_n, factors))
+    return "is not the constant of that name";
+  return NULL;
+}
+
+int dlv_gate_blocks_named(const char *entry, char *msg, size_t size)
+{
+  const dlv_contract *k = dlv_contract_find(entry);
+  if (k == NULL)
+    return 1;
+  if (!load_headers()) {
+    snprintf(msg, size, "%s: cannot read the public headers in %s", entry,
+             DLV_GATE_HEADER_DIR);
+    return 0;
+  }
+  const header *home = entry_header(entry);
+  for (size_t i = 0; i < dlv_contract_nblocks(k); i++) {
+    const dlv_contract_block *b = &k->blocks[i];
+    const char *why = home == NULL ? "has no header to be read in"
+                                   : block_source_problem(home, b);
+    if (why != NULL) {
+      snprintf(msg, size, "%s: contract block %s = %zu, written \"%s\", %s "
+               "(a block is the kernel's own named constant)", entry,
+               b->name, b->value, b->source, why);
+      return 0;
+    }
+  }
+  return 1;
+}
+
 /* ---- the check ------------------------------------------------------------ */
 
 #define STRIDE_ALIAS_FLAGS                                                   \
@@ -414,4 +562,12 @@ int dlv_gate_flags_agree(const char *entry, char *msg, size_t size)
     return 0;
   }
   return 1;
+}
+
+int dlv_gate_table_ok(const dlv_gate_family *f, const char *entry, char *msg,
+                      size_t size)
+{
+  return dlv_gate_limits_at_edges(f, entry, msg, size) &&
+         dlv_gate_flags_agree(entry, msg, size) &&
+         dlv_gate_blocks_named(entry, msg, size);
 }
