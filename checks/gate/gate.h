@@ -120,7 +120,14 @@ int dlv_gate_flags_agree(const char *entry, char *msg, size_t size);
  * doubled, copied as a number or swapped for its neighbour fails.  Writes
  * the first problem to msg. */
 int dlv_gate_blocks_named(const char *entry, char *msg, size_t size);
-/* The three above for one entry of family f: limits, flags, blocks. */
+/* Whether each type word of the table's dtype for `entry` ("bf16+float":
+ * bf16, float) is a type its declarations use (double, float, dlv_bf16,
+ * dlv_fp16, complex), or a format its comment names (dlv_round_to_format
+ * models bf16 and fp16 on doubles).  The report's dtype column comes from
+ * the table.  Writes the problem to msg. */
+int dlv_gate_dtype_agrees(const char *entry, char *msg, size_t size);
+/* All of the above for one entry of family f: limits, flags, dtype,
+ * blocks. */
 int dlv_gate_table_ok(const dlv_gate_family *f, const char *entry, char *msg,
                       size_t size);
 /* Models shared by families: x finite in double / float, and the limits

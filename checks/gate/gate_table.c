@@ -112,6 +112,16 @@ static int load_headers(void)
   return headers_loaded > 0;
 }
 
+/* load_headers, or the reason it failed in msg. */
+static int headers_ready(const char *entry, char *msg, size_t size)
+{
+  if (load_headers())
+    return 1;
+  snprintf(msg, size, "%s: cannot read the public headers in %s", entry,
+           DLV_GATE_HEADER_DIR);
+  return 0;
+}
+
 /* ---- prototypes ----------------------------------------------------------- */
 
 static int ident_char(char ch)
@@ -298,15 +308,69 @@ static int stands_for(const char *entry, const char *name, int exact)
          strcmp(name + n - strlen(suffix), suffix) == 0;
 }
 
-/* ORs the flags of every prototype the entry stands for (the exact name
- * if declared, else its parts) into *flags; returns how many there are,
- * the first one's header in *file. */
-static size_t header_flags(const char *entry, unsigned *flags,
-                           const char **file)
+/* The element types a declaration uses, and the formats a comment names. */
+enum { TYPE_DOUBLE = 1, TYPE_FLOAT = 2, TYPE_BF16 = 4, TYPE_FP16 = 8,
+       TYPE_COMPLEX = 16 };
+static const struct {
+  const char *dtype; /* as the table writes it */
+  const char *word;  /* as a declaration writes it */
+  unsigned type;
+} type_names[] = {{"double", "double", TYPE_DOUBLE},
+                  {"float", "float", TYPE_FLOAT},
+                  {"bf16", "dlv_bf16", TYPE_BF16},
+                  {"fp16", "dlv_fp16", TYPE_FP16},
+                  {"complex", "complex", TYPE_COMPLEX}};
+#define N_TYPE_NAMES (sizeof type_names / sizeof type_names[0])
+
+/* Whether the word occurs in s[0, n) as a whole identifier. */
+static int has_ident(const char *s, size_t n, const char *word)
 {
-  size_t found = 0;
-  *flags = 0;
-  for (int exact = 1; exact >= 0 && found == 0; exact--)
+  size_t w = strlen(word);
+  for (size_t i = 0; i + w <= n; i++)
+    if (strncmp(s + i, word, w) == 0 && (i == 0 || !ident_char(s[i - 1])) &&
+        (i + w == n || !ident_char(s[i + w])))
+      return 1;
+  return 0;
+}
+
+/* The types of a prototype's return value and parameters. */
+static unsigned types_used(const prototype *p)
+{
+  unsigned types = 0;
+  for (size_t t = 0; t < N_TYPE_NAMES; t++)
+    if (has_ident(p->h->code + p->start, p->close - p->start,
+                  type_names[t].word))
+      types |= type_names[t].type;
+  return types;
+}
+
+/* What the headers state of an entry, over every prototype it stands for
+ * (the exact name if declared, else its parts: stands_for). */
+typedef struct {
+  size_t found;       /* prototypes */
+  const header *home; /* the first one's header */
+  unsigned flags;     /* dlv_contract_flags: signature and documentation */
+  unsigned types;     /* TYPE_*: the declarations' types */
+  unsigned formats;   /* TYPE_BF16 / TYPE_FP16: formats its comment names */
+} statement;
+
+static void add_prototype(statement *st, const prototype *p)
+{
+  unsigned sig = signature_flags(p);
+  char doc[4096];
+  doc_comment(p, doc, sizeof doc);
+  st->flags |= sig | documented_flags(p, sig);
+  st->types |= types_used(p);
+  st->formats |= (strstr(doc, "bf16") != NULL ? TYPE_BF16 : 0u) |
+                 (strstr(doc, "fp16") != NULL ? TYPE_FP16 : 0u);
+  if (st->found++ == 0)
+    st->home = p->h;
+}
+
+static statement header_statement(const char *entry)
+{
+  statement st = {0};
+  for (int exact = 1; exact >= 0 && st.found == 0; exact--)
     for (size_t i = 0; i < n_headers; i++) {
       const header *h = &headers[i];
       for (const char *s = h->code; (s = strstr(s, "dlv_")) != NULL; s++) {
@@ -316,16 +380,12 @@ static size_t header_flags(const char *entry, unsigned *flags,
           name[n] = s[n];
         name[n] = '\0';
         prototype p;
-        if (!stands_for(entry, name, exact) ||
-            !prototype_at(h, (size_t)(s - h->code), n, &p))
-          continue;
-        unsigned sig = signature_flags(&p);
-        *flags |= sig | documented_flags(&p, sig);
-        if (found++ == 0)
-          *file = h->file;
+        if (stands_for(entry, name, exact) &&
+            prototype_at(h, (size_t)(s - h->code), n, &p))
+          add_prototype(&st, &p);
       }
     }
-  return found;
+  return st;
 }
 
 /* ---- the builtin backend's statement ------------------------------------- */
@@ -355,19 +415,6 @@ static int backend_flags(const char *entry, unsigned *flags)
       return 1;
     }
   return 0;
-}
-
-/* The header of the entry's first prototype, or NULL. */
-static const header *entry_header(const char *entry)
-{
-  unsigned flags;
-  const char *file = NULL;
-  if (header_flags(entry, &flags, &file) == 0)
-    return NULL;
-  for (size_t i = 0; i < n_headers; i++)
-    if (strcmp(headers[i].file, file) == 0)
-      return &headers[i];
-  return NULL;
 }
 
 /* ---- blocking constants --------------------------------------------------- */
@@ -484,12 +531,9 @@ int dlv_gate_blocks_named(const char *entry, char *msg, size_t size)
   const dlv_contract *k = dlv_contract_find(entry);
   if (k == NULL)
     return 1;
-  if (!load_headers()) {
-    snprintf(msg, size, "%s: cannot read the public headers in %s", entry,
-             DLV_GATE_HEADER_DIR);
+  if (!headers_ready(entry, msg, size))
     return 0;
-  }
-  const header *home = entry_header(entry);
+  const header *home = header_statement(entry).home;
   for (size_t i = 0; i < dlv_contract_nblocks(k); i++) {
     const dlv_contract_block *b = &k->blocks[i];
     const char *why = home == NULL ? "has no header to be read in"
@@ -537,24 +581,22 @@ int dlv_gate_flags_agree(const char *entry, char *msg, size_t size)
   const dlv_contract *k = dlv_contract_find(entry);
   if (k == NULL)
     return 1; /* the coverage test names entries outside the table */
-  if (!load_headers()) {
-    snprintf(msg, size, "%s: cannot read the public headers in %s", entry,
-             DLV_GATE_HEADER_DIR);
+  if (!headers_ready(entry, msg, size))
     return 0;
-  }
-  unsigned stated = 0;
-  const char *file = NULL;
-  if (header_flags(entry, &stated, &file) == 0) {
+  statement st = header_statement(entry);
+  if (st.found == 0) {
     snprintf(msg, size, "%s: no prototype of it in the public headers (%s)",
              entry, DLV_GATE_HEADER_DIR);
     return 0;
   }
   char who[128];
-  snprintf(who, sizeof who, "its prototype and documentation in %s", file);
-  if ((k->flags ^ stated) & CHECKED_FLAGS) {
-    differ(k, stated, who, msg, size);
+  snprintf(who, sizeof who, "its prototype and documentation in %s",
+           st.home->file);
+  if ((k->flags ^ st.flags) & CHECKED_FLAGS) {
+    differ(k, st.flags, who, msg, size);
     return 0;
   }
+  unsigned stated;
   if (backend_flags(entry, &stated) &&
       ((k->flags ^ stated) & STRIDE_ALIAS_FLAGS)) {
     differ(k, stated | (k->flags & ~STRIDE_ALIAS_FLAGS),
@@ -564,10 +606,50 @@ int dlv_gate_flags_agree(const char *entry, char *msg, size_t size)
   return 1;
 }
 
+/* The table's word for a type ("bf16"), or NULL. */
+static const char *dtype_word_problem(const char *word, size_t n,
+                                      const statement *st)
+{
+  for (size_t t = 0; t < N_TYPE_NAMES; t++) {
+    if (strlen(type_names[t].dtype) != n ||
+        strncmp(type_names[t].dtype, word, n) != 0)
+      continue;
+    unsigned bit = type_names[t].type;
+    int named = (bit & (TYPE_BF16 | TYPE_FP16)) && (st->formats & bit);
+    return (st->types & bit) || named ? NULL
+           : "is a type none of its declarations uses";
+  }
+  return "is no type the table knows (double, float, bf16, fp16, complex)";
+}
+
+int dlv_gate_dtype_agrees(const char *entry, char *msg, size_t size)
+{
+  const dlv_contract *k = dlv_contract_find(entry);
+  if (k == NULL || strcmp(k->dtype, "-") == 0)
+    return 1;
+  if (!headers_ready(entry, msg, size))
+    return 0;
+  statement st = header_statement(entry);
+  for (const char *w = k->dtype; *w != '\0';) {
+    size_t n = strcspn(w, "+");
+    const char *why = st.found == 0 ? "has no declaration to be read in"
+                                    : dtype_word_problem(w, n, &st);
+    if (why != NULL) {
+      snprintf(msg, size, "%s: the contract table's dtype \"%s\": \"%.*s\" "
+               "%s (the report's dtype column comes from it)", entry,
+               k->dtype, (int)n, w, why);
+      return 0;
+    }
+    w += n + (w[n] == '+');
+  }
+  return 1;
+}
+
 int dlv_gate_table_ok(const dlv_gate_family *f, const char *entry, char *msg,
                       size_t size)
 {
   return dlv_gate_limits_at_edges(f, entry, msg, size) &&
          dlv_gate_flags_agree(entry, msg, size) &&
+         dlv_gate_dtype_agrees(entry, msg, size) &&
          dlv_gate_blocks_named(entry, msg, size);
 }
