@@ -59,24 +59,29 @@
 #define CONV3D_TILE(lanes)                                                   \
   BLOCK("lanes", lanes),                                                     \
       BLOCK("nr_wide", DLV_CONV3D_FAST_NV_WIDE * (lanes)),                   \
-      BLOCK("mr_wide", DLV_CONV3D_FAST_MR_WIDE)
-#define CONV3D_FWD_BLOCKS(lanes)                                             \
-  {CONV3D_TILE(lanes), BLOCK("mr_narrow", DLV_CONV3D_FAST_MR_NARROW)}
+      BLOCK("nr_narrow", DLV_CONV3D_FAST_NV_NARROW * (lanes)),               \
+      BLOCK("mr_wide", DLV_CONV3D_FAST_MR_WIDE),                             \
+      BLOCK("mr_narrow", DLV_CONV3D_FAST_MR_NARROW)
+#define CONV3D_FWD_BLOCKS(lanes) {CONV3D_TILE(lanes)}
 #define CONV3D_BF_BLOCKS(lanes)                                              \
   {CONV3D_TILE(lanes), BLOCK("nb", DLV_CONV3D_FAST_NB)}
+/* the input gradient's padded G: a cap on its size, a switch of path */
+#define CONV3D_BI_BLOCKS(lanes)                                              \
+  {CONV3D_TILE(lanes), BLOCK("pad_cap", DLV_CONV3D_FAST_PAD_CAP)}
 /* conv3d bf16 (conv3d_lowp.h): the pair of a vdpbf16ps step (tails: the
- * paired extent odd or even), the wide tile's channels, tile heights on
- * the rows; the filter gradient's chunk of (b,x,y) lines.  fp16 runs the
- * float FAST (CONV3D_*_BLOCKS of LANES_S). */
+ * paired extent odd or even), the lanes and both tiles' channels, both
+ * tile heights on the rows; the filter gradient's chunk of (b,x,y) lines.
+ * fp16 runs the float FAST (CONV3D_*_BLOCKS of LANES_S). */
 #define CONV3D_LOWP_TILE                                                     \
   BLOCK("pair", DLV_CONV3D_LOWP_PAIR),                                       \
-      BLOCK("nr_wide", DLV_CONV3D_LOWP_NV_WIDE * DLV_CONV3D_LOWP_LANES)
-#define CONV3D_LOWP_FWD_BLOCKS                                               \
-  {CONV3D_LOWP_TILE, BLOCK("mr_wide", DLV_CONV3D_LOWP_MR_WIDE),              \
-   BLOCK("mr_narrow", DLV_CONV3D_LOWP_MR_NARROW)}
+      BLOCK("lanes", DLV_CONV3D_LOWP_LANES),                                 \
+      BLOCK("nr_wide", DLV_CONV3D_LOWP_NV_WIDE * DLV_CONV3D_LOWP_LANES),     \
+      BLOCK("nr_narrow", DLV_CONV3D_LOWP_NV_NARROW * DLV_CONV3D_LOWP_LANES), \
+      BLOCK("mr_wide", DLV_CONV3D_LOWP_MR_WIDE),                             \
+      BLOCK("mr_narrow", DLV_CONV3D_LOWP_MR_NARROW)
+#define CONV3D_LOWP_FWD_BLOCKS {CONV3D_LOWP_TILE}
 #define CONV3D_LOWP_BF_BLOCKS                                                \
-  {CONV3D_LOWP_TILE, BLOCK("mr_narrow", DLV_CONV3D_LOWP_MR_NARROW),          \
-   BLOCK("nb", DLV_CONV3D_LOWP_NB)}
+  {CONV3D_LOWP_TILE, BLOCK("nb", DLV_CONV3D_LOWP_NB)}
 /* the noise of a train layer is drawn in pairs over all m n entries */
 #define NOISY_TRAIN_BLOCKS                                                   \
   {BLOCK("lanes", DLV_LINEAR_LANES), BLOCK("pair", DLV_NOISE_PAIR)}
@@ -169,9 +174,9 @@ static const dlv_contract table[] = {
     {"dlv_conv3d_bwd_filter_s", "float", DLV_CONTRACT_THREADED, {{NULL}},
      CONV3D_BF_BLOCKS(DLV_CONV3D_FAST_LANES_S)},
     {"dlv_conv3d_bwd_input_d", "double", DLV_CONTRACT_THREADED, {{NULL}},
-     CONV3D_FWD_BLOCKS(DLV_CONV3D_FAST_LANES_D)},
+     CONV3D_BI_BLOCKS(DLV_CONV3D_FAST_LANES_D)},
     {"dlv_conv3d_bwd_input_s", "float", DLV_CONTRACT_THREADED, {{NULL}},
-     CONV3D_FWD_BLOCKS(DLV_CONV3D_FAST_LANES_S)},
+     CONV3D_BI_BLOCKS(DLV_CONV3D_FAST_LANES_S)},
     /* low precision (lowp.h) */
     {"dlv_nrm2_bf16", "bf16", VEC_IN, LOWP_NRM2_LIMITS(DLV_BF16_MAX),
      LOWP_NRM2_BLOCKS},
@@ -202,7 +207,7 @@ static const dlv_contract table[] = {
     {"dlv_conv3d_bwd_filter_fp16", "fp16+float", DLV_CONTRACT_THREADED,
      {{NULL}}, CONV3D_BF_BLOCKS(DLV_CONV3D_FAST_LANES_S)},
     {"dlv_conv3d_bwd_input_fp16", "fp16+float", DLV_CONTRACT_THREADED,
-     {{NULL}}, CONV3D_FWD_BLOCKS(DLV_CONV3D_FAST_LANES_S)},
+     {{NULL}}, CONV3D_BI_BLOCKS(DLV_CONV3D_FAST_LANES_S)},
     /* conversions (lowp.h): max + half an ulp and beyond round to Inf */
     {"dlv_bf16_to_float", "bf16", 0, {{NULL}}, {{NULL}}},
     {"dlv_fp16_to_float", "fp16", 0, {{NULL}}, {{NULL}}},

@@ -121,7 +121,7 @@ static double products(const dlv_conv3d_shape *s)
 
 static void draw_shape(dlv_gate_case *c, lp_case *k)
 {
-  static const char *const chans[] = {"nr_wide", "lanes", NULL};
+  static const char *const chans[] = {"nr_wide", "nr_narrow", "lanes", NULL};
   static const char *const rows[] = {"mr_wide", "mr_narrow", NULL};
   static const char *const pair[] = {"pair", NULL};
   static const char *const chunk[] = {"nb", NULL};

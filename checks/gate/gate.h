@@ -112,13 +112,21 @@ int dlv_gate_limits_at_edges(const dlv_gate_family *f, const char *entry,
  * msg.  The flags steer what the cases sample, so the runner checks each
  * entry before its cases, and --coverage every entry. */
 int dlv_gate_flags_agree(const char *entry, char *msg, size_t size);
-/* Whether each blocking constant of `entry` in the table is written as
- * the kernel's own: a product of constants the public headers define,
- * no literal and no other operator, the first constant named as the
- * block (every word of "mr_wide" in DLV_..._MR_WIDE; a product, such as
- * "nr_wide" = NV_WIDE * LANES, by its last word).  A block halved,
- * doubled, copied as a number or swapped for its neighbour fails.  Writes
- * the first problem to msg. */
+/* Whether the table's blocking constants of `entry` are the kernel's,
+ * all of them:
+ *   - each is written as the kernel's own: a product of constants its
+ *     header (or one it names) defines, no literal and no other operator,
+ *     the first constant named as the block (every word of "mr_wide" in
+ *     DLV_..._MR_WIDE; a product such as "nr_wide" = NV_WIDE * LANES by
+ *     its last word): a block halved, doubled, copied as a number or
+ *     swapped for its neighbour fails;
+ *   - every constant a header documents as one of the entry's
+ *     ("Blocking constants of dlv_x_d, dlv_x_s: DLV_X_BLOCK, ...") is in
+ *     its blocks: a block dropped fails;
+ *   - FAST conv3d (and fp16, which runs it): the blocks are those of the
+ *     kernel's query dlv_conv3d_blocking but its thread ranges, by name
+ *     and value.
+ * Writes the first problem to msg. */
 int dlv_gate_blocks_named(const char *entry, char *msg, size_t size);
 /* Whether each type word of the table's dtype for `entry` ("bf16+float":
  * bf16, float) is a type its declarations use (double, float, dlv_bf16,

@@ -24,6 +24,7 @@
 
 #include "backend_load.h"
 #include "contract.h"
+#include "conv3d.h"
 #include "gate_internal.h"
 
 #define MAX_HEADERS 32
@@ -526,6 +527,130 @@ static const char *block_source_problem(const header *home,
   return NULL;
 }
 
+/* ---- every documented blocking constant in the table ------------------- */
+
+/* Whether the identifier `word` occurs in the entry's block sources. */
+static int in_blocks(const dlv_contract *k, const char *word)
+{
+  for (size_t i = 0; i < dlv_contract_nblocks(k); i++)
+    if (has_ident(k->blocks[i].source, strlen(k->blocks[i].source), word))
+      return 1;
+  return 0;
+}
+
+/* Reads the identifiers of a list ("a, b and c") starting at s into
+ * names (at most max, each below 64 characters); returns how many and
+ * sets *end past the list. */
+static size_t read_list(const char *s, char names[][64], size_t max,
+                        const char **end)
+{
+  size_t n = 0;
+  for (;;) {
+    while (*s == ' ' || *s == ',')
+      s++;
+    if (strncmp(s, "and ", 4) == 0)
+      s += 4;
+    size_t len = 0;
+    while (ident_char(s[len]))
+      len++;
+    if (len == 0 || len >= 64 || n == max)
+      break;
+    memcpy(names[n], s, len);
+    names[n++][len] = '\0';
+    s += len;
+  }
+  *end = s;
+  return n;
+}
+
+/* The sentences "Blocking constants of E1, E2: C1, C2." of one comment
+ * (collapsed) that name the entry: each Ci must be in its block sources.
+ * Writes the first one missing to msg. */
+static int sentences_listed(const dlv_contract *k, const char *doc,
+                            const char *file, char *msg, size_t size)
+{
+  static const char marker[] = "locking constants of ";
+  for (const char *d = doc; (d = strstr(d, marker)) != NULL;) {
+    char entries[16][64], consts[16][64];
+    const char *end;
+    size_t ne = read_list(d + sizeof marker - 1, entries, 16, &end);
+    size_t nc = *end == ':' ? read_list(end + 1, consts, 16, &end) : 0;
+    d = end;
+    for (size_t e = 0; e < ne; e++)
+      for (size_t c = 0; strcmp(entries[e], k->entry) == 0 && c < nc; c++)
+        if (!in_blocks(k, consts[c])) {
+          snprintf(msg, size, "%s: %s, documented as a blocking constant "
+                   "of it (%s), is in none of its blocks in the contract "
+                   "table", k->entry, consts[c], file);
+          return 0;
+        }
+  }
+  return 1;
+}
+
+/* Every documented blocking constant of the entry (sentences_listed, in
+ * every comment of every header) is in its blocks. */
+static int documented_blocks_listed(const dlv_contract *k, char *msg,
+                                    size_t size)
+{
+  for (size_t h = 0; h < n_headers; h++)
+    for (const char *t = headers[h].text; (t = strstr(t, "*/")) != NULL;
+         t += 2) {
+      char doc[8192];
+      comment_before(&headers[h], (size_t)(t - headers[h].text) + 2, doc,
+                     sizeof doc);
+      if (!sentences_listed(k, doc, headers[h].file, msg, size))
+        return 0;
+    }
+  return 1;
+}
+
+/* FAST conv3d (double, float, and fp16, which runs float FAST): the
+ * table's blocks are the kernel's query's (dlv_conv3d_blocking), every
+ * one of them but the thread ranges, same names and values. */
+static int fast_blocks_match(const dlv_contract *k, char *msg, size_t size)
+{
+  static const char *const passes[] = {"dlv_conv3d_fwd_",
+                                       "dlv_conv3d_bwd_filter_",
+                                       "dlv_conv3d_bwd_input_"};
+  for (int pass = 0; pass < 3; pass++) {
+    size_t n = strlen(passes[pass]);
+    const char *dt = k->entry + n;
+    if (strncmp(k->entry, passes[pass], n) != 0 ||
+        (strcmp(dt, "d") != 0 && strcmp(dt, "s") != 0 &&
+         strcmp(dt, "fp16") != 0))
+      continue;
+    dlv_conv3d_blocks bl;
+    if (dlv_conv3d_blocking(DLV_CONV3D_FAST, pass, strcmp(dt, "d") != 0,
+                            &bl) != 0)
+      return 0;
+    size_t listed = 0;
+    for (int i = 0; i < bl.n; i++) {
+      if (bl.b[i].dim == DLV_CONV3D_DIM_THREADS)
+        continue;
+      listed++;
+      const dlv_contract_block *b = NULL;
+      for (size_t j = 0; j < dlv_contract_nblocks(k); j++)
+        if (strcmp(k->blocks[j].name, bl.b[i].name) == 0)
+          b = &k->blocks[j];
+      if (b == NULL || b->value != bl.b[i].value) {
+        snprintf(msg, size, "%s: the kernel's block %s = %zu "
+                 "(dlv_conv3d_blocking) is %s in the contract table",
+                 k->entry, bl.b[i].name, bl.b[i].value,
+                 b == NULL ? "missing" : "another value");
+        return 0;
+      }
+    }
+    if (listed != dlv_contract_nblocks(k)) {
+      snprintf(msg, size, "%s: the contract table has %zu blocks, the "
+               "kernel's query (dlv_conv3d_blocking) %zu", k->entry,
+               dlv_contract_nblocks(k), listed);
+      return 0;
+    }
+  }
+  return 1;
+}
+
 int dlv_gate_blocks_named(const char *entry, char *msg, size_t size)
 {
   const dlv_contract *k = dlv_contract_find(entry);
@@ -545,7 +670,8 @@ int dlv_gate_blocks_named(const char *entry, char *msg, size_t size)
       return 0;
     }
   }
-  return 1;
+  return documented_blocks_listed(k, msg, size) &&
+         fast_blocks_match(k, msg, size);
 }
 
 /* ---- the check ------------------------------------------------------------ */

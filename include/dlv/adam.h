@@ -75,7 +75,8 @@ enum dlv_adam_form {
 #define DLV_ADAM_EPS_BIG_D 0x1p-470
 #define DLV_ADAM_EPS_BIG_S 0x1p-40f
 /* The step is cut into blocks of DLV_ADAM_BLOCK elements, one thread's
- * each (blocking constant; contract.h). */
+ * each.  Blocking constants of dlv_adam_step_d, dlv_adam_step_s:
+ * DLV_ADAM_BLOCK. */
 #define DLV_ADAM_BLOCK ((size_t)1 << 16)
 
 /* *bc = 1 - b^t as -expm1(t log(b)) (exactly 1 when b = 0); b in [0, 1),

@@ -42,7 +42,7 @@ typedef struct {
 } dlv_contract_block;
 
 #define DLV_CONTRACT_MAX_LIMITS 4
-#define DLV_CONTRACT_MAX_BLOCKS 4
+#define DLV_CONTRACT_MAX_BLOCKS 8
 
 typedef struct {
   const char *entry; /* "dlv_nrm2_d" */

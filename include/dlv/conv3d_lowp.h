@@ -70,7 +70,14 @@
  * x NV vectors of LANES float channels; WIDE tiles when the output has at
  * least NV_WIDE LANES channels, else NARROW; PAIR products per step; the
  * filter gradient's reduction runs in chunks of NB (b, x, y) lines, each
- * chunk's packed G kept in cache while every row tile goes through it. */
+ * chunk's packed G kept in cache while every row tile goes through it.
+ * Blocking constants of dlv_conv3d_fwd_bf16, dlv_conv3d_bwd_input_bf16:
+ * DLV_CONV3D_LOWP_PAIR, DLV_CONV3D_LOWP_LANES, DLV_CONV3D_LOWP_NV_WIDE,
+ * DLV_CONV3D_LOWP_NV_NARROW, DLV_CONV3D_LOWP_MR_WIDE,
+ * DLV_CONV3D_LOWP_MR_NARROW.  Blocking constants of
+ * dlv_conv3d_bwd_filter_bf16: DLV_CONV3D_LOWP_PAIR, DLV_CONV3D_LOWP_LANES,
+ * DLV_CONV3D_LOWP_NV_WIDE, DLV_CONV3D_LOWP_NV_NARROW,
+ * DLV_CONV3D_LOWP_MR_WIDE, DLV_CONV3D_LOWP_MR_NARROW, DLV_CONV3D_LOWP_NB. */
 #define DLV_CONV3D_LOWP_LANES 16
 #define DLV_CONV3D_LOWP_PAIR 2
 #define DLV_CONV3D_LOWP_NV_WIDE 4

@@ -113,7 +113,10 @@ int dlv_lowp_set_isa(int isa);
  *
  * Status: DLV_EINVAL (inc == 0, NULL with n > 0), DLV_EBADLEN; an Inf in x
  * gives +Inf (also beside a NaN), a NaN alone DLV_ENAN (result untouched).
- * Bounds: dlv_bound_lowp_nrm2 (checks/bounds_lowp.h). */
+ * Bounds: dlv_bound_lowp_nrm2 (checks/bounds_lowp.h).
+ * Blocking constants of dlv_nrm2_bf16, dlv_nrm2_fp16, dlv_nrm2_grad_bf16,
+ * dlv_nrm2_grad_fp16: DLV_LOWP_NRM2_BLOCK, DLV_LOWP_NRM2_STEP,
+ * DLV_LOWP_NRM2_LANES. */
 #define DLV_LOWP_NRM2_BLOCK 256
 #define DLV_LOWP_NRM2_LANES 16
 /* Entries per step of the lanes (a vdpbf16ps instruction reads 32). */
@@ -174,8 +177,8 @@ int dlv_adam_step_pure_bf16(size_t n, dlv_bf16 *theta, dlv_bf16 *m,
                             float beta1, float beta2, float eps,
                             unsigned long t, int form);
 
-/* Elements per internal chunk of the Adam steps (a blocking constant: the
- * gate samples tails modulo it). */
+/* Elements per internal chunk of the Adam steps.  Blocking constants of
+ * dlv_adam_step_bf16, dlv_adam_step_pure_bf16: DLV_LOWP_ADAM_CHUNK. */
 #define DLV_LOWP_ADAM_CHUNK 256
 
 #endif

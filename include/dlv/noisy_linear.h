@@ -34,13 +34,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Each dot product runs over DLV_LINEAR_LANES partial sums (blocking
- * constant; contract.h). */
+/* Each dot product runs over DLV_LINEAR_LANES partial sums.  Blocking
+ * constants of dlv_linear_d, dlv_linear_s, dlv_noisy_linear_d,
+ * dlv_noisy_linear_s, dlv_noisy_linear_train_d, dlv_noisy_linear_train_s,
+ * dlv_dropout_linear_d, dlv_dropout_linear_s, dlv_dropout_linear_train_d,
+ * dlv_dropout_linear_train_s: DLV_LINEAR_LANES. */
 #define DLV_LINEAR_LANES 8
 
 /* Gaussians are drawn in pairs (the polar method gives two): an odd count
- * draws a whole pair and discards its second value (blocking constant of
- * dlv_noise_gaussian_*; contract.h). */
+ * draws a whole pair and discards its second value.  Blocking constants
+ * of dlv_noise_gaussian_d, dlv_noise_gaussian_s, dlv_noisy_linear_train_d,
+ * dlv_noisy_linear_train_s: DLV_NOISE_PAIR. */
 #define DLV_NOISE_PAIR 2
 
 typedef struct {

@@ -23,7 +23,9 @@
  * read in blocks of DLV_NRM2_BLOCK entries, each summed unscaled over
  * DLV_NRM2_LANES partial sums and kept when the block sum lies in
  * [DLV_NRM2_PLAIN_MIN, DLV_NRM2_PLAIN_MAX], redone with exact power-of-two
- * scaling otherwise. */
+ * scaling otherwise.  Blocking constants of dlv_nrm2_d, dlv_nrm2_s,
+ * dlv_nrm2_grad_d, dlv_nrm2_grad_s, dlv_prox_group_d, dlv_prox_group_s:
+ * DLV_NRM2_BLOCK, DLV_NRM2_LANES. */
 #define DLV_NRM2_BLOCK 512
 #define DLV_NRM2_LANES 32
 #define DLV_NRM2_PLAIN_MIN 0x1p-102
