@@ -93,7 +93,7 @@ typedef struct {
   int mixed;
   ptrdiff_t base[LP_MR_MAX];
   float *out[LP_MR_MAX];
-  tapbox live[LP_MR_MAX];
+  const tapbox *live[LP_MR_MAX];
 } tilerows;
 
 static uint32_t word_at(const uint16_t *p)
@@ -128,7 +128,7 @@ static inline const uint16_t *tap_row(const pgemm *g, const tilerows *tr,
                                       size_t i, size_t i0, size_t i1,
                                       size_t i2, size_t off)
 {
-  if (tr->mixed && !in_box(&tr->live[i], i0, i1, i2))
+  if (tr->mixed && !in_box(tr->live[i], i0, i1, i2))
     return g->zeros;
   return g->a + (tr->base[i] + (ptrdiff_t)off);
 }
@@ -188,13 +188,26 @@ LP_TARGET static inline void store_lanes(const pgemm *g, float *o, size_t c,
     _mm512_stream_ps(o, x);
 }
 
+/* The first tap of box x's offset (x not empty). */
+static size_t box_offset(const pgemm *g, const tapbox *x)
+{
+  return g->tapoff[tap_index(g, x->lo[0], x->lo[1], x->lo[2])];
+}
+
+static int box_empty(const tapbox *x)
+{
+  return x->lo[0] >= x->hi[0] || x->lo[1] >= x->hi[1] || x->lo[2] >= x->hi[2];
+}
+
 /* One tile of rows i .. i + MR - 1 of tr x NV vectors; accumulators
  * start at +0 (first chunk) or at the stored partial chain (later chunks:
- * float, no rounding). */
-#define LP_TILE(MR, NV)                                                      \
-  LP_TARGET static void tile_##MR##x##NV(const pgemm *g, const tilerows *tr, \
-                                         size_t i, size_t c0,                \
-                                         const tapbox *x, int first)         \
+ * float, no rounding).  MIXED 0 (tr->mixed 0): every row reads every tap
+ * of x in G, from a row pointer set once (at x's first tap, the lowest
+ * offset) plus the tap's offset; MIXED 1: row pointers per tap (tap_row:
+ * zeros where a row's tap misses G). */
+#define LP_TILE(MR, NV, MIXED, NAME)                                         \
+  LP_TARGET static void NAME(const pgemm *g, const tilerows *tr, size_t i,   \
+                             size_t c0, const tapbox *x, int first)          \
   {                                                                          \
     __m512 acc[MR][NV];                                                      \
     _Pragma("GCC unroll 16") for (int r = 0; r < MR; r++)                    \
@@ -205,13 +218,18 @@ LP_TARGET static inline void store_lanes(const pgemm *g, float *o, size_t c,
                 : _mm512_maskz_loadu_ps(lane_mask(g, c0 + 16 * v),           \
                                         o + 16 * v);                         \
     }                                                                        \
+    size_t off0 = MIXED || box_empty(x) ? 0 : box_offset(g, x);              \
+    const uint16_t *row[MR];                                                 \
+    _Pragma("GCC unroll 16") for (int r = 0; r < MR; r++) row[r] =           \
+        MIXED ? NULL : g->a + (tr->base[i + r] + (ptrdiff_t)off0);           \
     for (size_t i0 = x->lo[0]; i0 < x->hi[0]; i0++)                          \
       for (size_t i1 = x->lo[1]; i1 < x->hi[1]; i1++)                        \
         for (size_t i2 = x->lo[2]; i2 < x->hi[2]; i2++) {                    \
-      size_t tap = tap_index(g, i0, i1, i2), off = 0;                        \
-      const uint16_t *row[MR];                                               \
-      _Pragma("GCC unroll 16") for (int r = 0; r < MR; r++) row[r] =         \
-          tap_row(g, tr, i + r, i0, i1, i2, g->tapoff[tap]);                 \
+      size_t tap = tap_index(g, i0, i1, i2);                                 \
+      size_t off = MIXED ? 0 : g->tapoff[tap] - off0;                        \
+      if (MIXED)                                                             \
+        _Pragma("GCC unroll 16") for (int r = 0; r < MR; r++) row[r] =       \
+            tap_row(g, tr, i + r, i0, i1, i2, g->tapoff[tap]);               \
       const uint32_t *b = g->bp + tap * g->np * g->ocp + c0;                 \
       for (size_t j = 0; j < g->np; j++, b += g->ocp, off += g->astep) {     \
         __m512i bv[NV];                                                      \
@@ -234,10 +252,14 @@ LP_TARGET static inline void store_lanes(const pgemm *g, float *o, size_t c,
     }                                                                        \
   }
 
-LP_TILE(6, 4)
-LP_TILE(1, 4)
-LP_TILE(12, 2)
-LP_TILE(1, 2)
+LP_TILE(6, 4, 0, tile_6x4)
+LP_TILE(1, 4, 0, tile_1x4)
+LP_TILE(12, 2, 0, tile_12x2)
+LP_TILE(1, 2, 0, tile_1x2)
+LP_TILE(6, 4, 1, tile_6x4_mixed)
+LP_TILE(1, 4, 1, tile_1x4_mixed)
+LP_TILE(12, 2, 1, tile_12x2_mixed)
+LP_TILE(1, 2, 1, tile_1x2_mixed)
 
 _Static_assert(DLV_CONV3D_LOWP_MR_WIDE == 6 && DLV_CONV3D_LOWP_NV_WIDE == 4,
                "tile_6x4 is the wide tile");
@@ -245,17 +267,25 @@ _Static_assert(DLV_CONV3D_LOWP_MR_NARROW == 12 &&
                    DLV_CONV3D_LOWP_NV_NARROW == 2,
                "tile_12x2 is the narrow tile");
 
+typedef void avx_tile_fn(const pgemm *g, const tilerows *tr, size_t i,
+                         size_t c0, const tapbox *x, int first);
+
 /* A tile; a short one (the last row tile) one row at a time. */
 static void tile_avx(const pgemm *g, const tilerows *tr, size_t c0,
                      const tapbox *x, int first)
 {
   int wide = g->nr == DLV_CONV3D_LOWP_NV_WIDE * DLV_CONV3D_LOWP_LANES;
+  /* [mixed][wide] */
+  static avx_tile_fn *const full[2][2] = {{tile_12x2, tile_6x4},
+                                          {tile_12x2_mixed, tile_6x4_mixed}};
+  static avx_tile_fn *const one[2][2] = {{tile_1x2, tile_1x4},
+                                         {tile_1x2_mixed, tile_1x4_mixed}};
   if (tr->n == g->mr) {
-    (wide ? tile_6x4 : tile_12x2)(g, tr, 0, c0, x, first);
+    full[tr->mixed][wide](g, tr, 0, c0, x, first);
     return;
   }
   for (size_t r = 0; r < tr->n; r++)
-    (wide ? tile_1x4 : tile_1x2)(g, tr, r, c0, x, first);
+    one[tr->mixed][wide](g, tr, r, c0, x, first);
 }
 #endif
 
@@ -314,17 +344,6 @@ static void class_point(const rowclass *c, size_t l, size_t p[4])
   p[0] = l;
 }
 
-/* Steps p to the next row of class c; 0 past its last. */
-static int class_next(const pgemm *g, const rowclass *c, size_t p[4])
-{
-  for (int d = 2; d >= 0; d--) {
-    if (++p[d + 1] < c->s[d].hi)
-      return 1;
-    p[d + 1] = c->s[d].lo;
-  }
-  return ++p[0] < g->nbatch;
-}
-
 /* The first non-empty class from k on, p its first row. */
 static size_t class_first(const pgemm *g, size_t k, size_t p[4])
 {
@@ -332,6 +351,33 @@ static size_t class_first(const pgemm *g, size_t k, size_t p[4])
     k++; /* empty */
   class_point(&g->cls[k], 0, p);
   return k;
+}
+
+/* Steps (k, p) to the next row (there is one): the next point of class k
+ * or the next class's first; 1 when it is the next time of the same line
+ * (A and the output one position on). */
+static int row_step(const pgemm *g, size_t *k, size_t p[4])
+{
+  const rowclass *c = &g->cls[*k];
+  if (++p[3] < c->s[2].hi)
+    return 1;
+  p[3] = c->s[2].lo;
+  for (int d = 1; d >= 0; d--) {
+    if (++p[d + 1] < c->s[d].hi)
+      return 0;
+    p[d + 1] = c->s[d].lo;
+  }
+  if (++p[0] == g->nbatch)
+    *k = class_first(g, *k + 1, p);
+  return 0;
+}
+
+static void widen(tapbox *x, const tapbox *l)
+{
+  for (int d = 0; d < 3; d++) {
+    x->lo[d] = l->lo[d] < x->lo[d] ? l->lo[d] : x->lo[d];
+    x->hi[d] = l->hi[d] > x->hi[d] ? l->hi[d] : x->hi[d];
+  }
 }
 
 /* Row p's A in G and its output row. */
@@ -349,40 +395,65 @@ static void class_row(const pgemm *g, const size_t p[4], tilerows *tr,
   tr->out[i] = g->out + pos * g->oc;
 }
 
+/* Where the next row tile starts when its rows are stepped on from the
+ * last tile's (ok: class k, point p = row `row`). */
+typedef struct {
+  int ok;
+  size_t row, k, p[4];
+} rowcursor;
+
 /* The rows r0 .. r0 + n - 1 by live class (g->cls), and box x narrowed
  * to the taps that read G for at least one of them.  A tap outside it adds
  * exact zeros to every row of the tile: its steps are skipped (on a +-0
  * accumulator a zero step may only change the sign of the zero;
  * otherwise it leaves the accumulator's bits alone).  Rows are stepped
  * from the first, not divided out each (dividing row positions per row
- * cost about 8% of the S1 input gradient). */
-static void class_rows(const pgemm *g, size_t r0, tilerows *tr, tapbox *x)
+ * cost about 8% of the S1 input gradient), and the first from the last
+ * tile's end (cur) when the tiles run in sequence: the class search and
+ * the division cost 2-3% of the S1 input gradient. */
+static void class_rows(const pgemm *g, size_t r0, tilerows *tr, tapbox *x,
+                       rowcursor *cur)
 {
-  size_t k = class_of(g, r0), k0 = k, p[4];
-  class_point(&g->cls[k], r0 - g->cls[k].start, p);
+  size_t k, p[4];
+  if (cur->ok && cur->row == r0) {
+    k = cur->k;
+    memcpy(p, cur->p, sizeof p);
+  } else {
+    k = class_of(g, r0);
+    class_point(&g->cls[k], r0 - g->cls[k].start, p);
+  }
+  size_t k0 = k;
   *x = g->cls[k].live;
-  for (size_t i = 0; i < tr->n; i++) {
-    if (i > 0 && !class_next(g, &g->cls[k], p))
-      k = class_first(g, k + 1, p);
-    class_row(g, p, tr, i);
-    tr->live[i] = g->cls[k].live;
-    for (int d = 0; d < 3; d++) {
-      const tapbox *l = &g->cls[k].live;
-      x->lo[d] = l->lo[d] < x->lo[d] ? l->lo[d] : x->lo[d];
-      x->hi[d] = l->hi[d] > x->hi[d] ? l->hi[d] : x->hi[d];
-    }
+  class_row(g, p, tr, 0);
+  tr->live[0] = &g->cls[k].live;
+  for (size_t i = 1; i < tr->n; i++) {
+    size_t was = k;
+    if (row_step(g, &k, p)) {
+      tr->base[i] = tr->base[i - 1] + (ptrdiff_t)g->ce;
+      tr->out[i] = tr->out[i - 1] + g->oc;
+    } else
+      class_row(g, p, tr, i);
+    tr->live[i] = &g->cls[k].live;
+    if (k != was)
+      widen(x, &g->cls[k].live);
   }
   tr->mixed = k != k0;
+  cur->ok = r0 + tr->n < g->m;
+  if (cur->ok)
+    row_step(g, &k, p);
+  cur->row = r0 + tr->n, cur->k = k;
+  memcpy(cur->p, p, sizeof p);
 }
 
 /* Row tile r0 .. r0 + mr - 1 (fewer at the end): its rows and the taps it
  * runs (x: chunk k's). */
-static void tile_rows(const pgemm *g, size_t r0, tilerows *tr, tapbox *x)
+static void tile_rows(const pgemm *g, size_t r0, tilerows *tr, tapbox *x,
+                      rowcursor *cur)
 {
   tr->n = g->m - r0 < g->mr ? g->m - r0 : g->mr;
   tr->mixed = 0;
   if (g->cls != NULL) {
-    class_rows(g, r0, tr, x);
+    class_rows(g, r0, tr, x, cur);
     return;
   }
   for (size_t i = 0; i < tr->n; i++) {
@@ -456,15 +527,16 @@ static void run_pack_piece(pgemm_queue *q, size_t i)
   atomic_fetch_add_explicit(&q->packed, 1, memory_order_release);
 }
 
-/* Row tile rt over chunk k, every channel tile. */
-static void run_item(const pgemm_queue *q, size_t k, size_t rt)
+/* Row tile rt over chunk k, every channel tile (cur: this thread's). */
+static void run_item(const pgemm_queue *q, size_t k, size_t rt,
+                     rowcursor *cur)
 {
   const pgemm *g = q->g;
   size_t t0 = k * g->nb, t1 = t0 + g->nb < g->ntaps ? t0 + g->nb : g->ntaps;
   /* a chunked reduction is a flat run of taps (tn = 1, 1, ntaps) */
   tapbox x = {{0, 0, t0}, {g->tn[0], g->tn[1], t1}};
   tilerows tr;
-  tile_rows(g, rt * g->mr, &tr, &x);
+  tile_rows(g, rt * g->mr, &tr, &x, cur);
   for (size_t c0 = 0; c0 < g->oc; c0 += g->nr)
     q->tile(g, &tr, c0, &x, k == 0);
 }
@@ -475,6 +547,7 @@ static void pgemm_worker(void *arg, size_t lo, size_t hi)
 {
   (void)lo, (void)hi; /* one index per thread; the queue shares the work */
   pgemm_queue *q = arg;
+  rowcursor cur = {0};
   for (;;) {
     size_t piece = atomic_fetch_add(&q->next, 1);
     if (piece < q->pack_pieces) {
@@ -491,7 +564,7 @@ static void pgemm_worker(void *arg, size_t lo, size_t hi)
     size_t rt1 = rt0 + q->grain < q->ntiles ? rt0 + q->grain : q->ntiles;
     for (size_t rt = rt0; rt < rt1; rt++) {
       wait_for(&q->done[rt], k);
-      run_item(q, k, rt);
+      run_item(q, k, rt, &cur);
       atomic_store_explicit(&q->done[rt], k + 1, memory_order_release);
     }
   }
