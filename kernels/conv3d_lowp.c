@@ -254,18 +254,18 @@ static int box_empty(const tapbox *x)
 
 LP_TILE(6, 4, 0, tile_6x4)
 LP_TILE(1, 4, 0, tile_1x4)
-LP_TILE(12, 2, 0, tile_12x2)
+LP_TILE(14, 2, 0, tile_14x2)
 LP_TILE(1, 2, 0, tile_1x2)
 LP_TILE(6, 4, 1, tile_6x4_mixed)
 LP_TILE(1, 4, 1, tile_1x4_mixed)
-LP_TILE(12, 2, 1, tile_12x2_mixed)
+LP_TILE(14, 2, 1, tile_14x2_mixed)
 LP_TILE(1, 2, 1, tile_1x2_mixed)
 
 _Static_assert(DLV_CONV3D_LOWP_MR_WIDE == 6 && DLV_CONV3D_LOWP_NV_WIDE == 4,
                "tile_6x4 is the wide tile");
-_Static_assert(DLV_CONV3D_LOWP_MR_NARROW == 12 &&
+_Static_assert(DLV_CONV3D_LOWP_MR_NARROW == 14 &&
                    DLV_CONV3D_LOWP_NV_NARROW == 2,
-               "tile_12x2 is the narrow tile");
+               "tile_14x2 is the narrow tile");
 
 typedef void avx_tile_fn(const pgemm *g, const tilerows *tr, size_t i,
                          size_t c0, const tapbox *x, int first);
@@ -276,8 +276,8 @@ static void tile_avx(const pgemm *g, const tilerows *tr, size_t c0,
 {
   int wide = g->nr == DLV_CONV3D_LOWP_NV_WIDE * DLV_CONV3D_LOWP_LANES;
   /* [mixed][wide] */
-  static avx_tile_fn *const full[2][2] = {{tile_12x2, tile_6x4},
-                                          {tile_12x2_mixed, tile_6x4_mixed}};
+  static avx_tile_fn *const full[2][2] = {{tile_14x2, tile_6x4},
+                                          {tile_14x2_mixed, tile_6x4_mixed}};
   static avx_tile_fn *const one[2][2] = {{tile_1x2, tile_1x4},
                                          {tile_1x2_mixed, tile_1x4_mixed}};
   if (tr->n == g->mr) {
