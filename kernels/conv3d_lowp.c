@@ -964,6 +964,35 @@ static size_t live_class_count(const dims *d)
          class_count(d->z, d->t);
 }
 
+/* The input gradient's B: the flipped filter, pairs over c, channels c'
+ * padded with zero words to ocp; one range = taps. */
+typedef struct {
+  const dims *d;
+  const uint16_t *f;
+  uint32_t *bp;
+  const pgemm *g;
+} flip_job;
+
+static void flip_range(void *arg, size_t lo, size_t hi)
+{
+  const flip_job *k = arg;
+  const dims *d = k->d;
+  size_t ntap = k->g->ntaps, np = k->g->np, ocp = k->g->ocp;
+  for (size_t tap = lo; tap < hi; tap++) {
+    const uint16_t *ft = k->f + (ntap - 1 - tap) * d->cp * d->c; /* flipped */
+    uint32_t *bt = k->bp + tap * np * ocp;
+    for (size_t cp = 0; cp < d->cp; cp++) {
+      const uint16_t *fr = ft + cp * d->c;
+      for (size_t j = 0; j < d->c / 2; j++)
+        bt[j * ocp + cp] = pair_word(fr[2 * j], fr[2 * j + 1]);
+      if (d->c % 2 != 0)
+        bt[(np - 1) * ocp + cp] = pair_word(fr[d->c - 1], 0);
+    }
+    for (size_t j = 0; j < np; j++)
+      memset(bt + j * ocp + d->cp, 0, (ocp - d->cp) * sizeof *bt);
+  }
+}
+
 /* Input gradient: the forward of G zero-padded by (U-1, V-1, Z-1) on each
  * side, read unpadded: A = G (its channels made even), the taps that read
  * padding skipped per tile or read as zeros (class_rows, tap_row); B =
@@ -989,22 +1018,12 @@ static int bwd_input_bf16(const dims *d, const uint16_t *f, const uint16_t *g2,
   memset(p.a + na, 0, ce * sizeof *p.a);
   live_classes(d, p.cls);
   grid_bases(p.tapoff, 1, d->u, d->v, d->z, d->h, d->w, d->t, ce);
-  size_t ntap = g.ntaps;
-  for (size_t tap = 0; tap < ntap; tap++) {
-    const uint16_t *ft = f + (ntap - 1 - tap) * d->cp * d->c; /* flipped */
-    for (size_t j = 0; j < g.np; j++)
-      for (size_t cp = 0; cp < g.ocp; cp++) {
-        const uint16_t *fr = ft + cp * d->c;
-        uint16_t even = cp < d->cp ? fr[2 * j] : 0;
-        uint16_t odd = cp < d->cp && 2 * j + 1 < d->c ? fr[2 * j + 1] : 0;
-        p.bp[(tap * g.np + j) * g.ocp + cp] = pair_word(even, odd);
-      }
-  }
+  flip_job fj = {d, f, p.bp, &g};
   attach(&g, &p);
   g.zeros = p.a + na;
   if (na == 0)
     g.a = g2;
-  pgemm_run(&g, p.done, NULL, 0);
+  pgemm_run(&g, p.done, &(pack_phase){flip_range, &fj, g.ntaps}, 1);
   packed_free(&p);
   return DLV_OK;
 }
