@@ -10,10 +10,12 @@
  * filter gradient: pair words packed along t, astep = 2 C'), B packed with
  * the pairs interleaved and its channels padded with zeros to a whole
  * number of tiles.  The packing writes every pattern of its buffers (the
- * buffers are reused between calls, not zeroed).  The input gradient's tiles skip
- * the taps that read only padding for all their rows (narrow_box).  Every
+ * buffers are reused between calls, not zeroed).  The input gradient reads
+ * G unpadded: its tiles skip the taps that read only padding for all their
+ * rows, and read zeros for a row's dead taps (class_rows, tap_row).  Every
  * element's chain is the same whichever path or thread computes it. */
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,34 +44,57 @@ typedef struct {
 } tapbox;
 
 typedef struct {
+  size_t lo, hi;
+} span;
+
+/* A live class of the input gradient's rows: the positions (b, x, y, t)
+ * of G1 with x, y, t in s[0] x s[1] x s[2], every batch, in grid order (t
+ * fastest), rows start, start + 1, ..; live: the taps that read G for
+ * every one of them (the others read G's zero padding). */
+typedef struct {
+  size_t start;
+  span s[3];
+  tapbox live;
+} rowclass;
+
+typedef struct {
   const uint16_t *a;     /* A operand (bf16 patterns) */
-  const size_t *rowbase; /* m entries */
+  const size_t *rowbase; /* m entries (NULL: rows by class, below) */
   const size_t *tapoff;  /* ntaps entries */
   size_t ntaps, np;      /* the reduction: ntaps x np pairs */
   size_t astep;          /* A: patterns from one pair to the next */
   const uint32_t *bp;    /* packed B: ntaps np rows of ocp pair words */
   size_t oc, ocp;        /* output channels, padded to a multiple of nr */
   float *out;            /* output rows of oc, row-major */
-  const size_t *rowpos;  /* NULL: row r is output row r; else rowpos[r] */
   size_t m, mr, nr;      /* rows, tile rows, tile channels */
   size_t nb;             /* taps per chunk of the reduction */
   size_t tn[3];          /* the taps as a grid: tn[0] tn[1] tn[2] = ntaps */
-  /* Rows over a padded grid (input gradient; else NULL): row r is the
-   * point (x, y, t) = rowxyt[3 r .. 3 r + 2] of it; tap (i0, i1, i2)
-   * reads padding at row (x, y, t) unless tn[d] - 1 <= coordinate d + i_d
-   * < tn[d] - 1 + gx[d] for each d (gx: the unpadded extents). */
-  const uint32_t *rowxyt;
-  size_t gx[3];
+  /* Rows by live class (input gradient; else cls NULL): A is G itself,
+   * unpadded, of extents gx[0..2] and ce channels; G1's row (b, x, y, t)
+   * reads tap (i0, i1, i2) at G's point (x + i0 - (tn[0] - 1), ..) when
+   * that lies in G, else zeros (at `zeros`: np astep patterns); its output
+   * row is G1's point, of extents ext[0..2]. */
+  const rowclass *cls;
+  size_t ncls, nbatch, gx[3], ext[3], ce;
+  const uint16_t *zeros;
   /* 1: the AVX512 tiles store the output with non-temporal (streaming)
    * stores, past the caches (stream_output says when) */
   int stream;
 } pgemm;
 
-/* The output row (and grid position) of row r. */
-static size_t row_at(const pgemm *g, size_t r)
-{
-  return g->rowpos ? g->rowpos[r] : r;
-}
+/* The rows of one row tile: row i reads tap t's A at a + base[i] +
+ * tapoff[t] and writes out[i]; mixed (rows of several live classes): row
+ * i reads zeros at the taps outside live[i]. */
+enum { LP_MR_MAX = DLV_CONV3D_LOWP_MR_NARROW };
+_Static_assert(DLV_CONV3D_LOWP_MR_WIDE <= LP_MR_MAX, "tile rows fit");
+
+typedef struct {
+  size_t n;
+  int mixed;
+  ptrdiff_t base[LP_MR_MAX];
+  float *out[LP_MR_MAX];
+  const tapbox *live[LP_MR_MAX];
+} tilerows;
 
 static uint32_t word_at(const uint16_t *p)
 {
@@ -85,23 +110,37 @@ static uint32_t pair_word(uint16_t even, uint16_t odd)
 
 /* ---- the portable path: the measured model, element by element ---------- */
 
-/* The first tap of grid line (i0, i1) of box x (the line runs to + the
- * box's extent along i2). */
-static size_t box_line(const pgemm *g, const tapbox *x, size_t i0, size_t i1)
+/* Flat index of tap (i0, i1, i2). */
+static size_t tap_index(const pgemm *g, size_t i0, size_t i1, size_t i2)
 {
-  return (i0 * g->tn[1] + i1) * g->tn[2] + x->lo[2];
+  return (i0 * g->tn[1] + i1) * g->tn[2] + i2;
 }
 
-static float chain_portable(const pgemm *g, size_t r, size_t c,
-                            const tapbox *x, float acc)
+static int in_box(const tapbox *x, size_t i0, size_t i1, size_t i2)
 {
-  const uint16_t *row = g->a + g->rowbase[r];
+  return x->lo[0] <= i0 && i0 < x->hi[0] && x->lo[1] <= i1 &&
+         i1 < x->hi[1] && x->lo[2] <= i2 && i2 < x->hi[2];
+}
+
+/* Where row i of tile tr reads tap (i0, i1, i2), at offset off = tapoff
+ * of it: its A, or zeros where the tap misses G for that row. */
+static inline const uint16_t *tap_row(const pgemm *g, const tilerows *tr,
+                                      size_t i, size_t i0, size_t i1,
+                                      size_t i2, size_t off)
+{
+  if (tr->mixed && !in_box(tr->live[i], i0, i1, i2))
+    return g->zeros;
+  return g->a + (tr->base[i] + (ptrdiff_t)off);
+}
+
+static float chain_portable(const pgemm *g, const tilerows *tr, size_t i,
+                            size_t c, const tapbox *x, float acc)
+{
   for (size_t i0 = x->lo[0]; i0 < x->hi[0]; i0++)
     for (size_t i1 = x->lo[1]; i1 < x->hi[1]; i1++)
-      for (size_t tap = box_line(g, x, i0, i1),
-                  end = tap + x->hi[2] - x->lo[2];
-           tap < end; tap++) {
-        const uint16_t *ap = row + g->tapoff[tap];
+      for (size_t i2 = x->lo[2]; i2 < x->hi[2]; i2++) {
+        size_t tap = tap_index(g, i0, i1, i2);
+        const uint16_t *ap = tap_row(g, tr, i, i0, i1, i2, g->tapoff[tap]);
         const uint32_t *b = g->bp + tap * g->np * g->ocp + c;
         for (size_t j = 0; j < g->np; j++) {
           uint32_t aw = word_at(ap + g->astep * j), bw = b[j * g->ocp];
@@ -114,15 +153,14 @@ static float chain_portable(const pgemm *g, size_t r, size_t c,
   return acc;
 }
 
-static void tile_portable(const pgemm *g, size_t r0, size_t c0,
+static void tile_portable(const pgemm *g, const tilerows *tr, size_t c0,
                           const tapbox *x, int first)
 {
-  size_t r1 = r0 + g->mr < g->m ? r0 + g->mr : g->m;
   size_t c1 = c0 + g->nr < g->oc ? c0 + g->nr : g->oc;
-  for (size_t r = r0; r < r1; r++)
+  for (size_t i = 0; i < tr->n; i++)
     for (size_t c = c0; c < c1; c++) {
-      float *o = g->out + row_at(g, r) * g->oc + c;
-      *o = chain_portable(g, r, c, x, first ? 0.0f : *o);
+      float *o = tr->out[i] + c;
+      *o = chain_portable(g, tr, i, c, x, first ? 0.0f : *o);
     }
 }
 
@@ -150,30 +188,48 @@ LP_TARGET static inline void store_lanes(const pgemm *g, float *o, size_t c,
     _mm512_stream_ps(o, x);
 }
 
-/* One tile of MR rows x NV vectors; accumulators start at +0 (first chunk)
- * or at the stored partial chain (later chunks: float, no rounding). */
-#define LP_TILE(MR, NV)                                                      \
-  LP_TARGET static void tile_##MR##x##NV(const pgemm *g, size_t r0,          \
-                                         size_t c0, const tapbox *x,         \
-                                         int first)                          \
+/* The first tap of box x's offset (x not empty). */
+static size_t box_offset(const pgemm *g, const tapbox *x)
+{
+  return g->tapoff[tap_index(g, x->lo[0], x->lo[1], x->lo[2])];
+}
+
+static int box_empty(const tapbox *x)
+{
+  return x->lo[0] >= x->hi[0] || x->lo[1] >= x->hi[1] || x->lo[2] >= x->hi[2];
+}
+
+/* One tile of rows i .. i + MR - 1 of tr x NV vectors; accumulators
+ * start at +0 (first chunk) or at the stored partial chain (later chunks:
+ * float, no rounding).  MIXED 0 (tr->mixed 0): every row reads every tap
+ * of x in G, from a row pointer set once (at x's first tap, the lowest
+ * offset) plus the tap's offset; MIXED 1: row pointers per tap (tap_row:
+ * zeros where a row's tap misses G). */
+#define LP_TILE(MR, NV, MIXED, NAME)                                         \
+  LP_TARGET static void NAME(const pgemm *g, const tilerows *tr, size_t i,   \
+                             size_t c0, const tapbox *x, int first)          \
   {                                                                          \
     __m512 acc[MR][NV];                                                      \
-    const uint16_t *row[MR];                                                 \
     _Pragma("GCC unroll 16") for (int r = 0; r < MR; r++)                    \
     {                                                                        \
-      row[r] = g->a + g->rowbase[r0 + r];                                    \
-      float *o = g->out + row_at(g, r0 + r) * g->oc + c0;                    \
+      float *o = tr->out[i + r] + c0;                                        \
       _Pragma("GCC unroll 4") for (int v = 0; v < NV; v++) acc[r][v] =       \
           first ? _mm512_setzero_ps()                                        \
                 : _mm512_maskz_loadu_ps(lane_mask(g, c0 + 16 * v),           \
                                         o + 16 * v);                         \
     }                                                                        \
+    size_t off0 = MIXED || box_empty(x) ? 0 : box_offset(g, x);              \
+    const uint16_t *row[MR];                                                 \
+    _Pragma("GCC unroll 16") for (int r = 0; r < MR; r++) row[r] =           \
+        MIXED ? NULL : g->a + (tr->base[i + r] + (ptrdiff_t)off0);           \
     for (size_t i0 = x->lo[0]; i0 < x->hi[0]; i0++)                          \
       for (size_t i1 = x->lo[1]; i1 < x->hi[1]; i1++)                        \
-        for (size_t tap = box_line(g, x, i0, i1),                            \
-                    end = tap + x->hi[2] - x->lo[2];                         \
-             tap < end; tap++) {                                             \
-      size_t off = g->tapoff[tap];                                           \
+        for (size_t i2 = x->lo[2]; i2 < x->hi[2]; i2++) {                    \
+      size_t tap = tap_index(g, i0, i1, i2);                                 \
+      size_t off = MIXED ? 0 : g->tapoff[tap] - off0;                        \
+      if (MIXED)                                                             \
+        _Pragma("GCC unroll 16") for (int r = 0; r < MR; r++) row[r] =       \
+            tap_row(g, tr, i + r, i0, i1, i2, g->tapoff[tap]);               \
       const uint32_t *b = g->bp + tap * g->np * g->ocp + c0;                 \
       for (size_t j = 0; j < g->np; j++, b += g->ocp, off += g->astep) {     \
         __m512i bv[NV];                                                      \
@@ -190,34 +246,46 @@ LP_TARGET static inline void store_lanes(const pgemm *g, float *o, size_t c,
     }                                                                        \
     _Pragma("GCC unroll 16") for (int r = 0; r < MR; r++)                    \
     {                                                                        \
-      float *o = g->out + row_at(g, r0 + r) * g->oc + c0;                    \
+      float *o = tr->out[i + r] + c0;                                        \
       _Pragma("GCC unroll 4") for (int v = 0; v < NV; v++)                   \
           store_lanes(g, o + 16 * v, c0 + 16 * v, acc[r][v]);                \
     }                                                                        \
   }
 
-LP_TILE(6, 4)
-LP_TILE(1, 4)
-LP_TILE(12, 2)
-LP_TILE(1, 2)
+LP_TILE(6, 4, 0, tile_6x4)
+LP_TILE(1, 4, 0, tile_1x4)
+LP_TILE(14, 2, 0, tile_14x2)
+LP_TILE(1, 2, 0, tile_1x2)
+LP_TILE(6, 4, 1, tile_6x4_mixed)
+LP_TILE(1, 4, 1, tile_1x4_mixed)
+LP_TILE(14, 2, 1, tile_14x2_mixed)
+LP_TILE(1, 2, 1, tile_1x2_mixed)
 
 _Static_assert(DLV_CONV3D_LOWP_MR_WIDE == 6 && DLV_CONV3D_LOWP_NV_WIDE == 4,
                "tile_6x4 is the wide tile");
-_Static_assert(DLV_CONV3D_LOWP_MR_NARROW == 12 &&
+_Static_assert(DLV_CONV3D_LOWP_MR_NARROW == 14 &&
                    DLV_CONV3D_LOWP_NV_NARROW == 2,
-               "tile_12x2 is the narrow tile");
+               "tile_14x2 is the narrow tile");
 
-/* A tile; rows past m (the last row tile) one at a time. */
-static void tile_avx(const pgemm *g, size_t r0, size_t c0, const tapbox *x,
-                     int first)
+typedef void avx_tile_fn(const pgemm *g, const tilerows *tr, size_t i,
+                         size_t c0, const tapbox *x, int first);
+
+/* A tile; a short one (the last row tile) one row at a time. */
+static void tile_avx(const pgemm *g, const tilerows *tr, size_t c0,
+                     const tapbox *x, int first)
 {
   int wide = g->nr == DLV_CONV3D_LOWP_NV_WIDE * DLV_CONV3D_LOWP_LANES;
-  if (r0 + g->mr <= g->m) {
-    (wide ? tile_6x4 : tile_12x2)(g, r0, c0, x, first);
+  /* [mixed][wide] */
+  static avx_tile_fn *const full[2][2] = {{tile_14x2, tile_6x4},
+                                          {tile_14x2_mixed, tile_6x4_mixed}};
+  static avx_tile_fn *const one[2][2] = {{tile_1x2, tile_1x4},
+                                         {tile_1x2_mixed, tile_1x4_mixed}};
+  if (tr->n == g->mr) {
+    full[tr->mixed][wide](g, tr, 0, c0, x, first);
     return;
   }
-  for (size_t r = r0; r < g->m; r++)
-    (wide ? tile_1x4 : tile_1x2)(g, r, c0, x, first);
+  for (size_t r = 0; r < tr->n; r++)
+    one[tr->mixed][wide](g, tr, r, c0, x, first);
 }
 #endif
 
@@ -233,8 +301,8 @@ static void stream_fence(const pgemm *g)
 #endif
 }
 
-typedef void tile_fn(const pgemm *g, size_t r0, size_t c0, const tapbox *x,
-                     int first);
+typedef void tile_fn(const pgemm *g, const tilerows *tr, size_t c0,
+                     const tapbox *x, int first);
 
 static tile_fn *tile_for_isa(void)
 {
@@ -245,29 +313,153 @@ static tile_fn *tile_for_isa(void)
   return tile_portable;
 }
 
-/* Narrows box x (tn[d] taps along d) to the taps that read G, not its
- * padding, for at least one of rows r0 .. r0 + mr - 1 (rowxyt NULL: every
- * tap).  A tap outside it adds exact zeros to every row of the tile: its
- * steps are skipped (on a +-0 accumulator a zero step may only change the
- * sign of the zero; otherwise it leaves the accumulator's bits alone).
- * The coordinates are stored per row: dividing row positions here cost
- * about 8% of the S1 input gradient. */
-static void narrow_box(const pgemm *g, size_t r0, tapbox *x)
+/* The class holding row r: the last whose start <= r (an empty class
+ * shares its start with the next one). */
+static size_t class_of(const pgemm *g, size_t r)
 {
-  if (g->rowxyt == NULL)
+  size_t lo = 0, hi = g->ncls; /* cls[lo].start <= r < cls[hi].start */
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (g->cls[mid].start <= r)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+static size_t span_len(span s)
+{
+  return s.hi - s.lo;
+}
+
+/* p = (b, x, y, t) of the l-th row of class c. */
+static void class_point(const rowclass *c, size_t l, size_t p[4])
+{
+  for (int d = 2; d >= 0; d--) {
+    size_t n = span_len(c->s[d]);
+    p[d + 1] = c->s[d].lo + l % n;
+    l /= n;
+  }
+  p[0] = l;
+}
+
+/* The first non-empty class from k on, p its first row. */
+static size_t class_first(const pgemm *g, size_t k, size_t p[4])
+{
+  while (g->cls[k + 1].start == g->cls[k].start)
+    k++; /* empty */
+  class_point(&g->cls[k], 0, p);
+  return k;
+}
+
+/* Steps (k, p) to the next row (there is one): the next point of class k
+ * or the next class's first; 1 when it is the next time of the same line
+ * (A and the output one position on). */
+static int row_step(const pgemm *g, size_t *k, size_t p[4])
+{
+  const rowclass *c = &g->cls[*k];
+  if (++p[3] < c->s[2].hi)
+    return 1;
+  p[3] = c->s[2].lo;
+  for (int d = 1; d >= 0; d--) {
+    if (++p[d + 1] < c->s[d].hi)
+      return 0;
+    p[d + 1] = c->s[d].lo;
+  }
+  if (++p[0] == g->nbatch)
+    *k = class_first(g, *k + 1, p);
+  return 0;
+}
+
+static void widen(tapbox *x, const tapbox *l)
+{
+  for (int d = 0; d < 3; d++) {
+    x->lo[d] = l->lo[d] < x->lo[d] ? l->lo[d] : x->lo[d];
+    x->hi[d] = l->hi[d] > x->hi[d] ? l->hi[d] : x->hi[d];
+  }
+}
+
+/* Row p's A in G and its output row. */
+static void class_row(const pgemm *g, const size_t p[4], tilerows *tr,
+                      size_t i)
+{
+  ptrdiff_t at = (ptrdiff_t)p[0];
+  size_t pos = p[0];
+  for (int d = 0; d < 3; d++) {
+    at = at * (ptrdiff_t)g->gx[d] + (ptrdiff_t)p[d + 1] -
+         (ptrdiff_t)(g->tn[d] - 1);
+    pos = pos * g->ext[d] + p[d + 1];
+  }
+  tr->base[i] = at * (ptrdiff_t)g->ce;
+  tr->out[i] = g->out + pos * g->oc;
+}
+
+/* Where the next row tile starts when its rows are stepped on from the
+ * last tile's (ok: class k, point p = row `row`). */
+typedef struct {
+  int ok;
+  size_t row, k, p[4];
+} rowcursor;
+
+/* The rows r0 .. r0 + n - 1 by live class (g->cls), and box x narrowed
+ * to the taps that read G for at least one of them.  A tap outside it adds
+ * exact zeros to every row of the tile: its steps are skipped (on a +-0
+ * accumulator a zero step may only change the sign of the zero;
+ * otherwise it leaves the accumulator's bits alone).  Rows are stepped
+ * from the first, not divided out each (dividing row positions per row
+ * cost about 8% of the S1 input gradient), and the first from the last
+ * tile's end (cur) when the tiles run in sequence: the class search and
+ * the division cost 2-3% of the S1 input gradient. */
+static void class_rows(const pgemm *g, size_t r0, tilerows *tr, tapbox *x,
+                       rowcursor *cur)
+{
+  size_t k, p[4];
+  if (cur->ok && cur->row == r0) {
+    k = cur->k;
+    memcpy(p, cur->p, sizeof p);
+  } else {
+    k = class_of(g, r0);
+    class_point(&g->cls[k], r0 - g->cls[k].start, p);
+  }
+  size_t k0 = k;
+  *x = g->cls[k].live;
+  class_row(g, p, tr, 0);
+  tr->live[0] = &g->cls[k].live;
+  for (size_t i = 1; i < tr->n; i++) {
+    size_t was = k;
+    if (row_step(g, &k, p)) {
+      tr->base[i] = tr->base[i - 1] + (ptrdiff_t)g->ce;
+      tr->out[i] = tr->out[i - 1] + g->oc;
+    } else
+      class_row(g, p, tr, i);
+    tr->live[i] = &g->cls[k].live;
+    if (k != was)
+      widen(x, &g->cls[k].live);
+  }
+  tr->mixed = k != k0;
+  cur->ok = r0 + tr->n < g->m;
+  if (cur->ok)
+    row_step(g, &k, p);
+  cur->row = r0 + tr->n, cur->k = k;
+  memcpy(cur->p, p, sizeof p);
+}
+
+/* Row tile r0 .. r0 + mr - 1 (fewer at the end): its rows and the taps it
+ * runs (x: chunk k's). */
+static void tile_rows(const pgemm *g, size_t r0, tilerows *tr, tapbox *x,
+                      rowcursor *cur)
+{
+  tr->n = g->m - r0 < g->mr ? g->m - r0 : g->mr;
+  tr->mixed = 0;
+  if (g->cls != NULL) {
+    class_rows(g, r0, tr, x, cur);
     return;
-  size_t r1 = r0 + g->mr < g->m ? r0 + g->mr : g->m;
-  for (int d = 0; d < 3; d++)
-    x->lo[d] = g->tn[d], x->hi[d] = 0;
-  for (size_t r = r0; r < r1; r++)
-    for (int d = 0; d < 3; d++) {
-      size_t at = g->rowxyt[3 * r + (size_t)d], n = g->tn[d];
-      /* live: n - 1 - at <= i < n - 1 - at + gx[d] */
-      size_t lo = at < n - 1 ? n - 1 - at : 0;
-      size_t hi = n - 1 + g->gx[d] - at < n ? n - 1 + g->gx[d] - at : n;
-      x->lo[d] = lo < x->lo[d] ? lo : x->lo[d];
-      x->hi[d] = hi > x->hi[d] ? hi : x->hi[d];
-    }
+  }
+  for (size_t i = 0; i < tr->n; i++) {
+    tr->base[i] = (ptrdiff_t)g->rowbase[r0 + i];
+    tr->out[i] = g->out + (r0 + i) * g->oc;
+  }
 }
 
 /* The reduction's work queue.  Item (k, rt) = row tile rt over chunk k
@@ -335,16 +527,18 @@ static void run_pack_piece(pgemm_queue *q, size_t i)
   atomic_fetch_add_explicit(&q->packed, 1, memory_order_release);
 }
 
-/* Row tile rt over chunk k, every channel tile. */
-static void run_item(const pgemm_queue *q, size_t k, size_t rt)
+/* Row tile rt over chunk k, every channel tile (cur: this thread's). */
+static void run_item(const pgemm_queue *q, size_t k, size_t rt,
+                     rowcursor *cur)
 {
   const pgemm *g = q->g;
   size_t t0 = k * g->nb, t1 = t0 + g->nb < g->ntaps ? t0 + g->nb : g->ntaps;
   /* a chunked reduction is a flat run of taps (tn = 1, 1, ntaps) */
   tapbox x = {{0, 0, t0}, {g->tn[0], g->tn[1], t1}};
-  narrow_box(g, rt * g->mr, &x);
+  tilerows tr;
+  tile_rows(g, rt * g->mr, &tr, &x, cur);
   for (size_t c0 = 0; c0 < g->oc; c0 += g->nr)
-    q->tile(g, rt * g->mr, c0, &x, k == 0);
+    q->tile(g, &tr, c0, &x, k == 0);
 }
 
 /* One thread: takes pieces until none is left, the packing's first; the
@@ -353,6 +547,7 @@ static void pgemm_worker(void *arg, size_t lo, size_t hi)
 {
   (void)lo, (void)hi; /* one index per thread; the queue shares the work */
   pgemm_queue *q = arg;
+  rowcursor cur = {0};
   for (;;) {
     size_t piece = atomic_fetch_add(&q->next, 1);
     if (piece < q->pack_pieces) {
@@ -369,7 +564,7 @@ static void pgemm_worker(void *arg, size_t lo, size_t hi)
     size_t rt1 = rt0 + q->grain < q->ntiles ? rt0 + q->grain : q->ntiles;
     for (size_t rt = rt0; rt < rt1; rt++) {
       wait_for(&q->done[rt], k);
-      run_item(q, k, rt);
+      run_item(q, k, rt, &cur);
       atomic_store_explicit(&q->done[rt], k + 1, memory_order_release);
     }
   }
@@ -484,7 +679,7 @@ static int operands_ok(const void *a, size_t na, const void *b, size_t nb,
  * between calls, the largest recently needed; its contents are
  * unspecified when taken. */
 enum {
-  BUF_A, BUF_B, BUF_ROWS, BUF_TAPS, BUF_POS, BUF_XYT, BUF_DONE, BUF_F1,
+  BUF_A, BUF_B, BUF_ROWS, BUF_TAPS, BUF_CLS, BUF_DONE, BUF_F1,
   BUF_F2, BUF_WORK, NBUF
 };
 
@@ -522,8 +717,7 @@ typedef struct {
   uint16_t *a;
   uint32_t *bp;
   size_t *rowbase, *tapoff;
-  size_t *rowpos;   /* the input gradient's row order, else NULL */
-  uint32_t *rowxyt; /* the input gradient's row coordinates, else NULL */
+  rowclass *cls;    /* the input gradient's row classes, else NULL */
   atomic_size_t *done; /* the work queue's count per row tile */
 } packed;
 
@@ -533,22 +727,26 @@ static void packed_free(packed *p)
   buf_give(BUF_B, p->bp);
   buf_give(BUF_ROWS, p->rowbase);
   buf_give(BUF_TAPS, p->tapoff);
-  buf_give(BUF_POS, p->rowpos);
-  buf_give(BUF_XYT, p->rowxyt);
+  buf_give(BUF_CLS, p->cls);
   buf_give(BUF_DONE, p->done);
 }
 
 /* Takes p's buffers for g (g->m, mr, ntaps, np, ocp set), an A of na
- * patterns, contents unspecified: the packing writes every pattern. */
-static int packed_alloc(packed *p, const pgemm *g, size_t na)
+ * patterns, and row bases (ncls 0) or ncls row classes and an end mark,
+ * contents unspecified: the packing writes every pattern. */
+static int packed_alloc(packed *p, const pgemm *g, size_t na, size_t ncls)
 {
+  int by_class = ncls > 0;
   *p = (packed){
       .a = buf_take(BUF_A, (na + 1) * sizeof *p->a),
       .bp = buf_take(BUF_B, g->ntaps * g->np * g->ocp * sizeof *p->bp),
-      .rowbase = buf_take(BUF_ROWS, g->m * sizeof *p->rowbase),
+      .rowbase = by_class ? NULL
+                          : buf_take(BUF_ROWS, g->m * sizeof *p->rowbase),
+      .cls = by_class ? buf_take(BUF_CLS, (ncls + 1) * sizeof *p->cls) : NULL,
       .tapoff = buf_take(BUF_TAPS, g->ntaps * sizeof *p->tapoff),
       .done = buf_take(BUF_DONE, (g->m + g->mr - 1) / g->mr * sizeof *p->done)};
-  if (p->a && p->bp && p->rowbase && p->tapoff && p->done)
+  if (p->a && p->bp && (by_class ? p->cls != NULL : p->rowbase != NULL) &&
+      p->tapoff && p->done)
     return DLV_OK;
   packed_free(p);
   return DLV_ENOMEM;
@@ -557,7 +755,7 @@ static int packed_alloc(packed *p, const pgemm *g, size_t na)
 static void attach(pgemm *g, const packed *p)
 {
   g->a = p->a, g->bp = p->bp, g->rowbase = p->rowbase, g->tapoff = p->tapoff;
-  g->rowpos = p->rowpos, g->rowxyt = p->rowxyt;
+  g->cls = p->cls;
 }
 
 /* ---- packing: pair words, every pattern written ------------------------- */
@@ -656,6 +854,18 @@ static void grid_bases(size_t *out, size_t nb, size_t nh, size_t nw,
           out[i++] = (((b * hh + x) * ww + y) * tt + t) * ce;
 }
 
+/* dst = the npos positions of src (c channels each) with ce channels
+ * each, a zero channel added when c is odd (ce = c + 1); nothing when
+ * c is even (ce = c: src is read in place). */
+static void even_channels(uint16_t *dst, const uint16_t *src, size_t npos,
+                          size_t c, size_t ce)
+{
+  for (size_t i = 0; ce != c && i < npos; i++) {
+    memcpy(dst + i * ce, src + i * c, c * sizeof *src);
+    dst[i * ce + c] = 0;
+  }
+}
+
 /* Forward: A = L1 with an even channel count ce (a zero channel added
  * when C' is odd), B = F pairs over c'. */
 static int fwd_bf16(const dims *d, const uint16_t *l1, const uint16_t *f,
@@ -672,12 +882,9 @@ static int fwd_bf16(const dims *d, const uint16_t *l1, const uint16_t *f,
   int in_place = ce == d->cp;
   size_t na = in_place ? 0 : d->n_l1 / d->cp * ce;
   packed p;
-  if (packed_alloc(&p, &g, na) != DLV_OK)
+  if (packed_alloc(&p, &g, na, 0) != DLV_OK)
     return DLV_ENOMEM;
-  for (size_t i = 0; !in_place && i < d->n_l1 / d->cp; i++) {
-    memcpy(p.a + i * ce, l1 + i * d->cp, d->cp * sizeof *l1);
-    p.a[i * ce + d->cp] = 0;
-  }
+  even_channels(p.a, l1, d->n_l1 / d->cp, d->cp, ce);
   grid_bases(p.rowbase, d->b, d->h, d->w, d->t, d->h1, d->w1, d->t1, ce);
   grid_bases(p.tapoff, 1, d->u, d->v, d->z, d->h1, d->w1, d->t1, ce);
   pack_b_job kb = pack_b(&g, p.bp, f, d->cp * d->c, d->c, d->cp, d->c);
@@ -687,73 +894,6 @@ static int fwd_bf16(const dims *d, const uint16_t *l1, const uint16_t *f,
   pgemm_run(&g, p.done, &(pack_phase){pack_b_range, &kb, g.ntaps}, 1);
   packed_free(&p);
   return DLV_OK;
-}
-
-/* The input gradient's A: G zero-padded by (U-1, V-1, Z-1) on each side,
- * channels made even; one range = padded lines (b, x, y). */
-typedef struct {
-  const dims *d;
-  const uint16_t *g2;
-  uint16_t *a;
-  size_t hp, wp, tp, ce;
-} pad_job;
-
-static void pad_range(void *arg, size_t lo, size_t hi)
-{
-  const pad_job *k = arg;
-  const dims *d = k->d;
-  size_t line = k->tp * k->ce, zpad = (d->z - 1) * k->ce;
-  for (size_t i = lo; i < hi; i++) {
-    uint16_t *o = k->a + i * line;
-    size_t y = i % k->wp, x = i / k->wp % k->hp, b = i / k->wp / k->hp;
-    if (x < d->u - 1 || x >= d->u - 1 + d->h || y < d->v - 1 ||
-        y >= d->v - 1 + d->w) {
-      memset(o, 0, line * sizeof *o);
-      continue;
-    }
-    const uint16_t *src =
-        k->g2 + ((b * d->h + x - (d->u - 1)) * d->w + y - (d->v - 1)) *
-                    d->t * d->c;
-    memset(o, 0, zpad * sizeof *o);
-    for (size_t t = 0; t < d->t; t++) {
-      uint16_t *ot = o + zpad + t * k->ce;
-      memcpy(ot, src + t * d->c, d->c * sizeof *ot);
-      if (k->ce != d->c)
-        ot[d->c] = 0;
-    }
-    memset(o + zpad + d->t * k->ce, 0, zpad * sizeof *o);
-  }
-}
-
-/* Where live_classes writes row i: pos[i] (its position in G1),
- * rowbase[i] (its A in the padded G of extents (., hp, wp, tp), ce
- * channels), xyt[3 i ..] (its coordinates x, y, t, for narrow_box). */
-typedef struct {
-  size_t *pos, *rowbase;
-  uint32_t *xyt;
-  size_t hp, wp, tp, ce;
-} row_out;
-
-typedef struct {
-  size_t lo, hi;
-} span;
-
-/* Writes rows i, i + 1, .. : the positions of G1 with x, y, t in the
- * spans sx, sy, st, in grid order (t fastest); returns the next row. */
-static size_t put_rows(const dims *d, const row_out *o, size_t i, span sx,
-                       span sy, span st)
-{
-  for (size_t b = 0; b < d->b; b++)
-    for (size_t x = sx.lo; x < sx.hi; x++)
-      for (size_t y = sy.lo; y < sy.hi; y++)
-        for (size_t t = st.lo; t < st.hi; t++, i++) {
-          o->pos[i] = ((b * d->h1 + x) * d->w1 + y) * d->t1 + t;
-          o->rowbase[i] = (((b * o->hp + x) * o->wp + y) * o->tp + t) * o->ce;
-          /* extents <= INT_MAX (dlv_conv3d_sizes) */
-          o->xyt[3 * i] = (uint32_t)x, o->xyt[3 * i + 1] = (uint32_t)y;
-          o->xyt[3 * i + 2] = (uint32_t)t;
-        }
-  return i;
 }
 
 /* The classes of the coordinates along one dimension of the input
@@ -775,65 +915,115 @@ static span class_span(size_t n, size_t g, size_t k)
   return (span){c, c + 1};
 }
 
+/* The live taps along one dimension (n taps, G's extent g) of the
+ * coordinates of span s (one coordinate, or class 0's, all live). */
+static void live_taps(size_t n, size_t g, span s, size_t *lo_out,
+                      size_t *hi_out)
+{
+  size_t at = s.lo;
+  /* live: n - 1 - at <= i < n - 1 - at + g */
+  size_t lo = at < n - 1 ? n - 1 - at : 0;
+  size_t hi = n - 1 + g - at < n ? n - 1 + g - at : n;
+  *lo_out = lo, *hi_out = hi;
+}
+
 /* The input gradient's rows (positions of G1) by live class: the
  * positions whose live taps are the same box, class by class (x class
  * slowest, then y, then t; each class in grid order; the positions with
- * every tap live first).  A register tile then holds rows with one live
- * box (but at class boundaries), and narrow_box skips the other taps for
- * the whole tile.  In grid order a tile ran the union of its rows' boxes:
- * 0.68 of its steps were live at S1, 0.87 at S2, S3; ordered by time
- * class only, 0.85, 0.99, 0.99; by live class, all but those of tiles
- * across class boundaries. */
-static void live_classes(const dims *d, const row_out *o)
+ * every tap live first), cls[ncls].start = m (an end mark).  A register
+ * tile then holds rows with one live box (but at class boundaries), and
+ * class_rows skips the other taps for the whole tile.  In grid order a
+ * tile ran the union of its rows' boxes: 0.68 of its steps were live at
+ * S1, 0.87 at S2, S3; ordered by time class only, 0.85, 0.99, 0.99; by
+ * live class, all but those of tiles across class boundaries. */
+static void live_classes(const dims *d, rowclass *cls)
 {
-  size_t i = 0;
-  for (size_t kx = 0; kx < class_count(d->u, d->h); kx++)
-    for (size_t ky = 0; ky < class_count(d->v, d->w); ky++)
-      for (size_t kt = 0; kt < class_count(d->z, d->t); kt++)
-        i = put_rows(d, o, i, class_span(d->u, d->h, kx),
-                     class_span(d->v, d->w, ky), class_span(d->z, d->t, kt));
+  size_t n[3] = {d->u, d->v, d->z}, gx[3] = {d->h, d->w, d->t};
+  size_t cnt[3], k[3], start = 0;
+  for (int e = 0; e < 3; e++)
+    cnt[e] = class_count(n[e], gx[e]);
+  for (k[0] = 0; k[0] < cnt[0]; k[0]++)
+    for (k[1] = 0; k[1] < cnt[1]; k[1]++)
+      for (k[2] = 0; k[2] < cnt[2]; k[2]++, cls++) {
+        size_t rows = d->b;
+        cls->start = start;
+        for (int e = 0; e < 3; e++) {
+          cls->s[e] = class_span(n[e], gx[e], k[e]);
+          live_taps(n[e], gx[e], cls->s[e], &cls->live.lo[e],
+                    &cls->live.hi[e]);
+          rows *= span_len(cls->s[e]);
+        }
+        start += rows;
+      }
+  cls->start = start;
 }
 
-/* Input gradient: A = G zero-padded by (U-1, V-1, Z-1) on each side, its
- * channels made even; B = the flipped filter, pairs over c; rows by live
- * class (live_classes). */
+static size_t live_class_count(const dims *d)
+{
+  return class_count(d->u, d->h) * class_count(d->v, d->w) *
+         class_count(d->z, d->t);
+}
+
+/* The input gradient's B: the flipped filter, pairs over c, channels c'
+ * padded with zero words to ocp; one range = taps. */
+typedef struct {
+  const dims *d;
+  const uint16_t *f;
+  uint32_t *bp;
+  const pgemm *g;
+} flip_job;
+
+static void flip_range(void *arg, size_t lo, size_t hi)
+{
+  const flip_job *k = arg;
+  const dims *d = k->d;
+  size_t ntap = k->g->ntaps, np = k->g->np, ocp = k->g->ocp;
+  for (size_t tap = lo; tap < hi; tap++) {
+    const uint16_t *ft = k->f + (ntap - 1 - tap) * d->cp * d->c; /* flipped */
+    uint32_t *bt = k->bp + tap * np * ocp;
+    for (size_t cp = 0; cp < d->cp; cp++) {
+      const uint16_t *fr = ft + cp * d->c;
+      for (size_t j = 0; j < d->c / 2; j++)
+        bt[j * ocp + cp] = pair_word(fr[2 * j], fr[2 * j + 1]);
+      if (d->c % 2 != 0)
+        bt[(np - 1) * ocp + cp] = pair_word(fr[d->c - 1], 0);
+    }
+    for (size_t j = 0; j < np; j++)
+      memset(bt + j * ocp + d->cp, 0, (ocp - d->cp) * sizeof *bt);
+  }
+}
+
+/* Input gradient: the forward of G zero-padded by (U-1, V-1, Z-1) on each
+ * side, read unpadded: A = G (its channels made even), the taps that read
+ * padding skipped per tile or read as zeros (class_rows, tap_row); B =
+ * the flipped filter, pairs over c; rows by live class (live_classes). */
 static int bwd_input_bf16(const dims *d, const uint16_t *f, const uint16_t *g2,
                           float *g1)
 {
   size_t ce = d->c + (d->c & 1);
-  size_t hp = d->h1 + d->u - 1, wp = d->w1 + d->v - 1, tp = d->t1 + d->z - 1;
   pgemm g = {.ntaps = d->u * d->v * d->z, .np = ce / 2, .astep = 2,
              .oc = d->cp, .out = g1, .m = d->b * d->h1 * d->w1 * d->t1,
-             .tn = {d->u, d->v, d->z}, .gx = {d->h, d->w, d->t}};
+             .tn = {d->u, d->v, d->z}, .nbatch = d->b,
+             .gx = {d->h, d->w, d->t}, .ext = {d->h1, d->w1, d->t1}, .ce = ce};
   pick_tile(&g);
   g.nb = g.ntaps;
+  /* an even C reads G in place, an odd one a copy (even_channels); then
+   * the zeros dead taps read */
+  size_t na = ce == d->c ? 0 : d->n_l2 / d->c * ce;
+  g.ncls = live_class_count(d);
   packed p;
-  size_t na = d->b * hp * wp * tp * ce;
-  if (packed_alloc(&p, &g, na) != DLV_OK)
+  if (packed_alloc(&p, &g, na + ce, g.ncls) != DLV_OK)
     return DLV_ENOMEM;
-  p.rowpos = buf_take(BUF_POS, g.m * sizeof *p.rowpos);
-  p.rowxyt = buf_take(BUF_XYT, 3 * g.m * sizeof *p.rowxyt);
-  if (p.rowpos == NULL || p.rowxyt == NULL) {
-    packed_free(&p);
-    return DLV_ENOMEM;
-  }
-  pad_job pj = {d, g2, p.a, hp, wp, tp, ce};
-  p.a[na] = 0;
-  live_classes(d, &(row_out){p.rowpos, p.rowbase, p.rowxyt, hp, wp, tp, ce});
-  grid_bases(p.tapoff, 1, d->u, d->v, d->z, hp, wp, tp, ce);
-  size_t ntap = g.ntaps;
-  for (size_t tap = 0; tap < ntap; tap++) {
-    const uint16_t *ft = f + (ntap - 1 - tap) * d->cp * d->c; /* flipped */
-    for (size_t j = 0; j < g.np; j++)
-      for (size_t cp = 0; cp < g.ocp; cp++) {
-        const uint16_t *fr = ft + cp * d->c;
-        uint16_t even = cp < d->cp ? fr[2 * j] : 0;
-        uint16_t odd = cp < d->cp && 2 * j + 1 < d->c ? fr[2 * j + 1] : 0;
-        p.bp[(tap * g.np + j) * g.ocp + cp] = pair_word(even, odd);
-      }
-  }
+  even_channels(p.a, g2, d->n_l2 / d->c, d->c, ce);
+  memset(p.a + na, 0, ce * sizeof *p.a);
+  live_classes(d, p.cls);
+  grid_bases(p.tapoff, 1, d->u, d->v, d->z, d->h, d->w, d->t, ce);
+  flip_job fj = {d, f, p.bp, &g};
   attach(&g, &p);
-  pgemm_run(&g, p.done, &(pack_phase){pad_range, &pj, d->b * hp * wp}, 1);
+  g.zeros = p.a + na;
+  if (na == 0)
+    g.a = g2;
+  pgemm_run(&g, p.done, &(pack_phase){flip_range, &fj, g.ntaps}, 1);
   packed_free(&p);
   return DLV_OK;
 }
@@ -879,7 +1069,7 @@ static int bwd_filter_bf16(const dims *d, const uint16_t *l1,
              .tn = {1, 1, d->b * d->h * d->w}};
   pick_tile(&g);
   packed p;
-  if (packed_alloc(&p, &g, 2 * lines * line) != DLV_OK)
+  if (packed_alloc(&p, &g, 2 * lines * line, 0) != DLV_OK)
     return DLV_ENOMEM;
   tpair_job tj = {d, l1, p.a, kp, interleave_for_isa()};
   size_t r = 0;
