@@ -3,14 +3,17 @@
  * dlv_parallel_for(n, per_thread, fn, arg) cuts [0, n) into ranges of
  * ceil(n / (threads per_thread)) indices (the last one shorter), with
  * threads = min(dlv_get_threads(), n), and calls fn(arg, lo, hi) once per
- * range.  The caller and threads - 1 new threads take the ranges in
+ * range.  The caller and threads - 1 workers (parallel.c: a pool kept
+ * between calls) take the ranges in
  * increasing order from a shared counter, each as soon as it is free: a
  * thread slowed down (another process on its CPU) takes fewer ranges
  * instead of holding the others up.  Which thread runs a range is
  * therefore not fixed: fn must give the same result whichever thread runs
  * it (the kernels' ranges write disjoint outputs, each summed in an order
- * fixed inside the range).  A thread that cannot be created only leaves
- * more ranges to the others.  Returns after every range is done. */
+ * fixed inside the range).  A thread that cannot be created, or a worker
+ * still asleep when the caller has taken the last range, only leaves more
+ * ranges to the others.  Returns after every range is done and no worker
+ * touches the job any more. */
 #ifndef DLV_PARALLEL_H
 #define DLV_PARALLEL_H
 

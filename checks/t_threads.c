@@ -1,0 +1,165 @@
+/* t_threads.c: the kernels' threads (kernels/parallel.c) seen through a
+ * threaded kernel, dlv_adam_step_d over several DLV_ADAM_BLOCK blocks:
+ *  - 1, 2 and 3 threads give the same bits (threads.h);
+ *  - two user threads calling it at once (one takes the pool of workers,
+ *    the other starts threads of its own) each get the same bits as a
+ *    call alone;
+ *  - a forked child, whose parent's workers do not exist in it, still
+ *    completes a threaded call (an alarm turns a hang into a failure). */
+#include <pthread.h>
+#include <stdint.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "adam.h"
+#include "dlv_status.h"
+#include "threads.h"
+
+/* ThreadSanitizer (gcc's macro, clang's feature) cannot start threads in
+ * the child of a multi-threaded fork. */
+#if defined(__SANITIZE_THREAD__)
+#define UNDER_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define UNDER_TSAN 1
+#endif
+#endif
+
+enum { N = 3 * DLV_ADAM_BLOCK + 17, ROUNDS = 40, CHILD_SECONDS = 60 };
+
+typedef struct {
+  double *theta, *m, *v, *g;
+} state;
+
+static void state_init(state *s)
+{
+  s->theta = malloc(N * sizeof(double));
+  s->m = malloc(N * sizeof(double));
+  s->v = malloc(N * sizeof(double));
+  s->g = malloc(N * sizeof(double));
+  assert_non_null(s->theta && s->m && s->v && s->g);
+  for (size_t i = 0; i < N; i++) {
+    s->theta[i] = 1.0 / (double)(i + 1);
+    s->m[i] = 0.0;
+    s->v[i] = 0.0;
+    s->g[i] = (double)(i % 97) - 48.0;
+  }
+}
+
+static void state_free(state *s)
+{
+  free(s->theta);
+  free(s->m);
+  free(s->v);
+  free(s->g);
+}
+
+/* A digest of theta's bytes (FNV-1a), read from the end: compared after
+ * every step, so that a call returning while a worker still writes its
+ * last range (the vector's end, most likely) shows at any step. */
+static uint64_t digest(const double *x)
+{
+  const unsigned char *b = (const unsigned char *)x;
+  uint64_t h = 14695981039346656037u;
+  for (size_t i = N * sizeof(double); i-- > 0;)
+    h = (h ^ b[i]) * 1099511628211u;
+  return h;
+}
+
+/* ROUNDS steps on a fresh state, each step's digest into out; the status
+ * of the first failed step, else DLV_OK. */
+static int steps(uint64_t out[ROUNDS])
+{
+  state s;
+  state_init(&s);
+  int status = DLV_OK;
+  for (unsigned long t = 1; t <= ROUNDS && status == DLV_OK; t++) {
+    status = dlv_adam_step_d(N, s.theta, s.m, s.v, s.g, 1e-3, 0.9, 0.999,
+                             1e-8, t, DLV_ADAM_BIAS_CORRECTED);
+    out[t - 1] = digest(s.theta);
+  }
+  state_free(&s);
+  return status;
+}
+
+static const uint64_t *reference(void)
+{
+  static uint64_t ref[ROUNDS];
+  static int done;
+  if (!done) {
+    dlv_set_threads(1);
+    assert_int_equal(steps(ref), DLV_OK);
+    done = 1;
+  }
+  return ref;
+}
+
+static void same_bits_at_any_thread_count(void **unused)
+{
+  (void)unused;
+  uint64_t got[ROUNDS];
+  for (int t = 1; t <= 3; t++) {
+    dlv_set_threads(t);
+    assert_int_equal(steps(got), DLV_OK);
+    assert_memory_equal(got, reference(), sizeof got);
+  }
+}
+
+static void *caller(void *out)
+{
+  return (void *)(long)steps(out);
+}
+
+static void concurrent_callers_get_same_bits(void **unused)
+{
+  (void)unused;
+  uint64_t a[ROUNDS], b[ROUNDS];
+  dlv_set_threads(2);
+  pthread_t ta, tb;
+  assert_int_equal(pthread_create(&ta, NULL, caller, a), 0);
+  assert_int_equal(pthread_create(&tb, NULL, caller, b), 0);
+  void *ra, *rb;
+  pthread_join(ta, &ra);
+  pthread_join(tb, &rb);
+  assert_int_equal((long)ra, DLV_OK);
+  assert_int_equal((long)rb, DLV_OK);
+  assert_memory_equal(a, reference(), sizeof a);
+  assert_memory_equal(b, reference(), sizeof b);
+}
+
+static void forked_child_completes(void **unused)
+{
+  (void)unused;
+#ifdef UNDER_TSAN
+  skip();
+#endif
+  uint64_t got[ROUNDS];
+  dlv_set_threads(2);
+  assert_int_equal(steps(got), DLV_OK); /* the parent's workers exist */
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    alarm(CHILD_SECONDS);
+    int ok = steps(got) == DLV_OK &&
+             memcmp(got, reference(), sizeof got) == 0;
+    _exit(ok ? 0 : 1);
+  }
+  int status;
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  assert_true(WIFEXITED(status));
+  assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(same_bits_at_any_thread_count),
+      cmocka_unit_test(concurrent_callers_get_same_bits),
+      cmocka_unit_test(forked_child_completes),
+  };
+  return cmocka_run_group_tests_name("harness", tests, NULL, NULL);
+}
