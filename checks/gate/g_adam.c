@@ -12,6 +12,9 @@
  *   (tiny g whose g^2 underflows, often with v = 0 and a tiny eps; v' at
  *   DLV_ADAM_LOW_* exactly or one ulp either side; eps at
  *   DLV_ADAM_EPS_BIG_* r2 exactly or one ulp either side, with tiny g);
+ *   states no run reaches but the contract admits (free_states: v zero or
+ *   subnormal beside |m| near gmax, or near the format's largest at
+ *   lr = 0);
  *   extents at the tails 0, 1, 2, b/2,
  *   b-2, b-1 of DLV_ADAM_BLOCK and up to three blocks beyond; 1 to 3
  *   threads.  Every element of theta', m', v' is compared with MPFR within
@@ -212,10 +215,12 @@ static double draw_eps(dlv_gate_case *c, int is_float)
   }
 }
 
+/* Drawn, not enumerated: an enumerated lr (case index mod 6) would meet
+ * the data kinds (index mod 4) in fixed pairs only. */
 static double draw_lr(dlv_gate_case *c, int is_float)
 {
   static const double lrs[] = {1e-3, 0.0, -1e-3, 1.0, 0x1p40, -0.0};
-  return to_dtype(is_float, lrs[dlv_gate_enum(c, 6)]);
+  return to_dtype(is_float, lrs[dlv_gate_draw(c, 6)]);
 }
 
 /* One argument made inadmissible (adam.h's conventions), the others as
@@ -324,6 +329,33 @@ static void draw_state(dlv_gate_case *c, const adam_entry *e, int vclass,
   double mcap = 0x1p27 * sqrt(d->v[i]) + tiny;
   d->m[i] = to_dtype(f, fit(fit(dlv_gate_value(c, vclass, f), gmax), mcap));
   d->g[i] = fit(dlv_gate_value(c, vclass, f), gmax);
+}
+
+/* States no run from admissible gradients reaches but the contract admits
+ * (adam.h: the state is not scanned; v >= 0, |m| <= gmax, and any finite
+ * m when lr = 0): in about half the residues v zero or subnormal and |m|
+ * near gmax (near the format's largest when lr = 0), so that m'/d is
+ * huge (theta' an infinity where the exact value is beyond the range)
+ * and, at lr = 0, overflows while theta must stay bitwise unchanged (no
+ * 0 times infinity).  |theta| <= 2^64: then s1 m'/d lies beyond the
+ * range exactly when theta' does, up to far less than the bound. */
+static void free_states(dlv_gate_case *c, const adam_entry *e, double gmax,
+                        double lr, period *d)
+{
+  int f = e->is_float;
+  double top = lr == 0.0 ? (f ? FLT_MAX : DBL_MAX) : gmax;
+  for (size_t i = 0; i < d->P; i++) {
+    if (dlv_gate_draw(c, 2))
+      continue;
+    double m = ldexp(top, -(int)dlv_gate_draw(c, 8));
+    d->m[i] = to_dtype(f, dlv_gate_draw(c, 2) ? -m : m);
+    d->v[i] = dlv_gate_draw(c, 2) ? 0.0
+                                  : smallest_subnormal(f) *
+                                        (double)(1 + dlv_gate_draw(c, 4));
+    d->theta[i] = to_dtype(f, fit(d->theta[i], 0x1p64));
+  }
+  dlv_gate_note(c, "free states: |m| near %s, v zero or subnormal",
+                lr == 0.0 ? "the largest" : "gmax");
 }
 
 enum { DATA_CLASS, DATA_LIMIT, DATA_SPECIAL, DATA_ARGS, DATA_NKINDS };
@@ -502,6 +534,8 @@ static period make_period(dlv_gate_case *c, const adam_entry *e, size_t n,
     tiny_grads(c, e, &d);
   else if (kind == DATA_SPECIAL)
     grad_special(c, e, &d);
+  if (kind != DATA_ARGS && dlv_gate_draw(c, 2) == 0)
+    free_states(c, e, gmax, h->lr, &d);
   return d;
 }
 

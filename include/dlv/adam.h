@@ -31,10 +31,11 @@
  *   of 2^16 elements; the result does not depend on the thread count;
  * - m, v and theta are the optimizer's state and are not scanned: m and v
  *   produced by these kernels from admissible gradients stay finite with
- *   v >= 0 (a negative v is outside the contract); theta' is an infinity
- *   only when the exact s1 m'/d or the exact theta' lies beyond the
- *   format's range, and lr = 0 leaves theta bitwise unchanged (no 0 times
- *   infinity);
+ *   |m| <= DLV_ADAM_GMAX_* and v >= 0 (a negative v is outside the
+ *   contract); for such states (any v >= 0 with |m| <= DLV_ADAM_GMAX_*,
+ *   reached or not) theta' is an infinity only when the exact s1 m'/d or
+ *   the exact theta' lies beyond the format's range, and for every finite
+ *   state lr = 0 leaves theta bitwise unchanged (no 0 times infinity);
  * - accuracy near underflow: m' and v' are stored in the dtype, so a g_i
  *   with g_i^2 below the normal range is lost from the stored v' (and a
  *   tiny m' rounds to a subnormal), but the update does not inherit that
