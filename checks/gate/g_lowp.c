@@ -585,6 +585,31 @@ static void fill_state(dlv_gate_case *c, adam_case_data *d)
   }
 }
 
+/* States no run reaches but the contract admits (lowp.h: dlv_adam_step_s's
+ * rules; adam.h: v >= 0, |m| <= gmax, any finite m at lr = 0): in about
+ * half the elements v zero or subnormal and |m| near gmax (near FLT_MAX
+ * at lr = 0), |master| <= 2^64, as g_adam.c's free_states. */
+static void free_states(dlv_gate_case *c, adam_case_data *d)
+{
+  double top = d->h.lr == 0.0f ? FLT_MAX : DLV_ADAM_GMAX_S;
+  for (size_t i = 0; i < d->n; i++) {
+    if (dlv_gate_draw(c, 2))
+      continue;
+    double m = ldexp(top, -(int)dlv_gate_draw(c, 8));
+    dlv_gate_buf_set(&d->m, i, dlv_gate_draw(c, 2) ? -m : m);
+    dlv_gate_buf_set(&d->v, i,
+                     dlv_gate_draw(c, 2)
+                         ? 0.0
+                         : 0x1p-149 * (double)(1 + dlv_gate_draw(c, 4)));
+    double th = dlv_gate_buf_get(&d->master, i);
+    th = fabs(th) > 0x1p64 ? copysign(0x1p64, th) : th;
+    dlv_gate_buf_set(&d->master, i, th);
+    set16(&d->theta, i, bf16_of(th));
+  }
+  dlv_gate_note(c, "free states: |m| near %s, v zero or subnormal",
+                d->h.lr == 0.0f ? "FLT_MAX" : "gmax");
+}
+
 /* The gradient; returns the status the contract demands. */
 static int fill_grad(dlv_gate_case *c, adam_case_data *d, int scenario)
 {
@@ -779,6 +804,8 @@ static void adam_case(dlv_gate_case *c, int pure)
   make_adam(c, &d, pure);
   d.h = scenario == ADAM_BAD_HYPER ? bad_hyper(c) : draw_hyper(c);
   int want = fill_grad(c, &d, scenario);
+  if (!pure && scenario <= ADAM_SPECIAL && dlv_gate_draw(c, 2) == 0)
+    free_states(c, &d);
   if (scenario == ADAM_BAD_HYPER)
     want = DLV_EINVAL;
   d.null_arg = 0;
