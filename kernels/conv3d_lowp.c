@@ -550,6 +550,7 @@ static void pgemm_worker(void *arg, size_t lo, size_t hi)
   rowcursor cur = {0};
   for (;;) {
     size_t piece = atomic_fetch_add(&q->next, 1);
+    dlv_parallel_jitter();
     if (piece < q->pack_pieces) {
       run_pack_piece(q, piece);
       continue;

@@ -2,6 +2,9 @@
  * (parallel.h). */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "parallel.h"
 
@@ -154,4 +157,26 @@ void dlv_parallel_for(size_t n, size_t per_thread, dlv_range_fn *fn,
   } else {
     run_on_new_threads(&job, nt - 1);
   }
+}
+
+/* ---- jitter (parallel.h) -------------------------------------------------- */
+
+static int jitter_on;
+static pthread_once_t jitter_once = PTHREAD_ONCE_INIT;
+
+static void read_jitter_setting(void)
+{
+  const char *v = getenv("DLV_THREAD_JITTER");
+  jitter_on = v != NULL && strcmp(v, "1") == 0;
+}
+
+void dlv_parallel_jitter(void)
+{
+  static atomic_uint draws;
+  pthread_once(&jitter_once, read_jitter_setting);
+  if (!jitter_on)
+    return;
+  unsigned r = (atomic_fetch_add(&draws, 1) + 1) * 2654435761u;
+  if (r >> 30 == 0) /* one time in four */
+    nanosleep(&(struct timespec){0, (long)((r >> 20) & 63) * 1000}, NULL);
 }

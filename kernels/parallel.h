@@ -26,4 +26,14 @@ typedef void dlv_range_fn(void *arg, size_t lo, size_t hi);
 void dlv_parallel_for(size_t n, size_t per_thread, dlv_range_fn *fn,
                       void *arg);
 
+/* A test mode: with DLV_THREAD_JITTER=1 in the environment (read once),
+ * a thread that calls this after taking a piece of work sleeps 0-63 us
+ * one time in four (a shared pseudo-random sequence), so that the tests
+ * see the orders of work a quiet machine rarely shows (a piece started
+ * while the one it depends on is still running).  Results must not
+ * change: the kernels' ordering (conv3d_lowp.c's work queue waits for a
+ * row tile's previous chunk) makes them independent of timing.  Off: one
+ * load and a branch. */
+void dlv_parallel_jitter(void);
+
 #endif
