@@ -50,11 +50,11 @@ static void *take_ranges(void *p)
  * VM, against 0.6-1.3 ms for a small convolution on 2 threads).  One call
  * at a time uses the pool (pool_owner); a concurrent call from another
  * user thread starts threads of its own, as before the pool.
- * Under `mu`: a job is published with its generation; up to `want`
- * workers join it (joined counts them, active those not yet finished);
- * once the caller has taken its own last range it closes the job (want =
- * joined: a worker still asleep is not waited for) and waits until
- * active is 0, so no worker touches the job after the call returns. */
+ * Under `mu`: a job is published (pool_job); up to `want` workers join
+ * it (joined counts them, active those not yet finished); once the
+ * caller has taken its own last range it closes the job (want = joined:
+ * a worker still asleep is not waited for) and waits until active is 0,
+ * so no worker touches the job after the call returns. */
 static pthread_mutex_t pool_owner = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t work_cv = PTHREAD_COND_INITIALIZER;

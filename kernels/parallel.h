@@ -32,8 +32,8 @@ void dlv_parallel_for(size_t n, size_t per_thread, dlv_range_fn *fn,
  * see the orders of work a quiet machine rarely shows (a piece started
  * while the one it depends on is still running).  Results must not
  * change: the kernels' ordering (conv3d_lowp.c's work queue waits for a
- * row tile's previous chunk) makes them independent of timing.  Off: one
- * load and a branch. */
+ * row tile's previous chunk) makes them independent of timing.  Off: a
+ * pthread_once check and a branch. */
 void dlv_parallel_jitter(void);
 
 #endif

@@ -28,7 +28,6 @@
 #include "gate_internal.h"
 
 #define MAX_HEADERS 32
-#define MAX_PARAMS 24
 
 typedef struct {
   char file[64];
@@ -732,7 +731,8 @@ int dlv_gate_flags_agree(const char *entry, char *msg, size_t size)
   return 1;
 }
 
-/* The table's word for a type ("bf16"), or NULL. */
+/* Why the table's type word (n characters at word, e.g. "bf16") does not
+ * agree with the entry's declarations, or NULL when it does. */
 static const char *dtype_word_problem(const char *word, size_t n,
                                       const statement *st)
 {
