@@ -463,19 +463,21 @@ static void tile_rows(const pgemm *g, size_t r0, tilerows *tr, tapbox *x,
 }
 
 /* The reduction's work queue.  Item (k, rt) = row tile rt over chunk k
- * of the reduction (taps k nb .. k nb + nb - 1), every channel tile; the
- * items are handed out in chunk-major order, a piece of `grain` row tiles
- * of one chunk at a time, from a shared counter, to whichever thread is
- * free.  Item (k, rt) starts once done[rt] == k (row tile rt has run
- * chunks 0 .. k - 1) and sets done[rt] = k + 1: each tile's chain runs
- * its chunks in order whichever threads run them.  The threads work on
- * one chunk at about the same time, so its packed operands come from
- * memory once per thread and stay in cache across its row tiles.  (Ranges
- * of row tiles each running every chunk re-read all of the packed B and
- * their part of A once per range: about 1 ms a range at S2's filter
- * gradient, which made 2 threads with 8 ranges each slower than 1.)
- * Waits cannot deadlock: the earliest unfinished item's predecessor was
- * handed out before it, so it is finished. */
+ * of the reduction (taps k nb .. k nb + nb - 1), every channel tile.  The
+ * row tiles are cut into one share per thread (contiguous tiles); a
+ * share's items are handed out in chunk-major order, a piece of `grain`
+ * row tiles of one chunk at a time, from the share's own counter: first
+ * to its owner, then to any thread that has run out of its own.  Item
+ * (k, rt) starts once done[rt] == k (row tile rt has run chunks 0 .. k -
+ * 1) and sets done[rt] = k + 1: each tile's chain runs its chunks in
+ * order whichever threads run them.  The threads work on one chunk at
+ * about the same time, so its packed operands come from memory once per
+ * thread and stay in cache across its row tiles.  (Ranges of row tiles
+ * each running every chunk re-read all of the packed B and their part of
+ * A once per range: about 1 ms a range at S2's filter gradient, which
+ * made 2 threads with 8 ranges each slower than 1.)  Waits cannot
+ * deadlock: within a share, the earliest unfinished item's predecessor
+ * was handed out before it, so it is finished or running. */
 /* A packing loop run first, in the same parallel region (one fork-join a
  * call: starting threads cost 25 us each on a quiet 2-core VM, 0.4-0.6 ms
  * when the other vCPU is busy, against S1 passes of about 1 ms): fn(arg,
@@ -488,15 +490,27 @@ typedef struct {
 
 enum { MAX_PHASES = 2 };
 
+/* The row tiles one thread owns, tiles t0 .. t1 - 1, handed out chunk by
+ * chunk in pieces of grain tiles from its own counter (on a cache line of
+ * its own); any thread may take them, the owner first. */
+typedef struct {
+  _Alignas(64) atomic_size_t next; /* first piece not handed out */
+  size_t t0, t1, pieces;           /* pieces: per chunk */
+} tile_share;
+
+enum { MAX_SHARES = 64 };
+
 typedef struct {
   const pgemm *g;
   tile_fn *tile;
-  size_t ntiles, nchunks, grain, pieces; /* pieces: per chunk */
-  pack_phase phase[MAX_PHASES];          /* packing: pieces before all */
+  size_t nchunks, grain;
+  pack_phase phase[MAX_PHASES]; /* packing: pieces before all */
   size_t nphases, pack_pieces;
-  atomic_size_t packed;                  /* packing pieces finished */
-  atomic_size_t next;                    /* first piece not handed out */
-  atomic_size_t *done;                   /* ntiles: chunks finished */
+  atomic_size_t packed;   /* packing pieces finished */
+  atomic_size_t pack_next; /* first packing piece not handed out */
+  size_t nshares;
+  tile_share share[MAX_SHARES];
+  atomic_size_t *done; /* row tiles: chunks finished */
 } pgemm_queue;
 
 enum { SPINS_BEFORE_SLEEP = 64, SLEEP_NS = 20000 };
@@ -541,34 +555,58 @@ static void run_item(const pgemm_queue *q, size_t k, size_t rt,
     q->tile(g, &tr, c0, &x, k == 0);
 }
 
-/* One thread: takes pieces until none is left, the packing's first; the
- * reduction's wait until every packing piece is finished. */
-static void pgemm_worker(void *arg, size_t lo, size_t hi)
+/* Takes piece (chunk k, tiles rt0 .. rt1 - 1) of share sh; 0 when it
+ * has none left. */
+static int take_piece(pgemm_queue *q, tile_share *sh, size_t *k, size_t *rt0,
+                      size_t *rt1)
 {
-  (void)lo, (void)hi; /* one index per thread; the queue shares the work */
-  pgemm_queue *q = arg;
-  rowcursor cur = {0};
-  for (;;) {
-    size_t piece = atomic_fetch_add(&q->next, 1);
-    dlv_parallel_jitter();
-    if (piece < q->pack_pieces) {
-      run_pack_piece(q, piece);
-      continue;
-    }
-    piece -= q->pack_pieces;
-    if (piece >= q->nchunks * q->pieces) {
-      stream_fence(q->g);
-      return;
-    }
-    wait_for(&q->packed, q->pack_pieces);
-    size_t k = piece / q->pieces, rt0 = piece % q->pieces * q->grain;
-    size_t rt1 = rt0 + q->grain < q->ntiles ? rt0 + q->grain : q->ntiles;
+  if (atomic_load_explicit(&sh->next, memory_order_relaxed) >=
+      q->nchunks * sh->pieces)
+    return 0;
+  size_t piece = atomic_fetch_add(&sh->next, 1);
+  dlv_parallel_jitter();
+  if (piece >= q->nchunks * sh->pieces)
+    return 0;
+  *k = piece / sh->pieces;
+  *rt0 = sh->t0 + piece % sh->pieces * q->grain;
+  *rt1 = *rt0 + q->grain < sh->t1 ? *rt0 + q->grain : sh->t1;
+  return 1;
+}
+
+/* Runs the pieces of share sh until none is left (cur: this thread's). */
+static void run_share(pgemm_queue *q, tile_share *sh, rowcursor *cur)
+{
+  size_t k, rt0, rt1;
+  while (take_piece(q, sh, &k, &rt0, &rt1))
     for (size_t rt = rt0; rt < rt1; rt++) {
       wait_for(&q->done[rt], k);
-      run_item(q, k, rt, &cur);
+      run_item(q, k, rt, cur);
       atomic_store_explicit(&q->done[rt], k + 1, memory_order_release);
     }
+}
+
+/* Slot `slot` (one per thread): takes packing pieces until none is left,
+ * waits for them all, then runs its own share (slot mod nshares) and then
+ * the others'.  A row tile's chunks then run on its owner's thread unless
+ * another one has run out of work: its partial sums stay in that core's
+ * cache (2 threads sharing the tiles chunk by chunk passed them between
+ * the cores: S1's filter gradient was no faster on 2 threads than on 1). */
+static void pgemm_worker(void *arg, size_t slot, size_t hi)
+{
+  (void)hi; /* one slot per range */
+  pgemm_queue *q = arg;
+  for (;;) {
+    size_t piece = atomic_fetch_add(&q->pack_next, 1);
+    dlv_parallel_jitter();
+    if (piece >= q->pack_pieces)
+      break;
+    run_pack_piece(q, piece);
   }
+  wait_for(&q->packed, q->pack_pieces);
+  rowcursor cur = {0};
+  for (size_t i = 0; i < q->nshares; i++)
+    run_share(q, &q->share[(slot + i) % q->nshares], &cur);
+  stream_fence(q->g);
 }
 
 /* The tile of an output with oc channels (conv3d_lowp.h). */
@@ -604,12 +642,24 @@ static void pgemm_run(const pgemm *g, atomic_size_t *done,
   size_t ntiles = (g->m + g->mr - 1) / g->mr;
   size_t nt = (size_t)dlv_get_threads();
   size_t per_chunk = nt * DLV_CONV3D_LOWP_RANGES;
-  size_t grain = (ntiles + per_chunk - 1) / per_chunk;
   pgemm gs = *g;
   gs.stream = stream_output(g);
-  pgemm_queue q = {&gs, tile_for_isa(), ntiles, (g->ntaps + g->nb - 1) / g->nb,
-                   grain, (ntiles + grain - 1) / grain};
-  q.nphases = nphases;
+  pgemm_queue q = {.g = &gs, .tile = tile_for_isa(),
+                   .nchunks = (g->ntaps + g->nb - 1) / g->nb,
+                   .grain = (ntiles + per_chunk - 1) / per_chunk,
+                   .nphases = nphases, .done = done};
+  q.nshares = nt < ntiles ? nt : ntiles;
+  q.nshares = q.nshares < MAX_SHARES ? q.nshares : MAX_SHARES;
+  /* the scheduling test mode makes every other call one share: the
+   * threads then take each row tile's chunks in turn */
+  if (dlv_parallel_jitter_pick(2) == 1)
+    q.nshares = 1;
+  for (size_t j = 0; j < q.nshares; j++) {
+    tile_share *sh = &q.share[j];
+    sh->t0 = ntiles * j / q.nshares, sh->t1 = ntiles * (j + 1) / q.nshares;
+    sh->pieces = (sh->t1 - sh->t0 + q.grain - 1) / q.grain;
+    atomic_init(&sh->next, 0);
+  }
   for (size_t i = 0; i < nphases; i++) {
     q.phase[i] = phases[i];
     /* pieces as the fork-join loop cuts ranges (parallel.h) */
@@ -618,8 +668,7 @@ static void pgemm_run(const pgemm *g, atomic_size_t *done,
     q.pack_pieces += (n + q.phase[i].grain - 1) / q.phase[i].grain;
   }
   atomic_init(&q.packed, 0);
-  atomic_init(&q.next, 0);
-  q.done = done;
+  atomic_init(&q.pack_next, 0);
   for (size_t rt = 0; rt < ntiles; rt++)
     atomic_init(&done[rt], 0);
   dlv_parallel_for(nt, 1, pgemm_worker, &q);

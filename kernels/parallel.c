@@ -170,13 +170,31 @@ static void read_jitter_setting(void)
   jitter_on = v != NULL && strcmp(v, "1") == 0;
 }
 
-void dlv_parallel_jitter(void)
+/* The next draw of the shared sequence (jitter on). */
+static unsigned jitter_draw(void)
 {
   static atomic_uint draws;
+  return (atomic_fetch_add(&draws, 1) + 1) * 2654435761u;
+}
+
+static int jitter_enabled(void)
+{
   pthread_once(&jitter_once, read_jitter_setting);
-  if (!jitter_on)
+  return jitter_on;
+}
+
+void dlv_parallel_jitter(void)
+{
+  if (!jitter_enabled())
     return;
-  unsigned r = (atomic_fetch_add(&draws, 1) + 1) * 2654435761u;
+  unsigned r = jitter_draw();
   if (r >> 30 == 0) /* one time in four */
     nanosleep(&(struct timespec){0, (long)((r >> 20) & 63) * 1000}, NULL);
+}
+
+size_t dlv_parallel_jitter_pick(size_t n)
+{
+  if (!jitter_enabled() || n < 2)
+    return 0;
+  return (size_t)(jitter_draw() >> 16) % n;
 }

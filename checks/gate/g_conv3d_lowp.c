@@ -5,7 +5,9 @@
  *    output's channels across the tile widths, the tile rows (positions,
  *    or (u,v,z,c') rows of the filter gradient) across the tile heights,
  *    the paired extent (C', T or C) odd and even, the filter gradient's
- *    (b,x,y) lines across its chunk; every tail modulo the contract's
+ *    (b,x,y) lines across its chunk with its rows across the tile heights
+ *    (each row tile runs every chunk in order, whichever threads run
+ *    them: the work queue's dependencies); every tail modulo the contract's
  *    blocking constants (dlv_gate_extent); the other extents small;
  *  - the data (enumerated): a value class per operand drawn on the
  *    format's fields (the bf16 subnormals the kernel reads as 0 included),
@@ -70,6 +72,15 @@ static size_t extent_across(dlv_gate_case *c, const dlv_contract *k,
       if (strcmp(k->blocks[i].name, *nm) == 0)
         b[n++] = k->blocks[i].value;
   return dlv_gate_extent(c, b, n, 1, max_n);
+}
+
+/* The entry's block `name` (0 when it has none). */
+static size_t block_value(const dlv_contract *k, const char *name)
+{
+  for (size_t i = 0; i < dlv_contract_nblocks(k); i++)
+    if (strcmp(k->blocks[i].name, name) == 0)
+      return k->blocks[i].value;
+  return 0;
 }
 
 static void small_shape(dlv_gate_case *c, dlv_conv3d_shape *s)
@@ -137,8 +148,14 @@ static void draw_shape(dlv_gate_case *c, lp_case *k)
     set_rows(pass, s, extent_across(c, k->k, rows, 40));
   else if (target == T_PAIRED)
     *paired(pass, s) = extent_across(c, k->k, pair, 9);
-  else
+  else { /* several chunks over two or more row tiles (about n rows
+          * u v z c'): the work queue's order */
+    size_t n = block_value(k->k, "mr_narrow") +
+               extent_across(c, k->k, rows, 40);
+    size_t taps = s->u * s->v * s->z;
+    s->cp = n > taps ? n / taps : 1;
     s->b = s->w = 1, s->h = extent_across(c, k->k, chunk, 200);
+  }
   /* bounded cost: shrink the filter, then the batch */
   size_t *shrink[] = {&s->u, &s->z, &s->v, &s->b};
   for (size_t i = 0; i < 4; i++)
