@@ -55,6 +55,11 @@ typedef struct {
   size_t start;
   span s[3];
   tapbox live;
+  /* A's and the output's steps (patterns, floats) from a row to the
+   * next of the class when level l advances (row_step): 0 t, 1 y, 2 x,
+   * 3 the batch; the levels below it back at their first coordinate */
+  ptrdiff_t step_a[4];
+  size_t step_out[4];
 } rowclass;
 
 typedef struct {
@@ -353,23 +358,23 @@ static size_t class_first(const pgemm *g, size_t k, size_t p[4])
   return k;
 }
 
+enum { NEW_CLASS = 4 };
+
 /* Steps (k, p) to the next row (there is one): the next point of class k
- * or the next class's first; 1 when it is the next time of the same line
- * (A and the output one position on). */
+ * (returns the level that advanced: rowclass.step_a) or the next class's
+ * first (NEW_CLASS). */
 static int row_step(const pgemm *g, size_t *k, size_t p[4])
 {
   const rowclass *c = &g->cls[*k];
-  if (++p[3] < c->s[2].hi)
-    return 1;
-  p[3] = c->s[2].lo;
-  for (int d = 1; d >= 0; d--) {
+  for (int d = 2; d >= 0; d--) {
     if (++p[d + 1] < c->s[d].hi)
-      return 0;
+      return 2 - d;
     p[d + 1] = c->s[d].lo;
   }
-  if (++p[0] == g->nbatch)
-    *k = class_first(g, *k + 1, p);
-  return 0;
+  if (++p[0] < g->nbatch)
+    return 3;
+  *k = class_first(g, *k + 1, p);
+  return NEW_CLASS;
 }
 
 static void widen(tapbox *x, const tapbox *l)
@@ -407,8 +412,9 @@ typedef struct {
  * exact zeros to every row of the tile: its steps are skipped (on a +-0
  * accumulator a zero step may only change the sign of the zero;
  * otherwise it leaves the accumulator's bits alone).  Rows are stepped
- * from the first, not divided out each (dividing row positions per row
- * cost about 8% of the S1 input gradient), and the first from the last
+ * from the first by the class's steps, not divided out each (dividing
+ * row positions per row cost about 8% of the S1 input gradient;
+ * multiplying them out at each new line, 2-3%), and the first from the last
  * tile's end (cur) when the tiles run in sequence: the class search and
  * the division cost 2-3% of the S1 input gradient. */
 static void class_rows(const pgemm *g, size_t r0, tilerows *tr, tapbox *x,
@@ -428,9 +434,10 @@ static void class_rows(const pgemm *g, size_t r0, tilerows *tr, tapbox *x,
   tr->live[0] = &g->cls[k].live;
   for (size_t i = 1; i < tr->n; i++) {
     size_t was = k;
-    if (row_step(g, &k, p)) {
-      tr->base[i] = tr->base[i - 1] + (ptrdiff_t)g->ce;
-      tr->out[i] = tr->out[i - 1] + g->oc;
+    int level = row_step(g, &k, p);
+    if (level != NEW_CLASS) {
+      tr->base[i] = tr->base[i - 1] + g->cls[k].step_a[level];
+      tr->out[i] = tr->out[i - 1] + g->cls[k].step_out[level];
     } else
       class_row(g, p, tr, i);
     tr->live[i] = &g->cls[k].live;
@@ -986,9 +993,28 @@ static void live_taps(size_t n, size_t g, span s, size_t *lo_out,
  * tile ran the union of its rows' boxes: 0.68 of its steps were live at
  * S1, 0.87 at S2, S3; ordered by time class only, 0.85, 0.99, 0.99; by
  * live class, all but those of tiles across class boundaries. */
+/* Class c's steps (rowclass.step_a): the row's stride at level l less
+ * the lower levels' walks back to their first coordinate. */
+static void class_steps(rowclass *c, const size_t gx[3], const size_t ext[3],
+                        size_t ce, size_t oc)
+{
+  size_t sa = 1, so = 1; /* strides of level l in G and in G1 */
+  ptrdiff_t back_a = 0, back_o = 0;
+  for (int l = 0; l < 4; l++) {
+    c->step_a[l] = ((ptrdiff_t)sa - back_a) * (ptrdiff_t)ce;
+    c->step_out[l] = (size_t)((ptrdiff_t)so - back_o) * oc;
+    if (l < 3) {
+      size_t len = span_len(c->s[2 - l]) - 1;
+      back_a += (ptrdiff_t)(len * sa), back_o += (ptrdiff_t)(len * so);
+      sa *= gx[2 - l], so *= ext[2 - l];
+    }
+  }
+}
+
 static void live_classes(const dims *d, rowclass *cls)
 {
   size_t n[3] = {d->u, d->v, d->z}, gx[3] = {d->h, d->w, d->t};
+  size_t ext[3] = {d->h1, d->w1, d->t1}, ce = d->c + (d->c & 1);
   size_t cnt[3], k[3], start = 0;
   for (int e = 0; e < 3; e++)
     cnt[e] = class_count(n[e], gx[e]);
@@ -1003,6 +1029,7 @@ static void live_classes(const dims *d, rowclass *cls)
                     &cls->live.hi[e]);
           rows *= span_len(cls->s[e]);
         }
+        class_steps(cls, gx, ext, ce, d->cp);
         start += rows;
       }
   cls->start = start;
