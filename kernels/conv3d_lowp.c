@@ -469,73 +469,6 @@ static void tile_rows(const pgemm *g, size_t r0, tilerows *tr, tapbox *x,
   }
 }
 
-/* ---- the operand scan ---------------------------------------------------- */
-
-/* The largest magnitude field |x[i]| (sign cleared) of n patterns: a
- * reduction the compiler vectorizes (the scan reads every operand once;
- * a branch per element cost 14% of the S2 filter gradient). */
-static uint16_t max_magnitude(const uint16_t *x, size_t n)
-{
-  uint16_t m = 0;
-  for (size_t i = 0; i < n; i++) {
-    uint16_t a = x[i] & 0x7fffu;
-    m = a > m ? a : m;
-  }
-  return m;
-}
-
-/* The scan of a call's two operands for NaNs and Infs: patterns [0, na)
- * of a, then [na, na + nb) of b; max: the largest magnitude field seen. */
-typedef struct operand_scan {
-  const uint16_t *a, *b;
-  size_t na, nb;
-  uint16_t exp; /* the format's exponent field mask (above it NaNs) */
-  atomic_uint max;
-} operand_scan;
-
-static operand_scan scan_of(const void *a, size_t na, const void *b,
-                            size_t nb, uint16_t exp)
-{
-  operand_scan sc = {a, b, na, nb, exp, 0};
-  atomic_init(&sc.max, 0);
-  return sc;
-}
-
-/* Scans patterns lo .. hi - 1 of a then b (a range function). */
-static void scan_range(void *arg, size_t lo, size_t hi)
-{
-  operand_scan *sc = arg;
-  uint16_t m = 0, mb = 0;
-  if (lo < sc->na)
-    m = max_magnitude(sc->a + lo, (hi < sc->na ? hi : sc->na) - lo);
-  if (hi > sc->na) {
-    size_t from = lo > sc->na ? lo - sc->na : 0;
-    mb = max_magnitude(sc->b + from, hi - sc->na - from);
-  }
-  m = mb > m ? mb : m;
-  unsigned seen = atomic_load_explicit(&sc->max, memory_order_relaxed);
-  while (m > seen &&
-         !atomic_compare_exchange_weak(&sc->max, &seen, (unsigned)m))
-    ;
-}
-
-/* A NaN in either operand: DLV_ENAN; else an Inf: DLV_EDOM (after every
- * range is scanned). */
-static int scan_status(operand_scan *sc)
-{
-  unsigned m = atomic_load(&sc->max);
-  return m > sc->exp ? DLV_ENAN : m == sc->exp ? DLV_EDOM : DLV_OK;
-}
-
-/* The whole scan on this thread. */
-static int operands_ok(operand_scan *sc)
-{
-  scan_range(sc, 0, sc->na + sc->nb);
-  return scan_status(sc);
-}
-
-/* ---- the work queue ------------------------------------------------------ */
-
 /* The reduction's work queue.  Item (k, rt) = row tile rt over chunk k
  * of the reduction (taps k nb .. k nb + nb - 1), every channel tile.  The
  * row tiles are cut into one share per thread (contiguous tiles); a
@@ -562,7 +495,7 @@ typedef struct {
   size_t n, grain;
 } pack_phase;
 
-enum { MAX_PHASES = 3 };
+enum { MAX_PHASES = 2 };
 
 /* The row tiles one thread owns, tiles t0 .. t1 - 1, handed out chunk by
  * chunk in pieces of grain tiles from its own counter (on a cache line of
@@ -582,7 +515,6 @@ typedef struct {
   size_t nphases, pack_pieces;
   atomic_size_t packed;   /* packing pieces finished */
   atomic_size_t pack_next; /* first packing piece not handed out */
-  operand_scan *scan;      /* a packing phase: no tile runs if it fails */
   size_t nshares;
   tile_share share[MAX_SHARES];
   atomic_size_t *done; /* row tiles: chunks finished */
@@ -678,8 +610,6 @@ static void pgemm_worker(void *arg, size_t slot, size_t hi)
     run_pack_piece(q, piece);
   }
   wait_for(&q->packed, q->pack_pieces);
-  if (scan_status(q->scan) != DLV_OK)
-    return; /* nothing written */
   rowcursor cur = {0};
   for (size_t i = 0; i < q->nshares; i++)
     run_share(q, &q->share[(slot + i) % q->nshares], &cur);
@@ -710,14 +640,11 @@ static int stream_output(const pgemm *g)
          g->oc % DLV_CONV3D_LOWP_LANES == 0 && (uintptr_t)g->out % 64 == 0;
 }
 
-/* Runs the operand scan sc and the nphases (< MAX_PHASES) packing loops
- * (fn, arg, n of each set; independent of each other), then, when the
- * scan finds no NaN or Inf, g, on up to dlv_get_threads() threads (one
- * fork-join: the scan, serial before, took 5-8% of S1's forward on 2
- * threads); done: row tiles entries.  Returns the scan's status. */
-static int pgemm_run(const pgemm *g, atomic_size_t *done,
-                     const pack_phase *phases, size_t nphases,
-                     operand_scan *sc)
+/* Runs the nphases (<= MAX_PHASES) packing loops (fn, arg, n of each
+ * set; independent of each other), then g, on up to dlv_get_threads()
+ * threads; done: row tiles entries. */
+static void pgemm_run(const pgemm *g, atomic_size_t *done,
+                      const pack_phase *phases, size_t nphases)
 {
   size_t ntiles = (g->m + g->mr - 1) / g->mr;
   size_t nt = (size_t)dlv_get_threads();
@@ -727,7 +654,7 @@ static int pgemm_run(const pgemm *g, atomic_size_t *done,
   pgemm_queue q = {.g = &gs, .tile = tile_for_isa(),
                    .nchunks = (g->ntaps + g->nb - 1) / g->nb,
                    .grain = (ntiles + per_chunk - 1) / per_chunk,
-                   .nphases = nphases + 1, .scan = sc, .done = done};
+                   .nphases = nphases, .done = done};
   /* shares keep partial sums on one core; with one chunk there are none,
    * and one share hands the light border tiles of the input gradient out
    * last, which evens the threads' ends (S2's input gradient, 2 threads:
@@ -744,12 +671,10 @@ static int pgemm_run(const pgemm *g, atomic_size_t *done,
     sh->pieces = (sh->t1 - sh->t0 + q.grain - 1) / q.grain;
     atomic_init(&sh->next, 0);
   }
-  q.phase[0] = (pack_phase){scan_range, sc, sc->na + sc->nb, 0};
-  for (size_t i = 1; i <= nphases; i++)
-    q.phase[i] = phases[i - 1];
-  for (size_t i = 0; i < q.nphases; i++) {
+  for (size_t i = 0; i < nphases; i++) {
+    q.phase[i] = phases[i];
     /* pieces as the fork-join loop cuts ranges (parallel.h) */
-    size_t n = q.phase[i].n;
+    size_t n = phases[i].n;
     q.phase[i].grain = n > per_chunk ? (n + per_chunk - 1) / per_chunk : 1;
     q.pack_pieces += (n + q.phase[i].grain - 1) / q.phase[i].grain;
   }
@@ -758,7 +683,6 @@ static int pgemm_run(const pgemm *g, atomic_size_t *done,
   for (size_t rt = 0; rt < ntiles; rt++)
     atomic_init(&done[rt], 0);
   dlv_parallel_for(nt, 1, pgemm_worker, &q);
-  return scan_status(sc);
 }
 
 /* ---- shapes and packing ------------------------------------------------------ */
@@ -780,6 +704,29 @@ static int make_dims(const dlv_conv3d_shape *s, dims *d)
   d->cp = s->cp, d->u = s->u, d->v = s->v, d->z = s->z;
   d->h1 = s->h + s->u - 1, d->w1 = s->w + s->v - 1, d->t1 = s->t + s->z - 1;
   return DLV_OK;
+}
+
+/* The largest magnitude field |x[i]| (sign cleared) of n patterns: a
+ * reduction the compiler vectorizes (the scan reads every operand once;
+ * a branch per element cost 14% of the S2 filter gradient). */
+static uint16_t max_magnitude(const uint16_t *x, size_t n)
+{
+  uint16_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint16_t a = x[i] & 0x7fffu;
+    m = a > m ? a : m;
+  }
+  return m;
+}
+
+/* A NaN in either operand: DLV_ENAN; else an Inf: DLV_EDOM.  exp: the
+ * format's exponent field mask (above it NaNs, at it +-Inf). */
+static int operands_ok(const void *a, size_t na, const void *b, size_t nb,
+                       uint16_t exp)
+{
+  uint16_t ma = max_magnitude(a, na), mb = max_magnitude(b, nb);
+  uint16_t m = ma > mb ? ma : mb;
+  return m > exp ? DLV_ENAN : m == exp ? DLV_EDOM : DLV_OK;
 }
 
 /* ---- packing buffers kept between calls ------------------------------------ *
@@ -983,7 +930,7 @@ static void even_channels(uint16_t *dst, const uint16_t *src, size_t npos,
 /* Forward: A = L1 with an even channel count ce (a zero channel added
  * when C' is odd), B = F pairs over c'. */
 static int fwd_bf16(const dims *d, const uint16_t *l1, const uint16_t *f,
-                    float *l2, operand_scan *sc)
+                    float *l2)
 {
   size_t ce = d->cp + (d->cp & 1);
   pgemm g = {.ntaps = d->u * d->v * d->z, .np = ce / 2, .astep = 2,
@@ -1005,10 +952,9 @@ static int fwd_bf16(const dims *d, const uint16_t *l1, const uint16_t *f,
   attach(&g, &p);
   if (in_place)
     g.a = l1;
-  int st = pgemm_run(&g, p.done, &(pack_phase){pack_b_range, &kb, g.ntaps},
-                     1, sc);
+  pgemm_run(&g, p.done, &(pack_phase){pack_b_range, &kb, g.ntaps}, 1);
   packed_free(&p);
-  return st;
+  return DLV_OK;
 }
 
 /* The classes of the coordinates along one dimension of the input
@@ -1133,7 +1079,7 @@ static void flip_range(void *arg, size_t lo, size_t hi)
  * padding skipped per tile or read as zeros (class_rows, tap_row); B =
  * the flipped filter, pairs over c; rows by live class (live_classes). */
 static int bwd_input_bf16(const dims *d, const uint16_t *f, const uint16_t *g2,
-                          float *g1, operand_scan *sc)
+                          float *g1)
 {
   size_t ce = d->c + (d->c & 1);
   pgemm g = {.ntaps = d->u * d->v * d->z, .np = ce / 2, .astep = 2,
@@ -1158,10 +1104,9 @@ static int bwd_input_bf16(const dims *d, const uint16_t *f, const uint16_t *g2,
   g.zeros = p.a + na;
   if (na == 0)
     g.a = g2;
-  int st = pgemm_run(&g, p.done, &(pack_phase){flip_range, &fj, g.ntaps}, 1,
-                     sc);
+  pgemm_run(&g, p.done, &(pack_phase){flip_range, &fj, g.ntaps}, 1);
   packed_free(&p);
-  return st;
+  return DLV_OK;
 }
 
 /* The filter gradient's A: each (b, x1, y1) line of L1 as pair words
@@ -1195,7 +1140,7 @@ static void tpair_range(void *arg, size_t lo, size_t hi)
  * c'; successive pairs C' words apart; taps (b, x, y); B = G pairs over
  * t. */
 static int bwd_filter_bf16(const dims *d, const uint16_t *l1,
-                           const uint16_t *g2, float *gf, operand_scan *sc)
+                           const uint16_t *g2, float *gf)
 {
   size_t lines = d->n_l1 / (d->cp * d->t1); /* (b, x1, y1) */
   size_t kp = (d->t1 + 1) / 2, line = 2 * kp * d->cp; /* words */
@@ -1220,9 +1165,9 @@ static int bwd_filter_bf16(const dims *d, const uint16_t *l1,
   attach(&g, &p);
   pack_phase packing[] = {{tpair_range, &tj, lines},
                           {pack_b_range, &kb, g.ntaps}};
-  int st = pgemm_run(&g, p.done, packing, 2, sc);
+  pgemm_run(&g, p.done, packing, 2);
   packed_free(&p);
-  return st;
+  return DLV_OK;
 }
 
 /* ---- entry points ---------------------------------------------------------------- */
@@ -1230,14 +1175,15 @@ static int bwd_filter_bf16(const dims *d, const uint16_t *l1,
 #define BF16_EXP 0x7f80u
 #define FP16_EXP 0x7c00u
 
-/* A pass: sc the scan of a and b for NaNs and Infs, which it runs before
- * it writes out (nothing written when it fails). */
 typedef int pass_fn(const dims *d, int pass, const uint16_t *a,
-                    const uint16_t *b, float *out, operand_scan *sc);
+                    const uint16_t *b, float *out);
 
-/* An entry point: arguments checked (NULL, extents), then the pass run,
- * with the scan for finite operands of the format whose exponent mask is
- * exp. */
+/* An entry point: arguments checked (NULL, extents, finite operands of
+ * the format whose exponent mask is exp), then the pass run.  The scan
+ * runs here, on the caller's thread: run as a phase of the pass's
+ * parallel region instead, it was 1-2% faster warm but 5-10% slower in
+ * the bench's cold round robin (S1, 2 threads, forward 0.94-0.95 of
+ * oneDNN against 0.99-1.07, input gradient 0.81-0.82 against 0.88-0.91). */
 static int entry(const dlv_conv3d_shape *s, int pass, const void *a,
                  const void *b, float *out, uint16_t exp, pass_fn *run)
 {
@@ -1249,22 +1195,16 @@ static int entry(const dlv_conv3d_shape *s, int pass, const void *a,
     return st;
   size_t na = pass == DLV_CONV3D_BWD_INPUT ? d.n_f : d.n_l1;
   size_t nb = pass == DLV_CONV3D_FWD ? d.n_f : d.n_l2;
-  operand_scan sc = scan_of(a, na, b, nb, exp);
-  return run(&d, pass, a, b, out, &sc);
+  st = operands_ok(a, na, b, nb, exp);
+  return st == DLV_OK ? run(&d, pass, a, b, out) : st;
 }
 
-/* bf16: the scan runs as a packing phase of the pass's parallel region;
- * without the packed buffers (DLV_ENOMEM) it still runs, first, so a NaN
- * or Inf is reported before a failed allocation, as on the fp16 path. */
 static int bf16_pass(const dims *d, int pass, const uint16_t *a,
-                     const uint16_t *b, float *out, operand_scan *sc)
+                     const uint16_t *b, float *out)
 {
-  int st = pass == DLV_CONV3D_FWD ? fwd_bf16(d, a, b, out, sc)
-           : pass == DLV_CONV3D_BWD_FILTER
-               ? bwd_filter_bf16(d, a, b, out, sc)
-               : bwd_input_bf16(d, a, b, out, sc);
-  return st == DLV_ENOMEM && operands_ok(sc) != DLV_OK ? scan_status(sc)
-                                                      : st;
+  return pass == DLV_CONV3D_FWD          ? fwd_bf16(d, a, b, out)
+         : pass == DLV_CONV3D_BWD_FILTER ? bwd_filter_bf16(d, a, b, out)
+                                         : bwd_input_bf16(d, a, b, out);
 }
 
 int dlv_conv3d_fwd_bf16(const dlv_conv3d_shape *s, const dlv_bf16 *l1,
@@ -1314,10 +1254,8 @@ static void fp16_to_float(const dlv_fp16 *h, float *y, size_t n)
 
 /* a and b converted, then FAST's float pass. */
 static int fp16_pass(const dims *d, int pass, const uint16_t *a,
-                     const uint16_t *b, float *out, operand_scan *sc)
+                     const uint16_t *b, float *out)
 {
-  if (operands_ok(sc) != DLV_OK)
-    return scan_status(sc);
   size_t na = pass == DLV_CONV3D_BWD_INPUT ? d->n_f : d->n_l1;
   size_t nb = pass == DLV_CONV3D_FWD ? d->n_f : d->n_l2;
   const dlv_conv3d_shape *s = &d->s;
