@@ -357,7 +357,7 @@ enum { NEW_CLASS = 4 };
 /* Steps (k, p) to the next row (there is one): the next point of class k
  * (returns the level that advanced: rowclass.step_a) or the next class's
  * first (NEW_CLASS). */
-static int row_step(const pgemm *g, size_t *k, size_t p[4])
+static inline int row_step(const pgemm *g, size_t *k, size_t p[4])
 {
   const rowclass *c = &g->cls[*k];
   for (int d = 2; d >= 0; d--) {
