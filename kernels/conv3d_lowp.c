@@ -662,7 +662,7 @@ static void pgemm_run(const pgemm *g, atomic_size_t *done,
    * 3.5% faster than 2 shares, same-process A/B) */
   q.nshares = nt < ntiles ? nt : ntiles;
   q.nshares = q.nshares < MAX_SHARES ? q.nshares : MAX_SHARES;
-  /* the scheduling test mode makes every other call one share: the
+  /* the scheduling test mode makes about one call in two one share: the
    * threads then take each row tile's chunks in turn */
   if (q.nchunks == 1 || dlv_parallel_jitter_pick(2) == 1)
     q.nshares = 1;

@@ -38,7 +38,8 @@ void dlv_parallel_jitter(void);
 
 /* In the same test mode, a draw in [0, n) from the shared sequence, for a
  * kernel to vary a choice its results must not depend on (conv3d_lowp.c:
- * the share of work a thread starts on); 0 when the mode is off or n < 2. */
+ * whether a call splits its row tiles into one share per thread or keeps
+ * them in one share); 0 when the mode is off or n < 2. */
 size_t dlv_parallel_jitter_pick(size_t n);
 
 #endif

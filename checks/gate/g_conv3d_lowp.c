@@ -5,13 +5,16 @@
  *    output's channels across the tile widths, the tile rows (positions,
  *    or (u,v,z,c') rows of the filter gradient) across the tile heights,
  *    the paired extent (C', T or C) odd and even, the filter gradient's
- *    (b,x,y) lines across its chunk with its rows across the tile heights
- *    (each row tile runs every chunk in order, whichever threads run
- *    them: the work queue's dependencies); every tail modulo the contract's
+ *    (b,x,y) lines across two or more chunks (a full chunk, then a full
+ *    or a partial one) with its rows across the tile heights (each row
+ *    tile runs every chunk in order, whichever threads run them: the
+ *    work queue's dependencies); every tail modulo the contract's
  *    blocking constants (dlv_gate_extent); the other extents small;
  *  - the data (enumerated): a value class per operand drawn on the
  *    format's fields (the bf16 subnormals the kernel reads as 0 included),
- *    rounding-heavy data (every step of a chain rounds up by almost half an
+ *    exact data (small integers: every sum exact, so the output must be
+ *    the exact value bit for bit: a term dropped or counted twice shows
+ *    even where the bound would hide it), rounding-heavy data (every step of a chain rounds up by almost half an
  *    ulp: the tightness of the bound), or a documented error (NULL, an
  *    extent 0, a NaN, an Inf, a NaN and an Inf together in either scan
  *    order: its status, nothing written);
@@ -56,6 +59,7 @@ typedef struct {
   dlv_conv3d_shape s;
   dlv_gate_buf a, b, out;
   size_t na, nb, nout;
+  int exact_data; /* both operands of the value class "exact" */
 } lp_case;
 
 /* ---- shapes --------------------------------------------------------------- */
@@ -148,13 +152,15 @@ static void draw_shape(dlv_gate_case *c, lp_case *k)
     set_rows(pass, s, extent_across(c, k->k, rows, 40));
   else if (target == T_PAIRED)
     *paired(pass, s) = extent_across(c, k->k, pair, 9);
-  else { /* several chunks over two or more row tiles (about n rows
+  else { /* two or more chunks over two or more row tiles (about n rows
           * u v z c'): the work queue's order */
     size_t n = block_value(k->k, "mr_narrow") +
                extent_across(c, k->k, rows, 40);
     size_t taps = s->u * s->v * s->z;
     s->cp = n > taps ? n / taps : 1;
-    s->b = s->w = 1, s->h = extent_across(c, k->k, chunk, 200);
+    size_t nb = block_value(k->k, "nb"), lines = extent_across(c, k->k,
+                                                                chunk, 200);
+    s->b = s->w = 1, s->h = lines > nb ? lines : lines + nb;
   }
   /* bounded cost: shrink the filter, then the batch */
   size_t *shrink[] = {&s->u, &s->z, &s->v, &s->b};
@@ -204,9 +210,9 @@ static void fill_rounding(dlv_gate_case *c, lp_case *k)
   dlv_gate_note(c, "rounding-heavy data");
 }
 
-static void fill_class(dlv_gate_case *c, lp_case *k)
+static void fill_classes(dlv_gate_case *c, lp_case *k, int va, int vb)
 {
-  int va = dlv_gate_vclass(c), vb = dlv_gate_vclass(c);
+  k->exact_data = va == DLV_GV_EXACT && vb == DLV_GV_EXACT;
   for (size_t i = 0; i < k->na; i++)
     pat(&k->a)[i] = dlv_gate_lowp_value(c, va, k->e->fmt);
   for (size_t i = 0; i < k->nb; i++)
@@ -311,6 +317,12 @@ static void compare(dlv_gate_case *c, const lp_case *k)
       skipped++;
       continue;
     }
+    if (k->exact_data && dlv_gate_conv3d_sum_exact(s, 1)) {
+      dlv_gate_cmp_same(c, "out (exact data)", i,
+                        dlv_gate_buf_get(&k->out, i),
+                        mpfr_get_d(exact[i], MPFR_RNDN) + 0.0);
+      continue;
+    }
     dlv_gate_cmp_mp(c, "out", i, dlv_gate_buf_get(&k->out, i), exact[i],
                     (dlv_bound){0.0, element_bound(k, i, s)}, 1);
   }
@@ -387,7 +399,7 @@ static int make_error(dlv_gate_case *c, lp_case *k, dlv_conv3d_shape *s,
 
 /* ---- the case ------------------------------------------------------------- */
 
-enum { D_CLASS, D_ROUNDING, D_CLASS2, D_ERROR, D_NSCENARIOS };
+enum { D_CLASS, D_ROUNDING, D_CLASS2, D_EXACT, D_ERROR, D_NSCENARIOS };
 
 static void lp_run(dlv_gate_case *c, const lp_entry *e)
 {
@@ -397,8 +409,12 @@ static void lp_run(dlv_gate_case *c, const lp_entry *e)
   unsigned scenario = dlv_gate_enum(c, D_NSCENARIOS);
   if (scenario == D_ROUNDING)
     fill_rounding(c, &k);
-  else
-    fill_class(c, &k);
+  else if (scenario == D_EXACT)
+    fill_classes(c, &k, DLV_GV_EXACT, DLV_GV_EXACT);
+  else {
+    int va = dlv_gate_vclass(c); /* drawn in this order */
+    fill_classes(c, &k, va, dlv_gate_vclass(c));
+  }
   dlv_conv3d_shape s = k.s;
   const void *a = k.a.at, *b = k.b.at;
   float *out = k.out.at;

@@ -1,7 +1,7 @@
-/* gate_conv3d.h: the shapes every conv3d entry point must refuse with
- * DLV_EBADLEN (include/dlv/conv3d.h: an extent 0 or above INT_MAX / 2, a
- * count of elements above INT_MAX), shared by the gate families conv3d
- * and conv3d_lowp. */
+/* gate_conv3d.h: shared by the gate families conv3d and conv3d_lowp: the
+ * shapes every conv3d entry point must refuse with DLV_EBADLEN
+ * (include/dlv/conv3d.h: an extent 0 or above INT_MAX / 2, a count of
+ * elements above INT_MAX), and when exact data must give an exact sum. */
 #ifndef DLV_GATE_CONV3D_H
 #define DLV_GATE_CONV3D_H
 
@@ -51,6 +51,18 @@ static inline void dlv_gate_conv3d_bad_shape(dlv_gate_case *c,
   default:
     dlv_gate_conv3d_count_overflow(c, s);
   }
+}
+
+/* Exact data: every operand an integer (the value class "exact").  Every
+ * product is then an integer, and so is every partial sum of them in any
+ * order, of magnitude at most S = sum |a b|.  With S <= 2^p (p the
+ * accumulator's significand bits: 24 for float, 53 for double) every one
+ * of them is representable, so every rounding is exact and the result is
+ * the exact sum, bit for bit (+0 for a zero: a sum that starts from +0
+ * never becomes -0 by adding exact terms). */
+static inline int dlv_gate_conv3d_sum_exact(double abs_sum, int is_float)
+{
+  return abs_sum <= (is_float ? 0x1p24 : 0x1p53);
 }
 
 #endif
