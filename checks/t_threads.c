@@ -5,19 +5,25 @@
  *    the other starts threads of its own) each get the same bits as a
  *    call alone;
  *  - a forked child, whose parent's workers do not exist in it, still
- *    completes a threaded call (an alarm turns a hang into a failure). */
+ *    completes a threaded call (an alarm turns a hang into a failure);
+ *  - the pool's workers run off the caller's CPU (parallel.c), seen
+ *    through dlv_parallel_for itself (the kernels' internal loop). */
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
 #include "adam.h"
 #include "dlv_status.h"
 #include "threads.h"
+#include "../kernels/parallel.h"
 
 /* ThreadSanitizer (gcc's macro, clang's feature) cannot start threads in
  * the child of a multi-threaded fork. */
@@ -154,12 +160,60 @@ static void forked_child_completes(void **unused)
   assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* ---- the workers' CPUs ---------------------------------------------------- */
+
+typedef struct {
+  pthread_t caller;
+  atomic_int entered; /* threads in a range */
+  cpu_set_t worker_mask;
+  atomic_int worker_seen;
+} cpu_probe;
+
+/* Each range waits (at most a second) until two threads are in one, so
+ * that a worker joins; a worker records its affinity. */
+static void probe_range(void *arg, size_t lo, size_t hi)
+{
+  (void)lo, (void)hi;
+  cpu_probe *p = arg;
+  atomic_fetch_add(&p->entered, 1);
+  if (!pthread_equal(pthread_self(), p->caller) &&
+      sched_getaffinity(0, sizeof p->worker_mask, &p->worker_mask) == 0)
+    atomic_store(&p->worker_seen, 1);
+  struct timespec t0, t;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  do
+    clock_gettime(CLOCK_MONOTONIC, &t);
+  while (atomic_load(&p->entered) < 2 && t.tv_sec - t0.tv_sec < 2);
+}
+
+static void workers_run_off_the_callers_cpu(void **unused)
+{
+  (void)unused;
+  cpu_set_t mine;
+  assert_int_equal(sched_getaffinity(0, sizeof mine, &mine), 0);
+  if (CPU_COUNT(&mine) < 2)
+    skip(); /* one CPU allowed: the workers share it */
+  dlv_set_threads(2);
+  for (int tries = 0; tries < 20; tries++) {
+    cpu_probe p = {.caller = pthread_self()};
+    int before = sched_getcpu();
+    dlv_parallel_for(2, 1, probe_range, &p);
+    if (sched_getcpu() != before || !atomic_load(&p.worker_seen))
+      continue; /* the caller moved, or no worker joined: try again */
+    assert_int_equal(CPU_COUNT(&p.worker_mask), CPU_COUNT(&mine) - 1);
+    assert_false(CPU_ISSET(before, &p.worker_mask));
+    return;
+  }
+  fail_msg("no call with a worker and a caller that stayed on its CPU");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(same_bits_at_any_thread_count),
       cmocka_unit_test(concurrent_callers_get_same_bits),
       cmocka_unit_test(forked_child_completes),
+      cmocka_unit_test(workers_run_off_the_callers_cpu),
   };
   return cmocka_run_group_tests_name("harness", tests, NULL, NULL);
 }

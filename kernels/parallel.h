@@ -12,7 +12,9 @@
  * it (the kernels' ranges write disjoint outputs, each summed in an order
  * fixed inside the range).  A thread that cannot be created, or a worker
  * still asleep when the caller has taken the last range, only leaves more
- * ranges to the others.  Returns after every range is done and no worker
+ * ranges to the others.  The pool's workers run off the caller's CPU when
+ * the caller may run on two or more (their affinity is set to its CPUs
+ * but the one it is on).  Returns after every range is done and no worker
  * touches the job any more. */
 #ifndef DLV_PARALLEL_H
 #define DLV_PARALLEL_H
