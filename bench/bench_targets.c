@@ -157,6 +157,10 @@ static void lowp_report(const struct rec *b, const struct rec *peer,
   char line[128];
   snprintf(line, sizeof line, "%s / %s", what, peer_name);
   report(line, ratio_to(b, peer_name), goal, 1);
+  const char *cpus = strstr(b->f[F_CHECK], " cpus "); /* bench_conv_lowp.c */
+  if (cpus != NULL && atof(cpus + 6) < BENCH_CPUS_SHARED)
+    printf("    (its round robin had %.2f CPUs' worth: a measure of the "
+           "load, not of the kernels)\n", atof(cpus + 6));
   if (peer == NULL || atof(b->f[F_BEST]) <= 0)
     return;
   snprintf(line, sizeof line, "%s / %s (best)", what, peer_name);
@@ -227,7 +231,7 @@ int bench_targets(const char *csv_path)
   }
   printf("\n==== issue 10 targets (figures from this run) ====\n");
   double cpus = cpus_available(&t);
-  if (cpus >= 0 && cpus < 1.5)
+  if (cpus >= 0 && cpus < BENCH_CPUS_SHARED)
     printf("  note: the 2-thread FMA peak was %.2fx the 1-thread one: the "
            "machine gave this run\n  about %.1f CPUs, so the 2 / 1 thread "
            "ratios below measure the load, not the kernels\n", cpus, cpus);
