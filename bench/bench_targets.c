@@ -157,10 +157,6 @@ static void lowp_report(const struct rec *b, const struct rec *peer,
   char line[128];
   snprintf(line, sizeof line, "%s / %s", what, peer_name);
   report(line, ratio_to(b, peer_name), goal, 1);
-  const char *cpus = strstr(b->f[F_CHECK], " cpus "); /* bench_conv_lowp.c */
-  if (cpus != NULL && atof(cpus + 6) < BENCH_CPUS_SHARED)
-    printf("    (its round robin had %.2f CPUs' worth: a measure of the "
-           "load, not of the kernels)\n", atof(cpus + 6));
   if (peer == NULL || atof(b->f[F_BEST]) <= 0)
     return;
   snprintf(line, sizeof line, "%s / %s (best)", what, peer_name);
@@ -186,6 +182,10 @@ static void lowp_conv_targets(const struct table *t)
         lowp_report(b, find(t, "conv3d", "onednn_bf16", passes[p], "bf16",
                             shape_names[s], threads),
                     "onednn_bf16", what, 1.0);
+        const char *cpus = strstr(b->f[F_CHECK], " cpus "); /* its pass's */
+        if (cpus != NULL && atof(cpus + 6) < BENCH_CPUS_SHARED)
+          printf("    (this round robin had %.2f CPUs' worth: the ratios "
+                 "above measure the load)\n", atof(cpus + 6));
       }
 }
 

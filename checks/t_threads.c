@@ -194,17 +194,20 @@ static void workers_run_off_the_callers_cpu(void **unused)
   if (CPU_COUNT(&mine) < 2)
     skip(); /* one CPU allowed: the workers share it */
   dlv_set_threads(2);
+  if (sched_getcpu() < 0)
+    skip(); /* the CPU a thread runs on is unknown: nothing to keep off */
   for (int tries = 0; tries < 20; tries++) {
     cpu_probe p = {.caller = pthread_self()};
     int before = sched_getcpu();
     dlv_parallel_for(2, 1, probe_range, &p);
-    if (sched_getcpu() != before || !atomic_load(&p.worker_seen))
-      continue; /* the caller moved, or no worker joined: try again */
+    if (!atomic_load(&p.worker_seen))
+      continue; /* no worker joined: try again */
     assert_int_equal(CPU_COUNT(&p.worker_mask), CPU_COUNT(&mine) - 1);
-    assert_false(CPU_ISSET(before, &p.worker_mask));
-    return;
+    /* the caller may have moved between reading its CPU and the call */
+    if (sched_getcpu() == before && !CPU_ISSET(before, &p.worker_mask))
+      return;
   }
-  fail_msg("no call with a worker and a caller that stayed on its CPU");
+  fail_msg("no call whose worker was kept off the caller's CPU");
 }
 
 int main(void)

@@ -71,8 +71,8 @@ static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER;
 static struct par_job *pool_job;
 static size_t started, want, joined, active;
 static pthread_t workers[DLV_MAX_THREADS]; /* the started ones */
-static size_t kept_off;  /* workers[0 .. kept_off - 1] have off_cpu's mask */
-static int off_cpu = -1; /* the CPU they are kept off */
+static cpu_set_t workers_cpus; /* workers[0 .. masked - 1] run on these */
+static size_t masked;
 
 static void *worker(void *unused)
 {
@@ -93,29 +93,29 @@ static void *worker(void *unused)
   return NULL;
 }
 
-/* Under mu: keeps the workers off the CPU this thread runs on (when it
- * may run on two or more: else they share it, as before). */
+/* Under mu: sets the workers' CPUs to this thread's but the one it runs
+ * on (all of them when it may run on one only, or its CPU is unknown);
+ * a worker whose setting fails is set again at the next call. */
 static void keep_off_caller_cpu(void)
 {
+  cpu_set_t cpus;
+  if (sched_getaffinity(0, sizeof cpus, &cpus) != 0)
+    return;
   int cpu = sched_getcpu();
-  if (cpu < 0 || (cpu == off_cpu && kept_off == started))
-    return;
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof set, &set) != 0 || CPU_COUNT(&set) < 2 ||
-      !CPU_ISSET(cpu, &set))
-    return;
-  CPU_CLR(cpu, &set);
-  size_t from = cpu == off_cpu ? kept_off : 0;
+  if (cpu >= 0 && CPU_COUNT(&cpus) >= 2 && CPU_ISSET(cpu, &cpus))
+    CPU_CLR(cpu, &cpus);
+  size_t from = CPU_EQUAL(&cpus, &workers_cpus) ? masked : 0;
+  workers_cpus = cpus, masked = started;
   for (size_t i = from; i < started; i++)
-    pthread_setaffinity_np(workers[i], sizeof set, &set); /* a hint */
-  off_cpu = cpu, kept_off = started;
+    if (pthread_setaffinity_np(workers[i], sizeof cpus, &cpus) != 0)
+      masked = 0;
 }
 
 /* A forked child has none of the parent's workers. */
 static void forget_workers(void)
 {
-  started = kept_off = 0;
-  off_cpu = -1;
+  started = masked = 0;
+  CPU_ZERO(&workers_cpus);
   pool_job = NULL;
   want = joined = active = 0;
   pthread_mutex_init(&pool_owner, NULL);
