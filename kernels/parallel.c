@@ -56,8 +56,8 @@ static void *take_ranges(void *p)
  * caller has taken its own last range it closes the job (want = joined:
  * a worker still asleep is not waited for) and waits until active is 0,
  * so no worker touches the job after the call returns.
- * The workers are kept off the CPU the caller runs on (their affinity:
- * the caller's CPUs but that one, updated when the caller has moved).
+ * The workers are kept off the CPU the caller runs on (at each call their
+ * affinity is set to the caller's CPUs but the one it runs on).
  * Linux wakes a thread on its waker's CPU when it sees no cache shared
  * with an idle one (this VM reports no cache topology), and the caller
  * then keeps that CPU busy with its own ranges: after 5 ms idle, a
