@@ -70,6 +70,11 @@ void bench_table_header(const char *title);
 int bench_listed(const char *list, const char *name);
 
 void bench_machine(struct bench_ctx *ctx);
+/* The median round trip of a cache line between two threads of the run,
+ * ns: how far apart the CPUs are (on this VM it changes between windows,
+ * and with it what moving packed operands between the cores costs); -1
+ * when the run has one thread. */
+double bench_core_round_trip_ns(void);
 void bench_norm(struct bench_ctx *ctx);
 void bench_conv(struct bench_ctx *ctx);
 /* conv3d bf16/fp16 beside float FAST and oneDNN bf16 (issue 18) */

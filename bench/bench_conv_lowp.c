@@ -375,6 +375,12 @@ void bench_conv_lowp(struct bench_ctx *ctx)
   }
   bench_table_header("conv3d bf16/fp16 (GFLOP/s; limit: the vdpbf16ps peak "
                      "loop timed in the same round robin)");
+  double trip_ns = ctx->threads > 1 ? bench_core_round_trip_ns() : -1.0;
+  if (trip_ns > 0)
+    printf("  a cache line's round trip between two threads: %.0f ns (the "
+           "cores' distance: the\n  2-thread figures of passes that move "
+           "data between the cores depend on it; README)\n",
+           trip_ns);
   size_t nshapes = ctx->quick ? 1 : 3;
   for (size_t si = 0; si < nshapes; si++) {
     char num[8];

@@ -6,6 +6,7 @@
  * traffic: the access pattern of Adam). */
 #include <math.h>
 #include <omp.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,81 @@ void bench_peak_run(void *p)
   }
   a->flops = flops;
   a->sink = sink;
+}
+
+/* ---- the cores' distance ------------------------------------------------ */
+
+enum { TRIP_ROUNDS = 20000, TRIP_REPEATS = 5 };
+#define TRIP_MAX_S 0.05 /* a repeat's time limit (CPUs shared: slow trips) */
+
+/* Thread 0's half: sends round i (ball 2i -> 2i + 1) once the line is
+ * back; stops after `rounds` or TRIP_MAX_S, then writes -1.  Returns the
+ * rounds done, *t their seconds. */
+static long trips_lead(atomic_long *ball, long rounds, double *t)
+{
+  double t0 = omp_get_wtime();
+  long i = 0;
+  for (; i < rounds; i++) {
+    while (atomic_load_explicit(ball, memory_order_acquire) != 2 * i)
+      ;
+    if (i % 16 == 0 && omp_get_wtime() - t0 > TRIP_MAX_S)
+      break;
+    atomic_store_explicit(ball, 2 * i + 1, memory_order_release);
+  }
+  while (atomic_load_explicit(ball, memory_order_acquire) != 2 * i)
+    ;
+  *t = omp_get_wtime() - t0;
+  atomic_store_explicit(ball, -1, memory_order_release);
+  return i;
+}
+
+/* Thread 1's half: returns each round (2i + 1 -> 2i + 2) until -1. */
+static void trips_follow(atomic_long *ball)
+{
+  for (long i = 0;; i++) {
+    long v;
+    while ((v = atomic_load_explicit(ball, memory_order_acquire)) !=
+               2 * i + 1 &&
+           v != -1)
+      ;
+    if (v == -1)
+      return;
+    atomic_store_explicit(ball, 2 * i + 2, memory_order_release);
+  }
+}
+
+/* Nanoseconds a round trip of one cache line between the two threads of
+ * a 2-thread region takes (each waits for the other's write); -1 when
+ * the region has one thread. */
+static double trip_ns(void)
+{
+  _Alignas(64) atomic_long ball = 0;
+  double t = 0.0;
+  long done = 0;
+#pragma omp parallel num_threads(2) shared(ball, t, done)
+  {
+#pragma omp barrier
+    if (omp_get_num_threads() < 2)
+      t = -1.0; /* one thread: nobody to return the line */
+    else if (omp_get_thread_num() == 0)
+      done = trips_lead(&ball, TRIP_ROUNDS, &t);
+    else
+      trips_follow(&ball);
+  }
+  return t < 0 ? -1.0 : done > 0 ? t / (double)done * 1e9 : t * 1e9;
+}
+
+double bench_core_round_trip_ns(void)
+{
+  double ns[TRIP_REPEATS];
+  for (int r = 0; r < TRIP_REPEATS; r++)
+    ns[r] = trip_ns();
+  for (int i = 1; i < TRIP_REPEATS; i++) /* insertion sort: the median */
+    for (int j = i; j > 0 && ns[j] < ns[j - 1]; j--) {
+      double x = ns[j];
+      ns[j] = ns[j - 1], ns[j - 1] = x;
+    }
+  return ns[TRIP_REPEATS / 2];
 }
 
 struct bw_arg {
