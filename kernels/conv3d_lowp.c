@@ -521,20 +521,38 @@ typedef struct {
   atomic_size_t *done; /* row tiles: chunks finished */
 } pgemm_queue;
 
-enum { SPINS_BEFORE_SLEEP = 64, SLEEP_NS = 20000 };
+enum { SPIN_NS = 50000, SLEEP_NS = 20000, SPINS_PER_CLOCK = 64 };
 
-/* Waits until *count reaches k: spins a little, then sleeps 20 us at a
- * time.  The thread that holds the work waited for may have been
+static long long now_ns(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (long long)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* Waits until *count reaches k: spins for up to 50 us, then sleeps 20 us
+ * at a time.  The thread that holds the work waited for may have been
  * descheduled, possibly onto this thread's CPU when the other is busy:
  * spinning, even with sched_yield, then held it off for whole time slices
  * (S1 filter gradient, 2 threads, other vCPU busy: 12 ms a call against
- * 1.5 ms on 1 thread); sleeping lets it run. */
+ * 1.5 ms on 1 thread); sleeping lets it run.  But a sleep of 20 us lasts
+ * 50-100 on this VM, and most waits are shorter than that (a packing
+ * piece, a row tile's previous chunk): S1's input gradient on 2 threads
+ * spent 45-65 us a call asleep waiting for the packing after 64 spins
+ * (rdtsc around the wait), 1 us spinning for up to 50 us. */
 static void wait_for(atomic_size_t *count, size_t k)
 {
+  long long t0 = 0;
   for (unsigned spin = 0;
-       atomic_load_explicit(count, memory_order_acquire) < k; spin++)
-    if (spin >= SPINS_BEFORE_SLEEP)
+       atomic_load_explicit(count, memory_order_acquire) < k; spin++) {
+    if (spin % SPINS_PER_CLOCK != 0)
+      continue;
+    long long t = now_ns();
+    if (t0 == 0)
+      t0 = t;
+    else if (t - t0 >= SPIN_NS)
       nanosleep(&(struct timespec){0, SLEEP_NS}, NULL);
+  }
 }
 
 /* Packing piece i (i < pack_pieces). */
