@@ -169,7 +169,7 @@ typedef struct {
   atomic_int worker_seen;
 } cpu_probe;
 
-/* Each range waits (at most a second) until two threads are in one, so
+/* Each range waits (at most 2 s) until two threads are in one, so
  * that a worker joins; a worker records its affinity. */
 static void probe_range(void *arg, size_t lo, size_t hi)
 {

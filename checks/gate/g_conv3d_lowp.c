@@ -14,8 +14,9 @@
  *    format's fields (the bf16 subnormals the kernel reads as 0 included),
  *    exact data (small integers: every sum exact, so the output must be
  *    the exact value bit for bit: a term dropped or counted twice shows
- *    even where the bound would hide it), rounding-heavy data (every step of a chain rounds up by almost half an
- *    ulp: the tightness of the bound), or a documented error (NULL, an
+ *    even where the bound would hide it), rounding-heavy data (every step
+ *    of a chain rounds up by almost half an ulp: the tightness of the
+ *    bound), or a documented error (NULL, an
  *    extent 0, a NaN, an Inf, a NaN and an Inf together in either scan
  *    order: its status, nothing written);
  *  - the thread count 1-3, rerun at another count: bitwise the same; and
