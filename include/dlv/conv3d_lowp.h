@@ -90,10 +90,11 @@
 #define DLV_CONV3D_LOWP_MR_NARROW 14
 #define DLV_CONV3D_LOWP_NB 64
 /* Pieces per thread into which each reduction chunk's row tiles are cut
- * for the work queue (conv3d_lowp.c: each thread owns a share of the row
- * tiles and takes its pieces chunk by chunk, then helps with the others'
- * shares; a row tile runs its chunks in order, whichever thread runs
- * them), and ranges per thread of the packing loops (parallel.h). */
+ * for the work queue, the longest (conv3d_lowp.c: each thread owns a
+ * share of the row tiles and takes its pieces chunk by chunk, shorter
+ * ones near the share's end, then helps with the others' shares; a row
+ * tile runs its chunks in order, whichever thread runs them), and ranges
+ * per thread of the packing loops (parallel.h). */
 #define DLV_CONV3D_LOWP_RANGES 8
 
 /* The three passes on bf16 operands, float outputs (above); up to
