@@ -470,6 +470,35 @@ static void tile_rows(const pgemm *g, size_t r0, tilerows *tr, tapbox *x,
   }
 }
 
+/* The largest magnitude field |x[i]| (sign cleared) of n patterns: a
+ * reduction the compiler vectorizes (the scan reads every operand once;
+ * a branch per element cost 14% of the S2 filter gradient). */
+static uint16_t max_magnitude(const uint16_t *x, size_t n)
+{
+  uint16_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint16_t a = x[i] & 0x7fffu;
+    m = a > m ? a : m;
+  }
+  return m;
+}
+
+/* A pass's two operands, na and nb patterns of the format whose exponent
+ * field mask is exp (above it NaNs, at it +-Inf). */
+typedef struct {
+  const uint16_t *a, *b;
+  size_t na, nb;
+  uint16_t exp;
+} operands;
+
+/* A NaN in either operand: DLV_ENAN; else an Inf: DLV_EDOM. */
+static int operands_ok(const operands *o)
+{
+  uint16_t ma = max_magnitude(o->a, o->na), mb = max_magnitude(o->b, o->nb);
+  uint16_t m = ma > mb ? ma : mb;
+  return m > o->exp ? DLV_ENAN : m == o->exp ? DLV_EDOM : DLV_OK;
+}
+
 /* The reduction's work queue.  Item (k, rt) = row tile rt over chunk k
  * of the reduction (taps k nb .. k nb + nb - 1), every channel tile.  The
  * row tiles are cut into one share per thread (contiguous tiles); a
@@ -522,6 +551,10 @@ typedef struct {
   size_t nshares;
   tile_share share[MAX_SHARES];
   atomic_size_t *done; /* row tiles: chunks finished */
+  /* the operands' scan (pgemm_worker): its result, then scanned = 1 */
+  const operands *scan;
+  int scan_status;
+  atomic_size_t scanned;
 } pgemm_queue;
 
 enum { SPIN_NS = 50000, SLEEP_NS = 20000, SPINS_PER_CLOCK = 64 };
@@ -632,16 +665,33 @@ static void run_share(pgemm_queue *q, tile_share *sh, rowcursor *cur)
     }
 }
 
-/* Slot `slot` (one per thread): takes packing pieces until none is left,
- * waits for them all, then runs its own share (slot mod nshares) and then
- * the others'.  A row tile's chunks then run on its owner's thread unless
- * another one has run out of work: its partial sums stay in that core's
- * cache (2 threads sharing the tiles chunk by chunk passed them between
- * the cores: S1's filter gradient was no faster on 2 threads than on 1). */
+/* Slot 0 scans the operands (q->scan) and publishes the result. */
+static void scan_operands(pgemm_queue *q)
+{
+  q->scan_status = operands_ok(q->scan);
+  atomic_store_explicit(&q->scanned, 1, memory_order_release);
+}
+
+/* Slot `slot` (one per thread): slot 0 scans the operands first (the
+ * caller's, unless a worker takes the first slot before it); then each
+ * takes packing pieces until none is left, waits for them all and for
+ * the scan, and unless an operand is not finite (nothing is written)
+ * runs its own share (slot mod nshares) and then the others'.  The scan
+ * on one thread overlaps the other threads' wake and their packing (it
+ * ran on the caller before the fork: S1 on 2 threads, same process
+ * alternating, operands cold or after 3 ms asleep, the forward is 1-3%
+ * faster, the filter gradient 2-4%, the input gradient 1-2%; split into
+ * pieces between the threads, no faster).  A row tile's chunks run on
+ * its owner's thread unless another one has run out of work: its
+ * partial sums stay in that core's cache (2 threads sharing the tiles
+ * chunk by chunk passed them between the cores: S1's filter gradient
+ * was no faster on 2 threads than on 1). */
 static void pgemm_worker(void *arg, size_t slot, size_t hi)
 {
   (void)hi; /* one slot per range */
   pgemm_queue *q = arg;
+  if (slot == 0)
+    scan_operands(q);
   for (;;) {
     size_t piece = atomic_fetch_add(&q->pack_next, 1);
     dlv_parallel_jitter();
@@ -650,6 +700,9 @@ static void pgemm_worker(void *arg, size_t slot, size_t hi)
     run_pack_piece(q, piece);
   }
   wait_for(&q->packed, q->pack_pieces);
+  wait_for(&q->scanned, 1);
+  if (q->scan_status != DLV_OK)
+    return;
   rowcursor cur = {0};
   for (size_t i = 0; i < q->nshares; i++)
     run_share(q, &q->share[(slot + i) % q->nshares], &cur);
@@ -680,11 +733,13 @@ static int stream_output(const pgemm *g)
          g->oc % DLV_CONV3D_LOWP_LANES == 0 && (uintptr_t)g->out % 64 == 0;
 }
 
-/* Runs the nphases (<= MAX_PHASES) packing loops (fn, arg, n of each
- * set; independent of each other), then g, on up to dlv_get_threads()
- * threads; done: row tiles entries. */
-static void pgemm_run(const pgemm *g, atomic_size_t *done,
-                      const pack_phase *phases, size_t nphases)
+/* Scans the operands (DLV_ENAN, DLV_EDOM: nothing written) and runs the
+ * nphases (<= MAX_PHASES) packing loops (fn, arg, n of each set;
+ * independent of each other), then g, on up to dlv_get_threads()
+ * threads; done: row tiles entries.  Returns the scan's status. */
+static int pgemm_run(const pgemm *g, atomic_size_t *done,
+                     const pack_phase *phases, size_t nphases,
+                     const operands *scan)
 {
   size_t ntiles = (g->m + g->mr - 1) / g->mr;
   size_t nt = (size_t)dlv_get_threads();
@@ -694,7 +749,8 @@ static void pgemm_run(const pgemm *g, atomic_size_t *done,
   pgemm_queue q = {.g = &gs, .tile = tile_for_isa(),
                    .nchunks = (g->ntaps + g->nb - 1) / g->nb,
                    .grain = (ntiles + per_chunk - 1) / per_chunk,
-                   .nphases = nphases, .done = done, .taper = 2 * nt};
+                   .nphases = nphases, .done = done, .taper = 2 * nt,
+                   .scan = scan};
   /* shares keep partial sums on one core; with one chunk there are none,
    * and one share hands the light border tiles of the input gradient out
    * last, which evens the threads' ends (S2's input gradient, 2 threads:
@@ -721,7 +777,9 @@ static void pgemm_run(const pgemm *g, atomic_size_t *done,
   atomic_init(&q.pack_next, 0);
   for (size_t rt = 0; rt < ntiles; rt++)
     atomic_init(&done[rt], 0);
+  atomic_init(&q.scanned, 0);
   dlv_parallel_for(nt, 1, pgemm_worker, &q);
+  return q.scan_status;
 }
 
 /* ---- shapes and packing ------------------------------------------------------ */
@@ -743,29 +801,6 @@ static int make_dims(const dlv_conv3d_shape *s, dims *d)
   d->cp = s->cp, d->u = s->u, d->v = s->v, d->z = s->z;
   d->h1 = s->h + s->u - 1, d->w1 = s->w + s->v - 1, d->t1 = s->t + s->z - 1;
   return DLV_OK;
-}
-
-/* The largest magnitude field |x[i]| (sign cleared) of n patterns: a
- * reduction the compiler vectorizes (the scan reads every operand once;
- * a branch per element cost 14% of the S2 filter gradient). */
-static uint16_t max_magnitude(const uint16_t *x, size_t n)
-{
-  uint16_t m = 0;
-  for (size_t i = 0; i < n; i++) {
-    uint16_t a = x[i] & 0x7fffu;
-    m = a > m ? a : m;
-  }
-  return m;
-}
-
-/* A NaN in either operand: DLV_ENAN; else an Inf: DLV_EDOM.  exp: the
- * format's exponent field mask (above it NaNs, at it +-Inf). */
-static int operands_ok(const void *a, size_t na, const void *b, size_t nb,
-                       uint16_t exp)
-{
-  uint16_t ma = max_magnitude(a, na), mb = max_magnitude(b, nb);
-  uint16_t m = ma > mb ? ma : mb;
-  return m > exp ? DLV_ENAN : m == exp ? DLV_EDOM : DLV_OK;
 }
 
 /* ---- packing buffers kept between calls ------------------------------------ *
@@ -973,9 +1008,9 @@ static void even_channels(uint16_t *dst, const uint16_t *src, size_t npos,
 
 /* Forward: A = L1 with an even channel count ce (a zero channel added
  * when C' is odd), B = F pairs over c'. */
-static int fwd_bf16(const dims *d, const uint16_t *l1, const uint16_t *f,
-                    float *l2)
+static int fwd_bf16(const dims *d, const operands *o, float *l2)
 {
+  const uint16_t *l1 = o->a, *f = o->b;
   size_t ce = d->cp + (d->cp & 1);
   pgemm g = {.ntaps = d->u * d->v * d->z, .np = ce / 2, .astep = 2,
              .oc = d->c, .out = l2, .m = d->b * d->h * d->w * d->t,
@@ -996,9 +1031,10 @@ static int fwd_bf16(const dims *d, const uint16_t *l1, const uint16_t *f,
   attach(&g, &p);
   if (in_place)
     g.a = l1;
-  pgemm_run(&g, p.done, &(pack_phase){pack_b_range, &kb, g.ntaps}, 1);
+  int st = pgemm_run(&g, p.done, &(pack_phase){pack_b_range, &kb, g.ntaps},
+                     1, o);
   packed_free(&p);
-  return DLV_OK;
+  return st;
 }
 
 /* The classes of the coordinates along one dimension of the input
@@ -1122,9 +1158,9 @@ static void flip_range(void *arg, size_t lo, size_t hi)
  * side, read unpadded: A = G (its channels made even), the taps that read
  * padding skipped per tile or read as zeros (class_rows, tap_row); B =
  * the flipped filter, pairs over c; rows by live class (live_classes). */
-static int bwd_input_bf16(const dims *d, const uint16_t *f, const uint16_t *g2,
-                          float *g1)
+static int bwd_input_bf16(const dims *d, const operands *o, float *g1)
 {
+  const uint16_t *f = o->a, *g2 = o->b;
   size_t ce = d->c + (d->c & 1);
   pgemm g = {.ntaps = d->u * d->v * d->z, .np = ce / 2, .astep = 2,
              .oc = d->cp, .out = g1, .m = d->b * d->h1 * d->w1 * d->t1,
@@ -1148,9 +1184,10 @@ static int bwd_input_bf16(const dims *d, const uint16_t *f, const uint16_t *g2,
   g.zeros = p.a + na;
   if (na == 0)
     g.a = g2;
-  pgemm_run(&g, p.done, &(pack_phase){flip_range, &fj, g.ntaps}, 1);
+  int st = pgemm_run(&g, p.done, &(pack_phase){flip_range, &fj, g.ntaps}, 1,
+                     o);
   packed_free(&p);
-  return DLV_OK;
+  return st;
 }
 
 /* The filter gradient's A: each (b, x1, y1) line of L1 as pair words
@@ -1183,9 +1220,9 @@ static void tpair_range(void *arg, size_t lo, size_t hi)
  * z, c') starts at line shift (u, v), copy z mod 2, pair z / 2, channel
  * c'; successive pairs C' words apart; taps (b, x, y); B = G pairs over
  * t. */
-static int bwd_filter_bf16(const dims *d, const uint16_t *l1,
-                           const uint16_t *g2, float *gf)
+static int bwd_filter_bf16(const dims *d, const operands *o, float *gf)
 {
+  const uint16_t *l1 = o->a, *g2 = o->b;
   size_t lines = d->n_l1 / (d->cp * d->t1); /* (b, x1, y1) */
   size_t kp = (d->t1 + 1) / 2, line = 2 * kp * d->cp; /* words */
   pgemm g = {.ntaps = d->b * d->h * d->w, .np = (d->t + 1) / 2,
@@ -1209,9 +1246,9 @@ static int bwd_filter_bf16(const dims *d, const uint16_t *l1,
   attach(&g, &p);
   pack_phase packing[] = {{tpair_range, &tj, lines},
                           {pack_b_range, &kb, g.ntaps}};
-  pgemm_run(&g, p.done, packing, 2);
+  int st = pgemm_run(&g, p.done, packing, 2, o);
   packed_free(&p);
-  return DLV_OK;
+  return st;
 }
 
 /* ---- entry points ---------------------------------------------------------------- */
@@ -1219,15 +1256,18 @@ static int bwd_filter_bf16(const dims *d, const uint16_t *l1,
 #define BF16_EXP 0x7f80u
 #define FP16_EXP 0x7c00u
 
-typedef int pass_fn(const dims *d, int pass, const uint16_t *a,
-                    const uint16_t *b, float *out);
+/* A pass: checks that its operands are finite (operands_ok) before it
+ * writes anything, then runs. */
+typedef int pass_fn(const dims *d, int pass, const operands *o, float *out);
 
-/* An entry point: arguments checked (NULL, extents, finite operands of
- * the format whose exponent mask is exp), then the pass run.  The scan
- * runs here, on the caller's thread: run as a phase of the pass's
- * parallel region instead, it was 1-2% faster warm but 5-10% slower in
- * the bench's cold round robin (S1, 2 threads, forward 0.94-0.95 of
- * oneDNN against 0.99-1.07, input gradient 0.81-0.82 against 0.88-0.91). */
+/* An entry point: arguments checked (NULL, extents), then the pass run,
+ * which checks that the operands of the format whose exponent mask is
+ * exp are finite.  (The bf16 passes scan them on one thread of their
+ * parallel region (pgemm_worker).  Split between the threads as pieces
+ * of the packing, the scan was 1-2% faster warm but 5-10% slower in the
+ * bench's cold round robin than before the fork: S1, 2 threads, forward
+ * 0.94-0.95 of oneDNN against 0.99-1.07, input gradient 0.81-0.82
+ * against 0.88-0.91.) */
 static int entry(const dlv_conv3d_shape *s, int pass, const void *a,
                  const void *b, float *out, uint16_t exp, pass_fn *run)
 {
@@ -1237,18 +1277,16 @@ static int entry(const dlv_conv3d_shape *s, int pass, const void *a,
   int st = make_dims(s, &d);
   if (st != DLV_OK)
     return st;
-  size_t na = pass == DLV_CONV3D_BWD_INPUT ? d.n_f : d.n_l1;
-  size_t nb = pass == DLV_CONV3D_FWD ? d.n_f : d.n_l2;
-  st = operands_ok(a, na, b, nb, exp);
-  return st == DLV_OK ? run(&d, pass, a, b, out) : st;
+  operands o = {a, b, pass == DLV_CONV3D_BWD_INPUT ? d.n_f : d.n_l1,
+                pass == DLV_CONV3D_FWD ? d.n_f : d.n_l2, exp};
+  return run(&d, pass, &o, out);
 }
 
-static int bf16_pass(const dims *d, int pass, const uint16_t *a,
-                     const uint16_t *b, float *out)
+static int bf16_pass(const dims *d, int pass, const operands *o, float *out)
 {
-  return pass == DLV_CONV3D_FWD          ? fwd_bf16(d, a, b, out)
-         : pass == DLV_CONV3D_BWD_FILTER ? bwd_filter_bf16(d, a, b, out)
-                                         : bwd_input_bf16(d, a, b, out);
+  return pass == DLV_CONV3D_FWD          ? fwd_bf16(d, o, out)
+         : pass == DLV_CONV3D_BWD_FILTER ? bwd_filter_bf16(d, o, out)
+                                         : bwd_input_bf16(d, o, out);
 }
 
 int dlv_conv3d_fwd_bf16(const dlv_conv3d_shape *s, const dlv_bf16 *l1,
@@ -1296,15 +1334,15 @@ static void fp16_to_float(const dlv_fp16 *h, float *y, size_t n)
     y[i] = dlv_fp16_to_float(h[i]);
 }
 
-/* a and b converted, then FAST's float pass. */
-static int fp16_pass(const dims *d, int pass, const uint16_t *a,
-                     const uint16_t *b, float *out)
+/* The operands checked, converted, then FAST's float pass. */
+static int fp16_pass(const dims *d, int pass, const operands *o, float *out)
 {
-  size_t na = pass == DLV_CONV3D_BWD_INPUT ? d->n_f : d->n_l1;
-  size_t nb = pass == DLV_CONV3D_FWD ? d->n_f : d->n_l2;
+  size_t na = o->na, nb = o->nb;
   const dlv_conv3d_shape *s = &d->s;
   size_t nw;
-  int st = dlv_conv3d_work_size(s, DLV_CONV3D_FAST, pass, &nw);
+  int st = operands_ok(o);
+  if (st == DLV_OK)
+    st = dlv_conv3d_work_size(s, DLV_CONV3D_FAST, pass, &nw);
   if (st != DLV_OK)
     return st;
   float *fa = buf_take(BUF_F1, na * sizeof *fa);
@@ -1312,8 +1350,8 @@ static int fp16_pass(const dims *d, int pass, const uint16_t *a,
   float *work = buf_take(BUF_WORK, (nw ? nw : 1) * sizeof *work);
   st = fa && fb && work ? DLV_OK : DLV_ENOMEM;
   if (st == DLV_OK) {
-    fp16_to_float((const dlv_fp16 *)a, fa, na);
-    fp16_to_float((const dlv_fp16 *)b, fb, nb);
+    fp16_to_float((const dlv_fp16 *)o->a, fa, na);
+    fp16_to_float((const dlv_fp16 *)o->b, fb, nb);
     st = pass == DLV_CONV3D_FWD
              ? dlv_conv3d_fwd_s(s, DLV_CONV3D_FAST, fa, fb, out, work, nw)
          : pass == DLV_CONV3D_BWD_FILTER
