@@ -88,6 +88,12 @@ typedef struct {
   /* mr rows of ocp floats, 64-byte aligned, zeroed: where the missing
    * rows of a short row tile write (tile_rows) */
   float *pad;
+  /* threads: the parallel region's (dlv_get_threads() when the pass
+   * began).  The copies of the packed operands (lp_copies): slot s of
+   * the region reads A at a + s copy_a and B at bp + s copy_b; copy_b 0:
+   * one copy, which the threads pack together; copy_a 0: A read in place
+   * or made before the region */
+  size_t threads, copy_a, copy_b;
 } pgemm;
 
 /* The rows of one row tile: row i reads tap t's A at a + base[i] +
@@ -519,10 +525,14 @@ static int operands_ok(const operands *o)
 /* A packing loop run first, in the same parallel region (one fork-join a
  * call: starting threads cost 25 us each on a quiet 2-core VM, 0.4-0.6 ms
  * when the other vCPU is busy, against S1 passes of about 1 ms): fn(arg,
- * lo, hi) over [0, n), in pieces of grain indices. */
+ * copy, lo, hi) over [0, n) writes indices lo .. hi - 1 of copy `copy` of
+ * its packed operand (pgemm.copy_a, copy_b); one copy: in pieces of grain
+ * indices, by every thread. */
+typedef void pack_fn(const void *arg, size_t copy, size_t lo, size_t hi);
+
 typedef struct {
-  dlv_range_fn *fn;
-  void *arg;
+  pack_fn *fn;
+  const void *arg;
   size_t n, grain;
 } pack_phase;
 
@@ -599,15 +609,15 @@ static void run_pack_piece(pgemm_queue *q, size_t i)
     i -= (ph->n + ph->grain - 1) / ph->grain;
   size_t lo = i * ph->grain;
   size_t hi = ph->n - lo < ph->grain ? ph->n : lo + ph->grain;
-  ph->fn(ph->arg, lo, hi);
+  ph->fn(ph->arg, 0, lo, hi);
   atomic_fetch_add_explicit(&q->packed, 1, memory_order_release);
 }
 
-/* Row tile rt over chunk k, every channel tile (cur: this thread's). */
-static void run_item(const pgemm_queue *q, size_t k, size_t rt,
-                     rowcursor *cur)
+/* Row tile rt over chunk k, every channel tile, on g (this thread's copy
+ * of the packed operands; cur: this thread's). */
+static void run_item(const pgemm_queue *q, const pgemm *g, size_t k,
+                     size_t rt, rowcursor *cur)
 {
-  const pgemm *g = q->g;
   size_t t0 = k * g->nb, t1 = t0 + g->nb < g->ntaps ? t0 + g->nb : g->ntaps;
   /* a chunked reduction is a flat run of taps (tn = 1, 1, ntaps) */
   tapbox x = {{0, 0, t0}, {g->tn[0], g->tn[1], t1}};
@@ -653,14 +663,16 @@ static int take_piece(pgemm_queue *q, tile_share *sh, size_t *k, size_t *rt0,
   return 1;
 }
 
-/* Runs the pieces of share sh until none is left (cur: this thread's). */
-static void run_share(pgemm_queue *q, tile_share *sh, rowcursor *cur)
+/* Runs the pieces of share sh on g until none is left (g, cur: this
+ * thread's). */
+static void run_share(pgemm_queue *q, const pgemm *g, tile_share *sh,
+                      rowcursor *cur)
 {
   size_t k, rt0, rt1;
   while (take_piece(q, sh, &k, &rt0, &rt1))
     for (size_t rt = rt0; rt < rt1; rt++) {
       wait_for(&q->done[rt], k);
-      run_item(q, k, rt, cur);
+      run_item(q, g, k, rt, cur);
       atomic_store_explicit(&q->done[rt], k + 1, memory_order_release);
     }
 }
@@ -672,11 +684,49 @@ static void scan_operands(pgemm_queue *q)
   atomic_store_explicit(&q->scanned, 1, memory_order_release);
 }
 
+/* Whether a share has items not yet handed out. */
+static int items_left(pgemm_queue *q)
+{
+  for (size_t j = 0; j < q->nshares; j++) {
+    const tile_share *sh = &q->share[j];
+    if (atomic_load_explicit(&sh->next, memory_order_relaxed) <
+        q->nchunks * (sh->t1 - sh->t0))
+      return 1;
+  }
+  return 0;
+}
+
+/* One copy of the packed operands for all threads: takes packing pieces
+ * until none is left, then waits for them all. */
+static void pack_together(pgemm_queue *q)
+{
+  for (;;) {
+    size_t piece = atomic_fetch_add(&q->pack_next, 1);
+    dlv_parallel_jitter();
+    if (piece >= q->pack_pieces)
+      break;
+    run_pack_piece(q, piece);
+  }
+  wait_for(&q->packed, q->pack_pieces);
+}
+
+/* A copy per thread: packs copy `copy` whole, unless every item has
+ * been handed out (the slot has no work, as when the caller runs a slot
+ * no worker took). */
+static void pack_own_copy(pgemm_queue *q, size_t copy)
+{
+  if (!items_left(q))
+    return;
+  for (size_t i = 0; i < q->nphases; i++)
+    q->phase[i].fn(q->phase[i].arg, copy, 0, q->phase[i].n);
+}
+
 /* Slot `slot` (one per thread): slot 0 scans the operands first (the
  * caller's, unless a worker takes the first slot before it); then each
- * takes packing pieces until none is left, waits for them all and for
- * the scan, and unless an operand is not finite (nothing is written)
- * runs its own share (slot mod nshares) and then the others'.  The scan
+ * packs (pack_together, or its own copy, which its tiles then read),
+ * waits for the scan, and unless an operand is not finite (nothing is
+ * written) runs its own share (slot mod nshares) and then the others'.
+ * The scan
  * on one thread overlaps the other threads' wake and their packing (it
  * ran on the caller before the fork: S1 on 2 threads, same process
  * alternating, operands cold or after 3 ms asleep, the forward is 1-3%
@@ -692,20 +742,19 @@ static void pgemm_worker(void *arg, size_t slot, size_t hi)
   pgemm_queue *q = arg;
   if (slot == 0)
     scan_operands(q);
-  for (;;) {
-    size_t piece = atomic_fetch_add(&q->pack_next, 1);
-    dlv_parallel_jitter();
-    if (piece >= q->pack_pieces)
-      break;
-    run_pack_piece(q, piece);
+  pgemm mine = *q->g; /* this slot's copy of the packed operands */
+  if (q->g->copy_b == 0)
+    pack_together(q);
+  else {
+    mine.a += slot * q->g->copy_a, mine.bp += slot * q->g->copy_b;
+    pack_own_copy(q, slot);
   }
-  wait_for(&q->packed, q->pack_pieces);
   wait_for(&q->scanned, 1);
   if (q->scan_status != DLV_OK)
     return;
   rowcursor cur = {0};
   for (size_t i = 0; i < q->nshares; i++)
-    run_share(q, &q->share[(slot + i) % q->nshares], &cur);
+    run_share(q, &mine, &q->share[(slot + i) % q->nshares], &cur);
   stream_fence(q->g);
 }
 
@@ -742,7 +791,7 @@ static int pgemm_run(const pgemm *g, atomic_size_t *done,
                      const operands *scan)
 {
   size_t ntiles = (g->m + g->mr - 1) / g->mr;
-  size_t nt = (size_t)dlv_get_threads();
+  size_t nt = g->threads;
   size_t per_chunk = nt * DLV_CONV3D_LOWP_RANGES;
   pgemm gs = *g;
   gs.stream = stream_output(g);
@@ -868,15 +917,44 @@ static void packed_free(packed *p)
   buf_give(BUF_PAD, p->pad);
 }
 
-/* Takes p's buffers for g (g->m, mr, ntaps, np, ocp set), an A of na
- * patterns, and row bases (ncls 0) or ncls row classes and an end mark,
- * contents unspecified: the packing writes every pattern. */
+/* Sets g's copies of the packed operands (pgemm.copy_a, copy_b), of A's
+ * a_packed patterns packed in the parallel region and of B: one per
+ * thread when A is packed there (a_packed > 0), there are two or more
+ * threads and the copies take at most LP_COPIES_BYTES in all; else one
+ * for all threads.  Each thread then packs the whole operands (on 2
+ * threads twice the packing's work) and its tiles read only what it
+ * wrote: with one copy, a thread's tiles read the half the other core
+ * packed, and the packing's stores find the lines the other core read in
+ * the last call (S1's filter gradient on 2 threads, the cores 450-500 ns
+ * apart, separate processes alternating: 1.14-1.38 ms with one copy,
+ * 0.82-1.08 with two; S2 2-5% faster, S3 5-8%).  B alone is small: with
+ * copies of it, the forward was no faster and the input gradient 1-2%
+ * slower (each thread waits for its own packing). */
+enum { LP_COPIES_BYTES = 64 << 20 };
+
+static void lp_copies(pgemm *g, size_t a_packed)
+{
+  size_t a = (a_packed + 31) / 32 * 32; /* 64-byte multiples */
+  size_t b = g->ntaps * g->np * g->ocp;
+  size_t bytes = a * sizeof(uint16_t) + b * sizeof(uint32_t);
+  int each = a_packed > 0 && g->threads >= 2 &&
+             bytes <= LP_COPIES_BYTES / g->threads;
+  g->copy_a = each ? a : 0, g->copy_b = each ? b : 0;
+}
+
+/* Takes p's buffers for g (g->m, mr, ntaps, np, ocp, threads and the
+ * copies set): an A of na patterns (or its copies), B (or its copies),
+ * and row bases (ncls 0) or ncls row classes and an end mark, contents
+ * unspecified: the packing writes every pattern. */
 static int packed_alloc(packed *p, const pgemm *g, size_t na, size_t ncls)
 {
   int by_class = ncls > 0;
+  size_t copies = g->copy_b != 0 ? g->threads : 1;
+  size_t a_len = g->copy_a != 0 ? copies * g->copy_a : na;
+  size_t b_len = copies * g->ntaps * g->np * g->ocp;
   *p = (packed){
-      .a = buf_take(BUF_A, (na + 1) * sizeof *p->a),
-      .bp = buf_take(BUF_B, g->ntaps * g->np * g->ocp * sizeof *p->bp),
+      .a = buf_take(BUF_A, (a_len + 1) * sizeof *p->a),
+      .bp = buf_take(BUF_B, b_len * sizeof *p->bp),
       .rowbase = by_class ? NULL
                           : buf_take(BUF_ROWS, g->m * sizeof *p->rowbase),
       .cls = by_class ? buf_take(BUF_CLS, (ncls + 1) * sizeof *p->cls) : NULL,
@@ -958,17 +1036,18 @@ typedef struct {
   interleave_fn *il;
 } pack_b_job;
 
-static void pack_b_range(void *arg, size_t lo, size_t hi)
+static void pack_b_range(const void *arg, size_t copy, size_t lo, size_t hi)
 {
   const pack_b_job *k = arg;
   const pgemm *g = k->g;
+  uint32_t *bp = k->bp + copy * g->copy_b;
   for (size_t tap = lo; tap < hi; tap++) {
     const uint16_t *at = k->a + tap * k->tap_stride;
     for (size_t j = 0; j < g->np; j++) {
       const uint16_t *odd = 2 * j + 1 < k->nrows ? at + (2 * j + 1) * k->rows
                                                  : NULL;
       k->il(at + 2 * j * k->rows, odd, k->n, g->ocp,
-            k->bp + (tap * g->np + j) * g->ocp);
+            bp + (tap * g->np + j) * g->ocp);
     }
   }
 }
@@ -1017,6 +1096,7 @@ static int fwd_bf16(const dims *d, const operands *o, float *l2)
              .tn = {1, 1, d->u * d->v * d->z}};
   pick_tile(&g);
   g.nb = g.ntaps;
+  g.threads = (size_t)dlv_get_threads(); /* one copy: lp_copies */
   /* an even C' reads L1 in place; an odd one from a copy with a zero
    * channel after each position's C' */
   int in_place = ce == d->cp;
@@ -1134,14 +1214,14 @@ typedef struct {
   const pgemm *g;
 } flip_job;
 
-static void flip_range(void *arg, size_t lo, size_t hi)
+static void flip_range(const void *arg, size_t copy, size_t lo, size_t hi)
 {
   const flip_job *k = arg;
   const dims *d = k->d;
   size_t ntap = k->g->ntaps, np = k->g->np, ocp = k->g->ocp;
   for (size_t tap = lo; tap < hi; tap++) {
     const uint16_t *ft = k->f + (ntap - 1 - tap) * d->cp * d->c; /* flipped */
-    uint32_t *bt = k->bp + tap * np * ocp;
+    uint32_t *bt = k->bp + copy * k->g->copy_b + tap * np * ocp;
     for (size_t cp = 0; cp < d->cp; cp++) {
       const uint16_t *fr = ft + cp * d->c;
       for (size_t j = 0; j < d->c / 2; j++)
@@ -1168,6 +1248,7 @@ static int bwd_input_bf16(const dims *d, const operands *o, float *g1)
              .gx = {d->h, d->w, d->t}, .ext = {d->h1, d->w1, d->t1}, .ce = ce};
   pick_tile(&g);
   g.nb = g.ntaps;
+  g.threads = (size_t)dlv_get_threads(); /* one copy: lp_copies */
   /* an even C reads G in place, an odd one a copy (even_channels); then
    * the zeros dead taps read */
   size_t na = ce == d->c ? 0 : d->n_l2 / d->c * ce;
@@ -1200,18 +1281,20 @@ typedef struct {
   uint16_t *a;
   size_t kp;
   interleave_fn *il;
+  const pgemm *g;
 } tpair_job;
 
-static void tpair_range(void *arg, size_t lo, size_t hi)
+static void tpair_range(const void *arg, size_t copy, size_t lo, size_t hi)
 {
   const tpair_job *k = arg;
   size_t cp = k->d->cp, t1 = k->d->t1;
+  uint16_t *a = k->a + copy * k->g->copy_a;
   for (size_t i = lo; i < hi; i++)
     for (size_t q = 0; q < 2; q++)
       for (size_t j = 0; j < k->kp; j++) {
         size_t t = 2 * j + q;
         const uint16_t *e = k->l1 + (i * t1 + t) * cp;
-        uint16_t *o = k->a + 2 * (((i * 2 + q) * k->kp + j) * cp);
+        uint16_t *o = a + 2 * (((i * 2 + q) * k->kp + j) * cp);
         k->il(e, t + 1 < t1 ? e + cp : NULL, t < t1 ? cp : 0, cp, o);
       }
 }
@@ -1230,10 +1313,12 @@ static int bwd_filter_bf16(const dims *d, const operands *o, float *gf)
              .m = d->u * d->v * d->z * d->cp, .nb = DLV_CONV3D_LOWP_NB,
              .tn = {1, 1, d->b * d->h * d->w}};
   pick_tile(&g);
+  g.threads = (size_t)dlv_get_threads();
+  lp_copies(&g, 2 * lines * line);
   packed p;
   if (packed_alloc(&p, &g, 2 * lines * line, 0) != DLV_OK)
     return DLV_ENOMEM;
-  tpair_job tj = {d, l1, p.a, kp, interleave_for_isa()};
+  tpair_job tj = {d, l1, p.a, kp, interleave_for_isa(), &g};
   size_t r = 0;
   for (size_t u = 0; u < d->u; u++)
     for (size_t v = 0; v < d->v; v++)
