@@ -710,15 +710,26 @@ static void pack_together(pgemm_queue *q)
   wait_for(&q->packed, q->pack_pieces);
 }
 
-/* A copy per thread: packs copy `copy` whole, unless every item has
- * been handed out (the slot has no work, as when the caller runs a slot
- * no worker took). */
+/* Whether the scan has finished and found an operand not finite. */
+static int scan_failed(pgemm_queue *q)
+{
+  return atomic_load_explicit(&q->scanned, memory_order_acquire) != 0 &&
+         q->scan_status != DLV_OK;
+}
+
+/* A copy per thread: packs copy `copy` whole, phase by phase, unless
+ * every item has been handed out (the slot has no work: a worker that
+ * joined late, or the caller running a slot no worker took) or the scan
+ * has failed (no tile will run).  A slot that stops early takes no item:
+ * items_left only turns false, and the scan's result only fails the
+ * call. */
 static void pack_own_copy(pgemm_queue *q, size_t copy)
 {
-  if (!items_left(q))
-    return;
-  for (size_t i = 0; i < q->nphases; i++)
+  for (size_t i = 0; i < q->nphases; i++) {
+    if (!items_left(q) || scan_failed(q))
+      return;
     q->phase[i].fn(q->phase[i].arg, copy, 0, q->phase[i].n);
+  }
 }
 
 /* Slot `slot` (one per thread): slot 0 scans the operands first (the
@@ -726,19 +737,22 @@ static void pack_own_copy(pgemm_queue *q, size_t copy)
  * packs (pack_together, or its own copy, which its tiles then read),
  * waits for the scan, and unless an operand is not finite (nothing is
  * written) runs its own share (slot mod nshares) and then the others'.
- * The scan
- * on one thread overlaps the other threads' wake and their packing (it
- * ran on the caller before the fork: S1 on 2 threads, same process
- * alternating, operands cold or after 3 ms asleep, the forward is 1-3%
- * faster, the filter gradient 2-4%, the input gradient 1-2%; split into
- * pieces between the threads, no faster).  A row tile's chunks run on
+ * The scan on one thread overlaps the other threads' wake and their
+ * packing (it ran on the caller before the fork: S1 on 2 threads, same
+ * process alternating, operands cold or after 3 ms asleep, the forward
+ * is 1-3% faster, the filter gradient 2-4%, the input gradient 1-2%;
+ * split into pieces of the packing, no faster than on slot 0 alone in
+ * the same runs, and slower in the bench's round robin at 228961b:
+ * entry).  A row tile's chunks run on
  * its owner's thread unless another one has run out of work: its
  * partial sums stay in that core's cache (2 threads sharing the tiles
  * chunk by chunk passed them between the cores: S1's filter gradient
  * was no faster on 2 threads than on 1). */
 static void pgemm_worker(void *arg, size_t slot, size_t hi)
 {
-  (void)hi; /* one slot per range */
+  (void)hi; /* one slot per range: dlv_parallel_for(threads, 1, ..); should
+              * the thread count drop during the call, a range holds
+              * several slots and slot `slot` does their work */
   pgemm_queue *q = arg;
   if (slot == 0)
     scan_operands(q);
@@ -784,8 +798,8 @@ static int stream_output(const pgemm *g)
 
 /* Scans the operands (DLV_ENAN, DLV_EDOM: nothing written) and runs the
  * nphases (<= MAX_PHASES) packing loops (fn, arg, n of each set;
- * independent of each other), then g, on up to dlv_get_threads()
- * threads; done: row tiles entries.  Returns the scan's status. */
+ * independent of each other), then g, on up to g->threads threads;
+ * done: row tiles entries.  Returns the scan's status. */
 static int pgemm_run(const pgemm *g, atomic_size_t *done,
                      const pack_phase *phases, size_t nphases,
                      const operands *scan)
@@ -915,6 +929,15 @@ static void packed_free(packed *p)
   buf_give(BUF_CLS, p->cls);
   buf_give(BUF_DONE, p->done);
   buf_give(BUF_PAD, p->pad);
+}
+
+/* The status of a pass whose buffers could not be allocated: the
+ * operands' scan first, as when they could (DLV_ENAN, DLV_EDOM), else
+ * DLV_ENOMEM. */
+static int alloc_failed(const operands *o)
+{
+  int st = operands_ok(o);
+  return st != DLV_OK ? st : DLV_ENOMEM;
 }
 
 /* Sets g's copies of the packed operands (pgemm.copy_a, copy_b), of A's
@@ -1103,7 +1126,7 @@ static int fwd_bf16(const dims *d, const operands *o, float *l2)
   size_t na = in_place ? 0 : d->n_l1 / d->cp * ce;
   packed p;
   if (packed_alloc(&p, &g, na, 0) != DLV_OK)
-    return DLV_ENOMEM;
+    return alloc_failed(o);
   even_channels(p.a, l1, d->n_l1 / d->cp, d->cp, ce);
   grid_bases(p.rowbase, d->b, d->h, d->w, d->t, d->h1, d->w1, d->t1, ce);
   grid_bases(p.tapoff, 1, d->u, d->v, d->z, d->h1, d->w1, d->t1, ce);
@@ -1255,7 +1278,7 @@ static int bwd_input_bf16(const dims *d, const operands *o, float *g1)
   g.ncls = live_class_count(d);
   packed p;
   if (packed_alloc(&p, &g, na + ce, g.ncls) != DLV_OK)
-    return DLV_ENOMEM;
+    return alloc_failed(o);
   even_channels(p.a, g2, d->n_l2 / d->c, d->c, ce);
   memset(p.a + na, 0, ce * sizeof *p.a);
   live_classes(d, p.cls);
@@ -1316,8 +1339,13 @@ static int bwd_filter_bf16(const dims *d, const operands *o, float *gf)
   g.threads = (size_t)dlv_get_threads();
   lp_copies(&g, 2 * lines * line);
   packed p;
-  if (packed_alloc(&p, &g, 2 * lines * line, 0) != DLV_OK)
-    return DLV_ENOMEM;
+  int got = packed_alloc(&p, &g, 2 * lines * line, 0) == DLV_OK;
+  if (!got && g.copy_b != 0) { /* one copy needs less */
+    g.copy_a = g.copy_b = 0;
+    got = packed_alloc(&p, &g, 2 * lines * line, 0) == DLV_OK;
+  }
+  if (!got)
+    return alloc_failed(o);
   tpair_job tj = {d, l1, p.a, kp, interleave_for_isa(), &g};
   size_t r = 0;
   for (size_t u = 0; u < d->u; u++)

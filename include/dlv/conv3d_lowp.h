@@ -42,21 +42,25 @@
  * Its order is FAST's (conv3d.h), its error bound P3's float bound.
  *
  * Threads: up to dlv_get_threads() (threads.h); results do not depend on
- * the count (each element is summed by one thread, order fixed).
+ * the count (each element's sum runs in a fixed order: one thread sums
+ * it, or in the filter gradient its chunks of NB lines may run on several
+ * threads, one after the other).
  *
  * Statuses (dlv_status.h), nothing written on error: DLV_EINVAL for a NULL
  * pointer; DLV_EBADLEN for an extent 0 or an element count above INT_MAX
  * (dlv_conv3d_sizes); DLV_ENAN when an operand holds a NaN, else DLV_EDOM
  * when one holds an Inf (finite operands only: an Inf times a zero of the
  * padding would invent NaNs); DLV_ENOMEM when the packed operands cannot
- * be allocated.  The packing buffers (bf16: packed operands; fp16: the
- * converted operands and FAST's workspace) are kept for the next call,
- * one per role, the largest recently needed (fresh memory page-faults on
- * first touch, which cost more than a pass on a VM); they stay allocated
- * until the process ends.  On T >= 2 threads the bf16 filter gradient
- * packs its operands once per thread when the T copies take at most 64
- * MiB (S1: 2.6 MB a copy, S3: 23 MB), else once.  Finite operands may still overflow float: the element is
- * then +-Inf (or NaN when both signs overflow).
+ * be allocated (a NaN or an Inf is still reported as such).  The packing
+ * buffers (bf16: packed operands; fp16: the converted operands and
+ * FAST's workspace) are kept for the next call, one per role, the
+ * largest recently needed (fresh memory page-faults on first touch,
+ * which cost more than a pass on a VM); they stay allocated until the
+ * process ends.  On T >= 2 threads the bf16 filter gradient packs its
+ * operands once per thread when the T copies take at most 64 MiB (S1:
+ * 2.6 MB a copy, S3: 23 MB) and can be allocated, else once.  Finite
+ * operands may still overflow float: the element is then +-Inf (or NaN
+ * when both signs overflow).
  * Bounds: checks/bounds/low_precision.h (dlv_bound_conv3d_bf16,
  * dlv_bound_conv3d_fp16). */
 #ifndef DLV_CONV3D_LOWP_H
