@@ -73,7 +73,7 @@ double bench_now(void)
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static int cmp_double(const void *a, const void *b)
+int bench_cmp_double(const void *a, const void *b)
 {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
@@ -93,7 +93,7 @@ struct timing bench_time(bench_fn f, void *arg, double budget)
     f(arg);
     t[r] = bench_now() - s;
   }
-  qsort(t, (size_t)reps, sizeof t[0], cmp_double);
+  qsort(t, (size_t)reps, sizeof t[0], bench_cmp_double);
   return (struct timing){t[reps / 2], t[0], reps};
 }
 
@@ -117,7 +117,7 @@ void bench_time_rr(const bench_fn *f, void *const *args, int n,
       t[i][r] = bench_now() - s;
     }
   for (int i = 0; i < n; i++) {
-    qsort(t[i], (size_t)reps, sizeof t[i][0], cmp_double);
+    qsort(t[i], (size_t)reps, sizeof t[i][0], bench_cmp_double);
     out[i] = (struct timing){t[i][reps / 2], t[i][0], reps};
   }
 }

@@ -48,6 +48,8 @@ void bench_peak_run(void *peak_arg);
 double bench_now(void);
 /* Warm-up call, then at least 5 (at most 11) timed calls: as many as fit
  * in about budget seconds. */
+/* qsort's comparison of doubles, ascending. */
+int bench_cmp_double(const void *a, const void *b);
 struct timing bench_time(bench_fn f, void *arg, double budget);
 
 /* One result line.  rate = work / median in `unit` (GFLOP/s or GB/s);

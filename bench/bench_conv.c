@@ -217,12 +217,6 @@ static double cpu_now(void)
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
 /* Two things timed in alternation (the kernel, its verification), so
  * that the machine's other load weighs on both alike: each once as a
  * warm-up (first touch of every buffer's pages), then VREPS timed runs of
@@ -248,8 +242,8 @@ static void time_pair(void (*const fn[2])(void *), void *const arg[2],
       w[i][r] = bench_now() - w0;
     }
   for (int i = 0; i < 2; i++) {
-    qsort(w[i], (size_t)reps, sizeof w[i][0], cmp_double);
-    qsort(c[i], (size_t)reps, sizeof c[i][0], cmp_double);
+    qsort(w[i], (size_t)reps, sizeof w[i][0], bench_cmp_double);
+    qsort(c[i], (size_t)reps, sizeof c[i][0], bench_cmp_double);
     clk[i] = (struct vclock){w[i][reps / 2], w[i][0], c[i][reps / 2],
                              c[i][0]};
   }

@@ -162,12 +162,8 @@ double bench_core_round_trip_ns(void)
   double ns[TRIP_REPEATS];
   for (int r = 0; r < TRIP_REPEATS; r++)
     ns[r] = trip_ns();
-  for (int i = 1; i < TRIP_REPEATS; i++) /* insertion sort: the median */
-    for (int j = i; j > 0 && ns[j] < ns[j - 1]; j--) {
-      double x = ns[j];
-      ns[j] = ns[j - 1], ns[j - 1] = x;
-    }
-  return ns[TRIP_REPEATS / 2];
+  qsort(ns, TRIP_REPEATS, sizeof ns[0], bench_cmp_double);
+  return ns[TRIP_REPEATS / 2]; /* the median */
 }
 
 struct bw_arg {
