@@ -873,7 +873,9 @@ static int make_dims(const dlv_conv3d_shape *s, dims *d)
  * has a slot holding the last block given back; a call takes the slot's
  * block (atomic exchange: concurrent calls never share one; the one that
  * finds the slot empty allocates) and gives it back at the end (a block
- * already there is freed).  At most one block per role stays allocated
+ * already there is freed; after a failed allocation the call frees what
+ * it took instead: memory is short, and a retry with less must not find
+ * the larger blocks still held).  At most one block per role stays allocated
  * between calls, the largest recently needed; its contents are
  * unspecified when taken. */
 enum {
@@ -904,10 +906,13 @@ static void *buf_take(int role, size_t bytes)
   return blk + BUF_HEAD;
 }
 
-static void buf_give(int role, void *p)
+/* Gives block p of `role` back (keep 0: frees it). */
+static void buf_give(int role, void *p, int keep)
 {
-  if (p != NULL)
-    free(atomic_exchange(&buf_slot[role], (unsigned char *)p - BUF_HEAD));
+  if (p == NULL)
+    return;
+  unsigned char *blk = (unsigned char *)p - BUF_HEAD;
+  free(keep ? atomic_exchange(&buf_slot[role], blk) : blk);
 }
 
 /* The buffers of one bf16 call (given back together). */
@@ -920,15 +925,16 @@ typedef struct {
   float *pad;          /* pgemm.pad */
 } packed;
 
-static void packed_free(packed *p)
+/* Gives p's buffers back (keep: buf_give). */
+static void packed_free(packed *p, int keep)
 {
-  buf_give(BUF_A, p->a);
-  buf_give(BUF_B, p->bp);
-  buf_give(BUF_ROWS, p->rowbase);
-  buf_give(BUF_TAPS, p->tapoff);
-  buf_give(BUF_CLS, p->cls);
-  buf_give(BUF_DONE, p->done);
-  buf_give(BUF_PAD, p->pad);
+  buf_give(BUF_A, p->a, keep);
+  buf_give(BUF_B, p->bp, keep);
+  buf_give(BUF_ROWS, p->rowbase, keep);
+  buf_give(BUF_TAPS, p->tapoff, keep);
+  buf_give(BUF_CLS, p->cls, keep);
+  buf_give(BUF_DONE, p->done, keep);
+  buf_give(BUF_PAD, p->pad, keep);
 }
 
 /* The status of a pass whose buffers could not be allocated: the
@@ -989,7 +995,7 @@ static int packed_alloc(packed *p, const pgemm *g, size_t na, size_t ncls)
     memset(p->pad, 0, g->mr * g->ocp * sizeof *p->pad);
     return DLV_OK;
   }
-  packed_free(p);
+  packed_free(p, 0);
   return DLV_ENOMEM;
 }
 
@@ -1136,7 +1142,7 @@ static int fwd_bf16(const dims *d, const operands *o, float *l2)
     g.a = l1;
   int st = pgemm_run(&g, p.done, &(pack_phase){pack_b_range, &kb, g.ntaps},
                      1, o);
-  packed_free(&p);
+  packed_free(&p, 1);
   return st;
 }
 
@@ -1290,7 +1296,7 @@ static int bwd_input_bf16(const dims *d, const operands *o, float *g1)
     g.a = g2;
   int st = pgemm_run(&g, p.done, &(pack_phase){flip_range, &fj, g.ntaps}, 1,
                      o);
-  packed_free(&p);
+  packed_free(&p, 1);
   return st;
 }
 
@@ -1360,7 +1366,7 @@ static int bwd_filter_bf16(const dims *d, const operands *o, float *gf)
   pack_phase packing[] = {{tpair_range, &tj, lines},
                           {pack_b_range, &kb, g.ntaps}};
   int st = pgemm_run(&g, p.done, packing, 2, o);
-  packed_free(&p);
+  packed_free(&p, 1);
   return st;
 }
 
@@ -1473,9 +1479,10 @@ static int fp16_pass(const dims *d, int pass, const operands *o, float *out)
              : dlv_conv3d_bwd_input_s(s, DLV_CONV3D_FAST, fa, fb, out, work,
                                       nw);
   }
-  buf_give(BUF_F1, fa);
-  buf_give(BUF_F2, fb);
-  buf_give(BUF_WORK, work);
+  int keep = fa && fb && work;
+  buf_give(BUF_F1, fa, keep);
+  buf_give(BUF_F2, fb, keep);
+  buf_give(BUF_WORK, work, keep);
   return st;
 }
 

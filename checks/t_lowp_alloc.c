@@ -1,0 +1,163 @@
+/* t_lowp_alloc.c: the bf16 conv3d's allocation contract
+ * (include/dlv/conv3d_lowp.h), under an address-space limit (RLIMIT_AS)
+ * in forked children, on a filter gradient whose packed operands take X
+ * bytes a copy (CASE below: about 17 MB):
+ *  - 2 threads with room for one copy but not two (1.5 X): the pass falls
+ *    back to one copy, returns DLV_OK and the bits of 1 thread;
+ *  - room for less than one copy (X / 2): DLV_ENOMEM on finite operands,
+ *    nothing written, and DLV_ENAN when an operand holds a NaN (the scan's
+ *    status comes first, as when the buffers can be allocated).
+ * The reference runs in a child of its own, so that the children under
+ * the limit start with no packing buffer kept (the parent never calls the
+ * kernel).  Skipped under the sanitizers and valgrind, whose own memory
+ * an address-space limit breaks. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "conv3d.h"
+#include "conv3d_lowp.h"
+#include "dlv_status.h"
+#include "threads.h"
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define UNDER_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define UNDER_SANITIZER 1
+#endif
+#endif
+
+/* B 1, output 94 x 94 x 14, C' = C = 16: A = 2 lines (kp 8, C' 16)
+ * patterns = 4.7 M (9.4 MB), B = 94 94 taps x 7 pairs x 32 words (7.9 MB). */
+static const dlv_conv3d_shape CASE = {1, 94, 94, 14, 16, 16, 3, 3, 3};
+static const double COPY_BYTES = 17.3e6; /* X: one copy, as computed above */
+
+typedef struct {
+  dlv_bf16 *l1, *g2;
+  size_t n1, nf, n2;
+  float *ref; /* shared with the children: the 1-thread result */
+} operands_t;
+
+static void make(operands_t *o)
+{
+  assert_int_equal(dlv_conv3d_sizes(&CASE, &o->n1, &o->nf, &o->n2), DLV_OK);
+  o->l1 = malloc(o->n1 * sizeof *o->l1);
+  o->g2 = malloc(o->n2 * sizeof *o->g2);
+  o->ref = mmap(NULL, o->nf * sizeof *o->ref, PROT_READ | PROT_WRITE,
+                MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  assert_non_null(o->l1);
+  assert_non_null(o->g2);
+  assert_true(o->ref != MAP_FAILED);
+  /* small integers (exact sums), both signs */
+  for (size_t i = 0; i < o->n1; i++)
+    o->l1[i] = dlv_bf16_from_double((double)((int)(i * 7 % 15) - 7));
+  for (size_t i = 0; i < o->n2; i++)
+    o->g2[i] = dlv_bf16_from_double((double)((int)(i * 5 % 9) - 4));
+}
+
+/* The process's address space now, bytes (/proc/self/statm). */
+static double address_space(void)
+{
+  FILE *f = fopen("/proc/self/statm", "r");
+  unsigned long pages = 0;
+  int ok = f != NULL && fscanf(f, "%lu", &pages) == 1;
+  if (f != NULL)
+    fclose(f);
+  return ok ? (double)pages * (double)sysconf(_SC_PAGESIZE) : -1.0;
+}
+
+/* Child: the pool started (a small 2-thread call, before the limit: its
+ * thread's stack), then the limit set to the address space now + room. */
+static int limit_to(double room)
+{
+  dlv_conv3d_shape tiny = {1, 1, 1, 1, 2, 2, 3, 3, 3};
+  dlv_bf16 a[54] = {{0}}, b[2] = {{0}}; /* L1, G */
+  float out[108];                       /* the filter's */
+  dlv_set_threads(2);
+  if (dlv_conv3d_bwd_filter_bf16(&tiny, a, b, out) != DLV_OK)
+    return 0;
+  double now = address_space();
+  struct rlimit r = {(rlim_t)(now + room), (rlim_t)(now + room)};
+  return now > 0 && setrlimit(RLIMIT_AS, &r) == 0;
+}
+
+/* Runs child(o) in a forked process; its exit status (0: passed). */
+static int in_child(int (*child)(const operands_t *), const operands_t *o)
+{
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0)
+    _exit(child(o));
+  int status = 0;
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 100;
+}
+
+static int reference(const operands_t *o)
+{
+  dlv_set_threads(1);
+  int st = dlv_conv3d_bwd_filter_bf16(&CASE, o->l1, o->g2, o->ref);
+  return st == DLV_OK ? 0 : 1;
+}
+
+/* 2 threads, room for one copy and not two: DLV_OK, the 1-thread bits. */
+static int one_copy_fits(const operands_t *o)
+{
+  float *out = malloc(o->nf * sizeof *out);
+  if (out == NULL || !limit_to(1.5 * COPY_BYTES))
+    return 2;
+  if (dlv_conv3d_bwd_filter_bf16(&CASE, o->l1, o->g2, out) != DLV_OK)
+    return 3;
+  return memcmp(out, o->ref, o->nf * sizeof *out) == 0 ? 0 : 4;
+}
+
+/* Room for less than one copy: DLV_ENOMEM, nothing written; with a NaN
+ * in G, DLV_ENAN. */
+static int no_copy_fits(const operands_t *o)
+{
+  float *out = malloc(o->nf * sizeof *out);
+  if (out == NULL)
+    return 2;
+  memset(out, 0x5a, o->nf * sizeof *out);
+  if (!limit_to(0.5 * COPY_BYTES))
+    return 2;
+  if (dlv_conv3d_bwd_filter_bf16(&CASE, o->l1, o->g2, out) != DLV_ENOMEM)
+    return 3;
+  for (size_t i = 0; i < o->nf; i++)
+    if (((const unsigned char *)out)[4 * i] != 0x5a)
+      return 4;
+  o->g2[o->n2 / 2] = (dlv_bf16){0x7fc0}; /* the child's copy of G */
+  return dlv_conv3d_bwd_filter_bf16(&CASE, o->l1, o->g2, out) == DLV_ENAN
+             ? 0
+             : 5;
+}
+
+static void allocation_contract(void **unused)
+{
+  (void)unused;
+#if defined(UNDER_SANITIZER) || defined(DLV_UNDER_VALGRIND)
+  skip(); /* their own memory: an address-space limit breaks them */
+#endif
+  operands_t o;
+  make(&o);
+  assert_int_equal(in_child(reference, &o), 0);
+  /* 2: could not set up; 3: wrong status; 4: wrong bits or written;
+   * 5: DLV_ENOMEM reported before the NaN */
+  assert_int_equal(in_child(one_copy_fits, &o), 0);
+  assert_int_equal(in_child(no_copy_fits, &o), 0);
+  munmap(o.ref, o.nf * sizeof *o.ref);
+  free(o.l1), free(o.g2);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(allocation_contract),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
