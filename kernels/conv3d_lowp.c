@@ -677,9 +677,12 @@ static void run_share(pgemm_queue *q, const pgemm *g, tile_share *sh,
     }
 }
 
-/* Slot 0 scans the operands (q->scan) and publishes the result. */
+/* Slot 0 scans the operands (q->scan) and publishes the result (in the
+ * scheduling test mode, late one time in two, as after a long scan:
+ * every other thread must wait for it before its tiles). */
 static void scan_operands(pgemm_queue *q)
 {
+  dlv_parallel_jitter_hold();
   q->scan_status = operands_ok(q->scan);
   atomic_store_explicit(&q->scanned, 1, memory_order_release);
 }

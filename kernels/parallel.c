@@ -224,6 +224,12 @@ void dlv_parallel_jitter(void)
     nanosleep(&(struct timespec){0, (long)((r >> 20) & 63) * 1000}, NULL);
 }
 
+void dlv_parallel_jitter_hold(void)
+{
+  if (jitter_enabled() && jitter_draw() >> 31 == 0)
+    nanosleep(&(struct timespec){0, 300000}, NULL);
+}
+
 size_t dlv_parallel_jitter_pick(size_t n)
 {
   if (!jitter_enabled() || n < 2)

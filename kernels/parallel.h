@@ -44,4 +44,12 @@ void dlv_parallel_jitter(void);
  * them in one share); 0 when the mode is off or n < 2. */
 size_t dlv_parallel_jitter_pick(size_t n);
 
+/* In the same test mode, sleeps 0.3 ms one time in two: a thread that
+ * publishes what the others of its region wait for (conv3d_lowp.c: the
+ * operands' scan) calls it before publishing, so that the others reach
+ * their wait first, as they rarely do on a quiet machine (their wake
+ * takes 10-150 us on this VM, a small case's scan less): a thread that
+ * did not wait then runs ahead, and the tests see it. */
+void dlv_parallel_jitter_hold(void);
+
 #endif
