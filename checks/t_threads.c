@@ -1,6 +1,8 @@
 /* t_threads.c: the kernels' threads (kernels/parallel.c) seen through a
  * threaded kernel, dlv_adam_step_d over several DLV_ADAM_BLOCK blocks:
  *  - 1, 2 and 3 threads give the same bits (threads.h);
+ *  - the setting's clamps: below 1 counts as 1, above DLV_THREADS_MAX as
+ *    DLV_THREADS_MAX;
  *  - two user threads calling it at once (one takes the pool of workers,
  *    the other starts threads of its own) each get the same bits as a
  *    call alone;
@@ -8,6 +10,7 @@
  *    completes a threaded call (an alarm turns a hang into a failure);
  *  - the pool's workers run off the caller's CPU (parallel.c), seen
  *    through dlv_parallel_for itself (the kernels' internal loop). */
+#include <limits.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -115,6 +118,29 @@ static void same_bits_at_any_thread_count(void **unused)
   }
 }
 
+/* The setting outside its range (threads.h): below 1 counts as 1 (the
+ * same bits as 1 thread), above DLV_THREADS_MAX as DLV_THREADS_MAX. */
+static void setting_outside_its_range(void **unused)
+{
+  (void)unused;
+  static const int low[] = {0, -1, INT_MIN};
+  uint64_t got[ROUNDS];
+  for (size_t i = 0; i < sizeof low / sizeof low[0]; i++) {
+    dlv_set_threads(low[i]);
+    assert_int_equal(dlv_get_threads(), 1);
+    assert_int_equal(steps(got), DLV_OK);
+    assert_memory_equal(got, reference(), sizeof got);
+  }
+  static const int high[] = {DLV_THREADS_MAX + 1, INT_MAX};
+  for (size_t i = 0; i < sizeof high / sizeof high[0]; i++) {
+    dlv_set_threads(high[i]);
+    assert_int_equal(dlv_get_threads(), DLV_THREADS_MAX);
+  }
+  dlv_set_threads(DLV_THREADS_MAX);
+  assert_int_equal(dlv_get_threads(), DLV_THREADS_MAX);
+  dlv_set_threads(1);
+}
+
 static void *caller(void *out)
 {
   return (void *)(long)steps(out);
@@ -217,6 +243,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(same_bits_at_any_thread_count),
+      cmocka_unit_test(setting_outside_its_range),
       cmocka_unit_test(concurrent_callers_get_same_bits),
       cmocka_unit_test(forked_child_completes),
       cmocka_unit_test(workers_run_off_the_callers_cpu),

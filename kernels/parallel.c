@@ -9,13 +9,11 @@
 
 #include "parallel.h"
 
-enum { DLV_MAX_THREADS = 64 };
-
 static int kernel_threads = 1;
 
 void dlv_set_threads(int n)
 {
-  kernel_threads = n < 1 ? 1 : n > DLV_MAX_THREADS ? DLV_MAX_THREADS : n;
+  kernel_threads = n < 1 ? 1 : n > DLV_THREADS_MAX ? DLV_THREADS_MAX : n;
 }
 
 int dlv_get_threads(void)
@@ -70,7 +68,7 @@ static pthread_cond_t work_cv = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER;
 static struct par_job *pool_job;
 static size_t started, want, joined, active;
-static pthread_t workers[DLV_MAX_THREADS]; /* the started ones */
+static pthread_t workers[DLV_THREADS_MAX]; /* the started ones */
 static cpu_set_t workers_cpus; /* workers[0 .. masked - 1] run on these */
 static size_t masked;
 
@@ -161,8 +159,8 @@ static void run_on_pool(struct par_job *job, size_t helpers)
 /* Runs the job on the caller and helpers threads of its own. */
 static void run_on_new_threads(struct par_job *job, size_t helpers)
 {
-  pthread_t th[DLV_MAX_THREADS];
-  int ok[DLV_MAX_THREADS] = {0};
+  pthread_t th[DLV_THREADS_MAX];
+  int ok[DLV_THREADS_MAX] = {0};
   for (size_t i = 0; i < helpers; i++)
     ok[i] = pthread_create(&th[i], NULL, take_ranges, job) == 0;
   take_ranges(job);

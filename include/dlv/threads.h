@@ -1,6 +1,8 @@
 /* threads.h: how many threads the multithreaded kernels may use.
  *
- * One process-wide setting (default 1; values below 1 count as 1), read by
+ * One process-wide setting (default 1; values below 1 count as 1, values
+ * above DLV_THREADS_MAX as DLV_THREADS_MAX; dlv_get_threads returns the
+ * count in force), read by
  * the FAST conv3d variant and the Adam step.  Like
  * openblas_set_num_threads: set it before calls, not during them.  No
  * kernel's result depends on it: work is cut into ranges of outputs,
@@ -14,6 +16,8 @@
  * thread) gets no speed-up. */
 #ifndef DLV_THREADS_H
 #define DLV_THREADS_H
+
+#define DLV_THREADS_MAX 64
 
 void dlv_set_threads(int n);
 int dlv_get_threads(void);
