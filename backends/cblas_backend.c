@@ -152,11 +152,11 @@ static const char *variant_name(int variant)
   return variant == 0 ? "im2col_gemm" : "unknown";
 }
 
-#define NRM2_CAPS (DLV_BK_PROVIDED | DLV_BK_STRIDES)
+#define NRM2_CAPS (DLV_BK_PROVIDED | DLV_BK_STRIDES | DLV_BK_ARGS)
 /* CBLAS takes int lengths and strides: beyond INT_MAX the norm returns
  * DLV_EBADLEN (declared refusal, dlv_backend.h), never a cast. */
 #define NRM2_LIMITS {INT_MAX, INT_MAX}
-#define CONV_CAPS DLV_BK_PROVIDED
+#define CONV_CAPS (DLV_BK_PROVIDED | DLV_BK_ARGS)
 
 /* Whether cblas_dgemm and cblas_snrm2, as this plugin calls them, are
  * defined by BK_LIBRARY (not interposed by another BLAS); says why not. */

@@ -208,9 +208,62 @@ static void nrm2_huge(dlv_gate_case *c, const void *ctx, dlv_gate_huge v)
   dlv_gate_buf_unchanged(c, &x, "x");
 }
 
+/* ---- arguments the contract refuses (nrm2.h, stride.h) ---------------- */
+
+/* One case in ARG_PERIOD is an argument error. */
+enum { ARG_PERIOD = 8 };
+enum { ARG_NULL_X, ARG_NULL_OUT, ARG_ZERO_INCX, ARG_ZERO_INCG, ARG_N };
+static const char *const arg_name[ARG_N] = {"x NULL (n > 0)", "output NULL",
+                                            "incx 0", "incg 0"};
+
+static int call_args(const nrm2_entry *e, int grad, size_t n, const void *x,
+                     ptrdiff_t incx, void *out, ptrdiff_t incg)
+{
+  const dlv_backend *b = dlv_gate_backend();
+  if (grad)
+    return e->is_float ? b->nrm2_grad_s(n, x, incx, out, incg)
+                       : b->nrm2_grad_d(n, x, incx, out, incg);
+  return e->is_float ? b->nrm2_s(n, x, incx, out)
+                     : b->nrm2_d(n, x, incx, out);
+}
+
+/* A call with one argument the contract refuses with DLV_EINVAL (the
+ * gradient's g stride too): x NULL with n > 0, the result (or g) NULL, a
+ * zero stride (any n, 0 included); every output untouched.  Needs a
+ * backend that checks its arguments (DLV_BK_ARGS). */
+static void arg_error_case(dlv_gate_case *c, const nrm2_entry *e, int grad)
+{
+  int op = grad ? DLV_BK_NRM2_GRAD : DLV_BK_NRM2;
+  if (!dlv_gate_supports(c, op, e->is_float, DLV_BK_ARGS))
+    return;
+  unsigned kind = dlv_gate_enum(c, grad ? ARG_N : ARG_ZERO_INCG);
+  size_t n = kind == ARG_ZERO_INCX || kind == ARG_ZERO_INCG
+                 ? (size_t)dlv_gate_draw(c, 4)
+                 : 1 + (size_t)dlv_gate_draw(c, 8);
+  dlv_gate_buf x, out;
+  dlv_gate_buf_make(c, &x, e->elem, n, 1);
+  dlv_gate_buf_fill(c, &x, DLV_GV_UNIT);
+  dlv_gate_buf_freeze(c, &x);
+  dlv_gate_buf_make(c, &out, e->elem, grad ? n : 1, 1);
+  dlv_gate_buf_freeze(c, &out);
+  dlv_gate_note(c, "argument error: %s, n %zu", arg_name[kind], n);
+  int st = call_args(e, grad, n, kind == ARG_NULL_X ? NULL : x.at,
+                     kind == ARG_ZERO_INCX ? 0 : 1,
+                     kind == ARG_NULL_OUT ? NULL : out.at,
+                     kind == ARG_ZERO_INCG ? 0 : 1);
+  dlv_gate_cmp_status(c, "status", st, DLV_EINVAL);
+  dlv_gate_buf_unchanged(c, &out, "output on error");
+  dlv_gate_buf_guards_ok(c, &out, "output");
+  dlv_gate_buf_unchanged(c, &x, "x");
+}
+
 static void nrm2_case(dlv_gate_case *c, const nrm2_entry *e)
 {
   dlv_gate_buf x, res;
+  if (dlv_gate_enum(c, ARG_PERIOD) == 0) {
+    arg_error_case(c, e, 0);
+    return;
+  }
   if (make_input(c, e, &x, 0) == DATA_HUGE) {
     dlv_gate_each_huge(c, e->k->flags, DLV_BK_NRM2, e->is_float, nrm2_huge,
                        e);
@@ -299,6 +352,10 @@ static void grad_huge(dlv_gate_case *c, const void *ctx, dlv_gate_huge v)
 static void grad_case(dlv_gate_case *c, const nrm2_entry *e)
 {
   dlv_gate_buf x, own_g;
+  if (dlv_gate_enum(c, ARG_PERIOD) == 0) {
+    arg_error_case(c, e, 1);
+    return;
+  }
   if (make_input(c, e, &x, 0) == DATA_HUGE) {
     dlv_gate_each_huge(c, e->k->flags, DLV_BK_NRM2_GRAD, e->is_float,
                        grad_huge, e);

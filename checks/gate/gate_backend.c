@@ -68,7 +68,8 @@ static const char *missing_reason(unsigned missing)
   static const char *const why[] = {
       "entry not provided", "strides other than 1", "negative strides",
       "output stride != input stride", "in place",
-      "error statuses (DLV_E*)", "thread-count invariance"};
+      "error statuses (DLV_E*)", "thread-count invariance",
+      "argument checks (DLV_EINVAL, DLV_EBADLEN)"};
   for (unsigned k = 0; k < sizeof why / sizeof why[0]; k++)
     if (missing & (1u << k))
       return why[k];

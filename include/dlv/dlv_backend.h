@@ -103,7 +103,14 @@ enum dlv_backend_caps {
    * (and, for the norm, the IEEE value of a NaN or Inf input). */
   DLV_BK_STATUS = 1u << 5,
   /* Results independent of the thread count (checked bitwise). */
-  DLV_BK_THREAD_INVARIANT = 1u << 6
+  DLV_BK_THREAD_INVARIANT = 1u << 6,
+  /* Checks its arguments as the contract says, whatever it does with
+   * NaN and Inf: DLV_EINVAL for a NULL pointer, a zero stride or a bad
+   * variant, DLV_EBADLEN for an extent, element count or workspace the
+   * contract refuses, with the outputs untouched.  Implied by
+   * DLV_BK_STATUS (dlv_backend_support).  A table of ABI 1 to 3 may set
+   * it: older dlverify builds ignore the bit. */
+  DLV_BK_ARGS = 1u << 7
 };
 
 typedef int (*dlv_bk_nrm2_d)(size_t n, const double *x, ptrdiff_t incx,
@@ -234,8 +241,10 @@ typedef struct dlv_backend {
 static inline unsigned dlv_backend_support(const dlv_backend *b, int op,
                                            int dtype)
 {
-  return op < DLV_BK_NOPS_V1 ? b->support[op][dtype]
-                             : b->support_v2[op - DLV_BK_NOPS_V1][dtype];
+  unsigned caps = op < DLV_BK_NOPS_V1
+                      ? b->support[op][dtype]
+                      : b->support_v2[op - DLV_BK_NOPS_V1][dtype];
+  return caps & DLV_BK_STATUS ? caps | DLV_BK_ARGS : caps;
 }
 
 /* The declared limits of (op, dtype) in b. */
