@@ -7,7 +7,9 @@
  *
  * Support, as the BLAS standard states it: nrm2 takes incx > 0 only (the
  * reference BLAS returns 0 for incx <= 0), no dlverify status protocol (a
- * BLAS returns a value, NaN or Inf in, whatever out).  No gradient of the
+ * BLAS returns a value, NaN or Inf in, whatever out), but the arguments
+ * checked as the contract says (DLV_BK_ARGS: NULL pointers, a zero
+ * stride, a short workspace, a refused shape).  No gradient of the
  * norm (a BLAS has none; x / nrm2(x) would be this file's algorithm, not
  * the library's, and wrong where ||x|| overflows and x / ||x|| does not).
  * Lengths and strides beyond INT_MAX are refused (DLV_EBADLEN), as
