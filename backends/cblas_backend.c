@@ -29,6 +29,7 @@
 
 #include <cblas.h>
 
+#include "conv3d_shape_rule.h"
 #include "dlv_backend.h"
 #include "dlv_status.h"
 
@@ -97,6 +98,8 @@ static size_t product(const size_t *e, int n)
 
 static int geometry(const dlv_conv3d_shape *s, geom *g)
 {
+  if (!dlv_bk_conv3d_shape_ok(s))
+    return 0;
   g->s = *s;
   g->w1 = s->w + s->v - 1;
   g->t1 = s->t + s->z - 1;

@@ -7,25 +7,14 @@
  * gate).  Each call creates and runs one primitive: this verifies, it does
  * not time.  Threads: oneDNN's OpenMP runtime (omp_set_num_threads). */
 #include <omp.h>
-#include <stdint.h>
 #include <stdio.h>
 
 #include <dnnl.h>
 
 #include "bench_dnnl.h"
+#include "conv3d_shape_rule.h"
 #include "dlv_backend.h"
 #include "dlv_status.h"
-
-/* Every extent at least 1 (oneDNN takes 64-bit dimensions; the element
- * counts are the caller's, as the buffers). */
-static int shape_ok(const dlv_conv3d_shape *s)
-{
-  const size_t e[] = {s->b, s->h, s->w, s->t, s->c, s->cp, s->u, s->v, s->z};
-  for (size_t i = 0; i < sizeof e / sizeof e[0]; i++)
-    if (e[i] == 0 || e[i] > INT64_MAX)
-      return 0;
-  return 1;
-}
 
 static int conv(int pass, const dlv_conv3d_shape *s, int variant,
                 const float *a, const float *b, float *out)
@@ -33,7 +22,7 @@ static int conv(int pass, const dlv_conv3d_shape *s, int variant,
   if (s == NULL || a == NULL || b == NULL || out == NULL ||
       (variant != 0 && variant != 1))
     return DLV_EINVAL;
-  if (!shape_ok(s))
+  if (!dlv_bk_conv3d_shape_ok(s)) /* conv3d.h's rule, not oneDNN's 64 bits */
     return DLV_EBADLEN;
   char why[256];
   struct bdnnl *p = bdnnl_create(s, pass, variant, a, b, why, sizeof why);
@@ -76,7 +65,7 @@ static int work_size(const dlv_conv3d_shape *s, int variant, int pass,
       pass >= DLV_CONV3D_NPASSES)
     return DLV_EINVAL;
   *n = 0;
-  return shape_ok(s) ? DLV_OK : DLV_EBADLEN;
+  return dlv_bk_conv3d_shape_ok(s) ? DLV_OK : DLV_EBADLEN;
 }
 
 static const char *variant_name(int variant)
@@ -100,9 +89,9 @@ const dlv_backend *dlv_backend_entry(void)
       .version = version,
       .support =
           {
-              [DLV_BK_CONV3D_FWD] = {0, DLV_BK_PROVIDED},
-              [DLV_BK_CONV3D_BWD_FILTER] = {0, DLV_BK_PROVIDED},
-              [DLV_BK_CONV3D_BWD_INPUT] = {0, DLV_BK_PROVIDED},
+              [DLV_BK_CONV3D_FWD] = {0, DLV_BK_PROVIDED | DLV_BK_ARGS},
+              [DLV_BK_CONV3D_BWD_FILTER] = {0, DLV_BK_PROVIDED | DLV_BK_ARGS},
+              [DLV_BK_CONV3D_BWD_INPUT] = {0, DLV_BK_PROVIDED | DLV_BK_ARGS},
           },
       .n_conv3d_variants = 2,
       .conv3d_variant_name = variant_name,

@@ -47,8 +47,8 @@
  * threads, one after the other).
  *
  * Statuses (dlv_status.h), nothing written on error: DLV_EINVAL for a NULL
- * pointer; DLV_EBADLEN for an extent 0 or an element count above INT_MAX
- * (dlv_conv3d_sizes); DLV_ENAN when an operand holds a NaN, else DLV_EDOM
+ * pointer; DLV_EBADLEN for an extent 0 or above INT_MAX / 2 or an element
+ * count above INT_MAX (dlv_conv3d_sizes); DLV_ENAN when an operand holds a NaN, else DLV_EDOM
  * when one holds an Inf (finite operands only: an Inf times a zero of the
  * padding would invent NaNs); DLV_ENOMEM when the packed operands cannot
  * be allocated (a NaN or an Inf is still reported as such).  The packing
