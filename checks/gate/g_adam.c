@@ -409,8 +409,20 @@ static double tiny_grad(dlv_gate_case *c, int is_float)
   return dlv_gate_draw(c, 2) ? -x : x;
 }
 
-/* Tiny gradients at about half the residues; at half of those v = 0 (so
- * that v' is only (1 - b2) g^2) and m tiny too (a reachable state). */
+/* A subnormal of the dtype (k times the smallest, k < 2^20), either sign. */
+static double subnormal_grad(dlv_gate_case *c, int is_float)
+{
+  double x = smallest_subnormal(is_float) *
+             (double)(1 + dlv_gate_draw(c, 1u << 20));
+  return dlv_gate_draw(c, 2) ? -x : x;
+}
+
+/* Tiny gradients at about half the residues; of those, a quarter with
+ * v = 0 (v' is only (1 - b2) g^2) and m tiny too (a reachable state); half
+ * with a subnormal g, m = theta = 0 and v = 4 low, so that m' lies below
+ * the low limit beside a normal v' and d is small: the update -s1 m'/d is
+ * a normal number whose every bit the wider type must get right (adam.h:
+ * such elements are redone there); a quarter as drawn. */
 static void tiny_grads(dlv_gate_case *c, const adam_entry *e, period *d)
 {
   double tiny = e->is_float ? 0x1p-75 : 0x1p-537;
@@ -418,9 +430,14 @@ static void tiny_grads(dlv_gate_case *c, const adam_entry *e, period *d)
     if (dlv_gate_draw(c, 2))
       continue;
     d->g[i] = tiny_grad(c, e->is_float);
-    if (dlv_gate_draw(c, 2)) {
+    unsigned kind = (unsigned)dlv_gate_draw(c, 4);
+    if (kind == 0) {
       d->v[i] = 0.0;
       d->m[i] = to_dtype(e->is_float, fit(d->m[i], tiny));
+    } else if (kind <= 2) {
+      d->g[i] = subnormal_grad(c, e->is_float);
+      d->m[i] = d->theta[i] = 0.0;
+      d->v[i] = to_dtype(e->is_float, 4.0 * low_of(e));
     }
   }
   dlv_gate_note(c, "tiny g at about half the residues");
@@ -497,7 +514,10 @@ static void limit_hyper(dlv_gate_case *c, const adam_entry *e,
     dlv_gate_note(c, "eps at DLV_ADAM_EPS_BIG r2 %s",
                   which == 0 ? "exactly" : which < 0 ? "minus one ulp"
                                                      : "plus one ulp");
-  } else if ((lim == LIM_TINY_G || lim == LIM_LOW) && dlv_gate_draw(c, 2)) {
+  } else if (lim == LIM_TINY_G || (lim == LIM_LOW && dlv_gate_draw(c, 2))) {
+    /* tiny gradients with eps below the big limit: the low limit in
+     * force (adam.h), so that the elements it moves to the wider type
+     * are those tiny_grads makes */
     int lo = f ? -149 : -1074, hi = ilogb(big) + 2;
     h->eps = ldexp(1.0, lo + (int)dlv_gate_draw(c, (uint64_t)(hi - lo + 1)));
   }
