@@ -84,18 +84,10 @@ static size_t l1_offset(const geom *g, size_t p)
   return (((b * h1 + x) * g->w1 + y) * g->t1 + t) * g->s.cp;
 }
 
-/* Product of n extents, or 0 when one is 0 or it exceeds INT_MAX. */
-static size_t product(const size_t *e, int n)
-{
-  size_t p = 1;
-  for (int i = 0; i < n; i++) {
-    if (e[i] == 0 || e[i] > INT_MAX || p > INT_MAX / e[i])
-      return 0;
-    p *= e[i];
-  }
-  return p;
-}
-
+/* The lowering's geometry.  The shape rule bounds by INT_MAX every element
+ * count the lowering forms (M and UVZC' divide the counts of L2 and F) but
+ * the work matrix's, M x UVZC', refused here above INT_MAX: a CBLAS whose
+ * index arithmetic is int (the reference BLAS) would overflow on it. */
 static int geometry(const dlv_conv3d_shape *s, geom *g)
 {
   if (!dlv_bk_conv3d_shape_ok(s))
@@ -103,14 +95,11 @@ static int geometry(const dlv_conv3d_shape *s, geom *g)
   g->s = *s;
   g->w1 = s->w + s->v - 1;
   g->t1 = s->t + s->z - 1;
-  size_t me[] = {s->b, s->h, s->w, s->t}, ke[] = {s->u, s->v, s->z, s->cp};
-  size_t l1e[] = {s->b, s->h + s->u - 1, g->w1, g->t1, s->cp};
-  g->m = product(me, 4);
-  g->k = product(ke, 4);
-  g->n_l1 = product(l1e, 5);
-  size_t mk[] = {g->m, g->k}, kc[] = {g->k, s->c}, mc[] = {g->m, s->c};
-  return g->m && g->k && g->n_l1 && product(mk, 2) && product(kc, 2) &&
-         product(mc, 2);
+  g->m = s->b * s->h * s->w * s->t;
+  g->k = s->u * s->v * s->z * s->cp;
+  g->n_l1 = s->b * (s->h + s->u - 1) * g->w1 * g->t1 * s->cp;
+  const size_t mk[] = {g->m, g->k};
+  return dlv_bk_count_fits(mk, 2);
 }
 
 static int work_size(const dlv_conv3d_shape *s, int variant, int pass,
