@@ -78,6 +78,64 @@ static void kernel_variant_round_trip(void **state)
   assert_string_equal(r.quantity, w.quantity);
 }
 
+/* A row whose every field differs from every other of its type: each
+ * column is written and read in its own place (the flags in both mixed
+ * states: holds without ok, ok without holds). */
+static dlv_row distinct_row(int holds)
+{
+  dlv_row r = sample_row();
+  dlv_copy_text(r.shape, sizeof r.shape, "n=7");
+  dlv_copy_text(r.kernel, sizeof r.kernel, "nrm2");
+  dlv_copy_text(r.variant, sizeof r.variant, "fast");
+  dlv_copy_text(r.backend, sizeof r.backend, "openblas");
+  r.seed = 4242;
+  r.value = 0x1.123456789abcdp-3;
+  r.reference = -0x1.fedcba9876543p+2;
+  r.err = 0x1p-60;
+  r.bound = 0x1.8p-55;
+  r.ratio = r.err / r.bound;
+  r.ulps = 3.0;
+  r.role = DLV_ROLE_NEARBY;
+  r.holds = holds;
+  r.ok = !holds;
+  dlv_row_set_key(&r, "q-distinct");
+  return r;
+}
+
+static void assert_same_row(const dlv_row *r, const dlv_row *w)
+{
+  assert_string_equal(r->claim, w->claim);
+  assert_string_equal(r->check, w->check);
+  assert_string_equal(r->dtype, w->dtype);
+  assert_string_equal(r->shape, w->shape);
+  assert_true(r->seed == w->seed);
+  assert_string_equal(r->quantity, w->quantity);
+  const double got[] = {r->value, r->reference, r->err, r->bound, r->ratio,
+                        r->ulps};
+  const double want[] = {w->value, w->reference, w->err, w->bound, w->ratio,
+                         w->ulps};
+  for (size_t i = 0; i < sizeof got / sizeof got[0]; i++)
+    assert_memory_equal(&got[i], &want[i], sizeof got[i]); /* bitwise */
+  assert_string_equal(r->bound_name, w->bound_name);
+  assert_int_equal(r->role, w->role);
+  assert_int_equal(r->holds, w->holds);
+  assert_int_equal(r->ok, w->ok);
+  assert_string_equal(r->kernel, w->kernel);
+  assert_string_equal(r->variant, w->variant);
+  assert_string_equal(r->key, w->key);
+  assert_string_equal(r->backend, w->backend);
+}
+
+static void every_field_round_trips(void **state)
+{
+  (void)state;
+  for (int holds = 0; holds <= 1; holds++) {
+    dlv_row w = distinct_row(holds);
+    dlv_row r = round_trip(&w);
+    assert_same_row(&r, &w);
+  }
+}
+
 /* A row that names no kernel is written with "-", and so is read. */
 static void no_kernel_is_dash(void **state)
 {
@@ -161,6 +219,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(kernel_variant_round_trip),
+      cmocka_unit_test(every_field_round_trips),
       cmocka_unit_test(no_kernel_is_dash),
       cmocka_unit_test(old_format_reads_dash),
       cmocka_unit_test(too_long_is_an_error),
