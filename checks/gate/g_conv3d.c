@@ -605,6 +605,25 @@ static int corrupt(dlv_gate_case *c, int kind, dlv_conv3d_shape *s,
   }
 }
 
+/* The limits themselves are within the contract: a shape with one extent
+ * INT_MAX / 2, in half the cases another one 2 (a count up to INT_MAX - 1,
+ * the largest a product of such extents reaches: INT_MAX is prime), every
+ * other 1, is sized (a call would need gigabytes of operands). */
+static void extent_limit_sized(dlv_gate_case *c, int variant, int pass)
+{
+  dlv_conv3d_shape s = {1, 1, 1, 1, 1, 1, 1, 1, 1};
+  int which = (int)dlv_gate_draw(c, X_N);
+  int twice = (which + 1 + (int)dlv_gate_draw(c, X_N - 1)) % X_N;
+  if (dlv_gate_draw(c, 2))
+    *ext(&s, twice) = 2;
+  *ext(&s, which) = (size_t)INT_MAX / 2;
+  dlv_gate_note(c, "extent %d at the limit INT_MAX / 2, extent %d %zu, the "
+                   "others 1", which, twice, *ext(&s, twice));
+  size_t n;
+  int ws = dlv_gate_backend()->conv3d_work_size(&s, variant, pass, &n);
+  dlv_gate_cmp_status(c, "work size at the extent limit", ws, DLV_OK);
+}
+
 static void error_case(dlv_gate_case *c, conv_case *k)
 {
   int kind = (int)dlv_gate_enum(c, ERR_N), variant = k->variant;
@@ -624,6 +643,8 @@ static void error_case(dlv_gate_case *c, conv_case *k)
     int ws = dlv_gate_backend()->conv3d_work_size(&s, variant, k->e->pass, &n);
     dlv_gate_cmp_status(c, "work size status", ws, want);
   }
+  if (kind == ERR_EXTENT_MAX)
+    extent_limit_sized(c, variant, k->e->pass);
   if (want != DLV_OK) {
     dlv_gate_buf_unchanged(c, &k->out, "output on error");
     dlv_gate_buf_unchanged(c, &k->work, "workspace on error");
