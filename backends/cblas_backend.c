@@ -85,9 +85,8 @@ static size_t l1_offset(const geom *g, size_t p)
 }
 
 /* The lowering's geometry.  The shape rule bounds by INT_MAX every element
- * count the lowering forms (M and UVZC' divide the counts of L2 and F) but
- * the work matrix's, M x UVZC', refused here above INT_MAX: a CBLAS whose
- * index arithmetic is int (the reference BLAS) would overflow on it. */
+ * count the lowering forms (M and K divide the lowered matrix's, M K, which
+ * the rule bounds as conv3d.h does): CBLAS takes int sizes. */
 static int geometry(const dlv_conv3d_shape *s, geom *g)
 {
   if (!dlv_bk_conv3d_shape_ok(s))
@@ -98,8 +97,7 @@ static int geometry(const dlv_conv3d_shape *s, geom *g)
   g->m = s->b * s->h * s->w * s->t;
   g->k = s->u * s->v * s->z * s->cp;
   g->n_l1 = s->b * (s->h + s->u - 1) * g->w1 * g->t1 * s->cp;
-  const size_t mk[] = {g->m, g->k};
-  return dlv_bk_count_fits(mk, 2);
+  return 1;
 }
 
 static int work_size(const dlv_conv3d_shape *s, int variant, int pass,

@@ -14,20 +14,27 @@
 _Static_assert(SIZE_MAX / 2 >= UINT32_MAX,
                "the wrapping shape needs a 64-bit size_t");
 
-/* A count above INT_MAX, one of two in turn: B C = 2^31 (L2's count is
- * INT_MAX + 1), or B = H = W = T = 2^16, each extent admissible, whose L1
+/* A count above INT_MAX, one of three in turn: B C = 2^31 (L2's count is
+ * INT_MAX + 1); B = H = W = T = 2^16, each extent admissible, whose L1
  * count B H W T C = 2^64 wraps to 0 in a size_t (a test on the wrapped
- * product lets it through). */
+ * product lets it through); or the lowered matrix's, B H W T x U V Z C' =
+ * 2^16 x 2^15 = 2^31, every operand's count far below INT_MAX. */
 static inline void dlv_gate_conv3d_count_overflow(dlv_gate_case *c,
                                                   dlv_conv3d_shape *s)
 {
-  if (dlv_gate_enum(c, 2) == 0) {
+  switch (dlv_gate_enum(c, 3)) {
+  case 0:
     *s = (dlv_conv3d_shape){1u << 16, 1, 1, 1, 1u << 15, 1, 1, 1, 1};
     dlv_gate_note(c, "error: B C = 2^31");
-  } else {
+    break;
+  case 1:
     *s = (dlv_conv3d_shape){1u << 16, 1u << 16, 1u << 16, 1u << 16, 1, 1,
                             1, 1, 1};
     dlv_gate_note(c, "error: B H W T = 2^64 (wraps to 0)");
+    break;
+  default:
+    *s = (dlv_conv3d_shape){1, 64, 32, 32, 1, 1, 32, 32, 32};
+    dlv_gate_note(c, "error: B H W T x U V Z C' = 2^31");
   }
 }
 

@@ -42,7 +42,8 @@
  * Arguments are checked once at the entry: a NULL pointer or an unknown
  * variant gives DLV_EINVAL; an extent 0 or above INT_MAX / 2 (the input's
  * extents h + u - 1 .. stay in an int), an element count (of an operand or
- * of the workspace) above INT_MAX (OpenBLAS's 32-bit dimensions) or a
+ * of the lowered matrix B H W T x U V Z C', IM2COL's workspace, whatever
+ * the variant) above INT_MAX (OpenBLAS's 32-bit dimensions) or a
  * workspace shorter than dlv_conv3d_work_size gives DLV_EBADLEN.  On error
  * nothing is written.  Inputs, outputs and workspace must not overlap. */
 #ifndef DLV_CONV3D_H
@@ -168,8 +169,8 @@ const char *dlv_conv3d_variant_name(int variant);
 const char *dlv_conv3d_pass_name(int pass);
 
 /* Element counts of L1, F and L2 (any pointer may be NULL); DLV_EBADLEN for
- * an extent 0 or above INT_MAX / 2 or a count above INT_MAX, DLV_EINVAL for
- * s == NULL. */
+ * an extent 0 or above INT_MAX / 2 or a count (of L1, F, L2 or the lowered
+ * matrix, B H W T x U V Z C') above INT_MAX, DLV_EINVAL for s == NULL. */
 int dlv_conv3d_sizes(const dlv_conv3d_shape *s, size_t *n_l1, size_t *n_f,
                      size_t *n_l2);
 
