@@ -1,0 +1,171 @@
+/* t_reference.c: the MPFR helpers and the norm's twin against what mp.h
+ * and ref_nrm2.h state, on data whose exact results are known: products
+ * of doubles exact (at 106 bits; at 53 the cases below lose their low
+ * bits), one rounding of the sum at the output's precision, BLAS strides
+ * of either sign, the norm's special values.  Every reference the checks
+ * compare kernels with is built on these; a reference error smaller than
+ * the kernels' bounds would pass every kernel comparison, so it is tested
+ * here, exactly. */
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <mpfr.h>
+
+#include "dlv_status.h"
+#include "mp.h"
+#include "ref_nrm2.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* out equals the number `want` (MPFR's syntax, exact at 1000 bits). */
+static void assert_mp_is(mpfr_srcptr out, const char *want)
+{
+  mpfr_t w;
+  mpfr_init2(w, 1000);
+  assert_int_equal(mpfr_set_str(w, want, 0, MPFR_RNDN), 0);
+  if (mpfr_cmp(out, w) != 0) {
+    mpfr_printf("got %Ra, expected %Ra\n", out, w);
+    fail();
+  }
+  mpfr_clear(w);
+}
+
+static void dot_of(mpfr_prec_t prec, size_t n, const double *x,
+                   ptrdiff_t incx, const double *y, ptrdiff_t incy,
+                   const char *want)
+{
+  mpfr_t out;
+  mpfr_init2(out, prec);
+  assert_int_equal(dlv_mp_dot(out, n, x, incx, y, incy), DLV_OK);
+  assert_mp_is(out, want);
+  mpfr_clear(out);
+}
+
+/* (2^27 + 1)^2 = 2^54 + 2^28 + 1 needs 55 bits; (1 + 2^-52)(1 - 2^-52) -
+ * 1 = -2^-104 is all in the product's low bits. */
+static void dot_products_exact(void **state)
+{
+  (void)state;
+  const double a = 0x1p27 + 1.0;
+  dot_of(DLV_MP_PREC_MIN, 1, &a, 1, &a, 1, "0x40000010000001");
+  const double x[] = {1.0 + 0x1p-52, -1.0}, y[] = {1.0 - 0x1p-52, 1.0};
+  dot_of(DLV_MP_PREC_MIN, 2, x, 1, y, 1, "-0x1p-104");
+}
+
+/* 1 + 2^-300: rounded once to 256 bits it is 1; at 400 bits exact. */
+static void dot_rounds_once_at_out_precision(void **state)
+{
+  (void)state;
+  const double x[] = {1.0, 0x1p-300}, y[] = {1.0, 1.0};
+  dot_of(256, 2, x, 1, y, 1, "1");
+  mpfr_t out;
+  mpfr_init2(out, 400);
+  assert_int_equal(dlv_mp_dot(out, 2, x, 1, y, 1), DLV_OK);
+  mpfr_sub_ui(out, out, 1, MPFR_RNDN); /* exact at 400 bits */
+  assert_mp_is(out, "0x1p-300");
+  mpfr_clear(out);
+  /* 2^200 + 1 - 2^200: exact, whatever the order */
+  const double z[] = {0x1p200, 1.0, -0x1p200}, ones[] = {1.0, 1.0, 1.0};
+  dot_of(53, 3, z, 1, ones, 1, "1");
+}
+
+/* BLAS strides: element i of a negative stride is x[(n - 1 - i)|inc|]. */
+static void dot_strides(void **state)
+{
+  (void)state;
+  const double x[] = {1.0, 7.0, 2.0}, y[] = {10.0, 1000.0};
+  dot_of(DLV_MP_PREC_MIN, 2, x, 2, y, 1, "2010");
+  dot_of(DLV_MP_PREC_MIN, 2, x, -2, y, 1, "1020");
+  dot_of(DLV_MP_PREC_MIN, 2, x, -2, y, -1, "2010");
+  dot_of(DLV_MP_PREC_MIN, 2, x, 1, y, -1, "1070");
+  dot_of(DLV_MP_PREC_MIN, 0, x, 1, y, 1, "0");
+}
+
+static void sum_rounds_once(void **state)
+{
+  (void)state;
+  mpfr_t *t = dlv_mp_vec_alloc(3, 300);
+  assert_non_null(t);
+  mpfr_set_d(t[0], 0x1p200, MPFR_RNDN);
+  mpfr_set_d(t[1], 1.0, MPFR_RNDN);
+  mpfr_set_d(t[2], -0x1p200, MPFR_RNDN);
+  mpfr_t out;
+  mpfr_init2(out, 53);
+  assert_int_equal(dlv_mp_sum(out, t, 3), DLV_OK);
+  assert_mp_is(out, "1");
+  mpfr_clear(out);
+  dlv_mp_vec_free(t, 3);
+}
+
+static void nrm2_of(size_t n, const double *x, ptrdiff_t incx,
+                    const char *want)
+{
+  mpfr_t out;
+  mpfr_init2(out, DLV_MP_PREC_MIN);
+  assert_int_equal(dlv_ref_nrm2(n, x, incx, out), DLV_OK);
+  assert_mp_is(out, want);
+  mpfr_clear(out);
+}
+
+/* Exact norms: an odd square of 55 bits, Pythagorean pairs far outside
+ * double's range of squares, a negative stride. */
+static void nrm2_exact(void **state)
+{
+  (void)state;
+  const double a = 0x1p27 + 1.0;
+  nrm2_of(1, &a, 1, "0x8000001");
+  const double big[] = {3 * 0x1p600, -4 * 0x1p600};
+  nrm2_of(2, big, 1, "0x5p600");
+  const double tiny[] = {3 * 0x1p-1070, 0.0, 4 * 0x1p-1070};
+  nrm2_of(2, tiny, -2, "0x5p-1070");
+}
+
+static void nrm2_special_values(void **state)
+{
+  (void)state;
+  mpfr_t out;
+  mpfr_init2(out, DLV_MP_PREC_MIN);
+  const double inf_nan[] = {NAN, -INFINITY}, nan1[] = {1.0, NAN};
+  assert_int_equal(dlv_ref_nrm2(2, inf_nan, 1, out), DLV_OK);
+  assert_true(mpfr_inf_p(out) && mpfr_sgn(out) > 0);
+  assert_int_equal(dlv_ref_nrm2(2, nan1, 1, out), DLV_ENAN);
+  mpfr_clear(out);
+}
+
+/* g = x / ||x||, correctly rounded at g's precision: (3, -4) / 5. */
+static void nrm2_grad_exact(void **state)
+{
+  (void)state;
+  const double x[] = {3.0, -4.0}, zero[] = {0.0, -0.0};
+  mpfr_t *g = dlv_mp_vec_alloc(2, 300);
+  assert_non_null(g);
+  assert_int_equal(dlv_ref_nrm2_grad(2, x, 1, g), DLV_OK);
+  mpfr_t w;
+  mpfr_init2(w, 300);
+  const char *want[] = {"0.6", "-0.8"};
+  for (size_t i = 0; i < COUNT(want); i++) {
+    mpfr_set_str(w, want[i], 10, MPFR_RNDN);
+    assert_int_equal(mpfr_cmp(g[i], w), 0);
+  }
+  assert_int_equal(dlv_ref_nrm2_grad(2, zero, 1, g), DLV_EDOM);
+  mpfr_clear(w);
+  dlv_mp_vec_free(g, 2);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(dot_products_exact),
+      cmocka_unit_test(dot_rounds_once_at_out_precision),
+      cmocka_unit_test(dot_strides),
+      cmocka_unit_test(sum_rounds_once),
+      cmocka_unit_test(nrm2_exact),
+      cmocka_unit_test(nrm2_special_values),
+      cmocka_unit_test(nrm2_grad_exact),
+  };
+  return cmocka_run_group_tests_name("reference", tests, NULL, NULL);
+}
