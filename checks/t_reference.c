@@ -1,8 +1,11 @@
-/* t_reference.c: the MPFR helpers and the norm's twin against what mp.h
- * and ref_nrm2.h state, on data whose exact results are known: products
- * of doubles exact (at 106 bits; at 53 the cases below lose their low
- * bits), one rounding of the sum at the output's precision, BLAS strides
- * of either sign, the norm's special values.  Every reference the checks
+/* t_reference.c: the MPFR helpers and the twins whose stated exactness
+ * rests on them (mp.h, ref_nrm2.h, ref_prox_group.h, ref_noisy_linear.h),
+ * on data whose exact results are known: products of doubles exact (at
+ * 106 bits; at 53 the cases below lose their low bits), squares of an MPFR
+ * vector exact at twice its precision, the noisy term (w + e) x exact
+ * (107 bits for operands of one binade, more when w and e lie apart), one
+ * rounding of a sum at the output's precision, BLAS strides of either
+ * sign, the norm's special values.  Every reference the checks
  * compare kernels with is built on these; a reference error smaller than
  * the kernels' bounds would pass every kernel comparison, so it is tested
  * here, exactly. */
@@ -17,7 +20,9 @@
 
 #include "dlv_status.h"
 #include "mp.h"
+#include "ref_noisy_linear.h"
 #include "ref_nrm2.h"
+#include "ref_prox_group.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -156,6 +161,56 @@ static void nrm2_grad_exact(void **state)
   dlv_mp_vec_free(g, 2);
 }
 
+/* The prox of tau = 1 at v = 2^27 + 1 given at 53 bits: its square needs
+ * 55, ||v|| = v exactly, and out = (1 - 1 / v) v = 2^27. */
+static void prox_group_mp_squares_exact(void **state)
+{
+  (void)state;
+  mpfr_t *v = dlv_mp_vec_alloc(1, 53), *out = dlv_mp_vec_alloc(1, 200);
+  assert_true(v != NULL && out != NULL);
+  mpfr_set_d(v[0], 0x1p27 + 1.0, MPFR_RNDN);
+  assert_int_equal(dlv_ref_prox_group_mp(1, v, 1.0, out), DLV_OK);
+  assert_mp_is(out[0], "0x1p27");
+  dlv_mp_vec_free(v, 1);
+  dlv_mp_vec_free(out, 1);
+}
+
+/* dlv_ref_noisy_term(w, e, x) equals sum_i 2^pow2[i] sign[i]. */
+static void noisy_term_is(double w, double e, double x, const int *sign,
+                          const int *pow2, size_t n)
+{
+  mpfr_t t, want, p;
+  mpfr_init2(t, MPFR_PREC_MIN);
+  mpfr_init2(want, 1000);
+  mpfr_init2(p, 64);
+  dlv_ref_noisy_term(t, w, e, x);
+  mpfr_set_zero(want, 1);
+  for (size_t i = 0; i < n; i++) {
+    mpfr_set_si_2exp(p, sign[i], pow2[i], MPFR_RNDN);
+    mpfr_add(want, want, p, MPFR_RNDN); /* exact at 1000 bits */
+  }
+  if (mpfr_cmp(t, want) != 0) {
+    mpfr_printf("noisy term %Ra, expected %Ra\n", t, want);
+    fail();
+  }
+  mpfr_clear(p);
+  mpfr_clear(want);
+  mpfr_clear(t);
+}
+
+/* (w + e) x exact: (1.5 + 2^-52 + 1)(2 - 2^-52) = 5 - 2^-53 - 2^-104 needs
+ * 107 bits; w and e 60 binades apart, either way round: (2^-60 + 1 +
+ * 2^-52)(1 + 2^-52) = 1 + 2^-51 + 2^-60 + 2^-104 + 2^-112. */
+static void noisy_term_exact(void **state)
+{
+  (void)state;
+  const int s1[] = {5, -1, -1}, p1[] = {0, -53, -104};
+  noisy_term_is(1.5 + 0x1p-52, 1.0, 2.0 - 0x1p-52, s1, p1, 3);
+  const int s2[] = {1, 1, 1, 1, 1}, p2[] = {0, -51, -60, -104, -112};
+  noisy_term_is(0x1p-60, 1.0 + 0x1p-52, 1.0 + 0x1p-52, s2, p2, 5);
+  noisy_term_is(1.0 + 0x1p-52, 0x1p-60, 1.0 + 0x1p-52, s2, p2, 5);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -166,6 +221,8 @@ int main(void)
       cmocka_unit_test(nrm2_exact),
       cmocka_unit_test(nrm2_special_values),
       cmocka_unit_test(nrm2_grad_exact),
+      cmocka_unit_test(prox_group_mp_squares_exact),
+      cmocka_unit_test(noisy_term_exact),
   };
   return cmocka_run_group_tests_name("reference", tests, NULL, NULL);
 }
