@@ -624,6 +624,29 @@ static void extent_limit_sized(dlv_gate_case *c, int variant, int pass)
   dlv_gate_cmp_status(c, "work size at the extent limit", ws, DLV_OK);
 }
 
+/* The work size's own argument errors, the call's counterparts: a NULL
+ * shape, the unknown variant the call got, a pass out of range, a NULL
+ * count: DLV_EINVAL (good is a variant the backend has). */
+static void work_size_einval(dlv_gate_case *c, int kind,
+                             const dlv_conv3d_shape *s, int variant,
+                             int good, int pass)
+{
+  dlv_bk_conv3d_work ws = dlv_gate_backend()->conv3d_work_size;
+  size_t n;
+  if (kind == ERR_NULL_SHAPE)
+    dlv_gate_cmp_status(c, "work size of a NULL shape",
+                        ws(NULL, good, pass, &n), DLV_EINVAL);
+  if (kind != ERR_VARIANT)
+    return;
+  int bad_pass = dlv_gate_draw(c, 2) ? -1 : DLV_CONV3D_NPASSES;
+  dlv_gate_cmp_status(c, "work size of the unknown variant",
+                      ws(s, variant, pass, &n), DLV_EINVAL);
+  dlv_gate_cmp_status(c, "work size of a pass out of range",
+                      ws(s, good, bad_pass, &n), DLV_EINVAL);
+  dlv_gate_cmp_status(c, "work size into NULL", ws(s, good, pass, NULL),
+                      DLV_EINVAL);
+}
+
 static void error_case(dlv_gate_case *c, conv_case *k)
 {
   int kind = (int)dlv_gate_enum(c, ERR_N), variant = k->variant;
@@ -645,6 +668,7 @@ static void error_case(dlv_gate_case *c, conv_case *k)
   }
   if (kind == ERR_EXTENT_MAX)
     extent_limit_sized(c, variant, k->e->pass);
+  work_size_einval(c, kind, &s, variant, k->variant, k->e->pass);
   if (want != DLV_OK) {
     dlv_gate_buf_unchanged(c, &k->out, "output on error");
     dlv_gate_buf_unchanged(c, &k->work, "workspace on error");
