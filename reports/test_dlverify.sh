@@ -7,7 +7,8 @@
 # options, invalid DLV_* variables (in dlverify and in a check, which share
 # one parser), a baseline that is not a report.  --baseline then finds a
 # new failure and a grown err/bound, and --fail-on-regression turns them
-# into exit 1.
+# into exit 1.  Every table written is recounted from its evidence
+# (t_report_recount).
 set -u
 dlv=$1
 out=$2
@@ -85,6 +86,19 @@ grep -q '0 new failures, 0 rows whose err/bound grew' "$out/same.stdout" || fail
 grep -q 'another seed' "$out/same.stdout" && fail "same seed called another"
 FAKE_RATIO=0.1 "$dlv" --seed 8 --out "$out/seed8" --baseline "$out/base" | grep -q 'another seed than 8' ||
   fail "a baseline of another seed is not flagged"
+# The baseline's rows without a row in this run, counted: a run of one
+# claim against both stand-ins' baseline (the other claim's keys sorting
+# before this run's, then after them), and the same run (none).
+base_rows=$(($(wc -l < "$out/base/evidence.csv") - 1))
+for c in P1 P4a; do
+  other=$(grep -vc "^$c," "$out/base/evidence.csv")
+  FAKE_RATIO=0.1 "$dlv" --claim $c --out "$out/only$c" --baseline "$out/base" >/dev/null ||
+    fail "--claim $c against the baseline exited $?"
+  grep -q ": $base_rows rows; $((other - 1)) of them have no row in this run" "$out/only$c/index.html" ||
+    fail "$c: baseline rows without a row now not counted as $((other - 1)) of $base_rows"
+done
+grep -q ": $base_rows rows; 0 of them have no row in this run" "$out/same/index.html" ||
+  fail "the same run: baseline rows without a row now not 0"
 FAKE_RATIO=0.4 "$dlv" --out "$out/grown" --baseline "$out/base" >"$out/grown.stdout" ||
   fail "grown ratio without --fail-on-regression exited $?"
 grep -q '^P4a,CONFIRMED,.*,0,1,CONFIRMED' "$out/grown/summary.csv" || fail "summary.csv: no grown row for P4a: $(cat "$out/grown/summary.csv")"
@@ -101,4 +115,7 @@ grep -q '<td>nrm2</td><td>fast</td><td>double</td><td>P4a</td><td class="fail">F
 FAKE_RATIO=0.9999999 "$dlv" --claim P4a --out "$out/near1" >"$out/near1.stdout" || fail "near-1 run exited $?"
 grep -q 'P4a .*max err/bound 0.99999990000000005' "$out/near1.stdout" || fail "0.9999999 printed as: $(cat "$out/near1.stdout")"
 grep -q '>0.99999990000000005</a>' "$out/near1/index.html" || fail "page prints 0.9999999 with too few digits"
+# Every figure of every table written above, recounted from its evidence.
+"$bin/t_report_recount" "$report" "$out/base" "$out/same" "$out/seed8" \
+  "$out/onlyP1" "$out/onlyP4a" "$out/grown" "$out/broken" "$out/near1" || fail "a table says what its evidence does not"
 echo "dlverify contract: report, usage errors, shared env parser, baseline: passed"
