@@ -417,30 +417,70 @@ static double subnormal_grad(dlv_gate_case *c, int is_float)
   return dlv_gate_draw(c, 2) ? -x : x;
 }
 
-/* Tiny gradients at about half the residues; of those, a quarter with
- * v = 0 (v' is only (1 - b2) g^2) and m tiny too (a reachable state); half
- * with a subnormal g, m = theta = 0 and v = 4 low, so that m' lies below
- * the low limit beside a normal v' and d is small: the update -s1 m'/d is
- * a normal number whose every bit the wider type must get right (adam.h:
- * such elements are redone there); a quarter as drawn. */
-static void tiny_grads(dlv_gate_case *c, const adam_entry *e, period *d)
+/* The kinds of a tiny-gradient residue (adam.h's small elements):
+ * - TINY_V0: g tiny, v = 0 (v' is only (1 - b2) g^2) and m tiny too (a
+ *   reachable state);
+ * - TINY_LOW_M: a subnormal g, m = theta = 0 and v with fl(b2 v) about
+ *   4 low, so that m' lies below the low limit beside a normal v' and d
+ *   is small: the update -s1 m'/d is a normal number whose every bit the
+ *   wider type must get right (adam.h: such elements are redone there);
+ * - TINY_SQUARE: g whose square underflows to zero in the dtype (not in
+ *   the wider type), v = m = theta = 0, and |g| at least eps/4 where eps
+ *   allows: d = sqrt(v') r2 + eps is then not eps alone, and the update
+ *   is all of theta';
+ * - TINY_AS_DRAWN: g tiny, the rest as drawn. */
+enum { TINY_V0, TINY_LOW_M, TINY_SQUARE, TINY_AS_DRAWN, TINY_NKINDS };
+
+/* The largest binade of g whose square underflows to zero in the dtype. */
+static int square_underflow_exponent(int is_float)
 {
-  double tiny = e->is_float ? 0x1p-75 : 0x1p-537;
+  return is_float ? -76 : -538;
+}
+
+/* A TINY_SQUARE gradient for this eps: |g| in [eps/4, 2^e] (e of
+ * square_underflow_exponent; at 2^e when eps is too large for that),
+ * random sign and bits. */
+static double square_underflow_grad(dlv_gate_case *c, int is_float,
+                                    double eps)
+{
+  int hi = square_underflow_exponent(is_float);
+  int lo = ilogb(eps) - 2, sub = is_float ? -149 : -1074;
+  lo = lo < sub ? sub : lo > hi ? hi : lo;
+  int ex = lo + (int)dlv_gate_draw(c, (uint64_t)(hi - lo + 1));
+  double x = ldexp(1.0 + (double)dlv_gate_draw(c, 1ull << 52) * 0x1p-52, ex);
+  x = to_dtype(is_float, x);
+  return dlv_gate_draw(c, 2) ? -x : x;
+}
+
+/* Tiny gradients at half the residues: residue i takes kind
+ * (s + i) mod 2 TINY_NKINDS (s at random; kinds from TINY_NKINDS on leave
+ * the residue as drawn), so that every 2 TINY_NKINDS consecutive residues
+ * hold each kind once, whatever the draws. */
+static void tiny_grads(dlv_gate_case *c, const adam_entry *e,
+                       const hyper *h, period *d)
+{
+  int f = e->is_float;
+  double tiny = f ? 0x1p-75 : 0x1p-537;
+  size_t s = (size_t)dlv_gate_draw(c, 2 * TINY_NKINDS);
   for (size_t i = 0; i < d->P; i++) {
-    if (dlv_gate_draw(c, 2))
+    unsigned kind = (unsigned)((s + i) % (2 * TINY_NKINDS));
+    if (kind >= TINY_NKINDS)
       continue;
-    d->g[i] = tiny_grad(c, e->is_float);
-    unsigned kind = (unsigned)dlv_gate_draw(c, 4);
-    if (kind == 0) {
+    d->g[i] = tiny_grad(c, f);
+    if (kind == TINY_V0) {
       d->v[i] = 0.0;
-      d->m[i] = to_dtype(e->is_float, fit(d->m[i], tiny));
-    } else if (kind <= 2) {
-      d->g[i] = subnormal_grad(c, e->is_float);
+      d->m[i] = to_dtype(f, fit(d->m[i], tiny));
+    } else if (kind == TINY_LOW_M) {
+      d->g[i] = subnormal_grad(c, f);
       d->m[i] = d->theta[i] = 0.0;
-      d->v[i] = to_dtype(e->is_float, 4.0 * low_of(e));
+      double v = 4.0 * low_of(e);
+      d->v[i] = to_dtype(f, h->b2 > 0.0 ? v / h->b2 : v);
+    } else if (kind == TINY_SQUARE) {
+      d->g[i] = square_underflow_grad(c, f, h->eps);
+      d->m[i] = d->theta[i] = d->v[i] = 0.0;
     }
   }
-  dlv_gate_note(c, "tiny g at about half the residues");
+  dlv_gate_note(c, "tiny g at half the residues, kinds from %zu", s);
 }
 
 /* x in the dtype one ulp toward dir. */
@@ -501,9 +541,13 @@ static double kernel_r2(const adam_entry *e, const hyper *h)
 }
 
 /* The hyperparameters of a limit case: eps at DLV_ADAM_EPS_BIG_* r2 (or
- * one ulp either side) for LIM_EPS_BIG; for LIM_TINY_G and LIM_LOW, in
- * one case of two, a tiny eps (2^k, k from the smallest subnormal to 2
- * binades above DLV_ADAM_EPS_BIG_*), so that the wider type applies. */
+ * one ulp either side) for LIM_EPS_BIG; a tiny eps (2^k, k from the
+ * smallest subnormal to 2 binades above DLV_ADAM_EPS_BIG_*, or in one
+ * case of two to the binade square_underflow_exponent) for LIM_TINY_G,
+ * and in one case of two for LIM_LOW, so that the wider type applies;
+ * and for LIM_TINY_G and LIM_LOW a nonzero lr (a drawn zero becomes
+ * 1e-3): those cases test the update of the small elements, which lr = 0
+ * leaves out (other cases draw lr = 0). */
 static void limit_hyper(dlv_gate_case *c, const adam_entry *e,
                         unsigned lim, hyper *h)
 {
@@ -514,11 +558,17 @@ static void limit_hyper(dlv_gate_case *c, const adam_entry *e,
     dlv_gate_note(c, "eps at DLV_ADAM_EPS_BIG r2 %s",
                   which == 0 ? "exactly" : which < 0 ? "minus one ulp"
                                                      : "plus one ulp");
-  } else if (lim == LIM_TINY_G || (lim == LIM_LOW && dlv_gate_draw(c, 2))) {
+    return;
+  }
+  if ((lim == LIM_TINY_G || lim == LIM_LOW) && h->lr == 0.0)
+    h->lr = to_dtype(f, 1e-3);
+  if (lim == LIM_TINY_G || (lim == LIM_LOW && dlv_gate_draw(c, 2))) {
     /* tiny gradients with eps below the big limit: the low limit in
      * force (adam.h), so that the elements it moves to the wider type
      * are those tiny_grads makes */
     int lo = f ? -149 : -1074, hi = ilogb(big) + 2;
+    if (lim == LIM_TINY_G && dlv_gate_draw(c, 2))
+      hi = square_underflow_exponent(f); /* TINY_SQUARE's g^2 not lost in d */
     h->eps = ldexp(1.0, lo + (int)dlv_gate_draw(c, (uint64_t)(hi - lo + 1)));
   }
 }
@@ -546,16 +596,17 @@ static period make_period(dlv_gate_case *c, const adam_entry *e, size_t n,
     draw_state(c, e, vclass, gmax, &d, i);
   dlv_gate_note(c, "n %zu, period %zu, values %s", n, d.P,
                 dlv_gate_vclass_name(vclass));
+  /* free states first: the limit elements below are set over them */
+  if (kind != DATA_ARGS && dlv_gate_draw(c, 2) == 0)
+    free_states(c, e, gmax, h->lr, &d);
   if (kind == DATA_LIMIT && lim == LIM_GMAX)
     grad_at_limit(c, e, limit, &d);
   else if (kind == DATA_LIMIT && lim == LIM_LOW)
     v_at_low(c, e, h->b2, &d);
   else if (kind == DATA_LIMIT)
-    tiny_grads(c, e, &d);
+    tiny_grads(c, e, h, &d);
   else if (kind == DATA_SPECIAL)
     grad_special(c, e, &d);
-  if (kind != DATA_ARGS && dlv_gate_draw(c, 2) == 0)
-    free_states(c, e, gmax, h->lr, &d);
   return d;
 }
 
