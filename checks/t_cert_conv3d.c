@@ -10,12 +10,12 @@
  * small integers (EXACT; then every sum is exact: val must equal the
  * exact value), and float data but for one element of one operand (L1,
  * F, G in turn), the last or a random one (SPLIT: one double anywhere
- * takes EXACT's premise away).  For the classes that reach SPLIT or DOT2 the certificate must
- * also have the size cert_conv3d.h states for them, u |val| / (1 - u) +
- * about 4 K^2 u^2 S (SPLIT; DOT2 half that): err <= 2 u |val| +
- * 64 K^2 u^2 abs_sum + 4 K eta, a margin of 8 on the K^2 term (Sigma <=
- * 8 S') and of 4 on the underflow terms; EXACT's gamma_(K-1) S, about
- * K u S, exceeds it once K >= 3 and the terms cancel.
+ * takes EXACT's premise away).  For the classes that reach SPLIT or DOT2
+ * the certificate must also have the size cert_conv3d.h states for them,
+ * u |val| / (1 - u) + about 4 K^2 u^2 S (SPLIT; DOT2 half that): err <=
+ * 2 u |val| + 64 K^2 u^2 abs_sum + 4 K eta, a margin of 8 on the K^2 term
+ * (Sigma <= 8 S') and of 4 on the underflow terms; EXACT's gamma_(K-1) S,
+ * about K u S, exceeds it once K >= 3 and the terms cancel.
  * Shapes put channel counts on both sides of the vector widths.  Every
  * call is made twice, without a workspace and with one kept across all
  * shapes, passes and classes (grown, then reused with stale contents):

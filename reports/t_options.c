@@ -131,6 +131,14 @@ static void repeatable_limits(void **state)
   assert_int_equal(parse_line(big), 2);
 }
 
+/* Each of the n command lines is a usage error (status 2). */
+static void all_refused(const char *const *lines, size_t n)
+{
+  for (size_t k = 0; k < n; k++)
+    if (parse_line(lines[k]) != 2)
+      fail_msg("'%s' accepted", lines[k]);
+}
+
 static void single_values_and_strays(void **state)
 {
   (void)state;
@@ -141,9 +149,7 @@ static void single_values_and_strays(void **state)
       "--no-such-option",    "-x",
       "stray",               "--claim P1 stray",
   };
-  for (size_t k = 0; k < COUNT(bad); k++)
-    if (parse_line(bad[k]) != 2)
-      fail_msg("'%s' accepted", bad[k]);
+  all_refused(bad, COUNT(bad));
   char *empty[] = {"dlverify", "--out", ""};
   assert_int_equal(dlv_parse_options(3, empty, &opts, err, sizeof err), 2);
   char *lines[] = {"dlverify", "two\nlines"};
@@ -161,9 +167,7 @@ static void contradictions(void **state)
       "--merge d --seed 3",          "--merge d --no-gate",
       "--merge d --gate-long",       "--merge d --backend openblas",
   };
-  for (size_t k = 0; k < COUNT(bad); k++)
-    if (parse_line(bad[k]) != 2)
-      fail_msg("'%s' accepted", bad[k]);
+  all_refused(bad, COUNT(bad));
   assert_int_equal(parse_line("--no-gate --claim P1 --seed 3"), 0);
   assert_true(opts.no_gate && opts.seed_given && opts.seed == 3);
   assert_int_equal(parse_line("--merge d1 d2"), 0);

@@ -8,7 +8,8 @@
  * largest ulps over those rows whose ulps mean something (finite bound
  * and ulps, the bound at most 2^20 ulps of the reference); and, for a
  * kernel, the claims its non-gate rows come from, in order.  Every
- * measured kernel must have its line.  Prints each disagreement; exit 1
+ * claim and every measured kernel of the evidence must have its line, and
+ * every line the header's width.  Prints each disagreement; exit 1
  * if any, 2 on a usage or read error.  (Used by test_dlverify.sh.) */
 #include <math.h>
 #include <stdio.h>
@@ -129,38 +130,73 @@ static FILE *open_in(const char *dir, const char *name)
   return f;
 }
 
+/* The next line of a table of `columns` fields into v: 1, or 0 at its
+ * end; a line of another width is a problem, and ends the table. */
+static int next_line(FILE *in, field *v, int columns, const char *dir,
+                     const char *table)
+{
+  int n = dlv_csv_read_record(in, v, MAX_FIELDS);
+  if (n != 0 && n != columns)
+    problem(dir, table, "a line of another width than the header's");
+  return n == columns;
+}
+
+/* Appends "|name|" to the list (a string of names, each between bars). */
+static void list_add(char *list, size_t size, const char *name)
+{
+  size_t len = strlen(list);
+  snprintf(list + len, size - len, "%s%s|", len ? "" : "|", name);
+}
+
+static int listed(const char *list, const char *name)
+{
+  char item[300];
+  snprintf(item, sizeof item, "|%s|", name);
+  return strstr(list, item) != NULL;
+}
+
+enum { SUMMARY_COLUMNS = 12, KERNELS_COLUMNS = 13 };
+
+/* Every claim line, and a line for every claim of the evidence. */
 static void check_summary(const char *dir, const dlv_rows *rows)
 {
   FILE *in = open_in(dir, "summary.csv");
   field v[MAX_FIELDS];
-  dlv_csv_read_record(in, v, MAX_FIELDS); /* header */
-  while (dlv_csv_read_record(in, v, MAX_FIELDS) >= 8) {
+  char claims[4096] = "";
+  next_line(in, v, SUMMARY_COLUMNS, dir, "summary.csv header");
+  while (next_line(in, v, SUMMARY_COLUMNS, dir, "summary.csv")) {
     figures f = empty_figures();
     for (size_t i = 0; i < rows->n; i++)
       if (!strcmp(rows->rows[i].claim, v[0]))
         add_row(&f, &rows->rows[i]);
     compare(dir, v[0], v, 2, &f);
+    list_add(claims, sizeof claims, v[0]);
   }
   fclose(in);
+  for (size_t i = 0; i < rows->n; i++)
+    if (!is_gate(&rows->rows[i]) && !listed(claims, rows->rows[i].claim)) {
+      problem(dir, rows->rows[i].claim, "claim with evidence but no line");
+      list_add(claims, sizeof claims, rows->rows[i].claim); /* once */
+    }
 }
 
-/* The kernel of r measured by dlverify's own code, as "kernel,variant,dtype". */
+/* The kernel of r, as "kernel,variant,dtype". */
 static void kernel_key(char *buf, size_t size, const dlv_row *r)
 {
   snprintf(buf, size, "%s,%s,%s", r->kernel, r->variant, r->dtype);
 }
 
+/* Every kernel line, and a line for every kernel dlverify's rows measure. */
 static void check_kernels(const char *dir, const dlv_rows *rows)
 {
   FILE *in = open_in(dir, "kernels.csv");
   field v[MAX_FIELDS];
-  char listed[8192] = "|", key[256];
-  dlv_csv_read_record(in, v, MAX_FIELDS); /* header */
-  while (dlv_csv_read_record(in, v, MAX_FIELDS) >= 10) {
+  char kernels[8192] = "", key[256], k[256];
+  next_line(in, v, KERNELS_COLUMNS, dir, "kernels.csv header");
+  while (next_line(in, v, KERNELS_COLUMNS, dir, "kernels.csv")) {
     figures f = empty_figures();
     snprintf(key, sizeof key, "%s,%s,%s", v[0], v[1], v[2]);
     for (size_t i = 0; i < rows->n; i++) {
-      char k[256];
       kernel_key(k, sizeof k, &rows->rows[i]);
       if (own(&rows->rows[i]) && !strcmp(k, key))
         add_row(&f, &rows->rows[i]);
@@ -168,18 +204,16 @@ static void check_kernels(const char *dir, const dlv_rows *rows)
     if (strcmp(v[3], f.claims))
       problem(dir, key, "claims differ");
     compare(dir, key, v, 4, &f);
-    snprintf(listed + strlen(listed), sizeof listed - strlen(listed), "%s|",
-             key);
+    list_add(kernels, sizeof kernels, key);
   }
   fclose(in);
   for (size_t i = 0; i < rows->n; i++) {
     const dlv_row *r = &rows->rows[i];
-    char k[260];
-    kernel_key(k + 1, sizeof k - 2, r);
-    k[0] = '|';
-    strcat(k, "|");
-    if (own(r) && strcmp(r->kernel, "-") && !strstr(listed, k))
+    kernel_key(k, sizeof k, r);
+    if (own(r) && strcmp(r->kernel, "-") && !listed(kernels, k)) {
       problem(dir, k, "kernel measured but not in kernels.csv");
+      list_add(kernels, sizeof kernels, k); /* once */
+    }
   }
 }
 

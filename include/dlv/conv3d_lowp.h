@@ -47,14 +47,15 @@
  * threads, one after the other).
  *
  * Statuses (dlv_status.h), nothing written on error: DLV_EINVAL for a NULL
- * pointer; DLV_EBADLEN for an extent 0 or above INT_MAX / 2 or an element
- * count above INT_MAX (dlv_conv3d_sizes); DLV_ENAN when an operand holds a NaN, else DLV_EDOM
- * when one holds an Inf (finite operands only: an Inf times a zero of the
- * padding would invent NaNs); DLV_ENOMEM when the packed operands cannot
- * be allocated (a NaN or an Inf is still reported as such).  The packing
- * buffers (bf16: packed operands; fp16: the converted operands and
- * FAST's workspace) are kept for the next call, one per role, the
- * largest recently needed (fresh memory page-faults on first touch,
+ * pointer; DLV_EBADLEN for a shape dlv_conv3d_sizes refuses (an extent 0
+ * or above INT_MAX / 2, a count above INT_MAX); DLV_ENAN when an operand
+ * holds a NaN, else DLV_EDOM when one holds an Inf (finite operands
+ * only: an Inf times a zero of the padding would invent NaNs); DLV_ENOMEM
+ * when the packed operands cannot be allocated (a NaN or an Inf is still
+ * reported as such).  The packing buffers (bf16: packed operands; fp16:
+ * the converted operands and FAST's workspace) are kept for the next
+ * call, one per role, the largest recently needed (fresh memory
+ * page-faults on first touch,
  * which cost more than a pass on a VM); they stay allocated until the
  * process ends.  On T >= 2 threads the bf16 filter gradient packs its
  * operands once per thread when the T copies take at most 64 MiB (S1:
