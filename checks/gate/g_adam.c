@@ -398,15 +398,22 @@ static double low_of(const adam_entry *e)
   return dlv_contract_limit_value(e->k, "low");
 }
 
-/* A gradient whose square underflows (float: |g| in [2^-149, 2^-60],
- * double: [2^-1074, 2^-500]), random sign and bits. */
-static double tiny_grad(dlv_gate_case *c, int is_float)
+/* A value of the dtype in binades lo .. hi (2^lo <= |x| < 2^(hi+1),
+ * before the rounding to the dtype), random sign and bits. */
+static double in_binades(dlv_gate_case *c, int is_float, int lo, int hi)
 {
-  int lo = is_float ? -149 : -1074, hi = is_float ? -60 : -500;
   int ex = lo + (int)dlv_gate_draw(c, (uint64_t)(hi - lo + 1));
   double x = ldexp(1.0 + (double)dlv_gate_draw(c, 1ull << 52) * 0x1p-52, ex);
   x = to_dtype(is_float, x);
   return dlv_gate_draw(c, 2) ? -x : x;
+}
+
+/* A gradient whose square underflows (float: |g| in [2^-149, 2^-60],
+ * double: [2^-1074, 2^-500]). */
+static double tiny_grad(dlv_gate_case *c, int is_float)
+{
+  return is_float ? in_binades(c, 1, -149, -60)
+                  : in_binades(c, 0, -1074, -500);
 }
 
 /* A subnormal of the dtype (k times the smallest, k < 2^20), either sign. */
@@ -431,25 +438,22 @@ static double subnormal_grad(dlv_gate_case *c, int is_float)
  * - TINY_AS_DRAWN: g tiny, the rest as drawn. */
 enum { TINY_V0, TINY_LOW_M, TINY_SQUARE, TINY_AS_DRAWN, TINY_NKINDS };
 
-/* The largest binade of g whose square underflows to zero in the dtype. */
+/* The largest binade e of g whose square underflows to zero in the dtype
+ * (round to nearest): g^2 < 2^(2e+2) <= half the smallest subnormal. */
 static int square_underflow_exponent(int is_float)
 {
-  return is_float ? -76 : -538;
+  return is_float ? -76 : -539;
 }
 
-/* A TINY_SQUARE gradient for this eps: |g| in [eps/4, 2^e] (e of
- * square_underflow_exponent; at 2^e when eps is too large for that),
- * random sign and bits. */
+/* A TINY_SQUARE gradient for this eps: |g| in binades ilogb(eps) - 2 ..
+ * e (e of square_underflow_exponent; binade e alone when eps is too large
+ * for that). */
 static double square_underflow_grad(dlv_gate_case *c, int is_float,
                                     double eps)
 {
   int hi = square_underflow_exponent(is_float);
   int lo = ilogb(eps) - 2, sub = is_float ? -149 : -1074;
-  lo = lo < sub ? sub : lo > hi ? hi : lo;
-  int ex = lo + (int)dlv_gate_draw(c, (uint64_t)(hi - lo + 1));
-  double x = ldexp(1.0 + (double)dlv_gate_draw(c, 1ull << 52) * 0x1p-52, ex);
-  x = to_dtype(is_float, x);
-  return dlv_gate_draw(c, 2) ? -x : x;
+  return in_binades(c, is_float, lo < sub ? sub : lo > hi ? hi : lo, hi);
 }
 
 /* Tiny gradients at half the residues: residue i takes kind
