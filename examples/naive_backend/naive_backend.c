@@ -140,8 +140,10 @@ static int work_size(const dlv_conv3d_shape *s, int variant, int pass,
 {
   if (s == NULL || n == NULL || variant != 0 || pass < 0 || pass > 2)
     return DLV_EINVAL;
+  if (!shape_ok(s))
+    return DLV_EBADLEN; /* *n untouched on error (dlv_status.h) */
   *n = 0;
-  return shape_ok(s) ? DLV_OK : DLV_EBADLEN;
+  return DLV_OK;
 }
 
 static const char *variant_name(int variant)
