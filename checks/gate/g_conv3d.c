@@ -46,6 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend_load.h"
 #include "cert_conv3d.h"
 #include "check.h"
 #include "contract.h"
@@ -358,6 +359,79 @@ static void counts(const conv_entry *e, const dlv_conv3d_shape *s,
                                              : n1;
 }
 
+/* x * y into *p; 0 when it overflows a size_t. */
+static int mul_fits(size_t x, size_t y, size_t *p)
+{
+  return !__builtin_mul_overflow(x, y, p);
+}
+
+/* P(k, oc) of conv3d.h: ceil(oc / NR) NR k, NR the tile width FAST gives
+ * oc channels, the larger over the two data types. */
+static size_t fast_panels(size_t k, size_t oc)
+{
+  size_t most = 0;
+  for (int is_float = 0; is_float <= 1; is_float++) {
+    size_t nr, mr;
+    dlv_conv3d_fast_tile(oc, is_float, &nr, &mr);
+    size_t p = (oc + nr - 1) / nr * nr * k;
+    most = p > most ? p : most;
+  }
+  return most;
+}
+
+/* FAST's input-gradient need on its AVX-512 path, as conv3d.h states it:
+ * the padded G plus P(U V Z C, C') while that G is at most
+ * DLV_CONV3D_FAST_PAD_CAP times the larger of B H W T K and the operands'
+ * total (and fits a size_t), else IM2COL's B H W T K. */
+static size_t fast_input_need(const dlv_conv3d_shape *s, size_t lowered)
+{
+  size_t n1, nf, n2, pad = 1;
+  dlv_conv3d_sizes(s, &n1, &nf, &n2);
+  const size_t e[5] = {s->b, s->h + 2 * (s->u - 1), s->w + 2 * (s->v - 1),
+                       s->t + 2 * (s->z - 1), s->c};
+  int fits = 1;
+  for (int i = 0; i < 5; i++)
+    fits &= mul_fits(pad, e[i], &pad);
+  size_t ops = n1 + nf + n2, big = lowered > ops ? lowered : ops;
+  size_t panels = fast_panels(s->u * s->v * s->z * s->c, s->cp);
+  if (!fits || pad > DLV_CONV3D_FAST_PAD_CAP * big || /* big <= 3 INT_MAX */
+      pad > SIZE_MAX - panels)
+    return lowered;
+  return pad + panels;
+}
+
+/* dlv_conv3d_work_size as conv3d.h states it, written apart from
+ * kernels/conv3d.c, for a shape the contract admits. */
+static size_t documented_work(const dlv_conv3d_shape *s, int variant)
+{
+  size_t k = s->u * s->v * s->z * s->cp, bk = s->b * k;
+  size_t lowered = bk * s->h * s->w * s->t; /* <= INT_MAX (conv3d.h) */
+  switch (variant) {
+  case DLV_CONV3D_DIRECT:
+    return 0;
+  case DLV_CONV3D_PER_POSITION:
+    return bk;
+  case DLV_CONV3D_IM2COL:
+    return lowered;
+  default:
+    if (dlv_conv3d_isa() == DLV_CONV3D_ISA_GENERIC)
+      return lowered;
+    size_t fwd = fast_panels(k, s->c), bwd = fast_input_need(s, lowered);
+    return fwd > bwd ? fwd : bwd;
+  }
+}
+
+/* Under the builtin backend, the workspace size is the documented one. */
+static void check_work_size(dlv_gate_case *c, const conv_case *k)
+{
+  if (dlv_gate_backend() != dlv_backend_builtin())
+    return;
+  size_t want = documented_work(&k->s, k->variant);
+  if (k->work.n != want)
+    dlv_gate_fail(c, "dlv_conv3d_work_size %zu, conv3d.h's formula %zu",
+                  k->work.n, want);
+}
+
 /* Builds the case's buffers: inputs filled and frozen, outputs and the
  * workspace (exactly dlv_conv3d_work_size elements) all sentinel. */
 static void make_buffers(dlv_gate_case *c, conv_case *k)
@@ -585,8 +659,14 @@ static int corrupt(dlv_gate_case *c, int kind, dlv_conv3d_shape *s,
     (*work_len)--;
     return DLV_EBADLEN;
   case ERR_NULL_WORK:
+    /* a NULL workspace the call needs is DLV_EINVAL, also when its
+     * length is short too (0 .. need - 1; null_work_lengths: 0 and the
+     * need): the NULL pointer comes first */
     *work = NULL;
-    return *work_len == 0 ? DLV_OK : DLV_EINVAL;
+    if (*work_len == 0)
+      return DLV_OK; /* DIRECT needs none */
+    *work_len = (size_t)dlv_gate_draw(c, *work_len);
+    return DLV_EINVAL;
   case ERR_NULL_A:
     *a = NULL;
     return DLV_EINVAL;
@@ -605,6 +685,21 @@ static int corrupt(dlv_gate_case *c, int kind, dlv_conv3d_shape *s,
   }
 }
 
+/* The backend's work size of (s, variant, pass) against the status
+ * `want`; on an error the count must be left as it was (dlv_status.h:
+ * nothing written on error): it starts at a sentinel. */
+static void work_size_status(dlv_gate_case *c, const char *what,
+                             const dlv_conv3d_shape *s, int variant, int pass,
+                             int want)
+{
+  const size_t sentinel = (size_t)0x5eed5eed5eed5eedull;
+  size_t n = sentinel;
+  int ws = dlv_gate_backend()->conv3d_work_size(s, variant, pass, &n);
+  if (dlv_gate_cmp_status(c, what, ws, want) && ws != DLV_OK && n != sentinel)
+    dlv_gate_fail(c, "%s: status %d, but the count was written (%zu)", what,
+                  ws, n);
+}
+
 /* The limits themselves are within the contract: a shape with one extent
  * INT_MAX / 2, in half the cases another one 2 (a count up to INT_MAX - 1,
  * the largest a product of such extents reaches: INT_MAX is prime), every
@@ -619,9 +714,8 @@ static void extent_limit_sized(dlv_gate_case *c, int variant, int pass)
   *ext(&s, which) = (size_t)INT_MAX / 2;
   dlv_gate_note(c, "extent %d at the limit INT_MAX / 2, extent %d %zu, the "
                    "others 1", which, twice, *ext(&s, twice));
-  size_t n;
-  int ws = dlv_gate_backend()->conv3d_work_size(&s, variant, pass, &n);
-  dlv_gate_cmp_status(c, "work size at the extent limit", ws, DLV_OK);
+  work_size_status(c, "work size at the extent limit", &s, variant, pass,
+                   DLV_OK);
 }
 
 /* The work size's own argument errors, the call's counterparts: a NULL
@@ -631,20 +725,32 @@ static void work_size_einval(dlv_gate_case *c, int kind,
                              const dlv_conv3d_shape *s, int variant,
                              int good, int pass)
 {
-  dlv_bk_conv3d_work ws = dlv_gate_backend()->conv3d_work_size;
-  size_t n;
   if (kind == ERR_NULL_SHAPE)
-    dlv_gate_cmp_status(c, "work size of a NULL shape",
-                        ws(NULL, good, pass, &n), DLV_EINVAL);
+    work_size_status(c, "work size of a NULL shape", NULL, good, pass,
+                     DLV_EINVAL);
   if (kind != ERR_VARIANT)
     return;
   int bad_pass = dlv_gate_draw(c, 2) ? -1 : DLV_CONV3D_NPASSES;
-  dlv_gate_cmp_status(c, "work size of the unknown variant",
-                      ws(s, variant, pass, &n), DLV_EINVAL);
-  dlv_gate_cmp_status(c, "work size of a pass out of range",
-                      ws(s, good, bad_pass, &n), DLV_EINVAL);
-  dlv_gate_cmp_status(c, "work size into NULL", ws(s, good, pass, NULL),
+  work_size_status(c, "work size of the unknown variant", s, variant, pass,
+                   DLV_EINVAL);
+  work_size_status(c, "work size of a pass out of range", s, good, bad_pass,
+                   DLV_EINVAL);
+  dlv_gate_cmp_status(c, "work size into NULL",
+                      dlv_gate_backend()->conv3d_work_size(s, good, pass, NULL),
                       DLV_EINVAL);
+}
+
+/* A NULL workspace the call needs (k->work.n > 0) with the lengths 0 (no
+ * workspace at all) and the exact need: DLV_EINVAL either way. */
+static void null_work_lengths(dlv_gate_case *c, const conv_case *k)
+{
+  const size_t lens[2] = {0, k->work.n};
+  for (int i = 0; i < 2 && k->work.n > 0; i++)
+    dlv_gate_cmp_status(c, i == 0 ? "NULL workspace of length 0"
+                                  : "NULL workspace of the needed length",
+                        call(k->e, &k->s, k->variant, k->a.at, k->b.at,
+                             k->out.at, NULL, lens[i]),
+                        DLV_EINVAL);
 }
 
 static void error_case(dlv_gate_case *c, conv_case *k)
@@ -662,13 +768,13 @@ static void error_case(dlv_gate_case *c, conv_case *k)
   if (kind == ERR_EXTENT0 || kind == ERR_COUNT || kind == ERR_EXTENT_MAX) {
     /* a shape conv3d.h refuses has no workspace size either: the call
      * alone may refuse it for the small workspace it was given */
-    size_t n;
-    int ws = dlv_gate_backend()->conv3d_work_size(&s, variant, k->e->pass, &n);
-    dlv_gate_cmp_status(c, "work size status", ws, want);
+    work_size_status(c, "work size status", &s, variant, k->e->pass, want);
   }
   if (kind == ERR_EXTENT_MAX)
     extent_limit_sized(c, variant, k->e->pass);
   work_size_einval(c, kind, &s, variant, k->variant, k->e->pass);
+  if (kind == ERR_NULL_WORK)
+    null_work_lengths(c, k);
   if (want != DLV_OK) {
     dlv_gate_buf_unchanged(c, &k->out, "output on error");
     dlv_gate_buf_unchanged(c, &k->work, "workspace on error");
@@ -730,6 +836,7 @@ static void conv_run(dlv_gate_case *c, const conv_entry *e)
   t2 = t2 < dlv_gate_max_threads() ? t2 : dlv_gate_max_threads();
   make_buffers(c, &k);
   note_case(c, &k, t1, t2);
+  check_work_size(c, &k);
   if (is_error) {
     error_case(c, &k);
     check_guards(c, &k);

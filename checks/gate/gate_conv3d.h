@@ -14,27 +14,39 @@
 _Static_assert(SIZE_MAX / 2 >= UINT32_MAX,
                "the wrapping shape needs a 64-bit size_t");
 
-/* A count above INT_MAX, one of three in turn: B C = 2^31 (L2's count is
- * INT_MAX + 1); B = H = W = T = 2^16, each extent admissible, whose L1
- * count B H W T C = 2^64 wraps to 0 in a size_t (a test on the wrapped
- * product lets it through); or the lowered matrix's, B H W T x U V Z C' =
- * 2^16 x 2^15 = 2^31, every operand's count far below INT_MAX. */
+/* A count above INT_MAX, one of four in turn, each count's factors all
+ * at least 2, so that a rule leaving out any one factor (the count then
+ * at most 2^30) lets the shape through:
+ * - L2's, B H W T C = 2 2 2 2 2^27 = 2^31;
+ * - F's, U V Z C' C = 2 2 2 2^14 2^14 = 2^31;
+ * - the lowered matrix's, B H W T x U V Z C' = 2 16^3 x 32^3 8 = 2^31;
+ * every other count far below INT_MAX in each;
+ * - B = H = W = T = 2^16, each extent admissible, whose L1 count
+ *   B H W T C = 2^64 wraps to 0 in a size_t (a test on the wrapped
+ *   product lets it through).
+ * (L1's count, B (H+U-1) (W+V-1) (T+Z-1) C', is at most the lowered
+ * matrix's: h + u - 1 <= h u.) */
 static inline void dlv_gate_conv3d_count_overflow(dlv_gate_case *c,
                                                   dlv_conv3d_shape *s)
 {
-  switch (dlv_gate_enum(c, 3)) {
+  /* fields: b, h, w, t, c, cp, u, v, z */
+  switch (dlv_gate_enum(c, 4)) {
   case 0:
-    *s = (dlv_conv3d_shape){1u << 16, 1, 1, 1, 1u << 15, 1, 1, 1, 1};
-    dlv_gate_note(c, "error: B C = 2^31");
+    *s = (dlv_conv3d_shape){2, 2, 2, 2, 1u << 27, 1, 1, 1, 1};
+    dlv_gate_note(c, "error: B H W T C = 2^31");
     break;
   case 1:
+    *s = (dlv_conv3d_shape){1, 1, 1, 1, 1u << 14, 1u << 14, 2, 2, 2};
+    dlv_gate_note(c, "error: U V Z C' C = 2^31");
+    break;
+  case 2:
+    *s = (dlv_conv3d_shape){2, 16, 16, 16, 1, 8, 32, 32, 32};
+    dlv_gate_note(c, "error: B H W T x U V Z C' = 2^31");
+    break;
+  default:
     *s = (dlv_conv3d_shape){1u << 16, 1u << 16, 1u << 16, 1u << 16, 1, 1,
                             1, 1, 1};
     dlv_gate_note(c, "error: B H W T = 2^64 (wraps to 0)");
-    break;
-  default:
-    *s = (dlv_conv3d_shape){1, 64, 32, 32, 1, 1, 32, 32, 32};
-    dlv_gate_note(c, "error: B H W T x U V Z C' = 2^31");
   }
 }
 
