@@ -13,19 +13,30 @@
  *    IM2COL's lowers L1 into it; the AVX-512 input gradient starts it with
  *    G's zero padding, IM2COL's with G F^T.  Operands are constants (L1 =
  *    G = 3, F = 2), so every output is an exact small integer, checked
- *    too. */
+ *    too;
+ *  - DLV_ISA's every documented value class (cpu_isa.h): unset, empty and
+ *    "native" give the CPU's best path with nothing on stderr, "generic"
+ *    the portable path with nothing on stderr, any other value the CPU's
+ *    best path after one line on stderr naming it.  DLV_ISA is read once
+ *    per process, so each value is tried in a forked child (stderr to a
+ *    pipe) before this process queries any path (main), and the path of
+ *    both dispatching families (conv3d's FAST, lowp.h's) is compared. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "conv3d.h"
 #include "dlv_status.h"
+#include "lowp.h"
 
 static int cpu_runs_avx512(void)
 {
@@ -34,6 +45,18 @@ static int cpu_runs_avx512(void)
   return __builtin_cpu_supports("avx512f") &&
          __builtin_cpu_supports("avx512bw") &&
          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("fma");
+#else
+  return 0;
+#endif
+}
+
+static int cpu_runs_avx512bf16(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") &&
+         __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512bf16");
 #else
   return 0;
 #endif
@@ -157,9 +180,103 @@ static void passes_run_their_path(void **state)
   }
 }
 
+/* DLV_ISA's value classes (cpu_isa.h); value NULL: unset.  generic: the
+ * portable path is expected; warns: one line on stderr naming the value. */
+static const struct {
+  const char *value;
+  int generic, warns;
+} env_cases[] = {
+    {NULL, 0, 0},      {"", 0, 0},       {"native", 0, 0},
+    {"generic", 1, 0}, {"avx512", 0, 1}, {"GENERIC", 0, 1},
+    {"generic ", 0, 1},
+};
+enum { NENV = sizeof env_cases / sizeof *env_cases, ERRMAX = 512 };
+
+/* What a child saw: both families' paths and its stderr. */
+static struct {
+  int exited, conv3d, lowp;
+  char err[ERRMAX];
+} env_seen[NENV];
+
+/* Child: DLV_ISA as case i, stderr to fd; exit code conv3d + 2 lowp. */
+static void env_child(size_t i, int fd)
+{
+  if (env_cases[i].value == NULL)
+    unsetenv("DLV_ISA");
+  else
+    setenv("DLV_ISA", env_cases[i].value, 1);
+  if (dup2(fd, STDERR_FILENO) < 0)
+    _exit(100);
+  int conv3d = dlv_conv3d_isa(), lowp = dlv_lowp_isa();
+  fflush(stderr);
+  _exit(conv3d + 2 * lowp);
+}
+
+/* Runs case i in a forked child; fills env_seen[i]. */
+static void env_run(size_t i)
+{
+  int p[2];
+  if (pipe(p) != 0)
+    return;
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(p[0]);
+    env_child(i, p[1]);
+  }
+  close(p[1]);
+  size_t n = 0;
+  ssize_t r;
+  while (pid > 0 && n < ERRMAX - 1 &&
+         (r = read(p[0], env_seen[i].err + n, ERRMAX - 1 - n)) > 0)
+    n += (size_t)r;
+  close(p[0]);
+  env_seen[i].err[n] = '\0';
+  int status = 0;
+  if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+      WEXITSTATUS(status) < 4) {
+    env_seen[i].exited = 1;
+    env_seen[i].conv3d = WEXITSTATUS(status) & 1;
+    env_seen[i].lowp = WEXITSTATUS(status) >> 1;
+  }
+}
+
+/* stderr as documented: empty, or one line naming DLV_ISA and the value */
+static int env_stderr_ok(size_t i)
+{
+  const char *e = env_seen[i].err, *nl = strchr(e, '\n');
+  if (!env_cases[i].warns)
+    return e[0] == '\0';
+  return nl != NULL && nl[1] == '\0' && strstr(e, "DLV_ISA") != NULL &&
+         strstr(e, env_cases[i].value) != NULL;
+}
+
+static void env_value_classes(void **state)
+{
+  (void)state;
+  for (size_t i = 0; i < NENV; i++) {
+    const char *v = env_cases[i].value;
+    int g = env_cases[i].generic;
+    int conv3d = cpu_runs_avx512() && !g, lowp = cpu_runs_avx512bf16() && !g;
+    if (!env_seen[i].exited || env_seen[i].conv3d != conv3d ||
+        env_seen[i].lowp != lowp || !env_stderr_ok(i))
+      fail_msg("DLV_ISA=%s%s%s: child %s, conv3d %d lowp %d (want %d %d), "
+               "stderr \"%s\" (want %s)", v ? "\"" : "", v ? v : "(unset)",
+               v ? "\"" : "", env_seen[i].exited ? "exited" : "failed",
+               env_seen[i].conv3d, env_seen[i].lowp, conv3d, lowp,
+               env_seen[i].err,
+               env_cases[i].warns ? "one line naming it" : "nothing");
+  }
+}
+
 int main(void)
 {
+  /* before any query of this process: DLV_ISA is read once */
+  for (size_t i = 0; i < NENV; i++)
+    env_run(i);
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(env_value_classes),
       cmocka_unit_test(default_path),
       cmocka_unit_test(set_path),
       cmocka_unit_test(passes_run_their_path),
