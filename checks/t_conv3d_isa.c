@@ -242,11 +242,19 @@ static void env_run(size_t i)
   }
 }
 
+/* Whether case i writes its line: DLV_ISA is read only where the CPU has
+ * a path beyond the portable one (not, e.g., under valgrind, which has no
+ * AVX-512). */
+static int expects_warning(size_t i)
+{
+  return env_cases[i].warns && (cpu_runs_avx512() || cpu_runs_avx512bf16());
+}
+
 /* stderr as documented: empty, or one line naming DLV_ISA and the value */
 static int env_stderr_ok(size_t i)
 {
   const char *e = env_seen[i].err, *nl = strchr(e, '\n');
-  if (!env_cases[i].warns)
+  if (!expects_warning(i))
     return e[0] == '\0';
   return nl != NULL && nl[1] == '\0' && strstr(e, "DLV_ISA") != NULL &&
          strstr(e, env_cases[i].value) != NULL;
@@ -266,7 +274,7 @@ static void env_value_classes(void **state)
                v ? "\"" : "", env_seen[i].exited ? "exited" : "failed",
                env_seen[i].conv3d, env_seen[i].lowp, conv3d, lowp,
                env_seen[i].err,
-               env_cases[i].warns ? "one line naming it" : "nothing");
+               expects_warning(i) ? "one line naming it" : "nothing");
   }
 }
 

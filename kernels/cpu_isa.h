@@ -18,7 +18,8 @@ int dlv__cpu_has_avx512bf16(void);
  * (read once, cached): the kernels' default path is then the portable
  * one (an explicit dlv_*_set_isa still overrides it).  Unset, empty or
  * "native": 0, each kernel takes the best path the CPU has.  Any other
- * value: 0, after one line on stderr naming it. */
+ * value: 0, after one line on stderr naming it.  (dlv__isa_get asks only
+ * when the CPU has the family's faster path.) */
 int dlv__isa_env_generic(void);
 
 /* A kernel family's current path, kept in *state: 0 its portable code, 1
