@@ -26,28 +26,36 @@ _Static_assert(SIZE_MAX / 2 >= UINT32_MAX,
  *   product lets it through).
  * (L1's count, B (H+U-1) (W+V-1) (T+Z-1) C', is at most the lowered
  * matrix's: h + u - 1 <= h u.) */
-static inline void dlv_gate_conv3d_count_overflow(dlv_gate_case *c,
-                                                  dlv_conv3d_shape *s)
+enum { DLV_GATE_CONV3D_NCOUNT = 4 };
+
+/* Count shape `which` (0 .. DLV_GATE_CONV3D_NCOUNT - 1, above); its note. */
+static inline const char *dlv_gate_conv3d_count_shape(unsigned which,
+                                                      dlv_conv3d_shape *s)
 {
   /* fields: b, h, w, t, c, cp, u, v, z */
-  switch (dlv_gate_enum(c, 4)) {
+  switch (which) {
   case 0:
     *s = (dlv_conv3d_shape){2, 2, 2, 2, 1u << 27, 1, 1, 1, 1};
-    dlv_gate_note(c, "error: B H W T C = 2^31");
-    break;
+    return "B H W T C = 2^31";
   case 1:
     *s = (dlv_conv3d_shape){1, 1, 1, 1, 1u << 14, 1u << 14, 2, 2, 2};
-    dlv_gate_note(c, "error: U V Z C' C = 2^31");
-    break;
+    return "U V Z C' C = 2^31";
   case 2:
     *s = (dlv_conv3d_shape){2, 16, 16, 16, 1, 8, 32, 32, 32};
-    dlv_gate_note(c, "error: B H W T x U V Z C' = 2^31");
-    break;
+    return "B H W T x U V Z C' = 2^31";
   default:
     *s = (dlv_conv3d_shape){1u << 16, 1u << 16, 1u << 16, 1u << 16, 1, 1,
                             1, 1, 1};
-    dlv_gate_note(c, "error: B H W T = 2^64 (wraps to 0)");
+    return "B H W T = 2^64 (wraps to 0)";
   }
+}
+
+static inline void dlv_gate_conv3d_count_overflow(dlv_gate_case *c,
+                                                  dlv_conv3d_shape *s)
+{
+  dlv_gate_note(c, "error: %s",
+                dlv_gate_conv3d_count_shape(
+                    dlv_gate_enum(c, DLV_GATE_CONV3D_NCOUNT), s));
 }
 
 /* One shape the contract refuses, one of three in turn: an extent 0, an

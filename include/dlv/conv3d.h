@@ -85,8 +85,8 @@ enum dlv_conv3d_pass {
  * lowp.h's) on its portable path; DLV_ISA unset, empty or "native": the
  * CPU's best; any other value: the CPU's best, after one line on stderr
  * naming it (DLV_ISA is read only on a CPU with a path beyond the
- * portable one).  dlv_conv3d_set_isa forces a path (a request the CPU or the build
- * cannot serve gives GENERIC) and returns the path now in use.  Both paths
+ * portable one).  dlv_conv3d_set_isa forces a path (a request the CPU or
+ * the build cannot serve gives GENERIC) and returns the path now in use.  Both paths
  * meet the same contract and error bound; they may round differently.
  * Not thread-safe: set the path before calling the kernels, and query
  * dlv_conv3d_work_size after setting it (the two paths need different

@@ -55,13 +55,12 @@
  * reported as such).  The packing buffers (bf16: packed operands; fp16:
  * the converted operands and FAST's workspace) are kept for the next
  * call, one per role, the largest recently needed (fresh memory
- * page-faults on first touch,
- * which cost more than a pass on a VM); they stay allocated until the
- * process ends.  On T >= 2 threads the bf16 filter gradient packs its
- * operands once per thread when the T copies take at most 64 MiB (S1:
- * 2.6 MB a copy, S3: 23 MB) and can be allocated, else once.  Finite
- * operands may still overflow float: the element is then +-Inf (or NaN
- * when both signs overflow).
+ * page-faults on first touch, which cost more than a pass on a VM); they
+ * stay allocated until the process ends.  On T >= 2 threads the bf16
+ * filter gradient packs its operands once per thread when the T copies
+ * take at most 64 MiB (S1: 2.6 MB a copy, S3: 23 MB) and can be
+ * allocated, else once.  Finite operands may still overflow float: the
+ * element is then +-Inf (or NaN when both signs overflow).
  * Bounds: checks/bounds/low_precision.h (dlv_bound_conv3d_bf16,
  * dlv_bound_conv3d_fp16). */
 #ifndef DLV_CONV3D_LOWP_H
