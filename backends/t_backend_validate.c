@@ -2,12 +2,14 @@
  * backend_load.h) against every rule it states: the ABI version, name and
  * version, the name's length (DLV_BACKEND_NAME_MAX accepted, one more
  * refused) and characters, every (operation, dtype) declared provided
- * with no entry point, conv3d without its sizing members.  The builtin
+ * with no entry point (every pointer NULL, and each alone), conv3d
+ * without its sizing members.  The builtin
  * table, which is valid, is the starting point of each case. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -90,6 +92,88 @@ static void provided_needs_its_entry_point(void **state)
     }
 }
 
+/* Every entry point of the table, with the (operation, dtype) it serves
+ * (dlv_backend.h), listed here apart from the loader's own map. */
+typedef struct {
+  const char *member;
+  size_t offset;
+  int op, dtype;
+} entry_slot;
+#define SLOT(member, op, dtype)                                             \
+  {#member, offsetof(dlv_backend, member), op, dtype}
+#define D DLV_BK_DOUBLE
+#define S DLV_BK_FLOAT
+static const entry_slot slots[] = {
+    SLOT(nrm2_d, DLV_BK_NRM2, D),
+    SLOT(nrm2_s, DLV_BK_NRM2, S),
+    SLOT(nrm2_grad_d, DLV_BK_NRM2_GRAD, D),
+    SLOT(nrm2_grad_s, DLV_BK_NRM2_GRAD, S),
+    SLOT(conv3d_d[0], DLV_BK_CONV3D_FWD, D),
+    SLOT(conv3d_d[1], DLV_BK_CONV3D_BWD_FILTER, D),
+    SLOT(conv3d_d[2], DLV_BK_CONV3D_BWD_INPUT, D),
+    SLOT(conv3d_s[0], DLV_BK_CONV3D_FWD, S),
+    SLOT(conv3d_s[1], DLV_BK_CONV3D_BWD_FILTER, S),
+    SLOT(conv3d_s[2], DLV_BK_CONV3D_BWD_INPUT, S),
+    SLOT(adam_step_d, DLV_BK_ADAM_STEP, D),
+    SLOT(adam_step_s, DLV_BK_ADAM_STEP, S),
+    SLOT(prox_group_d, DLV_BK_PROX_GROUP, D),
+    SLOT(prox_group_s, DLV_BK_PROX_GROUP, S),
+    SLOT(loss_quadratic_d, DLV_BK_LOSS_QUADRATIC, D),
+    SLOT(loss_logistic_d, DLV_BK_LOSS_LOGISTIC, D),
+    SLOT(closs_quadratic_d, DLV_BK_CLOSS_QUADRATIC, D),
+    SLOT(closs_quadratic_z, DLV_BK_CLOSS_QUADRATIC, D),
+    SLOT(closs_logistic_d, DLV_BK_CLOSS_LOGISTIC, D),
+    SLOT(closs_logistic_z, DLV_BK_CLOSS_LOGISTIC, D),
+    SLOT(closs_tanhnet_d, DLV_BK_CLOSS_TANHNET, D),
+    SLOT(closs_tanhnet_z, DLV_BK_CLOSS_TANHNET, D),
+    SLOT(closs_norm_d, DLV_BK_CLOSS_NORM, D),
+    SLOT(closs_norm_z, DLV_BK_CLOSS_NORM, D),
+    SLOT(hvp_step_d, DLV_BK_HVP_STEP, D),
+    SLOT(hvp_cstep_d, DLV_BK_HVP_CSTEP, D),
+    SLOT(hvp_central_d, DLV_BK_HVP_CENTRAL, D),
+    SLOT(linesearch_step_d, DLV_BK_LINESEARCH_STEP, D),
+};
+#undef D
+#undef S
+
+/* The builtin table (every operation provided) with one entry point made
+ * NULL (all bits zero: the null function pointer of every ABI dlverify
+ * builds for). */
+static dlv_backend builtin_without(const entry_slot *e)
+{
+  dlv_backend b = *dlv_backend_builtin();
+  memset((char *)&b + e->offset, 0, sizeof b.nrm2_d);
+  return b;
+}
+
+/* Each entry point alone made NULL is refused, and the refusal names its
+ * (operation, dtype); declared not provided, the same table is valid.
+ * (The table with every pointer NULL, above, cannot tell whether the
+ * loader looks at the right member.) */
+static void each_entry_point_is_checked_alone(void **state)
+{
+  (void)state;
+  for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++) {
+    const entry_slot *e = &slots[i];
+    dlv_backend b = builtin_without(e);
+    if (!(dlv_backend_support(&b, e->op, e->dtype) & DLV_BK_PROVIDED))
+      fail_msg("the builtin table does not provide %s", e->member);
+    char err[400] = "", want[64];
+    snprintf(want, sizeof want, "%s %s ", dlv_backend_op_name(e->op),
+             dlv_backend_dtype_name(e->dtype));
+    int r = dlv_backend_validate(&b, err, sizeof err);
+    if (r != 1 || strncmp(err, want, strlen(want)) != 0)
+      fail_msg("%s NULL, declared provided: returned %d '%s', not a "
+               "refusal naming '%s'", e->member, r, err, want);
+    unsigned *caps = e->op < DLV_BK_NOPS_V1
+                         ? &b.support[e->op][e->dtype]
+                         : &b.support_v2[e->op - DLV_BK_NOPS_V1][e->dtype];
+    *caps = 0;
+    if (validate(&b) != 0)
+      fail_msg("%s NULL, not provided: refused", e->member);
+  }
+}
+
 static void conv3d_needs_its_sizing(void **state)
 {
   (void)state;
@@ -111,6 +195,7 @@ int main(void)
       cmocka_unit_test(abi_version_is_this_one),
       cmocka_unit_test(name_length_and_characters),
       cmocka_unit_test(provided_needs_its_entry_point),
+      cmocka_unit_test(each_entry_point_is_checked_alone),
       cmocka_unit_test(conv3d_needs_its_sizing),
   };
   return cmocka_run_group_tests_name("backend_validate", tests, NULL, NULL);
