@@ -3,9 +3,11 @@
  *
  * Debian's OpenBLAS 0.3.21 is a DYNAMIC_ARCH build: at load time it picks a
  * kernel set ("core") from the CPU's family and model.  It does not know
- * the Xeon model of this machine (family 6, model 207) and falls back to
- * its generic "Prescott" (SSE3) kernels, 3-5x slower than its "SkylakeX"
- * (AVX-512) ones on GEMM (research/perf-anchors.md).  OpenBLAS reads the
+ * the Xeon model the anchors were measured on (family 6, model 207) and
+ * falls back there to its generic "Prescott" (SSE3) kernels, 3-5x slower
+ * than its "SkylakeX" (AVX-512) ones on GEMM (research/perf-anchors.md);
+ * on the AMD EPYC (family 26) of later sessions it picks "Cooperlake"
+ * itself, and nothing is changed.  OpenBLAS reads the
  * environment variable OPENBLAS_CORETYPE once, when the library is
  * initialised (before main), so the core can only be changed by setting
  * the variable before the process starts: the bench re-executes itself
