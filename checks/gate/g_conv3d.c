@@ -170,6 +170,18 @@ static void large_filter(dlv_gate_case *c, dlv_conv3d_shape *s, int *fixed)
   dlv_gate_note(c, "filter larger than the output");
 }
 
+/* FAST's tile for a pass whose output has oc channels, as conv3d.h
+ * states it (NV_WIDE vectors of VW lanes and MR_WIDE rows from NV_WIDE VW
+ * channels on, else NV_NARROW and MR_NARROW), written apart from
+ * dlv_conv3d_fast_tile, which check_tile_rule holds to it. */
+static void documented_tile(size_t oc, int is_float, size_t *nr, size_t *mr)
+{
+  size_t vw = is_float ? DLV_CONV3D_FAST_LANES_S : DLV_CONV3D_FAST_LANES_D;
+  size_t wide_from = (size_t)DLV_CONV3D_FAST_NV_WIDE * vw;
+  *nr = oc < wide_from ? DLV_CONV3D_FAST_NV_NARROW * vw : wide_from;
+  *mr = oc < wide_from ? DLV_CONV3D_FAST_MR_NARROW : DLV_CONV3D_FAST_MR_WIDE;
+}
+
 /* The input gradient's own FAST workspace (the padded G plus the flipped
  * filter's panels P(U V Z C, C'), conv3d.h) as the binding term of
  * dlv_conv3d_work_size, with C' past one single-channel tile: C = 1,
@@ -185,7 +197,7 @@ static int binding_pad(dlv_gate_case *c, dlv_conv3d_shape *s, int *fixed)
   size_t nr = 0;
   for (int is_float = 0; is_float <= 1; is_float++) {
     size_t w, mr;
-    dlv_conv3d_fast_tile(1, is_float, &w, &mr);
+    documented_tile(1, is_float, &w, &mr);
     nr = w > nr ? w : nr;
   }
   s->c = s->u = s->v = s->z = s->b = s->w = 1;
@@ -207,7 +219,7 @@ static void channels_for_mr(dlv_gate_case *c, const conv_entry *e,
 {
   size_t wide = dlv_conv3d_block_value(bl, "nr_wide"), nr, got;
   size_t oc = 1 + (size_t)dlv_gate_draw(c, wide - 1); /* narrow */
-  dlv_conv3d_fast_tile(oc, e->is_float, &nr, &got);
+  documented_tile(oc, e->is_float, &nr, &got);
   if (got != mr)
     oc += wide - 1; /* from wide - 1 + 1 = wide on: the wide tile */
   *ext(s, channel_extent(e)) = oc;
@@ -366,7 +378,7 @@ static size_t fast_panels(size_t k, size_t oc)
   size_t most = 0;
   for (int is_float = 0; is_float <= 1; is_float++) {
     size_t nr, mr;
-    dlv_conv3d_fast_tile(oc, is_float, &nr, &mr);
+    documented_tile(oc, is_float, &nr, &mr);
     size_t p = (oc + nr - 1) / nr * nr * k;
     most = p > most ? p : most;
   }
@@ -415,11 +427,31 @@ static size_t documented_work(const dlv_conv3d_shape *s, int variant)
   }
 }
 
-/* Under the builtin backend, the workspace size is the documented one. */
+/* dlv_conv3d_fast_tile gives conv3d.h's tile for every channel count up
+ * to twice past the wide tile's threshold, in the entry's dtype (every
+ * case: the threshold itself is no drawn shape's to find). */
+static void check_tile_rule(dlv_gate_case *c, const conv_entry *e)
+{
+  size_t vw = e->is_float ? DLV_CONV3D_FAST_LANES_S : DLV_CONV3D_FAST_LANES_D;
+  for (size_t oc = 1; oc <= 2 * DLV_CONV3D_FAST_NV_WIDE * vw + 1; oc++) {
+    size_t nr, mr, want_nr, want_mr;
+    dlv_conv3d_fast_tile(oc, e->is_float, &nr, &mr);
+    documented_tile(oc, e->is_float, &want_nr, &want_mr);
+    if (nr != want_nr || mr != want_mr) {
+      dlv_gate_fail(c, "dlv_conv3d_fast_tile(%zu): %zu x %zu, conv3d.h's "
+                    "tile %zu x %zu", oc, mr, nr, want_mr, want_nr);
+      return;
+    }
+  }
+}
+
+/* Under the builtin backend, the workspace size and FAST's tile are the
+ * documented ones. */
 static void check_work_size(dlv_gate_case *c, const conv_case *k)
 {
   if (dlv_gate_backend() != dlv_backend_builtin())
     return;
+  check_tile_rule(c, k->e);
   size_t want = documented_work(&k->s, k->variant);
   if (k->work.n != want)
     dlv_gate_fail(c, "dlv_conv3d_work_size %zu, conv3d.h's formula %zu",
