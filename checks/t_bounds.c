@@ -57,7 +57,8 @@ static void mp_sqrt_of_perturbed(mpfr_t r, mpfr_srcptr g, double u)
   mpfr_inits2(MP_BITS, up, down, (mpfr_ptr)0);
   mpfr_add_ui(up, g, 1, MPFR_RNDN);
   mpfr_sqrt(up, up, MPFR_RNDN);
-  mpfr_mul_d(up, up, 1.0 + u, MPFR_RNDN); /* 1 + u exact for u >= 2^-53 */
+  mpfr_mul_d(up, up, 1.0 + u, MPFR_RNDN); /* 1 + u is 1 in double for u =
+                                            * 2^-53: down carries that u */
   mpfr_sub_ui(up, up, 1, MPFR_RNDN);
   mpfr_ui_sub(down, 1, g, MPFR_RNDN);
   mpfr_sqrt(down, down, MPFR_RNDN);
@@ -136,6 +137,68 @@ static void nrm2_rel_closed_form(void **state)
   double r1 = dlv_bound_nrm2_d(1).rel;
   assert_true(r1 > 1.5 * DLV_U_DOUBLE && r1 < 1.5 * DLV_U_DOUBLE * 1.001);
   mpfr_clears(g, r, t, (mpfr_ptr)0);
+}
+
+/* (1 + u)^2 / (1 - beta) - 1 in MPFR: two roundings over a perturbed
+ * square root (bounds/nrm2.h, the gradient). */
+static void mp_two_over_root(mpfr_t r, mpfr_srcptr beta, double u)
+{
+  mpfr_t d;
+  mpfr_init2(d, MP_BITS);
+  mpfr_set_d(r, u, MPFR_RNDN);
+  mpfr_add_ui(r, r, 1, MPFR_RNDN); /* 1 + u in MPFR (2^-53 is lost in double) */
+  mpfr_sqr(r, r, MPFR_RNDN);
+  mpfr_ui_sub(d, 1, beta, MPFR_RNDN);
+  mpfr_div(r, r, d, MPFR_RNDN);
+  mpfr_sub_ui(r, r, 1, MPFR_RNDN);
+  mpfr_clear(d);
+}
+
+/* nrm2_grad_d and _s against their derivations in MPFR: the double
+ * quotient (x_i 2^-e)(1/r) with two roundings over r's relative error
+ * (nrm2_d's without its final scaling, gamma_n under the root for _s),
+ * then _s's rounding to float; their underflow terms. */
+static void nrm2_grad_closed_form(void **state)
+{
+  (void)state;
+  mpfr_t beta, r, g;
+  mpfr_inits2(MP_BITS, beta, r, g, (mpfr_ptr)0);
+  const size_t ns[] = {1, 2, 3, 512, 1000, 1u << 20};
+  for (size_t i = 0; i < COUNT(ns); i++) {
+    mpfr_set_d(beta, dlv_bound_nrm2_d(ns[i]).rel, MPFR_RNDN);
+    mp_two_over_root(r, beta, DLV_U_DOUBLE);
+    assert_agrees(dlv_bound_nrm2_grad_d(ns[i]).rel, r, "nrm2_grad_d rel");
+    assert_true(dlv_bound_nrm2_grad_d(ns[i]).abs == 2.0 * DLV_ETA_DOUBLE);
+    mp_gamma(g, (double)ns[i], DLV_U_DOUBLE);
+    mp_sqrt_of_perturbed(beta, g, DLV_U_DOUBLE);
+    mp_two_over_root(r, beta, DLV_U_DOUBLE);
+    mpfr_add_ui(r, r, 1, MPFR_RNDN);
+    mpfr_mul_d(r, r, 1.0 + DLV_U_FLOAT, MPFR_RNDN);
+    mpfr_sub_ui(r, r, 1, MPFR_RNDN);
+    assert_agrees(dlv_bound_nrm2_grad_s(ns[i]).rel, r, "nrm2_grad_s rel");
+    assert_true(dlv_bound_nrm2_grad_s(ns[i]).abs == DLV_ETA_FLOAT);
+  }
+  mpfr_clears(beta, r, g, (mpfr_ptr)0);
+}
+
+/* The low-precision units from the formats' parameters (precision p
+ * including the hidden bit, smallest normal exponent emin): u = 2^-p, and
+ * eta, half the smallest subnormal, 2^(emin - p + 1) / 2. */
+static void lowp_units_from_formats(void **state)
+{
+  (void)state;
+  const struct {
+    const char *name;
+    int p, emin;
+    double u, eta;
+  } f[] = {{"bf16", 8, -126, DLV_U_BF16, DLV_ETA_BF16},
+           {"fp16", 11, -14, DLV_U_FP16, DLV_ETA_FP16}};
+  for (size_t i = 0; i < COUNT(f); i++)
+    if (f[i].u != ldexp(1.0, -f[i].p) ||
+        f[i].eta != ldexp(1.0, f[i].emin - f[i].p))
+      fail_msg("%s: u %a eta %a, the format gives %a and %a", f[i].name,
+               f[i].u, f[i].eta, ldexp(1.0, -f[i].p),
+               ldexp(1.0, f[i].emin - f[i].p));
 }
 
 /* conv3d bf16/fp16 (bounds/low_precision.h): the rounding count of an
@@ -452,6 +515,8 @@ int main(void)
       cmocka_unit_test(gamma_increasing_in_n),
       cmocka_unit_test(sqrt_of_perturbed_against_mpfr),
       cmocka_unit_test(nrm2_rel_closed_form),
+      cmocka_unit_test(nrm2_grad_closed_form),
+      cmocka_unit_test(lowp_units_from_formats),
       cmocka_unit_test(conv3d_lowp_closed_form),
       cmocka_unit_test(claim_bounds_increase_in_n),
       cmocka_unit_test(bound_increases_in_exact),
