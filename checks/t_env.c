@@ -58,8 +58,17 @@ static void prec_values(void **state)
   assert_int_equal(v, DLV_PREC_MIN);
   assert_int_equal(dlv_env_parse_prec("512", &v, err, sizeof err), 0);
   assert_int_equal(v, 512);
-  assert_int_equal(dlv_env_parse_prec("1048576", &v, err, sizeof err), 0);
-  const char *bad[] = {"255", "2000000", "65536abc", "-512", "abc", "1e3"};
+  /* each end of [DLV_PREC_MIN, DLV_PREC_MAX] taken, one past it refused */
+  const long edge[] = {DLV_PREC_MIN, DLV_PREC_MAX};
+  for (size_t i = 0; i < 2; i++) {
+    char text[32];
+    snprintf(text, sizeof text, "%ld", edge[i]);
+    assert_int_equal(dlv_env_parse_prec(text, &v, err, sizeof err), 0);
+    assert_int_equal(v, edge[i]);
+    snprintf(text, sizeof text, "%ld", i == 0 ? edge[i] - 1 : edge[i] + 1);
+    assert_int_equal(dlv_env_parse_prec(text, &v, err, sizeof err), -1);
+  }
+  const char *bad[] = {"2000000", "65536abc", "-512", "abc", "1e3"};
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
     assert_int_equal(dlv_env_parse_prec(bad[i], &v, err, sizeof err), -1);
 }
