@@ -1,6 +1,7 @@
 /* t_evidence_csv.c: the evidence CSV keeps every field whole: kernel,
  * variant and key columns round trip, files without kernel and variant
- * read as "-", files without a key get the derived one, long texts
+ * read as "-", files without a key get the derived one, fields are
+ * quoted as RFC 4180 says, long texts
  * survive, and a text too long for its row field is a malformed file,
  * never a truncated row. */
 #include <math.h>
@@ -136,6 +137,35 @@ static void every_field_round_trips(void **state)
   }
 }
 
+/* dlv_csv_field writes RFC 4180: a field holding a comma, a double quote,
+ * CR or LF inside double quotes with each quote doubled, any other field
+ * as it is; and each such text, as a row's quantity, reads back whole. */
+static void csv_field_quotes_per_rfc4180(void **state)
+{
+  (void)state;
+  const char *const cases[][2] = {
+      {"abc", "abc"},           {"", ""},
+      {"a,b", "\"a,b\""},       {"say \"x\"", "\"say \"\"x\"\"\""},
+      {"\"q\" start", "\"\"\"q\"\" start\""}, {"a\nb", "\"a\nb\""},
+      {"a\rb", "\"a\rb\""},     {"\"", "\"\"\"\""}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    assert_non_null(m);
+    dlv_csv_field(m, cases[i][0]);
+    fclose(m);
+    if (strcmp(buf, cases[i][1]) != 0)
+      fail_msg("field '%s' written as '%s', RFC 4180: '%s'", cases[i][0], buf,
+               cases[i][1]);
+    free(buf);
+    dlv_row w = sample_row();
+    dlv_copy_text(w.quantity, sizeof w.quantity, cases[i][0]);
+    dlv_row r = round_trip(&w);
+    assert_string_equal(r.quantity, cases[i][0]);
+  }
+}
+
 /* A row that names no kernel is written with "-", and so is read. */
 static void no_kernel_is_dash(void **state)
 {
@@ -220,6 +250,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(kernel_variant_round_trip),
       cmocka_unit_test(every_field_round_trips),
+      cmocka_unit_test(csv_field_quotes_per_rfc4180),
       cmocka_unit_test(no_kernel_is_dash),
       cmocka_unit_test(old_format_reads_dash),
       cmocka_unit_test(too_long_is_an_error),
