@@ -714,16 +714,41 @@ static int corrupt(dlv_gate_case *c, int kind, dlv_conv3d_shape *s,
 /* The backend's work size of (s, variant, pass) against the status
  * `want`; on an error the count must be left as it was (dlv_status.h:
  * nothing written on error): it starts at a sentinel. */
+#define WORK_COUNT_SENTINEL ((size_t)0x5eed5eed5eed5eedull)
 static void work_size_status(dlv_gate_case *c, const char *what,
                              const dlv_conv3d_shape *s, int variant, int pass,
                              int want)
 {
-  const size_t sentinel = (size_t)0x5eed5eed5eed5eedull;
-  size_t n = sentinel;
+  size_t n = WORK_COUNT_SENTINEL;
   int ws = dlv_gate_backend()->conv3d_work_size(s, variant, pass, &n);
-  if (dlv_gate_cmp_status(c, what, ws, want) && ws != DLV_OK && n != sentinel)
+  if (dlv_gate_cmp_status(c, what, ws, want) && ws != DLV_OK &&
+      n != WORK_COUNT_SENTINEL)
     dlv_gate_fail(c, "%s: status %d, but the count was written (%zu)", what,
                   ws, n);
+}
+
+/* A backend providing the pass without DLV_BK_ARGS: its statuses are not
+ * judged, but whatever it refuses it must refuse writing nothing
+ * (dlv_status.h): the work size of a shape conv3d.h refuses (an extent 0,
+ * each in turn), if refused, leaves the count as it was. */
+static void undeclared_refusals(dlv_gate_case *c, const conv_entry *e)
+{
+  int dtype = e->is_float ? DLV_BK_FLOAT : DLV_BK_DOUBLE;
+  if (!(dlv_backend_support(dlv_gate_backend(), DLV_BK_CONV3D_FWD + e->pass,
+                            dtype) &
+        DLV_BK_PROVIDED))
+    return;
+  for (int i = 0; i < X_N; i++) {
+    dlv_conv3d_shape s = {2, 2, 2, 2, 1, 1, 1, 2, 2};
+    *ext(&s, i) = 0;
+    size_t n = WORK_COUNT_SENTINEL;
+    int ws = dlv_gate_backend()->conv3d_work_size(&s, 0, e->pass, &n);
+    if (ws != DLV_OK && n != WORK_COUNT_SENTINEL) {
+      dlv_gate_fail(c, "work size of an extent 0 (extent %d) refused with "
+                    "status %d, but the count was written (%zu)", i, ws, n);
+      return;
+    }
+  }
 }
 
 /* The limits themselves are within the contract: a shape with one extent
@@ -868,8 +893,11 @@ static void conv_run(dlv_gate_case *c, const conv_entry *e)
   int is_error = dlv_gate_enum(c, 8) == 0;
   /* conv3d.h's errors are all about the arguments (no NaN protocol) */
   if (!dlv_gate_supports(c, DLV_BK_CONV3D_FWD + e->pass, e->is_float,
-                         is_error ? DLV_BK_ARGS : 0u))
+                         is_error ? DLV_BK_ARGS : 0u)) {
+    if (is_error)
+      undeclared_refusals(c, e);
     return;
+  }
   draw_variant_values(c, &k);
   /* a shape meant for FAST runs FAST where the backend is dlverify's */
   if (draw_shape(c, e, &k.s) &&
