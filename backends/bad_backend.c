@@ -11,7 +11,9 @@
  * followed in memory by declared limits of 1 (ABI 3's members): a loader
  * reading past the version-2 table lets the gate pass vectors beyond them
  * (lengths up to SIZE_MAX on unreadable buffers) to a norm that reads
- * them, which faults. */
+ * them, which faults.  It also declares one ABI 2 operation, the
+ * quadratic loss, which the upgraded table must keep (t_backend_validate
+ * inspects it; the gate never runs it: it refuses every call). */
 #include <stddef.h>
 #include <string.h>
 
@@ -53,6 +55,14 @@ static int plain_nrm2(size_t n, const double *x, ptrdiff_t incx, double *r)
   return 0;
 }
 
+/* Present for the loader only: refuses (DLV_EINVAL). */
+static int no_loss(const dlv_quadratic *q, const double *theta, double *value,
+                   double *grad)
+{
+  (void)q, (void)theta, (void)value, (void)grad;
+  return 1;
+}
+
 const dlv_backend *dlv_backend_entry(void);
 const dlv_backend *dlv_backend_entry(void)
 {
@@ -60,6 +70,9 @@ const dlv_backend *dlv_backend_entry(void)
       .abi_version = 2, .name = "old_v2", .version = "2",
       .support = {[DLV_BK_NRM2] = {DLV_BK_PROVIDED | DLV_BK_STRIDES, 0}},
       .nrm2_d = plain_nrm2,
+      .support_v2 = {[DLV_BK_LOSS_QUADRATIC - DLV_BK_NOPS_V1] =
+                         {DLV_BK_PROVIDED, 0}},
+      .loss_quadratic_d = no_loss,
       .limits = {[DLV_BK_NRM2] = {{1, 1}, {1, 1}}}}; /* past ABI 2 */
   return &t;
 }

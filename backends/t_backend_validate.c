@@ -174,6 +174,26 @@ static void each_entry_point_is_checked_alone(void **state)
   }
 }
 
+/* An ABI 2 plugin (bad_backend.c, OLD_V2) is upgraded keeping what
+ * version 2 has, its ABI 2 operations among them (the quadratic loss), and
+ * nothing past it (ABI 3's limits read as zero: none declared). */
+static void abi2_table_keeps_its_operations(void **state)
+{
+  (void)state;
+  char err[400] = "";
+  const dlv_backend *b = dlv_backend_load(DLV_OLD_V2_PLUGIN, err, sizeof err);
+  if (b == NULL)
+    fail_msg("%s: %s", DLV_OLD_V2_PLUGIN, err);
+  assert_int_equal(b->abi_version, DLV_BACKEND_ABI_VERSION);
+  assert_true(dlv_backend_support(b, DLV_BK_NRM2, DLV_BK_DOUBLE) &
+              DLV_BK_PROVIDED);
+  assert_true(dlv_backend_support(b, DLV_BK_LOSS_QUADRATIC, DLV_BK_DOUBLE) &
+              DLV_BK_PROVIDED);
+  assert_non_null(b->loss_quadratic_d);
+  dlv_bk_limits none = dlv_backend_limits(b, DLV_BK_NRM2, DLV_BK_DOUBLE);
+  assert_true(none.max_n == 0 && none.max_inc == 0);
+}
+
 static void conv3d_needs_its_sizing(void **state)
 {
   (void)state;
@@ -196,6 +216,7 @@ int main(void)
       cmocka_unit_test(name_length_and_characters),
       cmocka_unit_test(provided_needs_its_entry_point),
       cmocka_unit_test(each_entry_point_is_checked_alone),
+      cmocka_unit_test(abi2_table_keeps_its_operations),
       cmocka_unit_test(conv3d_needs_its_sizing),
   };
   return cmocka_run_group_tests_name("backend_validate", tests, NULL, NULL);
