@@ -221,8 +221,10 @@ static void read_meta(const char *path, struct run_meta *m, char *problem,
 
 static void print_result(const dlv_claim_result *r)
 {
-  char ratio[32];
-  snprintf(ratio, sizeof ratio, dlv_ratio_format(r->max_ratio), r->max_ratio);
+  char ratio[32] = "-"; /* no rows: no figure */
+  if (r->checks > 0)
+    snprintf(ratio, sizeof ratio, dlv_ratio_format(r->max_ratio),
+             r->max_ratio);
   printf("%-4s %-23s %6zu rows %4zu failed  max err/bound %-12s %s\n",
          r->info->id, r->verdict, r->checks, r->failed, ratio, r->problem);
   fflush(stdout);

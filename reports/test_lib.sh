@@ -35,7 +35,8 @@ offset() { grep -bo -F -- "$2" "$1" | head -n 1 | cut -d: -f1; }
 #        err/bound $FAKE_RATIO (default 0.25; > 1 fails) and a claim row
 #        that holds, or fails when FAKE_CLAIM_FAILS=1 (then exit 1); it
 #        writes its pid to $FAKE_PIDFILE and, as that process, sleeps
-#        $FAKE_SLEEP seconds, when they are set;
+#        $FAKE_SLEEP seconds, when they are set; with FAKE_NO_EVIDENCE=1
+#        it writes nothing and exits 0 (a check that lost its evidence);
 #   P1:  a claim row that holds and impulse-response series rows (k = 4)
 #        with the keys the P1 plot selects (qids impulse-ema and
 #        impulse-window; P4a's rows have no key column: derived keys).
@@ -44,6 +45,7 @@ standins() {
   mkdir -p "$1" || fail "mkdir $1"
   cat >"$1/p4a_norm_grad" <<'EOS'
 #!/bin/sh
+test "${FAKE_NO_EVIDENCE:-0}" = 1 && exit 0
 ratio=${FAKE_RATIO:-0.25}
 holds=$(awk -v r="$ratio" 'BEGIN { print (r <= 1) ? 1 : 0 }')
 err=$(awk -v r="$ratio" 'BEGIN { printf "%.17g", r * 2.2204460492503131e-16 }')

@@ -85,4 +85,21 @@ run bad-gnuplot DLV_GNUPLOT=/bin/false
 # P4a's "nrm2 vs MPFR" row)
 grep -Eq '([1-9][0-9]*) of \1 plots FAILED to draw' "$out/bad-gnuplot/dom.html" ||
   fail "a failing gnuplot is not named in the header"
-echo "report failure: failure table first with repro line; header states quick mode, precision, variables; kernel table; plots skipped or failed said so"
+# A check that exits 0 but wrote no evidence has failed too: the page says
+# so (title, red banner, failure box), the verdict is INCONCLUSIVE and no
+# figure is made up for rows that do not exist.
+env DLV_CHECK_DIR="$out/checks" FAKE_NO_EVIDENCE=1 "$dlv" --claim P4a --seed 7 \
+  --out "$out/no-evidence" >"$out/no-evidence.stdout" 2>&1
+status=$?
+test $status -eq 1 || fail "no evidence: dlverify exited $status, expected 1"
+page=$out/no-evidence/index.html
+grep -q '<title>dlverify report: 1 of 1 claims FAILED</title>' "$page" ||
+  fail "no evidence: the title does not announce the failure"
+grep -q 'class="status failed"' "$page" || fail "no evidence: no red status banner"
+grep -q '<section id="failures">' "$page" || fail "no evidence: no failure box"
+grep -q '^P4a,INCONCLUSIVE,0,0,nan,' "$out/no-evidence/summary.csv" ||
+  fail "no evidence: summary.csv: $(cat "$out/no-evidence/summary.csv")"
+grep -Eq '^P4a +INCONCLUSIVE +0 rows +0 failed +max err/bound - +\(wrote no evidence\)' \
+  "$out/no-evidence.stdout" || fail "no evidence: terminal: $(cat "$out/no-evidence.stdout")"
+
+echo "report failure: failure table first with repro line; header states quick mode, precision, variables; kernel table; plots skipped or failed said so; a check without evidence failed"
