@@ -177,11 +177,16 @@ static void each_entry_point_is_checked_alone(void **state)
 /* An ABI 2 plugin (bad_backend.c, OLD_V2) is upgraded keeping what
  * version 2 has, its ABI 2 operations among them (the quadratic loss), and
  * nothing past it (ABI 3's limits read as zero: none declared). */
+static const dlv_backend *volatile old_v2; /* the upgraded copy lives until
+                                            * exit, like the plugin
+                                            * (backend_load.c): kept reachable */
+
 static void abi2_table_keeps_its_operations(void **state)
 {
   (void)state;
   char err[400] = "";
-  const dlv_backend *b = dlv_backend_load(DLV_OLD_V2_PLUGIN, err, sizeof err);
+  const dlv_backend *b = old_v2 =
+      dlv_backend_load(DLV_OLD_V2_PLUGIN, err, sizeof err);
   if (b == NULL)
     fail_msg("%s: %s", DLV_OLD_V2_PLUGIN, err);
   assert_int_equal(b->abi_version, DLV_BACKEND_ABI_VERSION);
