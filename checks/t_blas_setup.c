@@ -66,6 +66,11 @@ static int probe(char **argv)
            info.better ? info.better : "-", info.forced, expected_better());
     return 0;
   }
+  if (strcmp(argv[1], "--reexec") != 0) {
+    fprintf(stderr, "t_blas_setup: unknown probe %s (--core, --reexec)\n",
+            argv[1]);
+    return 2;
+  }
   /* --reexec: "returned OPENBLAS_CORETYPE core" after the call returned */
   int r = dlv_blas_reexec_with_better_core(argv);
   const char *v = getenv("OPENBLAS_CORETYPE");

@@ -711,18 +711,33 @@ static int corrupt(dlv_gate_case *c, int kind, dlv_conv3d_shape *s,
   }
 }
 
-/* The backend's work size of (s, variant, pass) against the status
- * `want`; on an error the count must be left as it was (dlv_status.h:
- * nothing written on error): it starts at a sentinel. */
 #define WORK_COUNT_SENTINEL ((size_t)0x5eed5eed5eed5eedull)
+
+/* The backend's work size of (s, variant, pass): its status, and in *n
+ * the count, which starts at a sentinel so that a refusal that writes it
+ * shows (dlv_status.h: nothing written on error; work_size_written). */
+static int work_size_probe(const dlv_conv3d_shape *s, int variant, int pass,
+                           size_t *n)
+{
+  *n = WORK_COUNT_SENTINEL;
+  return dlv_gate_backend()->conv3d_work_size(s, variant, pass, n);
+}
+
+/* Whether a work-size call that returned ws wrote the count n anyway. */
+static int work_size_written(int ws, size_t n)
+{
+  return ws != DLV_OK && n != WORK_COUNT_SENTINEL;
+}
+
+/* The backend's work size of (s, variant, pass) against the status
+ * `want`; on an error the count must be left as it was. */
 static void work_size_status(dlv_gate_case *c, const char *what,
                              const dlv_conv3d_shape *s, int variant, int pass,
                              int want)
 {
-  size_t n = WORK_COUNT_SENTINEL;
-  int ws = dlv_gate_backend()->conv3d_work_size(s, variant, pass, &n);
-  if (dlv_gate_cmp_status(c, what, ws, want) && ws != DLV_OK &&
-      n != WORK_COUNT_SENTINEL)
+  size_t n;
+  int ws = work_size_probe(s, variant, pass, &n);
+  if (dlv_gate_cmp_status(c, what, ws, want) && work_size_written(ws, n))
     dlv_gate_fail(c, "%s: status %d, but the count was written (%zu)", what,
                   ws, n);
 }
@@ -741,9 +756,9 @@ static void undeclared_refusals(dlv_gate_case *c, const conv_entry *e)
   for (int i = 0; i < X_N; i++) {
     dlv_conv3d_shape s = {2, 2, 2, 2, 1, 1, 1, 2, 2};
     *ext(&s, i) = 0;
-    size_t n = WORK_COUNT_SENTINEL;
-    int ws = dlv_gate_backend()->conv3d_work_size(&s, 0, e->pass, &n);
-    if (ws != DLV_OK && n != WORK_COUNT_SENTINEL) {
+    size_t n;
+    int ws = work_size_probe(&s, 0, e->pass, &n);
+    if (work_size_written(ws, n)) {
       dlv_gate_fail(c, "work size of an extent 0 (extent %d) refused with "
                     "status %d, but the count was written (%zu)", i, ws, n);
       return;
