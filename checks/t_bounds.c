@@ -15,6 +15,7 @@
 #include <gsl/gsl_cdf.h>
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "bounds.h"
@@ -336,6 +337,116 @@ static void halfwidths_against_quantiles(void **state)
   }
 }
 
+/* P4a's stationarity bound adds gamma over n + m + 4 terms (the reached
+ * level passes through unchanged); the float master-weight EMA's stall gap
+ * is float's unit roundoff 2^-p (p = FLT_MANT_DIG) over 1 - beta, at least
+ * the 2^-(p+1) / (1 - beta) of an exact increment. */
+static void stationarity_and_stall_derived(void **state)
+{
+  (void)state;
+  mpfr_t r;
+  mpfr_init2(r, MP_BITS);
+  for (size_t n = 1; n <= 64; n++)
+    for (size_t m = 0; m <= 64; m += 8) {
+      mp_gamma(r, (double)(n + m + 4), DLV_U_DOUBLE);
+      assert_agrees(dlv_bound_stationarity(n, m, 0.0), r,
+                    "stationarity gamma_{n+m+4}");
+      assert_true(dlv_bound_stationarity(n, m, 0.25) ==
+                  0.25 + dlv_bound_stationarity(n, m, 0.0));
+    }
+  mpfr_clear(r);
+  double u = ldexp(1.0, -FLT_MANT_DIG);
+  for (unsigned k = 2; k <= 4096; k *= 2) {
+    double beta = 1.0 - 1.0 / k;
+    assert_true(dlv_bound_float_ema_stall_gap(beta) == u * k);
+    assert_true(dlv_bound_float_ema_stall_gap(beta) >= u / 2.0 * k);
+  }
+}
+
+/* The two-sided quantiles put alpha/2 in each tail (GSL's inverses are
+ * refined to about 1e-10 relative here; a one-sided quantile, alpha in a
+ * tail, is off by a factor 2), the pooled t has groups nu_each degrees of
+ * freedom. */
+static void assert_tail(double p, double want, const char *what, double df)
+{
+  if (!(fabs(p - want) <= 1e-6 * want)) {
+    print_error("%s (df %g): tail %.17g, want %.17g\n", what, df, p, want);
+    fail();
+  }
+}
+
+static void two_sided_quantiles(void **state)
+{
+  (void)state;
+  const double alphas[] = {DLV_MC_ALPHA_EACH(1), DLV_MC_ALPHA_EACH(32),
+                           1e-3, 0.05};
+  for (size_t a = 0; a < COUNT(alphas); a++) {
+    double al = alphas[a];
+    assert_tail(2.0 * gsl_cdf_ugaussian_Q(dlv_z_quantile(al)), al, "z", 0);
+    for (double nu = 2; nu <= 1e5; nu *= 3) {
+      assert_tail(2.0 * gsl_cdf_tdist_Q(dlv_t_quantile(al, nu), nu), al, "t",
+                  nu);
+      for (double m = 1; m <= 8; m *= 2)
+        assert_tail(2.0 * gsl_cdf_tdist_Q(
+                              dlv_t_pooled_quantile(al, m, nu), m * nu),
+                    al, "pooled t", m * nu);
+      double lo, hi;
+      dlv_chi2_interval(al, nu, &lo, &hi);
+      assert_tail(gsl_cdf_chisq_P(lo, nu), al / 2.0, "chi2 lower", nu);
+      assert_tail(gsl_cdf_chisq_Q(hi, nu), al / 2.0, "chi2 upper", nu);
+    }
+  }
+}
+
+/* A cdf with steps at the test's sample values' neighbourhood: uniform on
+ * [0, 1]. */
+static double uniform_cdf(double x)
+{
+  return x < 0.0 ? 0.0 : x > 1.0 ? 1.0 : x;
+}
+
+/* The KS distance by its definition: the empirical cdf counted at each
+ * sample x (its right limit #{v <= x}/n and left limit #{v < x}/n), where
+ * |F_n - F| takes its supremum for a continuous F. */
+static double ks_by_counting(const double *v, size_t n)
+{
+  double d = 0.0;
+  for (size_t i = 0; i < n; i++) {
+    size_t le = 0, lt = 0;
+    for (size_t j = 0; j < n; j++)
+      le += v[j] <= v[i], lt += v[j] < v[i];
+    double f = uniform_cdf(v[i]);
+    d = fmax(d, fmax(fabs((double)le / (double)n - f),
+                     fabs((double)lt / (double)n - f)));
+  }
+  return d;
+}
+
+static void ks_distance_by_definition(void **state)
+{
+  (void)state;
+  uint64_t st = 7;
+  for (size_t n = 1; n <= 40; n++)
+    for (int rep = 0; rep < 20; rep++) {
+      double v[40], w[40];
+      for (size_t i = 0; i < n; i++) {
+        st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+        /* uniform draws in [0, 1]; in half the reps every sample pushed
+         * to one side, so either side of the steps gives the maximum */
+        double u = (double)(st >> 11) * 0x1p-53;
+        v[i] = rep % 3 == 1 ? u * 0.5 : rep % 3 == 2 ? 0.5 + u * 0.5 : u;
+        w[i] = v[i];
+      }
+      double want = ks_by_counting(v, n);
+      double got = dlv_ks_distance(w, n, uniform_cdf);
+      if (!(fabs(got - want) <= 4.0 * DLV_U_DOUBLE)) {
+        print_error("KS distance of %zu samples (rep %d): %.17g, by "
+                    "counting %.17g\n", n, rep, got, want);
+        fail();
+      }
+    }
+}
+
 static void halfwidths_decrease_in_count(void **state)
 {
   (void)state;
@@ -523,6 +634,9 @@ int main(void)
       cmocka_unit_test(bonferroni_alphas),
       cmocka_unit_test(halfwidths_against_quantiles),
       cmocka_unit_test(halfwidths_decrease_in_count),
+      cmocka_unit_test(two_sided_quantiles),
+      cmocka_unit_test(stationarity_and_stall_derived),
+      cmocka_unit_test(ks_distance_by_definition),
       cmocka_unit_test(gauges_never_nan),
       cmocka_unit_test(adam_elem_never_nan),
       cmocka_unit_test(broken_kernel_fails_the_comparator),

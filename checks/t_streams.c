@@ -53,11 +53,6 @@ static double alpha_each(void)
   return DLV_MC_ALPHA_EACH(STREAMS_K);
 }
 
-/* q with P(|Z| > q) = alpha. */
-static double z_quantile(double alpha)
-{
-  return gsl_cdf_ugaussian_Qinv(alpha / 2.0);
-}
 
 static void *xmalloc(size_t n)
 {
@@ -287,7 +282,7 @@ static void lag_row(const char *test, struct dlv_meas *m, const double *x,
   m->quantity = what;
   m->bound_name = "mc_pair_z";
   dlv_expect_row(__FILE__, __LINE__, test, m, zstat, 0.0, fabs(zstat),
-                 z_quantile(alpha_each()) +
+                 dlv_z_quantile(alpha_each()) +
                      dlv_mc_pair_z_slack(rho, pairs, s_abs, num, den),
                  NAN);
 }
@@ -417,7 +412,7 @@ static void law_rows(const char *test, struct dlv_meas *m, double *x, size_t n,
   m->quantity = "noise mean, sum/sqrt(n), vs 0";
   m->bound_name = "z (sigma = 1) + sample model + rounding";
   dlv_expect_row(__FILE__, __LINE__, test, m, z, 0.0, fabs(z),
-                 z_quantile(alpha_each()) +
+                 dlv_z_quantile(alpha_each()) +
                      (rho / (1.0 - rho) + g) * sum_abs / sqrt(nn),
                  NAN);
   double s2 = sum2 / nn;

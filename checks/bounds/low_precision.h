@@ -145,4 +145,16 @@ static inline double dlv_bound_conv3d_lowp_adjoint(double ra, double rb,
          2.0 * eta * (ra * wa + rb * wb);
 }
 
+/* float_ema_stall: an EMA m <- m + (1 - beta)(x - m) of the constant x = 1
+ * held in float (the bf16 Adam's master weights) stops moving once its
+ * increment (1 - beta)(1 - m) rounds away against m, below half an ulp of
+ * m (2^-25 for m in [1/2, 1)): gap 1 - m <= 2^-25 / (1 - beta) for the
+ * exact increment, and twice that, u_float / (1 - beta), for the
+ * increment's own rounding (as bf16's band ends at k 2^-9 = k u_bf16 / 2
+ * and its check allows 2^-8 below, P1's low_precision.c). */
+static inline double dlv_bound_float_ema_stall_gap(double beta)
+{
+  return DLV_U_FLOAT / (1.0 - beta);
+}
+
 #endif

@@ -78,4 +78,16 @@ static inline dlv_bound dlv_bound_cstep_nrm2(size_t n)
  * claim; the claim's residual is then gated by what the solver reached. */
 #define DLV_SOLVER_STATIONARITY 0x1p-26
 
+/* stationarity: P4a's claim residual r = grad l + lambda theta/||theta||
+ * at a solver's minimizer, relative to the scale ||grad l|| + lambda,
+ * given what the solver reached (`reached`: its FD gradient's norm plus
+ * the norm of the FD error estimate, relative to the scale): the
+ * residual's own rounding in double adds gamma over n + m + 4 terms (n
+ * features, m samples of a logistic loss, 0 for a quadratic). */
+static inline double dlv_bound_stationarity(size_t n, size_t m,
+                                            double reached)
+{
+  return reached + dlv_gamma((double)(n + m + 4), DLV_U_DOUBLE);
+}
+
 #endif

@@ -3,7 +3,10 @@
 #ifndef DLV_BOUNDS_STATS_H
 #define DLV_BOUNDS_STATS_H
 
+#include <gsl/gsl_cdf.h>
 #include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
 
 /* ---- Monte Carlo ---------------------------------------------------- */
 /* Two-sided z for confidence intervals: P(|Z| > 5) = 5.7e-7 per comparison
@@ -14,13 +17,89 @@
  * (Bonferroni) over its k statistical comparisons: alpha/k each. */
 #define DLV_MC_ALPHA_EACH(k) (erfc(DLV_MC_Z / sqrt(2.0)) / (double)(k))
 
+/* ---- two-sided quantiles (each tail alpha/2) and the KS distance ------ */
+/* q with P(|Z| > q) = alpha, Z ~ N(0, 1). */
+static inline double dlv_z_quantile(double alpha)
+{
+  return gsl_cdf_ugaussian_Qinv(alpha / 2.0);
+}
+
+/* q with P(|T| > q) = alpha, T Student t with df degrees of freedom. */
+static inline double dlv_t_quantile(double alpha, double df)
+{
+  return gsl_cdf_tdist_Qinv(alpha / 2.0, df);
+}
+
+/* The same for a standard deviation pooled over `groups` samples of
+ * nu_each degrees of freedom each: groups nu_each degrees of freedom. */
+static inline double dlv_t_pooled_quantile(double alpha, double groups,
+                                           double nu_each)
+{
+  return dlv_t_quantile(alpha, groups * nu_each);
+}
+
+/* The x in [a, b] where the monotone tail(x, nu) crosses p (tail(a) and
+ * tail(b) on either side of p), by bisection to adjacent doubles. */
+static inline double dlv_tail_crossing(double (*tail)(double, double),
+                                       double nu, double p, double a,
+                                       double b)
+{
+  int rising = tail(b, nu) > tail(a, nu);
+  for (;;) {
+    double mid = a + (b - a) / 2.0;
+    if (mid <= a || mid >= b)
+      return mid;
+    if ((tail(mid, nu) < p) == rising)
+      a = mid;
+    else
+      b = mid;
+  }
+}
+
+/* lo, hi with P(X < lo) = P(X > hi) = alpha/2, X ~ chi-square(nu): the
+ * acceptance interval of nu S2/sigma2 (dlv_chi2_bound).  By bisection on
+ * GSL's distribution functions: its inverses miss far in the tails
+ * (gsl_cdf_chisq_Qinv at nu = 39999, alpha/2 = 5e-10: a tail of 8.9
+ * alpha/2; gsl_cdf_chisq_Pinv there: NaN; past nu = 3e5 both fail). */
+static inline void dlv_chi2_interval(double alpha, double nu, double *lo,
+                                     double *hi)
+{
+  double p = alpha / 2.0, top = 2.0 * nu + 64.0;
+  while (gsl_cdf_chisq_Q(top, nu) > p)
+    top *= 2.0;
+  *lo = dlv_tail_crossing(gsl_cdf_chisq_P, nu, p, 0.0, nu);
+  *hi = dlv_tail_crossing(gsl_cdf_chisq_Q, nu, p, nu, top);
+}
+
+static inline int dlv_cmp_double(const void *a, const void *b)
+{
+  double u = *(const double *)a, v = *(const double *)b;
+  return (u > v) - (u < v);
+}
+
+/* The Kolmogorov-Smirnov distance sup_t |F_n(t) - F(t)| of the n > 0
+ * samples v (sorted in place) to the continuous cdf F: at the k-th
+ * smallest sample (from 0) the empirical cdf steps from k/n to (k+1)/n,
+ * so the supremum is the largest of (k+1)/n - F(v_k) and F(v_k) - k/n. */
+static inline double dlv_ks_distance(double *v, size_t n, double (*cdf)(double))
+{
+  qsort(v, n, sizeof *v, dlv_cmp_double);
+  double d = 0.0;
+  for (size_t k = 0; k < n; k++) {
+    double f = cdf(v[k]);
+    double above = (double)(k + 1) / (double)n - f, below = f - (double)k / (double)n;
+    d = fmax(d, fmax(above, below));
+  }
+  return d;
+}
+
 /* t_ci: the mean of N i.i.d. Gaussian samples with sample standard
  * deviation sd; (mean - mu) sqrt(N)/sd is Student t with N - 1 degrees of
  * freedom (exactly), so |mean - mu| <= q sd/sqrt(N) fails with probability
- * alpha_each when q is the t quantile at 1 - alpha_each/2 (GSL, in the
- * check).  The ratio estimator c = sum a_i m_i / sum a_i^2 of m such means
+ * alpha_each when q is the t quantile at 1 - alpha_each/2
+ * (dlv_t_quantile).  The ratio estimator c = sum a_i m_i / sum a_i^2 of m such means
  * with a common variance has sd/sqrt(N sum a_i^2), pooled sd, t with
- * m (N - 1) degrees of freedom. */
+ * m (N - 1) degrees of freedom (dlv_t_pooled_quantile). */
 static inline double dlv_t_halfwidth(double q, double sd, double count)
 {
   return q * sd / sqrt(count);
@@ -29,7 +108,7 @@ static inline double dlv_t_halfwidth(double q, double sd, double count)
 /* chi2_ci: N Gaussian samples with variance sigma2 have sample variance
  * S2 with nu S2/sigma2 ~ chi-square(nu), nu = N - 1 (or N when the mean is
  * known).  With q_lo, q_hi its quantiles at alpha_each/2 and
- * 1 - alpha_each/2, the row err = |S2 - sigma2| is bounded by the distance
+ * 1 - alpha_each/2 (dlv_chi2_interval), the row err = |S2 - sigma2| is bounded by the distance
  * from sigma2 to the end of the acceptance interval on S2's side, so the row
  * holds iff q_lo <= nu S2/sigma2 <= q_hi. */
 static inline double dlv_chi2_bound(double s2, double sigma2, double nu,

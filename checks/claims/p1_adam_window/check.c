@@ -1015,10 +1015,9 @@ static double mc_alpha(void)
  * [q(alpha/2), q(1 - alpha/2)] tau2 / N; the side is the one est lies on. */
 static double chi2_halfwidth(double tau2, size_t N, double est)
 {
-  double a = mc_alpha() / 2.0;
-  if (est >= tau2)
-    return tau2 * (gsl_cdf_chisq_Qinv(a, (double)N) / (double)N - 1.0);
-  return tau2 * (1.0 - gsl_cdf_chisq_Pinv(a, (double)N) / (double)N);
+  double lo, hi;
+  dlv_chi2_interval(mc_alpha(), (double)N, &lo, &hi);
+  return dlv_chi2_bound(est, tau2, (double)N, lo, hi);
 }
 
 /* N chains of the EMA kernel (vector of N) over t steps of input
@@ -1156,7 +1155,7 @@ static void p1_nearby_lag(void **state)
   (void)state;
   gsl_rng *r = dlv_rng(__func__);
   static const size_t mk[] = {2, 10, 100, 1000};
-  double z = gsl_cdf_ugaussian_Qinv(mc_alpha() / 2.0);
+  double z = dlv_z_quantile(mc_alpha());
   double *avg = xmalloc(MC_CHAINS * sizeof *avg);
   double *x = xmalloc(MC_CHAINS * sizeof *x);
   mpfr_t le, lw, var;

@@ -117,7 +117,7 @@ static void const_gap_rows(const char *test, unsigned k)
              "float_ema_stall (gap <= 2^-24 / (1 - beta1))",
              "bf16-master-const-gap");
   dlv_expect_row(__FILE__, __LINE__, test, &m, master, 0.0, master,
-                 0x1p-24 / (1.0 - (double)b), NAN);
+                 dlv_bound_float_ema_stall_gap((double)b), NAN);
   print_message("P1 bf16 k %4u (beta1 %.4g): EMA of 1 stalls %.4g short "
                 "(derived %.4g, k 2^-9 = %.4g); float master weights: "
                 "%.3g\n",

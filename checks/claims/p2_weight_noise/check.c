@@ -418,26 +418,6 @@ static void p2_defined_errors(void **state)
 
 /* ---- the generators ---------------------------------------------------- */
 
-static int cmp_double(const void *a, const void *b)
-{
-  double u = *(const double *)a, v = *(const double *)b;
-  return (u > v) - (u < v);
-}
-
-/* sup_t |F_n(t) - Phi(t)| of the n samples v (sorted in place).  GSL's Phi
- * is accurate to about 1e-16 absolute, 1e-13 of the bound it is held to. */
-static double ks_distance(double *v, size_t n)
-{
-  qsort(v, n, sizeof *v, cmp_double);
-  double d = 0.0;
-  for (size_t k = 0; k < n; k++) {
-    double f = gsl_cdf_ugaussian_P(v[k]);
-    double hi = (double)(k + 1) / (double)n - f, lo = f - (double)k / n;
-    d = fmax(d, fmax(hi, lo));
-  }
-  return d;
-}
-
 /* Mean, variance (known mean 0) and KS distance of n draws that should be
  * N(0, 1) i.i.d.: three statistical rows. */
 static void check_gaussian_law(const char *test, const char *dtype,
@@ -450,21 +430,22 @@ static void check_gaussian_law(const char *test, const char *dtype,
     sum += v[k], sum_abs += fabs(v[k]), sum2 += v[k] * v[k];
   double mean = sum / n, var = sum2 / n, nn = (double)n;
   double a = alpha_each();
-  double hw = dlv_p2_t_halfwidth(gsl_cdf_ugaussian_Qinv(a / 2), 1.0, nn) +
+  double hw = dlv_p2_t_halfwidth(dlv_z_quantile(a), 1.0, nn) +
               dlv_p2_mean_rounding(0, nn, sum_abs / nn);
   struct dlv_meas m = {dtype, shape, "generator mean vs 0",
                        "p2_t_ci (z, sigma = 1) + p2_mc_rounding"};
   m.kernel = "noise_gaussian";
   dlv_expect_row(__FILE__, __LINE__, test, &m, mean, 0.0, fabs(mean), hw, NAN);
   a = alpha_each();
-  double lo = gsl_cdf_chisq_Pinv(a / 2, nn), hi = gsl_cdf_chisq_Qinv(a / 2, nn);
+  double lo, hi;
+  dlv_chi2_interval(a, nn, &lo, &hi);
   m.quantity = "generator variance (mean 0 known) vs 1";
   m.bound_name = "p2_chi2_ci (nu = n) + p2_var_rounding";
   dlv_expect_row(__FILE__, __LINE__, test, &m, var, 1.0, fabs(var - 1.0),
                  dlv_p2_chi2_bound(var, 1.0, nn, lo, hi) +
                      dlv_p2_var_rounding(var, 0.0, nn, nn),
                  NAN);
-  double d = ks_distance(v, n);
+  double d = dlv_ks_distance(v, n, gsl_cdf_ugaussian_P);
   m.quantity = "generator Kolmogorov-Smirnov distance to Phi";
   m.bound_name = "p2_hoeffding (DKW-Massart)";
   double bound = dlv_p2_hoeffding_halfwidth(1.0 / nn, alpha_each());
@@ -759,7 +740,7 @@ static void record_running_means(const char *test, const struct mc_layer *L,
       double mean = sum / (double)n;
       for (size_t k = 0; k < n; k++)
         ss += (z[k] - mean) * (z[k] - mean);
-      double q = gsl_cdf_tdist_Qinv(alpha / 2, (double)(n - 1));
+      double q = dlv_t_quantile(alpha, (double)(n - 1));
       double hw = dlv_p2_t_halfwidth(q, sqrt(ss / (double)(n - 1)),
                                      (double)n);
       char shape[64];
@@ -813,15 +794,15 @@ static void p2_mc_noise(void **state)
              P2_DRAWS, steer[i]);
     rnd[i] = dlv_p2_mean_rounding(P2_N, nn, st.gbar[i]);
     pooled += st.var[i] / P2_M;
-    double q = gsl_cdf_tdist_Qinv(alpha_each() / 2, nu);
+    double q = dlv_t_quantile(alpha_each(), nu);
     struct dlv_meas m = {"double", shape,
                          "Monte Carlo mean of the ReLU input vs W x",
                          "p2_t_ci + p2_mc_rounding", DLV_ROLE_CLAIM, 0};
     DLV_EXPECT_ROW(&m, st.mean[i], L.ad[i], dlv_abs_error(st.mean[i], L.a[i]),
                    dlv_p2_t_halfwidth(q, sqrt(st.var[i]), nn) + rnd[i], NAN);
     double a = alpha_each();
-    double lo = gsl_cdf_chisq_Pinv(a / 2, nu);
-    double hi = gsl_cdf_chisq_Qinv(a / 2, nu);
+    double lo, hi;
+    dlv_chi2_interval(a, nu, &lo, &hi);
     double delta = dot.rel * st.gmax[i] + dot.abs;
     struct dlv_meas mv = {"double", shape,
                           "sample variance of the ReLU input vs ||x||^2",
@@ -849,7 +830,7 @@ static void p2_mc_noise(void **state)
                    hw, relu, "noisy_linear");
   }
   struct ratio q = ratio_estimate(L.at, L.dat, st.mean, rnd);
-  double tq = gsl_cdf_tdist_Qinv(alpha_each() / 2, P2_M * nu);
+  double tq = dlv_t_pooled_quantile(alpha_each(), P2_M, nu);
   double hw = dlv_p2_t_halfwidth(tq, sqrt(pooled), nn * q.d) + q.rounding;
   snprintf(shape, sizeof shape, "m=%d n=%d N=%d", P2_M, P2_N, P2_DRAWS);
   struct dlv_meas mc = {"double", shape,

@@ -245,9 +245,9 @@ static void check_stationarity(const char *test, const struct problem *p,
                        "solver_stationarity sqrt(u)"};
   dlv_expect_row(__FILE__, __LINE__, test, &m, solver, 0.0, solver,
                  DLV_SOLVER_STATIONARITY, NAN);
-  size_t terms = p->n + (p->logi ? p->logi->m : 0) + 4;
-  double bound = (solver * scale + norm2(abserr, p->n)) / scale +
-                 dlv_gamma((double)terms, DLV_U_DOUBLE);
+  double bound = dlv_bound_stationarity(
+      p->n, p->logi ? p->logi->m : 0,
+      (solver * scale + norm2(abserr, p->n)) / scale);
   double r = norm2(resid, p->n) / scale;
   struct dlv_meas mc = {"double", what,
                         "||grad l + lambda Theta/||Theta|| || / scale",
