@@ -81,13 +81,15 @@ static inline int dlv_cmp_double(const void *a, const void *b)
  * samples v (sorted in place) to the continuous cdf F: at the k-th
  * smallest sample (from 0) the empirical cdf steps from k/n to (k+1)/n,
  * so the supremum is the largest of (k+1)/n - F(v_k) and F(v_k) - k/n. */
-static inline double dlv_ks_distance(double *v, size_t n, double (*cdf)(double))
+static inline double dlv_ks_distance(double *v, size_t n,
+                                     double (*cdf)(double))
 {
   qsort(v, n, sizeof *v, dlv_cmp_double);
   double d = 0.0;
   for (size_t k = 0; k < n; k++) {
     double f = cdf(v[k]);
-    double above = (double)(k + 1) / (double)n - f, below = f - (double)k / (double)n;
+    double above = (double)(k + 1) / (double)n - f;
+    double below = f - (double)k / (double)n;
     d = fmax(d, fmax(above, below));
   }
   return d;
@@ -97,9 +99,9 @@ static inline double dlv_ks_distance(double *v, size_t n, double (*cdf)(double))
  * deviation sd; (mean - mu) sqrt(N)/sd is Student t with N - 1 degrees of
  * freedom (exactly), so |mean - mu| <= q sd/sqrt(N) fails with probability
  * alpha_each when q is the t quantile at 1 - alpha_each/2
- * (dlv_t_quantile).  The ratio estimator c = sum a_i m_i / sum a_i^2 of m such means
- * with a common variance has sd/sqrt(N sum a_i^2), pooled sd, t with
- * m (N - 1) degrees of freedom (dlv_t_pooled_quantile). */
+ * (dlv_t_quantile).  The ratio estimator c = sum a_i m_i / sum a_i^2 of m
+ * such means with a common variance has sd/sqrt(N sum a_i^2), pooled sd,
+ * t with m (N - 1) degrees of freedom (dlv_t_pooled_quantile). */
 static inline double dlv_t_halfwidth(double q, double sd, double count)
 {
   return q * sd / sqrt(count);
@@ -108,9 +110,9 @@ static inline double dlv_t_halfwidth(double q, double sd, double count)
 /* chi2_ci: N Gaussian samples with variance sigma2 have sample variance
  * S2 with nu S2/sigma2 ~ chi-square(nu), nu = N - 1 (or N when the mean is
  * known).  With q_lo, q_hi its quantiles at alpha_each/2 and
- * 1 - alpha_each/2 (dlv_chi2_interval), the row err = |S2 - sigma2| is bounded by the distance
- * from sigma2 to the end of the acceptance interval on S2's side, so the row
- * holds iff q_lo <= nu S2/sigma2 <= q_hi. */
+ * 1 - alpha_each/2 (dlv_chi2_interval), the row err = |S2 - sigma2| is
+ * bounded by the distance from sigma2 to the end of the acceptance interval
+ * on S2's side, so the row holds iff q_lo <= nu S2/sigma2 <= q_hi. */
 static inline double dlv_chi2_bound(double s2, double sigma2, double nu,
                                        double q_lo, double q_hi)
 {
