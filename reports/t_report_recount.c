@@ -9,8 +9,19 @@
  * and ulps, the bound at most 2^20 ulps of the reference); and, for a
  * kernel, the claims its non-gate rows come from, in order.  Every
  * claim and every measured kernel of the evidence must have its line, and
- * every line the header's width.  Prints each disagreement; exit 1
- * if any, 2 on a usage or read error.  (Used by test_dlverify.sh.) */
+ * every line the header's width.  The page (index.html), per claim of
+ * the evidence: the verdict by the rules evidence.h states (the first
+ * that applies: no claim row or an accuracy row failing INCONCLUSIVE, a
+ * claim row failing REFUTED, a nearby row QUALIFIED, an erratum row
+ * CONFIRMED-WITH-ERRATUM, else CONFIRMED; "failing": not holding), in its
+ * colour class (REFUTED's for INCONCLUSIVE), in the summary table and the
+ * claim's section; the section's worst claim row when every claim row
+ * holds; and each group row (anchor g<i>: run row i's group, rows alike
+ * in claim, check, quantity, dtype, bound name, role, kernel and variant)
+ * with its role, its row count and how many of them hold, its quantity
+ * escaped (no raw < > " and no & but an entity's).  Prints each
+ * disagreement; exit 1 if any, 2 on a usage or read error.  (Used by
+ * test_dlverify.sh.) */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,6 +228,239 @@ static void check_kernels(const char *dir, const dlv_rows *rows)
   }
 }
 
+/* ---- the page ------------------------------------------------------------ */
+
+static char *read_all(const char *dir, const char *name)
+{
+  FILE *in = open_in(dir, name);
+  size_t cap = 1 << 16, n = 0, got;
+  char *buf = malloc(cap);
+  while (buf != NULL && (got = fread(buf + n, 1, cap - n - 1, in)) > 0)
+    if ((n += got) == cap - 1) {
+      char *more = realloc(buf, cap *= 2);
+      if (more == NULL)
+        free(buf);
+      buf = more;
+    }
+  fclose(in);
+  if (buf == NULL) {
+    fprintf(stderr, "t_report_recount: %s/%s: out of memory\n", dir, name);
+    exit(2);
+  }
+  buf[n] = '\0';
+  return buf;
+}
+
+enum { V_INCONCLUSIVE, V_REFUTED, V_QUALIFIED, V_ERRATUM, V_CONFIRMED };
+static const char *const verdict_word[] = {
+    "INCONCLUSIVE", "REFUTED", "QUALIFIED", "CONFIRMED-WITH-ERRATUM",
+    "CONFIRMED"};
+static const char *const verdict_class[] = {"refuted", "refuted", "qualified",
+                                            "erratum", "confirmed"};
+
+static int verdict_of(const dlv_rows *rows, const char *claim)
+{
+  size_t n_claim = 0, failing[4] = {0, 0, 0, 0};
+  for (size_t i = 0; i < rows->n; i++) {
+    const dlv_row *r = &rows->rows[i];
+    if (strcmp(r->claim, claim) == 0) {
+      n_claim += r->role == DLV_ROLE_CLAIM;
+      failing[r->role] += !r->holds;
+    }
+  }
+  if (n_claim == 0 || failing[DLV_ROLE_ACCURACY])
+    return V_INCONCLUSIVE;
+  if (failing[DLV_ROLE_CLAIM])
+    return V_REFUTED;
+  if (failing[DLV_ROLE_NEARBY])
+    return V_QUALIFIED;
+  return failing[DLV_ROLE_ERRATUM] ? V_ERRATUM : V_CONFIRMED;
+}
+
+/* The text of one cell from s (at "<td" or at the cell's text) to the
+ * next "</td>", unescaped into out; 0 when it is not escaped as html_text
+ * escapes (a raw < > " or an & that starts no entity). */
+static int cell_text(const char *s, const char *end, char *out, size_t size)
+{
+  static const char *const ent[][2] = {
+      {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}};
+  size_t n = 0;
+  int escaped = 1;
+  for (; s < end && n + 1 < size; s++) {
+    size_t k = 0;
+    while (k < 4 && strncmp(s, ent[k][0], strlen(ent[k][0])) != 0)
+      k++;
+    if (k < 4) {
+      out[n++] = ent[k][1][0];
+      s += strlen(ent[k][0]) - 1;
+      continue;
+    }
+    escaped &= *s != '<' && *s != '>' && *s != '"' && *s != '&';
+    out[n++] = *s;
+  }
+  out[n] = '\0';
+  return escaped;
+}
+
+/* The k-th (from 0) "<td...>text</td>" of the table row at s: its text
+ * between the tag's end and "</td>" (raw), or NULL. */
+static const char *nth_cell(const char *s, const char *row_end, int k,
+                            const char **text_end)
+{
+  for (int i = 0;; i++) {
+    s = strstr(s, "<td");
+    if (s == NULL || s >= row_end)
+      return NULL;
+    const char *text = strchr(s, '>');
+    const char *close = text ? strstr(text, "</td>") : NULL;
+    if (close == NULL || close > row_end)
+      return NULL;
+    if (i == k) {
+      *text_end = close;
+      return text + 1;
+    }
+    s = close;
+  }
+}
+
+/* A number cell's value (its text may be a link to a row: <a ...>x</a>). */
+static size_t cell_count(const char *text, const char *end)
+{
+  char buf[64];
+  cell_text(text, end, buf, sizeof buf);
+  return (size_t)strtoull(buf, NULL, 10);
+}
+
+/* The group row of run row i at s (one <tr> of the section): role, rows,
+ * holding, quantity, counted from the evidence. */
+static void check_group_row(const char *dir, const dlv_rows *rows, size_t i,
+                            const char *s, const char *end)
+{
+  char line[300], text[1100];
+  const dlv_row *g = &rows->rows[i];
+  snprintf(line, sizeof line, "page group g%zu (%s %s)", i, g->claim, g->check);
+  size_t count = 0, holding = 0;
+  for (size_t j = 0; j < rows->n; j++) {
+    const dlv_row *r = &rows->rows[j];
+    if (!strcmp(r->claim, g->claim) && !strcmp(r->check, g->check) &&
+        !strcmp(r->quantity, g->quantity) && !strcmp(r->dtype, g->dtype) &&
+        !strcmp(r->bound_name, g->bound_name) && r->role == g->role &&
+        !strcmp(r->kernel, g->kernel) && !strcmp(r->variant, g->variant))
+      count++, holding += r->holds != 0;
+  }
+  const char *cell_end, *q = nth_cell(s, end, 0, &cell_end);
+  const char *role_end, *role = nth_cell(s, end, 4, &role_end);
+  const char *n_end, *n = nth_cell(s, end, 5, &n_end);
+  const char *h_end, *h = nth_cell(s, end, 6, &h_end);
+  if (q == NULL || role == NULL || n == NULL || h == NULL) {
+    problem(dir, line, "group row with fewer than 7 cells");
+    return;
+  }
+  if (!cell_text(q, cell_end, text, sizeof text))
+    problem(dir, line, "quantity not escaped");
+  if (strcmp(text, g->quantity))
+    problem(dir, line, "quantity differs from its anchor row's");
+  cell_text(role, role_end, text, sizeof text);
+  if (strcmp(text, dlv_role_name(g->role)))
+    problem(dir, line, "role differs");
+  if (cell_count(n, n_end) != count || cell_count(h, h_end) != holding)
+    problem(dir, line, "row count or holding count differs");
+}
+
+/* The verdict shown at s ("<span class=\"verdict C\">V<" or "<td
+ * class=\"C\"><b>V<"): class C and word V against verdict v. */
+static void check_verdict_shown(const char *dir, const char *line,
+                                const char *s, const char *class_at, int v)
+{
+  char cls[64] = "", word[64] = "";
+  if (s != NULL) {
+    s += strlen(class_at);
+    size_t n = strcspn(s, "\"");
+    snprintf(cls, sizeof cls, "%.*s", (int)n, s);
+    s += n;
+    s += strncmp(s, "\">", 2) == 0 ? 2 : 0;
+    s += strncmp(s, "<b>", 3) == 0 ? 3 : 0;
+    snprintf(word, sizeof word, "%.*s", (int)strcspn(s, "<"), s);
+  }
+  if (strcmp(cls, verdict_class[v]) || strcmp(word, verdict_word[v]))
+    problem(dir, line, "verdict or its colour class differs from the "
+                       "evidence's");
+}
+
+/* The worst claim row named in the explanation when every claim row
+ * holds ("(worst err/bound X, "): X the largest err/bound of them. */
+static void check_worst_claim(const char *dir, const char *line,
+                              const dlv_rows *rows, const char *claim,
+                              const char *sec, const char *end)
+{
+  double worst = NAN;
+  int any = 0;
+  for (size_t i = 0; i < rows->n; i++) {
+    const dlv_row *r = &rows->rows[i];
+    if (strcmp(r->claim, claim) || r->role != DLV_ROLE_CLAIM)
+      continue;
+    if (!r->holds)
+      return; /* the explanation lists the failing rows instead */
+    if (!any || (!isnan(worst) && !(r->ratio <= worst)))
+      worst = r->ratio;
+    any = 1;
+  }
+  const char *at = strstr(sec, "(worst err/bound ");
+  char want[64];
+  snprintf(want, sizeof want, "(worst err/bound %.6g, ", worst);
+  if (any && (at == NULL || at > end || strncmp(at, want, strlen(want))))
+    problem(dir, line, "worst claim row's err/bound differs");
+}
+
+/* The claim's section and its line of the summary table. */
+static void check_claim_page(const char *dir, const char *html,
+                             const dlv_rows *rows, const char *claim)
+{
+  char line[128], tag[160];
+  snprintf(line, sizeof line, "page %s", claim);
+  int v = verdict_of(rows, claim);
+  snprintf(tag, sizeof tag, "<a href=\"#claim-%s\">%s</a></td>", claim,
+           claim);
+  const char *sum = strstr(html, tag);
+  const char *cls = sum ? strstr(sum, "</td><td class=\"") : NULL;
+  check_verdict_shown(dir, line, cls ? strstr(cls + 5, "<td") : NULL,
+                      "<td class=\"", v);
+  snprintf(tag, sizeof tag, "<section class=\"claim\" id=\"claim-%s\">",
+           claim);
+  const char *sec = strstr(html, tag);
+  const char *end = sec ? strstr(sec, "</section>") : NULL;
+  if (end == NULL) {
+    problem(dir, line, "no section");
+    return;
+  }
+  check_verdict_shown(dir, line, strstr(sec, "<span class=\"verdict "),
+                      "<span class=\"verdict ", v);
+  if (v != V_INCONCLUSIVE)
+    check_worst_claim(dir, line, rows, claim, sec, end);
+  for (const char *t = strstr(sec, "<tr id=\"g"); t != NULL && t < end;
+       t = strstr(t + 1, "<tr id=\"g")) {
+    size_t i = (size_t)strtoull(t + strlen("<tr id=\"g"), NULL, 10);
+    const char *row_end = strstr(t, "</tr>");
+    if (i >= rows->n || strcmp(rows->rows[i].claim, claim) || !row_end)
+      problem(dir, line, "group anchor outside the claim's rows");
+    else
+      check_group_row(dir, rows, i, t, row_end);
+  }
+}
+
+static void check_page(const char *dir, const dlv_rows *rows)
+{
+  char *html = read_all(dir, "index.html"), claims[4096] = "";
+  for (size_t i = 0; i < rows->n; i++) {
+    const dlv_row *r = &rows->rows[i];
+    if (!is_gate(r) && !listed(claims, r->claim)) {
+      list_add(claims, sizeof claims, r->claim);
+      check_claim_page(dir, html, rows, r->claim);
+    }
+  }
+  free(html);
+}
+
 int main(int argc, char **argv)
 {
   if (argc < 2) {
@@ -234,6 +478,7 @@ int main(int argc, char **argv)
     fclose(in);
     check_summary(argv[a], &rows);
     check_kernels(argv[a], &rows);
+    check_page(argv[a], &rows);
     printf("%s: %zu evidence rows recounted\n", argv[a], rows.n);
     dlv_rows_free(&rows);
   }

@@ -7,8 +7,9 @@
 # options, invalid DLV_* variables (in dlverify and in a check, which share
 # one parser), a baseline that is not a report.  --baseline then finds a
 # new failure and a grown err/bound, and --fail-on-regression turns them
-# into exit 1.  Every table written is recounted from its evidence
-# (t_report_recount).
+# into exit 1.  Every table written, and the page's verdicts and group
+# rows, are recounted from the evidence (t_report_recount), on runs that
+# have every role, every verdict and rows whose holds and ok differ.
 set -u
 dlv=$1
 out=$2
@@ -115,7 +116,19 @@ grep -q '<td>nrm2</td><td>fast</td><td>double</td><td>P4a</td><td class="fail">F
 FAKE_RATIO=0.9999999 "$dlv" --claim P4a --out "$out/near1" >"$out/near1.stdout" || fail "near-1 run exited $?"
 grep -q 'P4a .*max err/bound 0.99999990000000005' "$out/near1.stdout" || fail "0.9999999 printed as: $(cat "$out/near1.stdout")"
 grep -q '>0.99999990000000005</a>' "$out/near1/index.html" || fail "page prints 0.9999999 with too few digits"
+# Every kind of row reaches the tables and the page: erratum and nearby
+# rows shown wrong as expected (holds 0, ok 1), an accuracy row of kernel
+# ema above the claim rows' err/bound, a quantity with < > " & ' in it;
+# with the runs above, every verdict.
+FAKE_ERRATUM=1 "$dlv" --out "$out/erratum" >/dev/null || fail "erratum stand-in run exited $?"
+grep -q '^P1,CONFIRMED-WITH-ERRATUM,' "$out/erratum/summary.csv" || fail "erratum run: P1 not CONFIRMED-WITH-ERRATUM"
+FAKE_ERRATUM=1 FAKE_NEARBY=1 "$dlv" --out "$out/nearby" >/dev/null || fail "nearby stand-in run exited $?"
+grep -q '^P1,QUALIFIED,' "$out/nearby/summary.csv" || fail "nearby run: P1 not QUALIFIED"
+FAKE_CLAIM_FAILS=1 "$dlv" --out "$out/refuted" >/dev/null
+test $? -eq 1 || fail "a failing claim row did not exit 1"
+grep -q '^P4a,REFUTED,' "$out/refuted/summary.csv" || fail "refuted run: P4a not REFUTED"
 # Every figure of every table written above, recounted from its evidence.
 "$bin/t_report_recount" "$report" "$out/base" "$out/same" "$out/seed8" \
-  "$out/onlyP1" "$out/onlyP4a" "$out/grown" "$out/broken" "$out/near1" || fail "a table says what its evidence does not"
+  "$out/onlyP1" "$out/onlyP4a" "$out/grown" "$out/broken" "$out/near1" \
+  "$out/erratum" "$out/nearby" "$out/refuted" || fail "a table says what its evidence does not"
 echo "dlverify contract: report, usage errors, shared env parser, baseline: passed"

@@ -39,7 +39,12 @@ offset() { grep -bo -F -- "$2" "$1" | head -n 1 | cut -d: -f1; }
 #        it writes nothing and exits 0 (a check that lost its evidence);
 #   P1:  a claim row that holds and impulse-response series rows (k = 4)
 #        with the keys the P1 plot selects (qids impulse-ema and
-#        impulse-window; P4a's rows have no key column: derived keys).
+#        impulse-window; P4a's rows have no key column: derived keys);
+#        FAKE_ERRATUM=1 adds an erratum row shown wrong as expected
+#        (holds 0, ok 1: CONFIRMED-WITH-ERRATUM) and an accuracy row of
+#        kernel ema at err/bound 0.5, FAKE_NEARBY=1 a nearby row that does
+#        not hold, as expected (QUALIFIED), each at err/bound 2, so that
+#        every role, and rows whose holds and ok differ, reach the tables.
 # Each writes its run's metadata (<claim>.meta) as the real checks do.
 standins() {
   mkdir -p "$1" || fail "mkdir $1"
@@ -75,6 +80,13 @@ awk -v s="$DLV_SEED" 'BEGIN { for (i = 1; i <= 12; i++) {
   w = 0.25 * 0.75 ^ (i - 1); v = i <= 4 ? 0.25 : 0
   printf "P1,fake_series,double,k=4 i=%d,%s,series: EMA impulse response weight,%.17g,%.17g,0,recorded (no bound),inf,0,nan,accuracy,1,1,-,-,P1/fake_series/accuracy/impulse-ema\n", i, s, w, w
   printf "P1,fake_series,double,k=4 i=%d,%s,series: window impulse response weight,%.17g,%.17g,0,recorded (no bound),inf,0,nan,accuracy,1,1,-,-,P1/fake_series/accuracy/impulse-window\n", i, s, v, v } }'
+if test "${FAKE_ERRATUM:-0}" = 1; then
+  echo "P1,fake_erratum,double,k=4,$DLV_SEED,printed \"<window>\" & 'EMA' weights vs exact,0.5,0.25,0.25,ema_d,0.125,2,1e+15,erratum,0,1,ema,-,P1/fake_erratum/erratum/printed"
+  echo "P1,fake_ema,double,k=4,$DLV_SEED,EMA kernel vs MPFR,0.25,0.25,0.0625,ema_d,0.125,0.5,1,accuracy,1,1,ema,-,P1/fake_ema/accuracy/ema"
+fi
+if test "${FAKE_NEARBY:-0}" = 1; then
+  echo "P1,fake_nearby,double,k=4,$DLV_SEED,EMA lag vs window lag,0.5,0.25,0.25,ema_d,0.125,2,1e+15,nearby,0,1,ema,-,P1/fake_nearby/nearby/lag"
+fi
 } >"$DLV_EVIDENCE_DIR/P1.csv"
 { echo name,value; echo "seed,$DLV_SEED"; echo "quick,${DLV_QUICK:-0}"
   echo "mpfr_prec,${DLV_MPFR_PREC:-256}"; echo "mpfr_version,stand-in"
