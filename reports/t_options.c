@@ -7,6 +7,7 @@
  * contradictions (--no-gate with a gate option, --merge with a run option
  * or without directories), and a message that stays on one line.  The
  * seed's own domain is the shared parser's (checks/t_env.c). */
+#include <ctype.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -175,6 +176,29 @@ static void contradictions(void **state)
   assert_string_equal(opts.merge_dirs[1], "d2");
 }
 
+/* A message stays one printable line: dlv_one_line replaces every control
+ * character (the C locale's iscntrl: 0x01-0x1f and DEL 0x7f) and keeps
+ * every other byte; an argument holding one reaches the message so. */
+static void one_line_has_no_control_character(void **state)
+{
+  (void)state;
+  for (int c = 1; c < 256; c++) {
+    char s[4] = {'a', (char)c, 'b', '\0'};
+    dlv_one_line(s);
+    assert_true(s[0] == 'a' && s[2] == 'b');
+    if (iscntrl(c))
+      assert_int_equal((unsigned char)s[1], '?');
+    else
+      assert_int_equal((unsigned char)s[1], c);
+    char arg[8] = {'P', (char)c, '9', '\0'};
+    char *argv[] = {"dlverify", "--claim", arg, NULL};
+    err[0] = '\0';
+    assert_int_equal(dlv_parse_options(3, argv, &opts, err, sizeof err), 2);
+    for (const char *e = err; *e; e++)
+      assert_false(iscntrl((unsigned char)*e));
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -183,6 +207,7 @@ int main(void)
       cmocka_unit_test(repeatable_limits),
       cmocka_unit_test(single_values_and_strays),
       cmocka_unit_test(contradictions),
+      cmocka_unit_test(one_line_has_no_control_character),
   };
   return cmocka_run_group_tests_name("options", tests, NULL, NULL);
 }
