@@ -337,6 +337,82 @@ static void halfwidths_against_quantiles(void **state)
   }
 }
 
+/* The prox bounds (bounds/p4_prox.h) from their derivation in MPFR: with
+ * beta the norm's relative bound, e = beta / (1 - beta) and gamma_3,
+ * c_v = (1 + beta) e (1 + gamma_3), rel = gamma_3, abs eta; the float
+ * kernel rounds once more to float: c_v (1 + u_s), rel (1 + u_s) + u_s. */
+static void mp_prox(double beta, double uf, double *v, double *rel)
+{
+  mpfr_t e, g3, t;
+  mpfr_inits2(MP_BITS, e, g3, t, (mpfr_ptr)0);
+  mpfr_set_d(t, 1.0, MPFR_RNDN);
+  mpfr_sub_d(t, t, beta, MPFR_RNDN);
+  mpfr_set_d(e, beta, MPFR_RNDN);
+  mpfr_div(e, e, t, MPFR_RNDN);    /* e */
+  mp_gamma(g3, 3.0, DLV_U_DOUBLE); /* gamma_3 */
+  mpfr_add_d(t, g3, 1.0, MPFR_RNDN);
+  mpfr_mul(e, e, t, MPFR_RNDN);
+  mpfr_set_d(t, beta, MPFR_RNDN);
+  mpfr_add_ui(t, t, 1, MPFR_RNDN);
+  mpfr_mul(e, e, t, MPFR_RNDN); /* c_v */
+  if (uf > 0.0) {
+    mpfr_set_d(t, uf, MPFR_RNDN);
+    mpfr_add_ui(t, t, 1, MPFR_RNDN);
+    mpfr_mul(e, e, t, MPFR_RNDN);
+    mpfr_mul(g3, g3, t, MPFR_RNDN);
+    mpfr_add_d(g3, g3, uf, MPFR_RNDN);
+  }
+  *v = mpfr_get_d(e, MPFR_RNDN);
+  *rel = mpfr_get_d(g3, MPFR_RNDN);
+  mpfr_clears(e, g3, t, (mpfr_ptr)0);
+}
+
+static void assert_close(double got, double want, const char *what)
+{
+  mpfr_t w;
+  mpfr_init2(w, MP_BITS);
+  mpfr_set_d(w, want, MPFR_RNDN);
+  assert_agrees(got, w, what);
+  mpfr_clear(w);
+}
+
+static void prox_bounds_derived(void **state)
+{
+  (void)state;
+  double v, rel;
+  for (size_t n = 1; n <= 4096; n *= 2) {
+    mp_prox(dlv_bound_nrm2_d(n).rel, 0.0, &v, &rel);
+    dlv_bound_prox b = dlv_bound_prox_group_d(n);
+    assert_close(b.v, v, "prox_group_d c_v");
+    assert_close(b.rel, rel, "prox_group_d rel (gamma_3)");
+    assert_true(b.abs == DLV_ETA_DOUBLE);
+    mp_prox(dlv_bound_nrm2_s(n).rel, DLV_U_FLOAT, &v, &rel);
+    b = dlv_bound_prox_group_s(n);
+    assert_close(b.v, v, "prox_group_s c_v");
+    assert_close(b.rel, rel, "prox_group_s rel");
+    assert_true(b.abs == DLV_ETA_FLOAT);
+  }
+  mp_prox(0.0, 0.0, &v, &rel);
+  assert_true(dlv_bound_prox_exact_norm_d().v == 0.0);
+  assert_close(dlv_bound_prox_exact_norm_d().rel, rel, "prox_exact_norm_d");
+  mp_prox(0.0, DLV_U_FLOAT, &v, &rel);
+  assert_true(dlv_bound_prox_exact_norm_s().v == 0.0);
+  assert_close(dlv_bound_prox_exact_norm_s().rel, rel, "prox_exact_norm_s");
+  /* l2reg_grad: gamma_3 (|g| + |c theta|) + eta */
+  mpfr_t r;
+  mpfr_init2(r, MP_BITS);
+  const double g[] = {0.0, 1.0, 3.5, 1e300}, c[] = {0.0, 0.25, 7.0, 1e-300};
+  for (size_t i = 0; i < COUNT(g); i++)
+    for (size_t j = 0; j < COUNT(c); j++) {
+      mp_gamma(r, 3.0, DLV_U_DOUBLE);
+      mpfr_mul_d(r, r, g[i] + c[j], MPFR_RNDN); /* the sum exact or far */
+      mpfr_add_d(r, r, DLV_ETA_DOUBLE, MPFR_RNDN);
+      assert_agrees(dlv_bound_l2reg_grad_entry(g[i], c[j]), r,
+                    "l2reg_grad_entry gamma_3 (|g| + |c theta|) + eta");
+    }
+  mpfr_clear(r);
+}
+
 /* P4a's stationarity bound adds gamma over n + m + 4 terms (the reached
  * level passes through unchanged); the float master-weight EMA's stall gap
  * is float's unit roundoff 2^-p (p = FLT_MANT_DIG) over 1 - beta, at least
@@ -636,6 +712,7 @@ int main(void)
       cmocka_unit_test(halfwidths_decrease_in_count),
       cmocka_unit_test(two_sided_quantiles),
       cmocka_unit_test(stationarity_and_stall_derived),
+      cmocka_unit_test(prox_bounds_derived),
       cmocka_unit_test(ks_distance_by_definition),
       cmocka_unit_test(gauges_never_nan),
       cmocka_unit_test(adam_elem_never_nan),
