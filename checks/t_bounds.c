@@ -413,6 +413,104 @@ static void prox_bounds_derived(void **state)
   mpfr_clear(r);
 }
 
+/* The stream bounds (bounds/streams.h) from their derivations in MPFR:
+ * polar_rel's factor sqrt((1 + e1)(1 + u)/(1 - gamma_2)) (1 + u)^2 - 1
+ * (and the lower side), e1 = (1 + 2u L)(1 + gamma'/|ln R|) - 1 with L
+ * libm's log ulps; mc_pair_z's slack; the turning points' McDiarmid
+ * half-width (changing a sample moves T by 3: sum c^2 = 9 n) plus the
+ * order changes' shift 2 (n - 1) 2k/pi. */
+static double mp_polar_rel(double ln_r_abs, double u)
+{
+  mpfr_t g2, gp, e1, t, up, down;
+  mpfr_inits2(MP_BITS, g2, gp, e1, t, up, down, (mpfr_ptr)0);
+  mp_gamma(g2, 2.0, u);
+  mpfr_ui_sub(t, 1, g2, MPFR_RNDN);
+  mpfr_div(gp, g2, t, MPFR_RNDN);           /* gamma' */
+  mpfr_div_d(e1, gp, ln_r_abs, MPFR_RNDN);
+  mpfr_add_ui(e1, e1, 1, MPFR_RNDN);
+  mpfr_set_d(t, u, MPFR_RNDN);
+  mpfr_mul_d(t, t, 2.0 * DLV_LIBM_LOG_ULPS, MPFR_RNDN);
+  mpfr_add_ui(t, t, 1, MPFR_RNDN);
+  mpfr_mul(e1, e1, t, MPFR_RNDN);
+  mpfr_sub_ui(e1, e1, 1, MPFR_RNDN);        /* e1 */
+  for (int side = 0; side < 2; side++) {
+    double sg = side == 0 ? 1.0 : -1.0;
+    mpfr_ptr r = side == 0 ? up : down;
+    mpfr_mul_d(r, e1, sg, MPFR_RNDN);
+    mpfr_add_ui(r, r, 1, MPFR_RNDN);        /* 1 +- e1 */
+    mpfr_set_d(t, sg * u, MPFR_RNDN);
+    mpfr_add_ui(t, t, 1, MPFR_RNDN);        /* 1 +- u */
+    mpfr_mul(r, r, t, MPFR_RNDN);
+    mpfr_mul_d(t, g2, -sg, MPFR_RNDN);
+    mpfr_add_ui(t, t, 1, MPFR_RNDN);        /* 1 -+ gamma_2 */
+    mpfr_div(r, r, t, MPFR_RNDN);
+    mpfr_sqrt(r, r, MPFR_RNDN);
+    mpfr_set_d(t, sg * u, MPFR_RNDN);
+    mpfr_add_ui(t, t, 1, MPFR_RNDN);
+    mpfr_mul(r, r, t, MPFR_RNDN);
+    mpfr_mul(r, r, t, MPFR_RNDN);
+    mpfr_sub_ui(r, r, 1, MPFR_RNDN);
+    mpfr_mul_d(r, r, sg, MPFR_RNDN);        /* the deviation from 1 */
+  }
+  mpfr_max(up, up, down, MPFR_RNDN);
+  double out = mpfr_get_d(up, MPFR_RNDN);
+  mpfr_clears(g2, gp, e1, t, up, down, (mpfr_ptr)0);
+  return out;
+}
+
+static double mp_pair_z_slack(double rho, size_t n, double s_abs, double num,
+                              double den)
+{
+  mpfr_t e, g, q, moved, t;
+  mpfr_inits2(MP_BITS, e, g, q, moved, t, (mpfr_ptr)0);
+  mpfr_set_d(q, 1.0 + 0.0 * rho, MPFR_RNDN);
+  mpfr_add_d(q, q, rho, MPFR_RNDN);
+  mpfr_set_d(t, 1.0, MPFR_RNDN);
+  mpfr_sub_d(t, t, rho, MPFR_RNDN);
+  mpfr_div(q, q, t, MPFR_RNDN);             /* (1 + rho)/(1 - rho) */
+  mpfr_sqr(e, q, MPFR_RNDN);
+  mpfr_sub_ui(e, e, 1, MPFR_RNDN);          /* e */
+  mp_gamma(g, (double)n + 2.0, DLV_U_DOUBLE);
+  mpfr_add(moved, e, g, MPFR_RNDN);
+  mpfr_mul_d(moved, moved, s_abs, MPFR_RNDN);
+  mpfr_set_d(q, 2.0 * rho, MPFR_RNDN);
+  mpfr_div(q, q, t, MPFR_RNDN);
+  mpfr_add(q, q, g, MPFR_RNDN);             /* 2 rho/(1 - rho) + g */
+  mpfr_add_d(t, moved, fabs(num), MPFR_RNDN);
+  mpfr_mul(t, t, q, MPFR_RNDN);
+  mpfr_add(t, t, moved, MPFR_RNDN);
+  mpfr_div_d(t, t, den, MPFR_RNDN);
+  double out = mpfr_get_d(t, MPFR_RNDN);
+  mpfr_clears(e, g, q, moved, t, (mpfr_ptr)0);
+  return out;
+}
+
+static void streams_bounds_derived(void **state)
+{
+  (void)state;
+  const double lnr[] = {1e-3, 0.5, 1.0, 7.0, 700.0};
+  const double us[] = {DLV_U_DOUBLE, DLV_U_FLOAT};
+  for (size_t i = 0; i < COUNT(lnr); i++)
+    for (size_t j = 0; j < COUNT(us); j++)
+      assert_close(dlv_bound_polar_rel(lnr[i], us[j]),
+                   mp_polar_rel(lnr[i], us[j]), "polar_rel");
+  const double rhos[] = {0.0, 0x1p-24};
+  for (size_t i = 0; i < COUNT(rhos); i++)
+    for (size_t n = 1; n <= 1 << 20; n *= 8) {
+      double s_abs = 0.75 * (double)n, num = -0.5 * sqrt((double)n);
+      double den = sqrt((double)n);
+      assert_close(dlv_mc_pair_z_slack(rhos[i], n, s_abs, num, den),
+                   mp_pair_z_slack(rhos[i], n, s_abs, num, den),
+                   "mc_pair_z_slack");
+      double al = DLV_MC_ALPHA_EACH(8), k = 2.0 * rhos[i] / (1.0 - rhos[i]);
+      double shift = 2.0 * (double)(n - 1) * 2.0 * k / M_PI;
+      double r = dlv_mc_turning_points_halfwidth(n, rhos[i], al) - shift;
+      /* McDiarmid's tail at r with sum c^2 = 9 n is alpha */
+      assert_true(fabs(2.0 * exp(-2.0 * r * r / (9.0 * (double)n)) - al) <=
+                  1e-9 * al);
+    }
+}
+
 /* P4a's stationarity bound adds gamma over n + m + 4 terms (the reached
  * level passes through unchanged); the float master-weight EMA's stall gap
  * is float's unit roundoff 2^-p (p = FLT_MANT_DIG) over 1 - beta, at least
@@ -713,6 +811,7 @@ int main(void)
       cmocka_unit_test(two_sided_quantiles),
       cmocka_unit_test(stationarity_and_stall_derived),
       cmocka_unit_test(prox_bounds_derived),
+      cmocka_unit_test(streams_bounds_derived),
       cmocka_unit_test(ks_distance_by_definition),
       cmocka_unit_test(gauges_never_nan),
       cmocka_unit_test(adam_elem_never_nan),
