@@ -279,15 +279,33 @@ void dlv_expect_row(const char *file, int line, const char *test,
   }
 }
 
+/* The length a shape names ("n=K" at its start or after a blank), or 0. */
+static size_t shape_length(const char *shape)
+{
+  for (const char *s = shape; s != NULL && *s; s = strchr(s, ' ')) {
+    s += *s == ' ';
+    if (strncmp(s, "n=", 2) == 0)
+      return (size_t)strtoull(s + 2, NULL, 10);
+  }
+  return 0;
+}
+
 void dlv_expect_mp(const char *file, int line, const char *test,
                    const struct dlv_meas *m, double value, mpfr_srcptr exact,
                    dlv_bound b, int digits)
 {
+  size_t shape_n = shape_length(m->shape);
+  int misapplied = b.n != 0 && shape_n != 0 && b.n != shape_n;
+  if (misapplied)
+    print_error("%s:%d: %s: bound %s derived for n=%zu on a row of shape "
+                "'%s': the row fails (bound NaN)\n",
+                file, line, test, m->bound_name, b.n, m->shape);
   double reference = digits == FLT_MANT_DIG ? mpfr_get_flt(exact, MPFR_RNDN)
                                             : mpfr_get_d(exact, MPFR_RNDN);
   /* The bound is evaluated at |exact| rounded toward zero, so an exact
    * value beyond the format's range never makes the bound infinite. */
-  double bound = mpfr_number_p(exact)
+  double bound = misapplied ? NAN
+                 : mpfr_number_p(exact)
                      ? dlv_bound_at(b, fabs(mpfr_get_d(exact, MPFR_RNDZ)))
                      : 0.0;
   double err = dlv_infinity_allowed(value, exact, bound, digits)

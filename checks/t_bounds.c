@@ -793,6 +793,37 @@ static void broken_kernel_fails_the_comparator(void **state)
   assert_true(!self.ok[2] && !self.holds[2]); /* NaN never holds */
 }
 
+/* A bound derived for one length on a row of another (gauges.h: the
+ * bound's n against the shape's "n="): the row fails (bound NaN); the
+ * same bound on its own length, and on a shape naming none, holds. */
+static void wrong_length_bound(void **state)
+{
+  (void)state;
+  mpfr_t exact;
+  mpfr_init2(exact, MP_BITS);
+  mpfr_set_d(exact, 8.0, MPFR_RNDN);
+  struct dlv_meas m = {.dtype = "double", .shape = "n=64 ramp",
+                       .quantity = "self-test", .bound_name = "nrm2_d"};
+  DLV_EXPECT_MP(&m, 8.0, exact, dlv_bound_nrm2_d(64), 53);
+  m.shape = "k=3 m=64";
+  DLV_EXPECT_MP(&m, 8.0, exact, dlv_bound_nrm2_d(64), 53);
+  m.shape = "k=3 n=63";
+  DLV_EXPECT_MP(&m, 8.0, exact, dlv_bound_nrm2_d(64), 53);
+  mpfr_clear(exact);
+}
+
+static void bound_for_another_length_is_refused(void **state)
+{
+  (void)state;
+  const struct CMUnitTest inner[] = {DLV_UNIT_TEST(wrong_length_bound)};
+  printf("t_bounds: the inner group below fails 1 test on purpose\n");
+  self.failed = cmocka_run_group_tests_name("self", inner, self_setup,
+                                            self_teardown);
+  assert_int_equal(self.failed, 1);
+  assert_int_equal(self.n, 3);
+  assert_true(self.ok[0] && self.ok[1] && !self.ok[2] && !self.holds[2]);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -816,6 +847,7 @@ int main(void)
       cmocka_unit_test(gauges_never_nan),
       cmocka_unit_test(adam_elem_never_nan),
       cmocka_unit_test(broken_kernel_fails_the_comparator),
+      cmocka_unit_test(bound_for_another_length_is_refused),
   };
   return cmocka_run_group_tests_name("bounds", tests, NULL, NULL);
 }

@@ -23,6 +23,11 @@
 typedef struct {
   double rel; /* bound on the relative part */
   double abs; /* bound on the absolute part (underflow) */
+  /* the vector length the bound was derived for, 0: none.  A row whose
+   * shape names another length ("n=K") cannot use it: dlv_expect_mp
+   * fails such a row (a bound taken at a call site for the wrong n
+   * changed no verdict, only the bound) */
+  size_t n;
 } dlv_bound;
 
 /* The bound's value for an exact result of magnitude |exact|. */

@@ -14,7 +14,7 @@ static inline dlv_bound dlv_bound_nrm2_d(size_t n)
 {
   double g = dlv_gamma((double)n, DLV_U_DOUBLE) + (double)n * 0x1p-972;
   return (dlv_bound){dlv_sqrt_of_perturbed_rel(g, DLV_U_DOUBLE),
-                     DLV_ETA_DOUBLE};
+                     DLV_ETA_DOUBLE, n};
 }
 
 /* nrm2_s: float squares are exact in double and cannot under- or overflow,
@@ -24,7 +24,7 @@ static inline dlv_bound dlv_bound_nrm2_s(size_t n)
 {
   double rd = dlv_sqrt_of_perturbed_rel(dlv_gamma((double)n, DLV_U_DOUBLE),
                                         DLV_U_DOUBLE);
-  return (dlv_bound){expm1(log1p(rd) + log1p(DLV_U_FLOAT)), DLV_ETA_FLOAT};
+  return (dlv_bound){expm1(log1p(rd) + log1p(DLV_U_FLOAT)), DLV_ETA_FLOAT, n};
 }
 
 /* nrm2_grad_d: g_i = (x_i 2^-e)(1/r), r = sqrt(s) with relative error beta
@@ -35,9 +35,9 @@ static inline dlv_bound dlv_bound_nrm2_grad_d(size_t n)
 {
   double beta = dlv_bound_nrm2_d(n).rel;
   if (beta >= 1.0) /* r may vanish: no relative bound (log1p(-beta) NaN) */
-    return (dlv_bound){INFINITY, 2.0 * DLV_ETA_DOUBLE};
+    return (dlv_bound){INFINITY, 2.0 * DLV_ETA_DOUBLE, n};
   double rel = expm1(2.0 * log1p(DLV_U_DOUBLE) - log1p(-beta));
-  return (dlv_bound){rel, 2.0 * DLV_ETA_DOUBLE};
+  return (dlv_bound){rel, 2.0 * DLV_ETA_DOUBLE, n};
 }
 
 /* nrm2_grad_s: the double quotient x_i / sqrt(s) as in nrm2_grad_d (no
@@ -47,9 +47,9 @@ static inline dlv_bound dlv_bound_nrm2_grad_s(size_t n)
   double beta = dlv_sqrt_of_perturbed_rel(
       dlv_gamma((double)n, DLV_U_DOUBLE), DLV_U_DOUBLE);
   if (beta >= 1.0) /* as in nrm2_grad_d */
-    return (dlv_bound){INFINITY, DLV_ETA_FLOAT};
+    return (dlv_bound){INFINITY, DLV_ETA_FLOAT, n};
   double rd = expm1(2.0 * log1p(DLV_U_DOUBLE) - log1p(-beta));
-  return (dlv_bound){expm1(log1p(rd) + log1p(DLV_U_FLOAT)), DLV_ETA_FLOAT};
+  return (dlv_bound){expm1(log1p(rd) + log1p(DLV_U_FLOAT)), DLV_ETA_FLOAT, n};
 }
 
 /* Complex step through the analytic twin of the norm (checks/claims/p4a_norm_grad): with y
