@@ -212,9 +212,7 @@ static void check(const struct lp_call *c, const dlv_cert_out *ref,
                   size_t n_out, char *verdict, size_t len)
 {
   const dlv_conv3d_shape *s = c->d->s;
-  size_t paired = c->pass == DLV_CONV3D_FWD          ? s->cp
-                  : c->pass == DLV_CONV3D_BWD_FILTER ? s->t
-                                                     : s->c;
+  size_t paired = dlv_conv3d_bf16_paired(s, c->pass);
   double worst = 0.0;
   for (size_t i = 0; i < n_out; i++) {
     double k = dlv_conv3d_terms(s, c->pass, i), b;

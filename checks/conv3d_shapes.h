@@ -1,6 +1,7 @@
 /* conv3d_shapes.h: what bench/bench_conv.c (timing, verification time) and
  * the gate (checks/gate/g_conv3d.c) share about conv3d: the number of
- * terms K of an output element, and the bench's shapes S1-S3 (issue 10;
+ * terms K of an output element and the extent bf16 pairs them along, and
+ * the bench's shapes S1-S3 (issue 10;
  * channels last, output extents the input's minus 2), which the gate's
  * long mode verifies element by element against the certified reference:
  *   S1 B 8, input 16x16x8,  C' = C = 32;  S2 B 4, input 32x32x16, 64 -> 64;
@@ -35,6 +36,18 @@ static inline double dlv_conv3d_terms(const dlv_conv3d_shape *s, int pass,
   return (double)(dlv_conv3d_axis_taps(x, s->h, s->u) *
                   dlv_conv3d_axis_taps(y, s->w, s->v) *
                   dlv_conv3d_axis_taps(t, s->t, s->z) * s->c);
+}
+
+/* The extent a bf16 pass pairs its products along (conv3d_lowp.h: pairs
+ * of adjacent channels of L1 in the forward, C'; of G's channels in the
+ * input gradient, C; in the filter gradient, pair words packed along t,
+ * T): what dlv_conv3d_bf16_roundings counts steps over. */
+static inline size_t dlv_conv3d_bf16_paired(const dlv_conv3d_shape *s,
+                                            int pass)
+{
+  if (pass == DLV_CONV3D_FWD)
+    return s->cp;
+  return pass == DLV_CONV3D_BWD_FILTER ? s->t : s->c;
 }
 
 /* Pass `pass` of the certified reference (cert_conv3d.h; _w: in a

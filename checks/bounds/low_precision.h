@@ -55,7 +55,7 @@ static inline double dlv_lowp_ssq_rel(size_t n)
 static inline dlv_bound dlv_bound_lowp_nrm2(size_t n)
 {
   double rd = dlv_sqrt_of_perturbed_rel(dlv_lowp_ssq_rel(n), DLV_U_DOUBLE);
-  return (dlv_bound){expm1(log1p(rd) + log1p(DLV_U_FLOAT)), DLV_ETA_FLOAT};
+  return (dlv_bound){expm1(log1p(rd) + log1p(DLV_U_FLOAT)), DLV_ETA_FLOAT, n};
 }
 
 /* One final rounding to the format (relative u, absolute eta): the
@@ -84,9 +84,9 @@ static inline dlv_bound dlv_bound_lowp_nrm2_grad(size_t n, int is_bf16)
   double beta = dlv_sqrt_of_perturbed_rel(dlv_lowp_ssq_rel(n), DLV_U_DOUBLE);
   dlv_bound f = dlv_bound_lowp_final(is_bf16);
   if (beta >= 1.0) /* r may vanish: no relative bound (log1p(-beta) NaN) */
-    return (dlv_bound){INFINITY, f.abs};
+    return (dlv_bound){INFINITY, f.abs, n};
   double rd = expm1(log1p(DLV_U_DOUBLE) - log1p(-beta));
-  return (dlv_bound){expm1(log1p(rd) + log1p(f.rel)), f.abs};
+  return (dlv_bound){expm1(log1p(rd) + log1p(f.rel)), f.abs, n};
 }
 
 /* ---- conv3d with bf16 / fp16 operands (conv3d_lowp.h) -----------------------

@@ -65,10 +65,10 @@ static inline dlv_bound dlv_bound_cstep_nrm2(size_t n)
 {
   double g = dlv_gamma((double)n, DLV_U_DOUBLE) + 0x1p-80;
   if (g >= 1.0) /* Re S may vanish: no relative bound (log1p(-g) NaN) */
-    return (dlv_bound){INFINITY, 0x1p-1030};
+    return (dlv_bound){INFINITY, 0x1p-1030, n};
   double rel = expm1(2.0 * log1p(DLV_U_DOUBLE) + log1p(0x1p-78) -
                      0.5 * log1p(-g));
-  return (dlv_bound){rel, 0x1p-1030};
+  return (dlv_bound){rel, 0x1p-1030, n};
 }
 
 /* A minimizer is accepted from an independent solver when its

@@ -310,6 +310,16 @@ static double element_bound(const lp_case *k, size_t i, double abs_sum)
 
 static void compare(dlv_gate_case *c, const lp_case *k)
 {
+  /* the P3 check and the bench take the paired extent from
+   * conv3d_shapes.h: it must be the one this gate builds its cases on */
+  dlv_conv3d_shape ks = k->s;
+  size_t shared = dlv_conv3d_bf16_paired(&k->s, k->e->pass);
+  if (shared != *paired(k->e->pass, &ks)) {
+    dlv_gate_fail(c, "dlv_conv3d_bf16_paired (conv3d_shapes.h) gives %zu, "
+                     "the extent this pass pairs along is %zu",
+                  shared, *paired(k->e->pass, &ks));
+    return;
+  }
   mpfr_t *exact = twin(k, 0), *abs_sum = twin(k, 1);
   size_t skipped = 0;
   for (size_t i = 0; i < k->nout && !dlv_gate_failed(c); i++) {

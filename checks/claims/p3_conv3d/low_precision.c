@@ -90,11 +90,12 @@ typedef struct {
 
 static lp_pass pass_of(const lp_prob *p, int pass)
 {
+  size_t paired = dlv_conv3d_bf16_paired(&p->s, pass);
   if (pass == DLV_CONV3D_FWD)
-    return (lp_pass){pass, p->l1, p->f, p->n1, p->nf, p->n2, p->s.cp};
+    return (lp_pass){pass, p->l1, p->f, p->n1, p->nf, p->n2, paired};
   if (pass == DLV_CONV3D_BWD_FILTER)
-    return (lp_pass){pass, p->l1, p->g, p->n1, p->n2, p->nf, p->s.t};
-  return (lp_pass){pass, p->f, p->g, p->nf, p->n2, p->n1, p->s.c};
+    return (lp_pass){pass, p->l1, p->g, p->n1, p->n2, p->nf, paired};
+  return (lp_pass){pass, p->f, p->g, p->nf, p->n2, p->n1, paired};
 }
 
 static int run(const lp_prob *p, const lp_pass *q, float *out)
