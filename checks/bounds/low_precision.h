@@ -63,8 +63,8 @@ static inline dlv_bound dlv_bound_lowp_nrm2(size_t n)
  * one. */
 static inline dlv_bound dlv_bound_lowp_final(int is_bf16)
 {
-  return is_bf16 ? (dlv_bound){DLV_U_BF16, DLV_ETA_BF16}
-                 : (dlv_bound){DLV_U_FP16, DLV_ETA_FP16};
+  return is_bf16 ? (dlv_bound){DLV_U_BF16, DLV_ETA_BF16, 0}
+                 : (dlv_bound){DLV_U_FP16, DLV_ETA_FP16, 0};
 }
 
 /* A value computed with absolute error e (against exact of magnitude a),

@@ -133,7 +133,7 @@ static inline dlv_bound dlv_bound_pg_scale(size_t n)
 {
   dlv_bound nb = dlv_bound_nrm2_d(n);
   return (dlv_bound){nb.rel + DLV_U_DOUBLE * (1.0 + nb.rel),
-                     nb.abs * (1.0 + DLV_U_DOUBLE)};
+                     nb.abs * (1.0 + DLV_U_DOUBLE), 0};
 }
 
 /* pg_gmap: info.gmap = nrm2(D^)/t, D^_i = fl(x_i - theta^_i) (relative
@@ -144,7 +144,8 @@ static inline dlv_bound dlv_bound_pg_gmap(size_t n, double e_norm, double t)
 {
   dlv_bound nb = dlv_bound_nrm2_d(n);
   double r = nb.rel * (1.0 + DLV_U_DOUBLE) + DLV_U_DOUBLE;
-  return (dlv_bound){r, ((r + 1.0) * e_norm + nb.abs) / t * (1.0 + 0x1p-40)};
+  return (dlv_bound){r, ((r + 1.0) * e_norm + nb.abs) / t * (1.0 + 0x1p-40),
+                     0};
 }
 
 /* l2reg_elem: out_i = fl(g_i + fl(c theta_i)) = (g + c theta (1 + d1) + e1)
@@ -153,7 +154,8 @@ static inline dlv_bound dlv_bound_pg_gmap(size_t n, double e_norm, double t)
 static inline dlv_bound dlv_bound_l2reg_elem(double ctheta_abs)
 {
   const double u = DLV_U_DOUBLE;
-  return (dlv_bound){u, u * (1.0 + u) * ctheta_abs + 2.0 * DLV_ETA_DOUBLE};
+  return (dlv_bound){u, u * (1.0 + u) * ctheta_abs + 2.0 * DLV_ETA_DOUBLE,
+                     0};
 }
 
 /* Proximal-gradient solver (kernels/prox_group.c).  Like

@@ -22,7 +22,7 @@ static inline dlv_bound dlv_bound_p2_dot(size_t n, int noisy, double u,
                                          double eta)
 {
   return (dlv_bound){dlv_gamma((double)n + (noisy ? 1.0 : 0.0), u),
-                     2.0 * (double)n * eta};
+                     2.0 * (double)n * eta, 0};
 }
 
 /* Monte Carlo.  One run's family-wise false-failure probability is

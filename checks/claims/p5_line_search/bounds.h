@@ -250,14 +250,15 @@ static inline double dlv_bound_rel_compose(double a, double b)
  * rounds a second time when lambda is subnormal: at most 2^-1074 more. */
 static inline dlv_bound dlv_bound_linesearch(size_t n, double ed_over_d)
 {
-  return (dlv_bound){dlv_bound_linesearch_rel(n, ed_over_d), DLV_ETA_DOUBLE};
+  return (dlv_bound){dlv_bound_linesearch_rel(n, ed_over_d), DLV_ETA_DOUBLE,
+                     0};
 }
 
 /* linesearch_exact_operands: when ||g||^2 and g . Hg are computed exactly
  * (small integers), lambda = fl(N / D) has one rounding: u relative. */
 static inline dlv_bound dlv_bound_linesearch_exact_operands(void)
 {
-  return (dlv_bound){DLV_U_DOUBLE, 0.0};
+  return (dlv_bound){DLV_U_DOUBLE, 0.0, 0};
 }
 
 /* brent_resolution: a minimizer that sees only values phi~ with
