@@ -463,7 +463,7 @@ static double mp_pair_z_slack(double rho, size_t n, double s_abs, double num,
 {
   mpfr_t e, g, q, moved, t;
   mpfr_inits2(MP_BITS, e, g, q, moved, t, (mpfr_ptr)0);
-  mpfr_set_d(q, 1.0 + 0.0 * rho, MPFR_RNDN);
+  mpfr_set_d(q, 1.0, MPFR_RNDN);
   mpfr_add_d(q, q, rho, MPFR_RNDN);
   mpfr_set_d(t, 1.0, MPFR_RNDN);
   mpfr_sub_d(t, t, rho, MPFR_RNDN);
