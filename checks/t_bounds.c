@@ -560,14 +560,38 @@ static void two_sided_quantiles(void **state)
     for (double nu = 2; nu <= 1e5; nu *= 3) {
       assert_tail(2.0 * gsl_cdf_tdist_Q(dlv_t_quantile(al, nu), nu), al, "t",
                   nu);
-      for (double m = 1; m <= 8; m *= 2)
-        assert_tail(2.0 * gsl_cdf_tdist_Q(
-                              dlv_t_pooled_quantile(al, m, nu), m * nu),
+      dlv_pooled_var pool = DLV_POOLED_VAR_INIT;
+      for (int m = 1; m <= 8; m++) { /* m groups of nu each: m nu */
+        dlv_pooled_add(&pool, 1.0, nu);
+        assert_tail(2.0 * gsl_cdf_tdist_Q(dlv_pooled_t_quantile(al, &pool),
+                                          m * nu),
                     al, "pooled t", m * nu);
+      }
       double lo, hi;
       dlv_chi2_interval(al, nu, &lo, &hi);
       assert_tail(gsl_cdf_chisq_P(lo, nu), al / 2.0, "chi2 lower", nu);
       assert_tail(gsl_cdf_chisq_Q(hi, nu), al / 2.0, "chi2 upper", nu);
+    }
+  }
+}
+
+/* The pooled variance by its definition: sum nu_i var_i / sum nu_i over
+ * groups of unequal degrees of freedom, and those degrees of freedom. */
+static void pooled_variance_by_definition(void **state)
+{
+  (void)state;
+  const double var[] = {0.25, 4.0, 1.0, 9.0}, nu[] = {1.0, 3.0, 10.0, 99.0};
+  dlv_pooled_var pool = DLV_POOLED_VAR_INIT;
+  double num = 0.0, den = 0.0;
+  for (size_t i = 0; i < COUNT(var); i++) {
+    dlv_pooled_add(&pool, var[i], nu[i]);
+    num += nu[i] * var[i], den += nu[i];
+    double want = sqrt(num / den);
+    if (pool.df != den || !(fabs(dlv_pooled_sd(&pool) - want) <=
+                            4.0 * DBL_EPSILON * want)) {
+      print_error("pooled over %zu groups: sd %.17g df %g, want %.17g %g\n",
+                  i + 1, dlv_pooled_sd(&pool), pool.df, want, den);
+      fail();
     }
   }
 }
@@ -840,6 +864,7 @@ int main(void)
       cmocka_unit_test(halfwidths_against_quantiles),
       cmocka_unit_test(halfwidths_decrease_in_count),
       cmocka_unit_test(two_sided_quantiles),
+      cmocka_unit_test(pooled_variance_by_definition),
       cmocka_unit_test(stationarity_and_stall_derived),
       cmocka_unit_test(prox_bounds_derived),
       cmocka_unit_test(streams_bounds_derived),

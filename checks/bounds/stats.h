@@ -30,12 +30,34 @@ static inline double dlv_t_quantile(double alpha, double df)
   return gsl_cdf_tdist_Qinv(alpha / 2.0, df);
 }
 
-/* The same for a standard deviation pooled over `groups` samples of
- * nu_each degrees of freedom each: groups nu_each degrees of freedom. */
-static inline double dlv_t_pooled_quantile(double alpha, double groups,
-                                           double nu_each)
+/* A variance pooled over independent groups with a common variance: the
+ * groups' sample variances weighted by their degrees of freedom, and the
+ * estimate's degrees of freedom, the sum of the groups' (each group added
+ * once, with its own; start from DLV_POOLED_VAR_INIT).  The variance and
+ * its degrees of freedom are kept together so that the t quantile of the
+ * pooled estimate is taken at the degrees of freedom it has. */
+typedef struct {
+  double weighted; /* sum of nu_i var_i */
+  double df;       /* sum of nu_i */
+} dlv_pooled_var;
+#define DLV_POOLED_VAR_INIT ((dlv_pooled_var){.weighted = 0.0, .df = 0.0})
+
+static inline void dlv_pooled_add(dlv_pooled_var *p, double var, double nu)
 {
-  return dlv_t_quantile(alpha, groups * nu_each);
+  p->weighted += nu * var;
+  p->df += nu;
+}
+
+static inline double dlv_pooled_sd(const dlv_pooled_var *p)
+{
+  return sqrt(p->weighted / p->df);
+}
+
+/* q with P(|T| > q) = alpha, T the t statistic of the pooled estimate. */
+static inline double dlv_pooled_t_quantile(double alpha,
+                                           const dlv_pooled_var *p)
+{
+  return dlv_t_quantile(alpha, p->df);
 }
 
 /* The x in [a, b] where the monotone tail(x, nu) crosses p (tail(a) and

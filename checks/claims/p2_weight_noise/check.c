@@ -785,7 +785,8 @@ static void p2_mc_noise(void **state)
   const dlv_bound dot = dlv_bound_p2_dot(P2_N, 1, DLV_U_DOUBLE,
                                          DLV_ETA_DOUBLE);
   double s_up = mpfr_get_d(L.s, MPFR_RNDU), s2 = mpfr_get_d(L.s2, MPFR_RNDN);
-  double rnd[P2_M], pooled = 0.0;
+  double rnd[P2_M];
+  dlv_pooled_var pooled = DLV_POOLED_VAR_INIT;
   mpfr_t cf, relu;
   mpfr_inits2(dlv_mp_prec(), cf, relu, (mpfr_ptr)0);
   char shape[64];
@@ -793,7 +794,7 @@ static void p2_mc_noise(void **state)
     snprintf(shape, sizeof shape, "m=%d n=%d N=%d a/||x||=%g", P2_M, P2_N,
              P2_DRAWS, steer[i]);
     rnd[i] = dlv_p2_mean_rounding(P2_N, nn, st.gbar[i]);
-    pooled += st.var[i] / P2_M;
+    dlv_pooled_add(&pooled, st.var[i], nu);
     double q = dlv_t_quantile(alpha_each(), nu);
     struct dlv_meas m = {"double", shape,
                          "Monte Carlo mean of the ReLU input vs W x",
@@ -830,8 +831,9 @@ static void p2_mc_noise(void **state)
                    hw, relu, "noisy_linear");
   }
   struct ratio q = ratio_estimate(L.at, L.dat, st.mean, rnd);
-  double tq = dlv_t_pooled_quantile(alpha_each(), P2_M, nu);
-  double hw = dlv_p2_t_halfwidth(tq, sqrt(pooled), nn * q.d) + q.rounding;
+  double tq = dlv_pooled_t_quantile(alpha_each(), &pooled);
+  double hw = dlv_p2_t_halfwidth(tq, dlv_pooled_sd(&pooled), nn * q.d) +
+              q.rounding;
   snprintf(shape, sizeof shape, "m=%d n=%d N=%d", P2_M, P2_N, P2_DRAWS);
   struct dlv_meas mc = {"double", shape,
                         "test-time scale factor sum a zbar / sum a^2 vs 1",

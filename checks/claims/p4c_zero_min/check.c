@@ -631,13 +631,23 @@ static void directions(gsl_rng *rng, const struct quad *q, double *dirs)
     gsl_ran_dir_nd(rng, q->n, dirs + k * q->n);
 }
 
+/* x and y both > 0 or both < 0. */
+static int same_sign(double x, double y)
+{
+  return (x > 0.0 && y > 0.0) || (x < 0.0 && y < 0.0);
+}
+
 /* At one sweep point: accuracy of every R^ against MPFR (worst row), and
- * per radius the claim: the sign of min_d R^ is the sign of 1 - r, with the
+ * per radius the claim: the sign of min_d R^ is the sign of 1 - r (of the
+ * exact minimum, the rows' reference), with the
  * measurement error E below |min_d R^| (row err = E, bound = |min| when
  * the sign is right, else 0). */
 static void nonconvex_point(const char *test, const struct quad *q,
                             const double *dirs, double r, const char *what)
 {
+  /* min over unit d of F'(0;d) = b.d + lambda ||d||, at d = -b/||b||
+   * (||b|| = r lambda): the rows' reference, whose sign the claim is */
+  const double exact_min = q->lambda * (1.0 - r);
   mpfr_t ex;
   mpfr_init2(ex, dlv_mp_prec());
   dlv_worst w = DLV_WORST_INIT; /* over (radius j, direction k) */
@@ -669,9 +679,9 @@ static void nonconvex_point(const char *test, const struct quad *q,
                                    "(falls along -grad l(0))",
                          "one-sided Richardson error E <= |min|",
                          DLV_ROLE_CLAIM, 0};
-    int right = r < 1.0 ? min > 0.0 : min < 0.0;
-    dlv_expect_row(__FILE__, __LINE__, test, &m, min, q->lambda * (1.0 - r),
-                   min_e, right ? fabs(min) : 0.0, NAN);
+    int right = same_sign(min, exact_min);
+    dlv_expect_row(__FILE__, __LINE__, test, &m, min, exact_min, min_e,
+                   right ? fabs(min) : 0.0, NAN);
   }
   /* The claim on the reference path: the exact F'(0;d) = b.d + lambda
    * ||d|| (MPFR, rounded to nearest: its sign is exact) over the same
@@ -680,9 +690,8 @@ static void nonconvex_point(const char *test, const struct quad *q,
                         r < 1.0 ? "MPFR: min_d F'(0;d) = b.d + lambda||d|| > 0"
                                 : "MPFR: min_d F'(0;d) = b.d + lambda||d|| < 0",
                         "sign of 1 - r (exact)", DLV_ROLE_CLAIM, 0};
-  dlv_expect_true(__FILE__, __LINE__, test, &mx, ex_min,
-                  q->lambda * (1.0 - r),
-                  r < 1.0 ? ex_min > 0.0 : ex_min < 0.0);
+  dlv_expect_true(__FILE__, __LINE__, test, &mx, ex_min, exact_min,
+                  same_sign(ex_min, exact_min));
   struct dlv_meas m = {"double", what,
                        "worst one-sided F'(0;d) vs b.d + lambda||d|| (MPFR)",
                        "onesided_richardson"};
