@@ -244,6 +244,24 @@ static inline double dlv_bound_rel_compose(double a, double b)
   return a + b + a * b;
 }
 
+/* p5_slope_identity: for a quadratic, phi(lambda) = l(Theta - lambda g)
+ * has phi'(lambda) = (g . Hg)(lambda - lambda*), lambda* the minimizer
+ * along g, so the claim row's normalized slope phi'(lambda) / ((g . Hg)
+ * lambda*) is (lambda - lambda*) / lambda* exactly.  The check evaluates
+ * it as fl(fl(phi') / fl(fl(g . Hg) fl(lambda*))) from MPFR values: five
+ * roundings to double, gamma_5 relative (no underflow: lambda is a normal
+ * double and phi' is taken where the slope is recorded).  The MPFR values
+ * come from fewer than 2^20 roundings at P bits on any path, each at most
+ * 2^-P relative to a term of phi' = -sum_j g_j grad_j l, whose magnitudes
+ * sum to at most `mag`; divided by (g . Hg) lambda* (`scale`): an
+ * absolute 2^(20 - P) mag / scale. */
+static inline dlv_bound dlv_bound_p5_slope_identity(double mag, double scale,
+                                                    long prec)
+{
+  return (dlv_bound){.rel = dlv_gamma(5.0, DLV_U_DOUBLE),
+                     .abs = ldexp(mag / scale, 20 - (int)prec), .n = 0};
+}
+
 /* linesearch: the step kernel against the exact ||g||^2 / (g . hg) for its
  * own (double) hg: linesearch_rel for the relative part; the kernel scales
  * g and hg by powers of two and scales the quotient back with ldexp, which

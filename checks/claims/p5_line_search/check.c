@@ -557,7 +557,7 @@ static void mp_point(size_t n, const double *theta, double lambda,
 
 /* phi'(lambda) = -g . grad l(Theta - lambda g) and phi(lambda), in MPFR. */
 static void phi_mp(const struct problem *p, const double *g, double lambda,
-                   mpfr_ptr dphi, mpfr_ptr phi)
+                   mpfr_ptr dphi, mpfr_ptr phi, double *mag)
 {
   const size_t n = p->n;
   mpfr_t *w = dlv_mp_vec_alloc(n, dlv_mp_prec() + 64);
@@ -567,10 +567,14 @@ static void phi_mp(const struct problem *p, const double *g, double lambda,
   mp_point(n, p->theta, lambda, g, w);
   assert_int_equal(dlv_ref_closs(&p->ref, w, NULL, phi, gw, NULL), DLV_OK);
   mpfr_set_zero(dphi, 1);
+  double sum = 0.0;
   for (size_t j = 0; j < n; j++) {
     mpfr_mul_d(gw[j], gw[j], -g[j], MPFR_RNDN);
     mpfr_add(dphi, dphi, gw[j], MPFR_RNDN);
+    sum += fabs(mpfr_get_d(gw[j], MPFR_RNDA));
   }
+  if (mag != NULL)
+    *mag = sum * DLV_P5_MAG_SLACK;
   dlv_mp_vec_free(w, n);
   dlv_mp_vec_free(gw, n);
 }
@@ -679,6 +683,28 @@ static void claim_on_reference_path(const char *test,
   hvp_ref_clear(&r);
 }
 
+/* The claim row's slope is the relative error of lambda by another route
+ * (p5_slope_identity): phi' from the loss's MPFR gradient along g,
+ * against (lambda - lambda*) / lambda* from the minimizer's formula. */
+static void expect_slope_identity(const char *test, const struct problem *p,
+                                  const struct step *s, double slope,
+                                  double mag)
+{
+  mpfr_t rel;
+  mpfr_init2(rel, dlv_mp_prec() + 64);
+  mpfr_d_sub(rel, s->lambda, s->opt, MPFR_RNDN);
+  mpfr_div(rel, rel, s->opt, MPFR_RNDN);
+  struct dlv_meas m = {"double", p->name,
+                       "phi'(lambda) / (g.Hg lambda*) vs (lambda - lambda*) "
+                       "/ lambda*, MPFR",
+                       "p5_slope_identity"};
+  double scale = s->d * mpfr_get_d(s->opt, MPFR_RNDZ);
+  dlv_expect_mp(__FILE__, __LINE__, test, &m, slope, rel,
+                dlv_bound_p5_slope_identity(mag, scale, dlv_mp_prec()),
+                DBL_MANT_DIG);
+  mpfr_clear(rel);
+}
+
 /* The step against the formula in MPFR (kernel accuracy), the true
  * minimizer (claim), phi' there (claim), and the erratum's step. */
 static void check_step_quadratic(const char *test, const struct problem *p,
@@ -700,12 +726,14 @@ static void check_step_quadratic(const char *test, const struct problem *p,
   expect_rel(test, &mc, s->lambda, s->opt, s->rel_claim);
   mpfr_t dphi, phi;
   mpfr_inits2(dlv_mp_prec(), dphi, phi, (mpfr_ptr)0);
-  phi_mp(p, s->g, s->lambda, dphi, phi);
+  double mag;
+  phi_mp(p, s->g, s->lambda, dphi, phi, &mag);
   double opt = mpfr_get_d(s->opt, MPFR_RNDN);
   double slope = mpfr_get_d(dphi, MPFR_RNDN) / (s->d * opt);
   mc.quantity = "phi'(lambda) / (g.Hg lambda*) at the step, MPFR";
   dlv_expect_row(__FILE__, __LINE__, test, &mc, slope, 0.0, fabs(slope),
                  s->rel_claim, NAN);
+  expect_slope_identity(test, p, s, slope, mag);
   struct dlv_meas me = {"double", p->name,
                         "printed-line step ||g||^2/(2 g.Hg) vs argmin",
                         "linesearch_rel + lambda_gradient_rel",
@@ -725,8 +753,8 @@ static void check_taylor_lines(const char *test, const struct problem *p,
   mpfr_t l0, gd, dhd, truth, dphi, line, scale;
   mpfr_inits2(dlv_mp_prec() + 64, l0, gd, dhd, truth, dphi, line, scale,
               (mpfr_ptr)0);
-  phi_mp(p, s->g, 0.0, dphi, l0);      /* l(Theta) */
-  phi_mp(p, s->g, s->lambda, dphi, truth); /* l(Theta - lambda g) */
+  phi_mp(p, s->g, 0.0, dphi, l0, NULL); /* l(Theta) */
+  phi_mp(p, s->g, s->lambda, dphi, truth, NULL); /* l(Theta - lambda g) */
   mpfr_set_zero(gd, 1);                /* grad l . D */
   for (size_t j = 0; j < p->n; j++) {
     mpfr_mul_d(line, s->r.grad[j], -s->lambda, MPFR_RNDN);
@@ -883,7 +911,7 @@ static double line_minimum(const struct problem *p, const double *g,
   mpfr_inits2(dlv_mp_prec(), dphi, phi, (mpfr_ptr)0);
   double lo = 0.0, hi = guess;
   for (int it = 0; it < 60; it++, hi *= 2.0) {
-    phi_mp(p, g, hi, dphi, phi);
+    phi_mp(p, g, hi, dphi, phi, NULL);
     if (mpfr_sgn(dphi) > 0)
       break;
     lo = hi;
@@ -892,7 +920,7 @@ static double line_minimum(const struct problem *p, const double *g,
     double mid = lo + 0.5 * (hi - lo);
     if (mid <= lo || mid >= hi)
       break;
-    phi_mp(p, g, mid, dphi, phi);
+    phi_mp(p, g, mid, dphi, phi, NULL);
     if (mpfr_sgn(dphi) > 0)
       hi = mid;
     else
