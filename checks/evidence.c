@@ -443,6 +443,14 @@ void dlv_verdict_reason(const dlv_rows *rows, const char *claim,
     snprintf(buf, len, "no claim row");
 }
 
+/* Whether err/bound r is worse than the worst so far, w: larger, or NaN
+ * (a NaN ratio is a finding, worse than any number; once the worst is NaN
+ * it stays NaN). */
+static int ratio_worse(double r, double w)
+{
+  return !isnan(w) && !(r <= w);
+}
+
 void dlv_summarize(const dlv_rows *rows, const char *claim, size_t *checks,
                    size_t *failed, double *max_ratio)
 {
@@ -455,8 +463,8 @@ void dlv_summarize(const dlv_rows *rows, const char *claim, size_t *checks,
     ++*checks;
     *failed += !r->ok;
     int must_hold = r->role == DLV_ROLE_ACCURACY || r->role == DLV_ROLE_CLAIM;
-    if (must_hold && !isnan(*max_ratio) && !(r->ratio <= *max_ratio))
-      *max_ratio = r->ratio; /* NaN propagates: a NaN ratio is a finding */
+    if (must_hold && ratio_worse(r->ratio, *max_ratio))
+      *max_ratio = r->ratio;
   }
 }
 
@@ -492,7 +500,7 @@ static void kernel_add(dlv_kernel_summary *k, const dlv_rows *rows, size_t i)
   const dlv_row *r = &rows->rows[i];
   k->rows++;
   k->failed += !r->ok;
-  if (k->rows == 1 || (!isnan(k->max_ratio) && !(r->ratio <= k->max_ratio))) {
+  if (k->rows == 1 || ratio_worse(r->ratio, k->max_ratio)) {
     k->max_ratio = r->ratio;
     k->worst = i;
   }

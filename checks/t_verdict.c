@@ -173,6 +173,31 @@ static void kernel_table_data(void **state)
   dlv_rows_free(&rows);
 }
 
+/* A NaN err/bound is the worst a summary can hold: it wins over the
+ * finite rows before it and stays against those after it, in the claim's
+ * summary and in the kernel table (rows: ratios 0.5, NaN, 1.5). */
+static void nan_ratio_is_the_worst(void **state)
+{
+  (void)state;
+  dlv_rows rows = {0};
+  push(&rows, DLV_ROLE_ACCURACY, "nrm2", 1); /* 0.5 */
+  dlv_row n = row(DLV_ROLE_ACCURACY, "nrm2", 1);
+  n.ratio = NAN;
+  n.ok = 0;
+  assert_int_equal(dlv_rows_push(&rows, &n), 0);
+  push(&rows, DLV_ROLE_ACCURACY, "nrm2", 0); /* 1.5 */
+  size_t checks, failed;
+  double worst;
+  dlv_summarize(&rows, "X", &checks, &failed, &worst);
+  assert_int_equal(checks, 3);
+  assert_true(isnan(worst));
+  dlv_kernel_summary k[2];
+  assert_int_equal(dlv_summarize_kernels(&rows, k, 2), 1);
+  assert_true(isnan(k[0].max_ratio));
+  assert_int_equal(k[0].worst, 1);
+  dlv_rows_free(&rows);
+}
+
 /* ---- recording: inner groups that fail on purpose ------------------------ */
 
 static struct {
@@ -318,6 +343,7 @@ int main(void)
       cmocka_unit_test(unmeasured_kernel_inconclusive),
       cmocka_unit_test(kernels_fine_rows_decide),
       cmocka_unit_test(kernel_table_data),
+      cmocka_unit_test(nan_ratio_is_the_worst),
       cmocka_unit_test(failed_row_then_good_row_both_recorded),
       cmocka_unit_test(wrong_status_stops_and_is_recorded),
       cmocka_unit_test(unmeasured_relied_kernel_fails_the_check),

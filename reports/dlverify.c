@@ -237,7 +237,7 @@ static int finish_result(dlv_claim_result *r, const dlv_rows *rows)
   r->verdict = dlv_verdict(rows, r->info->id);
   dlv_summarize(rows, r->info->id, &r->checks, &r->failed, &r->max_ratio);
   print_result(r);
-  return r->exit_status != 0 || r->failed != 0 || *r->problem;
+  return dlv_claim_failed(r);
 }
 
 static void on_signal(int sig) { dlv_proc_interrupt(sig); }
@@ -583,7 +583,7 @@ static void print_failures(const dlv_claim_result *res, size_t n,
   char line[4096], ctest[8600], dlv[8600];
   for (size_t i = 0; i < n; i++) {
     const dlv_claim_result *c = &res[i];
-    if (c->failed == 0 && c->exit_status == 0 && !*c->problem)
+    if (!dlv_claim_failed(c))
       continue;
     printf("\n%s: %s, %zu failed rows, check exit status %d %s\n",
            c->info->id, c->verdict, c->failed, c->exit_status, c->problem);

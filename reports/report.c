@@ -66,7 +66,7 @@ struct report {
   size_t n_kernels;
 };
 
-static int claim_failed(const dlv_claim_result *c)
+int dlv_claim_failed(const dlv_claim_result *c)
 {
   return c->failed != 0 || c->exit_status != 0 || *c->problem;
 }
@@ -328,7 +328,7 @@ static size_t failed_claims(const struct report *r)
 {
   size_t k = 0;
   for (size_t i = 0; i < r->n; i++)
-    k += claim_failed(&r->res[i]) != 0;
+    k += dlv_claim_failed(&r->res[i]) != 0;
   return k;
 }
 
@@ -422,7 +422,7 @@ static void html_failures(FILE *f, const struct report *r)
         "<table class=\"failed\">\n", f);
   html_failed_header(f);
   for (size_t i = 0; i < r->n; i++)
-    if (claim_failed(&r->res[i]))
+    if (dlv_claim_failed(&r->res[i]))
       html_failed_claim(f, r, &r->res[i]);
   if (gate_failed(r))
     html_failed_gate(f, r);
@@ -764,16 +764,20 @@ int dlv_write_report(const char *dir, const dlv_claim_result *res, size_t n,
   int status = r.kernels == NULL ? -1 : 0;
   if (status != 0)
     snprintf(err, errlen, "out of memory");
-  if (status == 0)
-    status = write_file(dir, "evidence.csv", write_evidence, &r, err, errlen);
-  if (status == 0 && run->meta != NULL)
-    status = write_file(dir, "meta.csv", write_meta, &r, err, errlen);
-  if (status == 0)
-    status = write_file(dir, "summary.csv", write_summary, &r, err, errlen);
-  if (status == 0)
-    status = write_file(dir, "kernels.csv", write_kernels, &r, err, errlen);
-  if (status == 0)
-    status = write_file(dir, "index.html", write_html, &r, err, errlen);
+  /* every file through one loop and one status: the first that cannot be
+   * written stops the report (meta.csv only when the run has metadata) */
+  static const struct {
+    const char *name;
+    writer_fn fn;
+    int needs_meta;
+  } files[] = {{"evidence.csv", write_evidence, 0},
+               {"meta.csv", write_meta, 1},
+               {"summary.csv", write_summary, 0},
+               {"kernels.csv", write_kernels, 0},
+               {"index.html", write_html, 0}};
+  for (size_t i = 0; status == 0 && i < sizeof files / sizeof files[0]; i++)
+    if (!files[i].needs_meta || run->meta != NULL)
+      status = write_file(dir, files[i].name, files[i].fn, &r, err, errlen);
   free(r.kernels);
   return status;
 }

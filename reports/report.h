@@ -24,6 +24,12 @@ typedef struct {
   double max_ratio;
 } dlv_claim_result;
 
+/* Whether the claim failed: a row not ok, its check's nonzero exit status
+ * (even after rows that all hold: it may have stopped early), or a
+ * problem.  The page, the terminal and dlverify's exit status all ask
+ * this. */
+int dlv_claim_failed(const dlv_claim_result *c);
+
 typedef struct {
   unsigned long seed;
   const dlv_env *env;           /* gnuplot, the DLV_* variables */

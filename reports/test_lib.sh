@@ -37,6 +37,8 @@ offset() { grep -bo -F -- "$2" "$1" | head -n 1 | cut -d: -f1; }
 #        writes its pid to $FAKE_PIDFILE and, as that process, sleeps
 #        $FAKE_SLEEP seconds, when they are set; with FAKE_NO_EVIDENCE=1
 #        it writes nothing and exits 0 (a check that lost its evidence);
+#        with FAKE_EXIT=N it exits N after writing its rows (a check that
+#        failed or crashed after its evidence was written);
 #   P1:  a claim row that holds and impulse-response series rows (k = 4)
 #        with the keys the P1 plot selects (qids impulse-ema and
 #        impulse-window; P4a's rows have no key column: derived keys);
@@ -69,6 +71,7 @@ fi
 test -n "${FAKE_PIDFILE:-}" && echo $$ >"$FAKE_PIDFILE"
 test -n "${FAKE_SLEEP:-}" && exec sleep "$FAKE_SLEEP" # same pid
 test "${FAKE_CLAIM_FAILS:-0}" = 1 && { echo "P4a: 1 failed (stand-in)"; exit 1; }
+test -n "${FAKE_EXIT:-}" && exit "$FAKE_EXIT"
 exit $((1 - holds))
 EOS
   cat >"$1/p1_adam_window" <<'EOS'

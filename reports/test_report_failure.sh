@@ -102,4 +102,18 @@ grep -q '^P4a,INCONCLUSIVE,0,0,nan,' "$out/no-evidence/summary.csv" ||
 grep -Eq '^P4a +INCONCLUSIVE +0 rows +0 failed +max err/bound - +\(wrote no evidence\)' \
   "$out/no-evidence.stdout" || fail "no evidence: terminal: $(cat "$out/no-evidence.stdout")"
 
-echo "report failure: failure table first with repro line; header states quick mode, precision, variables; kernel table; plots skipped or failed said so; a check without evidence failed"
+# A check that exits nonzero after writing rows that all hold has failed
+# too (it may have stopped before its last row): dlverify exits 1, and the
+# page, the terminal and summary.csv say the claim failed, with the status.
+env DLV_CHECK_DIR="$out/checks" FAKE_EXIT=3 "$dlv" --claim P4a --seed 7 \
+  --out "$out/exit3" >"$out/exit3.stdout" 2>&1
+status=$?
+test $status -eq 1 || fail "check exit 3: dlverify exited $status, expected 1"
+page=$out/exit3/index.html
+grep -q '<title>dlverify report: 1 of 1 claims FAILED</title>' "$page" ||
+  fail "check exit 3: the title does not announce the failure"
+grep -q 'check exit status 3' "$page" || fail "check exit 3: the page does not give the status"
+grep -q 'check exit status 3' "$out/exit3.stdout" ||
+  fail "check exit 3: terminal: $(cat "$out/exit3.stdout")"
+
+echo "report failure: failure table first with repro line; header states quick mode, precision, variables; kernel table; plots skipped or failed said so; a check without evidence, or exiting nonzero after good rows, failed"
