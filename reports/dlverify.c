@@ -270,8 +270,8 @@ static void stop_if_interrupted(dlv_outdir *od)
   exit(128 + sig);
 }
 
-/* Creates work/ in the temporary directory (the checks' evidence, the
- * plots' data; removed before the swap); its path in work. */
+/* Creates work/ in the temporary directory (the checks' evidence;
+ * removed before the swap); its path in work. */
 static void make_work(dlv_outdir *od, char *work, size_t size)
 {
   snprintf(work, size, "%s/work", od->tmp);
@@ -677,15 +677,23 @@ static void setup(int argc, char **argv, dlv_options *o, char *dir,
                     "(`%s --list` lists them)", exe);
 }
 
-/* Plots and files into the temporary directory, then the swap. */
+/* Plots and files into the temporary directory, then the swap.  Each
+ * figure's gnuplot script, its data inline, and its SVG stay in plots/:
+ * what a figure draws can be read (and recounted) there. */
 static void write_out(dlv_outdir *od, const dlv_claim_result *res, size_t n,
                       const dlv_rows *rows, const dlv_run_info *run)
 {
-  char work[PATH_MAX + 8], plot_log[PATH_MAX + 32], err[PATH_MAX + 256];
+  char work[PATH_MAX + 8], plot_dir[PATH_MAX + 8], plot_log[PATH_MAX + 32],
+      err[PATH_MAX + 256];
   snprintf(work, sizeof work, "%s/work", od->tmp);
+  snprintf(plot_dir, sizeof plot_dir, "%s/plots", od->tmp);
   snprintf(plot_log, sizeof plot_log, "%s/logs/gnuplot.log", od->tmp);
+  if (mkdir(plot_dir, 0777) != 0) {
+    dlv_out_abandon(od);
+    die(EXIT_IO, "%s: %s", plot_dir, strerror(errno));
+  }
   dlv_plots plots;
-  dlv_make_plots(rows, work, plot_log, &plots);
+  dlv_make_plots(rows, plot_dir, plot_log, &plots);
   stop_if_interrupted(od);
   int status = dlv_write_report(od->tmp, res, n, rows, &plots, run, err,
                                 sizeof err);

@@ -21,13 +21,23 @@
  * with its role, its row count and how many of them hold, its quantity
  * escaped (no raw < > " and no & but an entity's).  Prints each
  * disagreement; exit 1 if any, 2 on a usage or read error.  (Used by
- * test_dlverify.sh.) */
+ * test_dlverify.sh.)  The figures (plots/plot-<id>.gp, each figure's
+ * gnuplot script with its data inline): for each plot specification
+ * (plot.h), the rows plot.h's rules select from the evidence (the plot's
+ * claim; per layer, the layer's qid and check; x from the shape's token
+ * `key=number` or the row's category "<variant> <operation>"; y the
+ * layer's column; finite, positive on a log axis, inside the x range
+ * shown), one series per layer, case (the shape before the x token) and
+ * dtype: the script must hold exactly these series' points (a category
+ * by its tic label), under their legend titles (the layer's label, the
+ * case, and the dtype when the figure has several). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "evidence.h"
+#include "plot.h"
 
 enum { MAX_FIELDS = 16, ULPS_SCALE = 1 << 20 };
 
@@ -461,6 +471,292 @@ static void check_page(const char *dir, const dlv_rows *rows)
   free(html);
 }
 
+/* ---- the figures ---------------------------------------------------- */
+
+enum { FIG_SERIES = 64, FIG_TEXT = 200 };
+
+/* A point as drawn: x (or its category label) and the data columns. */
+typedef struct {
+  double x, a, b;
+  char cat[FIG_TEXT];
+} fig_point;
+
+typedef struct {
+  char title[FIG_TEXT]; /* expected: layer, case and dtype; script: title */
+  fig_point *p;
+  size_t n;
+} fig_series;
+
+typedef struct {
+  fig_series s[FIG_SERIES];
+  int n;
+  char dtype[16];
+  int several_dtypes;
+} figure;
+
+static void fig_add(fig_series *s, const fig_point *pt)
+{
+  fig_point *p = realloc(s->p, (s->n + 1) * sizeof *p);
+  if (p == NULL) {
+    fprintf(stderr, "t_report_recount: out of memory\n");
+    exit(2);
+  }
+  s->p = p;
+  s->p[s->n++] = *pt;
+}
+
+static void fig_free(figure *f)
+{
+  for (int i = 0; i < f->n; i++)
+    free(f->s[i].p);
+  f->n = 0;
+}
+
+/* plot.h's x: the number of the shape token "key=number" (a token starts
+ * the shape or follows a space), the case being the text before it. */
+static int token_x(const char *shape, const char *key, double *x,
+                   char *before, size_t size)
+{
+  size_t k = strlen(key);
+  for (const char *t = shape; (t = strstr(t, key)) != NULL; t++) {
+    if ((t > shape && t[-1] != ' ') || t[k] != '=')
+      continue;
+    char *end;
+    *x = strtod(t + k + 1, &end);
+    if (end == t + k + 1 || (*end && *end != ' '))
+      return -1;
+    int n = (int)(t - shape);
+    while (n > 0 && shape[n - 1] == ' ')
+      n--;
+    snprintf(before, size, "%.*s", n, shape);
+    return 0;
+  }
+  return -1;
+}
+
+static void row_y_columns(const dlv_row *r, enum dlv_plot_y y, fig_point *pt,
+                          double *drawn)
+{
+  pt->b = 0.0;
+  pt->a = y == DLV_Y_VALUE ? r->value : y == DLV_Y_ERR ? r->err
+        : y == DLV_Y_RATIO ? r->ratio : r->value;
+  if (y == DLV_Y_DEVIATION)
+    pt->b = r->reference;
+  *drawn = y == DLV_Y_DEVIATION ? pt->a - pt->b : pt->a;
+}
+
+/* Row r as a point of layer l, with its series' case; 0 when drawn. */
+static int fig_point_of(const dlv_plot_spec *sp, int l, const dlv_row *r,
+                        fig_point *pt, char *cas, size_t size)
+{
+  memset(pt, 0, sizeof *pt);
+  *cas = '\0';
+  if (sp->x_key == NULL) {
+    const char *op = strchr(r->kernel, '_');
+    snprintf(pt->cat, sizeof pt->cat, "%s %s", r->variant,
+             op ? op + 1 : r->kernel);
+  } else if (token_x(r->shape, sp->x_key, &pt->x, cas, size) != 0) {
+    return -1;
+  }
+  double y;
+  row_y_columns(r, sp->layer[l].y, pt, &y);
+  if (!isfinite(y) || !isfinite(pt->x) ||
+      ((sp->log & DLV_LOG_X) && sp->x_key && !(pt->x > 0)) ||
+      ((sp->log & DLV_LOG_Y) && !(y > 0)))
+    return -1;
+  if (sp->x_key && sp->xmax > sp->xmin && (pt->x < sp->xmin || pt->x > sp->xmax))
+    return -1;
+  return 0;
+}
+
+/* The series plot.h's rules make of the evidence, in order of first
+ * row, each with its legend title ("" for a series drawn without one: a
+ * layer with one title titles its first series only). */
+static void fig_expected(const dlv_plot_spec *sp, const dlv_rows *rows,
+                         figure *f)
+{
+  int layer[FIG_SERIES];
+  char cas[FIG_SERIES][FIG_TEXT], dtype[FIG_SERIES][16];
+  f->several_dtypes = 0;
+  *f->dtype = '\0';
+  for (size_t i = 0; i < rows->n; i++) {
+    const dlv_row *r = &rows->rows[i];
+    if (strcmp(r->claim, sp->claim) != 0)
+      continue;
+    for (int l = 0; l < DLV_PLOT_LAYERS && sp->layer[l].qid; l++) {
+      const dlv_plot_layer *ly = &sp->layer[l];
+      fig_point pt;
+      char c[FIG_TEXT];
+      if (strcmp(dlv_row_qid(r), ly->qid) != 0 ||
+          (ly->check && strcmp(r->check, ly->check) != 0) ||
+          fig_point_of(sp, l, r, &pt, c, sizeof c) != 0)
+        continue;
+      if (*f->dtype && strcmp(f->dtype, r->dtype) != 0)
+        f->several_dtypes = 1;
+      snprintf(f->dtype, sizeof f->dtype, "%s", r->dtype);
+      int k = 0;
+      while (k < f->n && !(layer[k] == l && !strcmp(cas[k], c) &&
+                           !strcmp(dtype[k], r->dtype)))
+        k++;
+      if (k == FIG_SERIES)
+        continue; /* plot.c does not draw it either */
+      if (k == f->n) {
+        memset(&f->s[k], 0, sizeof f->s[k]);
+        layer[k] = l;
+        snprintf(cas[k], sizeof cas[k], "%s", c);
+        snprintf(dtype[k], sizeof dtype[k], "%s", r->dtype);
+        f->n++;
+      }
+      fig_add(&f->s[k], &pt);
+    }
+  }
+  int titled[DLV_PLOT_LAYERS] = {0};
+  for (int k = 0; k < f->n; k++) {
+    const dlv_plot_layer *ly = &sp->layer[layer[k]];
+    char *t = f->s[k].title;
+    const char *parts[3] = {ly->label, cas[k],
+                            f->several_dtypes ? dtype[k] : ""};
+    *t = '\0';
+    for (int q = 0; q < 3; q++)
+      if (*parts[q])
+        snprintf(t + strlen(t), FIG_TEXT - strlen(t), "%s%s",
+                 *t ? ", " : "", parts[q]);
+    if (!*t)
+      snprintf(t, FIG_TEXT, "rows");
+    if (ly->one_title)
+      snprintf(t, FIG_TEXT, "%s", titled[layer[k]] ? "" : ly->label);
+    titled[layer[k]] = 1;
+  }
+}
+
+/* A gnuplot single-quoted string at s ('' for '), into out; the text
+ * after it. */
+static const char *gp_string(const char *s, char *out, size_t size)
+{
+  size_t n = 0;
+  for (s++; *s && !(*s == '\'' && s[1] != '\''); s++) {
+    if (*s == '\'')
+      s++;
+    if (n + 1 < size)
+      out[n++] = *s;
+  }
+  out[n] = '\0';
+  return *s ? s + 1 : s;
+}
+
+/* The series a figure's script draws: its data blocks $S<k>, each titled
+ * as its first entry in the plot command; categories from the x tics. */
+static int fig_read(const char *path, figure *f)
+{
+  FILE *in = fopen(path, "r");
+  if (in == NULL)
+    return -1;
+  char line[8192], cats[MAX_FIELDS * 4][FIG_TEXT];
+  int ncat = 0, k = -1, in_plot = 0;
+  while (fgets(line, sizeof line, in)) {
+    if (!strncmp(line, "set xtics rotate by -35 (", 25)) {
+      for (const char *c = line + 25; (c = strchr(c, '\'')) && ncat < MAX_FIELDS * 4;)
+        c = gp_string(c, cats[ncat++], FIG_TEXT);
+    } else if (line[0] == '$' && strstr(line, " << EOD")) {
+      k = atoi(line + 2);
+      if (k != f->n || k >= FIG_SERIES)
+        break;
+      memset(&f->s[f->n++], 0, sizeof f->s[0]);
+    } else if (!strcmp(line, "EOD\n")) {
+      k = -1;
+    } else if (k >= 0) {
+      fig_point pt = {0};
+      if (sscanf(line, "%lf %lf %lf", &pt.x, &pt.a, &pt.b) != 3)
+        break;
+      if (ncat > 0) { /* a category: its tic label (x offset per series) */
+        long c = lround(pt.x);
+        snprintf(pt.cat, sizeof pt.cat, "%s", c >= 0 && c < ncat ? cats[c] : "?");
+        pt.x = 0.0;
+      }
+      fig_add(&f->s[k], &pt);
+    } else if (!strncmp(line, "plot ", 5) || in_plot) {
+      in_plot = 1;
+      const char *e = strchr(line, '$');
+      int j = e ? atoi(e + 2) : -1;
+      const char *t = strstr(line, " title '");
+      if (j >= 0 && j < f->n && !*f->s[j].title && t)
+        gp_string(t + 7, f->s[j].title, FIG_TEXT);
+    }
+  }
+  fclose(in);
+  return 0;
+}
+
+static int point_order(const void *pa, const void *pb)
+{
+  const fig_point *a = pa, *b = pb;
+  int c = strcmp(a->cat, b->cat);
+  if (c)
+    return c;
+  if (a->x != b->x)
+    return a->x < b->x ? -1 : 1;
+  if (a->a != b->a)
+    return a->a < b->a ? -1 : 1;
+  return (a->b > b->b) - (a->b < b->b);
+}
+
+/* Series by title, then points: the order both sides are compared in. */
+static int series_order(const void *pa, const void *pb)
+{
+  const fig_series *a = pa, *b = pb;
+  int c = strcmp(a->title, b->title);
+  if (c || a->n != b->n)
+    return c ? c : (a->n < b->n ? -1 : 1);
+  for (size_t i = 0; i < a->n; i++)
+    if ((c = point_order(&a->p[i], &b->p[i])) != 0)
+      return c;
+  return 0;
+}
+
+static void fig_sort(figure *f)
+{
+  for (int i = 0; i < f->n; i++)
+    qsort(f->s[i].p, f->s[i].n, sizeof *f->s[i].p, point_order);
+  qsort(f->s, (size_t)f->n, sizeof *f->s, series_order);
+}
+
+/* Every figure against the series its rows make (plots skipped: none
+ * drawn, nothing to recount). */
+static void check_plots(const char *dir, const dlv_rows *rows)
+{
+  char path[4096], what[600];
+  for (size_t i = 0; i < dlv_n_plot_specs; i++) {
+    const dlv_plot_spec *sp = &dlv_plot_specs[i];
+    figure want = {0}, got = {0};
+    fig_expected(sp, rows, &want);
+    size_t points = 0;
+    for (int k = 0; k < want.n; k++)
+      points += want.s[k].n;
+    snprintf(path, sizeof path, "%s/plots/plot-%s.gp", dir, sp->id);
+    int drawn = fig_read(path, &got) == 0;
+    snprintf(what, sizeof what, "figure plot-%s", sp->id);
+    if (drawn != (points > 0))
+      problem(dir, what, drawn ? "drawn without rows to draw"
+                               : "not drawn though rows select it");
+    if (drawn && points > 0) {
+      fig_sort(&want);
+      fig_sort(&got);
+      int same = want.n == got.n;
+      for (int k = 0; same && k < want.n; k++)
+        same = series_order(&want.s[k], &got.s[k]) == 0;
+      if (!same) {
+        snprintf(what + strlen(what), sizeof what - strlen(what),
+                 " (%d series, first '%s', want %d, first '%s')", got.n,
+                 got.n ? got.s[0].title : "", want.n,
+                 want.n ? want.s[0].title : "");
+        problem(dir, what, "series or points differ from the evidence's");
+      }
+    }
+    fig_free(&want);
+    fig_free(&got);
+  }
+}
+
 int main(int argc, char **argv)
 {
   if (argc < 2) {
@@ -479,6 +775,7 @@ int main(int argc, char **argv)
     check_summary(argv[a], &rows);
     check_kernels(argv[a], &rows);
     check_page(argv[a], &rows);
+    check_plots(argv[a], &rows);
     printf("%s: %zu evidence rows recounted\n", argv[a], rows.n);
     dlv_rows_free(&rows);
   }
