@@ -8,7 +8,8 @@
 #   SIGTERM and SIGINT while a check runs (exit 128+N, check killed, no
 #     temporary directory left);
 #   a full disk, faked by a file size limit (exit 3, "File too large");
-# and dlverify refuses to replace a directory that is not a report
+# a successful run over it leaves the new report alone in its parent
+# (the old one removed); and dlverify refuses to replace a directory that is not a report
 # (exit 2, its files untouched).
 set -u
 dlv=$1
@@ -20,8 +21,12 @@ standins "$out/checks"
 export DLV_CHECK_DIR="$out/checks"
 report=$out/parent/report
 "$dlv" --out "$report" >"$out/first.stdout" 2>&1 || fail "first run exited $?: $(cat "$out/first.stdout")"
-before=$(tree_sum "$report")
 leftovers() { ls -a "$out/parent" | grep -c 'dlverify-tmp' ; }
+# A run over an existing report replaces it and leaves nothing beside it
+# (the previous report is removed after the exchange).
+"$dlv" --out "$report" >"$out/second.stdout" 2>&1 || fail "second run exited $?: $(cat "$out/second.stdout")"
+test "$(ls -A "$out/parent")" = report || fail "beside the replaced report: $(ls -A "$out/parent")"
+before=$(tree_sum "$report")
 
 # interrupt SIGNAL: dlverify killed by SIGNAL while the stand-in sleeps;
 # prints dlverify's exit status.
