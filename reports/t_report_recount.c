@@ -341,6 +341,16 @@ static size_t cell_count(const char *text, const char *end)
   return (size_t)strtoull(buf, NULL, 10);
 }
 
+/* Rows alike in claim, check, quantity, dtype, bound name, role, kernel
+ * and variant: one group row of the page. */
+static int same_group(const dlv_row *r, const dlv_row *g)
+{
+  return !strcmp(r->claim, g->claim) && !strcmp(r->check, g->check) &&
+         !strcmp(r->quantity, g->quantity) && !strcmp(r->dtype, g->dtype) &&
+         !strcmp(r->bound_name, g->bound_name) && r->role == g->role &&
+         !strcmp(r->kernel, g->kernel) && !strcmp(r->variant, g->variant);
+}
+
 /* The group row of run row i at s (one <tr> of the section): role, rows,
  * holding, quantity, counted from the evidence. */
 static void check_group_row(const char *dir, const dlv_rows *rows, size_t i,
@@ -350,14 +360,9 @@ static void check_group_row(const char *dir, const dlv_rows *rows, size_t i,
   const dlv_row *g = &rows->rows[i];
   snprintf(line, sizeof line, "page group g%zu (%s %s)", i, g->claim, g->check);
   size_t count = 0, holding = 0;
-  for (size_t j = 0; j < rows->n; j++) {
-    const dlv_row *r = &rows->rows[j];
-    if (!strcmp(r->claim, g->claim) && !strcmp(r->check, g->check) &&
-        !strcmp(r->quantity, g->quantity) && !strcmp(r->dtype, g->dtype) &&
-        !strcmp(r->bound_name, g->bound_name) && r->role == g->role &&
-        !strcmp(r->kernel, g->kernel) && !strcmp(r->variant, g->variant))
-      count++, holding += r->holds != 0;
-  }
+  for (size_t j = 0; j < rows->n; j++)
+    if (same_group(&rows->rows[j], g))
+      count++, holding += rows->rows[j].holds != 0;
   const char *cell_end, *q = nth_cell(s, end, 0, &cell_end);
   const char *role_end, *role = nth_cell(s, end, 4, &role_end);
   const char *n_end, *n = nth_cell(s, end, 5, &n_end);
@@ -458,6 +463,73 @@ static void check_claim_page(const char *dir, const char *html,
   }
 }
 
+/* One entry row of the gate's table (anchor g<i>, run row i's group: one
+ * row per shard): its shards, its cases (the sum of each row's leading
+ * "cases=N"), FAILED when a row is not ok, and its worst err/bound (the
+ * cell's title, all digits; a NaN is the worst). */
+static void check_gate_entry(const char *dir, const dlv_rows *rows, size_t i,
+                             const char *s, const char *end)
+{
+  char line[300], text[64];
+  snprintf(line, sizeof line, "gate entry g%zu (%s %s)", i,
+           rows->rows[i].check, rows->rows[i].dtype);
+  size_t shards = 0, failed = 0;
+  unsigned long cases = 0, n;
+  double worst = 0.0;
+  for (size_t j = 0; j < rows->n; j++) {
+    const dlv_row *r = &rows->rows[j];
+    if (!same_group(r, &rows->rows[i]))
+      continue;
+    if (sscanf(r->shape, "cases=%lu", &n) == 1)
+      cases += n;
+    failed += !r->ok;
+    if (shards++ == 0 || (!isnan(worst) && !(r->ratio <= worst)))
+      worst = r->ratio;
+  }
+  const char *e3 = NULL, *c3 = nth_cell(s, end, 3, &e3);
+  const char *e4 = NULL, *c4 = nth_cell(s, end, 4, &e4);
+  const char *e5 = NULL, *c5 = nth_cell(s, end, 5, &e5);
+  const char *w = strstr(s, "<td class=\"num\" title=\"");
+  if (c3 == NULL || c4 == NULL || c5 == NULL || w == NULL || w > end) {
+    problem(dir, line, "entry row without its cells");
+    return;
+  }
+  cell_text(c5, e5, text, sizeof text);
+  double shown = strtod(w + strlen("<td class=\"num\" title=\""), NULL);
+  if (cell_count(c3, e3) != shards || cell_count(c4, e4) != cases)
+    problem(dir, line, "shards or cases differ from the evidence's");
+  if (strcmp(text, failed ? "FAILED" : "held"))
+    problem(dir, line, "status differs from the evidence's");
+  if (!(shown == worst || (isnan(shown) && isnan(worst))))
+    problem(dir, line, "worst err/bound differs from the evidence's");
+}
+
+/* The gate's table: one entry row per group of gate rows. */
+static void check_gate_table(const char *dir, const dlv_rows *rows,
+                             const char *html)
+{
+  const char *t = strstr(html, "<table id=\"gate-entries\">");
+  const char *end = t ? strstr(t, "</table>") : NULL;
+  size_t groups = 0, shown = 0;
+  for (size_t i = 0; i < rows->n; i++) {
+    size_t q = 0;
+    while (q < i && !same_group(&rows->rows[q], &rows->rows[i]))
+      q++;
+    groups += is_gate(&rows->rows[i]) && q == i;
+  }
+  for (const char *r = t; end && (r = strstr(r + 1, "<tr id=\"g")) && r < end;
+       shown++) {
+    size_t i = (size_t)strtoull(r + strlen("<tr id=\"g"), NULL, 10);
+    const char *row_end = strstr(r, "</tr>");
+    if (i >= rows->n || !is_gate(&rows->rows[i]) || !row_end)
+      problem(dir, "gate table", "entry anchor outside the gate's rows");
+    else
+      check_gate_entry(dir, rows, i, r, row_end);
+  }
+  if (shown != groups)
+    problem(dir, "gate table", "not one entry row per group of gate rows");
+}
+
 static void check_page(const char *dir, const dlv_rows *rows)
 {
   char *html = read_all(dir, "index.html"), claims[4096] = "";
@@ -468,6 +540,7 @@ static void check_page(const char *dir, const dlv_rows *rows)
       check_claim_page(dir, html, rows, r->claim);
     }
   }
+  check_gate_table(dir, rows, html);
   free(html);
 }
 

@@ -10,7 +10,8 @@
 #   two shard runs (--shard 0/2, 1/2) merge (--merge) into one report whose
 #     gate cases are the sum and whose worst err/bound is the worst shard's,
 #     with the claims of one run; a missing shard fails the merge; the same
-#     shard twice, and options that contradict, are usage errors.
+#     shard twice, and options that contradict, are usage errors;
+#   every report it wrote is recounted from its evidence.
 set -u
 dlv=$1
 out=$2
@@ -102,4 +103,11 @@ expect_exit 2 '--shard given twice' "$dlv" --shard 0/2 --shard 1/2 --out "$out/x
 test -e "$out/x" && fail "a usage error wrote $out/x"
 rm "$out/checks/dlv_gate"
 expect_exit 2 'is not built' "$dlv" --gate-long --out "$out/x"
-echo "report gate: failures with repro, crash, shards merged, usage errors: passed"
+# Every report written above, merged ones included, recounted from its
+# evidence (t_report_recount: the gate table's shards, cases summed over
+# shards, status and worst err/bound among the rest).
+reports=$(for d in "$out"/*; do test -f "$d/evidence.csv" && echo "$d"; done)
+# shellcheck disable=SC2086 # one argument per report directory (no spaces)
+"$(dirname "$dlv")/t_report_recount" $reports >"$out/recount.stdout" ||
+  fail "a report says what its evidence does not: $(grep -v recounted "$out/recount.stdout")"
+echo "report gate: failures with repro, crash, shards merged, usage errors, every report recounted: passed"
