@@ -125,7 +125,8 @@ running() {
 # 100 + I cases and err/bound 0.25 (I + 1) $FAKE_GATE_SCALE (default 1)
 # at case $FAKE_GATE_CASE (default 7); dlv_nrm2_s with 10 cases,
 # held, or, when FAKE_GATE_FAILS=1, failed with a shrunk repro line (then
-# exit 1).  FAKE_GATE_CRASH=1: it dies of SIGSEGV before writing a row.
+# exit 1).  FAKE_GATE_CRASH=1: it dies of SIGSEGV before writing a row;
+# FAKE_GATE_EXIT=N: it exits N after writing rows that all hold.
 standin_gate() {
   mkdir -p "$1" || fail "mkdir $1"
   cat >"$1/dlv_gate" <<'EOS2'
@@ -150,7 +151,7 @@ else
 fi
 } >"$DLV_EVIDENCE_DIR/gate.csv"
 test "${FAKE_GATE_FAILS:-0}" = 1 && { echo "[gate] FAIL dlv_nrm2_s (stand-in)"; exit 1; }
-exit 0
+exit "${FAKE_GATE_EXIT:-0}"
 EOS2
   chmod +x "$1/dlv_gate"
 }

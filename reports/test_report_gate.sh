@@ -5,7 +5,8 @@
 #   a failing gate entry shows as FAILED in the kernel table and kernels.csv,
 #     with its shrunk repro line in the failure box, the Kernel gate section
 #     and on the terminal; dlverify exits 1 though every claim held;
-#   a gate that dies without a row still fails the run, with a row saying so;
+#   a gate that dies without a row, or exits nonzero after good rows, still
+#     fails the run, with a row saying so;
 #   a gate row keeps its --baseline match when its worst case moves;
 #   two shard runs (--shard 0/2, 1/2) merge (--merge) into one report whose
 #     gate cases are the sum and whose worst err/bound is the worst shard's,
@@ -58,6 +59,14 @@ test $status -eq 1 || fail "crashing gate: exit $status, expected 1"
 grep -q '^gate,dlv_gate,-,shard=0/1 quick . exit status -1 (killed by signal' "$out/crash/evidence.csv" ||
   fail "no failed row for the crashed gate: $(grep '^gate' "$out/crash/evidence.csv")"
 echo "ok: crashed gate: exit 1, $(grep -o 'exit status -1 ([^)]*)' "$out/crash/evidence.csv")"
+# A gate that exits nonzero after rows that all hold (it may have stopped
+# before its last entry) fails the run too, with a row saying so.
+FAKE_GATE_EXIT=4 "$dlv" --seed 7 --out "$out/exit4" >"$out/exit4.stdout" 2>&1
+status=$?
+test $status -eq 1 || fail "gate exiting 4 after good rows: exit $status, expected 1"
+grep -q '^gate,dlv_gate,-,shard=0/1 quick . exit status 4 ' "$out/exit4/evidence.csv" ||
+  fail "no failed row for the gate's exit status 4: $(grep '^gate' "$out/exit4/evidence.csv")"
+echo "ok: gate exiting 4 after good rows: exit 1, a failed row"
 
 # Shards and their merge.
 for i in 0 1; do
