@@ -427,6 +427,56 @@ static void check_worst_claim(const char *dir, const char *line,
     problem(dir, line, "worst claim row's err/bound differs");
 }
 
+/* The explanation's counts (role by role, as the verdict's rules read
+ * them): accuracy rows failing, claim rows (none, failing, all holding),
+ * nearby and erratum rows failing or all holding, and the accuracy
+ * details' total; each phrase must be in the section with the evidence's
+ * numbers. */
+static void check_explanation(const char *dir, const char *line,
+                              const dlv_rows *rows, const char *claim,
+                              const char *sec, const char *end)
+{
+  size_t T[4] = {0}, H[4] = {0};
+  for (size_t i = 0; i < rows->n; i++) {
+    const dlv_row *r = &rows->rows[i];
+    if (strcmp(r->claim, claim) == 0 && r->role < 4)
+      T[r->role]++, H[r->role] += r->holds != 0;
+  }
+  char want[6][160];
+  int n = 0;
+  if (T[DLV_ROLE_ACCURACY] > H[DLV_ROLE_ACCURACY])
+    snprintf(want[n++], sizeof want[0], "%zu of %zu accuracy rows fail",
+             T[0] - H[0], T[0]);
+  else if (T[DLV_ROLE_CLAIM] == 0)
+    snprintf(want[n++], sizeof want[0], "No claim row was recorded");
+  else if (T[DLV_ROLE_CLAIM] > H[DLV_ROLE_CLAIM])
+    snprintf(want[n++], sizeof want[0], "%zu of %zu claim rows do not hold",
+             T[1] - H[1], T[1]);
+  else
+    snprintf(want[n++], sizeof want[0], "all %zu claim rows hold", T[1]);
+  if (T[DLV_ROLE_NEARBY] > H[DLV_ROLE_NEARBY])
+    snprintf(want[n++], sizeof want[0],
+             "It fails in %zu of %zu rows of nearby senses", T[2] - H[2],
+             T[2]);
+  else if (T[DLV_ROLE_NEARBY])
+    snprintf(want[n++], sizeof want[0],
+             "All %zu rows of nearby senses hold too.", T[2]);
+  if (T[DLV_ROLE_ERRATUM] > H[DLV_ROLE_ERRATUM])
+    snprintf(want[n++], sizeof want[0],
+             "shown wrong by %zu of %zu erratum rows", T[3] - H[3], T[3]);
+  else if (T[DLV_ROLE_ERRATUM])
+    snprintf(want[n++], sizeof want[0], "All %zu erratum rows hold", T[3]);
+  snprintf(want[n++], sizeof want[0], "Accuracy: %zu rows ", T[0]);
+  for (int k = 0; k < n; k++) {
+    const char *at = strstr(sec, want[k]);
+    if (at == NULL || at > end) {
+      char what[300];
+      snprintf(what, sizeof what, "explanation lacks \"%s\"", want[k]);
+      problem(dir, line, what);
+    }
+  }
+}
+
 /* The claim's section and its line of the summary table. */
 static void check_claim_page(const char *dir, const char *html,
                              const dlv_rows *rows, const char *claim)
@@ -452,6 +502,7 @@ static void check_claim_page(const char *dir, const char *html,
                       "<span class=\"verdict ", v);
   if (v != V_INCONCLUSIVE)
     check_worst_claim(dir, line, rows, claim, sec, end);
+  check_explanation(dir, line, rows, claim, sec, end);
   for (const char *t = strstr(sec, "<tr id=\"g"); t != NULL && t < end;
        t = strstr(t + 1, "<tr id=\"g")) {
     size_t i = (size_t)strtoull(t + strlen("<tr id=\"g"), NULL, 10);
