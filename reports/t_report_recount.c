@@ -341,6 +341,42 @@ static size_t cell_count(const char *text, const char *end)
   return (size_t)strtoull(buf, NULL, 10);
 }
 
+/* The numbers shown in the cells k, k+1, k+2, k+3 and k+5 of the table
+ * row at s (value, reference, err, bound, err/bound; k+4 is the bound's
+ * name): each cell's title, all digits.  0, or -1 when a cell or its
+ * title is missing. */
+static int shown_numbers(const char *s, const char *end, int k, double v[5])
+{
+  const int at[5] = {k, k + 1, k + 2, k + 3, k + 5};
+  for (int q = 0; q < 5; q++) {
+    const char *td = s;
+    for (int i = 0; i <= at[q]; i++) {
+      td = strstr(i ? td + 3 : td, "<td");
+      if (td == NULL || td >= end)
+        return -1;
+    }
+    const char *close = strchr(td, '>');
+    const char *title = strstr(td, " title=\"");
+    if (close == NULL || title == NULL || title > close)
+      return -1;
+    v[q] = strtod(title + strlen(" title=\""), NULL);
+  }
+  return 0;
+}
+
+static int same_double(double a, double b)
+{
+  return a == b || (isnan(a) && isnan(b));
+}
+
+/* Whether row r shows as the numbers v. */
+static int shows(const dlv_row *r, const double v[5])
+{
+  return same_double(r->value, v[0]) && same_double(r->reference, v[1]) &&
+         same_double(r->err, v[2]) && same_double(r->bound, v[3]) &&
+         same_double(r->ratio, v[4]);
+}
+
 /* Rows alike in claim, check, quantity, dtype, bound name, role, kernel
  * and variant: one group row of the page. */
 static int same_group(const dlv_row *r, const dlv_row *g)
@@ -380,6 +416,64 @@ static void check_group_row(const char *dir, const dlv_rows *rows, size_t i,
     problem(dir, line, "role differs");
   if (cell_count(n, n_end) != count || cell_count(h, h_end) != holding)
     problem(dir, line, "row count or holding count differs");
+  /* its worst row's numbers: a row of the group with the largest
+   * err/bound (NaN the largest), shape and all */
+  double v[5], worst = 0.0;
+  const dlv_row *w = NULL;
+  const char *sh_end, *sh = nth_cell(s, end, 7, &sh_end);
+  if (sh == NULL || shown_numbers(s, end, 8, v) != 0) {
+    problem(dir, line, "group row without its worst row's cells");
+    return;
+  }
+  cell_text(sh, sh_end, text, sizeof text);
+  int first = 1;
+  for (size_t j = 0; j < rows->n; j++) {
+    const dlv_row *r = &rows->rows[j];
+    if (!same_group(r, g))
+      continue;
+    if (first || (!isnan(worst) && !(r->ratio <= worst)))
+      worst = r->ratio;
+    first = 0;
+    if (shows(r, v) && !strcmp(r->shape, text))
+      w = r;
+  }
+  if (w == NULL || !same_double(w->ratio, worst))
+    problem(dir, line, "worst row's numbers are not those of the group's "
+                       "worst row");
+}
+
+/* The section's failed rows table: one line per row of the claim that is
+ * not ok (and only those), its numbers those of such a row of its check. */
+static void check_failed_rows(const char *dir, const char *line,
+                              const dlv_rows *rows, const char *claim,
+                              const char *sec, const char *end)
+{
+  static const char tag[] = "<tr class=\"fail\"><td><a href=\"#g";
+  size_t want = 0, shown = 0;
+  for (size_t i = 0; i < rows->n; i++)
+    want += !strcmp(rows->rows[i].claim, claim) && !rows->rows[i].ok;
+  for (const char *t = strstr(sec, tag); t && t < end;
+       t = strstr(t + 1, tag), shown++) {
+    const char *row_end = strstr(t, "</tr>"), *c_end;
+    const char *c = nth_cell(t, row_end ? row_end : end, 1, &c_end);
+    char check[256];
+    double v[5];
+    if (row_end == NULL || c == NULL || shown_numbers(t, row_end, 6, v)) {
+      problem(dir, line, "failed row without its cells");
+      continue;
+    }
+    cell_text(c, c_end, check, sizeof check);
+    int found = 0;
+    for (size_t i = 0; i < rows->n && !found; i++) {
+      const dlv_row *r = &rows->rows[i];
+      found = !strcmp(r->claim, claim) && !r->ok &&
+              !strcmp(r->check, check) && shows(r, v);
+    }
+    if (!found)
+      problem(dir, line, "a failed row listed that is not a row not ok");
+  }
+  if (shown != want)
+    problem(dir, line, "failed rows table does not list every row not ok");
 }
 
 /* The verdict shown at s ("<span class=\"verdict C\">V<" or "<td
@@ -503,6 +597,7 @@ static void check_claim_page(const char *dir, const char *html,
   if (v != V_INCONCLUSIVE)
     check_worst_claim(dir, line, rows, claim, sec, end);
   check_explanation(dir, line, rows, claim, sec, end);
+  check_failed_rows(dir, line, rows, claim, sec, end);
   for (const char *t = strstr(sec, "<tr id=\"g"); t != NULL && t < end;
        t = strstr(t + 1, "<tr id=\"g")) {
     size_t i = (size_t)strtoull(t + strlen("<tr id=\"g"), NULL, 10);

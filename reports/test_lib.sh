@@ -33,7 +33,8 @@ offset() { grep -bo -F -- "$2" "$1" | head -n 1 | cut -d: -f1; }
 # ones.  standins DIR writes DIR/p4a_norm_grad and DIR/p1_adam_window:
 #   P4a: an accuracy row of kernel nrm2 (variant fast, double) with
 #        err/bound $FAKE_RATIO (default 0.25; > 1 fails) and a claim row
-#        that holds, or fails when FAKE_CLAIM_FAILS=1 (then exit 1); it
+#        that holds, or fails when FAKE_CLAIM_FAILS=1 (then exit 1, with
+#        an erratum row shown wrong as expected: holds 0, ok 1); it
 #        writes its pid to $FAKE_PIDFILE and, as that process, sleeps
 #        $FAKE_SLEEP seconds, when they are set; with FAKE_NO_EVIDENCE=1
 #        it writes nothing and exits 0 (a check that lost its evidence);
@@ -61,6 +62,7 @@ echo 'claim,check,dtype,shape,seed,quantity,value,reference,err,bound_name,bound
 echo "P4a,fake_accuracy,double,n=3,$DLV_SEED,nrm2 vs MPFR,1,1,$err,nrm2_d,2.2204460492503131e-16,$ratio,1,accuracy,$holds,$holds,nrm2,fast"
 if test "${FAKE_CLAIM_FAILS:-0}" = 1; then
   echo "P4a,fake_claim,double,n=3 j=1,$DLV_SEED,deliberately wrong gradient vs x_j/||x||,0.5,0.25,0.25,cstep_nrm2,1e-16,2.5e+15,1e+15,claim,0,0,-,-"
+  echo "P4a,fake_erratum,double,n=3,$DLV_SEED,printed gradient vs x_j/||x||,1,0.25,0.75,cstep_nrm2,1e-16,7.5e+15,1e+15,erratum,0,1,-,-"
 else
   echo "P4a,fake_claim,double,n=3 j=1,$DLV_SEED,gradient vs x_j/||x||,0.25,0.25,0,cstep_nrm2,1e-16,0,0,claim,1,1,-,-"
 fi

@@ -53,7 +53,7 @@ for text in 'FAILED CHECKS' '<table class="failed">' 'deliberately wrong gradien
   grep -q -F -- "$text" "$out/box.html" || fail "failure box lacks: $text"
 done
 grep -q -F 'P1' "$out/box.html" && fail "failure box lists P1, which held"
-grep -q '^P4a,REFUTED,2,1,' "$out/failed/summary.csv" || fail "summary.csv: no P4a REFUTED row"
+grep -q '^P4a,REFUTED,3,1,' "$out/failed/summary.csv" || fail "summary.csv: no P4a REFUTED row"
 grep -q -F "$repro" "$out/failed.stdout" || fail "terminal lacks the repro line: $(cat "$out/failed.stdout")"
 grep -q 'FAILED claim row: fake_claim' "$out/failed.stdout" || fail "terminal lacks the failed row"
 # What ran: quick mode, precision, every DLV_* variable, the build commit.
