@@ -17,9 +17,15 @@
  * colour class (REFUTED's for INCONCLUSIVE), in the summary table and the
  * claim's section; the section's worst claim row when every claim row
  * holds; and each group row (anchor g<i>: run row i's group, rows alike
- * in claim, check, quantity, dtype, bound name, role, kernel and variant)
+ * in claim, check, quantity, dtype, bound name, role, kernel, variant and
+ * backend)
  * with its role, its row count and how many of them hold, its quantity
- * escaped (no raw < > " and no & but an entity's).  Prints each
+ * escaped (no raw < > " and no & but an entity's) and its worst row's
+ * numbers; the explanation's counts role by role; a failed claim's table
+ * of its rows not ok; the gate's entry table (shards, cases summed over
+ * shards, status, worst); the backend matrix (each cell's linked gate row
+ * of its backend and entry, its err/bound and cases run, the cases tried
+ * alike across backends).  Prints each
  * disagreement; exit 1 if any, 2 on a usage or read error.  (Used by
  * test_dlverify.sh.)  The figures (plots/plot-<id>.gp, each figure's
  * gnuplot script with its data inline): for each plot specification
@@ -377,14 +383,15 @@ static int shows(const dlv_row *r, const double v[5])
          same_double(r->ratio, v[4]);
 }
 
-/* Rows alike in claim, check, quantity, dtype, bound name, role, kernel
- * and variant: one group row of the page. */
+/* Rows alike in claim, check, quantity, dtype, bound name, role, kernel,
+ * variant and backend: one group row of the page. */
 static int same_group(const dlv_row *r, const dlv_row *g)
 {
   return !strcmp(r->claim, g->claim) && !strcmp(r->check, g->check) &&
          !strcmp(r->quantity, g->quantity) && !strcmp(r->dtype, g->dtype) &&
          !strcmp(r->bound_name, g->bound_name) && r->role == g->role &&
-         !strcmp(r->kernel, g->kernel) && !strcmp(r->variant, g->variant);
+         !strcmp(r->kernel, g->kernel) && !strcmp(r->variant, g->variant) &&
+         !strcmp(r->backend, g->backend);
 }
 
 /* The group row of run row i at s (one <tr> of the section): role, rows,
@@ -676,6 +683,98 @@ static void check_gate_table(const char *dir, const dlv_rows *rows,
     problem(dir, "gate table", "not one entry row per group of gate rows");
 }
 
+/* One cell of the backend matrix at c (its text up to end) for backend
+ * b, entry point kernel x dtype: a linked cell ("<status> <a href=\"#gI\">
+ * W</a><br>R run / S skipped") must link a gate row of that backend,
+ * kernel and dtype, show its err/bound and its cases (the shape's
+ * "cases=N") as run; an unlinked one, no such row.  Adds R + S to *tried
+ * (every backend gets the same cases: the row's cells agree). */
+static void check_matrix_cell(const char *dir, const dlv_rows *rows,
+                              const char *b, const char *kernel,
+                              const char *dtype, const char *c,
+                              const char *end, unsigned long *tried)
+{
+  char line[200];
+  snprintf(line, sizeof line, "backend matrix %s %s %s", b, kernel, dtype);
+  unsigned long ran = 0, skipped = 0, cases;
+  const char *counts = strstr(c, "<br>");
+  if (counts == NULL || counts > end ||
+      sscanf(counts, "<br>%lu run / %lu skipped", &ran, &skipped) != 2) {
+    problem(dir, line, "cell without its cases run and skipped");
+    return;
+  }
+  *tried = ran + skipped;
+  const char *a = strstr(c, "<a href=\"#g");
+  const dlv_row *r = NULL;
+  if (a != NULL && a < end) {
+    size_t i = (size_t)strtoull(a + strlen("<a href=\"#g"), NULL, 10);
+    r = i < rows->n ? &rows->rows[i] : NULL;
+    char shown[64], want[64];
+    const char *w = strchr(a, '>');
+    snprintf(shown, sizeof shown, "%.*s", w ? (int)strcspn(w + 1, "<") : 0,
+             w ? w + 1 : "");
+    if (r == NULL || !is_gate(r) || strcmp(r->backend, b) ||
+        strcmp(r->kernel, kernel) || strcmp(r->dtype, dtype)) {
+      problem(dir, line, "links a row of another backend or entry");
+      return;
+    }
+    snprintf(want, sizeof want, "%.6g", r->ratio);
+    if (strcmp(shown, want) ||
+        sscanf(r->shape, "cases=%lu", &cases) != 1 || cases != ran)
+      problem(dir, line, "err/bound or cases run differ from its row's");
+    return;
+  }
+  for (size_t i = 0; i < rows->n; i++) {
+    const dlv_row *x = &rows->rows[i];
+    if (is_gate(x) && !strcmp(x->backend, b) && !strcmp(x->kernel, kernel) &&
+        !strcmp(x->dtype, dtype) && ran == 0)
+      problem(dir, line, "no link, though a gate row ran its cases");
+  }
+}
+
+/* The backend matrix (a Backends section): its header names a backend per
+ * column after kernel and dtype; each row's cells against the gate rows,
+ * and the cases tried alike across its backends. */
+static void check_backend_matrix(const char *dir, const dlv_rows *rows,
+                                 const char *html)
+{
+  const char *t = strstr(html, "<table id=\"backend-matrix\">");
+  const char *end = t ? strstr(t, "</table>") : NULL;
+  if (end == NULL)
+    return;
+  char b[8][64];
+  int nb = 0;
+  const char *h = strstr(t, "<th>dtype</th>");
+  for (h = h ? h + 14 : end; nb < 8 && (h = strstr(h, "<th>")) && h < end;
+       h += 4)
+    snprintf(b[nb++], sizeof b[0], "%.*s", (int)strcspn(h + 4, "<"), h + 4);
+  for (const char *r = strstr(t, "<tr><td>"); r && r < end;
+       r = strstr(r + 1, "<tr><td>")) {
+    const char *row_end = strstr(r, "</tr>"), *e0, *e1;
+    const char *k = nth_cell(r, row_end, 0, &e0), *d = nth_cell(r, row_end, 1, &e1);
+    char kernel[64], dtype[16];
+    if (row_end == NULL || k == NULL || d == NULL) {
+      problem(dir, "backend matrix", "row without kernel and dtype");
+      continue;
+    }
+    cell_text(k, e0, kernel, sizeof kernel);
+    cell_text(d, e1, dtype, sizeof dtype);
+    unsigned long first = 0, tried = 0;
+    for (int j = 0; j < nb; j++) {
+      const char *ce, *c = nth_cell(r, row_end, 2 + j, &ce);
+      if (c == NULL) {
+        problem(dir, "backend matrix", "row with fewer cells than backends");
+        break;
+      }
+      check_matrix_cell(dir, rows, b[j], kernel, dtype, c, ce, &tried);
+      if (j == 0)
+        first = tried;
+      else if (tried != first)
+        problem(dir, "backend matrix", "cases tried differ across backends");
+    }
+  }
+}
+
 static void check_page(const char *dir, const dlv_rows *rows)
 {
   char *html = read_all(dir, "index.html"), claims[4096] = "";
@@ -687,6 +786,7 @@ static void check_page(const char *dir, const dlv_rows *rows)
     }
   }
   check_gate_table(dir, rows, html);
+  check_backend_matrix(dir, rows, html);
   free(html);
 }
 
