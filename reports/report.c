@@ -68,7 +68,9 @@ struct report {
 
 int dlv_claim_failed(const dlv_claim_result *c)
 {
-  return c->failed != 0 || c->exit_status != 0 || *c->problem;
+  return c->failed != 0 || c->exit_status != 0 || *c->problem ||
+         (c->verdict != NULL &&
+          strcmp(c->verdict, DLV_VERDICT_INCONCLUSIVE) == 0);
 }
 
 static dlv_filter claim_filter(const dlv_claim_result *c)

@@ -25,9 +25,9 @@ typedef struct {
 } dlv_claim_result;
 
 /* Whether the claim failed: a row not ok, its check's nonzero exit status
- * (even after rows that all hold: it may have stopped early), or a
- * problem.  The page, the terminal and dlverify's exit status all ask
- * this. */
+ * (even after rows that all hold: it may have stopped early), a problem,
+ * or a verdict INCONCLUSIVE (no claim row: nothing was judged).  The
+ * page, the terminal and dlverify's exit status all ask this. */
 int dlv_claim_failed(const dlv_claim_result *c);
 
 typedef struct {

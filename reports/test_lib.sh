@@ -39,7 +39,10 @@ offset() { grep -bo -F -- "$2" "$1" | head -n 1 | cut -d: -f1; }
 #        $FAKE_SLEEP seconds, when they are set; with FAKE_NO_EVIDENCE=1
 #        it writes nothing and exits 0 (a check that lost its evidence);
 #        with FAKE_EXIT=N it exits N after writing its rows (a check that
-#        failed or crashed after its evidence was written);
+#        failed or crashed after its evidence was written); with
+#        FAKE_NO_CLAIM_ROW=1 it writes its accuracy row only (nothing
+#        judged: INCONCLUSIVE); with FAKE_MALFORMED=1 a malformed record
+#        follows its rows (evidence cut short, as by a full disk);
 #   P1:  a claim row that holds and impulse-response series rows (k = 4)
 #        with the keys the P1 plot selects (qids impulse-ema and
 #        impulse-window; P4a's rows have no key column: derived keys);
@@ -60,12 +63,15 @@ err=$(awk -v r="$ratio" 'BEGIN { printf "%.17g", r * 2.2204460492503131e-16 }')
 {
 echo 'claim,check,dtype,shape,seed,quantity,value,reference,err,bound_name,bound,ratio,ulps,role,holds,ok,kernel,variant'
 echo "P4a,fake_accuracy,double,n=3,$DLV_SEED,nrm2 vs MPFR,1,1,$err,nrm2_d,2.2204460492503131e-16,$ratio,1,accuracy,$holds,$holds,nrm2,fast"
-if test "${FAKE_CLAIM_FAILS:-0}" = 1; then
+if test "${FAKE_NO_CLAIM_ROW:-0}" = 1; then
+  :
+elif test "${FAKE_CLAIM_FAILS:-0}" = 1; then
   echo "P4a,fake_claim,double,n=3 j=1,$DLV_SEED,deliberately wrong gradient vs x_j/||x||,0.5,0.25,0.25,cstep_nrm2,1e-16,2.5e+15,1e+15,claim,0,0,-,-"
   echo "P4a,fake_erratum,double,n=3,$DLV_SEED,printed gradient vs x_j/||x||,1,0.25,0.75,cstep_nrm2,1e-16,7.5e+15,1e+15,erratum,0,1,-,-"
 else
   echo "P4a,fake_claim,double,n=3 j=1,$DLV_SEED,gradient vs x_j/||x||,0.25,0.25,0,cstep_nrm2,1e-16,0,0,claim,1,1,-,-"
 fi
+test "${FAKE_MALFORMED:-0}" = 1 && echo 'P4a,cut,dou'
 } >"$DLV_EVIDENCE_DIR/P4a.csv"
 { echo name,value; echo "seed,$DLV_SEED"; echo "quick,${DLV_QUICK:-0}"
   echo "mpfr_prec,${DLV_MPFR_PREC:-256}"; echo "mpfr_version,stand-in"

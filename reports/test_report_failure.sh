@@ -85,35 +85,48 @@ run bad-gnuplot DLV_GNUPLOT=/bin/false
 # P4a's "nrm2 vs MPFR" row)
 grep -Eq '([1-9][0-9]*) of \1 plots FAILED to draw' "$out/bad-gnuplot/dom.html" ||
   fail "a failing gnuplot is not named in the header"
+# p4a_fails LABEL VAR=value: dlverify --claim P4a over the stand-in run
+# with VAR set, into OUTDIR/LABEL; it must exit 1 (the claim failed) with
+# the title and the red banner saying so.
+p4a_fails() {
+  label=$1
+  env DLV_CHECK_DIR="$out/checks" "$2" "$dlv" --claim P4a --seed 7 \
+    --out "$out/$label" >"$out/$label.stdout" 2>&1
+  status=$?
+  test $status -eq 1 || fail "$label: dlverify exited $status, expected 1"
+  grep -q '<title>dlverify report: 1 of 1 claims FAILED</title>' "$out/$label/index.html" ||
+    fail "$label: the title does not announce the failure"
+  grep -q 'class="status failed"' "$out/$label/index.html" || fail "$label: no red status banner"
+}
+
 # A check that exits 0 but wrote no evidence has failed too: the page says
 # so (title, red banner, failure box), the verdict is INCONCLUSIVE and no
 # figure is made up for rows that do not exist.
-env DLV_CHECK_DIR="$out/checks" FAKE_NO_EVIDENCE=1 "$dlv" --claim P4a --seed 7 \
-  --out "$out/no-evidence" >"$out/no-evidence.stdout" 2>&1
-status=$?
-test $status -eq 1 || fail "no evidence: dlverify exited $status, expected 1"
-page=$out/no-evidence/index.html
-grep -q '<title>dlverify report: 1 of 1 claims FAILED</title>' "$page" ||
-  fail "no evidence: the title does not announce the failure"
-grep -q 'class="status failed"' "$page" || fail "no evidence: no red status banner"
-grep -q '<section id="failures">' "$page" || fail "no evidence: no failure box"
+p4a_fails no-evidence FAKE_NO_EVIDENCE=1
+grep -q '<section id="failures">' "$out/no-evidence/index.html" || fail "no evidence: no failure box"
 grep -q '^P4a,INCONCLUSIVE,0,0,nan,' "$out/no-evidence/summary.csv" ||
   fail "no evidence: summary.csv: $(cat "$out/no-evidence/summary.csv")"
 grep -Eq '^P4a +INCONCLUSIVE +0 rows +0 failed +max err/bound - +\(wrote no evidence\)' \
   "$out/no-evidence.stdout" || fail "no evidence: terminal: $(cat "$out/no-evidence.stdout")"
 
 # A check that exits nonzero after writing rows that all hold has failed
-# too (it may have stopped before its last row): dlverify exits 1, and the
-# page, the terminal and summary.csv say the claim failed, with the status.
-env DLV_CHECK_DIR="$out/checks" FAKE_EXIT=3 "$dlv" --claim P4a --seed 7 \
-  --out "$out/exit3" >"$out/exit3.stdout" 2>&1
-status=$?
-test $status -eq 1 || fail "check exit 3: dlverify exited $status, expected 1"
-page=$out/exit3/index.html
-grep -q '<title>dlverify report: 1 of 1 claims FAILED</title>' "$page" ||
-  fail "check exit 3: the title does not announce the failure"
-grep -q 'check exit status 3' "$page" || fail "check exit 3: the page does not give the status"
+# too (it may have stopped before its last row): the page and the
+# terminal give the status.
+p4a_fails exit3 FAKE_EXIT=3
+grep -q 'check exit status 3' "$out/exit3/index.html" || fail "check exit 3: the page does not give the status"
 grep -q 'check exit status 3' "$out/exit3.stdout" ||
   fail "check exit 3: terminal: $(cat "$out/exit3.stdout")"
 
-echo "report failure: failure table first with repro line; header states quick mode, precision, variables; kernel table; plots skipped or failed said so; a check without evidence, or exiting nonzero after good rows, failed"
+# A check whose rows all hold but that recorded no claim row judged
+# nothing: INCONCLUSIVE, and the run has failed.
+p4a_fails no-claim FAKE_NO_CLAIM_ROW=1
+grep -q '^P4a,INCONCLUSIVE,1,0,' "$out/no-claim/summary.csv" ||
+  fail "no claim row: summary.csv: $(cat "$out/no-claim/summary.csv")"
+
+# Evidence cut short after rows that all hold (a malformed record): the
+# claim has failed, and the page says why.
+p4a_fails malformed FAKE_MALFORMED=1
+grep -q 'malformed evidence row' "$out/malformed/index.html" ||
+  fail "malformed evidence: the page does not say so"
+
+echo "report failure: failure table first with repro line; header states quick mode, precision, variables; kernel table; plots skipped or failed said so; a check without evidence, exiting nonzero after good rows, without a claim row or with evidence cut short, failed"
