@@ -93,14 +93,26 @@ static void name_row(char *buf, size_t size, const dlv_row *r)
   snprintf(buf, size, "%s [%s] %s", r->check, r->shape, r->quantity);
 }
 
+/* Whether err/bound r is worse than the worst so far, w (the first row's
+ * taken as it is): larger, or NaN; a NaN worst stays. */
+static int worse(double r, double w, int first)
+{
+  return first || (!isnan(w) && !(r <= w));
+}
+
+/* Equal, or both NaN. */
+static int same_double(double a, double b)
+{
+  return a == b || (isnan(a) && isnan(b));
+}
+
 /* Adds row r to the figures. */
 static void add_row(figures *f, const dlv_row *r)
 {
   f->rows++;
   f->failed += !r->ok;
   int none = f->ratio_row[0] == '\0';
-  if (must_hold(r) &&
-      (none || (!isnan(f->ratio) && (isnan(r->ratio) || r->ratio > f->ratio)))) {
+  if (must_hold(r) && worse(r->ratio, f->ratio, none)) {
     f->ratio = r->ratio;
     name_row(f->ratio_row, sizeof f->ratio_row, r);
   }
@@ -123,8 +135,7 @@ static figures empty_figures(void)
 
 static int same_number(const char *text, double want)
 {
-  double got = strtod(text, NULL);
-  return isnan(want) ? isnan(got) : got == want;
+  return same_double(strtod(text, NULL), want);
 }
 
 /* Compares the figures columns from `at` on (count, failed, ratio, its
@@ -370,11 +381,6 @@ static int shown_numbers(const char *s, const char *end, int k, double v[5])
   return 0;
 }
 
-static int same_double(double a, double b)
-{
-  return a == b || (isnan(a) && isnan(b));
-}
-
 /* Whether row r shows as the numbers v. */
 static int shows(const dlv_row *r, const double v[5])
 {
@@ -438,7 +444,7 @@ static void check_group_row(const char *dir, const dlv_rows *rows, size_t i,
     const dlv_row *r = &rows->rows[j];
     if (!same_group(r, g))
       continue;
-    if (first || (!isnan(worst) && !(r->ratio <= worst)))
+    if (worse(r->ratio, worst, first))
       worst = r->ratio;
     first = 0;
     if (shows(r, v) && !strcmp(r->shape, text))
@@ -517,7 +523,7 @@ static void check_worst_claim(const char *dir, const char *line,
       continue;
     if (!r->holds)
       return; /* the explanation lists the failing rows instead */
-    if (!any || (!isnan(worst) && !(r->ratio <= worst)))
+    if (worse(r->ratio, worst, !any))
       worst = r->ratio;
     any = 1;
   }
@@ -636,7 +642,7 @@ static void check_gate_entry(const char *dir, const dlv_rows *rows, size_t i,
     if (sscanf(r->shape, "cases=%lu", &n) == 1)
       cases += n;
     failed += !r->ok;
-    if (shards++ == 0 || (!isnan(worst) && !(r->ratio <= worst)))
+    if (worse(r->ratio, worst, shards++ == 0))
       worst = r->ratio;
   }
   const char *e3 = NULL, *c3 = nth_cell(s, end, 3, &e3);
@@ -653,7 +659,7 @@ static void check_gate_entry(const char *dir, const dlv_rows *rows, size_t i,
     problem(dir, line, "shards or cases differ from the evidence's");
   if (strcmp(text, failed ? "FAILED" : "held"))
     problem(dir, line, "status differs from the evidence's");
-  if (!(shown == worst || (isnan(shown) && isnan(worst))))
+  if (!same_double(shown, worst))
     problem(dir, line, "worst err/bound differs from the evidence's");
 }
 
