@@ -62,6 +62,41 @@ static void errors_against_mpfr(void **state)
   mpfr_clear(x);
 }
 
+/* dlv_abs_error's contract (ulp.h): the smallest double >= |value -
+ * exact|, never an understatement.  Differences that need more than 53
+ * bits, on either side of value: err must be >= the difference and its
+ * predecessor below it. */
+static void abs_error_rounds_up(void **state)
+{
+  (void)state;
+  mpfr_t x, d;
+  mpfr_inits2(256, x, d, (mpfr_ptr)0);
+  mpfr_set_d(x, 1.0, MPFR_RNDN);
+  mpfr_add_d(x, x, 0x1p-54, MPFR_RNDN);
+  mpfr_add_d(x, x, 0x1p-120, MPFR_RNDN); /* 1 + 2^-54 + 2^-120 */
+  assert_true(dlv_abs_error(1.0, x) == 0x1p-54 + 0x1p-106);
+  uint64_t seed = 12345;
+  for (int i = 0; i < 2000; i++) {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    double value = ldexp((double)(seed >> 11) * 0x1p-53 + 0.5,
+                         (int)(seed % 200) - 100);
+    double tail = (double)((seed >> 20) & 0xfffff) * 0x1p-20;
+    /* x = value -+ (1 + tail + 2^-70) 2^-k ulp: 71 significant bits */
+    mpfr_set_d(x, value, MPFR_RNDN);
+    mpfr_set_d(d, 1.0 + tail, MPFR_RNDN);
+    mpfr_add_d(d, d, 0x1p-70, MPFR_RNDN);
+    mpfr_mul_2si(d, d, ilogb(value) - 52 - (int)(seed % 7), MPFR_RNDN);
+    if (seed & 1)
+      mpfr_neg(d, d, MPFR_RNDN);
+    mpfr_add(x, x, d, MPFR_RNDN);
+    double err = dlv_abs_error(value, x);
+    mpfr_abs(d, d, MPFR_RNDN); /* |value - x|, exact at 256 bits */
+    assert_true(mpfr_cmp_d(d, err) <= 0);
+    assert_true(mpfr_cmp_d(d, nextafter(err, 0.0)) > 0);
+  }
+  mpfr_clears(x, d, (mpfr_ptr)0);
+}
+
 static dlv_row make_row(const char *claim, enum dlv_role role, int holds)
 {
   dlv_row r;
@@ -226,6 +261,7 @@ int main(void)
       cmocka_unit_test(ulp_of_known_values),
       cmocka_unit_test(ulps_between_counts_representables),
       cmocka_unit_test(errors_against_mpfr),
+      cmocka_unit_test(abs_error_rounds_up),
       cmocka_unit_test(verdict_rules),
       cmocka_unit_test(csv_round_trip),
       cmocka_unit_test(check_end_detects_fp_state_change),
