@@ -20,6 +20,7 @@
 
 #include "dlv_status.h"
 #include "mp.h"
+#include "ref_adam.h"
 #include "ref_noisy_linear.h"
 #include "ref_nrm2.h"
 #include "ref_prox_group.h"
@@ -211,6 +212,78 @@ static void noisy_term_exact(void **state)
   noisy_term_is(1.0 + 0x1p-52, 0x1p-60, 1.0 + 0x1p-52, s2, p2, 5);
 }
 
+/* |got - want| <= 2^-200 |want|: a closed form against its sum. */
+static void assert_mp_near(mpfr_srcptr got, mpfr_srcptr want, const char *what,
+                           double b, unsigned long t)
+{
+  mpfr_t d;
+  mpfr_init2(d, 256);
+  mpfr_sub(d, got, want, MPFR_RNDN);
+  mpfr_div(d, d, want, MPFR_RNDN);
+  mpfr_abs(d, d, MPFR_RNDN);
+  if (mpfr_cmp_ui_2exp(d, 1, -200) > 0) {
+    mpfr_printf("%s b=%g t=%lu: closed form %.30Rg, by definition %.30Rg\n",
+                what, b, t, got, want);
+    fail();
+  }
+  mpfr_clear(d);
+}
+
+/* The EMA's closed forms (ref_adam.h) against their definitions, summed
+ * term by term from dlv_ref_ema_weight (w_i = (1 - b) b^(i-1)): mean age
+ * sum i w_i, variance sum w_i^2, lag t - sum w_i (t - i) (the ramp x_s =
+ * s); t = 0 (t -> infinity) summed until b^i < 2^-300; and the window's
+ * (k+1)/2 and 1/k by their sums. */
+static void ema_closed_forms_by_definition(void **state)
+{
+  (void)state;
+  const double bs[] = {0.5, 0.9, 1.0 - 1.0 / 10, 0.999};
+  const unsigned long ts[] = {1, 2, 6, 30, 0};
+  mpfr_t w, age, var, lag, got;
+  mpfr_inits2(256, w, age, var, lag, got, (mpfr_ptr)0);
+  for (size_t ib = 0; ib < COUNT(bs); ib++)
+    for (size_t it = 0; it < COUNT(ts); it++) {
+      double b = bs[ib];
+      unsigned long t = ts[it];
+      unsigned long n = t != 0 ? t : (unsigned long)(300.0 / -log2(b)) + 2;
+      mpfr_set_zero(age, 1), mpfr_set_zero(var, 1), mpfr_set_zero(lag, 1);
+      for (unsigned long i = 1; i <= n; i++) {
+        assert_int_equal(dlv_ref_ema_weight(b, i, w), DLV_OK);
+        mpfr_mul_ui(got, w, i, MPFR_RNDN);
+        mpfr_add(age, age, got, MPFR_RNDN);
+        mpfr_sqr(got, w, MPFR_RNDN);
+        mpfr_add(var, var, got, MPFR_RNDN);
+        mpfr_mul_ui(got, w, n - i, MPFR_RNDN);
+        mpfr_add(lag, lag, got, MPFR_RNDN);
+      }
+      mpfr_ui_sub(lag, n, lag, MPFR_RNDN);
+      assert_int_equal(dlv_ref_ema_mean_age(b, t, got), DLV_OK);
+      assert_mp_near(got, age, "EMA mean age", b, t);
+      assert_int_equal(dlv_ref_ema_variance(b, t, got), DLV_OK);
+      assert_mp_near(got, var, "EMA variance", b, t);
+      if (t != 0) { /* the ramp's lag needs a finite t */
+        assert_int_equal(dlv_ref_ema_lag(b, t, got), DLV_OK);
+        assert_mp_near(got, lag, "EMA lag", b, t);
+      }
+    }
+  for (size_t k = 1; k <= 40; k += 13) {
+    mpfr_set_zero(age, 1), mpfr_set_zero(var, 1);
+    for (size_t i = 1; i <= k; i++) {
+      mpfr_set_ui(w, (unsigned long)i, MPFR_RNDN);
+      mpfr_div_ui(w, w, (unsigned long)k, MPFR_RNDN);
+      mpfr_add(age, age, w, MPFR_RNDN);
+      mpfr_set_ui(w, 1, MPFR_RNDN);
+      mpfr_div_ui(w, w, (unsigned long)(k * k), MPFR_RNDN);
+      mpfr_add(var, var, w, MPFR_RNDN);
+    }
+    assert_int_equal(dlv_ref_window_mean_age(k, got), DLV_OK);
+    assert_mp_near(got, age, "window mean age", 0.0, k);
+    assert_int_equal(dlv_ref_window_variance(k, got), DLV_OK);
+    assert_mp_near(got, var, "window variance", 0.0, k);
+  }
+  mpfr_clears(w, age, var, lag, got, (mpfr_ptr)0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -223,6 +296,7 @@ int main(void)
       cmocka_unit_test(nrm2_grad_exact),
       cmocka_unit_test(prox_group_mp_squares_exact),
       cmocka_unit_test(noisy_term_exact),
+      cmocka_unit_test(ema_closed_forms_by_definition),
   };
   return cmocka_run_group_tests_name("reference", tests, NULL, NULL);
 }
