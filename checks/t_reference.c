@@ -176,6 +176,66 @@ static void prox_group_mp_squares_exact(void **state)
   dlv_mp_vec_free(out, 1);
 }
 
+/* out (2 entries, precision P) is the prox of v = (v0, v1) at tau = c
+ * given N = ||v|| (n, at 2000 bits): +0 when N <= tau, else (1 - tau/N)
+ * v_i within 2^-(P-4) of each entry. */
+static void assert_prox_is(mpfr_t *out, mpfr_prec_t P, const double *v,
+                           double c, mpfr_srcptr n, const char *twin)
+{
+  mpfr_t want, d;
+  mpfr_inits2(2000, want, d, (mpfr_ptr)0);
+  for (int i = 0; i < 2; i++) {
+    if (mpfr_cmp_d(n, c) <= 0) {
+      assert_true(mpfr_zero_p(out[i]) && mpfr_signbit(out[i]) == 0);
+      continue;
+    }
+    mpfr_d_div(want, c, n, MPFR_RNDN);
+    mpfr_ui_sub(want, 1, want, MPFR_RNDN);
+    mpfr_mul_d(want, want, v[i], MPFR_RNDN);
+    mpfr_sub(d, out[i], want, MPFR_RNDN);
+    mpfr_div(d, d, want, MPFR_RNDN);
+    mpfr_abs(d, d, MPFR_RNDN);
+    if (mpfr_zero_p(out[i]) || mpfr_cmp_ui_2exp(d, 1, -(long)(P - 4)) > 0) {
+      mpfr_printf("%s at (%a, %a), tau %a: entry %d %.20Rg, want %.20Rg\n",
+                  twin, v[0], v[1], c, i, out[i], want);
+      fail();
+    }
+  }
+  mpfr_clears(want, d, (mpfr_ptr)0);
+}
+
+/* The prox twins at the threshold: v a Pythagorean tuple (a, b, c) with b
+ * one ulp up or down (or not), tau = c, so ||v|| - tau is about an ulp of
+ * b or exactly 0 (assert_prox_is).  With ||v|| at 53 bits, the +ulp case
+ * is off by 25% (tuple 3, 4, 5) or 0. */
+static void prox_group_at_threshold(void **state)
+{
+  (void)state;
+  const double tuples[][3] = {{3, 4, 5}, {5, 12, 13}, {20, 21, 29},
+                              {0x1p-600 * 3, 0x1p-600 * 4, 0x1p-600 * 5}};
+  const mpfr_prec_t P = 200;
+  mpfr_t *out = dlv_mp_vec_alloc(2, P), *vm = dlv_mp_vec_alloc(2, 53);
+  mpfr_t n;
+  mpfr_init2(n, 2000);
+  assert_true(out != NULL && vm != NULL);
+  for (size_t k = 0; k < COUNT(tuples); k++)
+    for (int dir = -1; dir <= 1; dir++) {
+      double c = tuples[k][2];
+      double v[2] = {tuples[k][0], tuples[k][1]};
+      v[1] = dir == 0 ? v[1] : nextafter(v[1], dir * INFINITY);
+      mpfr_set_d(vm[0], v[0], MPFR_RNDN);
+      mpfr_set_d(vm[1], v[1], MPFR_RNDN);
+      mpfr_hypot(n, vm[0], vm[1], MPFR_RNDN); /* N */
+      assert_int_equal(dlv_ref_prox_group(2, v, 1, c, out), DLV_OK);
+      assert_prox_is(out, P, v, c, n, "dlv_ref_prox_group");
+      assert_int_equal(dlv_ref_prox_group_mp(2, vm, c, out), DLV_OK);
+      assert_prox_is(out, P, v, c, n, "dlv_ref_prox_group_mp");
+    }
+  mpfr_clear(n);
+  dlv_mp_vec_free(vm, 2);
+  dlv_mp_vec_free(out, 2);
+}
+
 /* dlv_ref_noisy_term(w, e, x) equals sum_i 2^pow2[i] sign[i]. */
 static void noisy_term_is(double w, double e, double x, const int *sign,
                           const int *pow2, size_t n)
@@ -295,6 +355,7 @@ int main(void)
       cmocka_unit_test(nrm2_special_values),
       cmocka_unit_test(nrm2_grad_exact),
       cmocka_unit_test(prox_group_mp_squares_exact),
+      cmocka_unit_test(prox_group_at_threshold),
       cmocka_unit_test(noisy_term_exact),
       cmocka_unit_test(ema_closed_forms_by_definition),
   };
