@@ -1004,10 +1004,11 @@ static void p1_nearby_startup_bias(void **state)
 /* ---- nearby senses by simulation: variance and lag --------------------- */
 
 /* z and chi-square quantiles for one of DLV_P1_MC_COMPARISONS comparisons
- * sharing the false-failure budget P(|Z| > DLV_MC_Z) (Bonferroni). */
+ * sharing the false-failure budget P(|Z| > DLV_MC_Z) (Bonferroni; the
+ * split defined once, in bounds/stats.h, and tested in t_bounds). */
 static double mc_alpha(void)
 {
-  return 2.0 * gsl_cdf_ugaussian_Q(DLV_MC_Z) / DLV_P1_MC_COMPARISONS;
+  return DLV_MC_ALPHA_EACH(DLV_P1_MC_COMPARISONS);
 }
 
 /* Acceptance half-width for a sample second moment est = (1/N) sum x^2
