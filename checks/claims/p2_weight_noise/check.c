@@ -64,8 +64,10 @@ enum {
   /* Statistical comparisons of one run: per output the input mean, its
    * variance and the output mean (3 M); the noise and dropout factors (2);
    * mean, variance and KS of the double and float generators (6); the
-   * Bernoulli frequency (1). */
-  P2_K = 3 * P2_M + 2 + 6 + 1
+   * Bernoulli frequency (1); the noise factor's standard error against
+   * its spread over batches (1). */
+  P2_K = 3 * P2_M + 2 + 6 + 1 + 1,
+  P2_BATCHES = 1000 /* of P2_DRAWS / P2_BATCHES draws: ratio_se_row */
 };
 #define P2_KEEP 0.8 /* dropout keep probability */
 
@@ -763,11 +765,68 @@ static void record_running_means(const char *test, const struct mc_layer *L,
   }
 }
 
+/* The standard error of the scale factor c = sum a_i zbar_i / sum a_i^2
+ * (sum_a2 = sum a_i^2) when each zbar_i is a mean of `draws` independent
+ * values of standard deviation sd (the same for every i): sd / sqrt(draws
+ * sum_a2).  The claim row's t interval and ratio_se_row use it. */
+static double ratio_se(double sd, double draws, double sum_a2)
+{
+  return sd / sqrt(draws * sum_a2);
+}
+
+/* ratio_se checked against the spread it predicts: the factor c_b of each
+ * of P2_BATCHES batches of the draws (zs: run_noise's) is Gaussian (z_i
+ * = a_i + e_i . x is) with variance ratio_se(sigma, D/B, sum_a2)^2,
+ * sigma^2 = ||x||^2 s^2 exactly (s2), so the batches' sample variance S2
+ * has (B - 1) S2 / that ~ chi-square(B - 1) (chi2_ci; accuracy).  Each
+ * c_b is computed with a relative error below gamma_{D/B + M + 2} (sums
+ * of D/B and of M terms, a division), dc absolute, which moves S2 by at
+ * most 2 sqrt(S2) dc + dc^2: added to the bound. */
+static void ratio_se_row(const char *test, const struct mc_layer *L,
+                         const double *zs, double sum_a2, double s2)
+{
+  const size_t per = P2_DRAWS / P2_BATCHES;
+  double cb[P2_BATCHES], mean = 0.0, cmax = 0.0, ss = 0.0;
+  for (size_t b = 0; b < P2_BATCHES; b++) {
+    double num = 0.0;
+    for (size_t i = 0; i < P2_M; i++) {
+      const double *z = zs + i * P2_DRAWS + b * per;
+      double sum = 0.0;
+      for (size_t k = 0; k < per; k++)
+        sum += z[k];
+      num += L->at[i] * (sum / (double)per);
+    }
+    cb[b] = num / sum_a2;
+    mean += cb[b] / P2_BATCHES;
+    cmax = fmax(cmax, fabs(cb[b]));
+  }
+  for (size_t b = 0; b < P2_BATCHES; b++)
+    ss += (cb[b] - mean) * (cb[b] - mean);
+  const double nu = P2_BATCHES - 1, S2 = ss / nu;
+  double se = ratio_se(sqrt(s2), (double)per, sum_a2), lo, hi;
+  dlv_chi2_interval(alpha_each(), nu, &lo, &hi);
+  double dc = dlv_gamma((double)(per + P2_M + 2), DLV_U_DOUBLE) * cmax;
+  char shape[64];
+  snprintf(shape, sizeof shape, "m=%d n=%d N=%d batches=%d", P2_M, P2_N,
+           P2_DRAWS, P2_BATCHES);
+  struct dlv_meas m = {"double", shape,
+                       "variance of the scale factor over batches vs "
+                       "its derived standard error squared",
+                       "p2_chi2_ci + rounding of the batch factors",
+                       DLV_ROLE_ACCURACY, 0, "noisy_linear", "train"};
+  dlv_expect_row(__FILE__, __LINE__, test, &m, S2, se * se,
+                 fabs(S2 - se * se),
+                 dlv_p2_chi2_bound(S2, se * se, nu, lo, hi) +
+                     2.0 * sqrt(S2) * dc + dc * dc,
+                 NAN);
+}
+
 /* The claim.  Per output: the mean ReLU input against W x (claim), its
  * variance against ||x||^2 (accuracy: the noise has the model's law), the
  * mean ReLU output against the closed form (accuracy) and ReLU(W x)
  * outside that interval (accuracy, separation); then the test-time scale
- * factor against 1 (claim). */
+ * factor against 1 (claim) and the standard error its interval uses
+ * against the factor's spread over batches (accuracy: ratio_se_row). */
 static void p2_mc_noise(void **state)
 {
   (void)state;
@@ -780,7 +839,6 @@ static void p2_mc_noise(void **state)
   double *zs = xmalloc((size_t)P2_M * P2_DRAWS * sizeof *zs);
   run_noise(&g, &L, &st, zs);
   record_running_means(__func__, &L, zs);
-  free(zs);
   const double nn = P2_DRAWS, nu = P2_DRAWS - 1;
   const dlv_bound dot = dlv_bound_p2_dot(P2_N, 1, DLV_U_DOUBLE,
                                          DLV_ETA_DOUBLE);
@@ -832,14 +890,15 @@ static void p2_mc_noise(void **state)
   }
   struct ratio q = ratio_estimate(L.at, L.dat, st.mean, rnd);
   double tq = dlv_pooled_t_quantile(alpha_each(), &pooled);
-  double hw = dlv_p2_t_halfwidth(tq, dlv_pooled_sd(&pooled), nn * q.d) +
-              q.rounding;
+  double hw = tq * ratio_se(dlv_pooled_sd(&pooled), nn, q.d) + q.rounding;
   snprintf(shape, sizeof shape, "m=%d n=%d N=%d", P2_M, P2_N, P2_DRAWS);
   struct dlv_meas mc = {"double", shape,
                         "test-time scale factor sum a zbar / sum a^2 vs 1",
                         "p2_t_ci (pooled) + p2_ratio_rounding",
                         DLV_ROLE_CLAIM, 0};
   DLV_EXPECT_ROW(&mc, q.c, 1.0, fabs(q.c - 1.0), hw, NAN);
+  ratio_se_row(__func__, &L, zs, q.d, s2);
+  free(zs);
   mpfr_clears(cf, relu, (mpfr_ptr)0);
   mc_layer_clear(&L);
 }
