@@ -253,6 +253,36 @@ static const hyper hypers[] = {
     {1.0, 0.9, 0.0, 1e-8, 2, 1},        {3e-4, 0.95, 0.9999, 1e-12, 4, 1},
 };
 
+/* The random sweep's reach: its extreme scales are there to put v = g^2
+ * (and the step's g^2 term) next to the format's overflow and underflow
+ * thresholds, where the bound is hardest; a sweep that stops short of them
+ * (a loop bound off by one) would leave that untested.  Two rows: the
+ * largest g^2 stepped within 2^40 of the largest finite value, the
+ * smallest nonzero one within 2^40 of the smallest normal. */
+enum { P1_REACH_BINADES = 40 };
+
+static void sweep_reach_rows(const char *test, int is_float, double g2_max,
+                             double g2_min)
+{
+  double top = log2(is_float ? FLT_MAX : DBL_MAX);
+  double low = log2(is_float ? FLT_MIN : DBL_MIN);
+  const char *dtype = is_float ? "float" : "double";
+  struct dlv_meas hi = {dtype, "-",
+                        "random sweep: log2 of the largest g^2 stepped vs "
+                        "log2(max finite) - 40 (at least)",
+                        "coverage (exact)"};
+  dlv_expect_true(__FILE__, __LINE__, test, &hi, log2(g2_max),
+                  top - P1_REACH_BINADES,
+                  log2(g2_max) >= top - P1_REACH_BINADES);
+  struct dlv_meas lo = {dtype, "-",
+                        "random sweep: log2 of the smallest nonzero g^2 "
+                        "stepped vs log2(min normal) + 40 (at most)",
+                        "coverage (exact)"};
+  dlv_expect_true(__FILE__, __LINE__, test, &lo, log2(g2_min),
+                  low + P1_REACH_BINADES,
+                  log2(g2_min) <= low + P1_REACH_BINADES);
+}
+
 static void check_random(const char *test, int is_float)
 {
   static const double gs_d[] = {1e-150, 1e-30, 1e-8, 1.0, 1e8, 1e150};
@@ -261,6 +291,7 @@ static void check_random(const char *test, int is_float)
   gsl_rng *r = dlv_rng(test);
   size_t nmax = 1000;
   double *a = xmalloc(4 * nmax * sizeof *a);
+  double g2_max = 0.0, g2_min = INFINITY;
   for (size_t hi = 0; hi < COUNT(hypers); hi++)
     for (size_t si = 0; si < COUNT(gs_d); si++)
       for (size_t ni = 0; ni < COUNT(sizes); ni++) {
@@ -270,12 +301,18 @@ static void check_random(const char *test, int is_float)
         double gs = is_float ? gs_s[si] : gs_d[si];
         size_t n = sizes[ni];
         fill_state(r, is_float, n, a, a + n, a + 2 * n, a + 3 * n, gs);
+        for (size_t i = 0; i < n; i++) {
+          double g2 = a[3 * n + i] * a[3 * n + i]; /* exact or 0 */
+          g2_max = fmax(g2_max, g2);
+          g2_min = g2 > 0.0 ? fmin(g2_min, g2) : g2_min;
+        }
         char what[40];
         snprintf(what, sizeof what, "g~N(0,%g)", gs);
         check_step(test, is_float, n, a, a + n, a + 2 * n, a + 3 * n, &h,
                    what);
       }
   free(a);
+  sweep_reach_rows(test, is_float, g2_max, g2_min);
 }
 
 static void p1_adam_step_random_d(void **state)
