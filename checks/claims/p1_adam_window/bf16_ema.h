@@ -105,6 +105,12 @@ static inline unsigned bf16_ema_stall_k(float m, int up, int how)
   return 0;
 }
 
+/* How far the closed form below may lie from the float model's k*: a tie
+ * broken by the rounding of the stored beta1 moves k* by one step.  A
+ * bound, and a tight one: some start is off by exactly this much (15 of
+ * the 256; t_bf16_ema and P1's bf16-stall-k-closed rows hold both). */
+#define BF16_EMA_CLOSED_FORM_SLACK 1u
+
 /* k* in closed form for m = M 2^-7 (beta1 = 1 - 1/k exactly). */
 static inline unsigned bf16_ema_closed_form_k(unsigned M, int up)
 {
