@@ -199,18 +199,45 @@ static void abi2_table_keeps_its_operations(void **state)
   assert_true(none.max_n == 0 && none.max_inc == 0);
 }
 
+/* The builtin table providing, of conv3d, only pass `op` in `dtype`
+ * (the other passes and dtype declared not provided), lacking `what`:
+ * 0 the sizing, 1 the variants, 2 their names. */
+static dlv_backend conv3d_alone_without(int op, int dtype, int what)
+{
+  dlv_backend b = *dlv_backend_builtin();
+  for (int o = DLV_BK_CONV3D_FWD; o <= DLV_BK_CONV3D_BWD_INPUT; o++)
+    for (int t = 0; t < DLV_BK_NDTYPES; t++)
+      if (o != op || t != dtype)
+        b.support[o][t] = 0;
+  if (what == 0)
+    b.conv3d_work_size = NULL;
+  else if (what == 1)
+    b.n_conv3d_variants = 0;
+  else
+    b.conv3d_variant_name = NULL;
+  return b;
+}
+
+/* conv3d comes with its sizing, at least one variant and their names,
+ * whichever one pass and dtype it provides (each alone, each companion
+ * missing in turn); with no pass provided none is needed. */
 static void conv3d_needs_its_sizing(void **state)
 {
   (void)state;
-  dlv_backend b = *dlv_backend_builtin();
-  b.conv3d_work_size = NULL;
-  assert_int_equal(validate(&b), 1);
-  b = *dlv_backend_builtin();
-  b.n_conv3d_variants = 0;
-  assert_int_equal(validate(&b), 1);
-  b = *dlv_backend_builtin();
-  b.conv3d_variant_name = NULL;
-  assert_int_equal(validate(&b), 1);
+  for (int op = DLV_BK_CONV3D_FWD; op <= DLV_BK_CONV3D_BWD_INPUT; op++)
+    for (int t = 0; t < DLV_BK_NDTYPES; t++)
+      for (int what = 0; what < 3; what++) {
+        dlv_backend b = conv3d_alone_without(op, t, what);
+        if (!(dlv_backend_support(&b, op, t) & DLV_BK_PROVIDED))
+          fail_msg("the builtin table does not provide %s %s",
+                   dlv_backend_op_name(op), dlv_backend_dtype_name(t));
+        if (validate(&b) != 1)
+          fail_msg("only %s %s provided, companion %d missing: accepted",
+                   dlv_backend_op_name(op), dlv_backend_dtype_name(t), what);
+        b.support[op][t] = 0;
+        if (validate(&b) != 0)
+          fail_msg("no conv3d provided, companion %d missing: refused", what);
+      }
 }
 
 int main(void)
