@@ -100,7 +100,9 @@ enum dlv_backend_caps {
   /* Follows dlverify's status protocol: the documented DLV_E* status on
    * bad input (NaN, Inf, bad length, ...) with the outputs untouched.
    * Without it, only cases whose reference status is DLV_OK are checked
-   * (and, for the norm, the IEEE value of a NaN or Inf input). */
+   * (and, for the norm, the IEEE value of a NaN or Inf input: +Inf for an
+   * Inf, NaN for a NaN, and for a NaN beside an Inf either, IEEE
+   * propagation or hypot's convention). */
   DLV_BK_STATUS = 1u << 5,
   /* Results independent of the thread count (checked bitwise). */
   DLV_BK_THREAD_INVARIANT = 1u << 6,
