@@ -34,18 +34,13 @@ static double softplus(double z)
   return (z > 0.0 ? z : 0.0) + log1p(exp(-fabs(z)));
 }
 
-/* Sensitivities of sample i of the logistic loss, over every margin the
- * computed one may stand for: z = y_i x_i'theta within delta = gamma_n S_i
- * (taken twice).  s0 >= sigma(-z) = |softplus'(-z)|, s1 >= sigma(1 -
- * sigma) = |sigma'| (and >= |(sigma(1 - sigma))'|), sp >= softplus(-z). */
-typedef struct {
-  double s0, s1, sp;
-} logistic_sens;
-
-static logistic_sens sens_logistic(double zy, double big_s, size_t n)
+/* closs_mag.h.  sigma(-z) and softplus(-z) grow as z falls: their
+ * supremum is at z = zy - delta; sigma' falls with |z|: at |z| = max(0,
+ * |zy| - delta). */
+dlv_logistic_sens dlv_closs_logistic_sens(double zy, double big_s, size_t n)
 {
   double delta = 2.0 * dlv_gamma((double)n, DLV_U_DOUBLE) * big_s;
-  logistic_sens s;
+  dlv_logistic_sens s;
   s.s0 = 1.0 / (1.0 + exp(zy - delta));
   double far = fabs(zy) - delta, e = exp(-far);
   s.s1 = far <= 0.0 ? 0.25 : e / ((1.0 + e) * (1.0 + e));
@@ -71,7 +66,7 @@ static void mag_logistic(const dlv_logistic *p, const double *th,
       pv += fabs(xi[j] * w[j]);
       margin += xi[j] * th[j];
     }
-    logistic_sens s = sens_logistic(p->y[i] * margin, q, n);
+    dlv_logistic_sens s = dlv_closs_logistic_sens(p->y[i] * margin, q, n);
     for (size_t j = 0; j < n; j++) {
       mr[j] += fabs(xi[j]) * (s.s0 + s.s1 * q) / (double)m;
       mi[j] += fabs(xi[j]) * s.s1 * (1.0 + q) * pv / (double)m;

@@ -46,6 +46,22 @@ double dlv_closs_k_z(const dlv_ref_loss *p, int value);
 double dlv_closs_cauchy_disc(const dlv_ref_loss *p, const double *theta,
                              const double *v, double *mc);
 
+/* The logistic loss's sensitivities at one sample, zy = y x'theta as
+ * computed in double here from n products whose magnitudes sum to big_s:
+ * upper bounds over every margin z the kernel's evaluation may see, |z -
+ * zy| <= 2 gamma_n big_s (the exact margin lies within gamma_n S of zy,
+ * and the kernel's computed one within gamma_n S of the exact one), of
+ *   s0 >= sigma(-z) = |softplus'(-z)|,
+ *   s1 >= sigma(z)(1 - sigma(z)) = |sigma'(z)| (>= |(sigma(1 - sigma))'|),
+ *   sp >= softplus(-z),
+ * each within a few roundings of the supremum (the magnitudes built on
+ * them are made upper bounds by DLV_P5_MAG_SLACK). */
+typedef struct {
+  double s0, s1, sp;
+} dlv_logistic_sens;
+
+dlv_logistic_sens dlv_closs_logistic_sens(double zy, double big_s, size_t n);
+
 /* K of bounds.h: roundings on any path to a gradient entry, and to the
  * value (complex path; the real path has fewer). */
 double dlv_closs_k(const dlv_ref_loss *p);
