@@ -279,22 +279,38 @@ void dlv_expect_row(const char *file, int line, const char *test,
   }
 }
 
-/* The length a shape names ("n=K" at its start or after a blank), or 0. */
-static size_t shape_length(const char *shape)
+/* The count a shape names as `key` ("n=" or "m=", at its start or after a
+ * blank), or 0. */
+static size_t shape_count(const char *shape, const char *key)
 {
+  size_t len = strlen(key);
   for (const char *s = shape; s != NULL && *s; s = strchr(s, ' ')) {
     s += *s == ' ';
-    if (strncmp(s, "n=", 2) == 0)
-      return (size_t)strtoull(s + 2, NULL, 10);
+    if (strncmp(s, key, len) == 0)
+      return (size_t)strtoull(s + len, NULL, 10);
   }
   return 0;
+}
+
+void dlv_expect_within(const char *file, int line, const char *test,
+                       const struct dlv_meas *m, double value,
+                       double reference, double err, dlv_bound b)
+{
+  size_t n = shape_count(m->shape, "n="), ns = shape_count(m->shape, "m=");
+  int misapplied = b.n != n || b.m != ns;
+  if (misapplied)
+    print_error("%s:%d: %s: bound %s derived for n=%zu m=%zu on a row of "
+                "shape '%s': the row fails (bound NaN)\n",
+                file, line, test, m->bound_name, b.n, b.m, m->shape);
+  double bound = misapplied ? NAN : dlv_bound_at(b, fabs(reference));
+  dlv_expect_row(file, line, test, m, value, reference, err, bound, NAN);
 }
 
 void dlv_expect_mp(const char *file, int line, const char *test,
                    const struct dlv_meas *m, double value, mpfr_srcptr exact,
                    dlv_bound b, int digits)
 {
-  size_t shape_n = shape_length(m->shape);
+  size_t shape_n = shape_count(m->shape, "n=");
   int misapplied = b.n != 0 && shape_n != 0 && b.n != shape_n;
   if (misapplied)
     print_error("%s:%d: %s: bound %s derived for n=%zu on a row of shape "

@@ -345,6 +345,24 @@ static void prox_bounds_derived(void **state)
   mp_prox(0.0, DLV_U_FLOAT, &v, &rel);
   assert_true(dlv_bound_prox_exact_norm_s().v == 0.0);
   assert_close(dlv_bound_prox_exact_norm_s().rel, rel, "prox_exact_norm_s");
+  /* prox_group_norm: beta = rel + abs/||v|| (a subnormal norm's absolute
+   * term made relative), the analysis only while beta < 1/2, else |out -
+   * exact| <= 2 |v_i| */
+  const double nrms[] = {0x1p-1070, 0x1p-1000, 1.0, 1e300};
+  for (int is_float = 0; is_float <= 1; is_float++)
+    for (size_t i = 0; i < COUNT(nrms); i++) {
+      dlv_bound nb = is_float ? dlv_bound_nrm2_s(9) : dlv_bound_nrm2_d(9);
+      double beta = nb.rel + nb.abs / nrms[i]; /* 1 rounding: far below */
+      dlv_bound_prox pb = dlv_bound_prox_group_norm(9, nrms[i], is_float);
+      assert_true(pb.abs == (is_float ? DLV_ETA_FLOAT : DLV_ETA_DOUBLE));
+      if (beta >= 0.5) {
+        assert_true(pb.v == 2.0 && pb.rel == 0.0);
+        continue;
+      }
+      mp_prox(beta, is_float ? DLV_U_FLOAT : 0.0, &v, &rel);
+      assert_close(pb.v, v, "prox_group_norm c_v");
+      assert_close(pb.rel, rel, "prox_group_norm rel");
+    }
   /* l2reg_grad: gamma_3 (|g| + |c theta|) + eta */
   mpfr_t r;
   mpfr_init2(r, MP_BITS);
@@ -470,10 +488,10 @@ static void stationarity_and_stall_derived(void **state)
   for (size_t n = 1; n <= 64; n++)
     for (size_t m = 0; m <= 64; m += 8) {
       mp_gamma(r, (double)(n + m + 4), DLV_U_DOUBLE);
-      assert_agrees(dlv_bound_stationarity(n, m, 0.0), r,
-                    "stationarity gamma_{n+m+4}");
-      assert_true(dlv_bound_stationarity(n, m, 0.25) ==
-                  0.25 + dlv_bound_stationarity(n, m, 0.0));
+      dlv_bound b = dlv_bound_stationarity(n, m, 0.0);
+      assert_agrees(b.abs, r, "stationarity gamma_{n+m+4}");
+      assert_true(b.rel == 0.0 && b.n == n && b.m == m);
+      assert_true(dlv_bound_stationarity(n, m, 0.25).abs == 0.25 + b.abs);
     }
   mpfr_clear(r);
   double u = ldexp(1.0, -FLT_MANT_DIG);
@@ -482,6 +500,25 @@ static void stationarity_and_stall_derived(void **state)
     assert_true(dlv_bound_float_ema_stall_gap(beta) == u * k);
     assert_true(dlv_bound_float_ema_stall_gap(beta) >= u / 2.0 * k);
   }
+}
+
+/* lambda_rounded_gradient_rel (P5's reference path): beta = u in beta /
+ * (1 - beta), then one rounding: (1 + u/(1 - u))(1 + u) - 1. */
+static void lambda_rounded_gradient_derived(void **state)
+{
+  (void)state;
+  mpfr_t r, t;
+  mpfr_inits2(MP_BITS, r, t, (mpfr_ptr)0);
+  mpfr_set_d(t, DLV_U_DOUBLE, MPFR_RNDN);
+  mpfr_ui_sub(r, 1, t, MPFR_RNDN);
+  mpfr_div(r, t, r, MPFR_RNDN); /* u / (1 - u) */
+  mpfr_add_ui(r, r, 1, MPFR_RNDN);
+  mpfr_add_ui(t, t, 1, MPFR_RNDN);
+  mpfr_mul(r, r, t, MPFR_RNDN);
+  mpfr_sub_ui(r, r, 1, MPFR_RNDN);
+  assert_agrees(dlv_bound_lambda_rounded_gradient_rel(), r,
+                "lambda_rounded_gradient_rel");
+  mpfr_clears(r, t, (mpfr_ptr)0);
 }
 
 /* The two-sided quantiles put alpha/2 in each tail (GSL's inverses are
@@ -813,6 +850,7 @@ int main(void)
       cmocka_unit_test(two_sided_quantiles),
       cmocka_unit_test(pooled_variance_by_definition),
       cmocka_unit_test(stationarity_and_stall_derived),
+      cmocka_unit_test(lambda_rounded_gradient_derived),
       cmocka_unit_test(prox_bounds_derived),
       cmocka_unit_test(streams_bounds_derived),
       cmocka_unit_test(ks_distance_by_definition),

@@ -28,6 +28,9 @@ typedef struct {
    * fails such a row (a bound taken at a call site for the wrong n
    * changed no verdict, only the bound) */
   size_t n;
+  /* the number of samples it was derived for (a loss over m samples), 0:
+   * none; dlv_expect_within holds n and m to the row's shape */
+  size_t m;
 } dlv_bound;
 
 /* The bound's value for an exact result of magnitude |exact|. */

@@ -83,11 +83,15 @@ static inline dlv_bound dlv_bound_cstep_nrm2(size_t n)
  * given what the solver reached (`reached`: its FD gradient's norm plus
  * the norm of the FD error estimate, relative to the scale): the
  * residual's own rounding in double adds gamma over n + m + 4 terms (n
- * features, m samples of a logistic loss, 0 for a quadratic). */
-static inline double dlv_bound_stationarity(size_t n, size_t m,
-                                            double reached)
+ * features, m samples of a logistic loss, 0 for a quadratic).  An
+ * absolute bound (rel 0) carrying n and m: the row's shape must name
+ * them (dlv_expect_within). */
+static inline dlv_bound dlv_bound_stationarity(size_t n, size_t m,
+                                               double reached)
 {
-  return reached + dlv_gamma((double)(n + m + 4), DLV_U_DOUBLE);
+  return (dlv_bound){0.0,
+                     reached + dlv_gamma((double)(n + m + 4), DLV_U_DOUBLE),
+                     n, m};
 }
 
 #endif

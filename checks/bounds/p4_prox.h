@@ -184,23 +184,35 @@ static inline dlv_bound dlv_bound_l2reg_elem(double ctheta_abs)
  * c^ = fl(w lambda / (k N^)) has relative error e_c = (1 + u)/(1 - beta)
  * - 1.  Writing r^ - r = (g^ - g)(1 + d2) + (c^ (1 + d1) - c) theta
  * (1 + d2) + d2 r and |r_j| <= |g_j| + |c theta_j|, |g_j| <= gabs_j +
- * gerr_j (gabs_j = |g^_j| or any upper bound of |g_j|):
+ * gerr_j (gabs_j = |g^_j| or any upper bound of |g_j|), the c theta terms
+ * add to ((1 + e_c)(1 + u) - 1)(1 + u) + u = (1 + e_c)(1 + u)^2 - 1:
  *   |r^_j - r_j| <= (1 + u) gerr_j + u (gabs_j + gerr_j)
- *                   + ((1 + e_c)(1 + u)^2 - 1 + u) |c theta_j|,
+ *                   + ((1 + e_c)(1 + u)^2 - 1) |c theta_j|,
  * where r uses the exact c.  The check compares ||r^|| (nrm2, relative
  * beta) with ||r|| (MPFR) + ||entry bounds||; the bound's own evaluation in
  * double is covered by a factor 1 + gamma_{n+4}.
- * Quadratic gradient (dlv_loss_quadratic_d): n products and n additions,
- * gerr_j = gamma_{n+1} S_j with S_j = sum_k |a_jk theta_k| + |b_j| >=
- * |g_j|, so gabs_j = S_j may be passed. */
+ * (Until 2026-12 the coefficient was evaluated as (1 + e_c)(1 + u)(1 + u)
+ * - 1 + u in double, where 1 + u is 1: about 2u short, the extra u
+ * hiding part of it; its twin in t_bounds_p4 found it.)  Quadratic
+ * gradient: dlv_bound_quad_grad_entry. */
 static inline double dlv_bound_l2_resid_entry(size_t n, double gerr,
                                               double gabs, double ctheta)
 {
   const double u = DLV_U_DOUBLE;
   double beta = dlv_bound_nrm2_d(n).rel;
-  double ec = (1.0 + u) / (1.0 - beta) - 1.0;
-  return (1.0 + u) * gerr + u * (gabs + gerr) +
-         ((1.0 + ec) * (1.0 + u) * (1.0 + u) - 1.0 + u) * fabs(ctheta);
+  /* (1 + e_c)(1 + u)^2 - 1 = (1 + u)^3 / (1 - beta) - 1, with log1p and
+   * expm1: 1 + u is 1 in double, and the product minus 1 lost 2u */
+  double coef = expm1(3.0 * log1p(u) - log1p(-beta));
+  return (1.0 + u) * gerr + u * (gabs + gerr) + coef * fabs(ctheta);
+}
+
+/* Quadratic gradient (dlv_loss_quadratic_d): g_j = sum_k a_jk theta_k +
+ * b_j, each term through one product, n - 1 additions and the addition of
+ * b_j: |g^_j - g_j| <= gamma_{n+1} S_j with S_j = sum_k |a_jk theta_k| +
+ * |b_j| >= |g_j| (so gabs_j = S_j may be passed as well). */
+static inline double dlv_bound_quad_grad_entry(size_t n, double s)
+{
+  return dlv_gamma((double)n + 1.0, DLV_U_DOUBLE) * s;
 }
 
 /* dlv_l2reg_grad_d on its own inputs g, theta, c: r^_j = fl(g_j + fl(c
@@ -268,22 +280,32 @@ static inline double dlv_bound_onesided(size_t n, double s1, double s2,
          DLV_U_DOUBLE * fabs(r_hat) / (1.0 - DLV_U_DOUBLE);
 }
 
+/* The quadratics of P4b are l = 1/2 theta'A theta + b'theta with A =
+ * M'M/8 + DLV_P4_QUAD_MU I, M integer (exact in double): lambda_min(A) >=
+ * DLV_P4_QUAD_MU by construction. */
+#define DLV_P4_QUAD_MU 0.5
+
+/* ||rho|| / (mu + lambda') with lambda' passed rounded down; (1 +
+ * gamma_3) covers this expression's own roundings (sum, division,
+ * product). */
+static inline double dlv__bound_strongly_convex(double rho_norm, double mu,
+                                                double lambda_p)
+{
+  return rho_norm / (mu + lambda_p) * (1.0 + dlv_gamma(3.0, DLV_U_DOUBLE));
+}
+
 /* The L2-regularized problem solved from scratch, (A + lambda' I) x = -b
  * in MPFR, against the group-lasso minimizer theta* from the solver: with
  * the exact lambda' = lambda/||theta*||, (A + lambda' I) theta* + b =
  * grad F(theta*) = rho exactly, so theta* - x = (A + lambda' I)^-1 rho and
- * ||theta* - x|| <= ||rho|| / (mu + lambda'), mu <= lambda_min(A) known by
- * construction (A = M'M/8 + I/2 with integer M, exact in double: mu =
- * 1/2).  The MPFR elimination at >= 256 bits adds far less than
+ * ||theta* - x|| <= ||rho|| / (mu + lambda'), mu = DLV_P4_QUAD_MU <=
+ * lambda_min(A).  The MPFR elimination at >= 256 bits adds far less than
  * 2^-200 ||x|| for n <= 10 and condition <= 10^6; that term is added. */
-static inline double dlv_bound_l2_from_scratch(double rho_norm, double mu,
-                                               double lambda_p,
-                                               double x_norm)
+static inline double dlv_bound_l2_from_scratch_quad(double rho_norm,
+                                                    double lambda_p,
+                                                    double x_norm)
 {
-  /* lambda_p is passed rounded down; (1 + gamma_3) covers this
-   * expression's own roundings (sum, division, product). */
-  return rho_norm / (mu + lambda_p) *
-             (1.0 + dlv_gamma(3.0, DLV_U_DOUBLE)) +
+  return dlv__bound_strongly_convex(rho_norm, DLV_P4_QUAD_MU, lambda_p) +
          0x1p-200 * x_norm;
 }
 
@@ -292,6 +314,11 @@ static inline double dlv_bound_l2_from_scratch(double rho_norm, double mu,
  * which is lambda'-strongly convex, so ||x - theta*|| <= ||grad G(x) -
  * grad G(theta*)|| / lambda' <= (rho_x + rho) / lambda', with rho =
  * ||grad G(theta*)|| = ||grad F(theta*)|| and rho_x = ||grad G(x)||, both
- * exact (MPFR) and rounded up; mu = 0 in dlv_bound_l2_from_scratch. */
+ * exact (MPFR) and rounded up: mu = 0, and no elimination term. */
+static inline double dlv_bound_l2_from_scratch_convex(double rho_sum,
+                                                      double lambda_p)
+{
+  return dlv__bound_strongly_convex(rho_sum, 0.0, lambda_p);
+}
 
 #endif

@@ -182,8 +182,28 @@ static inline double p4_quad_step(size_t n, const double *a)
   return ldexp(1.0, -(ilogb(inf) + 1));
 }
 
+/* p4_quad_step's contract, the step the prox-gradient analysis assumes
+ * (t <= 1/L), as a row where the step is made: t ||A||_inf <= 1, the
+ * norm summed here again in long double (||A||_inf >= L for symmetric A).
+ * A step one power of two too long (t ||A||_inf in [1, 2)) fails it. */
+static inline void p4_expect_quad_step(const char *test, const char *what,
+                                       size_t n, const double *a, double t)
+{
+  long double inf = 0.0L;
+  for (size_t i = 0; i < n; i++) {
+    long double s = 0.0L;
+    for (size_t j = 0; j < n; j++)
+      s += fabsl((long double)a[i * n + j]);
+    inf = s > inf ? s : inf;
+  }
+  struct dlv_meas m = {"double", what, "step t ||A||_inf (t <= 1/L)",
+                       "prox-gradient step: 1"};
+  double tl = (double)(t * inf);
+  dlv_expect_row(__FILE__, __LINE__, test, &m, tl, 1.0, tl, 1.0, NAN);
+}
+
 /* Entrywise bounds of dlv_loss_quadratic_d's gradient g^ = A theta + b
- * (bounds.h, dlv_bound_l2_resid_entry): gerr_j = gamma_{n+1} S_j, and
+ * (bounds/p4_prox.h, dlv_bound_quad_grad_entry): gerr_j from S_j, and
  * gabs_j = S_j = sum_k |a_jk theta_k| + |b_j| >= |g_j|. */
 static inline void p4_quad_grad_err(size_t n, const double *a,
                                     const double *b, const double *theta,
@@ -194,7 +214,7 @@ static inline void p4_quad_grad_err(size_t n, const double *a,
     for (size_t i = 0; i < n; i++)
       s += fabs(a[j * n + i] * theta[i]);
     gabs[j] = s;
-    gerr[j] = dlv_gamma((double)n + 1.0, DLV_U_DOUBLE) * s;
+    gerr[j] = dlv_bound_quad_grad_entry(n, s);
   }
 }
 

@@ -77,11 +77,13 @@ void p4a_nrm2_d_mixed_magnitudes(void **state)
   gsl_rng *r = dlv_rng(__func__);
   static const size_t n[] = {2, 10, 1000, 100000};
   double *x = xmalloc(100000);
+  struct log_reach reach = {INFINITY, -INFINITY};
   for (size_t i = 0; i < COUNT(n); i++)
     for (int rep = 0; rep < 5; rep++) {
-      fill_log_uniform(r, x, n[i]);
+      fill_log_uniform(r, x, n[i], &reach);
       check_nrm2_d(__func__, n[i], x, 1, "log-uniform 1e-300..1e300");
     }
+  expect_log_reach(__func__, &reach);
   free(x);
 }
 
@@ -283,13 +285,14 @@ void p4a_grad_vs_mpfr(void **state)
   float *xs = malloc(100000 * sizeof *xs);
   assert_non_null(xs);
   char what[40];
+  struct log_reach reach = {INFINITY, -INFINITY};
   for (size_t i = 0; i < COUNT(n); i++) {
     for (size_t k = 0; k < COUNT(scales); k++) {
       snprintf(what, sizeof what, "uniform*%g", scales[k]);
       fill_uniform(r, x, n[i], scales[k]);
       check_grad_d(__func__, n[i], x, what);
     }
-    fill_log_uniform(r, x, n[i]);
+    fill_log_uniform(r, x, n[i], &reach);
     check_grad_d(__func__, n[i], x, "log-uniform 1e-300..1e300");
     for (size_t j = 0; j < n[i]; j++)
       xs[j] = (float)((2.0 * gsl_rng_uniform(r) - 1.0) * 1e-30);
@@ -298,6 +301,7 @@ void p4a_grad_vs_mpfr(void **state)
       xs[j] = (float)((2.0 * gsl_rng_uniform(r) - 1.0) * 1e30);
     check_grad_s(__func__, n[i], xs, "uniform*1e30");
   }
+  expect_log_reach(__func__, &reach);
   free(xs);
   free(x);
 }

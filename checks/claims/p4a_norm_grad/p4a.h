@@ -24,13 +24,43 @@ static inline void fill_uniform(gsl_rng *r, double *x, size_t n, double scale)
     x[i] = (2.0 * gsl_rng_uniform(r) - 1.0) * scale;
 }
 
+/* The decimal exponents a log-uniform sweep reached: the smallest and the
+ * largest drawn (start at {INFINITY, -INFINITY}). */
+struct log_reach {
+  double lo, hi;
+};
+
 /* |x_i| log-uniform over [1e-300, 1e300], random signs. */
-static inline void fill_log_uniform(gsl_rng *r, double *x, size_t n)
+static inline void fill_log_uniform(gsl_rng *r, double *x, size_t n,
+                                    struct log_reach *reach)
 {
   for (size_t i = 0; i < n; i++) {
     double e = -300.0 + 600.0 * gsl_rng_uniform(r);
     x[i] = (gsl_rng_uniform(r) < 0.5 ? -1.0 : 1.0) * pow(10.0, e);
+    reach->lo = fmin(reach->lo, e);
+    reach->hi = fmax(reach->hi, e);
   }
+}
+
+/* The sweep's reach as rows: it drew exponents within one decade of both
+ * ends of [-300, 300].  With N draws, each end is missed with probability
+ * (1 - 1/600)^N = exp(-N/600); the sweeps draw over 100,000 (a false
+ * failure below 1e-70). */
+static inline void expect_log_reach(const char *test,
+                                    const struct log_reach *reach)
+{
+  struct dlv_meas hi = {"double", "-",
+                        "log-uniform sweep: largest decimal exponent drawn "
+                        "vs 299 (at least)",
+                        "coverage (exact)"};
+  dlv_expect_true(__FILE__, __LINE__, test, &hi, reach->hi, 299.0,
+                  reach->hi >= 299.0);
+  struct dlv_meas lo = {"double", "-",
+                        "log-uniform sweep: smallest decimal exponent drawn "
+                        "vs -299 (at most)",
+                        "coverage (exact)"};
+  dlv_expect_true(__FILE__, __LINE__, test, &lo, reach->lo, -299.0,
+                  reach->lo <= -299.0);
 }
 
 static inline double *xmalloc(size_t n)

@@ -53,11 +53,10 @@ enum { MAXN = 8 };
 
 /* ---- losses ------------------------------------------------------------ */
 
-/* l = 1/2 Theta'A Theta + b'Theta; mu <= lambda_min(A). */
+/* l = 1/2 Theta'A Theta + b'Theta, lambda_min(A) >= DLV_P4_QUAD_MU. */
 struct quad {
   size_t n;
   double a[MAXN * MAXN], b[MAXN];
-  double mu;
 };
 
 /* A smooth convex loss with what the check needs of it. */
@@ -87,9 +86,8 @@ static void gram_spd(gsl_rng *r, struct quad *q)
       double s = 0.0;
       for (size_t k = 0; k < n; k++)
         s += m[k * n + i] * m[k * n + j];
-      q->a[i * n + j] = s / 8.0 + (i == j ? 0.5 : 0.0);
+      q->a[i * n + j] = s / 8.0 + (i == j ? DLV_P4_QUAD_MU : 0.0);
     }
-  q->mu = 0.5;
 }
 
 static int quad_loss(const double *theta, double *value, double *grad,
@@ -186,7 +184,7 @@ static double exact_dist(mpfr_t *x, const double *theta, size_t n)
 }
 
 /* Quadratic: x = -(A + lambda' I)^-1 b in MPFR; writes ||x - theta*|| and
- * its bound (dlv_bound_l2_from_scratch). */
+ * its bound (dlv_bound_l2_from_scratch_quad). */
 static void scratch_quadratic(const struct problem *p, const double *theta,
                               mpfr_srcptr lp, double rho, double *dist,
                               double *bound)
@@ -199,8 +197,8 @@ static void scratch_quadratic(const struct problem *p, const double *theta,
   assert_int_equal(dlv_ref_quadratic_l2_min(p->n, q->a, q->b, lp, x),
                    DLV_OK);
   mp_norm(s, x, p->n);
-  *bound = dlv_bound_l2_from_scratch(rho, q->mu, mpfr_get_d(lp, MPFR_RNDD),
-                                     mpfr_get_d(s, MPFR_RNDU));
+  *bound = dlv_bound_l2_from_scratch_quad(rho, mpfr_get_d(lp, MPFR_RNDD),
+                                          mpfr_get_d(s, MPFR_RNDU));
   *dist = exact_dist(x, theta, p->n);
   mpfr_clear(s);
   dlv_mp_vec_free(x, p->n);
@@ -239,7 +237,7 @@ static void l2_fdf(const gsl_vector *v, void *q, double *f, gsl_vector *g)
 }
 
 /* Any convex loss: x from GSL's BFGS started at 0; writes ||x - theta*||
- * and its bound (rho + rho_x)/lambda' (dlv_bound_l2_from_scratch, mu = 0). */
+ * and its bound (rho + rho_x)/lambda' (dlv_bound_l2_from_scratch_convex). */
 static void scratch_bfgs(const struct problem *p, const double *theta,
                          mpfr_srcptr lp, double rho, double *dist,
                          double *bound)
@@ -262,8 +260,8 @@ static void scratch_bfgs(const struct problem *p, const double *theta,
   for (size_t i = 0; i < p->n; i++)
     mpfr_set_d(x[i], s->x->data[i], MPFR_RNDN);
   *dist = exact_dist(x, theta, p->n);
-  *bound = dlv_bound_l2_from_scratch(rho + rho_x, 0.0,
-                                     mpfr_get_d(lp, MPFR_RNDD), 0.0);
+  *bound = dlv_bound_l2_from_scratch_convex(rho + rho_x,
+                                            mpfr_get_d(lp, MPFR_RNDD));
   dlv_mp_vec_free(x, p->n);
   gsl_multimin_fdfminimizer_free(s);
   gsl_vector_free(x0);
@@ -452,7 +450,7 @@ static void p4b_quadratic(void **state)
   gsl_rng *rng = dlv_rng(__func__);
   for (size_t k = 0; k < COUNT(ns); k++)
     for (int rep = 0; rep < 4; rep++) {
-      struct quad q = {ns[k], {0}, {0}, 0.0};
+      struct quad q = {ns[k], {0}, {0}};
       double theta0[MAXN], nb;
       gram_spd(rng, &q);
       for (size_t i = 0; i < q.n; i++) {
@@ -467,6 +465,7 @@ static void p4b_quadratic(void **state)
                           quad_grad_err};
       char what[48];
       snprintf(what, sizeof what, "quadratic n=%zu r=%.3f", q.n, r);
+      p4_expect_quad_step(__func__, what, q.n, q.a, p.step);
       check_problem(__func__, &p, theta0, what);
     }
 }

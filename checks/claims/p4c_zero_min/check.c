@@ -524,6 +524,9 @@ static void p4c_sweep_convex(void **state)
     assert_int_equal(dlv_nrm2_d(q.n, q.b, 1, &nb), DLV_OK);
     struct smooth p = {q.n, quad_loss, &q, 0.0, p4_quad_step(q.n, q.a),
                        quad_exact};
+    char shape[24];
+    snprintf(shape, sizeof shape, "convex quadratic n=%zu", q.n);
+    p4_expect_quad_step(__func__, shape, q.n, q.a, p.step);
     for (int j = 0; j < SWEEP; j++) {
       double r = sweep_r(j), theta0[MAXN];
       p.lambda = nb / r;

@@ -302,6 +302,16 @@ static inline double dlv_bound_lambda_gradient_rel(double beta)
   return beta < 1.0 ? beta / (1.0 - beta) : INFINITY;
 }
 
+/* lambda_rounded_gradient_rel: the claim on the reference path, where g
+ * is the exact gradient rounded to double (e_i <= u |g_i|, so beta = u in
+ * lambda_gradient_rel) and ||g||^2 / (g . Hg) is evaluated in MPFR and
+ * rounded to double once (u). */
+static inline double dlv_bound_lambda_rounded_gradient_rel(void)
+{
+  return dlv_bound_rel_compose(dlv_bound_lambda_gradient_rel(DLV_U_DOUBLE),
+                               DLV_U_DOUBLE);
+}
+
 /* quadratic_value (phi for Brent): l = sum_i w_i (a_i . w / 2 + b_i) has n
  * roundings in a_i . w, one for + b_i, one product and n summands: within
  * gamma_(2n+2) of V = sum |w_i| (sum_j |a_ij w_j| / 2 + |b_i|); the point

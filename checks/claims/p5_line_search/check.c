@@ -239,6 +239,22 @@ static const double tail_h[] = {1e-200, 1e-250, 1e-290, 1e-300, 1e-303,
                                 1e-305, 1e-307, 1e-308, 1e-310, 1e-312,
                                 1e-315, 1e-318, 1e-320};
 
+/* The tail's reach as a row: it stepped an h of at most 2^-(1074 - 12),
+ * where h v_j (|v_j| <= 1) keeps at most 12 significant bits, the
+ * hardest steps of the sweep. */
+#define P5_TAIL_REACH_BITS 12
+static void expect_tail_reach(const char *test, const char *name,
+                              double h_min)
+{
+  struct dlv_meas m = {"double", name,
+                       "tail sweep: log2 of the smallest h stepped vs "
+                       "-1074 + 12 (at most)",
+                       "coverage (exact)"};
+  double reach = -1074.0 + P5_TAIL_REACH_BITS;
+  dlv_expect_true(__FILE__, __LINE__, test, &m, log2(h_min), reach,
+                  log2(h_min) <= reach);
+}
+
 /* Sum_j |a_ij| of row i (the quadratic's underflow term). */
 static double row_abs_sum(const struct problem *p, size_t i)
 {
@@ -298,10 +314,13 @@ static void p5_hvp_cstep_sweep(void **state)
     hvp_ref_init(&r, &p[l], v);
     for (size_t i = 0; i < COUNT(flat_h); i++)
       sweep_row(__func__, &p[l], &r, v, flat_h[i], 0);
-    double end = 0.0;
-    for (size_t i = 0; i < COUNT(tail_h); i++)
+    double end = 0.0, h_min = INFINITY;
+    for (size_t i = 0; i < COUNT(tail_h); i++) {
       if (sweep_row(__func__, &p[l], &r, v, tail_h[i], 1) && end == 0.0)
         end = tail_h[i];
+      h_min = fmin(h_min, tail_h[i]);
+    }
+    expect_tail_reach(__func__, p[l].name, h_min);
     struct dlv_meas m = {"double", p[l].name,
                          "largest h whose error leaves the flat bound "
                          "(subnormal imaginary parts; 0 = none)",
@@ -675,10 +694,9 @@ static void claim_on_reference_path(const char *test,
   struct dlv_meas m = {"double", p->name,
                        "MPFR: ||g||^2/(g.Hg) vs argmin l(Theta - lambda g), "
                        "g = grad l rounded",
-                       "lambda_gradient_rel(u) + u", DLV_ROLE_CLAIM, 0};
+                       "lambda_rounded_gradient_rel", DLV_ROLE_CLAIM, 0};
   expect_rel(test, &m, mpfr_get_d(formula, MPFR_RNDN), opt,
-             dlv_bound_rel_compose(
-                 dlv_bound_lambda_gradient_rel(DLV_U_DOUBLE), DLV_U_DOUBLE));
+             dlv_bound_lambda_rounded_gradient_rel());
   mpfr_clears(formula, opt, (mpfr_ptr)0);
   hvp_ref_clear(&r);
 }
