@@ -39,6 +39,7 @@
 #include "low_precision.h"
 #include "mp.h"
 #include "ref_conv3d.h"
+#include "taps.h"
 #include "ulp.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -154,38 +155,6 @@ static size_t pass_n(const struct prob *p, int pass)
   return pass == DLV_CONV3D_FWD          ? p->n2
          : pass == DLV_CONV3D_BWD_FILTER ? p->nf
                                          : p->n1;
-}
-
-/* Filter positions covering index i of an input axis of extent n + k - 1
- * (n output positions, k filter taps). */
-static size_t taps_axis(size_t i, size_t n, size_t k)
-{
-  size_t lo = i + 1 > n ? i + 1 - n : 0;
-  size_t hi = i < k - 1 ? i : k - 1;
-  return hi - lo + 1;
-}
-
-/* The number of products in element e of pass `pass` (the K of the
- * bound): U V Z C', B H W T, or taps C. */
-static double k_of(const dlv_conv3d_shape *s, int pass, size_t e)
-{
-  if (pass == DLV_CONV3D_FWD)
-    return (double)(s->u * s->v * s->z * s->cp);
-  if (pass == DLV_CONV3D_BWD_FILTER)
-    return (double)(s->b * s->h * s->w * s->t);
-  size_t t1 = s->t + s->z - 1, w1 = s->w + s->v - 1, h1 = s->h + s->u - 1;
-  size_t r = e / s->cp;
-  size_t k = r % t1, j = (r / t1) % w1, i = (r / t1 / w1) % h1;
-  return (double)(taps_axis(i, s->h, s->u) * taps_axis(j, s->w, s->v) *
-                  taps_axis(k, s->t, s->z) * s->c);
-}
-
-/* The largest K of a pass. */
-static double k_max(const dlv_conv3d_shape *s, int pass)
-{
-  if (pass != DLV_CONV3D_BWD_INPUT)
-    return k_of(s, pass, 0);
-  return (double)(s->u * s->v * s->z * s->c);
 }
 
 /* ---- MPFR references ---------------------------------------------------- */
@@ -352,8 +321,8 @@ static void check_vs_mpfr(const char *test, const struct prob *p, int dtype)
       dlv_worst w = DLV_WORST_INIT;
       for (size_t e = 0; e < n; e++)
         if (dlv_worst_add(&w, e, dlv_abs_error(out[e], ref[e]),
-                          dlv_bound_conv3d_dot(k_of(&p->s, pass, e), u, eta,
-                                               sums[e])))
+                          dlv_bound_conv3d_dot(dlv_p3_k_of(&p->s, pass, e),
+                                               u, eta, sums[e])))
           break;
       size_t worst = w.i;
       char quantity[96];
@@ -364,8 +333,9 @@ static void check_vs_mpfr(const char *test, const struct prob *p, int dtype)
       m.kernel = pass_kernel(pass);
       m.variant = dlv_conv3d_variant_name(v);
       m.key = "worst-element"; /* plot P3-ratio */
-      dlv_bound b = {0.0, dlv_bound_conv3d_dot(k_of(&p->s, pass, worst), u,
-                                               eta, sums[worst])};
+      dlv_bound b = {0.0, dlv_bound_conv3d_dot(
+                              dlv_p3_k_of(&p->s, pass, worst), u, eta,
+                              sums[worst])};
       dlv_expect_mp(__FILE__, __LINE__, test, &m, out[worst], ref[worst], b,
                     digits);
     }
@@ -596,8 +566,7 @@ static void check_adjoint(const char *test, const struct prob *p, int dtype)
       struct dlv_meas m = {dtype_name[dtype], shape, quantity,
                            "conv3d_adjoint (gamma_Ka + gamma_Kb) T",
                            DLV_ROLE_CLAIM, 0};
-      double bound = dlv_bound_conv3d_adjoint(
-          k_max(&p->s, DLV_CONV3D_FWD), k_max(&p->s, pass), u, t_abs);
+      double bound = dlv_p3_adjoint_bound(&p->s, pass, u, t_abs);
       double err = fabs(mpfr_get_d(diff, MPFR_RNDA));
       dlv_expect_row(__FILE__, __LINE__, test, &m,
                      mpfr_get_d(other, MPFR_RNDN),
@@ -802,22 +771,21 @@ static void direction(gsl_rng *r, double *d, size_t n, int k, int n_random)
  * the double direct kernel against the central difference, and (L1
  * directions of shapes with a filter longer than 1) the printed L1.grad
  * against the complex step, expected to fail. */
-static void check_direction(const char *test, const struct prob *p,
-                            const double *dl1, const double *df,
-                            const char *what, int printed)
+static int check_direction(const char *test, const struct prob *p,
+                           const double *dl1, const double *df,
+                           const char *what, int printed)
 {
   char shape[96];
   shape_text(&p->s, shape, sizeof shape);
-  double kf = k_max(&p->s, DLV_CONV3D_FWD);
-  double kb = k_max(&p->s, dl1 ? DLV_CONV3D_BWD_INPUT
-                               : DLV_CONV3D_BWD_FILTER);
+  double kf = dlv_p3_k_max(&p->s, DLV_CONV3D_FWD);
+  int bwd = dl1 ? DLV_CONV3D_BWD_INPUT : DLV_CONV3D_BWD_FILTER;
   double sab = s_ab(p, dl1, df);
   double cs = cstep_derivative(p, dl1, df);
   double cs_bound = dlv_bound_conv3d_cstep(kf, (double)p->n2, sab);
   char quantity[128];
   for (int dt = DT_DOUBLE; dt <= DT_FLOAT; dt++) {
     double u = dt == DT_DOUBLE ? DLV_U_DOUBLE : DLV_U_FLOAT;
-    double bound = dlv_bound_conv3d_grad_formula(kf, kb, u, sab) + cs_bound;
+    double bound = dlv_p3_grad_formula_bound(&p->s, bwd, u, sab) + cs_bound;
     for (int v = 0; v < DLV_CONV3D_NVARIANTS; v++) {
       double d = formula_derivative(p, dt, v, dl1, df);
       snprintf(quantity, sizeof quantity,
@@ -839,8 +807,8 @@ static void check_direction(const char *test, const struct prob *p,
   struct dlv_meas m = {"double", shape, quantity,
                        "gsl_deriv_central abserr + conv3d_grad_formula",
                        DLV_ROLE_CLAIM, 0};
-  double bound = fd_err + dlv_bound_conv3d_grad_formula(kf, kb, DLV_U_DOUBLE,
-                                                        sab);
+  double bound = fd_err + dlv_p3_grad_formula_bound(&p->s, bwd, DLV_U_DOUBLE,
+                                                    sab);
   dlv_expect_row(__FILE__, __LINE__, test, &m, d, fd, fabs(d - fd), bound,
                  NAN);
   if (dl1 && printed) {
@@ -851,11 +819,26 @@ static void check_direction(const char *test, const struct prob *p,
     struct dlv_meas me = {"double", shape, quantity,
                           "conv3d_grad_formula + conv3d_cstep",
                           DLV_ROLE_ERRATUM, 1};
-    double pb = dlv_bound_conv3d_grad_formula(kf, kb, DLV_U_DOUBLE, sab) +
+    double pb = dlv_p3_grad_formula_bound(&p->s, bwd, DLV_U_DOUBLE, sab) +
                 cs_bound;
     dlv_expect_row(__FILE__, __LINE__, test, &me, pd, cs, fabs(pd - cs), pb,
                    NAN);
+    return 1;
   }
+  return 0;
+}
+
+/* The printed erratum's reach: its row on every random direction of every
+ * shape whose filter is longer than 1 on some axis (where the missing
+ * +u, +v, +z matter). */
+static void expect_printed_reach(const char *test, int rows, int wanted)
+{
+  struct dlv_meas m = {"double", "-",
+                       "printed L1.grad erratum rows vs random directions "
+                       "on longer filters (equal)",
+                       "coverage (exact)"};
+  dlv_expect_true(__FILE__, __LINE__, test, &m, rows, wanted,
+                  rows == wanted);
 }
 
 static void p3_gradients(void **state)
@@ -863,6 +846,7 @@ static void p3_gradients(void **state)
   (void)state;
   gsl_rng *r = dlv_rng(__func__);
   const int n_random = 3, n_dirs = 5;
+  int printed_rows = 0, wanted = 0;
   for (int rep = 0; rep < 4; rep++) {
     /* C = C' = 1 with a non-cubic filter; the filter as large as the
      * input; then random shapes. */
@@ -876,7 +860,9 @@ static void p3_gradients(void **state)
       const char *what = k < n_random ? "random signed direction"
                                       : "one-hot probe";
       direction(r, d1, p.n1, k, n_random);
-      check_direction(__func__, &p, d1, NULL, what, longer && k < n_random);
+      printed_rows += check_direction(__func__, &p, d1, NULL, what,
+                                      longer && k < n_random);
+      wanted += longer && k < n_random;
       direction(r, df, p.nf, k, n_random);
       check_direction(__func__, &p, NULL, df, what, 0);
     }
@@ -884,6 +870,7 @@ static void p3_gradients(void **state)
     free(df);
     prob_free(&p);
   }
+  expect_printed_reach(__func__, printed_rows, wanted);
 }
 
 /* ---- errata --------------------------------------------------------------- */
@@ -1205,8 +1192,8 @@ static void check_across_threads(const char *test, const struct prob *p,
   dlv_worst w = DLV_WORST_INIT;
   for (size_t e = 0; e < n; e++)
     if (dlv_worst_add(&w, e, fabs(x[e] - y[e]),
-                      2.0 * dlv_bound_conv3d_dot(k_of(&p->s, pass, e), u,
-                                                 eta, sums[e])))
+                      dlv_p3_two_runs_bound(&p->s, pass, e, u, eta,
+                                            sums[e])))
       break;
   size_t worst = w.i;
   char shape[96], quantity[128];

@@ -1,0 +1,146 @@
+/* t_p3_taps.c: P3's K of each pass and the bounds that take it from the
+ * shape (claims/p3_conv3d/taps.h), against the count by definition: the
+ * MPFR reference of a pass on all-ones operands has, in element e, the
+ * number of products element e sums.  Shapes with every output extent
+ * below, equal to and above the filter's, so the input gradient's taps are
+ * cut at both ends of each axis. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bound_twins.h"
+#include "claims/p3_conv3d/taps.h"
+#include "conv3d_shapes.h"
+#include "dlv_status.h"
+#include "mp.h"
+
+/* b, h, w, t, c, c', u, v, z */
+static const dlv_conv3d_shape shapes[] = {
+    {1, 1, 1, 1, 1, 1, 1, 1, 1}, {1, 2, 3, 2, 2, 3, 3, 2, 3},
+    {2, 4, 3, 3, 3, 2, 2, 3, 1}, {1, 3, 1, 5, 1, 2, 3, 2, 4},
+    {2, 5, 4, 3, 2, 2, 3, 3, 3},
+};
+static const int passes[] = {DLV_CONV3D_FWD, DLV_CONV3D_BWD_FILTER,
+                             DLV_CONV3D_BWD_INPUT};
+
+/* counts[e] = element e of the pass on all-ones operands; returns n. */
+static size_t count_products(const dlv_conv3d_shape *s, int pass,
+                             double **counts)
+{
+  size_t n1, nf, n2;
+  assert_int_equal(dlv_conv3d_sizes(s, &n1, &nf, &n2), DLV_OK);
+  size_t most = n1 > nf ? n1 : nf, n = pass == DLV_CONV3D_FWD ? n2
+                                      : pass == DLV_CONV3D_BWD_FILTER ? nf
+                                                                      : n1;
+  most = most > n2 ? most : n2;
+  double *ones = malloc(most * sizeof *ones);
+  mpfr_t *out = dlv_mp_vec_alloc(n, MP_BITS);
+  *counts = malloc(n * sizeof **counts);
+  assert_true(ones != NULL && out != NULL && *counts != NULL);
+  for (size_t i = 0; i < most; i++)
+    ones[i] = 1.0;
+  assert_int_equal(dlv_conv3d_mp_pass(pass, s, ones, ones, out), DLV_OK);
+  for (size_t e = 0; e < n; e++)
+    (*counts)[e] = mpfr_get_d(out[e], MPFR_RNDN);
+  dlv_mp_vec_free(out, n);
+  free(ones);
+  return n;
+}
+
+/* Every filter tap covers some position in the middle of each axis. */
+static int interior_exists(const dlv_conv3d_shape *s)
+{
+  return s->h >= s->u && s->w >= s->v && s->t >= s->z;
+}
+
+/* k_of is the count in every element; k_max the largest count (an upper
+ * bound of it for the input gradient when no position is interior). */
+static void k_by_counting(void **state)
+{
+  (void)state;
+  for (size_t i = 0; i < COUNT(shapes); i++)
+    for (size_t j = 0; j < COUNT(passes); j++) {
+      double *counts, most = 0.0;
+      size_t n = count_products(&shapes[i], passes[j], &counts);
+      for (size_t e = 0; e < n; e++) {
+        if (dlv_p3_k_of(&shapes[i], passes[j], e) != counts[e])
+          fail_msg("shape %zu pass %d element %zu: k_of %g, count %g", i,
+                   passes[j], e, dlv_p3_k_of(&shapes[i], passes[j], e),
+                   counts[e]);
+        most = counts[e] > most ? counts[e] : most;
+      }
+      double km = dlv_p3_k_max(&shapes[i], passes[j]);
+      assert_true(km >= most);
+      if (passes[j] != DLV_CONV3D_BWD_INPUT || interior_exists(&shapes[i]))
+        assert_true(km == most);
+      free(counts);
+    }
+}
+
+/* The largest count of a pass, by definition. */
+static double max_count(const dlv_conv3d_shape *s, int pass)
+{
+  double *counts, most = 0.0;
+  size_t n = count_products(s, pass, &counts);
+  for (size_t e = 0; e < n; e++)
+    most = counts[e] > most ? counts[e] : most;
+  free(counts);
+  return most;
+}
+
+/* The bounds taking K from the shape use the forward's K and the pass's
+ * (shapes where the forward's and the backward passes' K differ, and k_max
+ * is attained); two runs get twice one run's bound in every element. */
+static void bounds_take_each_pass_k(void **state)
+{
+  (void)state;
+  const double us[] = {DLV_U_DOUBLE, DLV_U_FLOAT};
+  for (size_t i = 0; i < COUNT(shapes); i++) {
+    const dlv_conv3d_shape *s = &shapes[i];
+    if (!interior_exists(s))
+      continue;
+    double kf = max_count(s, DLV_CONV3D_FWD);
+    for (size_t j = 1; j < COUNT(passes); j++)
+      for (size_t k = 0; k < COUNT(us); k++) {
+        double kb = max_count(s, passes[j]);
+        assert_true(dlv_p3_adjoint_bound(s, passes[j], us[k], 2.5) ==
+                    dlv_bound_conv3d_adjoint(kf, kb, us[k], 2.5));
+        assert_true(dlv_p3_grad_formula_bound(s, passes[j], us[k], 2.5) ==
+                    dlv_bound_conv3d_grad_formula(kf, kb, us[k], 2.5));
+      }
+    for (size_t j = 0; j < COUNT(passes); j++) {
+      double *counts;
+      size_t n = count_products(s, passes[j], &counts);
+      for (size_t e = 0; e < n; e++)
+        assert_true(dlv_p3_two_runs_bound(s, passes[j], e, DLV_U_DOUBLE,
+                                          DLV_ETA_DOUBLE, 3.0) ==
+                    2.0 * dlv_bound_conv3d_dot(counts[e], DLV_U_DOUBLE,
+                                               DLV_ETA_DOUBLE, 3.0));
+      free(counts);
+    }
+  }
+}
+
+/* The test shapes can tell the passes apart: some shape has K_fwd, K_filter
+ * and K_input's maximum all different. */
+static void shapes_tell_passes_apart(void **state)
+{
+  (void)state;
+  int apart = 0;
+  for (size_t i = 0; i < COUNT(shapes); i++) {
+    double kf = max_count(&shapes[i], DLV_CONV3D_FWD);
+    double kw = max_count(&shapes[i], DLV_CONV3D_BWD_FILTER);
+    double ki = max_count(&shapes[i], DLV_CONV3D_BWD_INPUT);
+    apart |= interior_exists(&shapes[i]) && kf != kw && kf != ki && kw != ki;
+  }
+  assert_true(apart);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(k_by_counting),
+      cmocka_unit_test(bounds_take_each_pass_k),
+      cmocka_unit_test(shapes_tell_passes_apart),
+  };
+  return cmocka_run_group_tests_name("p3_taps", tests, NULL, NULL);
+}
