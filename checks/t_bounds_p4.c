@@ -252,6 +252,22 @@ static void l2_resid_entry_twin(void **state)
   mpfr_clears(r, t, model, (mpfr_ptr)0);
 }
 
+/* l2_resid_norm_rel: (1 + beta)(1 + gamma_{n+4}) - 1, beta nrm2_d's. */
+static void l2_resid_norm_twin(void **state)
+{
+  (void)state;
+  mpfr_t r, g;
+  mpfr_inits2(MP_BITS, r, g, (mpfr_ptr)0);
+  for (size_t i = 0; i < COUNT(lengths); i++) {
+    size_t n = lengths[i];
+    mp_gamma(g, (double)n + 4.0, DLV_U_DOUBLE);
+    mp_d(r, dlv_bound_nrm2_d(n).rel);
+    mp_compose(r, r, g);
+    assert_agrees(dlv_bound_l2_resid_norm_rel(n), r, "l2_resid_norm_rel");
+  }
+  mpfr_clears(r, g, (mpfr_ptr)0);
+}
+
 /* quad_grad_entry: (A theta + b)_j, each term through a product, n - 1
  * additions and + b_j: gamma_{n+1} S_j; the first term's chain, (1 +
  * u)^(n+1) - 1, is within it and equal to first order. */
@@ -386,6 +402,7 @@ int main(void)
       cmocka_unit_test(prox_gradient_twins),
       cmocka_unit_test(l2reg_elem_twin),
       cmocka_unit_test(l2_resid_entry_twin),
+      cmocka_unit_test(l2_resid_norm_twin),
       cmocka_unit_test(quad_grad_entry_twin),
       cmocka_unit_test(logistic_grad_entry_twin),
       cmocka_unit_test(onesided_twins),

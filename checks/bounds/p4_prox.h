@@ -206,6 +206,15 @@ static inline double dlv_bound_l2_resid_entry(size_t n, double gerr,
   return (1.0 + u) * gerr + u * (gabs + gerr) + coef * fabs(ctheta);
 }
 
+/* l2_resid_norm: ||r^|| = nrm2(r^) against ||r|| + ||entry bounds||:
+ * nrm2's relative beta, and gamma_{n+4} for the evaluation of the entry
+ * bounds and their norm in double: (1 + beta)(1 + gamma_{n+4}) - 1. */
+static inline double dlv_bound_l2_resid_norm_rel(size_t n)
+{
+  return expm1(log1p(dlv_bound_nrm2_d(n).rel) +
+               log1p(dlv_gamma((double)n + 4.0, DLV_U_DOUBLE)));
+}
+
 /* Quadratic gradient (dlv_loss_quadratic_d): g_j = sum_k a_jk theta_k +
  * b_j, each term through one product, n - 1 additions and the addition of
  * b_j: |g^_j - g_j| <= gamma_{n+1} S_j with S_j = sum_k |a_jk theta_k| +

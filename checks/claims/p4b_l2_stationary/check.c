@@ -386,11 +386,9 @@ static void check_problem(const char *test, const struct problem *p,
                  rho / scale, DLV_PG_STATIONARITY, NAN);
 
   /* Bound of ||r^|| for a residual whose exact value has norm rho_c:
-   * (rho_c + ||e||)(1 + beta), times 1 + gamma_{n+4} for the bound's own
-   * evaluation (see dlv_bound_l2_resid_entry). */
+   * (rho_c + ||e||)(1 + dlv_bound_l2_resid_norm_rel(n)). */
   double beta = dlv_bound_nrm2_d(n).rel;
-  double slack = (1.0 + beta) *
-                 (1.0 + dlv_gamma((double)n + 4.0, DLV_U_DOUBLE));
+  double slack = 1.0 + dlv_bound_l2_resid_norm_rel(n);
   double rn, en;
   l2_residual(p, theta, 1.0, 1.0, &rn, &en);
   m = (struct dlv_meas){"double", what,
