@@ -17,7 +17,12 @@
  *
  * Already twinned in t_bounds.c, not repeated: dlv_gamma,
  * dlv_sqrt_of_perturbed_rel, dlv_bound_conv3d_bf16,
- * dlv_bound_conv3d_lowp_adjoint, dlv_bound_float_ema_stall_gap. */
+ * dlv_bound_conv3d_lowp_adjoint, dlv_bound_float_ema_stall_gap.
+ *
+ * Below the twins' resolution (no assertion can see them): the factor
+ * 1 + gamma of the subnormal underflow bounds (lost in their few bits),
+ * and dlv_lowp_ssq_rel's flush term BLOCK 2^-126 (2^-118 beside gamma_20
+ * of float). */
 #include <float.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -830,6 +835,307 @@ static void quadratic_value_twin(void **state)
   mpfr_clears(r, s, (mpfr_ptr)0);
 }
 
+/* ---- P3: conv3d ------------------------------------------------------ */
+
+/* K of the passes: 1, a 3^3 filter, 3^3 x 64 channels, 4^3 x 1728. */
+static const double p3_ks[] = {1.0, 27.0, 1728.0, 110592.0};
+static const struct {
+  double u, eta;
+} p3_units[] = {{DLV_U_DOUBLE, DLV_ETA_DOUBLE}, {DLV_U_FLOAT, DLV_ETA_FLOAT}};
+
+/* dlv_bound_conv3d_dot: gamma_K S plus the stated 2 K eta; that covers the
+ * K products' underflow carried through the sum, (1 + gamma_K) K eta
+ * (checked at S = 0, where it is the whole bound). */
+static void conv3d_dot_twin(void **state)
+{
+  (void)state;
+  const double sums[] = {0.0, 1.0, 1e30};
+  mpfr_t r, w;
+  mpfr_inits2(MP_BITS, r, w, (mpfr_ptr)0);
+  for (size_t i = 0; i < COUNT(p3_ks); i++)
+    for (size_t j = 0; j < COUNT(p3_units); j++)
+      for (size_t l = 0; l < COUNT(sums); l++) {
+        double k = p3_ks[i], u = p3_units[j].u, eta = p3_units[j].eta;
+        double b = dlv_bound_conv3d_dot(k, u, eta, sums[l]);
+        mp_gamma(r, k, u);
+        mpfr_mul_d(r, r, sums[l], MPFR_RNDN);
+        mpfr_set_d(w, k, MPFR_RNDN);
+        mpfr_mul_d(w, w, 2.0 * eta, MPFR_RNDN); /* 2 K eta */
+        mpfr_add(r, r, w, MPFR_RNDN);
+        assert_agrees(b, r, "conv3d_dot");
+        if (sums[l] == 0.0) {
+          mpfr_set_d(w, k * eta, MPFR_RNDN);
+          mp_mul_one_plus_gamma(w, k, u); /* (1 + gamma_K) K eta */
+          assert_covers(b, w, "conv3d_dot covers the underflow");
+        }
+      }
+  mpfr_clears(r, w, (mpfr_ptr)0);
+}
+
+/* dlv_bound_conv3d_adjoint: each side's elements err by gamma_K of their
+ * absolute sums, which weighted add up to T: (gamma_Ka + gamma_Kb) T. */
+static void conv3d_adjoint_twin(void **state)
+{
+  (void)state;
+  const double ts[] = {0.0, 1.0, 1e20};
+  mpfr_t r, g;
+  mpfr_inits2(MP_BITS, r, g, (mpfr_ptr)0);
+  for (size_t a = 0; a < COUNT(p3_ks); a++)
+    for (size_t b = 0; b < COUNT(p3_ks); b++)
+      for (size_t j = 0; j < COUNT(p3_units); j++)
+        for (size_t l = 0; l < COUNT(ts); l++) {
+          double u = p3_units[j].u;
+          mp_gamma(r, p3_ks[a], u);
+          mp_gamma(g, p3_ks[b], u);
+          mpfr_add(r, r, g, MPFR_RNDN);
+          mpfr_mul_d(r, r, ts[l], MPFR_RNDN);
+          assert_agrees(dlv_bound_conv3d_adjoint(p3_ks[a], p3_ks[b], u,
+                                                 ts[l]),
+                        r, "conv3d_adjoint");
+        }
+  mpfr_clears(r, g, (mpfr_ptr)0);
+}
+
+/* dlv_bound_conv3d_grad_formula: y^ within gamma_Kf (kernel's u), g^ =
+ * bwd(y^) within gamma_Kb, D^ formed exactly and rounded once to double:
+ * ((1 + gamma_Kf)(1 + gamma_Kb)(1 + u_double) - 1) S_AB. */
+static void conv3d_grad_formula_twin(void **state)
+{
+  (void)state;
+  const double sabs[] = {1.0, 3.5e10};
+  mpfr_t r;
+  mpfr_init2(r, MP_BITS);
+  for (size_t a = 0; a < COUNT(p3_ks); a++)
+    for (size_t b = 0; b < COUNT(p3_ks); b++)
+      for (size_t j = 0; j < COUNT(p3_units); j++)
+        for (size_t l = 0; l < COUNT(sabs); l++) {
+          double u = p3_units[j].u;
+          mpfr_set_ui(r, 1, MPFR_RNDN);
+          mp_mul_one_plus_gamma(r, p3_ks[a], u);
+          mp_mul_one_plus_gamma(r, p3_ks[b], u);
+          mp_mul_one_plus_d(r, DLV_U_DOUBLE); /* D^ rounded once */
+          mpfr_sub_ui(r, r, 1, MPFR_RNDN);
+          mpfr_mul_d(r, r, sabs[l], MPFR_RNDN);
+          assert_agrees(dlv_bound_conv3d_grad_formula(p3_ks[a], p3_ks[b], u,
+                                                      sabs[l]),
+                        r, "conv3d_grad_formula");
+        }
+  mpfr_clear(r);
+}
+
+/* dlv_bound_conv3d_cstep: Re and Im of the complex forward conv each
+ * within gamma_Kf (two factors); Im z^2 = a b + b a two roundings, the sum
+ * over N outputs N - 1 more; in double. */
+static void conv3d_cstep_twin(void **state)
+{
+  (void)state;
+  const double outputs[] = {1.0, 8.0, 1000.0, 1e6};
+  mpfr_t r;
+  mpfr_init2(r, MP_BITS);
+  for (size_t a = 0; a < COUNT(p3_ks); a++)
+    for (size_t l = 0; l < COUNT(outputs); l++) {
+      double n = outputs[l];
+      double value_roundings = 2.0 /* Im z^2 */ + (n - 1.0) /* the sum */;
+      mpfr_set_ui(r, 1, MPFR_RNDN);
+      mp_mul_one_plus_gamma(r, p3_ks[a], DLV_U_DOUBLE); /* Re */
+      mp_mul_one_plus_gamma(r, p3_ks[a], DLV_U_DOUBLE); /* Im */
+      mp_mul_one_plus_gamma(r, value_roundings, DLV_U_DOUBLE);
+      mpfr_sub_ui(r, r, 1, MPFR_RNDN);
+      mpfr_mul_d(r, r, 3.5, MPFR_RNDN);
+      assert_agrees(dlv_bound_conv3d_cstep(p3_ks[a], n, 3.5), r,
+                    "conv3d_cstep");
+    }
+  mpfr_clear(r);
+}
+
+/* ---- low precision --------------------------------------------------- */
+
+/* The formats from their parameters (precision p with the hidden bit,
+ * smallest normal exponent emin): u = 2^-p, eta = half the smallest
+ * subnormal 2^(emin - p + 1); float's from <float.h>. */
+static double format_u(int is_bf16) { return ldexp(1.0, is_bf16 ? -8 : -11); }
+static double format_eta(int is_bf16)
+{
+  return is_bf16 ? ldexp(1.0, -126 - 8) : ldexp(1.0, -14 - 11);
+}
+static double float_eta(void)
+{
+  return ldexp(1.0, (FLT_MIN_EXP - 1) - FLT_MANT_DIG); /* 2^-149 / 2 */
+}
+
+/* dlv_lowp_nrm2_depth: a lane's first scaled square meets every later FMA
+ * of its lane in the block (the block's entries over the lanes, one FMA
+ * each), then the pairwise tree over the lanes (log2 LANES levels). */
+static double lowp_depth_recounted(void)
+{
+  int levels = ilogb((double)DLV_LOWP_NRM2_LANES); /* LANES = 2^levels */
+  return (double)DLV_LOWP_NRM2_BLOCK / DLV_LOWP_NRM2_LANES + (double)levels;
+}
+
+/* The sum of squares, relative: a block's float sum within gamma_depth
+ * (u_float) plus BLOCK flushes of 2^-126 against s_b >= 1; the
+ * ceil(n / BLOCK) block sums added in double. */
+static void mp_lowp_ssq_rel(mpfr_t r, size_t n)
+{
+  mpfr_t g, blocks;
+  mpfr_inits2(MP_BITS, g, blocks, (mpfr_ptr)0);
+  mp_gamma(r, lowp_depth_recounted(), DLV_U_FLOAT);
+  mpfr_set_ui(g, DLV_LOWP_NRM2_BLOCK, MPFR_RNDN);
+  mpfr_mul_2si(g, g, -126, MPFR_RNDN);
+  mpfr_add(r, r, g, MPFR_RNDN);
+  mpfr_add_ui(r, r, 1, MPFR_RNDN);
+  mpfr_set_d(blocks, (double)n, MPFR_RNDN);
+  mpfr_div_ui(blocks, blocks, DLV_LOWP_NRM2_BLOCK, MPFR_RNDN);
+  mpfr_ceil(blocks, blocks);
+  mp_gamma(g, mpfr_get_d(blocks, MPFR_RNDN), DLV_U_DOUBLE);
+  mp_mul_one_plus(r, g);
+  mpfr_sub_ui(r, r, 1, MPFR_RNDN);
+  mpfr_clears(g, blocks, (mpfr_ptr)0);
+}
+
+static const size_t lowp_ns[] = {1, 255, 256, 257, 100000, (size_t)1 << 40};
+
+static void lowp_nrm2_depth_and_ssq_twins(void **state)
+{
+  (void)state;
+  assert_count(dlv_lowp_nrm2_depth(), lowp_depth_recounted(),
+               "lowp_nrm2_depth", DLV_LOWP_NRM2_BLOCK);
+  assert_count(dlv_lowp_nrm2_depth(), 20.0, "lowp_nrm2_depth (comment)",
+               DLV_LOWP_NRM2_BLOCK);
+  mpfr_t r;
+  mpfr_init2(r, MP_BITS);
+  for (size_t i = 0; i < COUNT(lowp_ns); i++) {
+    mp_lowp_ssq_rel(r, lowp_ns[i]);
+    assert_agrees(dlv_lowp_ssq_rel(lowp_ns[i]), r, "lowp_ssq_rel");
+  }
+  mpfr_clear(r);
+}
+
+/* dlv_bound_lowp_nrm2: sqrt in double of the perturbed sum, then one
+ * rounding to float (absolute: float's eta, the norm may be subnormal). */
+static void lowp_nrm2_twin(void **state)
+{
+  (void)state;
+  mpfr_t ssq, r;
+  mpfr_inits2(MP_BITS, ssq, r, (mpfr_ptr)0);
+  for (size_t i = 0; i < COUNT(lowp_ns); i++) {
+    mp_lowp_ssq_rel(ssq, lowp_ns[i]);
+    mp_sqrt_of_perturbed(r, ssq, DLV_U_DOUBLE);
+    mpfr_add_ui(r, r, 1, MPFR_RNDN);
+    mpfr_mul_d(r, r, 1.0 + DLV_U_FLOAT, MPFR_RNDN); /* to float */
+    mpfr_sub_ui(r, r, 1, MPFR_RNDN);
+    dlv_bound b = dlv_bound_lowp_nrm2(lowp_ns[i]);
+    assert_agrees(b.rel, r, "lowp_nrm2 rel");
+    assert_true(b.abs == float_eta() && b.n == lowp_ns[i]);
+  }
+  mpfr_clears(ssq, r, (mpfr_ptr)0);
+}
+
+/* dlv_bound_lowp_nrm2_grad: x_i / r in double over r's relative error
+ * beta (the norm before its rounding to float): (1 + u_d) / (1 - beta),
+ * then one rounding to the format; +Inf once beta >= 1. */
+static void lowp_nrm2_grad_twin(void **state)
+{
+  (void)state;
+  mpfr_t beta, r;
+  mpfr_inits2(MP_BITS, beta, r, (mpfr_ptr)0);
+  for (int bf = 0; bf <= 1; bf++) {
+    for (size_t i = 0; i < COUNT(lowp_ns); i++) {
+      mp_lowp_ssq_rel(r, lowp_ns[i]);
+      mp_sqrt_of_perturbed(beta, r, DLV_U_DOUBLE);
+      mpfr_ui_sub(beta, 1, beta, MPFR_RNDN);
+      mpfr_set_ui(r, 1, MPFR_RNDN);
+      mp_mul_one_plus_d(r, DLV_U_DOUBLE); /* the quotient in double */
+      mpfr_div(r, r, beta, MPFR_RNDN);
+      mp_mul_one_plus_d(r, format_u(bf)); /* to the format */
+      mpfr_sub_ui(r, r, 1, MPFR_RNDN);
+      dlv_bound b = dlv_bound_lowp_nrm2_grad(lowp_ns[i], bf);
+      assert_agrees(b.rel, r, "lowp_nrm2_grad rel");
+      assert_true(b.abs == format_eta(bf) && b.n == lowp_ns[i]);
+    }
+    /* 2^54 blocks: gamma_nb(u_double) >= 1, r may vanish */
+    assert_true(isinf(dlv_bound_lowp_nrm2_grad((size_t)1 << 62, bf).rel));
+  }
+  mpfr_clears(beta, r, (mpfr_ptr)0);
+}
+
+/* dlv_bound_lowp_final and dlv_lowp_round_after: one rounding to the
+ * format, |fl(y) - y| <= u |y| + eta; at its worst y = x + e, |x| = a,
+ * fl(y) = y (1 + u) + eta: |fl(y) - x| = e + u (a + e) + eta. */
+static void lowp_final_and_round_after_twins(void **state)
+{
+  (void)state;
+  const double es[] = {0.0, 1e-6, 1.0}, as[] = {0.0, 1.0, 1e4};
+  mpfr_t r;
+  mpfr_init2(r, MP_BITS);
+  for (int bf = 0; bf <= 1; bf++) {
+    dlv_bound f = dlv_bound_lowp_final(bf);
+    assert_true(f.rel == format_u(bf) && f.abs == format_eta(bf));
+    assert_true(f.n == 0);
+    for (size_t i = 0; i < COUNT(es); i++)
+      for (size_t j = 0; j < COUNT(as); j++) {
+        mpfr_set_d(r, as[j], MPFR_RNDN);
+        mpfr_add_d(r, r, es[i], MPFR_RNDN);     /* |y| = a + e */
+        mp_mul_one_plus_d(r, format_u(bf));     /* y (1 + u) */
+        mpfr_add_d(r, r, format_eta(bf), MPFR_RNDN);
+        mpfr_sub_d(r, r, as[j], MPFR_RNDN);     /* minus x */
+        assert_agrees(dlv_lowp_round_after(es[i], as[j], bf), r,
+                      "lowp_round_after");
+      }
+  }
+  mpfr_clear(r);
+}
+
+/* dlv_conv3d_bf16_roundings: walk each group of `paired` products two per
+ * vdpbf16ps step (an odd last one padded), two roundings per step. */
+static double bf16_roundings_walked(double groups, size_t paired)
+{
+  double steps = 0.0;
+  for (size_t p = 0; p < paired; p += 2)
+    steps += 1.0;
+  return groups * steps * 2.0;
+}
+
+static void conv3d_bf16_roundings_twin(void **state)
+{
+  (void)state;
+  const double groups[] = {1.0, 8.0, 27.0, 125.0};
+  for (size_t i = 0; i < COUNT(groups); i++)
+    for (size_t paired = 1; paired <= 9; paired++)
+      assert_count(
+          dlv_conv3d_bf16_roundings(groups[i] * (double)paired, paired),
+          bf16_roundings_walked(groups[i], paired), "conv3d_bf16_roundings",
+          (double)paired);
+}
+
+/* dlv_bound_conv3d_fp16: the float FAST convolution on exact conversions,
+ * P3's float dot bound with K = terms: gamma_K(u_float) S + 2 K eta_float;
+ * covering (1 + gamma_K) K eta at S = 0. */
+static void conv3d_fp16_twin(void **state)
+{
+  (void)state;
+  const double sums[] = {0.0, 1.0, 1e30};
+  mpfr_t r, w;
+  mpfr_inits2(MP_BITS, r, w, (mpfr_ptr)0);
+  for (size_t i = 0; i < COUNT(p3_ks); i++)
+    for (size_t l = 0; l < COUNT(sums); l++) {
+      double k = p3_ks[i];
+      mp_gamma(r, k, ldexp(1.0, -FLT_MANT_DIG));
+      mpfr_mul_d(r, r, sums[l], MPFR_RNDN);
+      mpfr_set_d(w, 2.0 * k, MPFR_RNDN);
+      mpfr_mul_d(w, w, float_eta(), MPFR_RNDN);
+      mpfr_add(r, r, w, MPFR_RNDN);
+      double b = dlv_bound_conv3d_fp16(k, sums[l]);
+      assert_agrees(b, r, "conv3d_fp16");
+      if (sums[l] == 0.0) {
+        mpfr_set_d(w, k * float_eta(), MPFR_RNDN);
+        mp_mul_one_plus_gamma(w, k, DLV_U_FLOAT);
+        assert_covers(b, w, "conv3d_fp16 covers the underflow");
+      }
+    }
+  mpfr_clears(r, w, (mpfr_ptr)0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -854,6 +1160,16 @@ int main(void)
       cmocka_unit_test(p5_slope_identity_twin),
       cmocka_unit_test(brent_resolution_twin),
       cmocka_unit_test(quadratic_value_twin),
+      cmocka_unit_test(conv3d_dot_twin),
+      cmocka_unit_test(conv3d_adjoint_twin),
+      cmocka_unit_test(conv3d_grad_formula_twin),
+      cmocka_unit_test(conv3d_cstep_twin),
+      cmocka_unit_test(lowp_nrm2_depth_and_ssq_twins),
+      cmocka_unit_test(lowp_nrm2_twin),
+      cmocka_unit_test(lowp_nrm2_grad_twin),
+      cmocka_unit_test(lowp_final_and_round_after_twins),
+      cmocka_unit_test(conv3d_bf16_roundings_twin),
+      cmocka_unit_test(conv3d_fp16_twin),
   };
   return cmocka_run_group_tests_name("bounds_p3p5", tests, NULL, NULL);
 }
