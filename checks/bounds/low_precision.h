@@ -43,7 +43,9 @@ static inline double dlv_lowp_nrm2_depth(void)
  * gamma_{nblocks} in double. */
 static inline double dlv_lowp_ssq_rel(size_t n)
 {
-  double nb = (double)((n + DLV_LOWP_NRM2_BLOCK - 1) / DLV_LOWP_NRM2_BLOCK);
+  /* the number of blocks, without n + BLOCK - 1 (it wraps near SIZE_MAX) */
+  double nb = (double)(n / DLV_LOWP_NRM2_BLOCK +
+                       (n % DLV_LOWP_NRM2_BLOCK != 0));
   double block = dlv_gamma(dlv_lowp_nrm2_depth(), DLV_U_FLOAT) +
                  DLV_LOWP_NRM2_BLOCK * 0x1p-126;
   return expm1(log1p(block) + log1p(dlv_gamma(nb, DLV_U_DOUBLE)));

@@ -41,7 +41,7 @@
 #define DLV_P5_K_TANHNET(d, k, m)                                            \
   (3.0 * (double)(d) + (double)(k) + (double)(m) + 63.0)
 /* norm: squares 2 each and n - 1 additions, csqrt 16, quotient 6. */
-#define DLV_P5_K_NORM(n) ((double)(n) + 24.0)
+#define DLV_P5_K_NORM(n) ((double)(n) + 23.0)
 
 /* The value's path (the gate compares the loss value too):
  * quadratic: (A z)_i n, + b_i 1, z_i times it 2 (complex product), the sum
@@ -54,7 +54,7 @@
 #define DLV_P5_K_LOGISTIC_VALUE(n, m) ((double)(n) + (double)(m) + 35.0)
 #define DLV_P5_K_TANHNET_VALUE(d, k, m)                                      \
   (2.0 * (double)(d) + 2.0 * (double)(k) + (double)(m) + 45.0)
-#define DLV_P5_K_NORM_VALUE(n) ((double)(n) + 18.0)
+#define DLV_P5_K_NORM_VALUE(n) ((double)(n) + 17.0)
 
 /* The magnitudes are themselves computed in double with fewer than 2^10
  * roundings per entry; multiplying them by 1 + 2^-40 makes them upper
@@ -317,7 +317,8 @@ static inline double dlv_bound_lambda_rounded_gradient_rel(void)
  * gamma_(2n+2) of V = sum |w_i| (sum_j |a_ij w_j| / 2 + |b_i|); the point
  * w = fl(Theta - lambda g) is within u (1 + u) (|Theta_i| + 2 |lambda g_i|)
  * of the exact one, which moves l by at most S = sum R_i that, R_i >=
- * |grad_i l| (first order). */
+ * |grad_i l| (first order).  The code writes 1 + 2u for 1 + u, which is 1
+ * in double: the next double up. */
 static inline double dlv_bound_quadratic_value(size_t n, double v_mag,
                                                double s_point)
 {
