@@ -68,4 +68,28 @@ static inline void mp_sqrt_of_perturbed(mpfr_t r, mpfr_srcptr g,
   mpfr_clears(up, down, (mpfr_ptr)0);
 }
 
+/* The largest model(sign) over the 2^k sign vectors (each entry +1 or -1):
+ * the worst case of a rounding model whose value is monotone in each of its
+ * k perturbations alone (the standard model's products of (1 + delta) are
+ * of degree 1 in each delta), so that its extremes lie at the vertices of
+ * the box |delta_i| <= their bounds.  k <= 16. */
+typedef void (*mp_vertex_model)(mpfr_t out, const double *sign,
+                                const void *arg);
+static inline void mp_worst_over_vertices(mpfr_t worst, int k,
+                                          mp_vertex_model model,
+                                          const void *arg)
+{
+  double sign[16];
+  mpfr_t v;
+  mpfr_init2(v, MP_BITS);
+  mpfr_set_inf(worst, -1);
+  for (unsigned long m = 0; m < (1ul << k); m++) {
+    for (int i = 0; i < k; i++)
+      sign[i] = (m >> i) & 1ul ? -1.0 : 1.0;
+    model(v, sign, arg);
+    mpfr_max(worst, worst, v, MPFR_RNDN);
+  }
+  mpfr_clear(v);
+}
+
 #endif
