@@ -219,11 +219,14 @@ static void bc_model(mpfr_t out, const double *s, const void *arg)
   mpfr_clears(y, e, f, (mpfr_ptr)0);
 }
 
-static const double p1_betas[] = {0.0,  1e-3, 0.25,          0.5,
-                                  0.9,  0.99, 0.999, 1.0 - 0x1p-20};
-static const unsigned long p1_ts[] = {1,        2,          10,
-                                      1000,     1000000,    1ul << 40,
-                                      (1ul << 53) + 2, ULONG_MAX};
+/* b up to the largest double below 1 (1 - 2^-53: |y| near 1 at t > 2^53,
+ * where t's own rounding u_t counts) */
+static const double p1_betas[] = {0.0,  1e-3,  0.25,           0.5,
+                                  0.9,  0.99,  0.999,          1.0 - 0x1p-20,
+                                  1.0 - 0x1p-53};
+static const unsigned long p1_ts[] = {1,         2,          10,
+                                      1000,      1000000,    1ul << 40,
+                                      (1ul << 53) + 2, 1ul << 55, ULONG_MAX};
 
 static void p1_adam_bc_rel_twin(void **state)
 {
@@ -646,6 +649,13 @@ static void p1_exact_mv_twin(void **state)
   mpfr_add(am, am, v1, RN);
   mpfr_abs(am, am, RN);
   assert_true(mpfr_cmp_ld(am, gm) <= 0);
+  /* exact cancellation (b1 = 1/2, g = -m): |m'| is the 2^-60 term and
+   * 2^-1074 alone */
+  c.b1 = 0.5;
+  dlv_adam_exact z = {1e-305, 0.0, -1e-305, 0.0, 0.0, 1.0};
+  dlv_p1_exact_mv(&c, &z, &gm, &gv);
+  mp_exact_mv(am, v1, &c, &z);
+  assert_agrees_ld(gm, am, "exact_mv |m'|, exact cancellation");
   mpfr_clears(am, v1, (mpfr_ptr)0);
 }
 
