@@ -813,6 +813,8 @@ static void assert_adam_mv(const dlv_adam_ctx *c, const dlv_adam_exact *x,
 /* adam_elem's theta': the main path (update_err on the returned m', v'
  * bounds) unless the element is surely small, the wide path unless surely
  * not, the larger, times the slack; an all-zero element keeps in.theta. */
+static int adam_paths_seen[3]; /* -1, 0, 1 */
+
 static void assert_adam_theta(const dlv_adam_ctx *c, const dlv_adam_exact *x,
                               dlv_adam_err in, dlv_adam_err out)
 {
@@ -822,6 +824,7 @@ static void assert_adam_theta(const dlv_adam_ctx *c, const dlv_adam_exact *x,
     return;
   }
   int path = dlv_p1_adam_path(c, x, out);
+  adam_paths_seen[path + 1] = 1;
   mpfr_t main, wide, em, ev;
   mpfr_inits2(MP_BITS, main, wide, em, ev, (mpfr_ptr)0);
   mpfr_set_zero(main, 1);
@@ -863,6 +866,7 @@ static void p1_adam_elem_twin(void **state)
             assert_adam_theta(&c, &xs[i], ins[k], out);
           }
       }
+  assert_true(adam_paths_seen[1] && adam_paths_seen[2]); /* main and wide */
 }
 
 /* ---- P1: gradient, stored beta, window, EMA path, mean age ---------- */
