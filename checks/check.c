@@ -294,15 +294,15 @@ static size_t shape_count(const char *shape, const char *key)
 
 void dlv_expect_within(const char *file, int line, const char *test,
                        const struct dlv_meas *m, double value,
-                       double reference, double err, dlv_bound b)
+                       double reference, double err, dlv_bound_sampled b)
 {
   size_t n = shape_count(m->shape, "n="), ns = shape_count(m->shape, "m=");
-  int misapplied = b.n != n || b.m != ns;
+  int misapplied = b.b.n != n || b.m != ns;
   if (misapplied)
     print_error("%s:%d: %s: bound %s derived for n=%zu m=%zu on a row of "
                 "shape '%s': the row fails (bound NaN)\n",
-                file, line, test, m->bound_name, b.n, b.m, m->shape);
-  double bound = misapplied ? NAN : dlv_bound_at(b, fabs(reference));
+                file, line, test, m->bound_name, b.b.n, b.m, m->shape);
+  double bound = misapplied ? NAN : dlv_bound_at(b.b, fabs(reference));
   dlv_expect_row(file, line, test, m, value, reference, err, bound, NAN);
 }
 

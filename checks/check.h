@@ -106,12 +106,12 @@ void dlv_expect_row(const char *file, int line, const char *test,
                     double reference, double err, double bound,
                     double ulps);
 /* A row whose bound carries what it was derived for: the row holds when
- * err <= dlv_bound_at(b, |reference|) and b's n and m are the n= and m=
+ * err <= dlv_bound_at(b.b, |reference|) and b's n and m are the n= and m=
  * the shape names (0 where it names none); a bound taken for other
  * parameters fails the row (bound NaN). */
 void dlv_expect_within(const char *file, int line, const char *test,
                        const struct dlv_meas *m, double value,
-                       double reference, double err, dlv_bound b);
+                       double reference, double err, dlv_bound_sampled b);
 /* value against an exact MPFR value with bound b; digits 53 or 24 for ulps. */
 void dlv_expect_mp(const char *file, int line, const char *test,
                    const struct dlv_meas *m, double value, mpfr_srcptr exact,

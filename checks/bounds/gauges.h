@@ -28,10 +28,15 @@ typedef struct {
    * fails such a row (a bound taken at a call site for the wrong n
    * changed no verdict, only the bound) */
   size_t n;
-  /* the number of samples it was derived for (a loss over m samples), 0:
-   * none; dlv_expect_within holds n and m to the row's shape */
-  size_t m;
 } dlv_bound;
+
+/* A bound on a loss over m samples: b (its n the features) and the m it
+ * was derived for, 0 for none; dlv_expect_within holds both to the row's
+ * shape. */
+typedef struct {
+  dlv_bound b;
+  size_t m;
+} dlv_bound_sampled;
 
 /* The bound's value for an exact result of magnitude |exact|. */
 static inline double dlv_bound_at(dlv_bound b, double exact_abs)

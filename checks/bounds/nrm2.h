@@ -86,12 +86,11 @@ static inline dlv_bound dlv_bound_cstep_nrm2(size_t n)
  * features, m samples of a logistic loss, 0 for a quadratic).  An
  * absolute bound (rel 0) carrying n and m: the row's shape must name
  * them (dlv_expect_within). */
-static inline dlv_bound dlv_bound_stationarity(size_t n, size_t m,
-                                               double reached)
+static inline dlv_bound_sampled dlv_bound_stationarity(size_t n, size_t m,
+                                                       double reached)
 {
-  return (dlv_bound){0.0,
-                     reached + dlv_gamma((double)(n + m + 4), DLV_U_DOUBLE),
-                     n, m};
+  double g = dlv_gamma((double)(n + m + 4), DLV_U_DOUBLE);
+  return (dlv_bound_sampled){{0.0, reached + g, n}, m};
 }
 
 #endif

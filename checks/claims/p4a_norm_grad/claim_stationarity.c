@@ -245,7 +245,7 @@ static void check_stationarity(const char *test, const struct problem *p,
                        "solver_stationarity sqrt(u)"};
   dlv_expect_row(__FILE__, __LINE__, test, &m, solver, 0.0, solver,
                  DLV_SOLVER_STATIONARITY, NAN);
-  dlv_bound bound = dlv_bound_stationarity(
+  dlv_bound_sampled bound = dlv_bound_stationarity(
       p->n, p->logi ? p->logi->m : 0,
       (solver * scale + norm2(abserr, p->n)) / scale);
   double r = norm2(resid, p->n) / scale;
