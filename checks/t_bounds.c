@@ -522,6 +522,30 @@ static void lambda_rounded_gradient_derived(void **state)
   mpfr_clears(r, t, (mpfr_ptr)0);
 }
 
+/* tail_crossing on tails whose crossing is known: x/nu rising through p
+ * at p nu, 1 - x falling through p at 1 - p; the result and its neighbour
+ * doubles straddle p (bisection to adjacent doubles). */
+static double rising_tail(double x, double nu) { return x / nu; }
+static double falling_tail(double x, double nu) { return 1.0 - x * nu; }
+
+static void tail_crossing_by_definition(void **state)
+{
+  (void)state;
+  const double ps[] = {0x1p-30, 0.3, 0.5, 0.75};
+  for (size_t i = 0; i < COUNT(ps); i++) {
+    double x = dlv_tail_crossing(rising_tail, 2.0, ps[i], 0.0, 2.0);
+    assert_true(rising_tail(nextafter(x, -1.0), 2.0) <= ps[i] &&
+                rising_tail(nextafter(x, 3.0), 2.0) >= ps[i]);
+    x = dlv_tail_crossing(falling_tail, 1.0, ps[i], 0.0, 1.0);
+    assert_true(falling_tail(nextafter(x, -1.0), 1.0) >= ps[i] &&
+                falling_tail(nextafter(x, 2.0), 1.0) <= ps[i]);
+  }
+  /* the comparator qsort and dlv_ks_distance sort with: -1, 0, 1 */
+  const double a = 1.0, b = 2.0, pz = 0.0, nz = -0.0;
+  assert_true(dlv_cmp_double(&a, &b) == -1 && dlv_cmp_double(&b, &a) == 1);
+  assert_true(dlv_cmp_double(&a, &a) == 0 && dlv_cmp_double(&pz, &nz) == 0);
+}
+
 /* The two-sided quantiles put alpha/2 in each tail (GSL's inverses are
  * refined to about 1e-10 relative here; a one-sided quantile, alpha in a
  * tail, is off by a factor 2), the pooled t has groups nu_each degrees of
@@ -852,6 +876,7 @@ int main(void)
       cmocka_unit_test(pooled_variance_by_definition),
       cmocka_unit_test(stationarity_and_stall_derived),
       cmocka_unit_test(lambda_rounded_gradient_derived),
+      cmocka_unit_test(tail_crossing_by_definition),
       cmocka_unit_test(prox_bounds_derived),
       cmocka_unit_test(streams_bounds_derived),
       cmocka_unit_test(ks_distance_by_definition),

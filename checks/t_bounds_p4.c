@@ -101,7 +101,7 @@ static void cstep_nrm2_twin(void **state)
 
 /* The proximal-gradient pieces: pg_delta = eta + u (|y| + eta); pg_elem =
  * (||delta|| + c_v (|y| + delta) + rel (|P(y)| + ||delta||) + abs) (1 +
- * 2^-40); pg_scale = (beta + u (1 + beta), abs (1 + u)); pg_gmap with r =
+ * 2^-40); prox_at; pg_scale = (beta + u (1 + beta), abs (1 + u)); pg_gmap with r =
  * beta (1 + u) + u: (r, ((r + 1) ||E|| + abs) / t (1 + 2^-40)). */
 static void prox_gradient_twins(void **state)
 {
@@ -130,6 +130,13 @@ static void prox_gradient_twins(void **state)
   mpfr_add_d(r, r, b.abs, MPFR_RNDN);
   mp_mul_one_plus(r, 0x1p-40);
   assert_agrees(dlv_bound_pg_elem(b, dn, y, delta, ex), r, "pg_elem");
+  mp_d(r, b.v); /* prox_at: c_v |v_i| + rel |exact_i| + abs */
+  mpfr_mul_d(r, r, y, MPFR_RNDN);
+  mp_d(t, b.rel);
+  mpfr_mul_d(t, t, ex, MPFR_RNDN);
+  mpfr_add(r, r, t, MPFR_RNDN);
+  mpfr_add_d(r, r, b.abs, MPFR_RNDN);
+  assert_agrees(dlv_bound_prox_at(b, y, ex), r, "prox_at");
   for (size_t i = 0; i < COUNT(lengths); i++) {
     dlv_bound nb = dlv_bound_nrm2_d(lengths[i]);
     mp_d(r, nb.rel); /* beta + u (1 + beta) */

@@ -52,6 +52,21 @@ static int interior_exists(const dlv_conv3d_shape *s)
   return s->h >= s->u && s->w >= s->v && s->t >= s->z;
 }
 
+/* taps_axis(i, n, k): the taps j in [0, k) with i - j an output position
+ * in [0, n), counted one by one. */
+static void taps_axis_by_counting(void **state)
+{
+  (void)state;
+  for (size_t n = 1; n <= 6; n++)
+    for (size_t k = 1; k <= 6; k++)
+      for (size_t i = 0; i < n + k - 1; i++) {
+        size_t count = 0;
+        for (size_t j = 0; j < k; j++)
+          count += j <= i && i - j < n;
+        assert_int_equal(dlv_p3_taps_axis(i, n, k), count);
+      }
+}
+
 /* k_of is the count in every element; k_max the largest count (an upper
  * bound of it for the input gradient when no position is interior). */
 static void k_by_counting(void **state)
@@ -138,6 +153,7 @@ static void shapes_tell_passes_apart(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(taps_axis_by_counting),
       cmocka_unit_test(k_by_counting),
       cmocka_unit_test(bounds_take_each_pass_k),
       cmocka_unit_test(shapes_tell_passes_apart),
