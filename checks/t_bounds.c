@@ -546,6 +546,32 @@ static void tail_crossing_by_definition(void **state)
   assert_true(dlv_cmp_double(&a, &a) == 0 && dlv_cmp_double(&pz, &nz) == 0);
 }
 
+/* The acceptance levels and assumed accuracies, against what they are
+ * stated to be: DLV_SOLVER_STATIONARITY sqrt(2u) = 2^-26; DLV_PG_
+ * STATIONARITY 8 times the exact-arithmetic guarantee (1 + t L) tol <=
+ * 2 DLV_PG_TOL; DLV_MC_CDF_ABS covers Phi through libm's erfc, measured
+ * against MPFR's erfc at 257 points of [-40, 40]. */
+static void levels_as_stated(void **state)
+{
+  (void)state;
+  assert_true(DLV_SOLVER_STATIONARITY == sqrt(2.0 * DLV_U_DOUBLE));
+  assert_true(DLV_PG_STATIONARITY == 8.0 * 2.0 * DLV_PG_TOL);
+  mpfr_t r;
+  mpfr_init2(r, MP_BITS);
+  double worst = 0.0;
+  for (int i = -128; i <= 128; i++) {
+    double x = 40.0 * i / 128.0;
+    mpfr_sqrt_ui(r, 2, MPFR_RNDN);
+    mpfr_d_div(r, -x, r, MPFR_RNDN);
+    mpfr_erfc(r, r, MPFR_RNDN);
+    mpfr_div_2ui(r, r, 1, MPFR_RNDN);
+    double phi = 0.5 * erfc(-x / sqrt(2.0));
+    worst = fmax(worst, fabs(phi - mpfr_get_d(r, MPFR_RNDN)));
+  }
+  mpfr_clear(r);
+  assert_true(worst <= DLV_MC_CDF_ABS);
+}
+
 /* The two-sided quantiles put alpha/2 in each tail (GSL's inverses are
  * refined to about 1e-10 relative here; a one-sided quantile, alpha in a
  * tail, is off by a factor 2), the pooled t has groups nu_each degrees of
@@ -877,6 +903,7 @@ int main(void)
       cmocka_unit_test(stationarity_and_stall_derived),
       cmocka_unit_test(lambda_rounded_gradient_derived),
       cmocka_unit_test(tail_crossing_by_definition),
+      cmocka_unit_test(levels_as_stated),
       cmocka_unit_test(prox_bounds_derived),
       cmocka_unit_test(streams_bounds_derived),
       cmocka_unit_test(ks_distance_by_definition),

@@ -76,20 +76,23 @@ static void nrm2_s_twin(void **state)
   mpfr_clears(g, r, uf, (mpfr_ptr)0);
 }
 
-/* cstep_nrm2: (1 + u)^2 (1 + 2^-78) / sqrt(1 - gamma_n - 2^-80) - 1. */
+/* cstep_nrm2: (1 + u)^2 (1 + q) / sqrt(1 - gamma_n - h^2) - 1, with h =
+ * 2^-DLV_CSTEP_BITS and q = (2h)^2 >= (Im S / Re S)^2 (Im S = 2 h y_j,
+ * Re S >= max(1, y_j^2)): 2^-78 and 2^-80 at 40 bits. */
 static void cstep_nrm2_twin(void **state)
 {
   (void)state;
   mpfr_t r, d;
   mpfr_inits2(MP_BITS, r, d, (mpfr_ptr)0);
   for (size_t i = 0; i < COUNT(lengths); i++) {
+    double h = ldexp(1.0, -DLV_CSTEP_BITS);
     mp_gamma(d, (double)lengths[i], DLV_U_DOUBLE);
-    mpfr_add_d(d, d, 0x1p-80, MPFR_RNDN);
+    mpfr_add_d(d, d, h * h, MPFR_RNDN);
     mpfr_ui_sub(d, 1, d, MPFR_RNDN);
     mpfr_sqrt(d, d, MPFR_RNDN);
     mp_pow_minus_one(r, DLV_U_DOUBLE, 2);
     mpfr_add_ui(r, r, 1, MPFR_RNDN);
-    mp_mul_one_plus(r, 0x1p-78);
+    mp_mul_one_plus(r, 4.0 * h * h);
     mpfr_div(r, r, d, MPFR_RNDN);
     mpfr_sub_ui(r, r, 1, MPFR_RNDN);
     dlv_bound b = dlv_bound_cstep_nrm2(lengths[i]);
