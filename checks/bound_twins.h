@@ -92,4 +92,22 @@ static inline void mp_worst_over_vertices(mpfr_t worst, int k,
   mpfr_clear(v);
 }
 
+
+/* r = 1 + x, formed in MPFR (1 + 2^-53 is 1 in double). */
+static inline void mp_one_plus(mpfr_t r, double x)
+{
+  mpfr_set_d(r, x, MPFR_RNDN);
+  mpfr_add_ui(r, r, 1, MPFR_RNDN);
+}
+
+/* r = r (1 + x), exactly. */
+static inline void mp_times_one_plus(mpfr_t r, double x)
+{
+  mpfr_t t;
+  mpfr_init2(t, MP_BITS);
+  mp_one_plus(t, x);
+  mpfr_mul(r, r, t, MPFR_RNDN);
+  mpfr_clear(t);
+}
+
 #endif

@@ -29,23 +29,6 @@
 
 /* ---- small MPFR pieces ----------------------------------------------- */
 
-/* r = 1 + x, formed in MPFR (1 + 2^-53 is 1 in double). */
-static void mp_one_plus(mpfr_t r, double x)
-{
-  mpfr_set_d(r, x, RN);
-  mpfr_add_ui(r, r, 1, RN);
-}
-
-/* r = r (1 + x). */
-static void mp_times_one_plus(mpfr_t r, double x)
-{
-  mpfr_t t;
-  mpfr_init2(t, MP_BITS);
-  mp_one_plus(t, x);
-  mpfr_mul(r, r, t, RN);
-  mpfr_clear(t);
-}
-
 /* The P1 bounds' evaluation slack: every returned bound times
  * DLV_P1_EVAL_SLACK = 1 + 2^-40. */
 static void mp_p1_slack(mpfr_t r)

@@ -102,15 +102,6 @@ static void mp_mul_one_plus(mpfr_t f, mpfr_srcptr g)
   mpfr_clear(t);
 }
 
-static void mp_mul_one_plus_d(mpfr_t f, double g)
-{
-  mpfr_t t;
-  mpfr_init2(t, MP_BITS);
-  mpfr_set_d(t, g, MPFR_RNDN);
-  mp_mul_one_plus(f, t);
-  mpfr_clear(t);
-}
-
 /* f <- f (1 + gamma_n(u)). */
 static void mp_mul_one_plus_gamma(mpfr_t f, double n, double u)
 {
@@ -674,7 +665,7 @@ static void mp_linesearch_rel(mpfr_t r, size_t n, double ed_over_d)
   mpfr_init2(d, MP_BITS);
   mpfr_set_ui(r, 1, MPFR_RNDN);
   mp_mul_one_plus_gamma(r, (double)n, DLV_U_DOUBLE); /* ||g||^2 */
-  mp_mul_one_plus_d(r, DLV_U_DOUBLE);                /* the quotient */
+  mp_times_one_plus(r, DLV_U_DOUBLE);                /* the quotient */
   mpfr_set_d(d, ed_over_d, MPFR_RNDN);
   mpfr_ui_sub(d, 1, d, MPFR_RNDN);                   /* the dot g . hg */
   mpfr_div(r, r, d, MPFR_RNDN);
@@ -717,8 +708,8 @@ static void rel_compose_twin(void **state)
   for (size_t i = 0; i < COUNT(rels); i++)
     for (size_t j = 0; j < COUNT(rels); j++) {
       mpfr_set_ui(r, 1, MPFR_RNDN);
-      mp_mul_one_plus_d(r, rels[i]);
-      mp_mul_one_plus_d(r, rels[j]);
+      mp_times_one_plus(r, rels[i]);
+      mp_times_one_plus(r, rels[j]);
       mpfr_sub_ui(r, r, 1, MPFR_RNDN);
       assert_agrees(dlv_bound_rel_compose(rels[i], rels[j]), r,
                     "rel_compose");
@@ -824,7 +815,7 @@ static void quadratic_value_twin(void **state)
         mpfr_mul_d(r, r, vs[j], MPFR_RNDN);
         mpfr_set_d(s, ss[l], MPFR_RNDN);
         mpfr_mul_d(s, s, DLV_U_DOUBLE, MPFR_RNDN);
-        mp_mul_one_plus_d(s, DLV_U_DOUBLE);
+        mp_times_one_plus(s, DLV_U_DOUBLE);
         mpfr_add(r, r, s, MPFR_RNDN);
         assert_agrees(dlv_bound_quadratic_value(ls_ns[i], vs[j], ss[l]), r,
                       "quadratic_value");
@@ -910,7 +901,7 @@ static void conv3d_grad_formula_twin(void **state)
           mpfr_set_ui(r, 1, MPFR_RNDN);
           mp_mul_one_plus_gamma(r, p3_ks[a], u);
           mp_mul_one_plus_gamma(r, p3_ks[b], u);
-          mp_mul_one_plus_d(r, DLV_U_DOUBLE); /* D^ rounded once */
+          mp_times_one_plus(r, DLV_U_DOUBLE); /* D^ rounded once */
           mpfr_sub_ui(r, r, 1, MPFR_RNDN);
           mpfr_mul_d(r, r, sabs[l], MPFR_RNDN);
           assert_agrees(dlv_bound_conv3d_grad_formula(p3_ks[a], p3_ks[b], u,
@@ -1046,9 +1037,9 @@ static void lowp_nrm2_grad_twin(void **state)
       mp_sqrt_of_perturbed(beta, r, DLV_U_DOUBLE);
       mpfr_ui_sub(beta, 1, beta, MPFR_RNDN);
       mpfr_set_ui(r, 1, MPFR_RNDN);
-      mp_mul_one_plus_d(r, DLV_U_DOUBLE); /* the quotient in double */
+      mp_times_one_plus(r, DLV_U_DOUBLE); /* the quotient in double */
       mpfr_div(r, r, beta, MPFR_RNDN);
-      mp_mul_one_plus_d(r, format_u(bf)); /* to the format */
+      mp_times_one_plus(r, format_u(bf)); /* to the format */
       mpfr_sub_ui(r, r, 1, MPFR_RNDN);
       dlv_bound b = dlv_bound_lowp_nrm2_grad(lowp_ns[i], bf);
       assert_agrees(b.rel, r, "lowp_nrm2_grad rel");
@@ -1077,7 +1068,7 @@ static void lowp_final_and_round_after_twins(void **state)
       for (size_t j = 0; j < COUNT(as); j++) {
         mpfr_set_d(r, as[j], MPFR_RNDN);
         mpfr_add_d(r, r, es[i], MPFR_RNDN);     /* |y| = a + e */
-        mp_mul_one_plus_d(r, format_u(bf));     /* y (1 + u) */
+        mp_times_one_plus(r, format_u(bf));     /* y (1 + u) */
         mpfr_add_d(r, r, format_eta(bf), MPFR_RNDN);
         mpfr_sub_d(r, r, as[j], MPFR_RNDN);     /* minus x */
         assert_agrees(dlv_lowp_round_after(es[i], as[j], bf), r,

@@ -15,25 +15,6 @@
 /* r = x, exactly (a double). */
 static void mp_d(mpfr_t r, double x) { mpfr_set_d(r, x, MPFR_RNDN); }
 
-/* r = r (1 + x), exactly: 1 + x is formed in MPFR (1 + 2^-53 is not a
- * double). */
-static void mp_mul_one_plus(mpfr_t r, double x)
-{
-  mpfr_t t;
-  mpfr_init2(t, MP_BITS);
-  mp_d(t, x);
-  mpfr_add_ui(t, t, 1, MPFR_RNDN);
-  mpfr_mul(r, r, t, MPFR_RNDN);
-  mpfr_clear(t);
-}
-
-/* r = 1 + x, exactly. */
-static void mp_one_plus(mpfr_t r, double x)
-{
-  mp_d(r, x);
-  mpfr_add_ui(r, r, 1, MPFR_RNDN);
-}
-
 /* r = (1 + a)(1 + b) - 1 for a, b given in MPFR. */
 static void mp_compose(mpfr_t r, mpfr_srcptr a, mpfr_srcptr b)
 {
@@ -92,7 +73,7 @@ static void cstep_nrm2_twin(void **state)
     mpfr_sqrt(d, d, MPFR_RNDN);
     mp_pow_minus_one(r, DLV_U_DOUBLE, 2);
     mpfr_add_ui(r, r, 1, MPFR_RNDN);
-    mp_mul_one_plus(r, 4.0 * h * h);
+    mp_times_one_plus(r, 4.0 * h * h);
     mpfr_div(r, r, d, MPFR_RNDN);
     mpfr_sub_ui(r, r, 1, MPFR_RNDN);
     dlv_bound b = dlv_bound_cstep_nrm2(lengths[i]);
@@ -131,7 +112,7 @@ static void prox_gradient_twins(void **state)
   mpfr_add(r, r, t, MPFR_RNDN);
   mpfr_add_d(r, r, dn, MPFR_RNDN);
   mpfr_add_d(r, r, b.abs, MPFR_RNDN);
-  mp_mul_one_plus(r, 0x1p-40);
+  mp_times_one_plus(r, 0x1p-40);
   assert_agrees(dlv_bound_pg_elem(b, dn, y, delta, ex), r, "pg_elem");
   mp_d(r, b.v); /* prox_at: c_v |v_i| + rel |exact_i| + abs */
   mpfr_mul_d(r, r, y, MPFR_RNDN);
@@ -148,10 +129,10 @@ static void prox_gradient_twins(void **state)
     mpfr_add(r, r, t, MPFR_RNDN);
     assert_agrees(dlv_bound_pg_scale(lengths[i]).rel, r, "pg_scale rel");
     mp_d(r, nb.abs);
-    mp_mul_one_plus(r, u);
+    mp_times_one_plus(r, u);
     assert_agrees(dlv_bound_pg_scale(lengths[i]).abs, r, "pg_scale abs");
     mp_d(r, nb.rel); /* r = beta (1 + u) + u */
-    mp_mul_one_plus(r, u);
+    mp_times_one_plus(r, u);
     mpfr_add_d(r, r, u, MPFR_RNDN);
     assert_agrees(dlv_bound_pg_gmap(lengths[i], 2e-15, 0.125).rel, r,
                   "pg_gmap rel");
@@ -159,7 +140,7 @@ static void prox_gradient_twins(void **state)
     mpfr_mul_d(t, t, 2e-15, MPFR_RNDN);
     mpfr_add_d(t, t, nb.abs, MPFR_RNDN);
     mpfr_div_d(t, t, 0.125, MPFR_RNDN);
-    mp_mul_one_plus(t, 0x1p-40);
+    mp_times_one_plus(t, 0x1p-40);
     assert_agrees(dlv_bound_pg_gmap(lengths[i], 2e-15, 0.125).abs, t,
                   "pg_gmap abs");
   }
@@ -179,7 +160,7 @@ static void l2reg_elem_twin(void **state)
     assert_true(b.rel == DLV_U_DOUBLE);
     mp_d(r, cts[i]);
     mpfr_mul_d(r, r, DLV_U_DOUBLE, MPFR_RNDN);
-    mp_mul_one_plus(r, DLV_U_DOUBLE);
+    mp_times_one_plus(r, DLV_U_DOUBLE);
     mpfr_add_d(r, r, 2.0 * DLV_ETA_DOUBLE, MPFR_RNDN);
     assert_agrees(b.abs, r, "l2reg_elem abs");
   }
@@ -208,10 +189,10 @@ static void l2_resid_model_max(mpfr_t best, size_t n, double gerr,
     double d1 = s & 4 ? -u : u, d2 = s & 8 ? -u : u;
     double sct = s & 32 ? -ct : ct;
     mpfr_mul_d(t, e[(s >> 4) & 1], sct, MPFR_RNDN); /* c^ theta */
-    mp_mul_one_plus(t, d1);
+    mp_times_one_plus(t, d1);
     mpfr_add_d(t, t, sg * gabs, MPFR_RNDN);
     mpfr_add_d(t, t, se, MPFR_RNDN);
-    mp_mul_one_plus(t, d2);
+    mp_times_one_plus(t, d2);
     mp_d(r, sg * gabs);
     mpfr_add_d(r, r, sct, MPFR_RNDN); /* r = g + c theta */
     mpfr_sub(d, t, r, MPFR_RNDN);
@@ -239,8 +220,8 @@ static void l2_resid_entry_twin(void **state)
       mp_one_plus(r, -dlv_bound_nrm2_d(n).rel); /* 1 + e_c */
       mp_one_plus(t, u);
       mpfr_div(t, t, r, MPFR_RNDN);
-      mp_mul_one_plus(t, u);
-      mp_mul_one_plus(t, u);
+      mp_times_one_plus(t, u);
+      mp_times_one_plus(t, u);
       mpfr_sub_ui(t, t, 1, MPFR_RNDN);
       mpfr_mul_d(r, t, ct, MPFR_RNDN);
       mp_d(t, gabs);
@@ -248,7 +229,7 @@ static void l2_resid_entry_twin(void **state)
       mpfr_mul_d(t, t, u, MPFR_RNDN);
       mpfr_add(r, r, t, MPFR_RNDN);
       mp_d(t, gerr);
-      mp_mul_one_plus(t, u);
+      mp_times_one_plus(t, u);
       mpfr_add(r, r, t, MPFR_RNDN);
       double b = dlv_bound_l2_resid_entry(n, gerr, gabs, ct);
       assert_agrees(b, r, "l2_resid_entry");
@@ -340,7 +321,7 @@ static void mp_onesided_eps(mpfr_t r, size_t n, double s1, double s2,
   mpfr_mul(r, r, t, MPFR_RNDN);
   mp_pow_minus_one(t, DLV_U_DOUBLE, 2);
   mpfr_add_ui(t, t, 1, MPFR_RNDN);
-  mp_mul_one_plus(t, dlv_bound_nrm2_d(n).rel);
+  mp_times_one_plus(t, dlv_bound_nrm2_d(n).rel);
   mpfr_sub_ui(t, t, 1, MPFR_RNDN);
   mpfr_mul_d(t, t, lnd, MPFR_RNDN);
   mpfr_add(r, r, t, MPFR_RNDN);
@@ -362,7 +343,7 @@ static void onesided_twins(void **state)
     mp_onesided_eps(t, n, 1.5, 40.0, 0.3, 0.5 * h);
     mpfr_mul_2ui(t, t, 1, MPFR_RNDN);
     mpfr_add(r, r, t, MPFR_RNDN);
-    mp_mul_one_plus(r, u);
+    mp_times_one_plus(r, u);
     mp_d(t, 1.0 - u);
     mpfr_d_div(t, fabs(rhat), t, MPFR_RNDN);
     mpfr_mul_d(t, t, u, MPFR_RNDN);
