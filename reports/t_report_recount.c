@@ -21,7 +21,8 @@
  * backend)
  * with its role, its row count and how many of them hold, its quantity
  * escaped (no raw < > " and no & but an entity's) and its worst row's
- * numbers; the explanation's counts role by role; a failed claim's table
+ * numbers; the explanation's counts role by role, and the accuracy
+ * rows that hold; a failed claim's table
  * of its rows not ok; the gate's entry table (shards, cases summed over
  * shards, status, worst); the backend matrix (each cell's linked gate row
  * of its backend and entry, its err/bound and cases run, the cases tried
@@ -539,6 +540,26 @@ static void check_worst_claim(const char *dir, const char *line,
  * nearby and erratum rows failing or all holding, and the accuracy
  * details' total; each phrase must be in the section with the evidence's
  * numbers. */
+/* The folded accuracy line ("Accuracy: N rows (...), M hold</summary>")
+ * states how many of the claim's accuracy rows hold. */
+static void check_accuracy_held(const char *dir, const char *line,
+                                const char *sec, const char *end,
+                                size_t held)
+{
+  const char *at = strstr(sec, "Accuracy: ");
+  const char *stop = at != NULL ? strstr(at, "</summary>") : NULL;
+  char want[64];
+  snprintf(want, sizeof want, ", %zu hold</summary>", held);
+  size_t len = strlen(want);
+  if (stop == NULL || stop > end || stop + 10 < at + len ||
+      strncmp(stop + 10 - len, want, len) != 0) {
+    char what[120];
+    snprintf(what, sizeof what, "accuracy line does not say \"%zu hold\"",
+             held);
+    problem(dir, line, what);
+  }
+}
+
 static void check_explanation(const char *dir, const char *line,
                               const dlv_rows *rows, const char *claim,
                               const char *sec, const char *end)
@@ -582,6 +603,7 @@ static void check_explanation(const char *dir, const char *line,
       problem(dir, line, what);
     }
   }
+  check_accuracy_held(dir, line, sec, end, H[DLV_ROLE_ACCURACY]);
 }
 
 /* The claim's section and its line of the summary table. */

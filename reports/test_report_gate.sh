@@ -10,7 +10,8 @@
 #   a gate row keeps its --baseline match when its worst case moves;
 #   two shard runs (--shard 0/2, 1/2) merge (--merge) into one report whose
 #     gate cases are the sum and whose worst err/bound is the worst shard's,
-#     with the claims of one run; a missing shard fails the merge; the same
+#     with the claims of one run; a missing shard, first or last, fails the
+#     merge; the same
 #     shard twice, and options that contradict, are usage errors;
 #   every report it wrote is recounted from its evidence.
 set -u
@@ -96,10 +97,16 @@ grep -q '^nrm2,-,double,,1,0,0.75,.*,0,1,100' "$out/grown/kernels.csv" ||
   fail "a moved worst case lost its baseline: $(cat "$out/grown/kernels.csv")"
 echo "ok: baseline: gate err/bound 0.25 -> 0.75 at another case counted as grown"
 
-"$dlv" --merge "$out/s1" --out "$out/half" >"$out/half.stdout" 2>&1
-status=$?
-test $status -eq 1 || fail "a missing shard: exit $status, expected 1"
-grep -q 'shard=0/2 quick | missing' "$out/half/evidence.csv" || fail "no row for the missing shard"
+# Each shard missing in turn (the first and the last): the merge fails,
+# with a row for the shard that is missing.
+for kept in 0 1; do
+  missing=$((1 - kept))
+  "$dlv" --merge "$out/s$kept" --out "$out/half$kept" >"$out/half$kept.stdout" 2>&1
+  status=$?
+  test $status -eq 1 || fail "shard $missing/2 missing: exit $status, expected 1"
+  grep -q "shard=$missing/2 quick | missing" "$out/half$kept/evidence.csv" ||
+    fail "no row for the missing shard $missing/2"
+done
 expect_exit 2 'is in two reports' "$dlv" --merge "$out/s0" "$out/s0" --out "$out/x"
 expect_exit 2 'shards of 1 quick and of 2 quick' "$dlv" --merge "$out/s0" "$out/crash" --out "$out/x"
 "$dlv" --seed 8 --shard 1/2 --out "$out/seed8" >/dev/null 2>&1 || fail "seed 8 shard run failed"
