@@ -451,23 +451,6 @@ static int ratio_worse(double r, double w)
   return !isnan(w) && !(r <= w);
 }
 
-void dlv_summarize(const dlv_rows *rows, const char *claim, size_t *checks,
-                   size_t *failed, double *max_ratio)
-{
-  *checks = *failed = 0;
-  *max_ratio = 0.0;
-  for (size_t i = 0; i < rows->n; i++) {
-    const dlv_row *r = &rows->rows[i];
-    if (strcmp(r->claim, claim) != 0)
-      continue;
-    ++*checks;
-    *failed += !r->ok;
-    int must_hold = r->role == DLV_ROLE_ACCURACY || r->role == DLV_ROLE_CLAIM;
-    if (must_hold && ratio_worse(r->ratio, *max_ratio))
-      *max_ratio = r->ratio;
-  }
-}
-
 /* An accuracy row that names a kernel (kernel not empty and not "-"). */
 static int kernel_row(const dlv_row *r)
 {

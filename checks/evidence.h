@@ -166,11 +166,6 @@ int dlv_kernel_measured(const dlv_rows *rows, const char *claim,
 void dlv_verdict_reason(const dlv_rows *rows, const char *claim,
                         const char *const *relies_on, char *buf, size_t len);
 
-/* Summary counts over the rows of `claim`: rows, rows not ok, and the
- * largest err/bound over accuracy and claim rows (the rows that must hold). */
-void dlv_summarize(const dlv_rows *rows, const char *claim, size_t *checks,
-                   size_t *failed, double *max_ratio);
-
 /* One line of the kernel table: the accuracy rows of one kernel x variant
  * x dtype, over every claim in the rows.  worst is the index (in
  * rows->rows) of the row with the largest err/bound (a NaN ratio is the

@@ -237,7 +237,12 @@ static void print_result(const dlv_claim_result *r)
 static int finish_result(dlv_claim_result *r, const dlv_rows *rows)
 {
   r->verdict = dlv_verdict(rows, r->info->id);
-  dlv_summarize(rows, r->info->id, &r->checks, &r->failed, &r->max_ratio);
+  /* the figures of the claim's line of summary.csv (select.h), not a
+   * second count of them */
+  dlv_filter f = {.claim = r->info->id};
+  dlv_count(rows, &f, &r->checks, &r->failed);
+  const dlv_row *worst = dlv_worst_ratio(rows, &f);
+  r->max_ratio = worst != NULL ? worst->ratio : 0.0;
   print_result(r);
   return dlv_claim_failed(r);
 }

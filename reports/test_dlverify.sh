@@ -26,6 +26,17 @@ grep -q '^P4a,CONFIRMED,' "$report/summary.csv" || fail "summary.csv: no P4a CON
 # The real gate's rows (the nrm2 family): one per entry point, in the
 # kernel table beside P4a's rows of the same kernels, with their cases.
 grep -q '^gate,' "$report/summary.csv" && fail "the gate is in the claim table"
+# The terminal's claim line states summary.csv's figures (rows, failed,
+# worst err/bound to the digits shown; summary.csv is recounted below).
+term=$(grep '^P4a ' "$out.stdout")
+csv=$(grep '^P4a,' "$report/summary.csv" | tr -d '\r')
+printf '%s\n%s\n' "$term" "$csv" | awk -F'[ ,]+' '
+  NR == 1 { v = $2; n = $3; f = $5; r = $9 }
+  NR == 2 { if (v != $2 || n != $3 || f != $4 ||
+                (r - $5) ^ 2 > (1e-5 * $5) ^ 2) exit 1 }' ||
+  fail "terminal line '$term' is not summary.csv's '$csv'"
+grep -q ',quick,1\|^quick,1' "$report/meta.csv" || fail "meta.csv: a DLV_QUICK=1 run not recorded as quick"
+grep -q 'ON (DLV_QUICK=1)' "$report/index.html" || fail "the page does not say quick mode was on"
 for entry in nrm2_d nrm2_s nrm2_grad_d nrm2_grad_s; do
   grep -q "^gate,dlv_$entry,[a-z]*,\"cases=[0-9]* shard=0/1 quick | worst " "$report/evidence.csv" ||
     fail "evidence.csv: no gate row of dlv_$entry"
