@@ -6,7 +6,8 @@
  * row expects to fail; _same compares bits (+0 is not -0, any NaN is any
  * NaN) and keeps a positive difference as err, +Inf for a disagreement
  * without one; _true records 0 or +Inf; _mp the error against the exact
- * value rounded upward, the bound at |exact|, the overflow rule.
+ * value rounded upward, the bound at |exact|, the overflow rule, ulps in
+ * the row's format (53 or 24 digits).
  *
  * main first runs an inner cmocka group that records the cases (its
  * failing rows print ERROR lines on purpose), keeps the rows, then the
@@ -102,6 +103,22 @@ static const mp_case mp_cases[] = {
     {NAN, "1", 0x1p-53, 0.0, {INFINITY, INFINITY, 0}},
 };
 
+/* _mp's ulps are units in the last place of the row's format: digits 53
+ * or 24 (a float row one float ulp off is 1 ulp, not 2^29). */
+typedef struct {
+  double value;
+  const char *exact;
+  int digits;
+  double ulps;
+} ulps_case;
+
+static const ulps_case ulps_cases[] = {
+    {1.0 + 0x1p-52, "1", 53, 1.0},
+    {1.0 + 0x1p-23, "1", 24, 1.0},
+    {3.0 - 0x1p-21, "3", 24, 2.0},
+    {1.0 + 0x1p-23, "1", 53, 0x1p29},
+};
+
 static dlv_rows kept; /* the inner group's rows */
 static int inner_failed;
 
@@ -128,6 +145,11 @@ static void record_other_cases(void)
     const mp_case *c = &mp_cases[i];
     assert_int_equal(mpfr_set_str(exact, c->exact, 0, MPFR_RNDN), 0);
     DLV_EXPECT_MP(&meas, c->value, exact, ((dlv_bound){c->rel, c->abs}), 53);
+  }
+  for (size_t i = 0; i < COUNT(ulps_cases); i++) {
+    const ulps_case *c = &ulps_cases[i];
+    assert_int_equal(mpfr_set_str(exact, c->exact, 0, MPFR_RNDN), 0);
+    DLV_EXPECT_MP(&meas, c->value, exact, ((dlv_bound){1.0, 0.0}), c->digits);
   }
   mpfr_clear(exact);
 }
@@ -197,7 +219,12 @@ static void true_and_mp_rules(void **state)
   at += COUNT(true_cases);
   for (size_t i = 0; i < COUNT(mp_cases); i++)
     assert_row(at + i, &mp_cases[i].want, 0);
-  assert_int_equal(kept.n, at + COUNT(mp_cases));
+  at += COUNT(mp_cases);
+  for (size_t i = 0; i < COUNT(ulps_cases); i++)
+    if (kept.rows[at + i].ulps != ulps_cases[i].ulps)
+      fail_msg("ulps case %zu: %g ulps, expected %g", i,
+               kept.rows[at + i].ulps, ulps_cases[i].ulps);
+  assert_int_equal(kept.n, at + COUNT(ulps_cases));
 }
 
 int main(void)
