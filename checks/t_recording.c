@@ -1,13 +1,14 @@
 /* t_recording.c: harness self-test of what a recorded row says (check.c).
- * Every recording function (dlv_expect_row, _same, _true, _mp) records a
- * table of cases spanning its documented rules: err <= bound holds (a NaN
- * never does; equality does), ratio = err / bound but 0 when err is 0
- * (+Inf for a positive err against a zero bound), ok = holds unless the
- * row expects to fail; _same compares bits (+0 is not -0, any NaN is any
- * NaN) and keeps a positive difference as err, +Inf for a disagreement
- * without one; _true records 0 or +Inf; _mp the error against the exact
- * value rounded upward, the bound at |exact|, the overflow rule, ulps in
- * the row's format (53 or 24 digits).
+ * Every recording function (dlv_expect_row, _same, _true, _mp, _within)
+ * records a table of cases spanning its documented rules: err <= bound
+ * holds (a NaN never does; equality does), ratio = err / bound but 0 when
+ * err is 0 (+Inf for a positive err against a zero bound), ok = holds
+ * unless the row expects to fail; _same compares bits (+0 is not -0, any
+ * NaN is any NaN) and keeps a positive difference as err, +Inf for a
+ * disagreement without one; _true records 0 or +Inf; _mp the error
+ * against the exact value rounded upward, the bound at |exact|, the
+ * overflow rule, ulps in the row's format (53 or 24 digits); _within the
+ * n and m its bound carries against the shape's.
  *
  * main first runs an inner cmocka group that records the cases (its
  * failing rows print ERROR lines on purpose), keeps the rows, then the
@@ -119,6 +120,22 @@ static const ulps_case ulps_cases[] = {
     {1.0 + 0x1p-23, "1", 53, 0x1p29},
 };
 
+/* _within: a bound carrying n and m holds a row of the shape naming
+ * them, and fails (bound NaN) one naming another m, or none. */
+typedef struct {
+  const char *shape;
+  size_t n, m;
+  want_row want;
+} within_case;
+
+static const within_case within_cases[] = {
+    {"logistic m=3 n=2", 2, 3, {0.5, 0.5, 1}},
+    {"quadratic n=2", 2, 0, {0.5, 0.5, 1}},
+    {"logistic m=3 n=2", 2, 0, {0.5, NAN, 0}},
+    {"logistic m=3 n=2", 3, 3, {0.5, NAN, 0}},
+    {"quadratic n=2", 2, 3, {0.5, NAN, 0}},
+};
+
 static dlv_rows kept; /* the inner group's rows */
 static int inner_failed;
 
@@ -152,6 +169,13 @@ static void record_other_cases(void)
     DLV_EXPECT_MP(&meas, c->value, exact, ((dlv_bound){1.0, 0.0}), c->digits);
   }
   mpfr_clear(exact);
+  for (size_t i = 0; i < COUNT(within_cases); i++) {
+    const within_case *c = &within_cases[i];
+    struct dlv_meas m = meas;
+    m.shape = c->shape;
+    dlv_bound_sampled b = {{0.0, 1.0, c->n}, c->m};
+    dlv_expect_within(__FILE__, __LINE__, __func__, &m, 0.5, 0.0, 0.5, b);
+  }
 }
 
 static void records_cases(void **state)
@@ -224,7 +248,10 @@ static void true_and_mp_rules(void **state)
     if (kept.rows[at + i].ulps != ulps_cases[i].ulps)
       fail_msg("ulps case %zu: %g ulps, expected %g", i,
                kept.rows[at + i].ulps, ulps_cases[i].ulps);
-  assert_int_equal(kept.n, at + COUNT(ulps_cases));
+  at += COUNT(ulps_cases);
+  for (size_t i = 0; i < COUNT(within_cases); i++)
+    assert_row(at + i, &within_cases[i].want, 0);
+  assert_int_equal(kept.n, at + COUNT(within_cases));
 }
 
 int main(void)
