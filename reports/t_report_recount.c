@@ -21,14 +21,13 @@
  * backend)
  * with its role, its row count and how many of them hold, its quantity
  * escaped (no raw < > " and no & but an entity's) and its worst row's
- * numbers; the explanation's counts role by role, and the accuracy
- * rows that hold; a failed claim's table
- * of its rows not ok; the gate's entry table (shards, cases summed over
- * shards, status, worst); the backend matrix (each cell's linked gate row
- * of its backend and entry, its err/bound and cases run, the cases tried
- * alike across backends).  Prints each
- * disagreement; exit 1 if any, 2 on a usage or read error.  (Used by
- * test_dlverify.sh.)  The figures (plots/plot-<id>.gp, each figure's
+ * numbers; the explanation's counts role by role, and the accuracy rows
+ * that hold; a failed claim's table of its rows not ok; the gate's entry
+ * table (shards, cases summed over shards, status, worst); the backend
+ * matrix (each cell's linked gate row of its backend and entry, its
+ * err/bound and cases run, the cases tried alike across backends).
+ * Prints each disagreement; exit 1 if any, 2 on a usage or read error.
+ * (Used by test_dlverify.sh.)  The figures (plots/plot-<id>.gp, each figure's
  * gnuplot script with its data inline): for each plot specification
  * (plot.h), the rows plot.h's rules select from the evidence (the plot's
  * claim; per layer, the layer's qid and check; x from the shape's token
@@ -535,11 +534,6 @@ static void check_worst_claim(const char *dir, const char *line,
     problem(dir, line, "worst claim row's err/bound differs");
 }
 
-/* The explanation's counts (role by role, as the verdict's rules read
- * them): accuracy rows failing, claim rows (none, failing, all holding),
- * nearby and erratum rows failing or all holding, and the accuracy
- * details' total; each phrase must be in the section with the evidence's
- * numbers. */
 /* The folded accuracy line ("Accuracy: N rows (...), M hold</summary>")
  * states how many of the claim's accuracy rows hold. */
 static void check_accuracy_held(const char *dir, const char *line,
@@ -560,6 +554,11 @@ static void check_accuracy_held(const char *dir, const char *line,
   }
 }
 
+/* The explanation's counts (role by role, as the verdict's rules read
+ * them): accuracy rows failing, claim rows (none, failing, all holding),
+ * nearby and erratum rows failing or all holding, and the accuracy
+ * details' total; each phrase must be in the section with the evidence's
+ * numbers. */
 static void check_explanation(const char *dir, const char *line,
                               const dlv_rows *rows, const char *claim,
                               const char *sec, const char *end)
