@@ -85,8 +85,9 @@ static void cstep_nrm2_twin(void **state)
 
 /* The proximal-gradient pieces: pg_delta = eta + u (|y| + eta); pg_elem =
  * (||delta|| + c_v (|y| + delta) + rel (|P(y)| + ||delta||) + abs) (1 +
- * 2^-40); prox_at; pg_scale = (beta + u (1 + beta), abs (1 + u)); pg_gmap with r =
- * beta (1 + u) + u: (r, ((r + 1) ||E|| + abs) / t (1 + 2^-40)). */
+ * 2^-40); prox_at = c_v |v| + rel |exact| + abs; pg_scale = (beta + u (1
+ * + beta), abs (1 + u)); pg_gmap with r = beta (1 + u) + u: (r, ((r + 1)
+ * ||E|| + abs) / t (1 + 2^-40)). */
 static void prox_gradient_twins(void **state)
 {
   (void)state;

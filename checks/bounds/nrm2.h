@@ -74,8 +74,9 @@ static inline dlv_bound dlv_bound_cstep_nrm2(size_t n)
 /* A minimizer is accepted from an independent solver when its
  * central-difference gradient (gsl_deriv_central, step-size optimal for
  * O(h^2) truncation and O(u/h) rounding, i.e. error ~ u^(2/3)) is below
- * sqrt(2u) = 2^-26 relative to the problem's scale.  This judges the solver, not the
- * claim; the claim's residual is then gated by what the solver reached. */
+ * sqrt(2u) = 2^-26 relative to the problem's scale.  This judges the
+ * solver, not the claim; the claim's residual is then gated by what the
+ * solver reached. */
 #define DLV_SOLVER_STATIONARITY 0x1p-26
 
 /* stationarity: P4a's claim residual r = grad l + lambda theta/||theta||
