@@ -1,9 +1,11 @@
-/* t_p3_taps.c: P3's K of each pass and the bounds that take it from the
- * shape (claims/p3_conv3d/taps.h), against the count by definition: the
- * MPFR reference of a pass on all-ones operands has, in element e, the
- * number of products element e sums.  Shapes with every output extent
- * below, equal to and above the filter's, so the input gradient's taps are
- * cut at both ends of each axis. */
+/* t_p3_taps.c: the K of each conv3d pass (dlv_conv3d_terms,
+ * conv3d_shapes.h: P3's rows, its low-precision rows and the gate take it)
+ * and P3's bounds that take it from the shape (claims/p3_conv3d/taps.h),
+ * against the count by definition: the MPFR reference of a pass on
+ * all-ones operands has, in element e, the number of products element e
+ * sums.  Shapes with every output extent below, equal to and above the
+ * filter's, so the input gradient's taps are cut at both ends of each
+ * axis. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -52,7 +54,7 @@ static int interior_exists(const dlv_conv3d_shape *s)
   return s->h >= s->u && s->w >= s->v && s->t >= s->z;
 }
 
-/* taps_axis(i, n, k): the taps j in [0, k) with i - j an output position
+/* axis_taps(i, n, k): the taps j in [0, k) with i - j an output position
  * in [0, n), counted one by one. */
 static void taps_axis_by_counting(void **state)
 {
@@ -63,11 +65,11 @@ static void taps_axis_by_counting(void **state)
         size_t count = 0;
         for (size_t j = 0; j < k; j++)
           count += j <= i && i - j < n;
-        assert_int_equal(dlv_p3_taps_axis(i, n, k), count);
+        assert_int_equal(dlv_conv3d_axis_taps(i, n, k), count);
       }
 }
 
-/* k_of is the count in every element; k_max the largest count (an upper
+/* terms is the count in every element; k_max the largest count (an upper
  * bound of it for the input gradient when no position is interior). */
 static void k_by_counting(void **state)
 {
@@ -77,9 +79,9 @@ static void k_by_counting(void **state)
       double *counts, most = 0.0;
       size_t n = count_products(&shapes[i], passes[j], &counts);
       for (size_t e = 0; e < n; e++) {
-        if (dlv_p3_k_of(&shapes[i], passes[j], e) != counts[e])
-          fail_msg("shape %zu pass %d element %zu: k_of %g, count %g", i,
-                   passes[j], e, dlv_p3_k_of(&shapes[i], passes[j], e),
+        if (dlv_conv3d_terms(&shapes[i], passes[j], e) != counts[e])
+          fail_msg("shape %zu pass %d element %zu: terms %g, count %g", i,
+                   passes[j], e, dlv_conv3d_terms(&shapes[i], passes[j], e),
                    counts[e]);
         most = counts[e] > most ? counts[e] : most;
       }

@@ -321,7 +321,7 @@ static void check_vs_mpfr(const char *test, const struct prob *p, int dtype)
       dlv_worst w = DLV_WORST_INIT;
       for (size_t e = 0; e < n; e++)
         if (dlv_worst_add(&w, e, dlv_abs_error(out[e], ref[e]),
-                          dlv_bound_conv3d_dot(dlv_p3_k_of(&p->s, pass, e),
+                          dlv_bound_conv3d_dot(dlv_conv3d_terms(&p->s, pass, e),
                                                u, eta, sums[e])))
           break;
       size_t worst = w.i;
@@ -334,7 +334,7 @@ static void check_vs_mpfr(const char *test, const struct prob *p, int dtype)
       m.variant = dlv_conv3d_variant_name(v);
       m.key = "worst-element"; /* plot P3-ratio */
       dlv_bound b = {0.0, dlv_bound_conv3d_dot(
-                              dlv_p3_k_of(&p->s, pass, worst), u, eta,
+                              dlv_conv3d_terms(&p->s, pass, worst), u, eta,
                               sums[worst])};
       dlv_expect_mp(__FILE__, __LINE__, test, &m, out[worst], ref[worst], b,
                     digits);

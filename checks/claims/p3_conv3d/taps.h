@@ -1,41 +1,15 @@
-/* taps.h: the K of each conv3d pass (the number of products an output
- * element sums) and the P3 bounds that take K from the shape, so that no
- * call site chooses a pass's K.  Tested by checks/t_p3_taps.c against the
- * count by definition: the MPFR reference of each pass on all-ones
- * operands, whose element e is its number of products. */
+/* taps.h: the P3 bounds that take K, the number of products an output
+ * element sums, from the shape (dlv_conv3d_terms, conv3d_shapes.h), so
+ * that no call site chooses a pass's K.  Tested with dlv_conv3d_terms by
+ * checks/t_p3_taps.c against the count by definition: the MPFR reference
+ * of each pass on all-ones operands, whose element e is its number of
+ * products. */
 #ifndef DLV_P3_TAPS_H
 #define DLV_P3_TAPS_H
 
 #include "bounds.h"
 #include "conv3d.h"
-
-/* Filter positions covering index i of an input axis of extent n + k - 1
- * (n output positions, k filter taps): i - j in [0, n) for tap j in
- * [0, k), i.e. j in [max(0, i + 1 - n), min(i, k - 1)]. */
-static inline size_t dlv_p3_taps_axis(size_t i, size_t n, size_t k)
-{
-  size_t lo = i + 1 > n ? i + 1 - n : 0;
-  size_t hi = i < k - 1 ? i : k - 1;
-  return hi - lo + 1;
-}
-
-/* The number of products in element e of pass `pass` (the K of the
- * bound): U V Z C' (forward), B H W T (filter gradient), or the taps
- * covering the input position times C (input gradient). */
-static inline double dlv_p3_k_of(const dlv_conv3d_shape *s, int pass,
-                                 size_t e)
-{
-  if (pass == DLV_CONV3D_FWD)
-    return (double)(s->u * s->v * s->z * s->cp);
-  if (pass == DLV_CONV3D_BWD_FILTER)
-    return (double)(s->b * s->h * s->w * s->t);
-  size_t t1 = s->t + s->z - 1, w1 = s->w + s->v - 1, h1 = s->h + s->u - 1;
-  size_t r = e / s->cp;
-  size_t k = r % t1, j = (r / t1) % w1, i = (r / t1 / w1) % h1;
-  return (double)(dlv_p3_taps_axis(i, s->h, s->u) *
-                  dlv_p3_taps_axis(j, s->w, s->v) *
-                  dlv_p3_taps_axis(k, s->t, s->z) * s->c);
-}
+#include "conv3d_shapes.h"
 
 /* The largest K of a pass, an upper bound for the input gradient (U V Z C,
  * reached where every filter tap covers the position: H >= U, W >= V,
@@ -43,7 +17,7 @@ static inline double dlv_p3_k_of(const dlv_conv3d_shape *s, int pass,
 static inline double dlv_p3_k_max(const dlv_conv3d_shape *s, int pass)
 {
   if (pass != DLV_CONV3D_BWD_INPUT)
-    return dlv_p3_k_of(s, pass, 0);
+    return dlv_conv3d_terms(s, pass, 0);
   return (double)(s->u * s->v * s->z * s->c);
 }
 
@@ -74,7 +48,8 @@ static inline double dlv_p3_two_runs_bound(const dlv_conv3d_shape *s,
                                            int pass, size_t e, double u,
                                            double eta, double sum)
 {
-  return 2.0 * dlv_bound_conv3d_dot(dlv_p3_k_of(s, pass, e), u, eta, sum);
+  return 2.0 * dlv_bound_conv3d_dot(dlv_conv3d_terms(s, pass, e), u, eta,
+                                    sum);
 }
 
 #endif
