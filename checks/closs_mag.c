@@ -105,9 +105,12 @@ static double sech2(double z)
 
 /* Per sample: (R, I) pairs through the forward pass and backpropagation
  * of the tanh network, the rules of bounds.h (a sum adds magnitudes, a
- * product (R_x R_y, R_x I_y + I_x R_y), 1 - a^2 has R = 1 + A^2, tanh's
- * argument error is carried by |tanh''/tanh'| = 2|tanh| <= 2); the value
- * r^2 / 2m adds (R_r^2, 2 R_r I_r) / 2m. */
+ * product (R_x R_y, R_x I_y + I_x R_y), 1 - a^2 has R = 1 + A^2); the
+ * activation a = tanh z has R_a = |a| + R_z (its argument's error carried
+ * by |tanh'| <= 1) + 1 (ctanh's own roundings, on quantities of modulus
+ * <= 1) and I_a = sech^2 z (1 + 2 R_z) I_z (the argument's error carried
+ * by |tanh''/tanh'| = 2|tanh| <= 2); the value r^2 / 2m adds (R_r^2,
+ * 2 R_r I_r) / 2m. */
 static void mag_tanhnet_sample(const dlv_tanhnet *p, const double *th,
                                const double *w, const double *xi, double yi,
                                double *mr, double *mi, double *vr, double *vi)
@@ -420,6 +423,12 @@ static double logistic_disc(const dlv_logistic *p, const double *v,
   return worst > 0.0 ? (M_PI / 2.0) / worst : INFINITY;
 }
 
+/* bounds.h: R = ||Theta|| / (5 ||v||) (made a lower bound by the slack)
+ * keeps Re s >= (1 - 2/5 - 1/25) ||Theta||^2 = 0.56 ||Theta||^2 >
+ * ||Theta||^2 / 2 on the disc, so |grad_j| = |Theta_j + s v_j| / sqrt|s|
+ * <= sqrt 2 (|Theta_j| + R |v_j|) / ||Theta||.  mc is made an upper bound
+ * once, by dlv_closs_cauchy_disc (it was multiplied by the slack here as
+ * well, 2^-40 above its definition: found by t_closs_mag's twin). */
 static double norm_disc(const dlv_ref_loss *p, const double *theta,
                         const double *v, double *mc)
 {
@@ -436,8 +445,7 @@ static double norm_disc(const dlv_ref_loss *p, const double *theta,
   }
   double radius = nt / (5.0 * sqrt(nv) * DLV_P5_MAG_SLACK);
   for (size_t j = 0; j < p->n; j++)
-    mc[j] = M_SQRT2 * (fabs(theta[j]) + radius * fabs(v[j])) / nt *
-            DLV_P5_MAG_SLACK;
+    mc[j] = M_SQRT2 * (fabs(theta[j]) + radius * fabs(v[j])) / nt;
   return radius;
 }
 

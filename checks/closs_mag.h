@@ -40,9 +40,12 @@ double dlv_closs_magnitudes_z(const dlv_ref_loss *p, const double *re,
 double dlv_closs_k_z(const dlv_ref_loss *p, int value);
 
 /* The Cauchy disc of bounds.h (dlv_bound_hvp_trunc) around theta along v:
- * returns its radius R (+Inf for an entire gradient) and fills mc[j] >=
- * max |grad_j l(theta + s v)| over |s| <= R (0 when the gradient is
- * linear in s), already made upper bounds. */
+ * returns its radius R and fills mc[j] >= max |grad_j l(theta + s v)|
+ * over |s| <= R (0 when the gradient is linear in s), already made upper
+ * bounds.  R is +Inf where the gradient is a polynomial of degree <= 2 in
+ * s (the quadratic; the norm and the logistic along v = 0; the tanh
+ * network along a v that moves only w2 and b2), whose truncation is 0:
+ * mc then bounds it at s = 0 alone. */
 double dlv_closs_cauchy_disc(const dlv_ref_loss *p, const double *theta,
                              const double *v, double *mc);
 

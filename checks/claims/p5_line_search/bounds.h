@@ -49,7 +49,7 @@
  * sum m, / m 1: n + m + 35; tanh network: preactivation d + 1, ctanh 16,
  * w2 a 2, output k + 1, residual 1 (r: d + k + 21), r r both paths and 2,
  * the sum m, / 2m 1: 2 d + 2 k + m + 45; norm: squares 2, n - 1
- * additions, csqrt 16: n + 18. */
+ * additions, csqrt 16: n + 17. */
 #define DLV_P5_K_QUADRATIC_VALUE(n) (2.0 * (double)(n) + 3.0)
 #define DLV_P5_K_LOGISTIC_VALUE(n, m) ((double)(n) + (double)(m) + 35.0)
 #define DLV_P5_K_TANHNET_VALUE(d, k, m)                                      \
