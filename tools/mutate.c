@@ -29,7 +29,7 @@
  * takes under 60 s unmutated; a mutant that loops forever is killed by the
  * timeout, which ctest reports as a failure, instead of stalling the run
  * for ctest's default 1500 s per check). */
-enum { FIELD = 1024, MAXM = 1024, CHECK_TIMEOUT = 300 };
+enum { FIELD = 1024, MAXM = 4096, CHECK_TIMEOUT = 300 };
 /* The checks a mutant meets: the claim checks, the gate families, the
  * backends' gates and the harness tests, which test kernels and references
  * of their own (t_streams the random streams, t_cert_conv3d the certified
