@@ -289,7 +289,8 @@ static void write_data(FILE *f, const struct selection *sel)
 {
   size_t i = 0;
   for (int s = 0; s < sel->ns; s++) {
-    double off = sel->ncat ? 0.14 * (s - (sel->ns - 1) / 2.0) : 0.0;
+    double off = sel->ncat ? DLV_PLOT_SERIES_STEP * (s - (sel->ns - 1) / 2.0)
+                           : 0.0;
     fprintf(f, "$S%d << EOD\n", s);
     for (; i < sel->np && sel->p[i].series == s; i++)
       fprintf(f, "%.17g %.17g %.17g\n", sel->p[i].x + off, sel->p[i].a,

@@ -40,6 +40,11 @@ typedef struct {
 
 enum { DLV_LOG_X = 1, DLV_LOG_Y = 2, DLV_PLOT_LAYERS = 3 };
 
+/* A category plot draws its n series side by side, this far apart and
+ * centred on the category: series k at the category's position plus
+ * DLV_PLOT_SERIES_STEP (k - (n - 1) / 2). */
+#define DLV_PLOT_SERIES_STEP 0.14
+
 typedef struct {
   const char *claim;
   const char *id;      /* the figure's id is plot-<id> */

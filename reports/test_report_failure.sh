@@ -8,7 +8,8 @@
 # claim sections, naming the failed row and the repro line with the real
 # build directory and the environment that matters; the kernel table must
 # list nrm2; the P1 plot must be drawn.  Without gnuplot, or with a gnuplot
-# that fails, the page still renders and says so in its header.
+# that fails, the page still renders and says so in its header.  Every
+# report and its terminal output are recounted from the evidence.
 set -u
 dlv=$1
 out=$2
@@ -129,4 +130,13 @@ p4a_fails malformed FAKE_MALFORMED=1
 grep -q 'malformed evidence row' "$out/malformed/index.html" ||
   fail "malformed evidence: the page does not say so"
 
+# Every report written above, and its terminal output, recounted from its
+# evidence (t_report_recount: the failure box's headings and rows, the
+# title and banner, the figures' captions, drawn or skipped, and the
+# terminal's failure headings among the rest).
+# shellcheck disable=SC2046 # one word per argument (no spaces in paths)
+"$(dirname "$dlv")/t_report_recount" $(for r in failed no-gnuplot bad-gnuplot \
+    no-evidence exit3 no-claim malformed; do echo "-t $out/$r.stdout $out/$r"; done) \
+  >"$out/recount.stdout" ||
+  fail "a report says what its evidence does not: $(grep -v recounted "$out/recount.stdout")"
 echo "report failure: failure table first with repro line; header states quick mode, precision, variables; kernel table; plots skipped or failed said so; a check without evidence, exiting nonzero after good rows, without a claim row or with evidence cut short, failed"

@@ -13,7 +13,8 @@
 #     with the claims of one run; a missing shard, first or last, fails the
 #     merge; the same
 #     shard twice, and options that contradict, are usage errors;
-#   every report it wrote is recounted from its evidence.
+#   every report it wrote, and its terminal output, is recounted from its
+#   evidence.
 set -u
 dlv=$1
 out=$2
@@ -119,11 +120,17 @@ expect_exit 2 '--shard given twice' "$dlv" --shard 0/2 --shard 1/2 --out "$out/x
 test -e "$out/x" && fail "a usage error wrote $out/x"
 rm "$out/checks/dlv_gate"
 expect_exit 2 'is not built' "$dlv" --gate-long --out "$out/x"
-# Every report written above, merged ones included, recounted from its
-# evidence (t_report_recount: the gate table's shards, cases summed over
-# shards, status and worst err/bound among the rest).
-reports=$(for d in "$out"/*; do test -f "$d/evidence.csv" && echo "$d"; done)
-# shellcheck disable=SC2086 # one argument per report directory (no spaces)
+# Every report written above, merged ones included, and its terminal
+# output, recounted from its evidence (t_report_recount: the gate table's
+# shards, cases summed over shards, status and worst err/bound, the gate
+# section's entries, cases and failed rows, the gate's terminal line
+# among the rest).
+reports=$(for d in "$out"/*; do
+  test -f "$d/evidence.csv" || continue
+  test -f "$d.stdout" && echo "-t $d.stdout"
+  echo "$d"
+done)
+# shellcheck disable=SC2086 # one argument per word (no spaces in paths)
 "$(dirname "$dlv")/t_report_recount" $reports >"$out/recount.stdout" ||
   fail "a report says what its evidence does not: $(grep -v recounted "$out/recount.stdout")"
 echo "report gate: failures with repro, crash, shards merged, usage errors, every report recounted: passed"

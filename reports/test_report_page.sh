@@ -3,8 +3,10 @@
 # a reader gets it.  The HTML validates (tidy -e); headless Chromium renders
 # it, and the rendered DOM holds the run header, the summary, one section
 # per claim of summary.csv with its verdict, and every plot of the landed
-# claims as an inline SVG; every verdict, table and group row of the page
-# is recounted from evidence.csv (t_report_recount).  Leaves OUTDIR/screenshot.png for a person.
+# claims as an inline SVG; every verdict, table, group row and figure of
+# the page, each figure's script and the terminal output are recounted
+# from evidence.csv (t_report_recount).  Leaves OUTDIR/screenshot.png for
+# a person.
 set -u
 dlv=$1
 out=$2
@@ -67,7 +69,7 @@ tail -n +2 "$out/summary.csv" | tr -d '\r' | while IFS=, read -r id verdict rest
   done
   echo "$id: section, verdict $verdict, plots $(plots_of "$id")"
 done || exit 1
-"$(dirname "$dlv")/t_report_recount" "$out" ||
+"$(dirname "$dlv")/t_report_recount" -t "$out.stdout" "$out" ||
   fail "the page or a table says what the evidence does not"
 n=$(tail -n +2 "$out/summary.csv" | wc -l)
 test "$n" -ge 1 || fail "summary.csv lists no claim"
