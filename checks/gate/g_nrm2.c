@@ -208,6 +208,18 @@ static void nrm2_huge(dlv_gate_case *c, const void *ctx, dlv_gate_huge v)
   dlv_gate_buf_unchanged(c, &x, "x");
 }
 
+/* The norm on a declared-limit probe's vector (dlv_gate_probe_limits). */
+static int probe_nrm2(const void *ctx, size_t n, ptrdiff_t inc,
+                      void *const *vec)
+{
+  const nrm2_entry *e = ctx;
+  const dlv_backend *b = dlv_gate_backend();
+  double rd;
+  float rs;
+  return e->is_float ? b->nrm2_s(n, vec[0], inc, &rs)
+                     : b->nrm2_d(n, vec[0], inc, &rd);
+}
+
 /* ---- arguments the contract refuses (nrm2.h, stride.h) ---------------- */
 
 /* One case in ARG_PERIOD is an argument error. */
@@ -267,6 +279,8 @@ static void nrm2_case(dlv_gate_case *c, const nrm2_entry *e)
   if (make_input(c, e, &x, 0) == DATA_HUGE) {
     dlv_gate_each_huge(c, e->k->flags, DLV_BK_NRM2, e->is_float, nrm2_huge,
                        e);
+    dlv_gate_probe_limits(c, e->k->flags, DLV_BK_NRM2, e->is_float, 1,
+                          probe_nrm2, e);
     return;
   }
   if (!dlv_gate_supports(c, DLV_BK_NRM2, e->is_float,
@@ -349,6 +363,16 @@ static void grad_huge(dlv_gate_case *c, const void *ctx, dlv_gate_huge v)
   dlv_gate_buf_unchanged(c, &x, "x");
 }
 
+/* The gradient on a declared-limit probe's vectors x, g (same stride). */
+static int probe_grad(const void *ctx, size_t n, ptrdiff_t inc,
+                      void *const *vec)
+{
+  const nrm2_entry *e = ctx;
+  const dlv_backend *b = dlv_gate_backend();
+  return e->is_float ? b->nrm2_grad_s(n, vec[0], inc, vec[1], inc)
+                     : b->nrm2_grad_d(n, vec[0], inc, vec[1], inc);
+}
+
 static void grad_case(dlv_gate_case *c, const nrm2_entry *e)
 {
   dlv_gate_buf x, own_g;
@@ -359,6 +383,8 @@ static void grad_case(dlv_gate_case *c, const nrm2_entry *e)
   if (make_input(c, e, &x, 0) == DATA_HUGE) {
     dlv_gate_each_huge(c, e->k->flags, DLV_BK_NRM2_GRAD, e->is_float,
                        grad_huge, e);
+    dlv_gate_probe_limits(c, e->k->flags, DLV_BK_NRM2_GRAD, e->is_float, 2,
+                          probe_grad, e);
     return;
   }
   dlv_gate_buf *g =

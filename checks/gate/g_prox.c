@@ -347,6 +347,17 @@ static void prox_huge(dlv_gate_case *c, const void *ctx, dlv_gate_huge h)
   dlv_gate_buf_unchanged(c, &v, "v");
 }
 
+/* prox_group on a declared-limit probe's vectors v, out (same stride),
+ * tau = 1 (dlv_gate_probe_limits). */
+static int probe_prox(const void *ctx, size_t n, ptrdiff_t inc,
+                      void *const *vec)
+{
+  const prox_entry *e = ctx;
+  const dlv_backend *b = dlv_gate_backend();
+  return e->is_float ? b->prox_group_s(n, vec[0], inc, 1.0f, vec[1], inc)
+                     : b->prox_group_d(n, vec[0], inc, 1.0, vec[1], inc);
+}
+
 static void prox_case(dlv_gate_case *c, const prox_entry *e)
 {
   unsigned kind = dlv_gate_enum(c, PX_NKINDS);
@@ -354,6 +365,8 @@ static void prox_case(dlv_gate_case *c, const prox_entry *e)
       dlv_gate_periodic(c, DLV_GATE_HUGE_PERIOD, 2 * PX_NKINDS)) {
     dlv_gate_each_huge(c, e->k->flags, DLV_BK_PROX_GROUP, e->is_float,
                        prox_huge, e);
+    dlv_gate_probe_limits(c, e->k->flags, DLV_BK_PROX_GROUP, e->is_float, 2,
+                          probe_prox, e);
     return;
   }
   if (kind == PX_HUGE)

@@ -441,6 +441,31 @@ int dlv_gate_refusal(dlv_gate_case *c, int op, int is_float, int status,
                      const dlv_gate_buf *const *vec, size_t nvec,
                      const dlv_gate_buf *const *out, size_t nout);
 
+/* ---- declared limits at their edges (gate_probe.c) ----------------------- */
+
+/* Every declared limit of backend operation op in the case's dtype
+ * (dlv_bk_limits) probed at the limit and one past it: n = max_n and
+ * max_n + 1 at stride 1; |inc| = max_inc and max_inc + 1 at n = 2, each
+ * sign that `flags` (DLV_CONTRACT_NEG_STRIDE) and the backend take.  At
+ * the limit the call must proceed to read its elements: a refusal there
+ * fails the case ("n = max_n = 2147483647 refused (DLV_EBADLEN) within
+ * the backend's declared limit").  One past it, it must refuse
+ * (DLV_EBADLEN) before any read.  Reading max_n elements would take
+ * seconds, so each edge runs in a forked child on nvec (at most 4)
+ * vectors of (n, inc) reserved whole and PROT_NONE, none opened: the
+ * first read faults, which the child reports as "proceeded to read"; a
+ * returned status and a timeout (alarm, 5 s) are reported apart.
+ * call(ctx, n, inc, vec) calls the entry on vec[0..nvec) (each with n and
+ * inc; a scalar output is the callback's own) and returns its status.  No
+ * declared limit (the builtin backend), an operation not provided, or a
+ * case already failed or skipped: nothing is probed.  A few milliseconds
+ * (a fork per edge). */
+typedef int (*dlv_gate_probe_fn)(const void *ctx, size_t n, ptrdiff_t inc,
+                                 void *const *vec);
+void dlv_gate_probe_limits(dlv_gate_case *c, unsigned flags, int op,
+                           int is_float, size_t nvec, dlv_gate_probe_fn call,
+                           const void *ctx);
+
 /* ---- the program -------------------------------------------------------- */
 
 /* Runs the families (one cmocka test per entry point).  Options:
