@@ -600,6 +600,21 @@ static void twin_z_quadratic(const dlv_quadratic *p, const double *re,
   mpfr_clears(gi, t, (mpfr_ptr)0);
 }
 
+/* Whether b widened by its relative reach, b (1 + rel), reaches the
+ * strip's edge pi / 2^shift (tmp: scratch, may be rel); clears b and
+ * tmp (the callers' locals). */
+static int widened_reaches_and_clear(mpfr_ptr b, mpfr_srcptr rel,
+                                     mpfr_ptr tmp, unsigned shift)
+{
+  mpfr_mul(tmp, b, rel, MPFR_RNDN);
+  mpfr_add(b, b, tmp, MPFR_RNDN);
+  mpfr_const_pi(tmp, MPFR_RNDN);
+  mpfr_div_2ui(tmp, tmp, shift, MPFR_RNDN);
+  int reaches = mpfr_cmp(b, tmp) >= 0;
+  mpfr_clears(b, tmp, (mpfr_ptr)0);
+  return reaches;
+}
+
 /* Sample i of the logistic at a complex point: Q = sum |x_ij| |z_j|, a =
  * -y_i sum x_ij Re z_j, b = sum |x_ij Im z_j| (exact); the computed a and
  * b lie within gamma_n of theirs (lo), the double code's reach a's within
@@ -625,14 +640,9 @@ static int z_margin(const dlv_logistic *p, size_t i, const double *re,
   mpfr_mul_d(a, a, -p->y[i], MPFR_RNDN);
   mp_gamma(delta, (double)p->n, DLV_U_DOUBLE);
   mpfr_mul_ui(delta, delta, side == HI ? 4 : 1, MPFR_RNDN);
-  mpfr_mul(t, b, delta, MPFR_RNDN);
-  mpfr_add(b, b, t, MPFR_RNDN);
+  int reaches = widened_reaches_and_clear(b, delta, t, 1);
   mpfr_mul(delta, delta, q, MPFR_RNDN);
-  mpfr_const_pi(t, MPFR_RNDN);
-  mpfr_div_2ui(t, t, 1, MPFR_RNDN);
-  int inf = mpfr_cmp(b, t) >= 0;
-  mpfr_clears(b, t, (mpfr_ptr)0);
-  return inf;
+  return reaches;
 }
 
 /* logistic (comment of cmag_logistic): W = min(1, e^(delta - |a|)),
@@ -697,13 +707,7 @@ static int z_activation(const dlv_tanhnet *p, const double *re,
     mpfr_set_d(t, 0x1p-19, MPFR_RNDN);
   else
     mp_gamma(t, (double)p->d, DLV_U_DOUBLE);
-  mpfr_mul(t, t, b, MPFR_RNDN);
-  mpfr_add(b, b, t, MPFR_RNDN);
-  mpfr_const_pi(t, MPFR_RNDN);
-  mpfr_div_2ui(t, t, 2, MPFR_RNDN);
-  int inf = mpfr_cmp(b, t) >= 0;
-  mpfr_clears(b, t, (mpfr_ptr)0);
-  return inf;
+  return widened_reaches_and_clear(b, t, t, 2);
 }
 
 /* Backpropagation of the moduli, rc = R_i / m: b2 gets rc, w2_h rc A_h,
@@ -1135,17 +1139,62 @@ static void z_at(const dlv_ref_loss *p, const double *re, const double *im)
   zmags_clear(&hi);
 }
 
-/* At z = Theta + i t w, t from 0 (a real point) to 3 (past every strip). */
+enum { T_FIXED = 5, T_EDGES = 2 };
+
+/* Whether side's definition fails the model at Theta + i t w. */
+static int twin_inf_at(const dlv_ref_loss *p, const double *th,
+                       const double *w, double t, enum side side)
+{
+  double im[MAXN];
+  for (size_t j = 0; j < p->n; j++)
+    im[j] = t * w[j];
+  zmags o;
+  zmags_init(&o);
+  twin_z(p, th, im, side, &o);
+  int inf = o.inf;
+  zmags_clear(&o);
+  return inf;
+}
+
+/* The edge of side's model along t in [0, tmax] (the strips and the
+ * norm's Re s > 0 are crossed once as t grows: |Im| grows, Re s falls),
+ * to the double: the smallest t where lo fails (there M must be +Inf),
+ * the largest where hi holds (there M must be finite); -1 when the
+ * model holds on all of it.  Between the two the code may choose; a
+ * threshold moved by a gamma, or by a constant, crosses one of them. */
+static double model_edge(const dlv_ref_loss *p, const double *th,
+                         const double *w, double tmax, enum side side)
+{
+  double holds = 0.0, fails = tmax;
+  if (!twin_inf_at(p, th, w, fails, side))
+    return -1.0;
+  for (;;) {
+    double mid = holds + (fails - holds) / 2.0;
+    if (mid <= holds || mid >= fails)
+      break;
+    *(twin_inf_at(p, th, w, mid, side) ? &fails : &holds) = mid;
+  }
+  return side == LO ? fails : holds;
+}
+
+/* At z = Theta + i t w, t from 0 (a real point) to 3 (past every strip),
+ * and at the model's edges between (model_edge). */
 static void z_point(const dlv_ref_loss *p, const double *th,
                     const double *w)
 {
-  const double ts[] = {0.0, 0x1p-20, 0.05, 0.4, 3.0};
+  const double tmax = 3.0;
+  double ts[T_FIXED + T_EDGES] = {0.0, 0x1p-20, 0.05, 0.4, tmax};
+  ts[T_FIXED] = model_edge(p, th, w, tmax, LO);
+  ts[T_FIXED + 1] = model_edge(p, th, w, tmax, HI);
   size_t len = strlen(where);
   for (size_t k = 0; k < COUNT(ts); k++) {
+    if (ts[k] < 0.0)
+      continue;
     double im[MAXN];
     for (size_t j = 0; j < p->n; j++)
       im[j] = ts[k] * w[j];
-    snprintf(where + len, sizeof where - len, ", t=%g", ts[k]);
+    snprintf(where + len, sizeof where - len, ", t=%a%s", ts[k],
+             k < T_FIXED ? "" : k == T_FIXED ? " (lo's edge)" : " (hi's edge)");
     z_at(p, th, im);
   }
   where[len] = '\0';
