@@ -417,6 +417,8 @@ static double mp_polar_rel(double ln_r_abs, double u)
     mpfr_sub_ui(r, r, 1, MPFR_RNDN);
     mpfr_mul_d(r, r, sg, MPFR_RNDN);        /* the deviation from 1 */
   }
+  if (mpfr_cmp_ui(e1, 1) >= 0) /* the factor may reach 0: at most 1 below */
+    mpfr_set_ui(down, 1, MPFR_RNDN);
   mpfr_max(up, up, down, MPFR_RNDN);
   double out = mpfr_get_d(up, MPFR_RNDN);
   mpfr_clears(g2, gp, e1, t, up, down, (mpfr_ptr)0);
@@ -453,7 +455,7 @@ static double mp_pair_z_slack(double rho, size_t n, double s_abs, double num,
 static void streams_bounds_derived(void **state)
 {
   (void)state;
-  const double lnr[] = {1e-3, 0.5, 1.0, 7.0, 700.0};
+  const double lnr[] = {0x1p-53, 1e-3, 0.5, 1.0, 7.0, 700.0};
   const double us[] = {DLV_U_DOUBLE, DLV_U_FLOAT};
   for (size_t i = 0; i < COUNT(lnr); i++)
     for (size_t j = 0; j < COUNT(us); j++)

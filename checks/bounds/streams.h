@@ -19,7 +19,8 @@
  * bounding |ln(1 + t)|; then one division (by r, itself R (1 + t)), a
  * square root and a product: the output is u_ sqrt(-2 ln R / R) times
  * sqrt((1 + e1)(1 + d)/(1 + t)) (1 + d')(1 + d''), |d| <= u.  The bound is
- * the larger deviation of that factor from 1.  |ln R| = (a^2 + b^2)/2 for
+ * the larger deviation of that factor from 1 (below: at most 1, the
+ * whole output, once e1 >= 1).  |ln R| = (a^2 + b^2)/2 for
  * the exact pair (a, b), since a^2 + b^2 = -2 ln R. */
 static inline double dlv_bound_polar_rel(double ln_r_abs, double u)
 {
@@ -34,6 +35,11 @@ static inline double dlv_bound_polar_rel(double ln_r_abs, double u)
                     2.0 * log1p(u));
   double down = -expm1(0.5 * (log1p(-e1) + log1p(-u) - log1p(g2)) +
                        2.0 * log1p(-u));
+  /* e1 >= 1 (|ln R| within about gamma' of 0: R within ~2^-52 of 1, where
+   * fl(r) may even be 1): the factor may reach 0 (never below: the output
+   * keeps u_'s sign), so the lower side is the whole output, 1 */
+  if (!(e1 < 1.0))
+    down = 1.0;
   return up > down ? up : down;
 }
 
