@@ -15,6 +15,14 @@
  *   states no run reaches but the contract admits (free_states: v zero or
  *   subnormal beside |m| near gmax, or near the format's largest at
  *   lr = 0);
+ *   at lr = 0 (+0 and -0) theta' bitwise theta on every admissible
+ *   element (adam.h), in every case and schedule, and in a case kind of
+ *   its own on every path of adam.c (adam_paths_case: the main loop, the
+ *   all-zero exemption, the wider-type redo of low elements, small
+ *   elements left on the main loop by eps >= DLV_ADAM_EPS_BIG_* r2), each
+ *   reached by construction and checked against adam.h's switch, with
+ *   theta +0, -0, the least subnormal either sign, subnormal, unit, the
+ *   largest finite and wide;
  *   extents at the tails 0, 1, 2, b/2,
  *   b-2, b-1 of DLV_ADAM_BLOCK and up to three blocks beyond; 1 to 3
  *   threads.  Every element of theta', m', v' is compared with MPFR within
@@ -836,11 +844,205 @@ static int thread_invariant(const adam_entry *e)
           DLV_BK_THREAD_INVARIANT) != 0;
 }
 
+/* lr = 0 (either zero) leaves theta bitwise unchanged (adam.h: every
+ * finite state): theta' of every admissible element against the theta
+ * it started from. */
+static void theta_kept(dlv_gate_case *c, const period *d, double gmax,
+                       const adam_bufs *b, const char *run)
+{
+  char name[96];
+  snprintf(name, sizeof name, "theta' at lr = 0 (%s)", run);
+  for (size_t i = 0; i < d->n && !dlv_gate_failed(c); i++)
+    if (residue_ok(d, i, gmax))
+      dlv_gate_cmp_same(c, name, i, dlv_gate_buf_get(&b->theta, i),
+                        d->theta[i % d->P]);
+}
+
+/* ---- Adam step: every path of adam.c at lr = 0 --------------------------- */
+
+/* The paths of an element through adam.c, by adam.h's switch: the main
+ * loop (PATH_NORMAL); the main loop as an all-zero element (g = m = v = 0,
+ * exempt from the redo); the redo in the wider type (v' or |m'| below
+ * DLV_ADAM_LOW_*, eps < DLV_ADAM_EPS_BIG_* r2); the main loop for such a
+ * small element when eps is at or beyond that (PATH_EPS_BIG). */
+enum { PATH_NORMAL, PATH_ZERO, PATH_LOW, PATH_EPS_BIG, PATH_N };
+static const char *const path_names[PATH_N] = {"normal", "all zero",
+                                                "low (wider redo)",
+                                                "small, eps big"};
+
+/* fl(b a + fl(1 - b) x) in the dtype (adam.c's rounding model). */
+static double ema_in_dtype(int is_float, double b, double a, double x)
+{
+  if (is_float) {
+    float bf = (float)b;
+    return (double)(bf * (float)a + (1.0f - bf) * (float)x);
+  }
+  return b * a + (1.0 - b) * x;
+}
+
+/* The path adam.h's switch sends an element (g, m, v) on. */
+static int path_of(const adam_entry *e, const hyper *h, double g, double m,
+                   double v)
+{
+  int f = e->is_float;
+  if (g == 0.0 && m == 0.0 && v == 0.0)
+    return PATH_ZERO;
+  double gg = f ? (double)((float)g * (float)g) : g * g;
+  double m1 = ema_in_dtype(f, h->b1, m, g), v1 = ema_in_dtype(f, h->b2, v, gg);
+  if (!(v1 < low_of(e) || fabs(m1) < low_of(e)))
+    return PATH_NORMAL;
+  double big = dlv_contract_limit_value(e->k, "eps_big") * kernel_r2(e, h);
+  return h->eps < big ? PATH_LOW : PATH_EPS_BIG;
+}
+
+/* The element designs, residue i taking design i mod DESIGN_N: a normal
+ * element; all zero; v' small (v = m = 0, g^2 far below the low limit:
+ * the witness of f24-adam-low-lr0-negzero); |m'| small beside a normal
+ * v' (m = 0, g subnormal, fl(b2 v) about 4 low).  The two small ones take
+ * PATH_LOW or PATH_EPS_BIG by eps. */
+enum { DESIGN_NORMAL, DESIGN_ZERO, DESIGN_SMALL_V, DESIGN_SMALL_M, DESIGN_N };
+
+/* theta's value classes, residue i taking class (i / DESIGN_N + s) mod
+ * THETA_N: +0, -0, the least subnormal either sign, a subnormal, a unit
+ * value, the largest finite, a wide value (signs drawn where not fixed). */
+#define THETA_N 8
+
+static double theta_of_class(dlv_gate_case *c, int is_float, unsigned k)
+{
+  double sub = smallest_subnormal(is_float);
+  double sign = dlv_gate_draw(c, 2) ? -1.0 : 1.0;
+  double top = is_float ? FLT_MAX : DBL_MAX;
+  switch (k) {
+  case 0: return 0.0;
+  case 1: return -0.0;
+  case 2: return sub;
+  case 3: return -sub;
+  case 4: return subnormal_grad(c, is_float);
+  case 5: return dlv_gate_value(c, DLV_GV_UNIT, is_float);
+  case 6: return sign * top;
+  default: return dlv_gate_value(c, DLV_GV_WIDE, is_float);
+  }
+}
+
+static void design_element(dlv_gate_case *c, const adam_entry *e,
+                           const hyper *h, period *d, size_t i, unsigned s)
+{
+  int f = e->is_float;
+  double *g = &d->g[i], *m = &d->m[i], *v = &d->v[i];
+  d->theta[i] = theta_of_class(c, f, (unsigned)((i / DESIGN_N + s) % THETA_N));
+  *g = *m = *v = 0.0;
+  switch (i % DESIGN_N) {
+  case DESIGN_NORMAL:
+    *g = in_binades(c, f, -4, 4);
+    *m = *g / 2;
+    *v = to_dtype(f, *g * *g);
+    break;
+  case DESIGN_SMALL_V:
+    *g = in_binades(c, f, f ? -149 : -1074, f ? -60 : -502);
+    break;
+  case DESIGN_SMALL_M:
+    *g = subnormal_grad(c, f);
+    *v = to_dtype(f, h->b2 > 0.0 ? 4.0 * low_of(e) / h->b2 : 4.0 * low_of(e));
+    break;
+  default: /* DESIGN_ZERO */
+    break;
+  }
+}
+
+/* The path design k must take: its own, the small ones by eps. */
+static int path_wanted(unsigned k, int eps_big)
+{
+  if (k == DESIGN_NORMAL || k == DESIGN_ZERO)
+    return k == DESIGN_NORMAL ? PATH_NORMAL : PATH_ZERO;
+  return eps_big ? PATH_EPS_BIG : PATH_LOW;
+}
+
+/* eps below DLV_ADAM_EPS_BIG_* r2 (2^k, k from the least subnormal up to
+ * one binade below) or at or beyond it (up to 2^20 times). */
+static double eps_of_regime(dlv_gate_case *c, const adam_entry *e,
+                            const hyper *h, int eps_big)
+{
+  int f = e->is_float, sub = f ? -149 : -1074;
+  double big = dlv_contract_limit_value(e->k, "eps_big") * kernel_r2(e, h);
+  if (eps_big)
+    return to_dtype(f, ldexp(big, (int)dlv_gate_draw(c, 21)));
+  int top = ilogb(dlv_contract_limit_value(e->k, "eps_big")) - 1;
+  return ldexp(1.0, sub + (int)dlv_gate_draw(c, (uint64_t)(top - sub + 1)));
+}
+
+/* Fails the case unless every residue takes its design's path (the data
+ * reach each path by construction: this checks the construction). */
+static int paths_reached(dlv_gate_case *c, const adam_entry *e,
+                         const hyper *h, const period *d, int eps_big)
+{
+  for (size_t i = 0; i < d->P; i++) {
+    int got = path_of(e, h, d->g[i], d->m[i], d->v[i]);
+    int want = path_wanted((unsigned)(i % DESIGN_N), eps_big);
+    if (got != want)
+      return dlv_gate_fail(c, "construction: residue %zu takes the path %s, "
+                              "not %s",
+                           i, path_names[got], path_names[want]);
+  }
+  return 1;
+}
+
+/* One step at lr = lr0 (+0 or -0) with eps of a regime over the designed
+ * period: status DLV_OK, theta' bitwise theta, m' and v' against MPFR. */
+static void paths_run(dlv_gate_case *c, const adam_entry *e, hyper h,
+                      const period *d, double lr0, int eps_big, int threads)
+{
+  double gmax = dlv_contract_limit_value(e->k, "gmax");
+  h.lr = lr0;
+  h.eps = eps_of_regime(c, e, &h, eps_big);
+  if (!paths_reached(c, e, &h, d, eps_big))
+    return;
+  char run[96];
+  snprintf(run, sizeof run, "lr = %s0, eps %a: paths normal, all zero, %s",
+           signbit(lr0) ? "-" : "+", h.eps, path_names[path_wanted(
+                                                 DESIGN_SMALL_V, eps_big)]);
+  adam_bufs b;
+  make_bufs(c, e, d, &b, 0);
+  int status = run_adam(e, &b, &h, h.form, threads);
+  guards_of(c, &b, run);
+  if (dlv_gate_cmp_status(c, "status (paths)", status, DLV_OK)) {
+    theta_kept(c, d, gmax, &b, run);
+    compare_exact(c, e, d, gmax, &b, &h);
+  }
+}
+
+/* Every path of adam.c (path_of) at lr = +0 and -0, eps on either side of
+ * DLV_ADAM_EPS_BIG_* r2: four steps over one designed period (n >= 4,
+ * every design present), theta over THETA_N value classes. */
+static void adam_paths_case(dlv_gate_case *c, const adam_entry *e)
+{
+  hyper h = draw_hyper(c, e);
+  h.t = h.t == 0 ? 1 : h.t; /* t = 0: the exam form's only */
+  size_t n = DESIGN_N + (size_t)dlv_gate_draw(c, 2 * DESIGN_N * THETA_N);
+  if (dlv_gate_draw(c, 4) == 0) /* several blocks: the redo per block */
+    n += DLV_ADAM_BLOCK * (1 + (size_t)dlv_gate_draw(c, 2));
+  int threads = 1 + (int)dlv_gate_draw(c, 3);
+  unsigned s = dlv_gate_enum(c, THETA_N);
+  period d = make_period(c, e, n, DATA_CLASS, LIM_GMAX, &h);
+  for (size_t i = 0; i < d.P; i++)
+    design_element(c, e, &h, &d, i, s);
+  dlv_gate_note(c, "paths: form %d, b1 %a, b2 %a, t %lu, %d threads, "
+                   "theta classes from %u",
+                h.form, h.b1, h.b2, h.t, threads, s);
+  if (!dlv_gate_supports(c, DLV_BK_ADAM_STEP, e->is_float, 0u))
+    return;
+  for (int k = 0; k < 4 && !dlv_gate_failed(c); k++)
+    paths_run(c, e, h, &d, k % 2 ? -0.0 : 0.0, k / 2, threads);
+}
+
 static void adam_case(dlv_gate_case *c, const adam_entry *e)
 {
   const char *limit = "gmax";
   double gmax = dlv_contract_limit_value(e->k, limit);
-  unsigned kind = dlv_gate_enum(c, DATA_NKINDS);
+  unsigned kind = dlv_gate_enum(c, DATA_NKINDS + 1);
+  if (kind == DATA_NKINDS) { /* the paths of adam.c at lr = 0 */
+    adam_paths_case(c, e);
+    return;
+  }
   hyper h = draw_hyper(c, e);
   unsigned lim = kind == DATA_LIMIT ? dlv_gate_enum(c, LIM_NKINDS) : LIM_GMAX;
   if (kind == DATA_ARGS)
@@ -876,6 +1078,12 @@ static void adam_case(dlv_gate_case *c, const adam_entry *e)
   if (!dlv_gate_cmp_status(c, "status", s1, want) ||
       !dlv_gate_cmp_status(c, "status (other schedule)", s2, want))
     return;
+  if (want != DLV_EINVAL && h.lr == 0.0) { /* adam.h: theta bitwise */
+    theta_kept(c, &d, gmax, (h.form & DLV_ADAM_ONE_PASS) || want == DLV_OK
+                                ? &first : &other, "first run");
+    if (want == DLV_OK)
+      theta_kept(c, &d, gmax, &other, "other schedule");
+  }
   if (want == DLV_EINVAL) {
     state_unchanged(c, &first, "first run");
     state_unchanged(c, &other, "other schedule");

@@ -10,7 +10,14 @@
  * after each call equals the model's after drawing as many values (an odd
  * Gaussian count draws a whole pair).  Seeds 0, 1, 2^64 - 1 and drawn ones;
  * counts over every tail modulo the pair; p at both limits exactly and one
- * ulp either side, interior and NaN.
+ * ulp either side, interior and NaN.  Every decision at its boundary:
+ * p at a draw U_j of the call's own stream (the model's) and one ulp
+ * either side (U < p), and states constructed (the output function
+ * inverted) so that the first polar pair lies on an edge of the
+ * acceptance 0 < r2 < 1 or just beside it (polar_edges: the origin and
+ * r2 = 2^-104, r2 = 1 exactly and rounded to 1 from either side, r2 =
+ * 1 + 2^-52 and 1 - 2^-53).  The train variants' noise and masks against
+ * the same model, from the same starts.
  *
  * The layers (noisy, plain, dropout, each given its noise or mask or
  * drawing it inside, float and double) against their MPFR twins
@@ -123,22 +130,145 @@ static double model_polar(model_rng *m, mpfr_t a, mpfr_t b)
 
 /* ---- shared pieces ------------------------------------------------------- */
 
-/* A seed: 0, 1, 2^64 - 1, or drawn. */
-static uint64_t draw_seed(dlv_gate_case *c)
+/* A seed: 0, 1, 2^64 - 1 (kinds 0..2), or drawn (kind 3). */
+static uint64_t seed_of_kind(dlv_gate_case *c, unsigned k)
 {
   static const uint64_t special[] = {0, 1, UINT64_MAX};
-  unsigned k = dlv_gate_enum(c, 4);
   uint64_t seed = k < 3 ? special[k] : dlv_gate_draw(c, UINT64_MAX);
   dlv_gate_note(c, "seed %#llx", (unsigned long long)seed);
   return seed;
 }
 
-/* The generator's state in a guarded buffer (four words), seeded. */
+static uint64_t draw_seed(dlv_gate_case *c)
+{
+  return seed_of_kind(c, dlv_gate_enum(c, 4));
+}
+
+/* ---- constructed states: the decisions' boundaries ----------------------- */
+
+/* a^-1 modulo 2^64 for an odd a (Newton: a a = 1 mod 8, and each step
+ * doubles the correct low bits, 3 -> 96 >= 64 in five). */
+static uint64_t inverse_odd(uint64_t a)
+{
+  uint64_t x = a;
+  for (int i = 0; i < 5; i++)
+    x *= 2u - a * x;
+  return x;
+}
+
+/* The word s1 whose xoshiro256** output rotl(s1 5, 7) 9 is out. */
+static uint64_t output_preimage(uint64_t out)
+{
+  return rotate_left(out * inverse_odd(9u), 57) * inverse_odd(5u);
+}
+
+/* A state whose first two uniforms are a 2^-53 and b 2^-53 (a, b < 2^53):
+ * the first output reads s1, the second s1 ^ s2 ^ s0 (model_next).  s0,
+ * s3 and the outputs' low 11 bits (which the uniform drops) are drawn, s3
+ * odd: never the zero state.  Fails the case unless the model draws a, b. */
+static int state_for_uniforms(dlv_gate_case *c, uint64_t a, uint64_t b,
+                              model_rng *m)
+{
+  uint64_t low = dlv_gate_draw(c, 1u << 11);
+  m->s[0] = dlv_gate_draw(c, UINT64_MAX);
+  m->s[1] = output_preimage(a << 11 | low);
+  m->s[2] = m->s[0] ^ m->s[1] ^ output_preimage(b << 11 | low);
+  m->s[3] = dlv_gate_draw(c, UINT64_MAX) | 1u;
+  model_rng r = *m;
+  double u0 = model_uniform(&r), u1 = model_uniform(&r);
+  if (u0 != ldexp((double)a, -53) || u1 != ldexp((double)b, -53))
+    return dlv_gate_fail(c, "constructed state: uniforms %a, %a, not %a, %a",
+                         u0, u1, ldexp((double)a, -53), ldexp((double)b, -53));
+  return 1;
+}
+
+/* Points (u, v) = (i, j) 2^-52 of the polar method's grid (u = 2 U - 1)
+ * on and beside the edges of its acceptance 0 < r2 < 1, r2 = fl(fl(u^2) +
+ * fl(v^2)) (the model's rule), with the r2 they give: the origin and the
+ * least r2 above it; r2 = 1 exactly, rounded to 1 from above and from
+ * below; the neighbours of 1 outside and inside. */
+#define GRID_ONE ((int64_t)1 << 52) /* i = -GRID_ONE: u = -1 */
+static const struct polar_edge {
+  int64_t i, j;
+  double r2;
+  const char *what;
+} polar_edges[] = {
+    {0, 0, 0.0, "the origin: r2 = 0, rejected"},
+    {0, 1, 0x1p-104, "r2 = 2^-104, the least above 0: accepted"},
+    {-GRID_ONE, 0, 1.0, "u = -1: r2 = 1 exactly, rejected"},
+    {-GRID_ONE, 1, 1.0, "r2 = 1 + 2^-104 rounded to 1: rejected"},
+    {-GRID_ONE + 1, 3 << 25, 1.0, "r2 = 1 + 2^-54 rounded to 1: rejected"},
+    {-GRID_ONE, 1 << 26, 1.0 + 0x1p-52, "r2 = 1 + 2^-52: rejected"},
+    {-GRID_ONE + 1, 82190694, 1.0 - 0x1p-53,
+     "r2 = 1 - 2^-53, the largest below 1: accepted"},
+};
+#define N_POLAR_EDGES (sizeof polar_edges / sizeof polar_edges[0])
+
+/* -i when that stays on the grid of [-1, 1), chosen by a draw. */
+static int64_t maybe_negate(dlv_gate_case *c, int64_t i)
+{
+  return dlv_gate_draw(c, 2) && i != -GRID_ONE ? -i : i;
+}
+
+/* A state whose first pair is edge k, up to the symmetries that keep it
+ * on the grid (u and v swapped, negated); fails the case unless the
+ * model's r2 of the pair is the edge's. */
+static void state_on_edge(dlv_gate_case *c, size_t k, model_rng *m)
+{
+  const struct polar_edge *p = &polar_edges[k];
+  int64_t i = maybe_negate(c, p->i), j = maybe_negate(c, p->j);
+  if (dlv_gate_draw(c, 2)) {
+    int64_t t = i;
+    i = j, j = t;
+  }
+  dlv_gate_note(c, "first pair on the edge %s: (u, v) = (%lld, %lld) 2^-52",
+                p->what, (long long)i, (long long)j);
+  double u = ldexp((double)i, -52), v = ldexp((double)j, -52);
+  if (u * u + v * v != p->r2)
+    dlv_gate_fail(c, "edge %zu: r2 = %a, not %a", k, u * u + v * v, p->r2);
+  else
+    state_for_uniforms(c, (uint64_t)(i + GRID_ONE),
+                       (uint64_t)(j + GRID_ONE), m);
+}
+
+/* Where a stream starts: a seed (the kernel seeds with dlv_noise_rng_seed,
+ * the model with model_seed), or a constructed state (set word by word in
+ * both). */
+typedef struct {
+  int seeded;
+  uint64_t seed;
+  model_rng m; /* the model's state at the start */
+} stream_start;
+
+static stream_start start_seeded(uint64_t seed)
+{
+  stream_start s = {1, seed, {{0}}};
+  model_seed(&s.m, seed);
+  return s;
+}
+
+/* Start kinds of a Gaussian stream: 0..3 draw_seed's seeds, then one per
+ * polar edge (its first pair on the edge). */
+#define START_KINDS (4 + (unsigned)N_POLAR_EDGES)
+
+static stream_start start_of_kind(dlv_gate_case *c, unsigned kind)
+{
+  if (kind < 4)
+    return start_seeded(seed_of_kind(c, kind));
+  stream_start s = {0, 0, {{0}}};
+  state_on_edge(c, kind - 4, &s.m);
+  return s;
+}
+
+/* The generator's state in a guarded buffer (four words) at the start. */
 static dlv_noise_rng *make_state(dlv_gate_case *c, dlv_gate_buf *st,
-                                 uint64_t seed)
+                                 const stream_start *s)
 {
   dlv_noise_rng *g = dlv_gate_buf_make(c, st, sizeof(uint64_t), 4, 1);
-  dlv_noise_rng_seed(g, seed);
+  if (s->seeded)
+    dlv_noise_rng_seed(g, s->seed);
+  else
+    memcpy(g->s, s->m.s, sizeof g->s);
   return g;
 }
 
@@ -172,24 +302,21 @@ static size_t draw_count(dlv_gate_case *c, const dlv_contract *k,
 
 static void seed_case(dlv_gate_case *c)
 {
-  uint64_t seed = draw_seed(c);
+  stream_start s = start_seeded(draw_seed(c));
   dlv_gate_buf st;
-  dlv_noise_rng *g = make_state(c, &st, seed);
-  model_rng m;
-  model_seed(&m, seed);
-  cmp_state(c, g, m.s, "state after seeding");
+  dlv_noise_rng *g = make_state(c, &st, &s);
+  cmp_state(c, g, s.m.s, "state after seeding");
   dlv_gate_buf_guards_ok(c, &st, "state");
 }
 
 static void uniform_case(dlv_gate_case *c)
 {
-  uint64_t seed = draw_seed(c);
+  stream_start s = start_seeded(draw_seed(c));
   size_t k = 1 + (size_t)dlv_gate_draw(c, dlv_gate_long(c) ? 4096 : 64);
   dlv_gate_note(c, "%zu draws", k);
   dlv_gate_buf st;
-  dlv_noise_rng *g = make_state(c, &st, seed);
-  model_rng m;
-  model_seed(&m, seed);
+  dlv_noise_rng *g = make_state(c, &st, &s);
+  model_rng m = s.m;
   for (size_t i = 0; i < k && !dlv_gate_failed(c); i++)
     dlv_gate_cmp_same(c, "uniform", i, dlv_noise_uniform(g),
                       model_uniform(&m));
@@ -203,10 +330,9 @@ static void uniform_case(dlv_gate_case *c)
  * for odd n); the state against the model's. */
 static void compare_gaussians(dlv_gate_case *c, const noisy_entry *e,
                               const dlv_gate_buf *out, const dlv_noise_rng *g,
-                              uint64_t seed)
+                              const model_rng *start)
 {
-  model_rng m;
-  model_seed(&m, seed);
+  model_rng m = *start;
   mpfr_t pair[2];
   mpfr_inits2(dlv_mp_prec(), pair[0], pair[1], (mpfr_ptr)0);
   for (size_t i = 0; i < out->n && !dlv_gate_failed(c); i += 2) {
@@ -224,12 +350,11 @@ static void compare_gaussians(dlv_gate_case *c, const noisy_entry *e,
 }
 
 /* The header: the float version rounds each double draw, so e_s[i] is
- * (float) e_d[i] bitwise for the same seed. */
+ * (float) e_d[i] bitwise from the same state (`before`). */
 static void compare_rounded_double(dlv_gate_case *c, const dlv_gate_buf *out,
-                                   uint64_t seed)
+                                   const dlv_noise_rng *before)
 {
-  dlv_noise_rng r;
-  dlv_noise_rng_seed(&r, seed);
+  dlv_noise_rng r = *before;
   double *d = dlv_gate_alloc(c, (out->n + 1) * sizeof *d);
   dlv_noise_gaussian_d(&r, out->n, d);
   for (size_t i = 0; i < out->n && !dlv_gate_failed(c); i++)
@@ -239,18 +364,23 @@ static void compare_rounded_double(dlv_gate_case *c, const dlv_gate_buf *out,
 
 enum { ARGS_OK, ARGS_NULL_RNG, ARGS_NULL_OUT, ARGS_NKINDS };
 
+/* One enumeration for the start and the argument errors, so that every
+ * start (each polar edge among them) meets valid arguments in every run;
+ * a start on an edge draws at least one pair (n >= 1). */
 static void gaussian_case(dlv_gate_case *c, const noisy_entry *e)
 {
-  uint64_t seed = draw_seed(c);
-  int args = (int)dlv_gate_enum(c, ARGS_NKINDS);
-  size_t n = draw_count(c, e->k, args == ARGS_NULL_OUT,
+  unsigned kind = dlv_gate_enum(c, START_KINDS + ARGS_NKINDS - 1);
+  int args = kind < START_KINDS ? ARGS_OK
+                                : (int)(kind - START_KINDS) + ARGS_NULL_RNG;
+  stream_start start = start_of_kind(c, kind < START_KINDS ? kind : 3);
+  size_t n = draw_count(c, e->k, args == ARGS_NULL_OUT || !start.seeded,
                         dlv_gate_long(c) ? 4096 : 64);
   dlv_gate_note(c, "n %zu%s", n,
                 args == ARGS_NULL_RNG   ? ", rng NULL"
                 : args == ARGS_NULL_OUT ? ", e NULL"
                                         : "");
   dlv_gate_buf st, out;
-  dlv_noise_rng *g = make_state(c, &st, seed);
+  dlv_noise_rng *g = make_state(c, &st, &start), before = *g;
   void *at = dlv_gate_buf_make(c, &out, e->elem, n, 1);
   dlv_gate_buf_freeze(c, &st);
   dlv_gate_buf_freeze(c, &out);
@@ -261,9 +391,9 @@ static void gaussian_case(dlv_gate_case *c, const noisy_entry *e)
   if (dlv_gate_cmp_status(c, "status", status,
                           args == ARGS_OK ? DLV_OK : DLV_EINVAL)) {
     if (status == DLV_OK) {
-      compare_gaussians(c, e, &out, g, seed);
+      compare_gaussians(c, e, &out, g, &start.m);
       if (e->is_float)
-        compare_rounded_double(c, &out, seed);
+        compare_rounded_double(c, &out, &before);
     } else {
       dlv_gate_buf_unchanged(c, &out, "e on error");
       dlv_gate_buf_unchanged(c, &st, "state on error");
@@ -287,8 +417,6 @@ static void gaussian_s(dlv_gate_case *c)
 
 /* ---- dlv_noise_bernoulli -------------------------------------------------- */
 
-/* A keep probability: a limit of the entry (0 or 1) exactly or one ulp
- * either side, an interior value, or NaN. */
 /* The keep probability's domain as noisy_linear.h documents it: p in
  * [0, 1]; anything else (NaN included) is DLV_EINVAL.  The one rule the
  * families' expected statuses use. */
@@ -297,17 +425,42 @@ static int keep_valid(double p)
   return p >= 0.0 && p <= 1.0;
 }
 
-static double draw_keep(dlv_gate_case *c, const dlv_contract *k)
+/* p on the decision U_j < p of a draw j < n (U_j the model's, from a
+ * copy of the start; j = 0 when n = 0): U_j itself (side 0: drop), one
+ * ulp below (-1: drop; negative, an argument error, when U_j = 0) or
+ * above (+1: keep). */
+static double keep_at_draw(dlv_gate_case *c, const model_rng *start,
+                           size_t n, int side)
 {
-  unsigned kind = dlv_gate_enum(c, 3);
+  size_t j = n > 0 ? (size_t)dlv_gate_draw(c, n) : 0;
+  model_rng r = *start;
+  double u = model_uniform(&r);
+  for (size_t i = 0; i < j; i++)
+    u = model_uniform(&r);
+  dlv_gate_note(c, "p = U_%zu = %a %+d ulp", j, u, side);
+  return side == 0 ? u : nextafter(u, side < 0 ? -1.0 : 2.0);
+}
+
+/* A keep probability for a call drawing n values from `start`: a limit
+ * of the entry (0 or 1) exactly or one ulp either side, an interior value,
+ * NaN, or one of the call's own draws U_j exactly or one ulp either side
+ * (keep_at_draw: the boundary of U < p), each side enumerated. */
+enum { KEEP_LIMIT, KEEP_INTERIOR, KEEP_NAN, KEEP_AT_DRAW, KEEP_NKINDS = 6 };
+
+static double draw_keep(dlv_gate_case *c, const dlv_contract *k,
+                        const model_rng *start, size_t n)
+{
+  unsigned kind = dlv_gate_enum(c, KEEP_NKINDS);
   double p;
-  if (kind == 0) {
+  if (kind >= KEEP_AT_DRAW) {
+    p = keep_at_draw(c, start, n, (int)(kind - KEEP_AT_DRAW) - 1);
+  } else if (kind == KEEP_LIMIT) {
     const dlv_contract_limit *lim =
         &k->limits[dlv_gate_enum(c, (unsigned)dlv_contract_nlimits(k))];
     int which;
     p = dlv_gate_limit(c, lim->value, 0, &which);
     dlv_gate_note(c, "p = %s %+d ulp", lim->name, which);
-  } else if (kind == 1) {
+  } else if (kind == KEEP_INTERIOR) {
     p = ldexp((double)(1 + dlv_gate_draw(c, (UINT64_C(1) << 53) - 1)), -53);
     if (dlv_gate_draw(c, 2)) /* not a multiple of 2^-53 */
       p = nextafter(p, 0.0);
@@ -334,13 +487,13 @@ static void compare_mask(dlv_gate_case *c, const dlv_gate_buf *mask, double p,
 static void bernoulli(dlv_gate_case *c)
 {
   const dlv_contract *k = dlv_contract_find("dlv_noise_bernoulli");
-  uint64_t seed = draw_seed(c);
-  double p = draw_keep(c, k);
-  int null_rng = dlv_gate_enum(c, 4) == 3;
+  stream_start start = start_seeded(draw_seed(c));
   size_t n = (size_t)dlv_gate_draw(c, dlv_gate_long(c) ? 4096 : 64);
+  double p = draw_keep(c, k, &start.m, n);
+  int null_rng = dlv_gate_enum(c, 4) == 3;
   dlv_gate_note(c, "n %zu%s", n, null_rng ? ", rng NULL" : "");
   dlv_gate_buf st, mask;
-  dlv_noise_rng *g = make_state(c, &st, seed);
+  dlv_noise_rng *g = make_state(c, &st, &start);
   dlv_gate_buf_make(c, &mask, 1, n, 1);
   dlv_gate_buf_freeze(c, &st);
   dlv_gate_buf_freeze(c, &mask);
@@ -348,8 +501,7 @@ static void bernoulli(dlv_gate_case *c)
   int valid = !null_rng && keep_valid(p);
   if (dlv_gate_cmp_status(c, "status", status, valid ? DLV_OK : DLV_EINVAL)) {
     if (status == DLV_OK) {
-      model_rng m;
-      model_seed(&m, seed);
+      model_rng m = start.m;
       compare_mask(c, &mask, p, &m);
       cmp_state(c, g, m.s, "state after the draws");
     } else {
@@ -381,7 +533,7 @@ typedef struct {
   dlv_noise_rng *pg;
   dlv_noise_rng before; /* the state the call gets */
   double p;
-  uint64_t seed;
+  stream_start start; /* the train variants' stream */
 } layer_case;
 
 /* The call of the entry in type T (suffix d or s). */
@@ -501,8 +653,11 @@ static void make_outputs(dlv_gate_case *c, const layer_entry *L,
   }
   if (!L->train)
     return;
-  k->seed = draw_seed(c);
-  k->pg = make_state(c, &k->st, k->seed);
+  /* the noise's stream from any Gaussian start (a seed or a polar edge),
+   * the mask's from a seed */
+  k->start = L->kind == NOISY ? start_of_kind(c, dlv_gate_enum(c, START_KINDS))
+                              : start_seeded(draw_seed(c));
+  k->pg = make_state(c, &k->st, &k->start);
   k->before = *k->pg;
   dlv_gate_buf_freeze(c, &k->st);
   if (L->kind == NOISY) {
@@ -511,7 +666,7 @@ static void make_outputs(dlv_gate_case *c, const layer_entry *L,
   } else {
     dlv_gate_buf_make(c, &k->mask, 1, k->n, 1);
     dlv_gate_buf_freeze(c, &k->mask);
-    k->p = draw_keep(c, L->e.k);
+    k->p = draw_keep(c, L->e.k, &k->start.m, k->n);
   }
 }
 
@@ -597,12 +752,20 @@ static void all_untouched(dlv_gate_case *c, const layer_entry *L,
   }
 }
 
-/* The train variants: the noise or mask written is what the generator
- * draws from the state the call got, and the state after the call is the
- * generator's after those draws. */
+/* The train variants: the noise or mask written is the model's draw from
+ * the call's start (the stream's definition, at the polar edges and at
+ * p = U_j too) and what the generator draws from the state the call got
+ * (bitwise), and the state after the call is the generator's after those
+ * draws. */
 static void compare_replay(dlv_gate_case *c, const layer_entry *L,
                            const layer_case *k)
 {
+  if (L->kind == NOISY) { /* the model's pairs, polar edges included */
+    compare_gaussians(c, &L->e, &k->e, k->pg, &k->start.m);
+  } else { /* the model's U_j < p */
+    model_rng m = k->start.m;
+    compare_mask(c, &k->mask, k->p, &m);
+  }
   dlv_noise_rng r = k->before;
   const dlv_gate_buf *out = L->kind == NOISY ? &k->e : &k->mask;
   size_t bytes = out->n * out->elem;
