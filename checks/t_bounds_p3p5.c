@@ -157,11 +157,21 @@ static double k_tanhnet(double d, double k, double m)
   return (cw2 + one_minus_aa + CPROD) + 1.0 + m;
 }
 
-/* norm: the squares (complex products), n - 1 additions, csqrt, and the
- * quotient theta_j / r. */
+/* The quotient's roundings on a complex step's path: __divdc3's six less
+ * the product Im r ratio of its denominator, which rounds an O(t^2)
+ * term. */
+#define CQUOT_STEP (CQUOT - 1.0)
+
+/* norm, the quotient's ratio term Theta_j Im r / Re r^2 (the longer of
+ * its two): s = the squares (complex products) and n - 1 additions, on
+ * each part; Im r = Im s / (2 Re r): Im s once, Re s halved (the root),
+ * csqrt's Im; Re r = sqrt(Re s): Re s halved, csqrt's Re, divided into
+ * Im r twice (ratio, denominator); the quotient's own. */
 static double k_norm(double n)
 {
-  return CPROD + (n - 1.0) + CFUNC + CQUOT;
+  double s = CPROD + (n - 1.0);
+  double im_r = s + 0.5 * s + CFUNC, re_r = 0.5 * s + CFUNC;
+  return im_r + 2.0 * re_r + CQUOT_STEP;
 }
 
 /* The value's path: quadratic: (A z)_i (n), + b_i, z_i times it (complex
@@ -185,8 +195,13 @@ static double k_tanhnet_value(double d, double k, double m)
   return (r + r + CPROD) + m + 1.0;
 }
 
-/* norm: the squares, n - 1 additions, csqrt. */
-static double k_norm_value(double n) { return CPROD + (n - 1.0) + CFUNC; }
+/* norm: Im r = Im s / (2 Re r): Im s (the squares, n - 1 additions),
+ * Re s halved (the root), csqrt's Im. */
+static double k_norm_value(double n)
+{
+  double s = CPROD + (n - 1.0);
+  return s + 0.5 * s + CFUNC;
+}
 
 static const double p5_sizes[] = {1, 2, 3, 15, 100, 4096, 1e6};
 
