@@ -147,18 +147,7 @@ static void assert_bracketed(double got, mpfr_srcptr lo, mpfr_srcptr hi,
 
 /* ---- MPFR arithmetic on the definitions' terms ------------------------- */
 
-/* r += |x y| (doubles: the product is exact at MP_BITS). */
-static void add_abs_prod(mpfr_ptr r, double x, double y)
-{
-  mpfr_t t;
-  mpfr_init2(t, MP_BITS);
-  mpfr_set_d(t, fabs(x), MPFR_RNDN);
-  mpfr_mul_d(t, t, fabs(y), MPFR_RNDN);
-  mpfr_add(r, r, t, MPFR_RNDN);
-  mpfr_clear(t);
-}
-
-/* r += x y (signed, exact product). */
+/* r += x y (doubles: the product is exact at MP_BITS). */
 static void add_prod(mpfr_ptr r, double x, double y)
 {
   mpfr_t t;
@@ -167,6 +156,12 @@ static void add_prod(mpfr_ptr r, double x, double y)
   mpfr_mul_d(t, t, y, MPFR_RNDN);
   mpfr_add(r, r, t, MPFR_RNDN);
   mpfr_clear(t);
+}
+
+/* r += |x y|. */
+static void add_abs_prod(mpfr_ptr r, double x, double y)
+{
+  add_prod(r, fabs(x), fabs(y));
 }
 
 /* r = |re| + |im|: the modulus bound bounds.h (closs_z) takes as input. */
