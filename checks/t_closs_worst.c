@@ -82,12 +82,22 @@ enum { CFUNC_ROUNDINGS = 16, MAXCACHE = 64 };
 /* 1 - u and 1 + u, exact (1 + 2^-53 is not a double). */
 static mpfr_t one_minus_u, one_plus_u;
 
-static void factors_init(void)
+/* The group's setup and teardown (cmocka): the factors, once. */
+static int factors_init(void **state)
 {
+  (void)state;
   mpfr_inits2(PREC, one_minus_u, one_plus_u, (mpfr_ptr)0);
   mpfr_set_ui_2exp(one_plus_u, 1, -53, MPFR_RNDN);
   mpfr_ui_sub(one_minus_u, 1, one_plus_u, MPFR_RNDN);
   mpfr_add_ui(one_plus_u, one_plus_u, 1, MPFR_RNDN);
+  return 0;
+}
+
+static int factors_clear(void **state)
+{
+  (void)state;
+  mpfr_clears(one_minus_u, one_plus_u, (mpfr_ptr)0);
+  return 0;
 }
 
 /* x <- x (1 + sigma u)^k: k roundings of one sign. */
@@ -331,7 +341,6 @@ static int bad_ratios(const struct ratios *r, const char *label, int tight)
 static void norm_worst_case_within_gamma_k(void **state)
 {
   (void)state;
-  factors_init();
   int bad = 0;
   const size_t ns[] = {1, 2, 10, 100, 1000};
   for (size_t a = 0; a < sizeof ns / sizeof ns[0]; a++)
@@ -590,7 +599,6 @@ static void lg_fill(struct lprob *p, int kind)
 static void logistic_worst_case_within_gamma_k(void **state)
 {
   (void)state;
-  factors_init();
   int bad = 0;
   const size_t nm[][2] = {{1, 1}, {2, 3}, {10, 10}, {1000, 8},
                           {8, 1000}, {100, 100}};
@@ -622,5 +630,6 @@ int main(void)
       cmocka_unit_test(norm_worst_case_within_gamma_k),
       cmocka_unit_test(logistic_worst_case_within_gamma_k),
   };
-  return cmocka_run_group_tests_name("closs_worst", tests, NULL, NULL);
+  return cmocka_run_group_tests_name("closs_worst", tests, factors_init,
+                                     factors_clear);
 }
