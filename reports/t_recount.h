@@ -14,6 +14,9 @@ enum { MAX_FIELDS = 16 };
 
 typedef char field[DLV_CSV_FIELD_MAX];
 
+/* realloc(p, bytes), exiting with status 2 when memory runs out. */
+void *recount_realloc(void *p, size_t bytes);
+
 /* Prints "dir: line: what" and counts a disagreement. */
 void problem(const char *dir, const char *line, const char *what);
 

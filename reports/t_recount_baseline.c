@@ -74,11 +74,7 @@ static const dlv_row *kth(const dlv_rows *rows, const dlv_row *r, size_t k)
 static void match_rows(void)
 {
   const dlv_rows *now = cmp.now, *base = &cmp.base;
-  cmp.match = calloc(now->n ? now->n : 1, sizeof *cmp.match);
-  if (cmp.match == NULL) {
-    fprintf(stderr, "t_report_recount: out of memory\n");
-    exit(2);
-  }
+  cmp.match = recount_realloc(NULL, (now->n ? now->n : 1) * sizeof *cmp.match);
   for (size_t i = 0; i < now->n; i++)
     cmp.match[i] = kth(base, &now->rows[i], rank(now, i, &now->rows[i]));
   cmp.unmatched = 0;

@@ -63,12 +63,7 @@ typedef struct {
 
 static void fig_add(fig_series *s, const fig_point *pt)
 {
-  fig_point *p = realloc(s->p, (s->n + 1) * sizeof *p);
-  if (p == NULL) {
-    fprintf(stderr, "t_report_recount: out of memory\n");
-    exit(2);
-  }
-  s->p = p;
+  s->p = recount_realloc(s->p, (s->n + 1) * sizeof *s->p);
   s->p[s->n++] = *pt;
 }
 
@@ -628,13 +623,9 @@ static void check_plot(const char *dir, const dlv_plot_spec *sp,
 
 void check_plots(const char *dir, const dlv_rows *rows, const char *html)
 {
-  figure *f = malloc(sizeof *f);
-  script *g = malloc(sizeof *g);
+  figure *f = recount_realloc(NULL, sizeof *f);
+  script *g = recount_realloc(NULL, sizeof *g);
   size_t drawn = 0, figures = 0;
-  if (f == NULL || g == NULL) {
-    fprintf(stderr, "t_report_recount: out of memory\n");
-    exit(2);
-  }
   for (size_t i = 0; i < dlv_n_plot_specs; i++) {
     check_plot(dir, &dlv_plot_specs[i], rows, html, f, g);
     drawn += f->drawn > 0;

@@ -31,12 +31,7 @@ typedef struct {
 
 static void push(matrix *m, const mcell *c)
 {
-  mcell *p = realloc(m->c, (m->n + 1) * sizeof *p);
-  if (p == NULL) {
-    fprintf(stderr, "t_report_recount: out of memory\n");
-    exit(2);
-  }
-  m->c = p;
+  m->c = recount_realloc(m->c, (m->n + 1) * sizeof *m->c);
   m->c[m->n++] = *c;
 }
 

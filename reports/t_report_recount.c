@@ -200,6 +200,16 @@ static void compare(const char *dir, const char *line, field *v, int at,
                        "differ");
 }
 
+void *recount_realloc(void *p, size_t bytes)
+{
+  void *q = realloc(p, bytes);
+  if (q == NULL) {
+    fprintf(stderr, "t_report_recount: out of memory\n");
+    exit(2);
+  }
+  return q;
+}
+
 static FILE *open_in(const char *dir, const char *name)
 {
   char path[4096];
