@@ -346,7 +346,7 @@ static size_t zone_bytes(const dlv_gate_buf *b)
   return b->guard_lo + b->span_elems * b->elem + b->guard_hi;
 }
 
-static size_t abs_inc(ptrdiff_t inc)
+size_t dlv_gate_abs_inc(ptrdiff_t inc)
 {
   return inc < 0 ? (size_t)0 - (size_t)inc : (size_t)inc;
 }
@@ -385,7 +385,7 @@ static void make_dense(dlv_gate_case *c, dlv_gate_buf *b, size_t span,
 static void make_sparse(dlv_gate_case *c, dlv_gate_buf *b, size_t span,
                         const char *what)
 {
-  size_t step = abs_inc(b->inc);
+  size_t step = dlv_gate_abs_inc(b->inc);
   b->sparse = 1;
   b->span_elems = span;
   b->lo = dlv_gate_region_sparse(c, span * b->elem, what);
@@ -405,7 +405,7 @@ void *dlv_gate_buf_make_named(dlv_gate_case *c, dlv_gate_buf *b, size_t elem,
                               size_t n, ptrdiff_t inc, const char *what)
 {
   *b = (dlv_gate_buf){.elem = elem, .n = n, .inc = inc};
-  size_t step = abs_inc(inc);
+  size_t step = dlv_gate_abs_inc(inc);
   /* the span in elements, when its bytes fit size_t with room to spare */
   int fits = n <= 1 || n - 1 <= (SIZE_MAX / 4 / elem - 1) / step;
   size_t span = n == 0 ? 0 : fits ? (n - 1) * step + 1 : 0;
@@ -442,7 +442,7 @@ int dlv_gate_buf_readable(const dlv_gate_buf *b) { return !b->unreadable; }
 static unsigned char *elem_ptr(const dlv_gate_buf *b, size_t i)
 {
   size_t k = b->inc > 0 ? i : b->n - 1 - i;
-  return b->span + k * abs_inc(b->inc) * b->elem;
+  return b->span + k * dlv_gate_abs_inc(b->inc) * b->elem;
 }
 
 double dlv_gate_buf_get(const dlv_gate_buf *b, size_t i)
@@ -488,7 +488,7 @@ static void decoy_bytes(const dlv_gate_buf *b, unsigned char *out)
 /* Fills the gaps between strided elements with the decoy. */
 static void put_decoys(dlv_gate_buf *b)
 {
-  size_t step = abs_inc(b->inc);
+  size_t step = dlv_gate_abs_inc(b->inc);
   unsigned char pattern[sizeof(double)];
   decoy_bytes(b, pattern);
   for (size_t w = 0; w < b->nwin; w++)
@@ -534,7 +534,7 @@ int dlv_gate_buf_unchanged(dlv_gate_case *c, const dlv_gate_buf *b,
  * as an offset from the span's start; 0 and *bad = 0 when none. */
 static ptrdiff_t first_bad_byte(const dlv_gate_buf *b, int *bad)
 {
-  size_t step = abs_inc(b->inc), span_bytes = b->span_elems * b->elem;
+  size_t step = dlv_gate_abs_inc(b->inc), span_bytes = b->span_elems * b->elem;
   *bad = 1;
   for (size_t k = 0; k < b->guard_lo; k++)
     if (b->lo[k] != DLV_GATE_SENTINEL)
@@ -624,7 +624,7 @@ void dlv_gate_each_huge(dlv_gate_case *c, unsigned flags, int op,
 /* Whether (n - 1)|inc| exceeds PTRDIFF_MAX (stride.h: DLV_EBADLEN). */
 static int beyond_contract(const dlv_gate_buf *b)
 {
-  return b->n > 1 && (size_t)PTRDIFF_MAX / abs_inc(b->inc) < b->n - 1;
+  return b->n > 1 && (size_t)PTRDIFF_MAX / dlv_gate_abs_inc(b->inc) < b->n - 1;
 }
 
 /* Whether b lies beyond the declared limits of (op, dtype). */
@@ -635,7 +635,7 @@ static int beyond_declared(int op, int is_float, const dlv_gate_buf *b)
   dlv_bk_limits lim = dlv_backend_limits(
       dlv_gate_backend(), op, is_float ? DLV_BK_FLOAT : DLV_BK_DOUBLE);
   return (lim.max_n > 0 && b->n > lim.max_n) ||
-         (lim.max_inc > 0 && abs_inc(b->inc) > lim.max_inc);
+         (lim.max_inc > 0 && dlv_gate_abs_inc(b->inc) > lim.max_inc);
 }
 
 int dlv_gate_refusal_allowed(int op, int is_float,

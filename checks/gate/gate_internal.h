@@ -69,6 +69,9 @@ struct dlv_gate_case {
   size_t nalloc, capalloc;
 };
 
+/* |inc| as a size_t, PTRDIFF_MIN's too (gate.c). */
+size_t dlv_gate_abs_inc(ptrdiff_t inc);
+
 /* Case-owned memory (gate_mem.c).  An allocation of `bytes` bytes, zeroed,
  * with its page guard below (guard_below) or above; aborts on failure. */
 void *dlv_gate_region_new(dlv_gate_case *c, size_t bytes, int guard_below,

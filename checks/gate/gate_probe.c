@@ -155,18 +155,13 @@ static void judge(dlv_gate_case *c, const probe_edge *e, int got)
                   e->what, how);
 }
 
-static size_t abs_stride(ptrdiff_t inc)
-{
-  return inc < 0 ? (size_t)0 - (size_t)inc : (size_t)inc;
-}
-
 /* Reserves the edge's nvec vectors (each spans (n - 1)|inc| + 1 elements
  * of elem bytes), nothing opened, into vec and the handler's ranges;
  * 0 (nothing reserved) when a span exceeds DLV_GATE_SPARSE_MAX. */
 static int reserve(dlv_gate_case *c, const probe_edge *e, size_t elem,
                    size_t nvec, void **vec)
 {
-  size_t step = abs_stride(e->inc), max = DLV_GATE_SPARSE_MAX / elem;
+  size_t step = dlv_gate_abs_inc(e->inc), max = DLV_GATE_SPARSE_MAX / elem;
   if (e->n > 1 && (e->n - 1 > (max - 1) / step))
     return 0;
   size_t bytes = e->n == 0 ? elem : ((e->n - 1) * step + 1) * elem;
