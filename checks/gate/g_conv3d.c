@@ -389,18 +389,31 @@ static size_t fast_panels(size_t k, size_t oc)
  * the padded G plus P(U V Z C, C') while that G is at most
  * DLV_CONV3D_FAST_PAD_CAP times the larger of B H W T K and the operands'
  * total (and fits a size_t), else IM2COL's B H W T K. */
-static size_t fast_input_need(const dlv_conv3d_shape *s, size_t lowered)
+/* The input gradient's padded G, B (H+2(U-1)) (W+2(V-1)) (T+2(Z-1)) C,
+ * and its cap, DLV_CONV3D_FAST_PAD_CAP times the larger of B H W T K
+ * (lowered) and the operands' total; 0 when that G does not fit a
+ * size_t. */
+static int padded_g(const dlv_conv3d_shape *s, size_t lowered, size_t *pad,
+                    size_t *cap)
 {
-  size_t n1, nf, n2, pad = 1;
+  size_t n1, nf, n2;
   dlv_conv3d_sizes(s, &n1, &nf, &n2);
   const size_t e[5] = {s->b, s->h + 2 * (s->u - 1), s->w + 2 * (s->v - 1),
                        s->t + 2 * (s->z - 1), s->c};
   int fits = 1;
+  *pad = 1;
   for (int i = 0; i < 5; i++)
-    fits &= !__builtin_mul_overflow(pad, e[i], &pad);
+    fits &= !__builtin_mul_overflow(*pad, e[i], pad);
   size_t ops = n1 + nf + n2, big = lowered > ops ? lowered : ops;
+  *cap = DLV_CONV3D_FAST_PAD_CAP * big; /* big <= 3 INT_MAX */
+  return fits;
+}
+
+static size_t fast_input_need(const dlv_conv3d_shape *s, size_t lowered)
+{
+  size_t pad, cap;
   size_t panels = fast_panels(s->u * s->v * s->z * s->c, s->cp);
-  if (!fits || pad > DLV_CONV3D_FAST_PAD_CAP * big || /* big <= 3 INT_MAX */
+  if (!padded_g(s, lowered, &pad, &cap) || pad > cap ||
       pad > SIZE_MAX - panels)
     return lowered;
   return pad + panels;
@@ -445,13 +458,62 @@ static void check_tile_rule(dlv_gate_case *c, const conv_entry *e)
   }
 }
 
+/* Edge shape i of check_pad_cap_edge: B = 1, H, W, T, C, C' in 1 ..
+ * EDGE_SMALL, U, V, Z in 1 .. EDGE_TAPS. */
+enum { EDGE_SMALL = 3, EDGE_TAPS = 4 };
+enum { EDGE_SHAPES = EDGE_SMALL * EDGE_SMALL * EDGE_SMALL * EDGE_SMALL *
+                     EDGE_SMALL * EDGE_TAPS * EDGE_TAPS * EDGE_TAPS };
+
+static void edge_shape(size_t i, dlv_conv3d_shape *s)
+{
+  size_t *small[5] = {&s->h, &s->w, &s->t, &s->c, &s->cp};
+  size_t *taps[3] = {&s->u, &s->v, &s->z};
+  s->b = 1;
+  for (int d = 0; d < 5; d++, i /= EDGE_SMALL)
+    *small[d] = 1 + i % EDGE_SMALL;
+  for (int d = 0; d < 3; d++, i /= EDGE_TAPS)
+    *taps[d] = 1 + i % EDGE_TAPS;
+}
+
+/* DLV_CONV3D_FAST_PAD_CAP, a limit of the contract table, probed at its
+ * edge: FAST's workspace against conv3d.h's formula on every edge shape
+ * (74 of them have a padded G exactly at the cap, most of the rest below
+ * or past it).  A drawn shape lands on the cap too rarely to find the
+ * switch moved by one there (a blind round's survivor: `pad < cap` took
+ * IM2COL's path at the cap). */
+static void check_pad_cap_edge(dlv_gate_case *c)
+{
+  size_t at_cap = 0;
+  for (size_t i = 0; i < EDGE_SHAPES; i++) {
+    dlv_conv3d_shape s;
+    edge_shape(i, &s);
+    size_t k = s.u * s.v * s.z * s.cp, lowered = k * s.h * s.w * s.t;
+    size_t pad, cap, got = 0;
+    at_cap += padded_g(&s, lowered, &pad, &cap) && pad == cap;
+    size_t want = documented_work(&s, DLV_CONV3D_FAST);
+    if (dlv_conv3d_work_size(&s, DLV_CONV3D_FAST, DLV_CONV3D_BWD_INPUT,
+                             &got) != DLV_OK ||
+        got != want) {
+      dlv_gate_fail(c, "pad cap edge: B H W T %zu %zu %zu %zu, C C' %zu "
+                    "%zu, U V Z %zu %zu %zu: FAST workspace %zu, conv3d.h's "
+                    "%zu (padded G %zu, cap %zu)", s.b, s.h, s.w, s.t, s.c,
+                    s.cp, s.u, s.v, s.z, got, want, pad, cap);
+      return;
+    }
+  }
+  if (at_cap == 0)
+    dlv_gate_fail(c, "pad cap edge: no shape with its padded G at the cap");
+}
+
 /* Under the builtin backend, the workspace size and FAST's tile are the
- * documented ones. */
+ * documented ones (the input gradient's: at the padded G's cap too). */
 static void check_work_size(dlv_gate_case *c, const conv_case *k)
 {
   if (dlv_gate_backend() != dlv_backend_builtin())
     return;
   check_tile_rule(c, k->e);
+  if (k->e->pass == DLV_CONV3D_BWD_INPUT)
+    check_pad_cap_edge(c);
   size_t want = documented_work(&k->s, k->variant);
   if (k->work.n != want)
     dlv_gate_fail(c, "dlv_conv3d_work_size %zu, conv3d.h's formula %zu",
