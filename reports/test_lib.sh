@@ -1,6 +1,8 @@
 # test_lib.sh: helpers of the report tests (sourced by test_report_*.sh).
 fail() { echo "FAIL: $*"; exit 1; }
 
+# fresh_dir DIR: DIR emptied (made anew).
+fresh_dir() { rm -rf "$1" && mkdir -p "$1" || fail "cannot make $1 anew"; }
 need() { command -v "$1" >/dev/null || fail "$1 not installed (apt-get install $2)"; }
 
 # render PAGE DOM [PNG]: DOM gets the document as headless Chromium rendered

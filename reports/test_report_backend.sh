@@ -19,8 +19,7 @@ example=$3
 . "$(dirname "$0")/test_lib.sh"
 need tidy tidy
 
-rm -rf "$out"
-mkdir -p "$out"
+fresh_dir "$out"
 report=$out/report
 DLV_QUICK=1 "$dlv" --claim P4a --gate-family nrm2 --backend openblas,"$example" \
   --out "$report" >"$out/run.stdout" 2>&1 ||

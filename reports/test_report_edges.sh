@@ -20,8 +20,7 @@ dlv=$1
 out=$2
 . "$(dirname "$0")/test_lib.sh"
 
-rm -rf "$out"
-mkdir -p "$out" || fail "mkdir $out"
+fresh_dir "$out"
 # dlverify's own seed, never the one of the reports it merges (7)
 DLV_SEED=99
 export DLV_SEED

@@ -22,8 +22,7 @@ dlv=$1
 out=$2
 . "$(dirname "$0")/test_lib.sh"
 
-rm -rf "$out"
-mkdir -p "$out" || fail "mkdir $out"
+fresh_dir "$out"
 
 # row CLAIM SHAPE RATIO OK [BACKEND [SEED]]: one evidence row of CLAIM
 # (claim "gate": a gate accuracy row of kernel nrm2), bound 1 (err =
