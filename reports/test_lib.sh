@@ -108,6 +108,31 @@ EOS
   chmod +x "$1/p4a_norm_grad" "$1/p1_adam_window"
 }
 
+# Hand-made reports (what --merge reads), as the checks write them (CRLF):
+# evidence_header: evidence.csv's first line.
+evidence_header() {
+  printf 'claim,check,dtype,shape,seed,quantity,value,reference,err,'
+  printf 'bound_name,bound,ratio,ulps,role,holds,ok,kernel,variant,key,'
+  printf 'backend\r\n'
+}
+
+# evidence_row CLAIM CHECK SHAPE SEED QUANTITY RATIO ROLE HOLDS OK KERNEL
+# BACKEND: one double row of bound 1 (err = err/bound = RATIO), value =
+# reference = 1, ulps nan, variant -, key CLAIM/CHECK/ROLE/QUANTITY.
+evidence_row() {
+  printf '%s,%s,double,"%s",%s,%s,1,1,%s,b,1,%s,nan,%s,%s,%s,%s,-,%s/%s/%s/%s,%s\r\n' \
+    "$1" "$2" "$3" "$4" "$5" "$6" "$6" "$7" "$8" "$9" "${10}" \
+    "$1" "$2" "$7" "$5" "${11}"
+}
+
+# meta_csv DIR SEED QUICK PREC [GSL]: DIR/meta.csv, the checks' metadata.
+meta_csv() {
+  mkdir -p "$1" || fail "mkdir $1"
+  printf 'name,value\r\nseed,%s\r\nquick,%s\r\nmpfr_prec,%s\r\n%s\r\n%s\r\n' \
+    "$2" "$3" "$4" 'mpfr_version,4.1.0' "gsl_version,${5:-2.7}" \
+    >"$1/meta.csv" || fail "cannot write $1/meta.csv"
+}
+
 # tree_sum DIR: one checksum of every file's path and contents under DIR.
 tree_sum() { (cd "$1" && find . -type f | LC_ALL=C sort | xargs md5sum | md5sum); }
 

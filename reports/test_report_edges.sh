@@ -27,26 +27,11 @@ export DLV_SEED
 
 # ---- building reports ------------------------------------------------------
 
-# meta DIR SEED QUICK PREC: DIR/meta.csv, as the checks record their run.
-meta() {
-  mkdir -p "$1" || fail "mkdir $1"
-  printf 'name,value\r\nseed,%s\r\nquick,%s\r\nmpfr_prec,%s\r\n%s\r\n%s\r\n' \
-    "$2" "$3" "$4" 'mpfr_version,4.1.0' 'gsl_version,2.7' >"$1/meta.csv"
-}
-
-# header: evidence.csv's first line.
-header() {
-  printf 'claim,check,dtype,shape,seed,quantity,value,reference,err,'
-  printf 'bound_name,bound,ratio,ulps,role,holds,ok,kernel,variant,key,'
-  printf 'backend\r\n'
-}
-
 # row CLAIM CHECK QUANTITY ROLE HOLDS OK [SHAPE [RATIO [KERNEL BACKEND]]]:
 # one evidence row, seed 7 (bound 1: err = ratio).
 row() {
-  printf '%s,%s,double,"%s",7,%s,1,1,%s,b,1,%s,nan,%s,%s,%s,%s,-,%s,%s\r\n' \
-    "$1" "$2" "${7:-n=10}" "$3" "${8:-2}" "${8:-2}" "$4" "$5" "$6" \
-    "${9:--}" "$1/$2/$4/$3" "${10:-reference+builtin}"
+  evidence_row "$1" "$2" "${7:-n=10}" 7 "$3" "${8:-2}" "$4" "$5" "$6" \
+    "${9:--}" "${10:-reference+builtin}"
 }
 
 # failed_rows CLAIM N: N claim rows of CLAIM that failed.
@@ -123,8 +108,8 @@ capped() {
 # A claim's failed rows: P1, P2, P3 fail 4, 5, 6 rows (cap 5 - 1, 5, 5 + 1)
 # on the terminal (cap 5) and in the failure box (cap 5); the claim's own
 # section lists them all.
-meta "$out/caps" 7 0 256
-{ header; failed_rows P1 4; failed_rows P2 5; failed_rows P3 6; } \
+meta_csv "$out/caps" 7 0 256
+{ evidence_header; failed_rows P1 4; failed_rows P2 5; failed_rows P3 6; } \
   >"$out/caps/evidence.csv"
 merge caps-m "$out/caps"
 page=$out/caps-m/index.html
@@ -141,8 +126,8 @@ done
 # The gate's failed rows: 19, 20, 21 failed entries (cap 20 - 1, 20, 20 + 1)
 # in the failure box (cap 20); the terminal lists them all.
 for n in 19 20 21; do
-  meta "$out/gate$n" 7 0 256
-  { header
+  meta_csv "$out/gate$n" 7 0 256
+  { evidence_header
     i=1
     while test $i -le $n; do
       gate_row "dlv_e$i" 0/1 1 38 0
@@ -174,8 +159,8 @@ expected() {
 # One row of each holds x ok: h1o1 (held, as expected), h0o1 (did not hold,
 # as expected: an erratum), h1o0 (held, expected to fail), h0o0 (did not
 # hold, expected to hold).
-meta "$out/exp" 7 0 256
-{ header
+meta_csv "$out/exp" 7 0 256
+{ evidence_header
   row P4a p4ac h1o1 claim 1 1
   row P4a p4ae h0o1 erratum 0 1
   row P4a p4ae h1o0 erratum 1 0
@@ -220,8 +205,8 @@ repro() {
 # unset; recorded quick=0 and precision 256 (the default), merged with
 # DLV_QUICK=1 DLV_MPFR_PREC=1024 (DLV_SEED=99 for both).
 for q in 0 1; do
-  meta "$out/quick$q" 7 $q $((256 * (q + 1)))
-  { header; row P4a p4ac q claim 0 0; } >"$out/quick$q/evidence.csv"
+  meta_csv "$out/quick$q" 7 $q $((256 * (q + 1)))
+  { evidence_header; row P4a p4ac q claim 0 0; } >"$out/quick$q/evidence.csv"
 done
 (unset DLV_QUICK DLV_MPFR_PREC; merge quick1-m "$out/quick1") || exit 1
 repro quick1-m 'DLV_SEED=7 DLV_QUICK=1 DLV_MPFR_PREC=512'
@@ -239,8 +224,8 @@ worst() {
   dirs=
   i=0
   for r in "$2" "$3" "$4"; do
-    meta "$out/$1-$i" 7 0 256
-    { header; gate_row dlv_nrm2_d $i/3 $((10 + i)) "$r"; } \
+    meta_csv "$out/$1-$i" 7 0 256
+    { evidence_header; gate_row dlv_nrm2_d $i/3 $((10 + i)) "$r"; } \
       >"$out/$1-$i/evidence.csv"
     dirs="$dirs $out/$1-$i"
     i=$((i + 1))

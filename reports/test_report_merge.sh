@@ -30,16 +30,12 @@ fresh_dir "$out"
 row() {
   role=claim kernel=-
   test "$1" = gate && role=accuracy kernel=nrm2
-  printf '%s,%s_c,double,"%s",%s,q,1,1,%s,b,1,%s,nan,%s,%s,%s,%s,-,%s/%s_c/%s/q,%s\n' \
-    "$1" "$1" "$2" "${6:-7}" "$3" "$3" "$role" "$4" "$4" "$kernel" \
-    "$1" "$1" "$role" "${5:-reference+builtin}"
+  evidence_row "$1" "$1_c" "$2" "${6:-7}" q "$3" "$role" "$4" "$4" \
+    "$kernel" "${5:-reference+builtin}"
 }
 
-# meta DIR QUICK PREC [GSL]: DIR/meta.csv, the checks' metadata of seed 7.
-meta() {
-  printf 'name,value\nseed,7\nquick,%s\nmpfr_prec,%s\nmpfr_version,4.1.0\ngsl_version,%s\n' \
-    "$2" "$3" "${4:-2.7}" >"$1/meta.csv" || fail "cannot write $1/meta.csv"
-}
+# meta DIR QUICK PREC: DIR/meta.csv, the checks' metadata of seed 7.
+meta() { meta_csv "$1" 7 "$2" "$3"; }
 
 # report DIR ROW...: a report directory holding the rows ROW... (lines of
 # row) and metadata of quick mode 0, precision 256.
@@ -48,8 +44,8 @@ report() {
   shift
   mkdir -p "$dir" || fail "mkdir $dir"
   {
-    echo 'claim,check,dtype,shape,seed,quantity,value,reference,err,bound_name,bound,ratio,ulps,role,holds,ok,kernel,variant,key,backend'
-    for r in "$@"; do echo "$r"; done
+    evidence_header
+    for r in "$@"; do printf '%s\n' "$r"; done
   } >"$dir/evidence.csv" || fail "cannot write $dir/evidence.csv"
   meta "$dir" 0 256
 }
