@@ -49,9 +49,18 @@ static int set_threads(int n)
 #define BK_LIBRARY "libblis"
 const char *bli_info_get_version_str(void);
 void bli_thread_set_num_threads(int64_t n);
+int bli_arch_query_id(void); /* arch_t, an enum */
+const char *bli_arch_string(int id);
+/* "0.9.0 zen3": the release and the configuration (the kernels) BLIS
+ * chose for this CPU, on which its findings can depend (CMakeLists.txt,
+ * DLV_BACKEND_ARGS_blis). */
 static const char *library_version(void)
 {
-  return bli_info_get_version_str();
+  static char v[64];
+  if (v[0] == '\0')
+    snprintf(v, sizeof v, "%s %s", bli_info_get_version_str(),
+             bli_arch_string(bli_arch_query_id()));
+  return v;
 }
 /* More threads than online CPUs are refused (returns 1, the count is
  * unchanged): BLIS 0.9.0's busy-waiting barriers then make a small GEMM

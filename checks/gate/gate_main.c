@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +40,7 @@ static struct {
   unsigned long shard_i, shard_n;
   int list, coverage, backends;
   const char *backend;                  /* --backend, or NULL: builtin */
-  const char *xfail[DLV_GATE_MAX_XFAIL]; /* --xfail entries */
+  const char *xfail[DLV_GATE_MAX_XFAIL]; /* --xfail ENTRY[@WORD] */
   size_t nxfail;
   const char *argv0;
 } opt = {.case_index = -1, .shard_n = 1};
@@ -70,12 +71,15 @@ static void print_help(void)
        "                [--shard I/N] [--case K | --replay C,C,...] [--list] "
        "[--coverage]\n"
        "                [--backend NAME|PATH.so] [--backends] "
-       "[--xfail ENTRY]... [--max-threads N]\n"
+       "[--xfail ENTRY[@WORD]]... [--max-threads N]\n"
        "Runs the contract-driven cases of the kernel entry points against "
        "their\nreferences (see checks/gate/gate.h).  DLV_SEED seeds the "
        "sampling,\nDLV_GATE_LONG=1 is --long.  Exit status 0 when every case "
        "held, 1 when\none failed (it is shrunk and printed with a repro), 2 "
-       "on a usage error.");
+       "on a usage error.\n--xfail ENTRY: a known finding, ENTRY must fail "
+       "(a crash in a case is a\nfailure); ENTRY@WORD: only where the "
+       "backend's version string holds WORD\nas a word (BLIS: its "
+       "configuration, e.g. zen3), elsewhere ENTRY must hold.");
 }
 
 static unsigned long parse_count(const char *s, const char *what)
@@ -201,7 +205,10 @@ static void parse_options(int argc, char **argv)
     } else if (strcmp(a, "--xfail") == 0) {
       if (opt.nxfail == DLV_GATE_MAX_XFAIL)
         usage_error("too many --xfail options%s", "");
-      opt.xfail[opt.nxfail++] = value_of(argc, argv, &i);
+      const char *x = value_of(argc, argv, &i), *at = strchr(x, '@');
+      if (x[0] == '@' || (at != NULL && (at[1] == '\0' || strchr(at, ' '))))
+        usage_error("--xfail: need ENTRY or ENTRY@WORD, not '%s'", x);
+      opt.xfail[opt.nxfail++] = x;
     } else {
       usage_error("unknown or repeated option '%s'", a);
     }
@@ -270,13 +277,37 @@ static void release_crashes(void)
   crashes_caught = 0;
 }
 
+/* Where a fault in the thread that runs a case returns (run_case arms
+ * it while the entry runs): the case then fails like any other, so it is
+ * shrunk, its entry gets its row in the matrix, and --xfail applies. */
+static sigjmp_buf crash_return;
+static volatile sig_atomic_t crash_return_armed;
+
+/* Records the crash (line: its message) as the case's failure and returns
+ * to run_case; only for a fault in the thread that runs the case, armed.
+ * (A library that faulted while holding a lock of its own would then
+ * block its next call: the ctest's timeout ends that run.) */
+static void return_from_crash(const char *line, int on_case_thread,
+                              const siginfo_t *si)
+{
+  dlv_gate_case *c = current_case;
+  if (!on_case_thread || si->si_code <= 0 || !crash_return_armed ||
+      c == NULL)
+    return;
+  snprintf(c->msg, sizeof c->msg, "%s", line);
+  c->failed = 1;
+  crash_return_armed = 0;
+  siglongjmp(crash_return, 1);
+}
+
 /* A crash in a case: the entry, the case, and for a fault in a page
  * guard (gate_mem.c) the array and the byte.  Then, in the thread that
- * runs the case, cmocka's handler (restored; the access faults again)
- * fails the test and the run goes on; in a kernel's worker thread (where
- * cmocka's longjmp would land on another thread's stack) the signal's
- * default action ends the process.  snprintf is not async-signal-safe;
- * the case is over either way. */
+ * runs the case, a fault fails the case (return_from_crash), or, outside
+ * run_case, cmocka's handler (restored; the access faults again) fails
+ * the test and the run goes on; in a kernel's worker thread (where a
+ * longjmp would land on another thread's stack) the signal's default
+ * action ends the process.  snprintf is not async-signal-safe; the case
+ * is over either way. */
 static void on_crash(int sig, siginfo_t *si, void *uc)
 {
   static char line[8192], where[1024], rerun[4096];
@@ -286,6 +317,10 @@ static void on_crash(int sig, siginfo_t *si, void *uc)
       dlv_gate_fault_where(current_case, si->si_addr, fault_access(uc),
                            where + 2, sizeof where - 2))
     memcpy(where, ": ", 2);
+  int on_case_thread = pthread_equal(pthread_self(), case_thread);
+  release_crashes();
+  snprintf(line, sizeof line, "signal %d%s", sig, where);
+  return_from_crash(line, on_case_thread, si); /* the failure says it */
   rerun_options(rerun, sizeof rerun);
   char which[64] = "a replayed case"; /* shrinking or --replay */
   if (current_case == NULL || !current_case->replay)
@@ -297,8 +332,6 @@ static void on_crash(int sig, siginfo_t *si, void *uc)
                      command, entry ? entry : "?", rerun);
   if (len > 0 && write(2, line, strlen(line)) < 0)
     _exit(128 + sig);
-  int on_case_thread = pthread_equal(pthread_self(), case_thread);
-  release_crashes();
   if (!on_case_thread || si->si_code <= 0) { /* or sent, not a fault */
     signal(sig, SIG_DFL);
     raise(sig);
@@ -348,6 +381,17 @@ static void case_end(dlv_gate_case *c)
   c->rec = NULL;
 }
 
+/* Runs entry e on case c (begun); a fault in it fails c
+ * (return_from_crash). */
+static void run_case(const dlv_gate_entry *e, dlv_gate_case *c)
+{
+  if (sigsetjmp(crash_return, 1) == 0) {
+    crash_return_armed = 1;
+    e->run(c);
+  }
+  crash_return_armed = 0;
+}
+
 /* Runs entry e on the given choices; the case is left for the caller to
  * read and end. */
 static void replay_case(const dlv_gate_entry *e, const uint64_t *seq,
@@ -357,7 +401,7 @@ static void replay_case(const dlv_gate_entry *e, const uint64_t *seq,
   c->replay = 1;
   c->in = seq;
   c->nin = n;
-  e->run(c);
+  run_case(e, c);
 }
 
 /* ---- shrinking ----------------------------------------------------------- */
@@ -655,11 +699,30 @@ static int more_cases(unsigned long k, unsigned long cover)
   return k < opt.cases || k < cover;
 }
 
+/* Whether s holds word as a word (delimited by blanks or the ends). */
+static int has_word(const char *s, const char *word, size_t len)
+{
+  for (const char *p = s; (p = strstr(p, word)) != NULL; p++)
+    if ((p == s || p[-1] == ' ') && (p[len] == '\0' || p[len] == ' '))
+      return 1;
+  return 0;
+}
+
+/* Whether entry is a known finding here: --xfail ENTRY, or ENTRY@WORD
+ * with WORD a word of the backend's version string (a finding of some
+ * configurations of a library, e.g. BLIS's kernels for one CPU). */
 static int is_xfail(const char *entry)
 {
-  for (size_t i = 0; i < opt.nxfail; i++)
-    if (strcmp(opt.xfail[i], entry) == 0)
+  const char *version = dlv_gate_backend()->version;
+  for (size_t i = 0; i < opt.nxfail; i++) {
+    const char *x = opt.xfail[i], *at = strchr(x, '@');
+    size_t n = at ? (size_t)(at - x) : strlen(x);
+    if (strncmp(x, entry, n) != 0 || entry[n] != '\0')
+      continue;
+    if (at == NULL || (at[1] != '\0' && version != NULL &&
+                       has_word(version, at + 1, strlen(at + 1))))
       return 1;
+  }
   return 0;
 }
 
@@ -752,7 +815,7 @@ static void run_entry(void **state)
       continue;
     dlv_gate_case c;
     case_begin(&c, e->entry, k, &stats);
-    e->run(&c);
+    run_case(e, &c);
     cover = c.max_enum > cover ? c.max_enum : cover;
     if (c.failed) {
       entry_failed(e, &c, ran + 1, &stats);
