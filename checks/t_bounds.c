@@ -278,6 +278,10 @@ static void halfwidths_against_quantiles(void **state)
     for (double n = 1; n <= 1e9; n *= 10) {
       double r = dlv_hoeffding_halfwidth(1.0 / n, al);
       assert_true(fabs(2.0 * exp(-2.0 * n * r * r) - al) <= 1e-12 * al);
+      double k = dlv_dkw_halfwidth(n, al); /* 2 exp(-2 n k^2) = alpha */
+      assert_true(fabs(2.0 * exp(-2.0 * n * k * k) - al) <= 1e-12 * al);
+      double f = dlv_freq_halfwidth(n, al); /* c_k = 1/n: the same tail */
+      assert_true(fabs(2.0 * exp(-2.0 * n * f * f) - al) <= 1e-12 * al);
       double s = dlv_gauss_conc_halfwidth(1.0 / sqrt(n), al);
       assert_true(fabs(2.0 * exp(-s * s * n / 2.0) - al) <= 1e-12 * al);
     }

@@ -422,6 +422,26 @@ static void p2_defined_errors(void **state)
 
 /* Mean, variance (known mean 0) and KS distance of n draws that should be
  * N(0, 1) i.i.d.: three statistical rows. */
+/* The KS row's power (m: its row, bound: its half-width at n samples):
+ * a generator wrong in law alone, uniform on (-sqrt 3, sqrt 3) (mean 0,
+ * variance 1: the mean and variance rows pass it), lies at KS distance
+ * 0.057 from Phi, measured on its stratified sample of n points (within
+ * 1/(2n) of the law's own distance); the half-width must lie below it, or
+ * the row could not tell that generator from a Gaussian one. */
+static void check_ks_power(const char *test, struct dlv_meas *m, size_t n,
+                           double bound)
+{
+  double *u = xmalloc(n * sizeof *u);
+  for (size_t k = 0; k < n; k++)
+    u[k] = sqrt(3.0) * (2.0 * ((double)k + 0.5) / (double)n - 1.0);
+  double wrong = dlv_ks_distance(u, n, gsl_cdf_ugaussian_P);
+  free(u);
+  m->quantity = "KS half-width vs the KS distance of a uniform law "
+                "(mean 0, variance 1) to Phi";
+  m->bound_name = "the row's power: half-width below that distance";
+  dlv_expect_row(__FILE__, __LINE__, test, m, bound, 0.0, bound, wrong, NAN);
+}
+
 static void check_gaussian_law(const char *test, const char *dtype,
                                double *v, size_t n)
 {
@@ -449,9 +469,10 @@ static void check_gaussian_law(const char *test, const char *dtype,
                  NAN);
   double d = dlv_ks_distance(v, n, gsl_cdf_ugaussian_P);
   m.quantity = "generator Kolmogorov-Smirnov distance to Phi";
-  m.bound_name = "p2_hoeffding (DKW-Massart)";
-  double bound = dlv_p2_hoeffding_halfwidth(1.0 / nn, alpha_each());
+  m.bound_name = "dkw (Massart)";
+  double bound = dlv_dkw_halfwidth(nn, alpha_each());
   dlv_expect_row(__FILE__, __LINE__, test, &m, d, 0.0, d, bound, NAN);
+  check_ks_power(test, &m, n, bound);
 }
 
 static void p2_generator_d(void **state)
@@ -518,10 +539,10 @@ static void p2_bernoulli(void **state)
   char shape[32];
   snprintf(shape, sizeof shape, "n=%d p=%g", P2_GEN, P2_KEEP);
   struct dlv_meas m = {"-", shape, "Bernoulli frequency of keep vs p",
-                       "p2_hoeffding (c_k = 1/n)"};
+                       "freq (hoeffding, c_k = 1/n)"};
   m.kernel = "noise_bernoulli";
   DLV_EXPECT_ROW(&m, f, P2_KEEP, fabs(f - P2_KEEP),
-                 dlv_p2_hoeffding_halfwidth(1.0 / P2_GEN, alpha_each()), NAN);
+                 dlv_freq_halfwidth(P2_GEN, alpha_each()), NAN);
   free(mask);
 }
 
