@@ -142,11 +142,14 @@ static const char *kernel_of(const dlv_row *r) { return r->kernel; }
 
 /* The distinct texts field(row) of the rows of role that (do not) hold,
  * at most four, as "a; b; c", each quoted. */
+/* The distinct items an explanation names before "; and more". */
+enum { EXPLAIN_LIST_MAX = 4 };
+
 static void list_distinct(FILE *f, const dlv_rows *rows, const char *id,
                           enum dlv_role role, int holds,
                           const char *(*field)(const dlv_row *))
 {
-  const char *seen[4];
+  const char *seen[EXPLAIN_LIST_MAX];
   size_t n = 0, more = 0;
   for (size_t i = 0; i < rows->n; i++) {
     const dlv_row *x = &rows->rows[i];
@@ -157,7 +160,7 @@ static void list_distinct(FILE *f, const dlv_rows *rows, const char *id,
       k++;
     if (k < n)
       continue;
-    if (n == 4) {
+    if (n == EXPLAIN_LIST_MAX) {
       more++;
       continue;
     }

@@ -117,12 +117,13 @@ evidence_header() {
 }
 
 # evidence_row CLAIM CHECK SHAPE SEED QUANTITY RATIO ROLE HOLDS OK KERNEL
-# BACKEND: one double row of bound 1 (err = err/bound = RATIO), value =
-# reference = 1, ulps nan, variant -, key CLAIM/CHECK/ROLE/QUANTITY.
+# BACKEND [VARIANT [DTYPE]]: one row of bound 1 (err = err/bound = RATIO),
+# value = reference = 1, ulps nan, variant - and dtype double unless
+# given, key CLAIM/CHECK/ROLE/QUANTITY.
 evidence_row() {
-  printf '%s,%s,double,"%s",%s,%s,1,1,%s,b,1,%s,nan,%s,%s,%s,%s,-,%s/%s/%s/%s,%s\r\n' \
-    "$1" "$2" "$3" "$4" "$5" "$6" "$6" "$7" "$8" "$9" "${10}" \
-    "$1" "$2" "$7" "$5" "${11}"
+  printf '%s,%s,%s,"%s",%s,%s,1,1,%s,b,1,%s,nan,%s,%s,%s,%s,%s,%s/%s/%s/%s,%s\r\n' \
+    "$1" "$2" "${13:-double}" "$3" "$4" "$5" "$6" "$6" "$7" "$8" "$9" \
+    "${10}" "${12:--}" "$1" "$2" "$7" "$5" "${11}"
 }
 
 # meta_csv DIR SEED QUICK PREC [GSL]: DIR/meta.csv, the checks' metadata.

@@ -11,8 +11,14 @@
 #   a failed row's "expected" column (page) and "expected it ..." (terminal)
 #     say "to fail" exactly for the rows expected to fail: a row that is
 #     not ok was expected to fail when it held; ok rows are not listed;
+#   a claim's explanation names min(n, 4) of the n distinct quantities of
+#     its failed claim rows (or kernels of its failed accuracy rows), each
+#     once, then "; and more" only when n > 4 (sampled at 3, 4, 5, and 4
+#     with a repeated one);
 #   the repro lines state what the checks recorded (meta.csv: quick mode,
-#     precision; the rows' seed), not dlverify's own environment;
+#     precision; the rows' seed), not dlverify's own environment: every
+#     combination of quick mode 0 and 1 and precision the default (256)
+#     and not, merged with the environment saying the opposite;
 #   a gate entry merged over shards shows its worst err/bound: the largest,
 #     or the first NaN, which stays the worst (gate_report.c, select.c).
 set -u
@@ -140,6 +146,49 @@ for n in 19 20 21; do
     "$(sed -n '/^kernel gate: /,$p' "$out/gate$n-m.stdout")"
 done
 
+# ---- a claim's explanation ---------------------------------------------------
+
+# explained LABEL PAGE CLAIM LEAD N: the sentence of CLAIM's explanation
+# starting with LEAD names min(N, 4) items, "; and more" after them only
+# when N > 4.
+explained() {
+  line=$(element "$2" "<section class=\"claim\" id=\"claim-$3\">" '</section>' |
+    grep -F "$4" | sed "s/.*$4//; s/\. .*//")
+  shown=$(printf '%s\n' "$line" | grep -o '<q>' | wc -l)
+  more=0
+  case $line in *"; and more"*) more=1 ;; esac
+  want=$5 want_more=0
+  if test "$5" -gt 4; then want=4 want_more=1; fi
+  test "$shown" -eq "$want" && test "$more" -eq "$want_more" ||
+    fail "$1: $5 distinct items: $shown named, 'and more' $more; expected $want, $want_more: $line"
+  echo "ok: $1: $5 distinct items: $shown named${want_more:+, and more $more}"
+}
+
+# P1, P2, P3 fail claim rows of 3, 4, 5 distinct quantities, P4a 4 of them
+# in 5 rows (one repeated); P4b, P4c, P5 fail accuracy rows of 3, 4, 5
+# distinct kernels.
+meta_csv "$out/expl" 7 0 256
+{ evidence_header
+  for cn in P1:3 P2:4 P3:5; do failed_rows "${cn%:*}" "${cn#*:}"; done
+  failed_rows P4a 4
+  row P4a P4ac row2 claim 0 0
+  for cn in P4b:3 P4c:4 P5:5; do
+    i=1
+    while test $i -le "${cn#*:}"; do
+      row "${cn%:*}" acc q accuracy 0 0 n=10 2 "kern$i" builtin
+      i=$((i + 1))
+    done
+  done; } >"$out/expl/evidence.csv"
+merge expl-m "$out/expl"
+for cn in P1:3 P2:4 P3:5 P4a:4; do
+  explained "claim ${cn%:*}'s failed quantities" "$out/expl-m/index.html" \
+    "${cn%:*}" "claim rows do not hold: " "${cn#*:}"
+done
+for cn in P4b:3 P4c:4 P5:5; do
+  explained "claim ${cn%:*}'s kernels of failed accuracy rows" \
+    "$out/expl-m/index.html" "${cn%:*}" 'a reference or solver): ' "${cn#*:}"
+done
+
 # ---- expected to fail --------------------------------------------------------
 
 # expected LIST LABEL QUANTITY WANT: LIST's row of QUANTITY ends with
@@ -201,18 +250,22 @@ repro() {
   echo "ok: $1: repro lines start with '$2'"
 }
 
-# Recorded quick=1 and precision 512, merged with DLV_QUICK, DLV_MPFR_PREC
-# unset; recorded quick=0 and precision 256 (the default), merged with
-# DLV_QUICK=1 DLV_MPFR_PREC=1024 (DLV_SEED=99 for both).
+# Recorded quick mode Q and precision P (256: the default), for every Q
+# and P, merged with DLV_QUICK set to the other mode and DLV_MPFR_PREC to
+# 1024 (DLV_SEED=99): the repro lines say DLV_QUICK=1 exactly when Q is 1
+# and DLV_MPFR_PREC=P exactly when P is not the default.
 for q in 0 1; do
-  meta_csv "$out/quick$q" 7 $q $((256 * (q + 1)))
-  { evidence_header; row P4a p4ac q claim 0 0; } >"$out/quick$q/evidence.csv"
+  for p in 256 512; do
+    meta_csv "$out/q$q-p$p" 7 $q $p
+    { evidence_header; row P4a p4ac q claim 0 0; } >"$out/q$q-p$p/evidence.csv"
+    (export DLV_QUICK=$((1 - q)) DLV_MPFR_PREC=1024
+     merge "q$q-p$p-m" "$out/q$q-p$p") || exit 1
+    want='DLV_SEED=7'
+    test $q = 1 && want="$want DLV_QUICK=1"
+    test $p != 256 && want="$want DLV_MPFR_PREC=$p"
+    repro "q$q-p$p-m" "$want"
+  done
 done
-(unset DLV_QUICK DLV_MPFR_PREC; merge quick1-m "$out/quick1") || exit 1
-repro quick1-m 'DLV_SEED=7 DLV_QUICK=1 DLV_MPFR_PREC=512'
-(export DLV_QUICK=1 DLV_MPFR_PREC=1024; merge quick0-m "$out/quick0") ||
-  exit 1
-repro quick0-m 'DLV_SEED=7'
 
 # ---- a gate entry's worst err/bound over shards -----------------------------
 

@@ -6,6 +6,8 @@
 #     quantity, kernel, variant, backend): a shape that is a prefix of
 #     another (n=10, n=100) is another shape, with or without a detail
 #     after " | " (which is not part of the key);
+#     a row differing from the baseline's in one field of the key alone,
+#     any of the eight, either way round, matches nothing;
 #   a row is a new failure when it fails now and held (or did not exist)
 #     then, not when it failed then too;
 #   dlverify's own backends, "builtin", "reference+builtin" and "-" (a
@@ -13,6 +15,8 @@
 #     the others; another backend matches only itself;
 #   --merge refuses (exit 2) reports of different seeds, across the
 #     reports and within one, wherever the odd report stands;
+#   --merge takes gate rows of shard labels I/N MODE with I < N only, and
+#     shards of one N and one MODE only (exit 2 otherwise, no report);
 #   the page flags the checks' metadata as DIFFERS when any of the merged
 #     reports differs from the others, first, middle or last;
 #   --out must be missing, empty or an earlier report: a directory holding
@@ -87,6 +91,28 @@ against shape-detail "the detail after ' | ' was taken as part of the key" \
 against shape-detail-prefix "shape n=100 | d matched baseline n=10 | d (a prefix)" \
   "$(row P1 'n=100 | worst case 3' 0.5 1)" "$(row P1 'n=10 | worst case 3' 0.1 1)" "$apart"
 
+# --- baseline keys: every field ----------------------------------------------
+# keyrow FIELD VALUE RATIO: a held row of key claim P1, check c, dtype
+# double, shape n=10, quantity q, kernel k, variant v, backend openblas,
+# with FIELD (one of these names) set to VALUE instead.
+keyrow() {
+  claim=P1 check=c dtype=double shape=n=10 quantity=q kernel=k variant=v
+  backend=openblas
+  eval "$1=\$2"
+  evidence_row "$claim" "$check" "$shape" 7 "$quantity" "$3" claim 1 1 \
+    "$kernel" "$backend" "$variant" "$dtype"
+}
+against key-all "a row did not match the baseline's of the same key" \
+  "$(keyrow claim P1 0.5)" "$(keyrow claim P1 0.1)" "$grew"
+for fv in claim:P2 check:d dtype:float shape:n=11 quantity:r kernel:l \
+          variant:w backend:blis; do
+  f=${fv%%:*} v=${fv#*:}
+  against "key-$f-now" "a row whose $f alone differs matched the baseline's" \
+    "$(keyrow "$f" "$v" 0.5)" "$(keyrow none - 0.1)" "$apart"
+  against "key-$f-base" "a baseline row whose $f alone differs matched" \
+    "$(keyrow none - 0.5)" "$(keyrow "$f" "$v" 0.1)" "$apart"
+done
+
 # --- new failures ---------------------------------------------------------
 against fail-absent "a failing row the baseline lacks not counted as a new failure" \
   "$(row P3 n=10 2 0)" "$(row P1 n=10 0.1 1)" "$(counts 1 0 1)"
@@ -140,6 +166,41 @@ refused "a merge of reports of seeds 7 and 8" "$out/seed7" "$out/seed8"
 refused "one report holding rows of seeds 7 and 8" "$out/mixed"
 refused "a merge whose first report holds two seeds" "$out/mixed" "$out/seed7b"
 refused "a merge whose last report holds two seeds" "$out/seed7" "$out/mixed"
+
+# --- merge: gate shard labels -------------------------------------------------
+# shards NAME STATUS TEXT LABEL...: merging one report per LABEL (a gate row
+# "cases=10 LABEL") exits STATUS; refused (2): stderr holds TEXT and no
+# report is written.
+shards() {
+  name=$1 want=$2 text=$3
+  shift 3
+  dirs= k=0
+  for label in "$@"; do
+    report "$out/$name.$k" "$(row gate "cases=10 $label" 0.5 1)"
+    dirs="$dirs $out/$name.$k"
+    k=$((k + 1))
+  done
+  if test "$want" = 2; then
+    # shellcheck disable=SC2086 # report directories without spaces
+    expect_exit 2 "$text" "$dlv" --merge --out "$out/$name" $dirs
+    test -e "$out/$name" && fail "$name: a refused merge wrote $out/$name"
+  else
+    # shellcheck disable=SC2086
+    "$dlv" --merge --out "$out/$name" $dirs >"$out/$name.stdout" 2>&1
+    got=$?
+    test $got = "$want" || fail "$name: shards $*: exit $got, expected $want: $(cat "$out/$name.stdout")"
+  fi
+  echo "ok: $name: shards $*: exit $want"
+}
+bad_label='no shard=I/N MODE'
+shards sh-last-index 0 - 'shard=0/2 quick' 'shard=1/2 quick'
+shards sh-long 0 - 'shard=1/2 long' 'shard=0/2 long'
+shards sh-index-is-n 2 "$bad_label" 'shard=0/2 quick' 'shard=2/2 quick'
+shards sh-index-past-n 2 "$bad_label" 'shard=3/2 quick'
+shards sh-of-zero 2 "$bad_label" 'shard=0/0 quick'
+shards sh-modes 2 'cannot be merged' 'shard=0/2 quick' 'shard=1/2 long'
+shards sh-modes-rev 2 'cannot be merged' 'shard=0/2 long' 'shard=1/2 quick'
+shards sh-counts 2 'cannot be merged' 'shard=0/2 quick' 'shard=1/3 quick'
 
 # --- merge: the checks' metadata ---------------------------------------------
 # differs NAME WANT QUICK1 QUICK2 QUICK3 [PREC2]: merging three reports of
