@@ -358,9 +358,45 @@ static int probe_prox(const void *ctx, size_t n, ptrdiff_t inc,
                      : b->prox_group_d(n, vec[0], inc, 1.0, vec[1], inc);
 }
 
+/* Two argument errors at once, on dlverify's own kernels (stride.h: the
+ * span (n - 1) |inc| is checked first): a span of v or of out beyond
+ * ptrdiff_t (stride +-4, the other vector's 1) and a bad tau give
+ * DLV_EBADLEN, the vectors' check winning over tau's DLV_EINVAL, and
+ * nothing is read past the one element each buffer holds or written. */
+static void prox_two_errors(dlv_gate_case *c, const prox_entry *e)
+{
+  if (!dlv_gate_builtin_only(c))
+    return;
+  static const double taus[] = {-1.0, INFINITY, NAN};
+  double tau = taus[dlv_gate_draw(c, 3)];
+  ptrdiff_t inc = dlv_gate_draw(c, 2) ? 4 : -4;
+  int long_out = (int)dlv_gate_draw(c, 2);
+  size_t n = (size_t)PTRDIFF_MAX / 4 + 2; /* (n - 1) 4 > PTRDIFF_MAX */
+  dlv_gate_buf v, out;
+  dlv_gate_buf_make(c, &v, e->elem, 1, 1);
+  dlv_gate_buf_fill(c, &v, DLV_GV_UNIT);
+  dlv_gate_buf_make(c, &out, e->elem, 1, 1);
+  dlv_gate_buf_freeze(c, &v);
+  dlv_gate_buf_freeze(c, &out);
+  ptrdiff_t iv = long_out ? 1 : inc, io = long_out ? inc : 1;
+  dlv_gate_note(c, "two argument errors: n %zu, incv %td, incout %td, "
+                   "tau %a", n, iv, io, tau);
+  int status = e->is_float
+                   ? dlv_prox_group_s(n, v.at, iv, (float)tau, out.at, io)
+                   : dlv_prox_group_d(n, v.at, iv, tau, out.at, io);
+  dlv_gate_cmp_status(c, "status (the span checked first)", status,
+                      DLV_EBADLEN);
+  dlv_gate_buf_unchanged(c, &out, "out on error");
+  dlv_gate_buf_unchanged(c, &v, "v");
+}
+
 static void prox_case(dlv_gate_case *c, const prox_entry *e)
 {
   unsigned kind = dlv_gate_enum(c, PX_NKINDS);
+  if (kind == PX_ARGS && dlv_gate_enum(c, 4) == 3) {
+    prox_two_errors(c, e);
+    return;
+  }
   if (kind == PX_HUGE &&
       dlv_gate_periodic(c, DLV_GATE_HUGE_PERIOD, 2 * PX_NKINDS)) {
     dlv_gate_each_huge(c, e->k->flags, DLV_BK_PROX_GROUP, e->is_float,

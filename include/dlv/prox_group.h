@@ -18,9 +18,12 @@
  * address; element i is v[(n - 1 - i) |incv|] when incv < 0; incv != 0);
  * out may alias v with the same stride; on any error nothing is written.
  * Status: DLV_EINVAL for NULL pointers, zero strides, or tau negative or
- * not finite; DLV_ENAN for a NaN in v; DLV_EDOM when v holds an infinity
- * or ||v|| overflows the format (the prox is then v minus a finite shift of
- * an infinite vector, which this kernel does not represent). */
+ * not finite; DLV_EBADLEN when a span (n - 1) |inc| exceeds ptrdiff_t;
+ * DLV_ENAN for a NaN in v; DLV_EDOM when v holds an infinity or ||v||
+ * overflows the format (the prox is then v minus a finite shift of an
+ * infinite vector, which this kernel does not represent).  With several
+ * errors at once, the first in this order: v's pointer and stride, v's
+ * span, out's, then tau, then the values (stride.h: spans first). */
 #ifndef DLV_PROX_GROUP_H
 #define DLV_PROX_GROUP_H
 
