@@ -308,6 +308,38 @@ static void logistic_grad_entry_twin(void **state)
   mpfr_clears(gm, r, t, (mpfr_ptr)0);
 }
 
+/* logistic_value: (1 + g_m) (gamma_n S + m n eta (1 + gamma_n) + g_m P +
+ * gamma_9 L) / m with g_m = gamma_{m+1}. */
+static void logistic_value_twin(void **state)
+{
+  (void)state;
+  const size_t ms[] = {1, 2, 60, 1000};
+  mpfr_t gm, gn, r, t;
+  mpfr_inits2(MP_BITS, gm, gn, r, t, (mpfr_ptr)0);
+  for (size_t i = 0; i < COUNT(ms); i++)
+    for (size_t j = 0; j < COUNT(lengths); j++) {
+      size_t m = ms[i], n = lengths[j];
+      mp_gamma(gm, (double)m + 1.0, DLV_U_DOUBLE);
+      mp_gamma(gn, (double)n, DLV_U_DOUBLE);
+      mpfr_mul_d(r, gn, 31.0, MPFR_RNDN); /* S = 31 */
+      mpfr_add_ui(t, gn, 1, MPFR_RNDN);   /* m n eta (1 + gamma_n) */
+      mpfr_mul_d(t, t, (double)(m * n), MPFR_RNDN);
+      mpfr_mul_d(t, t, DLV_ETA_DOUBLE, MPFR_RNDN);
+      mpfr_add(r, r, t, MPFR_RNDN);
+      mpfr_mul_d(t, gm, 62.0, MPFR_RNDN); /* P = 62 */
+      mpfr_add(r, r, t, MPFR_RNDN);
+      mp_gamma(t, 9.0, DLV_U_DOUBLE); /* L = 0.5 */
+      mpfr_mul_d(t, t, 0.5, MPFR_RNDN);
+      mpfr_add(r, r, t, MPFR_RNDN);
+      mpfr_add_ui(t, gm, 1, MPFR_RNDN);
+      mpfr_mul(r, r, t, MPFR_RNDN);
+      mpfr_div_d(r, r, (double)m, MPFR_RNDN);
+      assert_agrees(dlv_bound_logistic_value(m, n, 31.0, 62.0, 0.5), r,
+                    "logistic_value");
+    }
+  mpfr_clears(gm, gn, r, t, (mpfr_ptr)0);
+}
+
 /* onesided_eps(h) = gamma_{2n+3} (S1 + h S2) + ((1 + beta)(1 + u)^2 - 1)
  * lambda ||d||. */
 static void mp_onesided_eps(mpfr_t r, size_t n, double s1, double s2,
@@ -390,6 +422,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(nrm2_s_twin),
+      cmocka_unit_test(logistic_value_twin),
       cmocka_unit_test(cstep_nrm2_twin),
       cmocka_unit_test(prox_gradient_twins),
       cmocka_unit_test(l2reg_elem_twin),

@@ -256,6 +256,31 @@ static inline double dlv_bound_logistic_grad_entry(size_t m, size_t n,
          (double)m;
 }
 
+/* Logistic value (dlv_loss_logistic_d), m samples, n features, the real
+ * path: the margin z_i = sum_k x_ik theta_k has |z^_i - z_i| <= gamma_n
+ * S_i + n 2^-1074 (1 + gamma_n) (products that underflow), and softplus is
+ * 1-Lipschitz.  At the computed margin sp = max(z, 0) + L, L =
+ * log1p(e^-|z|): exp and log1p each within 2 ulps (4u: glibc's are within
+ * 1), log1p's condition at w >= 0 at most 1, so L^ = L (1 + theta_8); the
+ * addition one rounding of sp, the sum m - 1 and / m one more, all on sp:
+ * gamma_{m+1} sp_i; the rest carried through the sum and the division
+ * (1 + gamma_{m+1}).  The libm errors scale with L alone, not with sp
+ * (which at a margin of -31 is 31 where L is 3.4e-14):
+ *   err <= (1 + gamma_{m+1}) (gamma_n S + m n 2^-1074 (1 + gamma_n)
+ *          + gamma_{m+1} P + gamma_9 L) / m,
+ * S = sum_i S_i, P = sum_i sp_i, L = sum_i L_i (at the computed margins);
+ * plus dlv_bound_logistic_underflow for an e^-|z| in the subnormals. */
+static inline double dlv_bound_logistic_value(size_t m, size_t n, double s,
+                                              double p, double l)
+{
+  double gn = dlv_gamma((double)n, DLV_U_DOUBLE);
+  double gm = dlv_gamma((double)m + 1.0, DLV_U_DOUBLE);
+  double under = (double)m * (double)n * DLV_ETA_DOUBLE * (1.0 + gn);
+  return (1.0 + gm) *
+         (gn * s + under + gm * p + dlv_gamma(9.0, DLV_U_DOUBLE) * l) /
+         (double)m;
+}
+
 /* One-sided directional derivative of F = l + lambda ||theta|| at 0 for a
  * quadratic l (l(0) = 0, so F^(0) = 0 exactly), along a double vector d:
  * D(h) = F^(h d)/h with h a power of two (h d exact), and the Richardson

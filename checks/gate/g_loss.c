@@ -346,6 +346,32 @@ static int loss_d_exact(const dlv_lg_problem *p, const double *theta,
 enum { LOSS_DATA, LOSS_EXTREME, LOSS_ERROR, LOSS_NSCENARIOS };
 static const unsigned loss_subcases[LOSS_NSCENARIOS] = {2, 2, 4};
 
+/* dlv_bound_logistic_value for the real kernel at theta: S, P and L at
+ * its margins, computed as it computes them (made upper bounds by
+ * DLV_P5_MAG_SLACK: each is within a few u of its own value), plus the
+ * underflow of e^-|z|. */
+static double logistic_value_bound(const dlv_lg_problem *p,
+                                   const double *theta)
+{
+  const dlv_logistic *lg = &p->lg;
+  double s = 0.0, sp = 0.0, l = 0.0;
+  for (size_t i = 0; i < lg->m; i++) {
+    const double *xi = lg->x + i * lg->n;
+    double margin = 0.0;
+    for (size_t j = 0; j < lg->n; j++) {
+      margin += xi[j] * theta[j];
+      s += fabs(xi[j] * theta[j]);
+    }
+    double z = -lg->y[i] * margin, li = log1p(exp(-fabs(z)));
+    sp += (z > 0.0 ? z : 0.0) + li;
+    l += li;
+  }
+  return dlv_bound_logistic_value(lg->m, lg->n, s * DLV_P5_MAG_SLACK,
+                                  sp * DLV_P5_MAG_SLACK,
+                                  l * DLV_P5_MAG_SLACK) +
+         dlv_bound_logistic_underflow(lg->m, 0.0, 1, 1.0);
+}
+
 static void loss_d_case(dlv_gate_case *c, int kind)
 {
   unsigned sub;
@@ -379,6 +405,8 @@ static void loss_d_case(dlv_gate_case *c, int kind)
     if (loss_d_exact(&p, theta, &e) != DLV_OK)
       dlv_gate_fail(c, "reference failed");
     dlv_lg_real_bounds(&p, theta, bound, &vbound);
+    if (kind == DLV_REF_LOGISTIC) /* both hold: the tighter one */
+      vbound = fmin(vbound, logistic_value_bound(&p, theta));
     compare_real(c, &o, &e, bound, vbound);
     exact_clear(&e);
   }
@@ -391,8 +419,52 @@ static void loss_quadratic_d(dlv_gate_case *c)
   loss_d_case(c, DLV_REF_QUADRATIC);
 }
 
+/* Softplus swept over its whole range, not sampled: one sample, one
+ * feature (x = 1, y = -1: the margin's softplus is softplus(theta)) at
+ * theta = k/8 for |k| <= 8 * 48 (every regime of log(1 + e^z), e^z from
+ * 2^-70 to 2^70) and at +-2^e, e = -60 .. 12; each value against MPFR's
+ * log1p(e^z) within dlv_bound_logistic_value.  A scalar nonlinearity is
+ * checked on a grid, as libm tests do: a shortcut or a branch threshold
+ * anywhere in the range lands on some point (a cut-off of log1p(e^-z) at
+ * z > 30 is 10 ulps off at z = 31). */
+static void softplus_sweep(dlv_gate_case *c)
+{
+  static double x[1] = {1.0}, y[1] = {-1.0};
+  const dlv_logistic lg = {1, 1, x, y};
+  mpfr_t e;
+  mpfr_init2(e, dlv_mp_prec());
+  dlv_gate_note(c, "softplus sweep: m 1 n 1, x 1, y -1, theta on a grid");
+  enum { GRID = 8 * 48, POW2 = 73 }; /* k/8 for |k| <= GRID; 2^-60..2^12 */
+  for (int k = -(GRID + POW2); k <= GRID + POW2 && !dlv_gate_failed(c); k++) {
+    int grid = abs(k) <= GRID;
+    double th = grid ? k / 8.0
+                     : (k < 0 ? -1.0 : 1.0) * ldexp(1.0, abs(k) - GRID - 61);
+    double v;
+    if (dlv_loss_logistic_d(&lg, &th, &v, NULL) != DLV_OK) {
+      dlv_gate_fail(c, "status not DLV_OK at theta %a", th);
+      break;
+    }
+    mpfr_set_d(e, th, MPFR_RNDN); /* softplus(theta) = log1p(e^theta) */
+    mpfr_exp(e, e, MPFR_RNDN);
+    mpfr_log1p(e, e, MPFR_RNDN);
+    double l = log1p(exp(-fabs(th))), sp = (th > 0.0 ? th : 0.0) + l;
+    double b = dlv_bound_logistic_value(1, 1, fabs(th) * DLV_P5_MAG_SLACK,
+                                        sp * DLV_P5_MAG_SLACK,
+                                        l * DLV_P5_MAG_SLACK) +
+               dlv_bound_logistic_underflow(1, 0.0, 1, 1.0);
+    dlv_gate_cmp_mp(c, "softplus sweep value", (size_t)(k + GRID + POW2),
+                    v, e, (dlv_bound){0.0, b}, 0);
+  }
+  mpfr_clear(e);
+}
+
 static void loss_logistic_d(dlv_gate_case *c)
 {
+  if (dlv_gate_enum(c, 32) == 0) {
+    if (dlv_gate_builtin_only(c))
+      softplus_sweep(c);
+    return;
+  }
   loss_d_case(c, DLV_REF_LOGISTIC);
 }
 
