@@ -374,6 +374,7 @@ static void case_begin(dlv_gate_case *c, const char *entry,
 /* Frees the case's memory (its recorded choices too). */
 static void case_end(dlv_gate_case *c)
 {
+  crash_return_armed = 0; /* no return into a case that is over */
   release_crashes();
   current_case = NULL;
   dlv_gate_release(c);
