@@ -161,7 +161,7 @@ explained() {
   if test "$5" -gt 4; then want=4 want_more=1; fi
   test "$shown" -eq "$want" && test "$more" -eq "$want_more" ||
     fail "$1: $5 distinct items: $shown named, 'and more' $more; expected $want, $want_more: $line"
-  echo "ok: $1: $5 distinct items: $shown named${want_more:+, and more $more}"
+  echo "ok: $1: $5 distinct items: $shown named, 'and more' $more"
 }
 
 # P1, P2, P3 fail claim rows of 3, 4, 5 distinct quantities, P4a 4 of them
