@@ -165,16 +165,6 @@ static inline double dlv_hoeffding_halfwidth(double sum_c2, double alpha)
   return sqrt(sum_c2 * log(2.0 / alpha) / 2.0);
 }
 
-/* dkw: the Kolmogorov-Smirnov distance sup_t |F_n(t) - F(t)| of n
- * independent samples of a continuous cdf F exceeds r with probability at
- * most 2 exp(-2 n r^2) (Dvoretzky-Kiefer-Wolfowitz with Massart's
- * constant), so r = sqrt(log(2/alpha_each) / (2 n)) (hoeffding's
- * half-width with sum c_k^2 = 1/n), from the sample count alone. */
-static inline double dlv_dkw_halfwidth(double n, double alpha)
-{
-  return sqrt(log(2.0 / alpha) / (2.0 * n));
-}
-
 /* freq: the fraction of ones among n independent Bernoulli(p) draws
  * lies within this of p but with probability at most alpha_each:
  * hoeffding's half-width with c_k = 1/n (sum c_k^2 = 1/n), taken from the
@@ -182,6 +172,17 @@ static inline double dlv_dkw_halfwidth(double n, double alpha)
 static inline double dlv_freq_halfwidth(double n, double alpha)
 {
   return dlv_hoeffding_halfwidth(1.0 / n, alpha);
+}
+
+/* dkw: the Kolmogorov-Smirnov distance sup_t |F_n(t) - F(t)| of n
+ * independent samples of a continuous cdf F exceeds r with probability at
+ * most 2 exp(-2 n r^2) (Dvoretzky-Kiefer-Wolfowitz with Massart's
+ * constant): the supremum over t has the tail of the single frequency
+ * F_n(t), so r = sqrt(log(2/alpha_each) / (2 n)), from the sample count
+ * alone. */
+static inline double dlv_dkw_halfwidth(double n, double alpha)
+{
+  return dlv_freq_halfwidth(n, alpha);
 }
 
 /* chi2_lm: X ~ chi-square(nu) (Laurent and Massart 2000, Lemma 1):
