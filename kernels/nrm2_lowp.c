@@ -239,12 +239,16 @@ static int norm_double(const src16 *s, size_t n, double *r)
   return DLV_OK;
 }
 
+/* The span first (stride.h), then the result pointer, then the values. */
 static int norm_float(const src16 *s, size_t n, float *result)
 {
+  int status = dlv__check_vector(n, s->x, s->inc); /* before result's */
+  if (status != DLV_OK)
+    return status;
   if (result == NULL)
     return DLV_EINVAL;
   double r;
-  int status = norm_double(s, n, &r);
+  status = norm_double(s, n, &r);
   if (status == DLV_OK)
     *result = (float)r;
   return status;

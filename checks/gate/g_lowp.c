@@ -269,14 +269,84 @@ static uint16_t *contiguous(dlv_gate_case *c, const dlv_gate_buf *x)
   return d;
 }
 
+/* The entry of e: the norm (naive or not) or the gradient (grad, whose
+ * output out is g at stride incg; the norms ignore incg). */
+static int call16(const lowp_entry *e, int grad, int naive, size_t n,
+                  const void *x, ptrdiff_t incx, void *out, ptrdiff_t incg)
+{
+  int bf = e->fmt == DLV_REF_BF16;
+  if (grad)
+    return bf ? dlv_nrm2_grad_bf16(n, x, incx, out, incg)
+              : dlv_nrm2_grad_fp16(n, x, incx, out, incg);
+  if (naive)
+    return bf ? dlv_nrm2_bf16_naive(n, x, incx, out)
+              : dlv_nrm2_fp16_naive(n, x, incx, out);
+  return bf ? dlv_nrm2_bf16(n, x, incx, out) : dlv_nrm2_fp16(n, x, incx, out);
+}
+
 static int call_norm(const lowp_entry *e, int naive, const dlv_gate_buf *x,
                      float *res)
 {
-  if (e->fmt == DLV_REF_BF16)
-    return naive ? dlv_nrm2_bf16_naive(x->n, x->at, x->inc, res)
-                 : dlv_nrm2_bf16(x->n, x->at, x->inc, res);
-  return naive ? dlv_nrm2_fp16_naive(x->n, x->at, x->inc, res)
-               : dlv_nrm2_fp16(x->n, x->at, x->inc, res);
+  return call16(e, 0, naive, x->n, x->at, x->inc, res, 1);
+}
+
+/* ---- arguments the contract refuses (lowp.h, stride.h) ------------------ */
+
+/* One case in ARG_PERIOD is an argument error (dlv_gate_vec_arg_error),
+ * one such case in four the span at its edge (dlv_gate_each_span_edge). */
+enum { ARG_PERIOD = 8 };
+
+typedef struct {
+  const lowp_entry *e;
+  int grad, naive;
+  dlv_gate_buf x, out;
+} arg_ctx;
+
+static int call_vec(const void *ctx, size_t n, const void *x, ptrdiff_t incx,
+                    void *out, ptrdiff_t incg)
+{
+  const arg_ctx *k = ctx;
+  return call16(k->e, k->grad, k->naive, n, x, incx, out, incg);
+}
+
+/* x (argument 0) at the edge: the norms then find the result NULL; the
+ * gradient checks g's span first and then reads x, so at x's edge only
+ * the refusal is observable.  g (argument 1) at the edge: x's stride 0,
+ * checked after g's span. */
+static int span_call(const void *ctx, int arg, dlv_gate_span s, int *later)
+{
+  const arg_ctx *k = ctx;
+  if (arg == 1) {
+    *later = DLV_EINVAL;
+    return call16(k->e, 1, 0, s.n, k->x.at, 0, k->out.at, s.inc);
+  }
+  if (k->grad && s.admitted) {
+    *later = -1;
+    return DLV_OK;
+  }
+  *later = DLV_EINVAL;
+  return call16(k->e, k->grad, k->naive, s.n, k->x.at, s.inc,
+                k->grad ? k->out.at : NULL, 1);
+}
+
+static void arg_case(dlv_gate_case *c, const lowp_entry *e, int grad,
+                     int naive)
+{
+  arg_ctx k = {.e = e, .grad = grad, .naive = naive};
+  size_t out_elem = grad ? sizeof(uint16_t) : sizeof(float);
+  if (dlv_gate_enum(c, 4) != 0) {
+    dlv_gate_vec_arg_error(c, sizeof(uint16_t), out_elem, grad, call_vec,
+                           &k);
+    return;
+  }
+  dlv_gate_buf_make(c, &k.x, sizeof(uint16_t), 1, 1);
+  set16(&k.x, 0, 0x3f80u); /* 1 in bf16; 1.875 in fp16 */
+  dlv_gate_buf_make(c, &k.out, out_elem, 1, 1);
+  dlv_gate_buf_freeze(c, &k.x);
+  dlv_gate_buf_freeze(c, &k.out);
+  dlv_gate_held held[] = {{&k.out, "output"}, {&k.x, "x"}};
+  dlv_gate_each_span_edge(c, e->k->flags, grad ? 2 : 1, span_call, &k, held,
+                          2);
 }
 
 /* Runs the other code path too: same status and bits (the portable path
@@ -348,6 +418,10 @@ static void norm_huge(dlv_gate_case *c, const void *ctx, dlv_gate_huge h)
 static void norm_case(dlv_gate_case *c, const lowp_entry *e, int naive)
 {
   dlv_gate_buf x, res;
+  if (dlv_gate_enum(c, ARG_PERIOD) == 0) {
+    arg_case(c, e, 0, naive);
+    return;
+  }
   /* the naive norm has no blocking to sample tails of; its value cases
    * take at least 64 entries, so that each has 63 rounded partial sums in
    * which a rounding left out (an FMA-style square) shows */
@@ -390,9 +464,7 @@ static void nrm2_fp16_naive(dlv_gate_case *c)
 static int call_grad(const lowp_entry *e, const dlv_gate_buf *x,
                      dlv_gate_buf *g)
 {
-  return e->fmt == DLV_REF_BF16
-             ? dlv_nrm2_grad_bf16(x->n, x->at, x->inc, g->at, g->inc)
-             : dlv_nrm2_grad_fp16(x->n, x->at, x->inc, g->at, g->inc);
+  return call16(e, 1, 0, x->n, x->at, x->inc, g->at, g->inc);
 }
 
 static void compare_grad(dlv_gate_case *c, const lowp_entry *e,
@@ -465,6 +537,10 @@ static void grad_huge(dlv_gate_case *c, const void *ctx, dlv_gate_huge h)
 static void grad_case(dlv_gate_case *c, const lowp_entry *e)
 {
   dlv_gate_buf x, own_g;
+  if (dlv_gate_enum(c, ARG_PERIOD) == 0) {
+    arg_case(c, e, 1, 0);
+    return;
+  }
   if (make_input(c, e, &x, 1) == DATA_HUGE) {
     dlv_gate_each_huge(c, e->k->flags, -1, 1, grad_huge, e);
     return;

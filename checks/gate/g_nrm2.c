@@ -224,9 +224,6 @@ static int probe_nrm2(const void *ctx, size_t n, ptrdiff_t inc,
 
 /* One case in ARG_PERIOD is an argument error. */
 enum { ARG_PERIOD = 8 };
-enum { ARG_NULL_X, ARG_NULL_OUT, ARG_ZERO_INCX, ARG_ZERO_INCG, ARG_N };
-static const char *const arg_name[ARG_N] = {"x NULL (n > 0)", "output NULL",
-                                            "incx 0", "incg 0"};
 
 static int call_args(const nrm2_entry *e, int grad, size_t n, const void *x,
                      ptrdiff_t incx, void *out, ptrdiff_t incg)
@@ -239,41 +236,88 @@ static int call_args(const nrm2_entry *e, int grad, size_t n, const void *x,
                      : b->nrm2_d(n, x, incx, out);
 }
 
-/* A call with one argument the contract refuses with DLV_EINVAL (the
- * gradient's g stride too): x NULL with n > 0, the result (or g) NULL, a
- * zero stride (any n, 0 included); every output untouched.  Needs a
- * backend that checks its arguments (DLV_BK_ARGS). */
+typedef struct {
+  const nrm2_entry *e;
+  int grad;
+} arg_ctx;
+
+static int call_vec(const void *ctx, size_t n, const void *x, ptrdiff_t incx,
+                    void *out, ptrdiff_t incg)
+{
+  const arg_ctx *k = ctx;
+  return call_args(k->e, k->grad, n, x, incx, out, incg);
+}
+
+/* An argument error (dlv_gate_vec_arg_error); needs a backend that checks
+ * its arguments (DLV_BK_ARGS). */
 static void arg_error_case(dlv_gate_case *c, const nrm2_entry *e, int grad)
 {
   int op = grad ? DLV_BK_NRM2_GRAD : DLV_BK_NRM2;
   if (!dlv_gate_supports(c, op, e->is_float, DLV_BK_ARGS))
     return;
-  unsigned kind = dlv_gate_enum(c, grad ? ARG_N : ARG_ZERO_INCG);
-  size_t n = kind == ARG_ZERO_INCX || kind == ARG_ZERO_INCG
-                 ? (size_t)dlv_gate_draw(c, 4)
-                 : 1 + (size_t)dlv_gate_draw(c, 8);
-  dlv_gate_buf x, out;
-  dlv_gate_buf_make(c, &x, e->elem, n, 1);
-  dlv_gate_buf_fill(c, &x, DLV_GV_UNIT);
-  dlv_gate_buf_freeze(c, &x);
-  dlv_gate_buf_make(c, &out, e->elem, grad ? n : 1, 1);
-  dlv_gate_buf_freeze(c, &out);
-  dlv_gate_note(c, "argument error: %s, n %zu", arg_name[kind], n);
-  int st = call_args(e, grad, n, kind == ARG_NULL_X ? NULL : x.at,
-                     kind == ARG_ZERO_INCX ? 0 : 1,
-                     kind == ARG_NULL_OUT ? NULL : out.at,
-                     kind == ARG_ZERO_INCG ? 0 : 1);
-  dlv_gate_cmp_status(c, "status", st, DLV_EINVAL);
-  dlv_gate_buf_unchanged(c, &out, "output on error");
-  dlv_gate_buf_guards_ok(c, &out, "output");
-  dlv_gate_buf_unchanged(c, &x, "x");
+  arg_ctx k = {e, grad};
+  dlv_gate_vec_arg_error(c, e->elem, e->elem, grad, call_vec, &k);
+}
+
+/* stride.h's span limit at its edge (dlv_gate_each_span_edge), on the
+ * builtin kernels: x (argument 0) with a NULL result, or for the gradient
+ * g's stride 0, checked after x's span; the gradient's g (argument 1) with
+ * x = 0 at n = 2 (DLV_EDOM, returned before g is touched). */
+typedef struct {
+  const nrm2_entry *e;
+  int grad;
+  dlv_gate_buf x, zero2, g;
+} span_ctx;
+
+static int span_call(const void *ctx, int arg, dlv_gate_span s, int *later)
+{
+  const span_ctx *k = ctx;
+  if (arg == 0) {
+    *later = DLV_EINVAL;
+    return call_args(k->e, k->grad, s.n, k->x.at, s.inc,
+                     k->grad ? k->g.at : NULL, 0);
+  }
+  if (s.admitted && s.n != 2) {
+    *later = -1;
+    return DLV_OK;
+  }
+  *later = DLV_EDOM;
+  return call_args(k->e, 1, s.n, k->zero2.at, 1, k->g.at, s.inc);
+}
+
+static void span_case(dlv_gate_case *c, const nrm2_entry *e, int grad)
+{
+  if (!dlv_gate_builtin_only(c))
+    return;
+  span_ctx k = {.e = e, .grad = grad};
+  dlv_gate_buf_make(c, &k.x, e->elem, 1, 1);
+  dlv_gate_buf_fill(c, &k.x, DLV_GV_UNIT);
+  dlv_gate_buf_make(c, &k.zero2, e->elem, 2, 1);
+  memset(k.zero2.at, 0, 2 * e->elem); /* +0, +0: its span is its elements */
+  dlv_gate_buf_make(c, &k.g, e->elem, 1, 1);
+  dlv_gate_buf_freeze(c, &k.x);
+  dlv_gate_buf_freeze(c, &k.zero2);
+  dlv_gate_buf_freeze(c, &k.g);
+  dlv_gate_held held[] = {{&k.g, "g"}, {&k.x, "x"}, {&k.zero2, "x = 0"}};
+  dlv_gate_each_span_edge(c, e->k->flags, grad ? 2 : 1, span_call, &k, held,
+                          3);
+}
+
+/* One case in ARG_PERIOD is an argument error, one such case in four the
+ * span at its edge. */
+static void arg_case(dlv_gate_case *c, const nrm2_entry *e, int grad)
+{
+  if (dlv_gate_enum(c, 4) == 0)
+    span_case(c, e, grad);
+  else
+    arg_error_case(c, e, grad);
 }
 
 static void nrm2_case(dlv_gate_case *c, const nrm2_entry *e)
 {
   dlv_gate_buf x, res;
   if (dlv_gate_enum(c, ARG_PERIOD) == 0) {
-    arg_error_case(c, e, 0);
+    arg_case(c, e, 0);
     return;
   }
   if (make_input(c, e, &x, 0) == DATA_HUGE) {
@@ -377,7 +421,7 @@ static void grad_case(dlv_gate_case *c, const nrm2_entry *e)
 {
   dlv_gate_buf x, own_g;
   if (dlv_gate_enum(c, ARG_PERIOD) == 0) {
-    arg_error_case(c, e, 1);
+    arg_case(c, e, 1);
     return;
   }
   if (make_input(c, e, &x, 0) == DATA_HUGE) {

@@ -358,43 +358,48 @@ static int probe_prox(const void *ctx, size_t n, ptrdiff_t inc,
                      : b->prox_group_d(n, vec[0], inc, 1.0, vec[1], inc);
 }
 
-/* Two argument errors at once, on dlverify's own kernels (stride.h: the
- * span (n - 1) |inc| is checked first): a span of v or of out beyond
- * ptrdiff_t (stride +-4, the other vector's 1) and a bad tau give
- * DLV_EBADLEN, the vectors' check winning over tau's DLV_EINVAL, and
- * nothing is read past the one element each buffer holds or written. */
-static void prox_two_errors(dlv_gate_case *c, const prox_entry *e)
+/* stride.h's span limit at its edge (dlv_gate_each_span_edge), on
+ * dlverify's own kernels: v (argument 0) or out (argument 1) at the edge,
+ * the other vector at stride 1, and a bad tau, whose DLV_EINVAL
+ * prox_group.h orders after both spans' checks: at the edge the call
+ * returns it, one past it DLV_EBADLEN; nothing read past the one element
+ * each buffer holds, nothing written. */
+typedef struct {
+  const prox_entry *e;
+  double tau;
+  dlv_gate_buf v, out;
+} span_ctx;
+
+static int span_call(const void *ctx, int arg, dlv_gate_span s, int *later)
+{
+  const span_ctx *k = ctx;
+  ptrdiff_t iv = arg == 0 ? s.inc : 1, io = arg == 0 ? 1 : s.inc;
+  *later = DLV_EINVAL;
+  return k->e->is_float
+             ? dlv_prox_group_s(s.n, k->v.at, iv, (float)k->tau, k->out.at, io)
+             : dlv_prox_group_d(s.n, k->v.at, iv, k->tau, k->out.at, io);
+}
+
+static void prox_span_edges(dlv_gate_case *c, const prox_entry *e)
 {
   if (!dlv_gate_builtin_only(c))
     return;
   static const double taus[] = {-1.0, INFINITY, NAN};
-  double tau = taus[dlv_gate_draw(c, 3)];
-  ptrdiff_t inc = dlv_gate_draw(c, 2) ? 4 : -4;
-  int long_out = (int)dlv_gate_draw(c, 2);
-  size_t n = (size_t)PTRDIFF_MAX / 4 + 2; /* (n - 1) 4 > PTRDIFF_MAX */
-  dlv_gate_buf v, out;
-  dlv_gate_buf_make(c, &v, e->elem, 1, 1);
-  dlv_gate_buf_fill(c, &v, DLV_GV_UNIT);
-  dlv_gate_buf_make(c, &out, e->elem, 1, 1);
-  dlv_gate_buf_freeze(c, &v);
-  dlv_gate_buf_freeze(c, &out);
-  ptrdiff_t iv = long_out ? 1 : inc, io = long_out ? inc : 1;
-  dlv_gate_note(c, "two argument errors: n %zu, incv %td, incout %td, "
-                   "tau %a", n, iv, io, tau);
-  int status = e->is_float
-                   ? dlv_prox_group_s(n, v.at, iv, (float)tau, out.at, io)
-                   : dlv_prox_group_d(n, v.at, iv, tau, out.at, io);
-  dlv_gate_cmp_status(c, "status (the span checked first)", status,
-                      DLV_EBADLEN);
-  dlv_gate_buf_unchanged(c, &out, "out on error");
-  dlv_gate_buf_unchanged(c, &v, "v");
+  span_ctx k = {.e = e, .tau = taus[dlv_gate_draw(c, 3)]};
+  dlv_gate_buf_make(c, &k.v, e->elem, 1, 1);
+  dlv_gate_buf_fill(c, &k.v, DLV_GV_UNIT);
+  dlv_gate_buf_make(c, &k.out, e->elem, 1, 1);
+  dlv_gate_buf_freeze(c, &k.v);
+  dlv_gate_buf_freeze(c, &k.out);
+  dlv_gate_held held[] = {{&k.out, "out on error"}, {&k.v, "v"}};
+  dlv_gate_each_span_edge(c, e->k->flags, 2, span_call, &k, held, 2);
 }
 
 static void prox_case(dlv_gate_case *c, const prox_entry *e)
 {
   unsigned kind = dlv_gate_enum(c, PX_NKINDS);
   if (kind == PX_ARGS && dlv_gate_enum(c, 4) == 3) {
-    prox_two_errors(c, e);
+    prox_span_edges(c, e);
     return;
   }
   if (kind == PX_HUGE &&

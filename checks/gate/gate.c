@@ -697,6 +697,87 @@ int dlv_gate_refusal(dlv_gate_case *c, int op, int is_float, int status,
   return 0;
 }
 
+/* ---- argument errors of a strided vector entry --------------------------- */
+
+enum { ARG_NULL_X, ARG_NULL_OUT, ARG_ZERO_INCX, ARG_ZERO_INCG, ARG_N };
+static const char *const arg_name[ARG_N] = {"x NULL (n > 0)", "output NULL",
+                                            "incx 0", "incg 0"};
+
+void dlv_gate_vec_arg_error(dlv_gate_case *c, size_t elem, size_t out_elem,
+                            int two_vectors, dlv_gate_vec_call *call,
+                            const void *ctx)
+{
+  unsigned kind = dlv_gate_enum(c, two_vectors ? ARG_N : ARG_ZERO_INCG);
+  size_t n = kind == ARG_ZERO_INCX || kind == ARG_ZERO_INCG
+                 ? (size_t)dlv_gate_draw(c, 4)
+                 : 1 + (size_t)dlv_gate_draw(c, 8);
+  dlv_gate_buf x, out;
+  dlv_gate_buf_make(c, &x, elem, n, 1);
+  if (elem == sizeof(float) || elem == sizeof(double))
+    dlv_gate_buf_fill(c, &x, DLV_GV_UNIT); /* 16-bit elements: as made */
+  dlv_gate_buf_freeze(c, &x);
+  dlv_gate_buf_make(c, &out, out_elem, two_vectors ? n : 1, 1);
+  dlv_gate_buf_freeze(c, &out);
+  dlv_gate_note(c, "argument error: %s, n %zu", arg_name[kind], n);
+  int st = call(ctx, n, kind == ARG_NULL_X ? NULL : x.at,
+                kind == ARG_ZERO_INCX ? 0 : 1,
+                kind == ARG_NULL_OUT ? NULL : out.at,
+                kind == ARG_ZERO_INCG ? 0 : 1);
+  dlv_gate_cmp_status(c, "status", st, DLV_EINVAL);
+  dlv_gate_buf_unchanged(c, &out, "output on error");
+  dlv_gate_buf_guards_ok(c, &out, "output");
+  dlv_gate_buf_unchanged(c, &x, "x");
+}
+
+/* ---- the span limit at its edge ------------------------------------------ */
+
+#define PD_MAX ((size_t)PTRDIFF_MAX)
+_Static_assert(PTRDIFF_MAX % 49 == 0, "7 and 49 divide the span limit");
+
+static const dlv_gate_span span_edges[] = {
+    {2, PTRDIFF_MAX, 1},         {PD_MAX / 7 + 1, 7, 1},
+    {PD_MAX / 49 + 1, 49, 1},    {PD_MAX + 1, 1, 1},
+    {2, -PTRDIFF_MAX, 1},        {PD_MAX / 7 + 1, -7, 1},
+    {PD_MAX + 1, -1, 1},         {2, PTRDIFF_MIN, 0},
+    {3, (ptrdiff_t)1 << 62, 0},  {PD_MAX / 7 + 2, 7, 0},
+    {PD_MAX / 49 + 2, -49, 0},   {PD_MAX + 2, 1, 0},
+    {PD_MAX + 2, -1, 0}};
+
+void dlv_gate_each_span_edge(dlv_gate_case *c, unsigned flags, int nargs,
+                             dlv_gate_span_fn *fn, const void *ctx,
+                             const dlv_gate_held *held, size_t nheld)
+{
+  int neg = (flags & DLV_CONTRACT_NEG_STRIDE) != 0;
+  size_t ran = 0;
+  for (int arg = 0; arg < nargs; arg++)
+    for (size_t k = 0; k < sizeof span_edges / sizeof *span_edges &&
+                       !dlv_gate_failed(c);
+         k++) {
+      dlv_gate_span e = span_edges[k];
+      int later = 0;
+      if (e.inc < 0 && !neg)
+        continue;
+      dlv_gate_note_clear(c);
+      dlv_gate_note(c, "span edge: argument %d at n %zu, inc %td: "
+                       "(n - 1)|inc| %s PTRDIFF_MAX",
+                    arg, e.n, e.inc, e.admitted ? "=" : ">");
+      int status = fn(ctx, arg, e, &later);
+      if (later < 0)
+        continue;
+      ran++;
+      dlv_gate_cmp_status(c, e.admitted ? "status (span admitted: the "
+                                          "later error's)"
+                                        : "status (span beyond ptrdiff_t)",
+                          status, e.admitted ? later : DLV_EBADLEN);
+    }
+  for (size_t i = 0; i < nheld; i++) {
+    dlv_gate_buf_unchanged(c, held[i].buf, held[i].name);
+    dlv_gate_buf_guards_ok(c, held[i].buf, held[i].name);
+  }
+  if (ran == 0)
+    dlv_gate_skip(c, "span edges: no later error observable");
+}
+
 /* ---- notes and failures -------------------------------------------------- */
 
 static void append(char *dst, size_t size, const char *sep, const char *fmt,

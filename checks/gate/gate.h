@@ -441,6 +441,56 @@ int dlv_gate_refusal(dlv_gate_case *c, int op, int is_float, int status,
                      const dlv_gate_buf *const *vec, size_t nvec,
                      const dlv_gate_buf *const *out, size_t nout);
 
+/* ---- argument errors of a strided vector entry (stride.h) -------------- */
+
+/* The argument errors a strided entry's header gives DLV_EINVAL, one drawn
+ * per call: x NULL with n > 0, the output NULL, x's stride 0 or (two
+ * vectors: the output is a vector g too) g's stride 0, a zero stride at
+ * any n (0 included); every array untouched.  call(ctx, n, x, incx, out,
+ * incg) calls the entry (a one-vector entry ignores incg); elem and
+ * out_elem: the element sizes of x and of the output. */
+typedef int dlv_gate_vec_call(const void *ctx, size_t n, const void *x,
+                              ptrdiff_t incx, void *out, ptrdiff_t incg);
+void dlv_gate_vec_arg_error(dlv_gate_case *c, size_t elem, size_t out_elem,
+                            int two_vectors, dlv_gate_vec_call *call,
+                            const void *ctx);
+
+/* ---- the span limit at its edge (stride.h) ------------------------------- */
+
+/* stride.h's limit of a strided vector, (n - 1)|inc| <= PTRDIFF_MAX, is a
+ * documented limit like any other: tried exactly at it (admitted) and one
+ * past it (DLV_EBADLEN), under several factorings of the span (n = 2 at
+ * +-PTRDIFF_MAX; strides 7 and 49, which divide PTRDIFF_MAX; stride +-1 at
+ * n = PTRDIFF_MAX + 1), for each strided argument of an entry point in
+ * turn.  No element of such a vector can be read, so an admitted span is
+ * seen through a later argument error the contract orders after the span
+ * check (a NULL result, another vector's zero stride, a bad tau, x = 0
+ * for a gradient): the call must return that error, having read and
+ * written nothing (a read past the frozen buffers faults, and a fault is
+ * the case's failure); one past the edge, DLV_EBADLEN before any read.
+ * fn(ctx, arg, e, &later) makes the call with argument `arg` at edge e
+ * and returns its status, after setting later to the status of the later
+ * error it arranged; later < 0 (admitted edges only): no later error is
+ * observable at e for that argument, and no call is made. */
+typedef struct {
+  size_t n;
+  ptrdiff_t inc;
+  int admitted; /* 1: (n - 1)|inc| = PTRDIFF_MAX; 0: one past it */
+} dlv_gate_span;
+typedef int dlv_gate_span_fn(const void *ctx, int arg, dlv_gate_span e,
+                             int *later);
+/* Runs fn for each of the nargs arguments at every edge whose stride sign
+ * `flags` allows (DLV_CONTRACT_NEG_STRIDE), until one fails; then each of
+ * the nheld frozen buffers the calls were given (named) must be unchanged,
+ * its guards intact. */
+typedef struct {
+  const dlv_gate_buf *buf;
+  const char *name;
+} dlv_gate_held;
+void dlv_gate_each_span_edge(dlv_gate_case *c, unsigned flags, int nargs,
+                             dlv_gate_span_fn *fn, const void *ctx,
+                             const dlv_gate_held *held, size_t nheld);
+
 /* ---- declared limits at their edges (gate_probe.c) ----------------------- */
 
 /* Every declared limit of backend operation op in the case's dtype
