@@ -49,6 +49,7 @@
  * unreadable --targets CSV.  A target not met is a figure, not a failure. */
 #include <errno.h>
 #include <sched.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,11 @@ void bench_time_rr(const bench_fn *f, void *const *args, int n,
     qsort(t[i], (size_t)reps, sizeof t[i][0], bench_cmp_double);
     out[i] = (struct timing){t[i][reps / 2], t[i][0], reps};
   }
+}
+
+double bench_worse(double worst, double r)
+{
+  return isnan(worst) || r <= worst ? worst : r;
 }
 
 void *bench_alloc(size_t bytes)
@@ -318,6 +324,30 @@ static void usage(void)
                   "[--only-backends] [--only-lowp] | --targets FILE\n");
 }
 
+/* bench --self-check: the checks the rows' verdicts come from, on
+ * outputs whose verdict is known (exit status 1 when one is wrong). */
+static int self_check(void)
+{
+  static const double seq[][4] = {{0.5, 2.0, 1.0, 2.0},
+                                  {NAN, 2.0, 0.5, NAN},
+                                  {1.0, NAN, 0.5, NAN},
+                                  {0.5, 1.0, NAN, NAN}};
+  int bad = 0;
+  for (size_t k = 0; k < sizeof seq / sizeof *seq; k++) {
+    double w = 0.0;
+    for (int i = 0; i < 3; i++)
+      w = bench_worse(w, seq[k][i]);
+    if (!(w == seq[k][3] || (isnan(w) && isnan(seq[k][3])))) {
+      printf("bench self-check: bench_worse over %g, %g, %g gave %g\n",
+             seq[k][0], seq[k][1], seq[k][2], w);
+      bad++;
+    }
+  }
+  bad += bench_conv_lowp_self_check();
+  printf("bench self-check: %s\n", bad ? "FAILED" : "every verdict right");
+  return bad != 0;
+}
+
 int main(int argc, char **argv)
 {
   int quick = 0, keep = 0, run_suite = 0, only = 0, child_threads = 0;
@@ -332,6 +362,8 @@ int main(int argc, char **argv)
       keep = 1;
     else if (strcmp(argv[i], "--suite") == 0)
       run_suite = 1;
+    else if (strcmp(argv[i], "--self-check") == 0)
+      return self_check();
     else if (strcmp(argv[i], "--targets") == 0 && i + 1 < argc) {
       /* of an existing CSV, nothing measured */
       int wrong = bench_targets(argv[++i]);

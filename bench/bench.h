@@ -81,6 +81,10 @@ void bench_norm(struct bench_ctx *ctx);
 void bench_conv(struct bench_ctx *ctx);
 /* conv3d bf16/fp16 beside float FAST and oneDNN bf16 (issue 18) */
 void bench_conv_lowp(struct bench_ctx *ctx);
+/* bench --self-check: the conv3d bf16/fp16 rows' check against outputs
+ * just within and just beyond each kind's bound, and NaNs; returns the
+ * number of wrong verdicts (printed). */
+int bench_conv_lowp_self_check(void);
 void bench_adam(struct bench_ctx *ctx); /* when include/dlv/adam.h exists */
 /* Every backend dlverify verifies, through its table (bench_backends.c). */
 void bench_backends(struct bench_ctx *ctx);
@@ -92,5 +96,8 @@ int bench_targets(const char *csv_path);
 /* Aligned, zeroed allocation that exits on failure (a bench, not a
  * library: nothing to recover). */
 void *bench_alloc(size_t bytes);
+/* The worse of the err/bound so far and a new one r: the larger, and a NaN
+ * (an element no bound holds) kept once seen, wherever it comes. */
+double bench_worse(double worst, double r);
 
 #endif

@@ -160,9 +160,7 @@ static void check_first_step(struct adam_arg *a, char *verdict, size_t len)
     for (int q = 0; q < 3; q++) {
       long double tol =
           bound[q] + 0x1p-60 * (fabsl(want[q]) + fabs(th0[k]));
-      double r = (double)(fabsl(got[q] - want[q]) / tol);
-      if (!(r <= worst))
-        worst = r;
+      worst = bench_worse(worst, (double)(fabsl(got[q] - want[q]) / tol));
     }
   }
   if (a->status != 0)

@@ -177,9 +177,7 @@ static void spot_check(const struct ex *e, int pass, const void *a,
     element(e, pass, a, b, idx, &v, &as, &k);
     double bound = dlv_bound_conv3d_dot(k, u, eta, (double)as) +
                    dlv_gamma(k, 0x1p-64) * (double)as;
-    double r = fabs(at(out, e->f32, idx) - (double)v) / bound;
-    if (!(r <= worst)) /* NaN is the worst */
-      worst = r;
+    worst = bench_worse(worst, fabs(at(out, e->f32, idx) - (double)v) / bound);
   }
   if (worst <= 1.0)
     snprintf(verdict, len, "ok");

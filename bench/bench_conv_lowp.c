@@ -212,20 +212,17 @@ static void check(const struct lp_call *c, const dlv_cert_out *ref,
                   size_t n_out, char *verdict, size_t len)
 {
   const dlv_conv3d_shape *s = c->d->s;
-  size_t paired = dlv_conv3d_bf16_paired(s, c->pass);
   double worst = 0.0;
   for (size_t i = 0; i < n_out; i++) {
-    double k = dlv_conv3d_terms(s, c->pass, i), b;
-    if (c->kind == L_BF16)
-      b = dlv_bound_conv3d_bf16(dlv_conv3d_bf16_roundings(k, paired),
+    double b;
+    if (c->kind == L_BF16 || c->kind == L_F32 || c->kind == L_FP16)
+      b = dlv_conv3d_lowp_elem_bound(s, c->pass, c->kind == L_BF16, i,
+                                     ref->abs_sum[i]);
+    else /* oneDNN: two roundings per product, in any order */
+      b = dlv_bound_conv3d_bf16(2.0 * dlv_conv3d_terms(s, c->pass, i),
                                 ref->abs_sum[i]);
-    else if (c->kind == L_F32 || c->kind == L_FP16)
-      b = dlv_bound_conv3d_fp16(k, ref->abs_sum[i]);
-    else
-      b = dlv_bound_conv3d_bf16(2.0 * k, ref->abs_sum[i]);
-    double r = fabs((double)c->out[i] - ref->val[i]) / (b + ref->err[i]);
-    if (!(r <= worst))
-      worst = r;
+    worst = bench_worse(worst, fabs((double)c->out[i] - ref->val[i]) /
+                                   (b + ref->err[i]));
   }
   snprintf(verdict, len, worst <= 1.0 ? "ok (%.2g)" : "WRONG(%.2g)", worst);
 }
@@ -363,6 +360,75 @@ static void bench_pass(const struct bench_ctx *ctx, const struct lp_data *d,
   const char *const peers[] = {"f32_fast", "onednn_bf16", "onednn_bf16_user"};
   bench_emit(ctx, rows, n, peers, 3);
   free(a), free(b), free(buf), free(outs);
+}
+
+/* ---- the check's own test (bench --self-check) ------------------------------ */
+
+/* The bound each kind's rows are held to, from the derivation in this
+ * file's header, written again (as a bound's twin is): ours through the
+ * gate's and P3's composition (f32_fast on fp16's float bound), oneDNN's
+ * with two roundings per product. */
+static double twin_bound(const dlv_conv3d_shape *s, int pass, int kind,
+                         size_t i, double abs_sum)
+{
+  static const int ours_bf16[NL] = {[L_BF16] = 1};
+  if (kind == L_DNNL || kind == L_DNNL_USER) {
+    double k = dlv_conv3d_terms(s, pass, i);
+    return dlv_bound_conv3d_bf16(k + k, abs_sum);
+  }
+  return dlv_conv3d_lowp_elem_bound(s, pass, ours_bf16[kind], i, abs_sum);
+}
+
+/* check() on outputs at `scale` times each element's bound (err 0, S
+ * 2^10), element `odd` at odd_scale (NaN: a NaN there); 1 when its verdict
+ * starts with `want`. */
+static int verdict_is(const struct lp_call *c, size_t n_out, size_t odd,
+                      double scale, double odd_scale, const char *want)
+{
+  double *val = bench_alloc(3 * (n_out + 1) * sizeof *val);
+  dlv_cert_out ref = {val, val + n_out + 1, val + 2 * (n_out + 1)};
+  for (size_t i = 0; i < n_out; i++) {
+    ref.abs_sum[i] = 0x1p10;
+    double b = twin_bound(c->d->s, c->pass, c->kind, i, ref.abs_sum[i]);
+    c->out[i] = (float)((i == odd ? odd_scale : scale) * b);
+  }
+  char verdict[64];
+  check(c, &ref, n_out, verdict, sizeof verdict);
+  free(val);
+  int ok = strncmp(verdict, want, strlen(want)) == 0;
+  if (!ok)
+    printf("bench self-check: kind %d pass %d, element %zu at %g of its "
+           "bound, the others at %g: \"%s\", expected \"%s\"\n",
+           c->kind, c->pass, odd, odd_scale, scale, verdict, want);
+  return ok;
+}
+
+/* The check of every kind and pass: within the bound "ok", one element
+ * 2% over "WRONG", a NaN anywhere "WRONG(nan)" (first, middle, last). */
+int bench_conv_lowp_self_check(void)
+{
+  static const dlv_conv3d_shape s = {1, 2, 3, 2, 3, 5, 2, 3, 2};
+  struct lp_data d = {.s = &s};
+  dlv_conv3d_sizes(&s, &d.n1, &d.nf, &d.n2);
+  size_t most = d.n1 > d.nf ? d.n1 : d.nf;
+  most = most > d.n2 ? most : d.n2;
+  float *out = bench_alloc(most * sizeof *out);
+  int bad = 0;
+  for (int kind = 0; kind < NL; kind++)
+    for (int pass = 0; pass < DLV_CONV3D_NPASSES; pass++) {
+      struct lp_call c = {&d, pass, kind, 0, out};
+      size_t n = pass == DLV_CONV3D_FWD          ? d.n2
+                 : pass == DLV_CONV3D_BWD_FILTER ? d.nf
+                                                 : d.n1;
+      bad += !verdict_is(&c, n, 0, 0.98, 0.98, "ok");
+      for (size_t odd = 0; odd < n; odd += n / 2) {
+        bad += !verdict_is(&c, n, odd, 0.98, 1.02, "WRONG(1)");
+        bad += !verdict_is(&c, n, odd, 0.98, NAN, "WRONG(nan)");
+      }
+      bad += !verdict_is(&c, n, n - 1, 0.98, NAN, "WRONG(nan)");
+    }
+  free(out);
+  return bad;
 }
 
 void bench_conv_lowp(struct bench_ctx *ctx)

@@ -9,6 +9,7 @@
 #ifndef DLV_CONV3D_SHAPES_H
 #define DLV_CONV3D_SHAPES_H
 
+#include "bounds/low_precision.h"
 #include "cert_conv3d.h"
 #include "conv3d.h"
 #include "ref_conv3d.h"
@@ -48,6 +49,23 @@ static inline size_t dlv_conv3d_bf16_paired(const dlv_conv3d_shape *s,
   if (pass == DLV_CONV3D_FWD)
     return s->cp;
   return pass == DLV_CONV3D_BWD_FILTER ? s->t : s->c;
+}
+
+/* The derived bound of output element i of `pass` of the bf16 kernel
+ * (bf16 1: dlv_bound_conv3d_bf16 over the roundings of its K terms paired
+ * along dlv_conv3d_bf16_paired) or of the fp16 one (bf16 0:
+ * dlv_bound_conv3d_fp16 over K), S = abs_sum: the one composition the
+ * gate, P3's low-precision rows and the bench's check all use. */
+static inline double dlv_conv3d_lowp_elem_bound(const dlv_conv3d_shape *s,
+                                                int pass, int bf16, size_t i,
+                                                double abs_sum)
+{
+  double terms = dlv_conv3d_terms(s, pass, i);
+  if (!bf16)
+    return dlv_bound_conv3d_fp16(terms, abs_sum);
+  return dlv_bound_conv3d_bf16(
+      dlv_conv3d_bf16_roundings(terms, dlv_conv3d_bf16_paired(s, pass)),
+      abs_sum);
 }
 
 /* Pass `pass` of the certified reference (cert_conv3d.h; _w: in a

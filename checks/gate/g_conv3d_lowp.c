@@ -300,12 +300,8 @@ static mpfr_t *twin(const lp_case *k, int absolute)
 
 static double element_bound(const lp_case *k, size_t i, double abs_sum)
 {
-  double terms = dlv_conv3d_terms(&k->s, k->e->pass, i);
-  dlv_conv3d_shape s = k->s;
-  if (k->e->fmt == DLV_REF_FP16)
-    return dlv_bound_conv3d_fp16(terms, abs_sum);
-  return dlv_bound_conv3d_bf16(
-      dlv_conv3d_bf16_roundings(terms, *paired(k->e->pass, &s)), abs_sum);
+  return dlv_conv3d_lowp_elem_bound(&k->s, k->e->pass,
+                                    k->e->fmt == DLV_REF_BF16, i, abs_sum);
 }
 
 static void compare(dlv_gate_case *c, const lp_case *k)

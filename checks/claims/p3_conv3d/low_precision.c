@@ -117,11 +117,8 @@ static int run(const lp_prob *p, const lp_pass *q, float *out)
 static double elem_bound(const lp_prob *p, const lp_pass *q, size_t i,
                          double abs_sum)
 {
-  double terms = dlv_conv3d_terms(&p->s, q->pass, i);
-  return p->fmt == DLV_REF_BF16
-             ? dlv_bound_conv3d_bf16(
-                   dlv_conv3d_bf16_roundings(terms, q->paired), abs_sum)
-             : dlv_bound_conv3d_fp16(terms, abs_sum);
+  return dlv_conv3d_lowp_elem_bound(&p->s, q->pass, p->fmt == DLV_REF_BF16,
+                                    i, abs_sum);
 }
 
 /* R: the largest rounding count of an element of the pass (bf16), or
