@@ -11,6 +11,12 @@
  *    lanes (close exponents for cancellation and ties, subnormals,
  *    products beyond float's range, Inf and NaN), with MXCSR set to round
  *    toward zero with FTZ/DAZ off, to show the instruction ignores it.
+ * 3. the kernels that emulate it on their portable path (the bf16 and
+ *    fp16 norms and gradients, nrm2_lowp.c) against their AVX512-BF16
+ *    path, bitwise, on a fixed sweep of vectors whose entries span 13
+ *    binades, so that the order of a pair's two steps shows (about 4% of
+ *    such vectors tell the orders apart): agreement is the kernels'
+ *    contract (lowp.h), not a sample's luck.
  * Skipped, with a message, when the CPU lacks AVX512_BF16. */
 #include <fenv.h>
 #include <float.h>
@@ -19,6 +25,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "dlv_status.h"
 #include "lowp.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -238,11 +245,72 @@ static void model_matches_instruction_on_random_lanes(void **state)
   assert_int_equal(mismatches, 0);
 }
 
+/* Entry i of sweep vector v: +-(1 + k/128) 2^-j, j in [0, 12]. */
+static float sweep_value(uint64_t *s)
+{
+  *s = *s * 6364136223846793005u + 1442695040888963407u;
+  uint64_t r = *s >> 16;
+  float mant = 1.0f + (float)(r & 127) / 128.0f;
+  return ((r >> 7) & 1 ? -1.0f : 1.0f) * ldexpf(mant, -(int)((r >> 8) % 13));
+}
+
+/* The norm and the gradient of x on the current path: the norm's bits,
+ * then g's patterns, in out (1 + n words). */
+static void norm_and_grad(int fp16, const uint16_t *x, size_t n,
+                          uint32_t *out)
+{
+  float r = NAN;
+  uint16_t g[64];
+  int st = fp16 ? dlv_nrm2_fp16(n, (const dlv_fp16 *)x, 1, &r)
+                : dlv_nrm2_bf16(n, (const dlv_bf16 *)x, 1, &r);
+  int sg = fp16 ? dlv_nrm2_grad_fp16(n, (const dlv_fp16 *)x, 1,
+                                     (dlv_fp16 *)g, 1)
+                : dlv_nrm2_grad_bf16(n, (const dlv_bf16 *)x, 1,
+                                     (dlv_bf16 *)g, 1);
+  assert_int_equal(st, DLV_OK);
+  assert_int_equal(sg, DLV_OK);
+  memcpy(&out[0], &r, sizeof r);
+  for (size_t i = 0; i < n; i++)
+    out[1 + i] = g[i];
+}
+
+static void emulating_kernels_match_the_instruction_path(void **state)
+{
+  (void)state;
+  if (!cpu_ok())
+    skip();
+  enum { N = 64, VECTORS = 2000 };
+  uint64_t s = 0x2f6b1c0de5a49377u; /* a fixed sweep */
+  unsigned long differ = 0;
+  for (int v = 0; v < VECTORS; v++)
+    for (int fp16 = 0; fp16 < 2; fp16++) {
+      uint16_t x[N];
+      uint32_t fast[1 + N], port[1 + N];
+      for (size_t i = 0; i < N; i++) {
+        float f = sweep_value(&s);
+        x[i] = fp16 ? dlv_fp16_from_float(f).bits : bf(f).bits;
+      }
+      dlv_lowp_set_isa(DLV_LOWP_ISA_AVX512BF16);
+      norm_and_grad(fp16, x, N, fast);
+      dlv_lowp_set_isa(DLV_LOWP_ISA_PORTABLE);
+      norm_and_grad(fp16, x, N, port);
+      if (memcmp(fast, port, sizeof fast) != 0 && differ++ < 5)
+        print_message("sweep vector %d (%s): the paths differ\n", v,
+                      fp16 ? "fp16" : "bf16");
+    }
+  dlv_lowp_set_isa(DLV_LOWP_ISA_AVX512BF16);
+  print_message("%d vectors of %d entries, bf16 and fp16, norm and "
+                "gradient: %lu differ between the paths\n",
+                VECTORS, N, differ);
+  assert_int_equal(differ, 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(designed_cases_expose_each_fact),
       cmocka_unit_test(model_matches_instruction_on_random_lanes),
+      cmocka_unit_test(emulating_kernels_match_the_instruction_path),
   };
   int status = cmocka_run_group_tests_name("harness", tests, NULL, NULL);
   dlv_lowp_set_isa(DLV_LOWP_ISA_AVX512BF16);
