@@ -240,6 +240,35 @@ static void conv3d_needs_its_sizing(void **state)
       }
 }
 
+/* dlv_backend_support over every capability set (the 8 bits, all 256
+ * combinations), every operation of both arrays (ABI 1's support, ABI
+ * 2's support_v2) and both dtypes: the declared bits come back as set,
+ * with DLV_BK_ARGS added exactly when DLV_BK_STATUS is declared (its
+ * documented implication), and the other operations' entries are not
+ * read. */
+static void support_reads_its_entry_and_implies_args(void **state)
+{
+  (void)state;
+  static dlv_backend b; /* large: not on the stack */
+  for (int op = 0; op < DLV_BK_NOPS; op++)
+    for (int t = 0; t < DLV_BK_NDTYPES; t++)
+      for (unsigned caps = 0; caps < 256; caps++) {
+        memset(&b, 0, sizeof b);
+        unsigned *slot = op < DLV_BK_NOPS_V1
+                             ? &b.support[op][t]
+                             : &b.support_v2[op - DLV_BK_NOPS_V1][t];
+        *slot = caps;
+        unsigned want = caps & DLV_BK_STATUS ? caps | DLV_BK_ARGS : caps;
+        if (dlv_backend_support(&b, op, t) != want)
+          fail_msg("op %d dtype %d declared 0x%x: support 0x%x, expected "
+                   "0x%x", op, t, caps, dlv_backend_support(&b, op, t), want);
+        int other = (op + 1) % DLV_BK_NOPS;
+        if (dlv_backend_support(&b, other, t) != 0 ||
+            dlv_backend_support(&b, op, 1 - t) != 0)
+          fail_msg("op %d dtype %d: another entry reads its bits", op, t);
+      }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -250,6 +279,7 @@ int main(void)
       cmocka_unit_test(each_entry_point_is_checked_alone),
       cmocka_unit_test(abi2_table_keeps_its_operations),
       cmocka_unit_test(conv3d_needs_its_sizing),
+      cmocka_unit_test(support_reads_its_entry_and_implies_args),
   };
   return cmocka_run_group_tests_name("backend_validate", tests, NULL, NULL);
 }

@@ -20,6 +20,11 @@
  * call is made twice, without a workspace and with one kept across all
  * shapes, passes and classes (grown, then reused with stale contents):
  * the two results must agree bit for bit.
+ * Every certificate is also at least its derivation (the method's formula
+ * in cert_conv3d.c, for the element's own K, evaluated at 300 bits): the
+ * file evaluates it in double and multiplies by ROUNDING_UP to cover its
+ * roundings, so a factor or a Sigma left smaller shows here even where
+ * the data's error stays far inside it (derived_err).
  * Prints the worst |val - exact| / err seen (how tight the certificate
  * is). */
 #include <float.h>
@@ -30,6 +35,7 @@
 
 #include "cert_conv3d.h"
 #include "check.h"
+#include "conv3d_shapes.h"
 #include "dlv_status.h"
 #include "mp.h"
 #include "ref_conv3d.h"
@@ -152,11 +158,84 @@ static double split_size(double k, double val, double abs_sum)
          4 * k * 0x1p-1074;
 }
 
+/* The method of cert_conv3d.c that pass p takes on class cl. */
+enum { M_EXACT, M_SPLIT, M_DOT2 };
+static int method_of(int cl, int p, int patched)
+{
+  if (cl == CL_HUGE)
+    return M_DOT2;
+  if (cl == CL_FLOAT || cl == CL_EXACT || (cl == CL_PATCHY && patched == 2 - p))
+    return M_EXACT;
+  return M_SPLIT;
+}
+
+/* gamma_m = m u / (1 - m u), u = 2^-53, into g (exact enough at its
+ * precision, 300 bits). */
+static void mp_gamma(mpfr_ptr g, double m)
+{
+  mpfr_set_d(g, m, MPFR_RNDN);
+  mpfr_mul_2si(g, g, -53, MPFR_RNDN);
+  mpfr_ui_sub(g, 1, g, MPFR_RNDN);
+  mpfr_ui_div(g, 1, g, MPFR_RNDN);
+  mpfr_mul_d(g, g, m, MPFR_RNDN);
+  mpfr_mul_2si(g, g, -53, MPFR_RNDN);
+}
+
+/* The certificate the derivation in cert_conv3d.c gives method m for an
+ * element of k products with value val and S' = s_up, evaluated at 300
+ * bits, into e: EXACT gamma_(k-1) S'; SPLIT u |val| / (1 - u) +
+ * gamma_(k-1) k (u Sigma (1 + u) + eta) + k (u^2 Sigma + eta), Sigma the
+ * least power of two >= 4 S' (at least 2^-1000); DOT2 u |val| / (1 - u)
+ * + gamma_2k ((k + 1) u (1 + gamma_(k+1)) S' + 2 k eta) + k eta;
+ * eta = 2^-1075.  (Its constant terms 2 ETA_UP are left out.) */
+static void derived_err(mpfr_ptr e, int m, double k, double val, double s_up)
+{
+  mpfr_t gm, t, b, eta;
+  mpfr_inits2(300, gm, t, b, eta, (mpfr_ptr)0);
+  mpfr_set_d(eta, 0x1p-1074, MPFR_RNDN);
+  mpfr_div_2ui(eta, eta, 1, MPFR_RNDN);
+  mpfr_set_d(e, fabs(val), MPFR_RNDN); /* u |val| / (1 - u) */
+  mpfr_div_d(e, e, 0x1p53 - 1.0, MPFR_RNDN);
+  if (m == M_EXACT) {
+    mp_gamma(e, k - 1.0);
+    mpfr_mul_d(e, e, s_up, MPFR_RNDN);
+  } else if (m == M_SPLIT) {
+    int ex;
+    double f = frexp(4.0 * s_up, &ex);
+    double sigma = fmax(ldexp(1.0, f == 0.5 ? ex - 1 : ex), 0x1p-1000);
+    mpfr_set_d(t, sigma, MPFR_RNDN);
+    mpfr_mul_2si(t, t, -53, MPFR_RNDN); /* u Sigma */
+    mpfr_mul_2si(b, t, -53, MPFR_RNDN); /* u^2 Sigma */
+    mpfr_add(t, t, b, MPFR_RNDN);
+    mpfr_add(t, t, eta, MPFR_RNDN); /* u Sigma (1 + u) + eta */
+    mpfr_add(b, b, eta, MPFR_RNDN); /* u^2 Sigma + eta */
+    mp_gamma(gm, k - 1.0);
+    mpfr_mul(t, t, gm, MPFR_RNDN);
+    mpfr_add(t, t, b, MPFR_RNDN);
+    mpfr_mul_d(t, t, k, MPFR_RNDN);
+    mpfr_add(e, e, t, MPFR_RNDN);
+  } else {
+    mp_gamma(gm, k + 1.0);
+    mpfr_add_ui(b, gm, 1, MPFR_RNDN);
+    mpfr_mul_d(b, b, (k + 1.0) * 0x1p-53, MPFR_RNDN);
+    mpfr_mul_d(b, b, s_up, MPFR_RNDN);
+    mpfr_mul_d(t, eta, 2.0 * k, MPFR_RNDN);
+    mpfr_add(b, b, t, MPFR_RNDN); /* the bound on A */
+    mp_gamma(gm, 2.0 * k);
+    mpfr_mul(b, b, gm, MPFR_RNDN);
+    mpfr_mul_d(t, eta, k, MPFR_RNDN);
+    mpfr_add(b, b, t, MPFR_RNDN);
+    mpfr_add(e, e, b, MPFR_RNDN);
+  }
+  mpfr_clears(gm, t, b, eta, (mpfr_ptr)0);
+}
+
 /* Every element of one pass: the certificate holds. */
 static void check_pass(const dlv_conv3d_shape *s, int p, int cl,
-                       int split, const double *a, const double *b,
+                       int patched, const double *a, const double *b,
                        size_t na, size_t nb, size_t nout)
 {
+  int split = takes_split(cl, p, patched), method = method_of(cl, p, patched);
   double *buf = calloc(3 * nout + na + nb, sizeof *buf);
   assert_non_null(buf);
   dlv_cert_out out = {buf, buf + nout, buf + 2 * nout};
@@ -171,11 +250,19 @@ static void check_pass(const dlv_conv3d_shape *s, int p, int cl,
   same_with_work(p, s, a, b, &out, nout);
   assert_int_equal(passes[p].ref(s, a, b, ex), DLV_OK);
   assert_int_equal(passes[p].ref(s, aa, ab, sabs), DLV_OK);
-  mpfr_t diff;
+  mpfr_t diff, derived;
   mpfr_init2(diff, dlv_mp_prec() + 64);
+  mpfr_init2(derived, 300);
   for (size_t i = 0; i < nout; i++) {
     mpfr_sub_d(diff, ex[i], out.val[i], MPFR_RNDN);
     mpfr_abs(diff, diff, MPFR_RNDN);
+    derived_err(derived, method, dlv_conv3d_terms(s, p, i), out.val[i],
+                out.abs_sum[i]);
+    if (mpfr_cmp_d(derived, out.err[i]) > 0)
+      fail_msg("%s %s element %zu: err %a below its derivation evaluated "
+               "exactly, %a (the certificate is not rounded up)",
+               passes[p].name, class_name[cl], i, out.err[i],
+               mpfr_get_d(derived, MPFR_RNDU));
     int held = mpfr_cmp_d(diff, out.err[i]) <= 0 &&
                mpfr_cmp_d(sabs[i], out.abs_sum[i]) <= 0;
     double d = mpfr_get_d(diff, MPFR_RNDU);
@@ -192,7 +279,7 @@ static void check_pass(const dlv_conv3d_shape *s, int p, int cl,
     if (d > 0 && d / out.err[i] > worst_ratio[cl])
       worst_ratio[cl] = d / out.err[i];
   }
-  mpfr_clear(diff);
+  mpfr_clears(diff, derived, (mpfr_ptr)0);
   dlv_mp_vec_free(ex, nout);
   dlv_mp_vec_free(sabs, nout);
   free(buf);
@@ -218,9 +305,9 @@ static void check_shape(const dlv_conv3d_shape *s, int cl, int patched)
     size_t at = next_u64() % 2 ? n[patched] - 1 : next_u64() % n[patched];
     op[patched][at] = 1.0 / 3.0;
   }
-  check_pass(s, 0, cl, takes_split(cl, 0, patched), l1, f, n[0], n[1], n[2]);
-  check_pass(s, 1, cl, takes_split(cl, 1, patched), l1, g, n[0], n[2], n[1]);
-  check_pass(s, 2, cl, takes_split(cl, 2, patched), f, g, n[1], n[2], n[0]);
+  check_pass(s, 0, cl, patched, l1, f, n[0], n[1], n[2]);
+  check_pass(s, 1, cl, patched, l1, g, n[0], n[2], n[1]);
+  check_pass(s, 2, cl, patched, f, g, n[1], n[2], n[0]);
   free(l1);
   free(f);
   free(g);
