@@ -15,16 +15,22 @@
  *    fp16 norms and gradients, nrm2_lowp.c) against their AVX512-BF16
  *    path, bitwise, on a fixed sweep of vectors whose entries span 13
  *    binades, so that the order of a pair's two steps shows (about 4% of
- *    such vectors tell the orders apart): agreement is the kernels'
- *    contract (lowp.h), not a sample's luck.
+ *    such vectors tell the orders apart), and the bf16 conv3d (its
+ *    portable tiles against its vdpbf16ps tiles, conv3d_lowp.c), three
+ *    passes on fixed shapes across its tile edges, odd channel counts and
+ *    its input gradient's row classes: agreement is the kernels' contract
+ *    (lowp.h, conv3d_lowp.h), not a sample's luck.
  * Skipped, with a message, when the CPU lacks AVX512_BF16. */
 #include <fenv.h>
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "conv3d.h"
+#include "conv3d_lowp.h"
 #include "dlv_status.h"
 #include "lowp.h"
 
@@ -305,12 +311,67 @@ static void emulating_kernels_match_the_instruction_path(void **state)
   assert_int_equal(differ, 0);
 }
 
+/* The three passes of the bf16 conv3d on the current path, outputs one
+ * after another in out (n2 + nf + n1 floats). */
+static void conv3d_passes(const dlv_conv3d_shape *s, const dlv_bf16 *l1,
+                          const dlv_bf16 *f, const dlv_bf16 *g, size_t n1,
+                          size_t nf, size_t n2, float *out)
+{
+  assert_int_equal(dlv_conv3d_fwd_bf16(s, l1, f, out), DLV_OK);
+  assert_int_equal(dlv_conv3d_bwd_filter_bf16(s, l1, g, out + n2), DLV_OK);
+  assert_int_equal(dlv_conv3d_bwd_input_bf16(s, f, g, out + n2 + nf),
+                   DLV_OK);
+  (void)n1;
+}
+
+static void conv3d_paths_agree(void **state)
+{
+  (void)state;
+  if (!cpu_ok())
+    skip();
+  /* B H W T C' C U V Z: channels on both sides of 16, 32 and 64 (the
+   * tiles' widths), odd ones (a padded pair), rows past a tile of 14 */
+  static const dlv_conv3d_shape shapes[] = {
+      {2, 3, 4, 5, 3, 5, 2, 3, 2},   {1, 4, 4, 3, 33, 17, 3, 3, 3},
+      {2, 2, 3, 6, 64, 65, 3, 2, 3}, {1, 5, 3, 4, 7, 9, 2, 3, 2},
+      {3, 2, 2, 2, 16, 32, 1, 1, 1}, {1, 6, 5, 4, 2, 1, 3, 3, 3}};
+  uint64_t st = 0x7d1c9e5b3a2f4061u;
+  unsigned long differ = 0;
+  for (size_t k = 0; k < sizeof shapes / sizeof *shapes; k++) {
+    const dlv_conv3d_shape *s = &shapes[k];
+    size_t n1, nf, n2;
+    assert_int_equal(dlv_conv3d_sizes(s, &n1, &nf, &n2), DLV_OK);
+    size_t nall = n1 + nf + n2;
+    dlv_bf16 *x = malloc(nall * sizeof *x);
+    float *fast = malloc(nall * sizeof *fast),
+          *port = malloc(nall * sizeof *port);
+    assert_true(x && fast && port);
+    for (size_t i = 0; i < nall; i++)
+      x[i] = bf(sweep_value(&st));
+    const dlv_bf16 *l1 = x, *f = x + n1, *g = x + n1 + nf;
+    dlv_lowp_set_isa(DLV_LOWP_ISA_AVX512BF16);
+    conv3d_passes(s, l1, f, g, n1, nf, n2, fast);
+    dlv_lowp_set_isa(DLV_LOWP_ISA_PORTABLE);
+    conv3d_passes(s, l1, f, g, n1, nf, n2, port);
+    if (memcmp(fast, port, nall * sizeof *fast) != 0 && differ++ < 3)
+      print_message("shape %zu: the paths differ\n", k);
+    free(x);
+    free(fast);
+    free(port);
+  }
+  dlv_lowp_set_isa(DLV_LOWP_ISA_AVX512BF16);
+  print_message("bf16 conv3d, %zu shapes, 3 passes: %lu differ between the "
+                "paths\n", sizeof shapes / sizeof *shapes, differ);
+  assert_int_equal(differ, 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(designed_cases_expose_each_fact),
       cmocka_unit_test(model_matches_instruction_on_random_lanes),
       cmocka_unit_test(emulating_kernels_match_the_instruction_path),
+      cmocka_unit_test(conv3d_paths_agree),
   };
   int status = cmocka_run_group_tests_name("harness", tests, NULL, NULL);
   dlv_lowp_set_isa(DLV_LOWP_ISA_AVX512BF16);
