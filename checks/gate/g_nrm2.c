@@ -261,28 +261,28 @@ static void arg_error_case(dlv_gate_case *c, const nrm2_entry *e, int grad)
 
 /* stride.h's span limit at its edge (dlv_gate_each_span_edge), on the
  * builtin kernels: x (argument 0) with a NULL result, or for the gradient
- * g's stride 0, checked after x's span; the gradient's g (argument 1) with
- * x = 0 at n = 2 (DLV_EDOM, returned before g is touched). */
+ * g's stride 0, checked after x's span; the gradient's g (argument 1)
+ * one past its edge only (its span is checked last: an admitted g has
+ * no later argument error, and the kernel then moves g to its element 0,
+ * an address only a vector that exists may have). */
 typedef struct {
   const nrm2_entry *e;
   int grad;
-  dlv_gate_buf x, zero2, g;
+  dlv_gate_buf x, g;
 } span_ctx;
 
 static int span_call(const void *ctx, int arg, dlv_gate_span s, int *later)
 {
   const span_ctx *k = ctx;
-  if (arg == 0) {
-    *later = DLV_EINVAL;
-    return call_args(k->e, k->grad, s.n, k->x.at, s.inc,
-                     k->grad ? k->g.at : NULL, 0);
-  }
-  if (s.admitted && s.n != 2) {
+  if (arg == 1 && s.admitted) {
     *later = -1;
     return DLV_OK;
   }
-  *later = DLV_EDOM;
-  return call_args(k->e, 1, s.n, k->zero2.at, 1, k->g.at, s.inc);
+  *later = DLV_EINVAL;
+  if (arg == 0)
+    return call_args(k->e, k->grad, s.n, k->x.at, s.inc,
+                     k->grad ? k->g.at : NULL, 0);
+  return call_args(k->e, 1, s.n, k->x.at, 1, k->g.at, s.inc);
 }
 
 static void span_case(dlv_gate_case *c, const nrm2_entry *e, int grad)
@@ -292,15 +292,12 @@ static void span_case(dlv_gate_case *c, const nrm2_entry *e, int grad)
   span_ctx k = {.e = e, .grad = grad};
   dlv_gate_buf_make(c, &k.x, e->elem, 1, 1);
   dlv_gate_buf_fill(c, &k.x, DLV_GV_UNIT);
-  dlv_gate_buf_make(c, &k.zero2, e->elem, 2, 1);
-  memset(k.zero2.at, 0, 2 * e->elem); /* +0, +0: its span is its elements */
   dlv_gate_buf_make(c, &k.g, e->elem, 1, 1);
   dlv_gate_buf_freeze(c, &k.x);
-  dlv_gate_buf_freeze(c, &k.zero2);
   dlv_gate_buf_freeze(c, &k.g);
-  dlv_gate_held held[] = {{&k.g, "g"}, {&k.x, "x"}, {&k.zero2, "x = 0"}};
+  dlv_gate_held held[] = {{&k.g, "g"}, {&k.x, "x"}};
   dlv_gate_each_span_edge(c, e->k->flags, grad ? 2 : 1, span_call, &k, held,
-                          3);
+                          2);
 }
 
 /* One case in ARG_PERIOD is an argument error, one such case in four the
