@@ -1093,6 +1093,8 @@ static void p1_constants(void **state)
   assert_true(DLV_P1_EVAL_SLACK - 1.0 >= 0x1p-46 + DLV_U_DOUBLE);
   assert_true(DLV_P1_MC_COMPARISONS >= 6 * 4);
   assert_true(8.0 * 0x1p-256 <= DLV_P1_MP_REL);
+  /* and far below any double-precision effect (u_double^2) */
+  assert_true(DLV_P1_MP_REL <= DLV_U_DOUBLE * DLV_U_DOUBLE);
 }
 
 /* ---- P2: the noisy layer's dot, the Monte Carlo statistics ----------- */

@@ -842,6 +842,32 @@ static void ratio_se_row(const char *test, const struct mc_layer *L,
                  NAN);
 }
 
+/* The claim row's t half-width against the one the model's exact variance
+ * sigma2 = ||x||^2 gives (model_hw, the same quantile and N): their squared
+ * ratio times sigma2 is the sample variance the interval used, which must
+ * lie in the chi-square acceptance interval (dlv_chi2_bound; 8 u sigma2 for
+ * the square roots and quotients that recover it).  A half-width built
+ * from anything but the sample standard deviation (the variance, say)
+ * fails here, whatever the means do (accuracy row).  With the right
+ * half-width this is the variance row's event again (the same S2): no new
+ * comparison in the family alpha_each shares. */
+static void t_halfwidth_row(const char *test, const char *shape, double hw,
+                            double model_hw, double sigma2, double nu,
+                            double lo, double hi)
+{
+  double r = hw / model_hw, used = r * r * sigma2;
+  struct dlv_meas m = {"double", shape,
+                       "sample variance the mean's t interval used vs "
+                       "||x||^2",
+                       "p2_chi2_ci + 8 u sigma2", DLV_ROLE_ACCURACY, 0,
+                       "noisy_linear", "train"};
+  dlv_expect_row(__FILE__, __LINE__, test, &m, used, sigma2,
+                 fabs(used - sigma2),
+                 dlv_chi2_bound(used, sigma2, nu, lo, hi) +
+                     8.0 * DLV_U_DOUBLE * sigma2,
+                 NAN);
+}
+
 /* The claim.  Per output: the mean ReLU input against W x (claim), its
  * variance against ||x||^2 (accuracy: the noise has the model's law), the
  * mean ReLU output against the closed form (accuracy) and ReLU(W x)
@@ -875,15 +901,18 @@ static void p2_mc_noise(void **state)
     rnd[i] = dlv_p2_mean_rounding(P2_N, nn, st.gbar[i]);
     dlv_pooled_add(&pooled, st.var[i], nu);
     double q = dlv_t_quantile(alpha_each(), nu);
+    double t_hw = dlv_p2_t_halfwidth(q, sqrt(st.var[i]), nn);
     struct dlv_meas m = {"double", shape,
                          "Monte Carlo mean of the ReLU input vs W x",
                          "p2_t_ci + p2_mc_rounding", DLV_ROLE_CLAIM, 0};
     DLV_EXPECT_ROW(&m, st.mean[i], L.ad[i], dlv_abs_error(st.mean[i], L.a[i]),
-                   dlv_p2_t_halfwidth(q, sqrt(st.var[i]), nn) + rnd[i], NAN);
+                   t_hw + rnd[i], NAN);
     double a = alpha_each();
     double lo, hi;
     dlv_chi2_interval(a, nu, &lo, &hi);
     double delta = dot.rel * st.gmax[i] + dot.abs;
+    t_halfwidth_row(__func__, shape, t_hw,
+                    dlv_p2_t_halfwidth(q, sqrt(s2), nn), s2, nu, lo, hi);
     struct dlv_meas mv = {"double", shape,
                           "sample variance of the ReLU input vs ||x||^2",
                           "p2_chi2_ci + p2_var_rounding", DLV_ROLE_ACCURACY,
