@@ -196,6 +196,14 @@ static void data_free(struct lp_data *d)
     free(all[i]);
 }
 
+/* The number of outputs of `pass`: L2, the filter's gradient or L1's. */
+static size_t out_len(const struct lp_data *d, int pass)
+{
+  return pass == DLV_CONV3D_FWD          ? d->n2
+         : pass == DLV_CONV3D_BWD_FILTER ? d->nf
+                                         : d->n1;
+}
+
 /* ---- the check -------------------------------------------------------------- */
 
 static double *as_doubles(const float *x, size_t n)
@@ -334,7 +342,7 @@ static void bench_pass(const struct bench_ctx *ctx, const struct lp_data *d,
 {
   const dlv_conv3d_shape *s = d->s;
   int bi = pass == DLV_CONV3D_BWD_INPUT, fw = pass == DLV_CONV3D_FWD;
-  size_t n_out = fw ? d->n2 : bi ? d->n1 : d->nf;
+  size_t n_out = out_len(d, pass);
   double *a = as_doubles(bi ? d->f : d->l1, bi ? d->nf : d->n1);
   double *b = as_doubles(fw ? d->f : d->g, fw ? d->nf : d->n2);
   double *buf = bench_alloc(3 * (n_out + 1) * sizeof *buf);
@@ -371,12 +379,11 @@ static void bench_pass(const struct bench_ctx *ctx, const struct lp_data *d,
 static double twin_bound(const dlv_conv3d_shape *s, int pass, int kind,
                          size_t i, double abs_sum)
 {
-  static const int ours_bf16[NL] = {[L_BF16] = 1};
   if (kind == L_DNNL || kind == L_DNNL_USER) {
     double k = dlv_conv3d_terms(s, pass, i);
     return dlv_bound_conv3d_bf16(k + k, abs_sum);
   }
-  return dlv_conv3d_lowp_elem_bound(s, pass, ours_bf16[kind], i, abs_sum);
+  return dlv_conv3d_lowp_elem_bound(s, pass, kind == L_BF16, i, abs_sum);
 }
 
 /* check() on outputs at `scale` times each element's bound (err 0, S
@@ -417,9 +424,7 @@ int bench_conv_lowp_self_check(void)
   for (int kind = 0; kind < NL; kind++)
     for (int pass = 0; pass < DLV_CONV3D_NPASSES; pass++) {
       struct lp_call c = {&d, pass, kind, 0, out};
-      size_t n = pass == DLV_CONV3D_FWD          ? d.n2
-                 : pass == DLV_CONV3D_BWD_FILTER ? d.nf
-                                                 : d.n1;
+      size_t n = out_len(&d, pass);
       bad += !verdict_is(&c, n, 0, 0.98, 0.98, "ok");
       for (size_t odd = 0; odd < n; odd += n / 2) {
         bad += !verdict_is(&c, n, odd, 0.98, 1.02, "WRONG(1)");
