@@ -774,8 +774,9 @@ static void direction(gsl_rng *r, double *d, size_t n, int k, int n_random)
  * the complex step measured on the same direction (else a kernel of
  * float accuracy would pass as double; a bound taking float's u for
  * double does); skipped when the float deviation is exactly 0. */
-static void power_rows(const char *test, const char *shape, const char *what,
-                       int l1, double double_bound, double float_dev)
+static void float_power_row(const char *test, const char *shape,
+                            const char *what, int l1, double double_bound,
+                            double float_dev)
 {
   if (!(float_dev > 0.0))
     return;
@@ -822,11 +823,12 @@ static int check_direction(const char *test, const struct prob *p,
   double cs = cstep_derivative(p, dl1, df);
   double cs_bound = dlv_bound_conv3d_cstep(kf, (double)p->n2, sab);
   char quantity[128];
-  double dt_bound[2] = {0.0, 0.0}, float_dev = 0.0;
+  double double_bound = 0.0, float_dev = 0.0;
   for (int dt = DT_DOUBLE; dt <= DT_FLOAT; dt++) {
     double u = dt == DT_DOUBLE ? DLV_U_DOUBLE : DLV_U_FLOAT;
     double bound = dlv_p3_grad_formula_bound(&p->s, bwd, u, sab) + cs_bound;
-    dt_bound[dt == DT_DOUBLE ? 0 : 1] = bound;
+    if (dt == DT_DOUBLE)
+      double_bound = bound;
     for (int v = 0; v < DLV_CONV3D_NVARIANTS; v++) {
       double d = formula_derivative(p, dt, v, dl1, df);
       if (dt == DT_FLOAT)
@@ -841,7 +843,7 @@ static int check_direction(const char *test, const struct prob *p,
                      bound, NAN);
     }
   }
-  power_rows(test, shape, what, dl1 != NULL, dt_bound[0], float_dev);
+  float_power_row(test, shape, what, dl1 != NULL, double_bound, float_dev);
   double fd_err;
   double fd = fd_derivative(p, dl1, df, &fd_err);
   fd_power_row(test, shape, what, dl1 != NULL, fd_err, sab);

@@ -265,8 +265,8 @@ static void polish_root(struct l2obj *o, gsl_vector *x, double tol)
   gsl_multiroot_fsolver_free(r);
 }
 
-/* The slope of G along d at x: its central difference (value, *abserr)
- * and the gradient's <grad G(x), d> (*slope). */
+/* G on the line x + t d (g_along: its value at t), for a central
+ * difference of G along d; v is scratch of G's dimension. */
 struct along {
   struct l2obj *o;
   const double *x, *d;
