@@ -540,6 +540,8 @@ static int merge_runs(dlv_options *o, dlv_outdir *od, dlv_claim_result *res,
   }
   *g = (dlv_gate_run){.merged = (const char *const *)o->merge_dirs,
                       .n_merged = o->n_merge};
+  snprintf(g->why_not, sizeof g->why_not, "%s",
+           "none of the merged reports has gate rows");
   int failed = 0;
   for (size_t i = 0; i < o->n_merge; i++) {
     char path[PATH_MAX + 16], problem[PATH_MAX + 160] = "";

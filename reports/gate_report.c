@@ -239,7 +239,7 @@ void dlv_print_gate_line(const dlv_rows *rows, const dlv_gate_run *g)
   for (size_t i = 0; i < rows->n; i++)
     n += dlv_is_gate_row(&rows->rows[i]) &&
          dlv_group_anchor(rows, &rows->rows[i]) == i;
-  if (!g->ran && g->n_merged == 0) {
+  if (!g->ran && (g->n_merged == 0 || n == 0)) { /* nothing held */
     printf("gate not run: %s\n", g->why_not);
     return;
   }

@@ -602,11 +602,14 @@ static void check_figure_cell(const char *dir, const char *line,
   }
   snprintf(link, sizeof link, "<a href=\"#g%zu\" title=\"",
            anchor_of(rows, w));
-  char *after;
-  double titled = strncmp(c, link, strlen(link)) ? NAN
-                                                  : strtod(c + strlen(link),
-                                                           &after);
-  const char *close = isnan(titled) ? NULL : strstr(after, "\">");
+  char *after = NULL; /* past the title's number, when there is one */
+  double titled = NAN; /* which may be a NaN, titled "nan" */
+  if (!strncmp(c, link, strlen(link))) {
+    titled = strtod(c + strlen(link), &after);
+    if (after == c + strlen(link))
+      after = NULL;
+  }
+  const char *close = after == NULL ? NULL : strstr(after, "\">");
   if (close == NULL || close > end || strncmp(after, ": ", 2)) {
     problem(dir, line, "figure not linked to its row's group");
     return;

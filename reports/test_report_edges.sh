@@ -65,7 +65,9 @@ merge() {
   status=$?
   test $status -le 1 || fail "$label: dlverify --merge exited $status: $(cat "$out/$label.stdout")"
   test -s "$out/$label/index.html" || fail "$label: no index.html"
+  merged="$merged -t $out/$label.stdout $out/$label"
 }
+merged= # "-t STDOUT DIR" of every report merged here, recounted at the end
 
 # ---- reading what it printed ---------------------------------------------
 
@@ -300,4 +302,23 @@ worst nan-first nan 0.5 0.75 0 nan
 worst nan-later 0.5 nan 0.75 1 nan
 worst nan-twice 0.5 nan nan 1 nan
 worst no-nan 0.25 0.75 0.5 1 0.75
+# A failing row of every role, counted: the terminal's, summary.csv's and
+# the page's failed counts are every row not ok, whatever its role.
+meta_csv "$out/roles" 7 0 256
+{ evidence_header
+  row P5 p5a acc accuracy 0 0 n=10 2 hvp_cstep
+  row P5 p5c claim claim 0 0
+  row P5 p5n near nearby 1 0
+  row P5 p5e erratum erratum 1 0
+  row P5 p5c held claim 1 1 n=10 0.5; } >"$out/roles/evidence.csv"
+merge roles-m "$out/roles"
+grep -Eq '^P5 .* 5 rows +4 failed' "$out/roles-m.stdout" ||
+  fail "roles: not '5 rows, 4 failed': $(grep '^P5' "$out/roles-m.stdout")"
+echo "ok: a failed row of every role counted (4 failed)"
+
+# Every report merged above, and its terminal output, recounted from its
+# evidence (t_report_recount).
+# shellcheck disable=SC2086 # one word per argument (no spaces in paths)
+"$(dirname "$dlv")/t_report_recount" $merged >"$out/recount.stdout" ||
+  fail "a report says what its evidence does not: $(grep -v recounted "$out/recount.stdout")"
 echo "ok: report edges"

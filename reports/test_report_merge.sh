@@ -27,6 +27,7 @@ out=$2
 . "$(dirname "$0")/test_lib.sh"
 
 fresh_dir "$out"
+merged= # "-t STDOUT DIR" of every report written with --baseline, recounted
 
 # row CLAIM SHAPE RATIO OK [BACKEND [SEED]]: one evidence row of CLAIM
 # (claim "gate": a gate accuracy row of kernel nrm2), bound 1 (err =
@@ -68,6 +69,7 @@ against() {
     >"$out/$1.stdout" 2>"$out/$1.stderr"
   status=$?
   test $status -le 1 || fail "$1: merge exit $status: $(cat "$out/$1.stderr")"
+  merged="$merged -t $out/$1.stdout $out/$1"
   line=$(grep '^against ' "$out/$1.stdout")
   case $line in
     *": $5") ;;
@@ -120,6 +122,24 @@ against fail-held "a failing row that held in the baseline not counted as a new 
   "$(row P3 n=10 2 0)" "$(row P3 n=10 1 1)" "$(counts 1 0 0)"
 against fail-failed "a row failing in the baseline too counted as a new failure" \
   "$(row P3 n=10 2 0)" "$(row P3 n=10 2 0)" "$(counts 0 0 0)"
+
+# --- baseline of another seed: the odd row first, in the middle, last ------
+# The note "the baseline was run with another seed" is about every row.
+report "$out/bs.now" "$(row P1 n=10 0.1 1)" "$(row P1 n=11 0.1 1)" \
+  "$(row P1 n=12 0.1 1)"
+for at in first middle last; do
+  s1=7 s2=7 s3=7
+  case $at in first) s1=8 ;; middle) s2=8 ;; last) s3=8 ;; esac
+  report "$out/bs-$at.base" "$(row P1 n=10 0.1 1 - "$s1")" \
+    "$(row P1 n=11 0.1 1 - "$s2")" "$(row P1 n=12 0.1 1 - "$s3")"
+  "$dlv" --merge --out "$out/bs-$at" --baseline "$out/bs-$at.base" \
+    "$out/bs.now" >"$out/bs-$at.stdout" 2>&1 ||
+    fail "bs-$at: merge exit $?: $(cat "$out/bs-$at.stdout")"
+  grep -q 'the baseline was run with another seed than 7' "$out/bs-$at.stdout" ||
+    fail "a baseline row of seed 8 ($at of 3) not flagged: $(cat "$out/bs-$at.stdout")"
+  merged="$merged -t $out/bs-$at.stdout $out/bs-$at"
+  echo "ok: a baseline of another seed, the odd row $at, flagged"
+done
 
 # --- baseline keys: backends ----------------------------------------------
 # dlverify's own spellings match each other, in either direction.
@@ -252,4 +272,10 @@ test -f "$out/o-empty/summary.csv" || fail "--out an empty directory: no report 
 grep -q '^P2,' "$out/o-empty/summary.csv" || fail "--out an earlier report: not replaced"
 echo "ok: --out an empty directory, then the report in it, accepted"
 
+# Every report compared with a baseline above, and its terminal output,
+# recounted from its evidence (t_report_recount: the comparison's counts,
+# the other-seed note, the tables).
+# shellcheck disable=SC2086 # one word per argument (no spaces in paths)
+"$(dirname "$dlv")/t_report_recount" $merged >"$out/recount.stdout" ||
+  fail "a report says what its evidence does not: $(grep -v recounted "$out/recount.stdout")"
 echo "report merge, baseline keys, --out: passed"

@@ -523,6 +523,24 @@ static double line_minimizer(size_t n, const double *g,
   return d;
 }
 
+/* The bound ed on |fl(g . hg) - g . Hg| (hg within bound of Hg), and
+ * gerr, the bound on |g . (g - grad l)| for a gradient within gamma_K R_j
+ * of the exact one: sums of magnitudes only, so flipping the sign of any
+ * entry of g or hg leaves both unchanged (p5_bounds_sign_invariant). */
+static void step_error_terms(size_t n, const double *g, const double *hg,
+                             const double *bound, const double *mr, double k,
+                             double *ed, double *gerr)
+{
+  double gn = dlv_gamma((double)n, DLV_U_DOUBLE), dots = 0.0, gb = 0.0;
+  *gerr = 0.0;
+  for (size_t i = 0; i < n; i++) {
+    dots += fabs(g[i] * hg[i]);
+    gb += fabs(g[i]) * bound[i];
+    *gerr += fabs(g[i]) * dlv_gamma(k, DLV_U_DOUBLE) * mr[i];
+  }
+  *ed = gn * dots + gb * (1.0 + gn);
+}
+
 static void step_eval(struct step *s, const struct problem *p)
 {
   const size_t n = s->n = p->n;
@@ -539,15 +557,10 @@ static void step_eval(struct step *s, const struct problem *p)
   s->hg_err = sqrt(ss) * DLV_P5_MAG_SLACK;
   s->lambda = NAN;
   s->status = dlv_linesearch_step_d(n, s->g, s->hg, s->hg_err, &s->lambda);
-  double gn = dlv_gamma((double)n, DLV_U_DOUBLE), dots = 0.0, gerr = 0.0,
-         gb = 0.0, gg = 0.0;
-  for (size_t i = 0; i < n; i++) {
-    dots += fabs(s->g[i] * s->hg[i]);
-    gb += fabs(s->g[i]) * s->bound[i];
-    gerr += fabs(s->g[i]) * dlv_gamma(p->k, DLV_U_DOUBLE) * s->r.mr[i];
+  double gerr, gg = 0.0;
+  for (size_t i = 0; i < n; i++)
     gg += s->g[i] * s->g[i];
-  }
-  s->ed = gn * dots + gb * (1.0 + gn);
+  step_error_terms(n, s->g, s->hg, s->bound, s->r.mr, p->k, &s->ed, &gerr);
   mpfr_inits2(dlv_mp_prec(), s->formula, s->opt, (mpfr_ptr)0);
   s->ref_status = dlv_ref_linesearch_step(n, s->g, s->r.hv, s->formula);
   s->d = line_minimizer(n, s->g, &s->r, s->opt);
@@ -656,7 +669,7 @@ static double quadratic_phi_error(const struct problem *p, const double *g,
                                   double lambda)
 {
   const size_t n = p->n;
-  double w[MAXN], mr[MAXN], mi[MAXN], vmag = 0.0, spt = 0.0;
+  double w[MAXN] = {0}, mr[MAXN], mi[MAXN], vmag = 0.0, spt = 0.0;
   for (size_t j = 0; j < n; j++)
     w[j] = p->theta[j] - lambda * g[j];
   magnitudes(p, w, w, mr, mi);
@@ -859,6 +872,97 @@ static void p5_step_quadratic(void **state)
         check_taylor_lines(__func__, p, &s);
       step_clear(&s);
     }
+  free(p);
+}
+
+/* ---- bounds built from magnitudes ---------------------------------------- */
+
+/* D = diag(d), d_i = +-1, maps the quadratic (A, b, Theta) to (DAD, Db,
+ * D Theta): its gradient and Hg change sign entry by entry and nothing
+ * else (sign flips are exact and every rounding here is symmetric), so
+ * every bound this check derives from magnitudes comes out bitwise the
+ * same on the flipped problem.  A bound that sums signed products, which
+ * can cancel, does not. */
+static void flip_quadratic(struct problem *f, const struct problem *p,
+                           const double *d)
+{
+  const size_t n = p->n;
+  double a[MAXN * MAXN], b[MAXN], th[MAXN];
+  for (size_t i = 0; i < n; i++) {
+    for (size_t j = 0; j < n; j++)
+      a[i * n + j] = d[i] * d[j] * p->a[i * n + j];
+    b[i] = d[i] * p->b[i];
+    th[i] = d[i] * p->theta[i];
+  }
+  make_quadratic(f, n, a, b, th);
+}
+
+/* The bounds of one line search: those of the claim rows and the Brent
+ * row's value error, and the complex step's entry bounds. */
+static void step_bounds(const struct problem *p, const struct step *s,
+                        double *out, size_t *count)
+{
+  size_t k = 0;
+  out[k++] = s->hg_err;
+  out[k++] = s->ed;
+  out[k++] = s->rel_kernel;
+  out[k++] = s->rel_claim;
+  out[k++] = quadratic_phi_error(p, s->g, mpfr_get_d(s->opt, MPFR_RNDN));
+  for (size_t j = 0; j < p->n; j++)
+    out[k++] = s->bound[j];
+  *count = k;
+}
+
+/* step_error_terms with the signs of g's and hg's entries flipped, each
+ * vector on its own (g's at i = 0 mod 3, hg's at odd i: the products
+ * g_0 hg_0 and g_1 hg_1 change sign), against the step's own. */
+static void expect_terms_sign_invariant(const struct problem *p,
+                                        const struct step *s)
+{
+  double g[MAXN], hg[MAXN], ed, gerr, ed0, gerr0;
+  for (size_t i = 0; i < p->n; i++) {
+    g[i] = i % 3 == 0 ? -s->g[i] : s->g[i];
+    hg[i] = i % 2 ? -s->hg[i] : s->hg[i];
+  }
+  step_error_terms(p->n, s->g, s->hg, s->bound, s->r.mr, p->k, &ed0, &gerr0);
+  step_error_terms(p->n, g, hg, s->bound, s->r.mr, p->k, &ed, &gerr);
+  struct dlv_meas m = {"double", p->name,
+                       "ed and gerr of a line search with g's and Hg's "
+                       "entries' signs flipped at random, vs unflipped",
+                       "bitwise"};
+  DLV_EXPECT_SAME(&m, ed, ed0);
+  DLV_EXPECT_SAME(&m, gerr, gerr0);
+}
+
+static void p5_bounds_sign_invariant(void **state)
+{
+  (void)state;
+  static const size_t n[] = {2, 3, 5, 8, 12};
+  gsl_rng *rng = dlv_rng(__func__);
+  struct problem *p = malloc(2 * sizeof *p);
+  assert_non_null(p);
+  for (size_t i = 0; i < COUNT(n); i++) {
+    double d[MAXN], b[2][MAXN + 5];
+    size_t count[2];
+    for (size_t j = 0; j < n[i]; j++) /* both signs present */
+      d[j] = j < 2 ? (j ? -1.0 : 1.0) : gsl_rng_uniform_int(rng, 2) ? -1.0 : 1.0;
+    random_quadratic(&p[0], rng, n[i]);
+    flip_quadratic(&p[1], &p[0], d);
+    for (int f = 0; f < 2; f++) {
+      struct step s;
+      step_eval(&s, &p[f]);
+      step_bounds(&p[f], &s, b[f], &count[f]);
+      if (f == 0)
+        expect_terms_sign_invariant(&p[0], &s);
+      step_clear(&s);
+    }
+    struct dlv_meas m = {"double", p[0].name,
+                         "a line search's bounds on (DAD, Db, D Theta), "
+                         "d = +-1, vs on (A, b, Theta)",
+                         "bitwise"};
+    for (size_t k = 0; k < count[0]; k++)
+      DLV_EXPECT_SAME(&m, b[1][k], b[0][k]);
+  }
   free(p);
 }
 
@@ -1254,6 +1358,7 @@ int main(void)
       DLV_UNIT_TEST(p5_hvp_central_curve),
       DLV_UNIT_TEST(p5_hvp_symmetry),
       DLV_UNIT_TEST(p5_step_quadratic),
+      DLV_UNIT_TEST(p5_bounds_sign_invariant),
       DLV_UNIT_TEST(p5_exact_values),
       DLV_UNIT_TEST(p5_newton_gap),
       DLV_UNIT_TEST(p5_nonpositive_curvature),
