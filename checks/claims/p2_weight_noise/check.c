@@ -672,22 +672,89 @@ struct ratio {
   double c, d, rounding;
 };
 
+/* The sums of magnitudes p2_ratio_rounding takes: the numerator's and
+ * the denominator's propagated errors and sum |a_i mean_i|.  Magnitudes
+ * only: the sign of any a_i or mean_i, flipped alone, leaves all three
+ * bitwise the same (p2_bounds_sign_invariant). */
+struct ratio_sums {
+  double num_err, den_err, sum_abs_am;
+};
+
+static struct ratio_sums ratio_error_sums(const double *a, const double *da,
+                                          const double *mean, const double *r)
+{
+  struct ratio_sums e = {0.0, 0.0, 0.0};
+  for (size_t i = 0; i < P2_M; i++) {
+    e.num_err += fabs(a[i]) * r[i] + (fabs(mean[i]) + r[i]) * da[i];
+    e.den_err += (2.0 * fabs(a[i]) + da[i]) * da[i];
+    e.sum_abs_am += fabs(a[i] * mean[i]);
+  }
+  return e;
+}
+
 static struct ratio ratio_estimate(const double *a, const double *da,
                                    const double *mean, const double *r)
 {
   struct ratio q = {0.0, 0.0, 0.0};
-  double num = 0.0, num_err = 0.0, den_err = 0.0, sum_abs_am = 0.0;
+  double num = 0.0;
   for (size_t i = 0; i < P2_M; i++) {
     num += a[i] * mean[i];
     q.d += a[i] * a[i];
-    num_err += fabs(a[i]) * r[i] + (fabs(mean[i]) + r[i]) * da[i];
-    den_err += (2.0 * fabs(a[i]) + da[i]) * da[i];
-    sum_abs_am += fabs(a[i] * mean[i]);
   }
   q.c = num / q.d;
-  q.rounding = dlv_p2_ratio_rounding(num_err, den_err, sum_abs_am, q.c, q.d,
-                                     P2_M);
+  struct ratio_sums e = ratio_error_sums(a, da, mean, r);
+  q.rounding = dlv_p2_ratio_rounding(e.num_err, e.den_err, e.sum_abs_am, q.c,
+                                     q.d, P2_M);
   return q;
+}
+
+/* ---- bounds built from magnitudes ------------------------------------------ */
+
+/* The gauge with W_ij and E_ij flipped together where (i + j) is odd and
+ * x_j where j = 0 mod 3, and the ratio's error sums with a_i flipped at
+ * odd i and mean_i at i = 0 mod 3 (so a_0 mean_0 and a_1 mean_1 change
+ * sign): each bitwise the same as on the data as drawn. */
+static void p2_bounds_sign_invariant(void **state)
+{
+  (void)state;
+  gsl_rng *r = dlv_rng(__func__);
+  double w[2][P2_M * P2_N], e[2][P2_M * P2_N], x[2][P2_N], g[2][P2_M];
+  unsigned char mask[P2_N];
+  fill_uniform(r, w[0], P2_M * P2_N, -1.0, 1.0);
+  fill_uniform(r, e[0], P2_M * P2_N, -0.25, 0.25);
+  fill_uniform(r, x[0], P2_N, -1.0, 1.0);
+  for (size_t j = 0; j < P2_N; j++) {
+    mask[j] = gsl_rng_uniform(r) < P2_KEEP;
+    x[1][j] = j % 3 == 0 ? -x[0][j] : x[0][j];
+    for (size_t i = 0; i < P2_M; i++) {
+      double f = (i + j) % 2 ? -1.0 : 1.0;
+      w[1][i * P2_N + j] = f * w[0][i * P2_N + j];
+      e[1][i * P2_N + j] = f * e[0][i * P2_N + j];
+    }
+  }
+  for (int k = 0; k < 2; k++)
+    gauge(P2_M, P2_N, w[k], e[k], mask, x[k], g[k]);
+  struct dlv_meas m = {"double", "m=5 n=32",
+                       "gauge G_i on sign-flipped W, E, x vs as drawn",
+                       "bitwise"};
+  for (size_t i = 0; i < P2_M; i++)
+    DLV_EXPECT_SAME(&m, g[1][i], g[0][i]);
+  double a[2][P2_M], da[P2_M], mean[2][P2_M], rr[P2_M];
+  fill_uniform(r, a[0], P2_M, -2.0, 2.0);
+  fill_uniform(r, mean[0], P2_M, -2.0, 2.0);
+  fill_uniform(r, da, P2_M, 0.0, 1e-12);
+  fill_uniform(r, rr, P2_M, 0.0, 1e-12);
+  for (size_t i = 0; i < P2_M; i++) {
+    a[1][i] = i % 2 ? -a[0][i] : a[0][i];
+    mean[1][i] = i % 3 == 0 ? -mean[0][i] : mean[0][i];
+  }
+  struct ratio_sums s0 = ratio_error_sums(a[0], da, mean[0], rr),
+                    s1 = ratio_error_sums(a[1], da, mean[1], rr);
+  m.quantity = "the scale ratio's error sums on sign-flipped a, mean vs as "
+               "drawn";
+  DLV_EXPECT_SAME(&m, s1.num_err, s0.num_err);
+  DLV_EXPECT_SAME(&m, s1.den_err, s0.den_err);
+  DLV_EXPECT_SAME(&m, s1.sum_abs_am, s0.sum_abs_am);
 }
 
 /* A separation row: `excluded` lies outside the interval value +- hw
@@ -1026,6 +1093,7 @@ int main(void)
       "noise_bernoulli", NULL};
   const struct CMUnitTest tests[] = {
       DLV_UNIT_TEST(p2_layers_vs_mpfr),
+      DLV_UNIT_TEST(p2_bounds_sign_invariant),
       DLV_UNIT_TEST(p2_defined_errors),
       DLV_UNIT_TEST(p2_generator_d),
       DLV_UNIT_TEST(p2_generator_s),

@@ -825,6 +825,42 @@ static void boundary_problem(const char *test, gsl_rng *rng,
   mpfr_clear(ex);
 }
 
+/* abs_sums takes magnitudes only: b_i flipped at odd i, a_ik where
+ * i + 2k = 0 mod 3 (A need not stay symmetric for the sums) and d_i at
+ * i = 0 mod 3 leave s1, s2 and lambda ||d|| bitwise the same.  A sum of
+ * signed terms, which can cancel, does not. */
+static void p4c_bounds_sign_invariant(void **state)
+{
+  (void)state;
+  gsl_rng *r = dlv_rng(__func__);
+  static const size_t ns[] = {2, 3, 5, 8};
+  for (size_t t = 0; t < sizeof ns / sizeof ns[0]; t++) {
+    const size_t n = ns[t];
+    struct quad q[2] = {{.n = n, .lambda = 0.75}, {.n = n, .lambda = 0.75}};
+    double d[2][MAXN];
+    gram(r, n, 0.5, q[0].a);
+    for (size_t i = 0; i < n; i++) {
+      q[0].b[i] = gsl_ran_gaussian(r, 1.0);
+      d[0][i] = gsl_ran_gaussian(r, 1.0);
+      q[1].b[i] = i % 2 ? -q[0].b[i] : q[0].b[i];
+      d[1][i] = i % 3 == 0 ? -d[0][i] : d[0][i];
+      for (size_t k = 0; k < n; k++)
+        q[1].a[i * n + k] = (i + 2 * k) % 3 == 0 ? -q[0].a[i * n + k]
+                                                 : q[0].a[i * n + k];
+    }
+    struct abs_sums s0 = abs_sums(&q[0], d[0]), s1 = abs_sums(&q[1], d[1]);
+    char shape[32];
+    snprintf(shape, sizeof shape, "n=%zu", n);
+    struct dlv_meas m = {"double", shape,
+                         "F^'s rounding sums s1, s2, lambda ||d|| on "
+                         "sign-flipped b, A, d vs as drawn",
+                         "bitwise"};
+    DLV_EXPECT_SAME(&m, s1.s1, s0.s1);
+    DLV_EXPECT_SAME(&m, s1.s2, s0.s2);
+    DLV_EXPECT_SAME(&m, s1.lnd, s0.lnd);
+  }
+}
+
 static void p4c_boundary_r1(void **state)
 {
   (void)state;
@@ -844,6 +880,7 @@ int main(void)
                                           "loss_logistic", NULL};
   const struct CMUnitTest tests[] = {
       DLV_UNIT_TEST(p4c_prox_vs_mpfr),
+      DLV_UNIT_TEST(p4c_bounds_sign_invariant),
       DLV_UNIT_TEST(p4c_prox_threshold),
       DLV_UNIT_TEST(p4c_prox_defined_errors),
       DLV_UNIT_TEST(p4c_sweep_convex),
