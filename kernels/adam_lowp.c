@@ -110,9 +110,11 @@ int dlv_adam_step_bf16(size_t n, dlv_bf16 *theta, float *master, float *m,
                        float beta2, float eps, unsigned long t, int form)
 {
   adam_hyper h = {lr, beta1, beta2, eps, t, form};
+  if (n > 0 && master == NULL) /* an argument: before the gradient's scan */
+    return DLV_EINVAL;
   int status = check_args(n, theta, m, v, grad, &h);
-  if (status != DLV_OK || (n > 0 && master == NULL))
-    return status != DLV_OK ? status : DLV_EINVAL;
+  if (status != DLV_OK)
+    return status;
   struct master_job j = {n, theta, master, m, v, grad, h};
   dlv_parallel_for((n + DLV_LOWP_ADAM_CHUNK - 1) / DLV_LOWP_ADAM_CHUNK,
                    MASTER_RANGES, master_chunks, &j);

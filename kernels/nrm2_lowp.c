@@ -276,7 +276,9 @@ static uint16_t round_to_fmt_bits(int fmt, double q)
 
 static int grad(const src16 *s, size_t n, uint16_t *g, ptrdiff_t incg)
 {
-  int status = dlv__check_vector(n, g, incg);
+  int status = dlv__check_vector(n, s->x, s->inc); /* x's errors first */
+  if (status == DLV_OK)
+    status = dlv__check_vector(n, g, incg);
   if (status != DLV_OK)
     return status;
   double r;

@@ -309,24 +309,22 @@ static int call_vec(const void *ctx, size_t n, const void *x, ptrdiff_t incx,
   return call16(k->e, k->grad, k->naive, n, x, incx, out, incg);
 }
 
-/* x (argument 0) at the edge: the norms then find the result NULL; the
- * gradient checks g's span first and then reads x, so at x's edge only
- * the refusal is observable.  g (argument 1) at the edge: x's stride 0,
- * checked after g's span. */
+/* x (argument 0) at the edge: the later error is the norms' NULL result
+ * or the gradient's g stride 0 (x is checked before g); g (argument 1)
+ * at the edge, x valid: one past it only (an admitted g has no later
+ * error, and the kernel would then read x and write g). */
 static int span_call(const void *ctx, int arg, dlv_gate_span s, int *later)
 {
   const arg_ctx *k = ctx;
-  if (arg == 1) {
-    *later = DLV_EINVAL;
-    return call16(k->e, 1, 0, s.n, k->x.at, 0, k->out.at, s.inc);
-  }
-  if (k->grad && s.admitted) {
+  if (arg == 1 && s.admitted) {
     *later = -1;
     return DLV_OK;
   }
   *later = DLV_EINVAL;
-  return call16(k->e, k->grad, k->naive, s.n, k->x.at, s.inc,
-                k->grad ? k->out.at : NULL, 1);
+  if (arg == 0)
+    return call16(k->e, k->grad, k->naive, s.n, k->x.at, s.inc,
+                  k->grad ? k->out.at : NULL, 0);
+  return call16(k->e, 1, 0, s.n, k->x.at, 1, k->out.at, s.inc);
 }
 
 static void arg_case(dlv_gate_case *c, const lowp_entry *e, int grad,
@@ -890,8 +888,8 @@ static void adam_case(dlv_gate_case *c, int pure)
     unsigned k = dlv_gate_enum(c, pure ? 4 : 5);
     d.null_arg = pure ? pure_args[k] : (int)k + 1;
     dlv_gate_note(c, "argument %d NULL", d.null_arg);
-    /* master is checked after the gradient's scan (adam_lowp.c) */
-    want = d.n > 0 && (d.null_arg != 2 || want == DLV_OK) ? DLV_EINVAL : want;
+    /* arguments before the gradient's scan (lowp.h) */
+    want = d.n > 0 ? DLV_EINVAL : want;
   }
   dlv_gate_note(c, "n %zu, lr %a b1 %a b2 %a eps %a t %lu form %d", d.n,
                 d.h.lr, d.h.b1, d.h.b2, d.h.eps, d.h.t, d.h.form);

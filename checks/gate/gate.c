@@ -699,9 +699,39 @@ int dlv_gate_refusal(dlv_gate_case *c, int op, int is_float, int status,
 
 /* ---- argument errors of a strided vector entry --------------------------- */
 
-enum { ARG_NULL_X, ARG_NULL_OUT, ARG_ZERO_INCX, ARG_ZERO_INCG, ARG_N };
-static const char *const arg_name[ARG_N] = {"x NULL (n > 0)", "output NULL",
-                                            "incx 0", "incg 0"};
+/* Single errors, then (two vectors) two at once of different codes, x's
+ * and g's: the kernels check their arguments in order (x, then g) and
+ * return the first error (stride.h, strided.h). */
+enum {
+  ARG_NULL_X,
+  ARG_NULL_OUT,
+  ARG_ZERO_INCX,
+  ARG_ZERO_INCG,
+  ARG_X_SPAN_G_ZERO, /* x's span beyond ptrdiff_t, incg 0: DLV_EBADLEN */
+  ARG_X_ZERO_G_SPAN, /* incx 0, g's span beyond ptrdiff_t: DLV_EINVAL */
+  ARG_N
+};
+static const char *const arg_name[ARG_N] = {
+    "x NULL (n > 0)", "output NULL", "incx 0", "incg 0",
+    "x's span beyond ptrdiff_t and incg 0 (x's error first)",
+    "incx 0 and g's span beyond ptrdiff_t (x's error first)"};
+/* n and a stride whose span (n - 1) |inc| = 2^63 exceeds PTRDIFF_MAX */
+#define ARG_SPAN_N 3
+#define ARG_SPAN_INC ((ptrdiff_t)1 << 62)
+
+static ptrdiff_t arg_incx(unsigned kind)
+{
+  return kind == ARG_ZERO_INCX || kind == ARG_X_ZERO_G_SPAN ? 0
+         : kind == ARG_X_SPAN_G_ZERO                        ? ARG_SPAN_INC
+                                                            : 1;
+}
+
+static ptrdiff_t arg_incg(unsigned kind)
+{
+  return kind == ARG_ZERO_INCG || kind == ARG_X_SPAN_G_ZERO ? 0
+         : kind == ARG_X_ZERO_G_SPAN                        ? ARG_SPAN_INC
+                                                            : 1;
+}
 
 void dlv_gate_vec_arg_error(dlv_gate_case *c, size_t elem, size_t out_elem,
                             int two_vectors, dlv_gate_vec_call *call,
@@ -710,7 +740,8 @@ void dlv_gate_vec_arg_error(dlv_gate_case *c, size_t elem, size_t out_elem,
   unsigned kind = dlv_gate_enum(c, two_vectors ? ARG_N : ARG_ZERO_INCG);
   size_t n = kind == ARG_ZERO_INCX || kind == ARG_ZERO_INCG
                  ? (size_t)dlv_gate_draw(c, 4)
-                 : 1 + (size_t)dlv_gate_draw(c, 8);
+             : kind >= ARG_X_SPAN_G_ZERO ? ARG_SPAN_N
+                                         : 1 + (size_t)dlv_gate_draw(c, 8);
   dlv_gate_buf x, out;
   dlv_gate_buf_make(c, &x, elem, n, 1);
   if (elem == sizeof(float) || elem == sizeof(double))
@@ -719,11 +750,10 @@ void dlv_gate_vec_arg_error(dlv_gate_case *c, size_t elem, size_t out_elem,
   dlv_gate_buf_make(c, &out, out_elem, two_vectors ? n : 1, 1);
   dlv_gate_buf_freeze(c, &out);
   dlv_gate_note(c, "argument error: %s, n %zu", arg_name[kind], n);
-  int st = call(ctx, n, kind == ARG_NULL_X ? NULL : x.at,
-                kind == ARG_ZERO_INCX ? 0 : 1,
-                kind == ARG_NULL_OUT ? NULL : out.at,
-                kind == ARG_ZERO_INCG ? 0 : 1);
-  dlv_gate_cmp_status(c, "status", st, DLV_EINVAL);
+  int st = call(ctx, n, kind == ARG_NULL_X ? NULL : x.at, arg_incx(kind),
+                kind == ARG_NULL_OUT ? NULL : out.at, arg_incg(kind));
+  dlv_gate_cmp_status(c, "status", st,
+                      kind == ARG_X_SPAN_G_ZERO ? DLV_EBADLEN : DLV_EINVAL);
   dlv_gate_buf_unchanged(c, &out, "output on error");
   dlv_gate_buf_guards_ok(c, &out, "output");
   dlv_gate_buf_unchanged(c, &x, "x");

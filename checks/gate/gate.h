@@ -446,7 +446,9 @@ int dlv_gate_refusal(dlv_gate_case *c, int op, int is_float, int status,
 /* The argument errors a strided entry's header gives DLV_EINVAL, one drawn
  * per call: x NULL with n > 0, the output NULL, x's stride 0 or (two
  * vectors: the output is a vector g too) g's stride 0, a zero stride at
- * any n (0 included); every array untouched.  call(ctx, n, x, incx, out,
+ * any n (0 included); with two vectors also two errors of different
+ * codes at once, x's and g's, where x's status must win (the arguments
+ * are checked in order); every array untouched.  call(ctx, n, x, incx, out,
  * incg) calls the entry (a one-vector entry ignores incg); elem and
  * out_elem: the element sizes of x and of the output. */
 typedef int dlv_gate_vec_call(const void *ctx, size_t n, const void *x,

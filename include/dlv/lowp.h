@@ -130,7 +130,8 @@ int dlv_nrm2_fp16(size_t n, const dlv_fp16 *x, ptrdiff_t incx,
 /* g_i = x_i / ||x|| in the input's format: x_i / r in double, r the norm
  * above before its rounding to float, then rounded ONCE to bf16/fp16
  * (RNE, from double).  DLV_EDOM at ||x|| = 0 or with an Inf in x,
- * DLV_ENAN with a NaN and no Inf; g untouched on error.  g may be the same
+ * DLV_ENAN with a NaN and no Inf; g untouched on error.  Arguments are
+ * checked in order, the first error returned: x (stride.h), then g.  g may be the same
  * array as x, with the same stride (in place).  Bound: dlv_bound_lowp_nrm2_grad. */
 int dlv_nrm2_grad_bf16(size_t n, const dlv_bf16 *x, ptrdiff_t incx,
                        dlv_bf16 *g, ptrdiff_t incg);
@@ -157,8 +158,10 @@ int dlv_nrm2_fp16_naive(size_t n, const dlv_fp16 *x, ptrdiff_t incx,
  * optimizer's state), grad and theta bf16.  The step is dlv_adam_step_s's
  * (adam.h: same update, forms, rounding model and limits) applied to
  * master with g = grad read exactly, then theta_i = RNE_bf16(master_i').
- * grad is scanned first (NaN: DLV_ENAN; Inf or |g| > DLV_ADAM_GMAX_S:
- * DLV_EDOM; nothing written); form DLV_ADAM_EXAM or
+ * The arguments are checked first (a NULL array with n > 0, the form,
+ * the hyperparameters: DLV_EINVAL), then grad is scanned (NaN:
+ * DLV_ENAN; Inf or |g| > DLV_ADAM_GMAX_S: DLV_EDOM); nothing is written
+ * on error.  Form DLV_ADAM_EXAM or
  * DLV_ADAM_BIAS_CORRECTED (DLV_ADAM_ONE_PASS: DLV_EINVAL).  Arrays are
  * contiguous and must not overlap.  Up to dlv_get_threads() threads
  * (threads.h); the result does not depend on the count. */

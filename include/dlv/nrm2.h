@@ -37,7 +37,8 @@ int dlv_nrm2_s(size_t n, const float *x, ptrdiff_t incx, float *result);
 /* g_i = x_i / ||x||, written to element i of g (stride incg, as x).  Returns DLV_EDOM when
  * ||x|| = 0 (the norm is not differentiable there) or when x holds an
  * infinity (even beside a NaN: ||x|| = +Inf then, as above), DLV_ENAN when
- * x holds a NaN and no infinity; g is untouched on error.  x and g
+ * x holds a NaN and no infinity; g is untouched on error.  Arguments are
+ * checked in order, the first error returned: x (stride.h), then g.  x and g
  * may be the same array with the same stride (in-place normalisation). */
 int dlv_nrm2_grad_d(size_t n, const double *x, ptrdiff_t incx,
                     double *g, ptrdiff_t incg);
