@@ -76,21 +76,30 @@ static void mag_logistic(const dlv_logistic *p, const double *th,
   }
 }
 
+/* Theta scaled by 2^-e, the largest |Theta_i| in [1, 2), as the kernel
+ * scales it (closs_generic.inc): the sums neither overflow nor underflow,
+ * the ratios are scale-free, and in the normal range every figure is
+ * bitwise the unscaled formula's. */
 static void mag_norm(const dlv_ref_loss *p, const double *th,
                      const double *w, double *mr, double *mi, double *vr,
                      double *vi)
 {
-  double s = 0.0, tw = 0.0;
+  double big = 0.0, s = 0.0, tw = 0.0;
+  for (size_t i = 0; i < p->n; i++)
+    big = fmax(big, fabs(th[i]));
+  int e = big > 0.0 ? ilogb(big) : 0;
   for (size_t i = 0; i < p->n; i++) {
-    s += th[i] * th[i];
-    tw += fabs(th[i] * w[i]);
+    double x = ldexp(th[i], -e);
+    s += x * x;
+    tw += fabs(x * w[i]);
   }
-  double nt = sqrt(s), ir = tw / nt; /* Im of the norm, per t */
+  double q = sqrt(s), ir = tw / q; /* Im of the norm, per t */
   for (size_t i = 0; i < p->n; i++) {
-    mr[i] = fabs(th[i]) / nt;
-    mi[i] = (w[i] + fabs(th[i]) * ir / nt) / nt;
+    double x = fabs(ldexp(th[i], -e));
+    mr[i] = x / q;
+    mi[i] = ldexp((w[i] + x * ir / q) / q, -e);
   }
-  *vr = nt;
+  *vr = ldexp(q, e);
   *vi = ir;
 }
 

@@ -488,6 +488,30 @@ static void quadratic_underflow_grad_twin(void **state)
   mpfr_clear(r);
 }
 
+/* dlv_bound_closs_norm_underflow: the scaling back (one unit) and n
+ * underflowed scaled squares, n units of the quantity's magnitude; times
+ * 1 + gamma_{n+1}. */
+static void closs_norm_underflow_twin(void **state)
+{
+  (void)state;
+  const size_t ns[] = {1, 2, 3, 10, 1000, (size_t)1 << 20};
+  const double mags[] = {1.0, 0x1p-1000, 0.75, 0x1p500};
+  mpfr_t r;
+  mpfr_init2(r, MP_BITS);
+  for (size_t i = 0; i < COUNT(ns); i++)
+    for (size_t k = 0; k < COUNT(mags); k++) {
+      double n = (double)ns[i];
+      mpfr_set_d(r, n, MPFR_RNDN);
+      mpfr_mul_d(r, r, mags[k], MPFR_RNDN);
+      mpfr_add_ui(r, r, 1, MPFR_RNDN); /* the scaling back */
+      mpfr_mul_2si(r, r, -1074, MPFR_RNDN);
+      mp_mul_one_plus_gamma(r, n + 1.0, DLV_U_DOUBLE);
+      assert_agrees_subnormal(dlv_bound_closs_norm_underflow(ns[i], mags[k]),
+                              r, 1.0, 1.0, "closs_norm_underflow");
+    }
+  mpfr_clear(r);
+}
+
 /* The value's underflow: for each of the n entries, the factor
  * a_i . w / 2 + b_i carries n + 2 units, times |theta_i| <= theta_max,
  * plus the entry's own product's unit; times 1 + gamma_{n+1}. */
@@ -1181,6 +1205,7 @@ int main(void)
       cmocka_unit_test(cstep_value_trunc_twin),
       cmocka_unit_test(logistic_underflow_twin),
       cmocka_unit_test(quadratic_underflow_grad_twin),
+      cmocka_unit_test(closs_norm_underflow_twin),
       cmocka_unit_test(quadratic_underflow_value_twins),
       cmocka_unit_test(logistic_underflow_z_twin),
       cmocka_unit_test(hvp_cstep_underflow_twin),

@@ -522,11 +522,13 @@ typedef struct {
   const double *theta;
   size_t n; /* parameters, also when the sizes are rejected */
   int null_problem;
+  double special; /* what closs_call places at nan_at: NaN, or +-Inf */
 } closs_setup;
 
 /* Calls _d at theta and _z at theta + i t v (v NULL: a real point);
- * a NaN placed by nan_at (n: none) goes to the real part of theta, or
- * to the real or imaginary part of the complex point. */
+ * s->special (a NaN, or the norm's +-Inf) placed by nan_at (n: none) goes
+ * to the real part of theta, or to the real or imaginary part of the
+ * complex point. */
 static void closs_call(dlv_gate_case *c, closs_setup *s, const double *v,
                        double t, int want_d, int want_z, size_t nan_at)
 {
@@ -539,11 +541,11 @@ static void closs_call(dlv_gate_case *c, closs_setup *s, const double *v,
     z = complex_point(c, &zb, s->theta, v, t, s->n);
     if (nan_at < s->n) {
       int imag = (int)dlv_gate_draw(c, 2);
-      z[nan_at] = imag ? CMPLX(creal(z[nan_at]), NAN)
-                       : CMPLX(NAN, cimag(z[nan_at]));
+      z[nan_at] = imag ? CMPLX(creal(z[nan_at]), s->special)
+                       : CMPLX(s->special, cimag(z[nan_at]));
       dlv_gate_buf_freeze(c, &zb);
-      dlv_gate_note(c, "NaN in %s part of z_%zu", imag ? "imaginary" : "real",
-                    nan_at);
+      dlv_gate_note(c, "%g in %s part of z_%zu", s->special,
+                    imag ? "imaginary" : "real", nan_at);
     }
   }
   int sd = v == NULL ? closs_d(&s->p, s->null_problem, s->theta,
@@ -641,12 +643,16 @@ static void closs_case(dlv_gate_case *c, int kind)
   unsigned sub;
   int scenario = dlv_lg_scenario(c, closs_subcases, CL_NSCENARIOS, &sub);
   int vclass = dlv_lg_vclass(c);
+  /* the norm is safe over the whole range (closs.h): at a real point any
+   * class, subnormal, near the largest finite, or mixed */
+  if (kind == DLV_REF_NORM && scenario == CL_REAL)
+    vclass = (int)dlv_gate_enum(c, DLV_GV_NCLASSES);
   size_t k = 0;
   if (kind == DLV_REF_TANHNET)
     k = dlv_lg_tanhnet_k(c, scenario == CL_KMAX ? (int)sub - 1 : 2);
   int extreme = kind == DLV_REF_LOGISTIC && scenario == CL_SPECIAL &&
                 sub == 0;
-  closs_setup s = {.null_problem = 0};
+  closs_setup s = {.null_problem = 0, .special = NAN};
   dlv_lg_problem_draw(c, &s.p, kind, extreme ? DLV_GV_EXACT : vclass, k);
   s.n = s.p.n;
   s.theta = draw_theta(c, &s.tb, s.n, vclass, extreme);
@@ -670,11 +676,16 @@ static void closs_case(dlv_gate_case *c, int kind)
     norm_at_zero(c, &s, vclass, scenario == CL_SPECIAL && sub == 1);
   } else if (scenario == CL_NAN) {
     size_t at = (size_t)dlv_gate_draw(c, s.n);
-    closs_call(c, &s, NULL, 0.0, want, want == DLV_OK ? DLV_ENAN : want, at);
-    ((double *)s.theta)[at] = NAN;
+    int code = DLV_ENAN; /* the norm at an infinite part: DLV_EDOM */
+    if (kind == DLV_REF_NORM && dlv_gate_draw(c, 2)) {
+      s.special = dlv_gate_draw(c, 2) ? -INFINITY : INFINITY;
+      code = DLV_EDOM;
+    }
+    closs_call(c, &s, NULL, 0.0, want, want == DLV_OK ? code : want, at);
+    ((double *)s.theta)[at] = s.special;
     dlv_gate_buf_freeze(c, &s.tb);
-    closs_call(c, &s, NULL, 0.0, want == DLV_OK ? DLV_ENAN : want,
-               want == DLV_OK ? DLV_ENAN : want, s.n);
+    closs_call(c, &s, NULL, 0.0, want == DLV_OK ? code : want,
+               want == DLV_OK ? code : want, s.n);
   } else {
     if (scenario != CL_CSTEP)
       closs_call(c, &s, NULL, 0.0, want, want, s.n);

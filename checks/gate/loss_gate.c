@@ -152,6 +152,14 @@ static double column_abs_sum(const dlv_lg_problem *p, size_t j)
   return s;
 }
 
+static double theta_max(const double *theta, size_t n)
+{
+  double tmax = 0.0;
+  for (size_t i = 0; i < n; i++)
+    tmax = fmax(tmax, fabs(theta[i]));
+  return tmax;
+}
+
 /* The underflow terms (bounds.h) of gradient entry j, or of the value when
  * j == n, divided by t (1 for the real path). */
 static double underflow(const dlv_lg_problem *p, const double *theta,
@@ -161,14 +169,14 @@ static double underflow(const dlv_lg_problem *p, const double *theta,
   if (p->kind == DLV_REF_LOGISTIC)
     return dlv_bound_logistic_underflow(
         p->lg.m, j < n ? column_abs_sum(p, j) : 0.0, j == n, t);
+  if (p->kind == DLV_REF_NORM) /* ||Theta|| <= sqrt(n) max |Theta_i| */
+    return dlv_bound_closs_norm_underflow(
+               n, j < n ? 1.0 : sqrt((double)n) * theta_max(theta, n)) / t;
   if (p->kind != DLV_REF_QUADRATIC)
     return 0.0;
   if (j < n)
     return dlv_bound_quadratic_underflow_grad(n) / t;
-  double tmax = 0.0;
-  for (size_t i = 0; i < n; i++)
-    tmax = fmax(tmax, fabs(theta[i]));
-  return dlv_bound_quadratic_underflow_value(n, tmax) / t;
+  return dlv_bound_quadratic_underflow_value(n, theta_max(theta, n)) / t;
 }
 
 void dlv_lg_real_bounds(const dlv_lg_problem *p, const double *theta,

@@ -10,13 +10,16 @@
  *   quadratic  1/2 Theta' A Theta + b' Theta          (dlv_quadratic, loss.h)
  *   logistic   (1/m) sum_i log(1 + exp(-y_i x_i' Theta)) (dlv_logistic)
  *   tanhnet    (1/2m) sum_i (w2' tanh(W1 x_i + b1) + b2 - y_i)^2
- *   norm       ||Theta|| = sqrt(sum Theta_i^2)
+ *   norm       ||Theta|| = sqrt(sum Theta_i^2), safe from overflow and
+ *              underflow for every finite Theta (scaled by an exact power
+ *              of two, as nrm2; closs_generic.inc)
  *
  * Every entry point writes the value to *value and the gradient to grad
  * (either may be NULL) and returns a dlv_status code: DLV_EINVAL for a NULL
  * problem or theta, DLV_EBADLEN for empty sizes, DLV_ENAN for a NaN in
- * theta, DLV_EDOM for the norm's gradient at Theta = 0 (real parts all 0).
- * Outputs are untouched on error. */
+ * theta, DLV_EDOM for the norm's gradient at Theta = 0 (real parts all 0)
+ * and for the norm at an infinite real or imaginary part (after a NaN's
+ * DLV_ENAN).  Outputs are untouched on error. */
 #ifndef DLV_CLOSS_H
 #define DLV_CLOSS_H
 

@@ -186,6 +186,21 @@ static inline double dlv_bound_quadratic_underflow_value(size_t n,
          (1.0 + dlv_gamma((double)n + 1.0, DLV_U_DOUBLE));
 }
 
+/* closs_norm_underflow: the norm is scaled by an exact power of two, its
+ * largest scaled entry in [1, 2) (closs_generic.inc), so its sum s >= 1:
+ * a scaled square that underflows errs by at most 2^-1074, n of them by
+ * n 2^-1074 of s, which moves the value by at most n 2^-1074 of ||Theta||
+ * and each gradient entry by n 2^-1074 of |g_j| <= 1; the scaling back
+ * into the subnormal range (two exact factors, so two roundings there)
+ * adds at most 2^-1074.  mag: the quantity's magnitude (the value's
+ * ||Theta||, or 1 for a gradient entry); times 1 + gamma_{n+1} for the
+ * sum's evaluation in double. */
+static inline double dlv_bound_closs_norm_underflow(size_t n, double mag)
+{
+  return (1.0 + (double)n * mag) * DLV_ETA_DOUBLE *
+         (1.0 + dlv_gamma((double)n + 1.0, DLV_U_DOUBLE));
+}
+
 /* closs_z: the value and the gradient of a _z loss at a genuinely
  * complex point z = Theta + i T (T = t v, t not small), Re and Im each
  * against the exact complex ones (reference/ref_closs_z.h).  Rounding
