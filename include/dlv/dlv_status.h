@@ -3,7 +3,11 @@
  *
  * Convention (after GSL's gsl_errno.h and libuv): a public kernel returns one
  * of these codes and never aborts.  On any code other than DLV_OK the kernel
- * has written nothing to its outputs, unless its header says otherwise. */
+ * has written nothing to its outputs, unless its header says otherwise.
+ * Order: a kernel checks its arguments (pointers, sizes, strides in
+ * argument order, flags, hyperparameters: DLV_EINVAL, DLV_EBADLEN) before
+ * it reads its data (DLV_EDOM, DLV_ENAN from the values), and returns the
+ * first error it finds; a header states any finer order. */
 #ifndef DLV_STATUS_H
 #define DLV_STATUS_H
 
