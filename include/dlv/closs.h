@@ -19,7 +19,14 @@
  * problem or theta, DLV_EBADLEN for empty sizes, DLV_ENAN for a NaN in
  * theta, DLV_EDOM for the norm's gradient at Theta = 0 (real parts all 0)
  * and for the norm at an infinite real or imaginary part (after a NaN's
- * DLV_ENAN).  Outputs are untouched on error. */
+ * DLV_ENAN).  Outputs are untouched on error.
+ *
+ * Range: the quadratic, logistic and tanh network are evaluated as written,
+ * without scaling (as loss.h's): an intermediate beyond DBL_MAX makes an
+ * output infinite or NaN with DLV_OK.  With |Theta_i|, |Im Theta_i| and
+ * every problem entry at most 2^300 and sizes below 2^24, no intermediate
+ * overflows (products below 2^900 summed fewer than 2^24 times).  The norm
+ * alone is scaled, safe for every finite Theta. */
 #ifndef DLV_CLOSS_H
 #define DLV_CLOSS_H
 
