@@ -99,7 +99,7 @@ static void mag_norm(const dlv_ref_loss *p, const double *th,
     mr[i] = x / q;
     mi[i] = ldexp((w[i] + x * ir / q) / q, -e);
   }
-  *vr = ldexp(q, e);
+  *vr = fmin(ldexp(q, e), DBL_MAX); /* beyond: the value rounds to Inf */
   *vi = ir;
 }
 

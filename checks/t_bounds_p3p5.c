@@ -495,7 +495,7 @@ static void closs_norm_underflow_twin(void **state)
 {
   (void)state;
   const size_t ns[] = {1, 2, 3, 10, 1000, (size_t)1 << 20};
-  const double mags[] = {1.0, 0x1p-1000, 0.75, 0x1p500};
+  const double mags[] = {1.0, 0x1p-1000, 0.75, 0x1p500, 0x1p1020, DBL_MAX};
   mpfr_t r;
   mpfr_init2(r, MP_BITS);
   for (size_t i = 0; i < COUNT(ns); i++)

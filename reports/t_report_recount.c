@@ -587,7 +587,8 @@ size_t anchor_of(const dlv_rows *rows, const dlv_row *r)
 
 /* A figure cell (its text from c to end) for the worst row w's figure v
  * and its name: "-" when there is no such row, else a link to w's group
- * titled "V: name" (V all digits) showing V as an err/bound is shown. */
+ * titled "V: name" (V as strtod reads it, "nan" included) showing V as an
+ * err/bound is shown. */
 static void check_figure_cell(const char *dir, const char *line,
                               const dlv_rows *rows, const char *c,
                               const char *end, const dlv_row *w, double v,

@@ -262,6 +262,8 @@ for q in 0 1; do
     { evidence_header; row P4a p4ac q claim 0 0; } >"$out/q$q-p$p/evidence.csv"
     (export DLV_QUICK=$((1 - q)) DLV_MPFR_PREC=1024
      merge "q$q-p$p-m" "$out/q$q-p$p") || exit 1
+    # (merge's append to $merged was made in the subshell)
+    merged="$merged -t $out/q$q-p$p-m.stdout $out/q$q-p$p-m"
     want='DLV_SEED=7'
     test $q = 1 && want="$want DLV_QUICK=1"
     test $p != 256 && want="$want DLV_MPFR_PREC=$p"

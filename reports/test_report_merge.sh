@@ -133,8 +133,8 @@ for at in first middle last; do
   report "$out/bs-$at.base" "$(row P1 n=10 0.1 1 - "$s1")" \
     "$(row P1 n=11 0.1 1 - "$s2")" "$(row P1 n=12 0.1 1 - "$s3")"
   "$dlv" --merge --out "$out/bs-$at" --baseline "$out/bs-$at.base" \
-    "$out/bs.now" >"$out/bs-$at.stdout" 2>&1 ||
-    fail "bs-$at: merge exit $?: $(cat "$out/bs-$at.stdout")"
+    "$out/bs.now" >"$out/bs-$at.stdout" 2>"$out/bs-$at.stderr" ||
+    fail "bs-$at: merge exit $?: $(cat "$out/bs-$at.stderr")"
   grep -q 'the baseline was run with another seed than 7' "$out/bs-$at.stdout" ||
     fail "a baseline row of seed 8 ($at of 3) not flagged: $(cat "$out/bs-$at.stdout")"
   merged="$merged -t $out/bs-$at.stdout $out/bs-$at"

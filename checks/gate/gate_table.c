@@ -392,8 +392,9 @@ static statement header_statement(const char *entry)
 
 /* The builtin backend's support bits for the operation named `entry`
  * ("dlv_" op "_d" / "_s", or "dlv_" op for a double-only pair such as
- * closs), as contract flags; 0 when the entry is no backend operation. */
-static int backend_flags(const char *entry, unsigned *flags)
+ * closs), as contract flags, and (caps) as they are; 0 when the entry is
+ * no backend operation. */
+static int backend_flags(const char *entry, unsigned *flags, unsigned *caps_out)
 {
   static const char *const suffix[DLV_BK_NDTYPES] = {"_d", "_s"};
   const dlv_backend *b = dlv_backend_builtin();
@@ -408,6 +409,7 @@ static int backend_flags(const char *entry, unsigned *flags)
           (strcmp(typed, entry) != 0 &&
            (t != DLV_BK_DOUBLE || strcmp(plain, entry) != 0)))
         continue;
+      *caps_out = caps;
       *flags = (caps & DLV_BK_STRIDES ? DLV_CONTRACT_STRIDED : 0u) |
                (caps & DLV_BK_NEG_STRIDES ? DLV_CONTRACT_NEG_STRIDE : 0u) |
                (caps & DLV_BK_DISTINCT ? DLV_CONTRACT_DISTINCT_STRIDES : 0u) |
@@ -721,11 +723,25 @@ int dlv_gate_flags_agree(const char *entry, char *msg, size_t size)
     differ(k, st.flags, who, msg, size);
     return 0;
   }
-  unsigned stated;
-  if (backend_flags(entry, &stated) &&
-      ((k->flags ^ stated) & STRIDE_ALIAS_FLAGS)) {
+  unsigned stated, caps;
+  if (!backend_flags(entry, &stated, &caps))
+    return 1;
+  if ((k->flags ^ stated) & STRIDE_ALIAS_FLAGS) {
     differ(k, stated | (k->flags & ~STRIDE_ALIAS_FLAGS),
            "the builtin backend's support bits", msg, size);
+    return 0;
+  }
+  /* what every builtin kernel promises (dlv_status.h's statuses, and a
+   * result independent of the thread count: threaded or not), so every
+   * builtin operation must declare it, or the gate checks less */
+  unsigned always = DLV_BK_STATUS | DLV_BK_THREAD_INVARIANT;
+  if ((caps & always) != always) {
+    snprintf(msg, size,
+             "%s: the builtin backend's support bits (%#x) lack %s, which "
+             "every builtin kernel has",
+             entry, caps,
+             caps & DLV_BK_STATUS ? "DLV_BK_THREAD_INVARIANT"
+                                  : "DLV_BK_STATUS");
     return 0;
   }
   return 1;

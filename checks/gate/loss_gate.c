@@ -171,7 +171,10 @@ static double underflow(const dlv_lg_problem *p, const double *theta,
         p->lg.m, j < n ? column_abs_sum(p, j) : 0.0, j == n, t);
   if (p->kind == DLV_REF_NORM) /* ||Theta|| <= sqrt(n) max |Theta_i| */
     return dlv_bound_closs_norm_underflow(
-               n, j < n ? 1.0 : sqrt((double)n) * theta_max(theta, n)) / t;
+               n, j < n ? 1.0
+                        : fmin(sqrt((double)n) * theta_max(theta, n),
+                               DBL_MAX)) /
+           t;
   if (p->kind != DLV_REF_QUADRATIC)
     return 0.0;
   if (j < n)

@@ -11,8 +11,9 @@
  *   logistic   (1/m) sum_i log(1 + exp(-y_i x_i' Theta)) (dlv_logistic)
  *   tanhnet    (1/2m) sum_i (w2' tanh(W1 x_i + b1) + b2 - y_i)^2
  *   norm       ||Theta|| = sqrt(sum Theta_i^2), safe from overflow and
- *              underflow for every finite Theta (scaled by an exact power
- *              of two, as nrm2; closs_generic.inc)
+ *              underflow for every finite real Theta (scaled by an exact
+ *              power of two, as nrm2; closs_generic.inc): +Inf only when
+ *              ||Theta|| exceeds DBL_MAX
  *
  * Every entry point writes the value to *value and the gradient to grad
  * (either may be NULL) and returns a dlv_status code: DLV_EINVAL for a NULL
@@ -26,7 +27,7 @@
  * output infinite or NaN with DLV_OK.  With |Theta_i|, |Im Theta_i| and
  * every problem entry at most 2^300 and sizes below 2^24, no intermediate
  * overflows (products below 2^900 summed fewer than 2^24 times).  The norm
- * alone is scaled, safe for every finite Theta. */
+ * alone is scaled (above). */
 #ifndef DLV_CLOSS_H
 #define DLV_CLOSS_H
 

@@ -4,10 +4,13 @@
  * Convention (after GSL's gsl_errno.h and libuv): a public kernel returns one
  * of these codes and never aborts.  On any code other than DLV_OK the kernel
  * has written nothing to its outputs, unless its header says otherwise.
- * Order: a kernel checks its arguments (pointers, sizes, strides in
- * argument order, flags, hyperparameters: DLV_EINVAL, DLV_EBADLEN) before
- * it reads its data (DLV_EDOM, DLV_ENAN from the values), and returns the
- * first error it finds; a header states any finer order. */
+ * Order: a kernel checks its arguments (pointers, sizes, strides, flags,
+ * hyperparameters: DLV_EINVAL, DLV_EBADLEN) before it reads its data
+ * (DLV_EDOM, DLV_ENAN from the values), and returns the first error it
+ * finds.  Among argument errors the order is the header's where it states
+ * one: strided vectors are checked in argument order, each one's pointer
+ * and stride (DLV_EINVAL) before its span (DLV_EBADLEN; stride.h), and
+ * prox_group.h gives its own. */
 #ifndef DLV_STATUS_H
 #define DLV_STATUS_H
 

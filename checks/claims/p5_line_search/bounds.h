@@ -186,19 +186,24 @@ static inline double dlv_bound_quadratic_underflow_value(size_t n,
          (1.0 + dlv_gamma((double)n + 1.0, DLV_U_DOUBLE));
 }
 
-/* closs_norm_underflow: the norm is scaled by an exact power of two, its
- * largest scaled entry in [1, 2) (closs_generic.inc), so its sum s >= 1:
- * a scaled square that underflows errs by at most 2^-1074, n of them by
- * n 2^-1074 of s, which moves the value by at most n 2^-1074 of ||Theta||
- * and each gradient entry by n 2^-1074 of |g_j| <= 1; the scaling back
- * into the subnormal range (two exact factors, so two roundings there)
- * adds at most 2^-1074.  mag: the quantity's magnitude (the value's
- * ||Theta||, or 1 for a gradient entry); times 1 + gamma_{n+1} for the
- * sum's evaluation in double. */
+/* closs_norm_underflow, for a real Theta: the norm is scaled by an exact
+ * power of two, its largest scaled entry in [1, 2) (closs_generic.inc),
+ * so its sum s >= 1: a scaled entry or square that underflows errs by at
+ * most 2^-1074 in its square, n of them by n 2^-1074 of s, which moves
+ * the value by at most n 2^-1074 of ||Theta|| and each gradient entry by
+ * n 2^-1074 of |g_j| <= 1; the scaling back into the subnormal range
+ * (two factors: one rounding for the value, whose first factor keeps it
+ * normal, up to two for a gradient entry) adds at most 2^-1074.  mag: the
+ * quantity's magnitude (the value's ||Theta||, or 1 for a gradient
+ * entry), finite: for n mag beyond 2^1000, mag 2^-1074 (then normal, so
+ * exact) is formed first, so the bound stays finite for every mag up to
+ * DBL_MAX; times 1 + gamma_{n+1} for the evaluation. */
 static inline double dlv_bound_closs_norm_underflow(size_t n, double mag)
 {
-  return (1.0 + (double)n * mag) * DLV_ETA_DOUBLE *
-         (1.0 + dlv_gamma((double)n + 1.0, DLV_U_DOUBLE));
+  double k = (double)n * mag;
+  double units = k < 0x1p1000 ? (1.0 + k) * DLV_ETA_DOUBLE
+                              : DLV_ETA_DOUBLE + (double)n * (mag * DLV_ETA_DOUBLE);
+  return units * (1.0 + dlv_gamma((double)n + 1.0, DLV_U_DOUBLE));
 }
 
 /* closs_z: the value and the gradient of a _z loss at a genuinely

@@ -881,8 +881,11 @@ static void p5_step_quadratic(void **state)
  * D Theta): its gradient and Hg change sign entry by entry and nothing
  * else (sign flips are exact and every rounding here is symmetric), so
  * every bound this check derives from magnitudes comes out bitwise the
- * same on the flipped problem.  A bound that sums signed products, which
- * can cancel, does not. */
+ * same on the flipped problem.  A bound summing signed products of two
+ * flipped vectors' entries is seen to change; a signed row sum of A
+ * Theta is not (the similarity keeps its cancellations), so the
+ * magnitudes are also compared under independent flips of every entry
+ * (expect_magnitudes_sign_invariant). */
 static void flip_quadratic(struct problem *f, const struct problem *p,
                            const double *d)
 {
@@ -913,6 +916,38 @@ static void step_bounds(const struct problem *p, const struct step *s,
   *count = k;
 }
 
+/* The magnitudes R_j, I_j(w) of a quadratic with A's, b's, Theta's and
+ * w's entries flipped independently (A then need not be symmetric: the
+ * magnitudes do not use it), against those of the problem as drawn. */
+static void expect_magnitudes_sign_invariant(const struct problem *p,
+                                             const double *w0)
+{
+  const size_t n = p->n;
+  double a[MAXN * MAXN], b[MAXN], th[MAXN], w[MAXN];
+  double mr[2][MAXN], mi[2][MAXN];
+  for (size_t i = 0; i < n; i++) {
+    for (size_t j = 0; j < n; j++)
+      a[i * n + j] = (i + 2 * j) % 3 == 0 ? -p->a[i * n + j] : p->a[i * n + j];
+    b[i] = i % 2 ? -p->b[i] : p->b[i];
+    th[i] = i % 3 == 0 ? -p->theta[i] : p->theta[i];
+    w[i] = i % 2 ? w0[i] : -w0[i];
+  }
+  struct problem *f = malloc(sizeof *f);
+  assert_non_null(f);
+  make_quadratic(f, n, a, b, th);
+  magnitudes(p, p->theta, w0, mr[0], mi[0]);
+  magnitudes(f, f->theta, w, mr[1], mi[1]);
+  struct dlv_meas m = {"double", p->name,
+                       "magnitudes R_j, I_j(w) with A, b, Theta, w flipped "
+                       "entry by entry vs as drawn",
+                       "bitwise"};
+  for (size_t j = 0; j < n; j++) {
+    DLV_EXPECT_SAME(&m, mr[1][j], mr[0][j]);
+    DLV_EXPECT_SAME(&m, mi[1][j], mi[0][j]);
+  }
+  free(f);
+}
+
 /* step_error_terms with the signs of g's and hg's entries flipped, each
  * vector on its own (g's at i = 0 mod 3, hg's at odd i: the products
  * g_0 hg_0 and g_1 hg_1 change sign), against the step's own. */
@@ -928,7 +963,7 @@ static void expect_terms_sign_invariant(const struct problem *p,
   step_error_terms(p->n, g, hg, s->bound, s->r.mr, p->k, &ed, &gerr);
   struct dlv_meas m = {"double", p->name,
                        "ed and gerr of a line search with g's and Hg's "
-                       "entries' signs flipped at random, vs unflipped",
+                       "entries' signs flipped, vs unflipped",
                        "bitwise"};
   DLV_EXPECT_SAME(&m, ed, ed0);
   DLV_EXPECT_SAME(&m, gerr, gerr0);
@@ -952,8 +987,10 @@ static void p5_bounds_sign_invariant(void **state)
       struct step s;
       step_eval(&s, &p[f]);
       step_bounds(&p[f], &s, b[f], &count[f]);
-      if (f == 0)
+      if (f == 0) {
         expect_terms_sign_invariant(&p[0], &s);
+        expect_magnitudes_sign_invariant(&p[0], s.g);
+      }
       step_clear(&s);
     }
     struct dlv_meas m = {"double", p[0].name,
