@@ -24,6 +24,8 @@
 #include "ref_noisy_linear.h"
 #include "ref_nrm2.h"
 #include "ref_prox_group.h"
+#include "ref_lowp.h"
+#include "stride.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -299,6 +301,92 @@ static void prox_group_at_threshold(void **state)
 }
 
 /* dlv_ref_noisy_term(w, e, x) equals sum_i 2^pow2[i] sign[i]. */
+/* ---- strided twins read the elements the stride names ------------------ */
+
+/* A strided twin (stride.h's BLAS convention) gives bitwise the same
+ * results on a vector laid out at stride inc, other slots holding junk,
+ * as on its contiguous copy: for every twin that takes a stride (the
+ * dot product, the norm and its gradient, the prox, the bf16 norms). */
+static const ptrdiff_t twin_incs[] = {2, 3, -1, -2, -3};
+static const size_t twin_ns[] = {1, 2, 3, 5};
+enum { TWIN_NMAX = 5, TWIN_SPAN = TWIN_NMAX * 3 };
+
+/* xs at stride inc into buf (TWIN_SPAN slots, the others junk). */
+static void lay_out(size_t n, const double *xs, ptrdiff_t inc, double *buf)
+{
+  for (size_t k = 0; k < TWIN_SPAN; k++)
+    buf[k] = 1e3 + (double)k;
+  for (size_t i = 0; i < n; i++)
+    buf[dlv_stride_offset(n, inc, i)] = xs[i];
+}
+
+static void assert_vec_same(size_t n, mpfr_t *a, mpfr_t *b, const char *what,
+                            ptrdiff_t inc)
+{
+  for (size_t i = 0; i < n; i++)
+    if (!mpfr_equal_p(a[i], b[i])) {
+      print_error("%s: n %zu, inc %td: entry %zu differs from the contiguous "
+                  "copy's\n", what, n, inc, i);
+      fail();
+    }
+}
+
+static void strided_twins_read_their_elements(void **state)
+{
+  (void)state;
+  const mpfr_prec_t P = 200;
+  double xs[TWIN_NMAX] = {3.0, -0.5, 4.0, 0x1.8p-3, -12.0};
+  double ys[TWIN_NMAX] = {0.25, 7.0, -1.0, 3.0, 0x1p-4};
+  mpfr_t s, c;
+  mpfr_inits2(P, s, c, (mpfr_ptr)0);
+  for (size_t a = 0; a < sizeof twin_ns / sizeof *twin_ns; a++)
+    for (size_t b = 0; b < sizeof twin_incs / sizeof *twin_incs; b++) {
+      size_t n = twin_ns[a];
+      ptrdiff_t inc = twin_incs[b];
+      double xb[TWIN_SPAN], yb[TWIN_SPAN];
+      lay_out(n, xs, inc, xb);
+      lay_out(n, ys, -inc, yb);
+      assert_int_equal(dlv_mp_dot(s, n, xb, inc, yb, -inc), DLV_OK);
+      assert_int_equal(dlv_mp_dot(c, n, xs, 1, ys, 1), DLV_OK);
+      assert_true(mpfr_equal_p(s, c));
+      assert_int_equal(dlv_ref_nrm2(n, xb, inc, s), DLV_OK);
+      assert_int_equal(dlv_ref_nrm2(n, xs, 1, c), DLV_OK);
+      assert_true(mpfr_equal_p(s, c));
+      mpfr_t *gs = dlv_mp_vec_alloc(n, P), *gc = dlv_mp_vec_alloc(n, P);
+      assert_int_equal(dlv_ref_nrm2_grad(n, xb, inc, gs), DLV_OK);
+      assert_int_equal(dlv_ref_nrm2_grad(n, xs, 1, gc), DLV_OK);
+      assert_vec_same(n, gs, gc, "ref_nrm2_grad", inc);
+      for (int t = 0; t < 2; t++) { /* tau below and above ||x|| */
+        double tau = t ? 100.0 : 0.75;
+        assert_int_equal(dlv_ref_prox_group(n, xb, inc, tau, gs), DLV_OK);
+        assert_int_equal(dlv_ref_prox_group(n, xs, 1, tau, gc), DLV_OK);
+        assert_vec_same(n, gs, gc, "ref_prox_group", inc);
+      }
+      uint16_t hb[TWIN_SPAN], hs[TWIN_NMAX];
+      for (size_t k = 0; k < TWIN_SPAN; k++)
+        hb[k] = (uint16_t)(0x4000u + 37u * k); /* junk, finite in both */
+      for (size_t i = 0; i < n; i++) {
+        hs[i] = (uint16_t)(0x3c00u + 0x123u * i) ^ (i % 2 ? 0x8000u : 0u);
+        hb[dlv_stride_offset(n, inc, i)] = hs[i];
+      }
+      for (int fmt = DLV_REF_BF16; fmt <= DLV_REF_FP16; fmt++) {
+        assert_int_equal(dlv_ref_lowp_nrm2(n, hb, inc, fmt, s), DLV_OK);
+        assert_int_equal(dlv_ref_lowp_nrm2(n, hs, 1, fmt, c), DLV_OK);
+        assert_true(mpfr_equal_p(s, c));
+        assert_int_equal(dlv_ref_lowp_nrm2_grad(n, hb, inc, fmt, gs), DLV_OK);
+        assert_int_equal(dlv_ref_lowp_nrm2_grad(n, hs, 1, fmt, gc), DLV_OK);
+        assert_vec_same(n, gs, gc, "ref_lowp_nrm2_grad", inc);
+        double ns, nc;
+        assert_int_equal(dlv_ref_lowp_nrm2_naive(n, hb, inc, fmt, &ns), DLV_OK);
+        assert_int_equal(dlv_ref_lowp_nrm2_naive(n, hs, 1, fmt, &nc), DLV_OK);
+        assert_true(ns == nc);
+      }
+      dlv_mp_vec_free(gs, n);
+      dlv_mp_vec_free(gc, n);
+    }
+  mpfr_clears(s, c, (mpfr_ptr)0);
+}
+
 static void noisy_term_is(double w, double e, double x, const int *sign,
                           const int *pow2, size_t n)
 {
@@ -419,6 +507,7 @@ int main(void)
       cmocka_unit_test(twins_round_once_at_53_bits),
       cmocka_unit_test(prox_group_mp_squares_exact),
       cmocka_unit_test(prox_group_at_threshold),
+      cmocka_unit_test(strided_twins_read_their_elements),
       cmocka_unit_test(noisy_term_exact),
       cmocka_unit_test(ema_closed_forms_by_definition),
   };

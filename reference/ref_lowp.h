@@ -4,8 +4,8 @@
  * mpfr_subnormalize), modelled exactly where the kernel rounds.
  *
  * Formats: DLV_REF_BF16 (p 8, emin -126, emax 127) and DLV_REF_FP16
- * (p 11, emin -14, emax 15); vectors are arrays of bit patterns, element
- * i at x[i * inc]. */
+ * (p 11, emin -14, emax 15); vectors are arrays of bit patterns at BLAS
+ * strides, element i at x[dlv_stride_offset(n, inc, i)] (stride.h). */
 #ifndef DLV_REF_LOWP_H
 #define DLV_REF_LOWP_H
 
