@@ -418,10 +418,29 @@ static void from_scratch_twins(void **state)
   mpfr_clears(r, g, t, (mpfr_ptr)0);
 }
 
+/* DLV_P4C_MPFR_REL: 64 roundings of 2^-256 (the identities' MPFR work)
+ * stay within it, and it lies at most u_double^2 (an identity in MPFR
+ * cannot pass a double-precision slip). */
+static void p4c_mpfr_rel_pinned(void **state)
+{
+  (void)state;
+  mpfr_t r;
+  mpfr_init2(r, 512);
+  mpfr_set_ui(r, 1, MPFR_RNDN);
+  mpfr_mul_2si(r, r, -256, MPFR_RNDN);
+  mpfr_add_ui(r, r, 1, MPFR_RNDN);
+  mpfr_pow_ui(r, r, 64, MPFR_RNDU);
+  mpfr_sub_ui(r, r, 1, MPFR_RNDU);
+  assert_true(mpfr_cmp_d(r, DLV_P4C_MPFR_REL) <= 0);
+  assert_true(DLV_P4C_MPFR_REL <= DLV_U_DOUBLE * DLV_U_DOUBLE);
+  mpfr_clear(r);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(nrm2_s_twin),
+      cmocka_unit_test(p4c_mpfr_rel_pinned),
       cmocka_unit_test(logistic_value_twin),
       cmocka_unit_test(cstep_nrm2_twin),
       cmocka_unit_test(prox_gradient_twins),
