@@ -1040,11 +1040,21 @@ static void p1_nearby_startup_bias(void **state)
 
 /* ---- nearby senses by simulation: variance and lag --------------------- */
 
+/* Every Monte Carlo interval takes its quantile from mc_alpha, once per
+ * chi-square interval (3 per k of p1_nearby_variance, 4 k) and once for
+ * the z of p1_nearby_lag; p1_comparison_count checks the count, so an
+ * interval built from another share of alpha (the whole family's, say:
+ * too narrow) is seen even where its rows still hold. */
+enum { P1_MC_QUANTILES = 3 * 4 + 1 };
+static int mc_quantiles; /* mc_alpha's calls */
+static int mc_rows;      /* Monte Carlo comparison rows (mc_row) */
+
 /* z and chi-square quantiles for one of DLV_P1_MC_COMPARISONS comparisons
  * sharing the false-failure budget P(|Z| > DLV_MC_Z) (Bonferroni; the
  * split defined once, in bounds/stats.h, and tested in t_bounds). */
 static double mc_alpha(void)
 {
+  mc_quantiles++;
   return DLV_MC_ALPHA_EACH(DLV_P1_MC_COMPARISONS);
 }
 
@@ -1119,6 +1129,7 @@ static void mc_row(const char *test, const char *shape, const char *quantity,
 {
   struct dlv_meas m = {"double", shape, quantity, bound_name, role,
                        expect_fail, kernel, NULL};
+  mc_rows++;
   dlv_expect_row(__FILE__, __LINE__, test, &m, est, ref, fabs(est - ref),
                  halfwidth, NAN);
 }
@@ -1188,6 +1199,21 @@ static void p1_nearby_variance(void **state)
  * 2000 chains; exact mean (1 - b^t)/(1 - b) for the EMA and (k+1)/2 for
  * the window, standard deviation known exactly (sqrt(var/N)), normal
  * acceptance z. */
+/* The Monte Carlo intervals' quantiles all came from mc_alpha (as many
+ * as P1_MC_QUANTILES), and the comparisons fit the Bonferroni budget. */
+static void p1_comparison_count(void **state)
+{
+  (void)state;
+  struct dlv_meas m = {"-", "-",
+                       "Monte Carlo quantiles taken from mc_alpha vs "
+                       "P1_MC_QUANTILES",
+                       "exact (bitwise)"};
+  DLV_EXPECT_SAME(&m, (double)mc_quantiles, (double)P1_MC_QUANTILES);
+  m.quantity = "Monte Carlo comparison rows <= DLV_P1_MC_COMPARISONS";
+  DLV_EXPECT_TRUE(&m, (double)mc_rows, (double)DLV_P1_MC_COMPARISONS,
+                  mc_rows > 0 && mc_rows <= DLV_P1_MC_COMPARISONS);
+}
+
 static void p1_nearby_lag(void **state)
 {
   (void)state;
@@ -1370,6 +1396,7 @@ int main(void)
       DLV_UNIT_TEST(p1_nearby_startup_bias),
       DLV_UNIT_TEST(p1_nearby_variance),
       DLV_UNIT_TEST(p1_nearby_lag),
+      DLV_UNIT_TEST(p1_comparison_count),
       DLV_UNIT_TEST(p1_window_drift),
       DLV_UNIT_TEST(p1_lowp_stall_k),
       DLV_UNIT_TEST(p1_lowp_const_target),

@@ -65,8 +65,9 @@ enum {
    * variance and the output mean (3 M); the noise and dropout factors (2);
    * mean, variance and KS of the double and float generators (6); the
    * Bernoulli frequency (1); the noise factor's standard error against
-   * its spread over batches (1). */
-  P2_K = 3 * P2_M + 2 + 6 + 1 + 1,
+   * its spread over batches (1); the pooled variance the factor's
+   * interval used (1). */
+  P2_K = 3 * P2_M + 2 + 6 + 1 + 1 + 1,
   P2_BATCHES = 1000 /* of P2_DRAWS / P2_BATCHES draws: ratio_se_row */
 };
 #define P2_KEEP 0.8 /* dropout keep probability */
@@ -918,14 +919,13 @@ static void ratio_se_row(const char *test, const struct mc_layer *L,
  * fails here, whatever the means do (accuracy row).  With the right
  * half-width this is the variance row's event again (the same S2): no new
  * comparison in the family alpha_each shares. */
-static void t_halfwidth_row(const char *test, const char *shape, double hw,
+static void t_halfwidth_row(const char *test, const char *shape,
+                            const char *quantity, double hw,
                             double model_hw, double sigma2, double nu,
                             double lo, double hi)
 {
   double r = hw / model_hw, used = r * r * sigma2;
-  struct dlv_meas m = {"double", shape,
-                       "sample variance the mean's t interval used vs "
-                       "||x||^2",
+  struct dlv_meas m = {"double", shape, quantity,
                        "p2_chi2_ci + 8 u sigma2", DLV_ROLE_ACCURACY, 0,
                        "noisy_linear", "train"};
   dlv_expect_row(__FILE__, __LINE__, test, &m, used, sigma2,
@@ -978,7 +978,9 @@ static void p2_mc_noise(void **state)
     double lo, hi;
     dlv_chi2_interval(a, nu, &lo, &hi);
     double delta = dot.rel * st.gmax[i] + dot.abs;
-    t_halfwidth_row(__func__, shape, t_hw,
+    t_halfwidth_row(__func__, shape,
+                    "sample variance the mean's t interval used vs ||x||^2",
+                    t_hw,
                     dlv_p2_t_halfwidth(q, sqrt(s2), nn), s2, nu, lo, hi);
     struct dlv_meas mv = {"double", shape,
                           "sample variance of the ReLU input vs ||x||^2",
@@ -1007,17 +1009,82 @@ static void p2_mc_noise(void **state)
   }
   struct ratio q = ratio_estimate(L.at, L.dat, st.mean, rnd);
   double tq = dlv_pooled_t_quantile(alpha_each(), &pooled);
-  double hw = tq * ratio_se(dlv_pooled_sd(&pooled), nn, q.d) + q.rounding;
+  double hw_t = tq * ratio_se(dlv_pooled_sd(&pooled), nn, q.d);
+  double hw = hw_t + q.rounding;
   snprintf(shape, sizeof shape, "m=%d n=%d N=%d", P2_M, P2_N, P2_DRAWS);
   struct dlv_meas mc = {"double", shape,
                         "test-time scale factor sum a zbar / sum a^2 vs 1",
                         "p2_t_ci (pooled) + p2_ratio_rounding",
                         DLV_ROLE_CLAIM, 0};
   DLV_EXPECT_ROW(&mc, q.c, 1.0, fabs(q.c - 1.0), hw, NAN);
+  /* its t half-width against the one the model's variance s2 gives (the
+   * same quantile, draws and sum a^2): the pooled variance it used must
+   * lie in the pooled chi-square interval (one more comparison: P2_K) */
+  double plo, phi;
+  dlv_chi2_interval(alpha_each(), pooled.df, &plo, &phi);
+  t_halfwidth_row(__func__, shape,
+                  "pooled variance the scale factor's t interval used vs "
+                  "||x||^2",
+                  hw_t, tq * ratio_se(sqrt(s2), nn, q.d), s2, pooled.df, plo,
+                  phi);
   ratio_se_row(__func__, &L, zs, q.d, s2);
   free(zs);
   mpfr_clears(cf, relu, (mpfr_ptr)0);
   mc_layer_clear(&L);
+}
+
+/* McDiarmid's constant c2 = sum_j (x_j v_j)^2 / (N (sum a^2)^2), v = W' a,
+ * as p2_mc_dropout forms it, against the same formed in MPFR from the
+ * data (its inputs computed twice): a row.  Bound: v_j is off by at most
+ * gamma_M V_j (V_j = sum_i |w_ij a_i|), so (x_j v_j)^2 by (2 gamma_M +
+ * gamma_M^2) x_j^2 V_j^2; the squares, the sum over n, sum a^2, its
+ * square and the quotients add a relative gamma_{n+1} + 2 gamma_M + 3 u
+ * of c2 <= C = sum_j x_j^2 V_j^2 / (N (sum a^2)^2): in all below
+ * (4 M + n + 4) u' C (u' = u / (1 - (M + n + 4) u)), which 3 gamma_{M+n+4}
+ * C covers for M <= 2 n + 8, with room for C's own evaluation in double
+ * (low by at most gamma_{M+n+4} C). */
+static void mcdiarmid_constant_row(const char *test, const char *shape,
+                                   const struct mc_layer *L, double c2)
+{
+  mpfr_t v, t, sum, d;
+  mpfr_inits2(dlv_mp_prec(), v, t, sum, d, (mpfr_ptr)0);
+  mpfr_set_zero(sum, 1);
+  mpfr_set_zero(d, 1);
+  double cmag = 0.0, dd = 0.0;
+  for (size_t i = 0; i < P2_M; i++) {
+    mpfr_set_d(t, L->at[i], MPFR_RNDN);
+    mpfr_sqr(t, t, MPFR_RNDN);
+    mpfr_add(d, d, t, MPFR_RNDN);
+    dd += L->at[i] * L->at[i];
+  }
+  for (size_t j = 0; j < P2_N; j++) {
+    double vmag = 0.0;
+    mpfr_set_zero(v, 1);
+    for (size_t i = 0; i < P2_M; i++) {
+      mpfr_set_d(t, L->w[i * P2_N + j], MPFR_RNDN);
+      mpfr_mul_d(t, t, L->at[i], MPFR_RNDN);
+      mpfr_add(v, v, t, MPFR_RNDN);
+      vmag += fabs(L->w[i * P2_N + j] * L->at[i]);
+    }
+    mpfr_mul_d(v, v, L->x[j], MPFR_RNDN);
+    mpfr_sqr(v, v, MPFR_RNDN);
+    mpfr_add(sum, sum, v, MPFR_RNDN);
+    cmag += (L->x[j] * vmag) * (L->x[j] * vmag);
+  }
+  mpfr_sqr(d, d, MPFR_RNDN);
+  mpfr_mul_ui(d, d, P2_DRAWS, MPFR_RNDN);
+  mpfr_div(sum, sum, d, MPFR_RNDN);
+  cmag /= (double)P2_DRAWS * dd * dd;
+  struct dlv_meas m = {"double", shape,
+                       "McDiarmid constant c2 of the dropout factor vs MPFR",
+                       "3 gamma_{M+n+4} sum x^2 V^2 / (N (sum a^2)^2)",
+                       DLV_ROLE_ACCURACY, 0, "dropout_linear", "train"};
+  dlv_expect_row(__FILE__, __LINE__, test, &m, c2, mpfr_get_d(sum, MPFR_RNDN),
+                 dlv_abs_error(c2, sum),
+                 3.0 * dlv_gamma((double)(P2_M + P2_N + 4), DLV_U_DOUBLE) *
+                     cmag,
+                 NAN);
+  mpfr_clears(v, t, sum, d, (mpfr_ptr)0);
 }
 
 /* Dropout on the inputs, keep probability p: the factor c (as above)
@@ -1064,6 +1131,7 @@ static void p2_mc_dropout(void **state)
                        "p2_hoeffding + p2_ratio_rounding", DLV_ROLE_ACCURACY,
                        0, "dropout_linear", "train"};
   DLV_EXPECT_ROW(&m, q.c, P2_KEEP, fabs(q.c - P2_KEEP), hw, NAN);
+  mcdiarmid_constant_row(__func__, shape, &L, c2);
   mpfr_t one;
   mpfr_init2(one, 64);
   mpfr_set_ui(one, 1, MPFR_RNDN);
