@@ -696,6 +696,33 @@ static int same_sign(double x, double y)
  * exact minimum, the rows' reference), with the
  * measurement error E below |min_d R^| (row err = E, bound = |min| when
  * the sign is right, else 0). */
+/* The rows' reference lambda (1 - r) against its definition, the minimum
+ * over unit d of b.d + lambda ||d||, which is lambda - ||b|| (at d =
+ * -b/||b||), with ||b|| in MPFR.  lambda = fl(nb / r), nb = dlv_nrm2_d's
+ * ||b|| (relative error at most (n/2 + 1) u, nrm2.h), so ||b|| differs
+ * from lambda r by at most ((n/2 + 1) u + u) lambda r (1 + u), and the
+ * reference's own evaluation (1 - r, times lambda) adds 2 u of it: within
+ * gamma_{n/2 + 3} lambda r + gamma_2 |lambda (1 - r)|. */
+static void reference_min_row(const char *test, const struct quad *q,
+                              double r, double exact_min, const char *what)
+{
+  mpfr_t def;
+  mpfr_init2(def, dlv_mp_prec());
+  assert_int_equal(dlv_ref_nrm2(q->n, q->b, 1, def), DLV_OK);
+  mpfr_d_sub(def, q->lambda, def, MPFR_RNDN); /* lambda - ||b|| */
+  struct dlv_meas m = {"double", what,
+                       "the rows' reference lambda (1 - r) vs lambda - ||b|| "
+                       "(MPFR), the minimum of F'(0;d) over unit d",
+                       "gamma_{n/2+3} lambda r + gamma_2 |ref|"};
+  dlv_expect_row(__FILE__, __LINE__, test, &m, exact_min,
+                 mpfr_get_d(def, MPFR_RNDN), dlv_abs_error(exact_min, def),
+                 dlv_gamma((double)q->n / 2.0 + 3.0, DLV_U_DOUBLE) *
+                         q->lambda * r +
+                     dlv_gamma(2.0, DLV_U_DOUBLE) * fabs(exact_min),
+                 NAN);
+  mpfr_clear(def);
+}
+
 static void nonconvex_point(const char *test, const struct quad *q,
                             const double *dirs, double r, const char *what)
 {
@@ -704,6 +731,7 @@ static void nonconvex_point(const char *test, const struct quad *q,
   const double exact_min = q->lambda * (1.0 - r);
   mpfr_t ex;
   mpfr_init2(ex, dlv_mp_prec());
+  reference_min_row(test, q, r, exact_min, what);
   dlv_worst w = DLV_WORST_INIT; /* over (radius j, direction k) */
   double w_val = 0.0, w_ref = 0.0, ex_min = INFINITY;
   for (size_t j = 0; j < COUNT(radii); j++) {
