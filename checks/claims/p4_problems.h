@@ -143,9 +143,12 @@ static inline void record_prox(const char *test, const char *dtype,
   dlv_mp_vec_free(ref, n);
 }
 
-static inline void prox_d_case_bound(const char *test, size_t n, const double *v,
-                              double tau, const char *what, dlv_bound_prox b,
-                              const char *bound_name)
+/* The prox kernel at (v, tau) against MPFR; its output to kept (n
+ * entries) when kept is not NULL. */
+static inline void prox_d_case_keep(const char *test, size_t n,
+                                    const double *v, double tau,
+                                    const char *what, dlv_bound_prox b,
+                                    const char *bound_name, double *kept)
 {
   char shape[64];
   snprintf(shape, sizeof shape, "n=%zu %s", n, what);
@@ -157,7 +160,16 @@ static inline void prox_d_case_bound(const char *test, size_t n, const double *v
                     dlv_prox_group_d(n, v, 1, tau, out, 1), DLV_OK);
   record_prox(test, "double", shape, n, v, tau, out, b, bound_name,
               DBL_MANT_DIG);
+  if (kept != NULL)
+    memcpy(kept, out, n * sizeof *out);
   free(out);
+}
+
+static inline void prox_d_case_bound(const char *test, size_t n, const double *v,
+                              double tau, const char *what, dlv_bound_prox b,
+                              const char *bound_name)
+{
+  prox_d_case_keep(test, n, v, tau, what, b, bound_name, NULL);
 }
 
 static inline void prox_d_case(const char *test, size_t n, const double *v,

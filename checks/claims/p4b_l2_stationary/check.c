@@ -414,12 +414,62 @@ static void check_l2reg_grad(const char *test, size_t n, const double *g,
                  NAN);
 }
 
+/* The prox the accuracy row measured (out, at v = Theta* - t g^) is the
+ * solver's step at its fixed point: Theta* = prox_{t lambda}(Theta* + t
+ * lambda u), u = Theta* / ||Theta*||, exactly, and the prox is
+ * nonexpansive, so ||out - Theta*|| <= t ||grad F(Theta*)|| (= t rho) +
+ * ||v - (Theta* - t grad l)|| (measured exactly, MPFR) + the kernel's
+ * error, within its derived bound (prox_group_d at the exact prox of v at
+ * t lambda).  The distance, summed in double (a few roundings), is made a
+ * lower bound and the bound an upper one by 1 + 2^-40.  A prox measured
+ * at another tau than t lambda fails here. */
+static void fixed_point_row(const char *test, const struct problem *p,
+                            const double *theta, const double *v,
+                            const double *out, double rho, const char *what)
+{
+  size_t n = p->n;
+  mpfr_prec_t prec = dlv_mp_prec();
+  mpfr_t *g = dlv_mp_vec_alloc(n, prec), *px = dlv_mp_vec_alloc(n, prec);
+  assert_non_null(g);
+  assert_non_null(px);
+  p->exact_grad(p->ctx, theta, g);
+  assert_int_equal(dlv_ref_prox_group(n, v, 1, p->step * p->lambda, px),
+                   DLV_OK);
+  mpfr_t t;
+  mpfr_init2(t, prec);
+  double dist = 0.0, dv = 0.0, dk = 0.0;
+  for (size_t j = 0; j < n; j++) {
+    double d = out[j] - theta[j];
+    dist += d * d;
+    mpfr_mul_d(t, g[j], -p->step, MPFR_RNDN);
+    mpfr_add_d(t, t, theta[j], MPFR_RNDN);
+    mpfr_d_sub(t, v[j], t, MPFR_RNDN);
+    dv += mpfr_get_d(t, MPFR_RNDA) * mpfr_get_d(t, MPFR_RNDA);
+    double bk = dlv_bound_prox_at(dlv_bound_prox_group_d(n), fabs(v[j]),
+                                  fabs(mpfr_get_d(px[j], MPFR_RNDA)));
+    dk += bk * bk;
+  }
+  const double up = 1.0 + 0x1p-40;
+  struct dlv_meas m = {"double", what,
+                       "the measured prox's output vs Theta* (the solver's "
+                       "fixed point, tau = t lambda)",
+                       "t rho + ||v - v*|| + prox_group_d (nonexpansive)"};
+  m.kernel = "prox_group";
+  dlv_expect_row(__FILE__, __LINE__, test, &m, sqrt(dist) / up, 0.0,
+                 sqrt(dist) / up,
+                 (p->step * rho + sqrt(dv) + sqrt(dk)) * up, NAN);
+  mpfr_clear(t);
+  dlv_mp_vec_free(g, n);
+  dlv_mp_vec_free(px, n);
+}
+
 /* The accuracy, on this problem's Theta*, of every kernel the claim rows
  * are computed with (nrm2, the loss gradient, l2reg_grad) and of the prox
  * the solver steps with, at its fixed point v = Theta* - t grad l(Theta*),
- * tau = t lambda. */
+ * tau = t lambda (fixed_point_row: the output is the solver's Theta*). */
 static void check_kernels_at(const char *test, const struct problem *p,
-                             const double *theta, const char *what)
+                             const double *theta, double rho,
+                             const char *what)
 {
   size_t n = p->n;
   double g[MAXN], v[MAXN], nrm;
@@ -438,7 +488,10 @@ static void check_kernels_at(const char *test, const struct problem *p,
   check_l2reg_grad(test, n, g, theta, p->lambda / nrm, what);
   for (size_t j = 0; j < n; j++)
     v[j] = theta[j] - p->step * g[j];
-  prox_d_case(test, n, v, p->step * p->lambda, what);
+  double out[MAXN];
+  prox_d_case_keep(test, n, v, p->step * p->lambda, what,
+                   dlv_bound_prox_group_d(n), "prox_group_d", out);
+  fixed_point_row(test, p, theta, v, out, rho, what);
 }
 
 /* Solves F = l + lambda ||Theta|| and records every row for one problem. */
@@ -539,7 +592,7 @@ static void check_problem(const char *test, const struct problem *p,
   dlv_expect_row(__FILE__, __LINE__, test, &m, rn, p->lambda,
                  fabs(rn - p->lambda), (rho + en) * slack + beta * rn, NAN);
   mpfr_clear(lp);
-  check_kernels_at(test, p, theta, what);
+  check_kernels_at(test, p, theta, rho, what);
 }
 
 /* Convex quadratics, r = ||b||/lambda in [1.5, 4] so Theta* is well away
