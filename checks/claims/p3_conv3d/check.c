@@ -696,6 +696,43 @@ static double s_ab(const struct prob *p, const double *dl1, const double *df)
   return r;
 }
 
+/* S_AB against the Cauchy-Schwarz bound its definition implies, from
+ * the two magnitude convolutions formed apart (here, from the direction
+ * itself): S_AB = sum_i A_i B_i <= ||A|| ||B||, A = conv(|L1|, |F|), B =
+ * conv(|dL1|, |F|) or conv(|L1|, |dF|).  S_AB is rounded up, each norm
+ * up (MPFR dot, RNDU, then sqrt RNDU of a double: within 2 u), so the
+ * row allows 4 u of ||A|| ||B||.  An S_AB formed from another operand
+ * than the direction (|L1| for |dL1| on a one-hot probe: ||A||^2 >> ||A||
+ * ||B||) fails here. */
+static void s_ab_row(const char *test, const struct prob *p,
+                     const double *dl1, const double *df, double sab)
+{
+  double *a = xcalloc(p->n2, sizeof *a), *b = xcalloc(p->n2, sizeof *b);
+  abs_sums(p, DLV_CONV3D_FWD, p->l1, p->f, a);
+  if (dl1 != NULL)
+    abs_sums(p, DLV_CONV3D_FWD, dl1, p->f, b);
+  else
+    abs_sums(p, DLV_CONV3D_FWD, p->l1, df, b);
+  mpfr_t na, nb;
+  mpfr_inits2(dlv_mp_prec(), na, nb, (mpfr_ptr)0);
+  assert_int_equal(dlv_mp_dot(na, p->n2, a, 1, a, 1), DLV_OK);
+  assert_int_equal(dlv_mp_dot(nb, p->n2, b, 1, b, 1), DLV_OK);
+  double cs = sqrt(mpfr_get_d(na, MPFR_RNDU)) * sqrt(mpfr_get_d(nb, MPFR_RNDU));
+  char shape[96];
+  shape_text(&p->s, shape, sizeof shape);
+  struct dlv_meas m = {"double", shape,
+                       dl1 ? "S_AB of an L1 direction vs ||A|| ||B|| "
+                             "(Cauchy-Schwarz)"
+                           : "S_AB of an F direction vs ||A|| ||B|| "
+                             "(Cauchy-Schwarz)",
+                       "||A|| ||B|| (1 + 4 u)"};
+  dlv_expect_row(__FILE__, __LINE__, test, &m, sab, cs,
+                 sab > cs ? sab - cs : 0.0, 4.0 * DLV_U_DOUBLE * cs, NAN);
+  mpfr_clears(na, nb, (mpfr_ptr)0);
+  free(a);
+  free(b);
+}
+
 /* <grad, d> with grad from the variant's backward pass applied to its own
  * forward output (G = y for l = |y|^2/2), formed exactly, rounded once. */
 static double formula_derivative(const struct prob *p, int dtype,
@@ -820,6 +857,7 @@ static int check_direction(const char *test, const struct prob *p,
   double kf = dlv_p3_k_max(&p->s, DLV_CONV3D_FWD);
   int bwd = dl1 ? DLV_CONV3D_BWD_INPUT : DLV_CONV3D_BWD_FILTER;
   double sab = s_ab(p, dl1, df);
+  s_ab_row(test, p, dl1, df, sab);
   double cs = cstep_derivative(p, dl1, df);
   double cs_bound = dlv_bound_conv3d_cstep(kf, (double)p->n2, sab);
   char quantity[128];
