@@ -6,6 +6,7 @@
  * sums.  Shapes with every output extent below, equal to and above the
  * filter's, so the input gradient's taps are cut at both ends of each
  * axis. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -137,8 +138,30 @@ static void bounds_take_each_pass_k(void **state)
   }
 }
 
+/* The complex step's bound takes the forward's K and N, the number of
+ * the forward's outputs (the loss sums their squares), both counted
+ * here by definition, on every shape. */
+static void cstep_bound_takes_forward_k_and_n(void **state)
+{
+  (void)state;
+  for (size_t i = 0; i < COUNT(shapes); i++) {
+    double *counts;
+    size_t n = count_products(&shapes[i], DLV_CONV3D_FWD, &counts);
+    double kf = max_count(&shapes[i], DLV_CONV3D_FWD);
+    if (dlv_p3_cstep_bound(&shapes[i], 2.5) !=
+        dlv_bound_conv3d_cstep(kf, (double)n, 2.5))
+      fail_msg("shape %zu: cstep bound %g, with K %g N %zu: %g", i,
+               dlv_p3_cstep_bound(&shapes[i], 2.5), kf, n,
+               dlv_bound_conv3d_cstep(kf, (double)n, 2.5));
+    free(counts);
+  }
+  const dlv_conv3d_shape empty = {1, 0, 1, 1, 1, 1, 1, 1, 1};
+  assert_true(isnan(dlv_p3_cstep_bound(&empty, 2.5)));
+}
+
 /* The test shapes can tell the passes apart: some shape has K_fwd, K_filter
- * and K_input's maximum all different. */
+ * and K_input's maximum all different, and some shape has the three
+ * tensors' sizes all different (N of another tensor would show). */
 static void shapes_tell_passes_apart(void **state)
 {
   (void)state;
@@ -150,6 +173,13 @@ static void shapes_tell_passes_apart(void **state)
     apart |= interior_exists(&shapes[i]) && kf != kw && kf != ki && kw != ki;
   }
   assert_true(apart);
+  int sizes_apart = 0;
+  for (size_t i = 0; i < COUNT(shapes); i++) {
+    size_t n1, nf, n2;
+    assert_int_equal(dlv_conv3d_sizes(&shapes[i], &n1, &nf, &n2), DLV_OK);
+    sizes_apart |= n1 != nf && n1 != n2 && nf != n2;
+  }
+  assert_true(sizes_apart);
 }
 
 int main(void)
@@ -158,6 +188,7 @@ int main(void)
       cmocka_unit_test(taps_axis_by_counting),
       cmocka_unit_test(k_by_counting),
       cmocka_unit_test(bounds_take_each_pass_k),
+      cmocka_unit_test(cstep_bound_takes_forward_k_and_n),
       cmocka_unit_test(shapes_tell_passes_apart),
   };
   return cmocka_run_group_tests_name("p3_taps", tests, NULL, NULL);

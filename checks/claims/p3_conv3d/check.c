@@ -679,36 +679,44 @@ static double fd_derivative(const struct prob *p, const double *dl1,
   return result;
 }
 
-/* S_AB = sum_i conv(|L1|,|F|)_i conv(|dL1|,|F|)_i (or with |L1|, |dF|),
- * rounded upward: the scale of every gradient bound. */
-static double s_ab(const struct prob *p, const double *dl1, const double *df)
+/* A = conv(|L1|, |F|), the forward's magnitudes (n2 entries): one factor
+ * of S_AB, formed once per problem for s_ab and s_ab_row. */
+static double *forward_magnitudes(const struct prob *p)
 {
-  double *a = xcalloc(p->n2, sizeof *a), *b = xcalloc(p->n2, sizeof *b);
+  double *a = xcalloc(p->n2, sizeof *a);
   abs_sums(p, DLV_CONV3D_FWD, p->l1, p->f, a);
+  return a;
+}
+
+/* S_AB = sum_i A_i conv(|dL1|,|F|)_i (or conv(|L1|,|dF|)_i), A from
+ * forward_magnitudes, rounded upward: the scale of every gradient
+ * bound. */
+static double s_ab(const struct prob *p, const double *a, const double *dl1,
+                   const double *df)
+{
+  double *b = xcalloc(p->n2, sizeof *b);
   abs_sums(p, DLV_CONV3D_FWD, dl1 ? dl1 : p->l1, dl1 ? p->f : df, b);
   mpfr_t t;
   mpfr_init2(t, dlv_mp_prec());
   assert_int_equal(dlv_mp_dot(t, p->n2, a, 1, b, 1), DLV_OK);
   double r = mpfr_get_d(t, MPFR_RNDU);
   mpfr_clear(t);
-  free(a);
   free(b);
   return r;
 }
 
 /* S_AB against the Cauchy-Schwarz bound its definition implies, from
- * the two magnitude convolutions formed apart (here, from the direction
- * itself): S_AB = sum_i A_i B_i <= ||A|| ||B||, A = conv(|L1|, |F|), B =
- * conv(|dL1|, |F|) or conv(|L1|, |dF|).  S_AB is rounded up, each norm
- * up (MPFR dot, RNDU, then sqrt RNDU of a double: within 2 u), so the
- * row allows 4 u of ||A|| ||B||.  An S_AB formed from another operand
- * than the direction (|L1| for |dL1| on a one-hot probe: ||A||^2 >> ||A||
- * ||B||) fails here. */
-static void s_ab_row(const char *test, const struct prob *p,
+ * the two magnitude convolutions formed apart (B here from the direction
+ * itself, by its own branch): S_AB = sum_i A_i B_i <= ||A|| ||B||, A =
+ * conv(|L1|, |F|), B = conv(|dL1|, |F|) or conv(|L1|, |dF|).  S_AB is
+ * rounded up, each norm up (MPFR dot, RNDU, then sqrt RNDU of a double:
+ * within 2 u), so the row allows 4 u of ||A|| ||B||.  An S_AB formed from
+ * another operand than the direction (|L1| for |dL1| on a one-hot probe:
+ * ||A||^2 >> ||A|| ||B||) fails here. */
+static void s_ab_row(const char *test, const struct prob *p, const double *a,
                      const double *dl1, const double *df, double sab)
 {
-  double *a = xcalloc(p->n2, sizeof *a), *b = xcalloc(p->n2, sizeof *b);
-  abs_sums(p, DLV_CONV3D_FWD, p->l1, p->f, a);
+  double *b = xcalloc(p->n2, sizeof *b);
   if (dl1 != NULL)
     abs_sums(p, DLV_CONV3D_FWD, dl1, p->f, b);
   else
@@ -729,7 +737,6 @@ static void s_ab_row(const char *test, const struct prob *p,
   dlv_expect_row(__FILE__, __LINE__, test, &m, sab, cs,
                  sab > cs ? sab - cs : 0.0, 4.0 * DLV_U_DOUBLE * cs, NAN);
   mpfr_clears(na, nb, (mpfr_ptr)0);
-  free(a);
   free(b);
 }
 
@@ -806,23 +813,30 @@ static void direction(gsl_rng *r, double *d, size_t n, int k, int n_random)
 }
 
 /* Power of the gradient rows (as P2's KS row carries its own; accuracy
- * rows: a check too weak to fail makes the verdict INCONCLUSIVE): the
- * double rows' bound must lie below the float kernels' deviation from
- * the complex step measured on the same direction (else a kernel of
- * float accuracy would pass as double; a bound taking float's u for
- * double does); skipped when the float deviation is exactly 0. */
+ * rows: a check too weak to fail makes the verdict INCONCLUSIVE): a
+ * double row's bound, against either reference, must lie below the float
+ * kernels' deviation from the complex step measured on the same direction
+ * (else a kernel of float accuracy would pass as double: a bound taking
+ * float's u for double does, and so does a central difference whose
+ * error estimate swells at a step far below its best); skipped when the
+ * float deviation is exactly 0.  `central`: the row against the central
+ * difference, else the rows against the complex step. */
 static void float_power_row(const char *test, const char *shape,
-                            const char *what, int l1, double double_bound,
-                            double float_dev)
+                            const char *what, int l1, int central,
+                            double double_bound, double float_dev)
 {
   if (!(float_dev > 0.0))
     return;
-  char quantity[160];
+  char quantity[200];
   snprintf(quantity, sizeof quantity,
-           "power: the double rows' bound vs the float kernels' deviation "
-           "(<%s backward, d>), %s", l1 ? "L1.grad" : "F.grad", what);
+           "power: %s bound vs the float kernels' deviation "
+           "(<%s backward, d>), %s",
+           central ? "the central difference row's" : "the double rows'",
+           l1 ? "L1.grad" : "F.grad", what);
   struct dlv_meas m = {"double", shape, quantity,
-                       "conv3d_grad_formula + conv3d_cstep",
+                       central ? "gsl_deriv_central abserr + "
+                                 "conv3d_grad_formula"
+                               : "conv3d_grad_formula + conv3d_cstep",
                        DLV_ROLE_ACCURACY, 0, "conv3d_grad_formula"};
   dlv_expect_row(__FILE__, __LINE__, test, &m, double_bound, float_dev,
                  double_bound, float_dev, NAN);
@@ -854,12 +868,13 @@ static int check_direction(const char *test, const struct prob *p,
 {
   char shape[96];
   shape_text(&p->s, shape, sizeof shape);
-  double kf = dlv_p3_k_max(&p->s, DLV_CONV3D_FWD);
   int bwd = dl1 ? DLV_CONV3D_BWD_INPUT : DLV_CONV3D_BWD_FILTER;
-  double sab = s_ab(p, dl1, df);
-  s_ab_row(test, p, dl1, df, sab);
+  double *a = forward_magnitudes(p);
+  double sab = s_ab(p, a, dl1, df);
+  s_ab_row(test, p, a, dl1, df, sab);
+  free(a);
   double cs = cstep_derivative(p, dl1, df);
-  double cs_bound = dlv_bound_conv3d_cstep(kf, (double)p->n2, sab);
+  double cs_bound = dlv_p3_cstep_bound(&p->s, sab);
   char quantity[128];
   double double_bound = 0.0, float_dev = 0.0;
   for (int dt = DT_DOUBLE; dt <= DT_FLOAT; dt++) {
@@ -881,7 +896,8 @@ static int check_direction(const char *test, const struct prob *p,
                      bound, NAN);
     }
   }
-  float_power_row(test, shape, what, dl1 != NULL, double_bound, float_dev);
+  float_power_row(test, shape, what, dl1 != NULL, 0, double_bound,
+                  float_dev);
   double fd_err;
   double fd = fd_derivative(p, dl1, df, &fd_err);
   fd_power_row(test, shape, what, dl1 != NULL, fd_err, sab);
@@ -896,6 +912,7 @@ static int check_direction(const char *test, const struct prob *p,
                                                     sab);
   dlv_expect_row(__FILE__, __LINE__, test, &m, d, fd, fabs(d - fd), bound,
                  NAN);
+  float_power_row(test, shape, what, dl1 != NULL, 1, bound, float_dev);
   if (dl1 && printed) {
     double pd = printed_derivative(p, dl1);
     snprintf(quantity, sizeof quantity,
@@ -975,15 +992,18 @@ static void p3_erratum_l1grad_index(void **state)
   double cs = cstep_derivative(&p, e1, NULL), fd_err;
   double fd = fd_derivative(&p, e1, NULL, &fd_err);
   double pd = printed_derivative(&p, e1);
-  double sab = s_ab(&p, e1, NULL);
-  double fb = dlv_bound_conv3d_grad_formula(2, 2, DLV_U_DOUBLE, sab);
+  double *a = forward_magnitudes(&p);
+  double sab = s_ab(&p, a, e1, NULL);
+  free(a);
+  double fb = dlv_p3_grad_formula_bound(&p.s, DLV_CONV3D_BWD_INPUT,
+                                        DLV_U_DOUBLE, sab);
   const char *shape = "B=H=W=T=C=C'=1 U=2 V=Z=1 L1=(1,2) F=(3,5)";
   struct dlv_meas m = {"double", shape,
                        "printed L1.grad (no +u): dl/dL1[1] vs complex step",
                        "conv3d_grad_formula + conv3d_cstep",
                        DLV_ROLE_ERRATUM, 1};
   DLV_EXPECT_ROW(&m, pd, cs, fabs(pd - cs),
-                 fb + dlv_bound_conv3d_cstep(2, 1, sab), NAN);
+                 fb + dlv_p3_cstep_bound(&p.s, sab), NAN);
   m.quantity = "printed L1.grad (no +u): dl/dL1[1] vs central difference";
   m.bound_name = "gsl_deriv_central abserr + conv3d_grad_formula";
   DLV_EXPECT_ROW(&m, pd, fd, fabs(pd - fd), fd_err + fb, NAN);
@@ -995,7 +1015,7 @@ static void p3_erratum_l1grad_index(void **state)
                         "conv3d_grad_formula + conv3d_cstep", DLV_ROLE_CLAIM,
                         0};
   DLV_EXPECT_ROW(&mc, d, cs, fabs(d - cs),
-                 fb + dlv_bound_conv3d_cstep(2, 1, sab), NAN);
+                 fb + dlv_p3_cstep_bound(&p.s, sab), NAN);
   prob_free(&p);
 }
 

@@ -7,9 +7,12 @@
 #ifndef DLV_P3_TAPS_H
 #define DLV_P3_TAPS_H
 
+#include <math.h>
+
 #include "bounds.h"
 #include "conv3d.h"
 #include "conv3d_shapes.h"
+#include "dlv_status.h"
 
 /* The largest K of a pass, an upper bound for the input gradient (U V Z C,
  * reached where every filter tap covers the position: H >= U, W >= V,
@@ -39,6 +42,19 @@ static inline double dlv_p3_grad_formula_bound(const dlv_conv3d_shape *s,
 {
   return dlv_bound_conv3d_grad_formula(dlv_p3_k_max(s, DLV_CONV3D_FWD),
                                        dlv_p3_k_max(s, bwd_pass), u, sab);
+}
+
+/* The complex step of l = |conv(L1, F)|^2 / 2 (dlv_bound_conv3d_cstep):
+ * the forward's K, and N the forward's number of outputs (the loss sums
+ * N squares); NaN (no bound) for a shape dlv_conv3d_sizes refuses. */
+static inline double dlv_p3_cstep_bound(const dlv_conv3d_shape *s,
+                                        double sab)
+{
+  size_t n1, nf, n2;
+  if (dlv_conv3d_sizes(s, &n1, &nf, &n2) != DLV_OK)
+    return NAN;
+  return dlv_bound_conv3d_cstep(dlv_p3_k_max(s, DLV_CONV3D_FWD), (double)n2,
+                                sab);
 }
 
 /* Two runs of the same pass that may sum in different orders (1 vs 2
