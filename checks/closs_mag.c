@@ -76,31 +76,66 @@ static void mag_logistic(const dlv_logistic *p, const double *th,
   }
 }
 
-/* Theta scaled by 2^-e, the largest |Theta_i| in [1, 2), as the kernel
- * scales it (closs_generic.inc): the sums neither overflow nor underflow,
- * the ratios are scale-free, and in the normal range every figure is
- * bitwise the unscaled formula's. */
+/* x 2^k for x >= 0, rounded upward (a magnitude must not fall below its
+ * definition) or downward (a radius must not exceed its own): exact
+ * unless the product lands in the subnormal range. */
+static double times_pow2_up(double x, int k)
+{
+  double r = ldexp(x, k);
+  return ldexp(r, -k) < x ? nextafter(r, INFINITY) : r;
+}
+
+static double times_pow2_down(double x, int k)
+{
+  double r = ldexp(x, k);
+  return ldexp(r, -k) > x ? nextafter(r, 0.0) : r;
+}
+
+/* The exponent of the largest |x_i| (0 when x = 0): x scaled by 2^-e has
+ * its largest entry in [1, 2). */
+static int scale_exponent(const double *x, size_t n)
+{
+  double big = 0.0;
+  for (size_t i = 0; i < n; i++)
+    big = fmax(big, fabs(x[i]));
+  return big > 0.0 ? ilogb(big) : 0;
+}
+
+/* ||x|| = q 2^e (returned q, *e = scale_exponent), as the kernel scales
+ * Theta (closs_generic.inc): the sum of squares neither overflows nor
+ * loses its largest terms to underflow; in the normal range the scalings
+ * are exact.  x = 0: q = 0. */
+static double scaled_norm(const double *x, size_t n, int *e)
+{
+  double s = 0.0;
+  *e = scale_exponent(x, n);
+  for (size_t i = 0; i < n; i++) {
+    double xs = ldexp(x[i], -*e);
+    s += xs * xs;
+  }
+  return sqrt(s);
+}
+
+/* Theta scaled by 2^-e and w by 2^-f, each as scaled_norm scales it: the
+ * ratios are scale-free (mi_i = (w_i + x_i ir / q) / q 2^-e, ir = sum
+ * |x_i w_i| / q, written in the scaled w and put back by 2^(f - e)), and in
+ * the normal range every figure is bitwise the unscaled formula's. */
 static void mag_norm(const dlv_ref_loss *p, const double *th,
                      const double *w, double *mr, double *mi, double *vr,
                      double *vi)
 {
-  double big = 0.0, s = 0.0, tw = 0.0;
+  int e, f = scale_exponent(w, p->n);
+  double q = scaled_norm(th, p->n, &e), tw = 0.0;
   for (size_t i = 0; i < p->n; i++)
-    big = fmax(big, fabs(th[i]));
-  int e = big > 0.0 ? ilogb(big) : 0;
-  for (size_t i = 0; i < p->n; i++) {
-    double x = ldexp(th[i], -e);
-    s += x * x;
-    tw += fabs(x * w[i]);
-  }
-  double q = sqrt(s), ir = tw / q; /* Im of the norm, per t */
+    tw += fabs(ldexp(th[i], -e) * ldexp(w[i], -f));
+  double ir = tw / q; /* Im of the norm, per t, times 2^-f */
   for (size_t i = 0; i < p->n; i++) {
     double x = fabs(ldexp(th[i], -e));
     mr[i] = x / q;
-    mi[i] = ldexp((w[i] + x * ir / q) / q, -e);
+    mi[i] = times_pow2_up((ldexp(w[i], -f) + x * ir / q) / q, f - e);
   }
-  *vr = fmin(ldexp(q, e), DBL_MAX); /* beyond: the value rounds to Inf */
-  *vi = ir;
+  *vr = fmin(times_pow2_up(q, e), DBL_MAX); /* beyond: the value is Inf */
+  *vi = times_pow2_up(ir, f);
 }
 
 /* tanh'(z) = 1 - tanh(z)^2 = 4 e^-2|z| / (1 + e^-2|z|)^2, accurate where
@@ -328,24 +363,32 @@ static double cmag_tanhnet(const dlv_ref_loss *loss, const double *re,
  * sum Re^2 - sum Im^2 (less its own rounding and the error of s); csqrt
  * gives |sqrt s| <= sqrt S and carries the error of s by 1 / (2 sqrt L):
  * N = sqrt S + S / (2 sqrt L).  The gradient z_j / sqrt s:
- * |z_j| / sqrt L + |z_j| N / L (the quotient's error in the divisor). */
+ * |z_j| / sqrt L + |z_j| N / L (the quotient's error in the divisor).
+ * Formed on z scaled by 2^-e, e the exponent of the largest real or
+ * imaginary part (as the kernel scales it): S and L are of degree 2, N of
+ * degree 1 (returned times 2^e: +Inf beyond DBL_MAX, no bound there), the
+ * gradient's figures of degree 0; underflow in the scaled squares moves S
+ * and L by at most n 2^-1074 against S >= 1, inside L's 2^-40 S. */
 static double cmag_norm(const dlv_ref_loss *p, const double *re,
                         const double *im, double *mg)
 {
-  double big = 0.0, sre = 0.0, sim = 0.0;
+  double top = 0.0, big = 0.0, sre = 0.0, sim = 0.0;
+  for (size_t j = 0; j < p->n; j++)
+    top = fmax(top, fmax(fabs(re[j]), fabs(im[j])));
+  int e = top > 0.0 ? ilogb(top) : 0;
   for (size_t j = 0; j < p->n; j++) {
-    double z = modulus(re, im, j);
+    double r = ldexp(re[j], -e), i = ldexp(im[j], -e), z = fabs(r) + fabs(i);
     big += z * z;
-    sre += re[j] * re[j];
-    sim += im[j] * im[j];
+    sre += r * r;
+    sim += i * i;
   }
   double low = sre - sim - 0x1p-40 * big;
   if (!(low > 0.0))
     return INFINITY;
   double nv = sqrt(big) + big / (2.0 * sqrt(low));
   for (size_t j = 0; mg != NULL && j < p->n; j++)
-    mg[j] = modulus(re, im, j) * (1.0 / sqrt(low) + nv / low);
-  return nv;
+    mg[j] = ldexp(modulus(re, im, j), -e) * (1.0 / sqrt(low) + nv / low);
+  return times_pow2_up(nv, e);
 }
 
 double dlv_closs_magnitudes_z(const dlv_ref_loss *p, const double *re,
@@ -441,20 +484,23 @@ static double logistic_disc(const dlv_logistic *p, const double *v,
 static double norm_disc(const dlv_ref_loss *p, const double *theta,
                         const double *v, double *mc)
 {
-  double nt = 0.0, nv = 0.0;
-  for (size_t j = 0; j < p->n; j++) {
-    nt += theta[j] * theta[j];
-    nv += v[j] * v[j];
-  }
-  nt = sqrt(nt);
-  if (nv == 0.0) { /* the gradient is constant along v = 0 */
+  int et, ev;
+  double qt = scaled_norm(theta, p->n, &et), qv = scaled_norm(v, p->n, &ev);
+  if (qv == 0.0) { /* the gradient is constant along v = 0 */
     for (size_t j = 0; j < p->n; j++)
       mc[j] = 0.0;
     return INFINITY;
   }
-  double radius = nt / (5.0 * sqrt(nv) * DLV_P5_MAG_SLACK);
+  /* R = ||Theta|| / (5 ||v|| slack), formed from the scaled norms; a
+   * quotient beyond DBL_MAX is held at DBL_MAX (a smaller disc: still a
+   * lower bound), and mc_j = sqrt 2 (|Theta_j| / ||Theta|| + |v_j| /
+   * (5 ||v|| slack)), R |v_j| / ||Theta|| written scale-free */
+  double ratio = qt / (5.0 * qv * DLV_P5_MAG_SLACK);
+  double radius = fmin(times_pow2_down(ratio, et - ev), DBL_MAX);
   for (size_t j = 0; j < p->n; j++)
-    mc[j] = M_SQRT2 * (fabs(theta[j]) + radius * fabs(v[j])) / nt;
+    mc[j] = M_SQRT2 * (fabs(ldexp(theta[j], -et)) / qt +
+                       fabs(ldexp(v[j], -ev)) / (qv * 5.0 *
+                                                 DLV_P5_MAG_SLACK));
   return radius;
 }
 

@@ -119,8 +119,10 @@ static void logistic_sens_covers_the_margins(void **state)
 
 /* ---- the comparison ---------------------------------------------------- */
 
-/* lo <= got <= hi DLV_P5_MAG_SLACK (1 + TIGHT) (hi may be +Inf: no
- * tightness claimed there); j is the entry, SCALAR for the value. */
+/* lo <= got <= hi DLV_P5_MAG_SLACK (1 + TIGHT) + 2^-1074 (hi may be
+ * +Inf: no tightness claimed there; the spacing of subnormal doubles: a
+ * magnitude that lands there, rounded upward, sits up to one spacing
+ * above its definition); j is the entry, SCALAR for the value. */
 #define SCALAR ((size_t)-1)
 static void assert_bracketed(double got, mpfr_srcptr lo, mpfr_srcptr hi,
                              const char *what, size_t j)
@@ -129,6 +131,7 @@ static void assert_bracketed(double got, mpfr_srcptr lo, mpfr_srcptr hi,
   mpfr_init2(top, MP_BITS);
   mpfr_mul_d(top, hi, DLV_P5_MAG_SLACK, MPFR_RNDN);
   mp_times_one_plus(top, TIGHT);
+  mpfr_add_d(top, top, DLV_ETA_DOUBLE, MPFR_RNDN);
   int below = isnan(got) || mpfr_cmp_d(lo, got) > 0;
   int above = !below && mpfr_cmp_d(top, got) < 0;
   char entry[32] = "";
@@ -1043,8 +1046,11 @@ static void make_problem(problem *p, const shape *s, dlv_noise_rng *g)
 /* Point k: 0 random; 1 Theta = 0 (the norm: a unit vector, its gradient
  * being undefined at 0); 2 w = 0; 3 Theta x 8 (margins and
  * preactivations up to ~100: saturated units, sigma' near e^-100); 4
- * Theta x 1e-3 with w x 1e3; 5 w of one sign. */
-enum { POINTS = 6 };
+ * Theta x 1e-3 with w x 1e3; 5 w of one sign.  The norm alone, safe over
+ * the whole range (closs.h), also at the ends of it: 6 Theta and w x
+ * 2^1000 (a sum of squares beyond DBL_MAX unless scaled), 7 Theta and w
+ * x 2^-1062 (subnormal: squares that underflow unless scaled). */
+enum { POINTS = 6, NORM_POINTS = 8 };
 
 static void make_point(const problem *p, int k, dlv_noise_rng *g,
                        double *th, double *w)
@@ -1060,6 +1066,11 @@ static void make_point(const problem *p, int k, dlv_noise_rng *g,
   }
   if (zero && p->ref.kind == DLV_REF_NORM)
     th[0] = 0.75;
+  int range_end = k == 6 ? 1000 : k == 7 ? -1062 : 0;
+  for (size_t j = 0; j < n; j++) {
+    th[j] = ldexp(th[j], range_end);
+    w[j] = ldexp(w[j], range_end);
+  }
 }
 
 typedef void (*point_test)(const dlv_ref_loss *p, const double *th,
@@ -1073,7 +1084,8 @@ static void for_each_point(const char *test, point_test f)
   for (size_t s = 0; s < COUNT(shapes); s++) {
     problem p;
     make_problem(&p, &shapes[s], &g);
-    for (int k = 0; k < POINTS; k++) {
+    int points = p.ref.kind == DLV_REF_NORM ? NORM_POINTS : POINTS;
+    for (int k = 0; k < points; k++) {
       double th[MAXN], w[MAXN];
       make_point(&p, k, &g, th, w);
       snprintf(where, sizeof where, "%s, %s, point %d", test, p.name, k);

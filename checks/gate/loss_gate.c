@@ -234,6 +234,12 @@ void dlv_lg_cz_bounds(const dlv_lg_problem *p, const double *re,
       zmax = fmax(zmax, fabs(re[i]) + fabs(im[i]));
     abs = dlv_bound_quadratic_underflow_value_z(p->n, zmax);
   }
+  /* the norm's value: its scaling back into the subnormal range rounds
+   * once per part (closs_generic.inc), the scaled squares' underflow is
+   * inside gamma_k N (S >= 1): the real path's terms, twice, as the
+   * gradient's below */
+  if (p->kind == DLV_REF_NORM)
+    abs = 2.0 * underflow(p, re, p->n, 1.0);
   double vmag = dlv_closs_magnitudes_z(&p->ref, re, im, bound);
   *vbound = dlv_bound_closs_z(dlv_closs_k_z(&p->ref, 1), vmag, abs);
   /* the gradient's underflow: the real path's terms, twice (each part of
@@ -251,7 +257,10 @@ double dlv_lg_step_below_disc(const dlv_lg_problem *p, const double *theta,
     abort();
   double radius = dlv_closs_cauchy_disc(&p->ref, theta, v, mc);
   free(mc);
-  return isinf(radius) ? 1.0 : ldexp(1.0, ilogb(radius) - 2);
+  if (isinf(radius))
+    return 1.0;
+  int k = ilogb(fmax(radius, DBL_TRUE_MIN)) - 2;
+  return k < -1074 ? 0.0 : ldexp(1.0, k);
 }
 
 void dlv_lg_central_bounds(const dlv_lg_problem *p, const double *theta,

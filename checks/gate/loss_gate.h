@@ -94,7 +94,7 @@ void dlv_lg_central_bounds(const dlv_lg_problem *p, const double *theta,
 
 /* The largest power of two below R / 4 of the Cauchy disc around theta
  * along v (1 for an entire gradient), so that truncation stays below
- * q / (1 - q) with q <= 1/16. */
+ * q / (1 - q) with q <= 1/16; 0 when no double is (R < 2^-1072). */
 double dlv_lg_step_below_disc(const dlv_lg_problem *p, const double *theta,
                               const double *v);
 
