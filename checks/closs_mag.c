@@ -359,6 +359,18 @@ static double cmag_tanhnet(const dlv_ref_loss *loss, const double *re,
   return v / (double)p->m;
 }
 
+/* (|a| + |b|) c 2^k, c > 0: the sum formed at the entry's own scale (its
+ * larger part in [1, 2): no intermediate underflows or overflows), the
+ * product scaled back rounded upward. */
+static double modulus_times_pow2_up(double a, double b, double c, int k)
+{
+  double top = fmax(fabs(a), fabs(b));
+  if (top == 0.0)
+    return 0.0;
+  int e = ilogb(top);
+  return times_pow2_up((fabs(ldexp(a, -e)) + fabs(ldexp(b, -e))) * c, e + k);
+}
+
 /* s = sum z_j^2 within gamma_{n+1} S, S = sum |z_j|^2; |s| >= Re s >= L =
  * sum Re^2 - sum Im^2 (less its own rounding and the error of s); csqrt
  * gives |sqrt s| <= sqrt S and carries the error of s by 1 / (2 sqrt L):
@@ -383,11 +395,12 @@ static double cmag_norm(const dlv_ref_loss *p, const double *re,
     sim += i * i;
   }
   double low = sre - sim - 0x1p-40 * big;
-  if (!(low > 0.0))
-    return INFINITY;
-  double nv = sqrt(big) + big / (2.0 * sqrt(low));
+  int held = low > 0.0; /* else no bound: +Inf everywhere */
+  double nv = held ? sqrt(big) + big / (2.0 * sqrt(low)) : INFINITY;
   for (size_t j = 0; mg != NULL && j < p->n; j++)
-    mg[j] = ldexp(modulus(re, im, j), -e) * (1.0 / sqrt(low) + nv / low);
+    mg[j] = held ? modulus_times_pow2_up(re[j], im[j],
+                                         1.0 / sqrt(low) + nv / low, -e)
+                 : INFINITY;
   return times_pow2_up(nv, e);
 }
 
@@ -401,8 +414,12 @@ double dlv_closs_magnitudes_z(const dlv_ref_loss *p, const double *re,
   case DLV_REF_TANHNET: v = cmag_tanhnet(p, re, im, mg); break;
   case DLV_REF_NORM: v = cmag_norm(p, re, im, mg); break;
   }
+  /* +Inf from a model that does not hold makes every figure +Inf; the
+   * norm's value magnitude may be +Inf by overflow alone (its gradient's
+   * figures are scale-free and finite), so cmag_norm marks its own */
+  int failed = isinf(v) && p->kind != DLV_REF_NORM;
   for (size_t j = 0; mg != NULL && j < p->n; j++)
-    mg[j] = isinf(v) ? INFINITY : mg[j] * DLV_P5_MAG_SLACK;
+    mg[j] = failed ? INFINITY : mg[j] * DLV_P5_MAG_SLACK;
   return v * DLV_P5_MAG_SLACK;
 }
 
@@ -491,16 +508,19 @@ static double norm_disc(const dlv_ref_loss *p, const double *theta,
       mc[j] = 0.0;
     return INFINITY;
   }
-  /* R = ||Theta|| / (5 ||v|| slack), formed from the scaled norms; a
-   * quotient beyond DBL_MAX is held at DBL_MAX (a smaller disc: still a
-   * lower bound), and mc_j = sqrt 2 (|Theta_j| / ||Theta|| + |v_j| /
-   * (5 ||v|| slack)), R |v_j| / ||Theta|| written scale-free */
+  /* R = ||Theta|| / (5 ||v|| slack), formed from the scaled norms and
+   * rounded down where it lands subnormal; a quotient beyond DBL_MAX is
+   * held at DBL_MAX (a smaller disc: still a lower bound).  mc_j = sqrt 2
+   * (|Theta_j| + R |v_j|) / ||Theta|| at the R returned, written in the
+   * scaled entries (R 2^(ev - et) |v_j 2^-ev|): in the normal range
+   * bitwise the unscaled formula */
   double ratio = qt / (5.0 * qv * DLV_P5_MAG_SLACK);
   double radius = fmin(times_pow2_down(ratio, et - ev), DBL_MAX);
+  double r_scaled = ldexp(radius, ev - et);
   for (size_t j = 0; j < p->n; j++)
-    mc[j] = M_SQRT2 * (fabs(ldexp(theta[j], -et)) / qt +
-                       fabs(ldexp(v[j], -ev)) / (qv * 5.0 *
-                                                 DLV_P5_MAG_SLACK));
+    mc[j] = M_SQRT2 *
+            (fabs(ldexp(theta[j], -et)) + r_scaled * fabs(ldexp(v[j], -ev))) /
+            qt;
   return radius;
 }
 

@@ -119,10 +119,11 @@ static void logistic_sens_covers_the_margins(void **state)
 
 /* ---- the comparison ---------------------------------------------------- */
 
-/* lo <= got <= hi DLV_P5_MAG_SLACK (1 + TIGHT) + 2^-1074 (hi may be
- * +Inf: no tightness claimed there; the spacing of subnormal doubles: a
- * magnitude that lands there, rounded upward, sits up to one spacing
- * above its definition); j is the entry, SCALAR for the value. */
+/* lo <= got <= hi DLV_P5_MAG_SLACK (1 + TIGHT), that bound rounded up to
+ * a double (hi may be +Inf: no tightness claimed there; a magnitude that
+ * lands in the subnormal range, rounded upward, may sit one spacing above
+ * its definition, and one whose definition exceeds DBL_MAX is +Inf); j is
+ * the entry, SCALAR for the value. */
 #define SCALAR ((size_t)-1)
 static void assert_bracketed(double got, mpfr_srcptr lo, mpfr_srcptr hi,
                              const char *what, size_t j)
@@ -131,9 +132,8 @@ static void assert_bracketed(double got, mpfr_srcptr lo, mpfr_srcptr hi,
   mpfr_init2(top, MP_BITS);
   mpfr_mul_d(top, hi, DLV_P5_MAG_SLACK, MPFR_RNDN);
   mp_times_one_plus(top, TIGHT);
-  mpfr_add_d(top, top, DLV_ETA_DOUBLE, MPFR_RNDN);
   int below = isnan(got) || mpfr_cmp_d(lo, got) > 0;
-  int above = !below && mpfr_cmp_d(top, got) < 0;
+  int above = !below && got > mpfr_get_d(top, MPFR_RNDU);
   char entry[32] = "";
   if (j != SCALAR)
     snprintf(entry, sizeof entry, "[%zu]", j);
@@ -1047,10 +1047,15 @@ static void make_problem(problem *p, const shape *s, dlv_noise_rng *g)
  * being undefined at 0); 2 w = 0; 3 Theta x 8 (margins and
  * preactivations up to ~100: saturated units, sigma' near e^-100); 4
  * Theta x 1e-3 with w x 1e3; 5 w of one sign.  The norm alone, safe over
- * the whole range (closs.h), also at the ends of it: 6 Theta and w x
- * 2^1000 (a sum of squares beyond DBL_MAX unless scaled), 7 Theta and w
- * x 2^-1062 (subnormal: squares that underflow unless scaled). */
-enum { POINTS = 6, NORM_POINTS = 8 };
+ * the whole range (closs.h), also at the ends of it: Theta x 2^a and w x
+ * 2^b, (a, b) from range_ends: sums of squares beyond DBL_MAX unless
+ * scaled, values near it, subnormal entries whose squares underflow
+ * unless scaled, and Theta and w at opposite ends (figures that land
+ * subnormal or beyond DBL_MAX once scaled back, a Cauchy radius that
+ * lands subnormal or beyond DBL_MAX). */
+static const int range_ends[][2] = {
+    {1000, 1000}, {1021, 1021}, {-1062, -1062}, {1000, -1062}, {-1030, 30}};
+enum { POINTS = 6, NORM_POINTS = POINTS + COUNT(range_ends) };
 
 static void make_point(const problem *p, int k, dlv_noise_rng *g,
                        double *th, double *w)
@@ -1066,10 +1071,11 @@ static void make_point(const problem *p, int k, dlv_noise_rng *g,
   }
   if (zero && p->ref.kind == DLV_REF_NORM)
     th[0] = 0.75;
-  int range_end = k == 6 ? 1000 : k == 7 ? -1062 : 0;
+  if (k < POINTS)
+    return;
   for (size_t j = 0; j < n; j++) {
-    th[j] = ldexp(th[j], range_end);
-    w[j] = ldexp(w[j], range_end);
+    th[j] = ldexp(th[j], range_ends[k - POINTS][0]);
+    w[j] = ldexp(w[j], range_ends[k - POINTS][1]);
   }
 }
 
@@ -1124,6 +1130,19 @@ static void magnitudes_follow_their_definitions(void **state)
 
 /* +Inf exactly where the model may fail (hi), finite where it must hold
  * (lo); a finite M and mg between their definitions' ends. */
+/* hi DLV_P5_MAG_SLACK (1 + TIGHT) rounds up beyond DBL_MAX: a magnitude
+ * made an upper bound may be +Inf. */
+static int beyond_double(mpfr_srcptr hi)
+{
+  mpfr_t top;
+  mpfr_init2(top, MP_BITS);
+  mpfr_mul_d(top, hi, DLV_P5_MAG_SLACK, MPFR_RNDN);
+  mp_times_one_plus(top, TIGHT);
+  int beyond = isinf(mpfr_get_d(top, MPFR_RNDU));
+  mpfr_clear(top);
+  return beyond;
+}
+
 static void z_at(const dlv_ref_loss *p, const double *re, const double *im)
 {
   double mg[MAXN];
@@ -1133,7 +1152,9 @@ static void z_at(const dlv_ref_loss *p, const double *re, const double *im)
   zmags_init(&hi);
   twin_z(p, re, im, LO, &lo);
   twin_z(p, re, im, HI, &hi);
-  int bad_inf = isinf(v) ? !hi.inf : lo.inf;
+  /* +Inf: where the model fails, or (the norm) where the value's
+   * magnitude itself lies beyond DBL_MAX once made an upper bound */
+  int bad_inf = isinf(v) ? !hi.inf && !beyond_double(hi.m) : lo.inf;
   if (bad_inf)
     print_error("%s: M = %g where the model %s\n", where, v,
                 isinf(v) ? "holds" : "does not hold");
@@ -1217,8 +1238,12 @@ static void magnitudes_z_follow_their_definitions(void **state)
  * strips' R may round up by gamma_n: |Im| then reaches pi/2 (1 + 2^-42),
  * where |sigma| <= 1 / cos 2^-41, far inside mc's slack; likewise tanh),
  * not below it over DLV_P5_MAG_SLACK (1 + TIGHT) (the norm's R is made a
- * lower bound by that slack). */
-static void assert_radius(double radius, mpfr_srcptr def)
+ * lower bound by that slack), each end rounded outward to a double (the
+ * norm's R rounded down where it lands subnormal, held at DBL_MAX beyond
+ * it).  strict (the norm): R not above its definition at all, rounded
+ * down: a radius rounded up into the subnormal range (beyond the slack's
+ * reach there) fails. */
+static void assert_radius(double radius, mpfr_srcptr def, int strict)
 {
   mpfr_t lo, hi;
   mpfr_inits2(MP_BITS, lo, hi, (mpfr_ptr)0);
@@ -1226,8 +1251,10 @@ static void assert_radius(double radius, mpfr_srcptr def)
   mpfr_div_d(lo, lo, 1.0 + TIGHT, MPFR_RNDN);
   mpfr_mul_d(hi, def, 1.0 + TIGHT, MPFR_RNDN);
   int bad = mpfr_inf_p(def) ? !isinf(radius)
-                            : isnan(radius) || mpfr_cmp_d(lo, radius) > 0 ||
-                                  mpfr_cmp_d(hi, radius) < 0;
+                            : isnan(radius) ||
+                                  radius < mpfr_get_d(lo, MPFR_RNDD) ||
+                                  radius > (strict ? mpfr_get_d(def, MPFR_RNDD)
+                                                   : mpfr_get_d(hi, MPFR_RNDU));
   if (bad)
     print_error("%s: radius %.17g, its definition %.17g\n", where, radius,
                 mpfr_get_d(def, MPFR_RNDN));
@@ -1282,7 +1309,7 @@ static void disc_point(const dlv_ref_loss *p, const double *th,
   for (size_t j = 0; j < MAXN; j++)
     mpfr_init2(def.mc[j], MP_BITS);
   twin_disc(p, th, v, radius, &def);
-  assert_radius(radius, def.radius);
+  assert_radius(radius, def.radius, p->kind == DLV_REF_NORM);
   for (size_t j = 0; j < p->n; j++)
     assert_bracketed(mc[j], def.mc[j], def.mc[j], "mc", j);
   assert_circle(p, th, v, radius, mc, &def);

@@ -237,7 +237,9 @@ void dlv_lg_cz_bounds(const dlv_lg_problem *p, const double *re,
   /* the norm's value: its scaling back into the subnormal range rounds
    * once per part (closs_generic.inc), the scaled squares' underflow is
    * inside gamma_k N (S >= 1): the real path's terms, twice, as the
-   * gradient's below */
+   * gradient's below (taken at max |re|: the kernel scales by the largest
+   * real or imaginary part, the same here, the complex points lying in
+   * the Cauchy disc, |Im| = t |v_j| <= ||Theta|| / 20) */
   if (p->kind == DLV_REF_NORM)
     abs = 2.0 * underflow(p, re, p->n, 1.0);
   double vmag = dlv_closs_magnitudes_z(&p->ref, re, im, bound);
@@ -257,6 +259,8 @@ double dlv_lg_step_below_disc(const dlv_lg_problem *p, const double *theta,
     abort();
   double radius = dlv_closs_cauchy_disc(&p->ref, theta, v, mc);
   free(mc);
+  if (isnan(radius))
+    abort(); /* a magnitude helper's defect, never a case's answer */
   if (isinf(radius))
     return 1.0;
   int k = ilogb(fmax(radius, DBL_TRUE_MIN)) - 2;

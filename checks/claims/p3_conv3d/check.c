@@ -680,7 +680,7 @@ static double fd_derivative(const struct prob *p, const double *dl1,
 }
 
 /* A = conv(|L1|, |F|), the forward's magnitudes (n2 entries): one factor
- * of S_AB, formed once per problem for s_ab and s_ab_row. */
+ * of S_AB, formed once per direction for both s_ab and s_ab_row. */
 static double *forward_magnitudes(const struct prob *p)
 {
   double *a = xcalloc(p->n2, sizeof *a);

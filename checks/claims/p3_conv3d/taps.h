@@ -8,6 +8,7 @@
 #define DLV_P3_TAPS_H
 
 #include <math.h>
+#include <stdlib.h>
 
 #include "bounds.h"
 #include "conv3d.h"
@@ -46,13 +47,14 @@ static inline double dlv_p3_grad_formula_bound(const dlv_conv3d_shape *s,
 
 /* The complex step of l = |conv(L1, F)|^2 / 2 (dlv_bound_conv3d_cstep):
  * the forward's K, and N the forward's number of outputs (the loss sums
- * N squares); NaN (no bound) for a shape dlv_conv3d_sizes refuses. */
+ * N squares).  A shape dlv_conv3d_sizes refuses is the caller's defect
+ * (no row may carry a bound for it): abort. */
 static inline double dlv_p3_cstep_bound(const dlv_conv3d_shape *s,
                                         double sab)
 {
   size_t n1, nf, n2;
   if (dlv_conv3d_sizes(s, &n1, &nf, &n2) != DLV_OK)
-    return NAN;
+    abort();
   return dlv_bound_conv3d_cstep(dlv_p3_k_max(s, DLV_CONV3D_FWD), (double)n2,
                                 sab);
 }
