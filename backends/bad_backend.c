@@ -13,7 +13,9 @@
  * (lengths up to SIZE_MAX on unreadable buffers) to a norm that reads
  * them, which faults.  It also declares one ABI 2 operation, the
  * quadratic loss, which the upgraded table must keep (t_backend_validate
- * inspects it; the gate never runs it: it refuses every call). */
+ * inspects it; the gate never runs it: it refuses every call).  Built
+ * with UNRESOLVED, a valid table whose norm calls a function defined
+ * nowhere: the loader must refuse it at load, naming the symbol. */
 #include <stddef.h>
 #include <string.h>
 
@@ -74,6 +76,32 @@ const dlv_backend *dlv_backend_entry(void)
                          {DLV_BK_PROVIDED, 0}},
       .loss_quadratic_d = no_loss,
       .limits = {[DLV_BK_NRM2] = {{1, 1}, {1, 1}}}}; /* past ABI 2 */
+  return &t;
+}
+#define DLV_BAD_DONE
+#endif
+
+#ifdef UNRESOLVED
+/* Defined nowhere: the plugin links (a shared object may leave symbols
+ * undefined) and a loader that binds lazily would load it and fault at
+ * the first call; bound at load (RTLD_NOW), it is refused there. */
+int dlv_bad_nowhere_defined(size_t n);
+
+static int nrm2_calls_nowhere(size_t n, const double *x, ptrdiff_t incx,
+                              double *r)
+{
+  (void)x, (void)incx;
+  *r = (double)dlv_bad_nowhere_defined(n);
+  return 0;
+}
+
+const dlv_backend *dlv_backend_entry(void);
+const dlv_backend *dlv_backend_entry(void)
+{
+  static const dlv_backend t = {
+      .abi_version = DLV_BACKEND_ABI_VERSION, .name = "unresolved",
+      .version = "0", .support = {[DLV_BK_NRM2] = {DLV_BK_PROVIDED, 0}},
+      .nrm2_d = nrm2_calls_nowhere};
   return &t;
 }
 #define DLV_BAD_DONE
