@@ -72,14 +72,17 @@ static const struct rec *find(const struct table *t, const char *kernel,
   return NULL;
 }
 
-/* The ratio to `peer` in the record's ratio list, or -1. */
+/* The ratio to `peer` in the record's ratio list (name=value entries
+ * separated by ';': a name matches whole, not as the prefix or suffix of
+ * another peer's), or -1. */
 static double ratio_to(const struct rec *r, const char *peer)
 {
-  const char *p = strstr(r->f[F_RATIOS], peer);
   size_t n = strlen(peer);
-  while (p && p[n] != '=')
-    p = strstr(p + 1, peer);
-  return p ? atof(p + n + 1) : -1.0;
+  for (const char *p = r->f[F_RATIOS]; p != NULL;
+       p = strchr(p, ';'), p = p ? p + 1 : NULL)
+    if (strncmp(p, peer, n) == 0 && p[n] == '=')
+      return atof(p + n + 1);
+  return -1.0;
 }
 
 static int report(const char *what, double value, double goal, int higher)
