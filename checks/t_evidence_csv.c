@@ -199,6 +199,39 @@ static void old_format_reads_dash(void **state)
   dlv_rows_free(&rows);
 }
 
+/* Every earlier format (16, 18 and 19 columns) read right after a file
+ * of the full format, in the same process: a column the file lacks is
+ * "-" or derived, never the last file's value (the reader keeps its
+ * fields between records and files). */
+static void earlier_formats_after_a_full_one(void **state)
+{
+  (void)state;
+  static const char *const headers[] = {
+      "claim,check,dtype,shape,seed,quantity,value,reference,err,"
+      "bound_name,bound,ratio,ulps,role,holds,ok\r\n",
+      "claim,check,dtype,shape,seed,quantity,value,reference,err,"
+      "bound_name,bound,ratio,ulps,role,holds,ok,kernel,variant\r\n",
+      "claim,check,dtype,shape,seed,quantity,value,reference,err,"
+      "bound_name,bound,ratio,ulps,role,holds,ok,kernel,variant,key\r\n"};
+  static const char *const tails[] = {"", ",-,-", ",-,-,P1/c/nearby/q"};
+  for (size_t i = 0; i < sizeof headers / sizeof *headers; i++) {
+    dlv_row w = distinct_row(1);
+    dlv_copy_text(w.backend, sizeof w.backend, "full-format-backend");
+    dlv_row full = round_trip(&w);
+    assert_string_equal(full.backend, "full-format-backend");
+    char text[1024];
+    snprintf(text, sizeof text, "%sP1,c,double,n=1,7,q,1,1,0,b,1,0,0,"
+                                "nearby,1,1%s\r\n", headers[i], tails[i]);
+    dlv_rows rows = {0};
+    assert_int_equal(read_text(text, &rows), 0);
+    assert_string_equal(rows.rows[0].backend, "-");
+    assert_string_equal(rows.rows[0].kernel, "-");
+    assert_string_equal(rows.rows[0].variant, "-");
+    assert_string_equal(rows.rows[0].key, "P1/c/nearby/q");
+    dlv_rows_free(&rows);
+  }
+}
+
 /* The key: claim/check/role/qid, the qid given or derived from the
  * quantity (letters only, lower case); kept by the CSV, derived for a file
  * written before the column; the report's join (dlv_qid_in) is exact. */
@@ -253,6 +286,7 @@ int main(void)
       cmocka_unit_test(csv_field_quotes_per_rfc4180),
       cmocka_unit_test(no_kernel_is_dash),
       cmocka_unit_test(old_format_reads_dash),
+      cmocka_unit_test(earlier_formats_after_a_full_one),
       cmocka_unit_test(too_long_is_an_error),
       cmocka_unit_test(key_round_trip_and_derived),
   };
