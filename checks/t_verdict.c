@@ -194,6 +194,52 @@ static void nan_ratio_is_the_worst(void **state)
   dlv_rows_free(&rows);
 }
 
+/* Every kernel summary against its definition, computed here row by row
+ * over many interleavings of three kernels with ratios from {0, 0.5, 1.5,
+ * NaN} (all zero, ties, NaN first or last): its rows and failed counts,
+ * and its worst row one of its own, the first of its largest ratio (NaN
+ * the largest), whatever rows of other kernels come before. */
+static int ratio_above(double a, double b)
+{
+  return isnan(b) ? 0 : isnan(a) || a > b;
+}
+
+static void summaries_follow_their_definition(void **state)
+{
+  (void)state;
+  static const char *const kernels[] = {"nrm2", "prox_group", "adam"};
+  static const double ratios[] = {0.0, 0.5, 1.5, NAN};
+  unsigned long x = 12345;
+  for (int trial = 0; trial < 400; trial++) {
+    dlv_rows rows = {0};
+    int n = 1 + trial % 9;
+    for (int i = 0; i < n; i++) {
+      x = x * 6364136223846793005ul + 1442695040888963407ul;
+      dlv_row r = row(DLV_ROLE_ACCURACY, kernels[(x >> 33) % 3], 1);
+      r.ratio = trial < 100 ? 0.0 : ratios[(x >> 40) % 4];
+      r.ok = (x >> 50) % 3 != 0;
+      assert_int_equal(dlv_rows_push(&rows, &r), 0);
+    }
+    dlv_kernel_summary k[4];
+    size_t m = dlv_summarize_kernels(&rows, k, 4);
+    for (size_t j = 0; j < m; j++) {
+      size_t count = 0, failed = 0, worst = 0;
+      for (size_t i = 0; i < rows.n; i++) {
+        const dlv_row *r = &rows.rows[i];
+        if (strcmp(r->kernel, k[j].kernel) != 0)
+          continue;
+        if (count++ == 0 || ratio_above(r->ratio, rows.rows[worst].ratio))
+          worst = i;
+        failed += !r->ok;
+      }
+      assert_int_equal(k[j].rows, count);
+      assert_int_equal(k[j].failed, failed);
+      assert_int_equal(k[j].worst, worst);
+    }
+    dlv_rows_free(&rows);
+  }
+}
+
 /* ---- recording: inner groups that fail on purpose ------------------------ */
 
 static struct {
@@ -340,6 +386,7 @@ int main(void)
       cmocka_unit_test(kernels_fine_rows_decide),
       cmocka_unit_test(kernel_table_data),
       cmocka_unit_test(nan_ratio_is_the_worst),
+      cmocka_unit_test(summaries_follow_their_definition),
       cmocka_unit_test(failed_row_then_good_row_both_recorded),
       cmocka_unit_test(wrong_status_stops_and_is_recorded),
       cmocka_unit_test(unmeasured_relied_kernel_fails_the_check),
