@@ -296,9 +296,9 @@ static void p5_complex_point_counts_recounted(void **state)
  * MPFR of "a few dozen" (64 here) roundings of 2^-256 stay within P5's
  * 2^-240 and P3's 2^-200, and those slacks lie "far below any
  * double-precision effect": at most u_double^2 = 2^-106 relative, so
- * that an MPFR identity cannot pass a double-precision error.  P3's
- * central-difference power: the error estimate of a central difference
- * at its best step is about u^(2/3) of the scale; DLV_P3_FD_POWER_REL
+ * that an MPFR identity cannot pass a double-precision error.  The
+ * central differences' power (P3, P4a): the error estimate of a central difference
+ * at its best step is about u^(2/3) of the scale; DLV_FD_POWER_REL
  * lies between 64 u^(2/3) and 2 u^(1/2). */
 static void p5_p3_slacks_cover_their_roundings(void **state)
 {
@@ -318,8 +318,8 @@ static void p5_p3_slacks_cover_their_roundings(void **state)
   assert_covers(DLV_P3_MPFR_REL, r, "DLV_P3_MPFR_REL");
   assert_true(DLV_P5_MPFR_REL <= DLV_U_DOUBLE * DLV_U_DOUBLE);
   assert_true(DLV_P3_MPFR_REL <= DLV_U_DOUBLE * DLV_U_DOUBLE);
-  assert_true(DLV_P3_FD_POWER_REL >= 64.0 * cbrt(DLV_U_DOUBLE * DLV_U_DOUBLE));
-  assert_true(DLV_P3_FD_POWER_REL <= 2.0 * sqrt(DLV_U_DOUBLE));
+  assert_true(DLV_FD_POWER_REL >= 64.0 * cbrt(DLV_U_DOUBLE * DLV_U_DOUBLE));
+  assert_true(DLV_FD_POWER_REL <= 2.0 * sqrt(DLV_U_DOUBLE));
   mpfr_clear(r);
 }
 

@@ -64,4 +64,13 @@ static inline double dlv_sqrt_of_perturbed_rel(double g, double u)
   return up > down ? up : down;
 }
 
+/* A central difference's power: its own error estimate (GSL's abserr,
+ * truncation and round-off) at a step near its best is about u^(2/3) of
+ * the derivative's scale (P3: S_AB; P4a: 1, the norm being 1-Lipschitz),
+ * and must stay below DLV_FD_POWER_REL times that scale (about u^(1/2),
+ * a margin of u^(-1/6), some 460): a step far off its best swells the
+ * estimate, and with it the row's bound, until the row could no longer
+ * fail (a row of its own says so, in each check that takes one). */
+#define DLV_FD_POWER_REL 0x1p-26
+
 #endif

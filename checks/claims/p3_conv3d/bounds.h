@@ -46,14 +46,6 @@ static inline double dlv_bound_conv3d_adjoint(double ka, double kb, double u,
  * double-precision effect. */
 #define DLV_P3_MPFR_REL 0x1p-200
 
-/* The central difference's power: its own error estimate (GSL's abserr,
- * truncation and round-off) at a step near its best, about u^(2/3) of
- * the scale S_AB, must stay below DLV_P3_FD_POWER_REL S_AB (about
- * u^(1/2), a margin of u^(-1/6), some 460): a step far off its best
- * swells the estimate, and with it the row's bound, until the row could
- * no longer fail (a row of its own says so). */
-#define DLV_P3_FD_POWER_REL 0x1p-26
-
 /* Gradient of l = |conv(L1,F)|^2 / 2 along a direction d (of L1 or F),
  * formula side: y^ = fwd (error gamma_Kf A_i, A = conv of absolute values),
  * g^ = bwd(y^) (error gamma_Kb), D^ = <g^, d> formed exactly and rounded

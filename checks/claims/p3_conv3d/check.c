@@ -842,7 +842,7 @@ static void float_power_row(const char *test, const char *shape,
                  double_bound, float_dev, NAN);
 }
 
-/* The central difference's own error estimate within DLV_P3_FD_POWER_REL
+/* The central difference's own error estimate within DLV_FD_POWER_REL
  * S_AB (its step near its best: bounds.h). */
 static void fd_power_row(const char *test, const char *shape,
                          const char *what, int l1, double fd_err, double sab)
@@ -850,12 +850,12 @@ static void fd_power_row(const char *test, const char *shape,
   char quantity[160];
   snprintf(quantity, sizeof quantity,
            "power: the central difference's error estimate vs "
-           "DLV_P3_FD_POWER_REL S_AB (<%s backward, d>), %s",
+           "DLV_FD_POWER_REL S_AB (<%s backward, d>), %s",
            l1 ? "L1.grad" : "F.grad", what);
   struct dlv_meas m = {"double", shape, quantity, "gsl_deriv_central abserr",
                        DLV_ROLE_ACCURACY, 0, "gsl_deriv_central"};
   dlv_expect_row(__FILE__, __LINE__, test, &m, fd_err, 0.0, fd_err,
-                 DLV_P3_FD_POWER_REL * sab, NAN);
+                 DLV_FD_POWER_REL * sab, NAN);
 }
 
 /* Rows for one direction: every variant x dtype against the complex step,

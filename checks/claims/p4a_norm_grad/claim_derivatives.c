@@ -69,9 +69,32 @@ static void scale_to_unit(const double *x, double *y, size_t n)
     y[i] = ldexp(x[i], -p);
 }
 
+/* The coordinates measured at dimension n: every (n/4 + 1)-th and the
+ * last (where an off-by-one in a kernel's tail shows): at least min(n, 4)
+ * of them, the last among them, which the claim test asserts. */
+static int measured_coordinate(size_t j, size_t n)
+{
+  return j % (1 + n / 4) == 0 || j == n - 1;
+}
+
+/* The central difference's power (gauges.h): GSL's error estimate, the
+ * row's bound, within DLV_FD_POWER_REL of the derivative's scale, 1 (the
+ * norm is 1-Lipschitz, |x_j| / ||x|| <= 1 at every scale of x). */
+static void fd_power_row(const char *shape, double abserr)
+{
+  struct dlv_meas m = {"double", shape,
+                       "power: the central difference's error estimate "
+                       "vs DLV_FD_POWER_REL",
+                       "gsl_deriv_central abserr", DLV_ROLE_ACCURACY, 0,
+                       "gsl_deriv_central"};
+  dlv_expect_row(__FILE__, __LINE__, "p4a_claim_derivatives", &m, abserr,
+                 0.0, abserr, DLV_FD_POWER_REL, NAN);
+}
+
 /* Central difference of ||x|| along e_j against x_j/||x|| in MPFR, gated by
- * GSL's error estimate (the estimate's honesty is what is measured), and
- * the complex step of the analytic twin gated by its derived bound. */
+ * GSL's error estimate (the estimate's honesty is what is measured; its
+ * power by fd_power_row), and the complex step of the analytic twin gated
+ * by its derived bound. */
 void p4a_claim_derivatives(void **state)
 {
   (void)state;
@@ -89,7 +112,12 @@ void p4a_claim_derivatives(void **state)
       double nrm = NAN;
       assert_int_equal(dlv_nrm2_d(n[i], x, 1, &nrm), DLV_OK);
       scale_to_unit(x, y, n[i]);
-      for (size_t j = 0; j < n[i]; j += 1 + n[i] / 4) {
+      size_t measured = 0, last = 0;
+      for (size_t j = 0; j < n[i]; j++) {
+        if (!measured_coordinate(j, n[i]))
+          continue;
+        measured++;
+        last = j;
         snprintf(shape, sizeof shape, "n=%zu j=%zu uniform*%g", n[i], j,
                  sc[k]);
         struct along a = {x, work, n[i], j};
@@ -100,6 +128,7 @@ void p4a_claim_derivatives(void **state)
                              "gsl_deriv_central abserr", DLV_ROLE_CLAIM, 0};
         DLV_EXPECT_ROW(&m, fd, mpfr_get_d(ref[j], MPFR_RNDN),
                        dlv_abs_error(fd, ref[j]), abserr, NAN);
+        fd_power_row(shape, abserr);
         struct along t = {y, work, n[i], j};
         double cs = dlv_deriv_cstep(norm_twin, &t, 0.0,
                                     ldexp(1.0, -DLV_CSTEP_BITS));
@@ -108,6 +137,7 @@ void p4a_claim_derivatives(void **state)
         DLV_EXPECT_MP(&m, cs, ref[j], dlv_bound_cstep_nrm2(n[i]),
                       DBL_MANT_DIG);
       }
+      assert_true(measured >= (n[i] < 4 ? n[i] : 4) && last == n[i] - 1);
       dlv_mp_vec_free(ref, n[i]);
       /* the kernel the central differences are taken of, at x */
       snprintf(shape, sizeof shape, "uniform*%g (derivative point)", sc[k]);
@@ -140,7 +170,8 @@ static void record_step_series(const char *test, size_t n, const double *y,
                    dlv_abs_error(fd, ref), INFINITY,
                    dlv_ulp_error(fd, ref, DBL_MANT_DIG));
   }
-  for (int k = 32; k <= 1074; k += k < 1064 ? 8 : 2) {
+  int k = 32;
+  for (; k <= 1074; k += k < 1064 ? 8 : 2) {
     double h = ldexp(1.0, -k);
     double cs = dlv_deriv_cstep(norm_twin, &a, 0.0, h);
     snprintf(shape, sizeof shape, "n=%zu j=%zu h=%.17g", n, j, h);
@@ -150,6 +181,8 @@ static void record_step_series(const char *test, size_t n, const double *y,
                    dlv_abs_error(cs, ref), INFINITY,
                    dlv_ulp_error(cs, ref, DBL_MANT_DIG));
   }
+  /* the range the plot documents: down to the smallest subnormal step */
+  assert_int_equal(k - 2, -ilogb(DBL_TRUE_MIN));
 }
 
 void p4a_series_step(void **state)
