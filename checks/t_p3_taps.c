@@ -106,7 +106,8 @@ static double max_count(const dlv_conv3d_shape *s, int pass)
 
 /* The bounds taking K from the shape use the forward's K and the pass's
  * (shapes where the forward's and the backward passes' K differ, and k_max
- * is attained); two runs get twice one run's bound in every element. */
+ * is attained); an element's bound takes its own K, and two runs get twice
+ * one run's bound, in every element. */
 static void bounds_take_each_pass_k(void **state)
 {
   (void)state;
@@ -127,11 +128,14 @@ static void bounds_take_each_pass_k(void **state)
     for (size_t j = 0; j < COUNT(passes); j++) {
       double *counts;
       size_t n = count_products(s, passes[j], &counts);
-      for (size_t e = 0; e < n; e++)
+      for (size_t e = 0; e < n; e++) {
+        double one = dlv_bound_conv3d_dot(counts[e], DLV_U_DOUBLE,
+                                          DLV_ETA_DOUBLE, 3.0);
+        assert_true(dlv_p3_element_bound(s, passes[j], e, DLV_U_DOUBLE,
+                                         DLV_ETA_DOUBLE, 3.0) == one);
         assert_true(dlv_p3_two_runs_bound(s, passes[j], e, DLV_U_DOUBLE,
-                                          DLV_ETA_DOUBLE, 3.0) ==
-                    2.0 * dlv_bound_conv3d_dot(counts[e], DLV_U_DOUBLE,
-                                               DLV_ETA_DOUBLE, 3.0));
+                                          DLV_ETA_DOUBLE, 3.0) == 2.0 * one);
+      }
       free(counts);
     }
   }

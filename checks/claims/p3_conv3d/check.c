@@ -321,8 +321,8 @@ static void check_vs_mpfr(const char *test, const struct prob *p, int dtype)
       dlv_worst w = DLV_WORST_INIT;
       for (size_t e = 0; e < n; e++)
         if (dlv_worst_add(&w, e, dlv_abs_error(out[e], ref[e]),
-                          dlv_bound_conv3d_dot(dlv_conv3d_terms(&p->s, pass, e),
-                                               u, eta, sums[e])))
+                          dlv_p3_element_bound(&p->s, pass, e, u, eta,
+                                               sums[e])))
           break;
       size_t worst = w.i;
       char quantity[96];
@@ -333,9 +333,7 @@ static void check_vs_mpfr(const char *test, const struct prob *p, int dtype)
       m.kernel = pass_kernel(pass);
       m.variant = dlv_conv3d_variant_name(v);
       m.key = "worst-element"; /* plot P3-ratio */
-      dlv_bound b = {0.0, dlv_bound_conv3d_dot(
-                              dlv_conv3d_terms(&p->s, pass, worst), u, eta,
-                              sums[worst])};
+      dlv_bound b = {0.0, w.bound}; /* the bound it was chosen by */
       dlv_expect_mp(__FILE__, __LINE__, test, &m, out[worst], ref[worst], b,
                     digits);
     }

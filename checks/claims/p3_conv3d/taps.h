@@ -59,6 +59,16 @@ static inline double dlv_p3_cstep_bound(const dlv_conv3d_shape *s,
                                 sab);
 }
 
+/* Element e of a pass against its exact value: dlv_bound_conv3d_dot with
+ * the element's own K (an edge element of the input gradient sums fewer
+ * products than the pass's largest K). */
+static inline double dlv_p3_element_bound(const dlv_conv3d_shape *s,
+                                          int pass, size_t e, double u,
+                                          double eta, double sum)
+{
+  return dlv_bound_conv3d_dot(dlv_conv3d_terms(s, pass, e), u, eta, sum);
+}
+
 /* Two runs of the same pass that may sum in different orders (1 vs 2
  * OpenBLAS threads): each within gamma_K S of the exact element, so
  * within twice that of each other. */
@@ -66,8 +76,7 @@ static inline double dlv_p3_two_runs_bound(const dlv_conv3d_shape *s,
                                            int pass, size_t e, double u,
                                            double eta, double sum)
 {
-  return 2.0 * dlv_bound_conv3d_dot(dlv_conv3d_terms(s, pass, e), u, eta,
-                                    sum);
+  return 2.0 * dlv_p3_element_bound(s, pass, e, u, eta, sum);
 }
 
 #endif
