@@ -822,7 +822,7 @@ static void check_taylor_lines(const char *test, const struct problem *p,
     mpfr_sub(line, line, truth, MPFR_RNDN); /* the gap, in MPFR */
     dlv_expect_row(__FILE__, __LINE__, test, &m, value,
                    mpfr_get_d(truth, MPFR_RNDN),
-                   fabs(mpfr_get_d(line, MPFR_RNDU)),
+                   fabs(mpfr_get_d(line, MPFR_RNDA)), /* |gap|, up */
                    bound, NAN);
   }
   mpfr_clears(l0, gd, dhd, truth, dphi, line, scale, (mpfr_ptr)0);
@@ -853,25 +853,58 @@ static void check_brent(const char *test, const struct problem *p,
                  fabs(s->lambda - xb), res + s->rel_claim * fabs(opt), NAN);
 }
 
+/* (2^k A, 2^k b, Theta): the gradient and the curvature both scale by
+ * 2^k, so the step lambda* = g'g / g'Ag scales by 2^-k (exact: powers of
+ * two, far from overflow and underflow). */
+static void scale_quadratic(struct problem *f, const struct problem *p,
+                            int k)
+{
+  const size_t n = p->n;
+  double a[MAXN * MAXN], b[MAXN];
+  for (size_t i = 0; i < n * n; i++)
+    a[i] = ldexp(p->a[i], k);
+  for (size_t i = 0; i < n; i++)
+    b[i] = ldexp(p->b[i], k);
+  make_quadratic(f, n, a, b, p->theta);
+  snprintf(f->name, sizeof f->name, "quadratic n=%zu x 2^%d", n, k);
+}
+
+/* The step's rows on p: the step against MPFR, GSL's Brent minimizer. */
+static void check_step_rows(const char *test, const struct problem *p,
+                            int taylor)
+{
+  struct step s;
+  step_eval(&s, p);
+  check_step_quadratic(test, p, &s);
+  check_brent(test, p, &s);
+  if (taylor)
+    check_taylor_lines(test, p, &s);
+  step_clear(&s);
+}
+
+/* Random quadratics, and each first one also scaled so that lambda* lies
+ * near 2^16 and 2^-16: a bound stated relative to lambda* (the claim's,
+ * Brent's resolution) is then far from an absolute one of the same
+ * figure, in both directions. */
 static void p5_step_quadratic(void **state)
 {
   (void)state;
   static const size_t n[] = {2, 3, 5, 8, 12, 20, 30};
+  static const int scales[] = {-16, 16};
   gsl_rng *rng = dlv_rng(__func__);
   gsl_set_error_handler_off();
-  struct problem *p = malloc(sizeof *p);
-  assert_non_null(p);
+  struct problem *p = malloc(sizeof *p), *scaled = malloc(sizeof *scaled);
+  assert_true(p != NULL && scaled != NULL);
   for (size_t i = 0; i < COUNT(n); i++)
     for (int rep = 0; rep < 2; rep++) {
       random_quadratic(p, rng, n[i]);
-      struct step s;
-      step_eval(&s, p);
-      check_step_quadratic(__func__, p, &s);
-      check_brent(__func__, p, &s);
-      if (rep == 0)
-        check_taylor_lines(__func__, p, &s);
-      step_clear(&s);
+      check_step_rows(__func__, p, rep == 0);
+      for (size_t k = 0; rep == 0 && k < COUNT(scales); k++) {
+        scale_quadratic(scaled, p, scales[k]);
+        check_step_rows(__func__, scaled, 0);
+      }
     }
+  free(scaled);
   free(p);
 }
 
