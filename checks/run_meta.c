@@ -28,32 +28,45 @@ static int parse_number(const char *s, long min, long max, long *v)
   return 0;
 }
 
-/* Sets the field of m named name; 1 when it is a required one, 0 when
- * not, -1 when its value is not valid. */
+/* The fields a metadata file may hold, each at most once; the first three
+ * are required. */
+static const char *const meta_fields[] = {"seed", "quick", "mpfr_prec",
+                                          "mpfr_version", "gsl_version"};
+enum { META_REQUIRED = 3 };
+
+/* Sets the field of m named name; returns its index in meta_fields, -1
+ * for another name (ignored: a later version's field), -2 when its value
+ * is not valid. */
 static int set_field(dlv_run_meta *m, const char *name, const char *value)
 {
   long v;
-  if (strcmp(name, "seed") == 0) {
+  int k = 0;
+  while (k < (int)(sizeof meta_fields / sizeof *meta_fields) &&
+         strcmp(name, meta_fields[k]) != 0)
+    k++;
+  switch (k) {
+  case 0: {
     char *end;
     m->seed = strtoul(value, &end, 10);
-    return *value != '\0' && *end == '\0' ? 1 : -1;
+    return *value != '\0' && *end == '\0' ? k : -2;
   }
-  if (strcmp(name, "quick") == 0) {
+  case 1:
     if (parse_number(value, 0, 1, &v) != 0)
-      return -1;
+      return -2;
     m->quick = (int)v;
-    return 1;
-  }
-  if (strcmp(name, "mpfr_prec") == 0)
-    return parse_number(value, 2, 1L << 30, &m->mpfr_prec) == 0 ? 1 : -1;
-  char *dst = strcmp(name, "mpfr_version") == 0  ? m->mpfr_lib
-              : strcmp(name, "gsl_version") == 0 ? m->gsl_lib
-                                                 : NULL;
-  if (dst != NULL && strlen(value) >= sizeof m->mpfr_lib)
-    return -1;
-  if (dst != NULL)
+    return k;
+  case 2:
+    return parse_number(value, 2, 1L << 30, &m->mpfr_prec) == 0 ? k : -2;
+  case 3:
+  case 4: {
+    char *dst = k == 3 ? m->mpfr_lib : m->gsl_lib;
+    if (strlen(value) >= sizeof m->mpfr_lib)
+      return -2;
     strcpy(dst, value);
-  return 0;
+    return k;
+  }
+  default: return -1;
+  }
 }
 
 int dlv_meta_read(FILE *f, dlv_run_meta *m, char *err, size_t errlen)
@@ -64,16 +77,18 @@ int dlv_meta_read(FILE *f, dlv_run_meta *m, char *err, size_t errlen)
     snprintf(err, errlen, "line 1: not a metadata header");
     return -1;
   }
-  int required = 0, nf;
+  unsigned seen = 0;
+  int nf;
   for (size_t line = 2; (nf = dlv_csv_read_record(f, fld, 2)) != 0; line++) {
-    int got = nf == 2 ? set_field(m, fld[0], fld[1]) : -1;
-    if (got < 0) {
-      snprintf(err, errlen, "record %zu: malformed metadata", line);
+    int k = nf == 2 ? set_field(m, fld[0], fld[1]) : -2;
+    if (k == -2 || (k >= 0 && (seen >> k & 1u))) {
+      snprintf(err, errlen, "record %zu: malformed metadata%s", line,
+               k >= 0 ? " (a field given twice)" : "");
       return -1;
     }
-    required += got;
+    seen |= k >= 0 ? 1u << k : 0u;
   }
-  if (required != 3) {
+  if ((seen & ((1u << META_REQUIRED) - 1u)) != (1u << META_REQUIRED) - 1u) {
     snprintf(err, errlen, "seed, quick or mpfr_prec missing");
     return -1;
   }

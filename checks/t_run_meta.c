@@ -55,6 +55,14 @@ static void bad_files_are_errors(void **state)
   assert_int_equal(read_text("name,value\nseed,x\nquick,0\nmpfr_prec,256\n",
                              &m), -1);
   assert_int_equal(read_text("claim,check\nseed,7\n", &m), -1);
+  /* a field given twice, for one missing or not (the tester's file: seed
+   * three times passed for seed, quick and mpfr_prec) */
+  assert_int_equal(read_text("name,value\nseed,7\nseed,7\nseed,7\n", &m),
+                   -1);
+  assert_int_equal(read_text("name,value\nseed,7\nquick,0\nmpfr_prec,256\n"
+                             "quick,1\n", &m), -1);
+  assert_int_equal(read_text("name,value\nseed,7\nquick,0\nmpfr_prec,256\n"
+                             "gsl_version,2.7\ngsl_version,2.8\n", &m), -1);
 }
 
 /* base with its field number `field` changed to the k-th other value. */
