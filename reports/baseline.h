@@ -1,8 +1,10 @@
 /* baseline.h: this run against an earlier report (dlverify --baseline DIR).
  *
  * Rows are matched by a stable key: (claim, check, dtype, shape up to its
- * detail (DLV_SHAPE_DETAIL), quantity, kernel, variant), the k-th row of a
- * key in this run with the k-th row of that key in the baseline.  A row of this run is
+ * detail (DLV_SHAPE_DETAIL), quantity, kernel, backend (another library's;
+ * dlverify's own rows, "builtin", "reference+builtin" or "-", count as
+ * one), variant), the k-th row of a key in this run with the k-th row of
+ * that key in the baseline.  A row of this run is
  *   a new failure  when it is not ok and its baseline row was ok or does
  *                  not exist;
  *   grown          when it must hold (accuracy or claim role), has a finite

@@ -90,17 +90,33 @@ static void usage(FILE *f)
       f);
 }
 
-static void die(int status, const char *fmt, ...)
+static void vdie(int status, const char *hint, const char *fmt, va_list ap)
 {
   char msg[1024];
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  dlv_one_line(msg);
+  fprintf(stderr, "dlverify: %s%s\n", msg, hint);
+  exit(status);
+}
+
+/* A message on one line and the exit status: bad input the options did
+ * not cause (a report that cannot be merged, a baseline that cannot be
+ * read) is EXIT_USAGE as well, without the hint. */
+static void die(int status, const char *fmt, ...)
+{
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  vdie(status, "", fmt, ap);
   va_end(ap);
-  dlv_one_line(msg);
-  fprintf(stderr, "dlverify: %s%s\n", msg,
-          status == EXIT_USAGE ? " (try --help)" : "");
-  exit(status);
+}
+
+/* A command line dlverify cannot run: EXIT_USAGE, with the hint. */
+static void usage_error(const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vdie(EXIT_USAGE, " (try --help)", fmt, ap);
+  va_end(ap);
 }
 
 /* The directory holding the check executables. */
@@ -655,18 +671,18 @@ static void setup(int argc, char **argv, dlv_options *o, char *dir,
 {
   char err[512];
   if (dlv_parse_options(argc, argv, o, err, sizeof err) != 0)
-    die(EXIT_USAGE, "%s", err);
+    usage_error("%s", err);
   if (o->help) {
     usage(stdout);
     exit(EXIT_HELD);
   }
   dlv_env env;
   if (dlv_env_read(&env, err, sizeof err) != 0)
-    die(EXIT_USAGE, "%s", err);
+    usage_error("%s", err);
   if (!o->seed_given)
     o->seed = env.seed;
   if (o->fail_on_regression && o->baseline == NULL)
-    die(EXIT_USAGE, "--fail-on-regression needs --baseline DIR");
+    usage_error("--fail-on-regression needs --baseline DIR");
   check_dir(&env, dir, dirlen);
   if (o->list) {
     list_claims(dir);
@@ -682,8 +698,8 @@ static void setup(int argc, char **argv, dlv_options *o, char *dir,
     die(EXIT_USAGE, "a gate option, but %s is not built", exe);
   backends_usable(o, exe);
   if (o->n_gate_family && !gate_families_known(o, exe))
-    die(EXIT_USAGE, "--gate-family: a family dlv_gate does not have "
-                    "(`%s --list` lists them)", exe);
+    usage_error("--gate-family: a family dlv_gate does not have "
+                "(`%s --list` lists them)", exe);
 }
 
 /* Plots and files into the temporary directory, then the swap.  Each

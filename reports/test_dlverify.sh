@@ -69,6 +69,13 @@ usage_error "$(printf 'two\nlines')" --out "$x"
 usage_error --fail-on-regression --out "$x"
 usage_error --gate-family no-such-family --out "$x"
 usage_error --baseline "$out/no-such-report" --out "$x"
+# the hint to --help for a command line dlverify cannot run, not for bad
+# input the options did not cause (a baseline that cannot be read)
+hint='(try --help)'
+err=$("$dlv" --no-such-option --out "$x" 2>&1 >/dev/null)
+case $err in *"$hint") ;; *) fail "an unknown option without '$hint': $err" ;; esac
+err=$("$dlv" --baseline "$out/no-such-report" --out "$x" 2>&1 >/dev/null)
+case $err in *"$hint"*) fail "an unreadable baseline with '$hint': $err" ;; esac
 for var in DLV_SEED=abc DLV_SEED=-3 DLV_QUICK=no DLV_QUICK=false DLV_QUICK=yes \
            DLV_MPFR_PREC=2000000 DLV_MPFR_PREC=65536abc DLV_MPFR_PREC=255; do
   expect_exit 2 "${var}: " env "$var" "$dlv" --claim P4a --out "$x"

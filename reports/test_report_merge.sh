@@ -204,6 +204,9 @@ shards() {
     # shellcheck disable=SC2086 # report directories without spaces
     expect_exit 2 "$text" "$dlv" --merge --out "$out/$name" $dirs
     test -e "$out/$name" && fail "$name: a refused merge wrote $out/$name"
+    case $err in # reports that cannot be merged: bad input, no usage hint
+    *'(try --help)'*) fail "$name: a data error with the usage hint: $err" ;;
+    esac
   else
     # shellcheck disable=SC2086
     "$dlv" --merge --out "$out/$name" $dirs >"$out/$name.stdout" 2>&1
