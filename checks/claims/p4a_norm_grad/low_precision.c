@@ -54,9 +54,9 @@ static void one_entry_accuracy(const char *test, const lowp_format *f,
 }
 
 /* At x one ulp below, at, or above the threshold t: naive Inf iff x >= t,
- * scaled finite. */
-static void overflow_point(const char *test, const lowp_format *f,
-                           uint16_t t, int step)
+ * scaled finite; returns 1 when the naive norm was Inf. */
+static int overflow_point(const char *test, const lowp_format *f,
+                          uint16_t t, int step)
 {
   uint16_t x = (uint16_t)(t + step);
   char shape[64];
@@ -71,6 +71,7 @@ static void overflow_point(const char *test, const lowp_format *f,
   m.key = "lowp-naive-overflow";
   dlv_expect_true(__FILE__, __LINE__, test, &m, naive, scaled,
                   (isinf(naive) != 0) == (step >= 0) && isfinite(scaled));
+  return isinf(naive) != 0;
 }
 
 void p4a_lowp_overflow(void **state)
@@ -88,8 +89,12 @@ void p4a_lowp_overflow(void **state)
     m.key = "lowp-naive-threshold";
     dlv_expect_row(__FILE__, __LINE__, __func__, &m, x, f->xovf,
                    fabs(x - f->xovf), 0.0, NAN);
+    /* a threshold is probed on both sides: a finite naive norm and an
+     * infinite one both seen */
+    unsigned seen = 0;
     for (int step = -1; step <= 1; step++)
-      overflow_point(__func__, f, t, step);
+      seen |= 1u << overflow_point(__func__, f, t, step);
+    assert_int_equal(seen, 3u);
   }
 }
 
@@ -149,8 +154,10 @@ static void grad_row(const char *test, const lowp_format *f,
   free(g);
 }
 
-static void tightness_case(const char *test, gsl_rng *r,
-                           const lowp_format *f, size_t n, int heavy)
+/* The norm's row on n patterns (random or rounding-heavy) and the
+ * gradient's; returns the norm's err/bound. */
+static double tightness_case(const char *test, gsl_rng *r,
+                             const lowp_format *f, size_t n, int heavy)
 {
   uint16_t *x = lowp_data(r, f, n, heavy);
   char shape[64];
@@ -161,11 +168,35 @@ static void tightness_case(const char *test, gsl_rng *r,
   assert_int_equal(dlv_ref_lowp_nrm2(n, x, 1, f->fmt, exact), DLV_OK);
   struct dlv_meas m = {f->name, shape, "nrm2 vs MPFR", "lowp_nrm2"};
   m.kernel = "nrm2";
-  dlv_expect_mp(__FILE__, __LINE__, test, &m, lowp_scaled(f, n, x), exact,
-                dlv_bound_lowp_nrm2(n), 24);
+  float v = lowp_scaled(f, n, x);
+  dlv_bound b = dlv_bound_lowp_nrm2(n);
+  dlv_expect_mp(__FILE__, __LINE__, test, &m, v, exact, b, 24);
+  double ratio = dlv_abs_error(v, exact) /
+                 dlv_bound_at(b, fabs(mpfr_get_d(exact, MPFR_RNDZ)));
   mpfr_clear(exact);
   grad_row(test, f, shape, n, x);
   free(x);
+  return ratio;
+}
+
+/* The rounding-heavy data's purpose, measured: each of lane 0's steps
+ * rounds by almost half an ulp while its partial sums grow linearly, so
+ * the error reaches about half of the bound (which charges every rounding
+ * at the whole sum); seen 0.57-0.69 from n = 256 on.  A floor of 2/5
+ * there: data that no longer reach it (a square that rounds away
+ * entirely: 0.26 at most) show no tightness. */
+#define LOWP_HEAVY_TIGHTNESS_FLOOR 0.4
+static void heavy_tightness_row(const char *test, const lowp_format *f,
+                                double worst)
+{
+  struct dlv_meas m = {f->name, "n >= 256 rounding-heavy",
+                       "tightness: the worst rounding-heavy err/bound vs "
+                       "its floor 2/5",
+                       "lowp_nrm2 tightness floor", DLV_ROLE_ACCURACY, 0,
+                       "nrm2"};
+  dlv_expect_row(__FILE__, __LINE__, test, &m, worst,
+                 LOWP_HEAVY_TIGHTNESS_FLOOR, LOWP_HEAVY_TIGHTNESS_FLOOR,
+                 worst, NAN);
 }
 
 void p4a_lowp_tightness(void **state)
@@ -173,8 +204,14 @@ void p4a_lowp_tightness(void **state)
   (void)state;
   static const size_t sizes[] = {7, 256, 1000, 4099};
   gsl_rng *r = dlv_rng(__func__);
-  for (size_t i = 0; i < COUNT(formats); i++)
+  for (size_t i = 0; i < COUNT(formats); i++) {
+    double worst = 0.0;
     for (size_t k = 0; k < COUNT(sizes); k++)
-      for (int heavy = 0; heavy < 2; heavy++)
-        tightness_case(__func__, r, formats[i], sizes[k], heavy);
+      for (int heavy = 0; heavy < 2; heavy++) {
+        double ratio = tightness_case(__func__, r, formats[i], sizes[k],
+                                      heavy);
+        worst = heavy && sizes[k] >= 256 ? fmax(worst, ratio) : worst;
+      }
+    heavy_tightness_row(__func__, formats[i], worst);
+  }
 }
