@@ -68,6 +68,28 @@ static inline double dlv_conv3d_lowp_elem_bound(const dlv_conv3d_shape *s,
       abs_sum);
 }
 
+/* The largest rounding count R of an element of `pass` (bf16 1: the
+ * roundings of its K terms paired along dlv_conv3d_bf16_paired) or its
+ * largest K (fp16 0: the float FAST convolution): the R an adjoint bound
+ * of the whole pass takes. */
+static inline double dlv_conv3d_lowp_pass_rounds(const dlv_conv3d_shape *s,
+                                                 int pass, int bf16)
+{
+  size_t n1, nf, n2;
+  if (dlv_conv3d_sizes(s, &n1, &nf, &n2) != 0)
+    return NAN;
+  size_t n = pass == DLV_CONV3D_FWD ? n2 : pass == DLV_CONV3D_BWD_FILTER ? nf
+                                                                       : n1;
+  double most = 0.0;
+  for (size_t i = 0; i < n; i++) {
+    double t = dlv_conv3d_terms(s, pass, i);
+    if (bf16)
+      t = dlv_conv3d_bf16_roundings(t, dlv_conv3d_bf16_paired(s, pass));
+    most = t > most ? t : most;
+  }
+  return most;
+}
+
 /* Pass `pass` of the certified reference (cert_conv3d.h; _w: in a
  * workspace the caller keeps, or NULL) and of the MPFR twin
  * (ref_conv3d.h), a and b its inputs in the kernel's order. */

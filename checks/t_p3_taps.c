@@ -6,6 +6,7 @@
  * sums.  Shapes with every output extent below, equal to and above the
  * filter's, so the input gradient's taps are cut at both ends of each
  * axis. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -160,6 +161,35 @@ static void cstep_bound_takes_forward_k_and_n(void **state)
   }
 }
 
+/* The low-precision adjoint's R per pass: the largest over the elements
+ * of the count by definition (fp16) or of its bf16 roundings, two per
+ * step of two products along the pass's paired extent as conv3d_lowp.h
+ * states it (forward C', filter gradient T, input gradient C; an odd
+ * last product padded). */
+static void lowp_pass_rounds_by_counting(void **state)
+{
+  (void)state;
+  for (size_t i = 0; i < COUNT(shapes); i++)
+    for (size_t j = 0; j < COUNT(passes); j++) {
+      const dlv_conv3d_shape *s = &shapes[i];
+      size_t paired = passes[j] == DLV_CONV3D_FWD          ? s->cp
+                      : passes[j] == DLV_CONV3D_BWD_FILTER ? s->t
+                                                           : s->c;
+      double *counts, k = 0.0, r = 0.0;
+      size_t n = count_products(s, passes[j], &counts);
+      for (size_t e = 0; e < n; e++) {
+        double steps = 0.0;
+        for (size_t q = 0; q < paired; q += 2)
+          steps += 1.0;
+        k = fmax(k, counts[e]);
+        r = fmax(r, 2.0 * steps * counts[e] / (double)paired);
+      }
+      assert_true(dlv_conv3d_lowp_pass_rounds(s, passes[j], 0) == k);
+      assert_true(dlv_conv3d_lowp_pass_rounds(s, passes[j], 1) == r);
+      free(counts);
+    }
+}
+
 /* The test shapes can tell the passes apart: some shape has K_fwd, K_filter
  * and K_input's maximum all different, and some shape has the three
  * tensors' sizes all different (N of another tensor would show). */
@@ -190,6 +220,7 @@ int main(void)
       cmocka_unit_test(k_by_counting),
       cmocka_unit_test(bounds_take_each_pass_k),
       cmocka_unit_test(cstep_bound_takes_forward_k_and_n),
+      cmocka_unit_test(lowp_pass_rounds_by_counting),
       cmocka_unit_test(shapes_tell_passes_apart),
   };
   return cmocka_run_group_tests_name("p3_taps", tests, NULL, NULL);

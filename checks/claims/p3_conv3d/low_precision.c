@@ -85,17 +85,15 @@ typedef struct {
   int pass;
   const uint16_t *a, *b;
   size_t na, nb, nout;
-  size_t paired; /* C', T or C: the extent bf16 pairs along */
 } lp_pass;
 
 static lp_pass pass_of(const lp_prob *p, int pass)
 {
-  size_t paired = dlv_conv3d_bf16_paired(&p->s, pass);
   if (pass == DLV_CONV3D_FWD)
-    return (lp_pass){pass, p->l1, p->f, p->n1, p->nf, p->n2, paired};
+    return (lp_pass){pass, p->l1, p->f, p->n1, p->nf, p->n2};
   if (pass == DLV_CONV3D_BWD_FILTER)
-    return (lp_pass){pass, p->l1, p->g, p->n1, p->n2, p->nf, paired};
-  return (lp_pass){pass, p->f, p->g, p->nf, p->n2, p->n1, paired};
+    return (lp_pass){pass, p->l1, p->g, p->n1, p->n2, p->nf};
+  return (lp_pass){pass, p->f, p->g, p->nf, p->n2, p->n1};
 }
 
 static int run(const lp_prob *p, const lp_pass *q, float *out)
@@ -119,20 +117,6 @@ static double elem_bound(const lp_prob *p, const lp_pass *q, size_t i,
 {
   return dlv_conv3d_lowp_elem_bound(&p->s, q->pass, p->fmt == DLV_REF_BF16,
                                     i, abs_sum);
-}
-
-/* R: the largest rounding count of an element of the pass (bf16), or
- * its largest K (fp16, float FAST). */
-static double pass_rounds(const lp_prob *p, const lp_pass *q)
-{
-  double k = 0.0;
-  for (size_t i = 0; i < q->nout; i++) {
-    double t = dlv_conv3d_terms(&p->s, q->pass, i);
-    if (p->fmt == DLV_REF_BF16)
-      t = dlv_conv3d_bf16_roundings(t, q->paired);
-    k = t > k ? t : k;
-  }
-  return k;
 }
 
 static mpfr_t *twin(const lp_prob *p, const lp_pass *q, int absolute)
@@ -240,7 +224,9 @@ static void adjoint(const char *test, const lp_prob *p, float *y, float *g1,
       dot_exact(other, p->df, gf, p->nf);
     mpfr_sub(diff, other, fwd, MPFR_RNDN);
     double bound = dlv_bound_conv3d_lowp_adjoint(
-        pass_rounds(p, &fw), pass_rounds(p, q), t_abs,
+        dlv_conv3d_lowp_pass_rounds(&p->s, fw.pass, p->fmt == DLV_REF_BF16),
+        dlv_conv3d_lowp_pass_rounds(&p->s, q->pass, p->fmt == DLV_REF_BF16),
+        t_abs,
         sum_abs(p->dg, p->n2),
         k == 0 ? sum_abs(p->dl1, p->n1) : sum_abs(p->df, p->nf),
         p->fmt == DLV_REF_BF16 ? DLV_FTZ_FLOAT : DLV_ETA_FLOAT);
