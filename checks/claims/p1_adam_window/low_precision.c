@@ -39,8 +39,12 @@ static struct dlv_meas nearby(const char *shape, const char *quantity,
 
 /* The measured stall k against the float model is exact (integers, the
  * model computed exactly): its bound must stay below one step of k, so a
- * k one off fails; the power row below holds it under half a step. */
+ * k one off fails; the power row below holds it under half a step.
+ * Likewise the stall point's gap 1 - m against the derived one (bf16
+ * values in [1/2, 1): one step is a bf16 ulp there, 2^-8). */
 #define STALL_K_EXACT 0.0
+#define STALL_GAP_EXACT 0.0
+#define BF16_ULP_HALF_TO_ONE 0x1p-8
 
 /* One start: measured k* and the closed form, each against the float
  * model; returns the closed form's distance from the model. */
@@ -87,6 +91,13 @@ void p1_lowp_stall_k(void **state)
              "below one step: a k one off fails", "bf16-stall-k-power");
   dlv_expect_row(__FILE__, __LINE__, __func__, &m, STALL_K_EXACT, 0.5,
                  STALL_K_EXACT, 0.5, NAN);
+  m = nearby("every k",
+             "power: the stall gap rows' bound vs half a bf16 ulp of [1/2, 1)",
+             "below one step: a stall point one ulp off fails",
+             "bf16-ema-const-gap-power");
+  dlv_expect_row(__FILE__, __LINE__, __func__, &m, STALL_GAP_EXACT,
+                 BF16_ULP_HALF_TO_ONE / 2.0, STALL_GAP_EXACT,
+                 BF16_ULP_HALF_TO_ONE / 2.0, NAN);
 }
 
 /* Over k = 2 .. 256: the stall points that differ from the derived one,
@@ -130,7 +141,7 @@ static void const_gap_rows(const char *test, unsigned k)
       "bf16_ema_stall_point (exact: smallest stall point)",
       "bf16-ema-const-gap");
   dlv_expect_row(__FILE__, __LINE__, test, &m, gap, derived,
-                 fabs(gap - derived), 0.0, NAN);
+                 fabs(gap - derived), STALL_GAP_EXACT, NAN);
   double master = 1.0 - (double)bf16_ema_stalled_value(k, 1);
   m = nearby(shape,
              "relative gap of the float master-weight EMA of 1 when it "
