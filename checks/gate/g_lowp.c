@@ -211,27 +211,43 @@ static unsigned double_rounding_fraction(dlv_gate_case *c, format_info f)
  * - double rounding: x_0 = +-1, x_1 = +-y (y from
  *   double_rounding_fraction), the others 0: the naive norm is then
  *   sure to differ when its square is left unrounded (random format data
- *   showed it in about 1 case of 400). */
+ *   showed it in about 1 case of 400);
+ * - subnormal squares: every x_i in [2^e, 2^(e+1)) with e drawn so that
+ *   x_i^2 lies in the format's subnormal range, [2^(emin - f), 2^emin)
+ *   (f fraction bits): a square or partial sum rounded to the format with
+ *   a wrong emin (a subnormal spacing off by a factor 2) shows. */
 static void fill_rounding(dlv_gate_case *c, const lowp_entry *e,
                           dlv_gate_buf *x)
 {
-  static const char *const kinds[] = {"float", "format", "double rounding"};
+  static const char *const kinds[] = {"float", "format", "double rounding",
+                                      "subnormal squares"};
   format_info f = info_of(e->fmt);
-  int kind = (int)dlv_gate_enum(c, 3), in_format = kind == 1;
+  int kind = (int)dlv_gate_enum(c, 4), in_format = kind == 1;
+  /* subnormal squares: x's exponents lo .. hi, lo = ceil((emin - f) / 2),
+   * hi = floor((emin - 1) / 2) (emin - 1 odd in both formats: (emin - 2)
+   * / 2 divides exactly) */
+  int fb = (int)f.frac_bits, emin = 1 - f.bias;
+  int lo = -((fb - emin) / 2), hi = (emin - 2) / 2;
   uint16_t one = make_bits(e->fmt, 0, (unsigned)f.bias, 0);
   for (size_t i = 0; i < x->n; i++) {
     unsigned frac = in_format ? (unsigned)dlv_gate_draw(c, 1u << f.frac_bits)
                               : 1u;
     int ex = in_format ? 0 : -12;
+    if (kind == 3) {
+      frac = (unsigned)dlv_gate_draw(c, 1u << f.frac_bits);
+      ex = lo + (int)dlv_gate_draw(c, (unsigned)(hi - lo + 1));
+    }
     set16(x, i, kind == 2 ? 0u
-                          : make_bits(e->fmt, 0, (unsigned)(f.bias + ex), frac));
+                          : make_bits(e->fmt, (int)(kind == 3 &&
+                                                    dlv_gate_draw(c, 2)),
+                                      (unsigned)(f.bias + ex), frac));
   }
   if (kind == 2 && x->n > 1) {
     set16(x, 0, make_bits(e->fmt, (int)dlv_gate_draw(c, 2),
                           (unsigned)f.bias, 0));
     set16(x, 1, make_bits(e->fmt, (int)dlv_gate_draw(c, 2), (unsigned)f.bias,
                           double_rounding_fraction(c, f)));
-  } else if (x->n > 0) /* one entry of magnitude 1 sets the scale */
+  } else if (x->n > 0 && kind != 3) /* an entry of 1 sets the scale */
     set16(x, x->n > 1 ? 1 : 0,
           (uint16_t)(one | (dlv_gate_draw(c, 2) ? 0x8000u : 0u)));
   dlv_gate_note(c, "rounding-heavy data (%s)", kinds[kind]);
