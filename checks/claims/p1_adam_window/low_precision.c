@@ -46,8 +46,23 @@ static struct dlv_meas nearby(const char *shape, const char *quantity,
 #define STALL_GAP_EXACT 0.0
 #define BF16_ULP_HALF_TO_ONE 0x1p-8
 
+/* The closed form's own definition, computed (bf16_ema.h): with beta1 =
+ * 1 - 1/k exactly, m = M 2^-7 stays once its update m/k is below half the
+ * gap to its neighbour that way (2^-7, or 2^-8 below a power of two), or
+ * at exactly half when m's significand M is even (ties to even): 2 m <
+ * k gap, or equal with M even, all in integers times 2^-8. */
+static double exact_rational_stall_k(unsigned M, int up)
+{
+  unsigned gap = !up && M == BF16_EMA_M_LO ? 1u : 2u; /* in 2^-8 */
+  for (unsigned k = 2; k <= BF16_EMA_K_MAX; k++)
+    if (4u * M < k * gap || (4u * M == k * gap && M % 2 == 0))
+      return k;
+  return 0.0;
+}
+
 /* One start: measured k* and the closed form, each against the float
- * model; returns the closed form's distance from the model. */
+ * model, and the closed form against its definition; returns the closed
+ * form's distance from the model. */
 static double stall_k_rows(const char *test, unsigned M, int up)
 {
   float m0 = ldexpf((float)M, -7);
@@ -67,6 +82,12 @@ static double stall_k_rows(const char *test, unsigned M, int up)
              "bf16-stall-k-closed");
   dlv_expect_row(__FILE__, __LINE__, test, &m, kc, kd, fabs(kc - kd),
                  BF16_EMA_CLOSED_FORM_SLACK, NAN);
+  double ke = exact_rational_stall_k(M, up);
+  m = nearby(shape, "closed-form stall k vs its definition (beta1 = 1 - 1/k "
+                    "exactly, ties to even)",
+             "exact (integers)", "bf16-stall-k-closed-def");
+  dlv_expect_row(__FILE__, __LINE__, test, &m, kc, ke, fabs(kc - ke),
+                 STALL_K_EXACT, NAN);
   return fabs(kc - kd);
 }
 
