@@ -9,9 +9,12 @@
 #ifndef DLV_CONV3D_SHAPES_H
 #define DLV_CONV3D_SHAPES_H
 
+#include <stdlib.h>
+
 #include "bounds/low_precision.h"
 #include "cert_conv3d.h"
 #include "conv3d.h"
+#include "dlv_status.h"
 #include "ref_conv3d.h"
 
 /* Along one axis, the filter taps covering input index i of an output of
@@ -71,13 +74,15 @@ static inline double dlv_conv3d_lowp_elem_bound(const dlv_conv3d_shape *s,
 /* The largest rounding count R of an element of `pass` (bf16 1: the
  * roundings of its K terms paired along dlv_conv3d_bf16_paired) or its
  * largest K (fp16 0: the float FAST convolution): the R an adjoint bound
- * of the whole pass takes. */
+ * of the whole pass takes.  A shape dlv_conv3d_sizes refuses is the
+ * caller's defect (no row may carry a bound for it): abort, as
+ * dlv_p3_cstep_bound does. */
 static inline double dlv_conv3d_lowp_pass_rounds(const dlv_conv3d_shape *s,
                                                  int pass, int bf16)
 {
   size_t n1, nf, n2;
-  if (dlv_conv3d_sizes(s, &n1, &nf, &n2) != 0)
-    return NAN;
+  if (dlv_conv3d_sizes(s, &n1, &nf, &n2) != DLV_OK)
+    abort();
   size_t n = pass == DLV_CONV3D_FWD ? n2 : pass == DLV_CONV3D_BWD_FILTER ? nf
                                                                        : n1;
   double most = 0.0;
