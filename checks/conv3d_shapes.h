@@ -16,6 +16,7 @@
 #include "conv3d.h"
 #include "dlv_status.h"
 #include "ref_conv3d.h"
+#include "ref_lowp.h"
 
 /* Along one axis, the filter taps covering input index i of an output of
  * extent n with k taps (those with 0 <= i - tap < n). */
@@ -93,6 +94,42 @@ static inline double dlv_conv3d_lowp_pass_rounds(const dlv_conv3d_shape *s,
     most = t > most ? t : most;
   }
   return most;
+}
+
+/* Rounding-heavy operands of `pass` for the format fmt (DLV_REF_BF16 /
+ * _FP16), a and b in the kernel's order (conv3d_lowp.h): the data that
+ * show a bound's tightness.  The "ones" operand is all 1, the other all t
+ * except the first product of each chain, `big`: after it the float
+ * accumulator sits in [big, 2 big), t is just above half its ulp, so each
+ * later step rounds up by almost half an ulp (bf16: the first product of
+ * a chain is the odd element of its first pair).  The chains' first
+ * products, in the documented orders:
+ *   forward: ones L1, big at F[tap 0, c' first];
+ *   input gradient: ones G, big at F[last tap, c first] (flipped first);
+ *   filter gradient: ones L1, big at G[(0,0,0), t first]. */
+static inline void dlv_conv3d_lowp_rounding_heavy(const dlv_conv3d_shape *s,
+                                                  int pass, int fmt,
+                                                  uint16_t *a, size_t na,
+                                                  uint16_t *b, size_t nb)
+{
+  int bf = fmt == DLV_REF_BF16;
+  double big = bf ? 1.0 : 0x1p10, t = bf ? 0x1.02p-24 : 0x1.004p-14;
+  int ones_is_a = pass != DLV_CONV3D_BWD_INPUT;
+  uint16_t *ones = ones_is_a ? a : b, *other = ones_is_a ? b : a;
+  size_t n_ones = ones_is_a ? na : nb, n_other = ones_is_a ? nb : na;
+  for (size_t i = 0; i < n_ones; i++)
+    ones[i] = dlv_ref_lowp_round_d(1.0, fmt);
+  for (size_t i = 0; i < n_other; i++)
+    other[i] = dlv_ref_lowp_round_d(t, fmt);
+  size_t len = dlv_conv3d_bf16_paired(s, pass);
+  size_t first = bf && len > 1 ? 1 : 0;
+  size_t taps = s->u * s->v * s->z;
+  size_t out_channels = pass == DLV_CONV3D_BWD_INPUT ? s->cp : s->c;
+  for (size_t oc = 0; oc < out_channels; oc++) {
+    size_t at = pass == DLV_CONV3D_BWD_INPUT ? ((taps - 1) * s->cp + oc) * s->c + first
+                                             : first * s->c + oc;
+    other[at] = dlv_ref_lowp_round_d(big, fmt);
+  }
 }
 
 /* Pass `pass` of the certified reference (cert_conv3d.h; _w: in a

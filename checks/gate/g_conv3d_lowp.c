@@ -178,36 +178,12 @@ static void draw_shape(dlv_gate_case *c, lp_case *k)
 
 static uint16_t *pat(const dlv_gate_buf *x) { return (uint16_t *)x->at; }
 
-/* Rounding-heavy data: the "ones" operand all 1, the other all t except
- * the first product of each chain, `big`: after it the float accumulator
- * sits in [big, 2 big), t is just above half its ulp, so each later step
- * rounds up by almost half an ulp (bf16: the first product of a chain is
- * the odd element of its first pair).
- *   forward: ones L1, big at F[tap 0, c' first];
- *   input gradient: ones G, big at F[last tap, c first] (flipped first);
- *   filter gradient: ones L1, big at G[(0,0,0), t first]. */
+/* Rounding-heavy data (dlv_conv3d_lowp_rounding_heavy, conv3d_shapes.h):
+ * the tightness of the bound. */
 static void fill_rounding(dlv_gate_case *c, lp_case *k)
 {
-  int bf = k->e->fmt == DLV_REF_BF16, pass = k->e->pass;
-  double big = bf ? 1.0 : 0x1p10, t = bf ? 0x1.02p-24 : 0x1.004p-14;
-  int ones_is_a = pass != DLV_CONV3D_BWD_INPUT;
-  dlv_gate_buf *ones = ones_is_a ? &k->a : &k->b;
-  dlv_gate_buf *other = ones_is_a ? &k->b : &k->a;
-  for (size_t i = 0; i < ones->n; i++)
-    pat(ones)[i] = dlv_ref_lowp_round_d(1.0, k->e->fmt);
-  for (size_t i = 0; i < other->n; i++)
-    pat(other)[i] = dlv_ref_lowp_round_d(t, k->e->fmt);
-  const dlv_conv3d_shape *s = &k->s;
-  size_t len = *paired(pass, &k->s);
-  size_t first = bf && len > 1 ? 1 : 0;
-  size_t taps = s->u * s->v * s->z;
-  for (size_t oc = 0; oc < *out_channels(pass, &k->s); oc++) {
-    size_t at = pass == DLV_CONV3D_FWD ? first * s->c + oc
-                : pass == DLV_CONV3D_BWD_INPUT
-                    ? ((taps - 1) * s->cp + oc) * s->c + first
-                    : first * s->c + oc;
-    pat(other)[at] = dlv_ref_lowp_round_d(big, k->e->fmt);
-  }
+  dlv_conv3d_lowp_rounding_heavy(&k->s, k->e->pass, k->e->fmt, pat(&k->a),
+                                 k->na, pat(&k->b), k->nb);
   dlv_gate_note(c, "rounding-heavy data");
 }
 

@@ -71,8 +71,14 @@ enum dlv_conv3d_pass {
 
 /* FAST's AVX-512 path uses up to dlv_get_threads() threads (threads.h);
  * its results do not depend on that number: every output element is summed
- * by one thread in an order fixed by the shape alone.  Its generic path
- * runs as IM2COL, on OpenBLAS's threads (see Determinism above). */
+ * by one thread in an order fixed by the shape alone, ONE FMA chain on a
+ * float or double accumulator started at +0 over its products: forward,
+ * taps (u, v, z) in order, c' ascending within a tap; input gradient, the
+ * taps reaching the element in the flipped filter's order (the last tap
+ * first), c ascending within a tap; filter gradient, positions (b, x, y, t)
+ * in order (chunks of DLV_CONV3D_FAST_NB positions continue the chain
+ * through memory).  Its generic path runs as IM2COL, on OpenBLAS's
+ * threads, in OpenBLAS's order (see Determinism above). */
 
 /* FAST's code path, chosen at run time.  The AVX-512 micro-kernels are
  * compiled in every x86-64 build (their own source, their own target
