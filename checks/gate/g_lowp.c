@@ -200,57 +200,98 @@ static unsigned double_rounding_fraction(dlv_gate_case *c, format_info f)
   return found[dlv_gate_draw(c, k)];
 }
 
-/* Rounding-heavy data, x_1 = +-1 (with x_0, the first entry of lane 0)
- * and the others t:
- * - float: t = 2^-12 (1 + 2^(1-p)), so t^2 is just above half an ulp of a
- *   float sum in [1, 2): each of lane 0's later steps rounds up by almost
- *   half an ulp, the worst case gamma_K counts (tightness of the bound);
- * - format: t in [1, 2) with random p-bit significands: every square
- *   (2p bits) rounds to the format with an error comparable to the ulp of
- *   the naive norm's partial sums, so a square left unrounded may show;
- * - double rounding: x_0 = +-1, x_1 = +-y (y from
- *   double_rounding_fraction), the others 0: the naive norm is then
- *   sure to differ when its square is left unrounded (random format data
- *   showed it in about 1 case of 400);
- * - subnormal squares: every x_i in [2^e, 2^(e+1)) with e drawn so that
- *   x_i^2 lies in the format's subnormal range, [2^(emin - f), 2^emin)
- *   (f fraction bits): a square or partial sum rounded to the format with
- *   a wrong emin (a subnormal spacing off by a factor 2) shows. */
+/* Rounding-heavy data, four kinds (one helper each; the draws are made
+ * in the order written, one statement each, so that a case replays alike
+ * under any compiler). */
+
+/* x_1 = +-1 (x_0 when n = 1): the entry that sets the scale. */
+static void set_unit_entry(dlv_gate_case *c, int fmt, dlv_gate_buf *x)
+{
+  if (x->n == 0)
+    return;
+  int negative = (int)dlv_gate_draw(c, 2);
+  set16(x, x->n > 1 ? 1 : 0,
+        make_bits(fmt, negative, (unsigned)info_of(fmt).bias, 0));
+}
+
+/* float: the others t = 2^-12 (1 + 2^(1-p)), so t^2 is just above half an
+ * ulp of a float sum in [1, 2): each of lane 0's later steps rounds up by
+ * almost half an ulp, the worst case gamma_K counts (tightness). */
+static void rounding_float(dlv_gate_case *c, int fmt, dlv_gate_buf *x)
+{
+  format_info f = info_of(fmt);
+  for (size_t i = 0; i < x->n; i++)
+    set16(x, i, make_bits(fmt, 0, (unsigned)(f.bias - 12), 1));
+  set_unit_entry(c, fmt, x);
+}
+
+/* format: the others in [1, 2) with random p-bit significands: every
+ * square (2p bits) rounds to the format with an error comparable to the
+ * ulp of the naive norm's partial sums, so a square left unrounded may
+ * show. */
+static void rounding_format(dlv_gate_case *c, int fmt, dlv_gate_buf *x)
+{
+  format_info f = info_of(fmt);
+  for (size_t i = 0; i < x->n; i++) {
+    unsigned frac = (unsigned)dlv_gate_draw(c, 1u << f.frac_bits);
+    set16(x, i, make_bits(fmt, 0, (unsigned)f.bias, frac));
+  }
+  set_unit_entry(c, fmt, x);
+}
+
+/* double rounding: x_0 = +-1, x_1 = +-y (y from double_rounding_fraction),
+ * the others 0: the naive norm is then sure to differ when its square is
+ * left unrounded (random format data showed it in about 1 case of 400).
+ * n = 1: x_0 = +-1. */
+static void rounding_double(dlv_gate_case *c, int fmt, dlv_gate_buf *x)
+{
+  format_info f = info_of(fmt);
+  for (size_t i = 0; i < x->n; i++)
+    set16(x, i, 0u);
+  if (x->n < 2) {
+    set_unit_entry(c, fmt, x);
+    return;
+  }
+  int neg0 = (int)dlv_gate_draw(c, 2);
+  set16(x, 0, make_bits(fmt, neg0, (unsigned)f.bias, 0));
+  unsigned frac = double_rounding_fraction(c, f);
+  int neg1 = (int)dlv_gate_draw(c, 2);
+  set16(x, 1, make_bits(fmt, neg1, (unsigned)f.bias, frac));
+}
+
+/* subnormal squares: every x_i in [2^e, 2^(e+1)) with e drawn so that
+ * x_i^2 lies in the format's subnormal range, [2^(emin - f), 2^emin)
+ * (f fraction bits): a square or partial sum rounded to the format with a
+ * wrong emin (a subnormal spacing off by a factor 2) shows.  x's
+ * exponents lo .. hi, lo = ceil((emin - f) / 2), hi = floor((emin - 1) /
+ * 2) (emin - 1 odd in both formats: (emin - 2) / 2 divides exactly). */
+static void rounding_subnormal_squares(dlv_gate_case *c, int fmt,
+                                       dlv_gate_buf *x)
+{
+  format_info f = info_of(fmt);
+  int fb = (int)f.frac_bits, emin = 1 - f.bias;
+  int lo = -((fb - emin) / 2), hi = (emin - 2) / 2;
+  for (size_t i = 0; i < x->n; i++) {
+    unsigned frac = (unsigned)dlv_gate_draw(c, 1u << f.frac_bits);
+    int ex = lo + (int)dlv_gate_draw(c, (unsigned)(hi - lo + 1));
+    int negative = (int)dlv_gate_draw(c, 2);
+    set16(x, i, make_bits(fmt, negative, (unsigned)(f.bias + ex), frac));
+  }
+}
+
 static void fill_rounding(dlv_gate_case *c, const lowp_entry *e,
                           dlv_gate_buf *x)
 {
-  static const char *const kinds[] = {"float", "format", "double rounding",
-                                      "subnormal squares"};
-  format_info f = info_of(e->fmt);
-  int kind = (int)dlv_gate_enum(c, 4), in_format = kind == 1;
-  /* subnormal squares: x's exponents lo .. hi, lo = ceil((emin - f) / 2),
-   * hi = floor((emin - 1) / 2) (emin - 1 odd in both formats: (emin - 2)
-   * / 2 divides exactly) */
-  int fb = (int)f.frac_bits, emin = 1 - f.bias;
-  int lo = -((fb - emin) / 2), hi = (emin - 2) / 2;
-  uint16_t one = make_bits(e->fmt, 0, (unsigned)f.bias, 0);
-  for (size_t i = 0; i < x->n; i++) {
-    unsigned frac = in_format ? (unsigned)dlv_gate_draw(c, 1u << f.frac_bits)
-                              : 1u;
-    int ex = in_format ? 0 : -12;
-    if (kind == 3) {
-      frac = (unsigned)dlv_gate_draw(c, 1u << f.frac_bits);
-      ex = lo + (int)dlv_gate_draw(c, (unsigned)(hi - lo + 1));
-    }
-    set16(x, i, kind == 2 ? 0u
-                          : make_bits(e->fmt, (int)(kind == 3 &&
-                                                    dlv_gate_draw(c, 2)),
-                                      (unsigned)(f.bias + ex), frac));
-  }
-  if (kind == 2 && x->n > 1) {
-    set16(x, 0, make_bits(e->fmt, (int)dlv_gate_draw(c, 2),
-                          (unsigned)f.bias, 0));
-    set16(x, 1, make_bits(e->fmt, (int)dlv_gate_draw(c, 2), (unsigned)f.bias,
-                          double_rounding_fraction(c, f)));
-  } else if (x->n > 0 && kind != 3) /* an entry of 1 sets the scale */
-    set16(x, x->n > 1 ? 1 : 0,
-          (uint16_t)(one | (dlv_gate_draw(c, 2) ? 0x8000u : 0u)));
-  dlv_gate_note(c, "rounding-heavy data (%s)", kinds[kind]);
+  static const struct {
+    const char *name;
+    void (*fill)(dlv_gate_case *, int, dlv_gate_buf *);
+  } kinds[] = {{"float", rounding_float},
+               {"format", rounding_format},
+               {"double rounding", rounding_double},
+               {"subnormal squares", rounding_subnormal_squares}};
+  unsigned kind = dlv_gate_enum(c, sizeof kinds / sizeof kinds[0]);
+  kinds[kind].fill(c, e->fmt, x);
+  dlv_gate_note(c, "rounding-heavy data (%s)", kinds[kind].name);
 }
 
 /* Subnormal data confined below a drawn binade: the block scale follows
