@@ -91,14 +91,23 @@ static double times_pow2_down(double x, int k)
   return ldexp(r, -k) > x ? nextafter(r, 0.0) : r;
 }
 
-/* The exponent of the largest |x_i| (0 when x = 0): x scaled by 2^-e has
- * its largest entry in [1, 2). */
-static int scale_exponent(const double *x, size_t n)
+/* max |x_i| (0 when n = 0). */
+static double largest_abs(const double *x, size_t n)
 {
   double big = 0.0;
   for (size_t i = 0; i < n; i++)
     big = fmax(big, fabs(x[i]));
-  return big > 0.0 ? ilogb(big) : 0;
+  return big;
+}
+
+/* The exponent of top (0 when top = 0): a vector whose largest magnitude
+ * is top, scaled by 2^-e, has its largest entry in [1, 2). */
+static int exponent_of(double top) { return top > 0.0 ? ilogb(top) : 0; }
+
+/* The exponent of the largest |x_i| (exponent_of). */
+static int scale_exponent(const double *x, size_t n)
+{
+  return exponent_of(largest_abs(x, n));
 }
 
 /* ||x|| = q 2^e (returned q, *e = scale_exponent), as the kernel scales
@@ -384,10 +393,8 @@ static double modulus_times_pow2_up(double a, double b, double c, int k)
 static double cmag_norm(const dlv_ref_loss *p, const double *re,
                         const double *im, double *mg)
 {
-  double top = 0.0, big = 0.0, sre = 0.0, sim = 0.0;
-  for (size_t j = 0; j < p->n; j++)
-    top = fmax(top, fmax(fabs(re[j]), fabs(im[j])));
-  int e = top > 0.0 ? ilogb(top) : 0;
+  double big = 0.0, sre = 0.0, sim = 0.0;
+  int e = exponent_of(fmax(largest_abs(re, p->n), largest_abs(im, p->n)));
   for (size_t j = 0; j < p->n; j++) {
     double r = ldexp(re[j], -e), i = ldexp(im[j], -e), z = fabs(r) + fabs(i);
     big += z * z;
