@@ -13,7 +13,12 @@
  *   norm       ||Theta|| = sqrt(sum Theta_i^2), safe from overflow and
  *              underflow for every finite real Theta (scaled by an exact
  *              power of two, as nrm2; closs_generic.inc): +Inf only when
- *              ||Theta|| exceeds DBL_MAX
+ *              ||Theta|| exceeds DBL_MAX; a complex Theta is scaled by
+ *              its largest real or imaginary part.  Its accuracy is
+ *              promised where sum Re^2 - sum Im^2 > 0 (the complex step's
+ *              points: |Im| below the real part's norm); elsewhere the
+ *              principal square root may sit on its branch cut, where
+ *              no bound holds (a rounding may flip the sign of Im)
  *
  * Every entry point writes the value to *value and the gradient to grad
  * (either may be NULL) and returns a dlv_status code: DLV_EINVAL for a NULL
