@@ -353,6 +353,12 @@ void dlv_expect_true(const char *file, int line, const char *test,
                  condition ? 0.0 : INFINITY, 0.0, NAN);
 }
 
+void dlv_expect_floor(const char *file, int line, const char *test,
+                      const struct dlv_meas *m, double worst, double floor)
+{
+  dlv_expect_row(file, line, test, m, worst, floor, floor, worst, NAN);
+}
+
 void dlv_expect_verdict(const char *file, int line, const char *expected)
 {
   const char *got = dlv_verdict_relying(&g.rows, g.claim, g.relies_on);

@@ -125,6 +125,14 @@ void dlv_expect_same(const char *file, int line, const char *test,
 void dlv_expect_true(const char *file, int line, const char *test,
                      const struct dlv_meas *m, double value,
                      double reference, int condition);
+/* A tightness floor: the worst err/bound (worst) that data meant to show
+ * a bound's tightness reached is at least floor.  Recorded as value
+ * worst, reference floor, err floor, bound worst: it holds when floor <=
+ * worst (a NaN worst never holds).  Its err/bound is no error ratio:
+ * give it no kernel (m->kernel NULL), so that kernel summaries stay
+ * about accuracy. */
+void dlv_expect_floor(const char *file, int line, const char *test,
+                      const struct dlv_meas *m, double worst, double floor);
 /* The verdict dlv_verdict_relying computes from this group's rows (with the
  * relied-on kernels) equals expected; prints it, and why when INCONCLUSIVE.
  * Stops the test at once when it does not. */

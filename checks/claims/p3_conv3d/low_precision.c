@@ -296,9 +296,8 @@ static void tightness(const char *test, const lp_prob *p, int pass)
            kernel_of(pass), fmt_name(p->fmt));
   struct dlv_meas m = {fmt_name(p->fmt), p->shape, quantity,
                        "tightness floor (derived at its definition)",
-                       DLV_ROLE_ACCURACY, 0, kernel_of(pass)};
-  dlv_expect_row(__FILE__, __LINE__, test, &m, ratio, floor, floor, ratio,
-                 NAN);
+                       DLV_ROLE_ACCURACY, 0, NULL};
+  dlv_expect_floor(__FILE__, __LINE__, test, &m, ratio, floor);
 }
 
 static void one_problem(const char *test, gsl_rng *r, int fmt,

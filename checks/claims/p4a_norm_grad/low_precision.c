@@ -200,20 +200,20 @@ static double tightness_case(const char *test, gsl_rng *r,
  * at most. */
 #define LOWP_GRAD_TIGHTNESS_FLOOR 0.5
 
-/* A tightness floor's row: the worst err/bound of the data meant to show
- * it (value) at least the floor. */
+/* A tightness floor's row (dlv_expect_floor): the worst err/bound of
+ * kernel's data meant to show it at least the floor. */
 static void tightness_row(const char *test, const lowp_format *f,
                           const char *data, const char *kernel,
                           double worst, double floor)
 {
   char quantity[128];
   snprintf(quantity, sizeof quantity,
-           "tightness: the worst %s err/bound vs its floor", data);
+           "tightness: the worst %s (%s) err/bound vs its floor", data,
+           kernel);
   struct dlv_meas m = {f->name, "n >= 256", quantity,
                        "tightness floor (derived at its definition)",
-                       DLV_ROLE_ACCURACY, 0, kernel};
-  dlv_expect_row(__FILE__, __LINE__, test, &m, worst, floor, floor, worst,
-                 NAN);
+                       DLV_ROLE_ACCURACY, 0, NULL};
+  dlv_expect_floor(__FILE__, __LINE__, test, &m, worst, floor);
 }
 
 void p4a_lowp_tightness(void **state)
