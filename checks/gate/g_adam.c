@@ -11,7 +11,8 @@
  *   ulp either side, NaN and infinities; the small elements of adam.h
  *   (tiny g whose g^2 underflows, often with v = 0 and a tiny eps; v' at
  *   DLV_ADAM_LOW_* exactly or one ulp either side; eps at
- *   DLV_ADAM_EPS_BIG_* r2 exactly or one ulp either side, with tiny g);
+ *   DLV_ADAM_EPS_BIG_* r2 exactly, one ulp either side and at
+ *   DLV_ADAM_EPS_BIG_* alone, r2 >= 2 in most such cases, with tiny g);
  *   states no run reaches but the contract admits (free_states: v zero or
  *   subnormal beside |m| near gmax, or near the format's largest at
  *   lr = 0);
@@ -552,28 +553,35 @@ static double kernel_r2(const adam_entry *e, const hyper *h)
   return to_dtype(e->is_float, 1.0 / sqrt(bc2));
 }
 
-/* The hyperparameters of a limit case: eps at DLV_ADAM_EPS_BIG_* r2 (or
- * one ulp either side) for LIM_EPS_BIG; a tiny eps (2^k, k from the
+/* The hyperparameters of a limit case: eps at DLV_ADAM_EPS_BIG_* r2 for
+ * LIM_EPS_BIG (the case then runs it and one ulp either side:
+ * eps_big_probes), lr nonzero, and in three cases of four the
+ * bias-corrected form at t = 1 with b2 >= 3/4, so that r2 >= 2: the limit
+ * is a product,
+ * and a probe at r2 = 1 cannot tell EPS_BIG r2 from EPS_BIG; a tiny eps (2^k, k from the
  * smallest subnormal to 2 binades above DLV_ADAM_EPS_BIG_*, or in one
  * case of two to the binade square_underflow_exponent) for LIM_TINY_G,
  * and in one case of two for LIM_LOW, so that the wider type applies;
- * and for LIM_TINY_G and LIM_LOW a nonzero lr (a drawn zero becomes
- * 1e-3): those cases test the update of the small elements, which lr = 0
- * leaves out (other cases draw lr = 0). */
+ * and for every limit but the gradient's a nonzero lr (a drawn zero
+ * becomes 1e-3): those cases test the update of the small elements,
+ * which lr = 0 leaves out (other cases draw lr = 0). */
 static void limit_hyper(dlv_gate_case *c, const adam_entry *e,
                         unsigned lim, hyper *h)
 {
-  int f = e->is_float, which;
+  int f = e->is_float;
   double big = dlv_contract_limit_value(e->k, "eps_big");
+  if (h->lr == 0.0 && lim != LIM_GMAX)
+    h->lr = to_dtype(f, 1e-3);
   if (lim == LIM_EPS_BIG) {
-    h->eps = dlv_gate_limit(c, big * kernel_r2(e, h), f, &which);
-    dlv_gate_note(c, "eps at DLV_ADAM_EPS_BIG r2 %s",
-                  which == 0 ? "exactly" : which < 0 ? "minus one ulp"
-                                                     : "plus one ulp");
+    if (dlv_gate_draw(c, 4) != 0) {
+      h->form |= DLV_ADAM_BIAS_CORRECTED;
+      h->t = 1;
+      h->b2 = to_dtype(f, 1.0 - ldexp(1.0, -2 - (int)dlv_gate_draw(c, 20)));
+    }
+    h->eps = to_dtype(f, big * kernel_r2(e, h));
+    dlv_gate_note(c, "eps at DLV_ADAM_EPS_BIG r2 (r2 %a)", kernel_r2(e, h));
     return;
   }
-  if ((lim == LIM_TINY_G || lim == LIM_LOW) && h->lr == 0.0)
-    h->lr = to_dtype(f, 1e-3);
   if (lim == LIM_TINY_G || (lim == LIM_LOW && dlv_gate_draw(c, 2))) {
     /* tiny gradients with eps below the big limit: the low limit in
      * force (adam.h), so that the elements it moves to the wider type
@@ -1034,10 +1042,14 @@ static void adam_paths_case(dlv_gate_case *c, const adam_entry *e)
     paths_run(c, e, h, &d, k % 2 ? -0.0 : 0.0, k / 2, threads);
 }
 
+static void eps_big_probes(dlv_gate_case *c, const adam_entry *e,
+                           const hyper *h, const period *d, size_t n,
+                           int threads);
+static void adam_runs(dlv_gate_case *c, const adam_entry *e, const hyper *hp,
+                      const period *dp, size_t n, int threads);
+
 static void adam_case(dlv_gate_case *c, const adam_entry *e)
 {
-  const char *limit = "gmax";
-  double gmax = dlv_contract_limit_value(e->k, limit);
   unsigned kind = dlv_gate_enum(c, DATA_NKINDS + 1);
   if (kind == DATA_NKINDS) { /* the paths of adam.c at lr = 0 */
     adam_paths_case(c, e);
@@ -1061,6 +1073,45 @@ static void adam_case(dlv_gate_case *c, const adam_entry *e)
   dlv_gate_note(c, "form %d, lr %a, b1 %a, b2 %a, eps %a, t %lu, %d threads",
                 h.form, h.lr, h.b1, h.b2, h.eps, h.t, threads);
   period d = make_period(c, e, n, kind, lim, &h);
+  if (kind == DATA_LIMIT && lim == LIM_EPS_BIG)
+    eps_big_probes(c, e, &h, &d, n, threads);
+  else
+    adam_runs(c, e, &h, &d, n, threads);
+}
+
+/* eps at DLV_ADAM_EPS_BIG_* r2, one ulp below, one ulp above, and at
+ * DLV_ADAM_EPS_BIG_* alone (inside the band [EPS_BIG, EPS_BIG r2) that
+ * the factor opens, where the wider type must still redo the small
+ * elements: a switch that drops r2 errs there by a factor, while one ulp
+ * below the limit its error is at most what the limit was set to
+ * allow), on the same data: every probe in every such case (one probe
+ * per case, drawn, met a misplaced switch in few default runs). */
+static void eps_big_probes(dlv_gate_case *c, const adam_entry *e,
+                           const hyper *h, const period *d, size_t n,
+                           int threads)
+{
+  static const char *const where[] = {
+      "at the limit", "one ulp below the limit", "one ulp above the limit",
+      "at DLV_ADAM_EPS_BIG (inside the band)"};
+  double at[] = {h->eps, dtype_step(e->is_float, h->eps, -INFINITY),
+                 dtype_step(e->is_float, h->eps, INFINITY),
+                 dlv_contract_limit_value(e->k, "eps_big")};
+  for (size_t k = 0; k < 4 && !dlv_gate_failed(c); k++) {
+    hyper p = *h;
+    p.eps = at[k];
+    dlv_gate_note(c, "eps %s", where[k]);
+    adam_runs(c, e, &p, d, n, threads);
+  }
+}
+
+/* The runs of one case (h, d: its arguments and data): both schedules,
+ * their statuses, state and comparisons. */
+static void adam_runs(dlv_gate_case *c, const adam_entry *e, const hyper *hp,
+                      const period *dp, size_t n, int threads)
+{
+  hyper h = *hp;
+  const period d = *dp;
+  double gmax = dlv_contract_limit_value(e->k, "gmax");
   int want = hyper_status(&h, n);
   if (want == DLV_OK)
     want = grad_status(d.g, d.P, gmax);
@@ -1349,13 +1400,6 @@ static size_t window_chain(size_t p, size_t k)
   return p < k ? p : k + 2 * (p % k);
 }
 
-/* x one ulp toward `dir` in the dtype. */
-static double ulp_step(int is_float, double x, double dir)
-{
-  return is_float ? (double)nextafterf((float)x, (float)dir)
-                  : nextafter(x, dir);
-}
-
 /* The pushes that test the limits: in the limit scenario a point at xmax
  * (exactly or one ulp either side, per case), in the special one a NaN or
  * an infinity. */
@@ -1365,7 +1409,7 @@ static double window_event(dlv_gate_case *c, const adam_entry *e,
                            unsigned kind, double xmax, int lim)
 {
   if (kind == DATA_LIMIT) {
-    double v = lim == 0 ? xmax : ulp_step(e->is_float, xmax, lim * INFINITY);
+    double v = lim == 0 ? xmax : dtype_step(e->is_float, xmax, lim * INFINITY);
     return dlv_gate_draw(c, 2) ? -v : v;
   }
   unsigned s = (unsigned)dlv_gate_draw(c, 3);
