@@ -14,7 +14,10 @@
  * and theta' from the same formulas evaluated in the wider type W
  * (float: double, double: long double) on the dtype's c1, c2, s1, r2,
  * rounded once to the dtype at the end; no product of two dtype values
- * underflows or overflows in W. */
+ * underflows or overflows in W.  Where s1 itself lies beyond the dtype's
+ * range (lr / bc1 overflows it: a huge lr with a small bc1), every element
+ * is redone so, with s1 = lr / bc1 formed in W (a dtype s1 of +-Inf would
+ * make Inf of a finite s1 m'/d and NaN of m' = 0). */
 #include <float.h>
 #include <math.h>
 #include <stdatomic.h>
@@ -73,18 +76,20 @@ int dlv_adam_bias_correction_d(double b, unsigned long t, double *bc)
   return DLV_OK;
 }
 
-/* s1 = lr / (1 - b1^t), r2 = 1 / sqrt(1 - b2^t); (lr, 1) for the exam. */
+/* s1 = lr / bc1, bc1 = 1 - b1^t, r2 = 1 / sqrt(1 - b2^t); (lr, 1, 1) for
+ * the exam. */
 static void step_scalars(double lr, double b1, double b2, unsigned long t,
-                         int form, double *s1, double *r2)
+                         int form, double *s1, double *bc1, double *r2)
 {
   *s1 = lr;
+  *bc1 = 1.0;
   *r2 = 1.0;
   if (form != DLV_ADAM_BIAS_CORRECTED)
     return;
-  double bc1 = 1.0, bc2 = 1.0;
-  dlv_adam_bias_correction_d(b1, t, &bc1); /* arguments checked by caller */
+  double bc2 = 1.0;
+  dlv_adam_bias_correction_d(b1, t, bc1); /* arguments checked by caller */
   dlv_adam_bias_correction_d(b2, t, &bc2);
-  *s1 = lr / bc1;
+  *s1 = lr / *bc1;
   *r2 = 1.0 / sqrt(bc2);
 }
 
@@ -105,6 +110,8 @@ static void step_scalars(double lr, double b1, double b2, unsigned long t,
     type *theta, *m, *v;                                                     \
     const type *g;                                                           \
     type b1, b2, eps, s1, r2, gmax;                                          \
+    W s1w;        /* s1 in W: (W)s1, or lr / bc1 where s1 overflows */      \
+    int s1_wide;  /* s1 beyond the dtype: every element redone in W */      \
     int scan_only;   /* scan g (status), write nothing */                    \
     atomic_int bad;  /* some g_i not admissible */                           \
     atomic_int nan;  /* some g_i NaN (scan_only) */                          \
@@ -127,7 +134,7 @@ static void step_scalars(double lr, double b1, double b2, unsigned long t,
       j->m[i] = EMA1(b1, c1, m0, gi);                                        \
       j->v[i] = EMA1(b2, c2, v0, gi * gi);                                   \
       if (j->s1 != 0)                                                        \
-        j->theta[i] = (type)((W)j->theta[i] - (W)j->s1 * (mw / dw));         \
+        j->theta[i] = (type)((W)j->theta[i] - j->s1w * (mw / dw));           \
     }                                                                        \
   }                                                                          \
                                                                              \
@@ -148,8 +155,8 @@ static void step_scalars(double lr, double b1, double b2, unsigned long t,
       type mi = EMA1(b1, c1, m0, gi);                                        \
       type vi = EMA1(b2, c2, v0, gi * gi);                                   \
       type d = sqrtfn(vi) * r2 + eps;                                        \
-      int is_low = ((vi < low) | ((mi < low) & (mi > -low))) &               \
-                   !((gi == 0) & (m0 == 0) & (v0 == 0));                     \
+      int is_low = j->s1_wide | (((vi < low) | ((mi < low) & (mi > -low))) & \
+                                  !((gi == 0) & (m0 == 0) & (v0 == 0)));     \
       any_low |= is_low;                                                     \
       m[i] = is_low ? m0 : mi;                                               \
       v[i] = is_low ? -fabsfn(v0) : vi;                                      \
@@ -216,18 +223,20 @@ DEFINE_EMA_LOOP(s, float)
  * then update when it is admissible) or, with DLV_ADAM_ONE_PASS, one (the
  * update, then the status; on a bad gradient the exact status comes from
  * a scan of g, which the update left unchanged). */
-#define ADAM_STEP(suffix, type, gmax_value)                                  \
+#define ADAM_STEP(suffix, type, wide, gmax_value)                            \
   if (!hyper_ok(lr, beta1, beta2, eps, t, form))                             \
     return DLV_EINVAL;                                                       \
   if (n > 0 && (!theta || !m || !v || !grad))                                \
     return DLV_EINVAL;                                                       \
-  double s1, r2;                                                             \
+  double s1, bc1, r2;                                                        \
   step_scalars(lr, beta1, beta2, t, form & DLV_ADAM_BIAS_CORRECTED, &s1,     \
-               &r2);                                                         \
+               &bc1, &r2);                                                   \
+  int s1_wide = !isfinite((type)s1);                                         \
   struct adam_job_##suffix job = {                                           \
       .n = n, .theta = theta, .m = m, .v = v, .g = grad, .b1 = beta1,        \
       .b2 = beta2, .eps = eps, .s1 = (type)s1, .r2 = (type)r2,               \
-      .gmax = gmax_value};                                                   \
+      .gmax = gmax_value, .s1_wide = s1_wide,                                \
+      .s1w = s1_wide ? (wide)lr / (wide)bc1 : (wide)(type)s1};               \
   if (form & DLV_ADAM_ONE_PASS)                                              \
     return adam_run_##suffix(&job, 0) == DLV_OK ? DLV_OK                     \
                                                 : adam_run_##suffix(&job, 1);\
@@ -238,14 +247,14 @@ int dlv_adam_step_d(size_t n, double *theta, double *m, double *v,
                     const double *grad, double lr, double beta1, double beta2,
                     double eps, unsigned long t, int form)
 {
-  ADAM_STEP(d, double, DLV_ADAM_GMAX_D);
+  ADAM_STEP(d, double, long double, DLV_ADAM_GMAX_D);
 }
 
 int dlv_adam_step_s(size_t n, float *theta, float *m, float *v,
                     const float *grad, float lr, float beta1, float beta2,
                     float eps, unsigned long t, int form)
 {
-  ADAM_STEP(s, float, DLV_ADAM_GMAX_S);
+  ADAM_STEP(s, float, double, DLV_ADAM_GMAX_S);
 }
 
 int dlv_ema_d(size_t n, double *avg, const double *x, double beta)

@@ -34,7 +34,9 @@
  *   |m| <= DLV_ADAM_GMAX_* and v >= 0 (a negative v is outside the
  *   contract); for such states (any v >= 0 with |m| <= DLV_ADAM_GMAX_*,
  *   reached or not) theta' is an infinity only when the exact s1 m'/d or
- *   the exact theta' lies beyond the format's range, and for every finite
+ *   the exact theta' lies beyond the format's range (also where s1 =
+ *   lr / (1 - b1^t) itself overflows the format: the step is then taken
+ *   in the wider type below, with s1 formed there), and for every finite
  *   state lr = 0 leaves theta bitwise unchanged (no 0 times infinity);
  * - accuracy near underflow: m' and v' are stored in the dtype, so a g_i
  *   with g_i^2 below the normal range is lost from the stored v' (and a
