@@ -710,6 +710,102 @@ static void compare_runs(dlv_gate_case *c, const conv_case *k, int t1, int t2)
                      differ, k->nout, t1, t2);
 }
 
+/* ---- FAST's documented chain -------------------------------------------------- */
+
+/* Whether FAST computes this case as its own chains (conv3d.h): the
+ * builtin backend, the AVX-512 path, and for the input gradient the
+ * padded-G path (past DLV_CONV3D_FAST_PAD_CAP it computes as IM2COL, in
+ * OpenBLAS's order). */
+static int fast_chain_case(const conv_case *k)
+{
+  if (dlv_gate_backend() != dlv_backend_builtin() ||
+      k->variant != DLV_CONV3D_FAST ||
+      dlv_conv3d_isa() != DLV_CONV3D_ISA_AVX512)
+    return 0;
+  if (k->e->pass != DLV_CONV3D_BWD_INPUT)
+    return 1;
+  const dlv_conv3d_shape *s = &k->s;
+  size_t lowered = s->b * s->h * s->w * s->t * s->u * s->v * s->z * s->cp;
+  return fast_input_need(s, lowered) != lowered;
+}
+
+/* One step of the chain: fma in the entry's dtype. */
+static double chain_step(int is_float, double acc, double a, double b)
+{
+  return is_float ? (double)fmaf((float)a, (float)b, (float)acc)
+                  : fma(a, b, acc);
+}
+
+/* Element i of the pass as conv3d.h's FAST chain: one FMA per product on
+ * an accumulator started at +0, forward taps (u, v, z) in order, c'
+ * ascending; input gradient the taps reaching the element, the last tap
+ * first, c ascending; filter gradient positions (b, x, y, t) in order.
+ * a, b: the pass's inputs in the entry's argument order. */
+static double fast_chain(const conv_case *k, const double *a, const double *b,
+                         size_t i)
+{
+  const dlv_conv3d_shape *s = &k->s;
+  int f = k->e->is_float;
+  size_t h1 = s->h + s->u - 1, w1 = s->w + s->v - 1, t1 = s->t + s->z - 1;
+  double acc = 0.0;
+  if (k->e->pass == DLV_CONV3D_FWD) { /* a = L1, b = F */
+    size_t c = i % s->c, n = i / s->c, t = n % s->t, y = n / s->t % s->w,
+           x = n / s->t / s->w % s->h, bb = n / s->t / s->w / s->h;
+    for (size_t u = 0; u < s->u; u++)
+      for (size_t v = 0; v < s->v; v++)
+        for (size_t z = 0; z < s->z; z++)
+          for (size_t cp = 0; cp < s->cp; cp++)
+            acc = chain_step(
+                f, acc,
+                a[(((bb * h1 + x + u) * w1 + y + v) * t1 + t + z) * s->cp + cp],
+                b[(((u * s->v + v) * s->z + z) * s->cp + cp) * s->c + c]);
+  } else if (k->e->pass == DLV_CONV3D_BWD_FILTER) { /* a = L1, b = G */
+    size_t c = i % s->c, cp = i / s->c % s->cp, z = i / s->c / s->cp % s->z,
+           v = i / s->c / s->cp / s->z % s->v,
+           u = i / s->c / s->cp / s->z / s->v;
+    for (size_t bb = 0; bb < s->b; bb++)
+      for (size_t x = 0; x < s->h; x++)
+        for (size_t y = 0; y < s->w; y++)
+          for (size_t t = 0; t < s->t; t++)
+            acc = chain_step(
+                f, acc,
+                a[(((bb * h1 + x + u) * w1 + y + v) * t1 + t + z) * s->cp + cp],
+                b[(((bb * s->h + x) * s->w + y) * s->t + t) * s->c + c]);
+  } else { /* a = F, b = G; element (b, x1, y1, t1, c') of L1.grad */
+    size_t cp = i % s->cp, n = i / s->cp, tt = n % t1, yy = n / t1 % w1,
+           xx = n / t1 / w1 % h1, bb = n / t1 / w1 / h1;
+    for (size_t u = s->u; u-- > 0;)
+      for (size_t v = s->v; v-- > 0;)
+        for (size_t z = s->z; z-- > 0;) {
+          if (xx < u || xx - u >= s->h || yy < v || yy - v >= s->w ||
+              tt < z || tt - z >= s->t)
+            continue; /* a tap that reads G's zero padding: acc + 0 */
+          size_t g0 = (((bb * s->h + xx - u) * s->w + yy - v) * s->t + tt - z) *
+                      s->c;
+          size_t f0 = (((u * s->v + v) * s->z + z) * s->cp + cp) * s->c;
+          for (size_t c = 0; c < s->c; c++)
+            acc = chain_step(f, acc, b[g0 + c], a[f0 + c]);
+        }
+  }
+  return acc;
+}
+
+/* FAST's output bit for bit the documented chain (a zero of either sign
+ * for a zero: a tap that reads only padding may add -0 or +0), on the
+ * cases it computes as its own chains: a summation order or a product
+ * rounded apart from its sum (no FMA) shows here though the bound holds. */
+static void compare_chain(dlv_gate_case *c, const conv_case *k)
+{
+  if (!fast_chain_case(k))
+    return;
+  double *a = as_doubles(c, &k->a), *b = as_doubles(c, &k->b);
+  for (size_t i = 0; i < k->nout && !dlv_gate_failed(c); i++)
+    dlv_gate_cmp_same(c, "out vs the documented FMA chain", i,
+                      dlv_gate_buf_get(&k->out, i) + 0.0,
+                      fast_chain(k, a, b, i) + 0.0);
+  dlv_gate_note(c, "FAST's documented chain: bit for bit");
+}
+
 /* ---- documented errors ----------------------------------------------------- */
 
 enum {
@@ -997,6 +1093,7 @@ static void conv_run(dlv_gate_case *c, const conv_entry *e)
                           call_case(&k, &k.out2, t2), DLV_OK)) {
     check_guards(c, &k);
     compare_output(c, &k);
+    compare_chain(c, &k);
     compare_runs(c, &k, t1, t2);
   }
 }
