@@ -636,33 +636,92 @@ static void ls_check(dlv_gate_case *c, size_t n, const double *g,
   ls_exact_clear(&x);
 }
 
-/* g . Hg at its documented bound: g = (3, 4) 2^s, hg small integers
- * (g . hg, its magnitudes and ||g|| = 5 2^s all exact), every other
- * occurrence with a cancelling g . hg (the bound's gamma_n M, M the sum
- * of the magnitudes, then exceeds the rounding margin of the guard: a
- * bound on the signed sum fails there), hg_err set so
- * that E = D (rounded up: DLV_EDOM), one ulp above (DLV_EDOM), one ulp
- * below (either) and 2^-40 below (a step). */
-static double guard_limit(dlv_gate_case *c, unsigned k, double *g,
+/* The relative error of the sum of squares of g (scaled by 2^-ilogb of its
+ * largest entry) evaluated left to right in double: how far below ||g||^2
+ * a kernel evaluating E as written may land. */
+static double squares_drift(size_t n, const double *g)
+{
+  int k = scale_exponent(n, g);
+  double s = 0.0;
+  for (size_t i = 0; i < n; i++) {
+    double y = ldexp(g[i], k);
+    s += y * y;
+  }
+  mpfr_t exact;
+  mpfr_init2(exact, 2200);
+  dlv_mp_dot(exact, n, g, 1, g, 1);
+  mpfr_mul_2si(exact, exact, 2 * k, MPFR_RNDN);
+  mpfr_d_sub(exact, s, exact, MPFR_RNDN);
+  mpfr_div_d(exact, exact, s, MPFR_RNDN);
+  double drift = mpfr_get_d(exact, MPFR_RNDN);
+  mpfr_clear(exact);
+  return drift;
+}
+
+/* g . Hg exact in any order while ||g||^2 is not (hvp.h's E then carries
+ * the roundings of its own evaluation, which grow with n): g holds m
+ * pairs (a_j, a_j) against hg (1, -1), a_j of 30 bits in [2^10, 2^11) on
+ * the grid 2^-19 (every partial sum of the dot lies on it below 2^42:
+ * exact), and a last entry d against 1, so g . Hg = d; of 32 draws of
+ * the a_j, the one whose squares summed left to right in double fall
+ * furthest below ||g||^2 (a rounding of E's evaluation the factor 1 + 2
+ * gamma_{n+6} must cover; 1 + 2^-50 does not from n = 8 on; at m ~ 2000
+ * pairs the furthest of 32 lies 30-60 u below, one draw about 15 u). */
+static void guard_pairs(dlv_gate_case *c, size_t n, double *g, double *hg)
+{
+  size_t m = (n - 1) / 2;
+  double *best = dlv_gate_alloc(c, n * sizeof *best), low = INFINITY;
+  for (int draw = 0; draw < 32; draw++) {
+    for (size_t j = 0; j < m; j++) {
+      double a = ldexp((double)((1u << 29) + dlv_gate_draw(c, 1u << 29)), -19);
+      g[2 * j] = g[2 * j + 1] = a;
+      hg[2 * j] = 1.0, hg[2 * j + 1] = -1.0;
+    }
+    g[n - 1] = ldexp((double)(1 + dlv_gate_draw(c, 1u << 20)), -12);
+    hg[n - 1] = 1.0;
+    double drift = squares_drift(n, g);
+    if (drift < low)
+      low = drift, memcpy(best, g, n * sizeof *g);
+  }
+  memcpy(g, best, n * sizeof *g);
+  dlv_gate_note(c, "%zu pairs, ||g||^2 summed in double %.1f u off", m,
+                low / DLV_U_DOUBLE);
+}
+
+/* g . Hg at its documented bound, hg_err set so that E = D (rounded up:
+ * DLV_EDOM), one ulp above (DLV_EDOM), one ulp below (either) and 2^-40
+ * below (a step).  n = 2: g = (3, 4) 2^s, hg small integers (g . hg, its
+ * magnitudes and ||g|| = 5 2^s all exact), every other occurrence with a
+ * cancelling g . hg (the bound's gamma_n M, M the sum of the magnitudes,
+ * then exceeds the rounding margin of the guard: a bound on the signed
+ * sum fails there); larger n: guard_pairs. */
+static double guard_limit(dlv_gate_case *c, unsigned k, size_t n, double *g,
                           double *hg)
 {
-  int s = (int)dlv_gate_draw(c, 41) - 20;
-  g[0] = ldexp(3.0, s);
-  g[1] = ldexp(4.0, s);
-  hg[0] = (double)dlv_gate_draw(c, 16);
-  hg[1] = 1.0 + (double)dlv_gate_draw(c, 15);
-  if (dlv_gate_enum(c, 2)) { /* cancelling: M = sum |g_i hg_i| >= 10 D */
-    hg[0] = -(8.0 + (double)dlv_gate_draw(c, 8));
-    hg[1] = floor(-3.0 * hg[0] / 4.0) + 1.0; /* D = 4 hg_1 + 3 hg_0 in [1, 4] */
-  }
+  if (n == 2) {
+    int s = (int)dlv_gate_draw(c, 41) - 20;
+    g[0] = ldexp(3.0, s);
+    g[1] = ldexp(4.0, s);
+    hg[0] = (double)dlv_gate_draw(c, 16);
+    hg[1] = 1.0 + (double)dlv_gate_draw(c, 15);
+    if (dlv_gate_enum(c, 2)) { /* cancelling: M = sum |g_i hg_i| >= 10 D */
+      hg[0] = -(8.0 + (double)dlv_gate_draw(c, 8));
+      hg[1] = floor(-3.0 * hg[0] / 4.0) + 1.0; /* D = 4 hg_1 + 3 hg_0 in [1, 4] */
+    }
+  } else
+    guard_pairs(c, n, g, hg);
   ls_exact x;
-  ls_exact_init(&x, 2, g, hg, 0.0, 1);
-  mpfr_t h;
-  mpfr_init2(h, dlv_mp_prec());
-  mpfr_sub(h, x.d, x.e, MPFR_RNDN); /* (D - gamma_2 M - under) */
-  mpfr_div_d(h, h, 5.0 * ldexp(1.0, s), MPFR_RNDN);
-  mpfr_div_d(h, h, 1.0 + 2.0 * DLV_U_DOUBLE / (1.0 - 2.0 * DLV_U_DOUBLE),
-             MPFR_RNDN);
+  ls_exact_init(&x, n, g, hg, 0.0, 1);
+  mpfr_t h, norm;
+  mpfr_inits2(dlv_mp_prec() + 64, h, norm, (mpfr_ptr)0);
+  dlv_mp_dot(norm, n, g, 1, g, 1);
+  mpfr_sqrt(norm, norm, MPFR_RNDD);
+  mpfr_sub(h, x.d, x.e, MPFR_RNDN); /* (D - gamma_n M - under) */
+  mpfr_div(h, h, norm, MPFR_RNDN); /* / (||g|| (1 + gamma_n)) */
+  mpfr_set_d(norm, (double)n * DLV_U_DOUBLE, MPFR_RNDN); /* 1 + gamma_n */
+  mpfr_ui_sub(norm, 1, norm, MPFR_RNDN);
+  mpfr_ui_div(norm, 1, norm, MPFR_RNDD); /* 1 + gamma_n = 1 / (1 - n u) */
+  mpfr_div(h, h, norm, MPFR_RNDN);
   static const char *const where[] = {"at", "one ulp above", "one ulp below",
                                       "2^-40 below"};
   double at = mpfr_get_d(h, MPFR_RNDU);
@@ -671,7 +730,7 @@ static double guard_limit(dlv_gate_case *c, unsigned k, double *g,
                : k == 2 ? nextafter(at, 0.0)
                         : mpfr_get_d(h, MPFR_RNDD) * (1.0 - 0x1p-40);
   dlv_gate_note(c, "g.Hg %s its bound: hg_err %a", where[k], err);
-  mpfr_clear(h);
+  mpfr_clears(h, norm, (mpfr_ptr)0);
   ls_exact_clear(&x);
   return err;
 }
@@ -777,9 +836,9 @@ static void linesearch_step(dlv_gate_case *c)
     gclass = range == 1 ? DLV_GV_HUGE : DLV_GV_SUBNORMAL;
     hclass = range == 0 ? DLV_GV_HUGE : DLV_GV_SUBNORMAL;
   }
-  size_t n = scenario == LS_GUARD || range == 2
-                 ? 2
-                 : dlv_gate_extent(c, NULL, 0, 1, 16);
+  size_t n = range == 2 ? 2 : dlv_gate_extent(c, NULL, 0, 1, 16);
+  if (scenario == LS_GUARD) /* n = 2, or 2m + 1 (guard_pairs) 3 times in 4 */
+    n = dlv_gate_draw(c, 4) == 0 ? 2 : 2 * (1024 + dlv_gate_draw(c, 1025)) + 1;
   dlv_gate_buf gb, hb, out;
   const double *g = dlv_lg_input(c, &gb, n, gclass), *hg = hb.at;
   dlv_gate_buf_make(c, &hb, sizeof(double), n, 1);
@@ -797,7 +856,7 @@ static void linesearch_step(dlv_gate_case *c)
     dlv_gate_buf_freeze(c, &gb);
     dlv_gate_buf_freeze(c, &hb);
   } else if (scenario == LS_GUARD) {
-    hg_err = guard_limit(c, sub, gb.at, hb.at);
+    hg_err = guard_limit(c, sub, n, gb.at, hb.at);
     dlv_gate_buf_freeze(c, &gb);
     dlv_gate_buf_freeze(c, &hb);
   } else if (scenario == LS_HG_ERR) {
