@@ -568,8 +568,8 @@ static double kernel_r2(const adam_entry *e, const hyper *h)
 }
 
 /* The hyperparameters of a limit case: eps at DLV_ADAM_EPS_BIG_* r2 for
- * LIM_EPS_BIG (the case then runs it and one ulp either side:
- * eps_big_probes), lr nonzero, and in three cases of four the
+ * LIM_EPS_BIG (the case then runs it, one ulp either side and
+ * DLV_ADAM_EPS_BIG_* alone: eps_big_probes), lr nonzero, and in three cases of four the
  * bias-corrected form at t = 1 with b2 >= 3/4, so that r2 >= 2: the limit
  * is a product,
  * and a probe at r2 = 1 cannot tell EPS_BIG r2 from EPS_BIG; a tiny eps (2^k, k from the

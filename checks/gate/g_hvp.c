@@ -661,8 +661,8 @@ static double squares_drift(size_t n, const double *g)
 /* g . Hg exact in any order while ||g||^2 is not (hvp.h's E then carries
  * the roundings of its own evaluation, which grow with n): g holds m
  * pairs (a_j, a_j) against hg (1, -1), a_j of 30 bits in [2^10, 2^11) on
- * the grid 2^-19 (every partial sum of the dot lies on it below 2^42:
- * exact), and a last entry d against 1, so g . Hg = d; of 32 draws of
+ * the grid 2^-19 (every partial sum of the dot, in any order, lies on it
+ * below 2^23 in magnitude: 42 bits, exact), and a last entry d against 1, so g . Hg = d; of 32 draws of
  * the a_j, the one whose squares summed left to right in double fall
  * furthest below ||g||^2 (a rounding of E's evaluation the factor 1 + 2
  * gamma_{n+6} must cover; 1 + 2^-50 does not from n = 8 on; at m ~ 2000
@@ -716,19 +716,28 @@ static double guard_limit(dlv_gate_case *c, unsigned k, size_t n, double *g,
   mpfr_inits2(dlv_mp_prec() + 64, h, norm, (mpfr_ptr)0);
   dlv_mp_dot(norm, n, g, 1, g, 1);
   mpfr_sqrt(norm, norm, MPFR_RNDD);
-  mpfr_sub(h, x.d, x.e, MPFR_RNDN); /* (D - gamma_n M - under) */
+  /* the target E: D, or for the step probe 2^-40 below the step side of
+   * hvp.h's guard, D / ((1 + 4 gamma_{n+6}) (1 + 4 u)) (ls_guard's
+   * factor), so that a step is required at every n */
+  mpfr_set(h, x.d, MPFR_RNDN);
+  if (k == 3)
+    mpfr_div_d(h, h,
+               (1.0 + 4.0 * dlv_gamma((double)n + 6.0, DLV_U_DOUBLE)) *
+                   (1.0 + 4.0 * DLV_U_DOUBLE) / (1.0 - 0x1p-40),
+               MPFR_RNDD);
+  mpfr_sub(h, h, x.e, MPFR_RNDN); /* (E - gamma_n M - under) */
   mpfr_div(h, h, norm, MPFR_RNDN); /* / (||g|| (1 + gamma_n)) */
   mpfr_set_d(norm, (double)n * DLV_U_DOUBLE, MPFR_RNDN); /* 1 + gamma_n */
   mpfr_ui_sub(norm, 1, norm, MPFR_RNDN);
   mpfr_ui_div(norm, 1, norm, MPFR_RNDD); /* 1 + gamma_n = 1 / (1 - n u) */
   mpfr_div(h, h, norm, MPFR_RNDN);
   static const char *const where[] = {"at", "one ulp above", "one ulp below",
-                                      "2^-40 below"};
+                                      "2^-40 below the step threshold"};
   double at = mpfr_get_d(h, MPFR_RNDU);
   double err = k == 0   ? at
                : k == 1 ? nextafter(at, INFINITY)
                : k == 2 ? nextafter(at, 0.0)
-                        : mpfr_get_d(h, MPFR_RNDD) * (1.0 - 0x1p-40);
+                        : mpfr_get_d(h, MPFR_RNDD);
   dlv_gate_note(c, "g.Hg %s its bound: hg_err %a", where[k], err);
   mpfr_clears(h, norm, (mpfr_ptr)0);
   ls_exact_clear(&x);

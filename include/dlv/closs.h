@@ -15,8 +15,9 @@
  *              power of two, as nrm2; closs_generic.inc): +Inf only when
  *              ||Theta|| exceeds DBL_MAX; a complex Theta is scaled by
  *              its largest real or imaginary part.  Its accuracy is
- *              promised where sum Re^2 - sum Im^2 > 0 (the complex step's
- *              points: |Im| below the real part's norm); elsewhere the
+ *              promised where sum Re^2 - sum Im^2 > 2^-40 sum |z_j|^2
+ *              (the complex step's points: |Im| well below the real
+ *              part's norm; checks/closs_mag.c); elsewhere the
  *              principal square root may sit on its branch cut, where
  *              no bound holds (a rounding may flip the sign of Im)
  *

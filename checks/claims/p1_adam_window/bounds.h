@@ -63,7 +63,11 @@ static inline double dlv_bound_adam_bc_rel(double b, unsigned long t)
 typedef struct {
   double u, eta, b1, b2, eps;
   double c1_rel, c2_rel;
-  double s1, s1_rel, r2, r2_rel;
+  /* s1 in long double: lr / bc1 may lie beyond double's range (adam.c
+   * then forms it in the wider type), and an infinite s1 would make every
+   * theta' bound infinite, the comparison empty */
+  long double s1;
+  double s1_rel, r2, r2_rel;
   /* the wider recomputation of small elements (adam.h, adam.c): the unit
    * roundoff of W (float: double, double: long double); DLV_ADAM_LOW_*;
    * whether eps < DLV_ADAM_EPS_BIG_* r2^ holds (1), fails (0) or cannot
@@ -96,7 +100,8 @@ static inline void dlv_p1_corrected_scalars(dlv_adam_ctx *cp, int is_float,
   dlv_adam_ctx c = *cp;
   double beta1 = dlv_bound_adam_bc_rel(b1, t);
   double beta2 = dlv_bound_adam_bc_rel(b2, t);
-  c.s1 = fabs(lr) / (b1 == 0.0 ? 1.0 : -expm1((double)t * log(b1)));
+  c.s1 = fabsl((long double)lr) /
+         (b1 == 0.0 ? 1.0L : (long double)-expm1((double)t * log(b1)));
   c.r2 = 1.0 / sqrt(b2 == 0.0 ? 1.0 : -expm1((double)t * log(b2)));
   c.s1_rel = expm1(log1p(ud) - log1p(-beta1));
   c.r2_rel = expm1(log1p(ud) - log1p(-ud) - 0.5 * log1p(-beta2));
