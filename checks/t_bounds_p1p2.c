@@ -336,6 +336,36 @@ static void p1_corrected_scalars_twin(void **state)
   mpfr_clears(s1, r2, s1_rel, r2_rel, (mpfr_ptr)0);
 }
 
+/* ctx_make's s1_wide against adam.c's own test, !isfinite((type)fl(lr /
+ * bc1^)): where it decides (0 or 1) it agrees; it decides both ways on
+ * lr from the dtype's largest down, b1 1/2 and 0.9, t 1 to 3. */
+static void p1_s1_wide_decides(void **state)
+{
+  (void)state;
+  const double scale[] = {1.0, 0.9, 0.75, 0.5, 0.25, 0x1p-60};
+  const double b1s[] = {0.5, 0.9};
+  int seen[2] = {0, 0};
+  for (int f = 0; f <= 1; f++)
+    for (size_t a = 0; a < COUNT(scale); a++)
+      for (size_t i = 0; i < COUNT(b1s); i++)
+        for (unsigned long t = 1; t <= 3; t++) {
+          double lr = (f ? FLT_MAX : DBL_MAX) * scale[a], bc1;
+          lr = f ? (double)(float)lr : lr;
+          assert_int_equal(dlv_adam_bias_correction_d(b1s[i], t, &bc1), 0);
+          double s1 = lr / bc1;
+          int wide = f ? !isfinite((float)s1) : !isfinite(s1);
+          dlv_adam_ctx c = dlv_adam_ctx_make(f, lr, b1s[i], 0.999, 1e-8, t, 1);
+          if (c.s1_wide != -1 && c.s1_wide != wide) {
+            print_error("s1_wide %d, adam.c %d (float %d lr %a b1 %g t %lu)\n",
+                        c.s1_wide, wide, f, lr, b1s[i], t);
+            fail();
+          }
+          if (c.s1_wide != -1)
+            seen[c.s1_wide] = 1;
+        }
+  assert_true(seen[0] && seen[1]);
+}
+
 /* p1_up: the smallest double >= e (MPFR's rounding upward). */
 static void p1_up_twin(void **state)
 {
@@ -531,7 +561,10 @@ static void p1_ema_sound(void **state)
 
 /* adam_path's decision table (low L = 2^-1000): 1 only when every value
  * within the error bounds is low (v' < L or |m'| < L) and eps is small; 0
- * when none is (v' >= L and |m'| >= L) or eps is not small; else -1. */
+ * when none is (v' >= L and |m'| >= L) or eps is not small; else -1.
+ * That is with s1^ surely within the dtype (s1_wide 0); s1_wide 1 (every
+ * element redone in W) gives 1 everywhere, s1_wide -1 gives 1 where the
+ * table does and -1 elsewhere. */
 static void p1_adam_path_table(void **state)
 {
   (void)state;
@@ -559,11 +592,17 @@ static void p1_adam_path_table(void **state)
       c.eps_small = eps_small[k];
       dlv_adam_exact x = {0.0, 0.0, 0.0, cases[i].m1, cases[i].v1, 0.0};
       dlv_adam_err e = {0.0, cases[i].em, cases[i].ev, 0.0};
-      int got = dlv_p1_adam_path(&c, &x, e);
-      if (got != cases[i].want[k]) {
-        print_error("adam_path case %zu eps_small %d: %d, want %d\n", i,
-                    eps_small[k], got, cases[i].want[k]);
-        fail();
+      for (int wide = -1; wide <= 1; wide++) {
+        c.s1_wide = wide;
+        int want = cases[i].want[k];
+        want = wide == 1 ? 1 : wide == -1 && want != 1 ? -1 : want;
+        int got = dlv_p1_adam_path(&c, &x, e);
+        if (got != want) {
+          print_error("adam_path case %zu eps_small %d s1_wide %d: %d, "
+                      "want %d\n",
+                      i, eps_small[k], wide, got, want);
+          fail();
+        }
       }
     }
 }
@@ -1436,6 +1475,7 @@ int main(void)
       cmocka_unit_test(p1_adam_bc_rel_twin),
       cmocka_unit_test(p1_c_rel_twin),
       cmocka_unit_test(p1_corrected_scalars_twin),
+      cmocka_unit_test(p1_s1_wide_decides),
       cmocka_unit_test(p1_up_twin),
       cmocka_unit_test(p1_ema_twin),
       cmocka_unit_test(p1_ema_sound),

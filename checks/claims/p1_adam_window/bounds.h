@@ -74,6 +74,9 @@ typedef struct {
    * be decided from r2 and r2_rel (-1) */
   double u_w, low;
   int eps_small;
+  /* whether s1^ = fl(lr / bc1^) overflows the dtype (1: adam.c then
+   * redoes every element in W), cannot (0), or may (-1) */
+  int s1_wide;
 } dlv_adam_ctx;
 
 /* Absolute errors carried by one element (inputs or outputs). */
@@ -132,6 +135,12 @@ static inline dlv_adam_ctx dlv_adam_ctx_make(int is_float, double lr,
   c.eps_small = eps < big * c.r2 * (1.0 - c.r2_rel)     ? 1
                 : eps >= big * c.r2 * (1.0 + c.r2_rel) ? 0
                                                        : -1;
+  /* s1^ within s1 (1 +- s1_rel); it rounds to an infinity at or above
+   * the dtype's largest finite + half its ulp, which max (1 + u) exceeds */
+  long double max = is_float ? FLT_MAX : DBL_MAX;
+  c.s1_wide = c.s1 * (1.0L - c.s1_rel) > max * (1.0L + u) ? 1
+              : c.s1 * (1.0L + c.s1_rel) < max        ? 0
+                                                      : -1;
   return c;
 }
 
@@ -173,18 +182,22 @@ static inline double dlv_bound_ema_elem(double u, double eta, double b,
 }
 
 /* Which path adam.c takes for theta' of an element that is not all zero:
- * 0 the main loop, 1 the recomputation in W (v'^ < low or |m'^| < low,
- * with eps < DLV_ADAM_EPS_BIG_* r2^), -1 undecided (m'^, v'^ within
- * their error bounds e.m, e.v of the exact m', v'). */
+ * 0 the main loop, 1 the recomputation in W (s1^ beyond the dtype, or
+ * v'^ < low or |m'^| < low with eps < DLV_ADAM_EPS_BIG_* r2^), -1
+ * undecided (m'^, v'^ within their error bounds e.m, e.v of the exact m',
+ * v'; s1^ near the dtype's largest). */
 static inline int dlv_p1_adam_path(const dlv_adam_ctx *c,
                                    const dlv_adam_exact *x, dlv_adam_err e)
 {
   double am = fabs(x->m1), low = c->low;
   int surely_low = x->v1 + e.v < low || am + e.m < low;
   int surely_not = x->v1 - e.v >= low && am - e.m >= low;
-  if (c->eps_small == 0 || surely_not)
-    return 0;
-  return c->eps_small == 1 && surely_low ? 1 : -1;
+  if (c->s1_wide == 1)
+    return 1;
+  int low_path = c->eps_small == 0 || surely_not ? 0
+                 : c->eps_small == 1 && surely_low ? 1
+                                                   : -1;
+  return c->s1_wide == 0 || low_path == 1 ? low_path : -1;
 }
 
 /* |m'| (an upper bound) and v' of the exact step, in long double: the
@@ -297,8 +310,9 @@ static inline dlv_adam_err dlv_bound_adam_elem(const dlv_adam_ctx *c,
                                      in.m, in.g);
     long double e_vw = dlv_p1_ema_ld(uw, 0.0, c->b2, c->c2_rel, x->v0, g2,
                                      in.v, e_g2w + uw * (g2 + e_g2w));
-    wide = dlv_p1_update_err(c, x, uw, 0.0, e_mw, e_vw, in.theta);
-    wide += u * (fabs(x->theta1) + wide) + eta;
+    long double w = dlv_p1_update_err(c, x, uw, 0.0, e_mw, e_vw, in.theta);
+    /* in long double: |theta'| + w may lie beyond double's range */
+    wide = dlv_p1_up(w + u * (fabsl(x->theta1) + w) + eta);
   }
   out.theta = (main > wide ? main : wide) * DLV_P1_EVAL_SLACK;
   return out;
