@@ -676,10 +676,12 @@ typedef struct {
 } hyper;
 
 /* Admissible hyperparameters, domain edges enumerated (0 first: the
- * common values). */
+ * common values); lr up to the largest float, where s1 = lr / bc1
+ * overflows float and the float step redoes every element wider
+ * (adam.c's s1_wide, which no other lr here reaches). */
 static hyper draw_hyper(dlv_gate_case *c)
 {
-  static const float lrs[] = {1e-3f, 0.1f, -1e-3f, 0.0f, 1.0f};
+  static const float lrs[] = {1e-3f, 0.1f, -1e-3f, 0.0f, 1.0f, FLT_MAX};
   static const float b1s[] = {0.9f, 0.0f, 0x1.fffffep-1f, 0.5f, 0.25f};
   static const float b2s[] = {0.999f, 0.0f, 0x1.fffffep-1f, 0.5f};
   /* the smallest eps: 2^-60; below about 2^-73 the float Adam bound
@@ -688,7 +690,7 @@ static hyper draw_hyper(dlv_gate_case *c)
    * lr = 0 the bound is 0 Inf = NaN) */
   static const float epss[] = {1e-8f, 1.0f, 1e-3f, 0x1p-60f};
   static const unsigned long ts[] = {1, 2, 1000, 1000000};
-  hyper h = {lrs[dlv_gate_enum(c, 5)], b1s[dlv_gate_enum(c, 5)],
+  hyper h = {lrs[dlv_gate_enum(c, 6)], b1s[dlv_gate_enum(c, 5)],
              b2s[dlv_gate_enum(c, 4)], epss[dlv_gate_enum(c, 4)],
              ts[dlv_gate_enum(c, 4)], (int)dlv_gate_enum(c, 2)};
   return h;
