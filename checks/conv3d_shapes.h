@@ -179,4 +179,33 @@ static const struct dlv_conv3d_bench_shape
         {"S3 1x56x56x16 64->128", {1, 54, 54, 14, 128, 64, 3, 3, 3}},
 };
 
+/* FAST's input gradient's padded G, B (H+2(U-1)) (W+2(V-1)) (T+2(Z-1)) C
+ * (conv3d.h), and its cap, DLV_CONV3D_FAST_PAD_CAP times the larger of
+ * B H W T K (IM2COL's lowered matrix, K = U V Z C') and the operands'
+ * total; 0 when that G does not fit a size_t. */
+static inline int dlv_conv3d_padded_g(const dlv_conv3d_shape *s, size_t *pad,
+                                      size_t *cap)
+{
+  size_t n1, nf, n2;
+  dlv_conv3d_sizes(s, &n1, &nf, &n2);
+  const size_t e[5] = {s->b, s->h + 2 * (s->u - 1), s->w + 2 * (s->v - 1),
+                       s->t + 2 * (s->z - 1), s->c};
+  int fits = 1;
+  *pad = 1;
+  for (int i = 0; i < 5; i++)
+    fits &= !__builtin_mul_overflow(*pad, e[i], pad);
+  size_t lowered = s->b * s->h * s->w * s->t * s->u * s->v * s->z * s->cp;
+  size_t ops = n1 + nf + n2, big = lowered > ops ? lowered : ops;
+  *cap = DLV_CONV3D_FAST_PAD_CAP * big; /* big <= 3 INT_MAX */
+  return fits;
+}
+
+/* Whether FAST's AVX-512 input gradient runs its own chains on the padded
+ * G (conv3d.h) rather than IM2COL's (past the cap, in OpenBLAS's order). */
+static inline int dlv_conv3d_fast_pads_g(const dlv_conv3d_shape *s)
+{
+  size_t pad, cap;
+  return dlv_conv3d_padded_g(s, &pad, &cap) && pad <= cap;
+}
+
 #endif

@@ -389,31 +389,11 @@ static size_t fast_panels(size_t k, size_t oc)
  * the padded G plus P(U V Z C, C') while that G is at most
  * DLV_CONV3D_FAST_PAD_CAP times the larger of B H W T K and the operands'
  * total (and fits a size_t), else IM2COL's B H W T K. */
-/* The input gradient's padded G, B (H+2(U-1)) (W+2(V-1)) (T+2(Z-1)) C,
- * and its cap, DLV_CONV3D_FAST_PAD_CAP times the larger of B H W T K
- * (lowered) and the operands' total; 0 when that G does not fit a
- * size_t. */
-static int padded_g(const dlv_conv3d_shape *s, size_t lowered, size_t *pad,
-                    size_t *cap)
-{
-  size_t n1, nf, n2;
-  dlv_conv3d_sizes(s, &n1, &nf, &n2);
-  const size_t e[5] = {s->b, s->h + 2 * (s->u - 1), s->w + 2 * (s->v - 1),
-                       s->t + 2 * (s->z - 1), s->c};
-  int fits = 1;
-  *pad = 1;
-  for (int i = 0; i < 5; i++)
-    fits &= !__builtin_mul_overflow(*pad, e[i], pad);
-  size_t ops = n1 + nf + n2, big = lowered > ops ? lowered : ops;
-  *cap = DLV_CONV3D_FAST_PAD_CAP * big; /* big <= 3 INT_MAX */
-  return fits;
-}
-
 static size_t fast_input_need(const dlv_conv3d_shape *s, size_t lowered)
 {
   size_t pad, cap;
   size_t panels = fast_panels(s->u * s->v * s->z * s->c, s->cp);
-  if (!padded_g(s, lowered, &pad, &cap) || pad > cap ||
+  if (!dlv_conv3d_padded_g(s, &pad, &cap) || pad > cap ||
       pad > SIZE_MAX - panels)
     return lowered;
   return pad + panels;
@@ -487,9 +467,8 @@ static void check_pad_cap_edge(dlv_gate_case *c)
   for (size_t i = 0; i < EDGE_SHAPES; i++) {
     dlv_conv3d_shape s;
     edge_shape(i, &s);
-    size_t k = s.u * s.v * s.z * s.cp, lowered = k * s.h * s.w * s.t;
     size_t pad, cap, got = 0;
-    at_cap += padded_g(&s, lowered, &pad, &cap) && pad == cap;
+    at_cap += dlv_conv3d_padded_g(&s, &pad, &cap) && pad == cap;
     size_t want = documented_work(&s, DLV_CONV3D_FAST);
     if (dlv_conv3d_work_size(&s, DLV_CONV3D_FAST, DLV_CONV3D_BWD_INPUT,
                              &got) != DLV_OK ||
