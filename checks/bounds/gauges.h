@@ -38,10 +38,12 @@ typedef struct {
   size_t m;
 } dlv_bound_sampled;
 
-/* The bound's value for an exact result of magnitude |exact|. */
+/* The bound's value for an exact result of magnitude |exact|; rel 0 is
+ * abs alone, also at an exact beyond double's range (0 Inf would be NaN,
+ * and a NaN bound compares as holding). */
 static inline double dlv_bound_at(dlv_bound b, double exact_abs)
 {
-  return b.rel * exact_abs + b.abs;
+  return b.rel == 0.0 ? b.abs : b.rel * exact_abs + b.abs;
 }
 
 /* gamma_n = n u / (1 - n u); +Inf when n u >= 1 (no bound exists). */
