@@ -128,7 +128,7 @@ static inline dlv_adam_ctx dlv_adam_ctx_make(int is_float, double lr,
                     eps, dlv_p1_c_rel(b1, u), dlv_p1_c_rel(b2, u),
                     fabs(lr), 0.0, 1.0, 0.0,
                     is_float ? ud : 0.5 * (double)LDBL_EPSILON,
-                    is_float ? DLV_ADAM_LOW_S : DLV_ADAM_LOW_D, 0};
+                    is_float ? DLV_ADAM_LOW_S : DLV_ADAM_LOW_D, 0, 0};
   if (corrected)
     dlv_p1_corrected_scalars(&c, is_float, lr, b1, b2, t);
   double big = is_float ? DLV_ADAM_EPS_BIG_S : DLV_ADAM_EPS_BIG_D;
