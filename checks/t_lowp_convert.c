@@ -106,6 +106,37 @@ static void random_doubles_round_once(void **state)
   assert_int_equal(dlv_bf16_from_float((float)0x1.01000004p0).bits, 0x3f80);
 }
 
+/* A NaN of either sign: the twin's pattern (ref_lowp.h: a quiet NaN of
+ * the sign) is the kernel's for the default NaN (lowp.h: a quiet NaN of the
+ * same sign), from an MPFR NaN and from a double; and it is quiet (a
+ * signalling pattern would turn a NaN the kernel keeps into one a
+ * consumer may trap on). */
+static void nan_rounds_to_the_kernels_quiet_nan(void **state)
+{
+  (void)state;
+  mpfr_t t;
+  mpfr_init2(t, 64);
+  for (int fmt = 0; fmt < 2; fmt++)
+    for (int neg = 0; neg < 2; neg++) {
+      double x = neg ? -NAN : NAN;
+      uint16_t kern = kernel_from_double(x, fmt);
+      unsigned fbits = fmt == DLV_REF_BF16 ? 7 : 10;
+      uint16_t quiet = (uint16_t)(1u << (fbits - 1));
+      uint16_t sign = neg ? 0x8000u : 0u;
+      mpfr_set_nan(t);
+      mpfr_setsign(t, t, neg, MPFR_RNDN);
+      uint16_t from_mpfr = dlv_ref_lowp_round(t, fmt);
+      uint16_t from_double = dlv_ref_lowp_round_d(x, fmt);
+      if (from_mpfr != kern || (from_double & 0x7fffu) != (kern & 0x7fffu))
+        fail_msg("fmt %d NaN sign %d: twin %04x (from a double %04x), "
+                 "kernel %04x", fmt, neg, from_mpfr, from_double, kern);
+      if (!(kern & quiet) || (kern & 0x8000u) != sign)
+        fail_msg("fmt %d NaN sign %d: %04x is not a quiet NaN of its sign",
+                 fmt, neg, kern);
+    }
+  mpfr_clear(t);
+}
+
 /* Products of two p-bit significands (every pair) are exact in float:
  * checked against the double product, which is exact (2p <= 22 bits). */
 static void products_exact_in_float(void **state)
@@ -131,6 +162,7 @@ int main(void)
       cmocka_unit_test(every_pattern_decodes_exactly),
       cmocka_unit_test(midpoints_round_to_nearest_even),
       cmocka_unit_test(random_doubles_round_once),
+      cmocka_unit_test(nan_rounds_to_the_kernels_quiet_nan),
       cmocka_unit_test(products_exact_in_float),
   };
   return cmocka_run_group_tests_name("harness", tests, NULL, NULL);

@@ -404,7 +404,7 @@ static void grad_special(dlv_gate_case *c, const adam_entry *e, period *d)
                                       "NaN and a huge value"};
   unsigned k = dlv_gate_enum(c, 4);
   size_t a = (size_t)dlv_gate_draw(c, d->P), b = (size_t)dlv_gate_draw(c, d->P);
-  d->g[a] = k == 0 || k == 3 ? NAN : k == 1 ? INFINITY : -INFINITY;
+  d->g[a] = k == 0 || k == 3 ? dlv_gate_nan(c) : k == 1 ? INFINITY : -INFINITY;
   if (k == 3 && b != a)
     d->g[b] = e->is_float ? 0x1p100 : 0x1p600;
   dlv_gate_note(c, "g special: %s at residues %zu, %zu", kinds[k], a, b);
@@ -1276,7 +1276,7 @@ static void ema_inputs(dlv_gate_case *c, const adam_entry *e, unsigned kind,
                                                      : "plus one ulp");
   } else {
     unsigned k = dlv_gate_enum(c, 3);
-    x[pos] = k == 0 ? NAN : k == 1 ? INFINITY : -INFINITY;
+    x[pos] = k == 0 ? dlv_gate_nan(c) : k == 1 ? INFINITY : -INFINITY;
     dlv_gate_note(c, "x[%zu] = %g", pos, x[pos]);
   }
 }
@@ -1465,7 +1465,7 @@ static double window_event(dlv_gate_case *c, const adam_entry *e,
     return dlv_gate_draw(c, 2) ? -v : v;
   }
   unsigned s = (unsigned)dlv_gate_draw(c, 3);
-  return s == 0 ? NAN : s == 1 ? INFINITY : -INFINITY;
+  return s == 0 ? dlv_gate_nan(c) : s == 1 ? INFINITY : -INFINITY;
 }
 
 /* One push: an admissible point is compared with the exact mean; a

@@ -352,7 +352,7 @@ static int make_error(dlv_gate_case *c, lp_case *k, dlv_conv3d_shape *s,
 {
   int bf = k->e->fmt == DLV_REF_BF16;
   unsigned kind = dlv_gate_enum(c, 5);
-  uint16_t nan = bf ? 0x7fc0u : 0x7e00u, inf = bf ? 0x7f80u : 0x7c00u;
+  uint16_t inf = bf ? 0x7f80u : 0x7c00u;
   dlv_gate_buf *victim = dlv_gate_draw(c, 2) ? &k->b : &k->a;
   size_t at = (size_t)dlv_gate_draw(c, victim->n);
   switch (kind) {
@@ -366,7 +366,7 @@ static int make_error(dlv_gate_case *c, lp_case *k, dlv_conv3d_shape *s,
     dlv_gate_conv3d_bad_shape(c, s);
     return DLV_EBADLEN;
   case 2:
-    pat(victim)[at] = (uint16_t)(nan | (dlv_gate_draw(c, 2) ? 0x8000u : 0u));
+    pat(victim)[at] = dlv_gate_lowp_nan(c, k->e->fmt);
     dlv_gate_note(c, "error: NaN at %zu of %s", at,
                   victim == &k->a ? "a" : "b");
     return DLV_ENAN;
@@ -376,7 +376,7 @@ static int make_error(dlv_gate_case *c, lp_case *k, dlv_conv3d_shape *s,
                   victim == &k->a ? "a" : "b");
     return DLV_EDOM;
   default:
-    return nan_and_inf(c, k, nan, inf);
+    return nan_and_inf(c, k, dlv_gate_lowp_nan(c, k->e->fmt), inf);
   }
 }
 

@@ -177,7 +177,11 @@ static double step_special(dlv_gate_case *c, unsigned k, dlv_gate_buf *tb,
   *t = k == 5 ? NULL : *t;
   if (k >= 6) {
     dlv_gate_buf *b = k == 6 ? tb : vb;
-    dlv_gate_buf_set(b, dlv_gate_draw(c, b->n), k == 8 ? INFINITY : NAN);
+    size_t at = (size_t)dlv_gate_draw(c, b->n);
+    if (k == 8)
+      dlv_gate_buf_set(b, at, INFINITY);
+    else
+      dlv_gate_buf_set_nan(c, b, at);
     dlv_gate_buf_freeze(c, b);
   }
   return k == 0 ? 0.0 : k == 1 ? -0.5 : k == 2 ? NAN : 0.5;
@@ -297,7 +301,7 @@ static int point_at_zero(dlv_gate_case *c, const dlv_lg_problem *p,
 static int nan_beside_inf(dlv_gate_case *c, dlv_gate_buf *vb)
 {
   size_t at = (size_t)dlv_gate_draw(c, vb->n);
-  dlv_gate_buf_set(vb, at, NAN);
+  dlv_gate_buf_set_nan(c, vb, at);
   if (vb->n > 1)
     dlv_gate_buf_set(vb, (at + 1) % vb->n,
                      dlv_gate_draw(c, 2) ? -INFINITY : INFINITY);
@@ -311,6 +315,7 @@ static int nan_beside_inf(dlv_gate_case *c, dlv_gate_buf *vb)
 typedef struct {
   dlv_closs inner;
   size_t at;
+  double nan; /* drawn over the NaN range (dlv_gate_nan) */
 } nan_loss;
 
 static int nan_loss_d(const void *params, size_t n, const double *theta,
@@ -319,7 +324,7 @@ static int nan_loss_d(const void *params, size_t n, const double *theta,
   const nan_loss *l = params;
   int status = l->inner.eval_d(l->inner.params, n, theta, value, grad);
   if (status == DLV_OK && grad != NULL)
-    grad[l->at] = NAN;
+    grad[l->at] = l->nan;
   return status;
 }
 
@@ -330,7 +335,7 @@ static int nan_loss_z(const void *params, size_t n,
   const nan_loss *l = params;
   int status = l->inner.eval_z(l->inner.params, n, theta, value, grad);
   if (status == DLV_OK && grad != NULL)
-    grad[l->at] = CMPLX(NAN, NAN);
+    grad[l->at] = CMPLX(l->nan, l->nan);
   return status;
 }
 
@@ -344,6 +349,7 @@ static int nan_gradient(dlv_gate_case *c, dlv_lg_problem *p,
   nan_loss *l = dlv_gate_alloc(c, sizeof *l);
   l->inner = p->loss;
   l->at = (size_t)dlv_gate_draw(c, p->n);
+  l->nan = dlv_gate_nan(c);
   p->loss = (dlv_closs){p->n, l, nan_loss_d, nan_loss_z};
   return DLV_ENAN;
 }
@@ -367,7 +373,7 @@ static int hvp_special(dlv_gate_case *c, unsigned k, dlv_lg_problem *p,
     return nan_gradient(c, p, tb, vb);
   if (k <= 1) {
     dlv_gate_buf *b = k == 0 ? tb : vb;
-    dlv_gate_buf_set(b, dlv_gate_draw(c, b->n), NAN);
+    dlv_gate_buf_set_nan(c, b, (size_t)dlv_gate_draw(c, b->n));
     dlv_gate_buf_freeze(c, b);
     return DLV_ENAN;
   }

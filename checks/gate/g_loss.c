@@ -735,6 +735,7 @@ static void closs_case(dlv_gate_case *c, int kind)
   } else if (scenario == CL_NAN) {
     size_t at = (size_t)dlv_gate_draw(c, s.n);
     int code = DLV_ENAN; /* the norm at an infinite part: DLV_EDOM */
+    s.special = dlv_gate_nan(c);
     if (kind == DLV_REF_NORM && dlv_gate_draw(c, 2)) {
       s.special = dlv_gate_draw(c, 2) ? -INFINITY : INFINITY;
       code = DLV_EDOM;

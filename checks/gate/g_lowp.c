@@ -95,6 +95,13 @@ uint16_t dlv_gate_lowp_value(dlv_gate_case *c, int vclass, int fmt)
   return lowp_value(c, vclass, fmt);
 }
 
+uint16_t dlv_gate_lowp_nan(dlv_gate_case *c, int fmt)
+{
+  format_info f = info_of(fmt);
+  unsigned ebits = fmt == DLV_REF_BF16 ? 8 : 5;
+  return (uint16_t)dlv_gate_nan_bits(c, ebits, f.frac_bits);
+}
+
 /* A limit exactly, one format ulp below or above (positive limits). */
 static uint16_t lowp_limit(dlv_gate_case *c, double limit, int fmt,
                            int *which)
@@ -158,10 +165,9 @@ static void fill_special(dlv_gate_case *c, const lowp_entry *e,
     set16(x, i, lowp_value(c, DLV_GV_UNIT, e->fmt));
   size_t a = (size_t)dlv_gate_draw(c, x->n), b = (size_t)dlv_gate_draw(c, x->n);
   uint16_t inf = make_bits(e->fmt, k == 3, f.inf_field, 0);
-  uint16_t nan = make_bits(e->fmt, 0, f.inf_field, 1u << (f.frac_bits - 1));
-  set16(x, a, k == 1 ? nan : inf);
+  set16(x, a, k == 1 ? dlv_gate_lowp_nan(c, e->fmt) : inf);
   if (k == 2 && b != a)
-    set16(x, b, nan);
+    set16(x, b, dlv_gate_lowp_nan(c, e->fmt));
   dlv_gate_note(c, "special: %s", kinds[k]);
 }
 
@@ -808,7 +814,7 @@ static int fill_grad(dlv_gate_case *c, adam_case_data *d, int scenario)
   if (d->n > 0 && scenario == ADAM_SPECIAL) {
     size_t pos = (size_t)dlv_gate_draw(c, d->n);
     int nan = (int)dlv_gate_enum(c, 2);
-    set16(&d->g, pos, nan ? 0x7fc0u : 0xff80u);
+    set16(&d->g, pos, nan ? dlv_gate_lowp_nan(c, DLV_REF_BF16) : 0xff80u);
     dlv_gate_note(c, "g %s at %zu", nan ? "NaN" : "-Inf", pos);
   }
   int bad = 0, nan = 0;

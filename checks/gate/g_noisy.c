@@ -600,7 +600,10 @@ static void put_special(dlv_gate_case *c, const layer_entry *L,
   unsigned where = (unsigned)dlv_gate_draw(c, noise_in ? 3 : 2);
   dlv_gate_buf *b = where == 0 ? &k->w : where == 1 ? &k->x : &k->e;
   size_t at = (size_t)dlv_gate_draw(c, b->n);
-  dlv_gate_buf_set(b, at, kind == 0 ? NAN : kind == 2 ? -INFINITY : INFINITY);
+  if (kind == 0)
+    dlv_gate_buf_set_nan(c, b, at);
+  else
+    dlv_gate_buf_set(b, at, kind == 2 ? -INFINITY : INFINITY);
   dlv_gate_note(c, "special %s in %s[%zu]", kinds[kind],
                 where == 0 ? "w" : where == 1 ? "x" : "e", at);
 }

@@ -62,9 +62,12 @@ static void fill_special(dlv_gate_case *c, dlv_gate_buf *x)
   unsigned k = dlv_gate_enum(c, 4);
   dlv_gate_buf_fill(c, x, DLV_GV_UNIT);
   size_t a = (size_t)dlv_gate_draw(c, x->n), b = (size_t)dlv_gate_draw(c, x->n);
-  dlv_gate_buf_set(x, a, k == 1 ? NAN : k == 3 ? -INFINITY : INFINITY);
+  if (k == 1)
+    dlv_gate_buf_set_nan(c, x, a);
+  else
+    dlv_gate_buf_set(x, a, k == 3 ? -INFINITY : INFINITY);
   if (k == 2 && b != a)
-    dlv_gate_buf_set(x, b, NAN);
+    dlv_gate_buf_set_nan(c, x, b);
   dlv_gate_note(c, "special: %s", kinds[k]);
 }
 

@@ -103,9 +103,12 @@ static void special_values(dlv_gate_case *c, dlv_gate_buf *v)
   static const char *const kinds[] = {"NaN", "Inf", "-Inf", "Inf and NaN"};
   unsigned k = dlv_gate_enum(c, 4);
   size_t a = (size_t)dlv_gate_draw(c, v->n), b = (size_t)dlv_gate_draw(c, v->n);
-  dlv_gate_buf_set(v, a, k == 0 ? NAN : k == 2 ? -INFINITY : INFINITY);
+  if (k == 0)
+    dlv_gate_buf_set_nan(c, v, a);
+  else
+    dlv_gate_buf_set(v, a, k == 2 ? -INFINITY : INFINITY);
   if (k == 3 && b != a)
-    dlv_gate_buf_set(v, b, NAN);
+    dlv_gate_buf_set_nan(c, v, b);
   dlv_gate_note(c, "special: %s", kinds[k]);
 }
 

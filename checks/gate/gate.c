@@ -218,6 +218,26 @@ static value_form form_of(int vclass, int is_float)
   }
 }
 
+uint64_t dlv_gate_nan_bits(dlv_gate_case *c, unsigned ebits, unsigned fbits)
+{
+  uint64_t all = ((uint64_t)1 << fbits) - 1, quiet = (uint64_t)1 << (fbits - 1);
+  unsigned kind = dlv_gate_enum(c, 4);
+  uint64_t frac = kind == 0   ? 1
+                  : kind == 1 ? quiet
+                  : kind == 2 ? all
+                              : 1 + dlv_gate_draw(c, all);
+  uint64_t sign = (uint64_t)dlv_gate_draw(c, 2) << (ebits + fbits);
+  return sign | (((uint64_t)1 << ebits) - 1) << fbits | frac;
+}
+
+double dlv_gate_nan(dlv_gate_case *c)
+{
+  uint64_t bits = dlv_gate_nan_bits(c, 11, 52);
+  double v;
+  memcpy(&v, &bits, sizeof v);
+  return v;
+}
+
 double dlv_gate_value(dlv_gate_case *c, int vclass, int is_float)
 {
   if (vclass == DLV_GV_MIXED)
@@ -464,6 +484,17 @@ void dlv_gate_buf_set(dlv_gate_buf *b, size_t i, double v)
     memcpy(elem_ptr(b, i), &f, sizeof f);
   } else {
     memcpy(elem_ptr(b, i), &v, sizeof v);
+  }
+}
+
+void dlv_gate_buf_set_nan(dlv_gate_case *c, dlv_gate_buf *b, size_t i)
+{
+  if (b->elem == sizeof(float)) {
+    uint32_t bits = (uint32_t)dlv_gate_nan_bits(c, 8, 23);
+    memcpy(elem_ptr(b, i), &bits, sizeof bits);
+  } else {
+    uint64_t bits = dlv_gate_nan_bits(c, 11, 52);
+    memcpy(elem_ptr(b, i), &bits, sizeof bits);
   }
 }
 

@@ -198,6 +198,17 @@ const char *dlv_gate_vclass_name(int vclass);
 int dlv_gate_vclass(dlv_gate_case *c);
 /* One value of the class; is_float: representable in float. */
 double dlv_gate_value(dlv_gate_case *c, int vclass, int is_float);
+/* A NaN's bits in an IEEE format of ebits exponent and fbits fraction bits
+ * (double 11/52, float 8/23, bf16 8/7, fp16 5/10), drawn over the whole NaN
+ * range: either sign; the fraction enumerated among both ends and between:
+ * 1 (the smallest payload, a signalling NaN), the quiet bit alone (the
+ * default NaN), every bit set (the largest), any nonzero.  A NaN test
+ * written on patterns (|bits| > Inf's bits, a quiet-bit test) meets each.
+ * Every NaN the gate puts into data comes from here. */
+uint64_t dlv_gate_nan_bits(dlv_gate_case *c, unsigned ebits, unsigned fbits);
+/* A double NaN so drawn (arrays the gate converts later; in float it
+ * keeps its sign and its top fraction bits, quiet). */
+double dlv_gate_nan(dlv_gate_case *c);
 /* A limit, one ulp below or above (of the dtype), enumerated: returns
  * the limit itself, nextafter down, nextafter up; *which gets 0, -1, +1. */
 double dlv_gate_limit(dlv_gate_case *c, double limit, int is_float,
@@ -277,6 +288,9 @@ int dlv_gate_buf_readable(const dlv_gate_buf *b);
  * (elem 8: double, 4: float). */
 double dlv_gate_buf_get(const dlv_gate_buf *b, size_t i);
 void dlv_gate_buf_set(dlv_gate_buf *b, size_t i, double v);
+/* Element i set to a NaN of the buffer's dtype drawn by dlv_gate_nan_bits,
+ * bitwise (a float's signalling NaNs too, which (float)NAN never gives). */
+void dlv_gate_buf_set_nan(dlv_gate_case *c, dlv_gate_buf *b, size_t i);
 /* Fills elements 0..n-1 with values of a class. */
 void dlv_gate_buf_fill(dlv_gate_case *c, dlv_gate_buf *b, int vclass);
 /* Remembers the whole zone: dlv_gate_buf_unchanged then fails the case if

@@ -11,5 +11,8 @@
  * of a value class (gate.h), drawn on the format's own fields: exact
  * small integers, unit, wide, the format's subnormals, its top binades. */
 uint16_t dlv_gate_lowp_value(dlv_gate_case *c, int vclass, int fmt);
+/* A NaN pattern of the format drawn over the NaN range (dlv_gate_nan_bits:
+ * either sign, smallest and largest payload, the quiet bit alone). */
+uint16_t dlv_gate_lowp_nan(dlv_gate_case *c, int fmt);
 
 #endif
