@@ -376,7 +376,8 @@ static int make_error(dlv_gate_case *c, lp_case *k, dlv_conv3d_shape *s,
                   victim == &k->a ? "a" : "b");
     return DLV_EDOM;
   default:
-    return nan_and_inf(c, k, dlv_gate_lowp_nan(c, k->e->fmt), inf);
+    return nan_and_inf(c, k, dlv_gate_lowp_nan(c, k->e->fmt),
+                       (uint16_t)(inf | (dlv_gate_draw(c, 2) ? 0x8000u : 0u)));
   }
 }
 
