@@ -639,8 +639,8 @@ static period make_period(dlv_gate_case *c, const adam_entry *e, size_t n,
     v_at_low(c, e, h->b2, &d);
   else if (kind == DATA_LIMIT)
     tiny_grads(c, e, h, &d);
-  else if (kind == DATA_SPECIAL)
-    grad_special(c, e, &d);
+  else if (kind == DATA_SPECIAL || (kind == DATA_ARGS && dlv_gate_draw(c, 2)))
+    grad_special(c, e, &d); /* under DATA_ARGS the argument's status wins */
   return d;
 }
 
@@ -1263,7 +1263,10 @@ static void ema_inputs(dlv_gate_case *c, const adam_entry *e, unsigned kind,
     x[i] = dlv_gate_value(c, vclass, e->is_float);
   }
   dlv_gate_note(c, "n %zu, values %s", n, dlv_gate_vclass_name(vclass));
-  if (n == 0 || kind == DATA_CLASS || kind == DATA_ARGS)
+  /* DATA_ARGS: one time in two a special value too (the argument's
+   * status wins) */
+  if (n == 0 || kind == DATA_CLASS ||
+      (kind == DATA_ARGS && dlv_gate_draw(c, 2)))
     return;
   size_t pos = (size_t)dlv_gate_draw(c, n);
   if (kind == DATA_LIMIT) {

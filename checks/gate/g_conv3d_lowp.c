@@ -346,6 +346,22 @@ static int nan_and_inf(dlv_gate_case *c, lp_case *k, uint16_t nan,
   return DLV_ENAN;
 }
 
+/* Beside an argument error, one time in three a NaN and one time in three
+ * an infinity in an operand: the argument's status must win (conv3d_lowp.h:
+ * DLV_EINVAL and DLV_EBADLEN before DLV_ENAN and DLV_EDOM). */
+static void spoil_operand(dlv_gate_case *c, int fmt, dlv_gate_buf *x,
+                          size_t at)
+{
+  static const char *const names[] = {"clean", "a NaN", "an infinity"};
+  unsigned k = dlv_gate_enum(c, 3);
+  uint16_t inf = fmt == DLV_REF_BF16 ? 0x7f80u : 0x7c00u;
+  if (k == 1)
+    pat(x)[at] = dlv_gate_lowp_nan(c, fmt);
+  else if (k == 2)
+    pat(x)[at] = (uint16_t)(inf | (dlv_gate_draw(c, 2) ? 0x8000u : 0u));
+  dlv_gate_note(c, "operand %s at %zu", names[k], at);
+}
+
 /* A documented error: returns the status the header promises. */
 static int make_error(dlv_gate_case *c, lp_case *k, dlv_conv3d_shape *s,
                       const void **a, const void **b, float **out)
@@ -360,10 +376,12 @@ static int make_error(dlv_gate_case *c, lp_case *k, dlv_conv3d_shape *s,
     unsigned which = (unsigned)dlv_gate_draw(c, 3);
     *(which == 0 ? a : which == 1 ? b : (const void **)out) = NULL;
     dlv_gate_note(c, "error: NULL argument %u", which);
+    spoil_operand(c, k->e->fmt, victim, at);
     return DLV_EINVAL;
   }
   case 1:
     dlv_gate_conv3d_bad_shape(c, s);
+    spoil_operand(c, k->e->fmt, victim, at);
     return DLV_EBADLEN;
   case 2:
     pat(victim)[at] = dlv_gate_lowp_nan(c, k->e->fmt);

@@ -498,6 +498,23 @@ void dlv_gate_buf_set_nan(dlv_gate_case *c, dlv_gate_buf *b, size_t i)
   }
 }
 
+const char *dlv_gate_buf_spoil(dlv_gate_case *c, dlv_gate_buf *b)
+{
+  static const char *const names[] = {"clean", "a NaN", "an infinity",
+                                      "all zero"};
+  unsigned k = dlv_gate_enum(c, 4);
+  if (b->n == 0 || !dlv_gate_buf_readable(b))
+    return "empty";
+  size_t at = (size_t)dlv_gate_draw(c, b->n);
+  if (k == 1)
+    dlv_gate_buf_set_nan(c, b, at);
+  else if (k == 2)
+    dlv_gate_buf_set(b, at, dlv_gate_draw(c, 2) ? -INFINITY : INFINITY);
+  for (size_t i = 0; k == 3 && i < b->n; i++)
+    dlv_gate_buf_set(b, i, dlv_gate_draw(c, 2) ? -0.0 : 0.0);
+  return names[k];
+}
+
 void dlv_gate_buf_fill(dlv_gate_case *c, dlv_gate_buf *b, int vclass)
 {
   for (size_t i = 0; i < b->n; i++)
@@ -775,12 +792,15 @@ void dlv_gate_vec_arg_error(dlv_gate_case *c, size_t elem, size_t out_elem,
                                          : 1 + (size_t)dlv_gate_draw(c, 8);
   dlv_gate_buf x, out;
   dlv_gate_buf_make(c, &x, elem, n, 1);
-  if (elem == sizeof(float) || elem == sizeof(double))
-    dlv_gate_buf_fill(c, &x, DLV_GV_UNIT); /* 16-bit elements: as made */
+  const char *data = "16-bit elements as made (the sentinel: NaN)";
+  if (elem == sizeof(float) || elem == sizeof(double)) {
+    dlv_gate_buf_fill(c, &x, DLV_GV_UNIT);
+    data = dlv_gate_buf_spoil(c, &x);
+  }
   dlv_gate_buf_freeze(c, &x);
   dlv_gate_buf_make(c, &out, out_elem, two_vectors ? n : 1, 1);
   dlv_gate_buf_freeze(c, &out);
-  dlv_gate_note(c, "argument error: %s, n %zu", arg_name[kind], n);
+  dlv_gate_note(c, "argument error: %s, n %zu, x %s", arg_name[kind], n, data);
   int st = call(ctx, n, kind == ARG_NULL_X ? NULL : x.at, arg_incx(kind),
                 kind == ARG_NULL_OUT ? NULL : out.at, arg_incg(kind));
   dlv_gate_cmp_status(c, "status", st,

@@ -291,6 +291,13 @@ void dlv_gate_buf_set(dlv_gate_buf *b, size_t i, double v);
 /* Element i set to a NaN of the buffer's dtype drawn by dlv_gate_nan_bits,
  * bitwise (a float's signalling NaNs too, which (float)NAN never gives). */
 void dlv_gate_buf_set_nan(dlv_gate_case *c, dlv_gate_buf *b, size_t i);
+/* Data that would be an error of its own, for an argument-error case
+ * (dlv_status.h: arguments are checked before data, so the argument's
+ * status must win): enumerated, the data left clean, one element a NaN
+ * (dlv_gate_buf_set_nan), one an infinity of a drawn sign, or every
+ * element zero (the norms' DLV_EDOM).  Float and double buffers, before
+ * dlv_gate_buf_freeze; returns what was done, for the case's note. */
+const char *dlv_gate_buf_spoil(dlv_gate_case *c, dlv_gate_buf *b);
 /* Fills elements 0..n-1 with values of a class. */
 void dlv_gate_buf_fill(dlv_gate_case *c, dlv_gate_buf *b, int vclass);
 /* Remembers the whole zone: dlv_gate_buf_unchanged then fails the case if
