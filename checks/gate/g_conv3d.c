@@ -88,6 +88,9 @@ typedef struct {
   dlv_conv3d_shape s;
   int variant;
   size_t na, nb, nout;
+  /* the workspace the call needs (dlv_conv3d_work_size); work holds need
+   * elements or more (conv3d.h: a call may be given a larger one) */
+  size_t need;
   dlv_gate_buf a, b, out, out2, work;
   int vca, vcb;
 } conv_case;
@@ -494,18 +497,22 @@ static void check_work_size(dlv_gate_case *c, const conv_case *k)
   if (k->e->pass == DLV_CONV3D_BWD_INPUT)
     check_pad_cap_edge(c);
   size_t want = documented_work(&k->s, k->variant);
-  if (k->work.n != want)
+  if (k->need != want)
     dlv_gate_fail(c, "dlv_conv3d_work_size %zu, conv3d.h's formula %zu",
-                  k->work.n, want);
+                  k->need, want);
 }
 
 /* Builds the case's buffers: inputs filled and frozen, outputs and the
- * workspace (exactly dlv_conv3d_work_size elements) all sentinel. */
+ * workspace all sentinel; the workspace exactly dlv_conv3d_work_size
+ * elements, one more, or up to 4096 more (enumerated). */
 static void make_buffers(dlv_gate_case *c, conv_case *k)
 {
   size_t el = elem_of(k->e), nw = 0;
   counts(k->e, &k->s, &k->na, &k->nb, &k->nout);
   dlv_gate_backend()->conv3d_work_size(&k->s, k->variant, k->e->pass, &nw);
+  k->need = nw;
+  unsigned spare = dlv_gate_enum(c, 3);
+  nw += spare == 0 ? 0 : spare == 1 ? 1 : 2 + (size_t)dlv_gate_draw(c, 4095);
   dlv_gate_buf_make(c, &k->a, el, k->na, 1);
   dlv_gate_buf_make(c, &k->b, el, k->nb, 1);
   dlv_gate_buf_make(c, &k->out, el, k->nout, 1);
@@ -942,12 +949,12 @@ static void work_size_einval(dlv_gate_case *c, int kind,
                       DLV_EINVAL);
 }
 
-/* A NULL workspace the call needs (k->work.n > 0) with the lengths 0 (no
+/* A NULL workspace the call needs (k->need > 0) with the lengths 0 (no
  * workspace at all) and the exact need: DLV_EINVAL either way. */
 static void null_work_lengths(dlv_gate_case *c, const conv_case *k)
 {
-  const size_t lens[2] = {0, k->work.n};
-  for (int i = 0; i < 2 && k->work.n > 0; i++)
+  const size_t lens[2] = {0, k->need};
+  for (int i = 0; i < 2 && k->need > 0; i++)
     dlv_gate_cmp_status(c, i == 0 ? "NULL workspace of length 0"
                                   : "NULL workspace of the needed length",
                         call(k->e, &k->s, k->variant, k->a.at, k->b.at,
@@ -978,7 +985,7 @@ static void error_case(dlv_gate_case *c, conv_case *k)
   dlv_conv3d_shape s = k->s;
   const void *a = k->a.at, *b = k->b.at;
   void *out = k->out.at, *work = k->work.at;
-  size_t work_len = k->work.n;
+  size_t work_len = k->need; /* the errors shorten the need */
   int want = corrupt(c, kind, &s, &variant, &a, &b, &out, &work, &work_len);
   dlv_gate_note(c, "error: %s", err_name[kind]);
   int got = call(k->e, kind == ERR_NULL_SHAPE ? NULL : &s, variant, a, b, out,
@@ -1008,12 +1015,12 @@ static void note_case(dlv_gate_case *c, const conv_case *k, int t1, int t2)
 {
   const dlv_conv3d_shape *s = &k->s;
   dlv_gate_note(c, "%s (FAST's path %s), shape B %zu H %zu W %zu T %zu "
-                   "C %zu C' %zu U %zu V %zu Z %zu, work %zu, threads %d/%d, "
-                   "values %s x %s",
+                   "C %zu C' %zu U %zu V %zu Z %zu, work %zu (need %zu), "
+                   "threads %d/%d, values %s x %s",
                 dlv_gate_backend()->conv3d_variant_name(k->variant),
                 dlv_conv3d_isa_name(dlv_conv3d_isa()), s->b,
                 s->h, s->w, s->t,
-                s->c, s->cp, s->u, s->v, s->z, k->work.n, t1, t2,
+                s->c, s->cp, s->u, s->v, s->z, k->work.n, k->need, t1, t2,
                 dlv_gate_vclass_name(k->vca), dlv_gate_vclass_name(k->vcb));
 }
 
