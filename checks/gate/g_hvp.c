@@ -255,8 +255,44 @@ static double step_in_disc(dlv_gate_case *c, const dlv_lg_problem *p,
   return h;
 }
 
+/* The largest ilogb |x_j| (INT_MIN when x = 0). */
+static int max_exponent(size_t n, const double *x)
+{
+  int m = INT_MIN;
+  for (size_t j = 0; j < n; j++)
+    if (x[j] != 0.0 && ilogb(x[j]) > m)
+      m = ilogb(x[j]);
+  return m;
+}
+
+/* t above t_max, enumerated against below (step_below_range): with h = 1,
+ * v rescaled so that ilogb ||Theta|| - ilogb ||v|| >= 1026 (max exponents
+ * mt of Theta, mv of v: ilogb ||v|| <= mv + L, L = ceil(log2 sqrt n) + 1),
+ * v's largest element kept normal or subnormal, not 0.  Returns h, or 0
+ * when Theta is too small for that (the caller then goes below). */
+static double step_above_range(dlv_gate_case *c, size_t n, const double *th,
+                               dlv_gate_buf *vb)
+{
+  int mt = max_exponent(n, th), L = 1;
+  while (((size_t)1 << (2 * (L - 1))) < n)
+    L++;
+  mt = mt == INT_MIN ? 0 : mt; /* s = 1 at Theta = 0 */
+  double *v = dlv_gate_alloc(c, n * sizeof *v);
+  for (size_t j = 0; j < n; j++)
+    v[j] = dlv_gate_buf_get(vb, j);
+  int mv = max_exponent(n, v), target = mt - L - 1026;
+  if (mv == INT_MIN || target < -1070)
+    return 0.0;
+  for (size_t j = 0; j < n; j++)
+    dlv_gate_buf_set(vb, j, ldexp(v[j], target - mv));
+  dlv_gate_buf_freeze(c, vb);
+  dlv_gate_note(c, "t above t_max (max exponents: Theta %d, v %d)", mt,
+                target);
+  return DLV_HVP_H_MAX;
+}
+
 /* v rescaled so that ||v|| > 8 max(||Theta||, 1): with h = t_min the step
- * falls below t_min (DLV_EDOM). */
+ * falls below t_min (DLV_EDOM); or above t_max (step_above_range). */
 static double step_out_of_range(dlv_gate_case *c, size_t n, const double *th,
                                 dlv_gate_buf *vb)
 {
@@ -267,6 +303,9 @@ static double step_out_of_range(dlv_gate_case *c, size_t n, const double *th,
   }
   if (sv == 0.0)
     refill(c, vb, 1.0), sv = (double)n;
+  double h = dlv_gate_enum(c, 2) ? step_above_range(c, n, th, vb) : 0.0;
+  if (h != 0.0)
+    return h;
   int shift = ilogb(fmax(sqrt(st), 1.0)) - ilogb(sqrt(sv)) + 4;
   for (size_t j = 0; j < n; j++)
     dlv_gate_buf_set(vb, j, ldexp(dlv_gate_buf_get(vb, j), shift));
