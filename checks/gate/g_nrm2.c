@@ -56,11 +56,20 @@ static void fill_limit(dlv_gate_case *c, const nrm2_entry *e,
                 pos);
 }
 
+/* One special value or two (NaN and an Inf), or every element +-0 (the
+ * norm 0: the gradient's DLV_EDOM at n >= 1, not only at n = 0). */
 static void fill_special(dlv_gate_case *c, dlv_gate_buf *x)
 {
-  static const char *const kinds[] = {"Inf", "NaN", "Inf and NaN", "-Inf"};
-  unsigned k = dlv_gate_enum(c, 4);
+  static const char *const kinds[] = {"Inf", "NaN", "Inf and NaN", "-Inf",
+                                      "every element +-0"};
+  unsigned k = dlv_gate_enum(c, 5);
   dlv_gate_buf_fill(c, x, DLV_GV_UNIT);
+  if (k == 4) {
+    for (size_t i = 0; i < x->n; i++)
+      dlv_gate_buf_set(x, i, dlv_gate_draw(c, 2) ? -0.0 : 0.0);
+    dlv_gate_note(c, "special: %s", kinds[k]);
+    return;
+  }
   size_t a = (size_t)dlv_gate_draw(c, x->n), b = (size_t)dlv_gate_draw(c, x->n);
   if (k == 1)
     dlv_gate_buf_set_nan(c, x, a);
