@@ -134,6 +134,14 @@ static void set_field(mutant *m, const char *key, const char *val)
                 {"equivalent", m->equivalent, sizeof m->equivalent}};
   for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
     if (strcmp(key, fields[i].key) == 0) {
+      /* a key twice: two records run together (a missing blank line),
+       * the first one's fields silently overwritten */
+      if (fields[i].dst[0] != '\0') {
+        fprintf(stderr, "mutate: '%s' twice in the record of '%s' (a "
+                        "missing blank line between records?)\n",
+                key, m->id);
+        exit(2);
+      }
       snprintf(fields[i].dst, fields[i].size, "%s", val);
       return;
     }
