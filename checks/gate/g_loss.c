@@ -538,6 +538,10 @@ typedef struct {
   size_t n; /* parameters, also when the sizes are rejected */
   int null_problem;
   double special; /* what closs_call places at nan_at: NaN, or +-Inf */
+  /* the norm's NaN beside an infinite part (closs.h: DLV_ENAN first):
+   * closs_call places inf (+-Inf) at inf_at too (n: none) */
+  size_t inf_at;
+  double inf;
 } closs_setup;
 
 /* Calls _d at theta and _z at theta + i t v (v NULL: a real point);
@@ -558,9 +562,14 @@ static void closs_call(dlv_gate_case *c, closs_setup *s, const double *v,
       int imag = (int)dlv_gate_draw(c, 2);
       z[nan_at] = imag ? CMPLX(creal(z[nan_at]), s->special)
                        : CMPLX(s->special, cimag(z[nan_at]));
-      dlv_gate_buf_freeze(c, &zb);
       dlv_gate_note(c, "%g in %s part of z_%zu", s->special,
                     imag ? "imaginary" : "real", nan_at);
+      if (s->inf_at < s->n && s->inf_at != nan_at) {
+        z[s->inf_at] = CMPLX(s->inf, cimag(z[s->inf_at]));
+        dlv_gate_note(c, "and %g in the real part of z_%zu", s->inf,
+                      s->inf_at);
+      }
+      dlv_gate_buf_freeze(c, &zb);
     }
   }
   int sd = v == NULL ? closs_d(&s->p, s->null_problem, s->theta,
@@ -710,7 +719,7 @@ static void closs_case(dlv_gate_case *c, int kind)
     k = dlv_lg_tanhnet_k(c, scenario == CL_KMAX ? (int)sub - 1 : 2);
   int extreme = kind == DLV_REF_LOGISTIC && scenario == CL_SPECIAL &&
                 sub == 0;
-  closs_setup s = {.null_problem = 0, .special = NAN};
+  closs_setup s = {.null_problem = 0, .special = NAN, .inf_at = (size_t)-1};
   dlv_lg_problem_draw(c, &s.p, kind, extreme ? DLV_GV_EXACT : vclass, k);
   s.n = s.p.n;
   s.theta = draw_theta(c, &s.tb, s.n, vclass, extreme);
@@ -736,12 +745,19 @@ static void closs_case(dlv_gate_case *c, int kind)
     size_t at = (size_t)dlv_gate_draw(c, s.n);
     int code = DLV_ENAN; /* the norm at an infinite part: DLV_EDOM */
     s.special = dlv_gate_nan(c);
-    if (kind == DLV_REF_NORM && dlv_gate_draw(c, 2)) {
+    /* the norm: a NaN, an infinity, or a NaN beside an infinity (ENAN) */
+    unsigned norm_kind = kind == DLV_REF_NORM ? dlv_gate_enum(c, 3) : 0;
+    if (norm_kind == 1) {
       s.special = dlv_gate_draw(c, 2) ? -INFINITY : INFINITY;
       code = DLV_EDOM;
+    } else if (norm_kind == 2 && s.n > 1) {
+      s.inf_at = (at + 1 + (size_t)dlv_gate_draw(c, s.n - 1)) % s.n;
+      s.inf = dlv_gate_draw(c, 2) ? -INFINITY : INFINITY;
     }
     closs_call(c, &s, NULL, 0.0, want, want == DLV_OK ? code : want, at);
     ((double *)s.theta)[at] = s.special;
+    if (s.inf_at < s.n)
+      ((double *)s.theta)[s.inf_at] = s.inf;
     dlv_gate_buf_freeze(c, &s.tb);
     closs_call(c, &s, NULL, 0.0, want == DLV_OK ? code : want,
                want == DLV_OK ? code : want, s.n);
