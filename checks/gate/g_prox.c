@@ -293,6 +293,8 @@ static double fill_v(dlv_gate_case *c, const prox_entry *e, unsigned kind,
   dlv_gate_note(c, "values %s", dlv_gate_vclass_name(vclass));
   if (kind == PX_SPECIAL)
     special_values(c, v);
+  if (kind == PX_ARGS) /* the argument's DLV_EINVAL first (prox_group.h) */
+    dlv_gate_note(c, "v %s", dlv_gate_buf_spoil(c, v));
   return -1.0;
 }
 
