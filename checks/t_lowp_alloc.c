@@ -6,7 +6,11 @@
  *    back to one copy, returns DLV_OK and the bits of 1 thread;
  *  - room for less than one copy (X / 2): DLV_ENOMEM on finite operands,
  *    nothing written, and DLV_ENAN when an operand holds a NaN (the scan's
- *    status comes first, as when the buffers can be allocated).
+ *    status comes first, as when the buffers can be allocated);
+ *  - every pass of both formats with almost no room (1 MB): a NaN in an
+ *    operand gives DLV_ENAN, an infinity DLV_EDOM (conv3d_lowp.h: "a NaN
+ *    or an Inf is still reported as such"), finite operands DLV_ENOMEM or
+ *    DLV_OK (a pass may need nothing more), nothing written on error.
  * The reference runs in a child of its own, so that the children under
  * the limit start with no packing buffer kept (the parent never calls the
  * kernel).  Skipped under the sanitizers and valgrind, whose own memory
@@ -137,6 +141,72 @@ static int no_copy_fits(const operands_t *o)
              : 5;
 }
 
+/* One pass of one format (DLV_CONV3D_*; bf16 or fp16 patterns). */
+static int lp_call(int fp16, int pass, const uint16_t *a, const uint16_t *b,
+                   float *out)
+{
+  const dlv_conv3d_shape *s = &CASE;
+  if (fp16)
+    return pass == DLV_CONV3D_FWD
+               ? dlv_conv3d_fwd_fp16(s, (const void *)a, (const void *)b, out)
+           : pass == DLV_CONV3D_BWD_FILTER
+               ? dlv_conv3d_bwd_filter_fp16(s, (const void *)a,
+                                            (const void *)b, out)
+               : dlv_conv3d_bwd_input_fp16(s, (const void *)a,
+                                           (const void *)b, out);
+  return pass == DLV_CONV3D_FWD
+             ? dlv_conv3d_fwd_bf16(s, (const void *)a, (const void *)b, out)
+         : pass == DLV_CONV3D_BWD_FILTER
+             ? dlv_conv3d_bwd_filter_bf16(s, (const void *)a, (const void *)b,
+                                          out)
+             : dlv_conv3d_bwd_input_bf16(s, (const void *)a, (const void *)b,
+                                         out);
+}
+
+/* Child: each pass of each format with 1 MB of room: finite operands
+ * DLV_ENOMEM (nothing written) or DLV_OK; a NaN in the pass's second
+ * operand DLV_ENAN, an infinity in its first DLV_EDOM, nothing written. */
+static int specials_before_memory(const operands_t *o)
+{
+  size_t n1 = o->n1, nf = o->nf, n2 = o->n2;
+  size_t nmax = n1 > nf ? n1 : nf, bytes;
+  nmax = nmax > n2 ? nmax : n2;
+  bytes = nmax * sizeof(float);
+  uint16_t *l1 = malloc(n1 * 2), *f = malloc(nf * 2), *g2 = malloc(n2 * 2);
+  float *out = malloc(bytes);
+  if (!l1 || !f || !g2 || !out || !limit_to(1e6))
+    return 2;
+  for (int fp16 = 0; fp16 < 2; fp16++)
+    for (int pass = 0; pass < 3; pass++) {
+      uint16_t *a = pass == DLV_CONV3D_BWD_INPUT ? f : l1;
+      uint16_t *b = pass == DLV_CONV3D_FWD ? f : g2;
+      size_t na = a == f ? nf : n1, nb = b == f ? nf : n2;
+      for (int kind = 0; kind < 3; kind++) {
+        /* small integers, exact in both formats; one special per kind */
+        for (size_t i = 0; i < na; i++)
+          a[i] = (uint16_t)(i % 3 == 0 ? 0 : fp16 ? 0x3c00u : 0x3f80u);
+        for (size_t i = 0; i < nb; i++)
+          b[i] = (uint16_t)(i % 5 == 0 ? 0 : fp16 ? 0xc000u : 0xc000u);
+        if (kind == 1)
+          b[nb / 2] = fp16 ? 0x7e00u : 0x7fc0u;
+        if (kind == 2)
+          a[na - 1] = fp16 ? 0xfc00u : 0xff80u;
+        memset(out, 0x5a, bytes);
+        int st = lp_call(fp16, pass, a, b, out);
+        int want = kind == 1 ? DLV_ENAN : kind == 2 ? DLV_EDOM : DLV_ENOMEM;
+        if (st != want && !(kind == 0 && st == DLV_OK)) {
+          fprintf(stderr, "%s pass %d kind %d: status %d, expected %d\n",
+                  fp16 ? "fp16" : "bf16", pass, kind, st, want);
+          return 3;
+        }
+        for (size_t i = 0; st != DLV_OK && i < bytes; i++)
+          if (((const unsigned char *)out)[i] != 0x5a)
+            return 4;
+      }
+    }
+  return 0;
+}
+
 static void allocation_contract(void **unused)
 {
   (void)unused;
@@ -150,6 +220,7 @@ static void allocation_contract(void **unused)
    * 5: DLV_ENOMEM reported before the NaN */
   assert_int_equal(in_child(one_copy_fits, &o), 0);
   assert_int_equal(in_child(no_copy_fits, &o), 0);
+  assert_int_equal(in_child(specials_before_memory, &o), 0);
   munmap(o.ref, o.nf * sizeof *o.ref);
   free(o.l1), free(o.g2);
 }
