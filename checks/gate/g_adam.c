@@ -1278,9 +1278,15 @@ static void ema_inputs(dlv_gate_case *c, const adam_entry *e, unsigned kind,
                   which == 0 ? "exactly" : which < 0 ? "minus one ulp"
                                                      : "plus one ulp");
   } else {
-    unsigned k = dlv_gate_enum(c, 3);
-    x[pos] = k == 0 ? dlv_gate_nan(c) : k == 1 ? INFINITY : -INFINITY;
+    /* a NaN, +-Inf, or a NaN and an infinity (adam.h: DLV_ENAN) */
+    unsigned k = dlv_gate_enum(c, 4);
+    x[pos] = k == 0 || k == 3 ? dlv_gate_nan(c) : k == 1 ? INFINITY : -INFINITY;
     dlv_gate_note(c, "x[%zu] = %g", pos, x[pos]);
+    size_t other = (size_t)dlv_gate_draw(c, n);
+    if (k == 3 && other != pos) {
+      x[other] = dlv_gate_draw(c, 2) ? -INFINITY : INFINITY;
+      dlv_gate_note(c, "x[%zu] = %g", other, x[other]);
+    }
   }
 }
 
