@@ -1160,11 +1160,58 @@ static void from_double_case(dlv_gate_case *c, int fmt)
   check_rounded(c, fmt, x, got);
 }
 
+/* A double near a float's rounding boundaries: a finite float f >= 0
+ * (subnormals and FLT_MAX included), then f itself, the midpoint to the
+ * next float up (FLT_MAX's: the overflow threshold), a double either side
+ * of it, or any double in between; either sign. */
+static double float_probe(dlv_gate_case *c)
+{
+  uint32_t bits = (uint32_t)dlv_gate_draw(c, 0x7f800000u);
+  float f;
+  memcpy(&f, &bits, sizeof f);
+  double lo = f, hi = f < FLT_MAX ? (double)nextafterf(f, INFINITY)
+                                  : 2.0 * lo - (double)nextafterf(f, 0.0f);
+  double mid = 0.5 * (lo + hi), x; /* exact */
+  switch (dlv_gate_enum(c, 5)) {
+  case 0: x = lo; break;
+  case 1: x = mid; break;
+  case 2: x = nextafter(mid, 0.0); break;
+  case 3: x = nextafter(mid, INFINITY); break;
+  default: x = lo + (hi - lo) * ((double)dlv_gate_draw(c, 1u << 30) * 0x1p-30);
+  }
+  return dlv_gate_draw(c, 2) ? -x : x;
+}
+
+/* dlv_round_to_format (lowp.h: exact for any p, emin, emax) with float's
+ * parameters against the hardware's conversion (double) (float) x, and
+ * with double's as the identity. */
+static void round_to_format_wide(dlv_gate_case *c, int as_double)
+{
+  double x = float_probe(c);
+  if (as_double) {
+    x = ldexp(x, (int)dlv_gate_draw(c, 1800) - 900);
+    dlv_gate_note(c, "double's parameters, x %a", x);
+    dlv_gate_cmp_same(c, "rounded", 0,
+                      dlv_round_to_format(x, DBL_MANT_DIG, -1022, 1023), x);
+    return;
+  }
+  dlv_gate_note(c, "float's parameters, x %a", x);
+  dlv_gate_cmp_same(c, "rounded", 0,
+                    dlv_round_to_format(x, FLT_MANT_DIG, -126, 127),
+                    (double)(float)x);
+}
+
 /* dlv_round_to_format with the parameters of a format: the value of the
- * twin's pattern, bitwise (a NaN stays a NaN). */
+ * twin's pattern, bitwise (a NaN stays a NaN); one case in three with
+ * float's or double's parameters (round_to_format_wide). */
 static void round_to_format_case(dlv_gate_case *c)
 {
-  int fmt = (int)dlv_gate_enum(c, 2) ? DLV_REF_FP16 : DLV_REF_BF16;
+  unsigned params = dlv_gate_enum(c, 6);
+  if (params >= 4) {
+    round_to_format_wide(c, params == 5);
+    return;
+  }
+  int fmt = params % 2 ? DLV_REF_FP16 : DLV_REF_BF16;
   double x = convert_input(c, fmt, 40, NULL);
   double got = fmt == DLV_REF_BF16
                    ? dlv_round_to_format(x, DLV_BF16_PREC, -126, 127)
