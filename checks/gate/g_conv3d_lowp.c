@@ -281,11 +281,159 @@ static void fp16_is_fast(dlv_gate_case *c, const lp_case *k)
                       dlv_gate_buf_get(&k->out, i), want[i]);
 }
 
+/* ---- bf16: the documented chain, bit for bit ------------------------------
+ * conv3d_lowp.h: each output element is one chain of vdpbf16ps steps from
+ * +0, two products per step (dlv_bf16_dot2_model, the odd element first),
+ * in the order the header gives per pass; an odd count pairs the last
+ * element with +0.  Written here from the header alone, element by
+ * element.  The input gradient's tiles skip taps that miss all their rows
+ * (adding exact zeros), so only the sign of a zero may differ there. */
+
+/* Extents: the output G (h, w, t) and the input L1 (h + u - 1, ...). */
+typedef struct {
+  size_t b, h, w, t, c, cp, u, v, z, h1, w1, t1;
+} chain_dims;
+
+static chain_dims chain_dims_of(const dlv_conv3d_shape *s)
+{
+  return (chain_dims){s->b, s->h, s->w, s->t, s->c, s->cp, s->u, s->v, s->z,
+                      s->h + s->u - 1, s->w + s->v - 1, s->t + s->z - 1};
+}
+
+/* Pattern of L1[b, x1, y1, t1, c'], F[u, v, z, c', c], G[b, x, y, t, c]. */
+static uint16_t l1_at(const chain_dims *d, const uint16_t *l1, size_t b,
+                      size_t x, size_t y, size_t t, size_t cp)
+{
+  return l1[(((b * d->h1 + x) * d->w1 + y) * d->t1 + t) * d->cp + cp];
+}
+static uint16_t f_at(const chain_dims *d, const uint16_t *f, size_t u,
+                     size_t v, size_t z, size_t cp, size_t c)
+{
+  return f[(((u * d->v + v) * d->z + z) * d->cp + cp) * d->c + c];
+}
+static uint16_t g_at(const chain_dims *d, const uint16_t *g, size_t b,
+                     size_t x, size_t y, size_t t, size_t c)
+{
+  return g[(((b * d->h + x) * d->w + y) * d->t + t) * d->c + c];
+}
+
+static float step(float acc, uint16_t a0, uint16_t b0, uint16_t a1,
+                  uint16_t b1)
+{
+  return dlv_bf16_dot2_model(acc, (dlv_bf16){a0}, (dlv_bf16){b0},
+                             (dlv_bf16){a1}, (dlv_bf16){b1});
+}
+
+/* Forward: for each tap (u, v, z) in order, pairs (c' even, c' odd). */
+static float chain_fwd(const chain_dims *d, const uint16_t *l1,
+                       const uint16_t *f, size_t b, size_t x, size_t y,
+                       size_t t, size_t c)
+{
+  float acc = 0.0f;
+  for (size_t u = 0; u < d->u; u++)
+    for (size_t v = 0; v < d->v; v++)
+      for (size_t z = 0; z < d->z; z++)
+        for (size_t p = 0; p < d->cp; p += 2) {
+          int odd = p + 1 < d->cp;
+          acc = step(acc, l1_at(d, l1, b, x + u, y + v, t + z, p),
+                     f_at(d, f, u, v, z, p, c),
+                     odd ? l1_at(d, l1, b, x + u, y + v, t + z, p + 1) : 0,
+                     odd ? f_at(d, f, u, v, z, p + 1, c) : 0);
+        }
+  return acc;
+}
+
+/* G zero-padded by (U-1, V-1, Z-1): the pattern at padded (x, y, t). */
+static uint16_t gpad_at(const chain_dims *d, const uint16_t *g, size_t b,
+                        size_t x, size_t y, size_t t, size_t c)
+{
+  if (x < d->u - 1 || y < d->v - 1 || t < d->z - 1)
+    return 0;
+  x -= d->u - 1, y -= d->v - 1, t -= d->z - 1;
+  return x < d->h && y < d->w && t < d->t ? g_at(d, g, b, x, y, t, c) : 0;
+}
+
+/* Input gradient: the forward of padded G with the flipped filter
+ * F'[u, v, z, c, c'] = F[U-1-u, V-1-v, Z-1-z, c', c]: for each tap in
+ * order, pairs (c even, c odd). */
+static float chain_bwd_input(const chain_dims *d, const uint16_t *f,
+                             const uint16_t *g, size_t b, size_t x, size_t y,
+                             size_t t, size_t cp)
+{
+  float acc = 0.0f;
+  for (size_t u = 0; u < d->u; u++)
+    for (size_t v = 0; v < d->v; v++)
+      for (size_t z = 0; z < d->z; z++) {
+        size_t fu = d->u - 1 - u, fv = d->v - 1 - v, fz = d->z - 1 - z;
+        for (size_t p = 0; p < d->c; p += 2) {
+          int odd = p + 1 < d->c;
+          acc = step(acc, gpad_at(d, g, b, x + u, y + v, t + z, p),
+                     f_at(d, f, fu, fv, fz, cp, p),
+                     odd ? gpad_at(d, g, b, x + u, y + v, t + z, p + 1) : 0,
+                     odd ? f_at(d, f, fu, fv, fz, cp, p + 1) : 0);
+        }
+      }
+  return acc;
+}
+
+/* Filter gradient: for each (b, x, y) in order, pairs (t even, t odd). */
+static float chain_bwd_filter(const chain_dims *d, const uint16_t *l1,
+                              const uint16_t *g, size_t u, size_t v, size_t z,
+                              size_t cp, size_t c)
+{
+  float acc = 0.0f;
+  for (size_t b = 0; b < d->b; b++)
+    for (size_t x = 0; x < d->h; x++)
+      for (size_t y = 0; y < d->w; y++)
+        for (size_t t = 0; t < d->t; t += 2) {
+          int odd = t + 1 < d->t;
+          acc = step(acc, l1_at(d, l1, b, x + u, y + v, t + z, cp),
+                     g_at(d, g, b, x, y, t, c),
+                     odd ? l1_at(d, l1, b, x + u, y + v, t + 1 + z, cp) : 0,
+                     odd ? g_at(d, g, b, x, y, t + 1, c) : 0);
+        }
+  return acc;
+}
+
+/* Output element i's chain; outputs in their layouts: L2 and L1.grad as
+ * [b][x][y][t][channel], F.grad as [u][v][z][c'][c]. */
+static float chain_at(const lp_case *k, const chain_dims *d, size_t i)
+{
+  const uint16_t *a = pat(&k->a), *b = pat(&k->b);
+  size_t ch = k->e->pass == DLV_CONV3D_FWD ? d->c : d->cp;
+  size_t q = i / ch, r = i % ch;
+  if (k->e->pass == DLV_CONV3D_BWD_FILTER) {
+    size_t c = i % d->c, cp = i / d->c % d->cp, tap = i / d->c / d->cp;
+    size_t z = tap % d->z, v = tap / d->z % d->v, u = tap / d->z / d->v;
+    return chain_bwd_filter(d, a, b, u, v, z, cp, c);
+  }
+  size_t ex = k->e->pass == DLV_CONV3D_FWD ? d->t : d->t1;
+  size_t ey = k->e->pass == DLV_CONV3D_FWD ? d->w : d->w1;
+  size_t ez = k->e->pass == DLV_CONV3D_FWD ? d->h : d->h1;
+  size_t t = q % ex, y = q / ex % ey, x = q / ex / ey % ez, bb = q / ex / ey / ez;
+  return k->e->pass == DLV_CONV3D_FWD ? chain_fwd(d, a, b, bb, x, y, t, r)
+                                      : chain_bwd_input(d, a, b, bb, x, y, t, r);
+}
+
+static void bf16_is_chain(dlv_gate_case *c, const lp_case *k)
+{
+  chain_dims d = chain_dims_of(&k->s);
+  int zero_sign_free = k->e->pass == DLV_CONV3D_BWD_INPUT;
+  for (size_t i = 0; i < k->nout && !dlv_gate_failed(c); i++) {
+    double got = dlv_gate_buf_get(&k->out, i), want = chain_at(k, &d, i);
+    if (zero_sign_free && got == 0.0 && want == 0.0)
+      continue;
+    dlv_gate_cmp_same(c, "bf16 against the documented chain", i, got, want);
+  }
+}
+
 static void other_runs(dlv_gate_case *c, const lp_case *k, int status,
                        int threads)
 {
   if (k->e->fmt == DLV_REF_FP16)
     fp16_is_fast(c, k);
+  else
+    bf16_is_chain(c, k);
   int other_threads = 1 + (threads % 3);
   dlv_set_threads(other_threads);
   rerun_same(c, k, status, "at another thread count");
