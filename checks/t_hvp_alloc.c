@@ -11,22 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "as_limit.h"
 #include "check.h"
 #include "closs.h"
 #include "dlv_status.h"
 #include "hvp.h"
-
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define UNDER_SANITIZER 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define UNDER_SANITIZER 1
-#endif
-#endif
 
 enum { N = 1 << 22 };
 #define ROOM 8e6 /* bytes: below either kernel's work (32 N = 134 MB) */
@@ -51,17 +41,6 @@ static int make(arrays *a)
   return 1;
 }
 
-/* The address space now, bytes (/proc/self/statm). */
-static double address_space(void)
-{
-  FILE *f = fopen("/proc/self/statm", "r");
-  unsigned long pages = 0;
-  int ok = f != NULL && fscanf(f, "%lu", &pages) == 1;
-  if (f != NULL)
-    fclose(f);
-  return ok ? (double)pages * (double)sysconf(_SC_PAGESIZE) : -1.0;
-}
-
 static int hv_untouched(const double *hv)
 {
   for (size_t i = 0; i < N * sizeof *hv; i++)
@@ -72,18 +51,15 @@ static int hv_untouched(const double *hv)
 
 /* Child: 0 when both kernels answer `want` (DLV_ENOMEM under the limit,
  * hv untouched; DLV_OK without it); 2 set-up, 3 status, 4 hv written. */
-static int child(int limited)
+static int child(const void *arg)
 {
+  int limited = *(const int *)arg;
   arrays a;
   if (!make(&a))
     return 2;
   dlv_closs loss = dlv_closs_of_norm(N);
-  if (limited) {
-    double now = address_space();
-    struct rlimit r = {(rlim_t)(now + ROOM), (rlim_t)(now + ROOM)};
-    if (now <= 0 || setrlimit(RLIMIT_AS, &r) != 0)
-      return 2;
-  }
+  if (limited && !dlv_limit_address_space(ROOM))
+    return 2;
   int want = limited ? DLV_ENOMEM : DLV_OK;
   for (int central = 0; central < 2; central++) {
     int st = central ? dlv_hvp_central_d(&loss, a.theta, a.v, 0.5, a.hv)
@@ -99,25 +75,14 @@ static int child(int limited)
   return 0;
 }
 
-static int in_child(int limited)
-{
-  pid_t pid = fork();
-  assert_true(pid >= 0);
-  if (pid == 0)
-    _exit(child(limited));
-  int status = 0;
-  assert_int_equal(waitpid(pid, &status, 0), pid);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 100; /* 100: a crash */
-}
-
 static void allocation_contract(void **unused)
 {
   (void)unused;
-#if defined(UNDER_SANITIZER) || defined(DLV_UNDER_VALGRIND)
-  skip(); /* their own memory: an address-space limit breaks them */
-#endif
-  assert_int_equal(in_child(0), 0);
-  assert_int_equal(in_child(1), 0);
+  if (DLV_AS_LIMIT_UNAVAILABLE)
+    skip(); /* their own memory: an address-space limit breaks them */
+  const int off = 0, on = 1;
+  assert_int_equal(dlv_in_child(child, &off), 0);
+  assert_int_equal(dlv_in_child(child, &on), 0);
 }
 
 int main(void)

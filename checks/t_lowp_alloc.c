@@ -18,23 +18,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "as_limit.h"
 #include "check.h"
 #include "conv3d.h"
 #include "conv3d_lowp.h"
 #include "dlv_status.h"
 #include "threads.h"
-
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define UNDER_SANITIZER 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define UNDER_SANITIZER 1
-#endif
-#endif
 
 /* B 1, output 94 x 94 x 14, C' = C = 16: A = 2 lines (kp 8, C' 16)
  * patterns = 4.7 M (9.4 MB), B = 94 94 taps x 7 pairs x 32 words (7.9 MB). */
@@ -64,17 +54,6 @@ static void make(operands_t *o)
     o->g2[i] = dlv_bf16_from_double((double)((int)(i * 5 % 9) - 4));
 }
 
-/* The process's address space now, bytes (/proc/self/statm). */
-static double address_space(void)
-{
-  FILE *f = fopen("/proc/self/statm", "r");
-  unsigned long pages = 0;
-  int ok = f != NULL && fscanf(f, "%lu", &pages) == 1;
-  if (f != NULL)
-    fclose(f);
-  return ok ? (double)pages * (double)sysconf(_SC_PAGESIZE) : -1.0;
-}
-
 /* Child: the pool started (a small 2-thread call, before the limit: its
  * thread's stack), then the limit set to the address space now + room. */
 static int limit_to(double room)
@@ -85,33 +64,21 @@ static int limit_to(double room)
   dlv_set_threads(2);
   if (dlv_conv3d_bwd_filter_bf16(&tiny, a, b, out) != DLV_OK)
     return 0;
-  double now = address_space();
-  struct rlimit r = {(rlim_t)(now + room), (rlim_t)(now + room)};
-  return now > 0 && setrlimit(RLIMIT_AS, &r) == 0;
+  return dlv_limit_address_space(room);
 }
 
-/* Runs child(o) in a forked process; its exit status (0: passed). */
-static int in_child(int (*child)(const operands_t *), const operands_t *o)
+static int reference(const void *arg)
 {
-  pid_t pid = fork();
-  assert_true(pid >= 0);
-  if (pid == 0)
-    _exit(child(o));
-  int status = 0;
-  assert_int_equal(waitpid(pid, &status, 0), pid);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 100;
-}
-
-static int reference(const operands_t *o)
-{
+  const operands_t *o = arg;
   dlv_set_threads(1);
   int st = dlv_conv3d_bwd_filter_bf16(&CASE, o->l1, o->g2, o->ref);
   return st == DLV_OK ? 0 : 1;
 }
 
 /* 2 threads, room for one copy and not two: DLV_OK, the 1-thread bits. */
-static int one_copy_fits(const operands_t *o)
+static int one_copy_fits(const void *arg)
 {
+  const operands_t *o = arg;
   float *out = malloc(o->nf * sizeof *out);
   if (out == NULL || !limit_to(1.5 * COPY_BYTES))
     return 2;
@@ -122,8 +89,9 @@ static int one_copy_fits(const operands_t *o)
 
 /* Room for less than one copy: DLV_ENOMEM, nothing written; with a NaN
  * in G, DLV_ENAN. */
-static int no_copy_fits(const operands_t *o)
+static int no_copy_fits(const void *arg)
 {
+  const operands_t *o = arg;
   float *out = malloc(o->nf * sizeof *out);
   if (out == NULL)
     return 2;
@@ -166,8 +134,9 @@ static int lp_call(int fp16, int pass, const uint16_t *a, const uint16_t *b,
 /* Child: each pass of each format with 1 MB of room: finite operands
  * DLV_ENOMEM (nothing written) or DLV_OK; a NaN in the pass's second
  * operand DLV_ENAN, an infinity in its first DLV_EDOM, nothing written. */
-static int specials_before_memory(const operands_t *o)
+static int specials_before_memory(const void *arg)
 {
+  const operands_t *o = arg;
   size_t n1 = o->n1, nf = o->nf, n2 = o->n2;
   size_t nmax = n1 > nf ? n1 : nf, bytes;
   nmax = nmax > n2 ? nmax : n2;
@@ -210,17 +179,16 @@ static int specials_before_memory(const operands_t *o)
 static void allocation_contract(void **unused)
 {
   (void)unused;
-#if defined(UNDER_SANITIZER) || defined(DLV_UNDER_VALGRIND)
-  skip(); /* their own memory: an address-space limit breaks them */
-#endif
+  if (DLV_AS_LIMIT_UNAVAILABLE)
+    skip(); /* their own memory: an address-space limit breaks them */
   operands_t o;
   make(&o);
-  assert_int_equal(in_child(reference, &o), 0);
+  assert_int_equal(dlv_in_child(reference, &o), 0);
   /* 2: could not set up; 3: wrong status; 4: wrong bits or written;
    * 5: DLV_ENOMEM reported before the NaN */
-  assert_int_equal(in_child(one_copy_fits, &o), 0);
-  assert_int_equal(in_child(no_copy_fits, &o), 0);
-  assert_int_equal(in_child(specials_before_memory, &o), 0);
+  assert_int_equal(dlv_in_child(one_copy_fits, &o), 0);
+  assert_int_equal(dlv_in_child(no_copy_fits, &o), 0);
+  assert_int_equal(dlv_in_child(specials_before_memory, &o), 0);
   munmap(o.ref, o.nf * sizeof *o.ref);
   free(o.l1), free(o.g2);
 }

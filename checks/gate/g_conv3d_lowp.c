@@ -324,25 +324,6 @@ static float step(float acc, uint16_t a0, uint16_t b0, uint16_t a1,
                              (dlv_bf16){a1}, (dlv_bf16){b1});
 }
 
-/* Forward: for each tap (u, v, z) in order, pairs (c' even, c' odd). */
-static float chain_fwd(const chain_dims *d, const uint16_t *l1,
-                       const uint16_t *f, size_t b, size_t x, size_t y,
-                       size_t t, size_t c)
-{
-  float acc = 0.0f;
-  for (size_t u = 0; u < d->u; u++)
-    for (size_t v = 0; v < d->v; v++)
-      for (size_t z = 0; z < d->z; z++)
-        for (size_t p = 0; p < d->cp; p += 2) {
-          int odd = p + 1 < d->cp;
-          acc = step(acc, l1_at(d, l1, b, x + u, y + v, t + z, p),
-                     f_at(d, f, u, v, z, p, c),
-                     odd ? l1_at(d, l1, b, x + u, y + v, t + z, p + 1) : 0,
-                     odd ? f_at(d, f, u, v, z, p + 1, c) : 0);
-        }
-  return acc;
-}
-
 /* G zero-padded by (U-1, V-1, Z-1): the pattern at padded (x, y, t). */
 static uint16_t gpad_at(const chain_dims *d, const uint16_t *g, size_t b,
                         size_t x, size_t y, size_t t, size_t c)
@@ -353,26 +334,47 @@ static uint16_t gpad_at(const chain_dims *d, const uint16_t *g, size_t b,
   return x < d->h && y < d->w && t < d->t ? g_at(d, g, b, x, y, t, c) : 0;
 }
 
-/* Input gradient: the forward of padded G with the flipped filter
- * F'[u, v, z, c, c'] = F[U-1-u, V-1-v, Z-1-z, c', c]: for each tap in
- * order, pairs (c even, c odd). */
-static float chain_bwd_input(const chain_dims *d, const uint16_t *f,
-                             const uint16_t *g, size_t b, size_t x, size_t y,
-                             size_t t, size_t cp)
+/* The forward's chain for one output element (batch b, output channel
+ * out): for each tap (u, v, z) in order, pairs (even, odd) of the input's
+ * channels.  The input gradient is the forward of G zero-padded (bwd) with
+ * the flipped filter F'[u, v, z, c, c'] = F[U-1-u, V-1-v, Z-1-z, c', c]. */
+typedef struct {
+  const chain_dims *d;
+  const uint16_t *in, *f;
+  size_t b, out;
+  int bwd;
+} tap_chain;
+
+static uint16_t tc_in(const tap_chain *k, size_t x, size_t y, size_t t,
+                      size_t ch)
+{
+  return k->bwd ? gpad_at(k->d, k->in, k->b, x, y, t, ch)
+                : l1_at(k->d, k->in, k->b, x, y, t, ch);
+}
+
+static uint16_t tc_f(const tap_chain *k, size_t u, size_t v, size_t z,
+                     size_t ch)
+{
+  const chain_dims *d = k->d;
+  return k->bwd ? f_at(d, k->f, d->u - 1 - u, d->v - 1 - v, d->z - 1 - z,
+                       k->out, ch)
+                : f_at(d, k->f, u, v, z, ch, k->out);
+}
+
+static float chain_taps(const tap_chain *k, size_t nin, size_t x, size_t y,
+                        size_t t)
 {
   float acc = 0.0f;
-  for (size_t u = 0; u < d->u; u++)
-    for (size_t v = 0; v < d->v; v++)
-      for (size_t z = 0; z < d->z; z++) {
-        size_t fu = d->u - 1 - u, fv = d->v - 1 - v, fz = d->z - 1 - z;
-        for (size_t p = 0; p < d->c; p += 2) {
-          int odd = p + 1 < d->c;
-          acc = step(acc, gpad_at(d, g, b, x + u, y + v, t + z, p),
-                     f_at(d, f, fu, fv, fz, cp, p),
-                     odd ? gpad_at(d, g, b, x + u, y + v, t + z, p + 1) : 0,
-                     odd ? f_at(d, f, fu, fv, fz, cp, p + 1) : 0);
+  for (size_t u = 0; u < k->d->u; u++)
+    for (size_t v = 0; v < k->d->v; v++)
+      for (size_t z = 0; z < k->d->z; z++)
+        for (size_t p = 0; p < nin; p += 2) {
+          int odd = p + 1 < nin;
+          acc = step(acc, tc_in(k, x + u, y + v, t + z, p),
+                     tc_f(k, u, v, z, p),
+                     odd ? tc_in(k, x + u, y + v, t + z, p + 1) : 0,
+                     odd ? tc_f(k, u, v, z, p + 1) : 0);
         }
-      }
   return acc;
 }
 
@@ -411,8 +413,9 @@ static float chain_at(const lp_case *k, const chain_dims *d, size_t i)
   size_t ey = k->e->pass == DLV_CONV3D_FWD ? d->w : d->w1;
   size_t ez = k->e->pass == DLV_CONV3D_FWD ? d->h : d->h1;
   size_t t = q % ex, y = q / ex % ey, x = q / ex / ey % ez, bb = q / ex / ey / ez;
-  return k->e->pass == DLV_CONV3D_FWD ? chain_fwd(d, a, b, bb, x, y, t, r)
-                                      : chain_bwd_input(d, a, b, bb, x, y, t, r);
+  int fwd = k->e->pass == DLV_CONV3D_FWD;
+  tap_chain tc = {d, fwd ? a : b, fwd ? b : a, bb, r, !fwd};
+  return chain_taps(&tc, fwd ? d->cp : d->c, x, y, t);
 }
 
 static void bf16_is_chain(dlv_gate_case *c, const lp_case *k)
