@@ -23,6 +23,7 @@
  * Skipped, with a message, when the CPU lacks AVX512_BF16. */
 #include <fenv.h>
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -365,9 +366,30 @@ static void conv3d_paths_agree(void **state)
   assert_int_equal(differ, 0);
 }
 
+/* lowp.h: dlv_lowp_set_isa(DLV_LOWP_ISA_AVX512BF16) takes that path where
+ * the CPU has it; any other value the portable one; the path in use is
+ * returned and then reported by dlv_lowp_isa. */
+static void set_isa_values(void **state)
+{
+  (void)state;
+  int dflt = dlv_lowp_isa();
+  const int others[] = {DLV_LOWP_ISA_PORTABLE, -1, 2, INT_MAX, INT_MIN};
+  for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+    if (dlv_lowp_set_isa(others[i]) != DLV_LOWP_ISA_PORTABLE ||
+        dlv_lowp_isa() != DLV_LOWP_ISA_PORTABLE)
+      fail_msg("dlv_lowp_set_isa(%d) did not select the portable path",
+               others[i]);
+  }
+  int got = dlv_lowp_set_isa(DLV_LOWP_ISA_AVX512BF16);
+  assert_true(got == DLV_LOWP_ISA_PORTABLE || got == DLV_LOWP_ISA_AVX512BF16);
+  assert_int_equal(dlv_lowp_isa(), got);
+  dlv_lowp_set_isa(dflt);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(set_isa_values),
       cmocka_unit_test(designed_cases_expose_each_fact),
       cmocka_unit_test(model_matches_instruction_on_random_lanes),
       cmocka_unit_test(emulating_kernels_match_the_instruction_path),

@@ -21,6 +21,7 @@
 #include "dlv_status.h"
 #include "mp.h"
 #include "ref_adam.h"
+#include "ref_hvp.h"
 #include "ref_noisy_linear.h"
 #include "ref_nrm2.h"
 #include "ref_prox_group.h"
@@ -494,9 +495,34 @@ static void ema_closed_forms_by_definition(void **state)
   mpfr_clears(w, age, var, lag, got, (mpfr_ptr)0);
 }
 
+/* dlv_ref_linesearch_step (ref_hvp.h): lambda = ||g||^2 / (g . hg),
+ * rounded once; DLV_EDOM when g . hg <= 0: zero curvature (terms that
+ * cancel exactly), negative curvature; the output untouched then. */
+static void linesearch_step_domain(void **state)
+{
+  (void)state;
+  const double g[2] = {1.0, 1.0};
+  const double hgs[][2] = {{1.0, -1.0}, {-1.0, -0.5}, {0.0, -0.0}, {2.0, 2.0}};
+  const int want[] = {DLV_EDOM, DLV_EDOM, DLV_EDOM, DLV_OK};
+  mpfr_t hg[2], lambda;
+  mpfr_inits2(128, hg[0], hg[1], lambda, (mpfr_ptr)0);
+  for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+    mpfr_set_d(hg[0], hgs[k][0], MPFR_RNDN);
+    mpfr_set_d(hg[1], hgs[k][1], MPFR_RNDN);
+    mpfr_set_d(lambda, 7.0, MPFR_RNDN); /* a sentinel */
+    int st = dlv_ref_linesearch_step(2, g, hg, lambda);
+    if (st != want[k])
+      fail_msg("g . hg = %g: status %d, expected %d", hgs[k][0] + hgs[k][1],
+               st, want[k]);
+    assert_true(mpfr_cmp_d(lambda, st == DLV_OK ? 0.5 : 7.0) == 0);
+  }
+  mpfr_clears(hg[0], hg[1], lambda, (mpfr_ptr)0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(linesearch_step_domain),
       cmocka_unit_test(dot_products_exact),
       cmocka_unit_test(dot_rounds_once_at_out_precision),
       cmocka_unit_test(dot_strides),

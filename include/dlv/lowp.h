@@ -89,8 +89,9 @@ float dlv_dot2_model_f32(float acc, float a0, float b0, float a1, float b1);
  * path) and the environment variable DLV_ISA is not "generic" (read once,
  * as for conv3d.h's FAST), else DLV_LOWP_ISA_PORTABLE.
  * dlv_lowp_set_isa forces a path (a
- * request the CPU cannot serve falls back to portable); it returns the
- * path now in use.  Not thread-safe: set it before calling kernels. */
+ * request the CPU cannot serve falls back to portable; any value other
+ * than DLV_LOWP_ISA_AVX512BF16 requests portable); it returns the path now
+ * in use.  Not thread-safe: set it before calling kernels. */
 enum { DLV_LOWP_ISA_PORTABLE = 0, DLV_LOWP_ISA_AVX512BF16 = 1 };
 int dlv_lowp_isa(void);
 int dlv_lowp_set_isa(int isa);
