@@ -127,7 +127,7 @@ static void nan_rounds_to_the_kernels_quiet_nan(void **state)
       mpfr_setsign(t, t, neg, MPFR_RNDN);
       uint16_t from_mpfr = dlv_ref_lowp_round(t, fmt);
       uint16_t from_double = dlv_ref_lowp_round_d(x, fmt);
-      if (from_mpfr != kern || (from_double & 0x7fffu) != (kern & 0x7fffu))
+      if (from_mpfr != kern || from_double != kern)
         fail_msg("fmt %d NaN sign %d: twin %04x (from a double %04x), "
                  "kernel %04x", fmt, neg, from_mpfr, from_double, kern);
       if (!(kern & quiet) || (kern & 0x8000u) != sign)

@@ -147,6 +147,8 @@ uint16_t dlv_ref_lowp_round_d(double x, int fmt)
   mpfr_t t;
   mpfr_init2(t, 64);
   mpfr_set_d(t, x, MPFR_RNDN); /* exact: 53 <= 64 bits */
+  if (isnan(x)) /* mpfr_set_d leaves a NaN's sign unspecified */
+    mpfr_setsign(t, t, signbit(x) != 0, MPFR_RNDN);
   uint16_t b = dlv_ref_lowp_round(t, fmt);
   mpfr_clear(t);
   return b;

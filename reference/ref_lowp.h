@@ -21,7 +21,7 @@ double dlv_ref_lowp_decode(uint16_t bits, int fmt);
 /* x rounded to nearest even in the format (gradual underflow, overflow to
  * +-Inf, NaN to a quiet NaN), as a bit pattern. */
 uint16_t dlv_ref_lowp_round(mpfr_srcptr x, int fmt);
-/* The same for a double (read exactly). */
+/* The same for a double (read exactly; a NaN keeps its sign). */
 uint16_t dlv_ref_lowp_round_d(double x, int fmt);
 
 /* ||x|| and x / ||x|| exactly (at the precision of the outputs): the
