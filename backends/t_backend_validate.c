@@ -92,6 +92,21 @@ static void provided_needs_its_entry_point(void **state)
     }
 }
 
+/* ABI 2's operations exist in double only (dlv_backend.h): declaring one
+ * provided in float is refused, even when its double entry points are
+ * there (the builtin's). */
+static void abi2_float_is_never_provided(void **state)
+{
+  (void)state;
+  for (int op = DLV_BK_NOPS_V1; op < DLV_BK_NOPS; op++) {
+    dlv_backend b = *dlv_backend_builtin();
+    b.support_v2[op - DLV_BK_NOPS_V1][DLV_BK_FLOAT] = DLV_BK_PROVIDED;
+    if (validate(&b) != 1)
+      fail_msg("%s declared provided in float accepted",
+               dlv_backend_op_name(op));
+  }
+}
+
 /* Every entry point of the table, with the (operation, dtype) it serves
  * (dlv_backend.h), listed here apart from the loader's own map. */
 typedef struct {
@@ -276,6 +291,7 @@ int main(void)
       cmocka_unit_test(abi_version_is_this_one),
       cmocka_unit_test(name_length_and_characters),
       cmocka_unit_test(provided_needs_its_entry_point),
+      cmocka_unit_test(abi2_float_is_never_provided),
       cmocka_unit_test(each_entry_point_is_checked_alone),
       cmocka_unit_test(abi2_table_keeps_its_operations),
       cmocka_unit_test(conv3d_needs_its_sizing),

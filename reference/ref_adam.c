@@ -1,4 +1,6 @@
 /* ref_adam.c: Adam, EMA and window in MPFR (see ref_adam.h). */
+#include <math.h>
+
 #include "dlv_status.h"
 #include "mp.h"
 #include "ref_adam.h"
@@ -67,8 +69,10 @@ int dlv_ref_adam_step(size_t n, mpfr_t *theta, mpfr_t *m, mpfr_t *v,
                       mpfr_t *grad, double lr, double beta1, double beta2,
                       double eps, unsigned long t, int form)
 {
-  if (!beta_ok(beta1) || !beta_ok(beta2) || !(eps > 0.0) ||
-      (form == 1 && t < 1) || (form != 0 && form != 1))
+  /* the kernel's hyperparameter rules (adam.h), forms 0 and 1 */
+  if (!isfinite(lr) || !beta_ok(beta1) || !beta_ok(beta2) ||
+      !(eps > 0.0) || !isfinite(eps) || (form == 1 && t < 1) ||
+      (form != 0 && form != 1))
     return DLV_EINVAL;
   if (n == 0)
     return DLV_OK;

@@ -391,8 +391,10 @@ int dlv_ref_hvp(const dlv_ref_loss *loss, const double *theta,
 int dlv_ref_linesearch_step(size_t n, const double *g, mpfr_t *hg,
                             mpfr_ptr lambda)
 {
-  if (g == NULL || hg == NULL || lambda == NULL || n == 0)
+  if (g == NULL || hg == NULL || lambda == NULL)
     return DLV_EINVAL;
+  if (n == 0)
+    return DLV_EBADLEN; /* as the kernel (hvp.h) */
   mpfr_prec_t prec = mpfr_get_prec(lambda) + 64;
   mpfr_t gg, ghg, t;
   mpfr_inits2(prec, gg, ghg, t, (mpfr_ptr)0);

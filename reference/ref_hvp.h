@@ -66,7 +66,8 @@ int dlv_ref_hvp(const dlv_ref_loss *loss, const double *theta,
                 const double *v, mpfr_t *grad, mpfr_t *hv);
 
 /* lambda = ||g||^2 / (g . hg) for the double g and the exact hg, rounded
- * once more; DLV_EDOM when g . hg <= 0 (no minimum along -g). */
+ * once more; DLV_EDOM when g . hg <= 0 (no minimum along -g), DLV_EINVAL
+ * for NULL, DLV_EBADLEN for n = 0 (the kernel's). */
 int dlv_ref_linesearch_step(size_t n, const double *g, mpfr_t *hg,
                             mpfr_ptr lambda);
 

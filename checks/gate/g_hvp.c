@@ -414,6 +414,10 @@ static int hvp_special(dlv_gate_case *c, unsigned k, dlv_lg_problem *p,
     dlv_gate_buf *b = k == 0 ? tb : vb;
     dlv_gate_buf_set_nan(c, b, (size_t)dlv_gate_draw(c, b->n));
     dlv_gate_buf_freeze(c, b);
+    if (k == 0 && dlv_gate_draw(c, 2)) { /* v = 0 answers only after */
+      refill(c, vb, 0.0);
+      dlv_gate_note(c, "and v = 0");
+    }
     return DLV_ENAN;
   }
   *h = k == 2 ? 0.0 : k == 3 ? NAN : *h;
