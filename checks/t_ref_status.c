@@ -10,7 +10,10 @@
  * Found so: the Adam twin took a NaN or infinite lr and an infinite eps,
  * the line search's twin answered n = 0 with DLV_EINVAL.  The twins'
  * own domains where no kernel has the call: the bias correction at t = 0
- * or b outside [0, 1), the Adam twin's forms beyond its two. */
+ * or b outside [0, 1), the Adam twin's forms beyond its two.  Also the
+ * norms and their gradients (double and bf16: NULL, stride 0, NaN, Inf,
+ * both, zeros), the double-input prox (NULL, stride 0) and the linear
+ * layers (NULL, m n overflowing). */
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,10 +27,16 @@
 #include "conv3d.h"
 #include "dlv_status.h"
 #include "hvp.h"
+#include "lowp.h"
+#include "noisy_linear.h"
+#include "nrm2.h"
 #include "prox_group.h"
 #include "ref_adam.h"
 #include "ref_conv3d.h"
 #include "ref_hvp.h"
+#include "ref_lowp.h"
+#include "ref_noisy_linear.h"
+#include "ref_nrm2.h"
 #include "ref_prox_group.h"
 
 enum { PREC = 128 };
@@ -171,6 +180,69 @@ static void linesearch_twin_refuses_as_the_kernel(void **state)
   mpfr_clears(mhg[0], ml, (mpfr_ptr)0);
 }
 
+/* The norm and its gradient, double and bf16, on special vectors and bad
+ * arguments: the twin's status is the kernel's. */
+static void norm_twins_refuse_as_the_kernels(void **state)
+{
+  (void)state;
+  const double xs[][2] = {{NAN, 1.0}, {INFINITY, 1.0}, {INFINITY, NAN},
+                          {NAN, -INFINITY}, {0.0, -0.0}, {3.0, 4.0}};
+  mpfr_t r, g[2];
+  mpfr_inits2(PREC, r, g[0], g[1], (mpfr_ptr)0);
+  for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++) {
+    double res, gd[2];
+    float rf;
+    dlv_bf16 xb[2] = {dlv_bf16_from_double(xs[i][0]),
+                      dlv_bf16_from_double(xs[i][1])},
+             gb[2];
+    uint16_t pb[2] = {xb[0].bits, xb[1].bits};
+    int k = dlv_nrm2_d(2, xs[i], 1, &res);
+    agree("nrm2", dlv_ref_nrm2(2, xs[i], 1, r), k, k);
+    k = dlv_nrm2_grad_d(2, xs[i], 1, gd, 1);
+    agree("nrm2_grad", dlv_ref_nrm2_grad(2, xs[i], 1, g), k, k);
+    k = dlv_nrm2_bf16(2, xb, 1, &rf);
+    agree("nrm2 bf16", dlv_ref_lowp_nrm2(2, pb, 1, DLV_REF_BF16, r), k, k);
+    k = dlv_nrm2_grad_bf16(2, xb, 1, gb, 1);
+    agree("nrm2_grad bf16",
+          dlv_ref_lowp_nrm2_grad(2, pb, 1, DLV_REF_BF16, g), k, k);
+  }
+  const double one[2] = {1.0, 2.0};
+  double res, gd[2];
+  agree("nrm2, x NULL", dlv_ref_nrm2(2, NULL, 1, r),
+        dlv_nrm2_d(2, NULL, 1, &res), DLV_EINVAL);
+  agree("nrm2, stride 0", dlv_ref_nrm2(2, one, 0, r),
+        dlv_nrm2_d(2, one, 0, &res), DLV_EINVAL);
+  agree("nrm2_grad, stride 0", dlv_ref_nrm2_grad(2, one, 0, g),
+        dlv_nrm2_grad_d(2, one, 0, gd, 1), DLV_EINVAL);
+  agree("nrm2_grad, n = 0", dlv_ref_nrm2_grad(0, one, 1, g),
+        dlv_nrm2_grad_d(0, one, 1, gd, 1), DLV_EDOM);
+  mpfr_clears(r, g[0], g[1], (mpfr_ptr)0);
+}
+
+static void prox_and_layer_twins_refuse_as_the_kernels(void **state)
+{
+  (void)state;
+  double v[2] = {1.0, 2.0}, out[2], z[2];
+  mpfr_t mo[2];
+  mpfr_inits2(PREC, mo[0], mo[1], (mpfr_ptr)0);
+  agree("prox, v NULL", dlv_ref_prox_group(2, NULL, 1, 0.5, mo),
+        dlv_prox_group_d(2, NULL, 1, 0.5, out, 1), DLV_EINVAL);
+  agree("prox, stride 0", dlv_ref_prox_group(2, v, 0, 0.5, mo),
+        dlv_prox_group_d(2, v, 0, 0.5, out, 1), DLV_EINVAL);
+  agree("prox, tau NaN", dlv_ref_prox_group(2, v, 1, NAN, mo),
+        dlv_prox_group_d(2, v, 1, NAN, out, 1), DLV_EINVAL);
+  agree("linear, w NULL", dlv_ref_linear(1, 2, NULL, v, mo),
+        dlv_linear_d(1, 2, NULL, v, z, NULL), DLV_EINVAL);
+  agree("linear, x NULL", dlv_ref_linear(1, 2, v, NULL, mo),
+        dlv_linear_d(1, 2, v, NULL, z, NULL), DLV_EINVAL);
+  agree("noisy linear, z NULL", dlv_ref_noisy_linear(1, 2, v, v, v, NULL),
+        dlv_noisy_linear_d(1, 2, v, v, v, NULL, NULL), DLV_EINVAL);
+  size_t huge = (size_t)1 << 40; /* m n overflows any byte count */
+  agree("linear, m n overflowing", dlv_ref_linear(huge, huge, v, v, mo),
+        dlv_linear_d(huge, huge, v, v, z, NULL), DLV_EBADLEN);
+  mpfr_clears(mo[0], mo[1], (mpfr_ptr)0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -179,6 +251,8 @@ int main(void)
       cmocka_unit_test(prox_twin_refuses_as_the_kernel),
       cmocka_unit_test(conv3d_twins_refuse_as_the_kernels),
       cmocka_unit_test(linesearch_twin_refuses_as_the_kernel),
+      cmocka_unit_test(norm_twins_refuse_as_the_kernels),
+      cmocka_unit_test(prox_and_layer_twins_refuse_as_the_kernels),
   };
   return cmocka_run_group_tests_name("reference statuses", tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* ref_noisy_linear.c: the layers of claim P2 in MPFR (see
  * ref_noisy_linear.h). */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "dlv_status.h"
@@ -28,6 +29,11 @@ void dlv_ref_noisy_term(mpfr_ptr t, double w, double e, double x)
 static int layer(size_t m, size_t n, const double *w, const double *e,
                  const unsigned char *mask, const double *x, mpfr_t *z)
 {
+  /* the double kernels' argument errors (noisy_linear.h), in their order */
+  if (n > 0 && m > (size_t)PTRDIFF_MAX / sizeof(double) / n)
+    return DLV_EBADLEN;
+  if ((m * n > 0 && w == NULL) || (n > 0 && x == NULL) || (m > 0 && z == NULL))
+    return DLV_EINVAL;
   mpfr_t *t = dlv_mp_vec_alloc(n, MPFR_PREC_MIN);
   if (t == NULL)
     return DLV_ENOMEM;

@@ -6,7 +6,9 @@
  * to the precision of z[i]; the noisy layer's term (w_ij + e_ij) x_j is
  * exact (dlv_ref_noisy_term: w + e never rounded), so that an infinite x_j
  * gives +-Inf, not the NaN of w x + e x.  NULL e or
- * mask means no noise / keep everything: dlv_ref_linear is W x. */
+ * mask means no noise / keep everything: dlv_ref_linear is W x.  Argument
+ * errors as the double kernels': DLV_EBADLEN when m n overflows, then
+ * DLV_EINVAL for a NULL w, x or z. */
 #ifndef DLV_REF_NOISY_LINEAR_H
 #define DLV_REF_NOISY_LINEAR_H
 

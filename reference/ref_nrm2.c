@@ -19,8 +19,17 @@ static int classify(size_t n, const double *x, ptrdiff_t incx, int *inf)
   return nan && !*inf ? DLV_ENAN : DLV_OK;
 }
 
+/* The kernels' argument errors (nrm2.h): NULL data or output, stride 0. */
+static int bad_args(size_t n, const double *x, ptrdiff_t incx,
+                    const void *out)
+{
+  return out == NULL || (n > 0 && (x == NULL || incx == 0));
+}
+
 int dlv_ref_nrm2(size_t n, const double *x, ptrdiff_t incx, mpfr_ptr result)
 {
+  if (bad_args(n, x, incx, result))
+    return DLV_EINVAL;
   int inf, status = classify(n, x, incx, &inf);
   if (status != DLV_OK)
     return status;
@@ -36,6 +45,8 @@ int dlv_ref_nrm2(size_t n, const double *x, ptrdiff_t incx, mpfr_ptr result)
 
 int dlv_ref_nrm2_grad(size_t n, const double *x, ptrdiff_t incx, mpfr_t *g)
 {
+  if (n > 0 && bad_args(n, x, incx, g))
+    return DLV_EINVAL;
   int inf, status = classify(n, x, incx, &inf);
   if (status != DLV_OK)
     return status;

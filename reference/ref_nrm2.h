@@ -5,7 +5,7 @@
  * rounded once by mpfr_sum and the square root once, both at the precision
  * of `result` (at least 256 bits in the checks).  Same special values as the
  * kernels: an infinity gives +Inf even beside a NaN; a NaN alone gives
- * DLV_ENAN. */
+ * DLV_ENAN; and the same argument errors (DLV_EINVAL: NULL, stride 0). */
 #ifndef DLV_REF_NRM2_H
 #define DLV_REF_NRM2_H
 
