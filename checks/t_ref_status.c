@@ -243,6 +243,59 @@ static void prox_and_layer_twins_refuse_as_the_kernels(void **state)
   mpfr_clears(mo[0], mo[1], (mpfr_ptr)0);
 }
 
+/* The EMA: beta outside [0, 1), a NaN, an infinity, both (adam.h). */
+static void ema_twin_refuses_as_the_kernel(void **state)
+{
+  (void)state;
+  const double betas[] = {1.0, -0.5, NAN, 0.5, 0.5, 0.5, 0.5};
+  const double x1s[] = {1.0, 1.0, 1.0, NAN, INFINITY, NAN, 2.0};
+  const double x0s[] = {1.0, 1.0, 1.0, 1.0, 1.0, -INFINITY, 3.0};
+  mpfr_t ma[2], mx[2];
+  for (int i = 0; i < 2; i++)
+    mpfr_inits2(PREC, ma[i], mx[i], (mpfr_ptr)0);
+  for (size_t k = 0; k < sizeof betas / sizeof betas[0]; k++) {
+    double avg[2] = {0.5, 0.25}, x[2] = {x0s[k], x1s[k]};
+    for (int i = 0; i < 2; i++) {
+      mpfr_set_d(ma[i], avg[i], MPFR_RNDN);
+      mpfr_set_d(mx[i], x[i], MPFR_RNDN);
+    }
+    int kernel = dlv_ema_d(2, avg, x, betas[k]);
+    agree("ema", dlv_ref_ema(2, ma, mx, betas[k]), kernel, kernel);
+  }
+  for (int i = 0; i < 2; i++)
+    mpfr_clears(ma[i], mx[i], (mpfr_ptr)0);
+}
+
+/* The 3D convolutions' NULL operands and outputs (conv3d.h: DLV_EINVAL). */
+static void conv3d_twins_refuse_null_as_the_kernels(void **state)
+{
+  (void)state;
+  dlv_conv3d_shape s = {1, 1, 1, 1, 1, 1, 1, 1, 1};
+  double d[1] = {1.0}, out[1];
+  mpfr_t mo[1];
+  mpfr_init2(mo[0], PREC);
+  for (int which = 0; which < 3; which++) {
+    const double *a = which == 0 ? NULL : d, *b = which == 1 ? NULL : d;
+    mpfr_t *o = which == 2 ? NULL : mo;
+    double *ko = which == 2 ? NULL : out;
+    agree("forward, a NULL argument", dlv_ref_conv3d_fwd(&s, a, b, o),
+          dlv_conv3d_fwd_d(&s, DLV_CONV3D_DIRECT, a, b, ko, NULL, 0),
+          DLV_EINVAL);
+    agree("filter gradient, a NULL argument",
+          dlv_ref_conv3d_bwd_filter(&s, a, b, o),
+          dlv_conv3d_bwd_filter_d(&s, DLV_CONV3D_DIRECT, a, b, ko, NULL, 0),
+          DLV_EINVAL);
+    agree("input gradient, a NULL argument",
+          dlv_ref_conv3d_bwd_input(&s, a, b, o),
+          dlv_conv3d_bwd_input_d(&s, DLV_CONV3D_DIRECT, a, b, ko, NULL, 0),
+          DLV_EINVAL);
+  }
+  agree("forward, shape NULL", dlv_ref_conv3d_fwd(NULL, d, d, mo),
+        dlv_conv3d_fwd_d(NULL, DLV_CONV3D_DIRECT, d, d, out, NULL, 0),
+        DLV_EINVAL);
+  mpfr_clear(mo[0]);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -253,6 +306,8 @@ int main(void)
       cmocka_unit_test(linesearch_twin_refuses_as_the_kernel),
       cmocka_unit_test(norm_twins_refuse_as_the_kernels),
       cmocka_unit_test(prox_and_layer_twins_refuse_as_the_kernels),
+      cmocka_unit_test(ema_twin_refuses_as_the_kernel),
+      cmocka_unit_test(conv3d_twins_refuse_null_as_the_kernels),
   };
   return cmocka_run_group_tests_name("reference statuses", tests, NULL, NULL);
 }

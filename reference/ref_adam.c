@@ -99,6 +99,15 @@ int dlv_ref_ema(size_t n, mpfr_t *avg, mpfr_t *x, double b)
 {
   if (!beta_ok(b))
     return DLV_EINVAL;
+  /* the kernel's scan (adam.h): a NaN DLV_ENAN, else an infinity DLV_EDOM,
+   * before anything is written */
+  int nan = 0, inf = 0;
+  for (size_t i = 0; i < n; i++) {
+    nan |= mpfr_nan_p(x[i]) != 0;
+    inf |= mpfr_inf_p(x[i]) != 0;
+  }
+  if (nan || inf)
+    return nan ? DLV_ENAN : DLV_EDOM;
   if (n == 0)
     return DLV_OK;
   mpfr_t tmp;

@@ -24,7 +24,8 @@ int dlv_ref_adam_step(size_t n, mpfr_t *theta, mpfr_t *m, mpfr_t *v,
                       double eps, unsigned long t, int form);
 
 /* avg_i = b avg_i + (1 - b) x_i in place (dlv_ema_d / _s); x must not
- * alias avg. */
+ * alias avg.  The kernel's statuses: b outside [0, 1) DLV_EINVAL; a NaN in
+ * x DLV_ENAN, else an infinity DLV_EDOM, avg untouched. */
 int dlv_ref_ema(size_t n, mpfr_t *avg, mpfr_t *x, double b);
 
 /* grad_i = a_i (theta_i - c_i): the gradient of the test objective
