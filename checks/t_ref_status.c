@@ -27,6 +27,7 @@
 #include "conv3d.h"
 #include "dlv_status.h"
 #include "hvp.h"
+#include "loss.h"
 #include "lowp.h"
 #include "noisy_linear.h"
 #include "nrm2.h"
@@ -34,6 +35,8 @@
 #include "ref_adam.h"
 #include "ref_conv3d.h"
 #include "ref_hvp.h"
+#include "ref_logistic.h"
+#include "ref_quadratic.h"
 #include "ref_lowp.h"
 #include "ref_noisy_linear.h"
 #include "ref_nrm2.h"
@@ -296,6 +299,39 @@ static void conv3d_twins_refuse_null_as_the_kernels(void **state)
   mpfr_clear(mo[0]);
 }
 
+/* The smooth losses: NULL problem, data or theta, n = 0, a NaN in theta,
+ * labels other than +-1, m = 0 (loss.h). */
+static void loss_twins_refuse_as_the_kernels(void **state)
+{
+  (void)state;
+  const double a[4] = {2, 1, 1, 3}, b[2] = {1, -1}, th[2] = {0.5, -0.25};
+  const double thn[2] = {NAN, 1.0}, x[4] = {1, 2, 3, 4};
+  const double y[2] = {1, -1}, ybad[2] = {1, 0.5};
+  double val, grad[2];
+  mpfr_t mv, mg[2];
+  mpfr_inits2(PREC, mv, mg[0], mg[1], (mpfr_ptr)0);
+  const dlv_quadratic qs[] = {{2, a, b}, {2, NULL, b}, {2, a, NULL}, {0, a, b}};
+  for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++)
+    for (int k = 0; k < 3; k++) {
+      const double *t = k == 0 ? th : k == 1 ? thn : NULL;
+      int kernel = dlv_loss_quadratic_d(&qs[i], t, &val, grad);
+      agree("quadratic", dlv_ref_loss_quadratic(&qs[i], t, mv, mg), kernel,
+            kernel);
+    }
+  agree("quadratic, problem NULL", dlv_ref_loss_quadratic(NULL, th, mv, mg),
+        dlv_loss_quadratic_d(NULL, th, &val, grad), DLV_EINVAL);
+  const dlv_logistic ps[] = {{2, 2, x, y}, {2, 2, x, ybad}, {0, 2, x, y},
+                             {2, 2, NULL, y}, {2, 2, x, NULL}, {2, 0, x, y}};
+  for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++)
+    for (int k = 0; k < 3; k++) {
+      const double *t = k == 0 ? th : k == 1 ? thn : NULL;
+      int kernel = dlv_loss_logistic_d(&ps[i], t, &val, grad);
+      agree("logistic", dlv_ref_loss_logistic(&ps[i], t, mv, mg), kernel,
+            kernel);
+    }
+  mpfr_clears(mv, mg[0], mg[1], (mpfr_ptr)0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -308,6 +344,7 @@ int main(void)
       cmocka_unit_test(prox_and_layer_twins_refuse_as_the_kernels),
       cmocka_unit_test(ema_twin_refuses_as_the_kernel),
       cmocka_unit_test(conv3d_twins_refuse_null_as_the_kernels),
+      cmocka_unit_test(loss_twins_refuse_as_the_kernels),
   };
   return cmocka_run_group_tests_name("reference statuses", tests, NULL, NULL);
 }
