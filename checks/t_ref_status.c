@@ -310,25 +310,22 @@ static void loss_twins_refuse_as_the_kernels(void **state)
   double val, grad[2];
   mpfr_t mv, mg[2];
   mpfr_inits2(PREC, mv, mg[0], mg[1], (mpfr_ptr)0);
+  const double *ts[3] = {th, thn, NULL};
   const dlv_quadratic qs[] = {{2, a, b}, {2, NULL, b}, {2, a, NULL}, {0, a, b}};
-  for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++)
-    for (int k = 0; k < 3; k++) {
-      const double *t = k == 0 ? th : k == 1 ? thn : NULL;
-      int kernel = dlv_loss_quadratic_d(&qs[i], t, &val, grad);
-      agree("quadratic", dlv_ref_loss_quadratic(&qs[i], t, mv, mg), kernel,
-            kernel);
-    }
+  for (size_t i = 0; i < 3 * sizeof qs / sizeof qs[0]; i++) {
+    int kernel = dlv_loss_quadratic_d(&qs[i / 3], ts[i % 3], &val, grad);
+    agree("quadratic", dlv_ref_loss_quadratic(&qs[i / 3], ts[i % 3], mv, mg),
+          kernel, kernel);
+  }
   agree("quadratic, problem NULL", dlv_ref_loss_quadratic(NULL, th, mv, mg),
         dlv_loss_quadratic_d(NULL, th, &val, grad), DLV_EINVAL);
   const dlv_logistic ps[] = {{2, 2, x, y}, {2, 2, x, ybad}, {0, 2, x, y},
                              {2, 2, NULL, y}, {2, 2, x, NULL}, {2, 0, x, y}};
-  for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++)
-    for (int k = 0; k < 3; k++) {
-      const double *t = k == 0 ? th : k == 1 ? thn : NULL;
-      int kernel = dlv_loss_logistic_d(&ps[i], t, &val, grad);
-      agree("logistic", dlv_ref_loss_logistic(&ps[i], t, mv, mg), kernel,
-            kernel);
-    }
+  for (size_t i = 0; i < 3 * sizeof ps / sizeof ps[0]; i++) {
+    int kernel = dlv_loss_logistic_d(&ps[i / 3], ts[i % 3], &val, grad);
+    agree("logistic", dlv_ref_loss_logistic(&ps[i / 3], ts[i % 3], mv, mg),
+          kernel, kernel);
+  }
   mpfr_clears(mv, mg[0], mg[1], (mpfr_ptr)0);
 }
 
