@@ -1,7 +1,7 @@
 /* t_ref_status.c: the MPFR twins refuse what their kernels refuse.  A
- * twin's header gives its statuses as its kernel's (the headers in reference/), so
- * every argument error and special value below is put to the twin and to
- * its kernel, and the two statuses must agree (and be the error): the
+ * twin's header gives its statuses as its kernel's (the headers in
+ * reference/), so every argument error and special value below is put to
+ * the twin and to its kernel, and the two statuses must agree: the
  * Adam step (t = 0 in the bias-corrected form, eps 0 or negative or NaN,
  * beta 1 or negative, lr NaN or infinite, a form bit that does not exist),
  * the prox operator on an MPFR vector (tau negative, infinite or NaN; a

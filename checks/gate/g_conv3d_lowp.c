@@ -412,7 +412,8 @@ static float chain_at(const lp_case *k, const chain_dims *d, size_t i)
   size_t ex = k->e->pass == DLV_CONV3D_FWD ? d->t : d->t1;
   size_t ey = k->e->pass == DLV_CONV3D_FWD ? d->w : d->w1;
   size_t ez = k->e->pass == DLV_CONV3D_FWD ? d->h : d->h1;
-  size_t t = q % ex, y = q / ex % ey, x = q / ex / ey % ez, bb = q / ex / ey / ez;
+  size_t t = q % ex, y = q / ex % ey, x = q / ex / ey % ez;
+  size_t bb = q / ex / ey / ez;
   int fwd = k->e->pass == DLV_CONV3D_FWD;
   tap_chain tc = {d, fwd ? a : b, fwd ? b : a, bb, r, !fwd};
   return chain_taps(&tc, fwd ? d->cp : d->c, x, y, t);

@@ -99,8 +99,9 @@ int dlv_adam_step_s(size_t n, float *theta, float *m, float *v,
 
 /* avg_i = beta avg_i + (1 - beta) x_i, in place; beta in [0, 1); x scanned
  * before anything is written: a NaN gives DLV_ENAN, an infinity DLV_EDOM,
- * both DLV_ENAN, wherever they lie (avg untouched).  Every finite x is admissible (no DLV_ADAM_GMAX_*
- * limit: the largest admissible |x| is DBL_MAX, FLT_MAX); avg must be
+ * both DLV_ENAN, wherever they lie (avg untouched).  Every finite x is
+ * admissible (no DLV_ADAM_GMAX_* limit: the largest admissible |x| is
+ * DBL_MAX, FLT_MAX); avg must be
  * finite, and a result beyond the format's range is an infinity. */
 int dlv_ema_d(size_t n, double *avg, const double *x, double beta);
 int dlv_ema_s(size_t n, float *avg, const float *x, float beta);

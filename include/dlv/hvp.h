@@ -19,8 +19,8 @@
  * DLV_EBADLEN (n = 0), DLV_ENAN (NaN in theta, v or the result), DLV_EDOM
  * (t outside the exponent range of double), DLV_ENOMEM, or the loss's own
  * status; hv is untouched on error.  v = 0 gives hv = 0 once the arguments
- * and the NaN scan have passed (a NaN in theta with v = 0 is DLV_ENAN).  The central
- * difference evaluates the gradient only at Theta +- t v, so where the
+ * and the NaN scan have passed (a NaN in theta with v = 0 is DLV_ENAN).
+ * The central difference evaluates the gradient only at Theta +- t v, so where the
  * Hessian does not exist at Theta itself but the gradient does at both
  * points (the norm at Theta = 0) it returns DLV_OK and the difference
  * quotient; the complex step returns the loss's status there.  Work arrays are

@@ -15,8 +15,8 @@
  * - argument errors (DLV_EINVAL, DLV_EBADLEN when m n overflows) are found
  *   before anything is written, in this order: m n (DLV_EBADLEN), then
  *   the layer's w, x, z, then the call's own arguments (e, the generator,
- *   the mask, p: DLV_EINVAL), the first one found returned; a NaN in z (from a NaN input, Inf - Inf or
- *   0 Inf) returns DLV_ENAN with z written and y untouched, so that the
+ *   the mask, p: DLV_EINVAL), the first one found returned; a NaN in z
+ *   (from a NaN input, Inf - Inf or 0 Inf) returns DLV_ENAN with z written and y untouched, so that the
  *   NaN is never hidden by max(NaN, 0) = 0;
  * - the bound assumes that nothing overflows: when some |w_ij + e_ij| or
  *   (1 + gamma_{n+1}) G reaches the overflow threshold of the layer's
