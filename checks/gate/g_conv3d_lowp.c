@@ -8,7 +8,13 @@
  *    (b,x,y) lines across two or more chunks (a full chunk, then a full
  *    or a partial one) with its rows across the tile heights (each row
  *    tile runs every chunk in order, whichever threads run them: the
- *    work queue's dependencies); every tail modulo the contract's
+ *    work queue's dependencies), or (forward, input gradient: one
+ *    chunk) rows enough for four to eight narrow row tiles, which the
+ *    work queue hands out in pieces of one tile that the threads take in
+ *    turn (with scheduling jitter): a thread's next tile is then often
+ *    not the one after its last, inside one live class of the input
+ *    gradient too (its tiles resume from the last one's end when they
+ *    follow it: class_rows); every tail modulo the contract's
  *    blocking constants (dlv_gate_extent); the other extents small;
  *  - the data (enumerated): a value class per operand drawn on the
  *    format's fields (the bf16 subnormals the kernel reads as 0 included),
@@ -146,15 +152,17 @@ static void draw_shape(dlv_gate_case *c, lp_case *k)
   int pass = k->e->pass;
   small_shape(c, s);
   unsigned target = dlv_gate_enum(c, T_NTARGETS);
-  if (target == T_CHUNK && pass != DLV_CONV3D_BWD_FILTER)
-    target = T_PAIRED;
   if (target == T_CHANNELS)
     *out_channels(pass, s) = extent_across(c, k->k, chans, 140);
   else if (target == T_ROWS)
     set_rows(pass, s, extent_across(c, k->k, rows, 40));
   else if (target == T_PAIRED)
     *paired(pass, s) = extent_across(c, k->k, pair, 9);
-  else { /* two or more chunks over two or more row tiles (about n rows
+  else if (pass != DLV_CONV3D_BWD_FILTER) { /* one chunk: tiles split */
+    size_t mr = block_value(k->k, "mr_narrow");
+    set_rows(pass, s, mr * (4 + (size_t)dlv_gate_draw(c, 5)) +
+                          (size_t)dlv_gate_draw(c, mr));
+  } else { /* two or more chunks over two or more row tiles (about n rows
           * u v z c'): the work queue's order */
     size_t n = block_value(k->k, "mr_narrow") +
                extent_across(c, k->k, rows, 40);
@@ -171,7 +179,9 @@ static void draw_shape(dlv_gate_case *c, lp_case *k)
       (*shrink[i])--;
   dlv_gate_note(c, "target %s; B %zu H %zu W %zu T %zu C %zu C' %zu U %zu "
                    "V %zu Z %zu",
-                (const char *[]){"channels", "rows", "paired", "chunk"}[target],
+                (const char *[]){"channels", "rows", "paired",
+                                 pass == DLV_CONV3D_BWD_FILTER ? "chunk"
+                                                              : "split"}[target],
                 s->b, s->h, s->w, s->t, s->c, s->cp, s->u, s->v, s->z);
 }
 

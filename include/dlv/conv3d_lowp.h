@@ -20,14 +20,12 @@
  *                   each side with the flipped filter: pairs of output
  *                   channels c for each tap: U V Z ceil(C/2) steps, those
  *                   of the taps that miss the element adding exact zeros
- *                   (a tap that misses every element of a register tile
- *                   is skipped for the whole tile: those steps would only
- *                   add zeros, so at most the sign of a zero result
- *                   differs from the full chain; both paths skip alike;
- *                   the tiles' rows are the positions ordered by live
- *                   class: those whose x (then y, then t) coordinates
- *                   give the same live taps together, so a tile's rows
- *                   share their live taps but at class boundaries);
+ *                   (those steps are skipped: a register tile holds
+ *                   positions of one live class, those whose x, y and t
+ *                   coordinates give the same live taps, and runs only
+ *                   these; skipped steps would only add zeros, so at
+ *                   most the sign of a zero result differs from the full
+ *                   chain; both paths skip alike);
  *   filter gradient pairs (t even, t odd) of output times, for each
  *                   (b, x, y) in order: B H W ceil(T/2) steps.
  * An odd count pairs the last element with a zero.  The AVX512-BF16 path
@@ -73,8 +71,10 @@
 
 /* Blocking of the bf16 path (conv3d_lowp.c uses these very names):
  * a tile is MR rows (output positions; filter gradient: rows (u,v,z,c'))
- * x NV vectors of LANES float channels; WIDE tiles when the output has at
- * least NV_WIDE LANES channels, else NARROW; PAIR products per step; the
+ * x NV vectors of LANES float channels (a short tile, fewer rows: the
+ * last one, and the input gradient's last of each live class); WIDE tiles
+ * when the output has at least NV_WIDE LANES channels, else NARROW; PAIR
+ * products per step; the
  * filter gradient's reduction runs in chunks of NB (b, x, y) lines, each
  * chunk's packed G kept in cache while every row tile goes through it.
  * Blocking constants of dlv_conv3d_fwd_bf16, dlv_conv3d_bwd_input_bf16:
