@@ -18,8 +18,6 @@
 #include "run_meta.h"
 #include "ulp.h"
 
-#define DLV_DEFAULT_SEED 20261128UL
-
 static struct {
   fexcept_t flags; /* the exception flags found at dlv_check_begin */
   unsigned csr;    /* the control bits found: rounding, FTZ, DAZ */

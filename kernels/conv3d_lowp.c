@@ -293,7 +293,8 @@ static void tile_avx(const pgemm *g, const tilerows *tr, size_t c0,
       tile_6x2,  tile_7x2,  tile_8x2,  tile_9x2,  tile_10x2,
       tile_11x2, tile_12x2, tile_13x2, tile_14x2};
   int is_wide = g->nr == DLV_CONV3D_LOWP_NV_WIDE * DLV_CONV3D_LOWP_LANES;
-  (is_wide ? wide : narrow)[tr->n - 1](g, tr, c0, x, first);
+  avx_tile_fn *tile = is_wide ? wide[tr->n - 1] : narrow[tr->n - 1];
+  tile(g, tr, c0, x, first);
 }
 #endif
 
