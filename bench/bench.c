@@ -101,7 +101,7 @@ struct timing bench_time(bench_fn f, void *arg, double budget)
 void bench_time_rr(const bench_fn *f, void *const *args, int n,
                    double budget, struct timing *out)
 {
-  enum { MIN_REPS = 5, MAX_REPS = 11, MAX_N = 16 };
+  enum { MIN_REPS = 5, MAX_REPS = 41, MAX_N = 16 };
   double warm = 0.0, t[MAX_N][MAX_REPS];
   n = n > MAX_N ? MAX_N : n;
   for (int i = 0; i < n; i++) {

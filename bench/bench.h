@@ -30,9 +30,11 @@ struct timing {
 typedef void (*bench_fn)(void *arg);
 
 /* Round robin: a warm-up call of each f[i](args[i]), then repetitions in
- * which each is called once in turn (at least 5, at most 11, as many as
+ * which each is called once in turn (at least 5, at most 41, as many as
  * fit in about budget seconds), so that a change of load on a shared
- * machine hits every entry alike and their ratios stay meaningful. */
+ * machine hits every entry alike and their ratios stay meaningful.  (At
+ * most 11, the S1 bf16 rows' ratios, rounds of about 12 ms, moved by
+ * 3-6% between runs of the same build: medians of 11 single calls.) */
 void bench_time_rr(const bench_fn *f, void *const *args, int n,
                    double budget, struct timing *out);
 
