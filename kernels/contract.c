@@ -82,6 +82,9 @@
 #define CONV3D_LOWP_FWD_BLOCKS {CONV3D_LOWP_TILE}
 #define CONV3D_LOWP_BF_BLOCKS                                                \
   {CONV3D_LOWP_TILE, BLOCK("nb", DLV_CONV3D_LOWP_NB)}
+/* the input gradient's blocks of batches (rows of each) */
+#define CONV3D_LOWP_BI_BLOCKS                                                \
+  {CONV3D_LOWP_TILE, BLOCK("class_rows", DLV_CONV3D_LOWP_CLASS_ROWS)}
 /* the noise of a train layer is drawn in pairs over all m n entries */
 #define NOISY_TRAIN_BLOCKS                                                   \
   {BLOCK("lanes", DLV_LINEAR_LANES), BLOCK("pair", DLV_NOISE_PAIR)}
@@ -201,7 +204,7 @@ static const dlv_contract table[] = {
     {"dlv_conv3d_bwd_filter_bf16", "bf16+float", DLV_CONTRACT_THREADED,
      {{NULL}}, CONV3D_LOWP_BF_BLOCKS},
     {"dlv_conv3d_bwd_input_bf16", "bf16+float", DLV_CONTRACT_THREADED,
-     {{NULL}}, CONV3D_LOWP_FWD_BLOCKS},
+     {{NULL}}, CONV3D_LOWP_BI_BLOCKS},
     {"dlv_conv3d_fwd_fp16", "fp16+float", DLV_CONTRACT_THREADED, {{NULL}},
      CONV3D_FWD_BLOCKS(DLV_CONV3D_FAST_LANES_S)},
     {"dlv_conv3d_bwd_filter_fp16", "fp16+float", DLV_CONTRACT_THREADED,

@@ -49,15 +49,16 @@ typedef struct {
 } span;
 
 /* A live class of the input gradient's rows: the positions (b, x, y, t)
- * of G1 with x, y, t in s[0] x s[1] x s[2], every batch, in grid order (t
- * fastest), rows start, start + 1, ..; live: the taps that read G for
- * every one of them (the others read G's zero padding). */
+ * of G1 with x, y, t in s[0] x s[1] x s[2] and b in a block of batches
+ * from b0 (class_batches), in grid order (t fastest), rows start, start +
+ * 1, ..; live: the taps that read G for every one of them (the others
+ * read G's zero padding). */
 typedef struct {
-  size_t start;
+  size_t start, b0;
   span s[3];
   tapbox live;
   /* A's and the output's steps (patterns, floats) from a row to the
-   * next of the class when level l advances (row_step): 0 t, 1 y, 2 x,
+   * next of the class when level l advances (class_step): 0 t, 1 y, 2 x,
    * 3 the batch; the levels below it back at their first coordinate */
   ptrdiff_t step_a[4];
   size_t step_out[4];
@@ -89,7 +90,7 @@ typedef struct {
    * ctile NULL: row tile rt is rows rt mr .. rt mr + mr - 1, fewer at the
    * end). */
   const rowclass *cls;
-  size_t ncls, nbatch, gx[3], ext[3], ce;
+  size_t ncls, gx[3], ext[3], ce;
   const classtile *ctile;
   size_t ntiles;
   /* 1: the AVX512 tiles store the output with non-temporal (streaming)
@@ -335,7 +336,7 @@ static void class_point(const rowclass *c, size_t l, size_t p[4])
     p[d + 1] = c->s[d].lo + l % n;
     l /= n;
   }
-  p[0] = l;
+  p[0] = c->b0 + l;
 }
 
 /* Steps p to the next point of class c (there is one); returns the level
@@ -1155,18 +1156,29 @@ static void class_steps(rowclass *c, const size_t gx[3], const size_t ext[3],
   }
 }
 
+/* The batches of a block of classes (conv3d_lowp.h: CLASS_ROWS): as
+ * few as hold CLASS_ROWS rows, all of them at most. */
+static size_t class_batches(const dims *d)
+{
+  size_t per_batch = d->h1 * d->w1 * d->t1;
+  size_t n = (DLV_CONV3D_LOWP_CLASS_ROWS + per_batch - 1) / per_batch;
+  return n < d->b ? n : d->b;
+}
+
 static void live_classes(const dims *d, rowclass *cls)
 {
   size_t n[3] = {d->u, d->v, d->z}, gx[3] = {d->h, d->w, d->t};
   size_t ext[3] = {d->h1, d->w1, d->t1}, ce = d->c + (d->c & 1);
-  size_t cnt[3], k[3], start = 0;
+  size_t cnt[3], k[3], start = 0, block = class_batches(d);
   for (int e = 0; e < 3; e++)
     cnt[e] = class_count(n[e], gx[e]);
+  for (size_t b0 = 0; b0 < d->b; b0 += block)
   for (k[0] = 0; k[0] < cnt[0]; k[0]++)
     for (k[1] = 0; k[1] < cnt[1]; k[1]++)
       for (k[2] = 0; k[2] < cnt[2]; k[2]++, cls++) {
-        size_t rows = d->b;
+        size_t rows = d->b - b0 < block ? d->b - b0 : block;
         cls->start = start;
+        cls->b0 = b0;
         for (int e = 0; e < 3; e++) {
           cls->s[e] = class_span(n[e], gx[e], k[e]);
           live_taps(n[e], gx[e], cls->s[e], &cls->live.lo[e],
@@ -1181,8 +1193,9 @@ static void live_classes(const dims *d, rowclass *cls)
 
 static size_t live_class_count(const dims *d)
 {
-  return class_count(d->u, d->h) * class_count(d->v, d->w) *
-         class_count(d->z, d->t);
+  size_t block = class_batches(d);
+  return (d->b + block - 1) / block * class_count(d->u, d->h) *
+         class_count(d->v, d->w) * class_count(d->z, d->t);
 }
 
 /* The row tiles of the ncls classes cls (and their end mark), class by
@@ -1239,7 +1252,7 @@ static int bwd_input_bf16(const dims *d, const operands *o, float *g1)
   size_t ce = d->c + (d->c & 1);
   pgemm g = {.ntaps = d->u * d->v * d->z, .np = ce / 2, .astep = 2,
              .oc = d->cp, .out = g1, .m = d->b * d->h1 * d->w1 * d->t1,
-             .tn = {d->u, d->v, d->z}, .nbatch = d->b,
+             .tn = {d->u, d->v, d->z},
              .gx = {d->h, d->w, d->t}, .ext = {d->h1, d->w1, d->t1}, .ce = ce};
   pick_tile(&g);
   g.nb = g.ntaps;

@@ -14,7 +14,11 @@
  *    turn (with scheduling jitter): a thread's next tile is then often
  *    not the one after its last, inside one live class of the input
  *    gradient too (its tiles resume from the last one's end when they
- *    follow it: class_rows); every tail modulo the contract's
+ *    follow it: class_rows); one such case in four of the bf16 input
+ *    gradient takes three batches instead, each of about half, just
+ *    under or just over class_rows rows (blocks of two batches and one,
+ *    or three of one: its classes' blocks); every tail modulo the
+ *    contract's
  *    blocking constants (dlv_gate_extent); the other extents small;
  *  - the data (enumerated): a value class per operand drawn on the
  *    format's fields (the bf16 subnormals the kernel reads as 0 included),
@@ -142,6 +146,23 @@ static double products(const dlv_conv3d_shape *s)
          s->z;
 }
 
+/* The input gradient's blocks of batches (conv3d_lowp.h: CLASS_ROWS):
+ * B 3, rows a batch (positions of L1, along t) just over half the
+ * constant (blocks of two batches, then one), just under it (the same)
+ * or just over it (three blocks of one); C = C' = 1, Z 1 or 2: at most
+ * 0.1 M products. */
+static void batch_blocks(dlv_gate_case *c, lp_case *k)
+{
+  size_t rows = block_value(k->k, "class_rows");
+  size_t by = 1 + (size_t)dlv_gate_draw(c, 3);
+  unsigned which = (unsigned)dlv_gate_draw(c, 3);
+  size_t t1 = which == 0 ? rows / 2 + by : which == 1 ? rows - by : rows + by;
+  dlv_conv3d_shape *s = &k->s;
+  *s = (dlv_conv3d_shape){.b = 3, .h = 1, .w = 1, .c = 1, .cp = 1, .u = 1,
+                          .v = 1, .z = 1 + (size_t)dlv_gate_draw(c, 2)};
+  s->t = t1 - s->z + 1;
+}
+
 static void draw_shape(dlv_gate_case *c, lp_case *k)
 {
   static const char *const chans[] = {"nr_wide", "nr_narrow", "lanes", NULL};
@@ -151,6 +172,7 @@ static void draw_shape(dlv_gate_case *c, lp_case *k)
   dlv_conv3d_shape *s = &k->s;
   int pass = k->e->pass;
   small_shape(c, s);
+  int blocks = 0; /* batch_blocks' shape */
   unsigned target = dlv_gate_enum(c, T_NTARGETS);
   if (target == T_CHANNELS)
     *out_channels(pass, s) = extent_across(c, k->k, chans, 140);
@@ -158,6 +180,9 @@ static void draw_shape(dlv_gate_case *c, lp_case *k)
     set_rows(pass, s, extent_across(c, k->k, rows, 40));
   else if (target == T_PAIRED)
     *paired(pass, s) = extent_across(c, k->k, pair, 9);
+  else if (block_value(k->k, "class_rows") > 0 &&
+           dlv_gate_draw(c, 4) == 0)
+    blocks = 1, batch_blocks(c, k);
   else if (pass != DLV_CONV3D_BWD_FILTER) { /* one chunk: tiles split */
     size_t mr = block_value(k->k, "mr_narrow");
     set_rows(pass, s, mr * (4 + (size_t)dlv_gate_draw(c, 5)) +
@@ -172,16 +197,19 @@ static void draw_shape(dlv_gate_case *c, lp_case *k)
                                                                 chunk, 200);
     s->b = s->w = 1, s->h = lines > nb ? lines : lines + nb;
   }
-  /* bounded cost: shrink the filter, then the batch */
+  /* bounded cost: shrink the filter, then the batch (the batch blocks'
+   * shape has its own bound) */
   size_t *shrink[] = {&s->u, &s->z, &s->v, &s->b};
-  for (size_t i = 0; i < 4; i++)
+  for (size_t i = 0; i < 4 && !blocks; i++)
     while (products(s) > LP_PRODUCTS_MAX && *shrink[i] > 1)
       (*shrink[i])--;
   dlv_gate_note(c, "target %s; B %zu H %zu W %zu T %zu C %zu C' %zu U %zu "
                    "V %zu Z %zu",
-                (const char *[]){"channels", "rows", "paired",
-                                 pass == DLV_CONV3D_BWD_FILTER ? "chunk"
-                                                              : "split"}[target],
+                blocks ? "batch blocks"
+                       : (const char *[]){"channels", "rows", "paired",
+                                          pass == DLV_CONV3D_BWD_FILTER
+                                              ? "chunk"
+                                              : "split"}[target],
                 s->b, s->h, s->w, s->t, s->c, s->cp, s->u, s->v, s->z);
 }
 
