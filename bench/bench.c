@@ -101,7 +101,7 @@ struct timing bench_time(bench_fn f, void *arg, double budget)
 void bench_time_rr(const bench_fn *f, void *const *args, int n,
                    double budget, struct timing *out)
 {
-  enum { MIN_REPS = 5, MAX_REPS = 41, MAX_N = 16 };
+  enum { MIN_REPS = 5, MAX_REPS = 41, QUICK_REPS = 11, MAX_N = 16 };
   double warm = 0.0, t[MAX_N][MAX_REPS];
   n = n > MAX_N ? MAX_N : n;
   for (int i = 0; i < n; i++) {
@@ -109,8 +109,9 @@ void bench_time_rr(const bench_fn *f, void *const *args, int n,
     f[i](args[i]);
     warm += bench_now() - t0;
   }
-  int reps = warm > 0 ? (int)(budget / warm) : MAX_REPS;
-  reps = reps < MIN_REPS ? MIN_REPS : reps > MAX_REPS ? MAX_REPS : reps;
+  int most = budget >= 1.0 ? MAX_REPS : QUICK_REPS; /* bench.h */
+  int reps = warm > 0 ? (int)(budget / warm) : most;
+  reps = reps < MIN_REPS ? MIN_REPS : reps > most ? most : reps;
   for (int r = 0; r < reps; r++)
     for (int i = 0; i < n; i++) {
       double s = bench_now();

@@ -34,7 +34,9 @@ typedef void (*bench_fn)(void *arg);
  * fit in about budget seconds), so that a change of load on a shared
  * machine hits every entry alike and their ratios stay meaningful.  (At
  * most 11, the S1 bf16 rows' ratios, rounds of about 12 ms, moved by
- * 3-6% between runs of the same build: medians of 11 single calls.) */
+ * 3-6% between runs of the same build: medians of 11 single calls.)  A
+ * budget under 1 s (--quick: a smoke run, CI's) takes at most 11: 41
+ * made CI's bench step 28 s longer. */
 void bench_time_rr(const bench_fn *f, void *const *args, int n,
                    double budget, struct timing *out);
 

@@ -18,8 +18,8 @@
  *    gradient takes three batches instead, each of about half, just
  *    under or just over class_rows rows (blocks of two batches and one,
  *    or three of one: its classes' blocks); every tail modulo the
- *    contract's
- *    blocking constants (dlv_gate_extent); the other extents small;
+ *    contract's blocking constants (dlv_gate_extent); the other extents
+ *    small;
  *  - the data (enumerated): a value class per operand drawn on the
  *    format's fields (the bf16 subnormals the kernel reads as 0 included),
  *    exact data (small integers: every sum exact, so the output must be
