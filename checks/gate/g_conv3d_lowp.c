@@ -416,7 +416,9 @@ static float chain_taps(const tap_chain *k, size_t nin, size_t x, size_t y,
   return acc;
 }
 
-/* Filter gradient: for each (b, x, y) in order, pairs (t even, t odd). */
+/* Filter gradient: for each (b, x, y) in order, pairs (t even, t odd);
+ * at an odd T the last pair's odd G time is a zero, its L1 partner L1's
+ * time t + 1 + z (zero past T1): the product's sign is that value's. */
 static float chain_bwd_filter(const chain_dims *d, const uint16_t *l1,
                               const uint16_t *g, size_t u, size_t v, size_t z,
                               size_t cp, size_t c)
@@ -426,11 +428,11 @@ static float chain_bwd_filter(const chain_dims *d, const uint16_t *l1,
     for (size_t x = 0; x < d->h; x++)
       for (size_t y = 0; y < d->w; y++)
         for (size_t t = 0; t < d->t; t += 2) {
-          int odd = t + 1 < d->t;
+          int odd_g = t + 1 < d->t, odd_l1 = t + 1 + z < d->t1;
           acc = step(acc, l1_at(d, l1, b, x + u, y + v, t + z, cp),
                      g_at(d, g, b, x, y, t, c),
-                     odd ? l1_at(d, l1, b, x + u, y + v, t + 1 + z, cp) : 0,
-                     odd ? g_at(d, g, b, x, y, t + 1, c) : 0);
+                     odd_l1 ? l1_at(d, l1, b, x + u, y + v, t + 1 + z, cp) : 0,
+                     odd_g ? g_at(d, g, b, x, y, t + 1, c) : 0);
         }
   return acc;
 }

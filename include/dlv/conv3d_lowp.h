@@ -28,7 +28,9 @@
  *                   chain; both paths skip alike);
  *   filter gradient pairs (t even, t odd) of output times, for each
  *                   (b, x, y) in order: B H W ceil(T/2) steps.
- * An odd count pairs the last element with a zero.  The AVX512-BF16 path
+ * An odd count pairs the last element with a zero (the filter gradient at
+ * an odd T: a zero G time, times L1 at that time, zero past T1, so the
+ * product's zero takes that L1 value's sign).  The AVX512-BF16 path
  * (vdpbf16ps, register tiles of MR positions or rows x NV vectors of 16
  * channels) is chosen at run time (dlv_lowp_isa); the portable path runs
  * dlv_bf16_dot2_model in the same order: the two give the same bits.
