@@ -3,7 +3,9 @@
  * Each case samples:
  *  - the shape: one dimension is the case's target (enumerated): the
  *    output's channels across the tile widths, the tile rows (positions,
- *    or (u,v,z,c') rows of the filter gradient) across the tile heights,
+ *    or (u,v,z,c') rows of the filter gradient) across the tile heights
+ *    (half of them with a wide tile's channels: every height of both
+ *    tiles runs),
  *    the paired extent (C', T or C) odd and even, the filter gradient's
  *    (b,x,y) lines across two or more chunks (a full chunk, then a full
  *    or a partial one) with its rows across the tile heights (each row
@@ -176,8 +178,11 @@ static void draw_shape(dlv_gate_case *c, lp_case *k)
   unsigned target = dlv_gate_enum(c, T_NTARGETS);
   if (target == T_CHANNELS)
     *out_channels(pass, s) = extent_across(c, k->k, chans, 140);
-  else if (target == T_ROWS)
+  else if (target == T_ROWS) { /* the wide tiles' heights too */
     set_rows(pass, s, extent_across(c, k->k, rows, 40));
+    if (dlv_gate_draw(c, 2))
+      *out_channels(pass, s) = block_value(k->k, "nr_wide");
+  }
   else if (target == T_PAIRED)
     *paired(pass, s) = extent_across(c, k->k, pair, 9);
   else if (block_value(k->k, "class_rows") > 0 &&
