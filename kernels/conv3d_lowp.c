@@ -49,19 +49,14 @@ typedef struct {
 } span;
 
 /* A live class of the input gradient's rows: the positions (b, x, y, t)
- * of G1 with x, y, t in s[0] x s[1] x s[2] and b in a block of batches
- * from b0 (class_batches), in grid order (t fastest), rows start, start +
+ * of G1 with b in `batches` (a block of them: class_batches) and x, y, t
+ * in s[0] x s[1] x s[2], in grid order (t fastest), rows start, start +
  * 1, ..; live: the taps that read G for every one of them (the others
  * read G's zero padding). */
 typedef struct {
-  size_t start, b0;
-  span s[3];
+  size_t start;
+  span batches, s[3];
   tapbox live;
-  /* A's and the output's steps (patterns, floats) from a row to the
-   * next of the class when level l advances (class_step): 0 t, 1 y, 2 x,
-   * 3 the batch; the levels below it back at their first coordinate */
-  ptrdiff_t step_a[4];
-  size_t step_out[4];
 } rowclass;
 
 /* A row tile of the input gradient: n rows of class k, the first row r0
@@ -72,8 +67,12 @@ typedef struct {
 
 typedef struct {
   const uint16_t *a;     /* A operand (bf16 patterns) */
-  const size_t *rowbase; /* m entries (NULL: rows by class, below) */
-  const size_t *tapoff;  /* ntaps entries */
+  /* row r reads A at a + rowbase[r] (m entries; negative: an input
+   * gradient's row at G's border, whose live taps' offsets bring it
+   * inside G) and writes out + rowout[r] (rowout NULL: out + r oc) */
+  const ptrdiff_t *rowbase;
+  const size_t *rowout;
+  const ptrdiff_t *tapoff; /* ntaps entries */
   size_t ntaps, np;      /* the reduction: ntaps x np pairs */
   size_t astep;          /* A: patterns from one pair to the next */
   const uint32_t *bp;    /* packed B: ntaps np rows of ocp pair words */
@@ -83,14 +82,13 @@ typedef struct {
   size_t nb;             /* taps per chunk of the reduction */
   size_t tn[3];          /* the taps as a grid: tn[0] tn[1] tn[2] = ntaps */
   /* Rows by live class (input gradient; else cls NULL): A is G itself,
-   * unpadded, of extents gx[0..2] and ce channels; G1's row (b, x, y, t)
-   * reads its class's live taps (i0, i1, i2) at G's point (x + i0 -
-   * (tn[0] - 1), ..), which lies in G; its output row is G1's point, of
-   * extents ext[0..2].  The row tiles: ctile[0 .. ntiles - 1] (else
+   * unpadded; G1's row (b, x, y, t) reads its class's live taps (i0, i1,
+   * i2) at G's point (x + i0 - (tn[0] - 1), ..), which lies in G
+   * (class_row_tables).  The row tiles: ctile[0 .. ntiles - 1] (else
    * ctile NULL: row tile rt is rows rt mr .. rt mr + mr - 1, fewer at the
    * end). */
   const rowclass *cls;
-  size_t ncls, gx[3], ext[3], ce;
+  size_t ncls;
   const classtile *ctile;
   size_t ntiles;
   /* 1: the AVX512 tiles store the output with non-temporal (streaming)
@@ -142,7 +140,7 @@ static float chain_portable(const pgemm *g, const tilerows *tr, size_t i,
     for (size_t i1 = x->lo[1]; i1 < x->hi[1]; i1++)
       for (size_t i2 = x->lo[2]; i2 < x->hi[2]; i2++) {
         size_t tap = tap_index(g, i0, i1, i2);
-        const uint16_t *ap = g->a + (tr->base[i] + (ptrdiff_t)g->tapoff[tap]);
+        const uint16_t *ap = g->a + (tr->base[i] + g->tapoff[tap]);
         const uint32_t *b = g->bp + tap * g->np * g->ocp + c;
         for (size_t j = 0; j < g->np; j++) {
           uint32_t aw = word_at(ap + g->astep * j), bw = b[j * g->ocp];
@@ -328,96 +326,23 @@ static size_t span_len(span s)
   return s.hi - s.lo;
 }
 
-/* p = (b, x, y, t) of the l-th row of class c. */
-static void class_point(const rowclass *c, size_t l, size_t p[4])
-{
-  for (int d = 2; d >= 0; d--) {
-    size_t n = span_len(c->s[d]);
-    p[d + 1] = c->s[d].lo + l % n;
-    l /= n;
-  }
-  p[0] = c->b0 + l;
-}
-
-/* Steps p to the next point of class c (there is one); returns the level
- * that advanced (rowclass.step_a). */
-static inline int class_step(const rowclass *c, size_t p[4])
-{
-  for (int d = 2; d >= 0; d--) {
-    if (++p[d + 1] < c->s[d].hi)
-      return 2 - d;
-    p[d + 1] = c->s[d].lo;
-  }
-  p[0]++;
-  return 3;
-}
-
-/* Row p's A in G and its output row. */
-static void class_row(const pgemm *g, const size_t p[4], tilerows *tr,
-                      size_t i)
-{
-  ptrdiff_t at = (ptrdiff_t)p[0];
-  size_t pos = p[0];
-  for (int d = 0; d < 3; d++) {
-    at = at * (ptrdiff_t)g->gx[d] + (ptrdiff_t)p[d + 1] -
-         (ptrdiff_t)(g->tn[d] - 1);
-    pos = pos * g->ext[d] + p[d + 1];
-  }
-  tr->base[i] = at * (ptrdiff_t)g->ce;
-  tr->out[i] = g->out + pos * g->oc;
-}
-
-/* Where the next row tile starts when its rows are stepped on from the
- * last tile's (ok: point p of the last tile's class is row `row`). */
-typedef struct {
-  int ok;
-  size_t row, p[4];
-} rowcursor;
-
-/* The rows of class tile t, and x = its class's live taps.  Rows are
- * stepped from the first by the class's steps, not divided out each
- * (dividing row positions per row cost about 8% of the S1 input
- * gradient; multiplying them out at each new line, 2-3%), and the first
- * from the last tile's end (cur) when the tiles run in sequence: the
- * division costs 2-3% of the S1 input gradient. */
-static void class_rows(const pgemm *g, const classtile *t, tilerows *tr,
-                       tapbox *x, rowcursor *cur)
-{
-  const rowclass *c = &g->cls[t->k];
-  size_t p[4];
-  if (cur->ok && cur->row == t->r0) /* row r0: in the last tile's class */
-    memcpy(p, cur->p, sizeof p);
-  else
-    class_point(c, t->r0 - c->start, p);
-  *x = c->live;
-  tr->n = t->n;
-  class_row(g, p, tr, 0);
-  for (size_t i = 1; i < t->n; i++) {
-    int level = class_step(c, p);
-    tr->base[i] = tr->base[i - 1] + c->step_a[level];
-    tr->out[i] = tr->out[i - 1] + c->step_out[level];
-  }
-  cur->row = t->r0 + t->n;
-  cur->ok = cur->row < g->cls[t->k + 1].start;
-  if (cur->ok)
-    class_step(c, p);
-  memcpy(cur->p, p, sizeof p);
-}
-
 /* Row tile rt's rows and the taps it runs (x: chunk k's, or its class's
  * live taps). */
-static void tile_rows(const pgemm *g, size_t rt, tilerows *tr, tapbox *x,
-                      rowcursor *cur)
+static void tile_rows(const pgemm *g, size_t rt, tilerows *tr, tapbox *x)
 {
+  size_t r0;
   if (g->ctile != NULL) {
-    class_rows(g, &g->ctile[rt], tr, x, cur);
-    return;
+    const classtile *t = &g->ctile[rt];
+    r0 = t->r0, tr->n = t->n;
+    *x = g->cls[t->k].live;
+  } else {
+    r0 = rt * g->mr;
+    tr->n = g->m - r0 < g->mr ? g->m - r0 : g->mr;
   }
-  size_t r0 = rt * g->mr;
-  tr->n = g->m - r0 < g->mr ? g->m - r0 : g->mr;
   for (size_t i = 0; i < tr->n; i++) {
-    tr->base[i] = (ptrdiff_t)g->rowbase[r0 + i];
-    tr->out[i] = g->out + (r0 + i) * g->oc;
+    tr->base[i] = g->rowbase[r0 + i];
+    tr->out[i] = g->out + (g->rowout != NULL ? g->rowout[r0 + i]
+                                             : (r0 + i) * g->oc);
   }
 }
 
@@ -559,15 +484,15 @@ static void run_pack_piece(pgemm_queue *q, size_t i)
 }
 
 /* Row tile rt over chunk k, every channel tile, on g (this thread's copy
- * of the packed operands; cur: this thread's). */
+ * of the packed operands). */
 static void run_item(const pgemm_queue *q, const pgemm *g, size_t k,
-                     size_t rt, rowcursor *cur)
+                     size_t rt)
 {
   size_t t0 = k * g->nb, t1 = t0 + g->nb < g->ntaps ? t0 + g->nb : g->ntaps;
   /* a chunked reduction is a flat run of taps (tn = 1, 1, ntaps) */
   tapbox x = {{0, 0, t0}, {g->tn[0], g->tn[1], t1}};
   tilerows tr;
-  tile_rows(g, rt, &tr, &x, cur);
+  tile_rows(g, rt, &tr, &x);
   for (size_t c0 = 0; c0 < g->oc; c0 += g->nr)
     q->tile(g, &tr, c0, &x, k == 0);
 }
@@ -608,16 +533,14 @@ static int take_piece(pgemm_queue *q, tile_share *sh, size_t *k, size_t *rt0,
   return 1;
 }
 
-/* Runs the pieces of share sh on g until none is left (g, cur: this
- * thread's). */
-static void run_share(pgemm_queue *q, const pgemm *g, tile_share *sh,
-                      rowcursor *cur)
+/* Runs the pieces of share sh on g (this thread's) until none is left. */
+static void run_share(pgemm_queue *q, const pgemm *g, tile_share *sh)
 {
   size_t k, rt0, rt1;
   while (take_piece(q, sh, &k, &rt0, &rt1))
     for (size_t rt = rt0; rt < rt1; rt++) {
       wait_for(&q->done[rt], k);
-      run_item(q, g, k, rt, cur);
+      run_item(q, g, k, rt);
       atomic_store_explicit(&q->done[rt], k + 1, memory_order_release);
     }
 }
@@ -714,9 +637,8 @@ static void pgemm_worker(void *arg, size_t slot, size_t hi)
   wait_for(&q->scanned, 1);
   if (q->scan_status != DLV_OK)
     return;
-  rowcursor cur = {0};
   for (size_t i = 0; i < q->nshares; i++)
-    run_share(q, &mine, &q->share[(slot + i) % q->nshares], &cur);
+    run_share(q, &mine, &q->share[(slot + i) % q->nshares]);
   stream_fence(q->g);
 }
 
@@ -826,15 +748,32 @@ static int make_dims(const dlv_conv3d_shape *s, dims *d)
  * it took instead: memory is short, and a retry with less must not find
  * the larger blocks still held).  At most one block per role stays allocated
  * between calls, the largest recently needed; its contents are
- * unspecified when taken. */
+ * unspecified when taken, but for what its key says (buf_key). */
 enum {
-  BUF_A, BUF_B, BUF_ROWS, BUF_TAPS, BUF_CLS, BUF_DONE, BUF_TILES, BUF_F1,
-  BUF_F2, BUF_WORK, NBUF
+  BUF_A, BUF_B, BUF_ROWS, BUF_TAPS, BUF_PLAN, BUF_DONE, BUF_F1, BUF_F2,
+  BUF_WORK, NBUF
 };
 
 static _Atomic(unsigned char *) buf_slot[NBUF];
 
-enum { BUF_HEAD = 64 }; /* a block: its capacity in bytes, then the data */
+/* a block: its capacity in bytes and its key, then the data */
+enum { BUF_HEAD = 128 };
+
+/* What a block's data were made for (the input gradient's plan: its
+ * shape): made 0 in a block just allocated; kept while the block is
+ * taken and given back. */
+typedef struct {
+  int made;
+  dlv_conv3d_shape shape;
+} buf_key;
+
+_Static_assert(sizeof(size_t) + sizeof(buf_key) <= BUF_HEAD,
+               "a block's head holds its capacity and key");
+
+static buf_key *buf_key_of(void *p)
+{
+  return (buf_key *)((unsigned char *)p - BUF_HEAD + sizeof(size_t));
+}
 
 /* A buffer of at least bytes bytes, 64-byte aligned, or NULL. */
 static void *buf_take(int role, size_t bytes)
@@ -852,6 +791,7 @@ static void *buf_take(int role, size_t bytes)
   if (blk == NULL)
     return NULL;
   memcpy(blk, &cap, sizeof cap);
+  *buf_key_of(blk + BUF_HEAD) = (buf_key){0};
   return blk + BUF_HEAD;
 }
 
@@ -868,11 +808,42 @@ static void buf_give(int role, void *p, int keep)
 typedef struct {
   uint16_t *a;
   uint32_t *bp;
-  size_t *rowbase, *tapoff;
-  rowclass *cls;       /* the input gradient's row classes, else NULL */
-  classtile *ctile;    /* and its row tiles, else NULL */
+  ptrdiff_t *rowbase;  /* forward, filter gradient: row bases, else NULL */
+  ptrdiff_t *tapoff;
+  unsigned char *plan; /* input gradient: its plan (plan_parts), else NULL */
   atomic_size_t *done; /* the work queue's count per row tile */
 } packed;
+
+/* The input gradient's plan: its live classes and an end mark
+ * (live_classes), row tiles (class_tiles) and row tables
+ * (class_row_tables), a function of the shape alone, in one block whose
+ * key holds the shape it was made for: a call on the shape the block was
+ * made for uses it as it is (making it took 1.4% of S1's input gradient,
+ * 41K of 2.8M TSC ticks, most of it writing the 256 KB of row tables). */
+typedef struct {
+  rowclass *cls;
+  classtile *ctile;
+  ptrdiff_t *rowbase;
+  size_t *rowout;
+} plan_view;
+
+/* The parts of a plan of ncls classes, at most max_tiles row tiles and m
+ * rows at blk (NULL: none), each at a 64-byte multiple; returns the
+ * plan's bytes. */
+static size_t plan_parts(unsigned char *blk, size_t ncls, size_t max_tiles,
+                         size_t m, plan_view *v)
+{
+  size_t len[4] = {(ncls + 1) * sizeof *v->cls, max_tiles * sizeof *v->ctile,
+                   m * sizeof *v->rowbase, m * sizeof *v->rowout};
+  void *at[4];
+  size_t off = 0;
+  for (int i = 0; i < 4; i++) {
+    at[i] = blk != NULL ? blk + off : NULL;
+    off += (len[i] + 63) / 64 * 64;
+  }
+  *v = (plan_view){at[0], at[1], at[2], at[3]};
+  return off;
+}
 
 /* Gives p's buffers back (keep: buf_give). */
 static void packed_free(packed *p, int keep)
@@ -881,9 +852,8 @@ static void packed_free(packed *p, int keep)
   buf_give(BUF_B, p->bp, keep);
   buf_give(BUF_ROWS, p->rowbase, keep);
   buf_give(BUF_TAPS, p->tapoff, keep);
-  buf_give(BUF_CLS, p->cls, keep);
+  buf_give(BUF_PLAN, p->plan, keep);
   buf_give(BUF_DONE, p->done, keep);
-  buf_give(BUF_TILES, p->ctile, keep);
 }
 
 /* The status of a pass whose buffers could not be allocated: the
@@ -922,14 +892,16 @@ static void lp_copies(pgemm *g, size_t a_packed)
 
 /* Takes p's buffers for g (g->m, mr, ntiles, ntaps, np, ocp, threads and
  * the copies set): an A of na patterns (or its copies), B (or its
- * copies), and row bases (ncls 0) or ncls row classes, an end mark and
- * their row tiles, contents unspecified: the packing writes every
- * pattern. */
+ * copies), and row bases (ncls 0) or the plan of ncls row classes,
+ * contents unspecified (the packing writes every pattern) but for the
+ * plan's (its key). */
 static int packed_alloc(packed *p, const pgemm *g, size_t na, size_t ncls)
 {
   int by_class = ncls > 0;
   /* the classes' row tiles: at most one short tile per class more */
   size_t tiles = g->ntiles + ncls;
+  plan_view none;
+  size_t plan_len = plan_parts(NULL, ncls, tiles, g->m, &none);
   size_t copies = g->copy_b != 0 ? g->threads : 1;
   size_t a_len = g->copy_a != 0 ? copies * g->copy_a : na;
   size_t b_len = copies * g->ntaps * g->np * g->ocp;
@@ -938,14 +910,11 @@ static int packed_alloc(packed *p, const pgemm *g, size_t na, size_t ncls)
       .bp = buf_take(BUF_B, b_len * sizeof *p->bp),
       .rowbase = by_class ? NULL
                           : buf_take(BUF_ROWS, g->m * sizeof *p->rowbase),
-      .cls = by_class ? buf_take(BUF_CLS, (ncls + 1) * sizeof *p->cls) : NULL,
       .tapoff = buf_take(BUF_TAPS, g->ntaps * sizeof *p->tapoff),
-      .ctile = by_class ? buf_take(BUF_TILES, tiles * sizeof *p->ctile)
-                        : NULL,
+      .plan = by_class ? buf_take(BUF_PLAN, plan_len) : NULL,
       .done = buf_take(BUF_DONE, tiles * sizeof *p->done)};
-  if (p->a && p->bp &&
-      (by_class ? p->cls != NULL && p->ctile != NULL : p->rowbase != NULL) &&
-      p->tapoff && p->done)
+  if (p->a && p->bp && p->tapoff && p->done &&
+      (by_class ? p->plan != NULL : p->rowbase != NULL))
     return DLV_OK;
   packed_free(p, 0);
   return DLV_ENOMEM;
@@ -954,7 +923,6 @@ static int packed_alloc(packed *p, const pgemm *g, size_t na, size_t ncls)
 static void attach(pgemm *g, const packed *p)
 {
   g->a = p->a, g->bp = p->bp, g->rowbase = p->rowbase, g->tapoff = p->tapoff;
-  g->cls = p->cls, g->ctile = p->ctile;
 }
 
 /* ---- packing: pair words, every pattern written ------------------------- */
@@ -1043,7 +1011,7 @@ static pack_b_job pack_b(const pgemm *g, uint32_t *bp, const uint16_t *a,
 
 /* Row bases of every point of a (nb, nh, nw, nt) grid inside a (., hh, ww,
  * tt) array of ce channels, and tap offsets of a (ku, kv, kz) window. */
-static void grid_bases(size_t *out, size_t nb, size_t nh, size_t nw,
+static void grid_bases(ptrdiff_t *out, size_t nb, size_t nh, size_t nw,
                        size_t nt, size_t hh, size_t ww, size_t tt, size_t ce)
 {
   size_t i = 0;
@@ -1051,7 +1019,7 @@ static void grid_bases(size_t *out, size_t nb, size_t nh, size_t nw,
     for (size_t x = 0; x < nh; x++)
       for (size_t y = 0; y < nw; y++)
         for (size_t t = 0; t < nt; t++)
-          out[i++] = (((b * hh + x) * ww + y) * tt + t) * ce;
+          out[i++] = (ptrdiff_t)((((b * hh + x) * ww + y) * tt + t) * ce);
 }
 
 /* dst = the npos positions of src (c channels each) with ce channels
@@ -1138,24 +1106,6 @@ static void live_taps(size_t n, size_t g, span s, size_t *lo_out,
  * steps were live at S1, 0.87 at S2, S3; ordered by time class only,
  * 0.85, 0.99, 0.99; by live class with tiles across class boundaries
  * (reading zeros for a row's dead taps), 0.981, 0.996, 0.997. */
-/* Class c's steps (rowclass.step_a): the row's stride at level l less
- * the lower levels' walks back to their first coordinate. */
-static void class_steps(rowclass *c, const size_t gx[3], const size_t ext[3],
-                        size_t ce, size_t oc)
-{
-  size_t sa = 1, so = 1; /* strides of level l in G and in G1 */
-  ptrdiff_t back_a = 0, back_o = 0;
-  for (int l = 0; l < 4; l++) {
-    c->step_a[l] = ((ptrdiff_t)sa - back_a) * (ptrdiff_t)ce;
-    c->step_out[l] = (size_t)((ptrdiff_t)so - back_o) * oc;
-    if (l < 3) {
-      size_t len = span_len(c->s[2 - l]) - 1;
-      back_a += (ptrdiff_t)(len * sa), back_o += (ptrdiff_t)(len * so);
-      sa *= gx[2 - l], so *= ext[2 - l];
-    }
-  }
-}
-
 /* The batches of a block of classes (conv3d_lowp.h: CLASS_ROWS): as
  * few as hold CLASS_ROWS rows, all of them at most. */
 static size_t class_batches(const dims *d)
@@ -1168,7 +1118,6 @@ static size_t class_batches(const dims *d)
 static void live_classes(const dims *d, rowclass *cls)
 {
   size_t n[3] = {d->u, d->v, d->z}, gx[3] = {d->h, d->w, d->t};
-  size_t ext[3] = {d->h1, d->w1, d->t1}, ce = d->c + (d->c & 1);
   size_t cnt[3], k[3], start = 0, block = class_batches(d);
   for (int e = 0; e < 3; e++)
     cnt[e] = class_count(n[e], gx[e]);
@@ -1178,17 +1127,69 @@ static void live_classes(const dims *d, rowclass *cls)
       for (k[2] = 0; k[2] < cnt[2]; k[2]++, cls++) {
         size_t rows = d->b - b0 < block ? d->b - b0 : block;
         cls->start = start;
-        cls->b0 = b0;
+        cls->batches = (span){b0, b0 + rows};
         for (int e = 0; e < 3; e++) {
           cls->s[e] = class_span(n[e], gx[e], k[e]);
           live_taps(n[e], gx[e], cls->s[e], &cls->live.lo[e],
                     &cls->live.hi[e]);
           rows *= span_len(cls->s[e]);
         }
-        class_steps(cls, gx, ext, ce, d->cp);
         start += rows;
       }
   cls->start = start; /* the end mark */
+}
+
+/* The input gradient's row tables (pgemm.rowbase, rowout) of the ncls
+ * classes cls: row r, point (b, x, y, t) of its class, writes G1's row
+ * (b, x, y, t) and reads A from G's point (b, x - (U - 1), y - (V - 1),
+ * t - (Z - 1)), outside G at a border (its class's live taps' offsets
+ * bring it inside).  A table, not stepped per row: stepping a row tile's
+ * rows through its class's box cost 3-4% of S1's input gradient
+ * (mispredicted carries).  Rows in a class's grid order (t fastest), a
+ * line along t at a time, or along y when the class has one t (half of
+ * S1's rows: lines of one row cost as much as the tiles' stepping). */
+typedef struct {
+  ptrdiff_t *base;
+  size_t *out, r;
+  ptrdiff_t a_step[2];  /* G's strides of y and t (patterns) */
+  size_t out_step[2];   /* G1's strides of y and t (floats) */
+} row_writer;
+
+/* Writes n rows from (a, o), each step[k] further than the last. */
+static void write_line(row_writer *w, ptrdiff_t a, size_t o, size_t n, int k)
+{
+  for (size_t i = 0; i < n; i++, w->r++) {
+    w->base[w->r] = a + (ptrdiff_t)i * w->a_step[k];
+    w->out[w->r] = o + i * w->out_step[k];
+  }
+}
+
+static void class_row_tables(const dims *d, const rowclass *cls, size_t ncls,
+                             ptrdiff_t *base, size_t *out)
+{
+  ptrdiff_t ce = (ptrdiff_t)(d->c + (d->c & 1));
+  ptrdiff_t sy = (ptrdiff_t)d->t * ce, sx = (ptrdiff_t)d->w * sy;
+  ptrdiff_t sb = (ptrdiff_t)d->h * sx;
+  size_t oy = d->t1 * d->cp, ox = d->w1 * oy, ob = d->h1 * ox;
+  /* G's point of G1's (0, 0, 0, 0) */
+  ptrdiff_t a00 = -((ptrdiff_t)(d->u - 1) * sx + (ptrdiff_t)(d->v - 1) * sy +
+                    (ptrdiff_t)(d->z - 1) * ce);
+  row_writer w = {base, out, 0, {sy, ce}, {oy, d->cp}};
+  for (const rowclass *c = cls; c < cls + ncls; c++) {
+    span y = c->s[1], t = c->s[2];
+    int along_t = span_len(t) != 1; /* (an empty class: no rows) */
+    for (size_t b = c->batches.lo; b < c->batches.hi; b++)
+      for (size_t x = c->s[0].lo; x < c->s[0].hi; x++) {
+        ptrdiff_t a = a00 + (ptrdiff_t)b * sb + (ptrdiff_t)x * sx +
+                      (ptrdiff_t)y.lo * sy + (ptrdiff_t)t.lo * ce;
+        size_t o = b * ob + x * ox + y.lo * oy + t.lo * d->cp;
+        if (!along_t)
+          write_line(&w, a, o, span_len(y), 0);
+        else
+          for (size_t i = 0; i < span_len(y); i++)
+            write_line(&w, a + (ptrdiff_t)i * sy, o + i * oy, span_len(t), 1);
+      }
+  }
 }
 
 static size_t live_class_count(const dims *d)
@@ -1199,18 +1200,33 @@ static size_t live_class_count(const dims *d)
 }
 
 /* The row tiles of the ncls classes cls (and their end mark), class by
- * class: mr rows each, the last of a class fewer; returns their count
- * (at most ceil(m / mr) + ncls). */
+ * class: mr rows each, the last of a class fewer, written to t (NULL:
+ * only counted); returns their count (at most ceil(m / mr) + ncls). */
 static size_t class_tiles(const rowclass *cls, size_t ncls, size_t mr,
                           classtile *t)
 {
   size_t n = 0;
   for (size_t k = 0; k < ncls; k++)
-    for (size_t r = cls[k].start; r < cls[k + 1].start; r += mr) {
+    for (size_t r = cls[k].start; r < cls[k + 1].start; r += mr, n++) {
       size_t left = cls[k + 1].start - r;
-      t[n++] = (classtile){r, left < mr ? left : mr, k};
+      if (t != NULL)
+        t[n] = (classtile){r, left < mr ? left : mr, k};
     }
   return n;
+}
+
+/* Makes the input gradient's plan v for the shape of d unless the block
+ * (blk) was made for it (its key). */
+static void make_plan(const dims *d, const pgemm *g, unsigned char *blk,
+                      const plan_view *v)
+{
+  buf_key *key = buf_key_of(blk);
+  if (key->made && memcmp(&key->shape, &d->s, sizeof d->s) == 0)
+    return;
+  live_classes(d, v->cls);
+  class_row_tables(d, v->cls, g->ncls, v->rowbase, v->rowout);
+  class_tiles(v->cls, g->ncls, g->mr, v->ctile);
+  *key = (buf_key){1, d->s};
 }
 
 /* The input gradient's B: the flipped filter, pairs over c, channels c'
@@ -1252,8 +1268,7 @@ static int bwd_input_bf16(const dims *d, const operands *o, float *g1)
   size_t ce = d->c + (d->c & 1);
   pgemm g = {.ntaps = d->u * d->v * d->z, .np = ce / 2, .astep = 2,
              .oc = d->cp, .out = g1, .m = d->b * d->h1 * d->w1 * d->t1,
-             .tn = {d->u, d->v, d->z},
-             .gx = {d->h, d->w, d->t}, .ext = {d->h1, d->w1, d->t1}, .ce = ce};
+             .tn = {d->u, d->v, d->z}};
   pick_tile(&g);
   g.nb = g.ntaps;
   g.threads = (size_t)dlv_get_threads(); /* one copy: lp_copies */
@@ -1264,11 +1279,14 @@ static int bwd_input_bf16(const dims *d, const operands *o, float *g1)
   if (packed_alloc(&p, &g, na, g.ncls) != DLV_OK)
     return alloc_failed(o);
   even_channels(p.a, g2, d->n_l2 / d->c, d->c, ce);
-  live_classes(d, p.cls);
-  g.ntiles = class_tiles(p.cls, g.ncls, g.mr, p.ctile);
+  plan_view v;
+  plan_parts(p.plan, g.ncls, g.ntiles + g.ncls, g.m, &v);
+  make_plan(d, &g, p.plan, &v);
+  g.ntiles = class_tiles(v.cls, g.ncls, g.mr, NULL);
   grid_bases(p.tapoff, 1, d->u, d->v, d->z, d->h, d->w, d->t, ce);
   flip_job fj = {d, f, p.bp, &g};
   attach(&g, &p);
+  g.cls = v.cls, g.ctile = v.ctile, g.rowbase = v.rowbase, g.rowout = v.rowout;
   if (na == 0)
     g.a = g2;
   int st = pgemm_run(&g, p.done, &(pack_phase){flip_range, &fj, g.ntaps}, 1,

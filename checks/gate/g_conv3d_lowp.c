@@ -15,8 +15,7 @@
  *    work queue hands out in pieces of one tile that the threads take in
  *    turn (with scheduling jitter): a thread's next tile is then often
  *    not the one after its last, inside one live class of the input
- *    gradient too (its tiles resume from the last one's end when they
- *    follow it: class_rows); one such case in four of the bf16 input
+ *    gradient too; one such case in four of the bf16 input
  *    gradient takes three batches instead, each of about half, just
  *    under or just over class_rows rows (blocks of two batches and one,
  *    or three of one: its classes' blocks); every tail modulo the
@@ -31,6 +30,9 @@
  *    bound), or a documented error (NULL, an
  *    extent 0, a NaN, an Inf, a NaN and an Inf together in either scan
  *    order: its status, nothing written);
+ *  - a call before the case's own on a neighbour shape (one extent one
+ *    more or one less, zero data): what a kernel keeps between calls for
+ *    a shape (the bf16 input gradient's plan) must not serve another;
  *  - the thread count 1-3, rerun at another count: bitwise the same; and
  *    the other code path (portable / AVX512-BF16): bitwise the same.
  * Every output element against the MPFR twin (reference/ref_conv3d_lowp.h,
@@ -278,6 +280,31 @@ static int call(const lp_case *k, const dlv_conv3d_shape *s, const void *a,
     return bf ? dlv_conv3d_bwd_input_bf16(s, a, b, out)
               : dlv_conv3d_bwd_input_fp16(s, a, b, out);
   }
+}
+
+/* A call on a neighbour of k's shape (one extent, drawn, one more or,
+ * above 1, one less; zero operands), before the case's own: a kernel may
+ * keep what it made for a shape between calls (the bf16 input
+ * gradient's plan, keyed by the shape), and the case's call must not
+ * take what was made for a shape one extent away. */
+static void call_neighbour(dlv_gate_case *c, const lp_case *k)
+{
+  static const char *const names[] = {"B", "H", "W", "T", "C",
+                                      "C'", "U", "V", "Z"};
+  lp_case n = *k;
+  size_t *extent[] = {&n.s.b, &n.s.h, &n.s.w, &n.s.t, &n.s.c,
+                      &n.s.cp, &n.s.u, &n.s.v, &n.s.z};
+  unsigned which = (unsigned)dlv_gate_draw(c, 9);
+  size_t *e = extent[which];
+  *e = *e > 1 && dlv_gate_draw(c, 2) ? *e - 1 : *e + 1;
+  dlv_gate_note(c, "after a call with %s %zu", names[which], *e);
+  operand_sizes(&n);
+  void *a = calloc(n.na, sizeof(uint16_t)), *b = calloc(n.nb, sizeof(uint16_t));
+  float *out = malloc(n.nout * sizeof *out);
+  if (a == NULL || b == NULL || out == NULL)
+    abort();
+  call(&n, &n.s, a, b, out);
+  free(a), free(b), free(out);
 }
 
 /* A rerun (at another thread count, or on the other path) into a fresh
@@ -657,6 +684,7 @@ static void lp_run(dlv_gate_case *c, const lp_entry *e)
   dlv_gate_buf_freeze(c, &k.b);
   if (want != DLV_OK)
     dlv_gate_buf_freeze(c, &k.out);
+  call_neighbour(c, &k);
   int threads = 1 + (int)dlv_gate_draw(c, 3);
   dlv_gate_note(c, "threads %d", threads);
   dlv_set_threads(threads);
