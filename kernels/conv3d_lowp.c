@@ -109,7 +109,7 @@ _Static_assert(DLV_CONV3D_LOWP_MR_WIDE <= LP_MR_MAX, "tile rows fit");
 
 typedef struct {
   size_t n;
-  ptrdiff_t base[LP_MR_MAX];
+  const ptrdiff_t *base; /* n entries of pgemm.rowbase */
   float *out[LP_MR_MAX];
 } tilerows;
 
@@ -339,8 +339,8 @@ static void tile_rows(const pgemm *g, size_t rt, tilerows *tr, tapbox *x)
     r0 = rt * g->mr;
     tr->n = g->m - r0 < g->mr ? g->m - r0 : g->mr;
   }
+  tr->base = g->rowbase + r0;
   for (size_t i = 0; i < tr->n; i++) {
-    tr->base[i] = g->rowbase[r0 + i];
     tr->out[i] = g->out + (g->rowout != NULL ? g->rowout[r0 + i]
                                              : (r0 + i) * g->oc);
   }

@@ -56,7 +56,11 @@
  * the converted operands and FAST's workspace) are kept for the next
  * call, one per role, the largest recently needed (fresh memory
  * page-faults on first touch, which cost more than a pass on a VM); they
- * stay allocated until the process ends.  On T >= 2 threads the bf16
+ * stay allocated until the process ends.  The bf16 input gradient's plan
+ * (its rows by live class, as tiles and row tables: a function of the
+ * shape alone) is kept with the shape it was made for and made again
+ * only when a call has another shape; concurrent calls never share one.
+ * On T >= 2 threads the bf16
  * filter gradient packs its operands once per thread when the T copies
  * take at most 64 MiB (S1: 2.6 MB a copy, S3: 23 MB) and can be
  * allocated, else once.  Finite operands may still overflow float: the
