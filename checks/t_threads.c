@@ -5,7 +5,8 @@
  *    DLV_THREADS_MAX;
  *  - two user threads calling it at once (one takes the pool of workers,
  *    the other starts threads of its own) each get the same bits as a
- *    call alone;
+ *    call alone; so do two calling the bf16 input gradient at once on
+ *    two shapes (it keeps a plan for the last shape between calls);
  *  - a forked child, whose parent's workers do not exist in it, still
  *    completes a threaded call (an alarm turns a hang into a failure);
  *  - the pool's workers run off the caller's CPU (parallel.c), seen
@@ -24,6 +25,8 @@
 
 #include "check.h"
 #include "adam.h"
+#include "conv3d.h"
+#include "conv3d_lowp.h"
 #include "dlv_status.h"
 #include "threads.h"
 #include "../kernels/parallel.h"
@@ -163,6 +166,69 @@ static void concurrent_callers_get_same_bits(void **unused)
   assert_memory_equal(b, reference(), sizeof b);
 }
 
+/* One user thread's bf16 input gradient calls on its own shape. */
+typedef struct {
+  dlv_conv3d_shape s;
+  dlv_bf16 *f, *g2;
+  float *out, *alone; /* a call's output; that of a call alone */
+  size_t n_out;
+} lp_caller;
+
+enum { LP_ROUNDS = 30 };
+
+static void lp_caller_init(lp_caller *c, dlv_conv3d_shape s)
+{
+  size_t n_l1, n_f, n_l2;
+  assert_int_equal(dlv_conv3d_sizes(&s, &n_l1, &n_f, &n_l2), DLV_OK);
+  *c = (lp_caller){.s = s, .f = malloc(n_f * sizeof *c->f),
+                   .g2 = malloc(n_l2 * sizeof *c->g2),
+                   .out = malloc(n_l1 * sizeof(float)),
+                   .alone = malloc(n_l1 * sizeof(float)), .n_out = n_l1};
+  assert_non_null(c->f && c->g2 && c->out && c->alone);
+  for (size_t i = 0; i < n_f; i++) /* +-(1 + k/128): exact bf16 */
+    c->f[i].bits = (uint16_t)((i % 3 ? 0x3f80u : 0xbf80u) + i * 37 % 127);
+  for (size_t i = 0; i < n_l2; i++)
+    c->g2[i].bits = (uint16_t)((i % 5 ? 0x3f80u : 0xbf80u) + i * 53 % 127);
+  assert_int_equal(dlv_conv3d_bwd_input_bf16(&s, c->f, c->g2, c->alone),
+                   DLV_OK);
+}
+
+static void lp_caller_free(lp_caller *c)
+{
+  free(c->f), free(c->g2), free(c->out), free(c->alone);
+}
+
+/* LP_ROUNDS calls; returns how many failed or differed from alone. */
+static void *lp_calls(void *arg)
+{
+  lp_caller *c = arg;
+  long bad = 0;
+  for (int r = 0; r < LP_ROUNDS; r++)
+    bad += dlv_conv3d_bwd_input_bf16(&c->s, c->f, c->g2, c->out) != DLV_OK ||
+           memcmp(c->out, c->alone, c->n_out * sizeof(float)) != 0;
+  return (void *)bad;
+}
+
+static void concurrent_lowp_plans_get_same_bits(void **unused)
+{
+  (void)unused;
+  lp_caller a, b;
+  dlv_set_threads(2);
+  lp_caller_init(&a, (dlv_conv3d_shape){2, 5, 4, 3, 6, 5, 3, 3, 2});
+  lp_caller_init(&b, (dlv_conv3d_shape){1, 4, 6, 5, 5, 7, 2, 3, 3});
+  pthread_t ta, tb;
+  assert_int_equal(pthread_create(&ta, NULL, lp_calls, &a), 0);
+  assert_int_equal(pthread_create(&tb, NULL, lp_calls, &b), 0);
+  void *ra, *rb;
+  pthread_join(ta, &ra);
+  pthread_join(tb, &rb);
+  dlv_set_threads(1);
+  assert_int_equal((long)ra, 0);
+  assert_int_equal((long)rb, 0);
+  lp_caller_free(&a);
+  lp_caller_free(&b);
+}
+
 static void forked_child_completes(void **unused)
 {
   (void)unused;
@@ -245,6 +311,7 @@ int main(void)
       cmocka_unit_test(same_bits_at_any_thread_count),
       cmocka_unit_test(setting_outside_its_range),
       cmocka_unit_test(concurrent_callers_get_same_bits),
+      cmocka_unit_test(concurrent_lowp_plans_get_same_bits),
       cmocka_unit_test(forked_child_completes),
       cmocka_unit_test(workers_run_off_the_callers_cpu),
   };
