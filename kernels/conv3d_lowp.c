@@ -13,8 +13,8 @@
  * buffers are reused between calls, not zeroed).  The input gradient reads
  * G unpadded: its rows are grouped by live class (the rows whose taps read
  * G are the same) and no tile spans two classes, so a tile runs exactly
- * its rows' live taps (class_rows).  Every element's chain is the same
- * whichever path or thread computes it. */
+ * its rows' live taps (class_tiles, tile_rows).  Every element's chain
+ * is the same whichever path or thread computes it. */
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -1261,7 +1261,7 @@ static void flip_range(const void *arg, size_t copy, size_t lo, size_t hi)
 /* Input gradient: the forward of G zero-padded by (U-1, V-1, Z-1) on each
  * side, read unpadded: A = G (its channels made even), rows by live class
  * (live_classes), each row tile within one class, running its live taps
- * only (class_tiles, class_rows); B = the flipped filter, pairs over c. */
+ * only (make_plan, tile_rows); B = the flipped filter, pairs over c. */
 static int bwd_input_bf16(const dims *d, const operands *o, float *g1)
 {
   const uint16_t *f = o->a, *g2 = o->b;
