@@ -3,7 +3,7 @@
  *
  *   bench [--quick] [--csv FILE] [--threads N] [--keep-blas-core] [--suite]
  *         [--conv V1,V2,..] [--shapes 1,2,3] [--no-norm]
- *         [--backends B1,B2,..] [--only-backends] [--only-lowp]
+ *         [--backends B1,B2,..] [--only-backends] [--only-lowp] [--runs N]
  *   bench --targets FILE     (issue 10's targets from an earlier CSV)
  *
  * The CSV goes to the build directory by default (build/bench.csv), where
@@ -43,6 +43,17 @@
  * checked before it is timed (a fast kernel that is wrong is reported as
  * wrong, not fast), timing is the median of at least 5 calls after a
  * warm-up.  --suite also times the whole ctest and dlverify.
+ *
+ * --runs N (1 to 99) repeats the children N times, 1 and 2 threads in
+ * turn, every run's rows in the one CSV.  A round robin cancels a change
+ * of load between its rounds, but not what holds for a whole run (a
+ * process's memory placement, the host's load and its placement of the
+ * two vCPUs): S1's bf16 input gradient on 2 threads, same build, ten runs
+ * one after another: 0.95-1.02 of oneDNN's, each run's per-round ratios
+ * within +-0.01 of its own median.  So the targets take each figure's
+ * median over the runs and say how far the runs agree: from 6 runs a
+ * distribution-free 95% interval of that median (bench_median_interval),
+ * below 6 their range, "unresolved" when it holds the goal.
  *
  * Exit status: 0, 1 when a child failed or a result failed its check (a
  * kernel is wrong: listed after the targets), 2 for a usage error or an
@@ -122,6 +133,33 @@ void bench_time_rr(const bench_fn *f, void *const *args, int n,
     qsort(t[i], (size_t)reps, sizeof t[i][0], bench_cmp_double);
     out[i] = (struct timing){t[i][reps / 2], t[i][0], reps};
   }
+}
+
+void bench_row_time(struct bench_row *r, const struct timing *t)
+{
+  r->median_s = t->median, r->best_s = t->best;
+}
+
+/* The order statistics for n (k and n + 1 - k, bench.h): k = 1 from n
+ * = 6 (coverage 96.9%), 2 at n = 10 (97.9%), 14 at n = 41. */
+int bench_median_interval(double *x, int n, double *lo, double *hi)
+{
+  /* P(B <= i) summed term by term: C(n, i) / 2^n, exact in a double for
+   * the n of a run count */
+  double at_most = 0.0, term = ldexp(1.0, -n);
+  int k = 0;
+  for (int i = 0; i < n; i++) {
+    at_most += term; /* P(B <= i) */
+    if (at_most > 0.025)
+      break;
+    k = i + 1; /* P(B < k) = P(B <= i) <= 0.025 */
+    term = term * (n - i) / (i + 1);
+  }
+  if (k == 0)
+    return 0;
+  qsort(x, (size_t)n, sizeof *x, bench_cmp_double);
+  *lo = x[k - 1], *hi = x[n - k];
+  return 1;
 }
 
 double bench_worse(double worst, double r)
@@ -322,7 +360,31 @@ static void usage(void)
   fprintf(stderr, "usage: bench [--quick] [--csv FILE] [--threads N] "
                   "[--keep-blas-core] [--suite] [--conv V1,V2,..] "
                   "[--shapes 1,2,3] [--no-norm] [--backends B1,B2,..] "
-                  "[--only-backends] [--only-lowp] | --targets FILE\n");
+                  "[--only-backends] [--only-lowp] [--runs N] | --targets "
+                  "FILE\n");
+}
+
+/* bench_median_interval on the values 1 .. n in a scrambled order: the
+ * order statistics k and n + 1 - k worked out by hand from the binomial
+ * sums (k = 0: no interval); returns the number of wrong answers. */
+static int interval_self_check(void)
+{
+  static const int want[][2] = {{5, 0}, {6, 1}, {10, 2}, {11, 2},
+                                {20, 6}, {41, 14}};
+  int bad = 0;
+  for (size_t c = 0; c < sizeof want / sizeof *want; c++) {
+    int n = want[c][0], k = want[c][1];
+    double x[BENCH_MAX_RUNS], lo = 0.0, hi = 0.0;
+    for (int i = 0; i < n; i++)
+      x[i] = (double)(1 + (i * 7) % n); /* 7 is prime to every n here */
+    int got = bench_median_interval(x, n, &lo, &hi);
+    if (got != (k > 0) || (k > 0 && (lo != k || hi != n + 1 - k))) {
+      printf("bench self-check: the median interval of 1 .. %d gave %d "
+             "[%g, %g], expected [%d, %d]\n", n, got, lo, hi, k, n + 1 - k);
+      bad++;
+    }
+  }
+  return bad;
 }
 
 /* bench --self-check: the checks the rows' verdicts come from, on
@@ -344,14 +406,30 @@ static int self_check(void)
       bad++;
     }
   }
+  bad += interval_self_check();
   bad += bench_conv_lowp_self_check();
   printf("bench self-check: %s\n", bad ? "FAILED" : "every verdict right");
   return bad != 0;
 }
 
+/* Whether s is a whole number in [lo, hi] (into *out); else says so. */
+static int count_arg(const char *s, int lo, int hi, int *out)
+{
+  char *end;
+  long v = strtol(s, &end, 10);
+  if (end == s || *end != '\0' || v < lo || v > hi) {
+    fprintf(stderr, "bench: \"%s\": expected a whole number from %d to %d\n",
+            s, lo, hi);
+    return 0;
+  }
+  *out = (int)v;
+  return 1;
+}
+
 int main(int argc, char **argv)
 {
   int quick = 0, keep = 0, run_suite = 0, only = 0, child_threads = 0;
+  int runs = 1;
   /* default: beside the checks, where dlverify's report looks for it */
   const char *csv_path = DLV_BUILD_DIR "/bench.csv";
   for (int i = 1; i < argc; i++) {
@@ -384,8 +462,13 @@ int main(int argc, char **argv)
       setenv("DLV_BENCH_NO_NORM", "1", 1);
     else if (strcmp(argv[i], "--csv") == 0 && i + 1 < argc)
       csv_path = argv[++i];
-    else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
-      only = atoi(argv[++i]);
+    else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+      if (!count_arg(argv[++i], 1, 2, &only))
+        return 2;
+    } else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
+      if (!count_arg(argv[++i], 1, BENCH_MAX_RUNS, &runs))
+        return 2;
+    }
     else if (strcmp(argv[i], "--child") == 0 && i + 1 < argc)
       child_threads = atoi(argv[++i]);
     else {
@@ -428,9 +511,15 @@ int main(int argc, char **argv)
   int ncpu = first_cpus(2, &usable);
   fflush(stdout); /* before fork: the children must not repeat it */
   int rc = 0;
-  for (int t = 1; t <= 2; t++)
-    if ((only == 0 || only == t) && t <= ncpu)
-      rc |= spawn(t, quick, csv_path) != 0;
+  for (int run = 1; run <= runs; run++) {
+    if (runs > 1) {
+      printf("\n######## run %d of %d ########\n", run, runs);
+      fflush(stdout);
+    }
+    for (int t = 1; t <= 2; t++)
+      if ((only == 0 || only == t) && t <= ncpu)
+        rc |= spawn(t, quick, csv_path) != 0;
+  }
   if (run_suite)
     suite(csv_path);
   rc |= bench_targets(csv_path) != 0;

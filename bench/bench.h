@@ -10,6 +10,10 @@
  * throughput), so its multi-thread figures measure the load. */
 #define BENCH_CPUS_SHARED 1.5
 
+/* bench --runs N: the whole run repeated N times (each thread count a
+ * fresh process each time), the targets judged from the runs' median. */
+enum { BENCH_MAX_RUNS = 99 };
+
 /* One child run: a thread count, pinned to CPUs 0 .. threads-1. */
 struct bench_ctx {
   int threads;
@@ -65,6 +69,17 @@ struct bench_row {
   char check[64];
   char ratios[200];
 };
+
+/* Sets r's median_s and best_s from t. */
+void bench_row_time(struct bench_row *r, const struct timing *t);
+
+/* The distribution-free interval of a median (the sign test's): sorts
+ * x[0 .. n-1] and sets [*lo, *hi] to the order statistics x_(k) and
+ * x_(n+1-k) (1-based), k the largest with P(Bin(n, 1/2) < k) <= 0.025:
+ * when the x are drawn independently from one distribution, the interval
+ * holds its median with probability at least 95%.  Returns 0, setting
+ * nothing, when no k >= 1 qualifies (n < 6). */
+int bench_median_interval(double *x, int n, double *lo, double *hi);
 
 /* Fills ratios of each row against the rows of the group whose variant is
  * in peers[] (speed ratio: peer median / row median, > 1 means the row is

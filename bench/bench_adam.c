@@ -278,8 +278,7 @@ static int bench_adam_dtype(int f32, struct bench_row *rows)
   struct timing t[NV + 2];
   bench_time_rr(fns, args, nv + 1, 4.0, t);
   for (int k = 0; k < nv; k++) {
-    rows[k].median_s = t[k].median;
-    rows[k].best_s = t[k].best;
+    bench_row_time(&rows[k], &t[k]);
     rows[k].rate = 7.0 * (double)(n * es) / t[k].median / 1e9;
     rows[k].unit = "GB/s";
     rows[k].limit = 3.0 * (double)(n * es) / t[nv].median / 1e9;

@@ -150,8 +150,7 @@ static void time_group(struct bench_ctx *ctx, struct bk_arg *args,
   }
   bench_time_rr(fns, argp, n, ctx->quick ? 1.0 : 3.0, t);
   for (int k = 0; k < n; k++) {
-    rows[k].median_s = t[k].median;
-    rows[k].best_s = t[k].best;
+    bench_row_time(&rows[k], &t[k]);
     rows[k].rate = bytes / t[k].median / 1e9;
     rows[k].unit = "GB/s";
   }

@@ -320,7 +320,7 @@ static void time_pass(const struct bench_ctx *ctx, struct lp_call *calls,
     bdnnl_free(calls[i].dnnl);
     calls[i].dnnl = NULL;
 #endif
-    rows[i].median_s = t[i].median, rows[i].best_s = t[i].best;
+    bench_row_time(&rows[i], &t[i]);
     rows[i].rate = flops / t[i].median / 1e9;
     rows[i].unit = "GFLOP/s";
     rows[i].limit = peak;

@@ -191,8 +191,8 @@ static void run_bw(void *p)
 }
 
 static void row_init(struct bench_row *r, const char *variant,
-                     const char *dtype, const char *shape, struct timing t,
-                     double rate, const char *unit)
+                     const char *dtype, const char *shape,
+                     const struct timing *t, double rate, const char *unit)
 {
   memset(r, 0, sizeof *r);
   snprintf(r->kernel, sizeof r->kernel, "machine");
@@ -201,8 +201,7 @@ static void row_init(struct bench_row *r, const char *variant,
   snprintf(r->dtype, sizeof r->dtype, "%s", dtype);
   snprintf(r->shape, sizeof r->shape, "%s", shape);
   snprintf(r->check, sizeof r->check, "-");
-  r->median_s = t.median;
-  r->best_s = t.best;
+  bench_row_time(r, t);
   r->rate = rate;
   r->unit = unit;
 }
@@ -217,7 +216,7 @@ void bench_machine(struct bench_ctx *ctx)
     struct timing t = bench_time(bench_peak_run, &a, 2.0); /* 11: best */
     double best = a.flops / t.best / 1e9;
     row_init(&rows[f32], "fma_peak", f32 ? "float" : "double", "16 chains",
-             t, a.flops / t.median / 1e9, "GFLOP/s");
+             &t, a.flops / t.median / 1e9, "GFLOP/s");
     snprintf(rows[f32].check, sizeof rows[f32].check, "best %.0f", best);
     if (f32)
       ctx->peak_f32 = best;
@@ -232,12 +231,12 @@ void bench_machine(struct bench_ctx *ctx)
     b.x[i] = b.y[i] = 1.0;
   struct timing t = bench_time(run_bw, &b, 1.0);
   ctx->bw_read = 8.0 * (double)n / t.median / 1e9;
-  row_init(&rows[2], "read_bw", "double", "2^25 (256 MiB)", t, ctx->bw_read,
+  row_init(&rows[2], "read_bw", "double", "2^25 (256 MiB)", &t, ctx->bw_read,
            "GB/s");
   b.update = 1;
   t = bench_time(run_bw, &b, 1.0);
   ctx->bw_update = 24.0 * (double)n / t.median / 1e9;
-  row_init(&rows[3], "update_bw", "double", "2x 2^25 (b+=s*c)", t,
+  row_init(&rows[3], "update_bw", "double", "2x 2^25 (b+=s*c)", &t,
            ctx->bw_update, "GB/s");
   bench_emit(ctx, rows, 4, NULL, 0);
   free(b.x);

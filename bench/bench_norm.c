@@ -120,8 +120,7 @@ void bench_norm(struct bench_ctx *ctx)
   bench_time_rr(fns, argp, NORM_KINDS, 3.0, t); /* one round robin */
   for (int k = 0; k < NORM_KINDS; k++) {
     struct bench_row *r = &rows[k];
-    r->median_s = t[k].median;
-    r->best_s = t[k].best;
+    bench_row_time(r, &t[k]);
     r->rate = (k == NORM_GRAD ? 16.0 : 8.0) * (double)n / t[k].median / 1e9;
     r->unit = "GB/s";
     r->limit = k == NORM_GRAD || k == NORM_READ ? 0.0 : rows[0].rate;

@@ -55,21 +55,32 @@ static struct table load(const char *path)
   return t;
 }
 
-/* The record matching every non-NULL key, or NULL. */
-static const struct rec *find(const struct table *t, const char *kernel,
-                              const char *variant, const char *pass,
-                              const char *dtype, const char *shape,
-                              const char *threads)
+/* A record's key fields (NULL: any value). */
+struct key {
+  const char *kernel, *variant, *pass, *dtype, *shape, *threads;
+};
+
+/* The run-th record (from 0) matching every non-NULL field of k, or
+ * NULL.  bench --runs N writes each record once a run, runs in order, so
+ * the run-th match of any key is that run's. */
+static const struct rec *find_run(const struct table *t, const struct key *k,
+                                  int run)
 {
-  const char *key[] = {kernel, variant, pass, dtype, shape, threads};
+  const char *want[] = {k->kernel, k->variant, k->pass,
+                        k->dtype,  k->shape,   k->threads};
   for (size_t i = 1; i < t->n; i++) {
     int ok = 1;
-    for (int k = 0; k < 6 && ok; k++)
-      ok = key[k] == NULL || strcmp(t->r[i].f[k], key[k]) == 0;
-    if (ok)
+    for (int f = 0; f < 6 && ok; f++)
+      ok = want[f] == NULL || strcmp(t->r[i].f[f], want[f]) == 0;
+    if (ok && run-- == 0)
       return &t->r[i];
   }
   return NULL;
+}
+
+static const struct rec *find(const struct table *t, const struct key *k)
+{
+  return find_run(t, k, 0);
 }
 
 /* The ratio to `peer` in the record's ratio list (name=value entries
@@ -85,13 +96,90 @@ static double ratio_to(const struct rec *r, const char *peer)
   return -1.0;
 }
 
-static int report(const char *what, double value, double goal, int higher)
+/* What a target compares with its goal, from one run's records. */
+enum measure {
+  M_FRAC,      /* the row's fraction of its limit */
+  M_RATIO,     /* the row's ratio to peer (its ratio list) */
+  M_BEST_OVER, /* peer_row's best time over the row's */
+  M_MEDIAN     /* the row's median */
+};
+
+struct target {
+  const char *what;
+  struct key row;
+  enum measure m;
+  const char *peer;    /* M_RATIO */
+  struct key peer_row; /* M_BEST_OVER */
+  double goal;
+  int higher; /* 1: the goal is a least value, 0: a most */
+};
+
+/* Run `run`'s value of g into *v (-1: its record has no such figure);
+ * returns 0 when that run has no record of g's (no more runs) or, for
+ * M_BEST_OVER, no peer or no best time (no figure to compare). */
+static int measure(const struct table *t, const struct target *g, int run,
+                   double *v)
 {
-  int met = value >= 0 && (higher ? value >= goal : value <= goal);
-  printf("  %-58s %8.2f  (goal %s %.2f)  %s\n", what, value,
-         higher ? ">=" : "<=", goal, value < 0 ? "not measured"
-                                    : met     ? "met"
-                                              : "GAP");
+  const struct rec *r = find_run(t, &g->row, run);
+  if (r == NULL)
+    return 0;
+  switch (g->m) {
+  case M_FRAC:
+    *v = atof(r->f[F_FRAC]);
+    return 1;
+  case M_RATIO:
+    *v = ratio_to(r, g->peer);
+    return 1;
+  case M_MEDIAN:
+    *v = atof(r->f[F_MEDIAN]);
+    return 1;
+  case M_BEST_OVER: {
+    const struct rec *p = find_run(t, &g->peer_row, run);
+    if (p == NULL || atof(r->f[F_BEST]) <= 0)
+      return 0;
+    *v = atof(p->f[F_BEST]) / atof(r->f[F_BEST]);
+    return 1;
+  }
+  }
+  return 0;
+}
+
+enum { MAX_RUNS = BENCH_MAX_RUNS };
+
+/* The median of x[0 .. n-1] (n >= 1; sorts x). */
+static double median_of(double *x, int n)
+{
+  qsort(x, (size_t)n, sizeof *x, bench_cmp_double);
+  return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
+}
+
+/* Prints target g as met or as the gap: one run's figure, or with two or
+ * more runs their median and how far the runs agree (bench_median_interval's
+ * 95% interval from 6 runs, their range below), "unresolved" when that
+ * holds the goal.  Prints nothing for an M_BEST_OVER target without
+ * figures.  Returns 1 when met. */
+static int report(const struct table *t, const struct target *g)
+{
+  double vals[MAX_RUNS], v;
+  int runs = 0, n = 0;
+  for (; runs < MAX_RUNS && measure(t, g, runs, &v); runs++)
+    if (v >= 0)
+      vals[n++] = v;
+  if (runs == 0 && g->m == M_BEST_OVER)
+    return 0;
+  double value = n > 0 ? median_of(vals, n) : -1.0;
+  int met = n > 0 && (g->higher ? value >= g->goal : value <= g->goal);
+  printf("  %-58s %8.2f  (goal %s %.2f)  %s", g->what, value,
+         g->higher ? ">=" : "<=", g->goal, n == 0 ? "not measured"
+                                           : met  ? "met"
+                                                  : "GAP");
+  if (n >= 2) {
+    double lo = vals[0], hi = vals[n - 1]; /* sorted: the range */
+    int interval = bench_median_interval(vals, n, &lo, &hi);
+    printf("  (%d runs, %s %.2f..%.2f%s)", n, interval ? "95%" : "range", lo,
+           hi, lo < g->goal && g->goal < hi ? ": unresolved" : "");
+  }
+  printf("\n");
   return met;
 }
 
@@ -105,47 +193,47 @@ static void conv_targets(const struct table *t)
   char what[128];
   for (int s = 0; s < 3; s++)
     for (int p = 0; p < 3; p++) {
-      const struct rec *f = find(t, "conv3d", "fast", passes[p], "float",
-                                 shape_names[s], "1");
-      const struct rec *d = find(t, "conv3d", "fast", passes[p], "double",
-                                 shape_names[s], "1");
-      if (f == NULL && d == NULL)
+      struct key f = {"conv3d", "fast", passes[p], "float", shape_names[s],
+                      "1"};
+      struct key d = f;
+      d.dtype = "double";
+      if (find(t, &f) == NULL && find(t, &d) == NULL)
         continue;
-      if (f) {
+      if (find(t, &f)) {
         snprintf(what, sizeof what, "conv3d fast %s float %.2s: / oneDNN",
                  passes[p], shape_names[s]);
-        report(what, ratio_to(f, "onednn_any"), 0.9, 1);
+        report(t, &(struct target){what, f, M_RATIO, "onednn_any", {0},
+                                   0.9, 1});
         snprintf(what, sizeof what, "conv3d fast %s float %.2s: of FP32 peak",
                  passes[p], shape_names[s]);
-        report(what, atof(f->f[F_FRAC]), 0.75, 1);
+        report(t, &(struct target){what, f, M_FRAC, NULL, {0}, 0.75, 1});
       }
-      if (d) {
+      if (find(t, &d)) {
         snprintf(what, sizeof what, "conv3d fast %s double %.2s: of FP64 peak",
                  passes[p], shape_names[s]);
-        report(what, atof(d->f[F_FRAC]), 0.70, 1);
+        report(t, &(struct target){what, d, M_FRAC, NULL, {0}, 0.70, 1});
       }
       /* scaling: fast at 2 threads against fast_1thread, timed in the
        * same round robin of the 2-thread run */
       for (int dt = 0; dt < 2 && s > 0; dt++) {
-        const char *dtype = dt ? "double" : "float";
-        const struct rec *two = find(t, "conv3d", "fast", passes[p], dtype,
-                                     shape_names[s], "2");
-        const struct rec *one = find(t, "conv3d", "fast_1thread", passes[p],
-                                     dtype, shape_names[s], "2");
-        if (two) {
-          snprintf(what, sizeof what, "conv3d fast %s %s %.2s: 2 / 1 threads",
-                   passes[p], dtype, shape_names[s]);
-          report(what, ratio_to(two, "fast_1thread"), 1.8, 1);
-        }
+        struct key two = {"conv3d", "fast", passes[p],
+                          dt ? "double" : "float", shape_names[s], "2"};
+        struct key one = two;
+        one.variant = "fast_1thread";
+        if (find(t, &two) == NULL)
+          continue;
+        snprintf(what, sizeof what, "conv3d fast %s %s %.2s: 2 / 1 threads",
+                 passes[p], two.dtype, shape_names[s]);
+        report(t, &(struct target){what, two, M_RATIO, "fast_1thread", {0},
+                                   1.8, 1});
         /* the same from the best repetitions: on a shared VM the second
          * CPU is taken away now and then, which moves medians by up to
          * 30% and the best by about 5% (perf-anchors.md) */
-        if (two && one && atof(two->f[F_BEST]) > 0) {
-          snprintf(what, sizeof what,
-                   "conv3d fast %s %s %.2s: 2 / 1 threads (best)",
-                   passes[p], dtype, shape_names[s]);
-          report(what, atof(one->f[F_BEST]) / atof(two->f[F_BEST]), 1.8, 1);
-        }
+        snprintf(what, sizeof what,
+                 "conv3d fast %s %s %.2s: 2 / 1 threads (best)", passes[p],
+                 two.dtype, shape_names[s]);
+        report(t, &(struct target){what, two, M_BEST_OVER, NULL, one, 1.8,
+                                   1});
       }
     }
 }
@@ -153,17 +241,32 @@ static void conv_targets(const struct table *t)
 /* Issue 18: bf16 conv3d >= 1.6x the float FAST and >= 1.0x oneDNN's bf16
  * convolution, every shape and pass, from the medians of the round robin
  * and from the best repetitions (bench_conv_lowp.c's rows). */
-static void lowp_report(const struct rec *b, const struct rec *peer,
-                        const char *peer_name, const char *what,
-                        double goal)
+static void lowp_report(const struct table *t, const struct key *b,
+                        const char *peer, const char *what, double goal)
 {
   char line[128];
-  snprintf(line, sizeof line, "%s / %s", what, peer_name);
-  report(line, ratio_to(b, peer_name), goal, 1);
-  if (peer == NULL || atof(b->f[F_BEST]) <= 0)
-    return;
-  snprintf(line, sizeof line, "%s / %s (best)", what, peer_name);
-  report(line, atof(peer->f[F_BEST]) / atof(b->f[F_BEST]), goal, 1);
+  struct key pk = *b;
+  pk.variant = peer;
+  pk.dtype = strcmp(peer, "f32_fast") == 0 ? "float" : "bf16";
+  snprintf(line, sizeof line, "%s / %s", what, peer);
+  report(t, &(struct target){line, *b, M_RATIO, peer, {0}, goal, 1});
+  snprintf(line, sizeof line, "%s / %s (best)", what, peer);
+  report(t, &(struct target){line, *b, M_BEST_OVER, NULL, pk, goal, 1});
+}
+
+/* The fewest CPUs' worth a round robin of row k had over the runs (its
+ * check's " cpus " figure), or -1 when no run says. */
+static double fewest_cpus(const struct table *t, const struct key *k)
+{
+  double least = -1.0;
+  const struct rec *r;
+  for (int run = 0; (r = find_run(t, k, run)) != NULL; run++) {
+    const char *cpus = strstr(r->f[F_CHECK], " cpus "); /* its pass's */
+    double c = cpus != NULL ? atof(cpus + 6) : -1.0;
+    if (c >= 0 && (least < 0 || c < least))
+      least = c;
+  }
+  return least;
 }
 
 static void lowp_conv_targets(const struct table *t)
@@ -173,37 +276,53 @@ static void lowp_conv_targets(const struct table *t)
       for (int p = 0; p < 3; p++) {
         char threads[4], what[96];
         snprintf(threads, sizeof threads, "%d", th);
-        const struct rec *b = find(t, "conv3d", "bf16", passes[p], "bf16",
-                                   shape_names[s], threads);
-        if (b == NULL)
+        struct key b = {"conv3d", "bf16", passes[p], "bf16", shape_names[s],
+                        threads};
+        if (find(t, &b) == NULL)
           continue;
         snprintf(what, sizeof what, "conv3d bf16 %s %.2s, %d thr",
                  passes[p], shape_names[s], th);
-        lowp_report(b, find(t, "conv3d", "f32_fast", passes[p], "float",
-                            shape_names[s], threads),
-                    "f32_fast", what, 1.6);
-        lowp_report(b, find(t, "conv3d", "onednn_bf16", passes[p], "bf16",
-                            shape_names[s], threads),
-                    "onednn_bf16", what, 1.0);
-        const char *cpus = strstr(b->f[F_CHECK], " cpus "); /* its pass's */
-        if (cpus != NULL && atof(cpus + 6) < BENCH_CPUS_SHARED)
-          printf("    (this round robin had %.2f CPUs' worth: the ratios "
-                 "above measure the load)\n", atof(cpus + 6));
+        lowp_report(t, &b, "f32_fast", what, 1.6);
+        lowp_report(t, &b, "onednn_bf16", what, 1.0);
+        double cpus = fewest_cpus(t, &b);
+        if (cpus >= 0 && cpus < BENCH_CPUS_SHARED)
+          printf("    (%s round robin had %.2f CPUs' worth: the ratios "
+                 "above measure the load)\n",
+                 find_run(t, &b, 1) ? "a" : "this", cpus);
       }
 }
 
-/* The CPUs' worth the 2-thread run got: its FMA peak (float, best) over
- * the 1-thread run's; -1 when either is missing. */
+/* The number of runs in t: how many records share the first one's key. */
+static int runs_in(const struct table *t)
+{
+  if (t->n < 2)
+    return 0;
+  const struct rec *first = &t->r[1];
+  struct key k = {first->f[F_KERNEL], first->f[F_VARIANT], first->f[F_PASS],
+                  first->f[F_DTYPE],  first->f[F_SHAPE],   first->f[F_THREADS]};
+  int runs = 0;
+  while (runs < MAX_RUNS && find_run(t, &k, runs) != NULL)
+    runs++;
+  return runs;
+}
+
+/* The CPUs' worth the 2-thread runs got: their FMA peak (float, best)
+ * over the 1-thread one's, the lowest over the runs; -1 when no run has
+ * both. */
 static double cpus_available(const struct table *t)
 {
-  const struct rec *one = find(t, "machine", "fma_peak", NULL, "float", NULL,
-                               "1");
-  const struct rec *two = find(t, "machine", "fma_peak", NULL, "float", NULL,
-                               "2");
-  if (one == NULL || two == NULL)
-    return -1.0;
-  double p1 = atof(one->f[F_CHECK] + 5), p2 = atof(two->f[F_CHECK] + 5);
-  return p1 > 0 ? p2 / p1 : -1.0; /* check reads "best N" */
+  struct key one = {"machine", "fma_peak", NULL, "float", NULL, "1"};
+  struct key two = one;
+  two.threads = "2";
+  double least = -1.0;
+  for (int run = 0; find_run(t, &one, run) && find_run(t, &two, run); run++) {
+    /* check reads "best N" */
+    double p1 = atof(find_run(t, &one, run)->f[F_CHECK] + 5);
+    double p2 = atof(find_run(t, &two, run)->f[F_CHECK] + 5);
+    if (p1 > 0 && (least < 0 || p2 / p1 < least))
+      least = p2 / p1;
+  }
+  return least;
 }
 
 /* Prints every result whose check failed (WRONG, a kernel status, or a
@@ -232,26 +351,29 @@ int bench_targets(const char *csv_path)
     fprintf(stderr, "bench: cannot read %s\n", csv_path);
     return -1;
   }
-  printf("\n==== issue 10 targets (figures from this run) ====\n");
+  int runs = runs_in(&t);
+  if (runs > 1)
+    printf("\n==== issue 10 targets (medians of %d runs) ====\n", runs);
+  else
+    printf("\n==== issue 10 targets (figures from this run) ====\n");
   double cpus = cpus_available(&t);
   if (cpus >= 0 && cpus < BENCH_CPUS_SHARED)
     printf("  note: the 2-thread FMA peak was %.2fx the 1-thread one: the "
-           "machine gave this run\n  about %.1f CPUs, so the 2 / 1 thread "
-           "ratios below measure the load, not the kernels\n", cpus, cpus);
+           "machine gave %s\n  about %.1f CPUs, so the 2 / 1 thread "
+           "ratios below measure the load, not the kernels\n", cpus,
+           runs > 1 ? "a run" : "this run", cpus);
   for (int th = 1; th <= 2; th++) {
-    char threads[4];
+    char threads[4], what[96];
     snprintf(threads, sizeof threads, "%d", th);
-    const struct rec *r =
-        find(&t, "nrm2", "dlv_nrm2_d", "norm", "double", NULL, threads);
-    if (r == NULL)
+    struct key r = {"nrm2", "dlv_nrm2_d", "norm", "double", NULL, threads};
+    if (find(&t, &r) == NULL)
       continue;
-    char what[96];
     snprintf(what, sizeof what, "nrm2 2^25, %d thread%s: of read bandwidth",
              th, th > 1 ? "s" : "");
-    report(what, atof(r->f[F_FRAC]), 0.8, 1);
+    report(&t, &(struct target){what, r, M_FRAC, NULL, {0}, 0.8, 1});
     snprintf(what, sizeof what, "nrm2 2^25, %d thread%s: / cblas_dnrm2", th,
              th > 1 ? "s" : "");
-    report(what, ratio_to(r, "cblas_dnrm2"), 1.0, 1);
+    report(&t, &(struct target){what, r, M_RATIO, "cblas_dnrm2", {0}, 1.0, 1});
   }
   static const char *const adam_variants[] = {
       "corrected_1pass", "exam_1pass", "corrected_2pass", "exam_2pass"};
@@ -261,27 +383,25 @@ int bench_targets(const char *csv_path)
            k++) {
         char threads[4], what[96];
         snprintf(threads, sizeof threads, "%d", th);
-        const struct rec *r = find(&t, "adam", adam_variants[k], NULL,
-                                   dt ? "double" : "float", NULL, threads);
-        if (r == NULL)
+        struct key r = {"adam", adam_variants[k], NULL,
+                        dt ? "double" : "float", NULL, threads};
+        if (find(&t, &r) == NULL)
           continue;
         snprintf(what, sizeof what, "adam %s 2^25 %s, %d thread%s: of update bw",
-                 adam_variants[k], dt ? "double" : "float", th,
-                 th > 1 ? "s" : "");
-        report(what, atof(r->f[F_FRAC]), 0.9, 1);
+                 adam_variants[k], r.dtype, th, th > 1 ? "s" : "");
+        report(&t, &(struct target){what, r, M_FRAC, NULL, {0}, 0.9, 1});
       }
   conv_targets(&t);
   printf("\n==== issue 18 targets (conv3d bf16) ====\n");
   lowp_conv_targets(&t);
-  const struct rec *c =
-      find(&t, "suite", "ctest -j2 (every test)", NULL, NULL, NULL, NULL);
-  const struct rec *v = find(&t, "suite", "dlverify (all claims)", NULL,
-                             NULL, NULL, NULL);
-  if (c)
-    report("whole ctest, seconds", atof(c->f[F_MEDIAN]), 120.0, 0);
-  if (v)
-    report("dlverify over every claim, seconds", atof(v->f[F_MEDIAN]), 60.0,
-           0);
+  struct key c = {"suite", "ctest -j2 (every test)", NULL, NULL, NULL, NULL};
+  struct key v = {"suite", "dlverify (all claims)", NULL, NULL, NULL, NULL};
+  if (find(&t, &c))
+    report(&t, &(struct target){"whole ctest, seconds", c, M_MEDIAN, NULL,
+                                {0}, 120.0, 0});
+  if (find(&t, &v))
+    report(&t, &(struct target){"dlverify over every claim, seconds", v,
+                                M_MEDIAN, NULL, {0}, 60.0, 0});
   int wrong = wrong_results(&t);
   for (size_t i = 0; i < t.n; i++)
     free(t.r[i].f[0]);
