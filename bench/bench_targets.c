@@ -176,7 +176,7 @@ static int report(const struct table *t, const struct target *g)
   if (n >= 2) {
     double lo = vals[0], hi = vals[n - 1]; /* sorted: the range */
     int interval = bench_median_interval(vals, n, &lo, &hi);
-    printf("  (%d runs, %s %.2f..%.2f%s)", n, interval ? "95%" : "range", lo,
+    printf("  (%d runs, %s %.3f..%.3f%s)", n, interval ? "95%" : "range", lo,
            hi, lo < g->goal && g->goal < hi ? ": unresolved" : "");
   }
   printf("\n");
