@@ -1,6 +1,8 @@
-/* bench_targets.c: issue 10's targets, read back from the CSV of the run
- * that just finished (so every figure compared comes from the same run),
- * each printed as met or as the gap. */
+/* bench_targets.c: issue 10's and 18's targets, read back from the CSV of
+ * the run that just finished (every figure compared within one run, or
+ * with bench --runs within each run, then over the runs), each printed as
+ * met or as the gap. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,9 +116,9 @@ struct target {
   int higher; /* 1: the goal is a least value, 0: a most */
 };
 
-/* Run `run`'s value of g into *v (-1: its record has no such figure);
- * returns 0 when that run has no record of g's (no more runs) or, for
- * M_BEST_OVER, no peer or no best time (no figure to compare). */
+/* Run `run`'s value of g into *v (-1: that run has no such figure: no
+ * ratio to the peer, or for M_BEST_OVER no peer record or no best time);
+ * returns 0 when the run has no record of g's row (no more runs). */
 static int measure(const struct table *t, const struct target *g, int run,
                    double *v)
 {
@@ -135,9 +137,9 @@ static int measure(const struct table *t, const struct target *g, int run,
     return 1;
   case M_BEST_OVER: {
     const struct rec *p = find_run(t, &g->peer_row, run);
-    if (p == NULL || atof(r->f[F_BEST]) <= 0)
-      return 0;
-    *v = atof(p->f[F_BEST]) / atof(r->f[F_BEST]);
+    *v = p != NULL && atof(r->f[F_BEST]) > 0
+             ? atof(p->f[F_BEST]) / atof(r->f[F_BEST])
+             : -1.0;
     return 1;
   }
   }
@@ -153,34 +155,46 @@ static double median_of(double *x, int n)
   return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
 }
 
+/* Whether [lo, hi] holds values on both sides of g's goal: some meet it
+ * (>= goal, or <= when lower is better), some do not. */
+static int straddles(const struct target *g, double lo, double hi)
+{
+  return g->higher ? lo < g->goal && g->goal <= hi
+                   : lo <= g->goal && g->goal < hi;
+}
+
 /* Prints target g as met or as the gap: one run's figure, or with two or
  * more runs their median and how far the runs agree (bench_median_interval's
  * 95% interval from 6 runs, their range below), "unresolved" when that
- * holds the goal.  Prints nothing for an M_BEST_OVER target without
- * figures.  Returns 1 when met. */
+ * straddles the goal; a NaN in any run: NaN, the gap.  Runs without the
+ * figure are left out; an M_BEST_OVER target without any figure is not
+ * printed.  Returns 1 when met. */
 static int report(const struct table *t, const struct target *g)
 {
   double vals[MAX_RUNS], v;
-  int runs = 0, n = 0;
-  for (; runs < MAX_RUNS && measure(t, g, runs, &v); runs++)
-    if (v >= 0)
+  int n = 0, nan_seen = 0;
+  for (int run = 0; run < MAX_RUNS && measure(t, g, run, &v); run++)
+    if (isnan(v))
+      nan_seen = 1;
+    else if (v >= 0)
       vals[n++] = v;
-  if (runs == 0 && g->m == M_BEST_OVER)
+  if (n == 0 && !nan_seen && g->m == M_BEST_OVER)
     return 0;
-  double value = n > 0 ? median_of(vals, n) : -1.0;
-  int met = n > 0 && (g->higher ? value >= g->goal : value <= g->goal);
+  double value = nan_seen ? NAN : n > 0 ? median_of(vals, n) : -1.0;
+  int measured = nan_seen || n > 0;
+  int met = g->higher ? value >= g->goal : value <= g->goal; /* NaN: 0 */
   printf("  %-58s %8.2f  (goal %s %.2f)  %s", g->what, value,
-         g->higher ? ">=" : "<=", g->goal, n == 0 ? "not measured"
-                                           : met  ? "met"
-                                                  : "GAP");
-  if (n >= 2) {
+         g->higher ? ">=" : "<=", g->goal, !measured ? "not measured"
+                                           : met      ? "met"
+                                                      : "GAP");
+  if (!nan_seen && n >= 2) {
     double lo = vals[0], hi = vals[n - 1]; /* sorted: the range */
     int interval = bench_median_interval(vals, n, &lo, &hi);
     printf("  (%d runs, %s %.3f..%.3f%s)", n, interval ? "95%" : "range", lo,
-           hi, lo < g->goal && g->goal < hi ? ": unresolved" : "");
+           hi, straddles(g, lo, hi) ? ": unresolved" : "");
   }
   printf("\n");
-  return met;
+  return measured && met;
 }
 
 static const char *const shape_names[] = {"S1 8x16x16x8 32->32",
@@ -286,9 +300,12 @@ static void lowp_conv_targets(const struct table *t)
         lowp_report(t, &b, "onednn_bf16", what, 1.0);
         double cpus = fewest_cpus(t, &b);
         if (cpus >= 0 && cpus < BENCH_CPUS_SHARED)
-          printf("    (%s round robin had %.2f CPUs' worth: the ratios "
-                 "above measure the load)\n",
-                 find_run(t, &b, 1) ? "a" : "this", cpus);
+          printf(find_run(t, &b, 1) != NULL
+                     ? "    (a run's round robin had %.2f CPUs' worth: that "
+                       "run's ratios measure the load)\n"
+                     : "    (this round robin had %.2f CPUs' worth: the "
+                       "ratios above measure the load)\n",
+                 cpus);
       }
 }
 

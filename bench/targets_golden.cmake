@@ -5,10 +5,12 @@
 #     each wanted one that differs from it in one key field, a 1.40x FMA
 #     peak and a 1.20-CPU round robin for the notes, a WRONG, a status and
 #     a FAILED row (results failed their check: status 1);
-#   t_targets_runs (RC 0): bench --runs' CSV, 7 runs (S1's bf16 input
-#     gradient on 2 threads: medians, the 95% interval of 7, one run's
-#     round robin at 1.40 CPUs, "unresolved" when the interval holds the
-#     goal) and a figure of 2 runs (their range).
+#   t_targets_runs (RC 0): bench --runs' CSV, 10 runs (S1's bf16 input
+#     gradient on 2 threads: medians, the 95% interval of 10, x_(2) ..
+#     x_(9), not their range; one run without a best time, left out of
+#     the best-time lines (9 runs); "unresolved" for an interval whose end
+#     is the goal; one run's round robin at 1.40 CPUs) and a figure of 2
+#     runs (their range).
 # Run by ctest (tests bench_targets, bench_targets_runs):
 # cmake -DPROG=<bench> -DSRC=<bench dir> -DCASE=<name> -DRC=<status> -P this.
 execute_process(COMMAND ${PROG} --targets ${SRC}/${CASE}.csv
