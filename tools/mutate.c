@@ -12,9 +12,13 @@
  *                                checks and gate families)
  *   what: <sentence>             the plausible bug it models
  *   equivalent: <reason>         optional: not run, listed with the reason
- * Exit status: 0 when every non-equivalent mutant was killed, 1 otherwise
- * (a survivor, a mutant whose text is not found once, or one that does not
- * compile), 2 on a usage error.  `mutate --check CATALOGUE SOURCE_DIR`
+ * DLV_MUTATE_BUDGET=S (seconds, > 0): no mutant is started once S seconds
+ * have passed; the ones left are listed as LEFT and counted apart (CI's
+ * slice: the run must end well inside 30 minutes, and a slice's cost
+ * varies with its mutants' checks).
+ * Exit status: 0 when every non-equivalent mutant run was killed, 1
+ * otherwise (a survivor, a mutant whose text is not found once, or one
+ * that does not compile), 2 on a usage error.  `mutate --check CATALOGUE SOURCE_DIR`
  * only checks the records (see check_catalogue). */
 #include <errno.h>
 #include <signal.h>
@@ -22,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "evidence.h"
 
@@ -335,6 +340,30 @@ static size_t check_catalogue(const char *src)
   return bad;
 }
 
+static double now_s(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* DLV_MUTATE_BUDGET in seconds, 0 when unset; exits 2 on a value that is
+ * not a positive number. */
+static double budget_seconds(void)
+{
+  const char *v = getenv("DLV_MUTATE_BUDGET");
+  if (v == NULL)
+    return 0.0;
+  char *end;
+  double s = strtod(v, &end);
+  if (end == v || *end != '\0' || !(s > 0.0)) {
+    fprintf(stderr, "mutate: DLV_MUTATE_BUDGET=\"%s\": expected seconds, a "
+                    "positive number\n", v);
+    exit(2);
+  }
+  return s;
+}
+
 int main(int argc, char **argv)
 {
   if (argc == 4 && strcmp(argv[1], "--check") == 0) {
@@ -348,13 +377,14 @@ int main(int argc, char **argv)
     return 2;
   }
   const char *only = argc == 6 ? argv[5] : NULL;
+  double budget = budget_seconds(), t0 = now_s();
   parse_catalogue(argv[1]);
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);
   char log[4200];
   snprintf(log, sizeof log, "%s.log", argv[4]);
   remove(log);
-  size_t killed = 0, counted = 0, bad = 0;
+  size_t killed = 0, counted = 0, bad = 0, left = 0;
   for (size_t i = 0; i < ncat; i++) {
     mutant *m = &cat[i];
     m->killed_by = "-";
@@ -364,6 +394,9 @@ int main(int argc, char **argv)
     }
     if (*m->equivalent) {
       m->status = "EQUIVALENT";
+    } else if (budget > 0 && now_s() - t0 >= budget) {
+      m->status = "LEFT"; /* not started: the budget is spent */
+      left++;
     } else {
       try_mutant(m, argv[2], argv[3], log);
       counted++;
@@ -376,10 +409,15 @@ int main(int argc, char **argv)
   }
   char cmd[4200];
   snprintf(cmd, sizeof cmd, "cmake --build '%s' -j2", argv[3]);
-  int rebuilt = run(cmd, log) == 0; /* the build matches the tree again */
+  /* the build matches the tree again (nothing to redo when no mutant
+   * was run) */
+  int rebuilt = counted == 0 || run(cmd, log) == 0;
   write_csv(argv[4]);
   printf("mutation score: %zu/%zu non-equivalent mutants killed%s%s\n",
          killed, counted, bad ? " (catalogue errors above)" : "",
          rebuilt ? "" : " (final rebuild failed)");
+  if (left > 0)
+    printf("%zu mutants left unrun: DLV_MUTATE_BUDGET=%g s was spent\n", left,
+           budget);
   return killed == counted && rebuilt ? 0 : 1;
 }
