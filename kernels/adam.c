@@ -23,6 +23,7 @@
 #include <stdatomic.h>
 
 #include "adam.h"
+#include "adam_internal.h"
 #include "dlv_status.h"
 #include "parallel.h"
 
@@ -98,25 +99,10 @@ static void step_scalars(double lr, double b1, double b2, unsigned long t,
 /* The EMA update of one element: b a + c x, two products and a sum. */
 #define EMA1(b, c, a, x) ((b) * (a) + (c) * (x))
 
-/* One Adam call's operands, split between threads in blocks of
- * DLV_ADAM_BLOCK elements (a block is one thread's; the update is elementwise,
- * so the result does not depend on the split).  bad collects, over the
- * threads, whether some g_i was not admissible (|g_i| <= gmax fails). */
+/* The job of one Adam call: adam_internal.h. */
 
 #define DEFINE_ADAM_LOOP(suffix, type, sqrtfn, fabsfn, W, sqrtw, low_c,      \
                          eps_big_c)                                          \
-  struct adam_job_##suffix {                                                 \
-    size_t n;                                                                \
-    type *theta, *m, *v;                                                     \
-    const type *g;                                                           \
-    type b1, b2, eps, s1, r2, gmax;                                          \
-    W s1w;        /* s1 in W: (W)s1, or lr / bc1 where s1 overflows */      \
-    int s1_wide;  /* s1 beyond the dtype: every element redone in W */      \
-    int scan_only;   /* scan g (status), write nothing */                    \
-    atomic_int bad;  /* some g_i not admissible */                           \
-    atomic_int nan;  /* some g_i NaN (scan_only) */                          \
-  };                                                                         \
-                                                                             \
   /* The elements of [lo, hi) the main loop marked (v < 0: see the top of  \
    * the file), redone with theta' evaluated in W; b1, b2, c1, c2 as the    \
    * main loop has them. */                                                  \
@@ -219,24 +205,39 @@ DEFINE_EMA_LOOP(s, float)
 
 /* ---- public entries ---------------------------------------------------- */
 
+/* Checks the hyperparameters and sets job's scalars (the arrays and n
+ * are the caller's). */
+#define DEFINE_ADAM_JOB_INIT(suffix, type, wide, gmax_value)                 \
+  static int adam_job_init_##suffix(struct adam_job_##suffix *job, type lr,  \
+                                    type beta1, type beta2, type eps,        \
+                                    unsigned long t, int form)               \
+  {                                                                          \
+    if (!hyper_ok(lr, beta1, beta2, eps, t, form))                           \
+      return DLV_EINVAL;                                                     \
+    double s1, bc1, r2;                                                      \
+    step_scalars(lr, beta1, beta2, t, form & DLV_ADAM_BIAS_CORRECTED, &s1,   \
+                 &bc1, &r2);                                                 \
+    int s1_wide = !isfinite((type)s1);                                       \
+    job->b1 = beta1, job->b2 = beta2, job->eps = eps;                        \
+    job->s1 = (type)s1, job->r2 = (type)r2, job->gmax = gmax_value;          \
+    job->s1_wide = s1_wide;                                                  \
+    job->s1w = s1_wide ? (wide)lr / (wide)bc1 : (wide)(type)s1;              \
+    return DLV_OK;                                                           \
+  }
+DEFINE_ADAM_JOB_INIT(d, double, long double, DLV_ADAM_GMAX_D)
+DEFINE_ADAM_JOB_INIT(s, float, double, DLV_ADAM_GMAX_S)
+
 /* Checks shared by the Adam entries, then the step: two passes (scan g,
  * then update when it is admissible) or, with DLV_ADAM_ONE_PASS, one (the
  * update, then the status; on a bad gradient the exact status comes from
  * a scan of g, which the update left unchanged). */
-#define ADAM_STEP(suffix, type, wide, gmax_value)                            \
-  if (!hyper_ok(lr, beta1, beta2, eps, t, form))                             \
+#define ADAM_STEP(suffix)                                                    \
+  struct adam_job_##suffix job = {                                           \
+      .n = n, .theta = theta, .m = m, .v = v, .g = grad};                    \
+  if (adam_job_init_##suffix(&job, lr, beta1, beta2, eps, t, form) != DLV_OK)\
     return DLV_EINVAL;                                                       \
   if (n > 0 && (!theta || !m || !v || !grad))                                \
     return DLV_EINVAL;                                                       \
-  double s1, bc1, r2;                                                        \
-  step_scalars(lr, beta1, beta2, t, form & DLV_ADAM_BIAS_CORRECTED, &s1,     \
-               &bc1, &r2);                                                   \
-  int s1_wide = !isfinite((type)s1);                                         \
-  struct adam_job_##suffix job = {                                           \
-      .n = n, .theta = theta, .m = m, .v = v, .g = grad, .b1 = beta1,        \
-      .b2 = beta2, .eps = eps, .s1 = (type)s1, .r2 = (type)r2,               \
-      .gmax = gmax_value, .s1_wide = s1_wide,                                \
-      .s1w = s1_wide ? (wide)lr / (wide)bc1 : (wide)(type)s1};               \
   if (form & DLV_ADAM_ONE_PASS)                                              \
     return adam_run_##suffix(&job, 0) == DLV_OK ? DLV_OK                     \
                                                 : adam_run_##suffix(&job, 1);\
@@ -247,14 +248,27 @@ int dlv_adam_step_d(size_t n, double *theta, double *m, double *v,
                     const double *grad, double lr, double beta1, double beta2,
                     double eps, unsigned long t, int form)
 {
-  ADAM_STEP(d, double, long double, DLV_ADAM_GMAX_D);
+  ADAM_STEP(d);
 }
 
 int dlv_adam_step_s(size_t n, float *theta, float *m, float *v,
                     const float *grad, float lr, float beta1, float beta2,
                     float eps, unsigned long t, int form)
 {
-  ADAM_STEP(s, float, double, DLV_ADAM_GMAX_S);
+  ADAM_STEP(s);
+}
+
+int dlv__adam_job_s(struct adam_job_s *job, float lr, float beta1,
+                    float beta2, float eps, unsigned long t, int form)
+{
+  return adam_job_init_s(job, lr, beta1, beta2, eps, t, form);
+}
+
+void dlv__adam_update_s(struct adam_job_s *job, size_t n, float *theta,
+                        float *m, float *v, const float *g)
+{
+  job->n = n, job->theta = theta, job->m = m, job->v = v, job->g = g;
+  (void)adam_loop_s(job, 0, n);
 }
 
 int dlv_ema_d(size_t n, double *avg, const double *x, double beta)

@@ -1,7 +1,8 @@
 /* adam_lowp.c: the Adam step with bf16 parameters (see lowp.h).
  *
- * Both entries reuse dlv_adam_step_s (adam.h) for the arithmetic, one
- * chunk of DLV_LOWP_ADAM_CHUNK elements at a time: the bf16 operands are
+ * Both entries run dlv_adam_step_s's update loop (adam_internal.h: the
+ * step's scalars formed once per call) for the arithmetic, one chunk of
+ * DLV_LOWP_ADAM_CHUNK elements at a time: the bf16 operands are
  * read exactly into float buffers, the float step runs on them, and the
  * bf16 outputs are rounded once (RNE) from the float results.  So the
  * float part has adam.c's rounding model and bound, and each bf16 output
@@ -10,47 +11,100 @@
  * The master-weight step runs its chunks on the kernels' threads
  * (dlv_set_threads); conversions are inline bit operations (bf16_inline.h)
  * so that the chunk loops vectorize. */
-#include <math.h>
+#include <stdatomic.h>
+#include <stdint.h>
 
 #include "adam.h"
+#include "adam_internal.h"
 #include "bf16_inline.h"
 #include "dlv_status.h"
 #include "lowp.h"
 #include "parallel.h"
 
-/* The hyperparameters, passed through to dlv_adam_step_s. */
+/* The hyperparameters, passed through to the float step's job. */
 typedef struct {
   float lr, beta1, beta2, eps;
   unsigned long t;
   int form;
 } adam_hyper;
 
-/* DLV_OK when every g_i is finite with |g_i| <= DLV_ADAM_GMAX_S (adam.h's
- * limit for float), DLV_ENAN when some g_i is a NaN, else DLV_EDOM. */
-static int scan_grad(size_t n, const dlv_bf16 *grad)
+/* The float step's job for h (h checked: DLV_OK). */
+static void step_job(struct adam_job_s *job, const adam_hyper *h)
 {
-  int nan = 0, big = 0;
-  for (size_t i = 0; i < n; i++) {
-    float a = fabsf(dlv_bf16_bits_to_float(grad[i].bits));
-    nan |= a != a;
-    big |= a > DLV_ADAM_GMAX_S;
-  }
-  return nan ? DLV_ENAN : big ? DLV_EDOM : DLV_OK;
+  (void)dlv__adam_job_s(job, h->lr, h->beta1, h->beta2, h->eps, h->t,
+                        h->form);
 }
 
-/* Arguments shared by both entries; the hyperparameters are checked by a
- * zero-length float step (adam.h's rules, one definition). */
+/* The chunks of DLV_LOWP_ADAM_CHUNK elements of n (the last one shorter). */
+static size_t chunk_count(size_t n)
+{
+  return (n + DLV_LOWP_ADAM_CHUNK - 1) / DLV_LOWP_ADAM_CHUNK;
+}
+
+/* The status of a gradient whose largest magnitude pattern (sign
+ * cleared) is most: DLV_OK when every g_i is finite with |g_i| <=
+ * DLV_ADAM_GMAX_S (adam.h's limit for float), DLV_ENAN when some g_i is
+ * a NaN, else DLV_EDOM.  With the sign cleared, magnitudes are ordered as
+ * their patterns, NaNs above +Inf's; 2^63 is a bf16 value, so its
+ * pattern is exact. */
+static int magnitude_status(uint16_t most)
+{
+  const uint16_t inf = 0x7f80u;
+  const uint16_t gmax = dlv_bf16_bits_from_float(DLV_ADAM_GMAX_S);
+  return most > inf ? DLV_ENAN : most > gmax ? DLV_EDOM : DLV_OK;
+}
+
+/* The gradient's scan, on the kernels' threads over whole chunks of
+ * DLV_LOWP_ADAM_CHUNK patterns, SCAN_RANGES ranges a thread; each range
+ * ORs its status bit in (a max reduction on 16-bit lanes, which the
+ * compiler vectorizes). */
+enum { SCAN_RANGES = 8 };
+
+enum { SEEN_NAN = 1u, SEEN_BIG = 2u };
+
+struct scan_job {
+  size_t n;
+  const dlv_bf16 *grad;
+  atomic_uint seen; /* SEEN_NAN, SEEN_BIG: some range found one */
+};
+
+static void scan_chunks(void *arg, size_t lo, size_t hi)
+{
+  struct scan_job *j = arg;
+  size_t i0 = lo * DLV_LOWP_ADAM_CHUNK, i1 = hi * DLV_LOWP_ADAM_CHUNK;
+  i1 = i1 < j->n ? i1 : j->n;
+  uint16_t most = 0;
+  for (size_t i = i0; i < i1; i++) {
+    uint16_t a = j->grad[i].bits & 0x7fffu;
+    most = a > most ? a : most;
+  }
+  int status = magnitude_status(most);
+  if (status != DLV_OK)
+    atomic_fetch_or(&j->seen, status == DLV_ENAN ? SEEN_NAN : SEEN_BIG);
+}
+
+static int scan_grad(size_t n, const dlv_bf16 *grad)
+{
+  struct scan_job j = {.n = n, .grad = grad};
+  atomic_init(&j.seen, 0u);
+  dlv_parallel_for(chunk_count(n), SCAN_RANGES, scan_chunks, &j);
+  unsigned seen = atomic_load(&j.seen);
+  return seen & SEEN_NAN ? DLV_ENAN : seen & SEEN_BIG ? DLV_EDOM : DLV_OK;
+}
+
+/* Arguments shared by both entries; the hyperparameters are checked as
+ * the float step checks them (adam_internal.h, one definition). */
 static int check_args(size_t n, const void *theta, const void *m,
                       const void *v, const dlv_bf16 *grad,
                       const adam_hyper *h)
 {
-  float dummy = 0.0f;
+  struct adam_job_s job;
   if (h->form & DLV_ADAM_ONE_PASS)
     return DLV_EINVAL;
   if (n > 0 && (!theta || !m || !v || !grad))
     return DLV_EINVAL;
-  int status = dlv_adam_step_s(0, &dummy, &dummy, &dummy, &dummy, h->lr,
-                               h->beta1, h->beta2, h->eps, h->t, h->form);
+  int status = dlv__adam_job_s(&job, h->lr, h->beta1, h->beta2, h->eps, h->t,
+                               h->form);
   return status != DLV_OK ? status : scan_grad(n, grad);
 }
 
@@ -64,14 +118,6 @@ static void write_bf16(size_t k, const float *src, dlv_bf16 *dst)
 {
   for (size_t i = 0; i < k; i++)
     dst[i].bits = dlv_bf16_bits_from_float(src[i]);
-}
-
-/* The float step on k elements (the gradient was scanned: DLV_OK). */
-static void float_step(size_t k, float *theta, float *m, float *v,
-                       const float *g, const adam_hyper *h)
-{
-  (void)dlv_adam_step_s(k, theta, m, v, g, h->lr, h->beta1, h->beta2, h->eps,
-                        h->t, h->form);
 }
 
 /* The step with float master weights, threaded over whole chunks (each
@@ -93,6 +139,8 @@ static void master_chunks(void *arg, size_t lo, size_t hi)
 {
   const struct master_job *j = arg;
   float g[DLV_LOWP_ADAM_CHUNK];
+  struct adam_job_s step;
+  step_job(&step, &j->h);
   for (size_t i0 = lo * DLV_LOWP_ADAM_CHUNK;
        i0 < j->n && i0 < hi * DLV_LOWP_ADAM_CHUNK; i0 += DLV_LOWP_ADAM_CHUNK) {
     size_t k = j->n - i0 < DLV_LOWP_ADAM_CHUNK ? j->n - i0
@@ -100,7 +148,7 @@ static void master_chunks(void *arg, size_t lo, size_t hi)
     dlv_bf16 *theta = j->theta;
     float *master = j->master;
     read_bf16(k, j->grad + i0, g);
-    float_step(k, master + i0, j->m + i0, j->v + i0, g, &j->h);
+    dlv__adam_update_s(&step, k, master + i0, j->m + i0, j->v + i0, g);
     write_bf16(k, master + i0, theta + i0);
   }
 }
@@ -116,8 +164,7 @@ int dlv_adam_step_bf16(size_t n, dlv_bf16 *theta, float *master, float *m,
   if (status != DLV_OK)
     return status;
   struct master_job j = {n, theta, master, m, v, grad, h};
-  dlv_parallel_for((n + DLV_LOWP_ADAM_CHUNK - 1) / DLV_LOWP_ADAM_CHUNK,
-                   MASTER_RANGES, master_chunks, &j);
+  dlv_parallel_for(chunk_count(n), MASTER_RANGES, master_chunks, &j);
   return DLV_OK;
 }
 
@@ -132,13 +179,15 @@ int dlv_adam_step_pure_bf16(size_t n, dlv_bf16 *theta, dlv_bf16 *m,
     return status;
   float th[DLV_LOWP_ADAM_CHUNK], mf[DLV_LOWP_ADAM_CHUNK],
       vf[DLV_LOWP_ADAM_CHUNK], g[DLV_LOWP_ADAM_CHUNK];
+  struct adam_job_s step;
+  step_job(&step, &h);
   for (size_t i0 = 0; i0 < n; i0 += DLV_LOWP_ADAM_CHUNK) {
     size_t k = n - i0 < DLV_LOWP_ADAM_CHUNK ? n - i0 : DLV_LOWP_ADAM_CHUNK;
     read_bf16(k, theta + i0, th);
     read_bf16(k, m + i0, mf);
     read_bf16(k, v + i0, vf);
     read_bf16(k, grad + i0, g);
-    float_step(k, th, mf, vf, g, &h);
+    dlv__adam_update_s(&step, k, th, mf, vf, g);
     write_bf16(k, th, theta + i0);
     write_bf16(k, mf, m + i0);
     write_bf16(k, vf, v + i0);
