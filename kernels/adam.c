@@ -24,6 +24,7 @@
 
 #include "adam.h"
 #include "adam_internal.h"
+#include "bf16_inline.h"
 #include "dlv_status.h"
 #include "parallel.h"
 
@@ -102,7 +103,7 @@ static void step_scalars(double lr, double b1, double b2, unsigned long t,
 /* The job of one Adam call: adam_internal.h. */
 
 #define DEFINE_ADAM_LOOP(suffix, type, sqrtfn, fabsfn, W, sqrtw, low_c,      \
-                         eps_big_c)                                          \
+                         eps_big_c, gtype, gval, put16)                      \
   /* The elements of [lo, hi) the main loop marked (v < 0: see the top of  \
    * the file), redone with theta' evaluated in W; b1, b2, c1, c2 as the    \
    * main loop has them. */                                                  \
@@ -113,7 +114,7 @@ static void step_scalars(double lr, double b1, double b2, unsigned long t,
     for (size_t i = lo; i < hi; i++) {                                       \
       if (!signbit(j->v[i]))                                                 \
         continue;                                                            \
-      type gi = j->g[i], m0 = j->m[i], v0 = -j->v[i];                        \
+      type gi = gval(j->g[i]), m0 = j->m[i], v0 = -j->v[i];                  \
       W mw = EMA1((W)b1, (W)c1, (W)m0, (W)gi);                               \
       W vw = EMA1((W)b2, (W)c2, (W)v0, (W)gi * (W)gi);                       \
       W dw = sqrtw(vw) * (W)j->r2 + (W)j->eps;                               \
@@ -121,6 +122,7 @@ static void step_scalars(double lr, double b1, double b2, unsigned long t,
       j->v[i] = EMA1(b2, c2, v0, gi * gi);                                   \
       if (j->s1 != 0)                                                        \
         j->theta[i] = (type)((W)j->theta[i] - j->s1w * (mw / dw));           \
+      put16(j->theta16, i, j->theta[i]);                                     \
     }                                                                        \
   }                                                                          \
                                                                              \
@@ -130,13 +132,14 @@ static void step_scalars(double lr, double b1, double b2, unsigned long t,
   {                                                                          \
     type *restrict theta = j->theta, *restrict m = j->m,                     \
                    *restrict v = j->v;                                       \
-    const type *restrict g = j->g;                                           \
+    const gtype *restrict g = j->g;                                          \
+    dlv_bf16 *restrict theta16 = j->theta16;                                 \
     const type b1 = j->b1, b2 = j->b2, c1 = 1 - b1, c2 = 1 - b2;             \
     const type eps = j->eps, s1 = j->s1, r2 = j->r2, gmax = j->gmax;         \
     const type low = eps < (eps_big_c) * r2 ? (low_c) : 0;                   \
     int bad = 0, any_low = 0;                                                \
     for (size_t i = lo; i < hi; i++) {                                       \
-      type gi = g[i], m0 = m[i], v0 = v[i];                                  \
+      type gi = gval(g[i]), m0 = m[i], v0 = v[i];                            \
       bad |= !ADMISSIBLE(gi, gmax);                                          \
       type mi = EMA1(b1, c1, m0, gi);                                        \
       type vi = EMA1(b2, c2, v0, gi * gi);                                   \
@@ -148,12 +151,15 @@ static void step_scalars(double lr, double b1, double b2, unsigned long t,
       v[i] = is_low ? -fabsfn(v0) : vi;                                      \
       /* lr = 0 leaves theta as it is, also when m'/d overflows */          \
       theta[i] = s1 == 0 || is_low ? theta[i] : theta[i] - s1 * (mi / d);    \
+      put16(theta16, i, theta[i]);                                           \
     }                                                                        \
     if (any_low)                                                             \
       adam_low_##suffix(j, lo, hi, b1, b2, c1, c2);                          \
     return bad;                                                              \
-  }                                                                          \
-                                                                             \
+  }
+
+/* The threaded step over a job's blocks (the float and double entries). */
+#define DEFINE_ADAM_RUN(suffix)                                              \
   static void adam_blocks_##suffix(void *arg, size_t lo, size_t hi)          \
   {                                                                          \
     struct adam_job_##suffix *j = arg;                                       \
@@ -187,10 +193,23 @@ _Static_assert(LDBL_MIN_EXP < 2 * DBL_MIN_EXP - 2 * DBL_MANT_DIG - 64 &&
                    LDBL_MAX_EXP > 2 * DBL_MAX_EXP + 64 &&
                    LDBL_MANT_DIG >= 64,
                "adam.c needs a long double wider than double in range");
+
+/* How a loop reads g_i and what it keeps of theta': the float and double
+ * steps read g as it is and keep theta' alone; the bf16 master-weight
+ * step (job b: adam_internal.h) reads a bf16 g exactly and stores beside
+ * the float theta' (the master weight) its bf16 rounding (RNE). */
+#define G_AS_IS(x) (x)
+#define THETA_ONLY(theta16, i, x) ((void)(theta16))
+#define G_FROM_BF16(x) dlv_bf16_bits_to_float((x).bits)
+#define THETA_BF16(theta16, i, x) ((theta16)[i].bits = dlv_bf16_bits_from_float(x))
 DEFINE_ADAM_LOOP(d, double, sqrt, fabs, long double, sqrtl, DLV_ADAM_LOW_D,
-                 DLV_ADAM_EPS_BIG_D)
+                 DLV_ADAM_EPS_BIG_D, double, G_AS_IS, THETA_ONLY)
 DEFINE_ADAM_LOOP(s, float, sqrtf, fabsf, double, sqrt, DLV_ADAM_LOW_S,
-                 DLV_ADAM_EPS_BIG_S)
+                 DLV_ADAM_EPS_BIG_S, float, G_AS_IS, THETA_ONLY)
+DEFINE_ADAM_LOOP(b, float, sqrtf, fabsf, double, sqrt, DLV_ADAM_LOW_S,
+                 DLV_ADAM_EPS_BIG_S, dlv_bf16, G_FROM_BF16, THETA_BF16)
+DEFINE_ADAM_RUN(d)
+DEFINE_ADAM_RUN(s)
 
 #define DEFINE_EMA_LOOP(suffix, type)                                        \
   static void ema_loop_##suffix(size_t n, type *restrict avg,                \
@@ -226,6 +245,7 @@ DEFINE_EMA_LOOP(s, float)
   }
 DEFINE_ADAM_JOB_INIT(d, double, long double, DLV_ADAM_GMAX_D)
 DEFINE_ADAM_JOB_INIT(s, float, double, DLV_ADAM_GMAX_S)
+DEFINE_ADAM_JOB_INIT(b, float, double, DLV_ADAM_GMAX_S)
 
 /* Checks shared by the Adam entries, then the step: two passes (scan g,
  * then update when it is admissible) or, with DLV_ADAM_ONE_PASS, one (the
@@ -258,17 +278,19 @@ int dlv_adam_step_s(size_t n, float *theta, float *m, float *v,
   ADAM_STEP(s);
 }
 
-int dlv__adam_job_s(struct adam_job_s *job, float lr, float beta1,
+int dlv__adam_job_b(struct adam_job_b *job, float lr, float beta1,
                     float beta2, float eps, unsigned long t, int form)
 {
-  return adam_job_init_s(job, lr, beta1, beta2, eps, t, form);
+  return adam_job_init_b(job, lr, beta1, beta2, eps, t, form);
 }
 
-void dlv__adam_update_s(struct adam_job_s *job, size_t n, float *theta,
-                        float *m, float *v, const float *g)
+void dlv__adam_update_b(struct adam_job_b *job, size_t n, float *theta,
+                        float *m, float *v, const dlv_bf16 *g,
+                        dlv_bf16 *theta16)
 {
   job->n = n, job->theta = theta, job->m = m, job->v = v, job->g = g;
-  (void)adam_loop_s(job, 0, n);
+  job->theta16 = theta16;
+  (void)adam_loop_b(job, 0, n);
 }
 
 int dlv_ema_d(size_t n, double *avg, const double *x, double beta)

@@ -1,16 +1,17 @@
 /* adam_lowp.c: the Adam step with bf16 parameters (see lowp.h).
  *
- * Both entries run dlv_adam_step_s's update loop (adam_internal.h: the
- * step's scalars formed once per call) for the arithmetic, one chunk of
- * DLV_LOWP_ADAM_CHUNK elements at a time: the bf16 operands are
- * read exactly into float buffers, the float step runs on them, and the
- * bf16 outputs are rounded once (RNE) from the float results.  So the
- * float part has adam.c's rounding model and bound, and each bf16 output
- * adds one rounding to bf16.  The gradient is scanned over all n elements
- * before the first chunk is stepped, so a bad gradient writes nothing.
- * The master-weight step runs its chunks on the kernels' threads
- * (dlv_set_threads); conversions are inline bit operations (bf16_inline.h)
- * so that the chunk loops vectorize. */
+ * Both entries run the float step's update loop on a bf16 gradient (job
+ * b of adam_internal.h: g read exactly, theta' also stored rounded to
+ * bf16, the step's scalars formed once per call).  So the float part has
+ * adam.c's rounding model and bound, and each bf16 output adds one
+ * rounding to bf16 (RNE).  The master-weight step runs in one pass over
+ * its float master weights and moments; the pure-bf16 step reads theta,
+ * m and v exactly into float buffers a chunk of DLV_LOWP_ADAM_CHUNK
+ * elements at a time and rounds m' and v' back.  The gradient is scanned
+ * over all n elements before any is stepped, so a bad gradient writes
+ * nothing.  The scan and the master-weight step run on the kernels'
+ * threads (dlv_set_threads), over whole chunks; conversions are inline
+ * bit operations (bf16_inline.h) so that the loops vectorize. */
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -21,17 +22,17 @@
 #include "lowp.h"
 #include "parallel.h"
 
-/* The hyperparameters, passed through to the float step's job. */
+/* The hyperparameters, passed through to job b. */
 typedef struct {
   float lr, beta1, beta2, eps;
   unsigned long t;
   int form;
 } adam_hyper;
 
-/* The float step's job for h (h checked: DLV_OK). */
-static void step_job(struct adam_job_s *job, const adam_hyper *h)
+/* Job b for h (h checked: DLV_OK). */
+static void step_job(struct adam_job_b *job, const adam_hyper *h)
 {
-  (void)dlv__adam_job_s(job, h->lr, h->beta1, h->beta2, h->eps, h->t,
+  (void)dlv__adam_job_b(job, h->lr, h->beta1, h->beta2, h->eps, h->t,
                         h->form);
 }
 
@@ -39,6 +40,15 @@ static void step_job(struct adam_job_s *job, const adam_hyper *h)
 static size_t chunk_count(size_t n)
 {
   return (n + DLV_LOWP_ADAM_CHUNK - 1) / DLV_LOWP_ADAM_CHUNK;
+}
+
+/* The elements [*i0, *i1) of chunks [lo, hi) of n elements. */
+static void chunk_range(size_t lo, size_t hi, size_t n, size_t *i0,
+                        size_t *i1)
+{
+  size_t end = hi * DLV_LOWP_ADAM_CHUNK;
+  *i0 = lo * DLV_LOWP_ADAM_CHUNK;
+  *i1 = end < n ? end : n;
 }
 
 /* The status of a gradient whose largest magnitude pattern (sign
@@ -71,8 +81,8 @@ struct scan_job {
 static void scan_chunks(void *arg, size_t lo, size_t hi)
 {
   struct scan_job *j = arg;
-  size_t i0 = lo * DLV_LOWP_ADAM_CHUNK, i1 = hi * DLV_LOWP_ADAM_CHUNK;
-  i1 = i1 < j->n ? i1 : j->n;
+  size_t i0, i1;
+  chunk_range(lo, hi, j->n, &i0, &i1);
   uint16_t most = 0;
   for (size_t i = i0; i < i1; i++) {
     uint16_t a = j->grad[i].bits & 0x7fffu;
@@ -98,12 +108,12 @@ static int check_args(size_t n, const void *theta, const void *m,
                       const void *v, const dlv_bf16 *grad,
                       const adam_hyper *h)
 {
-  struct adam_job_s job;
+  struct adam_job_b job;
   if (h->form & DLV_ADAM_ONE_PASS)
     return DLV_EINVAL;
   if (n > 0 && (!theta || !m || !v || !grad))
     return DLV_EINVAL;
-  int status = dlv__adam_job_s(&job, h->lr, h->beta1, h->beta2, h->eps, h->t,
+  int status = dlv__adam_job_b(&job, h->lr, h->beta1, h->beta2, h->eps, h->t,
                                h->form);
   return status != DLV_OK ? status : scan_grad(n, grad);
 }
@@ -134,23 +144,16 @@ struct master_job {
   adam_hyper h;
 };
 
-/* Chunks [lo, hi) of DLV_LOWP_ADAM_CHUNK elements. */
+/* Chunks [lo, hi) of DLV_LOWP_ADAM_CHUNK elements, in one pass. */
 static void master_chunks(void *arg, size_t lo, size_t hi)
 {
   const struct master_job *j = arg;
-  float g[DLV_LOWP_ADAM_CHUNK];
-  struct adam_job_s step;
+  size_t i0, i1;
+  chunk_range(lo, hi, j->n, &i0, &i1);
+  struct adam_job_b step;
   step_job(&step, &j->h);
-  for (size_t i0 = lo * DLV_LOWP_ADAM_CHUNK;
-       i0 < j->n && i0 < hi * DLV_LOWP_ADAM_CHUNK; i0 += DLV_LOWP_ADAM_CHUNK) {
-    size_t k = j->n - i0 < DLV_LOWP_ADAM_CHUNK ? j->n - i0
-                                                 : DLV_LOWP_ADAM_CHUNK;
-    dlv_bf16 *theta = j->theta;
-    float *master = j->master;
-    read_bf16(k, j->grad + i0, g);
-    dlv__adam_update_s(&step, k, master + i0, j->m + i0, j->v + i0, g);
-    write_bf16(k, master + i0, theta + i0);
-  }
+  dlv__adam_update_b(&step, i1 - i0, j->master + i0, j->m + i0, j->v + i0,
+                     j->grad + i0, j->theta + i0);
 }
 
 int dlv_adam_step_bf16(size_t n, dlv_bf16 *theta, float *master, float *m,
@@ -178,17 +181,15 @@ int dlv_adam_step_pure_bf16(size_t n, dlv_bf16 *theta, dlv_bf16 *m,
   if (status != DLV_OK)
     return status;
   float th[DLV_LOWP_ADAM_CHUNK], mf[DLV_LOWP_ADAM_CHUNK],
-      vf[DLV_LOWP_ADAM_CHUNK], g[DLV_LOWP_ADAM_CHUNK];
-  struct adam_job_s step;
+      vf[DLV_LOWP_ADAM_CHUNK];
+  struct adam_job_b step;
   step_job(&step, &h);
   for (size_t i0 = 0; i0 < n; i0 += DLV_LOWP_ADAM_CHUNK) {
     size_t k = n - i0 < DLV_LOWP_ADAM_CHUNK ? n - i0 : DLV_LOWP_ADAM_CHUNK;
     read_bf16(k, theta + i0, th);
     read_bf16(k, m + i0, mf);
     read_bf16(k, v + i0, vf);
-    read_bf16(k, grad + i0, g);
-    dlv__adam_update_s(&step, k, th, mf, vf, g);
-    write_bf16(k, th, theta + i0);
+    dlv__adam_update_b(&step, k, th, mf, vf, grad + i0, theta + i0);
     write_bf16(k, mf, m + i0);
     write_bf16(k, vf, v + i0);
   }
