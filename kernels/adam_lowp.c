@@ -65,10 +65,9 @@ static int magnitude_status(uint16_t most)
 }
 
 /* The gradient's scan, on the kernels' threads over whole chunks of
- * DLV_LOWP_ADAM_CHUNK patterns, SCAN_RANGES ranges a thread; each range
- * ORs its status bit in (a max reduction on 16-bit lanes, which the
- * compiler vectorizes). */
-enum { SCAN_RANGES = 8 };
+ * DLV_LOWP_ADAM_CHUNK patterns, DLV_LOWP_ADAM_RANGES ranges a thread;
+ * each range ORs its status bit in (a max reduction on 16-bit lanes,
+ * which the compiler vectorizes). */
 
 enum { SEEN_NAN = 1u, SEEN_BIG = 2u };
 
@@ -97,7 +96,7 @@ static int scan_grad(size_t n, const dlv_bf16 *grad)
 {
   struct scan_job j = {.n = n, .grad = grad};
   atomic_init(&j.seen, 0u);
-  dlv_parallel_for(chunk_count(n), SCAN_RANGES, scan_chunks, &j);
+  dlv_parallel_for(chunk_count(n), DLV_LOWP_ADAM_RANGES, scan_chunks, &j);
   unsigned seen = atomic_load(&j.seen);
   return seen & SEEN_NAN ? DLV_ENAN : seen & SEEN_BIG ? DLV_EDOM : DLV_OK;
 }
@@ -132,9 +131,8 @@ static void write_bf16(size_t k, const float *src, dlv_bf16 *dst)
 
 /* The step with float master weights, threaded over whole chunks (each
  * element's result depends on that element alone: any thread count gives
- * the same bits).  MASTER_RANGES: ranges per thread, so that a slowed
+ * the same bits), DLV_LOWP_ADAM_RANGES ranges a thread, so that a slowed
  * thread takes fewer. */
-enum { MASTER_RANGES = 8 };
 
 struct master_job {
   size_t n;
@@ -167,7 +165,8 @@ int dlv_adam_step_bf16(size_t n, dlv_bf16 *theta, float *master, float *m,
   if (status != DLV_OK)
     return status;
   struct master_job j = {n, theta, master, m, v, grad, h};
-  dlv_parallel_for(chunk_count(n), MASTER_RANGES, master_chunks, &j);
+  dlv_parallel_for(chunk_count(n), DLV_LOWP_ADAM_RANGES, master_chunks,
+                   &j);
   return DLV_OK;
 }
 

@@ -79,6 +79,11 @@
       BLOCK("nr_narrow", DLV_CONV3D_LOWP_NV_NARROW * DLV_CONV3D_LOWP_LANES), \
       BLOCK("mr_wide", DLV_CONV3D_LOWP_MR_WIDE),                             \
       BLOCK("mr_narrow", DLV_CONV3D_LOWP_MR_NARROW)
+/* the bf16 Adam steps' chunks, and the elements past which a thread's
+ * range holds several chunks (one thread; T threads: T times as many) */
+#define LOWP_ADAM_BLOCKS                                                     \
+  {BLOCK("chunk", DLV_LOWP_ADAM_CHUNK),                                      \
+   BLOCK("ranges", DLV_LOWP_ADAM_RANGES * DLV_LOWP_ADAM_CHUNK)}
 #define CONV3D_LOWP_FWD_BLOCKS {CONV3D_LOWP_TILE}
 #define CONV3D_LOWP_BF_BLOCKS                                                \
   {CONV3D_LOWP_TILE, BLOCK("nb", DLV_CONV3D_LOWP_NB)}
@@ -194,10 +199,9 @@ static const dlv_contract table[] = {
     {"dlv_nrm2_fp16_naive", "fp16", VEC_IN,
      LOWP_NAIVE_LIMITS(DLV_FP16_MAX, DLV_LOWP_NAIVE_XOVF_FP16), {{NULL}}},
     {"dlv_adam_step_bf16", "bf16+float", DLV_CONTRACT_THREADED,
-     ADAM_LIMITS(DLV_ADAM_GMAX_S),
-     {BLOCK("chunk", DLV_LOWP_ADAM_CHUNK)}},
+     ADAM_LIMITS(DLV_ADAM_GMAX_S), LOWP_ADAM_BLOCKS},
     {"dlv_adam_step_pure_bf16", "bf16", 0, ADAM_LIMITS(DLV_ADAM_GMAX_S),
-     {BLOCK("chunk", DLV_LOWP_ADAM_CHUNK)}},
+     LOWP_ADAM_BLOCKS},
     /* conv3d with bf16 / fp16 operands, float outputs (conv3d_lowp.h) */
     {"dlv_conv3d_fwd_bf16", "bf16+float", DLV_CONTRACT_THREADED, {{NULL}},
      CONV3D_LOWP_FWD_BLOCKS},

@@ -833,7 +833,10 @@ static void make_adam(dlv_gate_case *c, adam_case_data *d, int pure)
       pure ? "dlv_adam_step_pure_bf16" : "dlv_adam_step_bf16");
   size_t nb = dlv_contract_block_sizes(k, blocks);
   d->pure = pure;
-  d->n = dlv_gate_extent(c, blocks, nb, 0, 4 * DLV_LOWP_ADAM_CHUNK);
+  /* up to 3 of the largest block and a tail: ranges of several chunks
+   * on 1-3 threads */
+  d->n = dlv_gate_extent(c, blocks, nb, 0,
+                         4 * DLV_LOWP_ADAM_RANGES * DLV_LOWP_ADAM_CHUNK - 1);
   size_t se = pure ? sizeof(uint16_t) : sizeof(float);
   dlv_gate_buf_make(c, &d->theta, sizeof(uint16_t), d->n, 1);
   dlv_gate_buf_make(c, &d->m, se, d->n, 1);

@@ -181,8 +181,13 @@ int dlv_adam_step_pure_bf16(size_t n, dlv_bf16 *theta, dlv_bf16 *m,
                             float beta1, float beta2, float eps,
                             unsigned long t, int form);
 
-/* Elements per internal chunk of the Adam steps.  Blocking constants of
- * dlv_adam_step_bf16, dlv_adam_step_pure_bf16: DLV_LOWP_ADAM_CHUNK. */
+/* Elements per internal chunk of the Adam steps, and ranges of chunks per
+ * thread: the gradient's scan (both steps) and the master-weight step cut
+ * the chunks into ranges, DLV_LOWP_ADAM_RANGES a thread (parallel.h: one
+ * chunk a range up to threads x DLV_LOWP_ADAM_RANGES chunks, several
+ * above).  Blocking constants of dlv_adam_step_bf16,
+ * dlv_adam_step_pure_bf16: DLV_LOWP_ADAM_CHUNK, DLV_LOWP_ADAM_RANGES. */
 #define DLV_LOWP_ADAM_CHUNK 256
+#define DLV_LOWP_ADAM_RANGES 8
 
 #endif
