@@ -29,11 +29,12 @@ typedef struct {
   int form;
 } adam_hyper;
 
-/* Job b for h (h checked: DLV_OK). */
-static void step_job(struct adam_job_b *job, const adam_hyper *h)
+/* Job b for h: DLV_OK, or DLV_EINVAL for hyperparameters adam.h
+ * refuses (checked as the float step checks them, one definition). */
+static int step_job(struct adam_job_b *job, const adam_hyper *h)
 {
-  (void)dlv__adam_job_b(job, h->lr, h->beta1, h->beta2, h->eps, h->t,
-                        h->form);
+  return dlv__adam_job_b(job, h->lr, h->beta1, h->beta2, h->eps, h->t,
+                         h->form);
 }
 
 /* The chunks of DLV_LOWP_ADAM_CHUNK elements of n (the last one shorter). */
@@ -64,13 +65,12 @@ static int magnitude_status(uint16_t most)
   return most > inf ? DLV_ENAN : most > gmax ? DLV_EDOM : DLV_OK;
 }
 
+enum { SEEN_NAN = 1u, SEEN_BIG = 2u };
+
 /* The gradient's scan, on the kernels' threads over whole chunks of
  * DLV_LOWP_ADAM_CHUNK patterns, DLV_LOWP_ADAM_RANGES ranges a thread;
  * each range ORs its status bit in (a max reduction on 16-bit lanes,
  * which the compiler vectorizes). */
-
-enum { SEEN_NAN = 1u, SEEN_BIG = 2u };
-
 struct scan_job {
   size_t n;
   const dlv_bf16 *grad;
@@ -101,8 +101,7 @@ static int scan_grad(size_t n, const dlv_bf16 *grad)
   return seen & SEEN_NAN ? DLV_ENAN : seen & SEEN_BIG ? DLV_EDOM : DLV_OK;
 }
 
-/* Arguments shared by both entries; the hyperparameters are checked as
- * the float step checks them (adam_internal.h, one definition). */
+/* Arguments shared by both entries, then the gradient's scan. */
 static int check_args(size_t n, const void *theta, const void *m,
                       const void *v, const dlv_bf16 *grad,
                       const adam_hyper *h)
@@ -112,8 +111,7 @@ static int check_args(size_t n, const void *theta, const void *m,
     return DLV_EINVAL;
   if (n > 0 && (!theta || !m || !v || !grad))
     return DLV_EINVAL;
-  int status = dlv__adam_job_b(&job, h->lr, h->beta1, h->beta2, h->eps, h->t,
-                               h->form);
+  int status = step_job(&job, h);
   return status != DLV_OK ? status : scan_grad(n, grad);
 }
 
@@ -133,7 +131,6 @@ static void write_bf16(size_t k, const float *src, dlv_bf16 *dst)
  * element's result depends on that element alone: any thread count gives
  * the same bits), DLV_LOWP_ADAM_RANGES ranges a thread, so that a slowed
  * thread takes fewer. */
-
 struct master_job {
   size_t n;
   dlv_bf16 *theta;
@@ -149,7 +146,7 @@ static void master_chunks(void *arg, size_t lo, size_t hi)
   size_t i0, i1;
   chunk_range(lo, hi, j->n, &i0, &i1);
   struct adam_job_b step;
-  step_job(&step, &j->h);
+  (void)step_job(&step, &j->h); /* checked by the entry */
   dlv__adam_update_b(&step, i1 - i0, j->master + i0, j->m + i0, j->v + i0,
                      j->grad + i0, j->theta + i0);
 }
@@ -182,7 +179,7 @@ int dlv_adam_step_pure_bf16(size_t n, dlv_bf16 *theta, dlv_bf16 *m,
   float th[DLV_LOWP_ADAM_CHUNK], mf[DLV_LOWP_ADAM_CHUNK],
       vf[DLV_LOWP_ADAM_CHUNK];
   struct adam_job_b step;
-  step_job(&step, &h);
+  (void)step_job(&step, &h); /* checked above */
   for (size_t i0 = 0; i0 < n; i0 += DLV_LOWP_ADAM_CHUNK) {
     size_t k = n - i0 < DLV_LOWP_ADAM_CHUNK ? n - i0 : DLV_LOWP_ADAM_CHUNK;
     read_bf16(k, theta + i0, th);
