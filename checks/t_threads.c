@@ -10,7 +10,9 @@
  *  - a forked child, whose parent's workers do not exist in it, still
  *    completes a threaded call (an alarm turns a hang into a failure);
  *  - the pool's workers run off the caller's CPU (parallel.c), seen
- *    through dlv_parallel_for itself (the kernels' internal loop). */
+ *    through dlv_parallel_for itself (the kernels' internal loop);
+ *  - dlv_parallel_for's ranges: every index of every n up to 300 run
+ *    once, on 1-3 threads, the ranges as parallel.h states. */
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
@@ -252,6 +254,63 @@ static void forked_child_completes(void **unused)
   assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* ---- dlv_parallel_for's ranges (parallel.h) ------------------------------- */
+
+enum { COVER_N_MAX = 300 };
+
+/* Every index's visits, and the ranges fn was called with. */
+typedef struct {
+  size_t n, grain;
+  atomic_int visits[COVER_N_MAX];
+  atomic_int calls, bad_range; /* bad_range: a range not as parallel.h says */
+} cover_probe;
+
+/* A range must start at a multiple of grain and hold grain indices, the
+ * last one (ending at n) fewer. */
+static void cover_range(void *arg, size_t lo, size_t hi)
+{
+  cover_probe *p = arg;
+  atomic_fetch_add(&p->calls, 1);
+  size_t want_hi = p->n - lo < p->grain ? p->n : lo + p->grain;
+  if (lo % p->grain != 0 || lo >= hi || hi != want_hi)
+    atomic_store(&p->bad_range, 1);
+  for (size_t i = lo; i < hi && i < p->n; i++)
+    atomic_fetch_add(&p->visits[i], 1);
+}
+
+/* Every n up to COVER_N_MAX, every per_thread up to 9, 1-3 threads (and
+ * the jitter of the scheduling test mode, when set): each index visited
+ * once, ceil(n / grain) calls (one on one thread), each range as parallel.h states (a
+ * remainder merged into the range before it, and handed out again, ran
+ * twice: an Adam element stepped twice on 2 threads from 49 blocks on). */
+static void parallel_for_visits_each_index_once(void **unused)
+{
+  (void)unused;
+  static cover_probe p; /* 1.2 KB of counters, reused */
+  for (int threads = 1; threads <= 3; threads++) {
+    dlv_set_threads(threads);
+    for (size_t n = 0; n <= COVER_N_MAX; n++)
+      for (size_t per = 1; per <= 9; per++) {
+        size_t t = (size_t)threads < n ? (size_t)threads : n;
+        p.n = n; /* one thread: one range */
+        p.grain = t <= 1 ? (n > 0 ? n : 1) : (n + t * per - 1) / (t * per);
+        for (size_t i = 0; i < COVER_N_MAX; i++)
+          atomic_init(&p.visits[i], 0);
+        atomic_init(&p.calls, 0);
+        atomic_init(&p.bad_range, 0);
+        dlv_parallel_for(n, per, cover_range, &p);
+        for (size_t i = 0; i < n; i++)
+          if (atomic_load(&p.visits[i]) != 1)
+            fail_msg("%d threads, n %zu, per_thread %zu: index %zu run %d "
+                     "times", threads, n, per, i, atomic_load(&p.visits[i]));
+        assert_int_equal(atomic_load(&p.bad_range), 0);
+        assert_int_equal(atomic_load(&p.calls),
+                         (int)((n + p.grain - 1) / p.grain));
+      }
+  }
+  dlv_set_threads(1);
+}
+
 /* ---- the workers' CPUs ---------------------------------------------------- */
 
 typedef struct {
@@ -314,6 +373,7 @@ int main(void)
       cmocka_unit_test(concurrent_lowp_plans_get_same_bits),
       cmocka_unit_test(forked_child_completes),
       cmocka_unit_test(workers_run_off_the_callers_cpu),
+      cmocka_unit_test(parallel_for_visits_each_index_once),
   };
   return cmocka_run_group_tests_name("harness", tests, NULL, NULL);
 }

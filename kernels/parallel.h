@@ -3,7 +3,8 @@
  * dlv_parallel_for(n, per_thread, fn, arg) cuts [0, n) into ranges of
  * ceil(n / (threads per_thread)) indices (the last one shorter), with
  * threads = min(dlv_get_threads(), n), and calls fn(arg, lo, hi) once per
- * range.  The caller and threads - 1 workers (parallel.c: a pool kept
+ * range; on one thread (threads <= 1) one range, fn(arg, 0, n) (none when
+ * n is 0).  The caller and threads - 1 workers (parallel.c: a pool kept
  * between calls) take the ranges in
  * increasing order from a shared counter, each as soon as it is free: a
  * thread slowed down (another process on its CPU) takes fewer ranges
