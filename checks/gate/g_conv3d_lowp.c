@@ -8,9 +8,10 @@
  *    tiles runs),
  *    the paired extent (C', T or C) odd and even, the filter gradient's
  *    (b,x,y) lines across two or more chunks (a full chunk, then a full
- *    or a partial one) with its rows across the tile heights (each row
- *    tile runs every chunk in order, whichever threads run them: the
- *    work queue's dependencies), or (forward, input gradient: one
+ *    or a partial one) with its rows across the tile heights, three to
+ *    eight row tiles (each row tile runs every chunk in order, whichever
+ *    threads run them: the work queue's dependencies; the tiles cut into
+ *    one share a thread, evenly or not), or (forward, input gradient: one
  *    chunk) rows enough for four to eight narrow row tiles, which the
  *    work queue hands out in pieces of one tile that the threads take in
  *    turn (with scheduling jitter): a thread's next tile is then often
@@ -194,9 +195,11 @@ static void draw_shape(dlv_gate_case *c, lp_case *k)
     size_t mr = block_value(k->k, "mr_narrow");
     set_rows(pass, s, mr * (4 + (size_t)dlv_gate_draw(c, 5)) +
                           (size_t)dlv_gate_draw(c, mr));
-  } else { /* two or more chunks over two or more row tiles (about n rows
-          * u v z c'): the work queue's order */
-    size_t n = block_value(k->k, "mr_narrow") +
+  } else { /* two or more chunks over three to eight row tiles (about n
+          * rows u v z c'): the work queue's order, and its shares (one
+          * a thread) of row tiles that do not divide evenly */
+    size_t tiles = 2 + (size_t)dlv_gate_draw(c, 4);
+    size_t n = block_value(k->k, "mr_narrow") * tiles +
                extent_across(c, k->k, rows, 40);
     size_t taps = s->u * s->v * s->z;
     s->cp = n > taps ? n / taps : 1;
