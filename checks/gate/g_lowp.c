@@ -7,7 +7,10 @@
  * whose next is Inf; the naive norm's overflowing entry; Adam's gmax),
  * value classes drawn on the format's own fields (subnormals of each
  * format included), special values, bad hyperparameters, guard zones, and
- * both code paths (AVX512-BF16 and portable) bitwise equal.
+ * both code paths (AVX512-BF16 and portable) bitwise equal.  The norms
+ * also bitwise: equal to lowp.h's algorithm written from its text
+ * (norm_model: blocks, scaling, lanes, tree, double across blocks), and a
+ * strided vector's norm equal to its contiguous copy's at stride 1.
  * Bounds: checks/bounds_lowp.h (and dlv_bound_adam_elem for the float part
  * of Adam). */
 #include <float.h>
@@ -472,6 +475,59 @@ static void other_path_same(dlv_gate_case *c, const lowp_entry *e, int naive,
     dlv_gate_cmp_same(c, "norm on the other path", 0, other, got);
 }
 
+/* lowp.h's algorithm for the norm, written from its text: blocks of
+ * DLV_LOWP_NRM2_BLOCK entries in element order; each scaled by 2^-E, E
+ * the exponent of its largest magnitude; lane l of each step of
+ * DLV_LOWP_NRM2_STEP entries takes entries 2l and 2l + 1 through the
+ * vdpbf16ps steps' model (dlv_dot2_model_f32, which t_bf16_dot holds to
+ * the instruction; zeros past the block's end); the lanes added by a
+ * pairwise tree in float; the block sums times 2^(2E) added left to
+ * right in double; sqrt in double, rounded once to float.  x holds n
+ * finite entries, contiguous. */
+static float norm_model(const uint16_t *x, size_t n, int fmt)
+{
+  double total = 0.0;
+  for (size_t i0 = 0; i0 < n; i0 += DLV_LOWP_NRM2_BLOCK) {
+    size_t m = n - i0 < DLV_LOWP_NRM2_BLOCK ? n - i0 : DLV_LOWP_NRM2_BLOCK;
+    double top = 0.0, v[DLV_LOWP_NRM2_BLOCK + DLV_LOWP_NRM2_STEP] = {0};
+    for (size_t i = 0; i < m; i++) {
+      v[i] = dlv_ref_lowp_decode(x[i0 + i], fmt);
+      top = fmax(top, fabs(v[i]));
+    }
+    if (top == 0.0)
+      continue;
+    int e;
+    frexp(top, &e); /* 2^(e-1) <= top < 2^e */
+    float lane[DLV_LOWP_NRM2_LANES] = {0};
+    for (size_t c = 0; c < m; c += DLV_LOWP_NRM2_STEP)
+      for (size_t l = 0; l < DLV_LOWP_NRM2_LANES; l++) {
+        float y0 = (float)ldexp(v[c + 2 * l], 1 - e);
+        float y1 = (float)ldexp(v[c + 2 * l + 1], 1 - e);
+        lane[l] = dlv_dot2_model_f32(lane[l], y0, y0, y1, y1);
+      }
+    for (size_t w = DLV_LOWP_NRM2_LANES / 2; w >= 1; w /= 2)
+      for (size_t l = 0; l < w; l++)
+        lane[l] += lane[l + w];
+    total += ldexp((double)lane[0], 2 * (e - 1));
+  }
+  return (float)sqrt(total);
+}
+
+/* A strided x (inc != 1, negative too) holds the same elements, in
+ * element order, as its contiguous copy: the norm sums them in that
+ * order (lowp.h's blocks and lanes run over element i; stride.h), so it
+ * must give the same bits as at stride 1. */
+static void stride_same(dlv_gate_case *c, const lowp_entry *e, int naive,
+                        const dlv_gate_buf *x, int status, float got)
+{
+  if (x->inc == 1 || status != DLV_OK)
+    return;
+  float unit = NAN;
+  int st = call16(e, 0, naive, x->n, contiguous(c, x), 1, &unit, 1);
+  if (dlv_gate_cmp_status(c, "status at stride 1", st, status))
+    dlv_gate_cmp_same(c, "norm at stride 1 (same elements)", 0, unit, got);
+}
+
 /* The status and result of the norm of x against the twins'. */
 static void compare_norm(dlv_gate_case *c, const lowp_entry *e, int naive,
                          const dlv_gate_buf *x, const dlv_gate_buf *res,
@@ -491,11 +547,16 @@ static void compare_norm(dlv_gate_case *c, const lowp_entry *e, int naive,
     else if (naive)
       dlv_gate_cmp_same(c, "naive norm (format arithmetic)", 0, got,
                         naive_want);
-    else
+    else {
       dlv_gate_cmp_mp(c, "norm", 0, got, exact, dlv_bound_lowp_nrm2(x->n), 1);
+      if (!isinf(got))
+        dlv_gate_cmp_same(c, "norm (lowp.h's algorithm)", 0, got,
+                          norm_model(contiguous(c, x), x->n, e->fmt));
+    }
   }
   mpfr_clear(exact);
   other_path_same(c, e, naive, x, status, got);
+  stride_same(c, e, naive, x, status, got);
 }
 
 typedef struct {
