@@ -280,9 +280,10 @@ static void cover_range(void *arg, size_t lo, size_t hi)
 
 /* Every n up to COVER_N_MAX, every per_thread up to 9, 1-3 threads (and
  * the jitter of the scheduling test mode, when set): each index visited
- * once, ceil(n / grain) calls (one on one thread), each range as parallel.h states (a
- * remainder merged into the range before it, and handed out again, ran
- * twice: an Adam element stepped twice on 2 threads from 49 blocks on). */
+ * once, ceil(n / grain) calls (one on one thread), each range as
+ * parallel.h states (a remainder merged into the range before it, and
+ * handed out again, ran twice: an Adam element stepped twice on 2 threads
+ * from 49 blocks on). */
 static void parallel_for_visits_each_index_once(void **unused)
 {
   (void)unused;

@@ -8,7 +8,7 @@
  *    tiles runs),
  *    the paired extent (C', T or C) odd and even, the filter gradient's
  *    (b,x,y) lines across two or more chunks (a full chunk, then a full
- *    or a partial one) with its rows across the tile heights, three to
+ *    or a partial one) with its rows across the tile heights, two to
  *    eight row tiles (each row tile runs every chunk in order, whichever
  *    threads run them: the work queue's dependencies; the tiles cut into
  *    one share a thread, evenly or not), or (forward, input gradient: one
@@ -195,7 +195,7 @@ static void draw_shape(dlv_gate_case *c, lp_case *k)
     size_t mr = block_value(k->k, "mr_narrow");
     set_rows(pass, s, mr * (4 + (size_t)dlv_gate_draw(c, 5)) +
                           (size_t)dlv_gate_draw(c, mr));
-  } else { /* two or more chunks over three to eight row tiles (about n
+  } else { /* two or more chunks over two to eight row tiles (about n
           * rows u v z c'): the work queue's order, and its shares (one
           * a thread) of row tiles that do not divide evenly */
     size_t tiles = 2 + (size_t)dlv_gate_draw(c, 4);
